@@ -1,0 +1,42 @@
+// Package finding is what a check reports: one problem, at one place, with what Lambda
+// will do and how to fix it. Rules create them; reports print them.
+package finding
+
+import (
+	"sort"
+
+	"github.com/layerkit/layerkit/internal/model"
+)
+
+// Finding is one reported problem.
+type Finding struct {
+	Code     string
+	Name     string
+	Severity model.Severity
+	Function string
+	Layer    string
+	Pos      model.Pos
+	Message  string
+	Hint     string
+}
+
+// Sort orders findings by file, line, code (then function, message), as the output
+// contract requires.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Pos.File != b.Pos.File {
+			return a.Pos.File < b.Pos.File
+		}
+		if a.Pos.Line != b.Pos.Line {
+			return a.Pos.Line < b.Pos.Line
+		}
+		if a.Code != b.Code {
+			return a.Code < b.Code
+		}
+		if a.Function != b.Function {
+			return a.Function < b.Function
+		}
+		return a.Message < b.Message
+	})
+}

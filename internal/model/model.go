@@ -1,0 +1,176 @@
+// Package model is the one shape every loader produces and every check consumes:
+// an App of Functions and Layers, with the source position of everything a finding
+// may point at. Loaders (internal/iac/...) fill it; nothing here reads files.
+package model
+
+import "github.com/layerkit/layerkit/internal/tree"
+
+// Pos is a place in the user's input. File is relative to the checked PATH, with
+// forward slashes. Line and Col are 1-based; 0 means unknown.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// IsZero reports whether p names no place.
+func (p Pos) IsZero() bool { return p.File == "" }
+
+// Severity of a note or finding.
+type Severity int
+
+const (
+	Info Severity = iota
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	}
+	return "info"
+}
+
+// App is one checked application: what a template, cloud assembly, Terraform folder,
+// serverless.yml or a set of plain zips describes.
+type App struct {
+	// Kind names the front-end: "sam", "cloudformation", "cdk", "terraform",
+	// "serverless", "artifacts".
+	Kind string
+	// Source is the file or folder the app was read from, relative to the checked PATH
+	// ("template.yaml", ".aws-sam/build/template.yaml", "cdk.out").
+	Source string
+	// Built is true when the app was read from build output (.aws-sam/build, cdk.out,
+	// zips) rather than modelled from sources.
+	Built     bool
+	Functions []*Function
+	Layers    []*Layer
+	// Notes are what the loader found that is not an import problem: a Ref to nothing
+	// (LK406), an S3 object it cannot read (LK105), a makefile build (info), ...
+	Notes []Note
+}
+
+// Note is a finding raised by a loader. Code is an LK code from the rule catalogue.
+type Note struct {
+	Code     string
+	Severity Severity
+	Function string // logical id, "" when not about one function
+	Layer    string // logical id, "" when not about one layer
+	Pos      Pos
+	Message  string
+	Hint     string
+}
+
+// Function is one Lambda function.
+type Function struct {
+	Name string // logical id / resource name / function key
+	Kind string // front-end kind, as App.Kind (set per function when one folder has several)
+	Pos  Pos    // the resource's first line
+
+	Runtime    string // "python3.12"; "" when unknown
+	RuntimePos Pos
+	Arch       string // "x86_64" or "arm64"
+	ArchPos    Pos
+	Handler    string
+	HandlerPos Pos
+
+	// PackageType is "Zip" or "Image". Image functions have no layers and are not checked.
+	PackageType string
+
+	Env map[string]EnvVar
+
+	// Code is the function package as it lands in /var/task; nil when it cannot be read
+	// (CodeUri in S3, inline ZipFile, unknown); then CodeNote says why.
+	Code *Code
+
+	// Layers in the order Lambda applies them (SAM Globals first).
+	Layers []LayerRef
+	// LayersPos is the position of the Layers property (or the resource when absent).
+	LayersPos Pos
+}
+
+// EnvVar is one environment variable of a function.
+type EnvVar struct {
+	Value string
+	Known bool // false when the value is an expression we cannot evaluate
+	Pos   Pos
+}
+
+// Layer is one layer version defined in the app.
+type Layer struct {
+	Name string // logical id
+	Pos  Pos    // the resource's first line
+
+	// Content is the layer as it lands in /opt; nil when it cannot be read.
+	Content *Code
+	// NotInspectable says why Content is nil ("S3 object s3://b/k", ...).
+	NotInspectable string
+
+	CompatibleRuntimes      []string // nil: not declared
+	CompatibleRuntimesPos   Pos
+	CompatibleArchitectures []string // nil: not declared
+	CompatibleArchsPos      Pos
+	BuildMethod             string // SAM Metadata.BuildMethod, "" if none
+}
+
+// Code is the content of a function package or a layer, laid out as Lambda will see it:
+// the root of Tree is /var/task for a function and /opt for a layer.
+type Code struct {
+	Tree tree.Tree
+	// Display is how to name this package to a user: "services/orders/", "build/deps.zip".
+	Display string
+	// Declared are distributions a build step will install but that are not in Tree yet
+	// (source mode: requirements.txt next to CodeUri / ContentUri). They land in the
+	// directory DeclaredDir of Tree ("" for a function root, "python" for a SAM python layer).
+	Declared    []Declared
+	DeclaredDir string
+	// Opaque is true when a build step we do not model (makefile, custom) produces the
+	// content: Tree holds the sources, not what will be deployed.
+	Opaque bool
+}
+
+// Declared is one requirement a build will install.
+type Declared struct {
+	Dist    string   // distribution name as written ("PyYAML")
+	Modules []string // top-level import names it provides
+	// Deps is the known closure of distributions it pulls in (import names), and
+	// DepsKnown is false when the curated table does not know this distribution.
+	Deps      []string
+	DepsKnown bool
+	Pos       Pos // the requirements.txt line
+}
+
+// LayerRef is one entry of a function's Layers list.
+type LayerRef struct {
+	Pos Pos
+	// Layer is set when the entry names a layer defined in this app.
+	Layer *Layer
+	// ARN is set for a literal layer version ARN (not inspectable here).
+	ARN string
+	// Unknown is set when the entry is an expression we cannot resolve (a parameter
+	// without default, an ImportValue, ...); Text describes it.
+	Unknown bool
+	Text    string
+	// Bad is set when the entry is wrong on its face (Ref to nothing, malformed ARN,
+	// a layer ARN without version); Problem says why. Loaders also add an LK406 note.
+	Bad     bool
+	Problem string
+}
+
+// Key identifies the referenced layer for duplicate detection.
+func (r LayerRef) Key() string {
+	switch {
+	case r.Layer != nil:
+		return "layer:" + r.Layer.Name
+	case r.ARN != "":
+		return "arn:" + r.ARN
+	}
+	return "text:" + r.Text
+}
+
+// Inspectable reports whether the layer's content can be read.
+func (r LayerRef) Inspectable() bool { return r.Layer != nil && r.Layer.Content != nil }

@@ -1,0 +1,190 @@
+// Package tree is the one read-only view of file content that the checks use: a
+// folder on disk, a zip archive (central directory read once, bytes read lazily), an
+// in-memory map, and views over them (a sub-folder, a tree mounted under a prefix, and
+// the overlay that merges layers into /opt in order).
+//
+// Names are slash-separated, clean and relative ("" is the root). A tree never hands
+// out anything outside itself: names with "..", absolute names, backslashes and
+// symlinks that leave the tree are not resolved.
+package tree
+
+import (
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Info describes one entry.
+type Info struct {
+	Name string // base name
+	Dir  bool
+	Size int64 // uncompressed size in bytes; 0 for folders
+	Mode fs.FileMode
+}
+
+// Tree is a read-only file tree.
+type Tree interface {
+	// Stat returns the entry at name; fs.ErrNotExist when there is none.
+	Stat(name string) (Info, error)
+	// ReadDir lists a folder, sorted by name.
+	ReadDir(name string) ([]Info, error)
+	// ReadFile returns a file's bytes.
+	ReadFile(name string) ([]byte, error)
+	// Display says how to show name to a user: a path relative to the checked PATH for
+	// trees on disk ("layers/core/python/x.py"), "build/deps.zip:python/x.py" inside a
+	// zip. Display("") names the tree itself.
+	Display(name string) string
+}
+
+// Clean turns a user- or archive-supplied name into a tree name, and reports false
+// when it must not be resolved (absolute, "..", backslash, NUL).
+func Clean(name string) (string, bool) {
+	if strings.ContainsAny(name, "\\\x00") || strings.HasPrefix(name, "/") {
+		return "", false
+	}
+	for _, part := range strings.Split(name, "/") {
+		if part == ".." {
+			return "", false
+		}
+	}
+	c := path.Clean(name)
+	if c == "." {
+		c = ""
+	}
+	return c, true
+}
+
+// Exists reports whether name is in t.
+func Exists(t Tree, name string) bool {
+	_, err := t.Stat(name)
+	return err == nil
+}
+
+// IsDir reports whether name is a folder in t.
+func IsDir(t Tree, name string) bool {
+	i, err := t.Stat(name)
+	return err == nil && i.Dir
+}
+
+// IsFile reports whether name is a regular file in t.
+func IsFile(t Tree, name string) bool {
+	i, err := t.Stat(name)
+	return err == nil && !i.Dir
+}
+
+// Walk calls fn for every entry below dir (not dir itself), depth first, in name order.
+// fn returning fs.SkipDir on a folder skips it.
+func Walk(t Tree, dir string, fn func(name string, info Info) error) error {
+	entries, err := t.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := path.Join(dir, e.Name)
+		if err := fn(name, e); err != nil {
+			if err == fs.SkipDir && e.Dir {
+				continue
+			}
+			return err
+		}
+		if e.Dir {
+			if err := Walk(t, name, fn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Map is an in-memory tree, for tests and for content a build step would write.
+// Folders are implied by file names.
+type Map struct {
+	Label string            // what Display("") returns
+	Files map[string][]byte // name → content
+}
+
+// NewMap returns a Map holding files.
+func NewMap(label string, files map[string]string) *Map {
+	m := &Map{Label: label, Files: map[string][]byte{}}
+	for k, v := range files {
+		m.Files[k] = []byte(v)
+	}
+	return m
+}
+
+func (m *Map) Stat(name string) (Info, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return Info{}, fs.ErrNotExist
+	}
+	if b, ok := m.Files[name]; ok {
+		return Info{Name: path.Base(name), Size: int64(len(b)), Mode: 0o644}, nil
+	}
+	prefix := name + "/"
+	if name == "" {
+		prefix = ""
+	}
+	for k := range m.Files {
+		if strings.HasPrefix(k, prefix) {
+			return Info{Name: path.Base(name), Dir: true, Mode: fs.ModeDir | 0o755}, nil
+		}
+	}
+	return Info{}, fs.ErrNotExist
+}
+
+func (m *Map) ReadDir(name string) ([]Info, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	prefix := name + "/"
+	if name == "" {
+		prefix = ""
+	}
+	seen := map[string]Info{}
+	for k, b := range m.Files {
+		if !strings.HasPrefix(k, prefix) {
+			continue
+		}
+		rest := k[len(prefix):]
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			seen[rest[:i]] = Info{Name: rest[:i], Dir: true, Mode: fs.ModeDir | 0o755}
+		} else if _, dup := seen[rest]; !dup {
+			seen[rest] = Info{Name: rest, Size: int64(len(b)), Mode: 0o644}
+		}
+	}
+	if len(seen) == 0 {
+		if _, err := m.Stat(name); err != nil || name != "" {
+			return nil, fs.ErrNotExist
+		}
+	}
+	out := make([]Info, 0, len(seen))
+	for _, i := range seen {
+		out = append(out, i)
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
+	return out, nil
+}
+
+func (m *Map) ReadFile(name string) ([]byte, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	b, ok := m.Files[name]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return b, nil
+}
+
+func (m *Map) Display(name string) string {
+	if name == "" {
+		return m.Label
+	}
+	if m.Label == "" {
+		return name
+	}
+	return strings.TrimSuffix(m.Label, "/") + "/" + name
+}
