@@ -123,11 +123,13 @@ type Code struct {
 	Tree tree.Tree
 	// Display is how to name this package to a user: "services/orders/", "build/deps.zip".
 	Display string
-	// Declared are distributions a build step will install but that are not in Tree yet
-	// (source mode: requirements.txt next to CodeUri / ContentUri). They land in the
-	// directory DeclaredDir of Tree ("" for a function root, "python" for a SAM python layer).
-	Declared    []Declared
-	DeclaredDir string
+	// Requirements names a requirements.txt inside Tree whose distributions a build step
+	// will install into the folder InstallDir of Tree (source mode: SAM BuildMethod
+	// python3.x, serverless-python-requirements). "" when nothing will be installed.
+	Requirements string
+	InstallDir   string
+	// Declared is filled by the checker from Requirements (loaders leave it empty).
+	Declared []Declared
 	// Opaque is true when a build step we do not model (makefile, custom) produces the
 	// content: Tree holds the sources, not what will be deployed.
 	Opaque bool
