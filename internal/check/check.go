@@ -1,0 +1,36 @@
+// Package check is the pipeline behind `layerkit check`: find what PATH holds, load it
+// into a model.App, resolve every function's imports on its Lambda search path, run the
+// rules, and return the findings.
+package check
+
+import (
+	"time"
+
+	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/model"
+)
+
+// Options says what to check.
+type Options struct {
+	// Path is a project folder, a template file, .aws-sam/build, cdk.out, a Terraform
+	// folder or a serverless.yml.
+	Path string
+	// Kind forces a front-end ("sam", "cdk", "terraform", "serverless"); "" detects.
+	Kind string
+	// Template forces the template file inside Path.
+	Template string
+	// Today is the date deprecation is judged against; zero means time.Now().
+	Today time.Time
+	// Functions limits the check to these function names (all when empty).
+	Functions []string
+	// Ignore drops findings with these codes.
+	Ignore []string
+}
+
+// Result is what a check found.
+type Result struct {
+	Apps      []*model.App
+	Findings  []finding.Finding
+	Functions int
+	Layers    int
+}
