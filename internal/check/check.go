@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rules"
 )
 
 // Options says what to check.
@@ -25,11 +27,17 @@ type Options struct {
 	Functions []string
 	// Ignore drops findings with these codes.
 	Ignore []string
+	// Artifacts, when set, checks plain zips/folders instead of Path.
+	Artifacts *artifacts.Spec
 }
 
 // Result is what a check found.
 type Result struct {
-	Apps      []*model.App
+	Apps []*model.App
+	// Checked says in one line what was read.
+	Checked string
+	// Analyses holds every checked function with its runtime and import analysis.
+	Analyses  []*rules.Function
 	Findings  []finding.Finding
 	Functions int
 	Layers    int

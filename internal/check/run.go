@@ -1,0 +1,225 @@
+package check
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/artifacts"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/pydist"
+	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/rules"
+	"github.com/layerkit/layerkit/internal/runtimes"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// Run checks what opts.Path holds.
+func Run(opts Options) (*Result, error) {
+	if opts.Today.IsZero() {
+		opts.Today = time.Now()
+	}
+	if opts.Artifacts != nil {
+		root, err := filepath.Abs(".")
+		if err != nil {
+			return nil, err
+		}
+		app, err := artifacts.Load(root, *opts.Artifacts)
+		if err != nil {
+			return nil, err
+		}
+		return checkApps(opts, root, []*model.App{app})
+	}
+	root, inputs, err := Detect(opts.Path, opts.Kind, opts.Template)
+	if err != nil {
+		return nil, err
+	}
+	var apps []*model.App
+	for _, in := range inputs {
+		app, err := in.Load()
+		if err != nil {
+			return nil, err
+		}
+		app.Notes = append(app.Notes, in.Notes...)
+		apps = append(apps, app)
+	}
+	res, err := checkApps(opts, root, apps)
+	if res != nil {
+		res.Checked = Describe(inputs)
+	}
+	return res, err
+}
+
+func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
+	res := &Result{Apps: apps}
+	project, _ := tree.Dir(root, "")
+	r := pyresolve.New()
+	keep := map[string]bool{}
+	for _, f := range opts.Functions {
+		keep[f] = true
+	}
+	for _, app := range apps {
+		if len(keep) > 0 {
+			var fns []*model.Function
+			for _, f := range app.Functions {
+				if keep[f.Name] {
+					fns = append(fns, f)
+				}
+			}
+			app.Functions = fns
+			var notes []model.Note
+			for _, n := range app.Notes {
+				if n.Function == "" || keep[n.Function] {
+					notes = append(notes, n)
+				}
+			}
+			app.Notes = notes
+		}
+		declare(app)
+		pass := &rules.Pass{App: app, Today: opts.Today, Project: project}
+		pass.Functions = analyse(r, app.Functions)
+		res.Analyses = append(res.Analyses, pass.Functions...)
+		res.Findings = append(res.Findings, rules.Run(pass)...)
+		res.Functions += len(app.Functions)
+		res.Layers += len(app.Layers)
+	}
+	ignore := map[string]bool{}
+	for _, c := range opts.Ignore {
+		ignore[strings.ToUpper(c)] = true
+	}
+	out := res.Findings[:0]
+	for _, f := range res.Findings {
+		if !ignore[f.Code] {
+			out = append(out, f)
+		}
+	}
+	res.Findings = out
+	finding.Sort(res.Findings)
+	return res, nil
+}
+
+// analyse resolves every function's imports, in parallel.
+func analyse(r *pyresolve.Resolver, fns []*model.Function) []*rules.Function {
+	out := make([]*rules.Function, len(fns))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, fn := range fns {
+		rf := &rules.Function{Fn: fn}
+		out[i] = rf
+		rt, ok := runtimes.Lookup(fn.Runtime)
+		if ok {
+			rf.Runtime = rt
+		}
+		switch {
+		case fn.PackageType == "Image":
+			rf.Skip = "container image function"
+		case !ok:
+			rf.Skip = fmt.Sprintf("runtime %q is not in the catalogue", fn.Runtime)
+		case !rt.IsPython():
+			rf.Skip = "only Python imports are checked so far"
+		case fn.Code == nil:
+			rf.Skip = "the package cannot be read"
+		case fn.Code.Opaque:
+			rf.Skip = "the package is produced by a build step layerkit does not model"
+		}
+		if rf.Skip != "" {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			rf.Result = r.Analyze(pyresolve.NewEnv(fn, rt))
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// declare reads the requirements files a build step will install, for every package.
+func declare(app *model.App) {
+	seen := map[*model.Code]bool{}
+	var codes []*model.Code
+	for _, f := range app.Functions {
+		if f.Code != nil {
+			codes = append(codes, f.Code)
+		}
+	}
+	for _, l := range app.Layers {
+		if l.Content != nil {
+			codes = append(codes, l.Content)
+		}
+	}
+	for _, c := range codes {
+		if seen[c] || c.Requirements == "" || c.Declared != nil {
+			continue
+		}
+		seen[c] = true
+		c.Declared = readRequirements(c.Tree, c.Requirements, map[string]bool{})
+	}
+}
+
+func readRequirements(t tree.Tree, name string, visited map[string]bool) []model.Declared {
+	if visited[name] || len(visited) > 20 {
+		return nil
+	}
+	visited[name] = true
+	data, err := t.ReadFile(name)
+	if err != nil {
+		return nil
+	}
+	reqs, _ := pydist.ParseRequirements(data, name)
+	var out []model.Declared
+	for _, rq := range reqs {
+		if rq.IsInclude() {
+			if !rq.Constraint {
+				out = append(out, readRequirements(t, path.Join(path.Dir(name), rq.Include), visited)...)
+			}
+			continue
+		}
+		if rq.Name == "" {
+			continue
+		}
+		imports, unknown := pydist.Closure([]string{rq.Name})
+		own := pydist.ImportNames(rq.Name)
+		d := model.Declared{Dist: rq.Name, Modules: own, DepsKnown: len(unknown) == 0,
+			Pos: model.Pos{File: t.Display(name), Line: rq.Line}}
+		for _, m := range imports {
+			if !containsStr(own, m) {
+				d.Deps = append(d.Deps, m)
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// sortedKeys is used by the detector to list what it found.
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var _ = os.Stat
+var _ = iac.Errorf

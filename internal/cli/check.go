@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/layerkit/layerkit/internal/check"
+	"github.com/layerkit/layerkit/internal/iac/artifacts"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/report"
+)
+
+// CheckOptions are the flags of `layerkit check`.
+type CheckOptions struct {
+	Path      string
+	Format    string
+	FailOn    string
+	Functions []string
+	Ignore    []string
+	Kind      string
+	Template  string
+	Today     string
+	Quiet     bool
+
+	FunctionZip string
+	Handler     string
+	Runtime     string
+	Arch        string
+	Layers      []string
+}
+
+func newCheckCmd(s *IO) *cobra.Command {
+	o := &CheckOptions{}
+	cmd := &cobra.Command{
+		Use:   "check [PATH]",
+		Short: "Check that every function's imports resolve on Lambda",
+		Long: `Check reads PATH — a project folder, a template file, .aws-sam/build, cdk.out, a Terraform
+folder or serverless.yml — and reports, for every function, the imports that will not resolve
+on its Lambda runtime with its package and layers, with the file and line and the fix.
+
+In a folder it finds template.yaml|yml|json (preferring .aws-sam/build/template.yaml when the
+app was built), cdk.out, *.tf and serverless.yml, and checks every one it finds.
+
+Plain artifacts, for any other tool:
+  layerkit check --function-zip app.zip --handler app.handler --runtime python3.12 \
+      [--arch arm64] --layer deps.zip --layer shared/
+
+Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when the
+input cannot be read or a flag is wrong.`,
+		Example: `  layerkit check .
+  layerkit check template.yaml --format json
+  layerkit check . --function OrdersFunction --ignore LK405`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.Path = args[0]
+			}
+			return runCheck(s, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, sarif, github")
+	f.StringVar(&o.FailOn, "fail-on", "error", "exit 1 when a finding is at or above: error, warning, info, never")
+	f.StringSliceVar(&o.Functions, "function", nil, "check only this function (repeatable)")
+	f.StringSliceVar(&o.Ignore, "ignore", nil, "drop findings with this code (repeatable, comma-separated)")
+	f.StringVar(&o.Kind, "kind", "", "force the input kind: sam, cdk, terraform, serverless")
+	f.StringVar(&o.Template, "template", "", "the template file to use inside PATH")
+	f.StringVar(&o.Today, "today", "", "judge runtime deprecation as of this date (YYYY-MM-DD)")
+	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing when there is no finding (text format)")
+	f.StringVar(&o.FunctionZip, "function-zip", "", "check a function package (zip or folder) instead of PATH")
+	f.StringVar(&o.Handler, "handler", "", "with --function-zip: the Handler, e.g. app.handler")
+	f.StringVar(&o.Runtime, "runtime", "", "with --function-zip: the runtime, e.g. python3.12")
+	f.StringVar(&o.Arch, "arch", "x86_64", "with --function-zip: x86_64 or arm64")
+	f.StringArrayVar(&o.Layers, "layer", nil, "with --function-zip: a layer zip or folder, in order (repeatable)")
+	_ = f.MarkHidden("today")
+	return cmd
+}
+
+func runCheck(s *IO, o *CheckOptions) error {
+	if !validFormat(o.Format) {
+		return usageError{fmt.Sprintf("unknown --format %q (want text, json, sarif or github)", o.Format)}
+	}
+	threshold, ok := failThreshold(o.FailOn)
+	if !ok {
+		return usageError{fmt.Sprintf("unknown --fail-on %q (want error, warning, info or never)", o.FailOn)}
+	}
+	opts := check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions}
+	for _, c := range o.Ignore {
+		for _, part := range strings.Split(c, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				opts.Ignore = append(opts.Ignore, part)
+			}
+		}
+	}
+	switch o.Kind {
+	case "", "sam", "cloudformation", "cdk", "terraform", "serverless":
+	default:
+		return usageError{fmt.Sprintf("unknown --kind %q (want sam, cdk, terraform or serverless)", o.Kind)}
+	}
+	if o.Today != "" {
+		t, err := time.Parse("2006-01-02", o.Today)
+		if err != nil {
+			return usageError{fmt.Sprintf("--today %q is not a date like 2026-11-22", o.Today)}
+		}
+		opts.Today = t
+	}
+	if o.FunctionZip != "" {
+		if o.Path != "" {
+			return usageError{"give either PATH or --function-zip, not both"}
+		}
+		if o.Handler == "" || o.Runtime == "" {
+			return usageError{"--function-zip needs --handler and --runtime"}
+		}
+		if o.Arch != "x86_64" && o.Arch != "arm64" {
+			return usageError{fmt.Sprintf("--arch %q: want x86_64 or arm64", o.Arch)}
+		}
+		opts.Artifacts = &artifacts.Spec{FunctionZip: o.FunctionZip, Handler: o.Handler, Runtime: o.Runtime, Arch: o.Arch, Layers: o.Layers}
+	} else if len(o.Layers) > 0 || o.Handler != "" || o.Runtime != "" {
+		return usageError{"--layer, --handler and --runtime go with --function-zip"}
+	}
+	res, err := check.Run(opts)
+	if err != nil {
+		return err
+	}
+	in := report.Input{Findings: res.Findings, Checked: res.Checked, Color: s.ColorEnabled() && o.Format == "text", Version: Version}
+	in.Summary = report.Count(report.Summary{Functions: res.Functions, Layers: res.Layers}, res.Findings)
+	for _, a := range res.Analyses {
+		fl := report.FunctionLine{Name: a.Fn.Name, Kind: a.Fn.Kind, Runtime: a.Fn.Runtime, Arch: a.Fn.Arch, Skipped: a.Skip}
+		if fl.Arch == "" {
+			fl.Arch = "x86_64"
+		}
+		for _, l := range a.Fn.Layers {
+			switch {
+			case l.Layer != nil:
+				fl.Layers = append(fl.Layers, l.Layer.Name)
+			case l.ARN != "":
+				fl.Layers = append(fl.Layers, l.ARN)
+			default:
+				fl.Layers = append(fl.Layers, l.Text)
+			}
+		}
+		in.Functions = append(in.Functions, fl)
+	}
+	if o.Format != "text" && res.Checked != "" {
+		fmt.Fprintf(s.Err, "layerkit: checked %s\n", res.Checked)
+	}
+	if !(o.Quiet && o.Format == "text" && len(res.Findings) == 0) {
+		if err := report.Write(s.Out, o.Format, in); err != nil {
+			return err
+		}
+	}
+	for _, f := range res.Findings {
+		if threshold >= 0 && int(f.Severity) >= threshold {
+			return exitError{ExitFindings}
+		}
+	}
+	return nil
+}
+
+func validFormat(f string) bool {
+	for _, x := range report.Formats {
+		if f == x {
+			return true
+		}
+	}
+	return false
+}
+
+// failThreshold maps --fail-on to the lowest severity that fails (-1: never).
+func failThreshold(s string) (int, bool) {
+	switch s {
+	case "error":
+		return int(model.Error), true
+	case "warning":
+		return int(model.Warning), true
+	case "info":
+		return int(model.Info), true
+	case "never":
+		return -1, true
+	}
+	return 0, false
+}

@@ -1,0 +1,126 @@
+// Package cli is layerkit's command line: one cobra command per subcommand, each an
+// options struct and a run function; the exit codes live here (0 nothing at or above
+// --fail-on, 1 findings, 2 usage or input error).
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/layerkit/layerkit/internal/iac"
+)
+
+// Version is set at build time with -ldflags "-X github.com/layerkit/layerkit/internal/cli.Version=...".
+var Version = "dev"
+
+// Exit codes.
+const (
+	ExitOK       = 0
+	ExitFindings = 1
+	ExitInput    = 2
+)
+
+// IO is where a command reads and writes, and what it knows about the terminal.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+	Getenv   func(string) string
+	// OutTTY is true when Out is a terminal.
+	OutTTY bool
+}
+
+// ColorEnabled decides colour for Out: only on a terminal, never with NO_COLOR or
+// TERM=dumb; CLICOLOR_FORCE forces it.
+func (s *IO) ColorEnabled() bool {
+	if s.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	if v := s.Getenv("CLICOLOR_FORCE"); v != "" && v != "0" {
+		return true
+	}
+	return s.OutTTY && s.Getenv("TERM") != "dumb"
+}
+
+// System returns the process's IO.
+func System() *IO {
+	return &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv,
+		OutTTY: term.IsTerminal(int(os.Stdout.Fd()))}
+}
+
+// exitError carries an exit code through cobra.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// usageError is a bad flag or argument: exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// Main runs layerkit with args and returns the exit code.
+func Main(args []string, s *IO) int {
+	root := newRoot(s)
+	root.SetArgs(args)
+	root.SetOut(s.Out)
+	root.SetErr(s.Err)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var ie *iac.InputError
+	if errors.As(err, &ie) {
+		fmt.Fprintf(s.Err, "layerkit: %s\n", ie.Error())
+		return ExitInput
+	}
+	msg := err.Error()
+	fmt.Fprintf(s.Err, "layerkit: %s\n", msg)
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(msg) {
+		fmt.Fprintf(s.Err, "Run 'layerkit %s --help' for usage.\n", commandName(args))
+	}
+	return ExitInput
+}
+
+func isCobraUsage(msg string) bool {
+	for _, p := range []string{"unknown flag", "unknown shorthand", "unknown command", "flag needs an argument", "invalid argument", "accepts ", "requires "} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func commandName(args []string) string {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return a
+		}
+	}
+	return ""
+}
+
+func newRoot(s *IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "layerkit",
+		Short: "Find Lambda import errors before you deploy",
+		Long: `layerkit answers, before deployment and without Docker or an AWS account: will every
+function's handler import on Lambda, on its runtime and architecture, with its own package plus
+its layers in order? If not, it says exactly why and what to change.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       Version,
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newCheckCmd(s), newExplainCmd(s))
+	return root
+}

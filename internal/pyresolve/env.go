@@ -1,0 +1,218 @@
+// Package pyresolve answers, for one function, what Python's import system will do on
+// Lambda: the function's sys.path (its package in /var/task, its layers merged into /opt,
+// the runtime's own packages, the standard library), where each module resolves, and
+// which imports reachable from the handler fail, and why.
+package pyresolve
+
+import (
+	"path"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/runtimes"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// EntryKind says what a sys.path entry is.
+type EntryKind int
+
+const (
+	TaskRoot    EntryKind = iota // /var/task
+	LayerSite                    // /opt/python/lib/pythonX.Y/site-packages
+	LayerPython                  // /opt/python
+	Provided                     // the runtime's bundled packages (boto3, ...)
+	Stdlib                       // the standard library
+	Extra                        // added by PYTHONPATH or a .pth file
+)
+
+// Entry is one sys.path entry.
+type Entry struct {
+	Path string // as Lambda spells it: "/var/task", "/opt/python", ...
+	Kind EntryKind
+	Tree tree.Tree // nil for Provided and Stdlib
+	Dir  string    // folder inside Tree
+	// Declared holds import names a build step will install into this folder
+	// (requirements.txt in source mode), with the distribution that brings each.
+	Declared map[string]*model.Declared
+	// has answers for virtual entries (Provided, Stdlib).
+	has func(top string) bool
+}
+
+// Env is one function's Python import environment on Lambda.
+type Env struct {
+	Function *model.Function
+	Runtime  *runtimes.Runtime
+	Arch     string
+	Task     tree.Tree     // /var/task; nil when the package cannot be read
+	Opt      *tree.Overlay // /opt: the inspectable layers merged in order
+	// OptLayers maps Opt's layer index to the function's LayerRef index.
+	OptLayers []int
+	Path      []Entry
+	Suffixes  []string // extension module suffixes, in CPython's order
+	// PythonPath is true when the function sets PYTHONPATH (the /opt paths are off).
+	PythonPath bool
+	// Uninspectable is true when a layer's content is unknown (remote ARN, S3, opaque
+	// build): it may provide any module.
+	Uninspectable bool
+}
+
+// NewEnv builds the Lambda sys.path for fn on rt. fn.Code must be non-nil.
+func NewEnv(fn *model.Function, rt *runtimes.Runtime) *Env {
+	e := &Env{Function: fn, Runtime: rt, Arch: fn.Arch}
+	if e.Arch == "" {
+		e.Arch = "x86_64"
+	}
+	e.Suffixes = append(rt.ExtensionSuffixes(e.Arch), ".py", ".pyc")
+	if fn.Code != nil {
+		e.Task = fn.Code.Tree
+	}
+	var layers []tree.Tree
+	var declaredOpt = map[string]*model.Declared{}
+	for i, ref := range fn.Layers {
+		if !ref.Inspectable() {
+			if !ref.Bad {
+				e.Uninspectable = true
+			}
+			continue
+		}
+		c := ref.Layer.Content
+		if c.Opaque {
+			e.Uninspectable = true
+		}
+		layers = append(layers, c.Tree)
+		e.OptLayers = append(e.OptLayers, i)
+		for j := range c.Declared {
+			d := &c.Declared[j]
+			addDeclared(declaredOpt, d)
+		}
+	}
+	e.Opt = tree.NewOverlay(layers)
+
+	pp, ppSet := fn.Env["PYTHONPATH"]
+	e.PythonPath = ppSet
+	ver := rt.Version
+	site := "/opt/python/lib/python" + ver + "/site-packages"
+	for _, p := range rt.SysPath(ppSet) {
+		switch {
+		case p == "/var/task":
+			ent := Entry{Path: p, Kind: TaskRoot, Tree: e.Task}
+			if fn.Code != nil && fn.Code.InstallDir == "" && len(fn.Code.Declared) > 0 {
+				ent.Declared = map[string]*model.Declared{}
+				for j := range fn.Code.Declared {
+					addDeclared(ent.Declared, &fn.Code.Declared[j])
+				}
+			}
+			e.Path = append(e.Path, ent)
+			if ppSet {
+				e.Path = append(e.Path, e.pythonPathEntries(pp.Value)...)
+			}
+		case p == site:
+			e.Path = append(e.Path, Entry{Path: p, Kind: LayerSite, Tree: e.Opt, Dir: strings.TrimPrefix(p, "/opt/")})
+		case p == "/opt/python":
+			e.Path = append(e.Path, Entry{Path: p, Kind: LayerPython, Tree: e.Opt, Dir: "python", Declared: declaredOpt})
+		case p == rt.ProvidedSite:
+			provided := map[string]bool{}
+			for _, n := range rt.Provided {
+				provided[n] = true
+			}
+			e.Path = append(e.Path, Entry{Path: p, Kind: Provided, has: func(top string) bool { return provided[top] }})
+		case strings.HasPrefix(p, "<stdlib"):
+			e.Path = append(e.Path, Entry{Path: "/var/lang/lib/python" + ver, Kind: Stdlib, has: rt.StdlibHas})
+		}
+	}
+	e.addPthEntries()
+	return e
+}
+
+func addDeclared(m map[string]*model.Declared, d *model.Declared) {
+	for _, n := range d.Modules {
+		if _, ok := m[n]; !ok {
+			m[n] = d
+		}
+	}
+	for _, n := range d.Deps {
+		if _, ok := m[n]; !ok {
+			m[n] = d
+		}
+	}
+}
+
+// pythonPathEntries maps a PYTHONPATH value onto the trees we have.
+func (e *Env) pythonPathEntries(v string) []Entry {
+	var out []Entry
+	for _, p := range strings.Split(v, ":") {
+		if ent, ok := e.mapPath(p); ok {
+			ent.Kind = Extra
+			out = append(out, ent)
+		}
+	}
+	return out
+}
+
+// mapPath turns an absolute Lambda path into an entry over our trees.
+func (e *Env) mapPath(p string) (Entry, bool) {
+	p = path.Clean(strings.ReplaceAll(p, "$LAMBDA_TASK_ROOT", "/var/task"))
+	switch {
+	case p == "/var/task" || strings.HasPrefix(p, "/var/task/"):
+		if e.Task == nil {
+			return Entry{}, false
+		}
+		return Entry{Path: p, Tree: e.Task, Dir: strings.TrimPrefix(strings.TrimPrefix(p, "/var/task"), "/")}, true
+	case p == "/opt" || strings.HasPrefix(p, "/opt/"):
+		return Entry{Path: p, Tree: e.Opt, Dir: strings.TrimPrefix(strings.TrimPrefix(p, "/opt"), "/")}, true
+	}
+	return Entry{}, false
+}
+
+// addPthEntries appends the folders that .pth files in the site folders add.
+func (e *Env) addPthEntries() {
+	var sites []Entry
+	for _, ent := range e.Path {
+		switch ent.Kind {
+		case TaskRoot, LayerSite, LayerPython:
+			if ent.Tree != nil {
+				sites = append(sites, ent)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, ent := range e.Path {
+		seen[ent.Path] = true
+	}
+	for _, site := range sites {
+		infos, err := site.Tree.ReadDir(site.Dir)
+		if err != nil {
+			continue
+		}
+		for _, fi := range infos {
+			if fi.Dir || !strings.HasSuffix(fi.Name, ".pth") {
+				continue
+			}
+			data, err := site.Tree.ReadFile(path.Join(site.Dir, fi.Name))
+			if err != nil {
+				continue
+			}
+			for _, line := range strings.Split(string(data), "\n") {
+				line = strings.TrimRight(line, " \t\r")
+				if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "import ") || strings.HasPrefix(line, "import\t") {
+					continue
+				}
+				abs := line
+				if !strings.HasPrefix(line, "/") {
+					abs = path.Join(site.Path, line)
+				}
+				abs = path.Clean(abs)
+				if seen[abs] {
+					continue
+				}
+				ent, ok := e.mapPath(abs)
+				if !ok || !tree.IsDir(ent.Tree, ent.Dir) {
+					continue
+				}
+				seen[abs] = true
+				ent.Kind = Extra
+				e.Path = append(e.Path, ent)
+			}
+		}
+	}
+}

@@ -1,0 +1,206 @@
+package pyresolve
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/pyscan"
+)
+
+// dunders every module has, so `from m import __name__` always works.
+var moduleAttrs = map[string]bool{"__name__": true, "__file__": true, "__doc__": true, "__path__": true,
+	"__spec__": true, "__loader__": true, "__package__": true, "__builtins__": true, "__dict__": true, "__cached__": true}
+
+// checkImport resolves one import statement of module m and records what fails.
+// It reports whether every part of the statement resolved.
+func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, optional bool, via string) bool {
+	abs := imp.Module
+	if imp.Level > 0 {
+		if pkg == "" {
+			if !optional {
+				a.problem(m, imp, lazy, Problem{Failure: NoParent})
+			}
+			return false
+		}
+		parts := strings.Split(pkg, ".")
+		if imp.Level-1 >= len(parts) {
+			if !optional {
+				a.problem(m, imp, lazy, Problem{Failure: BeyondTop})
+			}
+			return false
+		}
+		abs = strings.Join(parts[:len(parts)-(imp.Level-1)], ".")
+		if imp.Module != "" {
+			abs += "." + imp.Module
+		}
+	}
+	target := a.importChain(abs, lazy, via)
+	if target == nil {
+		if !optional {
+			a.missing(m, imp, lazy, a.failed)
+		}
+		return false
+	}
+	a.noteShadow(strings.SplitN(abs, ".", 2)[0], m, imp)
+	if !imp.From {
+		return true
+	}
+	ok := true
+	for _, n := range imp.Names {
+		if n.Name == "*" || moduleAttrs[n.Name] {
+			continue
+		}
+		if target.Kind == Virtual {
+			continue
+		}
+		sub := abs + "." + n.Name
+		if target.IsPackage() {
+			if sm := a.lookup(sub); sm != nil {
+				a.enqueue(sm, lazy, via)
+				continue
+			}
+		}
+		defined := -1 // unknown
+		switch {
+		case target.Kind == Namespace:
+			defined = 0
+		case target.Trusted:
+		case scannable(target):
+			if f, err := a.r.Scan(target.Tree, target.File); err == nil && !f.Open {
+				defined = 0
+				if f.Names[n.Name] {
+					defined = 1
+				}
+			}
+		}
+		if defined == 0 {
+			ok = false
+			if !optional {
+				if target.IsPackage() {
+					// Python tried the submodule first; if a compiled file for another
+					// Python or architecture is there, that is the real cause.
+					if near := a.near(target.Path, n.Name); len(near) > 0 {
+						a.problem(m, imp, lazy, Problem{Failure: CompiledMismatch, Missing: sub, Near: near})
+						continue
+					}
+				}
+				a.problem(m, imp, lazy, Problem{Failure: NoName, Missing: abs, Name: n.Name})
+			}
+		}
+	}
+	return ok
+}
+
+// missing records a module that cannot be found, noticing compiled near-misses.
+func (a *analysis) missing(m *Module, imp pyscan.Import, lazy bool, name string) {
+	var locs []Loc
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		if parent := a.mods[name[:i]]; parent != nil {
+			locs = parent.Path
+		}
+	} else {
+		for _, e := range a.env.Path {
+			if e.Tree != nil {
+				locs = append(locs, Loc{e.Tree, e.Dir})
+			}
+		}
+	}
+	tail := name[strings.LastIndexByte(name, '.')+1:]
+	if near := a.near(locs, tail); len(near) > 0 {
+		a.problem(m, imp, lazy, Problem{Failure: CompiledMismatch, Missing: name, Near: near})
+		return
+	}
+	a.problem(m, imp, lazy, Problem{Failure: NoModule, Missing: name})
+}
+
+// near lists compiled files named tail.<something>.so/.pyd/.dylib in locs: extension
+// modules built for another Python, architecture or OS.
+func (a *analysis) near(locs []Loc, tail string) []string {
+	var out []string
+	for _, loc := range locs {
+		d := a.r.lister.list(loc)
+		for f := range d.files {
+			if !strings.HasPrefix(f, tail+".") {
+				continue
+			}
+			if strings.HasSuffix(f, ".so") || strings.HasSuffix(f, ".pyd") || strings.HasSuffix(f, ".dylib") {
+				out = append(out, loc.Tree.Display(path.Join(loc.Dir, f)))
+			}
+		}
+	}
+	return out
+}
+
+func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
+	p.Tree, p.File, p.Line, p.Col, p.Lazy = m.Tree, m.File, imp.Line, imp.Col, lazy
+	p.Stmt = statement(imp)
+	p.Chain = a.chain(m)
+	key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", m.Tree.Display(m.File), imp.Line, p.Missing, p.Name)
+	if i, ok := a.seenProblem[key]; ok {
+		if !lazy {
+			a.res.Problems[i].Lazy = false
+		}
+		return
+	}
+	a.seenProblem[key] = len(a.res.Problems)
+	a.res.Problems = append(a.res.Problems, p)
+}
+
+// chain is how the handler reaches module m: "handler module", then each importer.
+func (a *analysis) chain(m *Module) []string {
+	var out []string
+	seen := map[string]bool{}
+	name := m.Name
+	for !seen[name] {
+		seen[name] = true
+		out = append(out, name)
+		via, ok := a.parentMod[name]
+		if !ok {
+			break
+		}
+		name = via
+	}
+	// reverse: handler first
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+func (a *analysis) noteShadow(top string, m *Module, imp pyscan.Import) {
+	if a.seenTop[top] {
+		return
+	}
+	a.seenTop[top] = true
+	others, ok := a.pendingShadow[top]
+	if !ok {
+		return
+	}
+	a.res.Shadows = append(a.res.Shadows, Shadow{Name: top, Winner: a.mods[top], Others: others,
+		Tree: m.Tree, File: m.File, Line: imp.Line, Col: imp.Col})
+}
+
+// statement renders an import as written.
+func statement(imp pyscan.Import) string {
+	mod := strings.Repeat(".", imp.Level) + imp.Module
+	if imp.Dynamic {
+		return fmt.Sprintf("importlib.import_module(%q)", mod)
+	}
+	if !imp.From {
+		s := "import " + mod
+		if imp.Alias != "" {
+			s += " as " + imp.Alias
+		}
+		return s
+	}
+	var names []string
+	for _, n := range imp.Names {
+		s := n.Name
+		if n.Alias != "" {
+			s += " as " + n.Alias
+		}
+		names = append(names, s)
+	}
+	return "from " + mod + " import " + strings.Join(names, ", ")
+}

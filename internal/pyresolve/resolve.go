@@ -1,0 +1,303 @@
+package pyresolve
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/layerkit/layerkit/internal/pyscan"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// Resolver holds caches shared by every function of a check (layers are shared).
+// It is safe for concurrent use.
+type Resolver struct {
+	lister *lister
+	ownMu  sync.Mutex
+	owners map[Loc]map[string]bool
+	scanMu sync.Mutex
+	scans  map[fileKey]*scanned
+}
+
+type fileKey struct {
+	t    tree.Tree
+	name string
+}
+
+type scanned struct {
+	file *pyscan.File
+	err  error
+}
+
+// New returns a Resolver with empty caches.
+func New() *Resolver {
+	return &Resolver{lister: newLister(), owners: map[Loc]map[string]bool{}, scans: map[fileKey]*scanned{}}
+}
+
+// Scan returns the scanned source of name in t (cached).
+func (r *Resolver) Scan(t tree.Tree, name string) (*pyscan.File, error) {
+	if o, ok := t.(*tree.Overlay); ok {
+		if i := o.Owner(name); i >= 0 {
+			t = o.Layer(i)
+		}
+	}
+	k := fileKey{t, name}
+	r.scanMu.Lock()
+	s, ok := r.scans[k]
+	r.scanMu.Unlock()
+	if ok {
+		return s.file, s.err
+	}
+	b, err := t.ReadFile(name)
+	s = &scanned{err: err}
+	if err == nil {
+		s.file = pyscan.Scan(b)
+	}
+	r.scanMu.Lock()
+	r.scans[k] = s
+	r.scanMu.Unlock()
+	return s.file, s.err
+}
+
+// Failure says why an import fails.
+type Failure int
+
+const (
+	NoModule         Failure = iota + 1 // No module named 'x'
+	NoName                              // cannot import name 'n' from 'm'
+	NoParent                            // attempted relative import with no known parent package
+	BeyondTop                           // attempted relative import beyond top-level package
+	CompiledMismatch                    // only a compiled file for another Python or architecture exists
+)
+
+// Problem is one import reachable from the handler that fails on Lambda.
+type Problem struct {
+	Failure Failure
+	// Missing is the dotted module that cannot be found (NoModule, CompiledMismatch), or
+	// the module a name is missing from (NoName).
+	Missing string
+	Name    string // the missing name (NoName)
+	// Statement: where the failing import is.
+	Tree tree.Tree
+	File string // name in Tree
+	Line int
+	Col  int
+	// Stmt is the import as written, e.g. "from aws_utils import s3_object_bytes".
+	Stmt string
+	// Lazy is true when the import runs only when a function body runs.
+	Lazy bool
+	// Chain is how the handler reaches the file: handler module first.
+	Chain []string
+	// Near is, for CompiledMismatch, the compiled files that exist but cannot load.
+	Near []string
+}
+
+// Shadow is a top-level module provided by more than one place on the path.
+type Shadow struct {
+	Name   string
+	Winner *Module
+	Others []Candidate
+	// Where the first import of it is.
+	Tree tree.Tree
+	File string
+	Line int
+	Col  int
+}
+
+// Handler is what became of the function's Handler setting.
+type Handler struct {
+	Module    string // dotted module name
+	Func      string
+	Malformed bool    // no "." in the handler
+	Found     *Module // nil when the module does not resolve
+	// Defined is 1 when the module defines Func at top level, 0 when it does not, -1
+	// when we cannot know (compiled, dynamic names).
+	Defined int
+}
+
+// Result is one function's import analysis.
+type Result struct {
+	Env      *Env
+	Handler  Handler
+	Problems []Problem
+	Shadows  []Shadow
+	// Imported are the modules reached from the handler, by name.
+	Imported map[string]*Module
+}
+
+// Analyze resolves every import reachable from the handler of env's function.
+func (r *Resolver) Analyze(env *Env) *Result {
+	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: map[string]*Module{}},
+		mods: map[string]*Module{}, state: map[string]int{}, parentMod: map[string]string{}, seenProblem: map[string]int{}, seenTop: map[string]bool{}, pendingShadow: map[string][]Candidate{}}
+	a.handler()
+	a.run()
+	return a.res
+}
+
+type work struct {
+	mod  *Module
+	lazy bool
+}
+
+type analysis struct {
+	r     *Resolver
+	env   *Env
+	res   *Result
+	mods  map[string]*Module // resolved modules by name; nil value = known missing
+	state map[string]int     // 0 unseen, 1 scanned lazily, 2 scanned eagerly
+	// parentMod: module → the module whose import first reached it (for chains).
+	parentMod   map[string]string
+	queue       []work
+	seenProblem map[string]int // key → index in res.Problems
+	seenTop     map[string]bool
+	// failed is the prefix importChain could not find.
+	failed string
+	// pendingShadow holds, per top-level name, the other places that hold it, until the
+	// first import statement that uses it gives it a position.
+	pendingShadow map[string][]Candidate
+}
+
+func (a *analysis) handler() {
+	h := a.env.Function.Handler
+	i := strings.LastIndexByte(h, '.')
+	if i <= 0 || i == len(h)-1 {
+		a.res.Handler = Handler{Malformed: true, Defined: -1}
+		return
+	}
+	mod := strings.ReplaceAll(h[:i], "/", ".")
+	a.res.Handler = Handler{Module: mod, Func: h[i+1:], Defined: -1}
+	m := a.importChain(mod, false, "")
+	if m == nil {
+		return
+	}
+	a.res.Handler.Found = m
+	if m.Kind == SourceModule || (m.Kind == Package && strings.HasSuffix(m.File, ".py")) {
+		if f, err := a.r.Scan(m.Tree, m.File); err == nil && !f.Open {
+			if f.Names[a.res.Handler.Func] {
+				a.res.Handler.Defined = 1
+			} else {
+				a.res.Handler.Defined = 0
+			}
+		}
+	} else if m.Kind == Namespace {
+		a.res.Handler.Defined = 0
+	}
+}
+
+// importChain imports a, a.b, a.b.c in turn, queueing each for scanning; it returns
+// the last module, or nil (and the failing prefix in a.failed) when one is missing.
+func (a *analysis) importChain(name string, lazy bool, via string) *Module {
+	parts := strings.Split(name, ".")
+	var m *Module
+	for i := range parts {
+		prefix := strings.Join(parts[:i+1], ".")
+		m = a.lookup(prefix)
+		if m == nil {
+			a.failed = prefix
+			return nil
+		}
+		a.enqueue(m, lazy, via)
+	}
+	return m
+}
+
+func (a *analysis) lookup(name string) *Module {
+	if m, ok := a.mods[name]; ok {
+		return m
+	}
+	var m *Module
+	if i := strings.LastIndexByte(name, '.'); i < 0 {
+		var others []Candidate
+		m, others = a.r.findTop(a.env, name)
+		if m != nil && len(others) > 0 {
+			a.pendingShadow[name] = others
+		}
+	} else {
+		parent := a.lookup(name[:i])
+		if parent != nil && parent.IsPackage() || parent != nil && parent.Kind == Virtual {
+			m = a.r.findSub(a.env, parent, name)
+		}
+	}
+	a.mods[name] = m
+	if m != nil {
+		a.res.Imported[name] = m
+	}
+	return m
+}
+
+func (a *analysis) enqueue(m *Module, lazy bool, via string) {
+	want := 2
+	if lazy {
+		want = 1
+	}
+	if a.state[m.Name] >= want {
+		return
+	}
+	if _, ok := a.parentMod[m.Name]; !ok && via != "" && via != m.Name {
+		a.parentMod[m.Name] = via
+	}
+	a.state[m.Name] = want
+	a.queue = append(a.queue, work{m, lazy})
+}
+
+func (a *analysis) run() {
+	for len(a.queue) > 0 {
+		w := a.queue[0]
+		a.queue = a.queue[1:]
+		if lazyNow := a.state[w.mod.Name] == 1; w.lazy != lazyNow {
+			continue // superseded by an eager visit
+		}
+		a.scanModule(w.mod, w.lazy)
+	}
+}
+
+func scannable(m *Module) bool {
+	return m.Tree != nil && !m.Trusted && (m.Kind == SourceModule || m.Kind == Package) && strings.HasSuffix(m.File, ".py")
+}
+
+// scanModule checks every import of one module.
+func (a *analysis) scanModule(m *Module, lazy bool) {
+	if !scannable(m) {
+		return
+	}
+	f, err := a.r.Scan(m.Tree, m.File)
+	if err != nil || f == nil {
+		return
+	}
+	pkg := m.Name // __package__
+	if m.Kind != Package {
+		if i := strings.LastIndexByte(m.Name, '.'); i >= 0 {
+			pkg = m.Name[:i]
+		} else {
+			pkg = ""
+		}
+	}
+	tryFailed := map[int]bool{}
+	for _, imp := range f.Imports {
+		if imp.TypeChecking || imp.MainBlock || imp.Module == "__future__" {
+			continue
+		}
+		optional, skip := false, false
+		for _, g := range imp.Guards {
+			switch g.Role {
+			case pyscan.InTry:
+				optional = true
+			case pyscan.InExcept:
+				if !tryFailed[g.TryID] {
+					skip = true
+				}
+			}
+		}
+		if skip {
+			continue
+		}
+		impLazy := lazy || imp.Scope != pyscan.ModuleScope
+		ok := a.checkImport(m, pkg, imp, impLazy, optional, m.Name)
+		if !ok && optional {
+			for _, g := range imp.Guards {
+				if g.Role == pyscan.InTry {
+					tryFailed[g.TryID] = true
+				}
+			}
+		}
+	}
+}

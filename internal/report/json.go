@@ -1,0 +1,49 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+)
+
+type jsonFinding struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Severity string `json:"severity"`
+	Function string `json:"function"`
+	Layer    string `json:"layer"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	Message  string `json:"message"`
+	Hint     string `json:"hint"`
+}
+
+type jsonSummary struct {
+	Functions int `json:"functions"`
+	Layers    int `json:"layers"`
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+	Infos     int `json:"infos"`
+}
+
+type jsonDoc struct {
+	Version  int           `json:"version"`
+	Findings []jsonFinding `json:"findings"`
+	Summary  jsonSummary   `json:"summary"`
+}
+
+// writeJSON prints the stable contract: {"version":1,"findings":[...],"summary":{...}}.
+func writeJSON(w io.Writer, in Input) error {
+	doc := jsonDoc{Version: 1, Findings: []jsonFinding{}}
+	for _, f := range in.Findings {
+		doc.Findings = append(doc.Findings, jsonFinding{Code: f.Code, Name: f.Name, Severity: f.Severity.String(),
+			Function: f.Function, Layer: f.Layer, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
+			Message: f.Message, Hint: f.Hint})
+	}
+	s := in.Summary
+	doc.Summary = jsonSummary{Functions: s.Functions, Layers: s.Layers, Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}

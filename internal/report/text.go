@@ -1,0 +1,113 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/model"
+)
+
+const (
+	red    = "\x1b[31m"
+	yellow = "\x1b[33m"
+	blue   = "\x1b[36m"
+	bold   = "\x1b[1m"
+	dim    = "\x1b[2m"
+	reset  = "\x1b[0m"
+)
+
+// writeText prints findings grouped by function, app-level findings first.
+func writeText(w io.Writer, in Input) error {
+	c := func(code, s string) string {
+		if !in.Color {
+			return s
+		}
+		return code + s + reset
+	}
+	var b strings.Builder
+	if in.Checked != "" {
+		fmt.Fprintf(&b, "%s %s\n", c(bold, "checked"), in.Checked)
+	}
+	groups := map[string][]finding.Finding{}
+	for _, f := range in.Findings {
+		groups[f.Function] = append(groups[f.Function], f)
+	}
+	sev := func(s model.Severity) string {
+		switch s {
+		case model.Error:
+			return c(red, "error")
+		case model.Warning:
+			return c(yellow, "warning")
+		}
+		return c(blue, "info")
+	}
+	printGroup := func(fs []finding.Finding) {
+		for _, f := range fs {
+			loc := f.Pos.File
+			if f.Pos.Line > 0 {
+				loc = fmt.Sprintf("%s:%d", loc, f.Pos.Line)
+				if f.Pos.Col > 0 {
+					loc = fmt.Sprintf("%s:%d", loc, f.Pos.Col)
+				}
+			}
+			fmt.Fprintf(&b, "  %s: %s %s %s\n", loc, sev(f.Severity), c(bold, f.Code), c(dim, f.Name))
+			fmt.Fprintf(&b, "    %s\n", f.Message)
+			if f.Hint != "" {
+				fmt.Fprintf(&b, "    %s %s\n", c(bold, "fix:"), f.Hint)
+			}
+		}
+	}
+	if fs := groups[""]; len(fs) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", c(bold, "app"))
+		printGroup(fs)
+	}
+	for _, fn := range in.Functions {
+		fs := groups[fn.Name]
+		delete(groups, fn.Name)
+		head := fn.Name
+		var meta []string
+		if fn.Kind != "" {
+			meta = append(meta, fn.Kind)
+		}
+		if fn.Runtime != "" {
+			meta = append(meta, fn.Runtime)
+		}
+		if fn.Arch != "" {
+			meta = append(meta, fn.Arch)
+		}
+		if len(fn.Layers) > 0 {
+			meta = append(meta, "layers: "+strings.Join(fn.Layers, ", "))
+		}
+		status := c(bold, "ok")
+		if len(fs) > 0 {
+			status = fmt.Sprintf("%d finding(s)", len(fs))
+		}
+		if fn.Skipped != "" {
+			status = "imports not checked: " + fn.Skipped
+		}
+		fmt.Fprintf(&b, "\n%s %s — %s\n", c(bold, head), c(dim, "("+strings.Join(meta, ", ")+")"), status)
+		printGroup(fs)
+	}
+	// findings for functions not in the list (should not happen, but never drop one)
+	for name, fs := range groups {
+		if name == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "\n%s\n", c(bold, name))
+		printGroup(fs)
+	}
+	s := in.Summary
+	fmt.Fprintf(&b, "\n%d function(s), %d layer(s): %s, %s, %s\n", s.Functions, s.Layers,
+		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,414 @@
+package rules
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/pydist"
+	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/runtimes"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// moduleIndex maps a module name to every place in a tree that would provide a module
+// of that name if its folder were on the path: "x.py", "x/", "x.cpython-312-...so".
+type moduleIndex map[string][]string
+
+var (
+	indexMu sync.Mutex
+	indexes = map[tree.Tree]moduleIndex{}
+)
+
+// skipDirs are folders never worth looking into for hints.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, ".aws-sam": true, "__pycache__": true,
+	"cdk.out": true, ".venv": true, "venv": true, ".tox": true, ".terraform": true, ".serverless": true, ".mypy_cache": true, ".pytest_cache": true}
+
+const (
+	indexDepth   = 7
+	indexEntries = 50000
+)
+
+func indexOf(t tree.Tree) moduleIndex {
+	indexMu.Lock()
+	defer indexMu.Unlock()
+	if ix, ok := indexes[t]; ok {
+		return ix
+	}
+	ix := moduleIndex{}
+	n := 0
+	_ = tree.Walk(t, "", func(name string, info tree.Info) error {
+		n++
+		if n > indexEntries {
+			return fs.SkipAll
+		}
+		depth := strings.Count(name, "/")
+		if info.Dir {
+			if skipDirs[info.Name] || strings.HasSuffix(info.Name, ".dist-info") || strings.HasSuffix(info.Name, ".egg-info") || depth >= indexDepth {
+				return fs.SkipDir
+			}
+			ix[info.Name] = append(ix[info.Name], name+"/")
+			return nil
+		}
+		base := info.Name
+		switch {
+		case strings.HasSuffix(base, ".py"):
+			base = strings.TrimSuffix(base, ".py")
+		case strings.HasSuffix(base, ".so"), strings.HasSuffix(base, ".pyd"), strings.HasSuffix(base, ".pyc"):
+			base = base[:strings.IndexByte(base, '.')]
+		default:
+			return nil
+		}
+		if base != "__init__" {
+			ix[base] = append(ix[base], name)
+		}
+		return nil
+	})
+	indexes[t] = ix
+	return ix
+}
+
+// onPathDirs are the layer folders a runtime searches.
+func onPathDirs(rt *runtimes.Runtime) []string {
+	return []string{"python/lib/python" + rt.Version + "/site-packages", "python"}
+}
+
+// moduleHint explains a 'No module named' failure and says what to change.
+func moduleHint(p *Pass, f *Function, pr pyresolve.Problem) string {
+	env := f.Result.Env
+	parts := strings.Split(pr.Missing, ".")
+	top := parts[0]
+	if len(parts) > 1 {
+		if h := submoduleHint(f, pr.Missing); h != "" {
+			return h
+		}
+	}
+	if env.PythonPath {
+		if where := inLayers(f, top, func(dir string) bool { return isOnPath(f.Runtime, dir) }); where != "" {
+			return fmt.Sprintf("The function sets PYTHONPATH (%s), so Lambda does not put /opt/python or /opt/python/lib/python%s/site-packages on the path, and %s. Remove PYTHONPATH, or add /opt/python to it.",
+				posString(env.Function.Env["PYTHONPATH"].Pos), f.Runtime.Version, where)
+		}
+	}
+	if h := offPathHint(f, top); h != "" {
+		return h
+	}
+	if h := didYouMean(f, pr); h != "" {
+		return h
+	}
+	if len(parts) == 1 {
+		if in, ok := runtimes.StdlibRemovedIn(top, f.Runtime.Version); ok {
+			return fmt.Sprintf("'%s' was removed from the standard library in Python %s, so %s does not have it. %s",
+				top, in, f.Runtime.ID, stdlibReplacement(top))
+		}
+		if since := runtimes.StdlibAddedIn(top); since != "" && !f.Runtime.StdlibHas(top) {
+			return fmt.Sprintf("'%s' is in the standard library only from Python %s; this function runs %s. Raise the Runtime, or use a backport from PyPI.", top, since, f.Runtime.ID)
+		}
+	}
+	if h := declaredElsewhere(p, f, top); h != "" {
+		return h
+	}
+	if h := aboveCodeURI(p, f, top); h != "" {
+		return h
+	}
+	return declareHint(f, top)
+}
+
+func posString(pos model.Pos) string {
+	if pos.Line > 0 {
+		return fmt.Sprintf("%s:%d", pos.File, pos.Line)
+	}
+	return pos.File
+}
+
+func isOnPath(rt *runtimes.Runtime, dir string) bool {
+	for _, d := range onPathDirs(rt) {
+		if dir == d {
+			return true
+		}
+	}
+	return false
+}
+
+// inLayers finds top in the function's readable layers in a folder accepted by keep,
+// and describes where ("layer UtilsLayer has it at python/x.py").
+func inLayers(f *Function, top string, keep func(dir string) bool) string {
+	for _, ref := range f.Fn.Layers {
+		if !ref.Inspectable() {
+			continue
+		}
+		for _, loc := range indexOf(ref.Layer.Content.Tree)[top] {
+			dir := path.Dir(strings.TrimSuffix(loc, "/"))
+			if dir == "." {
+				dir = ""
+			}
+			if keep(dir) {
+				return fmt.Sprintf("layer %s has it at %s", ref.Layer.Name, ref.Layer.Content.Tree.Display(strings.TrimSuffix(loc, "/")))
+			}
+		}
+	}
+	return ""
+}
+
+// offPathHint: the module is in an attached layer, in a folder no Python path covers.
+func offPathHint(f *Function, top string) string {
+	rt := f.Runtime
+	for _, ref := range f.Fn.Layers {
+		if !ref.Inspectable() {
+			continue
+		}
+		t := ref.Layer.Content.Tree
+		for _, loc := range indexOf(t)[top] {
+			name := strings.TrimSuffix(loc, "/")
+			dir := path.Dir(name)
+			if dir == "." {
+				dir = ""
+			}
+			if isOnPath(rt, dir) {
+				continue
+			}
+			shown := t.Display(name)
+			optPath := "/opt/" + name
+			switch {
+			case strings.HasPrefix(dir, "python/lib/python") && strings.HasSuffix(dir, "/site-packages"):
+				other := strings.TrimSuffix(strings.TrimPrefix(dir, "python/lib/python"), "/site-packages")
+				return fmt.Sprintf("Layer %s has %s at %s (%s), in the site-packages folder of Python %s; %s only searches /opt/python and /opt/python/lib/python%s/site-packages. Rebuild the layer for %s (pip install --target python/ or python/lib/python%s/site-packages/ with Python %s).",
+					ref.Layer.Name, top, shown, optPath, other, rt.ID, rt.Version, rt.ID, rt.Version, rt.Version)
+			case dir == "":
+				fix := fmt.Sprintf("move it to python/%s in the layer", path.Base(name))
+				if ref.Layer.BuildMethod == "" && ref.Layer.Content.Display != "" && !strings.HasSuffix(ref.Layer.Content.Display, ".zip") {
+					fix += fmt.Sprintf(", or add Metadata: BuildMethod: %s to the layer so that sam build puts its contents under python/", rt.ID)
+				}
+				return fmt.Sprintf("Layer %s has %s at its root (%s, which lands at %s); Python on Lambda only looks in /opt/python and /opt/python/lib/python%s/site-packages. To fix: %s.",
+					ref.Layer.Name, top, shown, optPath, rt.Version, fix)
+			case strings.HasPrefix(dir, "python/python"):
+				return fmt.Sprintf("Layer %s has %s at %s, which lands at %s: one python/ too many (a ContentUri that already contains python/ built with BuildMethod adds another). Remove the inner python/ folder, or drop BuildMethod.",
+					ref.Layer.Name, top, shown, optPath)
+			case strings.HasPrefix(dir, "nodejs"):
+				continue
+			default:
+				// deeper inside a package: did-you-mean handles it when that package is on the path
+				if !strings.HasPrefix(dir, "python/") {
+					return fmt.Sprintf("Layer %s has %s at %s (lands at %s), which is not on the Python path; Python on Lambda only looks in /opt/python and /opt/python/lib/python%s/site-packages. Move it under python/ in the layer.",
+						ref.Layer.Name, top, shown, optPath, rt.Version)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// didYouMean: a module of that name exists inside a package on the path.
+func didYouMean(f *Function, pr pyresolve.Problem) string {
+	top := strings.Split(pr.Missing, ".")[0]
+	type cand struct{ dotted, where string }
+	var cands []cand
+	add := func(t tree.Tree, root string, loc string) {
+		name := strings.TrimSuffix(loc, "/")
+		if root != "" {
+			if !strings.HasPrefix(name, root+"/") {
+				return
+			}
+			name = strings.TrimPrefix(name, root+"/")
+		}
+		if !strings.Contains(name, "/") {
+			return // at the entry's root: it would have resolved
+		}
+		pkgPath := path.Dir(name)
+		for _, seg := range strings.Split(pkgPath, "/") {
+			if !isIdent(seg) {
+				return
+			}
+		}
+		cands = append(cands, cand{strings.ReplaceAll(pkgPath, "/", ".") + "." + top, t.Display(strings.TrimSuffix(loc, "/"))})
+	}
+	env := f.Result.Env
+	if env.Task != nil {
+		for _, loc := range indexOf(env.Task)[top] {
+			add(env.Task, "", loc)
+		}
+	}
+	if !env.PythonPath {
+		for _, ref := range f.Fn.Layers {
+			if !ref.Inspectable() {
+				continue
+			}
+			t := ref.Layer.Content.Tree
+			for _, loc := range indexOf(t)[top] {
+				for _, d := range onPathDirs(f.Runtime) {
+					if strings.HasPrefix(loc, d+"/") {
+						add(t, d, loc)
+						break
+					}
+				}
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return ""
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return strings.Count(cands[i].dotted, ".") < strings.Count(cands[j].dotted, ".") })
+	c := cands[0]
+	rest := strings.TrimPrefix(pr.Missing, top)
+	full := c.dotted + rest
+	suggest := "import " + full
+	if strings.HasPrefix(pr.Stmt, "from ") {
+		if i := strings.Index(pr.Stmt, " import "); i >= 0 {
+			suggest = "from " + full + pr.Stmt[i:]
+		}
+	}
+	return fmt.Sprintf("%s exists as %s (%s); did you mean `%s`?", top, c.dotted, c.where, suggest)
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r > 127 || (i > 0 && r >= '0' && r <= '9') {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// submoduleHint: the package resolves but has no such submodule.
+func submoduleHint(f *Function, missing string) string {
+	i := strings.LastIndexByte(missing, '.')
+	parentName, tail := missing[:i], missing[i+1:]
+	parent := f.Result.Imported[parentName]
+	if parent == nil || !parent.IsPackage() || len(parent.Path) == 0 {
+		return ""
+	}
+	var have []string
+	for _, loc := range parent.Path {
+		infos, err := loc.Tree.ReadDir(loc.Dir)
+		if err != nil {
+			continue
+		}
+		for _, fi := range infos {
+			n := fi.Name
+			switch {
+			case fi.Dir && isIdent(n) && n != "__pycache__":
+				have = append(have, n)
+			case strings.HasSuffix(n, ".py") && n != "__init__.py":
+				have = append(have, strings.TrimSuffix(n, ".py"))
+			}
+		}
+	}
+	where := parent.Path[0].Tree.Display(parent.Path[0].Dir)
+	if len(have) == 0 {
+		return fmt.Sprintf("%s (%s) has no module %s.", parentName, where, tail)
+	}
+	if len(have) > 12 {
+		have = append(have[:12], "…")
+	}
+	return fmt.Sprintf("%s (%s) has no module %s; it has: %s. Add %s.py there, or fix the name.", parentName, where, tail, strings.Join(have, ", "), tail)
+}
+
+// nameHint: from m import n, where m does not define n.
+func nameHint(p *Pass, f *Function, pr pyresolve.Problem) string {
+	m := f.Result.Imported[pr.Missing]
+	where := pr.Missing
+	if m != nil && m.Display() != "" {
+		where = m.Display()
+	}
+	return fmt.Sprintf("Define %s at the top level of %s, import it from the module that defines it, or check the spelling.", pr.Name, where)
+}
+
+// declaredElsewhere: another function declares the distribution that provides top.
+func declaredElsewhere(p *Pass, f *Function, top string) string {
+	for _, g := range p.Functions {
+		if g == f || g.Fn.Code == nil {
+			continue
+		}
+		for _, d := range g.Fn.Code.Declared {
+			for _, m := range d.Modules {
+				if m == top {
+					return fmt.Sprintf("%s's requirements.txt (%s) declares %s, which provides %s, but %s's package does not: declare %s in %s's requirements.txt too, or move it to a layer both functions use.",
+						g.Fn.Name, posString(d.Pos), d.Dist, top, f.Fn.Name, d.Dist, f.Fn.Name)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// aboveCodeURI: the module exists in the project, but outside the function's package.
+func aboveCodeURI(p *Pass, f *Function, top string) string {
+	if p.Project == nil || f.Fn.Code == nil {
+		return ""
+	}
+	code := strings.TrimSuffix(f.Fn.Code.Display, "/")
+	for _, loc := range indexOf(p.Project)[top] {
+		name := strings.TrimSuffix(loc, "/")
+		if p.ProjectDir != "" {
+			if !strings.HasPrefix(name, p.ProjectDir+"/") {
+				continue
+			}
+		}
+		if code != "" && code != "." && (name == code || strings.HasPrefix(name, code+"/")) {
+			continue
+		}
+		if code == "" || code == "." {
+			continue
+		}
+		if strings.HasSuffix(loc, "/") && !tree.IsFile(p.Project, name+"/__init__.py") {
+			continue
+		}
+		return fmt.Sprintf("%s exists at %s, outside the function's package %s: it imports fine when tests run from the repository root, but Lambda gets only the contents of %s. Move it into %s, or into a layer under python/.",
+			top, p.Project.Display(name), f.Fn.Code.Display, f.Fn.Code.Display, f.Fn.Code.Display)
+	}
+	return ""
+}
+
+func declareHint(f *Function, top string) string {
+	where := "the requirements.txt next to the function code"
+	if f.Fn.Code != nil && f.Fn.Code.Display != "" {
+		where = "requirements.txt in " + f.Fn.Code.Display
+	}
+	if dist, ok := pydist.DistForImport(top); ok {
+		return fmt.Sprintf("Nothing on the path provides %s. Declare %s in %s, or attach a layer that has it under python/.", top, dist, where)
+	}
+	return fmt.Sprintf("Nothing on the path provides %s. If it is a third-party package, declare the distribution that provides it in %s or attach a layer that has it under python/; if it is your code, put it in the function's package.", top, where)
+}
+
+func stdlibReplacement(top string) string {
+	switch top {
+	case "imp":
+		return "Use importlib instead."
+	case "distutils":
+		return "Use setuptools (declare it) or packaging; distutils.util.strtobool has no stdlib replacement—copy it."
+	case "asyncore", "asynchat":
+		return "Use asyncio instead."
+	case "smtpd":
+		return "Use aiosmtpd (declare it) instead."
+	case "cgi", "cgitb":
+		return "Use email.message / urllib.parse instead."
+	case "telnetlib":
+		return "Use telnetlib3 (declare it) instead."
+	}
+	return "Use its replacement, or declare a PyPI backport."
+}
+
+// unknownDepsDeclared names a declared distribution on the path whose dependencies the
+// curated table does not know ("" when none).
+func unknownDepsDeclared(env *pyresolve.Env) string {
+	var names []string
+	for _, e := range env.Path {
+		for _, d := range e.Declared {
+			if !d.DepsKnown {
+				names = append(names, d.Dist)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	sort.Strings(names)
+	return names[0]
+}

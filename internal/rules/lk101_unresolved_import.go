@@ -1,0 +1,101 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/pyresolve"
+)
+
+var LK101 = register(&Rule{
+	Code:       "LK101",
+	Name:       "unresolved-import",
+	Severity:   model.Error,
+	Severities: "warning when the import runs only inside a function body, or when a layer layerkit cannot read might provide the module",
+	Summary:    "An import reachable from the handler resolves nowhere on the function's Lambda search path.",
+	Why: `Lambda imports the handler module when the execution environment starts. Every import that runs
+then must find its module in /var/task (the function package), /opt/python or
+/opt/python/lib/pythonX.Y/site-packages (the layers, merged in order), the runtime's own packages, or
+the standard library of that Python version. One that does not stops the function before it runs:
+Runtime.ImportModuleError: Unable to import module 'app': No module named 'x'.
+
+Imports under try/except ImportError (or ModuleNotFoundError, Exception, a bare except),
+under if TYPE_CHECKING:, or under if __name__ == "__main__": are not reported; an import in such an
+except block is checked only when the guarded import fails.`,
+	Example: `# template.yaml: UtilsLayer has ContentUri src/layer_utils and BuildMethod python3.13,
+# so its package lands at /opt/python/layer_utils/aws_utils.py
+# src/provider/main.py
+from aws_utils import s3_object_bytes   # No module named 'aws_utils'`,
+	Fix: `Import the module by the name it has on the path (from layer_utils.aws_utils import ...), move the
+file where Python looks (python/ in the layer), declare the distribution in requirements.txt, or
+attach the layer that provides it. The hint says which applies.`,
+	Run: runLK101,
+})
+
+func runLK101(p *Pass) {
+	for _, f := range p.analysed() {
+		for _, pr := range f.Result.Problems {
+			if pr.Failure == pyresolve.CompiledMismatch {
+				continue // LK301/LK302/LK304
+			}
+			sev := model.Error
+			env := f.Result.Env
+			var why []string
+			if pr.Lazy {
+				sev = model.Warning
+				why = append(why, "it runs only when the function body that holds it runs")
+			}
+			if env.Uninspectable {
+				sev = model.Warning
+				why = append(why, "a layer layerkit cannot read might provide it")
+			}
+			msg, hint := describeProblem(p, f, pr)
+			if pr.Failure == pyresolve.NoModule {
+				if d := unknownDepsDeclared(env); d != "" {
+					sev = model.Warning
+					why = append(why, fmt.Sprintf("it is not declared, but may arrive as a dependency of %s, whose dependencies layerkit does not know", d))
+				}
+			}
+			if len(why) > 0 {
+				msg += " (" + strings.Join(why, "; ") + ")"
+			}
+			p.Report("LK101", sev, f.Fn.Name, "", problemPos(pr), msg, hint)
+		}
+	}
+}
+
+func problemPos(pr pyresolve.Problem) model.Pos {
+	return model.Pos{File: pr.Tree.Display(pr.File), Line: pr.Line, Col: pr.Col}
+}
+
+// lambdaError is what Lambda's log will say.
+func lambdaError(f *Function, text string) string {
+	return fmt.Sprintf("Runtime.ImportModuleError: Unable to import module '%s': %s", f.Result.Handler.Module, text)
+}
+
+// describeProblem renders the message and hint for one failing import.
+func describeProblem(p *Pass, f *Function, pr pyresolve.Problem) (string, string) {
+	rt := f.Runtime.ID
+	via := ""
+	if len(pr.Chain) > 1 {
+		via = " (reached from the handler through " + strings.Join(pr.Chain, " → ") + ")"
+	}
+	switch pr.Failure {
+	case pyresolve.NoParent:
+		msg := fmt.Sprintf("`%s` is a relative import in a module Lambda loads as top-level%s; Lambda will fail with %s", pr.Stmt, via,
+			lambdaError(f, "attempted relative import with no known parent package"))
+		return msg, "Use an absolute import (`import x` for a module in the package root), or put the handler in a package (a folder with __init__.py) and set Handler to pkg.module.function."
+	case pyresolve.BeyondTop:
+		msg := fmt.Sprintf("`%s` climbs above the top-level package%s; Lambda will fail with %s", pr.Stmt, via,
+			lambdaError(f, "attempted relative import beyond top-level package"))
+		return msg, "Use fewer leading dots, or an absolute import."
+	case pyresolve.NoName:
+		msg := fmt.Sprintf("`%s`: %s has no top-level name '%s' and no submodule of that name%s; Lambda will fail with %s",
+			pr.Stmt, pr.Missing, pr.Name, via, lambdaError(f, fmt.Sprintf("cannot import name '%s' from '%s'", pr.Name, pr.Missing)))
+		return msg, nameHint(p, f, pr)
+	}
+	msg := fmt.Sprintf("`%s`: no module named '%s' on the path of %s (%s)%s; Lambda will fail with %s",
+		pr.Stmt, pr.Missing, f.Fn.Name, rt, via, lambdaError(f, fmt.Sprintf("No module named '%s'", pr.Missing)))
+	return msg, moduleHint(p, f, pr)
+}

@@ -1,0 +1,120 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/layerkit/layerkit/internal/model"
+)
+
+var LK102 = register(&Rule{
+	Code:     "LK102",
+	Name:     "handler-module-not-found",
+	Severity: model.Error,
+	Summary:  "The module named by Handler is not in the function's package (or anywhere on its path).",
+	Why: `Lambda splits Handler on its last dot: "pkg.app.handler" means module pkg.app, function handler
+("src/app.handler" is accepted too: the slash becomes a dot). The module is imported from the function's
+search path, which starts at the root of the package (/var/task). If it is not there, every invocation
+fails with Runtime.ImportModuleError: Unable to import module 'pkg.app': No module named 'pkg'.`,
+	Example: `Handler: service.main.handler     # but CodeUri has no service/main.py`,
+	Fix: `Point Handler at the module's path relative to CodeUri (folders separated by dots), or move the
+module there. A Handler without a dot is malformed.`,
+	Run: func(p *Pass) {
+		for _, f := range p.analysed() {
+			h := f.Result.Handler
+			fn := f.Fn
+			switch {
+			case h.Malformed:
+				p.Report("LK102", model.Error, fn.Name, "", handlerPos(fn),
+					fmt.Sprintf("Handler %q has no module part; Lambda will fail with Runtime.MalformedHandlerName: Bad handler '%s'", fn.Handler, fn.Handler),
+					"Write Handler as module.function, e.g. app.handler for def handler in app.py at the root of the package.")
+			case h.Found == nil:
+				p.Report("LK102", model.Error, fn.Name, "", handlerPos(fn),
+					fmt.Sprintf("Handler %q names module '%s', which is not in %s's package (%s) or on its path; Lambda will fail with Runtime.ImportModuleError: Unable to import module '%s': No module named '%s'",
+						fn.Handler, h.Module, fn.Name, codeDisplay(fn), h.Module, h.Module),
+					handlerModuleHint(f))
+			}
+		}
+	},
+})
+
+func handlerPos(fn *model.Function) model.Pos {
+	if !fn.HandlerPos.IsZero() {
+		return fn.HandlerPos
+	}
+	return fn.Pos
+}
+
+func codeDisplay(fn *model.Function) string {
+	if fn.Code == nil || fn.Code.Display == "" {
+		return "its package"
+	}
+	return fn.Code.Display
+}
+
+// handlerModuleHint looks for the module's file elsewhere in the package.
+func handlerModuleHint(f *Function) string {
+	env := f.Result.Env
+	h := f.Result.Handler
+	last := h.Module
+	if i := lastDot(last); i >= 0 {
+		last = last[i+1:]
+	}
+	if env.Task != nil {
+		for _, loc := range indexOf(env.Task)[last] {
+			if len(loc) > 0 && loc[len(loc)-1] == '/' {
+				continue
+			}
+			mod := trimPy(loc)
+			return fmt.Sprintf("The package has %s; set Handler to %s.%s (the path from the package root, with dots).", env.Task.Display(loc), dotted(mod), h.Func)
+		}
+	}
+	return fmt.Sprintf("Create %s.py in %s with def %s(event, context), or point Handler at the module that has it.", slashed(h.Module), codeDisplay(f.Fn), h.Func)
+}
+
+func lastDot(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '.' {
+			return i
+		}
+	}
+	return -1
+}
+
+func trimPy(s string) string {
+	if len(s) > 3 && s[len(s)-3:] == ".py" {
+		return s[:len(s)-3]
+	}
+	if i := indexByte(s, '.'); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func indexByte(s string, c byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func dotted(s string) string {
+	b := []byte(s)
+	for i := range b {
+		if b[i] == '/' {
+			b[i] = '.'
+		}
+	}
+	return string(b)
+}
+
+func slashed(s string) string {
+	b := []byte(s)
+	for i := range b {
+		if b[i] == '.' {
+			b[i] = '/'
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,112 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+var LK104 = register(&Rule{
+	Code:     "LK104",
+	Name:     "shadowed-module",
+	Severity: model.Warning,
+	Summary:  "A top-level module the function imports is provided by more than one place on its path; the first one wins.",
+	Why: `Python takes a top-level module from the first sys.path entry that has it: /var/task, then
+/opt/python/lib/pythonX.Y/site-packages, then /opt/python, then the runtime's packages, then the
+standard library. A regular package hides every later copy, including submodules only the later copy
+has. Two layers that ship the same file: the layer applied last replaces the other's file. A layer's
+boto3 or botocore replaces the runtime's; a file named like a standard-library module replaces it.
+Portions of a namespace package (folders without __init__.py) merge instead, and are not reported.`,
+	Example: `# layer A: python/requests/ (2.31)   layer B: python/lib/python3.12/site-packages/requests/ (2.32)
+import requests      # B's copy wins: site-packages comes before /opt/python`,
+	Fix: `Keep one copy: remove the module from all but one place, or rename your module.`,
+	Run: func(p *Pass) {
+		for _, f := range p.analysed() {
+			env := f.Result.Env
+			for _, s := range f.Result.Shadows {
+				w := s.Winner
+				if w == nil || w.Kind == pyresolve.Namespace {
+					continue
+				}
+				winKind := env.Path[w.Entry].Kind
+				var losers []string
+				for _, o := range s.Others {
+					oKind := env.Path[o.Entry].Kind
+					if !shadowMatters(winKind, oKind, w, o.Module) {
+						continue
+					}
+					losers = append(losers, describeEntry(env, o.Entry, o.Module))
+				}
+				if len(losers) == 0 {
+					continue
+				}
+				p.Report("LK104", model.Warning, f.Fn.Name, "", model.Pos{File: s.Tree.Display(s.File), Line: s.Line, Col: s.Col},
+					fmt.Sprintf("'%s' is provided by %s and also by %s; Python uses the first (%s)", s.Name, describeEntry(env, w.Entry, w), strings.Join(losers, " and "), env.Path[w.Entry].Path),
+					fmt.Sprintf("Keep one copy of %s on the path; if the other copy is the one you want, remove or rename this one.", s.Name))
+			}
+			layerConflicts(p, f)
+		}
+	},
+})
+
+// shadowMatters says which pairs are worth a warning (DESIGN: function vs layer, layer vs
+// layer, a layer's copy vs the runtime's, user code vs the standard library).
+func shadowMatters(win, other pyresolve.EntryKind, w, o *pyresolve.Module) bool {
+	isLayer := func(k pyresolve.EntryKind) bool { return k == pyresolve.LayerSite || k == pyresolve.LayerPython }
+	switch {
+	case other == pyresolve.Stdlib:
+		return win != pyresolve.Provided && w.Declared == nil
+	case other == pyresolve.Provided:
+		return isLayer(win)
+	case win == pyresolve.TaskRoot && isLayer(other):
+		return true
+	case isLayer(win) && isLayer(other):
+		return true
+	}
+	return false
+}
+
+func describeEntry(env *pyresolve.Env, i int, m *pyresolve.Module) string {
+	e := env.Path[i]
+	switch e.Kind {
+	case pyresolve.Stdlib:
+		return "the standard library"
+	case pyresolve.Provided:
+		return "the runtime (" + e.Path + ")"
+	}
+	if m.Declared != nil {
+		return fmt.Sprintf("%s declared in %s", m.Declared.Dist, posString(m.Declared.Pos))
+	}
+	if d := m.Display(); d != "" {
+		return d
+	}
+	return e.Path
+}
+
+// layerConflicts reports imported module files that two layers both ship: the later
+// layer's file replaces the earlier's in /opt.
+func layerConflicts(p *Pass, f *Function) {
+	env := f.Result.Env
+	if env.Opt == nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, m := range f.Result.Imported {
+		if m.File == "" || m.Tree != tree.Tree(env.Opt) {
+			continue
+		}
+		owners := env.Opt.Owners(m.File)
+		if len(owners) < 2 || seen[m.File] {
+			continue
+		}
+		seen[m.File] = true
+		a, b := f.Fn.Layers[env.OptLayers[owners[0]]], f.Fn.Layers[env.OptLayers[owners[len(owners)-1]]]
+		p.Report("LK104", model.Warning, f.Fn.Name, "", b.Pos,
+			fmt.Sprintf("layers %s and %s both ship %s; Lambda extracts layers in order, so %s's file replaces %s's and module '%s' comes from %s",
+				a.Layer.Name, b.Layer.Name, "/opt/"+m.File, b.Layer.Name, a.Layer.Name, m.Name, b.Layer.Name),
+			"Ship each module in one layer only, or make sure the copies are identical.")
+	}
+}

@@ -1,0 +1,41 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/layerkit/layerkit/internal/model"
+)
+
+var LK105 = register(&Rule{
+	Code:     "LK105",
+	Name:     "layer-not-inspectable",
+	Severity: model.Info,
+	Summary:  "Content layerkit cannot read: a layer given by ARN or parameter, code in S3, a build step it does not model.",
+	Why: `A layer attached by ARN lives in an AWS account; code in S3 and a makefile build are produced
+elsewhere. layerkit checks what it can read, and assumes such a layer might provide any module: an
+import that resolves nowhere else is then a warning, not an error. Use layerkit doctor to check
+what is deployed, or pass the layer zip with --layer.`,
+	Example: `Layers:
+  - arn:aws:lambda:us-east-1:123456789012:layer:ffmpeg:3`,
+	Fix: `Nothing to fix in the template. To have the layer checked, download it
+(aws lambda get-layer-version-by-arn) and run layerkit check --function-zip ... --layer layer.zip.`,
+	Run: func(p *Pass) {
+		for _, f := range p.Functions {
+			for _, ref := range f.Fn.Layers {
+				switch {
+				case ref.ARN != "":
+					p.Report("LK105", model.Info, f.Fn.Name, "", ref.Pos,
+						fmt.Sprintf("layer %s is not in this app, so its content is not checked; layerkit assumes it may provide any module %s imports", ref.ARN, f.Fn.Name),
+						"To check it too, download it (aws lambda get-layer-version-by-arn --arn ...) and pass it with --layer.")
+				case ref.Unknown:
+					p.Report("LK105", model.Info, f.Fn.Name, "", ref.Pos,
+						fmt.Sprintf("layer %s cannot be resolved statically, so its content is not checked; layerkit assumes it may provide any module %s imports", ref.Text, f.Fn.Name),
+						"Give the parameter a Default that is a layer version ARN, or reference a layer defined in the template.")
+				case ref.Layer != nil && ref.Layer.Content == nil && ref.Layer.NotInspectable == "":
+					p.Report("LK105", model.Info, f.Fn.Name, ref.Layer.Name, ref.Pos,
+						fmt.Sprintf("layer %s's content cannot be read; layerkit assumes it may provide any module %s imports", ref.Layer.Name, f.Fn.Name), "")
+				}
+			}
+		}
+	},
+})

@@ -1,0 +1,17 @@
+package rules
+
+import "github.com/layerkit/layerkit/internal/model"
+
+// LK406 findings come from the loaders (model.Note), which see the reference as written.
+var LK406 = register(&Rule{
+	Code:     "LK406",
+	Name:     "bad-layer-reference",
+	Severity: model.Error,
+	Summary:  "A Layers entry that cannot work: a Ref to nothing, a malformed ARN, an ARN without a version.",
+	Why: `Lambda needs each layer as a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).
+A Ref to a resource that does not exist fails the deployment; an ARN without the version (Terraform's
+aws_lambda_layer_version.x.layer_arn) is rejected by CreateFunction/UpdateFunctionConfiguration.`,
+	Example: `layers = [aws_lambda_layer_version.utils.layer_arn]   # no version`,
+	Fix: `Reference the layer version: !Ref TheLayer (SAM/CloudFormation), aws_lambda_layer_version.x.arn
+(Terraform), or a full ARN ending in :VERSION.`,
+})

@@ -1,0 +1,124 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/model"
+)
+
+var LK401 = register(&Rule{
+	Code:     "LK401",
+	Name:     "too-many-layers",
+	Severity: model.Error,
+	Summary:  "A function has more than 5 layers.",
+	Why:      `Lambda allows at most five layers per function; the deployment fails with more.`,
+	Example:  `Layers: [!Ref A, !Ref B, !Ref C, !Ref D, !Ref E, !Ref F]`,
+	Fix:      `Merge layers, or move code into the function package.`,
+	Run: func(p *Pass) {
+		for _, f := range p.Functions {
+			if n := len(f.Fn.Layers); n > 5 {
+				p.Report("LK401", model.Error, f.Fn.Name, "", f.Fn.Pos,
+					fmt.Sprintf("%s has %d layers; Lambda allows at most 5, so the deployment will fail", f.Fn.Name, n),
+					"Merge layers that are always used together into one, or move their code into the function package.")
+			}
+		}
+	},
+})
+
+var LK403 = register(&Rule{
+	Code:     "LK403",
+	Name:     "incompatible-runtime",
+	Severity: model.Warning,
+	Summary:  "The function's runtime is not in the layer's CompatibleRuntimes.",
+	Why: `CompatibleRuntimes says which runtimes the layer was built for. Lambda does not enforce it, but
+a layer built for another runtime usually ships packages in the wrong folder or compiled for another
+Python, which fails at import time.`,
+	Example: `CompatibleRuntimes: [python3.9]   # attached to a python3.12 function`,
+	Fix:     `Rebuild the layer for the function's runtime and add it to CompatibleRuntimes.`,
+	Run: func(p *Pass) {
+		for _, f := range p.Functions {
+			if f.Fn.Runtime == "" {
+				continue
+			}
+			for _, ref := range f.Fn.Layers {
+				l := ref.Layer
+				if l == nil || l.CompatibleRuntimes == nil || contains(l.CompatibleRuntimes, f.Fn.Runtime) {
+					continue
+				}
+				p.Report("LK403", model.Warning, f.Fn.Name, l.Name, ref.Pos,
+					fmt.Sprintf("layer %s declares CompatibleRuntimes [%s]; %s runs %s", l.Name, strings.Join(l.CompatibleRuntimes, ", "), f.Fn.Name, f.Fn.Runtime),
+					fmt.Sprintf("Rebuild %s for %s and add it to CompatibleRuntimes, or use a layer built for %s.", l.Name, f.Fn.Runtime, f.Fn.Runtime))
+			}
+		}
+	},
+})
+
+var LK404 = register(&Rule{
+	Code:     "LK404",
+	Name:     "incompatible-architecture",
+	Severity: model.Warning,
+	Summary:  "The function's architecture is not in the layer's CompatibleArchitectures.",
+	Why: `CompatibleArchitectures says which CPU the layer's native code was built for. Lambda does not
+enforce it; native code for the other architecture fails at import time.`,
+	Example: `CompatibleArchitectures: [x86_64]   # attached to an arm64 function`,
+	Fix:     `Build the layer for the function's architecture too and list it.`,
+	Run: func(p *Pass) {
+		for _, f := range p.Functions {
+			arch := f.Fn.Arch
+			if arch == "" {
+				arch = "x86_64"
+			}
+			for _, ref := range f.Fn.Layers {
+				l := ref.Layer
+				if l == nil || l.CompatibleArchitectures == nil || contains(l.CompatibleArchitectures, arch) {
+					continue
+				}
+				p.Report("LK404", model.Warning, f.Fn.Name, l.Name, ref.Pos,
+					fmt.Sprintf("layer %s declares CompatibleArchitectures [%s]; %s runs on %s", l.Name, strings.Join(l.CompatibleArchitectures, ", "), f.Fn.Name, arch),
+					fmt.Sprintf("Build %s for %s too (and list it), or change the function's Architectures.", l.Name, arch))
+			}
+		}
+	},
+})
+
+var LK407 = register(&Rule{
+	Code:     "LK407",
+	Name:     "duplicate-layer",
+	Severity: model.Warning,
+	Summary:  "The same layer is attached to a function twice.",
+	Why: `Attaching a layer twice counts twice against the five-layer limit, and the second copy is
+extracted over the layers between them, which changes which files win.`,
+	Example: `Layers: [!Ref Common, !Ref Other, !Ref Common]`,
+	Fix:     `Remove the duplicate entry.`,
+	Run: func(p *Pass) {
+		for _, f := range p.Functions {
+			seen := map[string]bool{}
+			for _, ref := range f.Fn.Layers {
+				k := ref.Key()
+				if seen[k] {
+					name := ref.ARN
+					if ref.Layer != nil {
+						name = ref.Layer.Name
+					}
+					if name == "" {
+						name = ref.Text
+					}
+					p.Report("LK407", model.Warning, f.Fn.Name, "", f.Fn.Pos,
+						fmt.Sprintf("%s attaches layer %s more than once (again at line %d)", f.Fn.Name, name, ref.Pos.Line),
+						"Remove the duplicate entry from Layers.")
+				}
+				seen[k] = true
+			}
+		}
+	},
+})
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

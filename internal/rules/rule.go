@@ -1,0 +1,124 @@
+// Package rules holds the rule catalogue: each rule is one file with its metadata
+// (code, name, severity, summary, why, example, fix) next to the logic that reports it,
+// in the shape of golang.org/x/tools/go/analysis. `layerkit explain` and docs/rules/
+// are generated from the same metadata.
+package rules
+
+import (
+	"sort"
+	"time"
+
+	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/runtimes"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// Rule is one check.
+type Rule struct {
+	Code     string
+	Name     string         // kebab-case
+	Severity model.Severity // the usual severity; a rule may report others (see Severities)
+	// Severities describes when the severity differs, for the docs.
+	Severities string
+	Summary    string // one line
+	Why        string // what goes wrong on Lambda, and why
+	Example    string // a minimal input that triggers it
+	Fix        string // what to change
+	// Run reports findings for one app. Rules whose findings come from the loaders
+	// (bad references, unreadable content) have a nil Run.
+	Run func(p *Pass)
+}
+
+var registry = map[string]*Rule{}
+
+// register adds r to the catalogue; called from each rule file's var block.
+func register(r *Rule) *Rule {
+	if _, dup := registry[r.Code]; dup {
+		panic("rules: duplicate code " + r.Code)
+	}
+	registry[r.Code] = r
+	return r
+}
+
+// All returns every rule, by code.
+func All() []*Rule {
+	out := make([]*Rule, 0, len(registry))
+	for _, r := range registry {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
+
+// Lookup returns the rule with code.
+func Lookup(code string) (*Rule, bool) {
+	r, ok := registry[code]
+	return r, ok
+}
+
+// Function is one function of the app as the rules see it.
+type Function struct {
+	Fn      *model.Function
+	Runtime *runtimes.Runtime // nil when the runtime is unknown
+	// Result is the import analysis; nil when the function was not analysed (see Skip).
+	Result *pyresolve.Result
+	Skip   string
+}
+
+// Pass is one run of the rules over one app.
+type Pass struct {
+	App       *model.App
+	Functions []*Function
+	Today     time.Time
+	// Project is the folder the app was read from (for hints about code that exists
+	// only outside a function's package); nil when unknown.
+	Project tree.Tree
+	// ProjectDir is the app's folder inside Project ("" = its root).
+	ProjectDir string
+
+	findings []finding.Finding
+}
+
+// Report records a finding.
+func (p *Pass) Report(code string, sev model.Severity, fn, layer string, pos model.Pos, msg, hint string) {
+	name := ""
+	if r, ok := registry[code]; ok {
+		name = r.Name
+	}
+	p.findings = append(p.findings, finding.Finding{Code: code, Name: name, Severity: sev,
+		Function: fn, Layer: layer, Pos: pos, Message: msg, Hint: hint})
+}
+
+// Findings returns what the pass reported.
+func (p *Pass) Findings() []finding.Finding { return p.findings }
+
+// Run runs every rule over the pass, and turns the loaders' notes into findings.
+func Run(p *Pass) []finding.Finding {
+	for _, n := range p.App.Notes {
+		name := ""
+		if r, ok := registry[n.Code]; ok {
+			name = r.Name
+		}
+		p.findings = append(p.findings, finding.Finding{Code: n.Code, Name: name, Severity: n.Severity,
+			Function: n.Function, Layer: n.Layer, Pos: n.Pos, Message: n.Message, Hint: n.Hint})
+	}
+	for _, r := range All() {
+		if r.Run != nil {
+			r.Run(p)
+		}
+	}
+	return p.findings
+}
+
+// analysed returns the functions that have an import analysis.
+func (p *Pass) analysed() []*Function {
+	var out []*Function
+	for _, f := range p.Functions {
+		if f.Result != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
