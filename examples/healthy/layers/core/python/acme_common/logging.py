@@ -1,0 +1,7 @@
+import logging
+
+
+def get_logger(name):
+    log = logging.getLogger(name)
+    log.setLevel(logging.INFO)
+    return log

@@ -1,0 +1,5 @@
+from helpers import greeting
+
+
+def handler(event, context):
+    return greeting(event.get("name", "world"))
