@@ -109,6 +109,7 @@ type Handler struct {
 	Func      string
 	Malformed bool    // no "." in the handler
 	Found     *Module // nil when the module does not resolve
+	Missing   string  // the first part of Module that does not resolve
 	// Defined is 1 when the module defines Func at top level, 0 when it does not, -1
 	// when we cannot know (compiled, dynamic names).
 	Defined int
@@ -167,6 +168,7 @@ func (a *analysis) handler() {
 	a.res.Handler = Handler{Module: mod, Func: h[i+1:], Defined: -1}
 	m := a.importChain(mod, false, "")
 	if m == nil {
+		a.res.Handler.Missing = a.failed
 		return
 	}
 	a.res.Handler.Found = m
@@ -290,7 +292,7 @@ func (a *analysis) scanModule(m *Module, lazy bool) {
 		if skip {
 			continue
 		}
-		impLazy := lazy || imp.Scope != pyscan.ModuleScope
+		impLazy := lazy || imp.Scope == pyscan.FunctionScope
 		ok := a.checkImport(m, pkg, imp, impLazy, optional, m.Name)
 		if !ok && optional {
 			for _, g := range imp.Guards {

@@ -204,9 +204,9 @@ func offPathHint(f *Function, top string) string {
 // didYouMean: a module of that name exists inside a package on the path.
 func didYouMean(f *Function, pr pyresolve.Problem) string {
 	top := strings.Split(pr.Missing, ".")[0]
-	type cand struct{ dotted, where string }
+	type cand struct{ dotted, where, owner string }
 	var cands []cand
-	add := func(t tree.Tree, root string, loc string) {
+	add := func(t tree.Tree, owner, root string, loc string) {
 		name := strings.TrimSuffix(loc, "/")
 		if root != "" {
 			if !strings.HasPrefix(name, root+"/") {
@@ -223,12 +223,12 @@ func didYouMean(f *Function, pr pyresolve.Problem) string {
 				return
 			}
 		}
-		cands = append(cands, cand{strings.ReplaceAll(pkgPath, "/", ".") + "." + top, t.Display(strings.TrimSuffix(loc, "/"))})
+		cands = append(cands, cand{strings.ReplaceAll(pkgPath, "/", ".") + "." + top, t.Display(strings.TrimSuffix(loc, "/")), owner})
 	}
 	env := f.Result.Env
 	if env.Task != nil {
 		for _, loc := range indexOf(env.Task)[top] {
-			add(env.Task, "", loc)
+			add(env.Task, "the function's package", "", loc)
 		}
 	}
 	if !env.PythonPath {
@@ -240,7 +240,7 @@ func didYouMean(f *Function, pr pyresolve.Problem) string {
 			for _, loc := range indexOf(t)[top] {
 				for _, d := range onPathDirs(f.Runtime) {
 					if strings.HasPrefix(loc, d+"/") {
-						add(t, d, loc)
+						add(t, "layer "+ref.Layer.Name, d, loc)
 						break
 					}
 				}
@@ -260,7 +260,7 @@ func didYouMean(f *Function, pr pyresolve.Problem) string {
 			suggest = "from " + full + pr.Stmt[i:]
 		}
 	}
-	return fmt.Sprintf("%s exists as %s (%s); did you mean `%s`?", top, c.dotted, c.where, suggest)
+	return fmt.Sprintf("%s is not a top-level module, but %s has it inside a package, as %s (%s); did you mean `%s`?", top, c.owner, c.dotted, c.where, suggest)
 }
 
 func isIdent(s string) bool {

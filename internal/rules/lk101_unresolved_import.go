@@ -44,7 +44,7 @@ func runLK101(p *Pass) {
 			var why []string
 			if pr.Lazy {
 				sev = model.Warning
-				why = append(why, "it runs only when the function body that holds it runs")
+				why = append(why, "warning: the import runs only when the function body that holds it runs")
 			}
 			if env.Uninspectable {
 				sev = model.Warning
@@ -74,6 +74,19 @@ func lambdaError(f *Function, text string) string {
 	return fmt.Sprintf("Runtime.ImportModuleError: Unable to import module '%s': %s", f.Result.Handler.Module, text)
 }
 
+// failsWith says how the failure shows: at import time for the whole function, or as an
+// exception in the invocation that runs the code.
+func failsWith(f *Function, pr pyresolve.Problem, text string) string {
+	if pr.Lazy {
+		exc := "ImportError"
+		if strings.HasPrefix(text, "No module named") {
+			exc = "ModuleNotFoundError"
+		}
+		return fmt.Sprintf("an invocation that runs it will fail with %s: %s", exc, text)
+	}
+	return "Lambda will fail with " + lambdaError(f, text)
+}
+
 // describeProblem renders the message and hint for one failing import.
 func describeProblem(p *Pass, f *Function, pr pyresolve.Problem) (string, string) {
 	rt := f.Runtime.ID
@@ -91,11 +104,11 @@ func describeProblem(p *Pass, f *Function, pr pyresolve.Problem) (string, string
 			lambdaError(f, "attempted relative import beyond top-level package"))
 		return msg, "Use fewer leading dots, or an absolute import."
 	case pyresolve.NoName:
-		msg := fmt.Sprintf("`%s`: %s has no top-level name '%s' and no submodule of that name%s; Lambda will fail with %s",
-			pr.Stmt, pr.Missing, pr.Name, via, lambdaError(f, fmt.Sprintf("cannot import name '%s' from '%s'", pr.Name, pr.Missing)))
+		msg := fmt.Sprintf("`%s`: %s has no top-level name '%s' and no submodule of that name%s; %s",
+			pr.Stmt, pr.Missing, pr.Name, via, failsWith(f, pr, fmt.Sprintf("cannot import name '%s' from '%s'", pr.Name, pr.Missing)))
 		return msg, nameHint(p, f, pr)
 	}
-	msg := fmt.Sprintf("`%s`: no module named '%s' on the path of %s (%s)%s; Lambda will fail with %s",
-		pr.Stmt, pr.Missing, f.Fn.Name, rt, via, lambdaError(f, fmt.Sprintf("No module named '%s'", pr.Missing)))
+	msg := fmt.Sprintf("`%s`: no module named '%s' on the path of %s (%s)%s; %s",
+		pr.Stmt, pr.Missing, f.Fn.Name, rt, via, failsWith(f, pr, fmt.Sprintf("No module named '%s'", pr.Missing)))
 	return msg, moduleHint(p, f, pr)
 }

@@ -30,7 +30,7 @@ module there. A Handler without a dot is malformed.`,
 			case h.Found == nil:
 				p.Report("LK102", model.Error, fn.Name, "", handlerPos(fn),
 					fmt.Sprintf("Handler %q names module '%s', which is not in %s's package (%s) or on its path; Lambda will fail with Runtime.ImportModuleError: Unable to import module '%s': No module named '%s'",
-						fn.Handler, h.Module, fn.Name, codeDisplay(fn), h.Module, h.Module),
+						fn.Handler, h.Module, fn.Name, codeDisplay(fn), h.Module, h.Missing),
 					handlerModuleHint(f))
 			}
 		}

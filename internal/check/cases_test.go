@@ -1,0 +1,49 @@
+package check
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// sharedCases is ../shared/cases beside the repository.
+const sharedCases = "../../../shared/cases"
+
+// TestAcceptanceCases runs the acceptance apps in ../shared/cases (the same comparison as
+// their check-cases script). In CI a missing folder is a failure, not a skip.
+func TestAcceptanceCases(t *testing.T) {
+	entries, err := os.ReadDir(sharedCases)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("acceptance apps missing: %v (CI needs ../shared beside the repository)", err)
+		}
+		t.Skipf("no %s: %v", sharedCases, err)
+	}
+	n := 0
+	for _, e := range entries {
+		dir := filepath.Join(sharedCases, e.Name())
+		text := readFile(filepath.Join(dir, "expect.txt"))
+		if !e.IsDir() || text == "" {
+			continue
+		}
+		n++
+		t.Run(e.Name(), func(t *testing.T) {
+			strict, wants, err := parseExpect(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(Options{Path: dir, Today: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
+			if err != nil {
+				t.Fatalf("check %s: %v", dir, err)
+			}
+			if p := compare(strict, wants, res.Findings); len(p) > 0 {
+				t.Errorf("%s:\n  %s", e.Name(), strings.Join(p, "\n  "))
+			}
+		})
+	}
+	if n == 0 {
+		t.Fatalf("no cases with expect.txt in %s", sharedCases)
+	}
+}
