@@ -44,7 +44,7 @@ func Detect(p, kind, template string) (string, []Input, error) {
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
-		return "", nil, iac.Errorf(model.Pos{File: p}, "cannot read %s: %v", p, errText(err))
+		return "", nil, iac.Errorf(model.Pos{}, "cannot read %s: %v", p, errText(err))
 	}
 	if !st.IsDir() {
 		root := filepath.Dir(abs)
@@ -97,11 +97,11 @@ func Detect(p, kind, template string) (string, []Input, error) {
 			load: func() (*model.App, error) { return terraform.Load(root, root) }})
 	}
 	if len(found) == 0 {
-		what := "a template.yaml/.yml/.json, .aws-sam/build, cdk.out, *.tf files or serverless.yml"
+		what := "no template.yaml/.yml/.json, .aws-sam/build, cdk.out, *.tf or serverless.yml"
 		if kind != "" {
-			what = "input of kind " + kind
+			what = "no input of kind " + kind
 		}
-		return "", nil, iac.Errorf(model.Pos{File: p}, "found no %s in %s (pass a template file, or --template)", what, p)
+		return "", nil, iac.Errorf(model.Pos{}, "found nothing to check in %s: %s there (give a template file, or --template)", p, what)
 	}
 	return root, found, nil
 }

@@ -6,6 +6,7 @@ package rules
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
@@ -100,6 +101,9 @@ func Run(p *Pass) []finding.Finding {
 		name := ""
 		if r, ok := registry[n.Code]; ok {
 			name = r.Name
+			if n.Hint == "" {
+				n.Hint = strings.Join(strings.Fields(r.Fix), " ")
+			}
 		}
 		p.findings = append(p.findings, finding.Finding{Code: n.Code, Name: name, Severity: n.Severity,
 			Function: n.Function, Layer: n.Layer, Pos: n.Pos, Message: n.Message, Hint: n.Hint})
