@@ -6,6 +6,19 @@
 // Names are slash-separated, clean and relative ("" is the root). A tree never hands
 // out anything outside itself: names with "..", absolute names, backslashes and
 // symlinks that leave the tree are not resolved.
+//
+// Conventions shared by every implementation in this package:
+//   - The root ("") always exists and is a folder, even in an empty tree, so Walk over
+//     an empty tree succeeds and visits nothing.
+//   - "Not there" is reported as the bare fs.ErrNotExist (no allocation, so a resolver
+//     can probe thousands of missing names cheaply). That covers a missing name, a name
+//     failing Clean, ReadDir of a file and ReadFile of a folder. Anything else (an I/O
+//     error, a corrupt zip entry, a file too large to read) is a different error.
+//   - When a name is a file in one place and a folder in another (two zip entries, two
+//     layers), the rules are documented on the implementation; ReadDir and Stat always
+//     agree.
+//   - Slices returned by ReadDir belong to the caller.
+//   - Implementations are safe for concurrent use.
 package tree
 
 import (
@@ -38,15 +51,24 @@ type Tree interface {
 }
 
 // Clean turns a user- or archive-supplied name into a tree name, and reports false
-// when it must not be resolved (absolute, "..", backslash, NUL).
+// when it must not be resolved (absolute, "..", backslash, NUL). It does not allocate
+// when name is already clean.
 func Clean(name string) (string, bool) {
-	if strings.ContainsAny(name, "\\\x00") || strings.HasPrefix(name, "/") {
+	if name == "" {
+		return "", true
+	}
+	if name[0] == '/' || strings.ContainsAny(name, "\\\x00") {
 		return "", false
 	}
-	for _, part := range strings.Split(name, "/") {
-		if part == ".." {
+	for rest := name; ; {
+		seg, after, more := strings.Cut(rest, "/")
+		if seg == ".." {
 			return "", false
 		}
+		if !more {
+			break
+		}
+		rest = after
 	}
 	c := path.Clean(name)
 	if c == "." {
@@ -98,19 +120,41 @@ func Walk(t Tree, dir string, fn func(name string, info Info) error) error {
 }
 
 // Map is an in-memory tree, for tests and for content a build step would write.
-// Folders are implied by file names.
+// Folders are implied by file names; when a name is both a file and the parent of
+// another file, the folder wins (the file is not visible). Lookups are linear in the
+// number of files: fine for the small maps it is meant for.
 type Map struct {
 	Label string            // what Display("") returns
 	Files map[string][]byte // name → content
 }
 
-// NewMap returns a Map holding files.
+// NewMap returns a Map holding files. Names are cleaned; names failing Clean are
+// dropped.
 func NewMap(label string, files map[string]string) *Map {
 	m := &Map{Label: label, Files: map[string][]byte{}}
 	for k, v := range files {
-		m.Files[k] = []byte(v)
+		if c, ok := Clean(k); ok && c != "" {
+			m.Files[c] = []byte(v)
+		}
 	}
 	return m
+}
+
+var rootInfo = Info{Dir: true, Mode: fs.ModeDir | 0o755}
+
+func dirInfo(name string) Info {
+	return Info{Name: path.Base(name), Dir: true, Mode: fs.ModeDir | 0o755}
+}
+
+// hasChildren reports whether some file lies below name.
+func (m *Map) hasChildren(name string) bool {
+	prefix := name + "/"
+	for k := range m.Files {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Map) Stat(name string) (Info, error) {
@@ -118,17 +162,14 @@ func (m *Map) Stat(name string) (Info, error) {
 	if !ok {
 		return Info{}, fs.ErrNotExist
 	}
+	if name == "" {
+		return rootInfo, nil
+	}
+	if m.hasChildren(name) {
+		return dirInfo(name), nil
+	}
 	if b, ok := m.Files[name]; ok {
 		return Info{Name: path.Base(name), Size: int64(len(b)), Mode: 0o644}, nil
-	}
-	prefix := name + "/"
-	if name == "" {
-		prefix = ""
-	}
-	for k := range m.Files {
-		if strings.HasPrefix(k, prefix) {
-			return Info{Name: path.Base(name), Dir: true, Mode: fs.ModeDir | 0o755}, nil
-		}
 	}
 	return Info{}, fs.ErrNotExist
 }
@@ -150,14 +191,12 @@ func (m *Map) ReadDir(name string) ([]Info, error) {
 		rest := k[len(prefix):]
 		if i := strings.IndexByte(rest, '/'); i >= 0 {
 			seen[rest[:i]] = Info{Name: rest[:i], Dir: true, Mode: fs.ModeDir | 0o755}
-		} else if _, dup := seen[rest]; !dup {
+		} else if prev, dup := seen[rest]; !dup || !prev.Dir {
 			seen[rest] = Info{Name: rest, Size: int64(len(b)), Mode: 0o644}
 		}
 	}
-	if len(seen) == 0 {
-		if _, err := m.Stat(name); err != nil || name != "" {
-			return nil, fs.ErrNotExist
-		}
+	if len(seen) == 0 && name != "" {
+		return nil, fs.ErrNotExist
 	}
 	out := make([]Info, 0, len(seen))
 	for _, i := range seen {
@@ -169,11 +208,11 @@ func (m *Map) ReadDir(name string) ([]Info, error) {
 
 func (m *Map) ReadFile(name string) ([]byte, error) {
 	name, ok := Clean(name)
-	if !ok {
+	if !ok || name == "" {
 		return nil, fs.ErrNotExist
 	}
 	b, ok := m.Files[name]
-	if !ok {
+	if !ok || m.hasChildren(name) {
 		return nil, fs.ErrNotExist
 	}
 	return b, nil

@@ -1,0 +1,99 @@
+"""Ground truth for TestDifferential: import each function's handler with the real interpreter.
+
+usage: python3 -I -S -B oracle.py MANIFEST.json
+
+MANIFEST is a JSON list of {"id", "task", "opt", "pyver" ("3.11"), "handler" ("pkg.mod.handler")}.
+"task" is a folder holding the function's code (/var/task); "opt" a folder holding the layers
+merged in order (/opt). For each entry, in a fresh import state, sys.path is set the way the
+Lambda bootstrap sets it for Python 3.11 and later (lambda-runtime-facts.md §1.2):
+
+    [task, opt/python/lib/pythonX.Y/site-packages, opt/python] + the interpreter's stdlib
+
+(the runtime's own site-packages and /var/runtime are left out: the generated code never
+imports what lives there), site.addsitedir is called on the three code folders, the handler
+module is imported with importlib.import_module (the handler string split on its last '.',
+'/' turned into '.'), and the handler attribute is fetched.
+
+Prints one JSON line per entry: {"id", "ok", "exc", "msg", "loaded"}; "loaded" lists the
+files the import executed, relative to task/opt, for diagnostics.
+"""
+import importlib
+import json
+import os
+import site
+import sys
+import traceback
+
+BASE_MODULES = set(sys.modules)
+SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
+STDLIB_PATH = [p for p in sys.path if p not in ("", SCRIPT_DIR)]
+
+
+def reset():
+    for name in list(sys.modules):
+        if name not in BASE_MODULES:
+            del sys.modules[name]
+    sys.path_importer_cache.clear()
+    importlib.invalidate_caches()
+
+
+def rel(path, task, opt):
+    for root, label in ((task, "task"), (opt, "opt")):
+        if path.startswith(root + os.sep):
+            return label + "/" + os.path.relpath(path, root).replace(os.sep, "/")
+    return path
+
+
+def check(entry):
+    task = os.path.abspath(entry["task"])
+    opt = os.path.abspath(entry["opt"])
+    pyver = entry["pyver"]
+    handler = entry["handler"]
+    layer_sp = os.path.join(opt, "python", "lib", "python" + pyver, "site-packages")
+    layer_py = os.path.join(opt, "python")
+    reset()
+    sys.path[:] = [task, layer_sp, layer_py] + STDLIB_PATH
+    for d in (task, layer_sp, layer_py):
+        site.addsitedir(d)
+    result = {"id": entry["id"], "ok": True, "exc": "", "msg": ""}
+    try:
+        if "." not in handler:
+            raise ValueError("Bad handler '%s'" % handler)
+        modname, fname = handler.rsplit(".", 1)
+        modname = modname.replace("/", ".")
+        mod = importlib.import_module(modname)
+        if not hasattr(mod, fname):
+            raise AttributeError("Handler '%s' missing on module '%s'" % (fname, modname))
+    except Exception as e:  # every failure is a verdict, not a crash of the oracle
+        result["ok"] = False
+        result["exc"] = type(e).__name__
+        result["msg"] = str(e)
+        if not isinstance(e, (ImportError, AttributeError)):
+            result["msg"] += "\n" + traceback.format_exc()
+    loaded = []
+    for name, m in sys.modules.items():
+        if name in BASE_MODULES:
+            continue
+        f = getattr(m, "__file__", None)
+        if f:
+            loaded.append(rel(f, task, opt))
+        else:
+            paths = list(getattr(m, "__path__", []) or [])
+            loaded.append(name + " (namespace: " + ", ".join(rel(p, task, opt) for p in paths) + ")")
+    result["loaded"] = loaded
+    reset()
+    sys.path[:] = list(STDLIB_PATH)
+    return result
+
+
+def main():
+    with open(sys.argv[1]) as fh:
+        manifest = json.load(fh)
+    out = sys.stdout
+    for entry in manifest:
+        out.write(json.dumps(check(entry)) + "\n")
+    out.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,299 @@
+// Package cdk loads an AWS CDK cloud assembly (cdk.out) into a model.App.
+//
+// It reads manifest.json, every aws:cloudformation:stack artifact's template (with
+// positions, through iac/cfn) and every nested cdk:cloud-assembly (CDK Stages), and
+// maps each Lambda function and layer to its staged asset through the resource
+// metadata aws:asset:path / aws:asset:property: a folder cdk.out/asset.<hash>/ or a
+// file asset.<hash>.zip. A cloud assembly is build output: everything is exact.
+//
+// Notes the loader emits (model.Note):
+//
+//	LK406 error  a Layers entry that is wrong on its face (Ref to nothing, malformed
+//	             ARN, ARN without version), at the list item (shared with iac/sam)
+//	LK105 info   a function or layer whose code has no asset metadata (assembly
+//	             synthesized with --no-asset-metadata) or cannot be evaluated, at the
+//	             Code/Content property (or the resource)
+//	LK102 error  a function whose asset is missing from cdk.out, at the Code property
+//	LK105 error  a layer whose asset is missing from cdk.out, at the Content property
+//
+// Literal layer ARNs (LayerVersion.fromLayerVersionArn) become LayerRef.ARN without a
+// note: the checker reports remote layers uniformly. Fn::ImportValue of an export that
+// another stack of the assembly defines as a Ref to its layer resolves to that layer.
+package cdk
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/cfn"
+	"github.com/layerkit/layerkit/internal/model"
+)
+
+type manifest struct {
+	Artifacts map[string]artifact `json:"artifacts"`
+}
+
+type artifact struct {
+	Type       string `json:"type"`
+	Properties struct {
+		TemplateFile  string `json:"templateFile"`
+		DirectoryName string `json:"directoryName"`
+	} `json:"properties"`
+}
+
+// maxNesting bounds nested assemblies (Stages inside Stages).
+const maxNesting = 16
+
+// Load reads the cloud assembly in the folder cdkOut. root is the checked PATH's
+// folder: every position and display name is relative to it.
+func Load(root, cdkOut string) (*model.App, error) {
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	out, err := filepath.Abs(cdkOut)
+	if err != nil {
+		return nil, err
+	}
+	src := cfn.DisplayPath(root, out)
+	if src == "" {
+		src = "."
+	}
+	l := &loader{root: root, out: out, app: &model.App{Kind: "cdk", Source: src, Built: true},
+		exports: map[string]*model.Layer{}, seen: map[string]bool{}}
+	if err := l.assembly(out, 0); err != nil {
+		return nil, err
+	}
+	// Layers of every stack first, so that cross-stack imports resolve.
+	for _, b := range l.stacks {
+		b.BuildLayers()
+		l.collectExports(b)
+	}
+	for _, b := range l.stacks {
+		b.BuildFunctions()
+	}
+	return l.app, nil
+}
+
+type loader struct {
+	root, out string
+	app       *model.App
+	stacks    []*cfn.Builder
+	exports   map[string]*model.Layer
+	seen      map[string]bool
+}
+
+// assembly reads the manifest of the assembly in dir and its stacks, recursing into
+// nested assemblies.
+func (l *loader) assembly(dir string, depth int) error {
+	if depth > maxNesting || l.seen[dir] {
+		return nil
+	}
+	l.seen[dir] = true
+	mpath := filepath.Join(dir, "manifest.json")
+	disp := cfn.DisplayPath(l.root, mpath)
+	data, err := os.ReadFile(mpath)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return iac.Errorf(model.Pos{File: disp}, "cannot read the cloud assembly manifest: %v", err)
+	}
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return jsonError(disp, data, err)
+	}
+	names := make([]string, 0, len(m.Artifacts))
+	for name := range m.Artifacts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		a := m.Artifacts[name]
+		switch a.Type {
+		case "aws:cloudformation:stack":
+			if a.Properties.TemplateFile == "" {
+				continue
+			}
+			if err := l.stack(filepath.Join(dir, filepath.FromSlash(a.Properties.TemplateFile))); err != nil {
+				return err
+			}
+		case "cdk:cloud-assembly":
+			if a.Properties.DirectoryName == "" {
+				continue
+			}
+			if err := l.assembly(filepath.Join(dir, filepath.FromSlash(a.Properties.DirectoryName)), depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// jsonError turns an encoding/json error into an InputError with a line and column.
+func jsonError(file string, data []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	off := int64(-1)
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	pos := model.Pos{File: file}
+	if off >= 0 {
+		line, col := 1, 1
+		for i := int64(0); i < off && i < int64(len(data)); i++ {
+			if data[i] == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+		pos.Line, pos.Col = line, col
+	}
+	return iac.Errorf(pos, "not a cloud assembly manifest: %v", err)
+}
+
+func (l *loader) stack(path string) error {
+	disp := cfn.DisplayPath(l.root, path)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return iac.Errorf(model.Pos{File: disp}, "cannot read the stack template: %v", err)
+	}
+	tpl, err := cfn.Parse(data, disp)
+	if err != nil {
+		return err
+	}
+	s := &stack{l: l, tpl: tpl, dir: filepath.Dir(path)}
+	s.b = &cfn.Builder{T: tpl, App: l.app, Kind: "cdk", Code: s.code, Content: s.content,
+		ImportedLayer: func(name string) *model.Layer { return l.exports[name] }}
+	l.stacks = append(l.stacks, s.b)
+	return nil
+}
+
+// collectExports records the stack's outputs that export a Ref to one of its layers
+// (what CDK writes for a layer used from another stack).
+func (l *loader) collectExports(b *cfn.Builder) {
+	outs := b.T.Section("Outputs")
+	if outs == nil || outs.Kind != cfn.Map {
+		return
+	}
+	for _, k := range outs.Keys {
+		name := b.T.Eval(k.Value.Path("Export", "Name"))
+		val := b.T.Eval(k.Value.Get("Value"))
+		if name.Kind != cfn.String || val.Kind != cfn.ResourceRef {
+			continue
+		}
+		if ly := b.Layers[val.Resource]; ly != nil {
+			l.exports[name.Str] = ly
+		}
+	}
+}
+
+type stack struct {
+	l   *loader
+	tpl *cfn.Template
+	dir string // the template's folder
+	b   *cfn.Builder
+}
+
+// asset resolves an asset path: relative to the template's assembly folder (nested
+// assemblies name ../asset.<hash>), else to the top cdk.out folder.
+func (s *stack) asset(p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	a := filepath.Join(s.dir, filepath.FromSlash(p))
+	if _, err := os.Stat(a); err == nil {
+		return a
+	}
+	if b := filepath.Join(s.l.out, filepath.FromSlash(p)); b != a {
+		if _, err := os.Stat(b); err == nil {
+			return b
+		}
+	}
+	return a
+}
+
+func (s *stack) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
+	pos := s.b.PropPos(r, loc.Key)
+	switch {
+	case loc.InlineSet:
+		fn.Code = cfn.InlineCode(fn.Runtime, loc.Inline, fmt.Sprintf("%s#%s.Code.ZipFile", s.tpl.File, r.Name))
+		return
+	case loc.Asset != "":
+	case loc.Path != "":
+		loc.Asset = loc.Path
+	case loc.S3 != "":
+		s.b.Note("LK105", model.Info, fn.Name, "", pos,
+			fmt.Sprintf("cdk.out has no asset metadata for %s; synthesize with asset metadata enabled (the default) to have its code checked", fn.Name), "")
+		return
+	case loc.Unknown != "":
+		s.b.Note("LK105", model.Info, fn.Name, "", pos,
+			fmt.Sprintf("the Code of %s (%s) cannot be evaluated; its imports are not checked", fn.Name, loc.Unknown), "")
+		return
+	default:
+		s.b.Note("LK105", model.Info, fn.Name, "", pos,
+			fmt.Sprintf("%s has no Code; its imports are not checked", fn.Name), "")
+		return
+	}
+	abs := s.asset(loc.Asset)
+	code, _, err := cfn.OpenLocal(s.l.root, abs)
+	if err != nil {
+		s.b.Note("LK102", model.Error, fn.Name, "", pos, assetProblem(s.l.root, abs, fn.Name, err), "")
+		return
+	}
+	fn.Code = code
+}
+
+func (s *stack) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
+	pos := s.b.PropPos(r, loc.Key)
+	switch {
+	case loc.Asset != "":
+	case loc.Path != "":
+		loc.Asset = loc.Path
+	case loc.S3 != "":
+		ly.NotInspectable = "no asset metadata; S3 object " + loc.S3
+		s.b.Note("LK105", model.Info, "", ly.Name, pos,
+			fmt.Sprintf("cdk.out has no asset metadata for %s; synthesize with asset metadata enabled (the default) to have its content checked", ly.Name), "")
+		return
+	default:
+		what := loc.Unknown
+		if what == "" {
+			what = "no Content"
+		}
+		ly.NotInspectable = what
+		s.b.Note("LK105", model.Info, "", ly.Name, pos,
+			fmt.Sprintf("the Content of layer %s (%s) cannot be read; what it provides is not checked", ly.Name, what), "")
+		return
+	}
+	abs := s.asset(loc.Asset)
+	code, _, err := cfn.OpenLocal(s.l.root, abs)
+	if err != nil {
+		msg := assetProblem(s.l.root, abs, ly.Name, err)
+		ly.NotInspectable = msg
+		s.b.Note("LK105", model.Error, "", ly.Name, pos, msg, "")
+		return
+	}
+	ly.Content = code
+}
+
+func assetProblem(root, abs, name string, err error) string {
+	disp := cfn.DisplayPath(root, abs)
+	if errors.Is(err, cfn.ErrNotFound) {
+		return fmt.Sprintf("the asset of %s, %s, is not in the cloud assembly", name, disp)
+	}
+	return fmt.Sprintf("the asset of %s, %s, %v", name, disp, err)
+}

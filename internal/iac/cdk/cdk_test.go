@@ -1,0 +1,206 @@
+package cdk
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+func fn(t *testing.T, app *model.App, name string) *model.Function {
+	t.Helper()
+	for _, f := range app.Functions {
+		if f.Name == name {
+			return f
+		}
+	}
+	t.Fatalf("no function %s", name)
+	return nil
+}
+
+func casesDir(t *testing.T) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			c := filepath.Join(dir, "..", "shared", "cases")
+			if fi, err := os.Stat(c); err == nil && fi.IsDir() {
+				return c
+			}
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+func TestSharedUtilsCase(t *testing.T) {
+	cases := casesDir(t)
+	if cases == "" {
+		t.Skip("../shared/cases not found")
+	}
+	root := filepath.Join(cases, "cdk-shared-utils-layer")
+	app, err := Load(root, filepath.Join(root, "cdk.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.Kind != "cdk" || !app.Built || app.Source != "cdk.out" {
+		t.Errorf("app = %q %v %q", app.Kind, app.Built, app.Source)
+	}
+	if len(app.Notes) != 0 {
+		t.Errorf("notes = %+v", app.Notes)
+	}
+	if len(app.Functions) != 2 || len(app.Layers) != 1 {
+		t.Fatalf("%d functions, %d layers", len(app.Functions), len(app.Layers))
+	}
+	a := fn(t, app, "AudioFunctionE81D3C07")
+	if a.Pos != (model.Pos{File: "cdk.out/AudioStack.template.json", Line: 22, Col: 5}) {
+		t.Errorf("pos = %+v", a.Pos)
+	}
+	if a.Runtime != "python3.11" || a.Handler != "audio.handler" || a.Arch != "arm64" || a.Kind != "cdk" {
+		t.Errorf("function = %+v", a)
+	}
+	if a.HandlerPos.Line != 26 || a.RuntimePos.Line != 27 || a.ArchPos.Line != 28 || a.LayersPos.Line != 29 {
+		t.Errorf("positions: handler %d runtime %d arch %d layers %d", a.HandlerPos.Line, a.RuntimePos.Line, a.ArchPos.Line, a.LayersPos.Line)
+	}
+	if a.Code == nil || a.Code.Display != "cdk.out/asset.c93e44f0/" || a.Code.Tree.Display("audio.py") != "cdk.out/asset.c93e44f0/audio.py" {
+		t.Fatalf("code = %+v", a.Code)
+	}
+	if len(a.Layers) != 1 || a.Layers[0].Layer != app.Layers[0] || a.Layers[0].Pos.Line != 29 {
+		t.Errorf("layers = %+v", a.Layers)
+	}
+	l := app.Layers[0]
+	if l.Name != "SharedUtilsLayer3F2A1B9C" || l.Pos.Line != 3 || strings.Join(l.CompatibleRuntimes, ",") != "python3.11" {
+		t.Errorf("layer = %+v", l)
+	}
+	if l.Content == nil || !tree.IsFile(l.Content.Tree, "python/shared_utils/validators.py") {
+		t.Errorf("layer content = %+v", l.Content)
+	}
+	if d := l.Content.Tree.Display("python/shared_utils/validators.py"); d != "cdk.out/asset.5f1c0d9e/python/shared_utils/validators.py" {
+		t.Errorf("display = %q", d)
+	}
+}
+
+func TestNestedStage(t *testing.T) {
+	root := filepath.Join("testdata", "stage")
+	app, err := Load(root, filepath.Join(root, "cdk.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(app.Notes) != 0 {
+		t.Errorf("notes = %+v", app.Notes)
+	}
+	if len(app.Layers) != 1 || len(app.Functions) != 3 {
+		t.Fatalf("%d layers, %d functions", len(app.Layers), len(app.Functions))
+	}
+	api := fn(t, app, "ApiFunction1234ABCD")
+	if api.Pos.File != "cdk.out/assembly-Prod/ProdApiStack.template.json" || api.Pos.Line != 3 {
+		t.Errorf("pos = %+v", api.Pos)
+	}
+	if api.Code == nil || api.Code.Display != "cdk.out/asset.bbb222/" || !tree.IsFile(api.Code.Tree, "api.py") {
+		t.Errorf("code = %+v", api.Code)
+	}
+	if len(api.Layers) != 2 {
+		t.Fatalf("layers = %+v", api.Layers)
+	}
+	if r := api.Layers[0]; r.Layer == nil || r.Layer.Name != "SharedLayerA1B2C3D4" || r.Pos.Line != 15 {
+		t.Errorf("imported layer ref = %+v", r)
+	}
+	if r := api.Layers[1]; r.ARN != "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:7" || r.Pos.Line != 16 {
+		t.Errorf("ARN ref = %+v", r)
+	}
+	if e := api.Env["TABLE"]; e.Known || e.Value != "!Ref Table" {
+		t.Errorf("TABLE = %+v", e)
+	}
+	if e := api.Env["MODE"]; !e.Known || e.Value != "prod" || e.Pos.Line != 13 {
+		t.Errorf("MODE = %+v", e)
+	}
+
+	z := fn(t, app, "ZippedFunction5678EFAB")
+	if _, ok := z.Code.Tree.(*tree.ZipTree); !ok || z.Code.Display != "cdk.out/asset.ccc333.zip" || !tree.IsFile(z.Code.Tree, "zipped.py") {
+		t.Errorf("zip code = %+v", z.Code)
+	}
+
+	in := fn(t, app, "InlineFunction9999")
+	if b, err := in.Code.Tree.ReadFile("index.py"); err != nil || !strings.Contains(string(b), "def handler") {
+		t.Errorf("inline = %q %v", b, err)
+	}
+}
+
+func TestNoAssetMetadata(t *testing.T) {
+	root := filepath.Join("testdata", "noassets")
+	app, err := Load(root, filepath.Join(root, "cdk.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range app.Notes {
+		got = append(got, n.Code+" "+n.Severity.String()+" "+n.Function+n.Layer+" "+n.Message)
+	}
+	want := []string{
+		"LK105 info BareLayer11 cdk.out has no asset metadata for BareLayer11; synthesize with asset metadata enabled (the default) to have its content checked",
+		"LK406 error BareFunction22 Layers entry !Ref GoneLayer refers to nothing in cdk.out/Bare.template.json",
+		"LK105 info BareFunction22 cdk.out has no asset metadata for BareFunction22; synthesize with asset metadata enabled (the default) to have its code checked",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	f := fn(t, app, "BareFunction22")
+	if f.Code != nil || len(f.Layers) != 2 || f.Layers[0].Layer == nil || !f.Layers[1].Bad {
+		t.Errorf("function = %+v", f)
+	}
+	if app.Notes[2].Pos != (model.Pos{File: "cdk.out/Bare.template.json", Line: 10, Col: 5}) {
+		t.Errorf("note pos = %+v", app.Notes[2].Pos)
+	}
+	if app.Layers[0].Content != nil || app.Layers[0].NotInspectable == "" {
+		t.Errorf("layer = %+v", app.Layers[0])
+	}
+}
+
+func TestErrors(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "cdk.out")
+	os.MkdirAll(out, 0o755)
+	var ie *iac.InputError
+
+	_, err := Load(dir, out)
+	if !errors.As(err, &ie) || ie.Pos.File != "cdk.out/manifest.json" {
+		t.Errorf("missing manifest: %v", err)
+	}
+
+	os.WriteFile(filepath.Join(out, "manifest.json"), []byte("{\n  \"artifacts\": {,\n}"), 0o644)
+	_, err = Load(dir, out)
+	if !errors.As(err, &ie) || ie.Pos.Line != 2 {
+		t.Errorf("bad manifest: %v", err)
+	}
+
+	os.WriteFile(filepath.Join(out, "manifest.json"), []byte(`{"artifacts": {"S": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "S.template.json"}}}}`), 0o644)
+	os.WriteFile(filepath.Join(out, "S.template.json"), []byte("{\"Resources\": {\n\"A\": {\"Type\" \"x\"}}}"), 0o644)
+	_, err = Load(dir, out)
+	if !errors.As(err, &ie) || ie.Pos.File != "cdk.out/S.template.json" || ie.Pos.Line != 2 {
+		t.Errorf("bad template: %v", err)
+	}
+
+	// A missing asset is a note, not an input error.
+	os.WriteFile(filepath.Join(out, "S.template.json"), []byte(`{"Resources": {"F": {"Type": "AWS::Lambda::Function",
+ "Properties": {"Code": {"S3Bucket": "b", "S3Key": "k"}, "Runtime": "python3.12", "Handler": "a.b"},
+ "Metadata": {"aws:asset:path": "asset.gone", "aws:asset:property": "Code"}}}}`), 0o644)
+	app, err := Load(dir, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(app.Notes) != 1 || app.Notes[0].Code != "LK102" || app.Notes[0].Pos.Line != 2 ||
+		app.Notes[0].Message != "the asset of F, cdk.out/asset.gone, is not in the cloud assembly" {
+		t.Errorf("notes = %+v", app.Notes)
+	}
+}

@@ -1,0 +1,4 @@
+import shared.util
+
+def handler(e, c):
+    return shared.util.x

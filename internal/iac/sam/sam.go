@@ -1,0 +1,283 @@
+// Package sam loads an AWS SAM or plain CloudFormation template into a model.App.
+//
+// In source mode (template.yaml beside the sources) it models what `sam build` will
+// produce (facts §5): a python function's CodeUri minus EXCLUDED_FILES, plus its
+// requirements.txt; a layer with BuildMethod python3.x mounted under python/ (nodejs
+// under nodejs/, ...), plus its requirements.txt; a layer without BuildMethod, or a
+// .zip, as it is; a makefile (or other unmodelled) build opaque. In built mode
+// (.aws-sam/build/template.yaml) every CodeUri/ContentUri is taken exactly as it is.
+//
+// Notes the loader emits (model.Note):
+//
+//	LK406 error   a Layers entry that is wrong on its face: Ref to nothing, Ref to a
+//	              resource that is not a layer, malformed ARN, layer ARN without a
+//	              version (at the list item)
+//	LK105 info    code that cannot be read: CodeUri/ContentUri/Code/Content in S3 or
+//	              an expression we cannot evaluate (at the property); a build method we
+//	              do not model, e.g. makefile (at Metadata.BuildMethod)
+//	LK105 error   a layer's ContentUri that does not exist or cannot be read, or no
+//	              ContentUri at all (at the property, or the resource)
+//	LK102 error   a function's CodeUri that does not exist or cannot be read (at the
+//	              CodeUri property, or the Globals line it came from)
+//
+// LK105 notes for layer ARNs are not emitted here: the checker reports every remote
+// layer reference uniformly.
+package sam
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/cfn"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// Load reads the template at templatePath. root is the checked PATH's folder: every
+// position and display name is relative to it. A template at .aws-sam/build/ is read in
+// built mode.
+func Load(root, templatePath string) (*model.App, error) {
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(templatePath)
+	if err != nil {
+		return nil, err
+	}
+	rel := cfn.DisplayPath(root, abs)
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, iac.Errorf(model.Pos{File: rel}, "cannot read the template: %v", unwrap(err))
+	}
+	tpl, err := cfn.Parse(data, rel)
+	if err != nil {
+		return nil, err
+	}
+	built := IsBuiltTemplate(abs)
+	app := &model.App{Kind: "cloudformation", Source: rel, Built: built}
+	if built || tpl.IsSAM() {
+		app.Kind = "sam"
+	}
+	l := &loader{root: root, dir: filepath.Dir(abs), built: built, tpl: tpl}
+	l.b = &cfn.Builder{
+		T:       tpl,
+		App:     app,
+		Kind:    app.Kind,
+		Globals: tpl.Section("Globals").Get("Function"),
+		Code:    l.code,
+		Content: l.content,
+	}
+	l.b.BuildLayers()
+	l.b.BuildFunctions()
+	return app, nil
+}
+
+// IsBuiltTemplate reports whether path is a template written by sam build
+// (.aws-sam/build/template.yaml).
+func IsBuiltTemplate(path string) bool {
+	dir := filepath.Dir(path)
+	return filepath.Base(dir) == "build" && filepath.Base(filepath.Dir(dir)) == ".aws-sam"
+}
+
+func unwrap(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+type loader struct {
+	root  string // absolute
+	dir   string // the template's folder, absolute
+	built bool
+	tpl   *cfn.Template
+	b     *cfn.Builder
+}
+
+// propName names a code property for messages.
+func propName(loc cfn.Location, def string) string {
+	if loc.Key != nil {
+		return loc.Key.Name
+	}
+	return def
+}
+
+// abs resolves a path written in the template.
+func (l *loader) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(l.dir, filepath.FromSlash(p))
+}
+
+// buildMethod returns Metadata.BuildMethod and its position.
+func (l *loader) buildMethod(r *cfn.Resource) (string, model.Pos) {
+	k := r.Metadata.Key("BuildMethod")
+	if k == nil {
+		return "", model.Pos{}
+	}
+	s, _ := k.Value.String()
+	return s, l.tpl.PosOf(k.Value)
+}
+
+func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
+	pos := l.b.PropPos(r, loc.Key)
+	prop := propName(loc, "CodeUri")
+	if r.Type == cfn.LambdaFunction {
+		prop = propName(loc, "Code")
+	}
+	switch {
+	case loc.InlineSet:
+		fn.Code = cfn.InlineCode(fn.Runtime, loc.Inline, fmt.Sprintf("%s#%s.%s", l.tpl.File, r.Name, prop))
+		return
+	case loc.Path == "" && loc.Asset != "":
+		loc.Path = loc.Asset
+	case loc.S3 != "":
+		l.b.Note("LK105", model.Info, fn.Name, "", pos,
+			fmt.Sprintf("%s %s: the package in S3 cannot be read; its imports are not checked", prop, loc.S3), "")
+		return
+	case loc.Unknown != "":
+		l.b.Note("LK105", model.Info, fn.Name, "", pos,
+			fmt.Sprintf("%s %s cannot be evaluated; the function's imports are not checked", prop, loc.Unknown), "")
+		return
+	case loc.Path == "" && r.Type == cfn.ServerlessFunction:
+		// SAM requires CodeUri or InlineCode; without either (here or in Globals) we
+		// read the template's folder.
+		loc.Path = "."
+	case loc.Path == "":
+		l.b.Note("LK105", model.Info, fn.Name, "", pos,
+			"the function has no Code; its imports are not checked", "")
+		return
+	}
+	abs := l.abs(loc.Path)
+	code, isDir, err := cfn.OpenLocal(l.root, abs)
+	if err != nil {
+		what := "folder"
+		if strings.HasSuffix(strings.ToLower(loc.Path), ".zip") {
+			what = "file"
+		}
+		disp := cfn.DisplayPath(l.root, abs)
+		if disp == "" {
+			disp = "."
+		}
+		msg := fmt.Sprintf("%s %s %s %v", prop, what, disp, err)
+		if errors.Is(err, cfn.ErrNotFound) {
+			msg = fmt.Sprintf("%s %s %s does not exist", prop, what, disp)
+		}
+		l.b.Note("LK102", model.Error, fn.Name, "", pos, msg, "")
+		return
+	}
+	fn.Code = code
+	if l.built || !isDir {
+		return
+	}
+	if r.Metadata.Get("SkipBuild").Bool() {
+		return
+	}
+	bm, bmPos := l.buildMethod(r)
+	switch {
+	case bm != "" && !strings.HasPrefix(bm, "python"):
+		code.Opaque = true
+		l.b.Note("LK105", model.Info, fn.Name, "", bmPos,
+			fmt.Sprintf("BuildMethod %s is not modelled: the imports of %s are checked against its sources as they are, not against what the build produces", bm, fn.Name), "")
+	case strings.HasPrefix(fn.Runtime, "python"):
+		code.Tree = SourceCopy(code.Tree)
+		if tree.IsFile(code.Tree, "requirements.txt") {
+			code.Requirements = "requirements.txt"
+			code.InstallDir = ""
+		}
+	}
+}
+
+// layerSubfolder is samcli workflow_config.get_layer_subfolder: where sam build puts a
+// layer's content for its BuildMethod. ok is false for makefile and unknown methods.
+func layerSubfolder(bm string) (string, bool) {
+	switch {
+	case strings.HasPrefix(bm, "python3"):
+		return "python", true
+	case strings.HasPrefix(bm, "nodejs"):
+		return "nodejs", true
+	case strings.HasPrefix(bm, "ruby"):
+		return "ruby/lib", true
+	case strings.HasPrefix(bm, "java"):
+		return "java", true
+	case strings.HasPrefix(bm, "dotnet"):
+		return "dotnet", true
+	}
+	return "", false
+}
+
+func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
+	pos := l.b.PropPos(r, loc.Key)
+	prop := propName(loc, "ContentUri")
+	if r.Type == cfn.LambdaLayer {
+		prop = propName(loc, "Content")
+	}
+	notInspectable := func(sev model.Severity, why, msg string) {
+		ly.NotInspectable = why
+		l.b.Note("LK105", sev, "", ly.Name, pos, msg, "")
+	}
+	switch {
+	case loc.Path == "" && loc.Asset != "":
+		loc.Path = loc.Asset
+	case loc.S3 != "":
+		notInspectable(model.Info, "S3 object "+loc.S3,
+			fmt.Sprintf("%s %s: the layer's content in S3 cannot be read; what it provides is not checked", prop, loc.S3))
+		return
+	case loc.Unknown != "":
+		notInspectable(model.Info, prop+" "+loc.Unknown,
+			fmt.Sprintf("%s %s cannot be evaluated; what the layer provides is not checked", prop, loc.Unknown))
+		return
+	case loc.Path == "":
+		notInspectable(model.Error, "no "+prop, fmt.Sprintf("layer %s has no %s", ly.Name, prop))
+		return
+	}
+	abs := l.abs(loc.Path)
+	code, isDir, err := cfn.OpenLocal(l.root, abs)
+	if err != nil {
+		disp := cfn.DisplayPath(l.root, abs)
+		if disp == "" {
+			disp = "."
+		}
+		// A missing layer folder is reported as LK105 (layer not inspectable) with
+		// severity error: sam build or deploy would fail on it.
+		msg := fmt.Sprintf("%s %s %v", prop, disp, err)
+		if errors.Is(err, cfn.ErrNotFound) {
+			msg = fmt.Sprintf("%s %s does not exist", prop, disp)
+		}
+		notInspectable(model.Error, msg, msg)
+		return
+	}
+	ly.Content = code
+	if l.built || !isDir || ly.BuildMethod == "" || r.Metadata.Get("SkipBuild").Bool() {
+		// sam build skips layers without BuildMethod, zips and SkipBuild: their
+		// content is deployed as it is.
+		return
+	}
+	sub, ok := layerSubfolder(ly.BuildMethod)
+	if !ok {
+		code.Opaque = true
+		_, bmPos := l.buildMethod(r)
+		msg := fmt.Sprintf("BuildMethod %s is not modelled: the layer is checked as its sources are, not as the build lays it out", ly.BuildMethod)
+		if ly.BuildMethod != "makefile" {
+			msg = fmt.Sprintf("BuildMethod %s is not a layer build method sam build knows; the layer is checked as its sources are", ly.BuildMethod)
+		}
+		l.b.Note("LK105", model.Info, "", ly.Name, bmPos, msg, "")
+		return
+	}
+	src := code.Tree
+	if sub == "python" {
+		src = SourceCopy(src)
+		if tree.IsFile(src, "requirements.txt") {
+			code.Requirements = "python/requirements.txt"
+			code.InstallDir = "python"
+		}
+	}
+	code.Tree = tree.Mount(src, sub)
+}

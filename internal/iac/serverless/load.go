@@ -1,0 +1,402 @@
+// Package serverless models the Lambda functions and layers of a Serverless Framework
+// service (serverless.yml / serverless.yaml) as `serverless package` would build them:
+// provider defaults, functions, top-level layers, package patterns, and the
+// serverless-python-requirements plugin.
+//
+// Function packages are the service folder filtered the way the framework does
+// (package-service.js): everything ("**"), minus the default excludes (.git/**,
+// .gitignore, .DS_Store, npm-debug.log, yarn-*.log, .serverless/**,
+// .serverless_plugins/**), the configuration file itself and every layer's path, then
+// package.exclude (as "!x"), package.include, and package.patterns in order, the last
+// matching pattern winning; function-level patterns apply when packaging
+// individually. Development-dependency pruning of node_modules is not modelled.
+package serverless
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v4"
+
+	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+const kind = "serverless"
+
+// DefaultExcludes are the patterns Serverless always leaves out of a package.
+var DefaultExcludes = []string{".git/**", ".gitignore", ".DS_Store", "npm-debug.log",
+	"yarn-*.log", ".serverless/**", ".serverless_plugins/**"}
+
+var (
+	layerVersionARN = regexp.MustCompile(`^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+$`)
+	layerARN        = regexp.MustCompile(`^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+$`)
+	awsLayerARN     = regexp.MustCompile(`^arn:[a-zA-Z0-9-]+:lambda:::awslayer:`)
+)
+
+// PythonRequirementsLayer is the logical id of serverless-python-requirements' layer.
+const PythonRequirementsLayer = "PythonRequirementsLambdaLayer"
+
+// Load reads the service at path (serverless.yml / serverless.yaml, or the folder
+// holding it) below root, the checked PATH (absolute).
+func Load(root, path string) (*model.App, error) {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, path)
+	}
+	file := path
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, iac.Errorf(model.Pos{File: rel(root, path)}, "cannot read: %v", err)
+	}
+	if st.IsDir() {
+		file = ""
+		for _, n := range []string{"serverless.yml", "serverless.yaml"} {
+			if fi, err := os.Stat(filepath.Join(path, n)); err == nil && !fi.IsDir() {
+				file = filepath.Join(path, n)
+				break
+			}
+		}
+		if file == "" {
+			return nil, iac.Errorf(model.Pos{File: rel(root, path)}, "no serverless.yml or serverless.yaml")
+		}
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, iac.Errorf(model.Pos{File: rel(root, file)}, "cannot read: %v", err)
+	}
+	return load(root, filepath.Dir(file), rel(root, file), data)
+}
+
+func rel(root, p string) string {
+	r, err := filepath.Rel(root, p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	return filepath.ToSlash(r)
+}
+
+type loader struct {
+	root, dir, file string
+	r               *resolver
+	app             *model.App
+	layers          map[string]*model.Layer // logical id → layer
+	retained        map[string]string       // XLambdaLayer of a retain: true layer → layer name
+	resources       map[string]bool         // logical ids under resources.Resources
+	layerPaths      []string                // layer paths relative to the service, for excludes
+	pyReqs          bool                    // serverless-python-requirements is in plugins
+	pyLayer         bool                    // ... with layer: true
+	pyReqFile       string
+}
+
+// load models the service file (named file, relative to root) in folder dir.
+func load(root, dir, file string, data []byte) (app *model.App, err error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, yamlError(file, err)
+	}
+	top := deref(&doc)
+	if top == nil || top.Kind != yaml.MappingNode {
+		p := model.Pos{File: file}
+		if top != nil {
+			p.Line, p.Col = top.Line, top.Column
+		}
+		return nil, iac.Errorf(p, "not a Serverless configuration: the document is not a mapping")
+	}
+	l := &loader{
+		root: root, dir: dir, file: file, r: &resolver{doc: top},
+		app:      &model.App{Kind: kind, Source: file},
+		layers:   map[string]*model.Layer{},
+		retained: map[string]string{},
+		resources: map[string]bool{},
+	}
+	l.plugins()
+	l.readResources()
+	l.readLayers()
+	l.readFunctions()
+	return l.app, nil
+}
+
+func yamlError(file string, err error) error {
+	var le *yaml.LoadError
+	if errors.As(err, &le) {
+		return iac.Errorf(model.Pos{File: file, Line: le.Mark.Line, Col: le.Mark.Column}, "invalid YAML: %s", le.Message)
+	}
+	var les *yaml.LoadErrors
+	if errors.As(err, &les) && len(les.Errors) > 0 {
+		e := les.Errors[0]
+		return iac.Errorf(model.Pos{File: file, Line: e.Mark.Line, Col: e.Mark.Column}, "invalid YAML: %s", e.Message)
+	}
+	return iac.Errorf(model.Pos{File: file}, "invalid YAML: %v", err)
+}
+
+func (l *loader) pos(n *yaml.Node) model.Pos {
+	if n == nil {
+		return model.Pos{File: l.file}
+	}
+	return model.Pos{File: l.file, Line: n.Line, Col: n.Column}
+}
+
+func (l *loader) note(code string, sev model.Severity, fn, layer string, n *yaml.Node, msg string) {
+	l.app.Notes = append(l.app.Notes, model.Note{Code: code, Severity: sev, Function: fn, Layer: layer, Pos: l.pos(n), Message: msg})
+}
+
+// get returns the key node and resolved value of key in mapping m; ok is false when
+// the value has an unresolvable variable (v is then the raw node).
+func (l *loader) get(m *yaml.Node, key string) (k, v *yaml.Node, ok bool) {
+	k, raw := lookup(m, key)
+	if k == nil || isNull(deref(raw)) {
+		return nil, nil, true
+	}
+	v, ok = l.r.value(raw, 0)
+	if !ok {
+		return k, raw, false
+	}
+	if isNull(v) {
+		return nil, nil, true
+	}
+	return k, v, true
+}
+
+// getMap is get for a mapping (nil if absent, unresolvable or not a mapping).
+func (l *loader) getMap(m *yaml.Node, key string) *yaml.Node {
+	_, v, ok := l.get(m, key)
+	if !ok || v == nil || v.Kind != yaml.MappingNode {
+		return nil
+	}
+	return v
+}
+
+// getStr returns a scalar property. present is false when unset; known is false when
+// it is set but unresolvable (or not a scalar).
+func (l *loader) getStr(m *yaml.Node, key string) (s string, k, v *yaml.Node, present, known bool) {
+	k, v, ok := l.get(m, key)
+	if k == nil {
+		return "", nil, nil, false, true
+	}
+	if !ok || v == nil || v.Kind != yaml.ScalarNode {
+		return "", k, v, true, false
+	}
+	return v.Value, k, v, true, true
+}
+
+// getStrings returns a list of scalars (or one scalar as a list); nil if unset.
+func (l *loader) getStrings(m *yaml.Node, key string) ([]string, *yaml.Node) {
+	k, v, ok := l.get(m, key)
+	if k == nil || !ok || v == nil {
+		return nil, k
+	}
+	if v.Kind == yaml.ScalarNode {
+		return []string{v.Value}, k
+	}
+	if v.Kind != yaml.SequenceNode {
+		return nil, k
+	}
+	out := []string{}
+	for _, it := range v.Content {
+		iv, ok := l.r.value(it, 0)
+		if ok && iv != nil && iv.Kind == yaml.ScalarNode {
+			out = append(out, iv.Value)
+		}
+	}
+	return out, k
+}
+
+func (l *loader) plugins() {
+	_, p, _ := l.get(l.r.doc, "plugins")
+	if p != nil && p.Kind == yaml.MappingNode {
+		_, p, _ = l.get(p, "modules")
+	}
+	if p == nil || p.Kind != yaml.SequenceNode {
+		return
+	}
+	for _, it := range p.Content {
+		if v, ok := l.r.value(it, 0); ok && v != nil && v.Kind == yaml.ScalarNode && v.Value == "serverless-python-requirements" {
+			l.pyReqs = true
+		}
+	}
+	l.pyReqFile = "requirements.txt"
+	custom := l.getMap(l.r.doc, "custom")
+	pr := l.getMap(custom, "pythonRequirements")
+	if s, _, _, present, known := l.getStr(pr, "fileName"); present && known && s != "" {
+		l.pyReqFile = s
+	}
+}
+
+func (l *loader) readResources() {
+	res := l.getMap(l.getMap(l.r.doc, "resources"), "Resources")
+	for _, kv := range pairs(res) {
+		l.resources[kv[0].Value] = true
+	}
+}
+
+// LayerLogicalID is the CloudFormation logical id Serverless gives the layer name:
+// first letter upper-cased, "-" → "Dash", "_" → "Underscore", then "LambdaLayer".
+func LayerLogicalID(name string) string {
+	n := strings.ReplaceAll(name, "-", "Dash")
+	n = strings.ReplaceAll(n, "_", "Underscore")
+	if n != "" {
+		n = strings.ToUpper(n[:1]) + n[1:]
+	}
+	return n + "LambdaLayer"
+}
+
+func (l *loader) readLayers() {
+	_, layersNode, _ := l.get(l.r.doc, "layers")
+	providerRuntime, _, _, _, _ := l.getStr(l.getMap(l.r.doc, "provider"), "runtime")
+	for _, kv := range pairs(layersNode) {
+		name := kv[0].Value
+		id := LayerLogicalID(name)
+		v, ok := l.r.value(kv[1], 0)
+		ly := &model.Layer{Name: id, Pos: l.pos(kv[0])}
+		if !ok || v == nil || v.Kind != yaml.MappingNode {
+			ly.NotInspectable = "the layer's configuration cannot be resolved"
+			l.note("LK105", model.Info, "", id, kv[0], fmt.Sprintf("layer %s: its configuration cannot be resolved statically; its content is not checked", name))
+			l.addLayer(ly)
+			continue
+		}
+		if retain, _, _, _, _ := l.getStr(v, "retain"); retain == "true" {
+			// the logical id gets a hash suffix; a plain Ref matches nothing
+			l.retained[id] = name
+		}
+		ly.CompatibleRuntimes, _ = l.getStrings(v, "compatibleRuntimes")
+		if k, _ := lookup(v, "compatibleRuntimes"); k != nil {
+			ly.CompatibleRuntimesPos = l.pos(k)
+		}
+		ly.CompatibleArchitectures, _ = l.getStrings(v, "compatibleArchitectures")
+		if k, _ := lookup(v, "compatibleArchitectures"); k != nil {
+			ly.CompatibleArchsPos = l.pos(k)
+		}
+		pkg := l.getMap(v, "package")
+		if art, k, _, present, known := l.getStr(pkg, "artifact"); present {
+			ly.Content, ly.NotInspectable = l.artifact(art, known)
+			if ly.Content == nil {
+				l.note("LK105", model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: %s; its content is not checked", name, ly.NotInspectable))
+			}
+			l.addLayer(ly)
+			continue
+		}
+		p, k, _, present, known := l.getStr(v, "path")
+		switch {
+		case !present:
+			ly.NotInspectable = "no path"
+			l.note("LK105", model.Info, "", ly.Name, kv[0], fmt.Sprintf("layer %s has no path; its content is not checked", name))
+		case !known:
+			ly.NotInspectable = "path cannot be resolved"
+			l.note("LK105", model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: path cannot be resolved statically; its content is not checked", name))
+		default:
+			abs := filepath.Join(l.dir, filepath.FromSlash(p))
+			disp := rel(l.root, abs)
+			if r, err := filepath.Rel(l.dir, abs); err == nil && r != "." && !strings.HasPrefix(r, "..") {
+				l.layerPaths = append(l.layerPaths, filepath.ToSlash(r))
+			}
+			t, err := tree.Dir(abs, disp)
+			if err != nil {
+				ly.NotInspectable = "path " + disp + " does not exist"
+				l.note("LK105", model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: path %s does not exist; its content is not checked", name, disp))
+				break
+			}
+			rules := filter.ParseRules(negate(DefaultExcludes))
+			rules = append(rules, l.packageRules(pkg)...)
+			ly.Content = &model.Code{Tree: filter.Tree(t, func(n string) bool { return filter.Keeps(rules, n) }),
+				Display: strings.TrimSuffix(disp, "/") + "/"}
+		}
+		l.addLayer(ly)
+	}
+	// serverless-python-requirements with layer: true (or a layer object)
+	custom := l.getMap(l.r.doc, "custom")
+	pr := l.getMap(custom, "pythonRequirements")
+	lk, lv, _ := l.get(pr, "layer")
+	if !l.pyReqs || lk == nil || lv == nil || (lv.Kind == yaml.ScalarNode && lv.Value != "true") {
+		return
+	}
+	l.pyLayer = true
+	ly := &model.Layer{Name: PythonRequirementsLayer, Pos: l.pos(lk)}
+	ly.Content = l.requirementsLayer()
+	if lv.Kind == yaml.MappingNode {
+		if rts, k := l.getStrings(lv, "compatibleRuntimes"); k != nil {
+			ly.CompatibleRuntimes, ly.CompatibleRuntimesPos = rts, l.pos(k)
+		}
+		if as, k := l.getStrings(lv, "compatibleArchitectures"); k != nil {
+			ly.CompatibleArchitectures, ly.CompatibleArchsPos = as, l.pos(k)
+		}
+	}
+	if ly.CompatibleRuntimes == nil && providerRuntime != "" {
+		ly.CompatibleRuntimes = []string{providerRuntime}
+		ly.CompatibleRuntimesPos = ly.Pos
+	}
+	l.addLayer(ly)
+}
+
+func (l *loader) addLayer(ly *model.Layer) {
+	l.layers[ly.Name] = ly
+	l.app.Layers = append(l.app.Layers, ly)
+}
+
+// requirementsLayer: the plugin installs the requirements under python/ in its layer
+// zip. The model holds just python/<requirements file>, to be installed into python/.
+func (l *loader) requirementsLayer() *model.Code {
+	req := filepath.Join(l.dir, filepath.FromSlash(l.pyReqFile))
+	parent, err := tree.Dir(filepath.Dir(req), rel(l.root, filepath.Dir(req)))
+	base := filepath.Base(req)
+	if err != nil || !tree.IsFile(parent, base) {
+		return &model.Code{Tree: tree.NewMap(rel(l.root, req), nil), Display: "python/ (" + rel(l.root, req) + " not found)"}
+	}
+	return &model.Code{
+		Tree:         tree.Mount(filter.Only(parent, base), "python"),
+		Display:      "python/ (from " + rel(l.root, req) + ")",
+		Requirements: "python/" + base,
+		InstallDir:   "python",
+	}
+}
+
+func negate(ps []string) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = "!" + p
+	}
+	return out
+}
+
+// packageRules reads package.exclude, package.include and package.patterns.
+func (l *loader) packageRules(pkg *yaml.Node) []filter.Rule {
+	if pkg == nil {
+		return nil
+	}
+	var ps []string
+	ex, _ := l.getStrings(pkg, "exclude")
+	ps = append(ps, negate(ex)...)
+	in, _ := l.getStrings(pkg, "include")
+	ps = append(ps, in...)
+	pat, _ := l.getStrings(pkg, "patterns")
+	ps = append(ps, pat...)
+	return filter.ParseRules(ps)
+}
+
+// artifact models a prebuilt package zip.
+func (l *loader) artifact(p string, known bool) (*model.Code, string) {
+	if !known {
+		return nil, "package.artifact cannot be resolved"
+	}
+	abs := p
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(l.dir, filepath.FromSlash(p))
+	}
+	disp := rel(l.root, abs)
+	if strings.HasPrefix(p, "s3://") || strings.HasPrefix(p, "https://") {
+		return nil, "package.artifact " + p + " is remote"
+	}
+	z, err := tree.Zip(abs, disp)
+	if err != nil {
+		if _, serr := os.Stat(abs); serr != nil {
+			return nil, disp + " does not exist yet; build it first"
+		}
+		return nil, disp + " is not a readable zip archive"
+	}
+	return &model.Code{Tree: z, Display: disp}, ""
+}

@@ -1,0 +1,189 @@
+package terraform
+
+import (
+	"path"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+// Markers stand for values known only at apply time but whose origin matters: the
+// version ARN of a layer defined here, an archive_file's output path. They are plain
+// strings, so they flow through locals, conditionals and list functions; a value
+// that merely contains one (string concatenation) is treated as unknown.
+const markerPrefix = "\x00layerkit:"
+
+func marker(kind, name, attr string) string {
+	return markerPrefix + kind + "\x00" + name + "\x00" + attr
+}
+
+// parseMarker splits a marker; ok is false for any other string.
+func parseMarker(s string) (kind, name, attr string, ok bool) {
+	if !strings.HasPrefix(s, markerPrefix) {
+		return "", "", "", false
+	}
+	parts := strings.Split(s[len(markerPrefix):], "\x00")
+	if len(parts) != 3 {
+		return "", "", "", false
+	}
+	return parts[0], parts[1], parts[2], true
+}
+
+func functions() map[string]function.Function {
+	fs := map[string]function.Function{
+		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "chomp": stdlib.ChompFunc,
+		"chunklist": stdlib.ChunklistFunc, "coalesce": stdlib.CoalesceFunc,
+		"coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
+		"concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc,
+		"distinct": stdlib.DistinctFunc, "element": stdlib.ElementFunc,
+		"flatten": stdlib.FlattenFunc, "floor": stdlib.FloorFunc, "format": stdlib.FormatFunc,
+		"formatlist": stdlib.FormatListFunc, "indent": stdlib.IndentFunc,
+		"index": stdlib.IndexFunc, "join": stdlib.JoinFunc, "jsondecode": stdlib.JSONDecodeFunc,
+		"jsonencode": stdlib.JSONEncodeFunc, "keys": stdlib.KeysFunc, "length": stdlib.LengthFunc,
+		"lookup": stdlib.LookupFunc, "lower": stdlib.LowerFunc, "max": stdlib.MaxFunc,
+		"merge": stdlib.MergeFunc, "min": stdlib.MinFunc, "parseint": stdlib.ParseIntFunc,
+		"range": stdlib.RangeFunc, "regex": stdlib.RegexFunc, "regexall": stdlib.RegexAllFunc,
+		"replace": stdlib.ReplaceFunc, "reverse": stdlib.ReverseListFunc,
+		"setintersection": stdlib.SetIntersectionFunc, "setproduct": stdlib.SetProductFunc,
+		"setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc,
+		"slice": stdlib.SliceFunc, "sort": stdlib.SortFunc, "split": stdlib.SplitFunc,
+		"strrev": stdlib.ReverseFunc, "substr": stdlib.SubstrFunc, "title": stdlib.TitleFunc,
+		"trim": stdlib.TrimFunc, "trimprefix": stdlib.TrimPrefixFunc,
+		"trimspace": stdlib.TrimSpaceFunc, "trimsuffix": stdlib.TrimSuffixFunc,
+		"upper": stdlib.UpperFunc, "values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
+		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
+		"tolist":   convertFunc(cty.List(cty.DynamicPseudoType)),
+		"toset":    convertFunc(cty.Set(cty.DynamicPseudoType)),
+		"tomap":    convertFunc(cty.Map(cty.DynamicPseudoType)),
+		"tostring": convertFunc(cty.String),
+		"tonumber": convertFunc(cty.Number),
+		"tobool":   convertFunc(cty.Bool),
+		"basename": stringFunc(path.Base),
+		"dirname":  stringFunc(path.Dir),
+		// abspath: the loader maps path.module to "."; an absolute path is not needed to
+		// find files, and a relative one keeps displays short.
+		"abspath": stringFunc(func(s string) string { return s }),
+	}
+	return fs
+}
+
+func convertFunc(want cty.Type) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "v", Type: cty.DynamicPseudoType, AllowNull: true}},
+		Type:   function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return convert.Convert(args[0], want)
+		},
+	})
+}
+
+func stringFunc(f func(string) string) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "s", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return cty.StringVal(f(args[0].AsString())), nil
+		},
+	})
+}
+
+// eval evaluates expr in the loader's context. Anything it cannot evaluate (a
+// reference to a resource attribute, an unknown function, an error) comes back
+// unknown; it never panics.
+func (l *loader) eval(expr hcl.Expression) (v cty.Value) {
+	if expr == nil {
+		return cty.DynamicVal
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			v = cty.DynamicVal
+		}
+	}()
+	v, _ = expr.Value(l.ctx)
+	if v == cty.NilVal {
+		return cty.DynamicVal
+	}
+	return v
+}
+
+// str returns v as a string when it is known.
+func str(v cty.Value) (string, bool) {
+	if v == cty.NilVal || !v.IsWhollyKnown() || v.IsNull() {
+		return "", false
+	}
+	s, err := convert.Convert(v, cty.String)
+	if err != nil || s.IsNull() || !s.IsKnown() {
+		return "", false
+	}
+	return s.AsString(), true
+}
+
+// boolOr returns v as a bool, or def when it is unset or not known.
+func boolOr(v cty.Value, def bool) bool {
+	if v == cty.NilVal || !v.IsWhollyKnown() || v.IsNull() {
+		return def
+	}
+	b, err := convert.Convert(v, cty.Bool)
+	if err != nil || b.IsNull() {
+		return def
+	}
+	return b.True()
+}
+
+// elems returns the elements of a known list, tuple or set.
+func elems(v cty.Value) ([]cty.Value, bool) {
+	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
+		return nil, false
+	}
+	t := v.Type()
+	if !t.IsListType() && !t.IsTupleType() && !t.IsSetType() {
+		return nil, false
+	}
+	var out []cty.Value
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		out = append(out, e)
+	}
+	return out, true
+}
+
+// strList returns a known list of strings; ok is false if any element is unknown.
+func strList(v cty.Value) ([]string, bool) {
+	es, ok := elems(v)
+	if !ok {
+		return nil, false
+	}
+	out := []string{}
+	for _, e := range es {
+		s, ok := str(e)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}
+
+// attrOf returns the attribute name of a known object or map value, or NilVal.
+func attrOf(v cty.Value, name string) cty.Value {
+	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
+		return cty.NilVal
+	}
+	t := v.Type()
+	switch {
+	case t.IsObjectType():
+		if t.HasAttribute(name) {
+			return v.GetAttr(name)
+		}
+	case t.IsMapType():
+		if v.HasIndex(cty.StringVal(name)).True() {
+			return v.Index(cty.StringVal(name))
+		}
+	}
+	return cty.NilVal
+}

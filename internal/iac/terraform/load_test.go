@@ -1,0 +1,412 @@
+package terraform
+
+import (
+	"archive/zip"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+func load(t *testing.T, dir string) *model.App {
+	t.Helper()
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := Load(root, root)
+	if err != nil {
+		t.Fatalf("Load(%s): %v", dir, err)
+	}
+	return app
+}
+
+func fn(t *testing.T, app *model.App, name string) *model.Function {
+	t.Helper()
+	for _, f := range app.Functions {
+		if f.Name == name {
+			return f
+		}
+	}
+	t.Fatalf("no function %q", name)
+	return nil
+}
+
+func layer(t *testing.T, app *model.App, name string) *model.Layer {
+	t.Helper()
+	for _, l := range app.Layers {
+		if l.Name == name {
+			return l
+		}
+	}
+	t.Fatalf("no layer %q", name)
+	return nil
+}
+
+// files lists the files of c's tree as "name=display".
+func files(t *testing.T, c *model.Code) []string {
+	t.Helper()
+	if c == nil {
+		t.Fatal("no code")
+	}
+	var out []string
+	err := tree.Walk(c.Tree, "", func(n string, i tree.Info) error {
+		if !i.Dir {
+			out = append(out, n+"="+c.Tree.Display(n))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// noteAt returns the note of code at line of file, failing if there is none.
+func noteAt(t *testing.T, app *model.App, code string, sev model.Severity, file string, line int) model.Note {
+	t.Helper()
+	for _, n := range app.Notes {
+		if n.Code == code && n.Pos.File == file && n.Pos.Line == line {
+			if n.Severity != sev {
+				t.Errorf("%s at %s:%d: severity %v, want %v", code, file, line, n.Severity, sev)
+			}
+			return n
+		}
+	}
+	t.Errorf("no %s note at %s:%d; notes:\n%s", code, file, line, notesText(app))
+	return model.Note{}
+}
+
+func notesText(app *model.App) string {
+	var b strings.Builder
+	for _, n := range app.Notes {
+		b.WriteString("  " + n.Code + " " + n.Severity.String() + " " + n.Pos.File + ":" + itoa(n.Pos.Line) + " " + n.Message + "\n")
+	}
+	return b.String()
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestBasic(t *testing.T) {
+	app := load(t, "testdata/basic")
+	if app.Kind != "terraform" || app.Source != "." {
+		t.Errorf("Kind, Source = %q, %q", app.Kind, app.Source)
+	}
+
+	api := fn(t, app, "api")
+	if api.Pos != (model.Pos{File: "main.tf", Line: 40, Col: 1}) {
+		t.Errorf("api.Pos = %v", api.Pos)
+	}
+	// runtime comes from terraform.tfvars, overriding the variable default
+	if api.Runtime != "python3.12" || api.RuntimePos.Line != 44 {
+		t.Errorf("api runtime = %q at %v", api.Runtime, api.RuntimePos)
+	}
+	if api.Handler != "app.handler" || api.HandlerPos.Line != 43 || api.Arch != "arm64" || api.PackageType != "Zip" {
+		t.Errorf("api handler/arch = %q %v %q %q", api.Handler, api.HandlerPos, api.Arch, api.PackageType)
+	}
+	// archive_file source_dir: the folder's contents at the root, minus excludes
+	if got, want := files(t, api.Code), []string{"app.py=src/fn/app.py"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("api files = %v, want %v", got, want)
+	}
+	if api.Code.Display != "src/fn/" {
+		t.Errorf("api display = %q", api.Code.Display)
+	}
+	// environment
+	if e := api.Env["STAGE"]; e.Value != "dev" || !e.Known || e.Pos.Line != 57 {
+		t.Errorf("STAGE = %+v", e)
+	}
+	if e := api.Env["TABLE"]; e.Known {
+		t.Errorf("TABLE should be unknown: %+v", e)
+	}
+	if e := api.Env["LOG_LEVEL"]; e.Value != "INFO" || !e.Known {
+		t.Errorf("LOG_LEVEL = %+v", e)
+	}
+
+	// layers, element by element
+	core := layer(t, app, "core")
+	type want struct {
+		line    int
+		layer   *model.Layer
+		arn     string
+		unknown bool
+		bad     bool
+	}
+	wants := []want{
+		{47, core, "", false, false},
+		{48, nil, "arn:aws:lambda:us-east-1:123456789012:layer:shared:7", false, false},
+		{49, nil, "", false, true},
+		{50, nil, "", false, true},
+		{51, nil, "", false, true},
+		{52, nil, "", true, false},
+	}
+	if len(api.Layers) != len(wants) {
+		t.Fatalf("api has %d layer refs, want %d", len(api.Layers), len(wants))
+	}
+	for i, w := range wants {
+		r := api.Layers[i]
+		if r.Pos.File != "main.tf" || r.Pos.Line != w.line || r.Layer != w.layer || r.ARN != w.arn || r.Unknown != w.unknown || r.Bad != w.bad {
+			t.Errorf("layer ref %d = %+v, want %+v", i, r, w)
+		}
+	}
+	if api.Layers[5].Text != "var.no_default" {
+		t.Errorf("unknown ref text = %q", api.Layers[5].Text)
+	}
+	if api.LayersPos.Line != 46 {
+		t.Errorf("LayersPos = %v", api.LayersPos)
+	}
+	noteAt(t, app, "LK406", model.Error, "main.tf", 49)
+	noteAt(t, app, "LK406", model.Error, "main.tf", 50)
+	if n := noteAt(t, app, "LK406", model.Error, "main.tf", 51); !strings.Contains(n.Message, "missing") {
+		t.Errorf("LK406 message = %q", n.Message)
+	}
+	noteAt(t, app, "LK105", model.Info, "main.tf", 52)
+	for _, n := range app.Notes {
+		if n.Pos.Line == 48 {
+			t.Errorf("no note expected for a literal ARN: %+v", n)
+		}
+	}
+
+	// the layer: excludes ["docs"] drops the folder; compat from var (tfvars)
+	if got, want := files(t, core.Content), []string{"python/core/__init__.py=layers/core/python/core/__init__.py"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("core files = %v, want %v", got, want)
+	}
+	if core.Pos.Line != 15 || !reflect.DeepEqual(core.CompatibleRuntimes, []string{"python3.12"}) ||
+		!reflect.DeepEqual(core.CompatibleArchitectures, []string{"arm64"}) || core.CompatibleRuntimesPos.Line != 18 {
+		t.Errorf("core = %+v", core)
+	}
+
+	// source_file: one file under its base name; filename as a literal path that an
+	// archive_file writes; layers from a local list mixing a layer and a var ARN
+	single := fn(t, app, "single")
+	if got, want := files(t, single.Code), []string{"one.py=src/single/one.py"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("single files = %v, want %v", got, want)
+	}
+	if len(single.Layers) != 2 || single.Layers[0].Layer != core || single.Layers[1].ARN == "" || single.Layers[0].Pos.Line != 75 {
+		t.Errorf("single layers = %+v", single.Layers)
+	}
+
+	// source blocks
+	inline := fn(t, app, "inline")
+	if got := files(t, inline.Code); len(got) != 2 || !strings.HasPrefix(got[0], "index.py=") || !strings.HasPrefix(got[1], "pkg/consts.py=") {
+		t.Errorf("inline files = %v", got)
+	}
+	if b, _ := inline.Code.Tree.ReadFile("index.py"); !strings.Contains(string(b), "def handler") {
+		t.Errorf("inline index.py = %q", b)
+	}
+	// runtime from a variable without default: unknown, with a note
+	if inline.Runtime != "" {
+		t.Errorf("inline runtime = %q", inline.Runtime)
+	}
+	noteAt(t, app, "LK105", model.Info, "main.tf", 96)
+
+	// a zip that does not exist and no archive_file writes it
+	missing := fn(t, app, "missing_zip")
+	if missing.Code != nil {
+		t.Error("missing_zip should have no code")
+	}
+	if n := noteAt(t, app, "LK105", model.Info, "main.tf", 101); !strings.Contains(n.Message, "build/missing.zip does not exist yet") {
+		t.Errorf("message = %q", n.Message)
+	}
+	prebuilt := layer(t, app, "prebuilt")
+	if prebuilt.Content != nil || !strings.Contains(prebuilt.NotInspectable, "build/prebuilt.zip does not exist yet") {
+		t.Errorf("prebuilt = %+v", prebuilt)
+	}
+	remote := layer(t, app, "remote")
+	if remote.Content != nil || remote.NotInspectable != "S3 object s3://artifacts/layers/remote.zip" {
+		t.Errorf("remote = %+v", remote)
+	}
+	if missing.Layers[1].Layer != remote {
+		t.Errorf("missing_zip layers = %+v", missing.Layers)
+	}
+
+	s3 := fn(t, app, "from_s3")
+	if s3.Code != nil {
+		t.Error("from_s3 should have no code")
+	}
+	noteAt(t, app, "LK105", model.Info, "main.tf", 107)
+
+	if img := fn(t, app, "image"); img.PackageType != "Image" || img.Code != nil {
+		t.Errorf("image = %+v", img)
+	}
+}
+
+func TestExistingZip(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(dir, "build"), 0o755))
+	writeZip(t, filepath.Join(dir, "build", "deps.zip"), map[string]string{"python/requests/__init__.py": "", "python/requests/api.py": ""})
+	must(t, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(`
+resource "aws_lambda_layer_version" "deps" {
+  layer_name = "deps"
+  filename   = "${path.module}/build/deps.zip"
+}
+`), 0o644))
+	app := load(t, dir)
+	l := layer(t, app, "deps")
+	got := files(t, l.Content)
+	want := []string{"python/requests/__init__.py=build/deps.zip:python/requests/__init__.py", "python/requests/api.py=build/deps.zip:python/requests/api.py"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("files = %v, want %v", got, want)
+	}
+	if l.Content.Display != "build/deps.zip" {
+		t.Errorf("display = %q", l.Content.Display)
+	}
+}
+
+func TestModule(t *testing.T) {
+	app := load(t, "testdata/module")
+	if len(app.Functions) != 1 {
+		t.Errorf("functions = %d, want 1 (deps is a layer, api_other has create_function = false)", len(app.Functions))
+	}
+	deps := layer(t, app, "deps")
+	if deps.Pos.Line != 1 || !reflect.DeepEqual(deps.CompatibleRuntimes, []string{"python3.12"}) {
+		t.Errorf("deps = %+v", deps)
+	}
+	got := files(t, deps.Content)
+	want := []string{"python/deps_version.py=deps/deps_version.py", "python/requirements.txt=deps/requirements.txt"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("deps files = %v, want %v", got, want)
+	}
+	if deps.Content.Requirements != "python/requirements.txt" || deps.Content.InstallDir != "python" {
+		t.Errorf("deps requirements = %q in %q", deps.Content.Requirements, deps.Content.InstallDir)
+	}
+	api := fn(t, app, "api")
+	if api.Handler != "main.handler" || api.Runtime != "python3.12" || api.Arch != "arm64" || api.Pos.Line != 18 {
+		t.Errorf("api = %+v", api)
+	}
+	if api.Code.Requirements != "requirements.txt" || api.Code.InstallDir != "" {
+		t.Errorf("api requirements = %q in %q", api.Code.Requirements, api.Code.InstallDir)
+	}
+	if got := files(t, api.Code); len(got) != 2 || got[0] != "main.py=src/api/main.py" {
+		t.Errorf("api files = %v", got)
+	}
+	if e := api.Env["POWERTOOLS_SERVICE_NAME"]; e.Value != "api" || !e.Known {
+		t.Errorf("env = %+v", api.Env)
+	}
+	if len(api.Layers) != 3 {
+		t.Fatalf("api layers = %+v", api.Layers)
+	}
+	if api.Layers[0].Layer != deps || api.Layers[0].Pos.Line != 28 {
+		t.Errorf("ref 0 = %+v", api.Layers[0])
+	}
+	if !api.Layers[1].Bad || !api.Layers[2].Bad {
+		t.Errorf("refs 1, 2 should be bad: %+v", api.Layers[1:])
+	}
+	noteAt(t, app, "LK406", model.Error, "main.tf", 29)
+	noteAt(t, app, "LK406", model.Error, "main.tf", 30)
+}
+
+func TestJSON(t *testing.T) {
+	app := load(t, "testdata/json")
+	f := fn(t, app, "jsonfn")
+	if f.Runtime != "python3.13" || f.Handler != "index.handler" {
+		t.Errorf("jsonfn = %+v", f)
+	}
+	if got := files(t, f.Code); !reflect.DeepEqual(got, []string{"index.py=src/index.py"}) {
+		t.Errorf("files = %v", got)
+	}
+	base := layer(t, app, "base")
+	if len(f.Layers) != 2 || f.Layers[0].Layer != base || !f.Layers[1].Bad || f.Layers[1].Problem != "layer_arn has no version" {
+		t.Errorf("layers = %+v", f.Layers)
+	}
+	if f.Layers[1].Pos.File != "main.tf.json" || f.Layers[1].Pos.Line != 29 {
+		t.Errorf("bad ref pos = %v", f.Layers[1].Pos)
+	}
+	noteAt(t, app, "LK406", model.Error, "main.tf.json", 29)
+}
+
+func TestSyntaxError(t *testing.T) {
+	tests := []struct {
+		file, src string
+		line      int
+	}{
+		{"main.tf", "resource \"aws_lambda_function\" \"x\" {\n  handler = \n}\n", 2},
+		{"main.tf", "resource \"aws_lambda_function\" {\n}\n", 1},
+		{"main.tf.json", "{\"resource\": [1,\n", 2},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		must(t, os.WriteFile(filepath.Join(dir, tt.file), []byte(tt.src), 0o644))
+		_, err := Load(dir, dir)
+		var ie *iac.InputError
+		if !errors.As(err, &ie) {
+			t.Errorf("%q: error %v, want an *iac.InputError", tt.src, err)
+			continue
+		}
+		if ie.Pos.File != tt.file || ie.Pos.Line != tt.line {
+			t.Errorf("%q: error at %v, want %s:%d (%v)", tt.src, ie.Pos, tt.file, tt.line, err)
+		}
+	}
+	if _, err := Load(t.TempDir(), t.TempDir()); err == nil {
+		t.Error("an empty folder should be an input error")
+	}
+}
+
+// TestCase loads the shared acceptance app and checks what its expect.txt relies on.
+func TestCase(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "..", "shared", "cases", "terraform-archive-layer")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("shared cases not present")
+	}
+	app := load(t, dir)
+	utils := layer(t, app, "utils")
+	if utils.Pos != (model.Pos{File: "main.tf", Line: 7, Col: 1}) {
+		t.Errorf("utils.Pos = %v, want main.tf:7:1", utils.Pos)
+	}
+	got := files(t, utils.Content)
+	want := []string{"helpers.py=layers/utils/helpers.py", "python/common/__init__.py=layers/utils/python/common/__init__.py"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("utils files = %v, want %v", got, want)
+	}
+	orders := fn(t, app, "orders")
+	if len(orders.Layers) != 1 || orders.Layers[0].Layer != utils {
+		t.Errorf("orders layers = %+v", orders.Layers)
+	}
+	if got := files(t, orders.Code); !reflect.DeepEqual(got, []string{"app.py=src/orders/app.py"}) {
+		t.Errorf("orders files = %v", got)
+	}
+	billing := fn(t, app, "billing")
+	if got := files(t, billing.Code); !reflect.DeepEqual(got, []string{"app.py=src/billing/app.py"}) {
+		t.Errorf("billing files = %v", got)
+	}
+	if len(billing.Layers) != 1 || !billing.Layers[0].Bad || billing.Layers[0].Pos.Line != 42 {
+		t.Errorf("billing layers = %+v", billing.Layers)
+	}
+	n := noteAt(t, app, "LK406", model.Error, "main.tf", 42)
+	if n.Function != "billing" || !strings.Contains(n.Message, "use aws_lambda_layer_version.utils.arn") {
+		t.Errorf("note = %+v", n)
+	}
+	if len(app.Notes) != 1 {
+		t.Errorf("notes:\n%s", notesText(app))
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeZip(t *testing.T, p string, files map[string]string) {
+	t.Helper()
+	f, err := os.Create(p)
+	must(t, err)
+	w := zip.NewWriter(f)
+	for n, c := range files {
+		fw, err := w.Create(n)
+		must(t, err)
+		_, err = fw.Write([]byte(c))
+		must(t, err)
+	}
+	must(t, w.Close())
+	must(t, f.Close())
+}

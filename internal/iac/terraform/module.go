@@ -1,0 +1,237 @@
+package terraform
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// The terraform-aws-modules/lambda module: one module call creates a function, or with
+// create_layer = true a layer version instead (its aws_lambda_function has
+// count = create && create_function && !create_layer). Its package is built from
+// source_path by the module's package.py: a string path is zipped at the zip root (a
+// folder's contents; a file under its base name) and, for a python runtime, the
+// folder's requirements.txt is installed next to it; an object entry zips its path
+// under prefix_in_zip and installs requirements when pip_requirements is set.
+
+func (l *loader) modEval(m *lambdaModule, name string) cty.Value {
+	a, ok := m.attrs[name]
+	if !ok {
+		return cty.NilVal
+	}
+	return l.eval(a.Expr)
+}
+
+func (l *loader) moduleLayer(m *lambdaModule) {
+	if !boolOr(l.modEval(m, "create"), true) || !boolOr(l.modEval(m, "create_layer"), false) {
+		return
+	}
+	m.isLayer = true
+	ly := &model.Layer{Name: m.name, Pos: pos(m.block.DefRange)}
+	l.modLayers[m.name] = ly
+	l.app.Layers = append(l.app.Layers, ly)
+	runtime, _ := str(l.modEval(m, "runtime"))
+	ly.Content, ly.NotInspectable = l.modulePackage(m, runtime, "", m.name)
+	ly.CompatibleRuntimes, ly.CompatibleRuntimesPos = l.listAttr(m.attrs["compatible_runtimes"])
+	if len(ly.CompatibleRuntimes) == 0 && runtime != "" {
+		// the module: compatible_runtimes defaults to [var.runtime]
+		ly.CompatibleRuntimes = []string{runtime}
+		if a := m.attrs["runtime"]; a != nil {
+			ly.CompatibleRuntimesPos = pos(a.Range)
+		}
+	}
+	ly.CompatibleArchitectures, ly.CompatibleArchsPos = l.listAttr(m.attrs["compatible_architectures"])
+}
+
+func (l *loader) moduleFunction(m *lambdaModule) {
+	if m.isLayer || !boolOr(l.modEval(m, "create"), true) || !boolOr(l.modEval(m, "create_function"), true) {
+		return
+	}
+	f := &model.Function{Name: m.name, Kind: kind, Pos: pos(m.block.DefRange), PackageType: "Zip"}
+	f.RuntimePos, f.HandlerPos, f.ArchPos, f.LayersPos = f.Pos, f.Pos, f.Pos, f.Pos
+	l.app.Functions = append(l.app.Functions, f)
+	if pt, _ := str(l.modEval(m, "package_type")); pt == "Image" {
+		f.PackageType = "Image"
+	}
+	if a := m.attrs["handler"]; a != nil {
+		f.HandlerPos = pos(a.Range)
+		f.Handler, _ = l.stringAttr(a, m.name, "handler")
+	}
+	if a := m.attrs["runtime"]; a != nil {
+		f.RuntimePos = pos(a.Range)
+		f.Runtime, _ = l.stringAttr(a, m.name, "runtime")
+	}
+	f.Arch = "x86_64"
+	if a := m.attrs["architectures"]; a != nil {
+		f.ArchPos = pos(a.Range)
+		if archs, ok := strList(l.eval(a.Expr)); ok && len(archs) > 0 {
+			f.Arch = archs[0]
+		}
+	}
+	if a := m.attrs["environment_variables"]; a != nil {
+		f.Env = l.envMap(a.Expr)
+	}
+	if f.PackageType == "Image" {
+		return
+	}
+	var why string
+	f.Code, why = l.modulePackage(m, f.Runtime, m.name, "")
+	if f.Code == nil && why != "" {
+		l.note("LK105", model.Info, m.name, "", f.Pos, fmt.Sprintf("module %s: %s; its package is not checked", m.name, why), "")
+	}
+	if a := m.attrs["layers"]; a != nil {
+		f.LayersPos = pos(a.Range)
+		f.Layers = l.layerRefs(a.Expr, m.name)
+	}
+}
+
+// modulePackage models the module's deployment package.
+func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*model.Code, string) {
+	note := func(why string) (*model.Code, string) {
+		if layer != "" {
+			l.note("LK105", model.Info, "", layer, pos(m.block.DefRange), fmt.Sprintf("module %s: %s; its content is not checked", m.name, why), "")
+		}
+		return nil, why
+	}
+	if !boolOr(l.modEval(m, "create_package"), true) {
+		if p, ok := str(l.modEval(m, "local_existing_package")); ok {
+			abs := l.abs(p)
+			disp := rel(l.root, abs)
+			z, err := tree.Zip(abs, disp)
+			if err != nil {
+				return note(fmt.Sprintf("local_existing_package %s cannot be read", disp))
+			}
+			return &model.Code{Tree: z, Display: disp}, ""
+		}
+		if a := m.attrs["s3_existing_package"]; a != nil {
+			return note("the package is an existing S3 object (s3_existing_package), which is not read")
+		}
+		return note("create_package = false and no readable local_existing_package")
+	}
+	a := m.attrs["source_path"]
+	if a == nil {
+		return note("no source_path")
+	}
+	v := l.eval(a.Expr)
+	python := runtime == "" || strings.HasPrefix(runtime, "python")
+	if s, ok := str(v); ok {
+		return l.sourceEntry(s, "", python, false, "", note)
+	}
+	es, ok := elems(v)
+	if !ok {
+		return note(fmt.Sprintf("source_path = %s cannot be evaluated", l.text(a.Expr.Range())))
+	}
+	var trees []tree.Tree
+	var first *model.Code
+	for _, e := range es {
+		var c *model.Code
+		var why string
+		if s, ok := str(e); ok {
+			c, why = l.sourceEntry(s, "", python, false, "", note)
+		} else {
+			p, ok := str(attrOf(e, "path"))
+			if !ok {
+				if cmds := attrOf(e, "commands"); cmds != cty.NilVal {
+					return note("source_path uses commands, a build step that is not modelled")
+				}
+				continue
+			}
+			prefix, _ := str(attrOf(e, "prefix_in_zip"))
+			pipReq := attrOf(e, "pip_requirements")
+			pip := false
+			reqFile := ""
+			if rs, ok := str(pipReq); ok && rs != "true" && rs != "false" {
+				reqFile = rs
+				pip = true
+			} else {
+				pip = boolOr(pipReq, false)
+			}
+			opaque := attrOf(e, "commands") != cty.NilVal
+			c, why = l.sourceEntry(p, prefix, python && pip, opaque, reqFile, note)
+			if c != nil && attrOf(e, "patterns") != cty.NilVal {
+				l.note("LK105", model.Info, fn, layer, pos(a.Range),
+					fmt.Sprintf("module %s: source_path patterns are not applied; every file under %s is assumed packaged", m.name, p), "")
+			}
+		}
+		if c == nil {
+			return nil, why
+		}
+		if first == nil {
+			first = c
+		}
+		trees = append(trees, c.Tree)
+	}
+	if first == nil {
+		return note("source_path names no path")
+	}
+	if len(trees) == 1 {
+		return first, ""
+	}
+	out := *first
+	out.Tree = tree.Union(trees...)
+	return &out, ""
+}
+
+// sourceEntry models one source_path entry: p zipped under prefix.
+func (l *loader) sourceEntry(p, prefix string, installReqs, opaque bool, reqFile string,
+	note func(string) (*model.Code, string)) (*model.Code, string) {
+	prefix, ok := tree.Clean(strings.Trim(prefix, "/"))
+	if !ok {
+		return note(fmt.Sprintf("prefix_in_zip %q is not a usable folder name", prefix))
+	}
+	abs := l.abs(p)
+	disp := rel(l.root, abs)
+	st, err := os.Stat(abs)
+	if err != nil {
+		return note(fmt.Sprintf("source_path %s does not exist", disp))
+	}
+	var t tree.Tree
+	code := &model.Code{Opaque: opaque}
+	if st.IsDir() {
+		t, err = tree.Dir(abs, disp)
+		code.Display = strings.TrimSuffix(disp, "/") + "/"
+	} else {
+		var parent tree.Tree
+		parent, err = tree.Dir(filepath.Dir(abs), rel(l.root, filepath.Dir(abs)))
+		if err == nil {
+			t = filter.Only(parent, filepath.Base(abs))
+		}
+		code.Display = disp
+	}
+	if err != nil {
+		return note(fmt.Sprintf("cannot read source_path %s", disp))
+	}
+	if installReqs && st.IsDir() {
+		req := "requirements.txt"
+		if reqFile != "" {
+			rabs := l.abs(reqFile)
+			if r, err := filepath.Rel(abs, rabs); err == nil && !strings.HasPrefix(r, "..") {
+				req = filepath.ToSlash(r)
+			} else if parent, err := tree.Dir(filepath.Dir(rabs), rel(l.root, filepath.Dir(rabs))); err == nil {
+				// a requirements file outside the folder: model it beside the sources
+				t = tree.Union(t, filter.Only(parent, filepath.Base(rabs)))
+				req = filepath.Base(rabs)
+			}
+		}
+		if tree.IsFile(t, req) {
+			code.Requirements = joinName(prefix, req)
+			code.InstallDir = prefix
+		}
+	}
+	code.Tree = tree.Mount(t, prefix)
+	return code, ""
+}
+
+func joinName(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "/" + name
+}

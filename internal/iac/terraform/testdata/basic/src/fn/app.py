@@ -1,0 +1,4 @@
+import core
+
+def handler(event, context):
+    return core.x

@@ -1,0 +1,4 @@
+import requests
+
+def handler(e, c):
+    pass

@@ -1,0 +1,1104 @@
+// Package pyscan reads one Python source file and reports its import
+// statements — with position, scope, ImportError guards, TYPE_CHECKING and
+// __main__ context — and the names the module binds at top level.
+//
+// It works on tokens, not regular expressions and not a full parse: a
+// hand-written lexer knows every string form (all prefixes, triple quotes,
+// PEP 701 f-strings with nested strings and format specs), comments, line
+// continuations and bracket joining, so text inside strings and comments is
+// never taken for an import. Blocks are followed by indentation. Scan accepts
+// any bytes: it never panics, runs in time linear in the input, and reports
+// lexical problems in File.Errors rather than failing.
+//
+// Positions: Line is 1-based (\n, \r\n and a lone \r end a line, as in
+// Python); Col is 1-based and counts characters (runes; an invalid UTF-8 byte
+// counts as one, a tab as one), like Python's tokenize module and unlike
+// ast's byte-based col_offset.
+package pyscan
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+)
+
+// Scope is the kind of code an import runs in.
+type Scope int
+
+const (
+	// ModuleScope: outside any def or class body (top-level if/try/for/... included).
+	ModuleScope Scope = iota
+	// FunctionScope: inside a def body (also a class body nested in a def).
+	FunctionScope
+	// ClassScope: inside a class body that is not inside a def.
+	ClassScope
+)
+
+func (s Scope) String() string {
+	switch s {
+	case FunctionScope:
+		return "function"
+	case ClassScope:
+		return "class"
+	}
+	return "module"
+}
+
+// GuardRole says which part of a guarding try statement an import sits in.
+type GuardRole int
+
+const (
+	InTry GuardRole = iota + 1
+	InExcept
+)
+
+func (r GuardRole) String() string {
+	if r == InExcept {
+		return "except"
+	}
+	return "try"
+}
+
+// Guard records that an import sits in the body (InTry) or in a handler
+// (InExcept) of try statement TryID, and that the try has at least one handler
+// catching the ImportError family: ImportError, ModuleNotFoundError, Exception,
+// BaseException (also dotted, e.g. builtins.ImportError, or in a tuple), or a
+// bare except. Tries whose handlers catch none of these are no guards, and the
+// else/finally blocks of a try are not guarded.
+type Guard struct {
+	TryID int
+	Role  GuardRole
+}
+
+// Name is one imported name of a from-import: `from m import a as b` gives
+// {Name: "a", Alias: "b"}; a star import gives Name "*". Line and Col are the
+// position of the name.
+type Name struct {
+	Name, Alias string
+	Line, Col   int
+}
+
+// Import is one imported module. `import a, b` gives two Imports with the
+// position of the `import` keyword.
+type Import struct {
+	// Module is the dotted module as written, without leading dots: "a.b"; ""
+	// for `from . import x`.
+	Module string
+	// Level is the number of leading dots of a relative import; 0 for absolute.
+	Level int
+	// From is true for `from ... import ...`.
+	From bool
+	// Names are the imported names of a from-import.
+	Names []Name
+	// Alias is c in `import a.b as c`.
+	Alias string
+	// Line and Col are the position of the statement's first token (`import` or
+	// `from`), or of the start of the call for a dynamic import.
+	Line, Col int
+	Scope     Scope
+	// Dynamic is true for importlib.import_module("lit"), import_module("lit")
+	// when imported from importlib, and __import__("lit"): string-literal
+	// arguments only. A relative literal (".x") needs a package argument: a
+	// literal package gives the absolute module, package=__package__ gives
+	// Level; anything else is skipped.
+	Dynamic bool
+	// Guards are the enclosing ImportError-catching try statements, outermost
+	// first.
+	Guards []Guard
+	// TypeChecking: inside `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:`
+	// (any nesting; not its elif/else branches).
+	TypeChecking bool
+	// MainBlock: inside `if __name__ == "__main__":` (either operand order).
+	MainBlock bool
+}
+
+// File is what Scan found in one source file.
+type File struct {
+	Imports []Import
+	// Names are the names bound at module scope (outside def and class bodies,
+	// including inside top-level if/try/for/while/with blocks): def, async def
+	// and class names; assignment targets (also unpacking, starred, annotated
+	// with a value, augmented, walrus); for targets; with ... as and except
+	// ... as names; import bindings; type aliases; and names declared `global`
+	// anywhere. A bare annotation (`x: int`) does not bind; del does not unbind.
+	Names map[string]bool
+	// Open is true when the module's top-level names cannot be known
+	// statically: a module-level `def __getattr__`, a star import at module
+	// scope, or any call of globals(), vars() or exec(), or sys.modules[__name__],
+	// anywhere in the file.
+	Open bool
+	// DefinesAll is true when __all__ is bound at module scope.
+	DefinesAll bool
+	// Errors are lexical problems (unterminated strings, invalid characters);
+	// informative only, at most about 20.
+	Errors []string
+}
+
+type blockKind uint8
+
+const (
+	bPlain blockKind = iota
+	bDef
+	bClass
+	bTryBody
+	bExcept
+	bIfTC
+	bIfMain
+	bMatch
+)
+
+type block struct {
+	indent int
+	kind   blockKind
+	tryID  int
+}
+
+// pending dynamic import: kept at the end only if its callee turns out to be
+// importlib.import_module.
+type pending struct {
+	idx  int    // index in File.Imports
+	qual string // "importlib" alias for q.import_module(...), "" for a bare import_module(...)
+}
+
+type scanner struct {
+	src      []byte
+	lx       lexer
+	f        *File
+	stack    []block
+	nDef     int
+	nClass   int
+	catches  []bool // by try ID; index 0 unused
+	pend     []pending
+	modAlias map[string]bool // names bound to importlib.import_module
+	libAlias map[string]bool // names bound to the importlib module
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// Scan scans one Python source file. It accepts any input.
+func Scan(src []byte) *File {
+	s := &scanner{
+		src:      src,
+		f:        &File{Names: map[string]bool{}},
+		catches:  []bool{false},
+		modAlias: map[string]bool{},
+		libAlias: map[string]bool{},
+	}
+	s.lx.src = src
+	s.lx.line = 1
+	if bytes.HasPrefix(src, utf8BOM) {
+		s.lx.pos = len(utf8BOM)
+	}
+	for {
+		indent, toks, ok := s.lx.next()
+		if !ok {
+			break
+		}
+		s.logicalLine(indent, toks)
+	}
+	s.finish()
+	return s.f
+}
+
+func (s *scanner) finish() {
+	f := s.f
+	drop := map[int]bool{}
+	for _, p := range s.pend {
+		keep := false
+		if p.qual == "" {
+			keep = s.modAlias["import_module"]
+		} else {
+			keep = p.qual == "importlib" || s.libAlias[p.qual]
+		}
+		if !keep {
+			drop[p.idx] = true
+		}
+	}
+	out := f.Imports[:0]
+	for i, imp := range f.Imports {
+		if drop[i] {
+			continue
+		}
+		gs := imp.Guards[:0]
+		for _, g := range imp.Guards {
+			if s.catches[g.TryID] {
+				gs = append(gs, g)
+			}
+		}
+		if len(gs) == 0 {
+			gs = nil
+		}
+		imp.Guards = gs
+		out = append(out, imp)
+	}
+	for i := len(out); i < len(f.Imports); i++ {
+		f.Imports[i] = Import{}
+	}
+	f.Imports = out
+	if len(f.Imports) == 0 {
+		f.Imports = nil
+	}
+	f.DefinesAll = f.Names["__all__"]
+	f.Errors = s.lx.errs
+	if s.lx.nerrs > maxErrors {
+		f.Errors = append(f.Errors, "... more errors")
+	}
+}
+
+// ---- token helpers
+
+func (s *scanner) bytesOf(t tok) []byte { return s.src[t.start:t.end] }
+
+func (s *scanner) isName(t tok, w string) bool {
+	return t.kind == tkName && string(s.src[t.start:t.end]) == w
+}
+
+func isOp(t tok, op byte) bool { return t.kind == tkOp && t.op == op }
+
+// isIdent reports whether t is a name usable as an identifier (not a hard
+// keyword).
+func (s *scanner) isIdent(t tok) bool {
+	return t.kind == tkName && !isKeyword(s.src[t.start:t.end])
+}
+
+func isKeyword(b []byte) bool {
+	switch string(b) {
+	case "False", "None", "True", "and", "as", "assert", "async", "await",
+		"break", "class", "continue", "def", "del", "elif", "else", "except",
+		"finally", "for", "from", "global", "if", "import", "in", "is",
+		"lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
+		"while", "with", "yield":
+		return true
+	}
+	return false
+}
+
+// col is the 1-based character column of byte offset off.
+func (s *scanner) col(off int) int {
+	i := off
+	for i > 0 && s.src[i-1] != '\n' && s.src[i-1] != '\r' {
+		i--
+	}
+	if i == 0 && bytes.HasPrefix(s.src, utf8BOM) {
+		i = len(utf8BOM)
+	}
+	if i > off {
+		i = off
+	}
+	return utf8.RuneCount(s.src[i:off]) + 1
+}
+
+// closeOf returns the index of the bracket closing toks[i], or -1.
+func closeOf(toks []tok, i int) int {
+	depth := 0
+	for j := i; j < len(toks); j++ {
+		t := toks[j]
+		if t.kind != tkOp {
+			continue
+		}
+		switch t.op {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// findColon returns the index of the ':' ending a compound statement header
+// that starts at toks[from], skipping brackets and lambda colons; -1 if none.
+func (s *scanner) findColon(toks []tok, from int) int {
+	depth, lambdas := 0, 0
+	for i := from; i < len(toks); i++ {
+		t := toks[i]
+		switch t.kind {
+		case tkOp:
+			switch t.op {
+			case '(', '[', '{':
+				depth++
+			case ')', ']', '}':
+				if depth > 0 {
+					depth--
+				}
+			case ':':
+				if depth == 0 {
+					if lambdas == 0 {
+						return i
+					}
+					lambdas--
+				}
+			}
+		case tkName:
+			if depth == 0 && s.isName(t, "lambda") {
+				lambdas++
+			}
+		}
+	}
+	return -1
+}
+
+// ---- block context
+
+func (s *scanner) moduleScope() bool { return s.nDef == 0 && s.nClass == 0 }
+
+func (s *scanner) push(b block) {
+	s.stack = append(s.stack, b)
+	switch b.kind {
+	case bDef:
+		s.nDef++
+	case bClass:
+		s.nClass++
+	}
+}
+
+func (s *scanner) pop() block {
+	b := s.stack[len(s.stack)-1]
+	s.stack = s.stack[:len(s.stack)-1]
+	switch b.kind {
+	case bDef:
+		s.nDef--
+	case bClass:
+		s.nClass--
+	}
+	return b
+}
+
+// newImport starts an Import at t with the current block context.
+func (s *scanner) newImport(t tok) Import {
+	imp := Import{Line: t.line, Col: s.col(t.start)}
+	switch {
+	case s.nDef > 0:
+		imp.Scope = FunctionScope
+	case s.nClass > 0:
+		imp.Scope = ClassScope
+	}
+	for _, b := range s.stack {
+		switch b.kind {
+		case bTryBody:
+			imp.Guards = append(imp.Guards, Guard{TryID: b.tryID, Role: InTry})
+		case bExcept:
+			imp.Guards = append(imp.Guards, Guard{TryID: b.tryID, Role: InExcept})
+		case bIfTC:
+			imp.TypeChecking = true
+		case bIfMain:
+			imp.MainBlock = true
+		}
+	}
+	return imp
+}
+
+func (s *scanner) bind(t tok) {
+	b := s.bytesOf(t)
+	if !s.f.Names[string(b)] {
+		s.f.Names[string(b)] = true
+	}
+}
+
+func (s *scanner) bindString(name string) { s.f.Names[name] = true }
+
+// ---- statements
+
+func (s *scanner) logicalLine(indent int, toks []tok) {
+	var sib block
+	hasSib := false
+	for len(s.stack) > 0 && s.stack[len(s.stack)-1].indent >= indent {
+		b := s.pop()
+		if b.indent == indent {
+			sib, hasSib = b, true
+		}
+	}
+	if toks[0].kind == tkName {
+		kw := string(s.bytesOf(toks[0]))
+		i0 := 0
+		if kw == "async" && len(toks) > 1 {
+			if k := string(s.bytesOf(toks[1])); k == "def" || k == "for" || k == "with" {
+				kw, i0 = k, 1
+			}
+		}
+		switch kw {
+		case "if", "elif", "else", "while", "for", "with", "def", "class", "try", "except", "finally":
+			if s.compound(kw, i0, indent, toks, sib, hasSib) {
+				return
+			}
+		case "match":
+			// `match` is a soft keyword: a line starting with it whose header colon
+			// ends the line is a match statement (a simple statement cannot end in ':').
+			if len(toks) >= 3 && !isOp(toks[1], '.') && !isOp(toks[1], '=') && s.findColon(toks, 1) == len(toks)-1 {
+				if s.compound(kw, i0, indent, toks, sib, hasSib) {
+					return
+				}
+			}
+		case "case":
+			if n := len(s.stack); n > 0 && s.stack[n-1].kind == bMatch {
+				if s.compound(kw, i0, indent, toks, sib, hasSib) {
+					return
+				}
+			}
+		}
+	}
+	s.simpleStmts(toks)
+}
+
+// compound handles a compound statement header toks[i0] (a keyword) ... ':'
+// and the simple statements after the colon. It returns false when there is no
+// header colon (then the line is treated as simple statements).
+func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, hasSib bool) bool {
+	colon := s.findColon(toks, i0+1)
+	if colon < 0 {
+		return false
+	}
+	head := toks[i0+1 : colon]
+	rest := toks[colon+1:]
+	s.exprScan(toks[:colon])
+	b := block{indent: indent}
+	mod := s.moduleScope()
+	switch kw {
+	case "def", "class":
+		if kw == "def" {
+			b.kind = bDef
+		} else {
+			b.kind = bClass
+		}
+		if mod && len(head) > 0 && s.isIdent(head[0]) {
+			s.bind(head[0])
+			if kw == "def" && s.isName(head[0], "__getattr__") {
+				s.f.Open = true
+			}
+		}
+	case "if":
+		b.kind = s.ifKind(head)
+	case "for":
+		if mod {
+			depth := 0
+			for i, t := range head {
+				if t.kind == tkOp {
+					switch t.op {
+					case '(', '[', '{':
+						depth++
+					case ')', ']', '}':
+						depth--
+					}
+				}
+				if depth == 0 && s.isName(t, "in") {
+					s.bindTargets(head[:i])
+					break
+				}
+			}
+		}
+	case "with":
+		if mod {
+			for i := 0; i+1 < len(head); i++ {
+				if !s.isName(head[i], "as") {
+					continue
+				}
+				nt := head[i+1]
+				switch {
+				case s.isIdent(nt):
+					if i+2 >= len(head) || !(isOp(head[i+2], '.') || isOp(head[i+2], '[') || isOp(head[i+2], '(')) {
+						s.bind(nt)
+					}
+				case isOp(nt, '(') || isOp(nt, '['):
+					if j := closeOf(head, i+1); j > 0 {
+						s.bindTargets(head[i+2 : j])
+					}
+				}
+			}
+		}
+	case "try":
+		b.kind = bTryBody
+		b.tryID = len(s.catches)
+		s.catches = append(s.catches, false)
+	case "except":
+		if hasSib && (sib.kind == bTryBody || sib.kind == bExcept) {
+			b.kind = bExcept
+			b.tryID = sib.tryID
+			if s.catchesImportError(head) {
+				s.catches[sib.tryID] = true
+			}
+		}
+		if mod {
+			for i := 0; i+1 < len(head); i++ {
+				if s.isName(head[i], "as") && s.isIdent(head[i+1]) {
+					s.bind(head[i+1])
+				}
+			}
+		}
+	case "match":
+		b.kind = bMatch
+	}
+	s.push(b)
+	if len(rest) > 0 {
+		s.simpleStmts(rest)
+	}
+	return true
+}
+
+// importErrorFamily are the exception names whose handlers catch ImportError.
+func importErrorFamily(b []byte) bool {
+	switch string(b) {
+	case "ImportError", "ModuleNotFoundError", "Exception", "BaseException":
+		return true
+	}
+	return false
+}
+
+// catchesImportError reports whether an except clause with the expression head
+// (the tokens between `except` and the colon) catches the ImportError family.
+func (s *scanner) catchesImportError(head []tok) bool {
+	if len(head) > 0 && isOp(head[0], '*') {
+		head = head[1:]
+	}
+	if len(head) == 0 {
+		return true
+	}
+	for i, t := range head {
+		if s.isName(t, "as") {
+			break
+		}
+		if t.kind == tkName && importErrorFamily(s.bytesOf(t)) && (i+1 >= len(head) || !isOp(head[i+1], '.')) {
+			return true
+		}
+	}
+	return false
+}
+
+// stripParens removes brackets enclosing the whole of toks.
+func stripParens(toks []tok) []tok {
+	for len(toks) >= 2 && isOp(toks[0], '(') && closeOf(toks, 0) == len(toks)-1 {
+		toks = toks[1 : len(toks)-1]
+	}
+	return toks
+}
+
+// ifKind classifies an if statement by its condition.
+func (s *scanner) ifKind(cond []tok) blockKind {
+	cond = stripParens(cond)
+	n := len(cond)
+	if n%2 == 1 && s.isName(cond[n-1], "TYPE_CHECKING") {
+		ok := true
+		for i := 0; i < n-1; i += 2 {
+			if cond[i].kind != tkName || !isOp(cond[i+1], '.') {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return bIfTC
+		}
+	}
+	if n == 3 && isOp(cond[1], opEqEq) {
+		a, b := cond[0], cond[2]
+		if s.isName(b, "__name__") {
+			a, b = b, a
+		}
+		if s.isName(a, "__name__") && b.kind == tkString {
+			if v, ok := s.literal(b); ok && v == "__main__" {
+				return bIfMain
+			}
+		}
+	}
+	return bPlain
+}
+
+func (s *scanner) simpleStmts(toks []tok) {
+	depth, start := 0, 0
+	for i, t := range toks {
+		if t.kind != tkOp {
+			continue
+		}
+		switch t.op {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		case ';':
+			if depth == 0 {
+				s.simpleStmt(toks[start:i])
+				start = i + 1
+			}
+		}
+	}
+	s.simpleStmt(toks[start:])
+}
+
+func (s *scanner) simpleStmt(toks []tok) {
+	if len(toks) == 0 {
+		return
+	}
+	s.exprScan(toks)
+	mod := s.moduleScope()
+	if toks[0].kind == tkName {
+		switch string(s.bytesOf(toks[0])) {
+		case "import":
+			s.importStmt(toks)
+			return
+		case "from":
+			s.fromStmt(toks)
+			return
+		case "global":
+			for _, t := range toks[1:] {
+				if s.isIdent(t) {
+					s.bind(t)
+				}
+			}
+			return
+		case "type":
+			if mod && len(toks) > 2 && s.isIdent(toks[1]) {
+				for _, t := range toks[2:] {
+					if isOp(t, '=') {
+						s.bind(toks[1])
+						return
+					}
+				}
+			}
+		}
+		if isKeyword(s.bytesOf(toks[0])) {
+			return
+		}
+	}
+	if mod {
+		s.assign(toks)
+	}
+}
+
+// assign binds the targets of an assignment, annotated assignment with a value,
+// or augmented assignment statement.
+func (s *scanner) assign(toks []tok) {
+	depth, segStart, annot := 0, 0, -1
+	for i, t := range toks {
+		switch t.kind {
+		case tkOp:
+			switch t.op {
+			case '(', '[', '{':
+				depth++
+			case ')', ']', '}':
+				if depth > 0 {
+					depth--
+				}
+			case '=':
+				if depth == 0 {
+					if annot >= 0 {
+						s.bindTargets(toks[:annot])
+						return
+					}
+					s.bindTargets(toks[segStart:i])
+					segStart = i + 1
+				}
+			case ':':
+				if depth == 0 && segStart == 0 && annot < 0 {
+					annot = i
+				}
+			case opAug:
+				if depth == 0 && segStart == 0 && annot < 0 {
+					s.bindTargets(toks[:i])
+					return
+				}
+			}
+		case tkName:
+			if depth == 0 && s.isName(t, "lambda") {
+				return
+			}
+		}
+	}
+}
+
+// bindTargets binds the names of a target list: names, (nested) tuples and
+// lists, starred names; attribute and subscription targets bind nothing.
+func (s *scanner) bindTargets(toks []tok) {
+	depth, start := 0, 0
+	for i := 0; i <= len(toks); i++ {
+		if i < len(toks) {
+			t := toks[i]
+			if t.kind != tkOp {
+				continue
+			}
+			switch t.op {
+			case '(', '[', '{':
+				depth++
+				continue
+			case ')', ']', '}':
+				if depth > 0 {
+					depth--
+				}
+				continue
+			case ',':
+				if depth != 0 {
+					continue
+				}
+			default:
+				continue
+			}
+		}
+		item := toks[start:i]
+		start = i + 1
+		if len(item) > 0 && isOp(item[0], '*') {
+			item = item[1:]
+		}
+		switch {
+		case len(item) == 1 && s.isIdent(item[0]):
+			s.bind(item[0])
+		case len(item) >= 2 && (isOp(item[0], '(') || isOp(item[0], '[')) && closeOf(item, 0) == len(item)-1:
+			s.bindTargets(item[1 : len(item)-1])
+		}
+	}
+}
+
+// dotted reads NAME ('.' NAME)* at toks[i]; it returns the dotted name and the
+// index after it, or ok=false.
+func (s *scanner) dotted(toks []tok, i int) (string, int, bool) {
+	if i >= len(toks) || !s.isIdent(toks[i]) {
+		return "", i, false
+	}
+	j := i + 1
+	for j+1 < len(toks) && isOp(toks[j], '.') && s.isIdent(toks[j+1]) {
+		j += 2
+	}
+	if j == i+1 {
+		return string(s.bytesOf(toks[i])), j, true
+	}
+	var sb strings.Builder
+	for k := i; k < j; k += 2 {
+		if k > i {
+			sb.WriteByte('.')
+		}
+		sb.Write(s.bytesOf(toks[k]))
+	}
+	return sb.String(), j, true
+}
+
+// importStmt: import dotted [as name] (, dotted [as name])*
+func (s *scanner) importStmt(toks []tok) {
+	mod := s.moduleScope()
+	i := 1
+	var ctx *Import
+	for {
+		name, j, ok := s.dotted(toks, i)
+		if !ok {
+			return
+		}
+		alias := ""
+		if j < len(toks) && s.isName(toks[j], "as") {
+			if j+1 >= len(toks) || !s.isIdent(toks[j+1]) {
+				return
+			}
+			alias = string(s.bytesOf(toks[j+1]))
+			j += 2
+		}
+		if ctx == nil {
+			c := s.newImport(toks[0])
+			ctx = &c
+		}
+		imp := *ctx
+		if len(imp.Guards) > 0 {
+			imp.Guards = append([]Guard(nil), imp.Guards...)
+		}
+		imp.Module, imp.Alias = name, alias
+		s.f.Imports = append(s.f.Imports, imp)
+		if name == "importlib" && alias != "" {
+			s.libAlias[alias] = true
+		}
+		if mod {
+			switch {
+			case alias != "":
+				s.bindString(alias)
+			default:
+				if k := strings.IndexByte(name, '.'); k >= 0 {
+					s.bindString(name[:k])
+				} else {
+					s.bindString(name)
+				}
+			}
+		}
+		if j < len(toks) && isOp(toks[j], ',') {
+			i = j + 1
+			continue
+		}
+		return
+	}
+}
+
+// fromStmt: from ('.' | '...')* [dotted] import ('*' | '(' names ')' | names)
+func (s *scanner) fromStmt(toks []tok) {
+	level, i := 0, 1
+	for ; i < len(toks); i++ {
+		if isOp(toks[i], '.') {
+			level++
+		} else if isOp(toks[i], opEllipsis) {
+			level += 3
+		} else {
+			break
+		}
+	}
+	module, j, ok := s.dotted(toks, i)
+	if !ok {
+		if level == 0 {
+			return
+		}
+		module, j = "", i
+	}
+	if j >= len(toks) || !s.isName(toks[j], "import") {
+		return
+	}
+	j++
+	var names []Name
+	star := false
+	if j < len(toks) && isOp(toks[j], '*') {
+		t := toks[j]
+		names = append(names, Name{Name: "*", Line: t.line, Col: s.col(t.start)})
+		star = true
+	} else {
+		if j < len(toks) && isOp(toks[j], '(') {
+			j++
+		}
+		for j < len(toks) && s.isIdent(toks[j]) {
+			t := toks[j]
+			nm := Name{Name: string(s.bytesOf(t)), Line: t.line, Col: s.col(t.start)}
+			j++
+			if j < len(toks) && s.isName(toks[j], "as") {
+				if j+1 >= len(toks) || !s.isIdent(toks[j+1]) {
+					break
+				}
+				nm.Alias = string(s.bytesOf(toks[j+1]))
+				j += 2
+			}
+			names = append(names, nm)
+			if j < len(toks) && isOp(toks[j], ',') {
+				j++
+				continue
+			}
+			break
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	imp := s.newImport(toks[0])
+	imp.Module, imp.Level, imp.From, imp.Names = module, level, true, names
+	s.f.Imports = append(s.f.Imports, imp)
+	mod := s.moduleScope()
+	if star && mod {
+		s.f.Open = true
+	}
+	for _, nm := range names {
+		bound := nm.Name
+		if nm.Alias != "" {
+			bound = nm.Alias
+		}
+		if level == 0 && module == "importlib" && nm.Name == "import_module" {
+			s.modAlias[bound] = true
+		}
+		if mod && !star {
+			s.bindString(bound)
+		}
+	}
+}
+
+// exprScan looks through any statement's tokens for dynamic imports, for what
+// makes the module Open, and (at module scope) for walrus bindings.
+func (s *scanner) exprScan(toks []tok) {
+	mod := s.moduleScope()
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.kind != tkName {
+			continue
+		}
+		var next tok
+		if i+1 < len(toks) {
+			next = toks[i+1]
+		}
+		if next.kind == tkOp && next.op == opWalrus {
+			if mod && s.isIdent(t) {
+				s.bind(t)
+			}
+			continue
+		}
+		if next.kind != tkOp || next.op != '(' && next.op != '.' {
+			continue
+		}
+		prevDot := i > 0 && isOp(toks[i-1], '.')
+		afterDef := i > 0 && s.isName(toks[i-1], "def")
+		name := s.bytesOf(t)
+		switch string(name) {
+		case "globals", "vars", "exec":
+			if next.op == '(' && !prevDot && !afterDef {
+				s.f.Open = true
+			}
+			continue
+		case "sys":
+			if i+5 < len(toks) && next.op == '.' && s.isName(toks[i+2], "modules") && isOp(toks[i+3], '[') &&
+				s.isName(toks[i+4], "__name__") && isOp(toks[i+5], ']') {
+				s.f.Open = true
+			}
+			continue
+		}
+		if next.op != '(' || afterDef || i+2 >= len(toks) || toks[i+2].kind != tkString {
+			continue
+		}
+		switch {
+		case string(name) == "__import__":
+			if prevDot && !(i >= 2 && s.isName(toks[i-2], "builtins") && (i < 3 || !isOp(toks[i-3], '.'))) {
+				continue
+			}
+			start := i
+			if prevDot {
+				start = i - 2
+			}
+			s.dynamic(toks, start, i+1, false, "")
+		case string(name) == "import_module":
+			if prevDot {
+				if i >= 2 && s.isIdent(toks[i-2]) && (i < 3 || !isOp(toks[i-3], '.')) {
+					s.dynamic(toks, i-2, i+1, true, string(s.bytesOf(toks[i-2])))
+				}
+				continue
+			}
+			if s.modAlias["import_module"] {
+				s.dynamic(toks, i, i+1, true, "")
+			} else {
+				s.dynamic(toks, i, i+1, true, "\x00bare")
+			}
+		case !prevDot && s.modAlias[string(name)]:
+			s.dynamic(toks, i, i+1, true, "")
+		}
+	}
+}
+
+// dynamic records the dynamic import whose callee starts at toks[start] and whose
+// '(' is toks[paren], if its first argument is a usable string literal. qual is
+// "" for a certain callee, "\x00bare" for a bare import_module whose origin is
+// decided at the end, or the name qualifying .import_module.
+func (s *scanner) dynamic(toks []tok, start, paren int, importModule bool, qual string) {
+	lit := toks[paren+1]
+	k := paren + 2
+	if k >= len(toks) || !(isOp(toks[k], ')') || isOp(toks[k], ',')) {
+		return // implicit concatenation, attribute access, or an expression
+	}
+	v, ok := s.literal(lit)
+	if !ok {
+		return
+	}
+	level := 0
+	for level < len(v) && v[level] == '.' {
+		level++
+	}
+	rest := v[level:]
+	if rest != "" && !validDotted(rest) {
+		return
+	}
+	if level > 0 {
+		if !importModule || !isOp(toks[k], ',') {
+			return
+		}
+		k++
+		if k+1 < len(toks) && s.isName(toks[k], "package") && isOp(toks[k+1], '=') {
+			k += 2
+		}
+		if k+1 >= len(toks) || !(isOp(toks[k+1], ')') || isOp(toks[k+1], ',')) {
+			return
+		}
+		pkg := toks[k]
+		switch {
+		case s.isName(pkg, "__package__"):
+		case pkg.kind == tkString:
+			p, ok := s.literal(pkg)
+			if !ok || !validDotted(p) {
+				return
+			}
+			parts := strings.Split(p, ".")
+			if level-1 >= len(parts) {
+				return
+			}
+			base := strings.Join(parts[:len(parts)-(level-1)], ".")
+			if rest != "" {
+				base += "." + rest
+			}
+			rest, level = base, 0
+		default:
+			return
+		}
+	} else if rest == "" {
+		return
+	}
+	imp := s.newImport(toks[start])
+	imp.Module, imp.Level, imp.Dynamic = rest, level, true
+	if qual != "" {
+		p := pending{idx: len(s.f.Imports), qual: qual}
+		if qual == "\x00bare" {
+			p.qual = ""
+		}
+		s.pend = append(s.pend, p)
+	}
+	s.f.Imports = append(s.f.Imports, imp)
+}
+
+// literal returns the value of a plain string literal token (no prefix or u/r,
+// no escapes); ok is false otherwise.
+func (s *scanner) literal(t tok) (string, bool) {
+	if t.kind != tkString {
+		return "", false
+	}
+	b := s.bytesOf(t)
+	i := 0
+	for i < len(b) && b[i] != '"' && b[i] != '\'' {
+		switch b[i] {
+		case 'u', 'U', 'r', 'R':
+		default:
+			return "", false
+		}
+		i++
+	}
+	body := b[i:]
+	if len(body) < 2 {
+		return "", false
+	}
+	q := body[0]
+	var inner []byte
+	switch {
+	case len(body) >= 6 && body[1] == q && body[2] == q:
+		if body[len(body)-1] != q || body[len(body)-2] != q || body[len(body)-3] != q {
+			return "", false
+		}
+		inner = body[3 : len(body)-3]
+	case body[len(body)-1] == q:
+		inner = body[1 : len(body)-1]
+	default:
+		return "", false
+	}
+	if bytes.IndexByte(inner, '\\') >= 0 || bytes.IndexByte(inner, q) >= 0 {
+		return "", false
+	}
+	return string(inner), true
+}
+
+// validDotted reports whether s is NAME('.'NAME)* with Python identifiers that
+// are not keywords.
+func validDotted(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, part := range strings.Split(s, ".") {
+		if !ValidIdentifier(part) {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidIdentifier reports whether s is a Python identifier (as this package lexes
+// them) that is not a keyword.
+func ValidIdentifier(s string) bool {
+	if s == "" || !utf8.ValidString(s) || isKeyword([]byte(s)) {
+		return false
+	}
+	for i, r := range s {
+		if i == 0 && !isIDStart(r) || i > 0 && !isIDContinue(r) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,293 @@
+package tree
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// maxFileSize caps what ReadFile returns, from a folder or a zip. Lambda refuses
+// deployments over 250 MB unzipped, so no real source file comes near it; the cap
+// exists so a hostile input cannot make the checker allocate gigabytes. A variable so
+// tests can lower it.
+var maxFileSize int64 = 256 << 20
+
+// ErrTooLarge is returned (wrapped) by ReadFile for files over the read cap.
+var ErrTooLarge = errors.New("file too large to read")
+
+// DirTree is a folder on disk. Listings are read lazily, once per folder, and cached
+// for the tree's life, so Stat is a couple of map lookups after the first touch of a
+// folder. Everything goes through os.Root, so nothing outside the root is ever read:
+//   - a symlink whose target stays inside the root is followed (it looks like what it
+//     points to);
+//   - a symlink that leaves the root, is absolute, dangles, or loops back to one of its
+//     own ancestor folders is not visible at all (fs.ErrNotExist);
+//   - sockets, pipes and devices are not visible;
+//   - names on disk that fail Clean (a backslash in a file name) are not visible.
+//
+// Lookups are case-exact even on a case-insensitive file system, as on Lambda.
+// No descriptor is held between calls: each listing and each ReadFile opens the root
+// and closes it again, so any number of trees can be open at once.
+// A DirTree does not notice changes made on disk after a folder was listed.
+type DirTree struct {
+	root    string // absolute OS path
+	display string
+	dirs    sync.Map // clean folder name → *listing
+}
+
+type listing struct {
+	err     error       // set when the folder could not be read
+	id      fs.FileInfo // the folder's own info, to detect symlink loops
+	parent  *listing    // nil for the root
+	entries []Info      // sorted by name
+	index   map[string]int
+}
+
+func (l *listing) lookup(name string) (Info, bool) {
+	i, ok := l.index[name]
+	if !ok {
+		return Info{}, false
+	}
+	return l.entries[i], true
+}
+
+// Dir returns the folder root as a tree. display is how the root is shown to users
+// (relative to the checked PATH, forward slashes); "" or "." shows names bare.
+func Dir(root, display string) (Tree, error) {
+	d, err := NewDir(root, display)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// NewDir is Dir returning the concrete type.
+func NewDir(root, display string) (*DirTree, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return nil, &fs.PathError{Op: "open", Path: root, Err: errors.New("not a directory")}
+	}
+	display = filepath.ToSlash(display)
+	if display == "." {
+		display = ""
+	}
+	return &DirTree{root: abs, display: display}, nil
+}
+
+// Root returns the absolute path of the folder on disk.
+func (d *DirTree) Root() string { return d.root }
+
+// list returns the listing of the folder name (clean), reading it on first use. It
+// checks the parent chain first, so a folder is only listed when every ancestor lists
+// it as a visible folder.
+func (d *DirTree) list(name string) (*listing, error) {
+	if v, ok := d.dirs.Load(name); ok {
+		l := v.(*listing)
+		return l, l.err
+	}
+	var parent *listing
+	if name != "" {
+		dir, base := splitName(name)
+		p, err := d.list(dir)
+		if err != nil {
+			return nil, err
+		}
+		if e, ok := p.lookup(base); !ok || !e.Dir {
+			return nil, fs.ErrNotExist
+		}
+		parent = p
+	}
+	l := d.load(name, parent)
+	v, _ := d.dirs.LoadOrStore(name, l)
+	l = v.(*listing)
+	return l, l.err
+}
+
+// load reads one folder from disk.
+func (d *DirTree) load(name string, parent *listing) *listing {
+	l := &listing{parent: parent}
+	r, err := os.OpenRoot(d.root)
+	if err != nil {
+		l.err = err
+		return l
+	}
+	defer r.Close()
+	f, err := r.Open(osName(name))
+	if err != nil {
+		l.err = d.wrap("open", name, err)
+		return l
+	}
+	defer f.Close()
+	l.id, err = f.Stat()
+	if err != nil {
+		l.err = d.wrap("stat", name, err)
+		return l
+	}
+	des, err := f.ReadDir(-1)
+	if err != nil {
+		l.err = d.wrap("readdir", name, err)
+		return l
+	}
+	l.entries = make([]Info, 0, len(des))
+	for _, de := range des {
+		base := de.Name()
+		if c, ok := Clean(base); !ok || c != base || c == "" {
+			continue
+		}
+		var fi fs.FileInfo
+		if de.Type()&fs.ModeSymlink != 0 {
+			// Root.Stat follows the link and fails when it leaves the root, is
+			// absolute, or dangles.
+			fi, err = r.Stat(osName(path.Join(name, base)))
+			if err != nil || (fi.IsDir() && l.loops(fi)) {
+				continue
+			}
+		} else if fi, err = de.Info(); err != nil {
+			continue // removed since listed
+		}
+		switch {
+		case fi.IsDir():
+			l.entries = append(l.entries, Info{Name: base, Dir: true, Mode: fs.ModeDir | fi.Mode().Perm()})
+		default:
+			l.entries = append(l.entries, Info{Name: base, Size: fi.Size(), Mode: fi.Mode().Perm()})
+		}
+	}
+	slices.SortFunc(l.entries, func(a, b Info) int { return strings.Compare(a.Name, b.Name) })
+	l.index = make(map[string]int, len(l.entries))
+	for i, e := range l.entries {
+		l.index[e.Name] = i
+	}
+	return l
+}
+
+// loops reports whether the folder fi is this folder or one of its ancestors.
+func (l *listing) loops(fi fs.FileInfo) bool {
+	for a := l; a != nil; a = a.parent {
+		if a.id != nil && os.SameFile(a.id, fi) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *DirTree) wrap(op, name string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fs.ErrNotExist // removed since its parent was listed
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &fs.PathError{Op: op, Path: d.Display(name), Err: err}
+}
+
+func (d *DirTree) Stat(name string) (Info, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return Info{}, fs.ErrNotExist
+	}
+	if name == "" {
+		l, err := d.list("")
+		if err != nil {
+			return Info{}, err
+		}
+		i := rootInfo
+		if l.id != nil {
+			i.Mode = fs.ModeDir | l.id.Mode().Perm()
+		}
+		return i, nil
+	}
+	dir, base := splitName(name)
+	l, err := d.list(dir)
+	if err != nil {
+		return Info{}, err
+	}
+	if e, ok := l.lookup(base); ok {
+		return e, nil
+	}
+	return Info{}, fs.ErrNotExist
+}
+
+func (d *DirTree) ReadDir(name string) ([]Info, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	l, err := d.list(name)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(l.entries), nil
+}
+
+func (d *DirTree) ReadFile(name string) ([]byte, error) {
+	info, err := d.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if info.Dir {
+		return nil, fs.ErrNotExist
+	}
+	name, _ = Clean(name)
+	if info.Size > maxFileSize {
+		return nil, &fs.PathError{Op: "read", Path: d.Display(name), Err: fmt.Errorf("%w (%d bytes)", ErrTooLarge, info.Size)}
+	}
+	r, err := os.OpenRoot(d.root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	f, err := r.Open(osName(name))
+	if err != nil {
+		return nil, d.wrap("open", name, err)
+	}
+	defer f.Close()
+	// The file may have grown since it was listed: read at most the cap plus one byte.
+	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, d.wrap("read", name, err)
+	}
+	if int64(len(b)) > maxFileSize {
+		return nil, &fs.PathError{Op: "read", Path: d.Display(name), Err: ErrTooLarge}
+	}
+	return b, nil
+}
+
+func (d *DirTree) Display(name string) string {
+	if d.display == "" {
+		if name == "" {
+			return "."
+		}
+		return name
+	}
+	return path.Join(d.display, name)
+}
+
+// splitName splits a clean non-empty name into its folder and base name.
+func splitName(name string) (dir, base string) {
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		return name[:i], name[i+1:]
+	}
+	return "", name
+}
+
+func osName(name string) string {
+	if name == "" {
+		return "."
+	}
+	return filepath.FromSlash(name)
+}

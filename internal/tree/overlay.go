@@ -1,0 +1,207 @@
+package tree
+
+import (
+	"errors"
+	"io/fs"
+	"slices"
+	"strings"
+)
+
+// Overlay is what Lambda builds in /opt: the layers extracted one after another, in
+// order. The view is what that sequence of extractions leaves behind:
+//   - folders merge;
+//   - when several layers have a file at the same name, the last layer's file wins;
+//   - when layers disagree about the kind of a name, the later layer wins whatever the
+//     kinds: a folder in layer 1 replaces a file in layer 0, and a file in layer 1
+//     replaces a folder in layer 0 together with everything layer 0 had below it;
+//   - so an entry at "a/b" from layer i is visible only if no later layer has a file
+//     at "a" (or at "a/b" itself, or any other ancestor).
+//
+// Display delegates to the layer whose entry is visible (the owner).
+type Overlay struct {
+	layers []Tree
+}
+
+// NewOverlay returns the overlay of layers, in extraction order (layers[0] first, the
+// last one wins). The slice is copied.
+func NewOverlay(layers []Tree) *Overlay {
+	return &Overlay{layers: slices.Clone(layers)}
+}
+
+// Layer returns layer i.
+func (o *Overlay) Layer(i int) Tree { return o.layers[i] }
+
+// Len returns the number of layers.
+func (o *Overlay) Len() int { return len(o.layers) }
+
+// resolve finds the visible entry at name (clean): the index of the layer it comes
+// from and its Info. When that entry is a folder, live holds, in order, the layers
+// whose content below it is visible (every layer that has a folder there and comes
+// after the last layer having a file there). live is built in buf.
+func (o *Overlay) resolve(name string, buf []int) (win int, info Info, live []int, err error) {
+	live = buf[:0]
+	for i := range o.layers {
+		live = append(live, i)
+	}
+	win, info = len(o.layers)-1, rootInfo
+	for rest := name; rest != ""; {
+		seg, after, _ := strings.Cut(rest, "/")
+		cur := name[:len(name)-len(rest)+len(seg)]
+		rest = after
+		win = -1
+		next := live[:0] // filtered in place: writes never pass reads
+		for _, i := range live {
+			e, err := o.layers[i].Stat(cur)
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				return -1, Info{}, nil, err
+			}
+			win, info = i, e
+			if e.Dir {
+				next = append(next, i)
+			} else {
+				next = next[:0] // a file here hides every earlier folder
+			}
+		}
+		if win < 0 {
+			return -1, Info{}, nil, fs.ErrNotExist
+		}
+		if !info.Dir {
+			if rest != "" {
+				return -1, Info{}, nil, fs.ErrNotExist
+			}
+			return win, info, nil, nil
+		}
+		live = next
+	}
+	return win, info, live, nil
+}
+
+func (o *Overlay) Stat(name string) (Info, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return Info{}, fs.ErrNotExist
+	}
+	var buf [8]int
+	_, info, _, err := o.resolve(name, buf[:])
+	return info, err
+}
+
+func (o *Overlay) ReadDir(name string) ([]Info, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	var buf [8]int
+	_, info, live, err := o.resolve(name, buf[:])
+	if err != nil {
+		return nil, err
+	}
+	if !info.Dir {
+		return nil, fs.ErrNotExist
+	}
+	var out []Info
+	owned := false // out may be a layer's own slice until a merge copies it
+	for _, i := range live {
+		l, err := o.layers[i].ReadDir(name)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return nil, err
+		}
+		switch {
+		case len(l) == 0:
+		case len(out) == 0:
+			out, owned = l, false
+		default:
+			out, owned = mergeInfos(out, l), true
+		}
+	}
+	if !owned {
+		out = append([]Info{}, out...)
+	}
+	return out, nil
+}
+
+// mergeInfos merges two lists sorted by name; on equal names b's entry wins.
+func mergeInfos(a, b []Info) []Info {
+	out := make([]Info, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		switch c := strings.Compare(a[0].Name, b[0].Name); {
+		case c < 0:
+			out, a = append(out, a[0]), a[1:]
+		case c > 0:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, b[0]), a[1:], b[1:]
+		}
+	}
+	out = append(out, a...)
+	return append(out, b...)
+}
+
+func (o *Overlay) ReadFile(name string) ([]byte, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	var buf [8]int
+	win, info, _, err := o.resolve(name, buf[:])
+	if err != nil {
+		return nil, err
+	}
+	if info.Dir {
+		return nil, fs.ErrNotExist
+	}
+	return o.layers[win].ReadFile(name)
+}
+
+// Display shows name as the owning layer shows it. For a name no layer makes visible
+// it falls back to the last layer that has an entry there, then to the last layer;
+// with no layers it is name itself.
+func (o *Overlay) Display(name string) string {
+	c, ok := Clean(name)
+	if ok {
+		if i := o.Owner(c); i >= 0 {
+			return o.layers[i].Display(c)
+		}
+		if own := o.Owners(c); len(own) > 0 {
+			return o.layers[own[len(own)-1]].Display(c)
+		}
+	}
+	if len(o.layers) == 0 {
+		return name
+	}
+	return o.layers[len(o.layers)-1].Display(name)
+}
+
+// Owner returns the index of the layer whose entry is visible at name (for a folder,
+// the last layer whose folder is merged there; for the root, the last layer); -1 when
+// nothing is visible at name.
+func (o *Overlay) Owner(name string) int {
+	name, ok := Clean(name)
+	if !ok {
+		return -1
+	}
+	var buf [8]int
+	win, _, _, err := o.resolve(name, buf[:])
+	if err != nil {
+		return -1
+	}
+	return win
+}
+
+// Owners returns, in order, every layer that has an entry at name, visible or not
+// (so len(Owners) > 1 means layers collide there). Empty when none has.
+func (o *Overlay) Owners(name string) []int {
+	var out []int
+	for i, l := range o.layers {
+		if _, err := l.Stat(name); err == nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}

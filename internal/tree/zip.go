@@ -1,0 +1,389 @@
+package tree
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ZipTree is a zip archive. The central directory is read once, when the tree is made,
+// into an index of cleaned names; entry bytes are read only by ReadFile.
+//
+// Index rules:
+//   - Folders are implied by file names (zips often have no folder entries).
+//   - Entries whose names are absolute, contain a ".." segment, a backslash or a NUL,
+//     and entries that are symlinks or other special files, are not resolved; they are
+//     listed by Skipped and Skips.
+//   - When several entries have the same name, the last one wins (as unzip -o).
+//   - When a name is a file in one entry and a folder in another (an entry "a" and an
+//     entry "a/x.py", or "a" and "a/"), the folder wins whatever the order, and the
+//     file entry is listed by Skips.
+//
+// A ZipTree made by Zip holds no file descriptor between calls: ReadFile reopens the
+// archive (and fails if it changed size or time since it was indexed). Close makes
+// later ReadFile calls fail; the index stays usable.
+type ZipTree struct {
+	display  string
+	src      *zipSource // nil for ZipBytes
+	nodes    map[string]*zipNode
+	skips    []Skip
+	zipped   int64
+	unzipped int64
+}
+
+// Skip is a zip entry that the index does not resolve, and why.
+type Skip struct {
+	Name   string // the name exactly as stored in the archive
+	Reason string // e.g. "name contains a .. segment", "symlink"
+}
+
+type zipNode struct {
+	info     Info
+	file     *zip.File // nil for folders
+	children []Info    // folders only, sorted by name
+}
+
+// Zip opens the archive at path. display is how the archive is shown to users
+// ("build/deps.zip"); names inside show as display + ":" + name.
+func Zip(path, display string) (*ZipTree, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New("not a regular file")}
+	}
+	src := &zipSource{path: path, size: fi.Size(), mtime: fi.ModTime(), f: f, refs: 1}
+	t, err := newZip(src, fi.Size(), display)
+	if err != nil {
+		return nil, err
+	}
+	t.src = src
+	src.mu.Lock()
+	src.refs, src.f = 0, nil // f is closed by the deferred Close above
+	src.mu.Unlock()
+	return t, nil
+}
+
+// ZipBytes reads an archive held in memory (a test fixture, a zip inside a zip).
+func ZipBytes(data []byte, display string) (*ZipTree, error) {
+	return newZip(bytes.NewReader(data), int64(len(data)), display)
+}
+
+func newZip(r io.ReaderAt, size int64, display string) (*ZipTree, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return nil, fmt.Errorf("%s: %w", display, err)
+	}
+	t := &ZipTree{display: display, zipped: size, nodes: map[string]*zipNode{}}
+	t.index(zr.File)
+	return t, nil
+}
+
+func (t *ZipTree) index(files []*zip.File) {
+	explicit := map[string]*zip.File{} // folder entries; last one wins
+	plain := map[string]*zip.File{}    // file entries; last one wins
+	var sum uint64
+	for _, f := range files {
+		mode := f.Mode()
+		if !mode.IsDir() {
+			sum = satAdd(sum, f.UncompressedSize64)
+		}
+		name, reason := zipName(f.Name)
+		switch {
+		case reason != "":
+		case mode&fs.ModeSymlink != 0:
+			reason = "symlink"
+		case mode.Type()&^fs.ModeDir != 0:
+			reason = "special file (" + mode.Type().String() + ")"
+		case name == "" && !mode.IsDir():
+			reason = "empty name"
+		}
+		if reason != "" {
+			t.skips = append(t.skips, Skip{Name: f.Name, Reason: reason})
+			continue
+		}
+		if mode.IsDir() {
+			if name != "" {
+				explicit[name] = f
+			}
+		} else {
+			plain[name] = f
+		}
+	}
+	t.unzipped = int64(min(sum, math.MaxInt64))
+
+	root := &zipNode{info: rootInfo}
+	t.nodes[""] = root
+	// folder makes sure name and its parents are folder nodes.
+	var folder func(name string) *zipNode
+	folder = func(name string) *zipNode {
+		if n := t.nodes[name]; n != nil {
+			return n
+		}
+		dir, base := splitName(name)
+		p := folder(dir)
+		n := &zipNode{info: Info{Name: base, Dir: true, Mode: fs.ModeDir | 0o755}}
+		t.nodes[name] = n
+		p.children = append(p.children, n.info)
+		return n
+	}
+	for name, f := range explicit {
+		folder(name).info.Mode = fs.ModeDir | zipPerm(f, 0o755)
+	}
+	for name := range plain {
+		if dir, _ := splitName(name); dir != "" {
+			folder(dir)
+		}
+	}
+	for name, f := range plain {
+		if t.nodes[name] != nil {
+			continue // a folder of the same name wins
+		}
+		dir, base := splitName(name)
+		n := &zipNode{file: f, info: Info{
+			Name: base,
+			Size: int64(min(f.UncompressedSize64, math.MaxInt64)),
+			Mode: zipPerm(f, 0o644),
+		}}
+		t.nodes[name] = n
+		p := t.nodes[dir]
+		p.children = append(p.children, n.info)
+	}
+	for _, f := range files {
+		// Report shadowed files in archive order, once per entry.
+		if f.Mode().IsDir() {
+			continue
+		}
+		if name, reason := zipName(f.Name); reason == "" && name != "" && plain[name] == f && t.nodes[name].file == nil {
+			t.skips = append(t.skips, Skip{Name: f.Name, Reason: "file hidden by a folder of the same name"})
+		}
+	}
+	for name, n := range t.nodes {
+		if n.info.Dir {
+			// Folder modes were set after parents copied the Info: refresh them.
+			for i, c := range n.children {
+				if c.Dir {
+					n.children[i] = t.nodes[joinName(name, c.Name)].info
+				}
+			}
+			slices.SortFunc(n.children, func(a, b Info) int { return strings.Compare(a.Name, b.Name) })
+		}
+	}
+}
+
+// zipPerm is the permission an extractor gives the entry: its Unix mode when it was
+// made on Unix or macOS (0 included: such a file is unreadable on Lambda too), else
+// the default.
+func zipPerm(f *zip.File, def fs.FileMode) fs.FileMode {
+	switch f.CreatorVersion >> 8 {
+	case 3, 19: // Unix, macOS
+		return f.Mode().Perm()
+	}
+	return def
+}
+
+// zipName cleans an archive name, or says why it is not resolved.
+func zipName(raw string) (string, string) {
+	switch {
+	case strings.HasPrefix(raw, "/"):
+		return "", "absolute name"
+	case strings.Contains(raw, "\\"):
+		return "", "name contains a backslash"
+	case strings.Contains(raw, "\x00"):
+		return "", "name contains a NUL byte"
+	}
+	name, ok := Clean(raw)
+	if !ok {
+		return "", "name contains a .. segment"
+	}
+	return name, ""
+}
+
+func (t *ZipTree) Stat(name string) (Info, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return Info{}, fs.ErrNotExist
+	}
+	n := t.nodes[name]
+	if n == nil {
+		return Info{}, fs.ErrNotExist
+	}
+	return n.info, nil
+}
+
+func (t *ZipTree) ReadDir(name string) ([]Info, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	n := t.nodes[name]
+	if n == nil || !n.info.Dir {
+		return nil, fs.ErrNotExist
+	}
+	return slices.Clone(n.children), nil
+}
+
+// ReadFile inflates one entry. It fails, rather than returning more, when the entry
+// inflates past its declared size, and refuses entries declaring more than the read
+// cap (256 MiB).
+func (t *ZipTree) ReadFile(name string) ([]byte, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	n := t.nodes[name]
+	if n == nil || n.file == nil {
+		return nil, fs.ErrNotExist
+	}
+	fail := func(err error) error { return &fs.PathError{Op: "read", Path: t.Display(name), Err: err} }
+	declared := n.file.UncompressedSize64
+	if declared > uint64(maxFileSize) {
+		return nil, fail(fmt.Errorf("%w (declares %d bytes)", ErrTooLarge, declared))
+	}
+	if t.src != nil {
+		if err := t.src.acquire(); err != nil {
+			return nil, fail(err)
+		}
+		defer t.src.release()
+	}
+	rc, err := n.file.Open()
+	if err != nil {
+		return nil, fail(err)
+	}
+	defer rc.Close()
+	buf := bytes.NewBuffer(make([]byte, 0, min(declared, 1<<20)+1))
+	_, err = buf.ReadFrom(io.LimitReader(rc, int64(declared)+1))
+	if uint64(buf.Len()) > declared {
+		return nil, fail(fmt.Errorf("entry inflates past its declared size of %d bytes", declared))
+	}
+	if err != nil {
+		return nil, fail(err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Display shows name as display + ":" + name; Display("") is display.
+func (t *ZipTree) Display(name string) string {
+	if name == "" {
+		return t.display
+	}
+	return t.display + ":" + name
+}
+
+// Skipped lists, in archive order, the names (as stored) of entries the index does not
+// resolve. Earlier copies of a duplicated name are not listed: the name resolves, to
+// the last copy.
+func (t *ZipTree) Skipped() []string {
+	out := make([]string, len(t.skips))
+	for i, s := range t.skips {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// Skips is Skipped with the reason for each entry.
+func (t *ZipTree) Skips() []Skip { return slices.Clone(t.skips) }
+
+// Size returns the archive's size and the sum of the uncompressed sizes its entries
+// declare (every file entry, skipped or duplicated ones included: what extracting it
+// would write, and what Lambda's unzipped-size limit counts).
+func (t *ZipTree) Size() (zipped, unzipped int64) { return t.zipped, t.unzipped }
+
+// Close releases the archive; later ReadFile calls fail with fs.ErrClosed.
+func (t *ZipTree) Close() error {
+	if t.src != nil {
+		t.src.close()
+	}
+	return nil
+}
+
+// zipSource is the archive file, opened only while a ReadFile needs it.
+type zipSource struct {
+	path   string
+	size   int64
+	mtime  time.Time
+	mu     sync.Mutex
+	f      *os.File
+	refs   int
+	closed bool
+}
+
+func (s *zipSource) acquire() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return fs.ErrClosed
+	}
+	if s.refs == 0 {
+		f, err := os.Open(s.path)
+		if err != nil {
+			return err
+		}
+		fi, err := f.Stat()
+		if err == nil && (fi.Size() != s.size || !fi.ModTime().Equal(s.mtime)) {
+			err = errors.New("archive changed since it was indexed")
+		}
+		if err != nil {
+			f.Close()
+			return err
+		}
+		s.f = f
+	}
+	s.refs++
+	return nil
+}
+
+func (s *zipSource) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refs--
+	if s.refs == 0 && s.f != nil {
+		s.f.Close()
+		s.f = nil
+	}
+}
+
+func (s *zipSource) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+}
+
+func (s *zipSource) ReadAt(p []byte, off int64) (int, error) {
+	s.mu.Lock()
+	f := s.f
+	s.mu.Unlock()
+	if f == nil {
+		return 0, fs.ErrClosed
+	}
+	return f.ReadAt(p, off)
+}
+
+func satAdd(a, b uint64) uint64 {
+	if a+b < a {
+		return math.MaxUint64
+	}
+	return a + b
+}
+
+func joinName(dir, base string) string {
+	if dir == "" {
+		return base
+	}
+	return dir + "/" + base
+}
