@@ -137,7 +137,7 @@ func analyse(r *pyresolve.Resolver, fns []*model.Function) []*rules.Function {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			rf.Result = r.Analyze(pyresolve.NewEnv(fn, rt))
+			rf.Result = r.Analyze(r.NewEnv(fn, rt))
 		}()
 	}
 	wg.Wait()

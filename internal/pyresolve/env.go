@@ -5,6 +5,7 @@
 package pyresolve
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -56,8 +57,9 @@ type Env struct {
 	Uninspectable bool
 }
 
-// NewEnv builds the Lambda sys.path for fn on rt. fn.Code must be non-nil.
-func NewEnv(fn *model.Function, rt *runtimes.Runtime) *Env {
+// NewEnv builds the Lambda sys.path for fn on rt. Functions with the same layers share
+// one /opt overlay (and so its caches).
+func (r *Resolver) NewEnv(fn *model.Function, rt *runtimes.Runtime) *Env {
 	e := &Env{Function: fn, Runtime: rt, Arch: fn.Arch}
 	if e.Arch == "" {
 		e.Arch = "x86_64"
@@ -86,7 +88,7 @@ func NewEnv(fn *model.Function, rt *runtimes.Runtime) *Env {
 			addDeclared(declaredOpt, d)
 		}
 	}
-	e.Opt = tree.NewOverlay(layers)
+	e.Opt = r.overlay(layers)
 
 	pp, ppSet := fn.Env["PYTHONPATH"]
 	e.PythonPath = ppSet
@@ -103,9 +105,8 @@ func NewEnv(fn *model.Function, rt *runtimes.Runtime) *Env {
 				}
 			}
 			e.Path = append(e.Path, ent)
-			if ppSet {
-				e.Path = append(e.Path, e.pythonPathEntries(pp.Value)...)
-			}
+		case p == runtimes.PythonPathEntry:
+			e.Path = append(e.Path, e.pythonPathEntries(pp.Value)...)
 		case p == site:
 			e.Path = append(e.Path, Entry{Path: p, Kind: LayerSite, Tree: e.Opt, Dir: strings.TrimPrefix(p, "/opt/")})
 		case p == "/opt/python":
@@ -116,7 +117,7 @@ func NewEnv(fn *model.Function, rt *runtimes.Runtime) *Env {
 				provided[n] = true
 			}
 			e.Path = append(e.Path, Entry{Path: p, Kind: Provided, has: func(top string) bool { return provided[top] }})
-		case strings.HasPrefix(p, "<stdlib"):
+		case p == runtimes.StdlibEntry:
 			e.Path = append(e.Path, Entry{Path: "/var/lang/lib/python" + ver, Kind: Stdlib, has: rt.StdlibHas})
 		}
 	}
@@ -215,4 +216,22 @@ func (e *Env) addPthEntries() {
 			}
 		}
 	}
+}
+
+// overlay returns the /opt overlay for layers, shared by every function with the same
+// layers in the same order.
+func (r *Resolver) overlay(layers []tree.Tree) *tree.Overlay {
+	var kb strings.Builder
+	for _, l := range layers {
+		fmt.Fprintf(&kb, "%p|", l)
+	}
+	key := kb.String()
+	r.ovMu.Lock()
+	defer r.ovMu.Unlock()
+	if o, ok := r.overlays[key]; ok {
+		return o
+	}
+	o := tree.NewOverlay(layers)
+	r.overlays[key] = o
+	return o
 }

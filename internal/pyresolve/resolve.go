@@ -11,11 +11,13 @@ import (
 // Resolver holds caches shared by every function of a check (layers are shared).
 // It is safe for concurrent use.
 type Resolver struct {
-	lister *lister
-	ownMu  sync.Mutex
-	owners map[Loc]map[string]bool
-	scanMu sync.Mutex
-	scans  map[fileKey]*scanned
+	lister   *lister
+	ownMu    sync.Mutex
+	owners   map[Loc]map[string]bool
+	scanMu   sync.Mutex
+	scans    map[fileKey]*scanned
+	ovMu     sync.Mutex
+	overlays map[string]*tree.Overlay
 }
 
 type fileKey struct {
@@ -30,7 +32,7 @@ type scanned struct {
 
 // New returns a Resolver with empty caches.
 func New() *Resolver {
-	return &Resolver{lister: newLister(), owners: map[Loc]map[string]bool{}, scans: map[fileKey]*scanned{}}
+	return &Resolver{lister: newLister(), owners: map[Loc]map[string]bool{}, scans: map[fileKey]*scanned{}, overlays: map[string]*tree.Overlay{}}
 }
 
 // Scan returns the scanned source of name in t (cached).

@@ -1,0 +1,92 @@
+package check
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var today = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+
+// BenchmarkExamples checks each app in examples/ end to end (detect, load, scan,
+// resolve, rules), as `layerkit check examples/NAME` does.
+func BenchmarkExamples(b *testing.B) {
+	dirs, _ := filepath.Glob("../../examples/*")
+	for _, dir := range dirs {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			continue
+		}
+		b.Run(filepath.Base(dir), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Run(Options{Path: dir, Today: today}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLargeApp checks a generated app: 40 functions of 30 modules each that import
+// one another and three shared layers of 300 modules, so scan + resolve dominate.
+func BenchmarkLargeApp(b *testing.B) {
+	dir := b.TempDir()
+	writeLargeApp(b, dir, 40, 30, 3, 300)
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := Run(Options{Path: dir, Today: today})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Functions != 40 {
+			b.Fatalf("functions = %d", res.Functions)
+		}
+	}
+}
+
+func writeLargeApp(tb testing.TB, dir string, nfn, nmod, nlayer, nlmod int) {
+	var tpl strings.Builder
+	tpl.WriteString("Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: python3.12\n    Layers:\n")
+	for l := 0; l < nlayer; l++ {
+		fmt.Fprintf(&tpl, "      - !Ref Layer%d\n", l)
+	}
+	tpl.WriteString("Resources:\n")
+	write := func(p, s string) {
+		p = filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for l := 0; l < nlayer; l++ {
+		fmt.Fprintf(&tpl, "  Layer%d:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: layers/l%d/\n", l, l)
+		write(fmt.Sprintf("layers/l%d/python/lib%d/__init__.py", l, l), "")
+		for m := 0; m < nlmod; m++ {
+			body := "import json\nimport os\n"
+			if m > 0 {
+				body += fmt.Sprintf("from lib%d.m%d import VALUE as PREV\n", l, m-1)
+			}
+			body += "VALUE = 1\n\ndef f(x):\n    return json.dumps({'x': x, 'p': os.sep})\n" + strings.Repeat("# padding line with words\n", 40)
+			write(fmt.Sprintf("layers/l%d/python/lib%d/m%d.py", l, l, m), body)
+		}
+	}
+	for f := 0; f < nfn; f++ {
+		fmt.Fprintf(&tpl, "  Fn%d:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: fns/f%d/\n      Handler: app.handler\n", f, f)
+		var app strings.Builder
+		app.WriteString("import boto3\nimport logging\n")
+		for l := 0; l < nlayer; l++ {
+			fmt.Fprintf(&app, "from lib%d.m%d import VALUE as V%d\n", l, nlmod-1, l)
+		}
+		for m := 0; m < nmod; m++ {
+			fmt.Fprintf(&app, "import mod%d\n", m)
+			write(fmt.Sprintf("fns/f%d/mod%d.py", f, m), fmt.Sprintf("import json\nfrom typing import Any\nX%d = 1\n", m)+strings.Repeat("def g(a):\n    return a\n", 20))
+		}
+		app.WriteString("\ndef handler(event, context):\n    return 1\n")
+		write(fmt.Sprintf("fns/f%d/app.py", f), app.String())
+	}
+	write("template.yaml", tpl.String())
+}
