@@ -14,8 +14,9 @@ imports what lives there), site.addsitedir is called on the three code folders, 
 module is imported with importlib.import_module (the handler string split on its last '.',
 '/' turned into '.'), and the handler attribute is fetched.
 
-Prints one JSON line per entry: {"id", "ok", "exc", "msg", "loaded"}; "loaded" lists the
-files the import executed, relative to task/opt, for diagnostics.
+Prints one JSON line per entry: {"id", "ok", "exc", "msg", "where", "loaded"}; "where" is
+the innermost generated line the failure passed through, "loaded" the files the import
+executed (relative to task/ and opt/), for diagnostics.
 """
 import importlib
 import json
@@ -55,7 +56,7 @@ def check(entry):
     sys.path[:] = [task, layer_sp, layer_py] + STDLIB_PATH
     for d in (task, layer_sp, layer_py):
         site.addsitedir(d)
-    result = {"id": entry["id"], "ok": True, "exc": "", "msg": ""}
+    result = {"id": entry["id"], "ok": True, "exc": "", "msg": "", "where": ""}
     try:
         if "." not in handler:
             raise ValueError("Bad handler '%s'" % handler)
@@ -68,18 +69,24 @@ def check(entry):
         result["ok"] = False
         result["exc"] = type(e).__name__
         result["msg"] = str(e)
+        for fr in traceback.extract_tb(e.__traceback__):
+            if fr.filename.startswith((task + os.sep, opt + os.sep)):
+                result["where"] = "%s:%d: %s" % (rel(fr.filename, task, opt), fr.lineno, fr.line)
         if not isinstance(e, (ImportError, AttributeError)):
             result["msg"] += "\n" + traceback.format_exc()
     loaded = []
-    for name, m in sys.modules.items():
+    for name, m in list(sys.modules.items()):
         if name in BASE_MODULES:
             continue
         f = getattr(m, "__file__", None)
         if f:
             loaded.append(rel(f, task, opt))
-        else:
-            paths = list(getattr(m, "__path__", []) or [])
-            loaded.append(name + " (namespace: " + ", ".join(rel(p, task, opt) for p in paths) + ")")
+            continue
+        try:  # a namespace path recomputes itself from its parent, which may be gone
+            paths = list(m.__spec__.submodule_search_locations or [])
+        except Exception:
+            paths = []
+        loaded.append(name + " (namespace: " + ", ".join(rel(p, task, opt) for p in paths) + ")")
     result["loaded"] = loaded
     reset()
     sys.path[:] = list(STDLIB_PATH)
