@@ -21,6 +21,22 @@ func TestAcceptanceCases(t *testing.T) {
 		}
 		t.Skipf("no %s: %v", sharedCases, err)
 	}
+	runCaseDirs(t, sharedCases, entries)
+}
+
+// TestFieldFixtures runs the apps in testdata/field: each reproduces, in invented code,
+// the shape of a real app on which layerkit once reported a false finding
+// (docs/field-tests.md), with the findings that are right.
+func TestFieldFixtures(t *testing.T) {
+	const dir = "../../testdata/field"
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCaseDirs(t, dir, entries)
+}
+
+func runCaseDirs(t *testing.T, sharedCases string, entries []os.DirEntry) {
 	n := 0
 	for _, e := range entries {
 		dir := filepath.Join(sharedCases, e.Name())

@@ -159,11 +159,17 @@ func declare(app *model.App) {
 		}
 	}
 	for _, c := range codes {
-		if seen[c] || c.Requirements == "" || c.Declared != nil {
+		if seen[c] || (c.Requirements == "" && len(c.Installs) == 0) || c.Declared != nil {
 			continue
 		}
 		seen[c] = true
-		c.Declared = readRequirements(c.Tree, c.Requirements, map[string]bool{})
+		visited := map[string]bool{}
+		if c.Requirements != "" {
+			c.Declared = readRequirements(c.Tree, c.Requirements, visited)
+		}
+		if len(c.Installs) > 0 {
+			c.Declared = append(c.Declared, parseRequirements(c.Tree, []byte(strings.Join(c.Installs, "\n")), "", c.Tree.Display(""), visited)...)
+		}
 	}
 }
 
@@ -176,7 +182,13 @@ func readRequirements(t tree.Tree, name string, visited map[string]bool) []model
 	if err != nil {
 		return nil
 	}
-	reqs, _ := pydist.ParseRequirements(data, name)
+	return parseRequirements(t, data, name, t.Display(name), visited)
+}
+
+// parseRequirements turns requirement lines into declarations; name is the file they
+// come from in t ("" for lines from a build recipe), display how to show it.
+func parseRequirements(t tree.Tree, data []byte, name, display string, visited map[string]bool) []model.Declared {
+	reqs, _ := pydist.ParseRequirements(data, display)
 	var out []model.Declared
 	for _, rq := range reqs {
 		if rq.IsInclude() {
@@ -191,7 +203,7 @@ func readRequirements(t tree.Tree, name string, visited map[string]bool) []model
 		imports, unknown := pydist.Closure([]string{rq.Name})
 		own := pydist.ImportNames(rq.Name)
 		d := model.Declared{Dist: rq.Name, Modules: own, DepsKnown: len(unknown) == 0,
-			Pos: model.Pos{File: t.Display(name), Line: rq.Line}}
+			Pos: model.Pos{File: display, Line: rq.Line}}
 		for _, m := range imports {
 			if !containsStr(own, m) {
 				d.Deps = append(d.Deps, m)

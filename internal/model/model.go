@@ -128,6 +128,10 @@ type Code struct {
 	// python3.x, serverless-python-requirements). "" when nothing will be installed.
 	Requirements string
 	InstallDir   string
+	// Installs are further requirement lines (requirements.txt syntax, "-r file" allowed,
+	// relative to Tree's root) a build step installs into InstallDir: the pip install
+	// commands of a makefile build.
+	Installs []string
 	// Declared is filled by the checker from Requirements (loaders leave it empty).
 	Declared []Declared
 	// Opaque is true when a build step we do not model (makefile, custom) produces the

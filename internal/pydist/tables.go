@@ -136,6 +136,22 @@ func defaultImport(dist string) string {
 	return strings.ReplaceAll(Normalize(dist), "-", "_")
 }
 
+// defaultImports is the default rule plus the spellings that packaging conventions
+// drop from the distribution name: a "-py"/"-python" suffix or a "python-"/"py-"
+// prefix ("alpaca-py" installs "alpaca", "python-slugify" installs "slugify").
+func defaultImports(dist string) []string {
+	n := Normalize(dist)
+	out := []string{defaultImport(dist)}
+	for _, v := range []string{strings.TrimSuffix(n, "-py"), strings.TrimSuffix(n, "-python"), strings.TrimPrefix(n, "python-"), strings.TrimPrefix(n, "py-")} {
+		if v != n && v != "" {
+			if m := strings.ReplaceAll(v, "-", "_"); !slices.Contains(out, m) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
 func topOf(module string) string {
 	top, _, _ := strings.Cut(module, ".")
 	return top
@@ -149,7 +165,7 @@ func topOf(module string) string {
 func ImportNames(dist string) []string {
 	e, ok := load().dists[Normalize(dist)]
 	if !ok {
-		return []string{defaultImport(dist)}
+		return defaultImports(dist)
 	}
 	var out []string
 	for _, m := range e.modules {

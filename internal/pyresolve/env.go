@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/publiclayers"
 	"github.com/layerkit/layerkit/internal/runtimes"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -71,6 +72,15 @@ func (r *Resolver) NewEnv(fn *model.Function, rt *runtimes.Runtime) *Env {
 	var layers []tree.Tree
 	var declaredOpt = map[string]*model.Declared{}
 	for i, ref := range fn.Layers {
+		if ref.ARN != "" {
+			if pub, ok := publiclayers.Match(ref.ARN); ok {
+				addDeclared(declaredOpt, &model.Declared{Dist: pub.What, Modules: pub.Modules, DepsKnown: true, Pos: ref.Pos})
+				if !pub.Complete {
+					e.Uninspectable = true
+				}
+				continue
+			}
+		}
 		if !ref.Inspectable() {
 			if !ref.Bad {
 				e.Uninspectable = true
@@ -79,7 +89,13 @@ func (r *Resolver) NewEnv(fn *model.Function, rt *runtimes.Runtime) *Env {
 		}
 		c := ref.Layer.Content
 		if c.Opaque {
+			// A build step we do not model produces this layer: its sources are not
+			// what lands in /opt, only what it declares it installs is known.
 			e.Uninspectable = true
+			for j := range c.Declared {
+				addDeclared(declaredOpt, &c.Declared[j])
+			}
+			continue
 		}
 		layers = append(layers, c.Tree)
 		e.OptLayers = append(e.OptLayers, i)
@@ -118,7 +134,9 @@ func (r *Resolver) NewEnv(fn *model.Function, rt *runtimes.Runtime) *Env {
 			}
 			e.Path = append(e.Path, Entry{Path: p, Kind: Provided, has: func(top string) bool { return provided[top] }})
 		case p == runtimes.StdlibEntry:
-			e.Path = append(e.Path, Entry{Path: "/var/lang/lib/python" + ver, Kind: Stdlib, has: rt.StdlibHas})
+			// __main__ is always in sys.modules (the bootstrap script).
+			e.Path = append(e.Path, Entry{Path: "/var/lang/lib/python" + ver, Kind: Stdlib,
+				has: func(top string) bool { return top == "__main__" || rt.StdlibHas(top) }})
 		}
 	}
 	e.addPthEntries()

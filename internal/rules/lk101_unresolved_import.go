@@ -35,34 +35,95 @@ attach the layer that provides it. The hint says which applies.`,
 
 func runLK101(p *Pass) {
 	for _, f := range p.analysed() {
+		// One finding per missing module and function: the first place the handler
+		// reaches it, with the other places listed.
+		type group struct {
+			first pyresolve.Problem
+			also  []string
+			eager bool
+		}
+		var order []string
+		groups := map[string]*group{}
 		for _, pr := range f.Result.Problems {
 			if pr.Failure == pyresolve.CompiledMismatch {
 				continue // LK301/LK302/LK304
 			}
-			sev := model.Error
-			env := f.Result.Env
-			var why []string
-			if pr.Lazy {
-				sev = model.Warning
-				why = append(why, "warning: the import runs only when the function body that holds it runs")
+			key := fmt.Sprintf("%d\x00%s\x00%s", pr.Failure, pr.Missing, pr.Name)
+			if pr.Failure == pyresolve.NoParent || pr.Failure == pyresolve.BeyondTop {
+				key += fmt.Sprintf("\x00%s:%d", pr.File, pr.Line)
 			}
-			if env.Uninspectable {
-				sev = model.Warning
-				why = append(why, "a layer layerkit cannot read might provide it")
+			g, ok := groups[key]
+			if !ok {
+				groups[key] = &group{first: pr, eager: !pr.Lazy}
+				order = append(order, key)
+				continue
 			}
-			msg, hint := describeProblem(p, f, pr)
-			if pr.Failure == pyresolve.NoModule {
-				if d := unknownDepsDeclared(env); d != "" {
-					sev = model.Warning
-					why = append(why, fmt.Sprintf("it is not declared, but may arrive as a dependency of %s, whose dependencies layerkit does not know", d))
-				}
+			pos := problemPos(pr)
+			g.also = append(g.also, fmt.Sprintf("%s:%d", pos.File, pos.Line))
+			if !pr.Lazy && !g.eager {
+				// an eager site makes the whole group an import-time failure
+				g.also[len(g.also)-1] = fmt.Sprintf("%s:%d", problemPos(g.first).File, g.first.Line)
+				g.first, g.eager = pr, true
 			}
-			if len(why) > 0 {
-				msg += " (" + strings.Join(why, "; ") + ")"
-			}
-			p.Report("LK101", sev, f.Fn.Name, "", problemPos(pr), msg, hint)
+		}
+		for _, key := range order {
+			g := groups[key]
+			reportLK101(p, f, g.first, g.also)
 		}
 	}
+}
+
+func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string) {
+	sev := model.Error
+	env := f.Result.Env
+	var why []string
+	if pr.Lazy {
+		sev = model.Warning
+		why = append(why, "a warning because the import runs only when the function body that holds it runs")
+	}
+	if pr.Failure == pyresolve.NoModule && env.Uninspectable && couldComeFromLayer(f, pr.Missing) {
+		sev = model.Warning
+		why = append(why, "a warning because a layer layerkit cannot read might provide it")
+	}
+	if pr.Failure == pyresolve.NoModule && !strings.Contains(pr.Missing, ".") {
+		if d := unknownDepsDeclared(env); d != "" {
+			sev = model.Warning
+			why = append(why, fmt.Sprintf("a warning because it may arrive as a dependency of %s, whose dependencies layerkit does not know", d))
+		}
+	}
+	msg, hint := describeProblem(p, f, pr)
+	if sev == model.Warning && !pr.Lazy {
+		msg = strings.Replace(msg, "; Lambda will fail with", "; if nothing provides it, Lambda will fail with", 1)
+	}
+	if len(also) > 0 {
+		shown := also
+		more := ""
+		if len(shown) > 3 {
+			more = fmt.Sprintf(" and %d more", len(shown)-3)
+			shown = shown[:3]
+		}
+		msg += fmt.Sprintf(". The same import fails at %s%s", strings.Join(shown, ", "), more)
+	}
+	if len(why) > 0 {
+		msg += " (" + strings.Join(why, "; ") + ")"
+	}
+	p.Report("LK101", sev, f.Fn.Name, "", problemPos(pr), msg, hint)
+}
+
+// couldComeFromLayer reports whether a layer could still provide the missing module:
+// its top-level package is missing, or lives in /opt or is a namespace package (a layer
+// can add files to those, but not to a regular package in /var/task).
+func couldComeFromLayer(f *Function, missing string) bool {
+	top := strings.SplitN(missing, ".", 2)[0]
+	if top == missing {
+		return true
+	}
+	m := f.Result.Imported[top]
+	if m == nil || m.Kind == pyresolve.Namespace {
+		return true
+	}
+	k := f.Result.Env.Path[m.Entry].Kind
+	return k == pyresolve.LayerSite || k == pyresolve.LayerPython
 }
 
 func problemPos(pr pyresolve.Problem) model.Pos {

@@ -2,8 +2,10 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/publiclayers"
 )
 
 var LK105 = register(&Rule{
@@ -24,6 +26,20 @@ what is deployed, or pass the layer zip with --layer.`,
 			for _, ref := range f.Fn.Layers {
 				switch {
 				case ref.ARN != "":
+					if pub, ok := publiclayers.Match(ref.ARN); ok {
+						what := "no Python modules"
+						if len(pub.Modules) > 0 {
+							what = strings.Join(pub.Modules, ", ")
+						}
+						assume := "; other imports are checked as if it had nothing else"
+						if !pub.Complete {
+							assume = "; it may ship more, so other imports that resolve nowhere are warnings"
+						}
+						p.Report("LK105", model.Info, f.Fn.Name, "", ref.Pos,
+							fmt.Sprintf("layer %s is %s, a public layer layerkit does not download; it is known to provide %s%s", ref.ARN, pub.What, what, assume),
+							"To check its exact content, download it (aws lambda get-layer-version-by-arn --arn ...) and pass it with --layer.")
+						continue
+					}
 					p.Report("LK105", model.Info, f.Fn.Name, "", ref.Pos,
 						fmt.Sprintf("layer %s is not in this app, so its content is not checked; layerkit assumes it may provide any module %s imports", ref.ARN, f.Fn.Name),
 						"To check it too, download it (aws lambda get-layer-version-by-arn --arn ...) and pass it with --layer.")

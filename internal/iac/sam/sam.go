@@ -264,7 +264,11 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 	if !ok {
 		code.Opaque = true
 		_, bmPos := l.buildMethod(r)
-		msg := fmt.Sprintf("BuildMethod %s is not modelled: the layer is checked as its sources are, not as the build lays it out", ly.BuildMethod)
+		msg := fmt.Sprintf("BuildMethod %s is not modelled: layerkit cannot see what the build puts in the layer, so an import only this layer could provide is a warning, not an error", ly.BuildMethod)
+		if installs, dir, found := makefileInstalls(code.Tree, r.Name); found {
+			code.Installs, code.InstallDir = installs, dir
+			msg += "; the distributions its make target pip-installs are taken as provided"
+		}
 		if ly.BuildMethod != "makefile" {
 			msg = fmt.Sprintf("BuildMethod %s is not a layer build method sam build knows; the layer is checked as its sources are", ly.BuildMethod)
 		}

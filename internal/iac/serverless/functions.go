@@ -111,11 +111,11 @@ func (l *loader) layerRefs(m *yaml.Node, fn string) []model.LayerRef {
 		if ok && isNull(v) {
 			return nil
 		}
+		// the checker reports unknown references (rule LK105)
 		ref := model.LayerRef{Pos: l.pos(deref(raw)), Unknown: true, Text: scalarText(raw)}
 		if deref(raw) == nil {
 			ref.Pos = l.pos(k)
 		}
-		l.note("LK105", model.Info, fn, "", deref(raw), fmt.Sprintf("layers of %s cannot be resolved statically (%s); they are unknown and not checked", fn, ref.Text))
 		return []model.LayerRef{ref}
 	}
 	var refs []model.LayerRef
@@ -147,9 +147,8 @@ func scalarText(n *yaml.Node) string {
 func (l *loader) layerRef(it *yaml.Node, fn string) model.LayerRef {
 	raw := deref(it)
 	p := l.pos(raw)
+	// Unknown and ARN references get their LK105 from the checker (rule LK105), not here.
 	unknown := func(text string) model.LayerRef {
-		l.note("LK105", model.Info, fn, "", raw,
-			fmt.Sprintf("layer %s cannot be resolved statically; its content is unknown and not checked (imports it might provide are reported as warnings)", text))
 		return model.LayerRef{Pos: p, Unknown: true, Text: text}
 	}
 	bad := func(text, problem, msg string) model.LayerRef {

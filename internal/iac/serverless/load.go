@@ -110,9 +110,9 @@ func load(root, dir, file string, data []byte) (app *model.App, err error) {
 	}
 	l := &loader{
 		root: root, dir: dir, file: file, r: &resolver{doc: top},
-		app:      &model.App{Kind: kind, Source: file},
-		layers:   map[string]*model.Layer{},
-		retained: map[string]string{},
+		app:       &model.App{Kind: kind, Source: file},
+		layers:    map[string]*model.Layer{},
+		retained:  map[string]string{},
 		resources: map[string]bool{},
 	}
 	l.plugins()

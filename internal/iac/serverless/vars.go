@@ -87,8 +87,13 @@ func pairs(m *yaml.Node) [][2]*yaml.Node {
 }
 
 type resolver struct {
-	doc *yaml.Node // the root mapping
+	doc   *yaml.Node // the root mapping
+	steps int        // variables resolved so far; bounded against hostile input
 }
+
+// maxSteps bounds the work of resolving one file (variables referencing variables
+// can otherwise multiply exponentially).
+const maxSteps = 20000
 
 // value resolves the variables of n: a scalar that is exactly one ${...} naming a
 // node yields that node; other scalars are interpolated. ok is false when a variable
@@ -175,7 +180,8 @@ func nextVar(s string, from int) (start, end int, ok bool) {
 
 // expr resolves the inside of ${...}: alternatives separated by top-level commas.
 func (r *resolver) expr(e string, depth int) (*yaml.Node, bool) {
-	if depth > maxDepth {
+	r.steps++
+	if depth > maxDepth || r.steps > maxSteps {
 		return nil, false
 	}
 	for _, alt := range splitTop(e) {

@@ -250,10 +250,15 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 	archiveVals := map[string]cty.Value{}
 	for _, r := range resources {
 		if r.typ == "aws_lambda_layer_version" {
-			layerVals[r.name] = cty.ObjectVal(map[string]cty.Value{
+			obj := cty.ObjectVal(map[string]cty.Value{
 				"arn":       cty.StringVal(marker("layer", r.name, "arn")),
 				"layer_arn": cty.StringVal(marker("layer", r.name, "layer_arn")),
 			})
+			if c := content(r.block, []string{"count"}); c.Attributes["count"] != nil {
+				// a counted layer is modelled as one instance: x[0].arn and x[*].arn work
+				obj = cty.TupleVal([]cty.Value{obj})
+			}
+			layerVals[r.name] = obj
 		}
 	}
 	for _, d := range datas {
@@ -578,10 +583,7 @@ func (l *loader) layerRefs(expr hcl.Expression, fn string) []model.LayerRef {
 	// Not a literal list (local.layers, concat(...)): evaluate the whole.
 	es, ok := elems(l.eval(expr))
 	if !ok {
-		ref := model.LayerRef{Pos: pos(expr.Range()), Unknown: true, Text: l.text(expr.Range())}
-		l.note("LK105", model.Info, fn, "", ref.Pos,
-			fmt.Sprintf("layers = %s cannot be evaluated statically; the layers of %s are unknown and not checked", ref.Text, fn), "")
-		return []model.LayerRef{ref}
+		return []model.LayerRef{{Pos: pos(expr.Range()), Unknown: true, Text: l.text(expr.Range())}}
 	}
 	for _, v := range es {
 		refs = append(refs, l.refFromValue(v, pos(expr.Range()), l.text(expr.Range()), fn))
@@ -610,12 +612,10 @@ func (l *loader) layerRef(e hcl.Expression, fn string) model.LayerRef {
 }
 
 func (l *loader) refFromValue(v cty.Value, p model.Pos, text, fn string) model.LayerRef {
+	// Unknown and ARN references get their LK105 from the checker (rule LK105), not here.
 	s, ok := str(v)
 	if !ok {
-		ref := model.LayerRef{Pos: p, Unknown: true, Text: text}
-		l.note("LK105", model.Info, fn, "", p,
-			fmt.Sprintf("layer %s cannot be resolved statically; its content is unknown and not checked (imports it might provide are reported as warnings)", text), "")
-		return ref
+		return model.LayerRef{Pos: p, Unknown: true, Text: text}
 	}
 	bad := func(problem, msg, hint string) model.LayerRef {
 		l.note("LK406", model.Error, fn, "", p, msg, hint)
@@ -641,26 +641,20 @@ func (l *loader) refFromValue(v cty.Value, p model.Pos, text, fn string) model.L
 		return bad("not a layer", fmt.Sprintf("%s is not a layer version ARN", text), "")
 	}
 	if strings.Contains(s, markerPrefix) {
-		ref := model.LayerRef{Pos: p, Unknown: true, Text: text}
-		l.note("LK105", model.Info, fn, "", p,
-			fmt.Sprintf("layer %s cannot be resolved statically; its content is unknown and not checked", text), "")
-		return ref
+		return model.LayerRef{Pos: p, Unknown: true, Text: text}
 	}
-	return checkARN(s, p, text, func(problem, msg string) model.LayerRef { return bad(problem, msg, "") }, func(ref model.LayerRef) {
-		l.note("LK105", model.Info, fn, "", p,
-			fmt.Sprintf("layer %s is an AWS-managed layer whose content is not known; it is not checked", s), "")
-	})
+	return checkARN(s, p, func(problem, msg string) model.LayerRef { return bad(problem, msg, "") })
 }
 
 // checkARN classifies a literal layer reference.
-func checkARN(s string, p model.Pos, text string, bad func(problem, msg string) model.LayerRef, managed func(model.LayerRef)) model.LayerRef {
+// An arn:…:lambda:::awslayer: ARN (a format cfn-lint warns about; facts §4) is taken
+// as an AWS-managed layer of unknown content.
+func checkARN(s string, p model.Pos, bad func(problem, msg string) model.LayerRef) model.LayerRef {
 	switch {
 	case layerVersionARN.MatchString(s) && len(s) <= 140:
 		return model.LayerRef{Pos: p, ARN: s}
 	case awsLayerARN.MatchString(s):
-		ref := model.LayerRef{Pos: p, Unknown: true, Text: s}
-		managed(ref)
-		return ref
+		return model.LayerRef{Pos: p, Unknown: true, Text: s + " (AWS-managed layer)"}
 	case layerARN.MatchString(s):
 		return bad("layer ARN has no version", fmt.Sprintf("%s is a layer ARN without a version; Lambda needs a layer version ARN (…:layer:NAME:VERSION)", s))
 	}

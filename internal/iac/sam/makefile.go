@@ -1,0 +1,137 @@
+package sam
+
+import (
+	"path"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// makefileInstalls reads the build-<logicalID> target of the Makefile that a
+// `BuildMethod: makefile` resource builds with, and returns what its pip install
+// commands install ("-r file" lines for requirement files) and where: installDir is
+// "python" when the target folder ends in /python (a layer), "" for $(ARTIFACTS_DIR).
+// The rest of the recipe (cp, zip, ...) is not modelled.
+func makefileInstalls(t tree.Tree, logicalID string) (installs []string, installDir string, found bool) {
+	var data []byte
+	for _, name := range []string{"Makefile", "makefile", "GNUmakefile"} {
+		if b, err := t.ReadFile(name); err == nil {
+			data = b
+			break
+		}
+	}
+	if data == nil {
+		return nil, "", false
+	}
+	for _, cmd := range recipe(string(data), "build-"+logicalID) {
+		specs, target, ok := pipInstall(cmd)
+		if !ok {
+			continue
+		}
+		found = true
+		installs = append(installs, specs...)
+		target = strings.Trim(target, `"'`)
+		if strings.HasSuffix(path.Clean(target), "/python") || strings.Contains(target, "/python/lib/python") {
+			installDir = "python"
+		}
+	}
+	return installs, installDir, found
+}
+
+// recipe returns the commands of a make target, continuation lines joined.
+func recipe(makefile, target string) []string {
+	lines := strings.Split(strings.ReplaceAll(makefile, "\r\n", "\n"), "\n")
+	var out []string
+	in := false
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		if !strings.HasPrefix(line, "\t") {
+			if strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#") {
+				continue
+			}
+			in = false
+			if head, _, ok := strings.Cut(line, ":"); ok && !strings.Contains(head, "=") {
+				for _, name := range strings.Fields(head) {
+					if name == target {
+						in = true
+					}
+				}
+			}
+			continue
+		}
+		if !in {
+			continue
+		}
+		cmd := strings.TrimSpace(line)
+		for strings.HasSuffix(cmd, "\\") && i+1 < len(lines) {
+			i++
+			cmd = strings.TrimSuffix(cmd, "\\") + " " + strings.TrimSpace(lines[i])
+		}
+		out = append(out, cmd)
+	}
+	return out
+}
+
+// pipInstall parses one shell command (possibly several joined with && or ;) for a
+// pip install, returning requirement lines and the --target folder.
+func pipInstall(cmd string) (specs []string, target string, ok bool) {
+	for _, part := range splitShell(cmd) {
+		f := strings.Fields(part)
+		i := 0
+		for i < len(f) && (strings.HasPrefix(f[i], "@") || strings.HasPrefix(f[i], "-")) {
+			f[i] = strings.TrimLeft(f[i], "@-")
+			if f[i] != "" {
+				break
+			}
+			i++
+		}
+		f = f[i:]
+		j := -1
+		for k := 0; k+1 < len(f); k++ {
+			base := path.Base(f[k])
+			if (strings.HasPrefix(base, "pip") || base == "uv") && f[k+1] == "install" {
+				j = k + 2
+				break
+			}
+			if base == "pip" && k+2 < len(f) && f[k+1] == "pip" && f[k+2] == "install" { // uv pip install
+				j = k + 3
+				break
+			}
+		}
+		if j < 0 {
+			continue
+		}
+		ok = true
+		for k := j; k < len(f); k++ {
+			a := strings.Trim(f[k], `"'`)
+			switch {
+			case a == "-r" || a == "--requirement":
+				if k+1 < len(f) {
+					specs = append(specs, "-r "+strings.Trim(f[k+1], `"'`))
+					k++
+				}
+			case strings.HasPrefix(a, "--requirement="):
+				specs = append(specs, "-r "+strings.TrimPrefix(a, "--requirement="))
+			case a == "-t" || a == "--target":
+				if k+1 < len(f) {
+					target = f[k+1]
+					k++
+				}
+			case strings.HasPrefix(a, "--target="):
+				target = strings.TrimPrefix(a, "--target=")
+			case a == "-i" || a == "--index-url" || a == "--extra-index-url" || a == "-f" || a == "--find-links" ||
+				a == "--platform" || a == "--python-version" || a == "--implementation" || a == "--abi" || a == "-c" || a == "--constraint" || a == "--only-binary" || a == "--no-binary":
+				k++
+			case strings.HasPrefix(a, "-"), a == ".", strings.Contains(a, "$("):
+			default:
+				specs = append(specs, a)
+			}
+		}
+	}
+	return specs, target, ok
+}
+
+func splitShell(cmd string) []string {
+	r := strings.NewReplacer("&&", "\n", "||", "\n", ";", "\n")
+	return strings.Split(r.Replace(cmd), "\n")
+}

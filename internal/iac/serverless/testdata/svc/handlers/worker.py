@@ -1,0 +1,1 @@
+def main(e, c): pass

@@ -1,0 +1,105 @@
+// Package publiclayers knows the layers that publishers (AWS, observability vendors,
+// Klayers) make public, and which Python modules each provides, so that a function that
+// attaches one by ARN is checked against it instead of "might provide anything".
+// The table is data: layers.tsv, embedded.
+package publiclayers
+
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/layerkit/layerkit/internal/pydist"
+)
+
+//go:embed layers.tsv
+var table string
+
+// Layer is what is known about a public layer.
+type Layer struct {
+	What    string   // "Powertools for AWS Lambda (Python)"
+	Modules []string // top-level import names under /opt/python
+	// Complete is true when Modules is all the Python code the layer ships.
+	Complete bool
+}
+
+type row struct {
+	account  string
+	name     *regexp.Regexp
+	modules  []string
+	complete bool
+	what     string
+}
+
+// placeholder is an unresolved ${...} (a pseudo parameter such as ${AWS::Region}).
+var placeholder = regexp.MustCompile(`\$\{[^}]*\}`)
+
+var (
+	once sync.Once
+	rows []row
+)
+
+func load() []row {
+	once.Do(func() {
+		var err error
+		rows, err = parse(table)
+		if err != nil {
+			panic("publiclayers: layers.tsv: " + err.Error())
+		}
+	})
+	return rows
+}
+
+func parse(text string) ([]row, error) {
+	var out []row
+	for n, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 5 {
+			return nil, fmt.Errorf("line %d: want 5 tab-separated fields, got %d", n+1, len(f))
+		}
+		re, err := regexp.Compile("^(?:" + f[1] + ")$")
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %v", n+1, err)
+		}
+		r := row{account: f[0], name: re, complete: f[3] == "yes", what: f[4]}
+		if f[2] != "-" {
+			r.modules = strings.Split(f[2], ",")
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Match looks a layer version ARN up (arn:PARTITION:lambda:REGION:ACCOUNT:layer:NAME:VERSION;
+// the region may be an unresolved ${AWS::Region}).
+func Match(arn string) (Layer, bool) {
+	parts := strings.Split(placeholder.ReplaceAllString(arn, "x"), ":")
+	if len(parts) < 7 || parts[2] != "lambda" || parts[5] != "layer" {
+		return Layer{}, false
+	}
+	account, name := parts[4], parts[6]
+	for _, r := range load() {
+		if r.account != account {
+			continue
+		}
+		m := r.name.FindStringSubmatch(name)
+		if m == nil {
+			continue
+		}
+		l := Layer{What: r.what, Complete: r.complete}
+		for _, mod := range r.modules {
+			if mod == "$1" && len(m) > 1 {
+				l.Modules = append(l.Modules, pydist.ImportNames(m[1])...)
+				continue
+			}
+			l.Modules = append(l.Modules, mod)
+		}
+		return l, true
+	}
+	return Layer{}, false
+}

@@ -1,0 +1,8 @@
+"""Shared helpers (fixture; contents invented)."""
+from aws_lambda_powertools import Tracer
+
+tracer = Tracer()
+
+
+def ok(body):
+    return {"statusCode": 200, "body": body}
