@@ -41,6 +41,14 @@ import (
 // position and display name is relative to it. A template at .aws-sam/build/ is read in
 // built mode.
 func Load(root, templatePath string) (*model.App, error) {
+	return load(root, templatePath, map[string]bool{})
+}
+
+// maxNesting bounds nested stacks (AWS::Serverless::Application,
+// AWS::CloudFormation::Stack) followed from one template.
+const maxNesting = 8
+
+func load(root, templatePath string, visiting map[string]bool) (*model.App, error) {
 	root, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
@@ -74,7 +82,51 @@ func Load(root, templatePath string) (*model.App, error) {
 	}
 	l.b.BuildLayers()
 	l.b.BuildFunctions()
+	visiting[abs] = true
+	defer delete(visiting, abs)
+	if err := l.nested(app, visiting); err != nil {
+		return nil, err
+	}
 	return app, nil
+}
+
+// nested loads the local templates of nested stacks (AWS::Serverless::Application
+// Location, AWS::CloudFormation::Stack TemplateURL given as a file path) and adds their
+// functions and layers. Parameters passed down are not propagated: a layer the child
+// receives as a parameter is not inspectable there (LK105).
+func (l *loader) nested(app *model.App, visiting map[string]bool) error {
+	for _, r := range l.tpl.Resources {
+		var loc *cfn.Value
+		switch r.Type {
+		case "AWS::Serverless::Application":
+			loc = r.Properties.Get("Location")
+		case "AWS::CloudFormation::Stack":
+			loc = r.Properties.Get("TemplateURL")
+		default:
+			continue
+		}
+		p, ok := loc.String()
+		if !ok || strings.Contains(p, "://") || strings.HasPrefix(p, "s3:") || p == "" {
+			continue // a SAR application or a template in S3
+		}
+		child := l.abs(p)
+		if st, err := os.Stat(child); err != nil || st.IsDir() {
+			app.Notes = append(app.Notes, model.Note{Code: "LK105", Severity: model.Info, Pos: l.tpl.PosOf(loc),
+				Message: fmt.Sprintf("nested stack %s: template %s cannot be read, so its functions are not checked", r.Name, p)})
+			continue
+		}
+		if visiting[child] || len(visiting) >= maxNesting {
+			continue
+		}
+		sub, err := load(l.root, child, visiting)
+		if err != nil {
+			return err
+		}
+		app.Functions = append(app.Functions, sub.Functions...)
+		app.Layers = append(app.Layers, sub.Layers...)
+		app.Notes = append(app.Notes, sub.Notes...)
+	}
+	return nil
 }
 
 // IsBuiltTemplate reports whether path is a template written by sam build
