@@ -36,6 +36,22 @@ func TestFieldFixtures(t *testing.T) {
 	runCaseDirs(t, dir, entries)
 }
 
+// TestExamples checks every app in examples/ against its expect.txt, which says what its
+// README promises.
+func TestExamples(t *testing.T) {
+	const dir = "../../examples"
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() && readFile(filepath.Join(dir, e.Name(), "expect.txt")) == "" {
+			t.Errorf("examples/%s has no expect.txt", e.Name())
+		}
+	}
+	runCaseDirs(t, dir, entries)
+}
+
 func runCaseDirs(t *testing.T, sharedCases string, entries []os.DirEntry) {
 	n := 0
 	for _, e := range entries {

@@ -111,6 +111,9 @@ func moduleHint(p *Pass, f *Function, pr pyresolve.Problem) string {
 	if h := declaredElsewhere(p, f, top); h != "" {
 		return h
 	}
+	if h := inOtherLayer(p, f, top); h != "" {
+		return h
+	}
 	if h := aboveCodeURI(p, f, top); h != "" {
 		return h
 	}
@@ -411,4 +414,36 @@ func unknownDepsDeclared(env *pyresolve.Env) string {
 	}
 	sort.Strings(names)
 	return names[0]
+}
+
+// inOtherLayer: a layer of the app that the function does not (successfully) attach has
+// the module where Python would find it.
+func inOtherLayer(p *Pass, f *Function, top string) string {
+	attached := map[*model.Layer]bool{}
+	var broken []string
+	for _, ref := range f.Fn.Layers {
+		if ref.Layer != nil {
+			attached[ref.Layer] = true
+		}
+		if ref.Bad {
+			broken = append(broken, fmt.Sprintf("%s (%s)", posString(ref.Pos), ref.Problem))
+		}
+	}
+	for _, l := range p.App.Layers {
+		if attached[l] || l.Content == nil {
+			continue
+		}
+		for _, loc := range indexOf(l.Content.Tree)[top] {
+			dir := path.Dir(strings.TrimSuffix(loc, "/"))
+			if !isOnPath(f.Runtime, dir) {
+				continue
+			}
+			msg := fmt.Sprintf("Layer %s has %s (%s), but %s does not attach it", l.Name, top, l.Content.Tree.Display(strings.TrimSuffix(loc, "/")), f.Fn.Name)
+			if len(broken) > 0 {
+				return msg + ": its Layers entry " + strings.Join(broken, "; ") + " is wrong. Fix that reference."
+			}
+			return msg + ". Add it to the function's Layers."
+		}
+	}
+	return ""
 }
