@@ -43,6 +43,10 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		return false
 	}
 	a.noteShadow(strings.SplitN(abs, ".", 2)[0], m, imp)
+	parts := strings.Split(abs, ".")
+	for i := range parts {
+		a.site(strings.Join(parts[:i+1], "."), m, imp, lazy)
+	}
 	if !imp.From {
 		return true
 	}
@@ -58,6 +62,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		if target.IsPackage() {
 			if sm := a.lookup(sub); sm != nil {
 				a.enqueue(sm, lazy, via)
+				a.site(sub, m, imp, lazy)
 				continue
 			}
 		}
@@ -203,4 +208,12 @@ func statement(imp pyscan.Import) string {
 		names = append(names, s)
 	}
 	return "from " + mod + " import " + strings.Join(names, ", ")
+}
+
+// site records the first (preferably eager) import statement that reaches module name.
+func (a *analysis) site(name string, m *Module, imp pyscan.Import, lazy bool) {
+	if old, ok := a.res.Sites[name]; ok && (!old.Lazy || lazy) {
+		return
+	}
+	a.res.Sites[name] = Site{Tree: m.Tree, File: m.File, Line: imp.Line, Col: imp.Col, Stmt: statement(imp), Lazy: lazy, Chain: a.chain(m)}
 }

@@ -125,11 +125,25 @@ type Result struct {
 	Shadows  []Shadow
 	// Imported are the modules reached from the handler, by name.
 	Imported map[string]*Module
+	// Sites says, for each imported module, the import statement that first reaches it
+	// (an eager one when there is one). The handler module and its parents have none.
+	Sites map[string]Site
+}
+
+// Site is an import statement that reaches a module.
+type Site struct {
+	Tree  tree.Tree
+	File  string // name in Tree of the importing file
+	Line  int
+	Col   int
+	Stmt  string
+	Lazy  bool
+	Chain []string // handler module first, ending with the importing module
 }
 
 // Analyze resolves every import reachable from the handler of env's function.
 func (r *Resolver) Analyze(env *Env) *Result {
-	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: map[string]*Module{}},
+	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: map[string]*Module{}, Sites: map[string]Site{}},
 		mods: map[string]*Module{}, state: map[string]int{}, parentMod: map[string]string{}, seenProblem: map[string]int{}, seenTop: map[string]bool{}, pendingShadow: map[string][]Candidate{}}
 	a.handler()
 	a.run()
