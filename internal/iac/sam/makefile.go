@@ -2,6 +2,7 @@ package sam
 
 import (
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/tree"
@@ -23,8 +24,9 @@ func makefileInstalls(t tree.Tree, logicalID string) (installs []string, install
 	if data == nil {
 		return nil, "", false
 	}
+	vars := makeVars(string(data))
 	for _, cmd := range recipe(string(data), "build-"+logicalID) {
-		specs, target, ok := pipInstall(cmd)
+		specs, target, ok := pipInstall(expand(cmd, vars, 0))
 		if !ok {
 			continue
 		}
@@ -134,4 +136,41 @@ func pipInstall(cmd string) (specs []string, target string, ok bool) {
 func splitShell(cmd string) []string {
 	r := strings.NewReplacer("&&", "\n", "||", "\n", ";", "\n")
 	return strings.Split(r.Replace(cmd), "\n")
+}
+
+var makeVarRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\s*(?::=|::=|\?=|=)\s*(.*)$`)
+
+// makeVars reads simple variable definitions (NAME := value, NAME = value, NAME ?= value).
+func makeVars(makefile string) map[string]string {
+	vars := map[string]string{}
+	for _, line := range strings.Split(makefile, "\n") {
+		if strings.HasPrefix(line, "\t") {
+			continue
+		}
+		if m := makeVarRE.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+			vars[m[1]] = strings.TrimSpace(m[2])
+		}
+	}
+	return vars
+}
+
+var makeRefRE = regexp.MustCompile(`\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]`)
+
+// expand substitutes $(NAME) and ${NAME} from vars (ARTIFACTS_DIR and unknown names are
+// kept), a few levels deep.
+func expand(s string, vars map[string]string, depth int) string {
+	if depth > 5 {
+		return s
+	}
+	out := makeRefRE.ReplaceAllStringFunc(s, func(ref string) string {
+		name := makeRefRE.FindStringSubmatch(ref)[1]
+		if v, ok := vars[name]; ok {
+			return v
+		}
+		return ref
+	})
+	if out != s {
+		return expand(out, vars, depth+1)
+	}
+	return out
 }
