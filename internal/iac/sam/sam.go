@@ -41,14 +41,14 @@ import (
 // position and display name is relative to it. A template at .aws-sam/build/ is read in
 // built mode.
 func Load(root, templatePath string) (*model.App, error) {
-	return load(root, templatePath, map[string]bool{})
+	return loadNested(root, templatePath, map[string]bool{})
 }
 
 // maxNesting bounds nested stacks (AWS::Serverless::Application,
 // AWS::CloudFormation::Stack) followed from one template.
 const maxNesting = 8
 
-func load(root, templatePath string, visiting map[string]bool) (*model.App, error) {
+func loadNested(root, templatePath string, visiting map[string]bool) (*model.App, error) {
 	root, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func (l *loader) nested(app *model.App, visiting map[string]bool) error {
 		if visiting[child] || len(visiting) >= maxNesting {
 			continue
 		}
-		sub, err := load(l.root, child, visiting)
+		sub, err := loadNested(l.root, child, visiting)
 		if err != nil {
 			return err
 		}

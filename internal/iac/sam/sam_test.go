@@ -699,3 +699,18 @@ func TestJSONCloudFormation(t *testing.T) {
 		t.Errorf("notes = %+v", app.Notes)
 	}
 }
+
+func TestMakefileInstalls(t *testing.T) {
+	mk := "PIP := python3 -m pip\nV ?= 1.2\n\n.PHONY: build-L\nbuild-L:\n\t@echo hi\n\t$(PIP) install -q \\\n\t\tstructlog==$(V) cachetools \\\n\t\t-r requirements.txt \\\n\t\t-t \"$(ARTIFACTS_DIR)/python\" --upgrade\n\tcp -r src $(ARTIFACTS_DIR)/python\n\nbuild-Other:\n\tpip install notme -t $(ARTIFACTS_DIR)\n"
+	got, dir, found := makefileInstalls(tree.NewMap("", map[string]string{"Makefile": mk}), "L")
+	if !found || dir != "python" {
+		t.Fatalf("found=%v dir=%q", found, dir)
+	}
+	want := []string{"structlog==1.2", "cachetools", "-r requirements.txt"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("installs = %q, want %q", got, want)
+	}
+	if _, _, found := makefileInstalls(tree.NewMap("", map[string]string{"Makefile": mk}), "Missing"); found {
+		t.Error("a target that is not there was found")
+	}
+}
