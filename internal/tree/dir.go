@@ -137,6 +137,10 @@ func (d *DirTree) load(name string, parent *listing) *listing {
 		l.err = d.wrap("stat", name, err)
 		return l
 	}
+	if !l.id.IsDir() {
+		l.err = fs.ErrNotExist // replaced by a file since its parent was listed
+		return l
+	}
 	des, err := f.ReadDir(-1)
 	if err != nil {
 		l.err = d.wrap("readdir", name, err)
@@ -162,7 +166,7 @@ func (d *DirTree) load(name string, parent *listing) *listing {
 		switch {
 		case fi.IsDir():
 			l.entries = append(l.entries, Info{Name: base, Dir: true, Mode: fs.ModeDir | fi.Mode().Perm()})
-		default:
+		case fi.Mode().IsRegular():
 			l.entries = append(l.entries, Info{Name: base, Size: fi.Size(), Mode: fi.Mode().Perm()})
 		}
 	}

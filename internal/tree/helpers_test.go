@@ -93,6 +93,7 @@ func checkConsistent(t *testing.T, tr Tree) []string {
 		}
 		if info.Dir {
 			names = append(names, name+"/")
+			checkOwned(t, tr, name)
 			if _, err := tr.ReadFile(name); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("ReadFile(folder %q) err = %v, want fs.ErrNotExist", name, err)
 			}
@@ -113,7 +114,22 @@ func checkConsistent(t *testing.T, tr Tree) []string {
 	if err != nil {
 		t.Errorf("Walk: %v", err)
 	}
+	checkOwned(t, tr, "")
 	return names
+}
+
+// checkOwned checks that the caller owns the slice ReadDir returns.
+func checkOwned(t *testing.T, tr Tree, dir string) {
+	t.Helper()
+	l, err := tr.ReadDir(dir)
+	if err != nil || len(l) == 0 {
+		return
+	}
+	want := l[0].Name
+	l[0].Name = "\x00scribbled"
+	if again, _ := tr.ReadDir(dir); len(again) == 0 || again[0].Name != want {
+		t.Errorf("ReadDir(%q) returns memory the tree keeps", dir)
+	}
 }
 
 // openFDs counts this process's open descriptors, or -1 where that is not known.

@@ -102,8 +102,7 @@ func (o *Overlay) ReadDir(name string) ([]Info, error) {
 	if !info.Dir {
 		return nil, fs.ErrNotExist
 	}
-	var out []Info
-	owned := false // out may be a layer's own slice until a merge copies it
+	var out []Info // layers hand over their slices, so out needs no copy
 	for _, i := range live {
 		l, err := o.layers[i].ReadDir(name)
 		if err != nil {
@@ -112,16 +111,14 @@ func (o *Overlay) ReadDir(name string) ([]Info, error) {
 			}
 			return nil, err
 		}
-		switch {
-		case len(l) == 0:
-		case len(out) == 0:
-			out, owned = l, false
-		default:
-			out, owned = mergeInfos(out, l), true
+		if len(out) == 0 {
+			out = l
+		} else if len(l) > 0 {
+			out = mergeInfos(out, l)
 		}
 	}
-	if !owned {
-		out = append([]Info{}, out...)
+	if out == nil {
+		out = []Info{}
 	}
 	return out, nil
 }

@@ -54,21 +54,31 @@ type Tree interface {
 // when it must not be resolved (absolute, "..", backslash, NUL). It does not allocate
 // when name is already clean.
 func Clean(name string) (string, bool) {
-	if name == "" {
-		return "", true
-	}
-	if name[0] == '/' || strings.ContainsAny(name, "\\\x00") {
-		return "", false
-	}
-	for rest := name; ; {
-		seg, after, more := strings.Cut(rest, "/")
-		if seg == ".." {
+	dirty := false // an empty or "." segment: path.Clean has work to do
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) {
+			switch name[i] {
+			case '\\', 0:
+				return "", false
+			case '/':
+				if i == 0 {
+					return "", false
+				}
+			default:
+				continue
+			}
+		}
+		switch name[start:i] {
+		case "..":
 			return "", false
+		case ".", "":
+			dirty = true
 		}
-		if !more {
-			break
-		}
-		rest = after
+		start = i + 1
+	}
+	if !dirty {
+		return name, true
 	}
 	c := path.Clean(name)
 	if c == "." {

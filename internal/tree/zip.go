@@ -89,14 +89,14 @@ func newZip(r io.ReaderAt, size int64, display string) (*ZipTree, error) {
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, fmt.Errorf("%s: %w", display, err)
 	}
-	t := &ZipTree{display: display, zipped: size, nodes: map[string]*zipNode{}}
+	t := &ZipTree{display: display, zipped: size, nodes: make(map[string]*zipNode, len(zr.File)+len(zr.File)/4)}
 	t.index(zr.File)
 	return t, nil
 }
 
 func (t *ZipTree) index(files []*zip.File) {
-	explicit := map[string]*zip.File{} // folder entries; last one wins
-	plain := map[string]*zip.File{}    // file entries; last one wins
+	explicit := map[string]*zip.File{}              // folder entries; last one wins
+	plain := make(map[string]*zip.File, len(files)) // file entries; last one wins
 	var sum uint64
 	for _, f := range files {
 		mode := f.Mode()

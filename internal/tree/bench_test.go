@@ -1,0 +1,154 @@
+package tree
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// benchNames returns n file names spread over packages two levels deep, like a
+// site-packages folder.
+func benchNames(n int) []string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("python/pkg%03d/sub%d/mod%04d.py", i/50, i%5, i)
+	}
+	return names
+}
+
+func BenchmarkDirStat(b *testing.B) {
+	root := b.TempDir()
+	names := benchNames(2000)
+	files := map[string]string{}
+	for _, n := range names {
+		files[n] = "x = 1\n"
+	}
+	writeFiles(b, root, files)
+	tr, err := Dir(root, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range names { // warm the cache: the resolver asks again and again
+		if !IsFile(tr, n) {
+			b.Fatal(n)
+		}
+	}
+	misses := make([]string, len(names))
+	for i, n := range names {
+		misses[i] = n + "c" // same folder, missing file: the common probe
+	}
+	b.Run("hit", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if _, err := tr.Stat(names[i%len(names)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("miss", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if _, err := tr.Stat(misses[i%len(misses)]); err == nil {
+				b.Fatal("found")
+			}
+			i++
+		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			i := 0
+			for pb.Next() {
+				tr.Stat(names[i%len(names)])
+				i++
+			}
+		})
+	})
+	b.Run("cold", func(b *testing.B) { // first touch: list 200 folders from disk
+		for b.Loop() {
+			tr, _ := Dir(root, "")
+			for _, n := range names {
+				tr.Stat(n)
+			}
+		}
+	})
+}
+
+func BenchmarkZipIndex(b *testing.B) {
+	names := benchNames(5000)
+	entries := make([]zipEntry, len(names))
+	for i, n := range names {
+		entries[i] = zipEntry{name: n, body: "import os\n"}
+	}
+	data := buildZip(b, entries...)
+	path := filepath.Join(b.TempDir(), "deps.zip")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("archive: %d entries, %d bytes", len(names), len(data))
+	b.Run("open", func(b *testing.B) {
+		for b.Loop() {
+			z, err := Zip(path, "deps.zip")
+			if err != nil {
+				b.Fatal(err)
+			}
+			z.Close()
+		}
+	})
+	b.Run("bytes", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := ZipBytes(data, "deps.zip"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	z, err := Zip(path, "deps.zip")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer z.Close()
+	b.Run("stat", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if _, err := z.Stat(names[i%len(names)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("readfile", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if _, err := z.ReadFile(names[i%len(names)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}
+
+// BenchmarkOverlayStat: five layers (Lambda's maximum), each a zip of 1,000 files.
+func BenchmarkOverlayStat(b *testing.B) {
+	names := benchNames(5000)
+	layers := make([]Tree, 5)
+	for l := range layers {
+		var entries []zipEntry
+		for _, n := range names[l*1000 : (l+1)*1000] {
+			entries = append(entries, zipEntry{name: n, body: "x"})
+		}
+		z, err := ZipBytes(buildZip(b, entries...), fmt.Sprint("layer", l))
+		if err != nil {
+			b.Fatal(err)
+		}
+		layers[l] = z
+	}
+	o := NewOverlay(layers)
+	i := 0
+	for b.Loop() {
+		if _, err := o.Stat(names[i%len(names)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
