@@ -51,6 +51,9 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		return true
 	}
 	ok := true
+	// A package importing from itself in its __init__ (from . import x) runs while the
+	// package is half-initialized: only submodules can be found, not names it binds.
+	self := m.Kind == Package && m.Name == abs
 	for _, n := range imp.Names {
 		if n.Name == "*" || moduleAttrs[n.Name] {
 			continue
@@ -60,6 +63,11 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		}
 		sub := abs + "." + n.Name
 		if target.IsPackage() {
+			// from pkg import x takes the attribute x when pkg has one, and imports the
+			// submodule pkg.x only when it has not (importlib._handle_fromlist).
+			if !self && a.binds(target, n.Name) {
+				continue
+			}
 			if sm := a.lookup(sub); sm != nil {
 				a.enqueue(sm, lazy, via)
 				a.site(sub, m, imp, lazy)
@@ -74,7 +82,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		case scannable(target):
 			if f, err := a.r.Scan(target.Tree, target.File); err == nil && !f.Open {
 				defined = 0
-				if f.Names[n.Name] {
+				if f.Names[n.Name] && !self {
 					defined = 1
 				}
 			}
@@ -216,4 +224,13 @@ func (a *analysis) site(name string, m *Module, imp pyscan.Import, lazy bool) {
 		return
 	}
 	a.res.Sites[name] = Site{Tree: m.Tree, File: m.File, Line: imp.Line, Col: imp.Col, Stmt: statement(imp), Lazy: lazy, Chain: a.chain(m)}
+}
+
+// binds reports whether module m binds name at top level (known source only).
+func (a *analysis) binds(m *Module, name string) bool {
+	if !scannable(m) {
+		return false
+	}
+	f, err := a.r.Scan(m.Tree, m.File)
+	return err == nil && !f.Open && f.Names[name]
 }

@@ -28,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/cfn"
@@ -69,6 +70,7 @@ func Load(root, cdkOut string) (*model.App, error) {
 	if err := l.assembly(out, 0); err != nil {
 		return nil, err
 	}
+	l.prefixRepeatedIDs()
 	// Layers of every stack first, so that cross-stack imports resolve.
 	for _, b := range l.stacks {
 		b.BuildLayers()
@@ -183,6 +185,32 @@ func (l *loader) stack(path string) error {
 	return nil
 }
 
+// prefixRepeatedIDs names functions and layers by stack ("assembly-Prod/ApiStack/Fn")
+// in an assembly where the same logical id appears in more than one stack (the same
+// stack in two stages), so that findings and --function can tell them apart.
+func (l *loader) prefixRepeatedIDs() {
+	count := map[string]int{}
+	for _, b := range l.stacks {
+		for _, r := range b.T.Resources {
+			switch r.Type {
+			case "AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::Serverless::Function", "AWS::Serverless::LayerVersion":
+				count[r.Name]++
+			}
+		}
+	}
+	qualify := map[string]bool{}
+	for id, n := range count {
+		if n > 1 {
+			qualify[id] = true
+		}
+	}
+	for _, b := range l.stacks {
+		b.Qualify = qualify
+		b.Prefix = strings.TrimSuffix(b.T.File, ".template.json") + "/"
+		b.Prefix = strings.TrimPrefix(b.Prefix, strings.TrimSuffix(l.app.Source, "/")+"/")
+	}
+}
+
 // collectExports records the stack's outputs that export a Ref to one of its layers
 // (what CDK writes for a layer used from another stack).
 func (l *loader) collectExports(b *cfn.Builder) {
@@ -237,8 +265,13 @@ func (s *stack) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 	case loc.Path != "":
 		loc.Asset = loc.Path
 	case loc.S3 != "":
+		if a := s.stagedAsset(loc.S3); a != "" {
+			loc.Asset = a
+			break
+		}
 		s.b.Note("LK105", model.Info, fn.Name, "", pos,
-			fmt.Sprintf("cdk.out has no asset metadata for %s; synthesize with asset metadata enabled (the default) to have its code checked", fn.Name), "")
+			fmt.Sprintf("cdk.out has no asset metadata for %s and no staged asset for %s; synthesize with asset metadata enabled (the default) to have its code checked", fn.Name, loc.S3),
+			"Run cdk synth without --no-asset-metadata.")
 		return
 	case loc.Unknown != "":
 		s.b.Note("LK105", model.Info, fn.Name, "", pos,
@@ -264,6 +297,8 @@ func (s *stack) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 	case loc.Asset != "":
 	case loc.Path != "":
 		loc.Asset = loc.Path
+	case loc.S3 != "" && s.stagedAsset(loc.S3) != "":
+		loc.Asset = s.stagedAsset(loc.S3)
 	case loc.S3 != "":
 		ly.NotInspectable = "no asset metadata; S3 object " + loc.S3
 		s.b.Note("LK105", model.Info, "", ly.Name, pos,
@@ -288,6 +323,25 @@ func (s *stack) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		return
 	}
 	ly.Content = code
+}
+
+// stagedAsset finds the staged copy of an asset that the template names only by its S3
+// object (synthesized with --no-asset-metadata): CDK uploads asset.<hash> (a folder, zipped)
+// or asset.<hash>.zip as <hash>.zip. "" when there is none.
+func (s *stack) stagedAsset(s3 string) string {
+	key := s3[strings.LastIndexByte(s3, '/')+1:]
+	hash := strings.TrimSuffix(key, ".zip")
+	if hash == "" || strings.ContainsAny(hash, "${}") {
+		return ""
+	}
+	for _, dir := range []string{s.dir, s.l.out} {
+		for _, name := range []string{"asset." + hash, "asset." + hash + ".zip"} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+				return filepath.Join(dir, name)
+			}
+		}
+	}
+	return ""
 }
 
 func assetProblem(root, abs, name string, err error) string {

@@ -150,7 +150,7 @@ func TestNoAssetMetadata(t *testing.T) {
 	want := []string{
 		"LK105 info BareLayer11 cdk.out has no asset metadata for BareLayer11; synthesize with asset metadata enabled (the default) to have its content checked",
 		"LK406 error BareFunction22 Layers entry !Ref GoneLayer refers to nothing in cdk.out/Bare.template.json",
-		"LK105 info BareFunction22 cdk.out has no asset metadata for BareFunction22; synthesize with asset metadata enabled (the default) to have its code checked",
+		"LK105 info BareFunction22 cdk.out has no asset metadata for BareFunction22 and no staged asset for s3://b/f.zip; synthesize with asset metadata enabled (the default) to have its code checked",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -202,5 +202,36 @@ func TestErrors(t *testing.T) {
 	if len(app.Notes) != 1 || app.Notes[0].Code != "LK102" || app.Notes[0].Pos.Line != 2 ||
 		app.Notes[0].Message != "the asset of F, cdk.out/asset.gone, is not in the cloud assembly" {
 		t.Errorf("notes = %+v", app.Notes)
+	}
+}
+
+// TestStagedAssetWithoutMetadata: synthesized with --no-asset-metadata, the template
+// names the S3 object <hash>.zip; the staged asset.<hash> folder is still used.
+func TestStagedAssetWithoutMetadata(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "cdk.out")
+	files := map[string]string{
+		"manifest.json":       `{"version":"36.0.0","artifacts":{"S":{"type":"aws:cloudformation:stack","properties":{"templateFile":"S.template.json"}}}}`,
+		"S.template.json":     `{"Resources":{"Fn":{"Type":"AWS::Lambda::Function","Properties":{"Code":{"S3Bucket":"b","S3Key":"abc123.zip"},"Handler":"app.handler","Runtime":"python3.12"}}}}`,
+		"asset.abc123/app.py": "def handler(e, c): pass\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(out, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app, err := Load(dir, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(app.Notes) != 0 || len(app.Functions) != 1 || app.Functions[0].Code == nil {
+		t.Fatalf("notes %v, functions %+v", app.Notes, app.Functions)
+	}
+	if got := app.Functions[0].Code.Tree.Display("app.py"); got != "cdk.out/asset.abc123/app.py" {
+		t.Errorf("display = %q", got)
 	}
 }

@@ -77,6 +77,12 @@ type Builder struct {
 	// elsewhere in the app; nil when there is nothing to resolve against.
 	ImportedLayer func(export string) *model.Layer
 
+	// Prefix is put before the names of the functions and layers whose logical ids are
+	// in Qualify ("assembly-Prod/ApiStack/"), for apps where logical ids repeat across
+	// stacks.
+	Prefix  string
+	Qualify map[string]bool
+
 	// Layers holds the layers BuildLayers made, by logical id.
 	Layers map[string]*model.Layer
 }
@@ -103,7 +109,7 @@ func (b *Builder) BuildLayers() {
 		if !IsLayer(r.Type) {
 			continue
 		}
-		l := &model.Layer{Name: r.Name, Pos: b.T.ResourcePos(r)}
+		l := &model.Layer{Name: b.name(r.Name), Pos: b.T.ResourcePos(r)}
 		if k := r.Properties.Key("CompatibleRuntimes"); k != nil {
 			l.CompatibleRuntimes = b.stringList(k.Value)
 			l.CompatibleRuntimesPos = b.T.KeyPos(k)
@@ -179,7 +185,7 @@ func (b *Builder) BuildFunctions() {
 
 func (b *Builder) function(r *Resource) *model.Function {
 	rpos := b.T.ResourcePos(r)
-	fn := &model.Function{Name: r.Name, Kind: b.Kind, Pos: rpos, PackageType: "Zip",
+	fn := &model.Function{Name: b.name(r.Name), Kind: b.Kind, Pos: rpos, PackageType: "Zip",
 		RuntimePos: rpos, HandlerPos: rpos, ArchPos: rpos, LayersPos: rpos, Arch: "x86_64"}
 
 	if k := b.prop(r, "Runtime"); k != nil {
@@ -459,4 +465,12 @@ func (b *Builder) layerRefs(fn *model.Function, item *Value, res Result, cond st
 		return []model.LayerRef{{Pos: pos, Unknown: true, Text: text(why)}}
 	}
 	return bad("not a layer version ARN", fmt.Sprintf("Layers entry %s is not a layer version ARN", desc))
+}
+
+// name is the model name of the resource with logical id id.
+func (b *Builder) name(id string) string {
+	if b.Qualify[id] {
+		return b.Prefix + id
+	}
+	return id
 }

@@ -1,0 +1,1 @@
+from lk_d import m2

@@ -1,0 +1,5 @@
+from lk_svc import m2
+
+
+def handler(event, context):
+    return None

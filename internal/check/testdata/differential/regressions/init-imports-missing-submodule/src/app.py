@@ -1,0 +1,5 @@
+import lk_a
+
+
+def handler(event, context):
+    return None
