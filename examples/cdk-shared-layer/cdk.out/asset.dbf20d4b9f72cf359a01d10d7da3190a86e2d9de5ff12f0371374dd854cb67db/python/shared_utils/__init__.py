@@ -1,0 +1,3 @@
+"""Helpers shared by every function through the SharedUtils layer."""
+
+__version__ = "1.4.0"
