@@ -43,9 +43,13 @@ import requests      # B's copy wins: site-packages comes before /opt/python`,
 				if len(losers) == 0 {
 					continue
 				}
+				hint := fmt.Sprintf("Keep one copy of %s on the path; if the other copy is the one you want, remove or rename this one.", s.Name)
+				if sdkModules[s.Name] {
+					hint = "Ship boto3, botocore and s3transfer together in the layer at versions that match (boto3 pins botocore to a narrow range), or remove them from the layer and use the runtime's."
+				}
 				p.Report("LK104", model.Warning, f.Fn.Name, "", model.Pos{File: s.Tree.Display(s.File), Line: s.Line, Col: s.Col},
-					fmt.Sprintf("'%s' is provided by %s and also by %s; Python uses the first (%s)", s.Name, describeEntry(env, w.Entry, w), strings.Join(losers, " and "), env.Path[w.Entry].Path),
-					fmt.Sprintf("Keep one copy of %s on the path; if the other copy is the one you want, remove or rename this one.", s.Name))
+					fmt.Sprintf("'%s' is provided by %s and also by %s; Python imports the first (%s), not the other", s.Name, describeEntry(env, w.Entry, w), strings.Join(losers, " and "), env.Path[w.Entry].Path),
+					hint)
 			}
 			layerConflicts(p, f)
 		}
@@ -56,11 +60,18 @@ import requests      # B's copy wins: site-packages comes before /opt/python`,
 // layer, a layer's copy vs the runtime's, user code vs the standard library).
 func shadowMatters(win, other pyresolve.EntryKind, w, o *pyresolve.Module) bool {
 	isLayer := func(k pyresolve.EntryKind) bool { return k == pyresolve.LayerSite || k == pyresolve.LayerPython }
+	if o.Declared != nil && other != pyresolve.Provided {
+		// Two requirements files that both install a distribution: which version wins is
+		// a question for duplicate-distribution (LK203) once built; not shadowing.
+		return false
+	}
 	switch {
 	case other == pyresolve.Stdlib:
 		return win != pyresolve.Provided && w.Declared == nil
 	case other == pyresolve.Provided:
-		return isLayer(win)
+		// The AWS SDK is where a layer's copy fighting the runtime's bites (boto3 pinned
+		// to a botocore range); other runtime packages are harmless to replace.
+		return isLayer(win) && sdkModules[w.Name]
 	case win == pyresolve.TaskRoot && isLayer(other):
 		return true
 	case isLayer(win) && isLayer(other):
@@ -68,6 +79,8 @@ func shadowMatters(win, other pyresolve.EntryKind, w, o *pyresolve.Module) bool 
 	}
 	return false
 }
+
+var sdkModules = map[string]bool{"boto3": true, "botocore": true, "s3transfer": true}
 
 func describeEntry(env *pyresolve.Env, i int, m *pyresolve.Module) string {
 	e := env.Path[i]
