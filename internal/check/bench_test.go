@@ -90,3 +90,17 @@ func writeLargeApp(tb testing.TB, dir string, nfn, nmod, nlayer, nlmod int) {
 	}
 	write("template.yaml", tpl.String())
 }
+
+// BenchmarkGeneratedApp checks the app in $LAYERKIT_BENCH_APP, written by bench/gen
+// (skipped when unset). With -cpuprofile it is the profile recipe of docs/benchmarks.md.
+func BenchmarkGeneratedApp(b *testing.B) {
+	dir := os.Getenv("LAYERKIT_BENCH_APP")
+	if dir == "" {
+		b.Skip("LAYERKIT_BENCH_APP is not set (go run ./bench/gen -o DIR)")
+	}
+	for b.Loop() {
+		if _, err := Run(Options{Path: dir, Today: today}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"math/rand"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -330,7 +331,13 @@ func (d *differ) run(seed int64) {
 	t := d.t
 	t.Helper()
 	start := time.Now()
-	work := t.TempDir()
+	// One folder per seed, removed when the seed is done (a run of many seeds would
+	// otherwise pile up tens of thousands of files until the test ends).
+	work, err := os.MkdirTemp("", "layerkit-differential-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(work)
 	if x, y := newGen(seed, d.pyver).app(0, 4).dump(), newGen(seed, d.pyver).app(0, 4).dump(); x != y {
 		t.Fatalf("seed %d: the generator is not deterministic", seed)
 	}
@@ -385,12 +392,12 @@ func (d *differ) run(seed int64) {
 			if !v.OK {
 				d.pyFail++
 			}
-			errs := byFn[f.id]
+			errs := byFn.errs[f.id]
 			if v.OK == (len(errs) == 0) {
 				continue
 			}
 			d.disagreements++
-			d.report(seed, a, f, v, errs, byFn.all(f.id))
+			d.report(seed, a, f, v, errs, byFn.all[f.id])
 		}
 	}
 	d.seeds++
@@ -398,13 +405,13 @@ func (d *differ) run(seed int64) {
 		seed, len(apps), len(entries), pyTime.Round(time.Millisecond), lkTime.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 }
 
-type staticResult map[string][]finding.Finding
+// staticResult is layerkit's side for one app, per function name.
+type staticResult struct {
+	errs map[string][]finding.Finding // the LK101/LK102/LK103 errors: the verdict
+	all  map[string][]finding.Finding // every finding, for the report
+}
 
-func (s staticResult) all(fn string) []finding.Finding { return s["\x00all\x00"+fn] }
-
-// staticVerdicts runs check.Run over dir and returns, per function, its LK101/LK102/LK103
-// errors (key: function name) and all its findings (key via all()), and the number of
-// functions checked.
+// staticVerdicts runs check.Run over dir; it also returns the number of functions checked.
 func staticVerdicts(dir string) (res staticResult, nfn int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -413,13 +420,13 @@ func staticVerdicts(dir string) (res staticResult, nfn int, err error) {
 	}()
 	out, err := check.Run(check.Options{Path: dir})
 	if err != nil {
-		return nil, 0, err
+		return res, 0, err
 	}
-	res = staticResult{}
+	res = staticResult{errs: map[string][]finding.Finding{}, all: map[string][]finding.Finding{}}
 	for _, f := range out.Findings {
-		res["\x00all\x00"+f.Function] = append(res["\x00all\x00"+f.Function], f)
+		res.all[f.Function] = append(res.all[f.Function], f)
 		if f.Severity == model.Error && (f.Code == "LK101" || f.Code == "LK102" || f.Code == "LK103") {
-			res[f.Function] = append(res[f.Function], f)
+			res.errs[f.Function] = append(res.errs[f.Function], f)
 		}
 	}
 	return res, out.Functions, nil
@@ -570,7 +577,7 @@ func (d *differ) report(seed int64, a *dApp, f *dFunc, v verdict, errs, all []fi
 }
 
 // maxDetailed is how many disagreements a test run minimizes and prints in full.
-const maxDetailed = 4
+const maxDetailed = 3
 
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")
@@ -603,9 +610,9 @@ func indent(s, pre string) string {
 
 // minimize shrinks a one-function app while Python and layerkit keep disagreeing the same
 // way (pyFails is Python's verdict): drop layers, files, then lines of the Python files,
-// for at most 15 seconds.
+// for at most 30 seconds.
 func (d *differ) minimize(a *dApp, pyFails bool) *dApp {
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	f := a.funcs[0]
 	still := func(c *dApp) bool {
 		if time.Now().After(deadline) {
@@ -633,7 +640,7 @@ func (d *differ) minimize(a *dApp, pyFails bool) *dApp {
 		if err != nil {
 			return false
 		}
-		return !v.OK == pyFails && (len(res[f.id]) > 0) == !pyFails
+		return !v.OK == pyFails && (len(res.errs[f.id]) > 0) == !pyFails
 	}
 	cur := a.clone()
 	// Drop layers, then files, then lines (a top-level statement with its indented body),
@@ -658,10 +665,39 @@ func (d *differ) minimize(a *dApp, pyFails bool) *dApp {
 				cur, changed = c, true
 			}
 		}
+		// Whole folders first (a package at a time), then single files.
+		dirs := map[string]bool{}
 		for _, p := range cur.paths() {
+			for d := path.Dir(p); strings.Count(d, "/") > 1; d = path.Dir(d) {
+				dirs[d+"/"] = true
+			}
+		}
+		var units [][]string
+		for d := range dirs {
+			var ps []string
+			for _, p := range cur.paths() {
+				if strings.HasPrefix(p, d) {
+					ps = append(ps, p)
+				}
+			}
+			units = append(units, ps)
+		}
+		sort.Slice(units, func(i, j int) bool {
+			if len(units[i]) != len(units[j]) {
+				return len(units[i]) > len(units[j])
+			}
+			return units[i][0] < units[j][0]
+		})
+		for _, p := range cur.paths() {
+			units = append(units, []string{p})
+		}
+		for _, u := range units {
 			c := cur.clone()
-			delete(c.files, p)
-			if c.layersNonEmpty() && still(c) {
+			n := len(c.files)
+			for _, p := range u {
+				delete(c.files, p)
+			}
+			if len(c.files) < n && c.layersNonEmpty() && still(c) {
 				cur, changed = c, true
 			}
 		}
@@ -939,10 +975,20 @@ type appGen struct {
 	ibinds   map[string][]string        // module -> names bound by an import in some file
 	canon    map[string]map[string]bool // module -> the names its files usually define
 	shape    map[string]int             // top-level name -> its usual shape
+	raw      map[string]string          // files that are not modules (.pth)
 }
 
 // root generates 1..n top-level names under base+prefix, avoiding the names in skip.
 func (ag *appGen) root(base, prefix string, n int, skip map[string]bool) {
+	// Sometimes a .pth file in the folder adds a subfolder to the end of sys.path
+	// (site.addsitedir on /var/task, /opt/python and its site-packages; nowhere else).
+	if !strings.Contains(prefix, "vendor/") && ag.p(0.07) {
+		// site stops reading a .pth at an "import" line that raises ("Remainder of file
+		// ignored"), so in the fourth, vendor/ is not added.
+		lines := []string{"vendor", "# vendored code\nvendor", "vendor\nno_such_dir", "import lk_zz\nvendor", "vendor\nimport lk_zz"}
+		ag.raw[base+"/"+prefix+"lk_vendor.pth"] = ag.pick(lines) + "\n"
+		ag.root(base, prefix+"vendor/", 1+ag.r.Intn(2), nil)
+	}
 	names := append([]string(nil), topNames...)
 	ag.r.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
 	k := 0
@@ -963,11 +1009,16 @@ func (ag *appGen) root(base, prefix string, n int, skip map[string]bool) {
 // package.
 func (ag *appGen) top(dir, name string) {
 	shape, ok := ag.shape[name]
-	if !ok || ag.p(0.15) { // a name usually has the same shape across the app
-		shape = ag.weighted(3, 3, 2.5, 1, 0.5)
+	if !ok || ag.p(0.1) { // a name usually has the same shape across the app
+		shape = ag.weighted(3, 3, 2.5, 0.7, 0.4)
 	}
 	if !ok {
 		ag.shape[name] = shape
+	}
+	if ag.p(0.02) {
+		// The file is there, but in another case: Python on Linux does not find it.
+		ag.add(dir+strings.ToUpper(name[:1])+name[1:]+".py", name, false)
+		return
 	}
 	switch shape {
 	case 0:
@@ -1016,7 +1067,7 @@ func (ag *appGen) add(p, mod string, isPkg bool) *modFile {
 }
 
 func (g *gen) app(idx, nfuncs int) *dApp {
-	ag := &appGen{gen: g, uses: map[string][]string{}, shape: map[string]int{}}
+	ag := &appGen{gen: g, uses: map[string][]string{}, shape: map[string]int{}, raw: map[string]string{}}
 	a := &dApp{name: fmt.Sprintf("app%02d", idx), pyver: g.pyver, files: map[string]string{}}
 
 	// Layers: code at the right prefixes, and sometimes at prefixes no Python looks at.
@@ -1097,7 +1148,10 @@ func (g *gen) app(idx, nfuncs int) *dApp {
 				l = a.layers[f.layers[g.r.Intn(len(f.layers))]]
 			}
 			ag.owner, ag.onPath = l.dir, true
-			hf := ag.add(l.dir+"/python/lk_app.py", "lk_app", false)
+			if g.p(0.5) {
+				hmod = "lk_svc.app" // beside the function's own lk_svc, if any
+			}
+			hf := ag.add(l.dir+"/python/"+strings.ReplaceAll(hmod, ".", "/")+".py", hmod, false)
 			hf.handler = 1
 			inLayer = true
 		}
@@ -1123,6 +1177,9 @@ func (g *gen) app(idx, nfuncs int) *dApp {
 	ag.contents()
 	for _, f := range ag.files {
 		a.files[f.path] = strings.Join(f.body, "\n") + "\n"
+	}
+	for p, c := range ag.raw {
+		a.files[p] = c
 	}
 	return a
 }
@@ -1317,7 +1374,7 @@ func (ag *appGen) targets(f *modFile, ok func(string) bool) []string {
 // nameFrom picks a name to import from module m: usually one some file of m defines,
 // sometimes one bound there by an import, sometimes one likely not defined at all.
 func (ag *appGen) nameFrom(m string) string {
-	switch ag.weighted(88, 6, 6) {
+	switch ag.weighted(91, 6, 3) {
 	case 0:
 		if d := ag.defs[m]; len(d) > 0 {
 			return ag.pick(d)
@@ -1337,7 +1394,7 @@ func (ag *appGen) body(f *modFile) {
 	var imports []string
 	n := ag.weighted(50, 35, 15)
 	if f.handler != 0 {
-		n = 1 + ag.weighted(20, 35, 30, 15)
+		n = 1 + ag.weighted(30, 40, 20, 10)
 	}
 	for i := 0; i < n; i++ {
 		if s := ag.importStmt(f); s != "" {
@@ -1353,7 +1410,7 @@ func (ag *appGen) body(f *modFile) {
 		}
 		ag.canon[f.mod] = canon
 	}
-	vary := ag.p(0.15) // most files of one module define the same names
+	vary := ag.p(0.1) // most files of one module define the same names
 	for _, d := range defNames {
 		if canon[d] != (vary && ag.p(0.3)) {
 			f.binds[d] = true

@@ -122,5 +122,8 @@ its layers in order? If not, it says exactly why and what to change.`,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newCheckCmd(s), newExplainCmd(s))
+	root.AddCommand(newBuildCmd(s))
+	root.AddCommand(newDoctorCmd(s))
+	root.AddCommand(newInspectCmd(s))
 	return root
 }

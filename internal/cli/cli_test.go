@@ -34,6 +34,12 @@ func TestScripts(t *testing.T) {
 				}
 				ts.Check(zipDir(ts.MkAbs(args[0]), ts.MkAbs(args[1])))
 			},
+			// awsfake start SCENARIO | throttle | truncate | corrupt | calls: see doctor_test.go.
+			"awsfake": cmdAWSFake,
+			// mkwheel DIR DIST VERSION TAG FILES: see build_test.go.
+			"mkwheel": cmdMkWheel,
+			// needtool pip|npm: skip without the tool, fail when CI is set; see build_test.go.
+			"needtool": cmdNeedTool,
 		},
 	})
 }

@@ -213,7 +213,15 @@ func (e *Env) addPthEntries() {
 			}
 			for _, line := range strings.Split(string(data), "\n") {
 				line = strings.TrimRight(line, " \t\r")
-				if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "import ") || strings.HasPrefix(line, "import\t") {
+				if line == "" || strings.HasPrefix(line, "#") {
+					continue
+				}
+				if strings.HasPrefix(line, "import ") || strings.HasPrefix(line, "import\t") {
+					// site executes the line; when it raises (a module that is not
+					// there), site stops reading the rest of this .pth file.
+					if !e.pthImportWorks(line) {
+						break
+					}
 					continue
 				}
 				abs := line
@@ -252,4 +260,47 @@ func (r *Resolver) overlay(layers []tree.Tree) *tree.Overlay {
 	o := tree.NewOverlay(layers)
 	r.overlays[key] = o
 	return o
+}
+
+// pthImportWorks reports whether the modules a .pth "import" line names can be found on
+// the path as it is so far (a line that does more than import is taken to work).
+func (e *Env) pthImportWorks(line string) bool {
+	stmt := strings.TrimSpace(strings.SplitN(line, ";", 2)[0])
+	stmt = strings.TrimSpace(strings.TrimPrefix(stmt, "import"))
+	for _, part := range strings.Split(stmt, ",") {
+		name := strings.Fields(part)
+		if len(name) == 0 {
+			continue
+		}
+		top := strings.SplitN(name[0], ".", 2)[0]
+		if !e.topExists(top) {
+			return false
+		}
+	}
+	return true
+}
+
+// topExists is a quick look for a top-level module along the path built so far.
+func (e *Env) topExists(top string) bool {
+	for _, ent := range e.Path {
+		switch {
+		case ent.has != nil:
+			if ent.has(top) {
+				return true
+			}
+		case ent.Tree != nil:
+			if _, ok := ent.Declared[top]; ok {
+				return true
+			}
+			if tree.IsDir(ent.Tree, path.Join(ent.Dir, top)) {
+				return true
+			}
+			for _, suf := range e.Suffixes {
+				if tree.IsFile(ent.Tree, path.Join(ent.Dir, top+suf)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

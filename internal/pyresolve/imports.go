@@ -65,7 +65,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		if target.IsPackage() {
 			// from pkg import x takes the attribute x when pkg has one, and imports the
 			// submodule pkg.x only when it has not (importlib._handle_fromlist).
-			if !self && a.binds(target, n.Name) {
+			if a.binds(target, n.Name, self, imp.Line) {
 				continue
 			}
 			if sm := a.lookup(sub); sm != nil {
@@ -82,7 +82,8 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		case scannable(target):
 			if f, err := a.r.Scan(target.Tree, target.File); err == nil && !f.Open {
 				defined = 0
-				if f.Names[n.Name] && !self {
+				// importing from itself, only the names bound on earlier lines exist yet
+				if f.Names[n.Name] && (!self || f.Lines[n.Name] < imp.Line) {
 					defined = 1
 				}
 			}
@@ -226,11 +227,15 @@ func (a *analysis) site(name string, m *Module, imp pyscan.Import, lazy bool) {
 	a.res.Sites[name] = Site{Tree: m.Tree, File: m.File, Line: imp.Line, Col: imp.Col, Stmt: statement(imp), Lazy: lazy, Chain: a.chain(m)}
 }
 
-// binds reports whether module m binds name at top level (known source only).
-func (a *analysis) binds(m *Module, name string) bool {
+// binds reports whether module m binds name at top level (known source only); for a
+// module importing from itself (self), only a binding before line counts.
+func (a *analysis) binds(m *Module, name string, self bool, line int) bool {
 	if !scannable(m) {
 		return false
 	}
 	f, err := a.r.Scan(m.Tree, m.File)
-	return err == nil && !f.Open && f.Names[name]
+	if err != nil || f.Open || !f.Names[name] {
+		return false
+	}
+	return !self || f.Lines[name] < line
 }

@@ -36,12 +36,15 @@ const (
 // strings, which keeps the recursion shallow on adversarial input.
 const maxNest = 150
 
+// maxInput is the most input Scan reads; token offsets are int32.
+const maxInput = 1<<31 - 1
+
 // maxErrors bounds File.Errors on junk input.
 const maxErrors = 20
 
 type tok struct {
-	start, end int // byte offsets in src
-	line       int // 1-based line of start
+	start, end int32 // byte offsets in src (Scan limits input to maxInput bytes)
+	line       int32 // 1-based line of start
 	kind       tokKind
 	op         byte // for tkOp
 }
@@ -87,18 +90,21 @@ func (lx *lexer) skipComment() {
 	}
 }
 
-func (lx *lexer) emit(start int, line int, kind tokKind, op byte) {
-	lx.toks = append(lx.toks, tok{start: start, end: lx.pos, line: line, kind: kind, op: op})
+// tokAt makes the token from start to the current position.
+func (lx *lexer) tokAt(start int, line int, kind tokKind, op byte) tok {
+	return tok{start: int32(start), end: int32(lx.pos), line: int32(line), kind: kind, op: op}
 }
 
 // next returns the tokens of the next logical line and the indentation width of
 // its first physical line (tabs advance to the next multiple of 8, form feed
 // resets). ok is false at end of input. The returned slice is reused by the next
 // call.
-func (lx *lexer) next() (indent int, toks []tok, ok bool) {
+func (lx *lexer) next() (int, []tok, bool) {
 	src := lx.src
 	n := len(src)
-	lx.toks = lx.toks[:0]
+	indent := 0
+	toks := lx.toks[:0]
+	defer func() { lx.toks = toks[:0] }()
 	depth := 0
 	atStart := true
 	for {
@@ -133,8 +139,8 @@ func (lx *lexer) next() (indent int, toks []tok, ok bool) {
 			atStart = false
 		}
 		if lx.pos >= n {
-			if len(lx.toks) > 0 {
-				return indent, lx.toks, true
+			if len(toks) > 0 {
+				return indent, toks, true
 			}
 			return 0, nil, false
 		}
@@ -148,8 +154,8 @@ func (lx *lexer) next() (indent int, toks []tok, ok bool) {
 			if depth > 0 {
 				continue
 			}
-			if len(lx.toks) > 0 {
-				return indent, lx.toks, true
+			if len(toks) > 0 {
+				return indent, toks, true
 			}
 			atStart = true
 		case c == '#':
@@ -160,34 +166,34 @@ func (lx *lexer) next() (indent int, toks []tok, ok bool) {
 				lx.line++
 				continue
 			}
-			lx.junk()
+			toks = append(toks, lx.junk())
 		case c == '"' || c == '\'':
 			start, line := lx.pos, lx.line
 			lx.scanString(false, false, 0)
-			lx.emit(start, line, tkString, 0)
+			toks = append(toks, lx.tokAt(start, line, tkString, 0))
 		case c >= '0' && c <= '9' || c == '.' && lx.pos+1 < n && src[lx.pos+1] >= '0' && src[lx.pos+1] <= '9':
 			start := lx.pos
 			lx.scanNumber()
-			lx.emit(start, lx.line, tkNumber, 0)
+			toks = append(toks, lx.tokAt(start, lx.line, tkNumber, 0))
 		case c < utf8.RuneSelf && asciiIDStart[c] || c >= utf8.RuneSelf:
 			start, line := lx.pos, lx.line
 			if !lx.scanIdent() {
-				lx.junk()
+				toks = append(toks, lx.junk())
 				continue
 			}
 			if lx.pos < n && (src[lx.pos] == '"' || src[lx.pos] == '\'') {
 				if raw, f, ok := stringPrefix(src[start:lx.pos]); ok {
 					lx.scanString(raw, f, 0)
-					lx.emit(start, line, tkString, 0)
+					toks = append(toks, lx.tokAt(start, line, tkString, 0))
 					continue
 				}
 			}
-			lx.emit(start, line, tkName, 0)
+			toks = append(toks, lx.tokAt(start, line, tkName, 0))
 		default:
 			start := lx.pos
 			k, op := opAt(src, lx.pos)
 			if op == opJunk {
-				lx.junk()
+				toks = append(toks, lx.junk())
 				continue
 			}
 			lx.pos += k
@@ -199,13 +205,13 @@ func (lx *lexer) next() (indent int, toks []tok, ok bool) {
 					depth--
 				}
 			}
-			lx.emit(start, lx.line, tkOp, op)
+			toks = append(toks, lx.tokAt(start, lx.line, tkOp, op))
 		}
 	}
 }
 
-// junk emits the character at lx.pos as an opJunk token.
-func (lx *lexer) junk() {
+// junk consumes the character at lx.pos as an opJunk token.
+func (lx *lexer) junk() tok {
 	start := lx.pos
 	size := 1
 	if lx.src[start] >= utf8.RuneSelf {
@@ -213,7 +219,7 @@ func (lx *lexer) junk() {
 	}
 	lx.pos += size
 	lx.errorf("line %d: invalid character", lx.line)
-	lx.emit(start, lx.line, tkOp, opJunk)
+	return lx.tokAt(start, lx.line, tkOp, opJunk)
 }
 
 var asciiIDStart, asciiIDCont [utf8.RuneSelf]bool

@@ -19,6 +19,7 @@ package pyscan
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -106,9 +107,11 @@ type Import struct {
 	// first.
 	Guards []Guard
 	// TypeChecking: inside `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:`
-	// (any nesting; not its elif/else branches).
+	// (any nesting; also `elif TYPE_CHECKING:`; not the elif/else branches
+	// that follow such a test, and not `if not TYPE_CHECKING:`).
 	TypeChecking bool
-	// MainBlock: inside `if __name__ == "__main__":` (either operand order).
+	// MainBlock: inside `if __name__ == "__main__":` (either operand order;
+	// also as an elif).
 	MainBlock bool
 }
 
@@ -122,6 +125,9 @@ type File struct {
 	// ... as names; import bindings; type aliases; and names declared `global`
 	// anywhere. A bare annotation (`x: int`) does not bind; del does not unbind.
 	Names map[string]bool
+	// Lines gives, for each name in Names, the line of its first binding at module scope
+	// (0 when the binding has no line of its own, e.g. a `global` declaration).
+	Lines map[string]int
 	// Open is true when the module's top-level names cannot be known
 	// statically: a module-level `def __getattr__`, a star import at module
 	// scope, or any call of globals(), vars() or exec(), or sys.modules[__name__],
@@ -171,6 +177,24 @@ type scanner struct {
 	pend     []pending
 	modAlias map[string]bool // names bound to importlib.import_module
 	libAlias map[string]bool // names bound to the importlib module
+
+	// Imports are collected in chunks and copied once into File.Imports at the
+	// end: a growing slice of these large structs would be copied repeatedly.
+	cur      []Import
+	chunks   [][]Import
+	nImports int
+
+	// block context of the current stack, valid until the next push or pop
+	ctxOK     bool
+	ctxGuards []Guard
+	ctxTC     bool
+	ctxMain   bool
+
+	colOff, colVal int // last col() answer
+
+	guardArena []Guard
+	nameArena  []Name
+	nameBuf    []Name
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -178,16 +202,25 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // Scan scans one Python source file. It accepts any input.
 func Scan(src []byte) *File {
 	s := &scanner{
-		src:      src,
-		f:        &File{Names: map[string]bool{}},
-		catches:  []bool{false},
-		modAlias: map[string]bool{},
-		libAlias: map[string]bool{},
+		src:     src,
+		f:       &File{Names: make(map[string]bool, min(max(len(src)/512, 8), 1024))},
+		catches: []bool{false},
+	}
+	truncated := len(src) > maxInput
+	if truncated {
+		src = src[:maxInput]
+		s.src = src
 	}
 	s.lx.src = src
 	s.lx.line = 1
+	if bp, ok := tokPool.Get().(*[]tok); ok {
+		s.lx.toks = (*bp)[:0]
+	}
 	if bytes.HasPrefix(src, utf8BOM) {
 		s.lx.pos = len(utf8BOM)
+	}
+	if truncated {
+		s.lx.errorf("input longer than %d bytes: the rest is not scanned", maxInput)
 	}
 	for {
 		indent, toks, ok := s.lx.next()
@@ -197,12 +230,22 @@ func Scan(src []byte) *File {
 		s.logicalLine(indent, toks)
 	}
 	s.finish()
+	if cap(s.lx.toks) <= 1<<16 {
+		toks := s.lx.toks[:0]
+		tokPool.Put(&toks)
+	}
 	return s.f
 }
 
+// tokPool recycles the lexer's token buffers between scans.
+var tokPool sync.Pool
+
 func (s *scanner) finish() {
 	f := s.f
-	drop := map[int]bool{}
+	var drop map[int]bool
+	if len(s.pend) > 0 {
+		drop = map[int]bool{}
+	}
 	for _, p := range s.pend {
 		keep := false
 		if p.qual == "" {
@@ -214,35 +257,80 @@ func (s *scanner) finish() {
 			drop[p.idx] = true
 		}
 	}
-	out := f.Imports[:0]
-	for i, imp := range f.Imports {
-		if drop[i] {
-			continue
-		}
-		gs := imp.Guards[:0]
-		for _, g := range imp.Guards {
-			if s.catches[g.TryID] {
-				gs = append(gs, g)
+	if n := s.nImports - len(drop); n > 0 {
+		out := make([]Import, 0, n)
+		i := 0
+		for _, chunk := range append(s.chunks, s.cur) {
+			for _, imp := range chunk {
+				if !drop[i] {
+					imp.Guards = s.realGuards(imp.Guards)
+					out = append(out, imp)
+				}
+				i++
 			}
 		}
-		if len(gs) == 0 {
-			gs = nil
-		}
-		imp.Guards = gs
-		out = append(out, imp)
-	}
-	for i := len(out); i < len(f.Imports); i++ {
-		f.Imports[i] = Import{}
-	}
-	f.Imports = out
-	if len(f.Imports) == 0 {
-		f.Imports = nil
+		f.Imports = out
 	}
 	f.DefinesAll = f.Names["__all__"]
 	f.Errors = s.lx.errs
 	if s.lx.nerrs > maxErrors {
 		f.Errors = append(f.Errors, "... more errors")
 	}
+}
+
+func (s *scanner) addImport(imp Import) {
+	if len(s.cur) == cap(s.cur) {
+		if s.cur != nil {
+			s.chunks = append(s.chunks, s.cur)
+		}
+		s.cur = make([]Import, 0, min(max(2*cap(s.cur), 16), 512))
+	}
+	s.cur = append(s.cur, imp)
+	s.nImports++
+}
+
+// realGuards returns the guards of tries that catch the ImportError family. It
+// does not modify gs: imports of one statement share their guard slice.
+func (s *scanner) realGuards(gs []Guard) []Guard {
+	keep := 0
+	for _, g := range gs {
+		if s.catches[g.TryID] {
+			keep++
+		}
+	}
+	if keep == len(gs) {
+		return gs
+	}
+	if keep == 0 {
+		return nil
+	}
+	out := make([]Guard, 0, keep)
+	for _, g := range gs {
+		if s.catches[g.TryID] {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// guardSlice and nameSlice hand out exact-capacity slices carved from shared
+// chunks, to keep allocations down.
+func (s *scanner) guardSlice(n int) []Guard {
+	if n > len(s.guardArena) {
+		s.guardArena = make([]Guard, max(n, 64))
+	}
+	g := s.guardArena[:0:n]
+	s.guardArena = s.guardArena[n:]
+	return g
+}
+
+func (s *scanner) nameSlice(n int) []Name {
+	if n > len(s.nameArena) {
+		s.nameArena = make([]Name, max(n, 64))
+	}
+	g := s.nameArena[:n:n]
+	s.nameArena = s.nameArena[n:]
+	return g
 }
 
 // ---- token helpers
@@ -261,8 +349,10 @@ func (s *scanner) isIdent(t tok) bool {
 	return t.kind == tkName && !isKeyword(s.src[t.start:t.end])
 }
 
-func isKeyword(b []byte) bool {
-	switch string(b) {
+func isKeyword(b []byte) bool { return isKeywordString(string(b)) }
+
+func isKeywordString(s string) bool {
+	switch s {
 	case "False", "None", "True", "and", "as", "assert", "async", "await",
 		"break", "class", "continue", "def", "del", "elif", "else", "except",
 		"finally", "for", "from", "global", "if", "import", "in", "is",
@@ -274,7 +364,15 @@ func isKeyword(b []byte) bool {
 }
 
 // col is the 1-based character column of byte offset off.
+// Columns are asked for in increasing offsets almost always; continuing from the
+// previous answer when it is on the same line keeps many imports on one huge
+// line linear.
 func (s *scanner) col(off int) int {
+	if s.colOff > 0 && off >= s.colOff && bytes.IndexAny(s.src[s.colOff:off], "\r\n") < 0 {
+		s.colVal += utf8.RuneCount(s.src[s.colOff:off])
+		s.colOff = off
+		return s.colVal
+	}
 	i := off
 	for i > 0 && s.src[i-1] != '\n' && s.src[i-1] != '\r' {
 		i--
@@ -285,7 +383,8 @@ func (s *scanner) col(off int) int {
 	if i > off {
 		i = off
 	}
-	return utf8.RuneCount(s.src[i:off]) + 1
+	s.colOff, s.colVal = off, utf8.RuneCount(s.src[i:off])+1
+	return s.colVal
 }
 
 // closeOf returns the index of the bracket closing toks[i], or -1.
@@ -346,6 +445,7 @@ func (s *scanner) findColon(toks []tok, from int) int {
 func (s *scanner) moduleScope() bool { return s.nDef == 0 && s.nClass == 0 }
 
 func (s *scanner) push(b block) {
+	s.ctxOK = false
 	s.stack = append(s.stack, b)
 	switch b.kind {
 	case bDef:
@@ -356,6 +456,7 @@ func (s *scanner) push(b block) {
 }
 
 func (s *scanner) pop() block {
+	s.ctxOK = false
 	b := s.stack[len(s.stack)-1]
 	s.stack = s.stack[:len(s.stack)-1]
 	switch b.kind {
@@ -369,25 +470,41 @@ func (s *scanner) pop() block {
 
 // newImport starts an Import at t with the current block context.
 func (s *scanner) newImport(t tok) Import {
-	imp := Import{Line: t.line, Col: s.col(t.start)}
+	imp := Import{Line: int(t.line), Col: s.col(int(t.start))}
 	switch {
 	case s.nDef > 0:
 		imp.Scope = FunctionScope
 	case s.nClass > 0:
 		imp.Scope = ClassScope
 	}
-	for _, b := range s.stack {
-		switch b.kind {
-		case bTryBody:
-			imp.Guards = append(imp.Guards, Guard{TryID: b.tryID, Role: InTry})
-		case bExcept:
-			imp.Guards = append(imp.Guards, Guard{TryID: b.tryID, Role: InExcept})
-		case bIfTC:
-			imp.TypeChecking = true
-		case bIfMain:
-			imp.MainBlock = true
+	if !s.ctxOK {
+		s.ctxOK = true
+		s.ctxGuards, s.ctxTC, s.ctxMain = nil, false, false
+		nGuards := 0
+		for _, b := range s.stack {
+			switch b.kind {
+			case bTryBody, bExcept:
+				nGuards++
+			}
+		}
+		if nGuards > 0 {
+			s.ctxGuards = s.guardSlice(nGuards)
+		}
+		for _, b := range s.stack {
+			switch b.kind {
+			case bTryBody:
+				s.ctxGuards = append(s.ctxGuards, Guard{TryID: b.tryID, Role: InTry})
+			case bExcept:
+				s.ctxGuards = append(s.ctxGuards, Guard{TryID: b.tryID, Role: InExcept})
+			case bIfTC:
+				s.ctxTC = true
+			case bIfMain:
+				s.ctxMain = true
+			}
 		}
 	}
+	// Imports in one block share its guard slice, which is never modified.
+	imp.Guards, imp.TypeChecking, imp.MainBlock = s.ctxGuards, s.ctxTC, s.ctxMain
 	return imp
 }
 
@@ -395,10 +512,22 @@ func (s *scanner) bind(t tok) {
 	b := s.bytesOf(t)
 	if !s.f.Names[string(b)] {
 		s.f.Names[string(b)] = true
+		if s.f.Lines == nil {
+			s.f.Lines = map[string]int{}
+		}
+		s.f.Lines[string(b)] = int(t.line)
 	}
 }
 
-func (s *scanner) bindString(name string) { s.f.Names[name] = true }
+func (s *scanner) bindString(name string, line int) {
+	if !s.f.Names[name] {
+		s.f.Names[name] = true
+		if s.f.Lines == nil {
+			s.f.Lines = map[string]int{}
+		}
+		s.f.Lines[name] = line
+	}
+}
 
 // ---- statements
 
@@ -469,7 +598,10 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 				s.f.Open = true
 			}
 		}
-	case "if":
+	case "if", "elif":
+		// The body of `elif TYPE_CHECKING:` runs only when TYPE_CHECKING is true,
+		// so it is type-checking code too; the branches after a TYPE_CHECKING
+		// test (elif/else) are not, since the test's block was popped.
 		b.kind = s.ifKind(head)
 	case "for":
 		if mod {
@@ -491,10 +623,12 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 		}
 	case "with":
 		if mod {
-			for i := 0; i+1 < len(head); i++ {
+			seen := 0
+			for i := 0; i+1 < len(head) && seen < 64; i++ {
 				if !s.isName(head[i], "as") {
 					continue
 				}
+				seen++
 				nt := head[i+1]
 				switch {
 				case s.isIdent(nt):
@@ -567,8 +701,9 @@ func (s *scanner) catchesImportError(head []tok) bool {
 }
 
 // stripParens removes brackets enclosing the whole of toks.
+// Only short conditions are looked at: the tests it serves are a few tokens.
 func stripParens(toks []tok) []tok {
-	for len(toks) >= 2 && isOp(toks[0], '(') && closeOf(toks, 0) == len(toks)-1 {
+	for len(toks) >= 2 && len(toks) <= 32 && isOp(toks[0], '(') && closeOf(toks, 0) == len(toks)-1 {
 		toks = toks[1 : len(toks)-1]
 	}
 	return toks
@@ -631,12 +766,11 @@ func (s *scanner) simpleStmt(toks []tok) {
 	if len(toks) == 0 {
 		return
 	}
-	s.exprScan(toks)
 	mod := s.moduleScope()
 	if toks[0].kind == tkName {
 		switch string(s.bytesOf(toks[0])) {
 		case "import":
-			s.importStmt(toks)
+			s.importStmt(toks) // holds no calls: no exprScan
 			return
 		case "from":
 			s.fromStmt(toks)
@@ -658,9 +792,10 @@ func (s *scanner) simpleStmt(toks []tok) {
 				}
 			}
 		}
-		if isKeyword(s.bytesOf(toks[0])) {
-			return
-		}
+	}
+	s.exprScan(toks)
+	if toks[0].kind == tkName && isKeyword(s.bytesOf(toks[0])) {
+		return
 	}
 	if mod {
 		s.assign(toks)
@@ -710,7 +845,13 @@ func (s *scanner) assign(toks []tok) {
 
 // bindTargets binds the names of a target list: names, (nested) tuples and
 // lists, starred names; attribute and subscription targets bind nothing.
-func (s *scanner) bindTargets(toks []tok) {
+func (s *scanner) bindTargets(toks []tok) { s.bindTargetsNested(toks, 0) }
+
+// maxTargetNesting bounds the bracket nesting bindTargets looks into, keeping
+// hostile input linear.
+const maxTargetNesting = 32
+
+func (s *scanner) bindTargetsNested(toks []tok, nesting int) {
 	depth, start := 0, 0
 	for i := 0; i <= len(toks); i++ {
 		if i < len(toks) {
@@ -743,8 +884,9 @@ func (s *scanner) bindTargets(toks []tok) {
 		switch {
 		case len(item) == 1 && s.isIdent(item[0]):
 			s.bind(item[0])
-		case len(item) >= 2 && (isOp(item[0], '(') || isOp(item[0], '[')) && closeOf(item, 0) == len(item)-1:
-			s.bindTargets(item[1 : len(item)-1])
+		case len(item) >= 2 && nesting < maxTargetNesting && (isOp(item[0], '(') || isOp(item[0], '[')) &&
+			(isOp(item[len(item)-1], ')') || isOp(item[len(item)-1], ']')) && closeOf(item, 0) == len(item)-1:
+			s.bindTargetsNested(item[1:len(item)-1], nesting+1)
 		}
 	}
 }
@@ -759,8 +901,9 @@ func (s *scanner) dotted(toks []tok, i int) (string, int, bool) {
 	for j+1 < len(toks) && isOp(toks[j], '.') && s.isIdent(toks[j+1]) {
 		j += 2
 	}
-	if j == i+1 {
-		return string(s.bytesOf(toks[i])), j, true
+	if j == i+1 || toks[j-1].start-toks[i].start == sumLen(toks[i:j]) {
+		// written without spaces: one conversion
+		return string(s.src[toks[i].start:toks[j-1].end]), j, true
 	}
 	var sb strings.Builder
 	for k := i; k < j; k += 2 {
@@ -770,6 +913,16 @@ func (s *scanner) dotted(toks []tok, i int) (string, int, bool) {
 		sb.Write(s.bytesOf(toks[k]))
 	}
 	return sb.String(), j, true
+}
+
+// sumLen is the total length of toks minus the last token's: equal to the
+// distance between the first and last starts exactly when the tokens touch.
+func sumLen(toks []tok) int32 {
+	var n int32
+	for _, t := range toks[:len(toks)-1] {
+		n += t.end - t.start
+	}
+	return n
 }
 
 // importStmt: import dotted [as name] (, dotted [as name])*
@@ -794,24 +947,24 @@ func (s *scanner) importStmt(toks []tok) {
 			c := s.newImport(toks[0])
 			ctx = &c
 		}
-		imp := *ctx
-		if len(imp.Guards) > 0 {
-			imp.Guards = append([]Guard(nil), imp.Guards...)
-		}
+		imp := *ctx // shares the guard slice, which is never modified
 		imp.Module, imp.Alias = name, alias
-		s.f.Imports = append(s.f.Imports, imp)
+		s.addImport(imp)
 		if name == "importlib" && alias != "" {
+			if s.libAlias == nil {
+				s.libAlias = map[string]bool{}
+			}
 			s.libAlias[alias] = true
 		}
 		if mod {
 			switch {
 			case alias != "":
-				s.bindString(alias)
+				s.bindString(alias, imp.Line)
 			default:
 				if k := strings.IndexByte(name, '.'); k >= 0 {
-					s.bindString(name[:k])
+					s.bindString(name[:k], imp.Line)
 				} else {
-					s.bindString(name)
+					s.bindString(name, imp.Line)
 				}
 			}
 		}
@@ -846,11 +999,13 @@ func (s *scanner) fromStmt(toks []tok) {
 		return
 	}
 	j++
-	var names []Name
+	imp := s.newImport(toks[0]) // before the names: col() likes increasing offsets
+	names := s.nameBuf[:0]
+	defer func() { s.nameBuf = names[:0] }()
 	star := false
 	if j < len(toks) && isOp(toks[j], '*') {
 		t := toks[j]
-		names = append(names, Name{Name: "*", Line: t.line, Col: s.col(t.start)})
+		names = append(names, Name{Name: "*", Line: int(t.line), Col: s.col(int(t.start))})
 		star = true
 	} else {
 		if j < len(toks) && isOp(toks[j], '(') {
@@ -858,7 +1013,7 @@ func (s *scanner) fromStmt(toks []tok) {
 		}
 		for j < len(toks) && s.isIdent(toks[j]) {
 			t := toks[j]
-			nm := Name{Name: string(s.bytesOf(t)), Line: t.line, Col: s.col(t.start)}
+			nm := Name{Name: string(s.bytesOf(t)), Line: int(t.line), Col: s.col(int(t.start))}
 			j++
 			if j < len(toks) && s.isName(toks[j], "as") {
 				if j+1 >= len(toks) || !s.isIdent(toks[j+1]) {
@@ -878,9 +1033,10 @@ func (s *scanner) fromStmt(toks []tok) {
 	if len(names) == 0 {
 		return
 	}
-	imp := s.newImport(toks[0])
-	imp.Module, imp.Level, imp.From, imp.Names = module, level, true, names
-	s.f.Imports = append(s.f.Imports, imp)
+	imp.Module, imp.Level, imp.From = module, level, true
+	imp.Names = s.nameSlice(len(names))
+	copy(imp.Names, names)
+	s.addImport(imp)
 	mod := s.moduleScope()
 	if star && mod {
 		s.f.Open = true
@@ -891,10 +1047,13 @@ func (s *scanner) fromStmt(toks []tok) {
 			bound = nm.Alias
 		}
 		if level == 0 && module == "importlib" && nm.Name == "import_module" {
+			if s.modAlias == nil {
+				s.modAlias = map[string]bool{}
+			}
 			s.modAlias[bound] = true
 		}
 		if mod && !star {
-			s.bindString(bound)
+			s.bindString(bound, nm.Line)
 		}
 	}
 }
@@ -937,7 +1096,14 @@ func (s *scanner) exprScan(toks []tok) {
 			}
 			continue
 		}
-		if next.op != '(' || afterDef || i+2 >= len(toks) || toks[i+2].kind != tkString {
+		if next.op != '(' || afterDef || i+2 >= len(toks) {
+			continue
+		}
+		lit := i + 2 // the first argument: a literal, or name="literal"
+		if i+4 < len(toks) && s.isName(toks[i+2], "name") && isOp(toks[i+3], '=') {
+			lit = i + 4
+		}
+		if toks[lit].kind != tkString {
 			continue
 		}
 		switch {
@@ -949,32 +1115,32 @@ func (s *scanner) exprScan(toks []tok) {
 			if prevDot {
 				start = i - 2
 			}
-			s.dynamic(toks, start, i+1, false, "")
+			s.dynamic(toks, start, lit, false, "")
 		case string(name) == "import_module":
 			if prevDot {
 				if i >= 2 && s.isIdent(toks[i-2]) && (i < 3 || !isOp(toks[i-3], '.')) {
-					s.dynamic(toks, i-2, i+1, true, string(s.bytesOf(toks[i-2])))
+					s.dynamic(toks, i-2, lit, true, string(s.bytesOf(toks[i-2])))
 				}
 				continue
 			}
 			if s.modAlias["import_module"] {
-				s.dynamic(toks, i, i+1, true, "")
+				s.dynamic(toks, i, lit, true, "")
 			} else {
-				s.dynamic(toks, i, i+1, true, "\x00bare")
+				s.dynamic(toks, i, lit, true, "\x00bare")
 			}
 		case !prevDot && s.modAlias[string(name)]:
-			s.dynamic(toks, i, i+1, true, "")
+			s.dynamic(toks, i, lit, true, "")
 		}
 	}
 }
 
 // dynamic records the dynamic import whose callee starts at toks[start] and whose
-// '(' is toks[paren], if its first argument is a usable string literal. qual is
+// first argument is toks[litIdx], if that is a usable string literal. qual is
 // "" for a certain callee, "\x00bare" for a bare import_module whose origin is
 // decided at the end, or the name qualifying .import_module.
-func (s *scanner) dynamic(toks []tok, start, paren int, importModule bool, qual string) {
-	lit := toks[paren+1]
-	k := paren + 2
+func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule bool, qual string) {
+	lit := toks[litIdx]
+	k := litIdx + 1
 	if k >= len(toks) || !(isOp(toks[k], ')') || isOp(toks[k], ',')) {
 		return // implicit concatenation, attribute access, or an expression
 	}
@@ -1027,13 +1193,13 @@ func (s *scanner) dynamic(toks []tok, start, paren int, importModule bool, qual 
 	imp := s.newImport(toks[start])
 	imp.Module, imp.Level, imp.Dynamic = rest, level, true
 	if qual != "" {
-		p := pending{idx: len(s.f.Imports), qual: qual}
+		p := pending{idx: s.nImports, qual: qual}
 		if qual == "\x00bare" {
 			p.qual = ""
 		}
 		s.pend = append(s.pend, p)
 	}
-	s.f.Imports = append(s.f.Imports, imp)
+	s.addImport(imp)
 }
 
 // literal returns the value of a plain string literal token (no prefix or u/r,
@@ -1078,21 +1244,22 @@ func (s *scanner) literal(t tok) (string, bool) {
 // validDotted reports whether s is NAME('.'NAME)* with Python identifiers that
 // are not keywords.
 func validDotted(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, part := range strings.Split(s, ".") {
-		if !ValidIdentifier(part) {
+	for {
+		i := strings.IndexByte(s, '.')
+		if i < 0 {
+			return ValidIdentifier(s)
+		}
+		if !ValidIdentifier(s[:i]) {
 			return false
 		}
+		s = s[i+1:]
 	}
-	return true
 }
 
 // ValidIdentifier reports whether s is a Python identifier (as this package lexes
 // them) that is not a keyword.
 func ValidIdentifier(s string) bool {
-	if s == "" || !utf8.ValidString(s) || isKeyword([]byte(s)) {
+	if s == "" || !utf8.ValidString(s) || isKeywordString(s) {
 		return false
 	}
 	for i, r := range s {

@@ -2,23 +2,34 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
+	"path"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/native"
+	"github.com/layerkit/layerkit/internal/pydist"
+	"github.com/layerkit/layerkit/internal/pymeta"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/tree"
 )
+
+const nativeSeverities = "error when an import the handler reaches needs the file (warning when that import runs only inside a function body); warning for a file nothing imports"
 
 var LK301 = register(&Rule{
 	Code:       "LK301",
 	Name:       "extension-abi-mismatch",
 	Severity:   model.Error,
-	Severities: "error when an import needs the file",
+	Severities: nativeSeverities,
 	Summary:    "A compiled extension built for another Python version than the function's runtime.",
 	Why: `CPython loads an extension module only if its file name ends in one of its own suffixes:
 .cpython-3XY-<arch>-linux-gnu.so, .abi3.so or .so. A file built for Python 3.11
 (_speed.cpython-311-x86_64-linux-gnu.so) is invisible to python3.12, and the import fails with a plain
-"No module named ...".`,
+"No module named ...". The same holds for PyPy builds and free-threaded (cpython-313t) builds.
+A package installed for the wrong Python (pip install run with another interpreter) fails the same
+way deep inside its own __init__.py, which is why layerkit also checks the compiled files of every
+installed distribution the handler's imports load.`,
 	Example: `python/fastmod/_speed.cpython-311-x86_64-linux-gnu.so   # function runs python3.12`,
 	Fix: `Build (pip install) the package with the function's Python version, e.g. pip install
 --python-version 3.12 --only-binary=:all: --platform manylinux2014_x86_64 --target python/ pkg.`,
@@ -29,94 +40,564 @@ var LK302 = register(&Rule{
 	Code:       "LK302",
 	Name:       "architecture-mismatch",
 	Severity:   model.Error,
-	Severities: "error when an import needs the file",
+	Severities: nativeSeverities,
 	Summary:    "Native code built for another CPU architecture than the function's.",
 	Why: `A function runs on x86_64 or arm64 (Architectures). An extension built for the other one has
-another suffix (.cpython-312-aarch64-linux-gnu.so vs -x86_64-) and is not a candidate for import.`,
+another suffix (.cpython-312-aarch64-linux-gnu.so vs -x86_64-) and is not a candidate for import; one
+whose name does not say (.abi3.so, .so, a bundled libfoo.so.1) is an ELF object for the other machine,
+and the dynamic loader refuses it when the import loads it.`,
 	Example: `python/armmod/_core.cpython-312-x86_64-linux-gnu.so   # function has Architectures: [arm64]`,
 	Fix: `Install the package for the function's architecture (pip --platform manylinux2014_aarch64 for
 arm64), or change the function's Architectures.`,
+})
+
+var LK303 = register(&Rule{
+	Code:       "LK303",
+	Name:       "glibc-too-new",
+	Severity:   model.Error,
+	Severities: nativeSeverities,
+	Summary:    "An ELF object needs a newer GLIBC than the runtime's OS has.",
+	Why: `Every ELF object records the GLIBC_x.y symbol versions it needs. python3.8–3.11 run on Amazon
+Linux 2 (glibc 2.26); python3.12 and later on Amazon Linux 2023 (glibc 2.34). An object built on a
+newer system (a manylinux_2_28 wheel, or compiled on a recent distribution) fails when loaded:
+ImportError: /lib64/libc.so.6: version 'GLIBC_2.28' not found.`,
+	Example: `python/lib/python3.11/site-packages/fastlib/_core.cpython-311-x86_64-linux-gnu.so   # needs GLIBC_2.34; python3.11 has 2.26`,
+	Fix: `Install wheels that fit the runtime's glibc: pip install --platform manylinux2014_x86_64
+--only-binary=:all: (glibc 2.17) for python3.8–3.11, up to manylinux_2_34 for python3.12+; or build
+inside the runtime's image (public.ecr.aws/lambda/python:3.X); or move the function to python3.12+.`,
 })
 
 var LK304 = register(&Rule{
 	Code:       "LK304",
 	Name:       "foreign-binary",
 	Severity:   model.Error,
-	Severities: "error when an import needs the file",
-	Summary:    "A macOS or Windows binary (.dylib, .pyd, darwin .so) in a Linux artifact.",
-	Why: `Lambda runs Linux. Wheels installed on a Mac or on Windows carry Mach-O or PE files that Linux
-cannot load; the import fails with "No module named ..." or an invalid ELF header error.`,
+	Severities: nativeSeverities,
+	Summary:    "A macOS or Windows binary (Mach-O, PE, .dylib, .pyd, darwin .so), or a musl build, in a Linux artifact.",
+	Why: `Lambda runs Linux with glibc. Wheels installed on a Mac or on Windows carry Mach-O or PE files
+that Linux cannot load; musllinux wheels (Alpine) link against musl libc, which Lambda does not have.
+The import fails with "No module named ..." (the suffix does not match) or "invalid ELF header".`,
 	Example: `python/pydantic_core/_pydantic_core.cpython-312-darwin.so`,
 	Fix:     `Build the layer on Linux, or with pip --platform manylinux2014_x86_64 --only-binary=:all:.`,
 })
 
-var soName = regexp.MustCompile(`\.cpython-(3)(\d+)t?-([a-z0-9_]+)-([a-z]+)(?:-gnu|-musl)?\.so$`)
+func nativeCode(k native.ProblemKind) string {
+	switch k {
+	case native.Foreign:
+		return "LK304"
+	case native.Arch:
+		return "LK302"
+	case native.GlibcTooNew:
+		return "LK303"
+	}
+	return "LK301"
+}
 
-// reportNative turns imports whose only candidate is a compiled file that cannot load
-// into LK301/LK302/LK304.
+// nfile is a compiled file in one of a function's trees.
+type nfile struct {
+	t    tree.Tree
+	name string
+}
+
+type nativeRun struct {
+	p     *Pass
+	warns map[string]*nativeWarn
+	order []string
+}
+
+// nativeWarn groups files nothing imports: per place (layer or function package),
+// code and top-level folder.
+type nativeWarn struct {
+	code      string
+	fn        string // function package: the function; "" for a layer
+	layer     *model.Layer
+	pos       model.Pos
+	top       string
+	files     []string
+	why       string
+	functions []string
+	hintFn    *Function
+}
+
+// reportNative reports LK301–LK304 for every analysed function.
 func reportNative(p *Pass) {
+	r := &nativeRun{p: p, warns: map[string]*nativeWarn{}}
 	for _, f := range p.analysed() {
-		for _, pr := range f.Result.Problems {
-			if pr.Failure != pyresolve.CompiledMismatch {
-				continue
+		if f.Runtime == nil {
+			continue
+		}
+		r.function(f)
+	}
+	for _, k := range r.order {
+		w := r.warns[k]
+		r.emitWarning(w)
+	}
+}
+
+func (r *nativeRun) check(f *Function, t tree.Tree, name string) []native.Problem {
+	bin, _ := cacheOf(r.p).bins.Binary(t, name)
+	return native.Check(nativeTarget(f), path.Base(name), bin)
+}
+
+// hasLoadableSibling reports whether the folder holding name also has a file CPython
+// would load for the same module on f's runtime: then name is dead weight, not a
+// failure (a package built for two Pythons side by side).
+func hasLoadableSibling(f *Function, t tree.Tree, name string) bool {
+	n := native.ParseName(path.Base(name))
+	if n.Module == "" {
+		return false
+	}
+	infos, err := t.ReadDir(path.Dir(name))
+	if err != nil {
+		return false
+	}
+	tg := nativeTarget(f)
+	for _, i := range infos {
+		if !i.Dir && i.Name != path.Base(name) && native.Loadable(tg, n.Module, i.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *nativeRun) function(f *Function) {
+	env := f.Result.Env
+	handled := map[nfile]bool{}
+
+	// 1. Imports whose only candidate is a compiled file that is not a candidate here.
+	for _, pr := range f.Result.Problems {
+		if pr.Failure != pyresolve.CompiledMismatch {
+			continue
+		}
+		files := nearFiles(f, pr.Missing)
+		code, why := "LK301", fmt.Sprintf("its name does not end in a suffix %s loads (%s)", f.Runtime.ID, strings.Join(env.Suffixes[:len(env.Suffixes)-2], ", "))
+		var shown []string
+		found := false
+		for _, nf := range files {
+			handled[nf] = true
+			shown = append(shown, nf.t.Display(nf.name))
+			if probs := r.check(f, nf.t, nf.name); len(probs) > 0 && !found {
+				found = true
+				code, why = nativeCode(probs[0].Kind), probs[0].Why
 			}
-			code, why := classifyNative(f, pr.Near)
-			sev := model.Error
-			if pr.Lazy {
+		}
+		if len(shown) == 0 {
+			shown = pr.Near
+		}
+		sev := model.Error
+		if pr.Lazy {
+			sev = model.Warning
+		}
+		only := "whose only file is"
+		if len(shown) > 1 {
+			only = "whose only files are"
+		}
+		r.p.Report(code, sev, f.Fn.Name, "", problemPos(pr),
+			fmt.Sprintf("`%s` needs '%s', %s %s: %s%s; %s", pr.Stmt, pr.Missing, only, strings.Join(shown, ", "), why, via(pr.Chain),
+				failsWith(f, pr, fmt.Sprintf("No module named '%s'", pr.Missing))),
+			nativeHint(code, f, packageFor(r.p, f, pr.Missing), inLayer(f, files)))
+	}
+
+	// 2. Compiled modules the imports load by name, whose bytes cannot load.
+	var names []string
+	for name, m := range f.Result.Imported {
+		if m.Kind == pyresolve.Compiled && m.Tree != nil && native.IsNativeName(path.Base(m.File)) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		m := f.Result.Imported[name]
+		nf := nfile{m.Tree, m.File}
+		handled[nf] = true
+		probs := r.check(f, m.Tree, m.File)
+		if len(probs) == 0 {
+			continue
+		}
+		code := nativeCode(probs[0].Kind)
+		site, ok := f.Result.Sites[name]
+		pos, stmt, sev, chain := handlerPos(f.Fn), "the handler module", model.Error, []string(nil)
+		if ok {
+			pos, stmt, chain = sitePos(site), "`"+site.Stmt+"`", site.Chain
+			if site.Lazy {
 				sev = model.Warning
 			}
-			via := ""
-			if len(pr.Chain) > 1 {
-				via = " (reached from the handler through " + strings.Join(pr.Chain, " → ") + ")"
+		}
+		r.p.Report(code, sev, f.Fn.Name, "", pos,
+			fmt.Sprintf("%s loads %s (module '%s'), which cannot load on %s (%s, %s): %s%s; %s", stmt, m.Display(), name, f.Fn.Name, f.Runtime.ID, env.Arch,
+				why(probs), via(chain), loadFailure(f, code, name, probs[0], sev == model.Warning)),
+			nativeHint(code, f, packageFor(r.p, f, name), inLayer(f, []nfile{nf})))
+	}
+
+	// 3. Installed distributions the imports load (they are not scanned): their compiled
+	// files, unless their WHEEL says they were built for this very platform.
+	in := installedOf(r.p, f)
+	uses := usesOf(r.p, f)
+	var dists []string
+	for n := range uses {
+		dists = append(dists, n)
+	}
+	sort.Strings(dists)
+	tg := nativeTarget(f)
+	for _, n := range dists {
+		u := uses[n]
+		d := in.Winner(n)
+		if d == nil {
+			continue
+		}
+		files := distNativeFiles(d)
+		if len(files) == 0 || wheelFits(d.Wheel, tg) {
+			continue
+		}
+		byCode := map[string][]string{}
+		whyOf := map[string]string{}
+		var codes []string
+		for _, name := range files {
+			nf := nfile{d.Tree, name}
+			if handled[nf] {
+				continue
 			}
-			p.Report(code, sev, f.Fn.Name, "", problemPos(pr),
-				fmt.Sprintf("`%s` needs '%s', whose only file is %s: %s%s; Lambda will fail with %s",
-					pr.Stmt, pr.Missing, strings.Join(pr.Near, ", "), why, via, lambdaError(f, fmt.Sprintf("No module named '%s'", pr.Missing))),
-				nativeHint(code, f))
+			handled[nf] = true
+			probs := r.check(f, d.Tree, name)
+			if len(probs) == 0 || hasLoadableSibling(f, d.Tree, name) {
+				continue
+			}
+			code := nativeCode(probs[0].Kind)
+			if _, ok := byCode[code]; !ok {
+				codes = append(codes, code)
+				whyOf[code] = why(probs)
+			}
+			byCode[code] = append(byCode[code], d.Tree.Display(name))
+		}
+		sort.Strings(codes)
+		for _, code := range codes {
+			sev := model.Error
+			if u.Site.Lazy {
+				sev = model.Warning
+			}
+			loads := d.String()
+			if len(u.Chain) > 1 {
+				loads = fmt.Sprintf("%s (%s)", d.String(), strings.Join(u.Chain, " requires "))
+			}
+			r.p.Report(code, sev, f.Fn.Name, "", sitePos(u.Site),
+				fmt.Sprintf("`%s` loads %s, whose %s cannot load on %s (%s, %s): %s%s; %s", u.Site.Stmt, loads, countFiles(byCode[code]), f.Fn.Name, f.Runtime.ID, env.Arch,
+					whyOf[code], wheelNote(d), loadFailure(f, code, u.Top, native.Problem{Why: whyOf[code]}, sev == model.Warning)),
+				nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
+		}
+	}
+
+	// 4. Every other compiled file on the path: a warning, grouped.
+	seen := map[nfile]bool{}
+	for _, e := range env.Path {
+		if e.Tree == nil {
+			continue
+		}
+		skip := func(name string) bool {
+			// /opt/python/lib/python3.X/ is its own entry (or off the path): not here.
+			return e.Kind == pyresolve.LayerPython && strings.HasPrefix(name, e.Dir+"/lib/python")
+		}
+		for _, name := range native.Find(e.Tree, e.Dir, skip) {
+			nf := nfile{e.Tree, name}
+			if handled[nf] || seen[nf] {
+				continue
+			}
+			seen[nf] = true
+			probs := r.check(f, e.Tree, name)
+			if len(probs) == 0 || hasLoadableSibling(f, e.Tree, name) {
+				continue
+			}
+			rel := strings.TrimPrefix(strings.TrimPrefix(name, e.Dir), "/")
+			top, _, _ := strings.Cut(rel, "/")
+			r.warn(f, e.Tree, name, top, nativeCode(probs[0].Kind), why(probs))
 		}
 	}
 }
 
-func classifyNative(f *Function, near []string) (string, string) {
-	rt := f.Runtime
-	arch := f.Result.Env.Arch
-	want := "x86_64"
-	if arch == "arm64" {
-		want = "aarch64"
+func (r *nativeRun) warn(f *Function, t tree.Tree, name, top, code, why string) {
+	l := whereIs(f, t, name)
+	place := "fn:" + f.Fn.Name
+	w := &nativeWarn{code: code, top: top, why: why, hintFn: f}
+	if l != nil {
+		place = "layer:" + l.Name
+		w.layer, w.pos = l, l.Pos
+	} else {
+		w.fn, w.pos = f.Fn.Name, f.Fn.Pos
 	}
-	for _, n := range near {
-		if strings.HasSuffix(n, ".pyd") || strings.HasSuffix(n, ".dylib") || strings.Contains(n, "-darwin.so") {
-			return "LK304", "it is a macOS/Windows binary, and Lambda runs Linux"
+	key := place + "\x00" + code + "\x00" + top
+	if old, ok := r.warns[key]; ok {
+		w = old
+	} else {
+		r.warns[key] = w
+		r.order = append(r.order, key)
+	}
+	disp := t.Display(name)
+	if !containsStr(w.files, disp) {
+		w.files = append(w.files, disp)
+	}
+	label := fmt.Sprintf("%s (%s, %s)", f.Fn.Name, f.Runtime.ID, f.Result.Env.Arch)
+	if !containsStr(w.functions, label) {
+		w.functions = append(w.functions, label)
+	}
+}
+
+func (r *nativeRun) emitWarning(w *nativeWarn) {
+	where := "the function package"
+	layer := ""
+	if w.layer != nil {
+		where, layer = "layer "+w.layer.Name, w.layer.Name
+	}
+	what := w.top
+	r.p.Report(w.code, model.Warning, w.fn, layer, w.pos,
+		fmt.Sprintf("%s has %s that cannot load on %s: %s; nothing the handler imports loads %s now, but an import of '%s' would fail",
+			where, countFiles(w.files), strings.Join(w.functions, ", "), w.why, pluralIt(len(w.files)), importName(what)),
+		nativeHint(w.code, w.hintFn, packageFor(r.p, w.hintFn, importName(what)), w.layer != nil))
+}
+
+func pluralIt(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+// importName turns a top-level entry into the module name an import would use.
+func importName(top string) string {
+	if n := native.ParseName(top); n.Module != "" {
+		return n.Module
+	}
+	return top
+}
+
+func countFiles(files []string) string {
+	switch len(files) {
+	case 1:
+		return "compiled file " + files[0]
+	case 2, 3:
+		return "compiled files " + strings.Join(files, ", ")
+	}
+	return fmt.Sprintf("%d compiled files (%s, %s and %d more)", len(files), files[0], files[1], len(files)-2)
+}
+
+func why(probs []native.Problem) string {
+	s := probs[0].Why
+	if len(probs) > 1 {
+		var more []string
+		for _, p := range probs[1:] {
+			more = append(more, p.Why)
+		}
+		s += " (also: " + strings.Join(more, "; ") + ")"
+	}
+	return s
+}
+
+func via(chain []string) string {
+	if len(chain) > 1 {
+		return " (reached from the handler through " + strings.Join(chain, " → ") + ")"
+	}
+	return ""
+}
+
+// loadFailure says what Lambda prints when the loader refuses the file that module
+// (or the package it belongs to) loads.
+func loadFailure(f *Function, code, module string, pr native.Problem, lazy bool) string {
+	head := fmt.Sprintf("Runtime.ImportModuleError: Unable to import module '%s'", f.Result.Handler.Module)
+	var text string
+	switch code {
+	case "LK303":
+		g := glibcOf(pr.Why)
+		if g == "" {
+			g = "GLIBC_x.y"
+		}
+		text = fmt.Sprintf("%s: /lib64/libc.so.6: version `%s' not found", head, g)
+	case "LK302":
+		text = head + " (the dynamic loader refuses an object built for another machine)"
+	case "LK304":
+		text = head + " (the file is not a Linux ELF object: invalid ELF header)"
+	default:
+		text = fmt.Sprintf("%s (%s cannot find a compiled module it imports: No module named ...)", head, module)
+	}
+	if lazy {
+		return "an invocation that runs the import will fail with ImportError"
+	}
+	return "Lambda will fail with " + text
+}
+
+func glibcOf(why string) string {
+	i := strings.Index(why, "GLIBC_")
+	if i < 0 {
+		return ""
+	}
+	j := i + len("GLIBC_")
+	for j < len(why) && (why[j] == '.' || why[j] >= '0' && why[j] <= '9') {
+		j++
+	}
+	return why[i:j]
+}
+
+// nearFiles lists the compiled files named missing's last part plus a suffix in the
+// folders Python searched for it.
+func nearFiles(f *Function, missing string) []nfile {
+	tail := missing[strings.LastIndexByte(missing, '.')+1:]
+	var locs []pyresolve.Loc
+	if i := strings.LastIndexByte(missing, '.'); i >= 0 {
+		if parent := f.Result.Imported[missing[:i]]; parent != nil {
+			locs = parent.Path
+		}
+	} else {
+		for _, e := range f.Result.Env.Path {
+			if e.Tree != nil {
+				locs = append(locs, pyresolve.Loc{Tree: e.Tree, Dir: e.Dir})
+			}
 		}
 	}
-	for _, n := range near {
-		m := soName.FindStringSubmatch(n)
-		if m == nil {
+	var out []nfile
+	seen := map[nfile]bool{}
+	for _, loc := range locs {
+		infos, err := loc.Tree.ReadDir(loc.Dir)
+		if err != nil {
 			continue
 		}
-		ver := m[1] + "." + m[2]
-		if ver != rt.Version {
-			return "LK301", fmt.Sprintf("it was built for Python %s, and %s only loads .cpython-%s%s-… files", ver, rt.ID, m[1], strings.ReplaceAll(rt.Version, "3.", ""))
-		}
-		if m[3] != want {
-			return "LK302", fmt.Sprintf("it was built for %s, and the function runs on %s", m[3], arch)
+		for _, i := range infos {
+			if i.Dir || !strings.HasPrefix(i.Name, tail+".") || !native.IsNativeName(i.Name) {
+				continue
+			}
+			nf := nfile{loc.Tree, path.Join(loc.Dir, i.Name)}
+			if !seen[nf] {
+				seen[nf] = true
+				out = append(out, nf)
+			}
 		}
 	}
-	return "LK301", "its name does not end in a suffix this Python loads"
+	return out
+}
+
+// distNativeFiles lists a distribution's compiled files: from RECORD, else found under
+// its top-level folders.
+func distNativeFiles(d *pymeta.Dist) []string {
+	var out []string
+	if len(d.Files) > 0 {
+		for _, f := range d.Files {
+			if native.IsNativeName(path.Base(f)) && tree.IsFile(d.Tree, f) {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	for _, top := range d.TopLevel {
+		dir := path.Join(d.Dir, top)
+		if tree.IsDir(d.Tree, dir) {
+			out = append(out, native.Find(d.Tree, dir, nil)...)
+		}
+	}
+	return out
+}
+
+// wheelFits reports whether a WHEEL file says the distribution was built for the
+// target: some tag whose platform fits and whose Python tag is this one (or abi3 for
+// an older one, or generic). No WHEEL: nothing is known.
+func wheelFits(w *pymeta.Wheel, tg native.Target) bool {
+	if w == nil {
+		return false
+	}
+	ver := strings.ReplaceAll(tg.Python, ".", "")
+	for _, t := range w.Tags {
+		if ok, _ := native.ParsePlatform(t.Platform).Fits(tg.Arch, tg.Glibc); !ok {
+			continue
+		}
+		switch {
+		case t.Python == "cp"+ver, strings.HasPrefix(t.Python, "py3"):
+			return true
+		case t.ABI == "abi3" && strings.HasPrefix(t.Python, "cp3"):
+			_, minor, _ := strings.Cut(tg.Python, ".")
+			have, err1 := strconv.Atoi(t.Python[3:])
+			want, err2 := strconv.Atoi(minor)
+			if err1 == nil && err2 == nil && have <= want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wheelNote adds what WHEEL says, when it says something useful.
+func wheelNote(d *pymeta.Dist) string {
+	if d.Wheel == nil || len(d.Wheel.Tags) == 0 {
+		return ""
+	}
+	var tags []string
+	for _, t := range d.Wheel.Tags {
+		tags = append(tags, t.String())
+		if len(tags) == 3 {
+			break
+		}
+	}
+	return fmt.Sprintf(" (its WHEEL says %s)", strings.Join(tags, ", "))
+}
+
+// packageFor names what to pip install for an import name: the installed distribution
+// that owns it, else the curated table's name, else a placeholder.
+func packageFor(p *Pass, f *Function, module string) string {
+	top := strings.SplitN(module, ".", 2)[0]
+	if d := installedOf(p, f).Owner(top); d != nil {
+		if d.Version != "" {
+			return d.Name + "==" + d.Version
+		}
+		return d.Name
+	}
+	if d, ok := pydist.DistForImport(top); ok {
+		return d
+	}
+	if n := native.ParseName(top); n.Module != "" {
+		top = n.Module
+	}
+	return "<package providing " + top + ">"
+}
+
+func inLayer(f *Function, files []nfile) bool {
+	for _, nf := range files {
+		if whereIs(f, nf.t, nf.name) != nil {
+			return true
+		}
+	}
+	return len(files) == 0
 }
 
 // nativeHint says how to get a loadable build for this function.
-func nativeHint(code string, f *Function) string {
+func nativeHint(code string, f *Function, pkg string, layer bool) string {
+	arch := f.Result.Env.Arch
 	plat := "manylinux2014_x86_64"
-	if f.Result.Env.Arch == "arm64" {
+	if arch == "arm64" {
 		plat = "manylinux2014_aarch64"
 	}
 	v := f.Runtime.Version
+	target := "python/"
+	if !layer {
+		target = "the function's folder"
+	}
+	pip := fmt.Sprintf("pip install --platform %s --only-binary=:all: --python-version %s --target %s %s", plat, v, target, pkg)
 	switch code {
 	case "LK304":
-		return fmt.Sprintf("Build on Linux, or install Linux wheels from any OS: pip install --platform %s --only-binary=:all: --python-version %s --target python/ <package>.", plat, v)
+		return fmt.Sprintf("Build on Linux, or install Linux wheels from any OS: %s.", pip)
 	case "LK302":
-		return fmt.Sprintf("Install the package for %s: pip install --platform %s --only-binary=:all: --python-version %s --target python/ <package> (or change the function's Architectures).", f.Result.Env.Arch, plat, v)
+		return fmt.Sprintf("Install the package for %s: %s (or change the function's Architectures).", arch, pip)
+	case "LK303":
+		return fmt.Sprintf("Install a wheel built for glibc %s or older (manylinux2014 needs only 2.17): %s; or build inside public.ecr.aws/lambda/python:%s%s.",
+			f.Runtime.Glibc, pip, v, newerRuntimeNote(f))
 	}
-	return fmt.Sprintf("Install the package with Python %s: pip install --python-version %s --platform %s --only-binary=:all: --target python/ <package>.", v, v, plat)
+	return fmt.Sprintf("Install the package with Python %s: %s.", v, pip)
+}
+
+func newerRuntimeNote(f *Function) string {
+	if g, ok := native.ParseGlibc(f.Runtime.Glibc); ok && g.Less(native.Glibc{Major: 2, Minor: 34}) {
+		return ", or move the function to python3.12 or later (glibc 2.34)"
+	}
+	return ""
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package tree
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"testing"
 )
@@ -151,4 +152,68 @@ func BenchmarkOverlayStat(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// BenchmarkOverlayLookup: what the resolver and the rules ask of /opt for every
+// function (five zip layers of 1,000 files each): Stat of present and missing names,
+// ReadDir of folders, Owner, and a Walk of the whole overlay.
+func BenchmarkOverlayLookup(b *testing.B) {
+	names := benchNames(5000)
+	layers := make([]Tree, 5)
+	for l := range layers {
+		var entries []zipEntry
+		for _, n := range names[l*1000 : (l+1)*1000] {
+			entries = append(entries, zipEntry{name: n, body: "x"})
+		}
+		z, err := ZipBytes(buildZip(b, entries...), fmt.Sprint("layer", l))
+		if err != nil {
+			b.Fatal(err)
+		}
+		layers[l] = z
+	}
+	o := NewOverlay(layers)
+	dirs := map[string]bool{}
+	for _, n := range names {
+		dirs[path.Dir(n)] = true
+	}
+	var dirList []string
+	for d := range dirs {
+		dirList = append(dirList, d)
+	}
+	b.Run("stat-miss", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if _, err := o.Stat(names[i%len(names)] + "c"); err == nil {
+				b.Fatal("found")
+			}
+			i++
+		}
+	})
+	b.Run("readdir", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if _, err := o.ReadDir(dirList[i%len(dirList)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("owner", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if o.Owner(names[i%len(names)]) < 0 {
+				b.Fatal("no owner")
+			}
+			i++
+		}
+	})
+	b.Run("walk", func(b *testing.B) {
+		for b.Loop() {
+			n := 0
+			_ = Walk(o, "", func(string, Info) error { n++; return nil })
+			if n < len(names) {
+				b.Fatal(n)
+			}
+		}
+	})
 }

@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Overlay is what Lambda builds in /opt: the layers extracted one after another, in
@@ -18,8 +20,24 @@ import (
 //     at "a" (or at "a/b" itself, or any other ancestor).
 //
 // Display delegates to the layer whose entry is visible (the owner).
+//
+// Layers are read-only, so the overlay caches what it works out per name (which layer
+// wins, the merged listing of a folder): many functions share one overlay, and each
+// asks about the same names.
 type Overlay struct {
 	layers []Tree
+	cache  sync.Map // clean name → *resolved
+}
+
+// resolved is the cached answer of resolve for one name, and the merged listing when
+// the name is a folder that was listed.
+type resolved struct {
+	win  int
+	info Info
+	live []int
+	err  error
+
+	list atomic.Pointer[[]Info] // set once a listing succeeded
 }
 
 // NewOverlay returns the overlay of layers, in extraction order (layers[0] first, the
@@ -33,6 +51,21 @@ func (o *Overlay) Layer(i int) Tree { return o.layers[i] }
 
 // Len returns the number of layers.
 func (o *Overlay) Len() int { return len(o.layers) }
+
+// lookup returns resolve's answer for name (clean), cached. Errors other than
+// fs.ErrNotExist (I/O) are not cached.
+func (o *Overlay) lookup(name string) *resolved {
+	if v, ok := o.cache.Load(name); ok {
+		return v.(*resolved)
+	}
+	r := &resolved{}
+	r.win, r.info, r.live, r.err = o.resolve(name, make([]int, 0, len(o.layers)))
+	if r.err != nil && r.err != fs.ErrNotExist {
+		return r
+	}
+	v, _ := o.cache.LoadOrStore(name, r)
+	return v.(*resolved)
+}
 
 // resolve finds the visible entry at name (clean): the index of the layer it comes
 // from and its Info. When that entry is a folder, live holds, in order, the layers
@@ -84,9 +117,8 @@ func (o *Overlay) Stat(name string) (Info, error) {
 	if !ok {
 		return Info{}, fs.ErrNotExist
 	}
-	var buf [8]int
-	_, info, _, err := o.resolve(name, buf[:])
-	return info, err
+	r := o.lookup(name)
+	return r.info, r.err
 }
 
 func (o *Overlay) ReadDir(name string) ([]Info, error) {
@@ -94,14 +126,26 @@ func (o *Overlay) ReadDir(name string) ([]Info, error) {
 	if !ok {
 		return nil, fs.ErrNotExist
 	}
-	var buf [8]int
-	_, info, live, err := o.resolve(name, buf[:])
+	r := o.lookup(name)
+	if r.err != nil {
+		return nil, r.err
+	}
+	if !r.info.Dir {
+		return nil, fs.ErrNotExist
+	}
+	if l := r.list.Load(); l != nil {
+		return slices.Clone(*l), nil
+	}
+	l, err := o.readDir(name, r.live)
 	if err != nil {
 		return nil, err
 	}
-	if !info.Dir {
-		return nil, fs.ErrNotExist
-	}
+	r.list.Store(&l)
+	return slices.Clone(l), nil
+}
+
+// readDir merges the listings of name in the live layers.
+func (o *Overlay) readDir(name string, live []int) ([]Info, error) {
 	var out []Info // layers hand over their slices, so out needs no copy
 	for _, i := range live {
 		l, err := o.layers[i].ReadDir(name)
@@ -145,15 +189,14 @@ func (o *Overlay) ReadFile(name string) ([]byte, error) {
 	if !ok {
 		return nil, fs.ErrNotExist
 	}
-	var buf [8]int
-	win, info, _, err := o.resolve(name, buf[:])
-	if err != nil {
-		return nil, err
+	r := o.lookup(name)
+	if r.err != nil {
+		return nil, r.err
 	}
-	if info.Dir {
+	if r.info.Dir {
 		return nil, fs.ErrNotExist
 	}
-	return o.layers[win].ReadFile(name)
+	return o.layers[r.win].ReadFile(name)
 }
 
 // Display shows name as the owning layer shows it. For a name no layer makes visible
@@ -183,12 +226,11 @@ func (o *Overlay) Owner(name string) int {
 	if !ok {
 		return -1
 	}
-	var buf [8]int
-	win, _, _, err := o.resolve(name, buf[:])
-	if err != nil {
+	r := o.lookup(name)
+	if r.err != nil {
 		return -1
 	}
-	return win
+	return r.win
 }
 
 // Owners returns, in order, every layer that has an entry at name, visible or not

@@ -112,8 +112,11 @@ func Walk(t Tree, dir string, fn func(name string, info Info) error) error {
 	if err != nil {
 		return err
 	}
+	if c, ok := Clean(dir); ok {
+		dir = c // then joining a listed base name needs no path.Join
+	}
 	for _, e := range entries {
-		name := path.Join(dir, e.Name)
+		name := joinName(dir, e.Name)
 		if err := fn(name, e); err != nil {
 			if err == fs.SkipDir && e.Dir {
 				continue

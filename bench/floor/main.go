@@ -1,0 +1,106 @@
+// Command floor reads every byte a static check of a bench/gen app must read, and
+// nothing else: the central directory of each zip layer, and the files listed in the
+// app's bench-floor.txt (the functions' sources, the reachable layer source that no
+// installed distribution owns, the dist-info metadata of the installed distributions).
+// Zip entries are inflated, files read whole; work is spread over GOMAXPROCS workers.
+// It is the floor bench/run.sh compares layerkit with.
+//
+//	go run ./bench/floor APPDIR
+package main
+
+import (
+	"archive/zip"
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: floor APPDIR")
+		os.Exit(2)
+	}
+	start := time.Now()
+	root := os.Args[1]
+	f, err := os.Open(filepath.Join(root, "bench-floor.txt"))
+	if err != nil {
+		fail(err)
+	}
+	zips := map[string]map[string]*zip.File{}
+	var jobs []func() (int64, error)
+	var cd int64
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		kind, rest, _ := strings.Cut(sc.Text(), " ")
+		switch kind {
+		case "zip": // the central directory: what opening the archive reads
+			zr, err := zip.OpenReader(filepath.Join(root, rest))
+			if err != nil {
+				fail(err)
+			}
+			idx := make(map[string]*zip.File, len(zr.File))
+			for _, e := range zr.File {
+				idx[e.Name] = e
+				cd += int64(46 + len(e.Name) + len(e.Extra) + len(e.Comment))
+			}
+			zips[rest] = idx
+		case "entry":
+			z, name, _ := strings.Cut(rest, " ")
+			e := zips[z][name]
+			if e == nil {
+				fail(fmt.Errorf("%s: no entry %s", z, name))
+			}
+			jobs = append(jobs, func() (int64, error) {
+				rc, err := e.Open()
+				if err != nil {
+					return 0, err
+				}
+				defer rc.Close()
+				return io.Copy(io.Discard, rc)
+			})
+		case "file":
+			p := filepath.Join(root, rest)
+			jobs = append(jobs, func() (int64, error) {
+				b, err := os.ReadFile(p)
+				return int64(len(b)), err
+			})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		fail(err)
+	}
+	var next, total atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(jobs)) {
+					return
+				}
+				n, err := jobs[i]()
+				if err != nil {
+					fail(err)
+				}
+				total.Add(n)
+			}
+		}()
+	}
+	wg.Wait()
+	fmt.Printf("floor: %d zip(s), %d bytes of central directory, %d files, %d bytes, %s\n",
+		len(zips), cd, len(jobs), total.Load(), time.Since(start).Round(time.Microsecond))
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "floor:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,23 @@
+package check
+
+import (
+	"time"
+
+	"github.com/layerkit/layerkit/internal/model"
+)
+
+// CheckApp runs every rule over an app that was built elsewhere (layerkit doctor's
+// model of what is deployed). root is the folder the app was read from, used for
+// hints about code that exists only outside a function's package; "" when the app
+// comes from no folder, and then no such hint is given.
+func CheckApp(opts Options, root string, app *model.App) (*Result, error) {
+	if opts.Today.IsZero() {
+		opts.Today = time.Now()
+	}
+	if root == "" {
+		// checkApps reads root as a folder and gives no project hints when it cannot;
+		// a name with a NUL byte is never a folder.
+		root = "\x00no-project"
+	}
+	return checkApps(opts, root, []*model.App{app})
+}

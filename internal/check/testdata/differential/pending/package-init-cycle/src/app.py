@@ -1,0 +1,5 @@
+import lk_p
+
+
+def handler(event, context):
+    return None

@@ -1,0 +1,2 @@
+from . import m0
+X = 1

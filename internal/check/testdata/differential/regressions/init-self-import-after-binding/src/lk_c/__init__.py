@@ -1,0 +1,2 @@
+from lk_a import m0
+from . import m0

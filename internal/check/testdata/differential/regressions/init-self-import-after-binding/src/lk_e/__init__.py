@@ -1,0 +1,2 @@
+X = 1
+from lk_e import X

@@ -1,0 +1,2 @@
+from . import m5
+m5 = 1

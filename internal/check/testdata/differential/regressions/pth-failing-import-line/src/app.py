@@ -1,0 +1,5 @@
+import lk_v
+
+
+def handler(event, context):
+    return None

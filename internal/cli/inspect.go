@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/layerkit/layerkit/internal/inspect"
+	"github.com/layerkit/layerkit/internal/native"
+	"github.com/layerkit/layerkit/internal/runtimes"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// InspectOptions are the flags of `layerkit inspect`.
+type InspectOptions struct {
+	Layers  []string
+	Runtime string
+	Arch    string
+	Format  string
+}
+
+func newInspectCmd(s *IO) *cobra.Command {
+	o := &InspectOptions{}
+	cmd := &cobra.Command{
+		Use:   "inspect LAYER...",
+		Short: "Show what a layer (zip or folder) provides on a runtime",
+		Long: `Inspect shows what a layer provides to a function on one runtime and architecture: the
+top-level modules Python can import from it and where they sit (/opt/python or
+/opt/python/lib/pythonX.Y/site-packages), what lies off every search path, the installed
+distributions and their versions, every native file with its architecture, Python ABI and glibc
+needs (and why it cannot load, when it cannot), and the size of each top-level package.
+
+Without --runtime, the newest Python whose site-packages folder the layer has is used (else
+python3.13); without --arch, the architecture of most of its ELF files (else x86_64).`,
+		Example: `  layerkit inspect build/deps.zip
+  layerkit inspect layers/shared --runtime python3.11 --arch arm64
+  layerkit inspect deps.zip --format json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Layers = args
+			return runInspect(s, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Runtime, "runtime", "", "the runtime to inspect for, e.g. python3.12")
+	f.StringVar(&o.Arch, "arch", "", "x86_64 or arm64")
+	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json")
+	return cmd
+}
+
+func runInspect(s *IO, o *InspectOptions) error {
+	switch o.Format {
+	case "text", "json":
+	default:
+		return usageError{fmt.Sprintf("--format must be text or json, not %q", o.Format)}
+	}
+	switch o.Arch {
+	case "", "x86_64", "arm64":
+	case "aarch64":
+		o.Arch = "arm64"
+	default:
+		return usageError{fmt.Sprintf("--arch must be x86_64 or arm64, not %q", o.Arch)}
+	}
+	if o.Runtime != "" {
+		rt, ok := runtimes.Lookup(o.Runtime)
+		if !ok || !rt.IsPython() {
+			return usageError{fmt.Sprintf("--runtime %q is not a Python runtime layerkit knows (python3.8 … python3.14)", o.Runtime)}
+		}
+	}
+	reader := &native.Reader{}
+	var reports []*inspect.Report
+	for _, p := range o.Layers {
+		t, err := openLayer(p)
+		if err != nil {
+			return err
+		}
+		rtID := o.Runtime
+		if rtID == "" {
+			rtID = inspect.GuessRuntime(t, "python3.13")
+		}
+		rt, _ := runtimes.Lookup(rtID)
+		arch := o.Arch
+		if arch == "" {
+			arch = inspect.GuessArch(t, reader)
+		}
+		reports = append(reports, inspect.Inspect(t, rt, arch, reader))
+		if z, ok := t.(*tree.ZipTree); ok {
+			defer z.Close()
+		}
+	}
+	if o.Format == "json" {
+		enc := json.NewEncoder(s.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"version": 1, "layers": reports})
+	}
+	for i, r := range reports {
+		if i > 0 {
+			fmt.Fprintln(s.Out)
+		}
+		r.WriteText(s.Out)
+	}
+	return nil
+}
+
+// openLayer opens a layer zip or folder; the display is the path as given.
+func openLayer(p string) (tree.Tree, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, unwrapPathErr(err))
+	}
+	display := filepath.ToSlash(p)
+	if fi.IsDir() {
+		return tree.Dir(p, strings.TrimSuffix(display, "/"))
+	}
+	z, err := tree.Zip(p, display)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a zip archive or folder (%v)", p, err)
+	}
+	return z, nil
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,155 @@
+package inspect
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteText prints the report for a terminal: one screen per layer. Long lists are
+// cut (native files that load, sizes past the tenth); --format json has everything.
+func (r *Report) WriteText(w io.Writer) {
+	size := fmt.Sprintf("%s unzipped", human(r.Unzipped))
+	if r.Zipped > 0 {
+		size = fmt.Sprintf("%s zipped, %s", human(r.Zipped), size)
+	}
+	fmt.Fprintf(w, "%s on %s (%s, glibc %s): %s\n", r.Layer, r.Runtime, r.Arch, r.Glibc, size)
+
+	fmt.Fprintf(w, "\nImportable top-level modules (searched in this order):\n")
+	if len(r.Paths) == 0 {
+		fmt.Fprintf(w, "  none: the layer has neither python/ nor python/lib/python%s/site-packages/\n", strings.TrimPrefix(r.Runtime, "python"))
+	}
+	for _, p := range r.Paths {
+		fmt.Fprintf(w, "  %s (%s/)\n", p.Path, p.Dir)
+		if len(p.Modules) == 0 {
+			fmt.Fprintf(w, "    (nothing importable)\n")
+		}
+		var parts []string
+		for _, m := range p.Modules {
+			s := m.Name
+			if m.Kind != "package" {
+				s += " (" + m.Kind + ")"
+			}
+			if m.ShadowedBy != "" {
+				s += " [hidden by " + m.ShadowedBy + "]"
+			}
+			parts = append(parts, s)
+		}
+		wrap(w, "    ", parts)
+	}
+
+	if len(r.OffPath) > 0 {
+		fmt.Fprintf(w, "\nOff every Python search path:\n")
+		for _, o := range r.OffPath {
+			fmt.Fprintf(w, "  %s → %s (%d file%s)", o.Name, o.Lands, o.Files, plural(o.Files))
+			if o.Note != "" {
+				fmt.Fprintf(w, ": %s", o.Note)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+
+	if len(r.Dists) > 0 {
+		fmt.Fprintf(w, "\nDistributions (%d):\n", len(r.Dists))
+		for _, d := range r.Dists {
+			v := d.Version
+			if v == "" {
+				v = "?"
+			}
+			line := fmt.Sprintf("  %s %s  in %s", d.Name, v, d.Path)
+			if len(d.Tags) > 0 {
+				line += "  " + d.Tags[0]
+				if len(d.Tags) > 1 {
+					line += fmt.Sprintf(" (+%d)", len(d.Tags)-1)
+				}
+			}
+			if len(d.Requires) > 0 {
+				line += "  requires " + strings.Join(d.Requires, ", ")
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+
+	if len(r.Native) > 0 {
+		bad := 0
+		for _, n := range r.Native {
+			if len(n.Problems) > 0 {
+				bad++
+			}
+		}
+		fmt.Fprintf(w, "\nNative files (%d, %d cannot load on %s %s):\n", len(r.Native), bad, r.Runtime, r.Arch)
+		shownOK := 0
+		for _, n := range r.Native {
+			if len(n.Problems) == 0 {
+				if shownOK >= 10 {
+					continue
+				}
+				shownOK++
+			}
+			desc := []string{n.Format}
+			if n.Machine != "" {
+				desc = append(desc, n.Machine)
+			}
+			if n.ABI != "" {
+				desc = append(desc, n.ABI)
+			}
+			if n.MaxGlibc != "" {
+				desc = append(desc, "GLIBC "+n.MaxGlibc)
+			}
+			status := "ok"
+			if len(n.Problems) > 0 {
+				status = n.Problems[0].Code + ": " + n.Problems[0].Why
+			}
+			fmt.Fprintf(w, "  %s  %s, %s  %s\n", n.File, strings.Join(desc, " "), human(n.Size), status)
+		}
+		if hidden := len(r.Native) - bad - shownOK; hidden > 0 {
+			fmt.Fprintf(w, "  ... and %d more that load (--format json lists all)\n", hidden)
+		}
+	}
+
+	if len(r.Sizes) > 0 {
+		fmt.Fprintf(w, "\nLargest top-level packages (unzipped):\n")
+		for i, s := range r.Sizes {
+			if i == 10 {
+				fmt.Fprintf(w, "  ... and %d more\n", len(r.Sizes)-10)
+				break
+			}
+			fmt.Fprintf(w, "  %10s  %s\n", human(s.Bytes), s.Name)
+		}
+	}
+}
+
+func wrap(w io.Writer, indent string, parts []string) {
+	line := indent
+	for i, p := range parts {
+		if i > 0 {
+			p = ", " + p
+		}
+		if len(line)+len(p) > 100 && line != indent {
+			fmt.Fprintln(w, line+",")
+			line = indent + strings.TrimPrefix(p, ", ")
+			continue
+		}
+		line += p
+	}
+	if line != indent {
+		fmt.Fprintln(w, line)
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func human(n int64) string {
+	switch {
+	case n >= 1_000_000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1_000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,104 @@
+package live
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Cache holds downloaded packages on disk, named by the SHA-256 of their bytes, so
+// content shared by many functions (a layer version, identical code) is downloaded
+// once, and a second doctor run downloads nothing that did not change. Files are
+// written to a temporary name and renamed into place only after their digest was
+// checked, so a file in the cache always has the digest it is named after.
+type Cache struct {
+	dir string
+}
+
+// DefaultCacheDir is $LAYERKIT_CACHE_DIR, else layerkit/downloads in the user cache
+// folder (~/.cache on Linux, ~/Library/Caches on macOS, %LocalAppData% on Windows).
+func DefaultCacheDir(getenv func(string) string) (string, error) {
+	if d := getenv("LAYERKIT_CACHE_DIR"); d != "" {
+		return d, nil
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache folder: %w (set LAYERKIT_CACHE_DIR or pass --cache-dir)", err)
+	}
+	return filepath.Join(base, "layerkit", "downloads"), nil
+}
+
+// OpenCache makes dir (mode 0700: deployed code is private) and returns the cache in it.
+func OpenCache(dir string) (*Cache, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("cache folder: %w", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("cache folder: %w", err)
+	}
+	return &Cache{dir: dir}, nil
+}
+
+// Dir is the cache folder.
+func (c *Cache) Dir() string { return c.dir }
+
+func (c *Cache) path(sum []byte) string {
+	return filepath.Join(c.dir, hex.EncodeToString(sum)+".zip")
+}
+
+// lookup returns the path of the cached content with digest sum, after checking the
+// file still has that digest (a damaged file is removed); ok is false when absent.
+func (c *Cache) lookup(sum []byte) (string, bool) {
+	p := c.path(sum)
+	f, err := os.Open(p)
+	if err != nil {
+		return "", false
+	}
+	h := sha256.New()
+	_, err = io.Copy(h, f)
+	f.Close()
+	if err != nil || !equalSum(h.Sum(nil), sum) {
+		os.Remove(p)
+		return "", false
+	}
+	return p, true
+}
+
+// create returns a temporary file in the cache folder.
+func (c *Cache) create() (*os.File, error) {
+	return os.CreateTemp(c.dir, ".part-*")
+}
+
+// commit moves a verified temporary file into place.
+func (c *Cache) commit(tmp string, sum []byte) (string, error) {
+	p := c.path(sum)
+	if err := os.Chmod(tmp, 0o600); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		if _, err2 := os.Stat(p); err2 == nil { // someone else put it there
+			os.Remove(tmp)
+			return p, nil
+		}
+		return "", err
+	}
+	return p, nil
+}
+
+func equalSum(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+var errNoDigest = errors.New("Lambda reported no usable CodeSha256")

@@ -1,0 +1,97 @@
+package native
+
+import (
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// MaxRead is the largest file Reader reads to analyse (64 MiB). Larger ones are judged
+// by their names only.
+const MaxRead = 64 << 20
+
+// Reader analyses compiled files in trees, caching by file, so layers shared by many
+// functions are read once. Files in a tree.Overlay are cached under the layer that owns
+// them. Safe for concurrent use; the zero value is ready.
+type Reader struct {
+	mu sync.Mutex
+	m  map[fileKey]*result
+}
+
+type fileKey struct {
+	t    tree.Tree
+	name string
+}
+
+type result struct {
+	bin *Binary
+	err error
+}
+
+// Binary returns the analysis of name in t: nil (with an error) when it could not be
+// read or is too large; a Binary with Format Unknown when it is not an object file.
+func (r *Reader) Binary(t tree.Tree, name string) (*Binary, error) {
+	if o, ok := t.(*tree.Overlay); ok {
+		if i := o.Owner(name); i >= 0 {
+			t = o.Layer(i)
+		}
+	}
+	k := fileKey{t, name}
+	r.mu.Lock()
+	res, ok := r.m[k]
+	r.mu.Unlock()
+	if ok {
+		return res.bin, res.err
+	}
+	res = &result{}
+	if info, err := t.Stat(name); err != nil {
+		res.err = err
+	} else if info.Size > MaxRead {
+		res.err = errTooLarge
+	} else if data, err := t.ReadFile(name); err != nil {
+		res.err = err
+	} else {
+		b, err := Read(data)
+		if err == ErrNotObject {
+			err = nil
+		}
+		res.bin, res.err = b, err
+		if b != nil && b.Format != Unknown {
+			res.err = nil // what the header said is enough
+		}
+	}
+	r.mu.Lock()
+	if r.m == nil {
+		r.m = map[fileKey]*result{}
+	}
+	r.m[k] = res
+	r.mu.Unlock()
+	return res.bin, res.err
+}
+
+var errTooLarge = &fs.PathError{Op: "read", Path: "", Err: fs.ErrInvalid}
+
+// Find lists the compiled files (by name: .so, .so.N, .pyd, .dylib) below dir in t, in
+// walk order. skip, when not nil, is asked about every folder (its tree name) and can
+// keep the walk out of it; __pycache__, *.dist-info, *.egg-info and hidden folders are
+// always skipped.
+func Find(t tree.Tree, dir string, skip func(name string) bool) []string {
+	var out []string
+	_ = tree.Walk(t, dir, func(name string, info tree.Info) error {
+		if info.Dir {
+			b := path.Base(name)
+			if b == "__pycache__" || strings.HasPrefix(b, ".") || strings.HasSuffix(b, ".dist-info") || strings.HasSuffix(b, ".egg-info") || (skip != nil && skip(name)) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if IsNativeName(info.Name) {
+			out = append(out, name)
+		}
+		return nil
+	})
+	return out
+}

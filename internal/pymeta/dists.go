@@ -1,0 +1,223 @@
+package pymeta
+
+import (
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// Dist is one installed distribution: a .dist-info or .egg-info in a site folder.
+type Dist struct {
+	Name       string // as METADATA spells it (else from the folder name)
+	Normalized string
+	Version    string // "" when unknown
+	Kind       string // "dist-info" or "egg-info"
+	// Tree and Dir locate the site folder the distribution is installed in; Meta is the
+	// metadata folder (or egg-info file) in Tree.
+	Tree tree.Tree
+	Dir  string
+	Meta string
+	// Requires are the well-formed Requires-Dist lines (requires.txt for egg-info);
+	// BadRequires the lines that are not PEP 508.
+	Requires       []Requirement
+	BadRequires    []string
+	RequiresPython string
+	// TopLevel are the top-level import names it installs (top_level.txt, else derived
+	// from RECORD).
+	TopLevel []string
+	// Wheel is the WHEEL file; nil when absent (egg-info, or not installed from a wheel).
+	Wheel *Wheel
+	// Files are the installed files it lists (RECORD, or installed-files.txt), as names
+	// in Tree; those outside the site folder are dropped.
+	Files []string
+	// Sizes of Files when RECORD gives them (-1 when not).
+	Sizes []int64
+}
+
+// Display names the distribution's metadata for a user.
+func (d *Dist) Display() string { return d.Tree.Display(d.Meta) }
+
+// String is "name version".
+func (d *Dist) String() string {
+	if d.Version == "" {
+		return d.Name
+	}
+	return d.Name + " " + d.Version
+}
+
+// ReadDists reads every distribution installed in folder dir of t, sorted by folder
+// name. A folder that cannot be read gives none.
+func ReadDists(t tree.Tree, dir string) []*Dist {
+	infos, err := t.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []*Dist
+	for _, fi := range infos {
+		switch {
+		case fi.Dir && strings.HasSuffix(fi.Name, ".dist-info"):
+			out = append(out, readDistInfo(t, dir, fi.Name))
+		case strings.HasSuffix(fi.Name, ".egg-info"):
+			out = append(out, readEggInfo(t, dir, fi.Name, fi.Dir))
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Meta < out[j].Meta })
+	return out
+}
+
+// nameFromFolder splits "Foo_Bar-1.2.3.dist-info" / "foo-1.0-py3.12.egg-info".
+func nameFromFolder(folder string) (name, version string) {
+	base := strings.TrimSuffix(strings.TrimSuffix(folder, ".dist-info"), ".egg-info")
+	parts := strings.Split(base, "-")
+	name = parts[0]
+	if len(parts) > 1 {
+		version = parts[1]
+	}
+	return name, version
+}
+
+func readDistInfo(t tree.Tree, dir, folder string) *Dist {
+	meta := path.Join(dir, folder)
+	d := &Dist{Kind: "dist-info", Tree: t, Dir: dir, Meta: meta}
+	if b, err := t.ReadFile(path.Join(meta, "METADATA")); err == nil {
+		d.fill(ParseMetadata(b))
+	}
+	d.defaults(folder)
+	if b, err := t.ReadFile(path.Join(meta, "WHEEL")); err == nil {
+		d.Wheel = ParseWheel(b)
+	}
+	var rec []RecordEntry
+	if b, err := t.ReadFile(path.Join(meta, "RECORD")); err == nil {
+		rec = ParseRecord(b)
+		for _, e := range rec {
+			if name, ok := inSite(dir, e.Path); ok {
+				d.Files = append(d.Files, name)
+				d.Sizes = append(d.Sizes, e.Size)
+			}
+		}
+	}
+	if b, err := t.ReadFile(path.Join(meta, "top_level.txt")); err == nil {
+		d.TopLevel = ParseTopLevel(b)
+	} else {
+		d.TopLevel = TopLevelFromRecord(rec)
+	}
+	return d
+}
+
+func readEggInfo(t tree.Tree, dir, folder string, isDir bool) *Dist {
+	meta := path.Join(dir, folder)
+	d := &Dist{Kind: "egg-info", Tree: t, Dir: dir, Meta: meta}
+	pkgInfo := meta
+	if isDir {
+		pkgInfo = path.Join(meta, "PKG-INFO")
+	}
+	if b, err := t.ReadFile(pkgInfo); err == nil {
+		m := ParseMetadata(b)
+		m.RequiresDist = nil // PKG-INFO of an egg does not carry them reliably; requires.txt does
+		d.fill(m)
+	}
+	d.defaults(folder)
+	if !isDir {
+		return d
+	}
+	if b, err := t.ReadFile(path.Join(meta, "requires.txt")); err == nil {
+		for _, line := range ParseRequiresTxt(b) {
+			d.addRequire(line)
+		}
+	}
+	if b, err := t.ReadFile(path.Join(meta, "top_level.txt")); err == nil {
+		d.TopLevel = ParseTopLevel(b)
+	}
+	if b, err := t.ReadFile(path.Join(meta, "installed-files.txt")); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l == "" {
+				continue
+			}
+			if name, ok := inSite(dir, path.Join(folder, l)); ok {
+				d.Files = append(d.Files, name)
+				d.Sizes = append(d.Sizes, -1)
+			}
+		}
+	}
+	return d
+}
+
+// inSite turns a path relative to the site folder into a tree name, refusing ones
+// that leave the site folder (scripts in ../../bin).
+func inSite(dir, p string) (string, bool) {
+	p = strings.ReplaceAll(p, "\\", "/")
+	if p == "" || strings.HasPrefix(p, "/") {
+		return "", false
+	}
+	c := path.Clean(p)
+	if c == "." || c == ".." || strings.HasPrefix(c, "../") {
+		return "", false
+	}
+	return path.Join(dir, c), true
+}
+
+func (d *Dist) fill(m *Metadata) {
+	d.Name, d.Version, d.RequiresPython = m.Name, m.Version, m.RequiresPython
+	for _, line := range m.RequiresDist {
+		d.addRequire(line)
+	}
+}
+
+func (d *Dist) defaults(folder string) {
+	n, v := nameFromFolder(folder)
+	if d.Name == "" {
+		d.Name = n
+	}
+	if d.Version == "" {
+		d.Version = v
+	}
+	d.Normalized = Normalize(d.Name)
+}
+
+func (d *Dist) addRequire(line string) {
+	r, err := ParseRequirement(line)
+	if err != nil {
+		d.BadRequires = append(d.BadRequires, line)
+		return
+	}
+	d.Requires = append(d.Requires, r)
+}
+
+// ParseRequiresTxt turns an egg-info requires.txt into PEP 508 strings: lines under
+// "[extra]" get `extra == "extra"`, under "[:marker]" the marker, under
+// "[extra:marker]" both.
+func ParseRequiresTxt(data []byte) []string {
+	var out []string
+	section := ""
+	for _, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		if strings.HasPrefix(l, "[") && strings.HasSuffix(l, "]") {
+			extra, marker, _ := strings.Cut(l[1:len(l)-1], ":")
+			extra, marker = strings.TrimSpace(extra), strings.TrimSpace(marker)
+			var parts []string
+			if marker != "" {
+				parts = append(parts, "("+marker+")")
+			}
+			if extra != "" {
+				parts = append(parts, `extra == "`+extra+`"`)
+			}
+			section = strings.Join(parts, " and ")
+			continue
+		}
+		if section != "" {
+			if strings.Contains(l, ";") {
+				req, m, _ := strings.Cut(l, ";")
+				l = req + "; (" + strings.TrimSpace(m) + ") and " + section
+			} else {
+				l += "; " + section
+			}
+		}
+		out = append(out, l)
+	}
+	return out
+}

@@ -1,0 +1,108 @@
+package pymeta
+
+import (
+	"sync"
+
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// Place is one folder on a function's sys.path that holds installed distributions.
+type Place struct {
+	Tree tree.Tree
+	Dir  string
+	Path string // how Lambda spells it: "/var/task", "/opt/python", ...
+}
+
+// Installed is every distribution on one sys.path, in path order.
+type Installed struct {
+	Places []Place
+	// Dists in path order: by place, then by metadata folder name.
+	Dists []*Dist
+	place map[*Dist]int
+	by    map[string][]*Dist
+}
+
+// Cache shares ReadDists results between functions whose paths share folders (the
+// same layers). Safe for concurrent use; the zero value is ready.
+type Cache struct {
+	mu sync.Mutex
+	m  map[cacheKey][]*Dist
+}
+
+type cacheKey struct {
+	t   tree.Tree
+	dir string
+}
+
+// Read returns ReadDists(t, dir), cached.
+func (c *Cache) Read(t tree.Tree, dir string) []*Dist {
+	if c == nil {
+		return ReadDists(t, dir)
+	}
+	k := cacheKey{t, dir}
+	c.mu.Lock()
+	ds, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return ds
+	}
+	ds = ReadDists(t, dir)
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[cacheKey][]*Dist{}
+	}
+	c.m[k] = ds
+	c.mu.Unlock()
+	return ds
+}
+
+// NewInstalled reads the distributions of each place (places with a nil Tree are
+// skipped; a folder listed twice is read once).
+func NewInstalled(places []Place, c *Cache) *Installed {
+	in := &Installed{place: map[*Dist]int{}, by: map[string][]*Dist{}}
+	seen := map[cacheKey]bool{}
+	for _, p := range places {
+		if p.Tree == nil || seen[cacheKey{p.Tree, p.Dir}] {
+			continue
+		}
+		seen[cacheKey{p.Tree, p.Dir}] = true
+		i := len(in.Places)
+		in.Places = append(in.Places, p)
+		for _, d := range c.Read(p.Tree, p.Dir) {
+			in.Dists = append(in.Dists, d)
+			in.place[d] = i
+			in.by[d.Normalized] = append(in.by[d.Normalized], d)
+		}
+	}
+	return in
+}
+
+// Place returns the place d was found in.
+func (in *Installed) Place(d *Dist) Place { return in.Places[in.place[d]] }
+
+// PlaceIndex returns the index in Places of d's place.
+func (in *Installed) PlaceIndex(d *Dist) int { return in.place[d] }
+
+// Get returns every copy of a distribution (any spelling), in path order.
+func (in *Installed) Get(name string) []*Dist { return in.by[Normalize(name)] }
+
+// Winner returns the copy Python's importlib.metadata finds first; nil when none.
+func (in *Installed) Winner(name string) *Dist {
+	if ds := in.by[Normalize(name)]; len(ds) > 0 {
+		return ds[0]
+	}
+	return nil
+}
+
+// Owner returns the first distribution (path order) that lists top-level import name
+// top; nil when none does.
+func (in *Installed) Owner(top string) *Dist {
+	for _, d := range in.Dists {
+		for _, t := range d.TopLevel {
+			if t == top {
+				return d
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,111 @@
+package pymeta
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// RecordEntry is one line of a .dist-info/RECORD file.
+type RecordEntry struct {
+	Path string // relative to the folder holding the .dist-info ("numpy/__init__.py", "../../bin/f2py")
+	Hash string // "sha256=<urlsafe-b64-nopad>", "" when none
+	Size int64  // -1 when not given
+}
+
+// ParseRecord reads RECORD (CSV: path,hash,size). Rows that cannot be read are skipped.
+func ParseRecord(data []byte) []RecordEntry {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	r.ReuseRecord = true
+	var out []RecordEntry
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				continue
+			}
+			break
+		}
+		if len(row) == 0 || strings.TrimSpace(row[0]) == "" {
+			continue
+		}
+		e := RecordEntry{Path: row[0], Size: -1}
+		if len(row) > 1 {
+			e.Hash = strings.TrimSpace(row[1])
+		}
+		if len(row) > 2 {
+			if n, err := strconv.ParseInt(strings.TrimSpace(row[2]), 10, 64); err == nil && n >= 0 {
+				e.Size = n
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// ParseTopLevel reads top_level.txt: one import name a line; blank lines dropped. A
+// line with a slash ("google/protobuf") names a nested package; its first part is the
+// top-level name.
+func ParseTopLevel(data []byte) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		l = strings.SplitN(strings.ReplaceAll(l, "\\", "/"), "/", 2)[0]
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// TopLevelFromRecord derives the top-level import names a distribution installs from
+// its RECORD paths: first path parts that are packages (a folder) or modules (x.py,
+// x.cpython-312-….so, x.abi3.so, x.pyc). Metadata folders, __pycache__, scripts outside
+// the site folder ("../") and *.pth files are skipped.
+func TopLevelFromRecord(rec []RecordEntry) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range rec {
+		p := strings.TrimPrefix(strings.ReplaceAll(e.Path, "\\", "/"), "./")
+		if p == "" || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") {
+			continue
+		}
+		first, rest, nested := strings.Cut(p, "/")
+		switch {
+		case strings.HasSuffix(first, ".dist-info"), strings.HasSuffix(first, ".egg-info"),
+			strings.HasSuffix(first, ".data"), first == "__pycache__", strings.HasSuffix(first, ".libs"):
+			continue
+		}
+		name := first
+		if !nested {
+			_ = rest
+			switch {
+			case strings.HasSuffix(first, ".py"), strings.HasSuffix(first, ".pyc"),
+				strings.HasSuffix(first, ".so"), strings.HasSuffix(first, ".pyd"):
+				name = first[:strings.IndexByte(first, '.')]
+			default:
+				continue // .pth files, stray data
+			}
+		}
+		if name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	return out
+}

@@ -1,0 +1,93 @@
+package pyscan
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const fuzzMarker = "zzz_fuzz"
+
+// hasMarker reports whether any import names fuzzMarker as a module or name.
+func hasMarker(f *File) bool {
+	for _, imp := range f.Imports {
+		if strings.Contains(imp.Module, fuzzMarker) || strings.Contains(imp.Alias, fuzzMarker) {
+			return true
+		}
+		for _, n := range imp.Names {
+			if strings.Contains(n.Name, fuzzMarker) || strings.Contains(n.Alias, fuzzMarker) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// shifted returns imports with every line moved down by one.
+func shifted(imps []Import) []Import {
+	out := make([]Import, len(imps))
+	for i, imp := range imps {
+		imp.Line++
+		if imp.Names != nil {
+			names := make([]Name, len(imp.Names))
+			for j, n := range imp.Names {
+				n.Line++
+				names[j] = n
+			}
+			imp.Names = names
+		}
+		out[i] = imp
+	}
+	return out
+}
+
+// FuzzScan checks that Scan never panics, that its results are well formed,
+// and that import text placed in a comment or a string literal never yields an
+// import. It also checks a metamorphic property: a leading comment line changes
+// nothing but line numbers.
+func FuzzScan(f *testing.F) {
+	f.Add([]byte("import os\nfrom . import x\n"))
+	f.Add([]byte("x = f\"{'import y'}\"\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if bytes.Contains(src, []byte(fuzzMarker)) {
+			return
+		}
+		res := Scan(src)
+		if msg := checkInvariants(src, res); msg != "" {
+			t.Fatalf("%s\nsource: %q", msg, src)
+		}
+
+		// Import text appended inside a comment and a string literal.
+		tail := "\n# import " + fuzzMarker + "\nx = \"import " + fuzzMarker + "\"\ny = '''from " + fuzzMarker + " import a'''\n"
+		src2 := append(append([]byte{}, src...), tail...)
+		res2 := Scan(src2)
+		if msg := checkInvariants(src2, res2); msg != "" {
+			t.Fatalf("%s\nsource: %q", msg, src2)
+		}
+		if hasMarker(res2) {
+			t.Fatalf("import from comment or string: %q\n%v", src2, renderAll(res2))
+		}
+
+		// The same text prepended as a comment line and a string statement.
+		for _, head := range []string{"# import " + fuzzMarker + "\n", "x = 'import " + fuzzMarker + "'\n"} {
+			if bytes.HasPrefix(src, utf8BOM) {
+				break
+			}
+			src3 := append([]byte(head), src...)
+			res3 := Scan(src3)
+			if hasMarker(res3) {
+				t.Fatalf("import from comment or string: %q\n%v", src3, renderAll(res3))
+			}
+			if head[0] == '#' {
+				// A comment line changes nothing but line numbers.
+				if want := shifted(res.Imports); !reflect.DeepEqual(res3.Imports, want) && !(len(want) == 0 && len(res3.Imports) == 0) {
+					t.Fatalf("leading comment changed imports of %q\ngot  %v\nwant %v", src, renderAll(res3), renderAll(&File{Imports: want}))
+				}
+				if !reflect.DeepEqual(res3.Names, res.Names) || res3.Open != res.Open {
+					t.Fatalf("leading comment changed names of %q", src)
+				}
+			}
+		}
+	})
+}

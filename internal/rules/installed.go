@@ -1,0 +1,222 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/native"
+	"github.com/layerkit/layerkit/internal/pymeta"
+	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// This file holds what LK202, LK203 and LK301–LK304 share: the distributions installed
+// on a function's path, which of them the handler's imports load, and caches of
+// metadata and native-file reads shared by every function of one pass (functions
+// sharing layers share the layer's trees, so each file is read once).
+
+type passCache struct {
+	dists pymeta.Cache
+	bins  native.Reader
+	mu    sync.Mutex
+	inst  map[*Function]*pymeta.Installed
+	uses  map[*Function]map[string]*distUse
+}
+
+var (
+	passMu     sync.Mutex
+	passCaches = map[*Pass]*passCache{}
+	passOrder  []*Pass
+)
+
+// cacheOf returns p's caches; the last few passes are kept (a check runs one pass per
+// app, and the rules of a pass run one after another).
+func cacheOf(p *Pass) *passCache {
+	passMu.Lock()
+	defer passMu.Unlock()
+	if c, ok := passCaches[p]; ok {
+		return c
+	}
+	c := &passCache{inst: map[*Function]*pymeta.Installed{}, uses: map[*Function]map[string]*distUse{}}
+	passCaches[p] = c
+	passOrder = append(passOrder, p)
+	if len(passOrder) > 4 {
+		delete(passCaches, passOrder[0])
+		passOrder = passOrder[1:]
+	}
+	return c
+}
+
+// sitePlaces are the sys.path entries of env that are folders we can read.
+func sitePlaces(env *pyresolve.Env) []pymeta.Place {
+	var out []pymeta.Place
+	for _, e := range env.Path {
+		if e.Tree == nil {
+			continue
+		}
+		switch e.Kind {
+		case pyresolve.TaskRoot, pyresolve.LayerSite, pyresolve.LayerPython, pyresolve.Extra:
+			out = append(out, pymeta.Place{Tree: e.Tree, Dir: e.Dir, Path: e.Path})
+		}
+	}
+	return out
+}
+
+// installedOf returns the distributions on f's path.
+func installedOf(p *Pass, f *Function) *pymeta.Installed {
+	c := cacheOf(p)
+	c.mu.Lock()
+	in, ok := c.inst[f]
+	c.mu.Unlock()
+	if ok {
+		return in
+	}
+	in = pymeta.NewInstalled(sitePlaces(f.Result.Env), &c.dists)
+	c.mu.Lock()
+	c.inst[f] = in
+	c.mu.Unlock()
+	return in
+}
+
+// markerEnv is the PEP 508 marker environment of f on Lambda.
+func markerEnv(f *Function) pymeta.Env {
+	return pymeta.LambdaEnv(f.Runtime.Version, f.Result.Env.Arch)
+}
+
+// nativeTarget is where f's native code must load.
+func nativeTarget(f *Function) native.Target {
+	g, _ := native.ParseGlibc(f.Runtime.Glibc)
+	return native.Target{Python: f.Runtime.Version, Arch: f.Result.Env.Arch, Glibc: g}
+}
+
+// distUse says how the handler's imports reach an installed distribution.
+type distUse struct {
+	Top    string         // the imported top-level module that leads to it
+	Site   pyresolve.Site // that import
+	Chain  []string       // distributions from the one owning Top to this one
+	Extras map[string]bool
+	// ExtrasFrom names, per extra, the distribution that asked for it.
+	ExtrasFrom map[string]string
+}
+
+// usesOf returns, by normalized name, the distributions the handler's imports load:
+// those owning an imported top-level module, and what they require (markers
+// evaluated for f, extras followed), transitively. An eager import wins over a lazy
+// one.
+func usesOf(p *Pass, f *Function) map[string]*distUse {
+	c := cacheOf(p)
+	c.mu.Lock()
+	u, ok := c.uses[f]
+	c.mu.Unlock()
+	if ok {
+		return u
+	}
+	in := installedOf(p, f)
+	env := markerEnv(f)
+	var tops []string
+	for name, m := range f.Result.Imported {
+		if !strings.Contains(name, ".") && m.Kind != pyresolve.Virtual {
+			if _, ok := f.Result.Sites[name]; ok {
+				tops = append(tops, name)
+			}
+		}
+	}
+	sort.Slice(tops, func(i, j int) bool {
+		a, b := f.Result.Sites[tops[i]], f.Result.Sites[tops[j]]
+		if a.Lazy != b.Lazy {
+			return !a.Lazy
+		}
+		return tops[i] < tops[j]
+	})
+	// Distributions the imports name directly keep their own import; then what they
+	// require, breadth first, in import order.
+	u = map[string]*distUse{}
+	var queue []*pymeta.Dist
+	for _, top := range tops {
+		d := in.Owner(top)
+		if d == nil {
+			continue
+		}
+		if _, seen := u[d.Normalized]; seen {
+			continue
+		}
+		u[d.Normalized] = &distUse{Top: top, Site: f.Result.Sites[top], Chain: []string{d.Name}, Extras: map[string]bool{}}
+		queue = append(queue, d)
+	}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		cu := u[cur.Normalized]
+		var extras []string
+		for e := range cu.Extras {
+			extras = append(extras, e)
+		}
+		sort.Strings(extras)
+		for _, r := range cur.Requires {
+			if !r.Marker.Eval(env, extras...) {
+				continue
+			}
+			w := in.Winner(r.Name)
+			if w == nil {
+				continue
+			}
+			nx, seen := u[w.Normalized]
+			if !seen {
+				nx = &distUse{Top: cu.Top, Site: cu.Site, Chain: append(append([]string(nil), cu.Chain...), w.Name), Extras: map[string]bool{}}
+				u[w.Normalized] = nx
+			}
+			grew := !seen
+			for _, e := range r.Extras {
+				if !nx.Extras[e] {
+					nx.Extras[e] = true
+					if nx.ExtrasFrom == nil {
+						nx.ExtrasFrom = map[string]string{}
+					}
+					nx.ExtrasFrom[e] = cur.Name
+					grew = true
+				}
+			}
+			if grew {
+				queue = append(queue, w)
+			}
+		}
+	}
+	c.mu.Lock()
+	c.uses[f] = u
+	c.mu.Unlock()
+	return u
+}
+
+// sitePos is where an import site points.
+func sitePos(s pyresolve.Site) model.Pos {
+	return model.Pos{File: s.Tree.Display(s.File), Line: s.Line, Col: s.Col}
+}
+
+// whereIs says, for a file in one of f's path trees, which layer holds it (nil for the
+// function package).
+func whereIs(f *Function, t tree.Tree, name string) *model.Layer {
+	env := f.Result.Env
+	if env.Opt == nil || t != tree.Tree(env.Opt) {
+		return nil
+	}
+	i := env.Opt.Owner(name)
+	if i < 0 || i >= len(env.OptLayers) {
+		return nil
+	}
+	return f.Fn.Layers[env.OptLayers[i]].Layer
+}
+
+// placeLabel names where a distribution sits: "/opt/python (layer Deps)".
+func placeLabel(f *Function, in *pymeta.Installed, d *pymeta.Dist) string {
+	pl := in.Place(d)
+	if l := whereIs(f, d.Tree, d.Meta); l != nil {
+		return fmt.Sprintf("%s (layer %s)", pl.Path, l.Name)
+	}
+	if pl.Path == "/var/task" || strings.HasPrefix(pl.Path, "/var/task/") {
+		return pl.Path + " (the function package)"
+	}
+	return pl.Path
+}

@@ -1,0 +1,156 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// UnzippedLimit is Lambda's quota for a function's package plus all its layers, unzipped.
+const UnzippedLimit = 262_144_000
+
+var LK402 = register(&Rule{
+	Code:     "LK402",
+	Name:     "unzipped-size-exceeded",
+	Severity: model.Error,
+	Summary:  "The function package plus its layers are over 262,144,000 bytes unzipped.",
+	Why: `Lambda's deployment package quota is 250 MB (262,144,000 bytes) unzipped, for the function's
+code and all its layers together; the limit for one layer's zip is not the limit that matters. Over it,
+CreateFunction / UpdateFunctionCode fail ("Unzipped size must be smaller than 262144000 bytes"), so the
+deployment stops.`,
+	Example: `function package 40 MB + layer Deps 190 MB + layer ML 60 MB (unzipped)`,
+	Fix: `Remove what the function does not need (tests, docs, __pycache__, boto3/botocore: the runtime
+has them), strip debug symbols from compiled files, split the function, or move to a container image
+(10 GB). The finding lists the largest top-level packages to start with.`,
+	Run: runLK402,
+})
+
+// treeSize is what one tree weighs.
+type treeSize struct {
+	total int64
+	tops  map[string]int64 // top-level package (as placed in the tree) → bytes
+}
+
+var sizeCache sync.Map // tree.Tree → *treeSize
+
+// sizeOf sums the file sizes of t and groups them by top-level package: for a layer,
+// what is directly in python/ or python/lib/pythonX.Y/site-packages/ (else the root
+// entry); for a function package, the root entries.
+func sizeOf(t tree.Tree, layer bool) *treeSize {
+	type key struct {
+		t     tree.Tree
+		layer bool
+	}
+	if v, ok := sizeCache.Load(key{t, layer}); ok {
+		return v.(*treeSize)
+	}
+	s := &treeSize{tops: map[string]int64{}}
+	_ = tree.Walk(t, "", func(name string, info tree.Info) error {
+		if info.Dir {
+			return nil
+		}
+		s.total += info.Size
+		s.tops[topOf(name, layer)] += info.Size
+		return nil
+	})
+	if z, ok := t.(*tree.ZipTree); ok {
+		_, s.total = z.Size() // counts entries the index does not resolve, too
+	}
+	sizeCache.Store(key{t, layer}, s)
+	return s
+}
+
+func topOf(name string, layer bool) string {
+	parts := strings.Split(name, "/")
+	if !layer || parts[0] != "python" || len(parts) < 3 {
+		if len(parts) == 1 {
+			return parts[0]
+		}
+		return parts[0] + "/"
+	}
+	if parts[1] == "lib" && len(parts) >= 5 && strings.HasPrefix(parts[2], "python") && parts[3] == "site-packages" {
+		if len(parts) == 5 {
+			return strings.Join(parts[:5], "/")
+		}
+		return strings.Join(parts[:5], "/") + "/"
+	}
+	return "python/" + parts[1] + "/"
+}
+
+func runLK402(p *Pass) {
+	for _, f := range p.Functions {
+		fn := f.Fn
+		if fn.PackageType == "Image" || fn.Code == nil || fn.Code.Opaque {
+			continue
+		}
+		type part struct {
+			label string
+			size  *treeSize
+		}
+		parts := []part{{"function package", sizeOf(fn.Code.Tree, false)}}
+		unknown := 0
+		for _, ref := range fn.Layers {
+			if !ref.Inspectable() || ref.Layer.Content.Opaque {
+				unknown++
+				continue
+			}
+			parts = append(parts, part{"layer " + ref.Layer.Name, sizeOf(ref.Layer.Content.Tree, true)})
+		}
+		var total int64
+		var sizes []string
+		type top struct {
+			name string
+			size int64
+		}
+		var tops []top
+		for _, pt := range parts {
+			total += pt.size.total
+			sizes = append(sizes, fmt.Sprintf("%s %s", pt.label, humanBytes(pt.size.total)))
+			for n, s := range pt.size.tops {
+				tops = append(tops, top{strings.TrimPrefix(pt.label, "layer ") + ": " + n, s})
+				if pt.label == "function package" {
+					tops[len(tops)-1].name = "function: " + n
+				}
+			}
+		}
+		if total <= UnzippedLimit {
+			continue
+		}
+		sort.Slice(tops, func(i, j int) bool {
+			if tops[i].size != tops[j].size {
+				return tops[i].size > tops[j].size
+			}
+			return tops[i].name < tops[j].name
+		})
+		if len(tops) > 10 {
+			tops = tops[:10]
+		}
+		var big []string
+		for _, t := range tops {
+			big = append(big, fmt.Sprintf("%s %s", t.name, humanBytes(t.size)))
+		}
+		more := ""
+		if unknown > 0 {
+			more = fmt.Sprintf(", not counting %d layer(s) layerkit cannot read", unknown)
+		}
+		p.Report("LK402", model.Error, fn.Name, "", fn.Pos,
+			fmt.Sprintf("%s unzips to %s (%d bytes: %s%s), over Lambda's limit of 262,144,000 bytes for the function and its layers together; the deployment will fail. Largest top-level packages: %s",
+				fn.Name, humanBytes(total), total, strings.Join(sizes, ", "), more, strings.Join(big, "; ")),
+			fmt.Sprintf("Cut %s: start with the largest packages above; drop boto3/botocore (the runtime provides them), tests, __pycache__ and *.dist-info/RECORD-listed extras, strip debug symbols from .so files, or use a container image.", humanBytes(total-UnzippedLimit)))
+	}
+}
+
+// humanBytes renders a size in MB (10^6 bytes, as the AWS console does).
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1_000_000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1_000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
