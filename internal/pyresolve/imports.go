@@ -163,23 +163,8 @@ func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
 
 // chain is how the handler reaches module m: "handler module", then each importer.
 func (a *analysis) chain(m *Module) []string {
-	var out []string
-	seen := map[string]bool{}
-	name := m.Name
-	for !seen[name] {
-		seen[name] = true
-		out = append(out, name)
-		via, ok := a.parentMod[name]
-		if !ok {
-			break
-		}
-		name = via
-	}
-	// reverse: handler first
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out
+	a.res.parents = a.parentMod
+	return a.res.Chain(m.Name)
 }
 
 func (a *analysis) noteShadow(top string, m *Module, imp pyscan.Import) {
@@ -224,7 +209,7 @@ func (a *analysis) site(name string, m *Module, imp pyscan.Import, lazy bool) {
 	if old, ok := a.res.Sites[name]; ok && (!old.Lazy || lazy) {
 		return
 	}
-	a.res.Sites[name] = Site{Tree: m.Tree, File: m.File, Line: imp.Line, Col: imp.Col, Stmt: statement(imp), Lazy: lazy, Chain: a.chain(m)}
+	a.res.Sites[name] = Site{Tree: m.Tree, File: m.File, Line: imp.Line, Col: imp.Col, Stmt: statement(imp), Lazy: lazy, From: m.Name}
 }
 
 // binds reports whether module m binds name at top level (known source only); for a

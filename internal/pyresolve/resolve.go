@@ -128,6 +128,8 @@ type Result struct {
 	// Sites says, for each imported module, the import statement that first reaches it
 	// (an eager one when there is one). The handler module and its parents have none.
 	Sites map[string]Site
+	// parents: module → the module whose import first reached it.
+	parents map[string]string
 }
 
 // Site is an import statement that reaches a module.
@@ -136,15 +138,32 @@ type Site struct {
 	File  string // name in Tree of the importing file
 	Line  int
 	Col   int
-	Stmt  string
-	Lazy  bool
-	Chain []string // handler module first, ending with the importing module
+	Stmt string
+	Lazy bool
+	// From is the importing module; Result.Chain(From) is how the handler reaches it.
+	From string
+}
+
+// Chain is how the handler reaches module name: the handler module first, name last.
+func (r *Result) Chain(name string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for name != "" && !seen[name] {
+		seen[name] = true
+		out = append(out, name)
+		name = r.parents[name]
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
 }
 
 // Analyze resolves every import reachable from the handler of env's function.
 func (r *Resolver) Analyze(env *Env) *Result {
 	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: map[string]*Module{}, Sites: map[string]Site{}},
 		mods: map[string]*Module{}, state: map[string]int{}, parentMod: map[string]string{}, seenProblem: map[string]int{}, seenTop: map[string]bool{}, pendingShadow: map[string][]Candidate{}}
+	a.res.parents = a.parentMod
 	a.handler()
 	a.run()
 	return a.res

@@ -24,6 +24,7 @@ type passCache struct {
 	mu    sync.Mutex
 	inst  map[*Function]*pymeta.Installed
 	uses  map[*Function]map[string]*distUse
+	sizes sync.Map // LK402: {tree, layer} → *treeSize
 }
 
 var (

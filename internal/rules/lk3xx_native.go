@@ -217,7 +217,7 @@ func (r *nativeRun) function(f *Function) {
 		site, ok := f.Result.Sites[name]
 		pos, stmt, sev, chain := handlerPos(f.Fn), "the handler module", model.Error, []string(nil)
 		if ok {
-			pos, stmt, chain = sitePos(site), "`"+site.Stmt+"`", site.Chain
+			pos, stmt, chain = sitePos(site), "`"+site.Stmt+"`", f.Result.Chain(site.From)
 			if site.Lazy {
 				sev = model.Warning
 			}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -35,17 +34,16 @@ type treeSize struct {
 	tops  map[string]int64 // top-level package (as placed in the tree) → bytes
 }
 
-var sizeCache sync.Map // tree.Tree → *treeSize
-
 // sizeOf sums the file sizes of t and groups them by top-level package: for a layer,
 // what is directly in python/ or python/lib/pythonX.Y/site-packages/ (else the root
 // entry); for a function package, the root entries.
-func sizeOf(t tree.Tree, layer bool) *treeSize {
+func sizeOf(p *Pass, t tree.Tree, layer bool) *treeSize {
 	type key struct {
 		t     tree.Tree
 		layer bool
 	}
-	if v, ok := sizeCache.Load(key{t, layer}); ok {
+	c := &cacheOf(p).sizes
+	if v, ok := c.Load(key{t, layer}); ok {
 		return v.(*treeSize)
 	}
 	s := &treeSize{tops: map[string]int64{}}
@@ -60,7 +58,7 @@ func sizeOf(t tree.Tree, layer bool) *treeSize {
 	if z, ok := t.(*tree.ZipTree); ok {
 		_, s.total = z.Size() // counts entries the index does not resolve, too
 	}
-	sizeCache.Store(key{t, layer}, s)
+	c.Store(key{t, layer}, s)
 	return s
 }
 
@@ -91,14 +89,14 @@ func runLK402(p *Pass) {
 			label string
 			size  *treeSize
 		}
-		parts := []part{{"function package", sizeOf(fn.Code.Tree, false)}}
+		parts := []part{{"function package", sizeOf(p, fn.Code.Tree, false)}}
 		unknown := 0
 		for _, ref := range fn.Layers {
 			if !ref.Inspectable() || ref.Layer.Content.Opaque {
 				unknown++
 				continue
 			}
-			parts = append(parts, part{"layer " + ref.Layer.Name, sizeOf(ref.Layer.Content.Tree, true)})
+			parts = append(parts, part{"layer " + ref.Layer.Name, sizeOf(p, ref.Layer.Content.Tree, true)})
 		}
 		var total int64
 		var sizes []string
