@@ -134,10 +134,10 @@ type Result struct {
 
 // Site is an import statement that reaches a module.
 type Site struct {
-	Tree  tree.Tree
-	File  string // name in Tree of the importing file
-	Line  int
-	Col   int
+	Tree tree.Tree
+	File string // name in Tree of the importing file
+	Line int
+	Col  int
 	Stmt string
 	Lazy bool
 	// From is the importing module; Result.Chain(From) is how the handler reaches it.
