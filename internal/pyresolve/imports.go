@@ -48,6 +48,16 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		a.site(strings.Join(parts[:i+1], "."), m, imp, lazy)
 	}
 	if !imp.From {
+		if imp.Alias != "" && len(parts) > 1 && !imp.Dynamic {
+			// import a.b.c as x walks the attributes a → .b → .c after importing
+			// (Python 3.7+); a package that rebinds .b to another module breaks it.
+			if miss, from := a.walkAttributes(parts); miss != "" {
+				if !optional {
+					a.problem(m, imp, lazy, Problem{Failure: NoName, Missing: from, Name: miss})
+				}
+				return false
+			}
+		}
 		return true
 	}
 	ok := true
@@ -223,4 +233,100 @@ func (a *analysis) binds(m *Module, name string, self bool, line int) bool {
 		return false
 	}
 	return !self || f.Lines[name] < line
+}
+
+// walkAttributes follows `import a.b.c as x`: getattr(a, "b"), then "c", falling back to
+// the submodule. It returns the name that is missing and the module it is missing from,
+// or "" when the walk works or cannot be known.
+func (a *analysis) walkAttributes(parts []string) (missing, from string) {
+	cur := a.mods[parts[0]]
+	for i := 1; i < len(parts) && cur != nil; i++ {
+		n := parts[i]
+		sub := a.mods[cur.Name+"."+n]
+		rebound, known := a.attribute(cur, n)
+		switch {
+		case !known:
+			return "", "" // bound to something we cannot follow
+		case rebound != nil:
+			cur = rebound
+		case sub != nil:
+			cur = sub
+		default:
+			if s := a.lookup(cur.Name + "." + n); s != nil {
+				cur = s
+				continue
+			}
+			return n, cur.Name
+		}
+	}
+	return "", ""
+}
+
+// attribute says what module m's top-level name n is bound to by m's own code: a module
+// (rebound), nothing of m's own (nil, true: the submodule, if any, is the attribute), or
+// something we cannot follow (known false).
+func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) {
+	if !scannable(m) {
+		return nil, m.Kind != Virtual && m.Kind != Compiled
+	}
+	f, err := a.r.Scan(m.Tree, m.File)
+	if err != nil || f.Open {
+		return nil, false
+	}
+	if !f.Names[n] {
+		return nil, true
+	}
+	pkg := m.Name
+	if m.Kind != Package {
+		if i := strings.LastIndexByte(m.Name, '.'); i >= 0 {
+			pkg = m.Name[:i]
+		} else {
+			pkg = ""
+		}
+	}
+	for _, imp := range f.Imports {
+		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || f.Lines[n] != imp.Line {
+			continue
+		}
+		base := imp.Module
+		if imp.Level > 0 {
+			parts := strings.Split(pkg, ".")
+			if pkg == "" || imp.Level-1 >= len(parts) {
+				return nil, false
+			}
+			base = strings.Join(parts[:len(parts)-(imp.Level-1)], ".")
+			if imp.Module != "" {
+				base += "." + imp.Module
+			}
+		}
+		if !imp.From {
+			if imp.Alias == n {
+				t := a.lookup(base)
+				return t, t != nil
+			}
+			continue
+		}
+		for _, nm := range imp.Names {
+			bound := nm.Name
+			if nm.Alias != "" {
+				bound = nm.Alias
+			}
+			if bound != n {
+				continue
+			}
+			target := a.lookup(base)
+			if target != nil && target.IsPackage() {
+				if target == m || !a.binds(target, nm.Name, false, 0) {
+					if sm := a.lookup(base + "." + nm.Name); sm != nil {
+						if base+"."+nm.Name == m.Name+"."+n {
+							return nil, true // the submodule itself
+						}
+						return sm, true
+					}
+				}
+			}
+			return nil, false
+		}
+	}
+	return nil, false // bound by an assignment, def, class, ...
 }

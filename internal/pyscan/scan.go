@@ -14,6 +14,22 @@
 // Python); Col is 1-based and counts characters (runes; an invalid UTF-8 byte
 // counts as one, a tab as one), like Python's tokenize module and unlike
 // ast's byte-based col_offset.
+//
+// Known limitations (it is not a parser):
+//   - Input that is not valid Python gets a best-effort answer; blocks follow
+//     indentation only.
+//   - A handler naming a variable (`except errors:` with errors a tuple) is not
+//     seen to catch ImportError.
+//   - An alias of import_module (`from importlib import import_module as im`)
+//     is recognised only in calls after that import; bare import_module(...)
+//     counts wherever `from importlib import import_module` appears.
+//   - TYPE_CHECKING and __main__ tests are recognised in their plain forms only
+//     (optionally parenthesised), not inside and/or expressions.
+//   - Names: match-statement capture patterns bind nothing here; a walrus in a
+//     module-level lambda body is counted as a module binding.
+//   - In a single-quoted f-string, a newline inside a replacement field outside
+//     brackets ends the string (as an error), which CPython 3.12 may accept.
+//   - Input beyond 2 GiB is not scanned.
 package pyscan
 
 import (
@@ -929,7 +945,8 @@ func sumLen(toks []tok) int32 {
 func (s *scanner) importStmt(toks []tok) {
 	mod := s.moduleScope()
 	i := 1
-	var ctx *Import
+	var ctx Import
+	haveCtx := false
 	for {
 		name, j, ok := s.dotted(toks, i)
 		if !ok {
@@ -943,11 +960,10 @@ func (s *scanner) importStmt(toks []tok) {
 			alias = string(s.bytesOf(toks[j+1]))
 			j += 2
 		}
-		if ctx == nil {
-			c := s.newImport(toks[0])
-			ctx = &c
+		if !haveCtx {
+			ctx, haveCtx = s.newImport(toks[0]), true
 		}
-		imp := *ctx // shares the guard slice, which is never modified
+		imp := ctx // shares the guard slice, which is never modified
 		imp.Module, imp.Alias = name, alias
 		s.addImport(imp)
 		if name == "importlib" && alias != "" {
