@@ -174,3 +174,41 @@ func expand(s string, vars map[string]string, depth int) string {
 	}
 	return out
 }
+
+// makefileLayerkitBuild recognises a make target that builds the layer with
+// `layerkit build SRC ... -o ...`: what lands in the layer is SRC under python/ (or SRC as
+// it is when it already has python/). It returns SRC, relative to the Makefile's folder.
+// Targets that also pass requirements (-r) or do more than unpack the result are not
+// recognised: the build stays opaque.
+func makefileLayerkitBuild(t tree.Tree, logicalID string) (src string, ok bool) {
+	var data []byte
+	for _, name := range []string{"Makefile", "makefile", "GNUmakefile"} {
+		if b, err := t.ReadFile(name); err == nil {
+			data = b
+			break
+		}
+	}
+	if data == nil {
+		return "", false
+	}
+	vars := makeVars(string(data))
+	for _, cmd := range recipe(string(data), "build-"+logicalID) {
+		f := strings.Fields(expand(cmd, vars, 0))
+		for i := 0; i+2 < len(f); i++ {
+			if path.Base(strings.TrimLeft(f[i], "@-")) != "layerkit" || f[i+1] != "build" {
+				continue
+			}
+			for _, a := range f[i+2:] {
+				if a == "-r" || a == "--requirements" || strings.HasPrefix(a, "--requirements=") {
+					return "", false
+				}
+			}
+			cand := strings.Trim(f[i+2], `"'`)
+			if strings.HasPrefix(cand, "-") || strings.Contains(cand, "$(") {
+				return "", false
+			}
+			src = cand
+		}
+	}
+	return src, src != ""
+}

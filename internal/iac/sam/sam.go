@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -58,7 +59,7 @@ func loadNested(root, templatePath string, visiting map[string]bool) (*model.App
 		return nil, err
 	}
 	rel := cfn.DisplayPath(root, abs)
-	data, err := os.ReadFile(abs)
+	data, err := tree.ReadOSFile(abs)
 	if err != nil {
 		return nil, iac.Errorf(model.Pos{File: rel}, "cannot read the template: %v", unwrap(err))
 	}
@@ -313,6 +314,18 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		return
 	}
 	sub, ok := layerSubfolder(ly.BuildMethod)
+	if ly.BuildMethod == "makefile" {
+		if src, found := makefileLayerkitBuild(code.Tree, r.Name); found {
+			// layerkit build puts SRC under python/ (keeps an existing python/).
+			srcTree := SourceCopy(tree.Sub(code.Tree, path.Clean(src)))
+			if tree.IsDir(srcTree, "python") {
+				code.Tree = srcTree
+			} else {
+				code.Tree = tree.Mount(srcTree, "python")
+			}
+			return
+		}
+	}
 	if !ok {
 		code.Opaque = true
 		_, bmPos := l.buildMethod(r)

@@ -714,3 +714,17 @@ func TestMakefileInstalls(t *testing.T) {
 		t.Error("a target that is not there was found")
 	}
 }
+
+func TestMakefileLayerkitBuild(t *testing.T) {
+	mk := "LK := layerkit\nbuild-Shared:\n\t$(LK) build src -o \"$(ARTIFACTS_DIR).zip\" --runtime python3.12\n\tpython3 -m zipfile -e x y\nbuild-WithReqs:\n\tlayerkit build src -r req.txt -o x.zip\n"
+	tr := tree.NewMap("", map[string]string{"Makefile": mk})
+	if src, ok := makefileLayerkitBuild(tr, "Shared"); !ok || src != "src" {
+		t.Errorf("Shared: src=%q ok=%v", src, ok)
+	}
+	if _, ok := makefileLayerkitBuild(tr, "WithReqs"); ok {
+		t.Error("a build with -r was taken as modelled")
+	}
+	if _, ok := makefileLayerkitBuild(tr, "Nope"); ok {
+		t.Error("a missing target was found")
+	}
+}
