@@ -26,7 +26,9 @@ what is deployed, or pass the layer zip with --layer.`,
 			for _, ref := range f.Fn.Layers {
 				switch {
 				case ref.ARN != "":
-					if pub, ok := publiclayers.Match(ref.ARN); ok {
+					if pub, ok := publiclayers.Match(ref.ARN); ok && pub.Complete {
+						continue // known in full (an extension): nothing to say
+					} else if ok {
 						what := "no Python modules"
 						if len(pub.Modules) > 0 {
 							what = strings.Join(pub.Modules, ", ")
