@@ -53,6 +53,9 @@ var (
 // ParseName reads a file's base name. Kind is NotNative for anything that is not a
 // compiled-code name (.so, .so.N, .pyd, .dylib).
 func ParseName(base string) Name {
+	if !strings.Contains(base, ".so") && !strings.HasSuffix(base, ".pyd") && !strings.HasSuffix(base, ".dylib") {
+		return Name{} // the common case: no regexp
+	}
 	switch {
 	case strings.HasSuffix(base, ".pyd"):
 		if m := pydTagRE.FindStringSubmatch(base); m != nil {

@@ -25,6 +25,7 @@ type passCache struct {
 	inst  map[*Function]*pymeta.Installed
 	uses  map[*Function]map[string]*distUse
 	sizes sync.Map // LK402: {tree, layer} → *treeSize
+	finds map[findKey][]string
 }
 
 var (
@@ -220,4 +221,29 @@ func placeLabel(f *Function, in *pymeta.Installed, d *pymeta.Dist) string {
 		return pl.Path + " (the function package)"
 	}
 	return pl.Path
+}
+
+type findKey struct {
+	t      tree.Tree
+	dir    string
+	python bool
+}
+
+// find is native.Find cached per folder: functions sharing layers share the walk.
+func (c *passCache) find(t tree.Tree, dir string, python bool, skip func(string) bool) []string {
+	k := findKey{t, dir, python}
+	c.mu.Lock()
+	out, ok := c.finds[k]
+	c.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = native.Find(t, dir, skip)
+	c.mu.Lock()
+	if c.finds == nil {
+		c.finds = map[findKey][]string{}
+	}
+	c.finds[k] = out
+	c.mu.Unlock()
+	return out
 }

@@ -99,9 +99,17 @@ type nfile struct {
 }
 
 type nativeRun struct {
-	p     *Pass
-	warns map[string]*nativeWarn
-	order []string
+	p      *Pass
+	warns  map[string]*nativeWarn
+	order  []string
+	checks map[checkKey][]native.Problem
+}
+
+type checkKey struct {
+	tg    native.Target
+	t     tree.Tree
+	name  string
+	bytes bool
 }
 
 // nativeWarn groups files nothing imports: per place (layer or function package),
@@ -134,8 +142,26 @@ func reportNative(p *Pass) {
 }
 
 func (r *nativeRun) check(f *Function, t tree.Tree, name string) []native.Problem {
-	bin, _ := cacheOf(r.p).bins.Binary(t, name)
-	return native.Check(nativeTarget(f), path.Base(name), bin)
+	return r.checkWith(f, t, name, true)
+}
+
+// checkWith checks one compiled file for f's runtime and arch, from its bytes and name
+// (bytes) or from its name alone; results are shared by functions with the same target.
+func (r *nativeRun) checkWith(f *Function, t tree.Tree, name string, bytes bool) []native.Problem {
+	k := checkKey{nativeTarget(f), t, name, bytes}
+	if probs, ok := r.checks[k]; ok {
+		return probs
+	}
+	var bin *native.Binary
+	if bytes {
+		bin, _ = cacheOf(r.p).bins.Binary(t, name)
+	}
+	probs := native.Check(k.tg, path.Base(name), bin)
+	if r.checks == nil {
+		r.checks = map[checkKey][]native.Problem{}
+	}
+	r.checks[k] = probs
+	return probs
 }
 
 // hasLoadableSibling reports whether the folder holding name also has a file CPython
@@ -295,13 +321,15 @@ func (r *nativeRun) function(f *Function) {
 			// /opt/python/lib/python3.X/ is its own entry (or off the path): not here.
 			return e.Kind == pyresolve.LayerPython && strings.HasPrefix(name, e.Dir+"/lib/python")
 		}
-		for _, name := range native.Find(e.Tree, e.Dir, skip) {
+		for _, name := range cacheOf(r.p).find(e.Tree, e.Dir, e.Kind == pyresolve.LayerPython, skip) {
 			nf := nfile{e.Tree, name}
 			if handled[nf] || seen[nf] {
 				continue
 			}
 			seen[nf] = true
-			probs := r.check(f, e.Tree, name)
+			// Nothing imports these: judge them by name (ABI and platform tags), not by
+			// reading every shared object of every layer on every check.
+			probs := r.checkWith(f, e.Tree, name, false)
 			if len(probs) == 0 || hasLoadableSibling(f, e.Tree, name) {
 				continue
 			}
