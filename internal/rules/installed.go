@@ -19,13 +19,14 @@ import (
 // sharing layers share the layer's trees, so each file is read once).
 
 type passCache struct {
-	dists pymeta.Cache
-	bins  native.Reader
-	mu    sync.Mutex
-	inst  map[*Function]*pymeta.Installed
-	uses  map[*Function]map[string]*distUse
-	sizes sync.Map // LK402: {tree, layer} → *treeSize
-	finds map[findKey][]string
+	dists   pymeta.Cache
+	bins    native.Reader
+	mu      sync.Mutex
+	inst    map[*Function]*pymeta.Installed
+	uses    map[*Function]map[string]*distUse
+	sizes   sync.Map // LK402: {tree, layer} → *treeSize
+	finds   map[findKey][]string
+	distNat map[*pymeta.Dist][]string
 }
 
 var (
@@ -244,6 +245,25 @@ func (c *passCache) find(t tree.Tree, dir string, python bool, skip func(string)
 		c.finds = map[findKey][]string{}
 	}
 	c.finds[k] = out
+	c.mu.Unlock()
+	return out
+}
+
+// distNative is distNativeFiles cached per distribution: every function that loads a
+// distribution of a shared layer asks the same question.
+func (c *passCache) distNative(d *pymeta.Dist) []string {
+	c.mu.Lock()
+	out, ok := c.distNat[d]
+	c.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = distNativeFiles(d)
+	c.mu.Lock()
+	if c.distNat == nil {
+		c.distNat = map[*pymeta.Dist][]string{}
+	}
+	c.distNat[d] = out
 	c.mu.Unlock()
 	return out
 }

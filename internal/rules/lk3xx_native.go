@@ -270,7 +270,7 @@ func (r *nativeRun) function(f *Function) {
 		if d == nil {
 			continue
 		}
-		files := distNativeFiles(d)
+		files := cacheOf(r.p).distNative(d)
 		if len(files) == 0 || wheelFits(d.Wheel, tg) {
 			continue
 		}
