@@ -15,7 +15,8 @@
 #   bench/run.sh APPDIR                   # an app bench/gen wrote before
 #
 # Environment: FUNCTIONS (200), LAYERS (5), LARGE_MB (250), SEED (1), RUNS (5: layerkit and
-# floor runs; the median is kept), BASELINE_RUNS (1), BASELINE (1), KEEP (0: keep the app).
+# floor runs; the median is kept), BASELINE_RUNS (1), BASELINE (1), KEEP (0: keep the app),
+# LAYERKIT (a layerkit binary to measure instead of building ./cmd/layerkit).
 set -euo pipefail
 
 if [[ ${1:-} == __baseline ]]; then
@@ -49,7 +50,11 @@ tmp=$(mktemp -d)
 cleanup() { [[ $KEEP == 1 ]] || rm -rf "$tmp/app"; rm -rf "$tmp/bin" "$tmp/work" "$tmp"/*.time; }
 trap cleanup EXIT
 mkdir -p "$tmp/bin"
-CGO_ENABLED=0 go build -o "$tmp/bin/layerkit" ./cmd/layerkit
+if [[ -n ${LAYERKIT:-} ]]; then
+	cp "$LAYERKIT" "$tmp/bin/layerkit" # a build to compare
+else
+	CGO_ENABLED=0 go build -o "$tmp/bin/layerkit" ./cmd/layerkit
+fi
 CGO_ENABLED=0 go build -o "$tmp/bin/floor" ./bench/floor
 pyver=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
