@@ -3,8 +3,16 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 
 	"github.com/layerkit/layerkit/internal/cli"
 )
 
-func main() { os.Exit(cli.Main(os.Args[1:], cli.System())) }
+func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit: past it the collector works harder, keeping peak memory low on
+		// hostile input (README "Limits"); nothing fails because of it.
+		debug.SetMemoryLimit(cli.SoftMemoryLimit)
+	}
+	os.Exit(cli.Main(os.Args[1:], cli.System()))
+}

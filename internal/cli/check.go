@@ -24,6 +24,7 @@ type CheckOptions struct {
 	Template  string
 	Today     string
 	Quiet     bool
+	Limits    Limits
 
 	FunctionZip string
 	Handler     string
@@ -76,6 +77,7 @@ input cannot be read or a flag is wrong.`,
 	f.StringVar(&o.Arch, "arch", "x86_64", "with --function-zip: x86_64 or arm64")
 	f.StringArrayVar(&o.Layers, "layer", nil, "with --function-zip: a layer zip or folder, in order (repeatable)")
 	_ = f.MarkHidden("today")
+	o.Limits.flags(cmd)
 	return cmd
 }
 
@@ -121,7 +123,12 @@ func runCheck(s *IO, o *CheckOptions) error {
 	} else if len(o.Layers) > 0 || o.Handler != "" || o.Runtime != "" {
 		return usageError{"--layer, --handler and --runtime go with --function-zip"}
 	}
-	res, err := check.Run(opts)
+	var res *check.Result
+	err := o.Limits.run(func() error {
+		var err error
+		res, err = check.Run(opts)
+		return err
+	})
 	if err != nil {
 		return err
 	}

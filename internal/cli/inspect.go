@@ -21,6 +21,7 @@ type InspectOptions struct {
 	Runtime string
 	Arch    string
 	Format  string
+	Limits  Limits
 }
 
 func newInspectCmd(s *IO) *cobra.Command {
@@ -49,6 +50,7 @@ python3.13); without --arch, the architecture of most of its ELF files (else x86
 	f.StringVar(&o.Runtime, "runtime", "", "the runtime to inspect for, e.g. python3.12")
 	f.StringVar(&o.Arch, "arch", "", "x86_64 or arm64")
 	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json")
+	o.Limits.flags(cmd)
 	return cmd
 }
 
@@ -73,24 +75,30 @@ func runInspect(s *IO, o *InspectOptions) error {
 	}
 	reader := &native.Reader{}
 	var reports []*inspect.Report
-	for _, p := range o.Layers {
-		t, err := openLayer(p)
-		if err != nil {
-			return err
+	err := o.Limits.run(func() error {
+		for _, p := range o.Layers {
+			t, err := openLayer(p)
+			if err != nil {
+				return err
+			}
+			rtID := o.Runtime
+			if rtID == "" {
+				rtID = inspect.GuessRuntime(t, "python3.13")
+			}
+			rt, _ := runtimes.Lookup(rtID)
+			arch := o.Arch
+			if arch == "" {
+				arch = inspect.GuessArch(t, reader)
+			}
+			reports = append(reports, inspect.Inspect(t, rt, arch, reader))
+			if z, ok := t.(*tree.ZipTree); ok {
+				z.Close()
+			}
 		}
-		rtID := o.Runtime
-		if rtID == "" {
-			rtID = inspect.GuessRuntime(t, "python3.13")
-		}
-		rt, _ := runtimes.Lookup(rtID)
-		arch := o.Arch
-		if arch == "" {
-			arch = inspect.GuessArch(t, reader)
-		}
-		reports = append(reports, inspect.Inspect(t, rt, arch, reader))
-		if z, ok := t.(*tree.ZipTree); ok {
-			defer z.Close()
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if o.Format == "json" {
 		enc := json.NewEncoder(s.Out)

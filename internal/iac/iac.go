@@ -4,9 +4,13 @@
 package iac
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"sync/atomic"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/tree"
 )
 
 // InputError is input that cannot be read at all: malformed YAML/JSON/HCL, a template
@@ -32,4 +36,45 @@ func (e *InputError) Error() string {
 // Errorf returns an *InputError at pos.
 func Errorf(pos model.Pos, format string, args ...any) error {
 	return &InputError{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+// DefaultMaxTemplateSize is the default cap on one configuration file: a template, a
+// cloud assembly manifest, a Terraform file, serverless.yml: 1 MiB, what CloudFormation
+// itself accepts. The YAML and HCL parsers build trees 100 to 400 times the size of
+// their input, so this cap is what bounds the memory a hostile template can take.
+const DefaultMaxTemplateSize = 1 << 20
+
+var maxTemplateSize atomic.Int64
+
+func init() { maxTemplateSize.Store(DefaultMaxTemplateSize) }
+
+// SetMaxTemplateSize sets the cap on configuration files; n <= 0 restores the default.
+func SetMaxTemplateSize(n int64) {
+	if n <= 0 {
+		n = DefaultMaxTemplateSize
+	}
+	maxTemplateSize.Store(n)
+}
+
+// MaxTemplateSize returns the cap on configuration files.
+func MaxTemplateSize() int64 { return maxTemplateSize.Load() }
+
+// ReadConfig reads a configuration file, refusing what is not a regular file (a FIFO
+// would block forever, /dev/zero never ends) and files over MaxTemplateSize. The error
+// is a plain message without the path, for the caller to put in an InputError.
+func ReadConfig(path string) ([]byte, error) {
+	b, err := tree.ReadOSFile(path, MaxTemplateSize())
+	switch {
+	case err == nil:
+		return b, nil
+	case errors.Is(err, tree.ErrTooLarge):
+		return nil, fmt.Errorf("the file is larger than the %d-byte cap on templates and configuration files (--max-template-size)", MaxTemplateSize())
+	case errors.Is(err, tree.ErrNotRegular):
+		return nil, errors.New("not a regular file")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return nil, pe.Err
+	}
+	return nil, err
 }

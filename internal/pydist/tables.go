@@ -28,6 +28,9 @@ type tables struct {
 	dists    map[string]*distEntry // by normalized name
 	byModule map[string]string     // module path → canonical dist name (first listed wins)
 	deps     map[string]*depEntry  // by normalized name
+	// byDefault maps a default import name to the first (sorted) distribution of
+	// deps.tsv, not in dists.tsv, that installs it by the default rule.
+	byDefault map[string]string
 }
 
 var (
@@ -116,6 +119,16 @@ func parseTables(distsTxt, depsTxt string) (*tables, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	t.byDefault = map[string]string{}
+	for n, e := range t.deps {
+		if _, curated := t.dists[n]; curated {
+			continue // its modules are listed in dists.tsv
+		}
+		m := defaultImport(e.name)
+		if d, ok := t.byDefault[m]; !ok || e.name < d {
+			t.byDefault[m] = e.name
+		}
 	}
 	return t, nil
 }
@@ -219,21 +232,8 @@ func DistForImport(module string) (dist string, ok bool) {
 		}
 		m = m[:i]
 	}
-	top := topOf(module)
-	var found []string
-	for n, e := range t.deps {
-		if _, curated := t.dists[n]; curated {
-			continue // its modules are listed in dists.tsv
-		}
-		if defaultImport(e.name) == top {
-			found = append(found, e.name)
-		}
-	}
-	if len(found) == 0 {
-		return "", false
-	}
-	slices.Sort(found)
-	return found[0], true
+	d, ok := t.byDefault[topOf(module)]
+	return d, ok
 }
 
 // KnownDeps returns the direct runtime dependencies of a distribution (table

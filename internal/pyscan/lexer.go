@@ -42,6 +42,11 @@ const maxInput = 1<<31 - 1
 // maxErrors bounds File.Errors on junk input.
 const maxErrors = 20
 
+// maxLineToks bounds the tokens kept for one logical line (16 MiB of tokens): the rest
+// of a longer line is read, to find where it ends, but not kept, so that a file of
+// junk or of one endless expression cannot make the scanner allocate gigabytes.
+const maxLineToks = 1 << 20
+
 type tok struct {
 	start, end int32 // byte offsets in src (Scan limits input to maxInput bytes)
 	line       int32 // 1-based line of start
@@ -56,6 +61,25 @@ type lexer struct {
 	toks  []tok
 	errs  []string
 	nerrs int
+}
+
+// add appends t to the tokens of the current logical line, merging a run of junk
+// characters into one token and dropping tokens past maxLineToks.
+func (lx *lexer) add(toks []tok, t tok) []tok {
+	if t.kind == tkOp && t.op == opJunk && len(toks) > 0 {
+		if last := &toks[len(toks)-1]; last.kind == tkOp && last.op == opJunk && last.end == t.start {
+			last.end = t.end
+			return toks
+		}
+	}
+	if len(toks) >= maxLineToks {
+		if len(toks) == maxLineToks {
+			lx.errorf("line %d: logical line longer than %d tokens: the rest is not scanned", t.line, maxLineToks)
+			toks = append(toks, tok{start: t.start, end: t.start, line: t.line, kind: tkOp, op: opJunk})
+		}
+		return toks
+	}
+	return append(toks, t)
 }
 
 func (lx *lexer) errorf(format string, args ...any) {
@@ -166,34 +190,34 @@ func (lx *lexer) next() (int, []tok, bool) {
 				lx.line++
 				continue
 			}
-			toks = append(toks, lx.junk())
+			toks = lx.add(toks, lx.junk())
 		case c == '"' || c == '\'':
 			start, line := lx.pos, lx.line
 			lx.scanString(false, false, 0)
-			toks = append(toks, lx.tokAt(start, line, tkString, 0))
+			toks = lx.add(toks, lx.tokAt(start, line, tkString, 0))
 		case c >= '0' && c <= '9' || c == '.' && lx.pos+1 < n && src[lx.pos+1] >= '0' && src[lx.pos+1] <= '9':
 			start := lx.pos
 			lx.scanNumber()
-			toks = append(toks, lx.tokAt(start, lx.line, tkNumber, 0))
+			toks = lx.add(toks, lx.tokAt(start, lx.line, tkNumber, 0))
 		case c < utf8.RuneSelf && asciiIDStart[c] || c >= utf8.RuneSelf:
 			start, line := lx.pos, lx.line
 			if !lx.scanIdent() {
-				toks = append(toks, lx.junk())
+				toks = lx.add(toks, lx.junk())
 				continue
 			}
 			if lx.pos < n && (src[lx.pos] == '"' || src[lx.pos] == '\'') {
 				if raw, f, ok := stringPrefix(src[start:lx.pos]); ok {
 					lx.scanString(raw, f, 0)
-					toks = append(toks, lx.tokAt(start, line, tkString, 0))
+					toks = lx.add(toks, lx.tokAt(start, line, tkString, 0))
 					continue
 				}
 			}
-			toks = append(toks, lx.tokAt(start, line, tkName, 0))
+			toks = lx.add(toks, lx.tokAt(start, line, tkName, 0))
 		default:
 			start := lx.pos
 			k, op := opAt(src, lx.pos)
 			if op == opJunk {
-				toks = append(toks, lx.junk())
+				toks = lx.add(toks, lx.junk())
 				continue
 			}
 			lx.pos += k
@@ -205,21 +229,46 @@ func (lx *lexer) next() (int, []tok, bool) {
 					depth--
 				}
 			}
-			toks = append(toks, lx.tokAt(start, lx.line, tkOp, op))
+			toks = lx.add(toks, lx.tokAt(start, lx.line, tkOp, op))
 		}
 	}
 }
 
-// junk consumes the character at lx.pos as an opJunk token.
+// junk consumes the character at lx.pos, and the junk characters right after it, as
+// one opJunk token.
 func (lx *lexer) junk() tok {
 	start := lx.pos
-	size := 1
-	if lx.src[start] >= utf8.RuneSelf {
-		_, size = utf8.DecodeRune(lx.src[start:])
+	lx.pos += charLen(lx.src, lx.pos)
+	for lx.pos < len(lx.src) && isJunkAt(lx.src, lx.pos) {
+		lx.pos += charLen(lx.src, lx.pos)
 	}
-	lx.pos += size
 	lx.errorf("line %d: invalid character", lx.line)
 	return lx.tokAt(start, lx.line, tkOp, opJunk)
+}
+
+func charLen(src []byte, i int) int {
+	if src[i] >= utf8.RuneSelf {
+		_, size := utf8.DecodeRune(src[i:])
+		return size
+	}
+	return 1
+}
+
+// isJunkAt reports whether the character at src[i] lexes as junk whatever precedes it.
+func isJunkAt(src []byte, i int) bool {
+	c := src[i]
+	if c >= utf8.RuneSelf {
+		r, _ := utf8.DecodeRune(src[i:])
+		return r == utf8.RuneError || !isIDStart(r) && !isIDContinue(r)
+	}
+	switch {
+	case c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r' || c == '#' || c == '\\' || c == '"' || c == '\'':
+		return false
+	case asciiIDCont[c] || c == '.':
+		return false
+	}
+	_, op := opAt(src, i)
+	return op == opJunk
 }
 
 var asciiIDStart, asciiIDCont [utf8.RuneSelf]bool

@@ -11,13 +11,31 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
-// maxFileSize caps what ReadFile returns, from a folder or a zip. Lambda refuses
-// deployments over 250 MB unzipped, so no real source file comes near it; the cap
-// exists so a hostile input cannot make the checker allocate gigabytes. A variable so
-// tests can lower it.
-var maxFileSize int64 = 256 << 20
+// DefaultMaxFileSize is the default read cap (64 MiB): larger than any real source
+// file, METADATA, RECORD, .pth file or template (CloudFormation refuses templates over
+// 1 MB), and the size native.Reader stops analysing compiled files at.
+const DefaultMaxFileSize = 64 << 20
+
+// maxFileSize caps what ReadFile returns, from a folder or a zip, and what ReadOSFile
+// returns. It exists so a hostile input cannot make the checker allocate gigabytes.
+// SetMaxFileSize changes it (layerkit check --max-file-size); tests lower it.
+var maxFileSize atomic.Int64
+
+func init() { maxFileSize.Store(DefaultMaxFileSize) }
+
+// SetMaxFileSize sets the read cap for every tree; n <= 0 restores the default.
+func SetMaxFileSize(n int64) {
+	if n <= 0 {
+		n = DefaultMaxFileSize
+	}
+	maxFileSize.Store(n)
+}
+
+// MaxFileSize returns the read cap.
+func MaxFileSize() int64 { return maxFileSize.Load() }
 
 // ErrTooLarge is returned (wrapped) by ReadFile for files over the read cap.
 var ErrTooLarge = errors.New("file too large to read")
@@ -247,7 +265,8 @@ func (d *DirTree) ReadFile(name string) ([]byte, error) {
 		return nil, fs.ErrNotExist
 	}
 	name, _ = Clean(name)
-	if info.Size > maxFileSize {
+	limit := MaxFileSize()
+	if info.Size > limit {
 		return nil, &fs.PathError{Op: "read", Path: d.Display(name), Err: fmt.Errorf("%w (%d bytes)", ErrTooLarge, info.Size)}
 	}
 	r, err := os.OpenRoot(d.root)
@@ -261,12 +280,32 @@ func (d *DirTree) ReadFile(name string) ([]byte, error) {
 	}
 	defer f.Close()
 	// The file may have grown since it was listed: read at most the cap plus one byte.
-	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	b, err := readAll(f, info.Size, limit)
 	if err != nil {
 		return nil, d.wrap("read", name, err)
 	}
-	if int64(len(b)) > maxFileSize {
+	if int64(len(b)) > limit {
 		return nil, &fs.PathError{Op: "read", Path: d.Display(name), Err: ErrTooLarge}
+	}
+	return b, nil
+}
+
+// readAll reads r to its end into a buffer sized for the expected size, returning at
+// most limit+1 bytes.
+func readAll(r io.Reader, expected, limit int64) ([]byte, error) {
+	b := make([]byte, 0, min(max(expected, 0), limit)+1)
+	for int64(len(b)) <= limit {
+		if len(b) == cap(b) {
+			b = slices.Grow(b, int(min(int64(cap(b)), limit+1-int64(len(b)))))
+		}
+		n, err := r.Read(b[len(b):min(int64(cap(b)), limit+1)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
 	}
 	return b, nil
 }

@@ -202,8 +202,8 @@ func TestDirDisplay(t *testing.T) {
 func TestDirReadFileCap(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{"big.bin": "0123456789", "small.txt": "ok"})
-	defer func(old int64) { maxFileSize = old }(maxFileSize)
-	maxFileSize = 5
+	defer SetMaxFileSize(MaxFileSize())
+	SetMaxFileSize(5)
 	tr, err := Dir(root, "")
 	if err != nil {
 		t.Fatal(err)

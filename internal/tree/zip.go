@@ -3,6 +3,7 @@ package tree
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +29,11 @@ import (
 //     entry "a/x.py", or "a" and "a/"), the folder wins whatever the order, and the
 //     file entry is listed by Skips.
 //
+// Reading is bounded (README "Limits"): an entry declaring more than MaxFileSize is not
+// inflated, one inflating past its declared size is refused, an entry whose compressed
+// data overlaps that of an entry already read is refused (many entries sharing one
+// stream: a zip bomb), and one tree inflates at most zipReadBudget bytes in all.
+//
 // A ZipTree made by Zip holds no file descriptor between calls: ReadFile reopens the
 // archive (and fails if it changed size or time since it was indexed). Close makes
 // later ReadFile calls fail; the index stays usable.
@@ -38,7 +44,22 @@ type ZipTree struct {
 	skips    []Skip
 	zipped   int64
 	unzipped int64
+
+	mu       sync.Mutex
+	spans    []span // compressed data of the entries read so far, sorted by start
+	inflated int64  // bytes ReadFile has inflated, declared sizes
 }
+
+// span is where one entry's compressed data lies in the archive.
+type span struct {
+	start, end int64
+	file       *zip.File
+}
+
+// zipReadBudget bounds the bytes ReadFile inflates from one archive: four times what
+// Lambda accepts unzipped for a function and its layers together. Reading every file of
+// a real layer twice stays far below it; a zip bomb of many honest entries does not.
+const zipReadBudget = 1 << 30
 
 // Skip is a zip entry that the index does not resolve, and why.
 type Skip struct {
@@ -55,6 +76,12 @@ type zipNode struct {
 // Zip opens the archive at path. display is how the archive is shown to users
 // ("build/deps.zip"); names inside show as display + ":" + name.
 func Zip(path, display string) (*ZipTree, error) {
+	// Stat first: opening a FIFO for reading blocks until a writer comes.
+	if fi, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New("not a regular file")}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -240,7 +267,7 @@ func (t *ZipTree) ReadDir(name string) ([]Info, error) {
 
 // ReadFile inflates one entry. It fails, rather than returning more, when the entry
 // inflates past its declared size, and refuses entries declaring more than the read
-// cap (256 MiB).
+// cap (MaxFileSize).
 func (t *ZipTree) ReadFile(name string) ([]byte, error) {
 	name, ok := Clean(name)
 	if !ok {
@@ -252,7 +279,7 @@ func (t *ZipTree) ReadFile(name string) ([]byte, error) {
 	}
 	fail := func(err error) error { return &fs.PathError{Op: "read", Path: t.Display(name), Err: err} }
 	declared := n.file.UncompressedSize64
-	if declared > uint64(maxFileSize) {
+	if declared > uint64(MaxFileSize()) {
 		return nil, fail(fmt.Errorf("%w (declares %d bytes)", ErrTooLarge, declared))
 	}
 	if t.src != nil {
@@ -261,20 +288,59 @@ func (t *ZipTree) ReadFile(name string) ([]byte, error) {
 		}
 		defer t.src.release()
 	}
+	if err := t.claim(n.file); err != nil {
+		return nil, fail(err)
+	}
 	rc, err := n.file.Open()
 	if err != nil {
 		return nil, fail(err)
 	}
 	defer rc.Close()
-	buf := bytes.NewBuffer(make([]byte, 0, min(declared, 1<<20)+1))
-	_, err = buf.ReadFrom(io.LimitReader(rc, int64(declared)+1))
-	if uint64(buf.Len()) > declared {
-		return nil, fail(fmt.Errorf("entry inflates past its declared size of %d bytes", declared))
-	}
-	if err != nil {
+	// The declared size is at most the cap: read into a buffer of exactly that size,
+	// then make sure nothing follows.
+	buf := make([]byte, declared)
+	if _, err := io.ReadFull(rc, buf); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
 		return nil, fail(err)
 	}
-	return buf.Bytes(), nil
+	// At the end, archive/zip checks the CRC; past the declared size it says ErrFormat.
+	switch k, err := io.ReadAtLeast(rc, make([]byte, 1), 1); {
+	case k > 0 || errors.Is(err, zip.ErrFormat):
+		return nil, fail(fmt.Errorf("entry inflates past its declared size of %d bytes", declared))
+	case err != io.EOF:
+		return nil, fail(err)
+	}
+	return buf, nil
+}
+
+// claim accounts for reading f: it fails when f's compressed data overlaps the data of
+// another entry already read (the overlapping-entries zip bomb: many entries, one
+// stream) or when the archive's read budget is spent.
+func (t *ZipTree) claim(f *zip.File) error {
+	off, err := f.DataOffset()
+	if err != nil {
+		return err
+	}
+	end := off + int64(min(f.CompressedSize64, math.MaxInt64/2))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.inflated+int64(f.UncompressedSize64) > zipReadBudget {
+		return fmt.Errorf("%w: the archive's read budget of %d bytes is spent (a zip bomb?)", ErrTooLarge, zipReadBudget)
+	}
+	i, _ := slices.BinarySearchFunc(t.spans, off, func(s span, off int64) int { return cmp.Compare(s.start, off) })
+	if i < len(t.spans) && t.spans[i].file == f {
+		t.inflated += int64(f.UncompressedSize64)
+		return nil // read before
+	}
+	overlaps := func(s span) bool { return s.start < end && off < s.end || s.start == off }
+	if i < len(t.spans) && overlaps(t.spans[i]) || i > 0 && overlaps(t.spans[i-1]) {
+		return fmt.Errorf("the entry's data overlaps another entry's (a zip bomb?)")
+	}
+	t.spans = slices.Insert(t.spans, i, span{start: off, end: end, file: f})
+	t.inflated += int64(f.UncompressedSize64)
+	return nil
 }
 
 // Display shows name as display + ":" + name; Display("") is display.

@@ -337,8 +337,8 @@ func TestZipBomb(t *testing.T) {
 		}
 	})
 	t.Run("declares more than the cap", func(t *testing.T) {
-		defer func(old int64) { maxFileSize = old }(maxFileSize)
-		maxFileSize = 1 << 10
+		defer SetMaxFileSize(MaxFileSize())
+		SetMaxFileSize(1 << 10)
 		data := rawZip(t, &zip.FileHeader{
 			Name: "big.py", Method: zip.Deflate,
 			CompressedSize64: uint64(comp.Len()), UncompressedSize64: uint64(len(plain)),

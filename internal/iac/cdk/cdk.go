@@ -99,7 +99,7 @@ func (l *loader) assembly(dir string, depth int) error {
 	l.seen[dir] = true
 	mpath := filepath.Join(dir, "manifest.json")
 	disp := cfn.DisplayPath(l.root, mpath)
-	data, err := os.ReadFile(mpath)
+	data, err := iac.ReadConfig(mpath)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -166,7 +166,7 @@ func jsonError(file string, data []byte, err error) error {
 
 func (l *loader) stack(path string) error {
 	disp := cfn.DisplayPath(l.root, path)
-	data, err := os.ReadFile(path)
+	data, err := iac.ReadConfig(path)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {

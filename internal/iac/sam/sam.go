@@ -59,7 +59,7 @@ func loadNested(root, templatePath string, visiting map[string]bool) (*model.App
 		return nil, err
 	}
 	rel := cfn.DisplayPath(root, abs)
-	data, err := tree.ReadOSFile(abs)
+	data, err := iac.ReadConfig(abs)
 	if err != nil {
 		return nil, iac.Errorf(model.Pos{File: rel}, "cannot read the template: %v", unwrap(err))
 	}

@@ -66,7 +66,7 @@ func Load(root, path string) (*model.App, error) {
 			return nil, iac.Errorf(model.Pos{File: rel(root, path)}, "no serverless.yml or serverless.yaml")
 		}
 	}
-	data, err := os.ReadFile(file)
+	data, err := iac.ReadConfig(file)
 	if err != nil {
 		return nil, iac.Errorf(model.Pos{File: rel(root, file)}, "cannot read: %v", err)
 	}

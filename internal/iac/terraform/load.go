@@ -68,7 +68,7 @@ func Load(root, path string) (*model.App, error) {
 		if !isConf && !isVars {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(dir, n))
+		b, err := iac.ReadConfig(filepath.Join(dir, n))
 		if err != nil {
 			return nil, iac.Errorf(model.Pos{File: rel(root, filepath.Join(dir, n))}, "cannot read: %v", err)
 		}

@@ -21,7 +21,7 @@ func Match(pattern, name string) bool {
 	for _, p := range expandBraces(pattern, 0) {
 		p = strings.TrimPrefix(p, "./")
 		p = strings.TrimSuffix(p, "/")
-		if matchSegs(strings.Split(p, "/"), strings.Split(strings.TrimPrefix(name, "./"), "/"), 0) {
+		if matchSegs(strings.Split(p, "/"), strings.Split(strings.TrimPrefix(name, "./"), "/")) {
 			return true
 		}
 	}
@@ -31,36 +31,35 @@ func Match(pattern, name string) bool {
 // HasMeta reports whether pattern holds glob syntax.
 func HasMeta(pattern string) bool { return strings.ContainsAny(pattern, "*?[{") }
 
-func matchSegs(pat, name []string, depth int) bool {
-	if depth > 64 {
-		return false
+func matchSegs(pat, name []string) bool {
+	// Memoized on (pattern position, name position): patterns with many "**" would
+	// otherwise backtrack exponentially.
+	memo := make([]int8, (len(pat)+1)*(len(name)+1)) // 0 unknown, 1 no, 2 yes
+	var match func(i, j int) bool
+	match = func(i, j int) bool {
+		k := i*(len(name)+1) + j
+		if memo[k] != 0 {
+			return memo[k] == 2
+		}
+		ok := false
+		switch {
+		case i == len(pat):
+			ok = j == len(name)
+		case pat[i] == "**":
+			for x := j; x <= len(name) && !ok; x++ {
+				ok = match(i+1, x)
+			}
+		case j < len(name):
+			m, err := path.Match(pat[i], name[j])
+			ok = err == nil && m && match(i+1, j+1)
+		}
+		memo[k] = 1
+		if ok {
+			memo[k] = 2
+		}
+		return ok
 	}
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			// collapse runs of **
-			for len(pat) > 1 && pat[1] == "**" {
-				pat = pat[1:]
-			}
-			if len(pat) == 1 {
-				return true
-			}
-			for i := 0; i <= len(name); i++ {
-				if matchSegs(pat[1:], name[i:], depth+1) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(name) == 0 {
-			return false
-		}
-		ok, err := path.Match(pat[0], name[0])
-		if err != nil || !ok {
-			return false
-		}
-		pat, name = pat[1:], name[1:]
-	}
-	return len(name) == 0
+	return match(0, 0)
 }
 
 // expandBraces turns "a{b,c}d" into ["abd", "acd"]; unbalanced braces are literal.
@@ -152,7 +151,7 @@ func ruleMatches(glob, name string) bool {
 		return strings.HasPrefix(name, g+"/")
 	}
 	// "dir/*" style patterns naming folders: match any ancestor folder.
-	for dir := path.Dir(name); dir != "." && dir != ""; dir = path.Dir(dir) {
+	for dir := path.Dir(name); dir != "." && dir != "" && dir != "/"; dir = path.Dir(dir) {
 		if Match(g, dir) {
 			return true
 		}

@@ -1,0 +1,4 @@
+resource "aws_lambda_function" "f" {
+  handler = "app.handler"
+  runtime = 
+}

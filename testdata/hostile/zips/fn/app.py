@@ -1,0 +1,5 @@
+import layered
+
+
+def handler(event, context):
+    return layered
