@@ -74,6 +74,37 @@ func (r *Reader) Binary(t tree.Tree, name string) (*Binary, error) {
 
 var errTooLarge = &fs.PathError{Op: "read", Path: "", Err: fs.ErrInvalid}
 
+// HeaderSize is how much of a file Header reads: enough for the ELF header's machine, a
+// Mach-O (universal) header's CPU types and a PE stub.
+const HeaderSize = 512
+
+// Header analyses only the first HeaderSize bytes of name: the format and the machine,
+// not the GLIBC needs (those sit anywhere in the file). Far cheaper than Binary for a
+// deflated zip entry of many megabytes.
+func (r *Reader) Header(t tree.Tree, name string) *Binary {
+	k := fileKey{t, name + "\x00head"}
+	r.mu.Lock()
+	res, ok := r.m[k]
+	r.mu.Unlock()
+	if ok {
+		return res.bin
+	}
+	res = &result{}
+	if head, err := tree.ReadPrefix(t, name, HeaderSize); err == nil {
+		if b, _ := Read(head); b != nil && b.Format != Unknown {
+			b.GlibcNeeds, b.Needed, b.Musl = nil, nil, false // not from a prefix
+			res.bin = b
+		}
+	}
+	r.mu.Lock()
+	if r.m == nil {
+		r.m = map[fileKey]*result{}
+	}
+	r.m[k] = res
+	r.mu.Unlock()
+	return res.bin
+}
+
 // Find lists the compiled files (by name: .so, .so.N, .pyd, .dylib) below dir in t, in
 // walk order. skip, when not nil, is asked about every folder (its tree name) and can
 // keep the walk out of it; __pycache__, *.dist-info, *.egg-info and hidden folders are

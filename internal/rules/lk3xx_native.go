@@ -157,6 +157,11 @@ func (r *nativeRun) checkWith(f *Function, t tree.Tree, name string, bytes bool)
 		bin, _ = cacheOf(r.p).bins.Binary(t, name)
 	}
 	probs := native.Check(k.tg, path.Base(name), bin)
+	if !bytes && len(probs) == 0 {
+		// The name fits: the header tells the format and machine (not the GLIBC needs)
+		// for a few KiB instead of the whole file.
+		probs = native.Check(k.tg, path.Base(name), cacheOf(r.p).bins.Header(t, name))
+	}
 	if r.checks == nil {
 		r.checks = map[checkKey][]native.Problem{}
 	}
@@ -327,8 +332,9 @@ func (r *nativeRun) function(f *Function) {
 				continue
 			}
 			seen[nf] = true
-			// Nothing imports these: judge them by name (ABI and platform tags), not by
-			// reading every shared object of every layer on every check.
+			// Nothing imports these: judge them by name (ABI and platform tags) and, when
+			// the name fits, by their header (format, machine) — not by reading every
+			// shared object of every layer on every check.
 			probs := r.checkWith(f, e.Tree, name, false)
 			if len(probs) == 0 || hasLoadableSibling(f, e.Tree, name) {
 				continue

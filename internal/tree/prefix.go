@@ -1,0 +1,120 @@
+package tree
+
+import (
+	"io"
+	"io/fs"
+	"os"
+)
+
+// PrefixReader is a Tree that can read the first bytes of a file without reading (or
+// inflating) all of it.
+type PrefixReader interface {
+	ReadPrefix(name string, n int) ([]byte, error)
+}
+
+// ReadPrefix returns at most the first n bytes of name in t: cheaply when t can, else
+// through ReadFile.
+func ReadPrefix(t Tree, name string, n int) ([]byte, error) {
+	if p, ok := t.(PrefixReader); ok {
+		return p.ReadPrefix(name, n)
+	}
+	b, err := t.ReadFile(name)
+	if len(b) > n {
+		b = b[:n]
+	}
+	return b, err
+}
+
+func readUpTo(r io.Reader, n int) ([]byte, error) {
+	buf := make([]byte, n)
+	k, err := io.ReadFull(r, buf)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil
+	}
+	return buf[:k], err
+}
+
+// ReadPrefix reads the first n bytes of a file on disk.
+func (d *DirTree) ReadPrefix(name string, n int) ([]byte, error) {
+	info, err := d.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if info.Dir {
+		return nil, fs.ErrNotExist
+	}
+	name, _ = Clean(name)
+	r, err := os.OpenRoot(d.root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	f, err := r.Open(osName(name))
+	if err != nil {
+		return nil, d.wrap("open", name, err)
+	}
+	defer f.Close()
+	return readUpTo(f, n)
+}
+
+// ReadPrefix inflates only the first n bytes of a zip entry.
+func (t *ZipTree) ReadPrefix(name string, n int) ([]byte, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	node := t.nodes[name]
+	if node == nil || node.file == nil {
+		return nil, fs.ErrNotExist
+	}
+	if t.src != nil {
+		if err := t.src.acquire(); err != nil {
+			return nil, err
+		}
+		defer t.src.release()
+	}
+	rc, err := node.file.Open()
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: t.Display(name), Err: err}
+	}
+	defer rc.Close()
+	return readUpTo(rc, n)
+}
+
+// ReadPrefix delegates to the folder's tree.
+func (s *sub) ReadPrefix(name string, n int) ([]byte, error) {
+	name, ok := Clean(name)
+	if !ok || s.empty || name == "" {
+		return nil, fs.ErrNotExist
+	}
+	return ReadPrefix(s.t, s.dir+"/"+name, n)
+}
+
+// ReadPrefix delegates to the mounted tree.
+func (m *mount) ReadPrefix(name string, n int) ([]byte, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	rest, inside, _, _ := m.where(name)
+	if !inside || rest == "" {
+		return nil, fs.ErrNotExist
+	}
+	return ReadPrefix(m.t, rest, n)
+}
+
+// ReadPrefix reads from the layer whose file is visible.
+func (o *Overlay) ReadPrefix(name string, n int) ([]byte, error) {
+	name, ok := Clean(name)
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	r := o.lookup(name)
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.info.Dir {
+		return nil, fs.ErrNotExist
+	}
+	return ReadPrefix(o.layers[r.win], name, n)
+}
