@@ -125,5 +125,6 @@ its layers in order? If not, it says exactly why and what to change.`,
 	root.AddCommand(newBuildCmd(s))
 	root.AddCommand(newDoctorCmd(s))
 	root.AddCommand(newInspectCmd(s))
+	root.AddCommand(newVerifyCmd(s))
 	return root
 }

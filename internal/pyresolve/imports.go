@@ -247,7 +247,17 @@ func (a *analysis) walkAttributes(parts []string) (missing, from string) {
 		switch {
 		case !known:
 			return "", "" // bound to something we cannot follow
+		case rebound != nil && a.loadedBeforeRebind(cur, n):
+			// The package's own code imported the submodule and then rebound the name
+			// (or there is no submodule): the attribute is what the code bound.
+			cur = rebound
 		case rebound != nil:
+			// The submodule is first imported after the package's code ran: the import
+			// system then sets the attribute to the submodule, over the code's binding.
+			if s := a.lookup(cur.Name + "." + n); s != nil {
+				cur = s
+				continue
+			}
 			cur = rebound
 		case sub != nil:
 			cur = sub
@@ -260,6 +270,50 @@ func (a *analysis) walkAttributes(parts []string) (missing, from string) {
 		}
 	}
 	return "", ""
+}
+
+// loadedBeforeRebind reports whether package m's own code imports the submodule m.n (or
+// something below it) at module scope no later than the line that binds n, so that the
+// binding replaces the attribute the import system set; true too when there is no such
+// submodule. Imports made by other modules while m runs are not followed.
+func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
+	sub := m.Name + "." + n
+	if m.Kind != Package || a.lookup(sub) == nil {
+		return true
+	}
+	f, err := a.r.Scan(m.Tree, m.File)
+	if err != nil || f.Open {
+		return true
+	}
+	line := f.Lines[n]
+	loads := func(mod string) bool { return mod == sub || strings.HasPrefix(mod, sub+".") }
+	for _, imp := range f.Imports {
+		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || imp.Line > line {
+			continue
+		}
+		base := imp.Module
+		if imp.Level > 0 {
+			parts := strings.Split(m.Name, ".")
+			if imp.Level-1 >= len(parts) {
+				continue
+			}
+			base = strings.Join(parts[:len(parts)-(imp.Level-1)], ".")
+			if imp.Module != "" {
+				base += "." + imp.Module
+			}
+		}
+		if loads(base) {
+			return true
+		}
+		if imp.From && base == m.Name {
+			for _, nm := range imp.Names {
+				if nm.Name == n {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // attribute says what module m's top-level name n is bound to by m's own code: a module

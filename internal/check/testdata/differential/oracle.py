@@ -2,7 +2,8 @@
 
 usage: python3 -I -S -B oracle.py MANIFEST.json
 
-MANIFEST is a JSON list of {"id", "task", "opt", "pyver" ("3.11"), "handler" ("pkg.mod.handler")}.
+MANIFEST is a JSON list of {"id", "task", "opt", "pyver" ("3.11"), "handler" ("pkg.mod.handler"),
+"pythonpath" (null, or the function's PYTHONPATH entries mapped onto task/ and opt/)}.
 "task" is a folder holding the function's code (/var/task); "opt" a folder holding the layers
 merged in order (/opt). For each entry, in a fresh import state, sys.path is set the way the
 Lambda bootstrap sets it for Python 3.11 and later (lambda-runtime-facts.md §1.2):
@@ -10,7 +11,12 @@ Lambda bootstrap sets it for Python 3.11 and later (lambda-runtime-facts.md §1.
     [task, opt/python/lib/pythonX.Y/site-packages, opt/python] + the interpreter's stdlib
 
 (the runtime's own site-packages and /var/runtime are left out: the generated code never
-imports what lives there), site.addsitedir is called on the three code folders, the handler
+imports what lives there), site.addsitedir is called on the three code folders; when the
+function sets PYTHONPATH, the bootstrap adds no /opt folder and processes no .pth file there:
+
+    [task] + PYTHONPATH entries + the interpreter's stdlib, site.addsitedir on task only.
+
+The handler
 module is imported with importlib.import_module (the handler string split on its last '.',
 '/' turned into '.'), and the handler attribute is fetched.
 
@@ -52,12 +58,17 @@ def check(entry):
     handler = entry["handler"]
     layer_sp = os.path.join(opt, "python", "lib", "python" + pyver, "site-packages")
     layer_py = os.path.join(opt, "python")
+    pp = entry.get("pythonpath")
     reset()
-    sys.path[:] = [task, layer_sp, layer_py] + STDLIB_PATH
-    for d in (task, layer_sp, layer_py):
-        site.addsitedir(d)
     result = {"id": entry["id"], "ok": True, "exc": "", "msg": "", "where": ""}
     try:
+        if pp is None:
+            sys.path[:] = [task, layer_sp, layer_py] + STDLIB_PATH
+            for d in (task, layer_sp, layer_py):
+                site.addsitedir(d)
+        else:
+            sys.path[:] = [task] + list(pp) + STDLIB_PATH
+            site.addsitedir(task)
         if "." not in handler:
             raise ValueError("Bad handler '%s'" % handler)
         modname, fname = handler.rsplit(".", 1)

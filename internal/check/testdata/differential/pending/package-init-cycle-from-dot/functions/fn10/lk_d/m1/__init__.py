@@ -1,0 +1,1 @@
+from .m3 import m9

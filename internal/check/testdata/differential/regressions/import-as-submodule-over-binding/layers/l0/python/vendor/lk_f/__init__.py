@@ -1,0 +1,1 @@
+from lk_a import m3

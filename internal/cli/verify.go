@@ -1,0 +1,207 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/layerkit/layerkit/internal/check"
+	"github.com/layerkit/layerkit/internal/verify"
+)
+
+// VerifyOptions are the flags of `layerkit verify`.
+type VerifyOptions struct {
+	Path      string
+	Format    string
+	Functions []string
+	Kind      string
+	Template  string
+	Python    string
+	Timeout   time.Duration
+	Exact     bool
+}
+
+func newVerifyCmd(s *IO) *cobra.Command {
+	o := &VerifyOptions{}
+	cmd := &cobra.Command{
+		Use:   "verify [PATH]",
+		Short: "Prove check's verdicts by importing each handler with a real Python (runs your code)",
+		Long: `Verify checks PATH as check does, then proves each Python function's verdict with the real
+interpreter: it lays out /var/task and /opt (the layers merged in order) in a private temporary
+folder, runs a local python3.X of the function's runtime version with the sys.path the Lambda
+bootstrap builds (PYTHONPATH rule and .pth files included), imports the handler module and looks
+the handler up as Lambda's runtime client does. It prints, per function, layerkit's verdict, the
+interpreter's (the error Lambda would log) and whether they agree.
+
+WARNING: importing a module runs its top-level code. verify runs YOUR CODE (and your layers'):
+only run it on code you trust. It runs python -I -S with an environment holding only what Lambda
+sets (dummy values) and the function's own variables, the function's /var/task copy as working
+folder, --timeout per function, and removes the temporary folder when done or interrupted. It
+never writes into PATH.
+
+The interpreter is python3.X from PATH for a python3.X function, else python3 (the output says
+so, and marks results that depend on standard-library differences as approximate), or --python.
+With --exact-version, a function whose python3.X is not found is skipped instead.
+What layerkit assumes is stood in by empty packages and listed: distributions a build would
+install (source mode), the runtime's own packages (boto3, ...), modules a layer that cannot be
+read might provide.
+
+Exit status: 0 when every verified function agrees, 1 when one disagrees or cannot be run to a
+verdict, 2 when the input cannot be read or a flag is wrong.`,
+		Example: `  layerkit verify .
+  layerkit verify template.yaml --function OrdersFunction --format json
+  layerkit verify . --python /usr/bin/python3.12 --timeout 30s`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.Path = args[0]
+			}
+			return runVerify(cmd.Context(), s, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json")
+	f.StringSliceVar(&o.Functions, "function", nil, "verify only this function (repeatable)")
+	f.StringVar(&o.Kind, "kind", "", "force the input kind: sam, cdk, terraform, serverless")
+	f.StringVar(&o.Template, "template", "", "the template file to use inside PATH")
+	f.StringVar(&o.Python, "python", "", "the interpreter to run (default: python3.X of each runtime from PATH, else python3)")
+	f.DurationVar(&o.Timeout, "timeout", verify.DefaultTimeout, "time limit of each function's import")
+	f.BoolVar(&o.Exact, "exact-version", false, "skip functions whose runtime's python3.X is not found instead of running another version")
+	return cmd
+}
+
+func runVerify(ctx context.Context, s *IO, o *VerifyOptions) error {
+	if o.Format != "text" && o.Format != "json" {
+		return usageError{fmt.Sprintf("unknown --format %q (want text or json)", o.Format)}
+	}
+	switch o.Kind {
+	case "", "sam", "cloudformation", "cdk", "terraform", "serverless":
+	default:
+		return usageError{fmt.Sprintf("unknown --kind %q (want sam, cdk, terraform or serverless)", o.Kind)}
+	}
+	if o.Timeout <= 0 {
+		return usageError{fmt.Sprintf("--timeout must be positive, not %s", o.Timeout)}
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := verify.Run(ctx, verify.Options{
+		Check:   check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions},
+		Python:  o.Python,
+		Exact:   o.Exact,
+		Timeout: o.Timeout,
+		PathEnv: s.Getenv("PATH"),
+	})
+	if err != nil {
+		var ie *verify.InputError
+		if errors.As(err, &ie) {
+			return usageError{ie.Msg}
+		}
+		if errors.Is(err, context.Canceled) {
+			return errors.New("interrupted; the temporary folder was removed")
+		}
+		return err
+	}
+	if len(o.Functions) > 0 && len(rep.Functions) == 0 {
+		return usageError{fmt.Sprintf("no function named %s", strings.Join(o.Functions, ", "))}
+	}
+	if o.Format == "json" {
+		if rep.Checked != "" {
+			fmt.Fprintf(s.Err, "layerkit: checked %s\n", rep.Checked)
+		}
+		enc := json.NewEncoder(s.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(struct {
+			Version int `json:"version"`
+			*verify.Report
+		}{1, rep}); err != nil {
+			return err
+		}
+	} else {
+		writeVerifyText(s.Out, rep)
+	}
+	if rep.Summary.Disagree > 0 || rep.Summary.Errors > 0 {
+		return exitError{ExitFindings}
+	}
+	return nil
+}
+
+func writeVerifyText(w io.Writer, rep *verify.Report) {
+	if rep.Checked != "" {
+		fmt.Fprintf(w, "Checked %s; imported each handler with a local Python (this ran the functions' top-level code)\n\n", rep.Checked)
+	}
+	for _, f := range rep.Functions {
+		head := fmt.Sprintf("%s (%s, handler %s): %s", f.Name, f.Runtime, f.Handler, strings.ToUpper(f.Status))
+		if f.Interpreter != nil && f.Interpreter.Approximate {
+			head += " (approximate)"
+		}
+		fmt.Fprintln(w, head)
+		if f.Reason != "" {
+			fmt.Fprintf(w, "  %s\n", f.Reason)
+		}
+		if f.Status == verify.Skipped {
+			continue
+		}
+		if f.Static.Fails {
+			fmt.Fprintf(w, "  layerkit:    fails (%s): %s\n", strings.Join(f.Static.Errors, ", "), f.Static.Message)
+		} else {
+			fmt.Fprintf(w, "  layerkit:    imports\n")
+		}
+		if in := f.Interpreter; in != nil {
+			who := fmt.Sprintf("python%s", in.Version)
+			switch {
+			case f.Status == verify.Failed:
+				fmt.Fprintf(w, "  %-12s no verdict\n", who+":")
+			case in.Fails:
+				fmt.Fprintf(w, "  %-12s fails: %s: %s\n", who+":", in.ErrorType, in.Message)
+				if in.Where != "" {
+					fmt.Fprintf(w, "               at %s\n", in.Where)
+				}
+			default:
+				fmt.Fprintf(w, "  %-12s imports\n", who+":")
+			}
+			if in.Trace != "" && f.Status != verify.Agree {
+				for _, l := range strings.Split(strings.TrimRight(in.Trace, "\n"), "\n") {
+					fmt.Fprintf(w, "      %s\n", l)
+				}
+			}
+			if in.Output != "" && f.Status != verify.Agree {
+				fmt.Fprintf(w, "  output:\n")
+				for _, l := range strings.Split(strings.TrimRight(in.Output, "\n"), "\n") {
+					fmt.Fprintf(w, "      %s\n", l)
+				}
+			}
+		}
+		for _, si := range f.StandIns {
+			if si.Imported {
+				fmt.Fprintf(w, "  stood in:    %s (%s)\n", si.Module, si.Why)
+			}
+		}
+		for _, n := range f.Notes {
+			fmt.Fprintf(w, "  note:        %s\n", n)
+		}
+	}
+	sm := rep.Summary
+	fmt.Fprintf(w, "\n%d function(s): %d agree, %d disagree", sm.Functions, sm.Agree, sm.Disagree)
+	if sm.Unverifiable > 0 {
+		fmt.Fprintf(w, ", %d unverifiable", sm.Unverifiable)
+	}
+	if sm.Errors > 0 {
+		fmt.Fprintf(w, ", %d without a verdict", sm.Errors)
+	}
+	if sm.Skipped > 0 {
+		fmt.Fprintf(w, ", %d skipped", sm.Skipped)
+	}
+	fmt.Fprintln(w)
+}

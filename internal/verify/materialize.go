@@ -1,0 +1,334 @@
+package verify
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/rules"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// sharedOpt is one materialized /opt, shared by the functions with the same layers (in
+// the same order) and the same stand-ins in it.
+type sharedOpt struct {
+	once     sync.Once
+	dir      string
+	standIns []StandIn
+	err      error
+}
+
+// materialize lays out one function under dir: task/ (its package, plus stand-ins for
+// what its requirements.txt would install), runtime/ and langsite/ (the runtime's own
+// packages as stand-ins), assumed/ (stand-ins for modules an unreadable layer might
+// provide), and returns the harness configuration. /opt is shared between functions.
+func (r *runner) materialize(a *rules.Function, dir string) (harnessConfig, []StandIn, error) {
+	env := a.Result.Env
+	rt := a.Runtime
+	var cfg harnessConfig
+	var standIns []StandIn
+	task := filepath.Join(dir, "task")
+	for _, d := range []string{task, filepath.Join(dir, "runtime"), filepath.Join(dir, "langsite"), filepath.Join(dir, "assumed")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return cfg, nil, err
+		}
+	}
+	if env.Task != nil {
+		if err := copyTree(env.Task, task); err != nil {
+			return cfg, nil, err
+		}
+	}
+	pp, ppSet := a.Fn.Env["PYTHONPATH"]
+
+	// /opt: the inspectable layers merged in order, with the stand-ins the static side
+	// puts at /opt/python (distributions a layer's build installs, public layers).
+	var optDeclared map[string]*model.Declared
+	for _, ent := range env.Path {
+		if ent.Kind == pyresolve.LayerPython && ent.Declared != nil {
+			optDeclared = ent.Declared
+		}
+	}
+	key := fmt.Sprintf("%p|%v|%s", env.Opt, ppSet, declaredKey(optDeclared))
+	v, _ := r.optMu.LoadOrStore(key, &sharedOpt{})
+	so := v.(*sharedOpt)
+	so.once.Do(func() {
+		r.mu.Lock()
+		n := len(r.opts2)
+		so.dir = filepath.Join(r.tmp, "opt"+strconv.Itoa(n))
+		r.opts2[key] = so.dir
+		r.mu.Unlock()
+		if so.err = os.MkdirAll(so.dir, 0o700); so.err != nil {
+			return
+		}
+		if env.Opt != nil && env.Opt.Len() > 0 {
+			if so.err = copyTree(env.Opt, so.dir); so.err != nil {
+				return
+			}
+		}
+		if optDeclared != nil {
+			so.standIns, so.err = standInDeclared(filepath.Join(so.dir, "python"), optDeclared, "/opt/python")
+		}
+	})
+	if so.err != nil {
+		return cfg, nil, so.err
+	}
+	standIns = append(standIns, so.standIns...)
+	opt := so.dir
+
+	// /var/task: what a build installs into the package.
+	for _, ent := range env.Path {
+		if ent.Kind == pyresolve.TaskRoot && ent.Declared != nil {
+			s, err := standInDeclared(task, ent.Declared, "/var/task")
+			if err != nil {
+				return cfg, nil, err
+			}
+			standIns = append(standIns, s...)
+		}
+	}
+
+	// The runtime's own packages.
+	provided := filepath.Join(dir, "langsite")
+	if rt.ProvidedSite == "/var/runtime" {
+		provided = filepath.Join(dir, "runtime")
+	}
+	for _, name := range rt.Provided {
+		if !identifier(name) {
+			continue
+		}
+		if err := writeStandIn(provided, name, "provided by the "+rt.ID+" runtime"); err != nil {
+			return cfg, nil, err
+		}
+		standIns = append(standIns, StandIn{Module: name, Why: "provided by the " + rt.ID + " runtime"})
+	}
+
+	// Top-level modules layerkit reports as warnings because a layer it cannot read, or
+	// a declared distribution whose dependencies it does not know, might provide them.
+	unknownDeps := ""
+	for _, ent := range env.Path {
+		for _, d := range ent.Declared {
+			if !d.DepsKnown && (unknownDeps == "" || d.Dist < unknownDeps) {
+				unknownDeps = d.Dist
+			}
+		}
+	}
+	if env.Uninspectable || unknownDeps != "" {
+		why := "a layer layerkit cannot read might provide it"
+		if !env.Uninspectable {
+			why = "it may arrive as a dependency of " + unknownDeps + ", whose dependencies layerkit does not know"
+		}
+		seen := map[string]bool{}
+		for _, pr := range a.Result.Problems {
+			if pr.Failure != pyresolve.NoModule || pr.Lazy || strings.Contains(pr.Missing, ".") || seen[pr.Missing] || !identifier(pr.Missing) {
+				continue
+			}
+			seen[pr.Missing] = true
+			if err := writeStandIn(filepath.Join(dir, "assumed"), pr.Missing, why); err != nil {
+				return cfg, nil, err
+			}
+			standIns = append(standIns, StandIn{Module: pr.Missing, Why: why})
+		}
+	}
+
+	minor := 0
+	if _, after, ok := strings.Cut(rt.Version, "."); ok {
+		minor, _ = strconv.Atoi(after)
+	}
+	cfg = harnessConfig{
+		Task:         task,
+		OptSite:      filepath.Join(opt, "python", "lib", "python"+rt.Version, "site-packages"),
+		OptPython:    filepath.Join(opt, "python"),
+		RuntimeDir:   filepath.Join(dir, "runtime"),
+		LangSite:     filepath.Join(dir, "langsite"),
+		Assumed:      filepath.Join(dir, "assumed"),
+		RuntimeMinor: minor,
+		Handler:      a.Fn.Handler,
+		Result:       filepath.Join(dir, "result.json"),
+	}
+	if ppSet {
+		entries := []string{}
+		val := pp.Value
+		if !pp.Known {
+			val = ""
+		}
+		for _, p := range strings.Split(val, ":") {
+			if m, ok := mapLambdaPath(p, rt.Version, cfg, opt); ok {
+				entries = append(entries, m)
+			}
+		}
+		cfg.PythonPath = &entries
+	}
+	return cfg, standIns, nil
+}
+
+// mapLambdaPath maps a PYTHONPATH entry (a Lambda path) onto the materialized folders.
+// A relative entry is relative to the working folder, /var/task. Paths outside what is
+// materialized are dropped (they do not exist on Lambda, or hold nothing of the user's).
+func mapLambdaPath(p, ver string, cfg harnessConfig, opt string) (string, bool) {
+	p = strings.ReplaceAll(p, "${LAMBDA_TASK_ROOT}", "/var/task")
+	p = strings.ReplaceAll(p, "$LAMBDA_TASK_ROOT", "/var/task")
+	if p == "" {
+		return "", false
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/var/task/" + p
+	}
+	p = path.Clean(p)
+	under := func(root, local string) (string, bool) {
+		if p == root {
+			return local, true
+		}
+		if strings.HasPrefix(p, root+"/") {
+			return filepath.Join(local, filepath.FromSlash(strings.TrimPrefix(p, root+"/"))), true
+		}
+		return "", false
+	}
+	if m, ok := under("/var/task", cfg.Task); ok {
+		return m, true
+	}
+	if m, ok := under("/opt", opt); ok {
+		return m, true
+	}
+	if m, ok := under("/var/runtime", cfg.RuntimeDir); ok {
+		return m, true
+	}
+	if m, ok := under("/var/lang/lib/python"+ver+"/site-packages", cfg.LangSite); ok {
+		return m, true
+	}
+	return "", false
+}
+
+func declaredKey(m map[string]*model.Declared) string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
+}
+
+// standInDeclared writes a stand-in in folder dir for every declared import name that
+// nothing in dir provides (as the static side uses a declaration only then).
+func standInDeclared(dir string, decl map[string]*model.Declared, lambdaDir string) ([]StandIn, error) {
+	names := make([]string, 0, len(decl))
+	for n := range decl {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []StandIn
+	for _, n := range names {
+		if !identifier(n) {
+			continue
+		}
+		taken := false
+		for _, e := range entries {
+			if e.Name() == n || strings.HasPrefix(e.Name(), n+".") {
+				taken = true
+				break
+			}
+		}
+		if taken {
+			continue
+		}
+		d := decl[n]
+		why := fmt.Sprintf("%s would install it into %s (declared in %s:%d, not built)", d.Dist, lambdaDir, d.Pos.File, d.Pos.Line)
+		if d.Pos.File == "" {
+			why = fmt.Sprintf("%s would provide it in %s (not readable here)", d.Dist, lambdaDir)
+		}
+		if err := writeStandIn(dir, n, why); err != nil {
+			return nil, err
+		}
+		out = append(out, StandIn{Module: n, Why: why})
+	}
+	return out, nil
+}
+
+func identifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		switch {
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case c >= '0' && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// standInSource is an empty package that accepts any name and submodule (the harness's
+// finder makes submodules of a stand-in stand-ins too).
+const standInSource = `# layerkit verify: a stand-in for %[1]s, not the real package (%[2]s).
+__layerkit_standin__ = %[3]q
+__version__ = "0"
+
+
+class _Any(object):
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __call__(self, *args, **kwargs):
+        return _Any()
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return _Any()
+
+    def __getitem__(self, key):
+        return _Any()
+
+    def __iter__(self):
+        return iter(())
+
+    def __mro_entries__(self, bases):
+        return (object,)
+
+
+def __getattr__(name):
+    if name.startswith("__") and name.endswith("__"):
+        raise AttributeError(name)
+    return _Any()
+`
+
+func writeStandIn(dir, name, why string) error {
+	pkg := filepath.Join(dir, name)
+	if err := os.MkdirAll(pkg, 0o700); err != nil {
+		return err
+	}
+	src := fmt.Sprintf(standInSource, name, strings.ReplaceAll(why, "\n", " "), why)
+	return os.WriteFile(filepath.Join(pkg, "__init__.py"), []byte(src), 0o600)
+}
+
+// copyTree writes every file of t under dst.
+func copyTree(t tree.Tree, dst string) error {
+	return tree.Walk(t, "", func(name string, info tree.Info) error {
+		target := filepath.Join(dst, filepath.FromSlash(name))
+		if info.Dir {
+			return os.MkdirAll(target, 0o700)
+		}
+		b, err := t.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("%s: %v", t.Display(name), err)
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o600)
+	})
+}
