@@ -270,3 +270,25 @@ Resources:
 		t.Errorf("want one LK408 info")
 	}
 }
+
+// TestUnimportedGlibcByWheelTag: a compiled file nothing imports, whose name and header
+// fit, is judged for glibc by the platform tag of the wheel that installed it.
+func TestUnimportedGlibcByWheelTag(t *testing.T) {
+	dir := t.TempDir()
+	site := "layers/w/python/lib/python3.11/site-packages/"
+	writeApp(t, dir, map[string]string{
+		"template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n  W:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: layers/w/\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: fn/\n      Handler: app.handler\n      Runtime: python3.11\n      Layers:\n        - !Ref W\n",
+		"fn/app.py":     "def handler(e, c):\n    return 1\n",
+		site + "newglibc-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: newglibc\nVersion: 1.0\n",
+		site + "newglibc-1.0.dist-info/WHEEL":    "Wheel-Version: 1.0\nTag: cp311-cp311-manylinux_2_28_x86_64\n",
+		site + "newglibc-1.0.dist-info/RECORD":   "newglibc/__init__.py,,\nnewglibc/_n.cpython-311-x86_64-linux-gnu.so,,\n",
+		site + "newglibc/__init__.py":            "",
+	}, map[string]string{
+		site + "newglibc/_n.cpython-311-x86_64-linux-gnu.so": "plain.x86_64.so",
+	})
+	res, err := Run(Options{Path: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectFindings(t, res, []want{{code: "LK303", function: "-", file: "template.yaml", line: 3, severity: "warning"}})
+}

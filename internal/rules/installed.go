@@ -27,6 +27,8 @@ type passCache struct {
 	sizes   sync.Map // LK402: {tree, layer} → *treeSize
 	finds   map[findKey][]string
 	distNat map[*pymeta.Dist][]string
+	owners  map[ownerKey]*pymeta.Dist
+	indexed map[*pymeta.Installed]bool
 }
 
 var (
@@ -266,4 +268,45 @@ func (c *passCache) distNative(d *pymeta.Dist) []string {
 	c.distNat[d] = out
 	c.mu.Unlock()
 	return out
+}
+
+type ownerKey struct {
+	t    tree.Tree
+	name string
+}
+
+// ownerOf is the installed distribution whose RECORD lists name (nil when none); the
+// index is built once per pass from the distributions on f's path.
+func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pymeta.Dist {
+	if o, ok := t.(*tree.Overlay); ok {
+		if i := o.Owner(name); i >= 0 {
+			t = o.Layer(i)
+		}
+	}
+	inst := installedOf(p, f)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.owners == nil {
+		c.owners = map[ownerKey]*pymeta.Dist{}
+		c.indexed = map[*pymeta.Installed]bool{}
+	}
+	if inst != nil && !c.indexed[inst] {
+		c.indexed[inst] = true
+		for _, d := range inst.Dists {
+			dt := d.Tree
+			for _, file := range d.Files {
+				ft := dt
+				if o, ok := dt.(*tree.Overlay); ok {
+					if i := o.Owner(file); i >= 0 {
+						ft = o.Layer(i)
+					}
+				}
+				k := ownerKey{ft, file}
+				if _, seen := c.owners[k]; !seen {
+					c.owners[k] = d
+				}
+			}
+		}
+	}
+	return c.owners[ownerKey{t, name}]
 }

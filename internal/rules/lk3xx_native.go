@@ -158,9 +158,13 @@ func (r *nativeRun) checkWith(f *Function, t tree.Tree, name string, bytes bool)
 	}
 	probs := native.Check(k.tg, path.Base(name), bin)
 	if !bytes && len(probs) == 0 {
-		// The name fits: the header tells the format and machine (not the GLIBC needs)
-		// for a few KiB instead of the whole file.
+		// The name fits: the header tells the format and machine for 512 bytes instead of
+		// the whole file; the GLIBC needs come from the owning wheel's platform tag, or,
+		// for a file no wheel owns, from the file itself when it is small.
 		probs = native.Check(k.tg, path.Base(name), cacheOf(r.p).bins.Header(t, name))
+		if len(probs) == 0 {
+			probs = r.glibcOf(f, k.tg, t, name)
+		}
 	}
 	if r.checks == nil {
 		r.checks = map[checkKey][]native.Problem{}
@@ -634,4 +638,28 @@ func containsStr(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// smallObject is the size up to which a file no wheel owns is read whole to learn its
+// GLIBC needs when nothing imports it.
+const smallObject = 4 << 20
+
+// glibcOf judges the GLIBC needs of a file nothing imports: by the platform tag of the
+// distribution that installed it (what pip decides by), else by reading a small file.
+func (r *nativeRun) glibcOf(f *Function, tg native.Target, t tree.Tree, name string) []native.Problem {
+	if d := cacheOf(r.p).ownerOf(r.p, f, t, name); d != nil && d.Wheel != nil {
+		for _, tag := range d.Wheel.Tags {
+			if ok, why := native.ParsePlatform(tag.Platform).Fits(tg.Arch, tg.Glibc); ok {
+				return nil
+			} else if strings.Contains(why, "glibc") {
+				return []native.Problem{{Kind: native.GlibcTooNew, Why: fmt.Sprintf("its wheel (%s %s) is tagged %s: %s, and the runtime's OS has glibc %s", d.Name, d.Version, tag.Platform, why, tg.Glibc)}}
+			}
+		}
+		return nil
+	}
+	if info, err := t.Stat(name); err != nil || info.Size > smallObject {
+		return nil
+	}
+	bin, _ := cacheOf(r.p).bins.Binary(t, name)
+	return native.Check(tg, path.Base(name), bin)
 }
