@@ -277,8 +277,8 @@ func TestUnimportedGlibcByWheelTag(t *testing.T) {
 	dir := t.TempDir()
 	site := "layers/w/python/lib/python3.11/site-packages/"
 	writeApp(t, dir, map[string]string{
-		"template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n  W:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: layers/w/\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: fn/\n      Handler: app.handler\n      Runtime: python3.11\n      Layers:\n        - !Ref W\n",
-		"fn/app.py":     "def handler(e, c):\n    return 1\n",
+		"template.yaml":                          "Transform: AWS::Serverless-2016-10-31\nResources:\n  W:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: layers/w/\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: fn/\n      Handler: app.handler\n      Runtime: python3.11\n      Layers:\n        - !Ref W\n",
+		"fn/app.py":                              "def handler(e, c):\n    return 1\n",
 		site + "newglibc-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: newglibc\nVersion: 1.0\n",
 		site + "newglibc-1.0.dist-info/WHEEL":    "Wheel-Version: 1.0\nTag: cp311-cp311-manylinux_2_28_x86_64\n",
 		site + "newglibc-1.0.dist-info/RECORD":   "newglibc/__init__.py,,\nnewglibc/_n.cpython-311-x86_64-linux-gnu.so,,\n",
