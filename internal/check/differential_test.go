@@ -1762,7 +1762,7 @@ func (ag *appGen) importStmt(f *modFile) string {
 		s := lastOf(ag.pick(ts))
 		if ag.p(0.04) {
 			// Not recorded as bound: a module importing m9 from here would close a cycle
-			// through the half-initialized package (pending/package-init-cycle-from-dot).
+			// through the half-initialized package (regressions/package-init-cycle-from-dot; layerkit handles it since the resolver follows imports depth first, but the generator still avoids cycles).
 			return "from . import " + missingSub
 		}
 		bind(s)

@@ -61,9 +61,13 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		return true
 	}
 	ok := true
-	// A package importing from itself in its __init__ (from . import x) runs while the
-	// package is half-initialized: only submodules can be found, not names it binds.
-	self := m.Kind == Package && m.Name == abs
+	// A module whose top-level code is still running (a package importing from itself
+	// in its __init__, or an import cycle) has only the names bound before the line it
+	// is at; submodules can still be imported from it.
+	initLine, self := a.inProgress[abs]
+	if imp.Scope == pyscan.FunctionScope {
+		self = false
+	}
 	for _, n := range imp.Names {
 		if n.Name == "*" || moduleAttrs[n.Name] {
 			continue
@@ -75,7 +79,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		if target.IsPackage() {
 			// from pkg import x takes the attribute x when pkg has one, and imports the
 			// submodule pkg.x only when it has not (importlib._handle_fromlist).
-			if a.binds(target, n.Name, self, imp.Line) {
+			if a.binds(target, n.Name, self, initLine) {
 				continue
 			}
 			if sm := a.lookup(sub); sm != nil {
@@ -93,7 +97,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 			if f, err := a.r.Scan(target.Tree, target.File); err == nil && !f.Open {
 				defined = 0
 				// importing from itself, only the names bound on earlier lines exist yet
-				if f.Names[n.Name] && (!self || f.Lines[n.Name] < imp.Line) {
+				if f.Names[n.Name] && (!self || f.Lines[n.Name] < initLine) {
 					defined = 1
 				}
 			}

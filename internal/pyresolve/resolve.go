@@ -162,7 +162,7 @@ func (r *Result) Chain(name string) []string {
 // Analyze resolves every import reachable from the handler of env's function.
 func (r *Resolver) Analyze(env *Env) *Result {
 	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: map[string]*Module{}, Sites: map[string]Site{}},
-		mods: map[string]*Module{}, state: map[string]int{}, parentMod: map[string]string{}, seenProblem: map[string]int{}, seenTop: map[string]bool{}, pendingShadow: map[string][]Candidate{}}
+		mods: map[string]*Module{}, state: map[string]int{}, parentMod: map[string]string{}, seenProblem: map[string]int{}, seenTop: map[string]bool{}, pendingShadow: map[string][]Candidate{}, inProgress: map[string]int{}}
 	a.res.parents = a.parentMod
 	a.handler()
 	a.run()
@@ -187,6 +187,8 @@ type analysis struct {
 	seenTop     map[string]bool
 	// failed is the prefix importChain could not find.
 	failed string
+	// inProgress: modules whose top-level code is running, with the line it is at.
+	inProgress map[string]int
 	// pendingShadow holds, per top-level name, the other places that hold it, until the
 	// first import statement that uses it gives it a position.
 	pendingShadow map[string][]Candidate
@@ -273,7 +275,14 @@ func (a *analysis) enqueue(m *Module, lazy bool, via string) {
 		a.parentMod[m.Name] = via
 	}
 	a.state[m.Name] = want
-	a.queue = append(a.queue, work{m, lazy})
+	if lazy {
+		a.queue = append(a.queue, work{m, lazy})
+		return
+	}
+	// Python runs an imported module to its end before the importing statement
+	// finishes: scan it now, depth first, so that a module half-way through its own
+	// initialization (an import cycle) is seen as Python sees it.
+	a.scanModule(m, false)
 }
 
 func (a *analysis) run() {
@@ -309,9 +318,14 @@ func (a *analysis) scanModule(m *Module, lazy bool) {
 		}
 	}
 	tryFailed := map[int]bool{}
+	a.inProgress[m.Name] = 0
+	defer delete(a.inProgress, m.Name)
 	for _, imp := range f.Imports {
 		if imp.TypeChecking || imp.MainBlock || imp.Module == "__future__" {
 			continue
+		}
+		if imp.Scope != pyscan.FunctionScope {
+			a.inProgress[m.Name] = imp.Line
 		}
 		optional, skip := false, false
 		for _, g := range imp.Guards {
