@@ -14,10 +14,5 @@ func CheckApp(opts Options, root string, app *model.App) (*Result, error) {
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
-	if root == "" {
-		// checkApps reads root as a folder and gives no project hints when it cannot;
-		// a name with a NUL byte is never a folder.
-		root = "\x00no-project"
-	}
 	return checkApps(opts, root, []*model.App{app})
 }

@@ -23,8 +23,6 @@ type Input struct {
 	// Also names source the detector saw but did not check because built output exists.
 	Also string
 	load func() (*model.App, error)
-	// Notes the detector adds (nothing so far; kept for symmetry with loaders).
-	Notes []model.Note
 }
 
 // Load reads the input.

@@ -2,17 +2,14 @@ package check
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
-	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pydist"
@@ -48,7 +45,6 @@ func Run(opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		app.Notes = append(app.Notes, in.Notes...)
 		apps = append(apps, app)
 	}
 	res, err := checkApps(opts, root, apps)
@@ -60,7 +56,14 @@ func Run(opts Options) (*Result, error) {
 
 func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
 	res := &Result{Apps: apps}
-	project, _ := tree.Dir(root, "")
+	// The folder the app was read from, for hints about code that exists only outside a
+	// function's package; none when the app comes from no folder (doctor).
+	var project tree.Tree
+	if root != "" {
+		if t, err := tree.Dir(root, ""); err == nil {
+			project = t
+		}
+	}
 	r := pyresolve.New()
 	keep := map[string]bool{}
 	for _, f := range opts.Functions {
@@ -222,16 +225,3 @@ func containsStr(list []string, s string) bool {
 	}
 	return false
 }
-
-// sortedKeys is used by the detector to list what it found.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-var _ = os.Stat
-var _ = iac.Errorf

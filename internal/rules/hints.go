@@ -347,17 +347,12 @@ func aboveCodeURI(p *Pass, f *Function, top string) string {
 		return ""
 	}
 	code := strings.TrimSuffix(f.Fn.Code.Display, "/")
+	if code == "" || code == "." {
+		return "" // the package is the whole project folder
+	}
 	for _, loc := range indexOf(p.Project)[top] {
 		name := strings.TrimSuffix(loc, "/")
-		if p.ProjectDir != "" {
-			if !strings.HasPrefix(name, p.ProjectDir+"/") {
-				continue
-			}
-		}
-		if code != "" && code != "." && (name == code || strings.HasPrefix(name, code+"/")) {
-			continue
-		}
-		if code == "" || code == "." {
+		if name == code || strings.HasPrefix(name, code+"/") {
 			continue
 		}
 		if strings.HasSuffix(loc, "/") && !tree.IsFile(p.Project, name+"/__init__.py") {

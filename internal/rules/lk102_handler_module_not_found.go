@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"path"
+	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
 )
@@ -55,66 +57,16 @@ func codeDisplay(fn *model.Function) string {
 func handlerModuleHint(f *Function) string {
 	env := f.Result.Env
 	h := f.Result.Handler
-	last := h.Module
-	if i := lastDot(last); i >= 0 {
-		last = last[i+1:]
-	}
+	last := h.Module[strings.LastIndexByte(h.Module, '.')+1:]
 	if env.Task != nil {
 		for _, loc := range indexOf(env.Task)[last] {
-			if len(loc) > 0 && loc[len(loc)-1] == '/' {
-				continue
+			if strings.HasSuffix(loc, "/") {
+				continue // a folder: not a module file
 			}
-			mod := trimPy(loc)
-			return fmt.Sprintf("The package has %s; set Handler to %s.%s (the path from the package root, with dots).", env.Task.Display(loc), dotted(mod), h.Func)
+			dir, base := path.Split(loc) // index entries are x.py, x.cpython-…so, …
+			mod := dir + base[:strings.IndexByte(base, '.')]
+			return fmt.Sprintf("The package has %s; set Handler to %s.%s (the path from the package root, with dots).", env.Task.Display(loc), strings.ReplaceAll(mod, "/", "."), h.Func)
 		}
 	}
-	return fmt.Sprintf("Create %s.py in %s with def %s(event, context), or point Handler at the module that has it.", slashed(h.Module), codeDisplay(f.Fn), h.Func)
-}
-
-func lastDot(s string) int {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == '.' {
-			return i
-		}
-	}
-	return -1
-}
-
-func trimPy(s string) string {
-	if len(s) > 3 && s[len(s)-3:] == ".py" {
-		return s[:len(s)-3]
-	}
-	if i := indexByte(s, '.'); i > 0 {
-		return s[:i]
-	}
-	return s
-}
-
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
-}
-
-func dotted(s string) string {
-	b := []byte(s)
-	for i := range b {
-		if b[i] == '/' {
-			b[i] = '.'
-		}
-	}
-	return string(b)
-}
-
-func slashed(s string) string {
-	b := []byte(s)
-	for i := range b {
-		if b[i] == '.' {
-			b[i] = '/'
-		}
-	}
-	return string(b)
+	return fmt.Sprintf("Create %s.py in %s with def %s(event, context), or point Handler at the module that has it.", strings.ReplaceAll(h.Module, ".", "/"), codeDisplay(f.Fn), h.Func)
 }

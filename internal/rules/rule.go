@@ -76,8 +76,6 @@ type Pass struct {
 	// Project is the folder the app was read from (for hints about code that exists
 	// only outside a function's package); nil when unknown.
 	Project tree.Tree
-	// ProjectDir is the app's folder inside Project ("" = its root).
-	ProjectDir string
 
 	findings []finding.Finding
 }
