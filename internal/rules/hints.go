@@ -6,7 +6,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pydist"
@@ -19,11 +18,6 @@ import (
 // of that name if its folder were on the path: "x.py", "x/", "x.cpython-312-...so".
 type moduleIndex map[string][]string
 
-var (
-	indexMu sync.Mutex
-	indexes = map[tree.Tree]moduleIndex{}
-)
-
 // skipDirs are folders never worth looking into for hints.
 var skipDirs = map[string]bool{".git": true, "node_modules": true, ".aws-sam": true, "__pycache__": true,
 	"cdk.out": true, ".venv": true, "venv": true, ".tox": true, ".terraform": true, ".serverless": true, ".mypy_cache": true, ".pytest_cache": true}
@@ -33,10 +27,12 @@ const (
 	indexEntries = 50000
 )
 
-func indexOf(t tree.Tree) moduleIndex {
-	indexMu.Lock()
-	defer indexMu.Unlock()
-	if ix, ok := indexes[t]; ok {
+// indexOf is t's module index, built once per pass and only when a hint needs it.
+func indexOf(p *Pass, t tree.Tree) moduleIndex {
+	c := cacheOf(p)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ix, ok := c.indexes[t]; ok {
 		return ix
 	}
 	ix := moduleIndex{}
@@ -68,7 +64,7 @@ func indexOf(t tree.Tree) moduleIndex {
 		}
 		return nil
 	})
-	indexes[t] = ix
+	c.indexes[t] = ix
 	return ix
 }
 
@@ -88,15 +84,15 @@ func moduleHint(p *Pass, f *Function, pr pyresolve.Problem) string {
 		}
 	}
 	if env.PythonPath {
-		if where := inLayers(f, top, func(dir string) bool { return isOnPath(f.Runtime, dir) }); where != "" {
+		if where := inLayers(p, f, top, func(dir string) bool { return isOnPath(f.Runtime, dir) }); where != "" {
 			return fmt.Sprintf("The function sets PYTHONPATH (%s), so Lambda does not put /opt/python or /opt/python/lib/python%s/site-packages on the path, and %s. Remove PYTHONPATH, or add /opt/python to it.",
 				posString(env.Function.Env["PYTHONPATH"].Pos), f.Runtime.Version, where)
 		}
 	}
-	if h := offPathHint(f, top); h != "" {
+	if h := offPathHint(p, f, top); h != "" {
 		return h
 	}
-	if h := didYouMean(f, pr); h != "" {
+	if h := didYouMean(p, f, pr); h != "" {
 		return h
 	}
 	if len(parts) == 1 {
@@ -138,12 +134,12 @@ func isOnPath(rt *runtimes.Runtime, dir string) bool {
 
 // inLayers finds top in the function's readable layers in a folder accepted by keep,
 // and describes where ("layer UtilsLayer has it at python/x.py").
-func inLayers(f *Function, top string, keep func(dir string) bool) string {
+func inLayers(p *Pass, f *Function, top string, keep func(dir string) bool) string {
 	for _, ref := range f.Fn.Layers {
 		if !ref.Inspectable() {
 			continue
 		}
-		for _, loc := range indexOf(ref.Layer.Content.Tree)[top] {
+		for _, loc := range indexOf(p, ref.Layer.Content.Tree)[top] {
 			dir := path.Dir(strings.TrimSuffix(loc, "/"))
 			if dir == "." {
 				dir = ""
@@ -157,14 +153,14 @@ func inLayers(f *Function, top string, keep func(dir string) bool) string {
 }
 
 // offPathHint: the module is in an attached layer, in a folder no Python path covers.
-func offPathHint(f *Function, top string) string {
+func offPathHint(p *Pass, f *Function, top string) string {
 	rt := f.Runtime
 	for _, ref := range f.Fn.Layers {
 		if !ref.Inspectable() {
 			continue
 		}
 		t := ref.Layer.Content.Tree
-		for _, loc := range indexOf(t)[top] {
+		for _, loc := range indexOf(p, t)[top] {
 			name := strings.TrimSuffix(loc, "/")
 			dir := path.Dir(name)
 			if dir == "." {
@@ -205,7 +201,7 @@ func offPathHint(f *Function, top string) string {
 }
 
 // didYouMean: a module of that name exists inside a package on the path.
-func didYouMean(f *Function, pr pyresolve.Problem) string {
+func didYouMean(p *Pass, f *Function, pr pyresolve.Problem) string {
 	top := strings.Split(pr.Missing, ".")[0]
 	type cand struct{ dotted, where, owner string }
 	var cands []cand
@@ -230,7 +226,7 @@ func didYouMean(f *Function, pr pyresolve.Problem) string {
 	}
 	env := f.Result.Env
 	if env.Task != nil {
-		for _, loc := range indexOf(env.Task)[top] {
+		for _, loc := range indexOf(p, env.Task)[top] {
 			add(env.Task, "the function's package", "", loc)
 		}
 	}
@@ -240,7 +236,7 @@ func didYouMean(f *Function, pr pyresolve.Problem) string {
 				continue
 			}
 			t := ref.Layer.Content.Tree
-			for _, loc := range indexOf(t)[top] {
+			for _, loc := range indexOf(p, t)[top] {
 				for _, d := range onPathDirs(f.Runtime) {
 					if strings.HasPrefix(loc, d+"/") {
 						add(t, "layer "+ref.Layer.Name, d, loc)
@@ -350,7 +346,7 @@ func aboveCodeURI(p *Pass, f *Function, top string) string {
 	if code == "" || code == "." {
 		return "" // the package is the whole project folder
 	}
-	for _, loc := range indexOf(p.Project)[top] {
+	for _, loc := range indexOf(p, p.Project)[top] {
 		name := strings.TrimSuffix(loc, "/")
 		if name == code || strings.HasPrefix(name, code+"/") {
 			continue
@@ -428,7 +424,7 @@ func inOtherLayer(p *Pass, f *Function, top string) string {
 		if attached[l] || l.Content == nil {
 			continue
 		}
-		for _, loc := range indexOf(l.Content.Tree)[top] {
+		for _, loc := range indexOf(p, l.Content.Tree)[top] {
 			dir := path.Dir(strings.TrimSuffix(loc, "/"))
 			if !isOnPath(f.Runtime, dir) {
 				continue

@@ -29,30 +29,16 @@ type passCache struct {
 	distNat map[*pymeta.Dist][]string
 	owners  map[ownerKey]*pymeta.Dist
 	indexed map[*pymeta.Installed]bool
+	indexes map[tree.Tree]moduleIndex // hints: module names in a tree
 }
 
-var (
-	passMu     sync.Mutex
-	passCaches = map[*Pass]*passCache{}
-	passOrder  []*Pass
-)
-
-// cacheOf returns p's caches; the last few passes are kept (a check runs one pass per
-// app, and the rules of a pass run one after another).
+// cacheOf returns p's caches, made on first use.
 func cacheOf(p *Pass) *passCache {
-	passMu.Lock()
-	defer passMu.Unlock()
-	if c, ok := passCaches[p]; ok {
-		return c
-	}
-	c := &passCache{inst: map[*Function]*pymeta.Installed{}, uses: map[*Function]map[string]*distUse{}}
-	passCaches[p] = c
-	passOrder = append(passOrder, p)
-	if len(passOrder) > 4 {
-		delete(passCaches, passOrder[0])
-		passOrder = passOrder[1:]
-	}
-	return c
+	p.cacheOnce.Do(func() {
+		p.cache = &passCache{inst: map[*Function]*pymeta.Installed{}, uses: map[*Function]map[string]*distUse{},
+			indexes: map[tree.Tree]moduleIndex{}}
+	})
+	return p.cache
 }
 
 // sitePlaces are the sys.path entries of env that are folders we can read.

@@ -33,7 +33,7 @@ module there. A Handler without a dot is malformed.`,
 				p.Report("LK102", model.Error, fn.Name, "", handlerPos(fn),
 					fmt.Sprintf("Handler %q names module '%s', which is not in %s's package (%s) or on its path; Lambda will fail with Runtime.ImportModuleError: Unable to import module '%s': No module named '%s'",
 						fn.Handler, h.Module, fn.Name, codeDisplay(fn), h.Module, h.Missing),
-					handlerModuleHint(f))
+					handlerModuleHint(p, f))
 			}
 		}
 	},
@@ -54,12 +54,12 @@ func codeDisplay(fn *model.Function) string {
 }
 
 // handlerModuleHint looks for the module's file elsewhere in the package.
-func handlerModuleHint(f *Function) string {
+func handlerModuleHint(p *Pass, f *Function) string {
 	env := f.Result.Env
 	h := f.Result.Handler
 	last := h.Module[strings.LastIndexByte(h.Module, '.')+1:]
 	if env.Task != nil {
-		for _, loc := range indexOf(env.Task)[last] {
+		for _, loc := range indexOf(p, env.Task)[last] {
 			if strings.HasSuffix(loc, "/") {
 				continue // a folder: not a module file
 			}

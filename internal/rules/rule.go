@@ -7,6 +7,7 @@ package rules
 import (
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
@@ -77,7 +78,9 @@ type Pass struct {
 	// only outside a function's package); nil when unknown.
 	Project tree.Tree
 
-	findings []finding.Finding
+	findings  []finding.Finding
+	cacheOnce sync.Once
+	cache     *passCache
 }
 
 // Report records a finding.
