@@ -180,3 +180,23 @@ func (r LayerRef) Key() string {
 
 // Inspectable reports whether the layer's content can be read.
 func (r LayerRef) Inspectable() bool { return r.Layer != nil && r.Layer.Content != nil }
+
+// Function returns the function named name (nil when there is none).
+func (a *App) Function(name string) *Function {
+	for _, f := range a.Functions {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// Layer returns the layer named name (nil when there is none).
+func (a *App) Layer(name string) *Layer {
+	for _, l := range a.Layers {
+		if l.Name == name {
+			return l
+		}
+	}
+	return nil
+}

@@ -176,10 +176,7 @@ func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
 }
 
 // chain is how the handler reaches module m: "handler module", then each importer.
-func (a *analysis) chain(m *Module) []string {
-	a.res.parents = a.parentMod
-	return a.res.Chain(m.Name)
-}
+func (a *analysis) chain(m *Module) []string { return a.res.Chain(m.Name) }
 
 func (a *analysis) noteShadow(top string, m *Module, imp pyscan.Import) {
 	if a.seenTop[top] {

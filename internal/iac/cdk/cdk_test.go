@@ -14,13 +14,11 @@ import (
 
 func fn(t *testing.T, app *model.App, name string) *model.Function {
 	t.Helper()
-	for _, f := range app.Functions {
-		if f.Name == name {
-			return f
-		}
+	f := app.Function(name)
+	if f == nil {
+		t.Fatalf("no function %s", name)
 	}
-	t.Fatalf("no function %s", name)
-	return nil
+	return f
 }
 
 func casesDir(t *testing.T) string {

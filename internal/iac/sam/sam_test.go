@@ -41,24 +41,20 @@ func load(t *testing.T, dir string, tpl string) *model.App {
 
 func fn(t *testing.T, app *model.App, name string) *model.Function {
 	t.Helper()
-	for _, f := range app.Functions {
-		if f.Name == name {
-			return f
-		}
+	f := app.Function(name)
+	if f == nil {
+		t.Fatalf("no function %s", name)
 	}
-	t.Fatalf("no function %s", name)
-	return nil
+	return f
 }
 
 func layer(t *testing.T, app *model.App, name string) *model.Layer {
 	t.Helper()
-	for _, l := range app.Layers {
-		if l.Name == name {
-			return l
-		}
+	l := app.Layer(name)
+	if l == nil {
+		t.Fatalf("no layer %s", name)
 	}
-	t.Fatalf("no layer %s", name)
-	return nil
+	return l
 }
 
 func notesFor(app *model.App, code string) []model.Note {

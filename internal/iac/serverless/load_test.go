@@ -30,24 +30,20 @@ func loadDir(t *testing.T, dir string) *model.App {
 
 func fn(t *testing.T, app *model.App, name string) *model.Function {
 	t.Helper()
-	for _, f := range app.Functions {
-		if f.Name == name {
-			return f
-		}
+	f := app.Function(name)
+	if f == nil {
+		t.Fatalf("no function %q", name)
 	}
-	t.Fatalf("no function %q", name)
-	return nil
+	return f
 }
 
 func layer(t *testing.T, app *model.App, name string) *model.Layer {
 	t.Helper()
-	for _, l := range app.Layers {
-		if l.Name == name {
-			return l
-		}
+	l := app.Layer(name)
+	if l == nil {
+		t.Fatalf("no layer %q", name)
 	}
-	t.Fatalf("no layer %q", name)
-	return nil
+	return l
 }
 
 func files(t *testing.T, c *model.Code) []string {
