@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	pep440 "github.com/aquasecurity/go-pep440-version"
+
+	"github.com/layerkit/layerkit/internal/pydist"
 )
 
 // Requirement is one PEP 508 dependency specification ("requests[socks]>=2.8; python_version<'3.10'").
@@ -41,11 +43,11 @@ func (r Requirement) String() string {
 
 var (
 	reqNameRE = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?`)
-	normRE    = regexp.MustCompile(`[-_.]+`)
 )
 
-// Normalize is the PEP 503 normalized form of a distribution or extra name.
-func Normalize(name string) string { return strings.ToLower(normRE.ReplaceAllString(name, "-")) }
+// Normalize is the PEP 503 normalized form of a distribution or extra name
+// (pydist.Normalize: one definition for both packages).
+func Normalize(name string) string { return pydist.Normalize(name) }
 
 // ParseRequirement parses one PEP 508 string.
 func ParseRequirement(s string) (Requirement, error) {
