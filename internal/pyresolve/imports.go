@@ -113,7 +113,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 						continue
 					}
 				}
-				a.problem(m, imp, lazy, Problem{Failure: NoName, Missing: abs, Name: n.Name})
+				a.problem(m, imp, lazy, Problem{Failure: NoName, Missing: abs, Name: n.Name, Partial: self})
 			}
 		}
 	}

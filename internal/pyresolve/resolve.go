@@ -78,6 +78,10 @@ type Problem struct {
 	// the module a name is missing from (NoName).
 	Missing string
 	Name    string // the missing name (NoName)
+	// Partial is set (NoName) when Missing is still running its own top-level code when
+	// the import runs — an import cycle, or a package importing from itself — so only
+	// the names it binds before that point exist.
+	Partial bool
 	// Statement: where the failing import is.
 	Tree tree.Tree
 	File string // name in Tree

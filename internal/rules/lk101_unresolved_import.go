@@ -165,6 +165,11 @@ func describeProblem(p *Pass, f *Function, pr pyresolve.Problem) (string, string
 			lambdaError(f, "attempted relative import beyond top-level package"))
 		return msg, "Use fewer leading dots, or an absolute import."
 	case pyresolve.NoName:
+		if pr.Partial {
+			msg := fmt.Sprintf("`%s`: %s is still running its own top-level code when this import runs (an import cycle back into it, or a package importing from itself), and '%s' is not bound yet%s; %s",
+				pr.Stmt, pr.Missing, pr.Name, via, failsWith(f, pr, fmt.Sprintf("cannot import name '%s' from partially initialized module '%s' (most likely due to a circular import)", pr.Name, pr.Missing)))
+			return msg, fmt.Sprintf("Bind %s in %s before the import that leads back here, import it inside the function that uses it, or import the module (import %s) and use %s.%s at call time.", pr.Name, pr.Missing, pr.Missing, pr.Missing, pr.Name)
+		}
 		msg := fmt.Sprintf("`%s`: %s has no top-level name '%s' and no submodule of that name%s; %s",
 			pr.Stmt, pr.Missing, pr.Name, via, failsWith(f, pr, fmt.Sprintf("cannot import name '%s' from '%s'", pr.Name, pr.Missing)))
 		return msg, nameHint(p, f, pr)
