@@ -56,6 +56,14 @@ type Env struct {
 	// Uninspectable is true when a layer's content is unknown (remote ARN, S3, opaque
 	// build): it may provide any module.
 	Uninspectable bool
+
+	// sharedKey names the entries from Path[sharedFrom:] on (everything after
+	// /var/task) when they are the same for every function with the same layers,
+	// runtime, architecture and PYTHONPATH setting, so lookups there can be shared;
+	// "" when they depend on the function (PYTHONPATH or .pth files).
+	sharedKey  string
+	sharedFrom int
+	pth        bool // a site folder has a .pth file
 }
 
 // NewEnv builds the Lambda sys.path for fn on rt. Functions with the same layers share
@@ -140,7 +148,31 @@ func (r *Resolver) NewEnv(fn *model.Function, rt *runtimes.Runtime) *Env {
 		}
 	}
 	e.addPthEntries()
+	e.sharedKey, e.sharedFrom = e.shareable(), 1
 	return e
+}
+
+// shareable returns the key of the entries after /var/task, or "" when those entries
+// depend on the function: a PYTHONPATH (it may name folders of /var/task), a .pth file
+// (its import lines are judged against /var/task too), /var/task not first, or a
+// reference to /var/task after it.
+func (e *Env) shareable() string {
+	if e.PythonPath || e.pth || len(e.Path) == 0 || e.Path[0].Kind != TaskRoot {
+		return ""
+	}
+	for _, ent := range e.Path[1:] {
+		if ent.Kind == TaskRoot || ent.Kind == Extra || (ent.Tree != nil && ent.Tree == e.Task) {
+			return ""
+		}
+	}
+	// The entries are made from the runtime, the architecture and the layers alone;
+	// the layers' declared modules come from the layer references.
+	var kb strings.Builder
+	fmt.Fprintf(&kb, "%s|%s|%p", e.Runtime.ID, e.Arch, e.Opt)
+	for _, ref := range e.Function.Layers {
+		fmt.Fprintf(&kb, "|%s,%p,%t", ref.ARN, ref.Layer, ref.Bad)
+	}
+	return kb.String()
 }
 
 func addDeclared(m map[string]*model.Declared, d *model.Declared) {
@@ -207,6 +239,7 @@ func (e *Env) addPthEntries() {
 			if fi.Dir || !strings.HasSuffix(fi.Name, ".pth") {
 				continue
 			}
+			e.pth = true
 			data, err := site.Tree.ReadFile(path.Join(site.Dir, fi.Name))
 			if err != nil {
 				continue

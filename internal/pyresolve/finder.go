@@ -42,6 +42,9 @@ type Module struct {
 	// Trusted is set when an installed distribution (dist-info) owns the module: it is
 	// not scanned.
 	Trusted bool
+	// shared is set on modules every function with the same layers and runtime gets
+	// (see Resolver.sharedHits): they are never changed after they are made.
+	shared bool
 }
 
 // IsPackage reports whether submodules can be looked up in m.
@@ -136,11 +139,28 @@ func (r *Resolver) findIn(loc Loc, name, tail string, suffixes []string) *Module
 // the first regular module or package wins; namespace portions found before it are
 // dropped; when only portions exist they merge into one namespace package.
 // It also returns the other places that hold the name (for shadowing).
+//
+// Functions with the same layers and runtime share every entry after /var/task, so what
+// those entries hold is looked up once per check (sharedHits) and only /var/task is
+// looked at per function.
 func (r *Resolver) findTop(env *Env, name string) (*Module, []Candidate) {
-	var found *Module
-	var ns *Module
-	var others []Candidate
-	for i, ent := range env.Path {
+	if env.sharedKey == "" {
+		return r.pick(r.hits(env, name, 0, len(env.Path)), false)
+	}
+	own := r.hits(env, name, 0, env.sharedFrom)
+	sh := r.sharedHits(env, name)
+	if len(own) == 0 {
+		return sh.found, sh.others
+	}
+	return r.pick(append(own, sh.hits...), false)
+}
+
+// hits are the modules entries [from, to) of env's path hold for a top-level name, one
+// per entry, in path order, each with its Entry set.
+func (r *Resolver) hits(env *Env, name string, from, to int) []*Module {
+	var out []*Module
+	for i := from; i < to; i++ {
+		ent := &env.Path[i]
 		var m *Module
 		switch {
 		case ent.has != nil:
@@ -155,34 +175,92 @@ func (r *Resolver) findTop(env *Env, name string) (*Module, []Candidate) {
 				}
 			}
 		}
-		if m == nil {
-			continue
+		if m != nil {
+			m.Entry = i
+			out = append(out, m)
 		}
-		m.Entry = i
-		if found != nil {
-			others = append(others, Candidate{Entry: i, Module: m})
-			continue
-		}
-		if m.Kind == Namespace {
-			if ns == nil {
-				ns = m
-			} else {
-				ns.Path = append(ns.Path, m.Path...)
-			}
-			continue
-		}
-		found = m
 	}
-	if found == nil && ns != nil {
+	return out
+}
+
+// pick chooses among a name's hits as PathFinder does, and returns the others. A
+// namespace merged from several portions is a new module; the hits are not changed.
+// shared marks the result as one every function with the same shared key gets.
+func (r *Resolver) pick(hits []*Module, shared bool) (*Module, []Candidate) {
+	var found, ns *Module
+	var others []Candidate
+	merged := false
+	for _, m := range hits {
+		switch {
+		case found != nil:
+			others = append(others, Candidate{Entry: m.Entry, Module: m})
+		case m.Kind == Namespace && ns == nil:
+			ns = m
+		case m.Kind == Namespace:
+			if !merged {
+				cp := *ns
+				cp.Path = append([]Loc(nil), ns.Path...)
+				cp.shared = shared
+				ns, merged = &cp, true
+			}
+			ns.Path = append(ns.Path, m.Path...)
+		default:
+			found = m
+		}
+	}
+	if found == nil {
 		return ns, others
 	}
-	if found != nil && found.Tree != nil {
-		found.Trusted = r.owned(Loc{found.Tree, path.Dir(found.File)}, name)
+	if found.Tree != nil && !found.shared {
+		// found is fresh from findIn; shared hits have Trusted set already.
+		found.Trusted = r.owned(Loc{found.Tree, path.Dir(found.File)}, found.Name)
 		if found.Kind == Package {
-			found.Trusted = r.owned(Loc{found.Tree, path.Dir(found.Path[0].Dir)}, name)
+			found.Trusted = r.owned(Loc{found.Tree, path.Dir(found.Path[0].Dir)}, found.Name)
 		}
 	}
 	return found, others
+}
+
+// sharedTop is what the shared entries of a path hold for one top-level name.
+type sharedTop struct {
+	hits   []*Module
+	found  *Module // the pick among hits alone
+	others []Candidate
+}
+
+type sharedKey struct {
+	key, name string
+}
+
+// sharedHits looks name up in the entries after /var/task, once per shared key. The
+// modules it returns are shared by functions and never changed.
+func (r *Resolver) sharedHits(env *Env, name string) *sharedTop {
+	k := sharedKey{env.sharedKey, name}
+	r.topMu.Lock()
+	st, ok := r.tops[k]
+	r.topMu.Unlock()
+	if ok {
+		return st
+	}
+	st = &sharedTop{hits: r.hits(env, name, env.sharedFrom, len(env.Path))}
+	for _, m := range st.hits {
+		m.shared = true
+		if m.Tree != nil && m.Kind != Namespace {
+			m.Trusted = r.owned(Loc{m.Tree, path.Dir(m.File)}, name)
+			if m.Kind == Package {
+				m.Trusted = r.owned(Loc{m.Tree, path.Dir(m.Path[0].Dir)}, name)
+			}
+		}
+	}
+	st.found, st.others = r.pick(st.hits, true)
+	r.topMu.Lock()
+	if old, ok := r.tops[k]; ok {
+		st = old // another function got there first: keep one set of modules
+	} else {
+		r.tops[k] = st
+	}
+	r.topMu.Unlock()
+	return st
 }
 
 // Candidate is another place on the path that holds a top-level name.
@@ -191,8 +269,39 @@ type Candidate struct {
 	Module *Module
 }
 
-// findSub looks a submodule up in a package's __path__.
+type subKey struct {
+	parent *Module
+	name   string
+}
+
+// findSub looks a submodule up in a package's __path__. The submodules of a shared
+// module (see sharedHits) are shared too, and looked up once per check.
 func (r *Resolver) findSub(env *Env, parent *Module, name string) *Module {
+	if !parent.shared {
+		return r.findSubIn(env, parent, name)
+	}
+	k := subKey{parent, name}
+	r.topMu.Lock()
+	m, ok := r.subs[k]
+	r.topMu.Unlock()
+	if ok {
+		return m
+	}
+	m = r.findSubIn(env, parent, name)
+	if m != nil {
+		m.shared = true
+	}
+	r.topMu.Lock()
+	if old, ok := r.subs[k]; ok {
+		m = old
+	} else {
+		r.subs[k] = m
+	}
+	r.topMu.Unlock()
+	return m
+}
+
+func (r *Resolver) findSubIn(env *Env, parent *Module, name string) *Module {
 	tail := name[strings.LastIndexByte(name, '.')+1:]
 	if parent.Kind == Virtual {
 		return &Module{Name: name, Kind: Virtual, VirtualKind: parent.VirtualKind, Declared: parent.Declared, Entry: parent.Entry}

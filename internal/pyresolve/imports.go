@@ -42,16 +42,18 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		}
 		return false
 	}
-	a.noteShadow(strings.SplitN(abs, ".", 2)[0], m, imp)
-	parts := strings.Split(abs, ".")
-	for i := range parts {
-		a.site(strings.Join(parts[:i+1], "."), m, imp, lazy)
+	top, _, dotted := strings.Cut(abs, ".")
+	a.noteShadow(top, m, imp)
+	for i := 0; i <= len(abs); i++ {
+		if i == len(abs) || abs[i] == '.' {
+			a.site(abs[:i], m, imp, lazy)
+		}
 	}
 	if !imp.From {
-		if imp.Alias != "" && len(parts) > 1 && !imp.Dynamic {
+		if imp.Alias != "" && dotted && !imp.Dynamic {
 			// import a.b.c as x walks the attributes a → .b → .c after importing
 			// (Python 3.7+); a package that rebinds .b to another module breaks it.
-			if miss, from := a.walkAttributes(parts); miss != "" {
+			if miss, from := a.walkAttributes(strings.Split(abs, ".")); miss != "" {
 				if !optional {
 					a.problem(m, imp, lazy, Problem{Failure: NoName, Missing: from, Name: miss})
 				}

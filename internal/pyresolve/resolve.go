@@ -18,6 +18,11 @@ type Resolver struct {
 	scans    map[fileKey]*scanned
 	ovMu     sync.Mutex
 	overlays map[string]*tree.Overlay
+	// topMu guards tops and subs: what the path entries functions share hold, by
+	// top-level name (findTop) and by shared parent package (findSub).
+	topMu sync.Mutex
+	tops  map[sharedKey]*sharedTop
+	subs  map[subKey]*Module
 }
 
 type fileKey struct {
@@ -32,30 +37,45 @@ type scanned struct {
 
 // New returns a Resolver with empty caches.
 func New() *Resolver {
-	return &Resolver{lister: newLister(), owners: map[Loc]map[string]bool{}, scans: map[fileKey]*scanned{}, overlays: map[string]*tree.Overlay{}}
+	return &Resolver{lister: newLister(), owners: map[Loc]map[string]bool{}, scans: map[fileKey]*scanned{}, overlays: map[string]*tree.Overlay{},
+		tops: map[sharedKey]*sharedTop{}, subs: map[subKey]*Module{}}
 }
 
 // Scan returns the scanned source of name in t (cached).
+// A file of a layer is scanned once however many overlays (layer combinations) show it:
+// the cache holds it under the layer's own tree, and under the overlay name it was asked
+// by, so the next ask is one map lookup.
 func (r *Resolver) Scan(t tree.Tree, name string) (*pyscan.File, error) {
-	if o, ok := t.(*tree.Overlay); ok {
+	asked := fileKey{t, name}
+	r.scanMu.Lock()
+	s, ok := r.scans[asked]
+	r.scanMu.Unlock()
+	if ok {
+		return s.file, s.err
+	}
+	if o, isOverlay := t.(*tree.Overlay); isOverlay {
 		if i := o.Owner(name); i >= 0 {
 			t = o.Layer(i)
 		}
 	}
 	k := fileKey{t, name}
 	r.scanMu.Lock()
-	s, ok := r.scans[k]
+	s, ok = r.scans[k]
 	r.scanMu.Unlock()
-	if ok {
-		return s.file, s.err
-	}
-	b, err := t.ReadFile(name)
-	s = &scanned{err: err}
-	if err == nil {
-		s.file = pyscan.Scan(b)
+	if !ok {
+		b, err := t.ReadFile(name)
+		s = &scanned{err: err}
+		if err == nil {
+			s.file = pyscan.Scan(b)
+		}
 	}
 	r.scanMu.Lock()
-	r.scans[k] = s
+	if old, ok := r.scans[k]; ok {
+		s = old
+	} else {
+		r.scans[k] = s
+	}
+	r.scans[asked] = s
 	r.scanMu.Unlock()
 	return s.file, s.err
 }
@@ -165,8 +185,11 @@ func (r *Result) Chain(name string) []string {
 
 // Analyze resolves every import reachable from the handler of env's function.
 func (r *Resolver) Analyze(env *Env) *Result {
-	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: map[string]*Module{}, Sites: map[string]Site{}},
-		mods: map[string]*Module{}, state: map[string]int{}, parentMod: map[string]string{}, seenProblem: map[string]int{}, seenTop: map[string]bool{}, pendingShadow: map[string][]Candidate{}, inProgress: map[string]int{}}
+	// Sized for a typical handler (tens of modules) so the maps rarely grow.
+	const n = 64
+	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: make(map[string]*Module, n), Sites: make(map[string]Site, n)},
+		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
+		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, inProgress: map[string]int{}}
 	a.res.parents = a.parentMod
 	a.handler()
 	a.run()
@@ -229,10 +252,14 @@ func (a *analysis) handler() {
 // importChain imports a, a.b, a.b.c in turn, queueing each for scanning; it returns
 // the last module, or nil (and the failing prefix in a.failed) when one is missing.
 func (a *analysis) importChain(name string, lazy bool, via string) *Module {
-	parts := strings.Split(name, ".")
 	var m *Module
-	for i := range parts {
-		prefix := strings.Join(parts[:i+1], ".")
+	for end := 0; end < len(name); {
+		if i := strings.IndexByte(name[end+1:], '.'); i >= 0 {
+			end += 1 + i
+		} else {
+			end = len(name)
+		}
+		prefix := name[:end]
 		m = a.lookup(prefix)
 		if m == nil {
 			a.failed = prefix

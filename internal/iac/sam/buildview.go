@@ -2,7 +2,6 @@ package sam
 
 import (
 	"io/fs"
-	"path"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/tree"
@@ -26,12 +25,33 @@ var excludedFiles = []string{
 // Excluded reports whether sam build's python source copy drops an entry with this
 // base name.
 func Excluded(base string) bool {
-	for _, p := range excludedFiles {
-		if ok, _ := path.Match(p, base); ok {
+	if excludedNames[base] {
+		return true
+	}
+	for _, suffix := range excludedSuffixes {
+		if strings.HasSuffix(base, suffix) {
 			return true
 		}
 	}
 	return false
+}
+
+// excludedNames and excludedSuffixes are excludedFiles split into literal names and
+// "*<suffix>" patterns (all of them are one or the other; a test pins it), so that
+// every path component of every read is two map and string checks, not 30 matches.
+var excludedNames, excludedSuffixes = splitExcluded()
+
+func splitExcluded() (map[string]bool, []string) {
+	names := map[string]bool{}
+	var suffixes []string
+	for _, p := range excludedFiles {
+		if rest, ok := strings.CutPrefix(p, "*"); ok {
+			suffixes = append(suffixes, rest)
+		} else {
+			names[p] = true
+		}
+	}
+	return names, suffixes
 }
 
 // sourceCopy is a tree as sam build's python workflow copies it: t without the
