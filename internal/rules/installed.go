@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -28,6 +29,7 @@ type passCache struct {
 	finds   map[findKey][]string
 	distNat map[*pymeta.Dist][]string
 	owners  map[ownerKey]*pymeta.Dist
+	recNat  map[*pymeta.Dist][]string // ownerOf: compiled files RECORD lists
 	indexed map[*pymeta.Installed]bool
 	indexes map[tree.Tree]moduleIndex // hints: module names in a tree
 }
@@ -261,8 +263,10 @@ type ownerKey struct {
 	name string
 }
 
-// ownerOf is the installed distribution whose RECORD lists name (nil when none); the
-// index is built once per pass from the distributions on f's path.
+// ownerOf is the installed distribution whose RECORD lists name, a compiled file (nil
+// when none); the index is built once per pass from the distributions on f's path. It
+// holds only the compiled files RECORD lists: a distribution lists thousands of
+// files, and only compiled ones are ever asked about.
 func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pymeta.Dist {
 	if o, ok := t.(*tree.Overlay); ok {
 		if i := o.Owner(name); i >= 0 {
@@ -275,12 +279,22 @@ func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pym
 	if c.owners == nil {
 		c.owners = map[ownerKey]*pymeta.Dist{}
 		c.indexed = map[*pymeta.Installed]bool{}
+		c.recNat = map[*pymeta.Dist][]string{}
 	}
 	if inst != nil && !c.indexed[inst] {
 		c.indexed[inst] = true
 		for _, d := range inst.Dists {
+			files, ok := c.recNat[d]
+			if !ok {
+				for _, file := range d.Files {
+					if native.IsNativeName(path.Base(file)) {
+						files = append(files, file)
+					}
+				}
+				c.recNat[d] = files
+			}
 			dt := d.Tree
-			for _, file := range d.Files {
+			for _, file := range files {
 				ft := dt
 				if o, ok := dt.(*tree.Overlay); ok {
 					if i := o.Owner(file); i >= 0 {
