@@ -148,6 +148,14 @@ func readEggInfo(t tree.Tree, dir, folder string, isDir bool) *Dist {
 // that leave the site folder (scripts in ../../bin).
 func inSite(dir, p string) (string, bool) {
 	p = strings.ReplaceAll(p, "\\", "/")
+	if cleanRel(p) && (dir == "" || cleanRel(dir)) {
+		// The common case (RECORD lists thousands of such names): what path.Clean and
+		// path.Join below give, without their byte-by-byte copies.
+		if dir == "" {
+			return p, true
+		}
+		return dir + "/" + p, true
+	}
 	if p == "" || strings.HasPrefix(p, "/") {
 		return "", false
 	}
@@ -156,6 +164,25 @@ func inSite(dir, p string) (string, bool) {
 		return "", false
 	}
 	return path.Join(dir, c), true
+}
+
+// cleanRel reports whether p is a relative slash-separated name that path.Clean leaves
+// as is and that stays inside its folder: no leading or trailing "/", no empty, "."
+// or ".." segment.
+func cleanRel(p string) bool {
+	if p == "" {
+		return false
+	}
+	for {
+		seg, rest, more := strings.Cut(p, "/")
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+		if !more {
+			return true
+		}
+		p = rest
+	}
 }
 
 func (d *Dist) fill(m *Metadata) {
