@@ -152,7 +152,7 @@ func usesOf(p *Pass, f *Function) map[string]*distUse {
 			if !r.Marker.Eval(env, extras...) {
 				continue
 			}
-			w := in.Winner(r.Name)
+			w := in.Winner(r.Normalized)
 			if w == nil {
 				continue
 			}
