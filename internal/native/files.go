@@ -3,8 +3,10 @@ package native
 import (
 	"io/fs"
 	"path"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -103,6 +105,33 @@ func (r *Reader) Header(t tree.Tree, name string) *Binary {
 	r.m[k] = res
 	r.mu.Unlock()
 	return res.bin
+}
+
+// Headers reads the headers of names in t (see Header) side by side, for a caller about
+// to ask for many: each is a zip entry to open and inflate.
+func (r *Reader) Headers(t tree.Tree, names []string) {
+	var todo []string
+	r.mu.Lock()
+	for _, name := range names {
+		if _, ok := r.m[fileKey{t, name + "\x00head"}]; !ok {
+			todo = append(todo, name)
+		}
+	}
+	r.mu.Unlock()
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	if workers <= 1 {
+		return // Header reads it when asked
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
+				r.Header(t, todo[i])
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Find lists the compiled files (by name: .so, .so.N, .pyd, .dylib) below dir in t, in

@@ -393,6 +393,14 @@ func (r *nativeRun) otherFiles(e pyresolve.Entry, tg native.Target) *otherFiles 
 		return python && strings.HasPrefix(name, e.Dir+"/lib/python")
 	}
 	files := cacheOf(r.p).find(e.Tree, e.Dir, python, skip)
+	// checkWith reads the header of each file whose name fits: read them side by side.
+	var heads []string
+	for _, name := range files {
+		if len(native.Check(tg, path.Base(name), nil)) == 0 {
+			heads = append(heads, name)
+		}
+	}
+	cacheOf(r.p).bins.Headers(e.Tree, heads)
 	o := &otherFiles{files: files, pending: make([]int, len(files)), sibling: make([]int8, len(files))}
 	for i := range o.pending {
 		o.pending[i] = i
