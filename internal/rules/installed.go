@@ -32,6 +32,8 @@ type passCache struct {
 	recNat  map[*pymeta.Dist][]string // ownerOf: compiled files RECORD lists
 	indexed map[*pymeta.Installed]bool
 	indexes map[tree.Tree]moduleIndex // hints: module names in a tree
+	lists   map[listKey]listing       // see listed
+	layerOf map[listKey][]int         // LK104: Overlay.Owners
 }
 
 // cacheOf returns p's caches, made on first use.
@@ -214,6 +216,46 @@ func placeLabel(f *Function, in *pymeta.Installed, d *pymeta.Dist) string {
 	return pl.Path
 }
 
+type listKey struct {
+	t    tree.Tree
+	name string
+}
+
+type listing struct {
+	infos []tree.Info
+	err   error
+}
+
+// listed is a tree whose folder listings are kept for the pass: the rules that walk a
+// function's package (its compiled files, its size) list each folder once. It is only
+// walked, never a key of another cache.
+type listed struct {
+	tree.Tree
+	c *passCache
+}
+
+func (l listed) ReadDir(name string) ([]tree.Info, error) {
+	k := listKey{l.Tree, name}
+	l.c.mu.Lock()
+	r, ok := l.c.lists[k]
+	l.c.mu.Unlock()
+	if !ok {
+		r.infos, r.err = l.Tree.ReadDir(name)
+		l.c.mu.Lock()
+		if l.c.lists == nil {
+			l.c.lists = map[listKey]listing{}
+		}
+		l.c.lists[k] = r
+		l.c.mu.Unlock()
+	}
+	return r.infos, r.err
+}
+
+// walk is tree.Walk over t's kept listings.
+func (c *passCache) walk(t tree.Tree, dir string, fn func(name string, info tree.Info) error) error {
+	return tree.Walk(listed{t, c}, dir, fn)
+}
+
 type findKey struct {
 	t      tree.Tree
 	dir    string
@@ -229,7 +271,7 @@ func (c *passCache) find(t tree.Tree, dir string, python bool, skip func(string)
 	if ok {
 		return out
 	}
-	out = native.Find(t, dir, skip)
+	out = native.Find(listed{t, c}, dir, skip)
 	c.mu.Lock()
 	if c.finds == nil {
 		c.finds = map[findKey][]string{}

@@ -54,7 +54,7 @@ func sizeOf(p *Pass, t tree.Tree, layer bool) *treeSize {
 	if z, ok := t.(*tree.ZipTree); ok {
 		_, s.total = z.Size() // counts entries the index does not resolve, too
 	} else {
-		_ = tree.Walk(t, "", func(name string, info tree.Info) error {
+		_ = cacheOf(p).walk(t, "", func(name string, info tree.Info) error {
 			if !info.Dir {
 				s.total += info.Size
 			}
