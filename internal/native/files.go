@@ -140,18 +140,42 @@ func (r *Reader) Headers(t tree.Tree, names []string) {
 // always skipped.
 func Find(t tree.Tree, dir string, skip func(name string) bool) []string {
 	var out []string
-	_ = tree.Walk(t, dir, func(name string, info tree.Info) error {
-		if info.Dir {
-			b := path.Base(name)
-			if b == "__pycache__" || strings.HasPrefix(b, ".") || strings.HasSuffix(b, ".dist-info") || strings.HasSuffix(b, ".egg-info") || (skip != nil && skip(name)) {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if IsNativeName(info.Name) {
-			out = append(out, name)
-		}
-		return nil
-	})
+	_ = find(t, dir, skip, &out)
 	return out
+}
+
+// find is tree.Walk (same order, and a folder that cannot be listed ends the walk)
+// making names only for folders and compiled files: a layer has tens of thousands of
+// other files.
+func find(t tree.Tree, dir string, skip func(name string) bool, out *[]string) error {
+	entries, err := t.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if c, ok := tree.Clean(dir); ok {
+		dir = c
+	}
+	join := func(base string) string {
+		if dir == "" {
+			return base
+		}
+		return dir + "/" + base
+	}
+	for _, e := range entries {
+		if !e.Dir {
+			if IsNativeName(e.Name) {
+				*out = append(*out, join(e.Name))
+			}
+			continue
+		}
+		name := join(e.Name)
+		b := path.Base(name)
+		if b == "__pycache__" || strings.HasPrefix(b, ".") || strings.HasSuffix(b, ".dist-info") || strings.HasSuffix(b, ".egg-info") || (skip != nil && skip(name)) {
+			continue
+		}
+		if err := find(t, name, skip, out); err != nil {
+			return err
+		}
+	}
+	return nil
 }
