@@ -3,8 +3,10 @@ package native
 import (
 	"io/fs"
 	"path"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -105,24 +107,75 @@ func (r *Reader) Header(t tree.Tree, name string) *Binary {
 	return res.bin
 }
 
+// Headers reads the headers of names in t (see Header) side by side, for a caller about
+// to ask for many: each is a zip entry to open and inflate.
+func (r *Reader) Headers(t tree.Tree, names []string) {
+	var todo []string
+	r.mu.Lock()
+	for _, name := range names {
+		if _, ok := r.m[fileKey{t, name + "\x00head"}]; !ok {
+			todo = append(todo, name)
+		}
+	}
+	r.mu.Unlock()
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	if workers <= 1 {
+		return // Header reads it when asked
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
+				r.Header(t, todo[i])
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // Find lists the compiled files (by name: .so, .so.N, .pyd, .dylib) below dir in t, in
 // walk order. skip, when not nil, is asked about every folder (its tree name) and can
 // keep the walk out of it; __pycache__, *.dist-info, *.egg-info and hidden folders are
 // always skipped.
 func Find(t tree.Tree, dir string, skip func(name string) bool) []string {
 	var out []string
-	_ = tree.Walk(t, dir, func(name string, info tree.Info) error {
-		if info.Dir {
-			b := path.Base(name)
-			if b == "__pycache__" || strings.HasPrefix(b, ".") || strings.HasSuffix(b, ".dist-info") || strings.HasSuffix(b, ".egg-info") || (skip != nil && skip(name)) {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if IsNativeName(info.Name) {
-			out = append(out, name)
-		}
-		return nil
-	})
+	_ = find(t, dir, skip, &out)
 	return out
+}
+
+// find is tree.Walk (same order, and a folder that cannot be listed ends the walk)
+// making names only for folders and compiled files: a layer has tens of thousands of
+// other files.
+func find(t tree.Tree, dir string, skip func(name string) bool, out *[]string) error {
+	entries, err := t.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if c, ok := tree.Clean(dir); ok {
+		dir = c
+	}
+	join := func(base string) string {
+		if dir == "" {
+			return base
+		}
+		return dir + "/" + base
+	}
+	for _, e := range entries {
+		if !e.Dir {
+			if IsNativeName(e.Name) {
+				*out = append(*out, join(e.Name))
+			}
+			continue
+		}
+		name := join(e.Name)
+		b := path.Base(name)
+		if b == "__pycache__" || strings.HasPrefix(b, ".") || strings.HasSuffix(b, ".dist-info") || strings.HasSuffix(b, ".egg-info") || (skip != nil && skip(name)) {
+			continue
+		}
+		if err := find(t, name, skip, out); err != nil {
+			return err
+		}
+	}
+	return nil
 }

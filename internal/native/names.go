@@ -120,8 +120,18 @@ func firstDot(s string) string {
 	return s
 }
 
-// IsNativeName reports whether base names compiled code (see ParseName).
-func IsNativeName(base string) bool { return ParseName(base).Kind != NotNative }
+// IsNativeName reports whether base names compiled code: whether ParseName's Kind is
+// not NotNative, without its regexps for the usual names (it is asked about every file
+// of every layer).
+func IsNativeName(base string) bool {
+	switch {
+	case strings.HasSuffix(base, ".pyd"), strings.HasSuffix(base, ".dylib"):
+		return true
+	case strings.HasSuffix(base, ".so"):
+		return base != ".so"
+	}
+	return strings.Contains(base, ".so.") && sharedLibRE.MatchString(base)
+}
 
 // Platform is what a wheel platform tag (or a WHEEL file's Tag line) says.
 type Platform struct {

@@ -5,10 +5,15 @@ import (
 	"bytes"
 	"encoding/binary"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/layerkit/layerkit/internal/tree"
 )
 
 func readTestdata(t *testing.T, name string) []byte {
@@ -278,4 +283,35 @@ func FuzzRead(f *testing.F) {
 			t.Fatal("nil Binary")
 		}
 	})
+}
+
+// TestFindIsWalk: Find lists what a tree.Walk filtered by name lists, in the same order.
+func TestFindIsWalk(t *testing.T) {
+	m := tree.NewMap("m", map[string]string{
+		"python/a/_x.cpython-312-x86_64-linux-gnu.so": "", "python/a/__init__.py": "", "python/a/b/libz.so.1": "",
+		"python/a/__pycache__/c.so": "", "python/.hidden/d.so": "", "python/a-1.0.dist-info/e.so": "",
+		"python/lib/python3.12/site-packages/f/g.abi3.so": "", "python/h.pyd": "", "python/i.so.bak": "", "j.dylib": "",
+	})
+	skip := func(name string) bool { return strings.HasPrefix(name, "python/lib/python") }
+	for _, dir := range []string{"", "python", "python/", "./python", "python/lib/python3.12/site-packages", "nope"} {
+		for _, sk := range []func(string) bool{nil, skip} {
+			var want []string
+			_ = tree.Walk(m, dir, func(name string, info tree.Info) error {
+				if info.Dir {
+					b := path.Base(name)
+					if b == "__pycache__" || strings.HasPrefix(b, ".") || strings.HasSuffix(b, ".dist-info") || strings.HasSuffix(b, ".egg-info") || (sk != nil && sk(name)) {
+						return fs.SkipDir
+					}
+					return nil
+				}
+				if IsNativeName(info.Name) {
+					want = append(want, name)
+				}
+				return nil
+			})
+			if got := Find(m, dir, sk); !reflect.DeepEqual(got, want) {
+				t.Errorf("Find(%q) = %q, want %q", dir, got, want)
+			}
+		}
+	}
 }

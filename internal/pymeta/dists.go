@@ -2,8 +2,11 @@ package pymeta
 
 import (
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -54,17 +57,45 @@ func ReadDists(t tree.Tree, dir string) []*Dist {
 	if err != nil {
 		return nil
 	}
-	var out []*Dist
+	var metas []tree.Info
 	for _, fi := range infos {
-		switch {
-		case fi.Dir && strings.HasSuffix(fi.Name, ".dist-info"):
-			out = append(out, readDistInfo(t, dir, fi.Name))
-		case strings.HasSuffix(fi.Name, ".egg-info"):
-			out = append(out, readEggInfo(t, dir, fi.Name, fi.Dir))
+		if fi.Dir && strings.HasSuffix(fi.Name, ".dist-info") || strings.HasSuffix(fi.Name, ".egg-info") {
+			metas = append(metas, fi)
 		}
 	}
+	// Each distribution is read on its own (a zip layer inflates its RECORDs), so
+	// they are read side by side.
+	out := make([]*Dist, len(metas))
+	each(len(metas), func(i int) {
+		if fi := metas[i]; strings.HasSuffix(fi.Name, ".dist-info") {
+			out[i] = readDistInfo(t, dir, fi.Name)
+		} else {
+			out[i] = readEggInfo(t, dir, fi.Name, fi.Dir)
+		}
+	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Meta < out[j].Meta })
 	return out
+}
+
+// each calls fn(0), ..., fn(n-1), GOMAXPROCS of them at a time.
+func each(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // nameFromFolder splits "Foo_Bar-1.2.3.dist-info" / "foo-1.0-py3.12.egg-info".
@@ -148,6 +179,14 @@ func readEggInfo(t tree.Tree, dir, folder string, isDir bool) *Dist {
 // that leave the site folder (scripts in ../../bin).
 func inSite(dir, p string) (string, bool) {
 	p = strings.ReplaceAll(p, "\\", "/")
+	if cleanRel(p) && (dir == "" || cleanRel(dir)) {
+		// The common case (RECORD lists thousands of such names): what path.Clean and
+		// path.Join below give, without their byte-by-byte copies.
+		if dir == "" {
+			return p, true
+		}
+		return dir + "/" + p, true
+	}
 	if p == "" || strings.HasPrefix(p, "/") {
 		return "", false
 	}
@@ -156,6 +195,25 @@ func inSite(dir, p string) (string, bool) {
 		return "", false
 	}
 	return path.Join(dir, c), true
+}
+
+// cleanRel reports whether p is a relative slash-separated name that path.Clean leaves
+// as is and that stays inside its folder: no leading or trailing "/", no empty, "."
+// or ".." segment.
+func cleanRel(p string) bool {
+	if p == "" {
+		return false
+	}
+	for {
+		seg, rest, more := strings.Cut(p, "/")
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+		if !more {
+			return true
+		}
+		p = rest
+	}
 }
 
 func (d *Dist) fill(m *Metadata) {

@@ -59,17 +59,24 @@ func (c *Cache) Read(t tree.Tree, dir string) []*Dist {
 // NewInstalled reads the distributions of each place (places with a nil Tree are
 // skipped; a folder listed twice is read once).
 func NewInstalled(places []Place, c *Cache) *Installed {
-	in := &Installed{place: map[*Dist]int{}, by: map[string][]*Dist{}}
+	in := &Installed{}
+	var read [][]*Dist // per place in in.Places
 	seen := map[cacheKey]bool{}
 	for _, p := range places {
 		if p.Tree == nil || seen[cacheKey{p.Tree, p.Dir}] {
 			continue
 		}
 		seen[cacheKey{p.Tree, p.Dir}] = true
-		i := len(in.Places)
 		in.Places = append(in.Places, p)
-		for _, d := range c.Read(p.Tree, p.Dir) {
-			in.Dists = append(in.Dists, d)
+		ds := c.Read(p.Tree, p.Dir)
+		read = append(read, ds)
+		in.Dists = append(in.Dists, ds...)
+	}
+	// Sized once: functions sharing layers each build these over the same dists.
+	in.place = make(map[*Dist]int, len(in.Dists))
+	in.by = make(map[string][]*Dist, len(in.Dists))
+	for i, ds := range read {
+		for _, d := range ds {
 			in.place[d] = i
 			in.by[d.Normalized] = append(in.by[d.Normalized], d)
 		}

@@ -185,7 +185,7 @@ func (n *cmpNode) eval(env Env, extra string) bool {
 }
 
 func versionCmp(l, op, r string) (ok, result bool) {
-	if op == "===" {
+	if op == "===" || !mayBeVersion(l) {
 		return false, false
 	}
 	v, err := pep440.Parse(l)
@@ -197,6 +197,18 @@ func versionCmp(l, op, r string) (ok, result bool) {
 		return false, false
 	}
 	return true, spec.Contains(v.String())
+}
+
+// mayBeVersion is false for strings pep440.Parse certainly refuses (its pattern:
+// optional white space, an optional "v", then a digit): "linux", "", an extra's
+// name. Those are most of what markers compare, and a refusal costs an error with a
+// stack trace.
+func mayBeVersion(s string) bool {
+	s = strings.TrimLeft(s, " \t\n\f\r")
+	if s != "" && (s[0] == 'v' || s[0] == 'V') {
+		s = s[1:]
+	}
+	return s != "" && s[0] >= '0' && s[0] <= '9'
 }
 
 // ParseMarker parses a marker expression ("python_version < '3.10' and extra == 'socks'").

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -28,8 +29,11 @@ type passCache struct {
 	finds   map[findKey][]string
 	distNat map[*pymeta.Dist][]string
 	owners  map[ownerKey]*pymeta.Dist
+	recNat  map[*pymeta.Dist][]string // ownerOf: compiled files RECORD lists
 	indexed map[*pymeta.Installed]bool
 	indexes map[tree.Tree]moduleIndex // hints: module names in a tree
+	lists   map[listKey]listing       // see listed
+	layerOf map[listKey][]int         // LK104: Overlay.Owners
 }
 
 // cacheOf returns p's caches, made on first use.
@@ -150,7 +154,7 @@ func usesOf(p *Pass, f *Function) map[string]*distUse {
 			if !r.Marker.Eval(env, extras...) {
 				continue
 			}
-			w := in.Winner(r.Name)
+			w := in.Winner(r.Normalized)
 			if w == nil {
 				continue
 			}
@@ -212,6 +216,46 @@ func placeLabel(f *Function, in *pymeta.Installed, d *pymeta.Dist) string {
 	return pl.Path
 }
 
+type listKey struct {
+	t    tree.Tree
+	name string
+}
+
+type listing struct {
+	infos []tree.Info
+	err   error
+}
+
+// listed is a tree whose folder listings are kept for the pass: the rules that walk a
+// function's package (its compiled files, its size) list each folder once. It is only
+// walked, never a key of another cache.
+type listed struct {
+	tree.Tree
+	c *passCache
+}
+
+func (l listed) ReadDir(name string) ([]tree.Info, error) {
+	k := listKey{l.Tree, name}
+	l.c.mu.Lock()
+	r, ok := l.c.lists[k]
+	l.c.mu.Unlock()
+	if !ok {
+		r.infos, r.err = l.Tree.ReadDir(name)
+		l.c.mu.Lock()
+		if l.c.lists == nil {
+			l.c.lists = map[listKey]listing{}
+		}
+		l.c.lists[k] = r
+		l.c.mu.Unlock()
+	}
+	return r.infos, r.err
+}
+
+// walk is tree.Walk over t's kept listings.
+func (c *passCache) walk(t tree.Tree, dir string, fn func(name string, info tree.Info) error) error {
+	return tree.Walk(listed{t, c}, dir, fn)
+}
+
 type findKey struct {
 	t      tree.Tree
 	dir    string
@@ -227,7 +271,7 @@ func (c *passCache) find(t tree.Tree, dir string, python bool, skip func(string)
 	if ok {
 		return out
 	}
-	out = native.Find(t, dir, skip)
+	out = native.Find(listed{t, c}, dir, skip)
 	c.mu.Lock()
 	if c.finds == nil {
 		c.finds = map[findKey][]string{}
@@ -261,8 +305,10 @@ type ownerKey struct {
 	name string
 }
 
-// ownerOf is the installed distribution whose RECORD lists name (nil when none); the
-// index is built once per pass from the distributions on f's path.
+// ownerOf is the installed distribution whose RECORD lists name, a compiled file (nil
+// when none); the index is built once per pass from the distributions on f's path. It
+// holds only the compiled files RECORD lists: a distribution lists thousands of
+// files, and only compiled ones are ever asked about.
 func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pymeta.Dist {
 	if o, ok := t.(*tree.Overlay); ok {
 		if i := o.Owner(name); i >= 0 {
@@ -275,12 +321,22 @@ func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pym
 	if c.owners == nil {
 		c.owners = map[ownerKey]*pymeta.Dist{}
 		c.indexed = map[*pymeta.Installed]bool{}
+		c.recNat = map[*pymeta.Dist][]string{}
 	}
 	if inst != nil && !c.indexed[inst] {
 		c.indexed[inst] = true
 		for _, d := range inst.Dists {
+			files, ok := c.recNat[d]
+			if !ok {
+				for _, file := range d.Files {
+					if native.IsNativeName(path.Base(file)) {
+						files = append(files, file)
+					}
+				}
+				c.recNat[d] = files
+			}
 			dt := d.Tree
-			for _, file := range d.Files {
+			for _, file := range files {
 				ft := dt
 				if o, ok := dt.(*tree.Overlay); ok {
 					if i := o.Owner(file); i >= 0 {

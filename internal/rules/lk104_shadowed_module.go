@@ -111,7 +111,7 @@ func layerConflicts(p *Pass, f *Function) {
 		if m.File == "" || m.Tree != tree.Tree(env.Opt) {
 			continue
 		}
-		owners := env.Opt.Owners(m.File)
+		owners := cacheOf(p).layerOwners(env.Opt, m.File)
 		if len(owners) < 2 || seen[m.File] {
 			continue
 		}
@@ -122,4 +122,21 @@ func layerConflicts(p *Pass, f *Function) {
 				a.Layer.Name, b.Layer.Name, "/opt/"+m.File, b.Layer.Name, a.Layer.Name, m.Name, b.Layer.Name),
 			"Ship each module in one layer only, or make sure the copies are identical.")
 	}
+}
+
+// layerOwners is o.Owners(name), kept for the pass: functions sharing layers import
+// the same modules, and each answer stats every layer.
+func (c *passCache) layerOwners(o *tree.Overlay, name string) []int {
+	k := listKey{o, name}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	owners, ok := c.layerOf[k]
+	if !ok {
+		owners = o.Owners(name)
+		if c.layerOf == nil {
+			c.layerOf = map[listKey][]int{}
+		}
+		c.layerOf[k] = owners
+	}
+	return owners
 }

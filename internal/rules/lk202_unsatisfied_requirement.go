@@ -67,7 +67,7 @@ func runLK202(p *Pass) {
 					continue
 				}
 				problem := unsatisfied(in, provided, declared, r)
-				if problem == "" || unknownDeps && in.Winner(r.Name) == nil {
+				if problem == "" || unknownDeps && in.Winner(r.Normalized) == nil {
 					continue
 				}
 				reportLK202(p, f, in, d, r, problem, uses[d.Normalized])
@@ -78,7 +78,7 @@ func runLK202(p *Pass) {
 
 // unsatisfied says what is wrong with requirement r on the path ("" when nothing).
 func unsatisfied(in *pymeta.Installed, provided map[string]string, declared map[string]bool, r pymeta.Requirement) string {
-	w := in.Winner(r.Name)
+	w := in.Winner(r.Normalized)
 	if w == nil {
 		if v, ok := provided[r.Normalized]; ok {
 			if v == "" || specContains(r.Specifier, v) {

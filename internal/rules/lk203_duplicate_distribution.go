@@ -38,7 +38,7 @@ func runLK203(p *Pass) {
 				continue
 			}
 			done[d.Normalized] = true
-			copies := in.Get(d.Name)
+			copies := in.Get(d.Normalized)
 			if len(copies) < 2 || !differentVersions(copies) {
 				continue
 			}

@@ -103,6 +103,26 @@ type nativeRun struct {
 	warns  map[string]*nativeWarn
 	order  []string
 	checks map[checkKey][]native.Problem
+	others map[otherKey]*otherFiles
+}
+
+// otherKey is one sys.path folder (as native.Find walks it) judged for one target.
+type otherKey struct {
+	tg     native.Target
+	t      tree.Tree
+	dir    string
+	python bool
+}
+
+// otherFiles is step 4's memory of one folder for one target: the compiled files found
+// there, and which of them may still give a warning. A file that loads (or has a
+// loadable sibling) for the target never does, whichever function asks, so it is
+// dropped once judged; every function sharing the folder then walks only the files
+// with problems, and those some function before it skipped (handled in steps 1–3).
+type otherFiles struct {
+	files   []string
+	pending []int  // indices in files, in walk order
+	sibling []int8 // per file: 0 not asked yet, 1 has a loadable sibling, -1 has none
 }
 
 type checkKey struct {
@@ -326,13 +346,13 @@ func (r *nativeRun) function(f *Function) {
 		if e.Tree == nil {
 			continue
 		}
-		skip := func(name string) bool {
-			// /opt/python/lib/python3.X/ is its own entry (or off the path): not here.
-			return e.Kind == pyresolve.LayerPython && strings.HasPrefix(name, e.Dir+"/lib/python")
-		}
-		for _, name := range cacheOf(r.p).find(e.Tree, e.Dir, e.Kind == pyresolve.LayerPython, skip) {
+		o := r.otherFiles(e, tg)
+		keep := o.pending[:0]
+		for _, i := range o.pending {
+			name := o.files[i]
 			nf := nfile{e.Tree, name}
 			if handled[nf] || seen[nf] {
+				keep = append(keep, i) // still to judge for the next function
 				continue
 			}
 			seen[nf] = true
@@ -340,14 +360,56 @@ func (r *nativeRun) function(f *Function) {
 			// the name fits, by their header (format, machine) — not by reading every
 			// shared object of every layer on every check.
 			probs := r.checkWith(f, e.Tree, name, false)
-			if len(probs) == 0 || hasLoadableSibling(f, e.Tree, name) {
+			if len(probs) == 0 {
 				continue
 			}
+			if o.sibling[i] == 0 {
+				o.sibling[i] = -1
+				if hasLoadableSibling(f, e.Tree, name) {
+					o.sibling[i] = 1
+				}
+			}
+			if o.sibling[i] > 0 {
+				continue
+			}
+			keep = append(keep, i)
 			rel := strings.TrimPrefix(strings.TrimPrefix(name, e.Dir), "/")
 			top, _, _ := strings.Cut(rel, "/")
 			r.warn(f, e.Tree, name, top, nativeCode(probs[0].Kind), why(probs))
 		}
+		o.pending = keep
 	}
+}
+
+// otherFiles returns step 4's state for path entry e and target tg, made on first use.
+func (r *nativeRun) otherFiles(e pyresolve.Entry, tg native.Target) *otherFiles {
+	python := e.Kind == pyresolve.LayerPython
+	k := otherKey{tg, e.Tree, e.Dir, python}
+	if o, ok := r.others[k]; ok {
+		return o
+	}
+	skip := func(name string) bool {
+		// /opt/python/lib/python3.X/ is its own entry (or off the path): not here.
+		return python && strings.HasPrefix(name, e.Dir+"/lib/python")
+	}
+	files := cacheOf(r.p).find(e.Tree, e.Dir, python, skip)
+	// checkWith reads the header of each file whose name fits: read them side by side.
+	var heads []string
+	for _, name := range files {
+		if len(native.Check(tg, path.Base(name), nil)) == 0 {
+			heads = append(heads, name)
+		}
+	}
+	cacheOf(r.p).bins.Headers(e.Tree, heads)
+	o := &otherFiles{files: files, pending: make([]int, len(files)), sibling: make([]int8, len(files))}
+	for i := range o.pending {
+		o.pending[i] = i
+	}
+	if r.others == nil {
+		r.others = map[otherKey]*otherFiles{}
+	}
+	r.others[k] = o
+	return o
 }
 
 func (r *nativeRun) warn(f *Function, t tree.Tree, name, top, code, why string) {

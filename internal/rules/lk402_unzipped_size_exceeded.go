@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -30,13 +31,16 @@ has them), strip debug symbols from compiled files, split the function, or move 
 
 // treeSize is what one tree weighs.
 type treeSize struct {
+	t     tree.Tree
+	layer bool
 	total int64
-	tops  map[string]int64 // top-level package (as placed in the tree) → bytes
+
+	once sync.Once
+	tops map[string]int64 // top-level package (as placed in the tree) → bytes; see topsOf
 }
 
-// sizeOf sums the file sizes of t and groups them by top-level package: for a layer,
-// what is directly in python/ or python/lib/pythonX.Y/site-packages/ (else the root
-// entry); for a function package, the root entries.
+// sizeOf sums the file sizes of t; a zip knows its total from its index, so only a
+// folder is walked.
 func sizeOf(p *Pass, t tree.Tree, layer bool) *treeSize {
 	type key struct {
 		t     tree.Tree
@@ -46,20 +50,35 @@ func sizeOf(p *Pass, t tree.Tree, layer bool) *treeSize {
 	if v, ok := c.Load(key{t, layer}); ok {
 		return v.(*treeSize)
 	}
-	s := &treeSize{tops: map[string]int64{}}
-	_ = tree.Walk(t, "", func(name string, info tree.Info) error {
-		if info.Dir {
-			return nil
-		}
-		s.total += info.Size
-		s.tops[topOf(name, layer)] += info.Size
-		return nil
-	})
+	s := &treeSize{t: t, layer: layer}
 	if z, ok := t.(*tree.ZipTree); ok {
 		_, s.total = z.Size() // counts entries the index does not resolve, too
+	} else {
+		_ = cacheOf(p).walk(t, "", func(name string, info tree.Info) error {
+			if !info.Dir {
+				s.total += info.Size
+			}
+			return nil
+		})
 	}
-	c.Store(key{t, layer}, s)
-	return s
+	v, _ := c.LoadOrStore(key{t, layer}, s)
+	return v.(*treeSize)
+}
+
+// topsOf groups the file sizes of s's tree by top-level package: for a layer, what is
+// directly in python/ or python/lib/pythonX.Y/site-packages/ (else the root entry);
+// for a function package, the root entries. Only a function over the limit needs it.
+func (s *treeSize) topsOf() map[string]int64 {
+	s.once.Do(func() {
+		s.tops = map[string]int64{}
+		_ = tree.Walk(s.t, "", func(name string, info tree.Info) error {
+			if !info.Dir {
+				s.tops[topOf(name, s.layer)] += info.Size
+			}
+			return nil
+		})
+	})
+	return s.tops
 }
 
 func topOf(name string, layer bool) string {
@@ -99,6 +118,12 @@ func runLK402(p *Pass) {
 			parts = append(parts, part{"layer " + ref.Layer.Name, sizeOf(p, ref.Layer.Content.Tree, true)})
 		}
 		var total int64
+		for _, pt := range parts {
+			total += pt.size.total
+		}
+		if total <= UnzippedLimit {
+			continue
+		}
 		var sizes []string
 		type top struct {
 			name string
@@ -106,17 +131,13 @@ func runLK402(p *Pass) {
 		}
 		var tops []top
 		for _, pt := range parts {
-			total += pt.size.total
 			sizes = append(sizes, fmt.Sprintf("%s %s", pt.label, humanBytes(pt.size.total)))
-			for n, s := range pt.size.tops {
+			for n, s := range pt.size.topsOf() {
 				tops = append(tops, top{strings.TrimPrefix(pt.label, "layer ") + ": " + n, s})
 				if pt.label == "function package" {
 					tops[len(tops)-1].name = "function: " + n
 				}
 			}
-		}
-		if total <= UnzippedLimit {
-			continue
 		}
 		sort.Slice(tops, func(i, j int) bool {
 			if tops[i].size != tops[j].size {
