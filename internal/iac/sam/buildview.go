@@ -2,7 +2,6 @@ package sam
 
 import (
 	"io/fs"
-	"path"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/tree"
@@ -23,11 +22,36 @@ var excludedFiles = []string{
 	".vscode", ".idea",
 }
 
+// excludedNames and excludedSuffixes are excludedFiles split for Excluded, which runs
+// on every name looked up in a function's code: each pattern is a plain name or "*"
+// and a plain suffix, and a base name has no slash, so a lookup and a few suffix
+// tests decide what path.Match over every pattern would.
+var excludedNames, excludedSuffixes = splitPatterns(excludedFiles)
+
+func splitPatterns(patterns []string) (names map[string]bool, suffixes []string) {
+	names = map[string]bool{}
+	for _, p := range patterns {
+		rest, glob := strings.CutPrefix(p, "*")
+		if strings.ContainsAny(rest, `*?[\`) {
+			panic("sam: unsupported pattern " + p)
+		}
+		if glob {
+			suffixes = append(suffixes, rest)
+		} else {
+			names[p] = true
+		}
+	}
+	return names, suffixes
+}
+
 // Excluded reports whether sam build's python source copy drops an entry with this
 // base name.
 func Excluded(base string) bool {
-	for _, p := range excludedFiles {
-		if ok, _ := path.Match(p, base); ok {
+	if excludedNames[base] {
+		return true
+	}
+	for _, s := range excludedSuffixes {
+		if strings.HasSuffix(base, s) {
 			return true
 		}
 	}
@@ -49,7 +73,7 @@ func hidden(name string) bool {
 	if c == "" {
 		return false
 	}
-	for _, part := range strings.Split(c, "/") {
+	for part := range strings.SplitSeq(c, "/") {
 		if Excluded(part) {
 			return true
 		}
