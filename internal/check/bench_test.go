@@ -104,3 +104,23 @@ func BenchmarkGeneratedApp(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGeneratedAppLoad is the load phase of BenchmarkGeneratedApp alone: find
+// the app, read the template, open the layers, build the model.
+func BenchmarkGeneratedAppLoad(b *testing.B) {
+	dir := os.Getenv("LAYERKIT_BENCH_APP")
+	if dir == "" {
+		b.Skip("LAYERKIT_BENCH_APP is not set (go run ./bench/gen -o DIR)")
+	}
+	for b.Loop() {
+		_, inputs, err := Detect(dir, "", "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, in := range inputs {
+			if _, err := in.Load(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package tree
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"os"
 	"path"
@@ -125,6 +127,55 @@ func BenchmarkZipIndex(b *testing.B) {
 				b.Fatal(err)
 			}
 			i++
+		}
+	})
+}
+
+// BenchmarkZipIndexLayer: the central directory of a large layer (a data-science stack:
+// 20,000 entries under python/lib/python3.11/site-packages, a few levels deep, no folder
+// entries, a dist-info folder per package), as Zip and ZipBytes read it, and what
+// archive/zip alone takes.
+func BenchmarkZipIndexLayer(b *testing.B) {
+	const sp = "python/lib/python3.11/site-packages/"
+	var entries []zipEntry
+	for p := 0; len(entries) < 20000; p++ {
+		pkg := fmt.Sprintf("pkg%03d", p)
+		for _, f := range []string{"METADATA", "RECORD", "WHEEL", "top_level.txt"} {
+			entries = append(entries, zipEntry{name: sp + pkg + "-1.0.dist-info/" + f})
+		}
+		entries = append(entries, zipEntry{name: sp + pkg + "/__init__.py"})
+		for m := 0; m < 150; m++ { // in name order, as most archivers store them
+			entries = append(entries, zipEntry{name: fmt.Sprintf("%s%s/sub%d/mod_%03d.py", sp, pkg, m/20, m)})
+		}
+	}
+	data := buildZip(b, entries...)
+	path := filepath.Join(b.TempDir(), "sci.zip")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("open", func(b *testing.B) {
+		for b.Loop() {
+			z, err := Zip(path, "sci.zip")
+			if err != nil {
+				b.Fatal(err)
+			}
+			z.Close()
+		}
+	})
+	b.Run("bytes", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := ZipBytes(data, "sci.zip"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("reader", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

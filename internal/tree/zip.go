@@ -71,6 +71,7 @@ type zipNode struct {
 	info     Info
 	file     *zip.File // nil for folders
 	children []Info    // folders only, sorted by name
+	parent   *zipNode  // while indexing; nil for the root
 }
 
 // Zip opens the archive at path. display is how the archive is shown to users
@@ -121,10 +122,58 @@ func newZip(r io.ReaderAt, size int64, display string) (*ZipTree, error) {
 	return t, nil
 }
 
+// index builds the nodes from the central directory. A large layer has tens of
+// thousands of entries, so it makes one pass over them with few map operations each
+// (consecutive entries mostly share their folder), then fills the folders' listings.
 func (t *ZipTree) index(files []*zip.File) {
-	explicit := map[string]*zip.File{}              // folder entries; last one wins
-	plain := make(map[string]*zip.File, len(files)) // file entries; last one wins
+	// Nodes come from slabs rather than one allocation each, and are made in the order
+	// they are linked to their folder: for an archive stored in name order (most are),
+	// each listing comes out sorted.
+	var slabs [][]zipNode
+	newNode := func(info Info, parent *zipNode) *zipNode {
+		if len(slabs) == 0 || len(slabs[len(slabs)-1]) == cap(slabs[len(slabs)-1]) {
+			size := 256
+			if len(slabs) == 0 {
+				size = len(files) + len(files)/8 + 1 // the files, and about a folder per eight
+			}
+			slabs = append(slabs, make([]zipNode, 0, size))
+		}
+		slab := &slabs[len(slabs)-1]
+		*slab = append(*slab, zipNode{info: info, parent: parent})
+		return &(*slab)[len(*slab)-1]
+	}
+	root := newNode(rootInfo, nil)
+	t.nodes[""] = root
+
+	// hidden holds, by name, the file entries that a folder of the same name hides: the
+	// last copy of the name, the one that would have won.
+	var hidden map[string]*zip.File
+	hide := func(name string, f *zip.File) {
+		if hidden == nil {
+			hidden = map[string]*zip.File{}
+		}
+		hidden[name] = f
+	}
+	// folder returns the folder node at name, making it and its parents as needed. A
+	// file node there becomes a folder: the folder wins.
+	var folder func(name string) *zipNode
+	folder = func(name string) *zipNode {
+		n := t.nodes[name]
+		switch {
+		case n == nil:
+			dir, base := splitName(name)
+			n = newNode(Info{Name: base, Dir: true, Mode: fs.ModeDir | 0o755}, folder(dir))
+			t.nodes[name] = n
+		case !n.info.Dir:
+			hide(name, n.file)
+			n.file = nil
+			n.info = Info{Name: n.info.Name, Dir: true, Mode: fs.ModeDir | 0o755}
+		}
+		return n
+	}
+
 	var sum uint64
+	lastDir, last := "", root // the folder of the previous file entry
 	for _, f := range files {
 		mode := f.Mode()
 		if !mode.IsDir() {
@@ -145,73 +194,70 @@ func (t *ZipTree) index(files []*zip.File) {
 			continue
 		}
 		if mode.IsDir() {
-			if name != "" {
-				explicit[name] = f
+			if name != "" { // in archive order: the last entry sets the mode
+				folder(name).info.Mode = fs.ModeDir | zipPerm(f, 0o755)
 			}
-		} else {
-			plain[name] = f
-		}
-	}
-	t.unzipped = int64(min(sum, math.MaxInt64))
-
-	root := &zipNode{info: rootInfo}
-	t.nodes[""] = root
-	// folder makes sure name and its parents are folder nodes.
-	var folder func(name string) *zipNode
-	folder = func(name string) *zipNode {
-		if n := t.nodes[name]; n != nil {
-			return n
-		}
-		dir, base := splitName(name)
-		p := folder(dir)
-		n := &zipNode{info: Info{Name: base, Dir: true, Mode: fs.ModeDir | 0o755}}
-		t.nodes[name] = n
-		p.children = append(p.children, n.info)
-		return n
-	}
-	for name, f := range explicit {
-		folder(name).info.Mode = fs.ModeDir | zipPerm(f, 0o755)
-	}
-	for name := range plain {
-		if dir, _ := splitName(name); dir != "" {
-			folder(dir)
-		}
-	}
-	for name, f := range plain {
-		if t.nodes[name] != nil {
-			continue // a folder of the same name wins
-		}
-		dir, base := splitName(name)
-		n := &zipNode{file: f, info: Info{
-			Name: base,
-			Size: int64(min(f.UncompressedSize64, math.MaxInt64)),
-			Mode: zipPerm(f, 0o644),
-		}}
-		t.nodes[name] = n
-		p := t.nodes[dir]
-		p.children = append(p.children, n.info)
-	}
-	for _, f := range files {
-		// Report shadowed files in archive order, once per entry.
-		if f.Mode().IsDir() {
 			continue
 		}
-		if name, reason := zipName(f.Name); reason == "" && name != "" && plain[name] == f && t.nodes[name].file == nil {
-			t.skips = append(t.skips, Skip{Name: f.Name, Reason: "file hidden by a folder of the same name"})
+		info := Info{Size: int64(min(f.UncompressedSize64, math.MaxInt64)), Mode: zipPerm(f, 0o644)}
+		if n := t.nodes[name]; n != nil {
+			if n.info.Dir {
+				hide(name, f)
+			} else { // the last copy wins
+				n.file, n.info.Size, n.info.Mode = f, info.Size, info.Mode
+			}
+			continue
+		}
+		dir, base := splitName(name)
+		if dir != lastDir {
+			lastDir, last = dir, folder(dir)
+		}
+		info.Name = base
+		n := newNode(info, last)
+		n.file = f
+		t.nodes[name] = n
+	}
+	t.unzipped = int64(min(sum, math.MaxInt64))
+	if hidden != nil { // report them in archive order
+		set := make(map[*zip.File]bool, len(hidden))
+		for _, f := range hidden {
+			set[f] = true
+		}
+		for _, f := range files {
+			if set[f] {
+				t.skips = append(t.skips, Skip{Name: f.Name, Reason: "file hidden by a folder of the same name"})
+			}
 		}
 	}
-	for name, n := range t.nodes {
-		if n.info.Dir {
-			// Folder modes were set after parents copied the Info: refresh them.
-			for i, c := range n.children {
-				if c.Dir {
-					n.children[i] = t.nodes[joinName(name, c.Name)].info
-				}
+
+	// Listings: count first, then fill each folder's slice at its exact size.
+	counts := map[*zipNode]int{}
+	for _, slab := range slabs {
+		for i := range slab {
+			if p := slab[i].parent; p != nil {
+				counts[p]++
 			}
-			slices.SortFunc(n.children, func(a, b Info) int { return strings.Compare(a.Name, b.Name) })
+		}
+	}
+	for p, k := range counts {
+		p.children = make([]Info, 0, k)
+	}
+	for _, slab := range slabs {
+		for i := range slab {
+			if n := &slab[i]; n.parent != nil {
+				n.parent.children = append(n.parent.children, n.info)
+				n.parent = nil
+			}
+		}
+	}
+	for p := range counts {
+		if !slices.IsSortedFunc(p.children, compareInfo) {
+			slices.SortFunc(p.children, compareInfo)
 		}
 	}
 }
+
+func compareInfo(a, b Info) int { return strings.Compare(a.Name, b.Name) }
 
 // zipPerm is the permission an extractor gives the entry: its Unix mode when it was
 // made on Unix or macOS (0 included: such a file is unreadable on Lambda too), else
@@ -226,6 +272,9 @@ func zipPerm(f *zip.File, def fs.FileMode) fs.FileMode {
 
 // zipName cleans an archive name, or says why it is not resolved.
 func zipName(raw string) (string, string) {
+	if name, ok := Clean(raw); ok {
+		return name, ""
+	}
 	switch {
 	case strings.HasPrefix(raw, "/"):
 		return "", "absolute name"
@@ -234,11 +283,7 @@ func zipName(raw string) (string, string) {
 	case strings.Contains(raw, "\x00"):
 		return "", "name contains a NUL byte"
 	}
-	name, ok := Clean(raw)
-	if !ok {
-		return "", "name contains a .. segment"
-	}
-	return name, ""
+	return "", "name contains a .. segment"
 }
 
 func (t *ZipTree) Stat(name string) (Info, error) {

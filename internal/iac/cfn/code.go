@@ -1,12 +1,16 @@
 package cfn
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -61,6 +65,113 @@ func OpenLocal(root, abs string) (code *model.Code, isDir bool, err error) {
 		return nil, false, fmt.Errorf("cannot be read as a zip archive: %v", unwrapPath(err))
 	}
 	return &model.Code{Tree: z, Display: disp}, false, nil
+}
+
+// Opener is OpenLocal with read-ahead. A loader builds its model, notes included, in
+// template order, one code location at a time; but indexing a large layer's archive
+// takes tens of milliseconds, and the archives and folders a template names are
+// independent. Prefetch starts opening them in the background, several at once, and
+// Open hands each result out when the loader comes to it (or opens the path then, as
+// OpenLocal, when Prefetch was not told about it). A prefetched result is handed out
+// once: loaders change the Code they get, so a second Open of the same path opens it
+// again. Nothing is held open: a ZipTree or DirTree holds no descriptor.
+type Opener struct {
+	root    string
+	mu      sync.Mutex
+	pending map[string]*opening // by absolute path
+}
+
+// opening is one path Prefetch was told about. Whoever starts it (a worker, or Open
+// when no worker has yet) runs it; the others wait for done.
+type opening struct {
+	abs     string
+	started bool // guarded by Opener.mu
+	done    chan struct{}
+	code    *model.Code
+	isDir   bool
+	err     error
+}
+
+// NewOpener returns an Opener for paths under root (OpenLocal's root).
+func NewOpener(root string) *Opener {
+	return &Opener{root: root, pending: map[string]*opening{}}
+}
+
+// Prefetch starts opening paths (absolute), GOMAXPROCS at a time: the archives first,
+// largest first (the longest to index), then the rest in order. Of a folder it also
+// reads the top listing, which loaders look at (requirements.txt).
+func (o *Opener) Prefetch(paths []string) {
+	type job struct {
+		op   *opening
+		size int64 // of an archive; -1 for anything else
+	}
+	var jobs []job
+	o.mu.Lock()
+	for _, p := range paths {
+		if o.pending[p] != nil {
+			continue
+		}
+		op := &opening{abs: p, done: make(chan struct{})}
+		o.pending[p] = op
+		size := int64(-1)
+		if ext := filepath.Ext(p); strings.EqualFold(ext, ".zip") || strings.EqualFold(ext, ".jar") {
+			if fi, err := os.Stat(p); err == nil {
+				size = fi.Size()
+			}
+		}
+		jobs = append(jobs, job{op, size})
+	}
+	o.mu.Unlock()
+	slices.SortStableFunc(jobs, func(a, b job) int { return cmp.Compare(b.size, a.size) })
+	next := make(chan *opening, len(jobs))
+	for _, j := range jobs {
+		next <- j.op
+	}
+	close(next)
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		go func() {
+			for op := range next {
+				if o.start(op) {
+					o.run(op)
+				}
+			}
+		}()
+	}
+}
+
+// start claims op for the caller; false when someone else has.
+func (o *Opener) start(op *opening) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if op.started {
+		return false
+	}
+	op.started = true
+	return true
+}
+
+func (o *Opener) run(op *opening) {
+	op.code, op.isDir, op.err = OpenLocal(o.root, op.abs)
+	if op.err == nil && op.isDir {
+		op.code.Tree.Stat("") // reads the top listing, kept by the tree
+	}
+	close(op.done)
+}
+
+// Open is OpenLocal(root, abs), or the result Prefetch got for abs.
+func (o *Opener) Open(abs string) (code *model.Code, isDir bool, err error) {
+	o.mu.Lock()
+	op := o.pending[abs]
+	delete(o.pending, abs)
+	o.mu.Unlock()
+	if op == nil {
+		return OpenLocal(o.root, abs)
+	}
+	if o.start(op) { // no worker has come to it yet
+		o.run(op)
+	}
+	<-op.done
+	return op.code, op.isDir, op.err
 }
 
 func unwrapPath(err error) error {

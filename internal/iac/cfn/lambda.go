@@ -120,15 +120,21 @@ func (b *Builder) BuildLayers() {
 		}
 		l.BuildMethod, _ = r.Metadata.Get("BuildMethod").String()
 		if b.Content != nil {
-			prop := "Content"
-			if r.Type == ServerlessLayer {
-				prop = "ContentUri"
-			}
-			b.Content(r, l, b.location(r, r.Properties.Key(prop), "Content"))
+			b.Content(r, l, b.ContentLocation(r))
 		}
 		b.App.Layers = append(b.App.Layers, l)
 		b.Layers[r.Name] = l
 	}
+}
+
+// ContentLocation is where the layer r's content comes from: what BuildLayers passes to
+// Content.
+func (b *Builder) ContentLocation(r *Resource) Location {
+	prop := "Content"
+	if r.Type == ServerlessLayer {
+		prop = "ContentUri"
+	}
+	return b.location(r, r.Properties.Key(prop), "Content")
 }
 
 // stringList evaluates a list of strings; nil when any part is unknown (a list we
@@ -202,7 +208,7 @@ func (b *Builder) function(r *Resource) *model.Function {
 		}
 		fn.ArchPos = b.T.KeyPos(k)
 	}
-	if b.str(b.prop(r, "PackageType")) == "Image" || r.Type == LambdaFunction && r.Properties.Path("Code", "ImageUri") != nil {
+	if b.isImage(r) {
 		fn.PackageType = "Image"
 	}
 	b.environment(r, fn)
@@ -212,6 +218,19 @@ func (b *Builder) function(r *Resource) *model.Function {
 		b.Code(r, fn, b.functionLocation(r))
 	}
 	return fn
+}
+
+func (b *Builder) isImage(r *Resource) bool {
+	return b.str(b.prop(r, "PackageType")) == "Image" || r.Type == LambdaFunction && r.Properties.Path("Code", "ImageUri") != nil
+}
+
+// CodeLocation is where the function r's code comes from: what BuildFunctions passes to
+// Code. ok is false for a container image function (Code is not called).
+func (b *Builder) CodeLocation(r *Resource) (loc Location, ok bool) {
+	if b.isImage(r) {
+		return Location{}, false
+	}
+	return b.functionLocation(r), true
 }
 
 func (b *Builder) functionLocation(r *Resource) Location {

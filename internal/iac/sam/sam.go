@@ -72,7 +72,7 @@ func loadNested(root, templatePath string, visiting map[string]bool) (*model.App
 	if built || tpl.IsSAM() {
 		app.Kind = "sam"
 	}
-	l := &loader{root: root, dir: filepath.Dir(abs), built: built, tpl: tpl}
+	l := &loader{root: root, dir: filepath.Dir(abs), built: built, tpl: tpl, open: cfn.NewOpener(root)}
 	l.b = &cfn.Builder{
 		T:       tpl,
 		App:     app,
@@ -81,6 +81,7 @@ func loadNested(root, templatePath string, visiting map[string]bool) (*model.App
 		Code:    l.code,
 		Content: l.content,
 	}
+	l.prefetch()
 	l.b.BuildLayers()
 	l.b.BuildFunctions()
 	visiting[abs] = true
@@ -151,6 +152,55 @@ type loader struct {
 	built bool
 	tpl   *cfn.Template
 	b     *cfn.Builder
+	open  *cfn.Opener
+}
+
+// prefetch starts opening the local code of every layer and function (cfn.Opener), the
+// paths content and code will open. A path it misses is opened when needed; one it
+// opens in vain costs only time.
+func (l *loader) prefetch() {
+	var paths []string
+	for _, r := range l.tpl.Resources {
+		switch {
+		case cfn.IsLayer(r.Type):
+			if p := contentPath(l.b.ContentLocation(r)); p != "" {
+				paths = append(paths, l.abs(p))
+			}
+		case cfn.IsFunction(r.Type):
+			if loc, ok := l.b.CodeLocation(r); ok {
+				if p := codePath(r, loc); p != "" {
+					paths = append(paths, l.abs(p))
+				}
+			}
+		}
+	}
+	l.open.Prefetch(paths)
+}
+
+// codePath is the local path code reads a function's code from; "" when none.
+func codePath(r *cfn.Resource, loc cfn.Location) string {
+	switch {
+	case loc.InlineSet:
+		return ""
+	case loc.Path == "" && loc.Asset != "":
+		return loc.Asset
+	case loc.S3 != "" || loc.Unknown != "":
+		return ""
+	case loc.Path == "" && r.Type == cfn.ServerlessFunction:
+		return "."
+	}
+	return loc.Path
+}
+
+// contentPath is the local path content reads a layer's content from; "" when none.
+func contentPath(loc cfn.Location) string {
+	switch {
+	case loc.Path == "" && loc.Asset != "":
+		return loc.Asset
+	case loc.S3 != "" || loc.Unknown != "":
+		return ""
+	}
+	return loc.Path
 }
 
 // propName names a code property for messages.
@@ -209,7 +259,7 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 		return
 	}
 	abs := l.abs(loc.Path)
-	code, isDir, err := cfn.OpenLocal(l.root, abs)
+	code, isDir, err := l.open.Open(abs)
 	if err != nil {
 		what := "folder"
 		if strings.HasSuffix(strings.ToLower(loc.Path), ".zip") {
@@ -292,7 +342,7 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		return
 	}
 	abs := l.abs(loc.Path)
-	code, isDir, err := cfn.OpenLocal(l.root, abs)
+	code, isDir, err := l.open.Open(abs)
 	if err != nil {
 		disp := cfn.DisplayPath(l.root, abs)
 		if disp == "" {
