@@ -292,3 +292,33 @@ func TestUnimportedGlibcByWheelTag(t *testing.T) {
 	}
 	expectFindings(t, res, []want{{code: "LK303", function: "-", file: "template.yaml", line: 3, severity: "warning"}})
 }
+
+// A compiled file nothing imports is judged by its distribution's WHEEL when one
+// installed it with a tag for the function's Python, architecture and glibc (pip chose it
+// by that tag; step 3 trusts it the same way), so its header is not read; a file no
+// distribution owns is still judged by its header.
+func TestUnimportedFilesOfAFittingWheel(t *testing.T) {
+	dir := t.TempDir()
+	site := "layers/w/python/lib/python3.11/site-packages/"
+	writeApp(t, dir, map[string]string{
+		"template.yaml":                        "Transform: AWS::Serverless-2016-10-31\nResources:\n  W:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: layers/w/\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: fn/\n      Handler: app.handler\n      Runtime: python3.11\n      Layers:\n        - !Ref W\n",
+		"fn/app.py":                            "def handler(e, c):\n    return 1\n",
+		site + "tagged-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: tagged\nVersion: 1.0\n",
+		site + "tagged-1.0.dist-info/WHEEL":    "Wheel-Version: 1.0\nTag: cp311-cp311-manylinux_2_17_x86_64\n",
+		site + "tagged-1.0.dist-info/RECORD":   "tagged/__init__.py,,\ntagged/_t.abi3.so,,\n",
+		site + "tagged/__init__.py":            "",
+	}, map[string]string{
+		site + "tagged/_t.abi3.so": "plain.aarch64.so", // the wheel's tag is what pip went by
+		site + "stray/_s.abi3.so":  "plain.aarch64.so", // no distribution: the header decides
+	})
+	res, err := Run(Options{Path: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectFindings(t, res, []want{{code: "LK302", function: "-", file: "template.yaml", line: 3, severity: "warning"}})
+	for _, f := range res.Findings {
+		if strings.Contains(f.Message, "tagged") {
+			t.Errorf("a file of a wheel tagged for the target is reported: %s", f.Message)
+		}
+	}
+}

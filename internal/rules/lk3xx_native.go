@@ -177,7 +177,7 @@ func (r *nativeRun) checkWith(f *Function, t tree.Tree, name string, bytes bool)
 		bin, _ = cacheOf(r.p).bins.Binary(t, name)
 	}
 	probs := native.Check(k.tg, path.Base(name), bin)
-	if !bytes && len(probs) == 0 {
+	if !bytes && len(probs) == 0 && !r.wheelSaysFits(f, k.tg, t, name) {
 		// The name fits: the header tells the format and machine for 512 bytes instead of
 		// the whole file; the GLIBC needs come from the owning wheel's platform tag, or,
 		// for a file no wheel owns, from the file itself when it is small.
@@ -346,7 +346,7 @@ func (r *nativeRun) function(f *Function) {
 		if e.Tree == nil {
 			continue
 		}
-		o := r.otherFiles(e, tg)
+		o := r.otherFiles(f, e, tg)
 		keep := o.pending[:0]
 		for _, i := range o.pending {
 			name := o.files[i]
@@ -382,7 +382,7 @@ func (r *nativeRun) function(f *Function) {
 }
 
 // otherFiles returns step 4's state for path entry e and target tg, made on first use.
-func (r *nativeRun) otherFiles(e pyresolve.Entry, tg native.Target) *otherFiles {
+func (r *nativeRun) otherFiles(f *Function, e pyresolve.Entry, tg native.Target) *otherFiles {
 	python := e.Kind == pyresolve.LayerPython
 	k := otherKey{tg, e.Tree, e.Dir, python}
 	if o, ok := r.others[k]; ok {
@@ -396,7 +396,7 @@ func (r *nativeRun) otherFiles(e pyresolve.Entry, tg native.Target) *otherFiles 
 	// checkWith reads the header of each file whose name fits: read them side by side.
 	var heads []string
 	for _, name := range files {
-		if len(native.Check(tg, path.Base(name), nil)) == 0 {
+		if len(native.Check(tg, path.Base(name), nil)) == 0 && !r.wheelSaysFits(f, tg, e.Tree, name) {
 			heads = append(heads, name)
 		}
 	}
@@ -705,6 +705,15 @@ func containsStr(list []string, s string) bool {
 // smallObject is the size up to which a file no wheel owns is read whole to learn its
 // GLIBC needs when nothing imports it.
 const smallObject = 4 << 20
+
+// wheelSaysFits reports whether the distribution that installed name (RECORD) has a
+// WHEEL tag for tg's Python, architecture and glibc: pip chose the wheel by that tag,
+// so a file nothing imports is taken to load as its wheel says, as step 3 takes the
+// files of such a distribution, without reading its header.
+func (r *nativeRun) wheelSaysFits(f *Function, tg native.Target, t tree.Tree, name string) bool {
+	d := cacheOf(r.p).ownerOf(r.p, f, t, name)
+	return d != nil && wheelFits(d.Wheel, tg)
+}
 
 // glibcOf judges the GLIBC needs of a file nothing imports: by the platform tag of the
 // distribution that installed it (what pip decides by), else by reading a small file.
