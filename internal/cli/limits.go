@@ -14,6 +14,10 @@ import (
 // GOMEMLIMIT is set): the collector works harder past it.
 const SoftMemoryLimit = 200 << 20
 
+// GCPercent is the collector's GOGC the binary sets with the soft memory limit (unless
+// GOGC or GOMEMLIMIT is set).
+const GCPercent = 400
+
 // DefaultTimeout is the default wall-clock cap of one check or inspect run.
 const DefaultTimeout = 5 * time.Minute
 
