@@ -2,8 +2,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 
 	"github.com/layerkit/layerkit/internal/cli"
 )
@@ -19,5 +21,23 @@ func main() {
 			debug.SetGCPercent(cli.GCPercent)
 		}
 	}
-	os.Exit(cli.Main(os.Args[1:], cli.System()))
+	os.Exit(run())
+}
+
+func run() int {
+	// LAYERKIT_CPUPROFILE=FILE writes a CPU profile of the run (docs/benchmarks.md).
+	if p := os.Getenv("LAYERKIT_CPUPROFILE"); p != "" {
+		f, err := os.Create(p)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "layerkit: LAYERKIT_CPUPROFILE:", err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "layerkit: LAYERKIT_CPUPROFILE:", err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
+	}
+	return cli.Main(os.Args[1:], cli.System())
 }

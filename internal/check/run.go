@@ -88,7 +88,7 @@ func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
 		}
 		declare(app)
 		pass := &rules.Pass{App: app, Today: opts.Today, Project: project}
-		pass.Functions = analyse(r, app.Functions)
+		pass.Functions = analyse(r, pass, app.Functions)
 		res.Analyses = append(res.Analyses, pass.Functions...)
 		res.Findings = append(res.Findings, rules.Run(pass)...)
 		res.Functions += len(app.Functions)
@@ -109,8 +109,9 @@ func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
 	return res, nil
 }
 
-// analyse resolves every function's imports, in parallel.
-func analyse(r *pyresolve.Resolver, fns []*model.Function) []*rules.Function {
+// analyse resolves every function's imports, in parallel, and has the rules of pass
+// read the layers' package metadata meanwhile.
+func analyse(r *pyresolve.Resolver, pass *rules.Pass, fns []*model.Function) []*rules.Function {
 	out := make([]*rules.Function, len(fns))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -140,7 +141,9 @@ func analyse(r *pyresolve.Resolver, fns []*model.Function) []*rules.Function {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			rf.Result = r.Analyze(r.NewEnv(fn, rt))
+			env := r.NewEnv(fn, rt)
+			rules.Prefetch(pass, env)
+			rf.Result = r.Analyze(env)
 		}()
 	}
 	wg.Wait()

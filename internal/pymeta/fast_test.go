@@ -8,6 +8,7 @@ import (
 	pep440 "github.com/aquasecurity/go-pep440-version"
 
 	"github.com/layerkit/layerkit/internal/pydist"
+	"github.com/layerkit/layerkit/internal/tree"
 )
 
 // The fast paths (Normalize on a normalized name, versionCmp on a non-version,
@@ -57,5 +58,25 @@ func TestInSiteFastPath(t *testing.T) {
 				t.Errorf("inSite(%q, %q) = %q, %v; want %q, %v", dir, p, gn, gok, wn, wok)
 			}
 		}
+	}
+}
+
+// A folder Prefetch started is read once: Read waits for it and gets the same
+// distributions, and a second Prefetch does not read again.
+func TestCachePrefetchReadsOnce(t *testing.T) {
+	site := tree.NewMap("layer", map[string]string{
+		"python/a-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: a\nVersion: 1.0\n",
+		"python/b-2.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: b\nVersion: 2.0\n",
+	})
+	var c Cache
+	c.Prefetch(site, "python")
+	c.Prefetch(site, "python")
+	got := c.Read(site, "python")
+	again := c.Read(site, "python")
+	if len(got) != 2 || got[0].Name != "a" || got[1].Name != "b" {
+		t.Fatalf("Read after Prefetch = %v", got)
+	}
+	if &got[0] != &again[0] {
+		t.Errorf("a second Read read the folder again")
 	}
 }

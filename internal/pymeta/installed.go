@@ -23,10 +23,11 @@ type Installed struct {
 }
 
 // Cache shares ReadDists results between functions whose paths share folders (the
-// same layers). Safe for concurrent use; the zero value is ready.
+// same layers). Safe for concurrent use; the zero value is ready. A folder is read
+// once: a second caller of Read waits for the first (see Prefetch).
 type Cache struct {
 	mu sync.Mutex
-	m  map[cacheKey][]*Dist
+	m  map[cacheKey]*cached
 }
 
 type cacheKey struct {
@@ -34,26 +35,48 @@ type cacheKey struct {
 	dir string
 }
 
+type cached struct {
+	once    sync.Once
+	dists   []*Dist
+	started bool // Prefetch started a reader (guarded by Cache.mu)
+}
+
+func (c *Cache) entry(t tree.Tree, dir string) *cached {
+	k := cacheKey{t, dir}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	if !ok {
+		if c.m == nil {
+			c.m = map[cacheKey]*cached{}
+		}
+		e = &cached{}
+		c.m[k] = e
+	}
+	return e
+}
+
 // Read returns ReadDists(t, dir), cached.
 func (c *Cache) Read(t tree.Tree, dir string) []*Dist {
 	if c == nil {
 		return ReadDists(t, dir)
 	}
-	k := cacheKey{t, dir}
+	e := c.entry(t, dir)
+	e.once.Do(func() { e.dists = ReadDists(t, dir) })
+	return e.dists
+}
+
+// Prefetch starts reading the distributions of dir in t in the background, unless they
+// are read or being read; a later Read gets the result.
+func (c *Cache) Prefetch(t tree.Tree, dir string) {
+	e := c.entry(t, dir)
 	c.mu.Lock()
-	ds, ok := c.m[k]
+	start := !e.started
+	e.started = true
 	c.mu.Unlock()
-	if ok {
-		return ds
+	if start {
+		go e.once.Do(func() { e.dists = ReadDists(t, dir) })
 	}
-	ds = ReadDists(t, dir)
-	c.mu.Lock()
-	if c.m == nil {
-		c.m = map[cacheKey][]*Dist{}
-	}
-	c.m[k] = ds
-	c.mu.Unlock()
-	return ds
 }
 
 // NewInstalled reads the distributions of each place (places with a nil Tree are

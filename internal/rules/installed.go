@@ -60,6 +60,19 @@ func sitePlaces(env *pyresolve.Env) []pymeta.Place {
 	return out
 }
 
+// Prefetch starts reading, in the background, the installed distributions in the
+// layer folders of env's path into p's caches, so that the metadata rules find them
+// read: called as soon as a function's path is known, it overlaps the reading (zip
+// layers inflate every RECORD) with the import analysis.
+func Prefetch(p *Pass, env *pyresolve.Env) {
+	c := cacheOf(p)
+	for _, pl := range sitePlaces(env) {
+		if env.Opt != nil && pl.Tree == tree.Tree(env.Opt) {
+			c.dists.Prefetch(pl.Tree, pl.Dir)
+		}
+	}
+}
+
 // installedOf returns the distributions on f's path.
 func installedOf(p *Pass, f *Function) *pymeta.Installed {
 	c := cacheOf(p)
