@@ -1,6 +1,8 @@
 package pymeta
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -39,7 +41,14 @@ func FuzzMetadata(f *testing.F) {
 func FuzzRecord(f *testing.F) {
 	f.Add([]byte("six.py,sha256=abc,34549\nsix-1.16.0.dist-info/RECORD,,\n\"a,b.py\",,1\n"))
 	f.Add([]byte("\"unterminated,\n../../bin/x,sha256=y,-5\n"))
+	f.Add([]byte("a.py,sha256=x,1\n\n  ,,\nb.py\nc.py,h\nd.py,h,12,extra\n,lone\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if plain := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")); !bytes.ContainsAny(plain, "\"\r") {
+			fast, slow := parsePlainRecord(plain), parseCSVRecord(plain)
+			if !slices.Equal(fast, slow) {
+				t.Fatalf("plain RECORD parse differs from encoding/csv:\n%+v\n%+v", fast, slow)
+			}
+		}
 		for _, e := range ParseRecord(data) {
 			if e.Path == "" || e.Size < -1 {
 				t.Fatalf("bad entry %+v", e)

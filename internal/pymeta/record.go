@@ -19,6 +19,41 @@ type RecordEntry struct {
 // ParseRecord reads RECORD (CSV: path,hash,size). Rows that cannot be read are skipped.
 func ParseRecord(data []byte) []RecordEntry {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if bytes.IndexByte(data, '"') < 0 && bytes.IndexByte(data, '\r') < 0 {
+		return parsePlainRecord(data)
+	}
+	return parseCSVRecord(data)
+}
+
+// parsePlainRecord is ParseRecord for a RECORD without quotes or carriage returns (what
+// pip writes for names without commas): lines split on commas, as encoding/csv would,
+// with the paths sharing one string. FuzzRecord compares the two.
+func parsePlainRecord(data []byte) []RecordEntry {
+	text := string(data)
+	out := make([]RecordEntry, 0, strings.Count(text, "\n")+1)
+	for line := range strings.SplitSeq(text, "\n") {
+		if line == "" {
+			continue
+		}
+		p, rest, _ := strings.Cut(line, ",")
+		if strings.TrimSpace(p) == "" {
+			continue
+		}
+		e := RecordEntry{Path: p, Size: -1}
+		hash, rest, more := strings.Cut(rest, ",")
+		e.Hash = strings.TrimSpace(hash)
+		if more {
+			size, _, _ := strings.Cut(rest, ",")
+			if n, err := strconv.ParseInt(strings.TrimSpace(size), 10, 64); err == nil && n >= 0 {
+				e.Size = n
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func parseCSVRecord(data []byte) []RecordEntry {
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
