@@ -82,20 +82,33 @@ func (s *treeSize) topsOf() map[string]int64 {
 }
 
 func topOf(name string, layer bool) string {
-	parts := strings.Split(name, "/")
-	if !layer || parts[0] != "python" || len(parts) < 3 {
-		if len(parts) == 1 {
-			return parts[0]
-		}
-		return parts[0] + "/"
+	// Every answer is a prefix of name (up to a part, or up to and with its slash), so
+	// it is cut from name without splitting it: a 2.5 GB layer has 200,000 names.
+	first := strings.IndexByte(name, '/')
+	if first < 0 {
+		return name
 	}
-	if parts[1] == "lib" && len(parts) >= 5 && strings.HasPrefix(parts[2], "python") && parts[3] == "site-packages" {
-		if len(parts) == 5 {
-			return strings.Join(parts[:5], "/")
-		}
-		return strings.Join(parts[:5], "/") + "/"
+	second := nextSlash(name, first)
+	if !layer || name[:first] != "python" || second < 0 {
+		return name[:first+1]
 	}
-	return "python/" + parts[1] + "/"
+	if third := nextSlash(name, second); third >= 0 && name[first+1:second] == "lib" && strings.HasPrefix(name[second+1:third], "python") {
+		if fourth := nextSlash(name, third); fourth >= 0 && name[third+1:fourth] == "site-packages" {
+			if fifth := nextSlash(name, fourth); fifth >= 0 {
+				return name[:fifth+1]
+			}
+			return name
+		}
+	}
+	return name[:second+1]
+}
+
+// nextSlash is the index of the first slash in name after index i, or -1.
+func nextSlash(name string, i int) int {
+	if j := strings.IndexByte(name[i+1:], '/'); j >= 0 {
+		return i + 1 + j
+	}
+	return -1
 }
 
 func runLK402(p *Pass) {
