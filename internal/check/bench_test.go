@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/rules"
 )
 
 var today = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
@@ -122,5 +126,42 @@ func BenchmarkGeneratedAppLoad(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// loadGenerated loads the app in $LAYERKIT_BENCH_APP once (skipped when unset).
+func loadGenerated(b *testing.B) *model.App {
+	dir := os.Getenv("LAYERKIT_BENCH_APP")
+	if dir == "" {
+		b.Skip("LAYERKIT_BENCH_APP is not set (go run ./bench/gen -o DIR)")
+	}
+	_, inputs, err := Detect(dir, "", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	app, err := inputs[0].Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	declare(app)
+	return app
+}
+
+// BenchmarkGeneratedAppAnalyse is the import analysis of BenchmarkGeneratedApp alone,
+// every file scanned afresh (a new Resolver each time), the app loaded once.
+func BenchmarkGeneratedAppAnalyse(b *testing.B) {
+	app := loadGenerated(b)
+	for b.Loop() {
+		analyse(pyresolve.New(), &rules.Pass{App: app, Today: today}, app.Functions)
+	}
+}
+
+// BenchmarkGeneratedAppRules is the rules of BenchmarkGeneratedApp alone, over an
+// analysis made once (each pass starts with empty caches, as a check does).
+func BenchmarkGeneratedAppRules(b *testing.B) {
+	app := loadGenerated(b)
+	fns := analyse(pyresolve.New(), &rules.Pass{App: app, Today: today}, app.Functions)
+	for b.Loop() {
+		rules.Run(&rules.Pass{App: app, Today: today, Functions: fns})
 	}
 }
