@@ -109,11 +109,15 @@ func (l *lister) list(loc Loc) *dirIndex {
 func (r *Resolver) findIn(loc Loc, name, tail string, suffixes []string) *Module {
 	d := r.lister.list(loc)
 	isNS := false
+	// buf spells tail+suffix for the lookups without allocating (a map index by
+	// string(buf) does not copy).
+	var arr [128]byte
+	buf := arr[:0]
 	if d.dirs[tail] {
 		sub := Loc{loc.Tree, path.Join(loc.Dir, tail)}
 		sd := r.lister.list(sub)
 		for _, suf := range suffixes {
-			if sd.files["__init__"+suf] {
+			if sd.files[string(append(append(buf[:0], "__init__"...), suf...))] {
 				kind := Package
 				return &Module{Name: name, Kind: kind, Tree: loc.Tree, File: path.Join(sub.Dir, "__init__"+suf), Path: []Loc{sub}}
 			}
@@ -121,7 +125,7 @@ func (r *Resolver) findIn(loc Loc, name, tail string, suffixes []string) *Module
 		isNS = true
 	}
 	for _, suf := range suffixes {
-		if d.files[tail+suf] {
+		if d.files[string(append(append(buf[:0], tail...), suf...))] {
 			kind := SourceModule
 			if suf != ".py" {
 				kind = Compiled

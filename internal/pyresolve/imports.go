@@ -23,14 +23,14 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 			}
 			return false
 		}
-		parts := strings.Split(pkg, ".")
-		if imp.Level-1 >= len(parts) {
+		base, ok := parentPackage(pkg, imp.Level-1)
+		if !ok {
 			if !optional {
 				a.problem(m, imp, lazy, Problem{Failure: BeyondTop})
 			}
 			return false
 		}
-		abs = strings.Join(parts[:len(parts)-(imp.Level-1)], ".")
+		abs = base
 		if imp.Module != "" {
 			abs += "." + imp.Module
 		}
@@ -77,13 +77,13 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		if target.Kind == Virtual {
 			continue
 		}
-		sub := abs + "." + n.Name
 		if target.IsPackage() {
 			// from pkg import x takes the attribute x when pkg has one, and imports the
 			// submodule pkg.x only when it has not (importlib._handle_fromlist).
 			if a.binds(target, n.Name, self, initLine) {
 				continue
 			}
+			sub := abs + "." + n.Name
 			if sm := a.lookup(sub); sm != nil {
 				a.enqueue(sm, lazy, via)
 				a.site(sub, m, imp, lazy)
@@ -111,7 +111,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 					// Python tried the submodule first; if a compiled file for another
 					// Python or architecture is there, that is the real cause.
 					if near := a.near(target.Path, n.Name); len(near) > 0 {
-						a.problem(m, imp, lazy, Problem{Failure: CompiledMismatch, Missing: sub, Near: near})
+						a.problem(m, imp, lazy, Problem{Failure: CompiledMismatch, Missing: abs + "." + n.Name, Near: near})
 						continue
 					}
 				}
@@ -120,6 +120,19 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		}
 	}
 	return ok
+}
+
+// parentPackage drops the last up parts of the dotted package name pkg (a relative
+// import's level minus one); ok is false when pkg has no more than up parts.
+func parentPackage(pkg string, up int) (string, bool) {
+	for ; up > 0; up-- {
+		i := strings.LastIndexByte(pkg, '.')
+		if i < 0 {
+			return "", false
+		}
+		pkg = pkg[:i]
+	}
+	return pkg, pkg != ""
 }
 
 // missing records a module that cannot be found, noticing compiled near-misses.
