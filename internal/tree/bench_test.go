@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -76,6 +77,52 @@ func BenchmarkDirStat(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkDirReadFile reads files from a folder along each path DirTree has (on
+// Linux: openat2, and os.Root as when openat2 is missing): "read" one file of a listed
+// folder, "cold" a new tree listing 40 folders and reading their 200 files.
+func BenchmarkDirReadFile(b *testing.B) {
+	root := b.TempDir()
+	names := benchNames(200)
+	files := map[string]string{}
+	for i, n := range names {
+		files[n] = strings.Repeat("import os\n", 50+i%200)
+	}
+	writeFiles(b, root, files)
+	for _, p := range dirPaths {
+		b.Run(p.name, func(b *testing.B) {
+			defer p.set()()
+			tr, err := Dir(root, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, n := range names {
+				if !IsFile(tr, n) {
+					b.Fatal(n)
+				}
+			}
+			b.Run("read", func(b *testing.B) {
+				i := 0
+				for b.Loop() {
+					if _, err := tr.ReadFile(names[i%len(names)]); err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+			})
+			b.Run("cold", func(b *testing.B) {
+				for b.Loop() {
+					tr, _ := Dir(root, "")
+					for _, n := range names {
+						if _, err := tr.ReadFile(n); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+		})
+	}
 }
 
 func BenchmarkZipIndex(b *testing.B) {

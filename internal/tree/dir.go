@@ -42,7 +42,7 @@ var ErrTooLarge = errors.New("file too large to read")
 
 // DirTree is a folder on disk. Listings are read lazily, once per folder, and cached
 // for the tree's life, so Stat is a couple of map lookups after the first touch of a
-// folder. Everything goes through os.Root, so nothing outside the root is ever read:
+// folder. Nothing outside the root is ever read, with the containment of os.Root:
 //   - a symlink whose target stays inside the root is followed (it looks like what it
 //     points to);
 //   - a symlink that leaves the root, is absolute, dangles, or loops back to one of its
@@ -54,10 +54,18 @@ var ErrTooLarge = errors.New("file too large to read")
 // No descriptor is held between calls: each listing and each ReadFile opens the root
 // and closes it again, so any number of trees can be open at once.
 // A DirTree does not notice changes made on disk after a folder was listed.
+//
+// On Linux, a name with no symlink on its way is opened in one openat2 call
+// (RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS) and read on the raw descriptor (dir_linux.go);
+// everything else — names through symlinks, errors, kernels or sandboxes without
+// openat2, other systems — goes through os.Root, which stays the reference behaviour.
 type DirTree struct {
 	root    string // absolute OS path
 	display string
 	dirs    sync.Map // clean folder name → *listing
+	// rootLinked is set when the root's own path was found to have a symlink in it
+	// (dir_linux.go).
+	rootLinked atomic.Bool
 }
 
 type listing struct {
@@ -66,6 +74,14 @@ type listing struct {
 	parent  *listing    // nil for the root
 	entries []Info      // sorted by name
 	index   map[string]int
+	linked  bool            // this folder or one of its ancestors is a symlink
+	links   map[string]bool // entries that are symlinks (visible or not); nil if none
+}
+
+// viaLink reports whether the entry base of this folder is reached through a symlink:
+// such names are left to os.Root, whose rules for following links are the reference.
+func (l *listing) viaLink(base string) bool {
+	return l.linked || l.links[base]
 }
 
 func (l *listing) lookup(name string) (Info, bool) {
@@ -118,6 +134,7 @@ func (d *DirTree) list(name string) (*listing, error) {
 		return l, l.err
 	}
 	var parent *listing
+	linked := false
 	if name != "" {
 		dir, base := splitName(name)
 		p, err := d.list(dir)
@@ -128,15 +145,24 @@ func (d *DirTree) list(name string) (*listing, error) {
 			return nil, fs.ErrNotExist
 		}
 		parent = p
+		linked = p.viaLink(base)
 	}
-	l := d.load(name, parent)
+	l := d.loadFast(name, parent, linked)
+	if l == nil {
+		l = d.loadRoot(name, parent)
+	}
+	l.linked = linked
 	v, _ := d.dirs.LoadOrStore(name, l)
 	l = v.(*listing)
 	return l, l.err
 }
 
-// load reads one folder from disk.
-func (d *DirTree) load(name string, parent *listing) *listing {
+// rootCalls counts the listings and reads that went through os.Root, for tests.
+var rootCalls atomic.Int64
+
+// loadRoot reads one folder from disk through os.Root.
+func (d *DirTree) loadRoot(name string, parent *listing) *listing {
+	rootCalls.Add(1)
 	l := &listing{parent: parent}
 	r, err := os.OpenRoot(d.root)
 	if err != nil {
@@ -167,39 +193,68 @@ func (d *DirTree) load(name string, parent *listing) *listing {
 	l.entries = make([]Info, 0, len(des))
 	for _, de := range des {
 		base := de.Name()
-		if c, ok := Clean(base); !ok || c != base || c == "" {
+		if !cleanBase(base) {
 			continue
 		}
 		var fi fs.FileInfo
 		if de.Type()&fs.ModeSymlink != 0 {
-			// Root.Stat follows the link and fails when it leaves the root, is
-			// absolute, or dangles.
-			fi, err = r.Stat(osName(path.Join(name, base)))
-			if err != nil || (fi.IsDir() && l.loops(fi)) {
+			if fi = l.followLink(r, name, base); fi == nil {
 				continue
 			}
 		} else if fi, err = de.Info(); err != nil {
 			continue // removed since listed
 		}
-		switch {
-		case fi.IsDir():
-			l.entries = append(l.entries, Info{Name: base, Dir: true, Mode: fs.ModeDir | fi.Mode().Perm()})
-		case fi.Mode().IsRegular():
-			l.entries = append(l.entries, Info{Name: base, Size: fi.Size(), Mode: fi.Mode().Perm()})
-		}
+		l.add(base, fi.Mode(), fi.Size())
 	}
+	l.finish()
+	return l
+}
+
+// cleanBase reports whether a name read from disk is visible: names that fail Clean
+// (a backslash) are not.
+func cleanBase(base string) bool {
+	c, ok := Clean(base)
+	return ok && c == base && c != ""
+}
+
+// followLink returns what the symlink base in the folder name points to, or nil when
+// it is not visible. Root.Stat follows the link and fails when it leaves the root, is
+// absolute, or dangles; a link to this folder or one of its ancestors loops.
+func (l *listing) followLink(r *os.Root, name, base string) fs.FileInfo {
+	if l.links == nil {
+		l.links = map[string]bool{}
+	}
+	l.links[base] = true
+	fi, err := r.Stat(osName(path.Join(name, base)))
+	if err != nil || (fi.IsDir() && l.loops(fi)) {
+		return nil
+	}
+	return fi
+}
+
+// add appends the entry base if it is a folder or a regular file.
+func (l *listing) add(base string, mode fs.FileMode, size int64) {
+	switch {
+	case mode.IsDir():
+		l.entries = append(l.entries, Info{Name: base, Dir: true, Mode: fs.ModeDir | mode.Perm()})
+	case mode.IsRegular():
+		l.entries = append(l.entries, Info{Name: base, Size: size, Mode: mode.Perm()})
+	}
+}
+
+// finish sorts the entries and indexes them by name.
+func (l *listing) finish() {
 	slices.SortFunc(l.entries, func(a, b Info) int { return strings.Compare(a.Name, b.Name) })
 	l.index = make(map[string]int, len(l.entries))
 	for i, e := range l.entries {
 		l.index[e.Name] = i
 	}
-	return l
 }
 
 // loops reports whether the folder fi is this folder or one of its ancestors.
 func (l *listing) loops(fi fs.FileInfo) bool {
 	for a := l; a != nil; a = a.parent {
-		if a.id != nil && os.SameFile(a.id, fi) {
+		if a.id != nil && sameFile(a.id, fi) {
 			return true
 		}
 	}
@@ -218,30 +273,36 @@ func (d *DirTree) wrap(op, name string, err error) error {
 }
 
 func (d *DirTree) Stat(name string) (Info, error) {
+	i, _, err := d.stat(name)
+	return i, err
+}
+
+// stat is Stat also returning the listing of the entry's folder (nil for the root).
+func (d *DirTree) stat(name string) (Info, *listing, error) {
 	name, ok := Clean(name)
 	if !ok {
-		return Info{}, fs.ErrNotExist
+		return Info{}, nil, fs.ErrNotExist
 	}
 	if name == "" {
 		l, err := d.list("")
 		if err != nil {
-			return Info{}, err
+			return Info{}, nil, err
 		}
 		i := rootInfo
 		if l.id != nil {
 			i.Mode = fs.ModeDir | l.id.Mode().Perm()
 		}
-		return i, nil
+		return i, nil, nil
 	}
 	dir, base := splitName(name)
 	l, err := d.list(dir)
 	if err != nil {
-		return Info{}, err
+		return Info{}, nil, err
 	}
 	if e, ok := l.lookup(base); ok {
-		return e, nil
+		return e, l, nil
 	}
-	return Info{}, fs.ErrNotExist
+	return Info{}, nil, fs.ErrNotExist
 }
 
 func (d *DirTree) ReadDir(name string) ([]Info, error) {
@@ -257,7 +318,7 @@ func (d *DirTree) ReadDir(name string) ([]Info, error) {
 }
 
 func (d *DirTree) ReadFile(name string) ([]byte, error) {
-	info, err := d.Stat(name)
+	info, l, err := d.stat(name)
 	if err != nil {
 		return nil, err
 	}
@@ -269,6 +330,27 @@ func (d *DirTree) ReadFile(name string) ([]byte, error) {
 	if info.Size > limit {
 		return nil, &fs.PathError{Op: "read", Path: d.Display(name), Err: fmt.Errorf("%w (%d bytes)", ErrTooLarge, info.Size)}
 	}
+	// The file may have grown since it was listed: read at most the cap plus one byte.
+	var b []byte
+	ok := false
+	if _, base := splitName(name); !l.viaLink(base) {
+		b, ok, err = d.readFast(name, info.Size, limit)
+	}
+	if !ok {
+		b, err = d.readRoot(name, info.Size, limit)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, &fs.PathError{Op: "read", Path: d.Display(name), Err: ErrTooLarge}
+	}
+	return b, nil
+}
+
+// readRoot reads the file name through os.Root.
+func (d *DirTree) readRoot(name string, expected, limit int64) ([]byte, error) {
+	rootCalls.Add(1)
 	r, err := os.OpenRoot(d.root)
 	if err != nil {
 		return nil, err
@@ -279,13 +361,9 @@ func (d *DirTree) ReadFile(name string) ([]byte, error) {
 		return nil, d.wrap("open", name, err)
 	}
 	defer f.Close()
-	// The file may have grown since it was listed: read at most the cap plus one byte.
-	b, err := readAll(f, info.Size, limit)
+	b, err := readAll(f, expected, limit)
 	if err != nil {
 		return nil, d.wrap("read", name, err)
-	}
-	if int64(len(b)) > limit {
-		return nil, &fs.PathError{Op: "read", Path: d.Display(name), Err: ErrTooLarge}
 	}
 	return b, nil
 }

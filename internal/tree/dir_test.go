@@ -300,3 +300,122 @@ func TestDirNoDescriptorLeak(t *testing.T) {
 	}
 	_ = trees
 }
+
+// TestDirPaths runs the DirTree tests along every path a DirTree can read by (on
+// Linux: openat2, and the os.Root fallback), and checks the paths see the same trees.
+func TestDirPaths(t *testing.T) {
+	tests := []struct {
+		name string
+		f    func(*testing.T)
+	}{
+		{"Stat", TestDirStat},
+		{"ReadDirAndFiles", TestDirReadDirAndFiles},
+		{"Errors", TestDirErrors},
+		{"ReadFileCap", TestDirReadFileCap},
+		{"Cached", TestDirCached},
+		{"Concurrent", TestDirConcurrent},
+		{"NoDescriptorLeak", TestDirNoDescriptorLeak},
+		{"Symlinks", testDirSymlinks},
+	}
+	for _, p := range dirPaths {
+		t.Run(p.name, func(t *testing.T) {
+			defer p.set()()
+			for _, tt := range tests {
+				t.Run(tt.name, tt.f)
+			}
+		})
+	}
+	if len(dirPaths) < 2 {
+		return
+	}
+	// The same fixture, seen along each path, must give the same snapshot.
+	root := symlinkFixture(t)
+	probes := symlinkProbes(root)
+	var want string
+	for i, p := range dirPaths {
+		undo := p.set()
+		tr, err := Dir(root, "svc")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := dirSnapshot(t, tr, probes...)
+		undo()
+		if i == 0 {
+			want = got
+		} else if got != want {
+			t.Errorf("%s sees\n%s\n%s sees\n%s", p.name, got, dirPaths[0].name, want)
+		}
+	}
+}
+
+// symlinkFixture is dirFixture with harder links: chains of links around os.Root's
+// limit of 8, links through linked folders, links climbing out and back in.
+func symlinkFixture(t *testing.T) string {
+	t.Helper()
+	root := dirFixture(t)
+	writeFiles(t, root, map[string]string{
+		"real/a/b/c.py":  "c\n",
+		"real/a/x.py":    "x\n",
+		"other/y.py":     "y\n",
+		"plain/deep.txt": "plain\n",
+	})
+	// chainN.py -> chainN-1.py -> ... -> chain0.py -> app.py
+	symlink(t, "app.py", filepath.Join(root, "chain0.py"))
+	for i := 1; i <= 10; i++ {
+		symlink(t, fmt.Sprintf("chain%d.py", i-1), filepath.Join(root, fmt.Sprintf("chain%d.py", i)))
+	}
+	symlink(t, "real/a", filepath.Join(root, "alink"))                 // folder inside
+	symlink(t, "../../other", filepath.Join(root, "real", "a", "oth")) // sideways, inside
+	symlink(t, "../../../other/y.py", filepath.Join(root, "real", "a", "b", "y.py"))
+	symlink(t, "../root/app.py", filepath.Join(root, "outin.py")) // out and back in
+	symlink(t, "alink/b", filepath.Join(root, "blink"))           // link to a link's folder
+	symlink(t, "pkg/../app.py", filepath.Join(root, "dotdot.py"))
+	symlink(t, "plain/", filepath.Join(root, "slash"))
+	return root
+}
+
+func symlinkProbes(root string) []string {
+	p := []string{
+		"", "app.py", "alink", "alink/x.py", "alink/b/c.py", "alink/oth/y.py", "blink/c.py",
+		"blink/y.py", "real/a/oth/y.py", "real/a/b/y.py", "outin.py", "dotdot.py", "slash",
+		"slash/deep.txt", "loop/app.py", "pkg/back/app.py", "escape.py", "passwd", "absin.py",
+		"dangling", "nope", "plain/deep.txt", root + "/app.py",
+	}
+	for i := 0; i <= 10; i++ {
+		p = append(p, fmt.Sprintf("chain%d.py", i))
+	}
+	return p
+}
+
+// testDirSymlinks checks the links of symlinkFixture one by one.
+func testDirSymlinks(t *testing.T) {
+	root := symlinkFixture(t)
+	tr, err := Dir(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"alink/b/c.py":    "c\n",
+		"alink/oth/y.py":  "y\n",
+		"blink/c.py":      "c\n",
+		"blink/y.py":      "y\n",
+		"real/a/b/y.py":   "y\n",
+		"dotdot.py":       "print('app')\n",
+		"slash/deep.txt":  "plain\n",
+		"chain0.py":       "print('app')\n",
+		"chain7.py":       "print('app')\n", // 8 links: os.Root's limit
+		"pkglink/mod.py":  "x = 1\n",
+		"plain/deep.txt":  "plain\n",
+		"real/a/oth/y.py": "y\n",
+	} {
+		if got := mustRead(t, tr, name); got != want {
+			t.Errorf("ReadFile(%q) = %q, want %q", name, got, want)
+		}
+	}
+	for _, name := range []string{"chain8.py", "chain10.py", "outin.py"} {
+		if _, err := tr.ReadFile(name); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("ReadFile(%q) err = %v, want fs.ErrNotExist", name, err)
+		}
+	}
+	checkConsistent(t, tr)
+}

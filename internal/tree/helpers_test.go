@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -149,4 +150,37 @@ func mustRead(t *testing.T, tr Tree, name string) string {
 		t.Fatalf("ReadFile(%q): %v", name, err)
 	}
 	return string(b)
+}
+
+// dirPath is one way DirTree can read a folder: set switches to it and returns the
+// function that switches back. dirPaths (per system) lists them, the default first.
+type dirPath struct {
+	name string
+	set  func() (undo func())
+}
+
+// dirSnapshot describes everything tr shows: every walked entry with its Info, the
+// contents of every file, and what Stat and ReadFile say for each probe name.
+func dirSnapshot(t *testing.T, tr Tree, probes ...string) string {
+	t.Helper()
+	var sb strings.Builder
+	err := Walk(tr, "", func(name string, info Info) error {
+		fmt.Fprintf(&sb, "%s %+v", name, info)
+		if !info.Dir {
+			b, err := tr.ReadFile(name)
+			fmt.Fprintf(&sb, " %q %v", b, err)
+		}
+		sb.WriteByte('\n')
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Walk: %v", err)
+	}
+	for _, name := range probes {
+		info, err := tr.Stat(name)
+		b, rerr := tr.ReadFile(name)
+		l, lerr := tr.ReadDir(name)
+		fmt.Fprintf(&sb, "probe %q: %+v %v / %q %v / %d %v\n", name, info, err, b, rerr, len(l), lerr)
+	}
+	return sb.String()
 }

@@ -1,0 +1,171 @@
+package tree
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// dirPaths: openat2 (the default), and os.Root as when openat2 is missing.
+var dirPaths = []dirPath{
+	{"openat2", func() func() { return setNoOpenat2(false) }},
+	{"os.Root", func() func() { return setNoOpenat2(true) }},
+}
+
+func setNoOpenat2(v bool) (undo func()) {
+	old := noOpenat2.Swap(v)
+	return func() { noOpenat2.Store(old) }
+}
+
+// fastPathWorks skips the test where this kernel or sandbox has no openat2.
+func fastPathWorks(t *testing.T) {
+	t.Helper()
+	fd, err := unix.Openat2(unix.AT_FDCWD, "/", &unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC, Resolve: unix.RESOLVE_NO_SYMLINKS})
+	if err != nil {
+		t.Skipf("openat2: %v", err)
+	}
+	unix.Close(fd)
+}
+
+// TestDirFastPathUsed checks that names with no symlink on the way never reach
+// os.Root, and that names through a symlink do.
+func TestDirFastPathUsed(t *testing.T) {
+	fastPathWorks(t)
+	defer setNoOpenat2(false)()
+	root := dirFixture(t)
+	tr, err := NewDir(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := rootCalls.Load()
+	for _, name := range []string{"app.py", "pkg/mod.py", "pkg/sub/deep.py"} {
+		mustRead(t, tr, name)
+	}
+	if n := rootCalls.Load() - before; n != 0 {
+		t.Errorf("%d calls through os.Root for names without symlinks", n)
+	}
+	if tr.rootLinked.Load() {
+		t.Error("rootLinked set for a root without symlinks")
+	}
+	for _, name := range []string{"link.py", "pkg/up.py", "pkglink/sub/deep.py"} {
+		before := rootCalls.Load()
+		mustRead(t, tr, name)
+		if rootCalls.Load() == before {
+			t.Errorf("ReadFile(%q) did not go through os.Root", name)
+		}
+	}
+}
+
+// TestDirRootThroughSymlink: a root named through a symlink is opened first, then
+// names below it, still on the fast path.
+func TestDirRootThroughSymlink(t *testing.T) {
+	fastPathWorks(t)
+	defer setNoOpenat2(false)()
+	real := dirFixture(t)
+	link := filepath.Join(t.TempDir(), "via")
+	symlink(t, real, link)
+	tr, err := NewDir(link, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := rootCalls.Load()
+	if got := mustRead(t, tr, "pkg/sub/deep.py"); got != "deep\n" {
+		t.Errorf("ReadFile = %q", got)
+	}
+	if n := rootCalls.Load() - before; n != 0 {
+		t.Errorf("%d calls through os.Root", n)
+	}
+	if !tr.rootLinked.Load() {
+		t.Error("rootLinked not set")
+	}
+	direct, _ := Dir(real, "")
+	probes := symlinkProbes(real)
+	if a, b := dirSnapshot(t, tr, probes...), dirSnapshot(t, direct, probes...); a != b {
+		t.Errorf("through the link:\n%s\ndirect:\n%s", a, b)
+	}
+}
+
+// TestDirOpenat2Refused acts out kernels without openat2 and seccomp filters refusing
+// it: the tree falls back to os.Root at once, sees the same, and remembers.
+func TestDirOpenat2Refused(t *testing.T) {
+	root := dirFixture(t)
+	want := dirSnapshot(t, mustDir(t, root), symlinkProbes(root)...)
+	for _, errno := range []error{unix.ENOSYS, unix.EPERM} {
+		t.Run(errno.Error(), func(t *testing.T) {
+			defer setNoOpenat2(false)()
+			calls := 0
+			openat2 = func(int, string, *unix.OpenHow) (int, error) { calls++; return -1, errno }
+			defer func() { openat2 = unix.Openat2 }()
+			tr := mustDir(t, root)
+			if got := dirSnapshot(t, tr, symlinkProbes(root)...); got != want {
+				t.Errorf("got\n%s\nwant\n%s", got, want)
+			}
+			if !noOpenat2.Load() {
+				t.Error("fallback not remembered")
+			}
+			if calls != 1 {
+				t.Errorf("openat2 called %d times, want 1", calls)
+			}
+		})
+	}
+	// Other errors fall back for the one call, and do not turn the fast path off.
+	for _, errno := range []error{unix.EAGAIN, unix.EXDEV, unix.ENOENT, unix.EINVAL} {
+		t.Run(errno.Error(), func(t *testing.T) {
+			defer setNoOpenat2(false)()
+			openat2 = func(int, string, *unix.OpenHow) (int, error) { return -1, errno }
+			defer func() { openat2 = unix.Openat2 }()
+			if got := dirSnapshot(t, mustDir(t, root), symlinkProbes(root)...); got != want {
+				t.Errorf("got\n%s\nwant\n%s", got, want)
+			}
+			if noOpenat2.Load() {
+				t.Error("fast path turned off")
+			}
+		})
+	}
+}
+
+// TestDirReadFileErrorWrapped: a read error on the fast path is reported as os.Root's
+// would be, with the display name.
+func TestDirReadFileErrorWrapped(t *testing.T) {
+	fastPathWorks(t)
+	defer setNoOpenat2(false)()
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"pkg/f.py": "x"})
+	tr, err := NewDir(root, "svc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !IsFile(tr, "pkg/f.py") {
+		t.Fatal("pkg/f.py missing")
+	}
+	// Replace the listed file by a folder: open succeeds, read fails with EISDIR.
+	if err := os.Remove(filepath.Join(root, "pkg/f.py")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(root, "pkg/f.py"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err = tr.ReadFile("pkg/f.py")
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || pe.Op != "read" || pe.Path != "svc/pkg/f.py" || !errors.Is(err, unix.EISDIR) {
+		t.Errorf("err = %#v (%v), want read svc/pkg/f.py: is a directory", err, err)
+	}
+	defer setNoOpenat2(true)()
+	_, err2 := tr.ReadFile("pkg/f.py")
+	if err2 == nil || err2.Error() != err.Error() {
+		t.Errorf("os.Root says %v, the fast path %v", err2, err)
+	}
+}
+
+func mustDir(t *testing.T, root string) Tree {
+	t.Helper()
+	tr, err := Dir(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
