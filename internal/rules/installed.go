@@ -26,7 +26,8 @@ type passCache struct {
 	inst    map[*Function]*pymeta.Installed
 	uses    map[*Function]map[string]*distUse
 	sizes   sync.Map // LK402: {tree, layer} → *treeSize
-	finds   map[findKey][]string
+	finds   map[findKey]*found
+	walked  map[*tree.Overlay]bool // Prefetch started the compiled-file walks
 	distNat map[*pymeta.Dist][]string
 	owners  map[ownerKey]*pymeta.Dist
 	recNat  map[*pymeta.Dist][]string // ownerOf: compiled files RECORD lists
@@ -65,11 +66,32 @@ func sitePlaces(env *pyresolve.Env) []pymeta.Place {
 // read: called as soon as a function's path is known, it overlaps the reading (zip
 // layers inflate every RECORD) with the import analysis.
 func Prefetch(p *Pass, env *pyresolve.Env) {
+	if env.Opt == nil {
+		return
+	}
 	c := cacheOf(p)
+	opt := tree.Tree(env.Opt)
 	for _, pl := range sitePlaces(env) {
-		if env.Opt != nil && pl.Tree == tree.Tree(env.Opt) {
+		if pl.Tree == opt {
 			c.dists.Prefetch(pl.Tree, pl.Dir)
 		}
+	}
+	// The compiled files in the layers (LK301–LK304, step 4): one walk per overlay.
+	c.mu.Lock()
+	start := !c.walked[env.Opt]
+	if c.walked == nil {
+		c.walked = map[*tree.Overlay]bool{}
+	}
+	c.walked[env.Opt] = true
+	c.mu.Unlock()
+	if start {
+		go func() {
+			for _, e := range env.Path {
+				if e.Tree == opt {
+					c.find(e.Tree, e.Dir, e.Kind == pyresolve.LayerPython)
+				}
+			}
+		}()
 	}
 }
 
@@ -275,23 +297,31 @@ type findKey struct {
 	python bool
 }
 
-// find is native.Find cached per folder: functions sharing layers share the walk.
-func (c *passCache) find(t tree.Tree, dir string, python bool, skip func(string) bool) []string {
+type found struct {
+	once  sync.Once
+	names []string
+}
+
+// find is native.Find cached per folder: functions sharing layers share the walk (the
+// first caller walks, the others wait for it). In /opt/python (python), the
+// lib/python3.X/ folders are left out: they are entries of their own, or off the path.
+func (c *passCache) find(t tree.Tree, dir string, python bool) []string {
 	k := findKey{t, dir, python}
 	c.mu.Lock()
-	out, ok := c.finds[k]
-	c.mu.Unlock()
-	if ok {
-		return out
+	e, ok := c.finds[k]
+	if !ok {
+		if c.finds == nil {
+			c.finds = map[findKey]*found{}
+		}
+		e = &found{}
+		c.finds[k] = e
 	}
-	out = native.Find(listed{t, c}, dir, skip)
-	c.mu.Lock()
-	if c.finds == nil {
-		c.finds = map[findKey][]string{}
-	}
-	c.finds[k] = out
 	c.mu.Unlock()
-	return out
+	e.once.Do(func() {
+		skip := func(name string) bool { return python && strings.HasPrefix(name, dir+"/lib/python") }
+		e.names = native.Find(listed{t, c}, dir, skip)
+	})
+	return e.names
 }
 
 // distNative is distNativeFiles cached per distribution: every function that loads a

@@ -388,11 +388,7 @@ func (r *nativeRun) otherFiles(f *Function, e pyresolve.Entry, tg native.Target)
 	if o, ok := r.others[k]; ok {
 		return o
 	}
-	skip := func(name string) bool {
-		// /opt/python/lib/python3.X/ is its own entry (or off the path): not here.
-		return python && strings.HasPrefix(name, e.Dir+"/lib/python")
-	}
-	files := cacheOf(r.p).find(e.Tree, e.Dir, python, skip)
+	files := cacheOf(r.p).find(e.Tree, e.Dir, python)
 	// checkWith reads the header of each file whose name fits: read them side by side.
 	var heads []string
 	for _, name := range files {
