@@ -61,6 +61,10 @@ type lexer struct {
 	toks  []tok
 	errs  []string
 	nerrs int
+	// semi is set when the line next returned has a ';' outside brackets
+	// (possibly among tokens past maxLineToks, which are not kept): only then
+	// need it be split into simple statements.
+	semi bool
 }
 
 // add appends t to the tokens of the current logical line, merging a run of junk
@@ -189,6 +193,7 @@ func (lx *lexer) next() (int, []tok, bool) {
 	toks := lx.toks[:0]
 	depth := 0
 	atStart := true
+	lx.semi = false
 	for {
 		if atStart {
 			col := 0
@@ -324,6 +329,10 @@ func (lx *lexer) next() (int, []tok, bool) {
 			case ')', ']', '}':
 				if depth > 0 {
 					depth--
+				}
+			case ';':
+				if depth == 0 {
+					lx.semi = true
 				}
 			}
 			toks = lx.add(toks, tok{start: int32(pos), end: int32(pos + k), line: int32(lx.line), kind: tkOp, op: op})

@@ -231,6 +231,10 @@ type scanner struct {
 	ctxMain   bool
 
 	colOff, colVal int // last col() answer
+
+	// strings handed out by str
+	strs     strings.Builder
+	strChunk int
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -291,6 +295,7 @@ func (s *scanner) reset() {
 // strings in its buffers) and buffers that grew too large.
 func (s *scanner) release() {
 	s.src, s.lx.src, s.lx.errs, s.f, s.modAlias, s.libAlias = nil, nil, nil, nil, nil, nil
+	s.strs = strings.Builder{}
 	clear(s.pend)
 	clear(s.imps)
 	clear(s.names)
@@ -408,7 +413,7 @@ func (s *scanner) nameMaps() {
 			continue
 		}
 		if _, ok := lines[string(s.src[b.start:b.end])]; !ok {
-			k := string(s.src[b.start:b.end])
+			k := s.str(s.src[b.start:b.end])
 			lines[k] = int(b.line)
 			keys = append(keys, k)
 		}
@@ -418,6 +423,22 @@ func (s *scanner) nameMaps() {
 		names[k] = true
 	}
 	f.Names, f.Lines, s.keys = names, lines, keys
+}
+
+// str returns b as a string. The strings of one scan (module names, imported
+// names, bound names) are carved from a few shared chunks rather than allocated
+// one by one: a strings.Builder never changes bytes it has written, so each
+// string it returned stays valid while it fills. The chunks grow from 128 bytes
+// to 4 KiB, which keeps the unused tail small for small files.
+func (s *scanner) str(b []byte) string {
+	if len(b) > s.strs.Cap()-s.strs.Len() {
+		s.strChunk = min(max(2*s.strChunk, 128), 4096)
+		s.strs = strings.Builder{}
+		s.strs.Grow(max(len(b), s.strChunk))
+	}
+	s.strs.Write(b)
+	all := s.strs.String()
+	return all[len(all)-len(b):]
 }
 
 // addImport adds imp, whose names (of a from-import) are s.names[nameStart:].
@@ -619,10 +640,10 @@ func (s *scanner) logicalLine(indent int, toks []tok) {
 		}
 	}
 	if toks[0].kind == tkName {
-		kw := string(s.bytesOf(toks[0]))
+		kw := headKeyword(s.bytesOf(toks[0]))
 		i0 := 0
 		if kw == "async" && len(toks) > 1 {
-			if k := string(s.bytesOf(toks[1])); k == "def" || k == "for" || k == "with" {
+			if k := headKeyword(s.bytesOf(toks[1])); k == "def" || k == "for" || k == "with" {
 				kw, i0 = k, 1
 			}
 		}
@@ -648,6 +669,42 @@ func (s *scanner) logicalLine(indent int, toks []tok) {
 		}
 	}
 	s.simpleStmts(toks)
+}
+
+// headKeyword returns b as a string when it is a keyword that can start a
+// compound statement (or async), "" otherwise; it does not allocate.
+func headKeyword(b []byte) string {
+	switch string(b) {
+	case "if":
+		return "if"
+	case "elif":
+		return "elif"
+	case "else":
+		return "else"
+	case "while":
+		return "while"
+	case "for":
+		return "for"
+	case "with":
+		return "with"
+	case "def":
+		return "def"
+	case "class":
+		return "class"
+	case "try":
+		return "try"
+	case "except":
+		return "except"
+	case "finally":
+		return "finally"
+	case "match":
+		return "match"
+	case "case":
+		return "case"
+	case "async":
+		return "async"
+	}
+	return ""
 }
 
 // compound handles a compound statement header toks[i0] (a keyword) ... ':'
@@ -818,6 +875,10 @@ func (s *scanner) ifKind(cond []tok) blockKind {
 }
 
 func (s *scanner) simpleStmts(toks []tok) {
+	if !s.lx.semi {
+		s.simpleStmt(toks) // the common case: no ';' to split at
+		return
+	}
 	depth, start := 0, 0
 	for i, t := range toks {
 		if t.kind != tkOp {
@@ -981,7 +1042,7 @@ func (s *scanner) dotted(toks []tok, i int) (string, int, bool) {
 	}
 	if j == i+1 || toks[j-1].start-toks[i].start == sumLen(toks[i:j]) {
 		// written without spaces: one conversion
-		return string(s.src[toks[i].start:toks[j-1].end]), j, true
+		return s.str(s.src[toks[i].start:toks[j-1].end]), j, true
 	}
 	var sb strings.Builder
 	for k := i; k < j; k += 2 {
@@ -1019,7 +1080,7 @@ func (s *scanner) importStmt(toks []tok) {
 			if j+1 >= len(toks) || !s.isIdent(toks[j+1]) {
 				return
 			}
-			alias = string(s.bytesOf(toks[j+1]))
+			alias = s.str(s.bytesOf(toks[j+1]))
 			j += 2
 		}
 		if !haveCtx {
@@ -1091,13 +1152,13 @@ func (s *scanner) fromStmt(toks []tok) {
 		}
 		for j < len(toks) && s.isIdent(toks[j]) {
 			t := toks[j]
-			nm := Name{Name: string(s.bytesOf(t)), Line: int(t.line), Col: s.col(int(t.start))}
+			nm := Name{Name: s.str(s.bytesOf(t)), Line: int(t.line), Col: s.col(int(t.start))}
 			j++
 			if j < len(toks) && s.isName(toks[j], "as") {
 				if j+1 >= len(toks) || !s.isIdent(toks[j+1]) {
 					break
 				}
-				nm.Alias = string(s.bytesOf(toks[j+1]))
+				nm.Alias = s.str(s.bytesOf(toks[j+1]))
 				j += 2
 			}
 			names = append(names, nm)
@@ -1315,7 +1376,7 @@ func (s *scanner) literal(t tok) (string, bool) {
 	if bytes.IndexByte(inner, '\\') >= 0 || bytes.IndexByte(inner, q) >= 0 {
 		return "", false
 	}
-	return string(inner), true
+	return s.str(inner), true
 }
 
 // validDotted reports whether s is NAME('.'NAME)* with Python identifiers that
