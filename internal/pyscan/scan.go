@@ -291,16 +291,13 @@ func (s *scanner) reset() {
 	}
 }
 
-// release returns s to scanPool, dropping what it refers to (the source, the
-// strings in its buffers) and buffers that grew too large.
+// release returns s to scanPool, dropping the source and buffers that grew too
+// large. The small strings left in its buffers are not cleared (that costs more
+// than the scan's own copying): they are kept only until the next scan overwrites
+// them or the pool drops the scanner.
 func (s *scanner) release() {
 	s.src, s.lx.src, s.lx.errs, s.f, s.modAlias, s.libAlias = nil, nil, nil, nil, nil, nil
 	s.strs = strings.Builder{}
-	clear(s.pend)
-	clear(s.imps)
-	clear(s.names)
-	clear(s.binds)
-	clear(s.keys)
 	if cap(s.lx.toks) > maxPooled*4 || cap(s.imps) > maxPooled || cap(s.names) > maxPooled ||
 		cap(s.binds) > maxPooled || cap(s.guards) > maxPooled || cap(s.stack) > maxPooled ||
 		cap(s.catches) > maxPooled || cap(s.pend) > maxPooled || cap(s.keys) > maxPooled {
@@ -485,7 +482,7 @@ func isKeywordString(s string) bool {
 // previous answer when it is on the same line keeps many imports on one huge
 // line linear.
 func (s *scanner) col(off int) int {
-	if s.colOff > 0 && off >= s.colOff && bytes.IndexAny(s.src[s.colOff:off], "\r\n") < 0 {
+	if s.colOff > 0 && off >= s.colOff && noNewline(s.src[s.colOff:off]) {
 		s.colVal += utf8.RuneCount(s.src[s.colOff:off])
 		s.colOff = off
 		return s.colVal
@@ -502,6 +499,11 @@ func (s *scanner) col(off int) int {
 	}
 	s.colOff, s.colVal = off, utf8.RuneCount(s.src[i:off])+1
 	return s.colVal
+}
+
+// noNewline reports whether b holds neither '\n' nor '\r'.
+func noNewline(b []byte) bool {
+	return bytes.IndexByte(b, '\n') < 0 && bytes.IndexByte(b, '\r') < 0
 }
 
 // closeOf returns the index of the bracket closing toks[i], or -1.
