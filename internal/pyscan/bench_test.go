@@ -2,6 +2,9 @@ package pyscan
 
 import (
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -63,5 +66,80 @@ func TestBenchSourceScans(t *testing.T) {
 	}
 	if msg := checkInvariants(src, f); msg != "" {
 		t.Fatal(msg)
+	}
+}
+
+// BenchmarkScanDir scans every .py file under the directories listed in
+// $PYSCAN_BENCH_DIR (separated by the OS path list separator), e.g. a real
+// application with many small modules; it is skipped when the variable is unset.
+// Throughput is over all the files, so per-file costs show up here.
+func BenchmarkScanDir(b *testing.B) {
+	env := os.Getenv("PYSCAN_BENCH_DIR")
+	if env == "" {
+		b.Skip("PYSCAN_BENCH_DIR not set")
+	}
+	var files [][]byte
+	var size int64
+	for _, dir := range filepath.SplitList(env) {
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".py") {
+				return err
+			}
+			src, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			files = append(files, src)
+			size += int64(len(src))
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if len(files) == 0 {
+		b.Fatalf("no .py files under %s", env)
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, src := range files {
+			Scan(src)
+		}
+	}
+}
+
+// smallModules generates n small modules like the handlers and helpers of a
+// typical Lambda application: a docstring, a few imports, a dataclass and a
+// handful of short functions.
+func smallModules(n int) [][]byte {
+	out := make([][]byte, n)
+	for i := range out {
+		var b strings.Builder
+		fmt.Fprintf(&b, "\"\"\"service.mod_%[1]d of function %[1]d.\"\"\"\nimport logging\nimport json\nfrom dataclasses import dataclass\nfrom .strings_%[1]d import func_0 as _prev\nfrom shared import func_0 as shared_func\n\nlog = logging.getLogger(__name__)\n\n\n@dataclass\nclass Record:\n    id: str\n    amount: int = 0\n\n", i)
+		for j := 0; j < 5+i%10; j++ {
+			fmt.Fprintf(&b, "\ndef func_%[1]d(event: dict) -> dict:\n    # step %[1]d\n    log.debug(\"step %[1]d\")\n    return {\"step\": %[1]d, **event}\n\n", j)
+		}
+		b.WriteString("\ndef handler(event, context):\n    try:\n        import boto3\n    except ImportError:\n        boto3 = None\n    return json.dumps(func_0(event))\n")
+		out[i] = []byte(b.String())
+	}
+	return out
+}
+
+// BenchmarkScanSmall scans many small modules (see smallModules).
+func BenchmarkScanSmall(b *testing.B) {
+	files := smallModules(200)
+	var size int64
+	for _, src := range files {
+		size += int64(len(src))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, src := range files {
+			Scan(src)
+		}
 	}
 }

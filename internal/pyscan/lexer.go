@@ -61,11 +61,23 @@ type lexer struct {
 	toks  []tok
 	errs  []string
 	nerrs int
+	// semi is set when the line next returned has a ';' outside brackets
+	// (possibly among tokens past maxLineToks, which are not kept): only then
+	// need it be split into simple statements.
+	semi bool
 }
 
 // add appends t to the tokens of the current logical line, merging a run of junk
-// characters into one token and dropping tokens past maxLineToks.
+// characters into one token and dropping tokens past maxLineToks. The common case
+// is small enough to be inlined; addSlow does the rest.
 func (lx *lexer) add(toks []tok, t tok) []tok {
+	if t.op != opJunk && len(toks) < maxLineToks {
+		return append(toks, t)
+	}
+	return lx.addSlow(toks, t)
+}
+
+func (lx *lexer) addSlow(toks []tok, t tok) []tok {
 	if t.kind == tkOp && t.op == opJunk && len(toks) > 0 {
 		if last := &toks[len(toks)-1]; last.kind == tkOp && last.op == opJunk && last.end == t.start {
 			last.end = t.end
@@ -107,11 +119,15 @@ func newlineLen(src []byte, i int) int {
 	return 0
 }
 
-func (lx *lexer) skipComment() {
-	src := lx.src
-	for lx.pos < len(src) && src[lx.pos] != '\n' && src[lx.pos] != '\r' {
-		lx.pos++
+func (lx *lexer) skipComment() { lx.pos = skipComment(lx.src, lx.pos) }
+
+// skipComment returns the end of the comment at src[i]: the next newline, or
+// the end of src.
+func skipComment(src []byte, i int) int {
+	for i < len(src) && src[i] != '\n' && src[i] != '\r' {
+		i++
 	}
+	return i
 }
 
 // tokAt makes the token from start to the current position.
@@ -119,24 +135,71 @@ func (lx *lexer) tokAt(start int, line int, kind tokKind, op byte) tok {
 	return tok{start: int32(start), end: int32(lx.pos), line: int32(line), kind: kind, op: op}
 }
 
+// Byte classes for the dispatch in next.
+const (
+	clOp        uint8 = iota // anything else: an operator or junk (see opAt)
+	clSpace                  // ' ', '\t', '\f'
+	clNewline                // '\n', '\r'
+	clHash                   // '#'
+	clBackslash              // '\\'
+	clQuote                  // '"', '\''
+	clDigit                  // '0'-'9'
+	clDot                    // '.': a number when a digit follows, else an operator
+	clIdent                  // an ASCII identifier start
+	clHigh                   // a byte >= 0x80: an identifier or junk
+)
+
+var byteClass [256]uint8
+
+func init() {
+	for c := 0; c < 256; c++ {
+		var cl uint8
+		switch {
+		case c == ' ' || c == '\t' || c == '\f':
+			cl = clSpace
+		case c == '\n' || c == '\r':
+			cl = clNewline
+		case c == '#':
+			cl = clHash
+		case c == '\\':
+			cl = clBackslash
+		case c == '"' || c == '\'':
+			cl = clQuote
+		case c >= '0' && c <= '9':
+			cl = clDigit
+		case c == '.':
+			cl = clDot
+		case c >= utf8.RuneSelf:
+			cl = clHigh
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z': // asciiIDStart, which may not be set yet
+			cl = clIdent
+		}
+		byteClass[c] = cl
+	}
+}
+
 // next returns the tokens of the next logical line and the indentation width of
 // its first physical line (tabs advance to the next multiple of 8, form feed
 // resets). ok is false at end of input. The returned slice is reused by the next
-// call.
+// call: lx.toks keeps it, grown or not.
+//
+// The position is kept in the local pos, which the compiler can hold in a
+// register; lx.pos is brought up to date around the calls that use it.
 func (lx *lexer) next() (int, []tok, bool) {
 	src := lx.src
 	n := len(src)
+	pos := lx.pos
 	indent := 0
 	toks := lx.toks[:0]
-	defer func() { lx.toks = toks[:0] }()
 	depth := 0
 	atStart := true
+	lx.semi = false
 	for {
 		if atStart {
 			col := 0
 		indentLoop:
-			for lx.pos < n {
-				switch src[lx.pos] {
+			for pos < n {
+				switch src[pos] {
 				case ' ':
 					col++
 				case '\t':
@@ -146,81 +209,120 @@ func (lx *lexer) next() (int, []tok, bool) {
 				default:
 					break indentLoop
 				}
-				lx.pos++
+				pos++
 			}
-			if lx.pos < n && src[lx.pos] == '#' {
-				lx.skipComment()
+			if pos < n && src[pos] == '#' {
+				pos = skipComment(src, pos)
 			}
-			if k := newlineLen(src, lx.pos); k > 0 {
-				lx.pos += k
+			if k := newlineLen(src, pos); k > 0 {
+				pos += k
 				lx.line++
 				continue
 			}
-			if lx.pos >= n {
+			if pos >= n {
+				lx.pos, lx.toks = pos, toks[:0]
 				return 0, nil, false
 			}
 			indent = col
 			atStart = false
 		}
-		if lx.pos >= n {
+		if pos >= n {
+			lx.pos, lx.toks = pos, toks[:0]
 			if len(toks) > 0 {
 				return indent, toks, true
 			}
 			return 0, nil, false
 		}
-		c := src[lx.pos]
-		switch {
-		case c == ' ' || c == '\t' || c == '\f':
-			lx.pos++
-		case c == '\n' || c == '\r':
-			lx.pos += newlineLen(src, lx.pos)
+		c := src[pos]
+		switch byteClass[c] {
+		case clSpace:
+			pos++
+		case clNewline:
+			pos += newlineLen(src, pos)
 			lx.line++
 			if depth > 0 {
 				continue
 			}
 			if len(toks) > 0 {
+				lx.pos, lx.toks = pos, toks[:0]
 				return indent, toks, true
 			}
 			atStart = true
-		case c == '#':
-			lx.skipComment()
-		case c == '\\':
-			if k := newlineLen(src, lx.pos+1); k > 0 {
-				lx.pos += 1 + k
+		case clHash:
+			pos = skipComment(src, pos)
+		case clBackslash:
+			if k := newlineLen(src, pos+1); k > 0 {
+				pos += 1 + k
 				lx.line++
 				continue
 			}
+			lx.pos = pos
 			toks = lx.add(toks, lx.junk())
-		case c == '"' || c == '\'':
-			start, line := lx.pos, lx.line
+			pos = lx.pos
+		case clQuote:
+			line := lx.line
+			lx.pos = pos
 			lx.scanString(false, false, 0)
-			toks = lx.add(toks, lx.tokAt(start, line, tkString, 0))
-		case c >= '0' && c <= '9' || c == '.' && lx.pos+1 < n && src[lx.pos+1] >= '0' && src[lx.pos+1] <= '9':
-			start := lx.pos
-			lx.scanNumber()
-			toks = lx.add(toks, lx.tokAt(start, lx.line, tkNumber, 0))
-		case c < utf8.RuneSelf && asciiIDStart[c] || c >= utf8.RuneSelf:
-			start, line := lx.pos, lx.line
-			if !lx.scanIdent() {
-				toks = lx.add(toks, lx.junk())
+			toks = lx.add(toks, tok{start: int32(pos), end: int32(lx.pos), line: int32(line), kind: tkString})
+			pos = lx.pos
+		case clDot:
+			if pos+1 < n && src[pos+1] >= '0' && src[pos+1] <= '9' {
+				lx.pos = pos
+				lx.scanNumber()
+				toks = lx.add(toks, tok{start: int32(pos), end: int32(lx.pos), line: int32(lx.line), kind: tkNumber})
+				pos = lx.pos
 				continue
 			}
-			if lx.pos < n && (src[lx.pos] == '"' || src[lx.pos] == '\'') {
-				if raw, f, ok := stringPrefix(src[start:lx.pos]); ok {
+			k, op := opAt(src, pos)
+			toks = lx.add(toks, tok{start: int32(pos), end: int32(pos + k), line: int32(lx.line), kind: tkOp, op: op})
+			pos += k
+		case clDigit:
+			lx.pos = pos
+			lx.scanNumber()
+			toks = lx.add(toks, tok{start: int32(pos), end: int32(lx.pos), line: int32(lx.line), kind: tkNumber})
+			pos = lx.pos
+		case clIdent, clHigh:
+			start := pos
+			if c < utf8.RuneSelf {
+				// ASCII fast path; scanIdentRest takes over at a non-ASCII byte.
+				pos++
+				for pos < n && asciiIDCont[src[pos]] {
+					pos++
+				}
+				if pos < n && src[pos] >= utf8.RuneSelf {
+					lx.pos = pos
+					lx.scanIdentRest()
+					pos = lx.pos
+				}
+			} else {
+				lx.pos = pos
+				ok := lx.scanIdent()
+				if !ok {
+					toks = lx.add(toks, lx.junk())
+					pos = lx.pos
+					continue
+				}
+				pos = lx.pos
+			}
+			if pos < n && (src[pos] == '"' || src[pos] == '\'') {
+				if raw, f, ok := stringPrefix(src[start:pos]); ok {
+					line := lx.line
+					lx.pos = pos
 					lx.scanString(raw, f, 0)
-					toks = lx.add(toks, lx.tokAt(start, line, tkString, 0))
+					toks = lx.add(toks, tok{start: int32(start), end: int32(lx.pos), line: int32(line), kind: tkString})
+					pos = lx.pos
 					continue
 				}
 			}
-			toks = lx.add(toks, lx.tokAt(start, line, tkName, 0))
+			toks = lx.add(toks, tok{start: int32(start), end: int32(pos), line: int32(lx.line), kind: tkName})
 		default:
-			start := lx.pos
-			k, op := opAt(src, lx.pos)
+			k, op := opAt(src, pos)
 			if op == opJunk {
+				lx.pos = pos
 				toks = lx.add(toks, lx.junk())
+				pos = lx.pos
 				continue
 			}
-			lx.pos += k
 			switch op {
 			case '(', '[', '{':
 				depth++
@@ -228,8 +330,13 @@ func (lx *lexer) next() (int, []tok, bool) {
 				if depth > 0 {
 					depth--
 				}
+			case ';':
+				if depth == 0 {
+					lx.semi = true
+				}
 			}
-			toks = lx.add(toks, lx.tokAt(start, lx.line, tkOp, op))
+			toks = lx.add(toks, tok{start: int32(pos), end: int32(pos + k), line: int32(lx.line), kind: tkOp, op: op})
+			pos += k
 		}
 	}
 }
@@ -271,7 +378,9 @@ func isJunkAt(src []byte, i int) bool {
 	return op == opJunk
 }
 
-var asciiIDStart, asciiIDCont [utf8.RuneSelf]bool
+// asciiIDStart and asciiIDCont say which ASCII bytes start and continue an
+// identifier; they are indexed by any byte (false from utf8.RuneSelf up).
+var asciiIDStart, asciiIDCont [256]bool
 
 func init() {
 	for c := 0; c < utf8.RuneSelf; c++ {
@@ -301,7 +410,6 @@ func isIDContinue(r rune) bool {
 // nothing) when the character there cannot start one.
 func (lx *lexer) scanIdent() bool {
 	src := lx.src
-	n := len(src)
 	c := src[lx.pos]
 	if c < utf8.RuneSelf {
 		if !asciiIDStart[c] {
@@ -315,22 +423,29 @@ func (lx *lexer) scanIdent() bool {
 		}
 		lx.pos += size
 	}
+	lx.scanIdentRest()
+	return true
+}
+
+// scanIdentRest consumes the identifier characters at lx.pos.
+func (lx *lexer) scanIdentRest() {
+	src := lx.src
+	n := len(src)
 	for lx.pos < n {
 		c := src[lx.pos]
 		if c < utf8.RuneSelf {
 			if !asciiIDCont[c] {
-				return true
+				return
 			}
 			lx.pos++
 			continue
 		}
 		r, size := utf8.DecodeRune(src[lx.pos:])
 		if r == utf8.RuneError && size <= 1 || !isIDContinue(r) {
-			return true
+			return
 		}
 		lx.pos += size
 	}
-	return true
 }
 
 // scanNumber consumes a numeric literal loosely: digits, letters, '_', '.', and

@@ -178,8 +178,25 @@ type block struct {
 // pending dynamic import: kept at the end only if its callee turns out to be
 // importlib.import_module.
 type pending struct {
-	idx  int    // index in File.Imports
+	idx  int    // index in scanner.imps
 	qual string // "importlib" alias for q.import_module(...), "" for a bare import_module(...)
+}
+
+// span is a range [start, end) of one of the scanner's scratch buffers.
+type span struct{ start, end int32 }
+
+// impExtra is what an import in scanner.imps has besides the Import: where its
+// names and its guards are in the scratch buffers, and whether it is dropped.
+type impExtra struct {
+	names, guards span
+	drop          bool
+}
+
+// binding is one module-level name binding, in source order: the name is
+// src[start:end], or name when start < 0.
+type binding struct {
+	name             string
+	start, end, line int32
 }
 
 type scanner struct {
@@ -194,49 +211,55 @@ type scanner struct {
 	modAlias map[string]bool // names bound to importlib.import_module
 	libAlias map[string]bool // names bound to the importlib module
 
-	// Imports are collected in chunks and copied once into File.Imports at the
-	// end: a growing slice of these large structs would be copied repeatedly.
-	cur      []Import
-	chunks   [][]Import
-	nImports int
+	// Imports, their names and guards, and the module-level bindings are collected
+	// in scratch buffers that are reused from scan to scan (see scanPool); finish
+	// copies them once into exactly sized results. imps[i].Names and .Guards are
+	// unset until then: extra[i] says where they are.
+	imps   []Import
+	extra  []impExtra
+	names  []Name
+	guards []Guard
+	binds  []binding
+	// finish's own scratch: the real guards, and the distinct bound names.
+	realGuards []Guard
+	keys       []string
 
 	// block context of the current stack, valid until the next push or pop
 	ctxOK     bool
-	ctxGuards []Guard
+	ctxGuards span // in guards
 	ctxTC     bool
 	ctxMain   bool
 
 	colOff, colVal int // last col() answer
 
-	guardArena []Guard
-	nameArena  []Name
-	nameBuf    []Name
+	// strings handed out by str
+	strs     strings.Builder
+	strChunk int
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
+// scanPool recycles scanners, and with them their scratch buffers, between scans.
+var scanPool = sync.Pool{New: func() any { return new(scanner) }}
+
+// maxPooled bounds the length of a scratch buffer kept for the next scan, so that
+// one huge file does not pin its buffers.
+const maxPooled = 1 << 14
+
 // Scan scans one Python source file. It accepts any input.
 func Scan(src []byte) *File {
-	s := &scanner{
-		src:     src,
-		f:       &File{Names: make(map[string]bool, min(max(len(src)/512, 8), 1024))},
-		catches: []bool{false},
-	}
-	truncated := len(src) > maxInput
-	if truncated {
+	s := scanPool.Get().(*scanner)
+	s.reset()
+	s.f = &File{}
+	if len(src) > maxInput {
 		src = src[:maxInput]
-		s.src = src
+		s.lx.errorf("input longer than %d bytes: the rest is not scanned", maxInput)
 	}
+	s.src = src
 	s.lx.src = src
 	s.lx.line = 1
-	if bp, ok := tokPool.Get().(*[]tok); ok {
-		s.lx.toks = (*bp)[:0]
-	}
 	if bytes.HasPrefix(src, utf8BOM) {
 		s.lx.pos = len(utf8BOM)
-	}
-	if truncated {
-		s.lx.errorf("input longer than %d bytes: the rest is not scanned", maxInput)
 	}
 	for {
 		indent, toks, ok := s.lx.next()
@@ -245,23 +268,49 @@ func Scan(src []byte) *File {
 		}
 		s.logicalLine(indent, toks)
 	}
+	f := s.f
 	s.finish()
-	if cap(s.lx.toks) <= 1<<16 {
-		toks := s.lx.toks[:0]
-		tokPool.Put(&toks)
-	}
-	return s.f
+	s.release()
+	return f
 }
 
-// tokPool recycles the lexer's token buffers between scans.
-var tokPool sync.Pool
+// reset readies a scanner from scanPool for a new scan, keeping its buffers.
+func (s *scanner) reset() {
+	*s = scanner{
+		lx:         lexer{toks: s.lx.toks[:0]},
+		stack:      s.stack[:0],
+		catches:    append(s.catches[:0], false),
+		pend:       s.pend[:0],
+		imps:       s.imps[:0],
+		extra:      s.extra[:0],
+		names:      s.names[:0],
+		guards:     s.guards[:0],
+		binds:      s.binds[:0],
+		realGuards: s.realGuards[:0],
+		keys:       s.keys[:0],
+	}
+}
 
+// release returns s to scanPool, dropping the source and buffers that grew too
+// large. The small strings left in its buffers are not cleared (that costs more
+// than the scan's own copying): they are kept only until the next scan overwrites
+// them or the pool drops the scanner.
+func (s *scanner) release() {
+	s.src, s.lx.src, s.lx.errs, s.f, s.modAlias, s.libAlias = nil, nil, nil, nil, nil, nil
+	s.strs = strings.Builder{}
+	if cap(s.lx.toks) > maxPooled*4 || cap(s.imps) > maxPooled || cap(s.names) > maxPooled ||
+		cap(s.binds) > maxPooled || cap(s.guards) > maxPooled || cap(s.stack) > maxPooled ||
+		cap(s.catches) > maxPooled || cap(s.pend) > maxPooled || cap(s.keys) > maxPooled {
+		return // let the garbage collector have it all
+	}
+	scanPool.Put(s)
+}
+
+// finish decides the pending dynamic imports and builds the File's results from
+// the scratch buffers: one allocation each for the imports, their names, their
+// guards, and the two name maps.
 func (s *scanner) finish() {
 	f := s.f
-	var drop map[int]bool
-	if len(s.pend) > 0 {
-		drop = map[int]bool{}
-	}
 	for _, p := range s.pend {
 		keep := false
 		if p.qual == "" {
@@ -270,23 +319,60 @@ func (s *scanner) finish() {
 			keep = p.qual == "importlib" || s.libAlias[p.qual]
 		}
 		if !keep {
-			drop[p.idx] = true
+			s.extra[p.idx].drop = true
 		}
 	}
-	if n := s.nImports - len(drop); n > 0 {
-		out := make([]Import, 0, n)
-		i := 0
-		for _, chunk := range append(s.chunks, s.cur) {
-			for _, imp := range chunk {
-				if !drop[i] {
-					imp.Guards = s.realGuards(imp.Guards)
-					out = append(out, imp)
+	if n := len(s.imps) - s.dropped(); n > 0 {
+		// Guards of tries that catch the ImportError family, computed once for the
+		// imports that share one context.
+		guards := s.realGuards[:0]
+		var last, lastReal span
+		for i := range s.imps {
+			x := &s.extra[i]
+			if x.drop || x.guards.start == x.guards.end {
+				continue
+			}
+			if x.guards != last {
+				last = x.guards
+				lastReal.start = int32(len(guards))
+				for _, g := range s.guards[x.guards.start:x.guards.end] {
+					if s.catches[g.TryID] {
+						guards = append(guards, g)
+					}
 				}
-				i++
+				lastReal.end = int32(len(guards))
+			}
+			x.guards = lastReal
+		}
+		s.realGuards = guards
+		var allGuards []Guard
+		if len(guards) > 0 {
+			allGuards = make([]Guard, len(guards))
+			copy(allGuards, guards)
+		}
+		var allNames []Name
+		if len(s.names) > 0 {
+			allNames = make([]Name, len(s.names))
+			copy(allNames, s.names)
+		}
+		out := make([]Import, 0, n)
+		for i := range s.imps {
+			x := &s.extra[i]
+			if x.drop {
+				continue
+			}
+			out = append(out, s.imps[i])
+			imp := &out[len(out)-1]
+			if x.names.start < x.names.end {
+				imp.Names = allNames[x.names.start:x.names.end:x.names.end]
+			}
+			if x.guards.start < x.guards.end {
+				imp.Guards = allGuards[x.guards.start:x.guards.end:x.guards.end]
 			}
 		}
 		f.Imports = out
 	}
+	s.nameMaps()
 	f.DefinesAll = f.Names["__all__"]
 	f.Errors = s.lx.errs
 	if s.lx.nerrs > maxErrors {
@@ -294,59 +380,71 @@ func (s *scanner) finish() {
 	}
 }
 
-func (s *scanner) addImport(imp Import) {
-	if len(s.cur) == cap(s.cur) {
-		if s.cur != nil {
-			s.chunks = append(s.chunks, s.cur)
-		}
-		s.cur = make([]Import, 0, min(max(2*cap(s.cur), 16), 512))
-	}
-	s.cur = append(s.cur, imp)
-	s.nImports++
-}
-
-// realGuards returns the guards of tries that catch the ImportError family. It
-// does not modify gs: imports of one statement share their guard slice.
-func (s *scanner) realGuards(gs []Guard) []Guard {
-	keep := 0
-	for _, g := range gs {
-		if s.catches[g.TryID] {
-			keep++
+// dropped counts the imports finish drops.
+func (s *scanner) dropped() int {
+	n := 0
+	for _, p := range s.pend {
+		if s.extra[p.idx].drop {
+			n++
 		}
 	}
-	if keep == len(gs) {
-		return gs
+	return n
+}
+
+// nameMaps builds File.Names and File.Lines from the bindings: the first binding
+// of a name gives its line. Lines is nil when nothing is bound.
+func (s *scanner) nameMaps() {
+	f := s.f
+	if len(s.binds) == 0 {
+		f.Names = map[string]bool{}
+		return
 	}
-	if keep == 0 {
-		return nil
-	}
-	out := make([]Guard, 0, keep)
-	for _, g := range gs {
-		if s.catches[g.TryID] {
-			out = append(out, g)
+	lines := make(map[string]int, len(s.binds))
+	keys := s.keys[:0]
+	for _, b := range s.binds {
+		if b.start < 0 {
+			if _, ok := lines[b.name]; !ok {
+				lines[b.name] = int(b.line)
+				keys = append(keys, b.name)
+			}
+			continue
+		}
+		if _, ok := lines[string(s.src[b.start:b.end])]; !ok {
+			k := s.str(s.src[b.start:b.end])
+			lines[k] = int(b.line)
+			keys = append(keys, k)
 		}
 	}
-	return out
+	names := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		names[k] = true
+	}
+	f.Names, f.Lines, s.keys = names, lines, keys
 }
 
-// guardSlice and nameSlice hand out exact-capacity slices carved from shared
-// chunks, to keep allocations down.
-func (s *scanner) guardSlice(n int) []Guard {
-	if n > len(s.guardArena) {
-		s.guardArena = make([]Guard, max(n, 64))
+// str returns b as a string. The strings of one scan (module names, imported
+// names, bound names) are carved from a few shared chunks rather than allocated
+// one by one: a strings.Builder never changes bytes it has written, so each
+// string it returned stays valid while it fills. The chunks grow from 128 bytes
+// to 4 KiB, which keeps the unused tail small for small files.
+func (s *scanner) str(b []byte) string {
+	if len(b) > s.strs.Cap()-s.strs.Len() {
+		s.strChunk = min(max(2*s.strChunk, 128), 4096)
+		s.strs = strings.Builder{}
+		s.strs.Grow(max(len(b), s.strChunk))
 	}
-	g := s.guardArena[:0:n]
-	s.guardArena = s.guardArena[n:]
-	return g
+	s.strs.Write(b)
+	all := s.strs.String()
+	return all[len(all)-len(b):]
 }
 
-func (s *scanner) nameSlice(n int) []Name {
-	if n > len(s.nameArena) {
-		s.nameArena = make([]Name, max(n, 64))
-	}
-	g := s.nameArena[:n:n]
-	s.nameArena = s.nameArena[n:]
-	return g
+// addImport adds imp, whose names (of a from-import) are s.names[nameStart:].
+func (s *scanner) addImport(imp *Import, nameStart int) {
+	s.imps = append(s.imps, *imp)
+	s.extra = append(s.extra, impExtra{
+		names:  span{int32(nameStart), int32(len(s.names))},
+		guards: s.ctxGuards,
+	})
 }
 
 // ---- token helpers
@@ -384,7 +482,7 @@ func isKeywordString(s string) bool {
 // previous answer when it is on the same line keeps many imports on one huge
 // line linear.
 func (s *scanner) col(off int) int {
-	if s.colOff > 0 && off >= s.colOff && bytes.IndexAny(s.src[s.colOff:off], "\r\n") < 0 {
+	if s.colOff > 0 && off >= s.colOff && noNewline(s.src[s.colOff:off]) {
 		s.colVal += utf8.RuneCount(s.src[s.colOff:off])
 		s.colOff = off
 		return s.colVal
@@ -401,6 +499,11 @@ func (s *scanner) col(off int) int {
 	}
 	s.colOff, s.colVal = off, utf8.RuneCount(s.src[i:off])+1
 	return s.colVal
+}
+
+// noNewline reports whether b holds neither '\n' nor '\r'.
+func noNewline(b []byte) bool {
+	return bytes.IndexByte(b, '\n') < 0 && bytes.IndexByte(b, '\r') < 0
 }
 
 // closeOf returns the index of the bracket closing toks[i], or -1.
@@ -495,54 +598,36 @@ func (s *scanner) newImport(t tok) Import {
 	}
 	if !s.ctxOK {
 		s.ctxOK = true
-		s.ctxGuards, s.ctxTC, s.ctxMain = nil, false, false
-		nGuards := 0
-		for _, b := range s.stack {
-			switch b.kind {
-			case bTryBody, bExcept:
-				nGuards++
-			}
-		}
-		if nGuards > 0 {
-			s.ctxGuards = s.guardSlice(nGuards)
-		}
+		s.ctxTC, s.ctxMain = false, false
+		start := len(s.guards)
 		for _, b := range s.stack {
 			switch b.kind {
 			case bTryBody:
-				s.ctxGuards = append(s.ctxGuards, Guard{TryID: b.tryID, Role: InTry})
+				s.guards = append(s.guards, Guard{TryID: b.tryID, Role: InTry})
 			case bExcept:
-				s.ctxGuards = append(s.ctxGuards, Guard{TryID: b.tryID, Role: InExcept})
+				s.guards = append(s.guards, Guard{TryID: b.tryID, Role: InExcept})
 			case bIfTC:
 				s.ctxTC = true
 			case bIfMain:
 				s.ctxMain = true
 			}
 		}
+		s.ctxGuards = span{int32(start), int32(len(s.guards))}
 	}
-	// Imports in one block share its guard slice, which is never modified.
-	imp.Guards, imp.TypeChecking, imp.MainBlock = s.ctxGuards, s.ctxTC, s.ctxMain
+	// The guards are s.ctxGuards, which addImport records: no block is pushed or
+	// popped between newImport and addImport.
+	imp.TypeChecking, imp.MainBlock = s.ctxTC, s.ctxMain
 	return imp
 }
 
+// bind and bindString record a module-level binding; finish makes File.Names
+// and File.Lines of them.
 func (s *scanner) bind(t tok) {
-	b := s.bytesOf(t)
-	if !s.f.Names[string(b)] {
-		s.f.Names[string(b)] = true
-		if s.f.Lines == nil {
-			s.f.Lines = map[string]int{}
-		}
-		s.f.Lines[string(b)] = int(t.line)
-	}
+	s.binds = append(s.binds, binding{start: t.start, end: t.end, line: t.line})
 }
 
 func (s *scanner) bindString(name string, line int) {
-	if !s.f.Names[name] {
-		s.f.Names[name] = true
-		if s.f.Lines == nil {
-			s.f.Lines = map[string]int{}
-		}
-		s.f.Lines[name] = line
-	}
+	s.binds = append(s.binds, binding{name: name, start: -1, line: int32(line)})
 }
 
 // ---- statements
@@ -557,10 +642,10 @@ func (s *scanner) logicalLine(indent int, toks []tok) {
 		}
 	}
 	if toks[0].kind == tkName {
-		kw := string(s.bytesOf(toks[0]))
+		kw := headKeyword(s.bytesOf(toks[0]))
 		i0 := 0
 		if kw == "async" && len(toks) > 1 {
-			if k := string(s.bytesOf(toks[1])); k == "def" || k == "for" || k == "with" {
+			if k := headKeyword(s.bytesOf(toks[1])); k == "def" || k == "for" || k == "with" {
 				kw, i0 = k, 1
 			}
 		}
@@ -586,6 +671,42 @@ func (s *scanner) logicalLine(indent int, toks []tok) {
 		}
 	}
 	s.simpleStmts(toks)
+}
+
+// headKeyword returns b as a string when it is a keyword that can start a
+// compound statement (or async), "" otherwise; it does not allocate.
+func headKeyword(b []byte) string {
+	switch string(b) {
+	case "if":
+		return "if"
+	case "elif":
+		return "elif"
+	case "else":
+		return "else"
+	case "while":
+		return "while"
+	case "for":
+		return "for"
+	case "with":
+		return "with"
+	case "def":
+		return "def"
+	case "class":
+		return "class"
+	case "try":
+		return "try"
+	case "except":
+		return "except"
+	case "finally":
+		return "finally"
+	case "match":
+		return "match"
+	case "case":
+		return "case"
+	case "async":
+		return "async"
+	}
+	return ""
 }
 
 // compound handles a compound statement header toks[i0] (a keyword) ... ':'
@@ -756,6 +877,10 @@ func (s *scanner) ifKind(cond []tok) blockKind {
 }
 
 func (s *scanner) simpleStmts(toks []tok) {
+	if !s.lx.semi {
+		s.simpleStmt(toks) // the common case: no ';' to split at
+		return
+	}
 	depth, start := 0, 0
 	for i, t := range toks {
 		if t.kind != tkOp {
@@ -919,7 +1044,7 @@ func (s *scanner) dotted(toks []tok, i int) (string, int, bool) {
 	}
 	if j == i+1 || toks[j-1].start-toks[i].start == sumLen(toks[i:j]) {
 		// written without spaces: one conversion
-		return string(s.src[toks[i].start:toks[j-1].end]), j, true
+		return s.str(s.src[toks[i].start:toks[j-1].end]), j, true
 	}
 	var sb strings.Builder
 	for k := i; k < j; k += 2 {
@@ -957,15 +1082,15 @@ func (s *scanner) importStmt(toks []tok) {
 			if j+1 >= len(toks) || !s.isIdent(toks[j+1]) {
 				return
 			}
-			alias = string(s.bytesOf(toks[j+1]))
+			alias = s.str(s.bytesOf(toks[j+1]))
 			j += 2
 		}
 		if !haveCtx {
 			ctx, haveCtx = s.newImport(toks[0]), true
 		}
-		imp := ctx // shares the guard slice, which is never modified
+		imp := ctx
 		imp.Module, imp.Alias = name, alias
-		s.addImport(imp)
+		s.addImport(&imp, len(s.names))
 		if name == "importlib" && alias != "" {
 			if s.libAlias == nil {
 				s.libAlias = map[string]bool{}
@@ -1016,8 +1141,8 @@ func (s *scanner) fromStmt(toks []tok) {
 	}
 	j++
 	imp := s.newImport(toks[0]) // before the names: col() likes increasing offsets
-	names := s.nameBuf[:0]
-	defer func() { s.nameBuf = names[:0] }()
+	nameStart := len(s.names)
+	names := s.names // the names are appended to s.names
 	star := false
 	if j < len(toks) && isOp(toks[j], '*') {
 		t := toks[j]
@@ -1029,13 +1154,13 @@ func (s *scanner) fromStmt(toks []tok) {
 		}
 		for j < len(toks) && s.isIdent(toks[j]) {
 			t := toks[j]
-			nm := Name{Name: string(s.bytesOf(t)), Line: int(t.line), Col: s.col(int(t.start))}
+			nm := Name{Name: s.str(s.bytesOf(t)), Line: int(t.line), Col: s.col(int(t.start))}
 			j++
 			if j < len(toks) && s.isName(toks[j], "as") {
 				if j+1 >= len(toks) || !s.isIdent(toks[j+1]) {
 					break
 				}
-				nm.Alias = string(s.bytesOf(toks[j+1]))
+				nm.Alias = s.str(s.bytesOf(toks[j+1]))
 				j += 2
 			}
 			names = append(names, nm)
@@ -1046,18 +1171,17 @@ func (s *scanner) fromStmt(toks []tok) {
 			break
 		}
 	}
-	if len(names) == 0 {
+	if len(names) == nameStart {
 		return
 	}
+	s.names = names
 	imp.Module, imp.Level, imp.From = module, level, true
-	imp.Names = s.nameSlice(len(names))
-	copy(imp.Names, names)
-	s.addImport(imp)
+	s.addImport(&imp, nameStart)
 	mod := s.moduleScope()
 	if star && mod {
 		s.f.Open = true
 	}
-	for _, nm := range names {
+	for _, nm := range names[nameStart:] {
 		bound := nm.Name
 		if nm.Alias != "" {
 			bound = nm.Alias
@@ -1209,13 +1333,13 @@ func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule bool, qual
 	imp := s.newImport(toks[start])
 	imp.Module, imp.Level, imp.Dynamic = rest, level, true
 	if qual != "" {
-		p := pending{idx: s.nImports, qual: qual}
+		p := pending{idx: len(s.imps), qual: qual}
 		if qual == "\x00bare" {
 			p.qual = ""
 		}
 		s.pend = append(s.pend, p)
 	}
-	s.addImport(imp)
+	s.addImport(&imp, len(s.names))
 }
 
 // literal returns the value of a plain string literal token (no prefix or u/r,
@@ -1254,7 +1378,7 @@ func (s *scanner) literal(t tok) (string, bool) {
 	if bytes.IndexByte(inner, '\\') >= 0 || bytes.IndexByte(inner, q) >= 0 {
 		return "", false
 	}
-	return string(inner), true
+	return s.str(inner), true
 }
 
 // validDotted reports whether s is NAME('.'NAME)* with Python identifiers that
