@@ -68,6 +68,10 @@ func (m *Module) Display() string {
 type dirIndex struct {
 	files map[string]bool
 	dirs  map[string]bool
+	// stems are the file names cut at their first dot: a module name (which has no
+	// dot) can only be found here as name+suffix when it is a stem (suffixes start
+	// with a dot), so most misses take one lookup.
+	stems map[string]bool
 }
 
 // lister caches folder listings; safe for concurrent use.
@@ -85,7 +89,7 @@ func (l *lister) list(loc Loc) *dirIndex {
 	if ok {
 		return d
 	}
-	d = &dirIndex{files: map[string]bool{}, dirs: map[string]bool{}}
+	d = &dirIndex{files: map[string]bool{}, dirs: map[string]bool{}, stems: map[string]bool{}}
 	if loc.Tree != nil {
 		if infos, err := loc.Tree.ReadDir(loc.Dir); err == nil {
 			for _, fi := range infos {
@@ -93,6 +97,8 @@ func (l *lister) list(loc Loc) *dirIndex {
 					d.dirs[fi.Name] = true
 				} else {
 					d.files[fi.Name] = true
+					stem, _, _ := strings.Cut(fi.Name, ".")
+					d.stems[stem] = true
 				}
 			}
 		}
@@ -108,6 +114,9 @@ func (l *lister) list(loc Loc) *dirIndex {
 // It returns the module (nil when nothing) and whether it is only a namespace portion.
 func (r *Resolver) findIn(loc Loc, name, tail string, suffixes []string) *Module {
 	d := r.lister.list(loc)
+	if !d.dirs[tail] && !d.stems[tail] {
+		return nil
+	}
 	isNS := false
 	// buf spells tail+suffix for the lookups without allocating (a map index by
 	// string(buf) does not copy).

@@ -23,8 +23,8 @@ type passCache struct {
 	dists   pymeta.Cache
 	bins    native.Reader
 	mu      sync.Mutex
-	inst    map[*Function]*pymeta.Installed
-	uses    map[*Function]map[string]*distUse
+	inst    onceMap[*Function, *pymeta.Installed]
+	uses    onceMap[*Function, map[string]*distUse]
 	sizes   sync.Map // LK402: {tree, layer} → *treeSize
 	finds   map[findKey]*found
 	walked  map[*tree.Overlay]bool // Prefetch started the compiled-file walks
@@ -40,8 +40,9 @@ type passCache struct {
 // cacheOf returns p's caches, made on first use.
 func cacheOf(p *Pass) *passCache {
 	p.cacheOnce.Do(func() {
-		p.cache = &passCache{inst: map[*Function]*pymeta.Installed{}, uses: map[*Function]map[string]*distUse{},
-			indexes: map[tree.Tree]moduleIndex{}}
+		if p.cache == nil { // a rule's view of a pass comes with its pass's caches
+			p.cache = &passCache{indexes: map[tree.Tree]moduleIndex{}}
+		}
 	})
 	return p.cache
 }
@@ -95,20 +96,39 @@ func Prefetch(p *Pass, env *pyresolve.Env) {
 	}
 }
 
+// onceMap makes a value per key once: a caller asking while another makes it waits for
+// it (rules run side by side and share these).
+type onceMap[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]*onceValue[V]
+}
+
+type onceValue[V any] struct {
+	once sync.Once
+	v    V
+}
+
+func (o *onceMap[K, V]) get(k K, make func() V) V {
+	o.mu.Lock()
+	e, ok := o.m[k]
+	if !ok {
+		if o.m == nil {
+			o.m = map[K]*onceValue[V]{}
+		}
+		e = &onceValue[V]{}
+		o.m[k] = e
+	}
+	o.mu.Unlock()
+	e.once.Do(func() { e.v = make() })
+	return e.v
+}
+
 // installedOf returns the distributions on f's path.
 func installedOf(p *Pass, f *Function) *pymeta.Installed {
 	c := cacheOf(p)
-	c.mu.Lock()
-	in, ok := c.inst[f]
-	c.mu.Unlock()
-	if ok {
-		return in
-	}
-	in = pymeta.NewInstalled(sitePlaces(f.Result.Env), &c.dists)
-	c.mu.Lock()
-	c.inst[f] = in
-	c.mu.Unlock()
-	return in
+	return c.inst.get(f, func() *pymeta.Installed {
+		return pymeta.NewInstalled(sitePlaces(f.Result.Env), &c.dists)
+	})
 }
 
 // markerEnv is the PEP 508 marker environment of f on Lambda.
@@ -137,13 +157,10 @@ type distUse struct {
 // evaluated for f, extras followed), transitively. An eager import wins over a lazy
 // one.
 func usesOf(p *Pass, f *Function) map[string]*distUse {
-	c := cacheOf(p)
-	c.mu.Lock()
-	u, ok := c.uses[f]
-	c.mu.Unlock()
-	if ok {
-		return u
-	}
+	return cacheOf(p).uses.get(f, func() map[string]*distUse { return makeUses(p, f) })
+}
+
+func makeUses(p *Pass, f *Function) map[string]*distUse {
 	in := installedOf(p, f)
 	env := markerEnv(f)
 	var tops []string
@@ -163,7 +180,7 @@ func usesOf(p *Pass, f *Function) map[string]*distUse {
 	})
 	// Distributions the imports name directly keep their own import; then what they
 	// require, breadth first, in import order.
-	u = map[string]*distUse{}
+	u := map[string]*distUse{}
 	var queue []*pymeta.Dist
 	for _, top := range tops {
 		d := in.Owner(top)
@@ -214,9 +231,6 @@ func usesOf(p *Pass, f *Function) map[string]*distUse {
 			}
 		}
 	}
-	c.mu.Lock()
-	c.uses[f] = u
-	c.mu.Unlock()
 	return u
 }
 

@@ -5,6 +5,7 @@
 package rules
 
 import (
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -109,10 +110,28 @@ func Run(p *Pass) []finding.Finding {
 		p.findings = append(p.findings, finding.Finding{Code: n.Code, Name: name, Severity: n.Severity,
 			Function: n.Function, Layer: n.Layer, Pos: n.Pos, Message: n.Message, Hint: n.Hint})
 	}
-	for _, r := range All() {
-		if r.Run != nil {
-			r.Run(p)
+	// The rules run side by side, each on its own view of the pass (its own findings,
+	// the pass's caches); their findings join in rule order, as if run one by one.
+	cacheOf(p)
+	all := All()
+	found := make([][]finding.Finding, len(all))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, r := range all {
+		if r.Run == nil {
+			continue
 		}
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			view := &Pass{App: p.App, Functions: p.Functions, Today: p.Today, Project: p.Project, cache: p.cache}
+			r.Run(view)
+			found[i] = view.findings
+		})
+	}
+	wg.Wait()
+	for _, fs := range found {
+		p.findings = append(p.findings, fs...)
 	}
 	return p.findings
 }
