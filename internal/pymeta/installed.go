@@ -1,8 +1,7 @@
 package pymeta
 
 import (
-	"sync"
-
+	"github.com/layerkit/layerkit/internal/memo"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -26,8 +25,7 @@ type Installed struct {
 // same layers). Safe for concurrent use; the zero value is ready. A folder is read
 // once: a second caller of Read waits for the first (see Prefetch).
 type Cache struct {
-	mu sync.Mutex
-	m  map[cacheKey]*cached
+	m memo.Map[cacheKey, []*Dist]
 }
 
 type cacheKey struct {
@@ -35,48 +33,18 @@ type cacheKey struct {
 	dir string
 }
 
-type cached struct {
-	once    sync.Once
-	dists   []*Dist
-	started bool // Prefetch started a reader (guarded by Cache.mu)
-}
-
-func (c *Cache) entry(t tree.Tree, dir string) *cached {
-	k := cacheKey{t, dir}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[k]
-	if !ok {
-		if c.m == nil {
-			c.m = map[cacheKey]*cached{}
-		}
-		e = &cached{}
-		c.m[k] = e
-	}
-	return e
-}
-
 // Read returns ReadDists(t, dir), cached.
 func (c *Cache) Read(t tree.Tree, dir string) []*Dist {
 	if c == nil {
 		return ReadDists(t, dir)
 	}
-	e := c.entry(t, dir)
-	e.once.Do(func() { e.dists = ReadDists(t, dir) })
-	return e.dists
+	return c.m.Get(cacheKey{t, dir}, func() []*Dist { return ReadDists(t, dir) })
 }
 
 // Prefetch starts reading the distributions of dir in t in the background, unless they
 // are read or being read; a later Read gets the result.
 func (c *Cache) Prefetch(t tree.Tree, dir string) {
-	e := c.entry(t, dir)
-	c.mu.Lock()
-	start := !e.started
-	e.started = true
-	c.mu.Unlock()
-	if start {
-		go e.once.Do(func() { e.dists = ReadDists(t, dir) })
-	}
+	c.m.Go(cacheKey{t, dir}, func() []*Dist { return ReadDists(t, dir) })
 }
 
 // NewInstalled reads the distributions of each place (places with a nil Tree are

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/layerkit/layerkit/internal/memo"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/native"
 	"github.com/layerkit/layerkit/internal/pymeta"
@@ -23,10 +24,10 @@ type passCache struct {
 	dists   pymeta.Cache
 	bins    native.Reader
 	mu      sync.Mutex
-	inst    onceMap[*Function, *pymeta.Installed]
-	uses    onceMap[*Function, map[string]*distUse]
+	inst    memo.Map[*Function, *pymeta.Installed]
+	uses    memo.Map[*Function, map[string]*distUse]
 	sizes   sync.Map // LK402: {tree, layer} → *treeSize
-	finds   map[findKey]*found
+	finds   memo.Map[findKey, []string]
 	walked  map[*tree.Overlay]bool // Prefetch started the compiled-file walks
 	distNat map[*pymeta.Dist][]string
 	owners  map[ownerKey]*pymeta.Dist
@@ -96,37 +97,10 @@ func Prefetch(p *Pass, env *pyresolve.Env) {
 	}
 }
 
-// onceMap makes a value per key once: a caller asking while another makes it waits for
-// it (rules run side by side and share these).
-type onceMap[K comparable, V any] struct {
-	mu sync.Mutex
-	m  map[K]*onceValue[V]
-}
-
-type onceValue[V any] struct {
-	once sync.Once
-	v    V
-}
-
-func (o *onceMap[K, V]) get(k K, make func() V) V {
-	o.mu.Lock()
-	e, ok := o.m[k]
-	if !ok {
-		if o.m == nil {
-			o.m = map[K]*onceValue[V]{}
-		}
-		e = &onceValue[V]{}
-		o.m[k] = e
-	}
-	o.mu.Unlock()
-	e.once.Do(func() { e.v = make() })
-	return e.v
-}
-
 // installedOf returns the distributions on f's path.
 func installedOf(p *Pass, f *Function) *pymeta.Installed {
 	c := cacheOf(p)
-	return c.inst.get(f, func() *pymeta.Installed {
+	return c.inst.Get(f, func() *pymeta.Installed {
 		return pymeta.NewInstalled(sitePlaces(f.Result.Env), &c.dists)
 	})
 }
@@ -157,7 +131,7 @@ type distUse struct {
 // evaluated for f, extras followed), transitively. An eager import wins over a lazy
 // one.
 func usesOf(p *Pass, f *Function) map[string]*distUse {
-	return cacheOf(p).uses.get(f, func() map[string]*distUse { return makeUses(p, f) })
+	return cacheOf(p).uses.Get(f, func() map[string]*distUse { return makeUses(p, f) })
 }
 
 func makeUses(p *Pass, f *Function) map[string]*distUse {
@@ -311,31 +285,14 @@ type findKey struct {
 	python bool
 }
 
-type found struct {
-	once  sync.Once
-	names []string
-}
-
 // find is native.Find cached per folder: functions sharing layers share the walk (the
 // first caller walks, the others wait for it). In /opt/python (python), the
 // lib/python3.X/ folders are left out: they are entries of their own, or off the path.
 func (c *passCache) find(t tree.Tree, dir string, python bool) []string {
-	k := findKey{t, dir, python}
-	c.mu.Lock()
-	e, ok := c.finds[k]
-	if !ok {
-		if c.finds == nil {
-			c.finds = map[findKey]*found{}
-		}
-		e = &found{}
-		c.finds[k] = e
-	}
-	c.mu.Unlock()
-	e.once.Do(func() {
+	return c.finds.Get(findKey{t, dir, python}, func() []string {
 		skip := func(name string) bool { return python && strings.HasPrefix(name, dir+"/lib/python") }
-		e.names = native.Find(listed{t, c}, dir, skip)
+		return native.Find(listed{t, c}, dir, skip)
 	})
-	return e.names
 }
 
 // distNative is distNativeFiles cached per distribution: every function that loads a
