@@ -36,11 +36,7 @@ type result struct {
 // Binary returns the analysis of name in t: nil (with an error) when it could not be
 // read or is too large; a Binary with Format Unknown when it is not an object file.
 func (r *Reader) Binary(t tree.Tree, name string) (*Binary, error) {
-	if o, ok := t.(*tree.Overlay); ok {
-		if i := o.Owner(name); i >= 0 {
-			t = o.Layer(i)
-		}
-	}
+	t = tree.LayerOf(t, name)
 	k := fileKey{t, name}
 	r.mu.Lock()
 	res, ok := r.m[k]

@@ -53,11 +53,7 @@ func (r *Resolver) Scan(t tree.Tree, name string) (*pyscan.File, error) {
 	if ok {
 		return s.file, s.err
 	}
-	if o, isOverlay := t.(*tree.Overlay); isOverlay {
-		if i := o.Owner(name); i >= 0 {
-			t = o.Layer(i)
-		}
-	}
+	t = tree.LayerOf(t, name)
 	k := fileKey{t, name}
 	r.scanMu.Lock()
 	s, ok = r.scans[k]

@@ -79,7 +79,6 @@ func BenchmarkScanDir(b *testing.B) {
 		b.Skip("PYSCAN_BENCH_DIR not set")
 	}
 	var files [][]byte
-	var size int64
 	for _, dir := range filepath.SplitList(env) {
 		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".py") {
@@ -90,7 +89,6 @@ func BenchmarkScanDir(b *testing.B) {
 				return err
 			}
 			files = append(files, src)
-			size += int64(len(src))
 			return nil
 		})
 		if err != nil {
@@ -99,6 +97,15 @@ func BenchmarkScanDir(b *testing.B) {
 	}
 	if len(files) == 0 {
 		b.Fatalf("no .py files under %s", env)
+	}
+	scanAll(b, files)
+}
+
+// scanAll scans files each iteration; throughput is over all of them.
+func scanAll(b *testing.B, files [][]byte) {
+	var size int64
+	for _, src := range files {
+		size += int64(len(src))
 	}
 	b.SetBytes(size)
 	b.ReportAllocs()
@@ -129,17 +136,5 @@ func smallModules(n int) [][]byte {
 
 // BenchmarkScanSmall scans many small modules (see smallModules).
 func BenchmarkScanSmall(b *testing.B) {
-	files := smallModules(200)
-	var size int64
-	for _, src := range files {
-		size += int64(len(src))
-	}
-	b.SetBytes(size)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for _, src := range files {
-			Scan(src)
-		}
-	}
+	scanAll(b, smallModules(200))
 }

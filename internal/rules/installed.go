@@ -324,11 +324,7 @@ type ownerKey struct {
 // holds only the compiled files RECORD lists: a distribution lists thousands of
 // files, and only compiled ones are ever asked about.
 func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pymeta.Dist {
-	if o, ok := t.(*tree.Overlay); ok {
-		if i := o.Owner(name); i >= 0 {
-			t = o.Layer(i)
-		}
-	}
+	t = tree.LayerOf(t, name)
 	inst := installedOf(p, f)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -349,15 +345,8 @@ func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pym
 				}
 				c.recNat[d] = files
 			}
-			dt := d.Tree
 			for _, file := range files {
-				ft := dt
-				if o, ok := dt.(*tree.Overlay); ok {
-					if i := o.Owner(file); i >= 0 {
-						ft = o.Layer(i)
-					}
-				}
-				k := ownerKey{ft, file}
+				k := ownerKey{tree.LayerOf(d.Tree, file), file}
 				if _, seen := c.owners[k]; !seen {
 					c.owners[k] = d
 				}

@@ -218,6 +218,18 @@ func (o *Overlay) Display(name string) string {
 	return o.layers[len(o.layers)-1].Display(name)
 }
 
+// LayerOf returns the tree whose file is visible at name: for an overlay, the layer that
+// holds it (so caches keyed by tree and name share a layer's file between overlays);
+// otherwise t itself.
+func LayerOf(t Tree, name string) Tree {
+	if o, ok := t.(*Overlay); ok {
+		if i := o.Owner(name); i >= 0 {
+			return o.Layer(i)
+		}
+	}
+	return t
+}
+
 // Owner returns the index of the layer whose entry is visible at name (for a folder,
 // the last layer whose folder is merged there; for the root, the last layer); -1 when
 // nothing is visible at name.
