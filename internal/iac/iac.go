@@ -72,9 +72,15 @@ func ReadConfig(path string) ([]byte, error) {
 	case errors.Is(err, tree.ErrNotRegular):
 		return nil, errors.New("not a regular file")
 	}
+	return nil, UnwrapPath(err)
+}
+
+// UnwrapPath returns the cause inside an *fs.PathError ("no such file or directory"),
+// for messages that name the path themselves; other errors as they are.
+func UnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return nil, pe.Err
+		return pe.Err
 	}
-	return nil, err
+	return err
 }

@@ -104,28 +104,20 @@ func open(root, p string) (*model.Code, string, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, disp, iac.Errorf(model.Pos{File: disp}, "no such file or folder")
 		}
-		return nil, disp, iac.Errorf(model.Pos{File: disp}, "cannot read: %v", unwrapPath(err))
+		return nil, disp, iac.Errorf(model.Pos{File: disp}, "cannot read: %v", iac.UnwrapPath(err))
 	}
 	if st.IsDir() {
 		t, err := tree.Dir(abs, disp)
 		if err != nil {
-			return nil, disp, iac.Errorf(model.Pos{File: disp}, "cannot read folder: %v", unwrapPath(err))
+			return nil, disp, iac.Errorf(model.Pos{File: disp}, "cannot read folder: %v", iac.UnwrapPath(err))
 		}
 		return &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/"}, disp, nil
 	}
 	z, err := tree.Zip(abs, disp)
 	if err != nil {
-		return nil, disp, iac.Errorf(model.Pos{File: disp}, "not a readable zip archive: %v", unwrapPath(err))
+		return nil, disp, iac.Errorf(model.Pos{File: disp}, "not a readable zip archive: %v", iac.UnwrapPath(err))
 	}
 	return &model.Code{Tree: z, Display: disp}, disp, nil
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // baseName is the artifact's file name without its extension ("deps.zip" → "deps",

@@ -101,10 +101,6 @@ func (l *loader) assembly(dir string, depth int) error {
 	disp := cfn.DisplayPath(l.root, mpath)
 	data, err := iac.ReadConfig(mpath)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
 		return iac.Errorf(model.Pos{File: disp}, "cannot read the cloud assembly manifest: %v", err)
 	}
 	var m manifest
@@ -168,10 +164,6 @@ func (l *loader) stack(path string) error {
 	disp := cfn.DisplayPath(l.root, path)
 	data, err := iac.ReadConfig(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
 		return iac.Errorf(model.Pos{File: disp}, "cannot read the stack template: %v", err)
 	}
 	tpl, err := cfn.Parse(data, disp)

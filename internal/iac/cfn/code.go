@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -62,7 +63,7 @@ func OpenLocal(root, abs string) (code *model.Code, isDir bool, err error) {
 	}
 	z, err := tree.Zip(abs, disp)
 	if err != nil {
-		return nil, false, fmt.Errorf("cannot be read as a zip archive: %v", unwrapPath(err))
+		return nil, false, fmt.Errorf("cannot be read as a zip archive: %v", iac.UnwrapPath(err))
 	}
 	return &model.Code{Tree: z, Display: disp}, false, nil
 }
@@ -172,14 +173,6 @@ func (o *Opener) Open(abs string) (code *model.Code, isDir bool, err error) {
 	}
 	<-op.done
 	return op.code, op.isDir, op.err
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // InlineCode is the package CloudFormation makes from inline source (Code.ZipFile,

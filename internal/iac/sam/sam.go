@@ -61,7 +61,7 @@ func loadNested(root, templatePath string, visiting map[string]bool) (*model.App
 	rel := cfn.DisplayPath(root, abs)
 	data, err := iac.ReadConfig(abs)
 	if err != nil {
-		return nil, iac.Errorf(model.Pos{File: rel}, "cannot read the template: %v", unwrap(err))
+		return nil, iac.Errorf(model.Pos{File: rel}, "cannot read the template: %v", err)
 	}
 	tpl, err := cfn.Parse(data, rel)
 	if err != nil {
@@ -136,14 +136,6 @@ func (l *loader) nested(app *model.App, visiting map[string]bool) error {
 func IsBuiltTemplate(path string) bool {
 	dir := filepath.Dir(path)
 	return filepath.Base(dir) == "build" && filepath.Base(filepath.Dir(dir)) == ".aws-sam"
-}
-
-func unwrap(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 type loader struct {
