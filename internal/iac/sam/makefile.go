@@ -8,25 +8,34 @@ import (
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
+// buildRecipe returns the commands of the build-<logicalID> target of the Makefile in t
+// (Makefile, makefile or GNUmakefile, the first there is), its variables expanded; nil
+// when there is no Makefile or no such target.
+func buildRecipe(t tree.Tree, logicalID string) []string {
+	for _, name := range []string{"Makefile", "makefile", "GNUmakefile"} {
+		b, err := t.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		data := string(b)
+		vars := makeVars(data)
+		cmds := recipe(data, "build-"+logicalID)
+		for i, cmd := range cmds {
+			cmds[i] = expand(cmd, vars, 0)
+		}
+		return cmds
+	}
+	return nil
+}
+
 // makefileInstalls reads the build-<logicalID> target of the Makefile that a
 // `BuildMethod: makefile` resource builds with, and returns what its pip install
 // commands install ("-r file" lines for requirement files) and where: installDir is
 // "python" when the target folder ends in /python (a layer), "" for $(ARTIFACTS_DIR).
 // The rest of the recipe (cp, zip, ...) is not modelled.
 func makefileInstalls(t tree.Tree, logicalID string) (installs []string, installDir string, found bool) {
-	var data []byte
-	for _, name := range []string{"Makefile", "makefile", "GNUmakefile"} {
-		if b, err := t.ReadFile(name); err == nil {
-			data = b
-			break
-		}
-	}
-	if data == nil {
-		return nil, "", false
-	}
-	vars := makeVars(string(data))
-	for _, cmd := range recipe(string(data), "build-"+logicalID) {
-		specs, target, ok := pipInstall(expand(cmd, vars, 0))
+	for _, cmd := range buildRecipe(t, logicalID) {
+		specs, target, ok := pipInstall(cmd)
 		if !ok {
 			continue
 		}
@@ -181,19 +190,8 @@ func expand(s string, vars map[string]string, depth int) string {
 // Targets that also pass requirements (-r) or do more than unpack the result are not
 // recognised: the build stays opaque.
 func makefileLayerkitBuild(t tree.Tree, logicalID string) (src string, ok bool) {
-	var data []byte
-	for _, name := range []string{"Makefile", "makefile", "GNUmakefile"} {
-		if b, err := t.ReadFile(name); err == nil {
-			data = b
-			break
-		}
-	}
-	if data == nil {
-		return "", false
-	}
-	vars := makeVars(string(data))
-	for _, cmd := range recipe(string(data), "build-"+logicalID) {
-		f := strings.Fields(expand(cmd, vars, 0))
+	for _, cmd := range buildRecipe(t, logicalID) {
+		f := strings.Fields(cmd)
 		for i := 0; i+2 < len(f); i++ {
 			if path.Base(strings.TrimLeft(f[i], "@-")) != "layerkit" || f[i+1] != "build" {
 				continue
