@@ -1,42 +1,17 @@
 package artifacts
 
 import (
-	"archive/zip"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
-func writeZip(t *testing.T, p string, files map[string]string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := zip.NewWriter(f)
-	for n, c := range files {
-		fw, err := w.Create(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fw.Write([]byte(c)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
+var writeZip = iactest.WriteZip
 
 func TestLoad(t *testing.T) {
 	root := t.TempDir()

@@ -8,39 +8,16 @@ import (
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
-func fn(t *testing.T, app *model.App, name string) *model.Function {
-	t.Helper()
-	f := app.Function(name)
-	if f == nil {
-		t.Fatalf("no function %s", name)
-	}
-	return f
-}
-
-func casesDir(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			c := filepath.Join(dir, "..", "shared", "cases")
-			if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-				return c
-			}
-			return ""
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
+// The shared helpers, by the short names the tests use.
+var (
+	fn       = iactest.Function
+	casesDir = iactest.CasesDir
+)
 
 func TestSharedUtilsCase(t *testing.T) {
 	cases := casesDir(t)
@@ -213,15 +190,7 @@ func TestStagedAssetWithoutMetadata(t *testing.T) {
 		"S.template.json":     `{"Resources":{"Fn":{"Type":"AWS::Lambda::Function","Properties":{"Code":{"S3Bucket":"b","S3Key":"abc123.zip"},"Handler":"app.handler","Runtime":"python3.12"}}}}`,
 		"asset.abc123/app.py": "def handler(e, c): pass\n",
 	}
-	for name, body := range files {
-		p := filepath.Join(out, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	iactest.WriteFiles(t, out, files)
 	app, err := Load(dir, out)
 	if err != nil {
 		t.Fatal(err)

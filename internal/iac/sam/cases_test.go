@@ -8,32 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
-// casesDir finds ../shared/cases beside the repository root (the folder holding
-// go.mod), or returns "".
-func casesDir(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			c := filepath.Join(dir, "..", "shared", "cases")
-			if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-				return c
-			}
-			return ""
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
+var casesDir = iactest.CasesDir // shared with the cdk tests
 
 type expectLine struct {
 	code, function, file string

@@ -1,32 +1,30 @@
 package sam
 
 import (
-	"archive/zip"
 	"errors"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// The shared helpers, by the short names the tests use.
+var (
+	fn       = iactest.Function
+	layer    = iactest.Layer
+	writeZip = iactest.WriteZip
 )
 
 // writeApp writes files (name → content) under a new temp folder and returns it.
 func writeApp(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	iactest.WriteFiles(t, dir, files)
 	return dir
 }
 
@@ -37,24 +35,6 @@ func load(t *testing.T, dir string, tpl string) *model.App {
 		t.Fatalf("Load: %v", err)
 	}
 	return app
-}
-
-func fn(t *testing.T, app *model.App, name string) *model.Function {
-	t.Helper()
-	f := app.Function(name)
-	if f == nil {
-		t.Fatalf("no function %s", name)
-	}
-	return f
-}
-
-func layer(t *testing.T, app *model.App, name string) *model.Layer {
-	t.Helper()
-	l := app.Layer(name)
-	if l == nil {
-		t.Fatalf("no layer %s", name)
-	}
-	return l
 }
 
 func notesFor(app *model.App, code string) []model.Note {
@@ -348,29 +328,6 @@ Resources:
 	if fn(t, app, "Fn").Code != nil {
 		t.Error("code read")
 	}
-}
-
-func writeZip(t *testing.T, path string, files map[string]string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := zip.NewWriter(f)
-	for name, content := range files {
-		fw, err := w.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fw.Write([]byte(content))
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
 }
 
 const buildTemplate = `Transform: AWS::Serverless-2016-10-31

@@ -5,14 +5,21 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// The shared helpers, by the short names the tests use.
+var (
+	fn    = iactest.Function
+	layer = iactest.Layer
+	files = iactest.Files
 )
 
 func loadDir(t *testing.T, dir string) *model.App {
@@ -26,43 +33,6 @@ func loadDir(t *testing.T, dir string) *model.App {
 		t.Fatalf("Load(%s): %v", dir, err)
 	}
 	return app
-}
-
-func fn(t *testing.T, app *model.App, name string) *model.Function {
-	t.Helper()
-	f := app.Function(name)
-	if f == nil {
-		t.Fatalf("no function %q", name)
-	}
-	return f
-}
-
-func layer(t *testing.T, app *model.App, name string) *model.Layer {
-	t.Helper()
-	l := app.Layer(name)
-	if l == nil {
-		t.Fatalf("no layer %q", name)
-	}
-	return l
-}
-
-func files(t *testing.T, c *model.Code) []string {
-	t.Helper()
-	if c == nil {
-		t.Fatal("no code")
-	}
-	var out []string
-	err := tree.Walk(c.Tree, "", func(n string, i tree.Info) error {
-		if !i.Dir {
-			out = append(out, n+"="+c.Tree.Display(n))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func noteAt(t *testing.T, app *model.App, code string, sev model.Severity, line int) model.Note {

@@ -1,19 +1,25 @@
 package terraform
 
 import (
-	"archive/zip"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/model"
-	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// The shared helpers, by the short names the tests use.
+var (
+	fn       = iactest.Function
+	layer    = iactest.Layer
+	files    = iactest.Files
+	writeZip = iactest.WriteZip
 )
 
 func load(t *testing.T, dir string) *model.App {
@@ -27,44 +33,6 @@ func load(t *testing.T, dir string) *model.App {
 		t.Fatalf("Load(%s): %v", dir, err)
 	}
 	return app
-}
-
-func fn(t *testing.T, app *model.App, name string) *model.Function {
-	t.Helper()
-	f := app.Function(name)
-	if f == nil {
-		t.Fatalf("no function %q", name)
-	}
-	return f
-}
-
-func layer(t *testing.T, app *model.App, name string) *model.Layer {
-	t.Helper()
-	l := app.Layer(name)
-	if l == nil {
-		t.Fatalf("no layer %q", name)
-	}
-	return l
-}
-
-// files lists the files of c's tree as "name=display".
-func files(t *testing.T, c *model.Code) []string {
-	t.Helper()
-	if c == nil {
-		t.Fatal("no code")
-	}
-	var out []string
-	err := tree.Walk(c.Tree, "", func(n string, i tree.Info) error {
-		if !i.Dir {
-			out = append(out, n+"="+c.Tree.Display(n))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // noteAt returns the note of code at line of file, failing if there is none.
@@ -389,21 +357,6 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-func writeZip(t *testing.T, p string, files map[string]string) {
-	t.Helper()
-	f, err := os.Create(p)
-	must(t, err)
-	w := zip.NewWriter(f)
-	for n, c := range files {
-		fw, err := w.Create(n)
-		must(t, err)
-		_, err = fw.Write([]byte(c))
-		must(t, err)
-	}
-	must(t, w.Close())
-	must(t, f.Close())
 }
 
 func TestCountedLayer(t *testing.T) {
