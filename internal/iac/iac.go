@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"sync/atomic"
 
 	"github.com/layerkit/layerkit/internal/model"
@@ -73,6 +74,16 @@ func ReadConfig(path string) ([]byte, error) {
 		return nil, errors.New("not a regular file")
 	}
 	return nil, UnwrapPath(err)
+}
+
+// Rel names p relative to root with forward slashes ("." for root itself); a path
+// outside root keeps its "../" prefix, one on another volume stays as given.
+func Rel(root, p string) string {
+	r, err := filepath.Rel(root, p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	return filepath.ToSlash(r)
 }
 
 // UnwrapPath returns the cause inside an *fs.PathError ("no such file or directory"),

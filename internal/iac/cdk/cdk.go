@@ -61,11 +61,7 @@ func Load(root, cdkOut string) (*model.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	src := cfn.DisplayPath(root, out)
-	if src == "" {
-		src = "."
-	}
-	l := &loader{root: root, out: out, app: &model.App{Kind: "cdk", Source: src, Built: true},
+	l := &loader{root: root, out: out, app: &model.App{Kind: "cdk", Source: iac.Rel(root, out), Built: true},
 		exports: map[string]*model.Layer{}, seen: map[string]bool{}}
 	if err := l.assembly(out, 0); err != nil {
 		return nil, err

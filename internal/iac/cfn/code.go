@@ -20,15 +20,10 @@ import (
 // DisplayPath returns abs relative to root with forward slashes ("" for root itself).
 // A path outside root keeps its "../" prefix; one on another volume stays absolute.
 func DisplayPath(root, abs string) string {
-	rel, err := filepath.Rel(root, abs)
-	if err != nil {
-		return filepath.ToSlash(abs)
+	if rel := iac.Rel(root, abs); rel != "." {
+		return rel
 	}
-	rel = filepath.ToSlash(rel)
-	if rel == "." {
-		return ""
-	}
-	return rel
+	return ""
 }
 
 // ErrNotFound is returned (wrapped) by OpenLocal when the path does not exist.

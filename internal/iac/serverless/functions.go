@@ -8,6 +8,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v4"
 
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -249,7 +250,7 @@ func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, indi
 		}
 	}
 	if *service == nil {
-		t, err := tree.Dir(l.dir, rel(l.root, l.dir))
+		t, err := tree.Dir(l.dir, iac.Rel(l.root, l.dir))
 		if err != nil {
 			return nil
 		}
@@ -266,7 +267,7 @@ func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, indi
 		rules = append(rules, l.packageRules(fpkg)...)
 	}
 	t := filter.Tree(*service, func(n string) bool { return filter.Keeps(rules, n) })
-	disp := rel(l.root, l.dir)
+	disp := iac.Rel(l.root, l.dir)
 	code := &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/"}
 	if disp == "." {
 		code.Display = "./"

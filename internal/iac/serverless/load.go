@@ -52,7 +52,7 @@ func Load(root, path string) (*model.App, error) {
 	file := path
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, iac.Errorf(model.Pos{File: rel(root, path)}, "cannot read: %v", err)
+		return nil, iac.Errorf(model.Pos{File: iac.Rel(root, path)}, "cannot read: %v", err)
 	}
 	if st.IsDir() {
 		file = ""
@@ -63,22 +63,14 @@ func Load(root, path string) (*model.App, error) {
 			}
 		}
 		if file == "" {
-			return nil, iac.Errorf(model.Pos{File: rel(root, path)}, "no serverless.yml or serverless.yaml")
+			return nil, iac.Errorf(model.Pos{File: iac.Rel(root, path)}, "no serverless.yml or serverless.yaml")
 		}
 	}
 	data, err := iac.ReadConfig(file)
 	if err != nil {
-		return nil, iac.Errorf(model.Pos{File: rel(root, file)}, "cannot read: %v", err)
+		return nil, iac.Errorf(model.Pos{File: iac.Rel(root, file)}, "cannot read: %v", err)
 	}
-	return load(root, filepath.Dir(file), rel(root, file), data)
-}
-
-func rel(root, p string) string {
-	r, err := filepath.Rel(root, p)
-	if err != nil {
-		return filepath.ToSlash(p)
-	}
-	return filepath.ToSlash(r)
+	return load(root, filepath.Dir(file), iac.Rel(root, file), data)
 }
 
 type loader struct {
@@ -291,7 +283,7 @@ func (l *loader) readLayers() {
 			l.note("LK105", model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: path cannot be resolved statically; its content is not checked", name))
 		default:
 			abs := filepath.Join(l.dir, filepath.FromSlash(p))
-			disp := rel(l.root, abs)
+			disp := iac.Rel(l.root, abs)
 			if r, err := filepath.Rel(l.dir, abs); err == nil && r != "." && !strings.HasPrefix(r, "..") {
 				l.layerPaths = append(l.layerPaths, filepath.ToSlash(r))
 			}
@@ -342,14 +334,14 @@ func (l *loader) addLayer(ly *model.Layer) {
 // zip. The model holds just python/<requirements file>, to be installed into python/.
 func (l *loader) requirementsLayer() *model.Code {
 	req := filepath.Join(l.dir, filepath.FromSlash(l.pyReqFile))
-	parent, err := tree.Dir(filepath.Dir(req), rel(l.root, filepath.Dir(req)))
+	parent, err := tree.Dir(filepath.Dir(req), iac.Rel(l.root, filepath.Dir(req)))
 	base := filepath.Base(req)
 	if err != nil || !tree.IsFile(parent, base) {
-		return &model.Code{Tree: tree.NewMap(rel(l.root, req), nil), Display: "python/ (" + rel(l.root, req) + " not found)"}
+		return &model.Code{Tree: tree.NewMap(iac.Rel(l.root, req), nil), Display: "python/ (" + iac.Rel(l.root, req) + " not found)"}
 	}
 	return &model.Code{
 		Tree:         tree.Mount(filter.Only(parent, base), "python"),
-		Display:      "python/ (from " + rel(l.root, req) + ")",
+		Display:      "python/ (from " + iac.Rel(l.root, req) + ")",
 		Requirements: "python/" + base,
 		InstallDir:   "python",
 	}
@@ -387,7 +379,7 @@ func (l *loader) artifact(p string, known bool) (*model.Code, string) {
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(l.dir, filepath.FromSlash(p))
 	}
-	disp := rel(l.root, abs)
+	disp := iac.Rel(l.root, abs)
 	if strings.HasPrefix(p, "s3://") || strings.HasPrefix(p, "https://") {
 		return nil, "package.artifact " + p + " is remote"
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -40,7 +41,7 @@ func (l *loader) readArchive(name string, b *hcl.Block) *archive {
 	}
 	label := "archive_file." + name
 	if ar.outAbs != "" {
-		label = rel(l.root, ar.outAbs)
+		label = iac.Rel(l.root, ar.outAbs)
 	}
 	switch {
 	case a["source_dir"] != nil:
@@ -50,7 +51,7 @@ func (l *loader) readArchive(name string, b *hcl.Block) *archive {
 			return ar
 		}
 		dirAbs := l.abs(s)
-		disp := rel(l.root, dirAbs)
+		disp := iac.Rel(l.root, dirAbs)
 		t, err := tree.Dir(dirAbs, disp)
 		if err != nil {
 			ar.problem = fmt.Sprintf("data.archive_file.%s: source_dir %s does not exist", name, disp)
@@ -77,15 +78,15 @@ func (l *loader) readArchive(name string, b *hcl.Block) *archive {
 		}
 		fileAbs := l.abs(s)
 		if st, err := os.Stat(fileAbs); err != nil || st.IsDir() {
-			ar.problem = fmt.Sprintf("data.archive_file.%s: source_file %s does not exist", name, rel(l.root, fileAbs))
+			ar.problem = fmt.Sprintf("data.archive_file.%s: source_file %s does not exist", name, iac.Rel(l.root, fileAbs))
 			return ar
 		}
-		parent, err := tree.Dir(filepath.Dir(fileAbs), rel(l.root, filepath.Dir(fileAbs)))
+		parent, err := tree.Dir(filepath.Dir(fileAbs), iac.Rel(l.root, filepath.Dir(fileAbs)))
 		if err != nil {
-			ar.problem = fmt.Sprintf("data.archive_file.%s: cannot read %s", name, rel(l.root, fileAbs))
+			ar.problem = fmt.Sprintf("data.archive_file.%s: cannot read %s", name, iac.Rel(l.root, fileAbs))
 			return ar
 		}
-		ar.code = &model.Code{Tree: filter.Only(parent, filepath.Base(fileAbs)), Display: rel(l.root, fileAbs)}
+		ar.code = &model.Code{Tree: filter.Only(parent, filepath.Base(fileAbs)), Display: iac.Rel(l.root, fileAbs)}
 	case a["source_content"] != nil || len(c.Blocks) > 0:
 		files := map[string]string{}
 		add := func(content, filename *hcl.Attribute) bool {
@@ -164,7 +165,7 @@ func (l *loader) codeFromFilename(a *hcl.Attribute) (code *model.Code, why strin
 		return nil, fmt.Sprintf("filename = %s cannot be evaluated", l.text(a.Expr.Range()))
 	}
 	abs := l.abs(s)
-	disp := rel(l.root, abs)
+	disp := iac.Rel(l.root, abs)
 	for _, ar := range l.archives { // the path an archive_file writes: its sources are current
 		if ar.outAbs == abs {
 			if ar.code == nil {

@@ -47,14 +47,14 @@ func Load(root, path string) (*model.App, error) {
 	dir := path
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, iac.Errorf(model.Pos{File: rel(root, path)}, "cannot read: %v", err)
+		return nil, iac.Errorf(model.Pos{File: iac.Rel(root, path)}, "cannot read: %v", err)
 	}
 	if !st.IsDir() {
 		dir = filepath.Dir(path)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, iac.Errorf(model.Pos{File: rel(root, dir)}, "cannot read folder: %v", err)
+		return nil, iac.Errorf(model.Pos{File: iac.Rel(root, dir)}, "cannot read folder: %v", err)
 	}
 	var srcs, vars []source
 	for _, e := range entries {
@@ -70,9 +70,9 @@ func Load(root, path string) (*model.App, error) {
 		}
 		b, err := iac.ReadConfig(filepath.Join(dir, n))
 		if err != nil {
-			return nil, iac.Errorf(model.Pos{File: rel(root, filepath.Join(dir, n))}, "cannot read: %v", err)
+			return nil, iac.Errorf(model.Pos{File: iac.Rel(root, filepath.Join(dir, n))}, "cannot read: %v", err)
 		}
-		s := source{name: rel(root, filepath.Join(dir, n)), data: b}
+		s := source{name: iac.Rel(root, filepath.Join(dir, n)), data: b}
 		if isConf {
 			srcs = append(srcs, s)
 		} else {
@@ -80,7 +80,7 @@ func Load(root, path string) (*model.App, error) {
 		}
 	}
 	if len(srcs) == 0 {
-		return nil, iac.Errorf(model.Pos{File: rel(root, dir)}, "no Terraform configuration files (*.tf, *.tf.json)")
+		return nil, iac.Errorf(model.Pos{File: iac.Rel(root, dir)}, "no Terraform configuration files (*.tf, *.tf.json)")
 	}
 	// terraform.tfvars first, then *.auto.tfvars in name order (later wins).
 	sort.SliceStable(vars, func(a, b int) bool {
@@ -91,17 +91,8 @@ func Load(root, path string) (*model.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	app.Source = rel(root, path)
+	app.Source = iac.Rel(root, path)
 	return app, nil
-}
-
-// rel names p relative to root with forward slashes ("." for root itself).
-func rel(root, p string) string {
-	r, err := filepath.Rel(root, p)
-	if err != nil {
-		return filepath.ToSlash(p)
-	}
-	return filepath.ToSlash(r)
 }
 
 type loader struct {
@@ -177,7 +168,7 @@ type resourceBlock struct {
 func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 	l := &loader{
 		root: root, dir: dir, src: map[string][]byte{},
-		app:      &model.App{Kind: kind, Source: rel(root, dir)},
+		app:      &model.App{Kind: kind, Source: iac.Rel(root, dir)},
 		archives: map[string]*archive{}, layerRes: map[string]*model.Layer{},
 		modules: map[string]*lambdaModule{}, modLayers: map[string]*model.Layer{},
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -103,7 +104,7 @@ func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*mod
 	if !boolOr(l.modEval(m, "create_package"), true) {
 		if p, ok := str(l.modEval(m, "local_existing_package")); ok {
 			abs := l.abs(p)
-			disp := rel(l.root, abs)
+			disp := iac.Rel(l.root, abs)
 			z, err := tree.Zip(abs, disp)
 			if err != nil {
 				return note(fmt.Sprintf("local_existing_package %s cannot be read", disp))
@@ -187,7 +188,7 @@ func (l *loader) sourceEntry(p, prefix string, installReqs, opaque bool, reqFile
 		return note(fmt.Sprintf("prefix_in_zip %q is not a usable folder name", prefix))
 	}
 	abs := l.abs(p)
-	disp := rel(l.root, abs)
+	disp := iac.Rel(l.root, abs)
 	st, err := os.Stat(abs)
 	if err != nil {
 		return note(fmt.Sprintf("source_path %s does not exist", disp))
@@ -199,7 +200,7 @@ func (l *loader) sourceEntry(p, prefix string, installReqs, opaque bool, reqFile
 		code.Display = strings.TrimSuffix(disp, "/") + "/"
 	} else {
 		var parent tree.Tree
-		parent, err = tree.Dir(filepath.Dir(abs), rel(l.root, filepath.Dir(abs)))
+		parent, err = tree.Dir(filepath.Dir(abs), iac.Rel(l.root, filepath.Dir(abs)))
 		if err == nil {
 			t = filter.Only(parent, filepath.Base(abs))
 		}
@@ -214,7 +215,7 @@ func (l *loader) sourceEntry(p, prefix string, installReqs, opaque bool, reqFile
 			rabs := l.abs(reqFile)
 			if r, err := filepath.Rel(abs, rabs); err == nil && !strings.HasPrefix(r, "..") {
 				req = filepath.ToSlash(r)
-			} else if parent, err := tree.Dir(filepath.Dir(rabs), rel(l.root, filepath.Dir(rabs))); err == nil {
+			} else if parent, err := tree.Dir(filepath.Dir(rabs), iac.Rel(l.root, filepath.Dir(rabs))); err == nil {
 				// a requirements file outside the folder: model it beside the sources
 				t = tree.Union(t, filter.Only(parent, filepath.Base(rabs)))
 				req = filepath.Base(rabs)
