@@ -285,9 +285,11 @@ func (s *stack) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 	case loc.Asset != "":
 	case loc.Path != "":
 		loc.Asset = loc.Path
-	case loc.S3 != "" && s.stagedAsset(loc.S3) != "":
-		loc.Asset = s.stagedAsset(loc.S3)
 	case loc.S3 != "":
+		if a := s.stagedAsset(loc.S3); a != "" {
+			loc.Asset = a
+			break
+		}
 		ly.NotInspectable = "no asset metadata; S3 object " + loc.S3
 		s.b.Note("LK105", model.Info, "", ly.Name, pos,
 			fmt.Sprintf("cdk.out has no asset metadata for %s; synthesize with asset metadata enabled (the default) to have its content checked", ly.Name), "")
