@@ -268,10 +268,7 @@ func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, indi
 	}
 	t := filter.Tree(*service, func(n string) bool { return filter.Keeps(rules, n) })
 	disp := iac.Rel(l.root, l.dir)
-	code := &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/"}
-	if disp == "." {
-		code.Display = "./"
-	}
+	code := &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/"} // "./" for the service folder
 	// serverless-python-requirements without layer: requirements go into the package
 	if l.pyReqs && !l.pyLayer && (f.Runtime == "" || strings.HasPrefix(f.Runtime, "python")) {
 		req, ok := tree.Clean(l.pyReqFile)
