@@ -1,12 +1,11 @@
 package cfn
 
 import (
-	"archive/zip"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -15,27 +14,8 @@ import (
 // open as OpenLocal.
 func TestOpener(t *testing.T) {
 	root := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(root, "fn"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(root, "fn", "app.py"), []byte("x = 1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(filepath.Join(root, "layer.zip"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := zip.NewWriter(f)
-	if _, err := w.Create("python/mod.py"); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	if err := os.WriteFile(filepath.Join(root, "bad.zip"), []byte("not a zip"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	iactest.WriteFiles(t, root, map[string]string{"fn/app.py": "x = 1\n", "bad.zip": "not a zip"})
+	iactest.WriteZip(t, filepath.Join(root, "layer.zip"), map[string]string{"python/mod.py": ""})
 	paths := map[string]string{} // name → absolute path
 	for _, n := range []string{"fn", "layer.zip", "bad.zip", "missing", "missing.zip"} {
 		paths[n] = filepath.Join(root, n)
