@@ -3,7 +3,6 @@ package tree
 import (
 	"io"
 	"io/fs"
-	"os"
 )
 
 // PrefixReader is a Tree that can read the first bytes of a file without reading (or
@@ -34,9 +33,9 @@ func readUpTo(r io.Reader, n int) ([]byte, error) {
 	return buf[:k], err
 }
 
-// ReadPrefix reads the first n bytes of a file on disk.
+// ReadPrefix reads the first n bytes of a file on disk, opened as ReadFile opens it.
 func (d *DirTree) ReadPrefix(name string, n int) ([]byte, error) {
-	info, err := d.Stat(name)
+	info, l, err := d.stat(name)
 	if err != nil {
 		return nil, err
 	}
@@ -44,17 +43,7 @@ func (d *DirTree) ReadPrefix(name string, n int) ([]byte, error) {
 		return nil, fs.ErrNotExist
 	}
 	name, _ = Clean(name)
-	r, err := os.OpenRoot(d.root)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	f, err := r.Open(osName(name))
-	if err != nil {
-		return nil, d.wrap("open", name, err)
-	}
-	defer f.Close()
-	return readUpTo(f, n)
+	return d.read(name, l, func(r io.Reader) ([]byte, error) { return readUpTo(r, n) })
 }
 
 // ReadPrefix inflates only the first n bytes of a zip entry.
