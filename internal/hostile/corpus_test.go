@@ -765,21 +765,6 @@ module "n" {
 	tpl("cdk-bad-json", "cdk.out/manifest.json", "{\"version\": \"36.0.0\",\n \"artifacts\": {\n  \"A\": {\"type\": \"aws:cloudformation:stack\",,}\n}}\n")
 
 	// Source trees.
-	samFn := `AWSTemplateFormatVersion: '2010-09-09'
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: app.handler
-      Runtime: python3.12
-      Layers: [!Ref Layer]
-  Layer:
-    Type: AWS::Serverless::LayerVersion
-    Properties:
-      ContentUri: layer/
-`
 	tr := func(item, name string, body []byte) { writeFile(t, dir, "trees/"+item+"/"+name, body) }
 	tr("non-utf8", "template.yaml", []byte(samFn))
 	tr("non-utf8", "src/app.py", []byte("# -*- coding: latin-1 -*-\nimport helper\nimport caf\xe9\nfrom \xff\xfe import x\nimport mod\x00ule\nx = '\x00\x00'\nimport \xef\xbb\xbfbom\n\xef\xbb\xbfimport json\nimport a\rimport b\r\n\"\"\"unterminated\n"))
