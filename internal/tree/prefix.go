@@ -94,16 +94,9 @@ func (m *mount) ReadPrefix(name string, n int) ([]byte, error) {
 
 // ReadPrefix reads from the layer whose file is visible.
 func (o *Overlay) ReadPrefix(name string, n int) ([]byte, error) {
-	name, ok := Clean(name)
-	if !ok {
-		return nil, fs.ErrNotExist
+	l, name, err := o.fileLayer(name)
+	if err != nil {
+		return nil, err
 	}
-	r := o.lookup(name)
-	if r.err != nil {
-		return nil, r.err
-	}
-	if r.info.Dir {
-		return nil, fs.ErrNotExist
-	}
-	return ReadPrefix(o.layers[r.win], name, n)
+	return ReadPrefix(l, name, n)
 }
