@@ -48,12 +48,8 @@ func (d *DirTree) ReadPrefix(name string, n int) ([]byte, error) {
 
 // ReadPrefix inflates only the first n bytes of a zip entry.
 func (t *ZipTree) ReadPrefix(name string, n int) ([]byte, error) {
-	name, ok := Clean(name)
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	node := t.nodes[name]
-	if node == nil || node.file == nil {
+	name, node := t.fileNode(name)
+	if node == nil {
 		return nil, fs.ErrNotExist
 	}
 	if t.src != nil {

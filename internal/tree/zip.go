@@ -314,12 +314,8 @@ func (t *ZipTree) ReadDir(name string) ([]Info, error) {
 // inflates past its declared size, and refuses entries declaring more than the read
 // cap (MaxFileSize).
 func (t *ZipTree) ReadFile(name string) ([]byte, error) {
-	name, ok := Clean(name)
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	n := t.nodes[name]
-	if n == nil || n.file == nil {
+	name, n := t.fileNode(name)
+	if n == nil {
 		return nil, fs.ErrNotExist
 	}
 	fail := func(err error) error { return &fs.PathError{Op: "read", Path: t.Display(name), Err: err} }
@@ -358,6 +354,19 @@ func (t *ZipTree) ReadFile(name string) ([]byte, error) {
 		return nil, fail(err)
 	}
 	return buf, nil
+}
+
+// fileNode returns name cleaned and the node of the file there; nil when a folder or
+// nothing is there.
+func (t *ZipTree) fileNode(name string) (string, *zipNode) {
+	name, ok := Clean(name)
+	if !ok {
+		return "", nil
+	}
+	if n := t.nodes[name]; n != nil && n.file != nil {
+		return name, n
+	}
+	return "", nil
 }
 
 // claim accounts for reading f: it fails when f's compressed data overlaps the data of
