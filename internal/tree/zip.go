@@ -77,24 +77,11 @@ type zipNode struct {
 // Zip opens the archive at path. display is how the archive is shown to users
 // ("build/deps.zip"); names inside show as display + ":" + name.
 func Zip(path, display string) (*ZipTree, error) {
-	// Stat first: opening a FIFO for reading blocks until a writer comes.
-	if fi, err := os.Stat(path); err != nil {
-		return nil, err
-	} else if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New("not a regular file")}
-	}
-	f, err := os.Open(path)
+	f, fi, err := openRegular(path, "open")
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New("not a regular file")}
-	}
 	src := &zipSource{path: path, size: fi.Size(), mtime: fi.ModTime(), f: f, refs: 1}
 	t, err := newZip(src, fi.Size(), display)
 	if err != nil {
