@@ -122,9 +122,6 @@ func NewDir(root, display string) (*DirTree, error) {
 	return &DirTree{root: abs, display: display}, nil
 }
 
-// Root returns the absolute path of the folder on disk.
-func (d *DirTree) Root() string { return d.root }
-
 // list returns the listing of the folder name (clean), reading it on first use. It
 // checks the parent chain first, so a folder is only listed when every ancestor lists
 // it as a visible folder.
