@@ -32,6 +32,31 @@ func TestWriteCorpus(t *testing.T) {
 	writeCommitted(t, corpusDir)
 }
 
+// TestCorpusCommitted checks that testdata/hostile is what writeCommitted writes: the
+// generator holds the committed files' text (with the reason for each hostile byte),
+// and this keeps the two from drifting apart. Modes and times are not compared.
+func TestCorpusCommitted(t *testing.T) {
+	gen := filepath.Join(t.TempDir(), "hostile")
+	writeCommitted(t, gen)
+	contents := func(root string) map[string]entry {
+		out := map[string]entry{}
+		for p, e := range snapshot(t, root) {
+			rel, err := filepath.Rel(root, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.mode.IsDir() {
+				e.size = 0 // a folder's size depends on the file system
+			}
+			out[rel] = entry{mode: e.mode.Type(), size: e.size, sum: e.sum}
+		}
+		return out
+	}
+	if diff := compare(contents(corpusDir), contents(gen)); diff != "" {
+		t.Errorf("testdata/hostile is not what writeCommitted writes (LAYERKIT_WRITE_HOSTILE=1 go test -run TestWriteCorpus ./internal/hostile rewrites it): %s", diff)
+	}
+}
+
 // writeFile writes name (slash-separated, below dir), making its folders.
 func writeFile(t testing.TB, dir, name string, data []byte) {
 	t.Helper()
@@ -765,21 +790,6 @@ module "n" {
 	tpl("cdk-bad-json", "cdk.out/manifest.json", "{\"version\": \"36.0.0\",\n \"artifacts\": {\n  \"A\": {\"type\": \"aws:cloudformation:stack\",,}\n}}\n")
 
 	// Source trees.
-	samFn := `AWSTemplateFormatVersion: '2010-09-09'
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: app.handler
-      Runtime: python3.12
-      Layers: [!Ref Layer]
-  Layer:
-    Type: AWS::Serverless::LayerVersion
-    Properties:
-      ContentUri: layer/
-`
 	tr := func(item, name string, body []byte) { writeFile(t, dir, "trees/"+item+"/"+name, body) }
 	tr("non-utf8", "template.yaml", []byte(samFn))
 	tr("non-utf8", "src/app.py", []byte("# -*- coding: latin-1 -*-\nimport helper\nimport caf\xe9\nfrom \xff\xfe import x\nimport mod\x00ule\nx = '\x00\x00'\nimport \xef\xbb\xbfbom\n\xef\xbb\xbfimport json\nimport a\rimport b\r\n\"\"\"unterminated\n"))

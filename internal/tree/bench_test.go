@@ -227,8 +227,9 @@ func BenchmarkZipIndexLayer(b *testing.B) {
 	})
 }
 
-// BenchmarkOverlayStat: five layers (Lambda's maximum), each a zip of 1,000 files.
-func BenchmarkOverlayStat(b *testing.B) {
+// benchOverlay returns an overlay of five layers (Lambda's maximum), each a zip of
+// 1,000 of the names, and the names.
+func benchOverlay(b *testing.B) (*Overlay, []string) {
 	names := benchNames(5000)
 	layers := make([]Tree, 5)
 	for l := range layers {
@@ -242,7 +243,12 @@ func BenchmarkOverlayStat(b *testing.B) {
 		}
 		layers[l] = z
 	}
-	o := NewOverlay(layers)
+	return NewOverlay(layers), names
+}
+
+// BenchmarkOverlayStat: five layers (Lambda's maximum), each a zip of 1,000 files.
+func BenchmarkOverlayStat(b *testing.B) {
+	o, names := benchOverlay(b)
 	i := 0
 	for b.Loop() {
 		if _, err := o.Stat(names[i%len(names)]); err != nil {
@@ -256,20 +262,7 @@ func BenchmarkOverlayStat(b *testing.B) {
 // function (five zip layers of 1,000 files each): Stat of present and missing names,
 // ReadDir of folders, Owner, and a Walk of the whole overlay.
 func BenchmarkOverlayLookup(b *testing.B) {
-	names := benchNames(5000)
-	layers := make([]Tree, 5)
-	for l := range layers {
-		var entries []zipEntry
-		for _, n := range names[l*1000 : (l+1)*1000] {
-			entries = append(entries, zipEntry{name: n, body: "x"})
-		}
-		z, err := ZipBytes(buildZip(b, entries...), fmt.Sprint("layer", l))
-		if err != nil {
-			b.Fatal(err)
-		}
-		layers[l] = z
-	}
-	o := NewOverlay(layers)
+	o, names := benchOverlay(b)
 	dirs := map[string]bool{}
 	for _, n := range names {
 		dirs[path.Dir(n)] = true

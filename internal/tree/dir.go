@@ -122,9 +122,6 @@ func NewDir(root, display string) (*DirTree, error) {
 	return &DirTree{root: abs, display: display}, nil
 }
 
-// Root returns the absolute path of the folder on disk.
-func (d *DirTree) Root() string { return d.root }
-
 // list returns the listing of the folder name (clean), reading it on first use. It
 // checks the parent chain first, so a folder is only listed when every ancestor lists
 // it as a visible folder.
@@ -331,14 +328,7 @@ func (d *DirTree) ReadFile(name string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: d.Display(name), Err: fmt.Errorf("%w (%d bytes)", ErrTooLarge, info.Size)}
 	}
 	// The file may have grown since it was listed: read at most the cap plus one byte.
-	var b []byte
-	ok := false
-	if _, base := splitName(name); !l.viaLink(base) {
-		b, ok, err = d.readFast(name, info.Size, limit)
-	}
-	if !ok {
-		b, err = d.readRoot(name, info.Size, limit)
-	}
+	b, err := d.read(name, l, func(r io.Reader) ([]byte, error) { return readAll(r, info.Size, limit) })
 	if err != nil {
 		return nil, err
 	}
@@ -348,8 +338,20 @@ func (d *DirTree) ReadFile(name string) ([]byte, error) {
 	return b, nil
 }
 
-// readRoot reads the file name through os.Root.
-func (d *DirTree) readRoot(name string, expected, limit int64) ([]byte, error) {
+// read opens the file name (clean, an entry of the listing l) and hands it to read: on
+// the fast path when no symlink is on its way, else through os.Root. Errors from read
+// are wrapped with the name.
+func (d *DirTree) read(name string, l *listing, read func(io.Reader) ([]byte, error)) ([]byte, error) {
+	if _, base := splitName(name); !l.viaLink(base) {
+		if b, ok, err := d.readFast(name, read); ok {
+			return b, err
+		}
+	}
+	return d.readRoot(name, read)
+}
+
+// readRoot is read through os.Root.
+func (d *DirTree) readRoot(name string, read func(io.Reader) ([]byte, error)) ([]byte, error) {
 	rootCalls.Add(1)
 	r, err := os.OpenRoot(d.root)
 	if err != nil {
@@ -361,7 +363,7 @@ func (d *DirTree) readRoot(name string, expected, limit int64) ([]byte, error) {
 		return nil, d.wrap("open", name, err)
 	}
 	defer f.Close()
-	b, err := readAll(f, expected, limit)
+	b, err := read(f)
 	if err != nil {
 		return nil, d.wrap("read", name, err)
 	}

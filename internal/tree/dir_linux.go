@@ -91,15 +91,15 @@ func openRootDir(root string) (fd int, ok bool) {
 	return fd, err == nil
 }
 
-// readFast reads the file name on the fast path; ok is false when the caller must use
-// os.Root instead. Errors after the open are final, wrapped as readRoot wraps them.
-func (d *DirTree) readFast(name string, expected, limit int64) (b []byte, ok bool, err error) {
+// readFast is read on the fast path; ok is false when the caller must use os.Root
+// instead. Errors after the open are final, wrapped as readRoot wraps them.
+func (d *DirTree) readFast(name string, read func(io.Reader) ([]byte, error)) (b []byte, ok bool, err error) {
 	fd, ok := d.openFast(name, unix.O_RDONLY)
 	if !ok {
 		return nil, false, nil
 	}
 	defer unix.Close(fd)
-	b, err = readAll(fdReader(fd), expected, limit)
+	b, err = read(fdReader(fd))
 	if err != nil {
 		return nil, true, d.wrap("read", name, err)
 	}

@@ -60,6 +60,29 @@ func TestDirFastPathUsed(t *testing.T) {
 	}
 }
 
+// TestDirReadPrefixFast: ReadPrefix (every compiled file's header) opens a file on the
+// fast path too, and says what ReadFile's first bytes say.
+func TestDirReadPrefixFast(t *testing.T) {
+	fastPathWorks(t)
+	defer setNoOpenat2(false)()
+	tr := mustDir(t, dirFixture(t))
+	mustRead(t, tr, "pkg/sub/deep.py") // lists the folders
+	calls := 0
+	openat2 = func(dirfd int, path string, how *unix.OpenHow) (int, error) {
+		calls++
+		return unix.Openat2(dirfd, path, how)
+	}
+	defer func() { openat2 = unix.Openat2 }()
+	before := rootCalls.Load()
+	got, err := ReadPrefix(tr, "pkg/sub/deep.py", 3)
+	if err != nil || string(got) != "dee" {
+		t.Errorf("ReadPrefix = %q, %v; want \"dee\"", got, err)
+	}
+	if calls != 1 || rootCalls.Load() != before {
+		t.Errorf("ReadPrefix: %d openat2 calls, %d through os.Root; want 1 and 0", calls, rootCalls.Load()-before)
+	}
+}
+
 // TestDirRootThroughSymlink: a root named through a symlink is opened first, then
 // names below it, still on the fast path.
 func TestDirRootThroughSymlink(t *testing.T) {

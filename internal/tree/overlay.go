@@ -185,18 +185,28 @@ func mergeInfos(a, b []Info) []Info {
 }
 
 func (o *Overlay) ReadFile(name string) ([]byte, error) {
+	l, name, err := o.fileLayer(name)
+	if err != nil {
+		return nil, err
+	}
+	return l.ReadFile(name)
+}
+
+// fileLayer returns the layer whose file is visible at name, and name cleaned;
+// fs.ErrNotExist when a folder or nothing is visible there.
+func (o *Overlay) fileLayer(name string) (Tree, string, error) {
 	name, ok := Clean(name)
 	if !ok {
-		return nil, fs.ErrNotExist
+		return nil, "", fs.ErrNotExist
 	}
 	r := o.lookup(name)
 	if r.err != nil {
-		return nil, r.err
+		return nil, "", r.err
 	}
 	if r.info.Dir {
-		return nil, fs.ErrNotExist
+		return nil, "", fs.ErrNotExist
 	}
-	return o.layers[r.win].ReadFile(name)
+	return o.layers[r.win], name, nil
 }
 
 // Display shows name as the owning layer shows it. For a name no layer makes visible

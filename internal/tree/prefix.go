@@ -3,7 +3,6 @@ package tree
 import (
 	"io"
 	"io/fs"
-	"os"
 )
 
 // PrefixReader is a Tree that can read the first bytes of a file without reading (or
@@ -34,9 +33,9 @@ func readUpTo(r io.Reader, n int) ([]byte, error) {
 	return buf[:k], err
 }
 
-// ReadPrefix reads the first n bytes of a file on disk.
+// ReadPrefix reads the first n bytes of a file on disk, opened as ReadFile opens it.
 func (d *DirTree) ReadPrefix(name string, n int) ([]byte, error) {
-	info, err := d.Stat(name)
+	info, l, err := d.stat(name)
 	if err != nil {
 		return nil, err
 	}
@@ -44,27 +43,13 @@ func (d *DirTree) ReadPrefix(name string, n int) ([]byte, error) {
 		return nil, fs.ErrNotExist
 	}
 	name, _ = Clean(name)
-	r, err := os.OpenRoot(d.root)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	f, err := r.Open(osName(name))
-	if err != nil {
-		return nil, d.wrap("open", name, err)
-	}
-	defer f.Close()
-	return readUpTo(f, n)
+	return d.read(name, l, func(r io.Reader) ([]byte, error) { return readUpTo(r, n) })
 }
 
 // ReadPrefix inflates only the first n bytes of a zip entry.
 func (t *ZipTree) ReadPrefix(name string, n int) ([]byte, error) {
-	name, ok := Clean(name)
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	node := t.nodes[name]
-	if node == nil || node.file == nil {
+	name, node := t.fileNode(name)
+	if node == nil {
 		return nil, fs.ErrNotExist
 	}
 	if t.src != nil {
@@ -105,16 +90,9 @@ func (m *mount) ReadPrefix(name string, n int) ([]byte, error) {
 
 // ReadPrefix reads from the layer whose file is visible.
 func (o *Overlay) ReadPrefix(name string, n int) ([]byte, error) {
-	name, ok := Clean(name)
-	if !ok {
-		return nil, fs.ErrNotExist
+	l, name, err := o.fileLayer(name)
+	if err != nil {
+		return nil, err
 	}
-	r := o.lookup(name)
-	if r.err != nil {
-		return nil, r.err
-	}
-	if r.info.Dir {
-		return nil, fs.ErrNotExist
-	}
-	return ReadPrefix(o.layers[r.win], name, n)
+	return ReadPrefix(l, name, n)
 }

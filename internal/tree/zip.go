@@ -77,24 +77,11 @@ type zipNode struct {
 // Zip opens the archive at path. display is how the archive is shown to users
 // ("build/deps.zip"); names inside show as display + ":" + name.
 func Zip(path, display string) (*ZipTree, error) {
-	// Stat first: opening a FIFO for reading blocks until a writer comes.
-	if fi, err := os.Stat(path); err != nil {
-		return nil, err
-	} else if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New("not a regular file")}
-	}
-	f, err := os.Open(path)
+	f, fi, err := openRegular(path, "open")
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New("not a regular file")}
-	}
 	src := &zipSource{path: path, size: fi.Size(), mtime: fi.ModTime(), f: f, refs: 1}
 	t, err := newZip(src, fi.Size(), display)
 	if err != nil {
@@ -314,12 +301,8 @@ func (t *ZipTree) ReadDir(name string) ([]Info, error) {
 // inflates past its declared size, and refuses entries declaring more than the read
 // cap (MaxFileSize).
 func (t *ZipTree) ReadFile(name string) ([]byte, error) {
-	name, ok := Clean(name)
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	n := t.nodes[name]
-	if n == nil || n.file == nil {
+	name, n := t.fileNode(name)
+	if n == nil {
 		return nil, fs.ErrNotExist
 	}
 	fail := func(err error) error { return &fs.PathError{Op: "read", Path: t.Display(name), Err: err} }
@@ -358,6 +341,19 @@ func (t *ZipTree) ReadFile(name string) ([]byte, error) {
 		return nil, fail(err)
 	}
 	return buf, nil
+}
+
+// fileNode returns name cleaned and the node of the file there; nil when a folder or
+// nothing is there.
+func (t *ZipTree) fileNode(name string) (string, *zipNode) {
+	name, ok := Clean(name)
+	if !ok {
+		return "", nil
+	}
+	if n := t.nodes[name]; n != nil && n.file != nil {
+		return name, n
+	}
+	return "", nil
 }
 
 // claim accounts for reading f: it fails when f's compressed data overlaps the data of

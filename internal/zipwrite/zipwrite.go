@@ -52,7 +52,6 @@ type Stat struct {
 	Size       int64 // uncompressed
 	Compressed int64
 	Deflated   bool
-	Exec       bool // written with mode 0755
 }
 
 // Options tune the archive.
@@ -60,9 +59,10 @@ type Options struct {
 	// Modified is every entry's timestamp; zero means DefaultTime. Times before 1980
 	// become 1980-01-01 and after 2107 become 2107-12-31 (what MS-DOS time can hold).
 	Modified time.Time
-	// Level is the deflate level (1-9); 0 means 6.
-	Level int
 }
+
+// level is the deflate level every archive is written at.
+const level = 6
 
 // Write writes files to w as a deterministic zip archive and returns what it wrote, in
 // archive order. Names must be clean, relative and unique; folders implied by a file's
@@ -73,10 +73,6 @@ func Write(w io.Writer, files []File, opt Options) ([]Stat, error) {
 		return nil, err
 	}
 	date, tm := msDosTime(opt.Modified)
-	level := opt.Level
-	if level == 0 {
-		level = 6
-	}
 	zw := zip.NewWriter(w)
 	stats := make([]Stat, 0, len(entries))
 	var buf bytes.Buffer
@@ -109,7 +105,6 @@ func Write(w io.Writer, files []File, opt Options) ([]Stat, error) {
 		mode := os.FileMode(0o644)
 		if e.file.Exec {
 			mode = 0o755
-			st.Exec = true
 		}
 		fh.SetMode(mode)
 		fh.CRC32 = crc32.ChecksumIEEE(data)
