@@ -301,29 +301,11 @@ func parseRequirement(s string) (Requirement, string) {
 		}
 		return Requirement{Name: name, Normalized: Normalize(name), URL: u, Marker: strings.TrimSpace(marker)}, ""
 	}
-	name := nameRE.FindString(s)
-	if name == "" {
-		return Requirement{}, fmt.Sprintf("not a requirement: %q", s)
+	name, extras, rest, msg := ScanNameExtras(s, nameRE)
+	if msg != "" {
+		return Requirement{}, msg
 	}
-	r := Requirement{Name: name, Normalized: Normalize(name)}
-	rest := strings.TrimSpace(s[len(name):])
-	if strings.HasPrefix(rest, "[") {
-		end := strings.Index(rest, "]")
-		if end < 0 {
-			return Requirement{}, fmt.Sprintf("%s: unclosed extras", name)
-		}
-		for _, e := range strings.Split(rest[1:end], ",") {
-			e = strings.TrimSpace(e)
-			if e == "" {
-				continue
-			}
-			if nameRE.FindString(e) != e {
-				return Requirement{}, fmt.Sprintf("%s: bad extra %q", name, e)
-			}
-			r.Extras = append(r.Extras, e)
-		}
-		rest = strings.TrimSpace(rest[end+1:])
-	}
+	r := Requirement{Name: name, Normalized: Normalize(name), Extras: extras}
 	if strings.HasPrefix(rest, "@") {
 		u := strings.TrimSpace(rest[1:])
 		// PEP 508: the URL ends at whitespace; a marker follows after ";".
@@ -362,6 +344,37 @@ func parseRequirement(s string) (Requirement, string) {
 	}
 	r.Specifier = spec
 	return r, ""
+}
+
+// ScanNameExtras reads the start of a PEP 508 requirement s (trimmed): the name, the
+// longest match of names at the start of s; the extras in brackets after it, as
+// written, each a whole match of names; and the rest, trimmed. problem is "" or says
+// what is wrong. names is the caller's: pydist's nameRE and pymeta's differ on letters
+// outside ASCII that case-fold to ASCII (the Kelvin sign).
+func ScanNameExtras(s string, names *regexp.Regexp) (name string, extras []string, rest, problem string) {
+	name = names.FindString(s)
+	if name == "" {
+		return "", nil, "", fmt.Sprintf("not a requirement: %q", s)
+	}
+	rest = strings.TrimSpace(s[len(name):])
+	if !strings.HasPrefix(rest, "[") {
+		return name, nil, rest, ""
+	}
+	end := strings.IndexByte(rest, ']')
+	if end < 0 {
+		return "", nil, "", fmt.Sprintf("%s: unclosed extras", name)
+	}
+	for _, e := range strings.Split(rest[1:end], ",") {
+		e = strings.TrimSpace(e)
+		if e == "" {
+			continue
+		}
+		if names.FindString(e) != e {
+			return "", nil, "", fmt.Sprintf("%s: bad extra %q", name, e)
+		}
+		extras = append(extras, e)
+	}
+	return name, extras, strings.TrimSpace(rest[end+1:]), ""
 }
 
 // validSpecifier checks the shape of a PEP 440 specifier list:

@@ -1,6 +1,7 @@
 package pymeta
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -73,29 +74,14 @@ func isNormalized(name string) bool {
 // ParseRequirement parses one PEP 508 string.
 func ParseRequirement(s string) (Requirement, error) {
 	s = strings.TrimSpace(s)
-	name := reqNameRE.FindString(s)
-	if name == "" {
-		return Requirement{}, fmt.Errorf("not a requirement: %q", s)
+	name, extras, rest, problem := pydist.ScanNameExtras(s, reqNameRE)
+	if problem != "" {
+		return Requirement{}, errors.New(problem)
 	}
-	r := Requirement{Name: name, Normalized: Normalize(name)}
-	rest := strings.TrimSpace(s[len(name):])
-	if strings.HasPrefix(rest, "[") {
-		end := strings.IndexByte(rest, ']')
-		if end < 0 {
-			return Requirement{}, fmt.Errorf("%s: unclosed extras", name)
-		}
-		for _, e := range strings.Split(rest[1:end], ",") {
-			e = strings.TrimSpace(e)
-			if e == "" {
-				continue
-			}
-			if reqNameRE.FindString(e) != e {
-				return Requirement{}, fmt.Errorf("%s: bad extra %q", name, e)
-			}
-			r.Extras = append(r.Extras, Normalize(e))
-		}
-		rest = strings.TrimSpace(rest[end+1:])
+	for i, e := range extras {
+		extras[i] = Normalize(e)
 	}
+	r := Requirement{Name: name, Normalized: Normalize(name), Extras: extras}
 	var marker string
 	hasMarker := false
 	if strings.HasPrefix(rest, "@") {
