@@ -60,9 +60,28 @@ var (
 )
 
 // Normalize returns the PEP 503 normalized form of a distribution name:
-// lower case, every run of "-", "_" and "." replaced by one "-".
+// lower case, every run of "-", "_" and "." replaced by one "-". A name already in
+// that form (the common case: names looked up again, lower-case names) is returned as
+// is, without a regexp.
 func Normalize(name string) string {
+	if isNormalized(name) {
+		return name
+	}
 	return strings.ToLower(normRE.ReplaceAllString(name, "-"))
+}
+
+// isNormalized reports whether name is a fixed point of Normalize: ASCII lower case
+// letters and digits, with single "-" between them.
+func isNormalized(name string) bool {
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && (i == 0 || name[i-1] != '-'):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 type logicalLine struct {

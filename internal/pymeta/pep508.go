@@ -46,30 +46,9 @@ var (
 	reqNameRE = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?`)
 )
 
-// Normalize is the PEP 503 normalized form of a distribution or extra name
-// (pydist.Normalize: one definition for both packages). A name already in that form
-// (the common case: names looked up again, lower-case names) is returned as is,
-// without a regexp.
-func Normalize(name string) string {
-	if isNormalized(name) {
-		return name
-	}
-	return pydist.Normalize(name)
-}
-
-// isNormalized reports whether name is a fixed point of pydist.Normalize: ASCII lower
-// case letters and digits, with single "-" between them.
-func isNormalized(name string) bool {
-	for i := 0; i < len(name); i++ {
-		switch c := name[i]; {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case c == '-' && (i == 0 || name[i-1] != '-'):
-		default:
-			return false
-		}
-	}
-	return true
-}
+// Normalize is the PEP 503 normalized form of a distribution or extra name:
+// pydist.Normalize, one definition for both packages.
+func Normalize(name string) string { return pydist.Normalize(name) }
 
 // ParseRequirement parses one PEP 508 string.
 func ParseRequirement(s string) (Requirement, error) {
