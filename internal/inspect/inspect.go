@@ -142,7 +142,7 @@ func Inspect(t tree.Tree, rt *runtimes.Runtime, arch string, r *native.Reader) *
 		if !tree.IsDir(t, e.Dir) {
 			continue
 		}
-		e.Modules = modules(t, e.Dir, suffixes, rt, arch)
+		e.Modules = modules(t, e.Dir, suffixes)
 		for i, m := range e.Modules {
 			if prev, ok := seen[m.Name]; ok {
 				e.Modules[i].ShadowedBy = prev
@@ -242,7 +242,7 @@ func onPath(name, site string) bool {
 
 // modules lists the importable top-level names of one folder, as FileFinder finds
 // them (a regular package beats a module file, which beats a namespace portion).
-func modules(t tree.Tree, dir string, suffixes []string, rt *runtimes.Runtime, arch string) []Module {
+func modules(t tree.Tree, dir string, suffixes []string) []Module {
 	infos, err := t.ReadDir(dir)
 	if err != nil {
 		return nil
