@@ -142,7 +142,7 @@ func Inspect(t tree.Tree, rt *runtimes.Runtime, arch string, r *native.Reader) *
 		if !tree.IsDir(t, e.Dir) {
 			continue
 		}
-		e.Modules = modules(t, e.Dir, suffixes, rt, arch)
+		e.Modules = modules(t, e.Dir, suffixes)
 		for i, m := range e.Modules {
 			if prev, ok := seen[m.Name]; ok {
 				e.Modules[i].ShadowedBy = prev
@@ -204,9 +204,9 @@ func Inspect(t tree.Tree, rt *runtimes.Runtime, arch string, r *native.Reader) *
 			n.ABI = "macOS .dylib"
 		}
 		for _, p := range native.Check(tg, path.Base(name), bin) {
-			n.Problems = append(n.Problems, Problem{Code: code(p.Kind), Why: p.Why})
+			n.Problems = append(n.Problems, Problem{Code: p.Kind.Code(), Why: p.Why})
 		}
-		if len(n.Problems) > 0 && onPath(name, site) && hasSibling(t, name, tg) {
+		if len(n.Problems) > 0 && onPath(name, site) && native.HasLoadableSibling(t, name, tg) {
 			n.Problems = nil // another build of the same module loads instead
 		}
 		rep.Native = append(rep.Native, n)
@@ -236,39 +236,13 @@ func Inspect(t tree.Tree, rt *runtimes.Runtime, arch string, r *native.Reader) *
 	return rep
 }
 
-func code(k native.ProblemKind) string {
-	switch k {
-	case native.Foreign:
-		return "LK304"
-	case native.Arch:
-		return "LK302"
-	case native.GlibcTooNew:
-		return "LK303"
-	}
-	return "LK301"
-}
-
 func onPath(name, site string) bool {
 	return strings.HasPrefix(name, site+"/") || strings.HasPrefix(name, "python/") && !strings.HasPrefix(name, "python/lib/python")
 }
 
-func hasSibling(t tree.Tree, name string, tg native.Target) bool {
-	n := native.ParseName(path.Base(name))
-	if n.Module == "" {
-		return false
-	}
-	infos, _ := t.ReadDir(path.Dir(name))
-	for _, i := range infos {
-		if i.Name != path.Base(name) && native.Loadable(tg, n.Module, i.Name) {
-			return true
-		}
-	}
-	return false
-}
-
 // modules lists the importable top-level names of one folder, as FileFinder finds
 // them (a regular package beats a module file, which beats a namespace portion).
-func modules(t tree.Tree, dir string, suffixes []string, rt *runtimes.Runtime, arch string) []Module {
+func modules(t tree.Tree, dir string, suffixes []string) []Module {
 	infos, err := t.ReadDir(dir)
 	if err != nil {
 		return nil

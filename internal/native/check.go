@@ -2,7 +2,10 @@ package native
 
 import (
 	"fmt"
+	"path"
 	"strings"
+
+	"github.com/layerkit/layerkit/internal/tree"
 )
 
 // Target is where code must load: one Lambda function's Python, architecture and OS.
@@ -21,6 +24,20 @@ const (
 	Arch                               // another CPU
 	GlibcTooNew                        // needs a newer glibc than the runtime's OS has
 )
+
+// Code is the rule that reports a problem of kind k: LK301 (ABI), LK302 (Arch), LK303
+// (GlibcTooNew), LK304 (Foreign). check and inspect both name problems by it.
+func (k ProblemKind) Code() string {
+	switch k {
+	case Foreign:
+		return "LK304"
+	case Arch:
+		return "LK302"
+	case GlibcTooNew:
+		return "LK303"
+	}
+	return "LK301"
+}
 
 // Problem is one reason a file cannot load on the target.
 type Problem struct {
@@ -116,6 +133,26 @@ func Loadable(t Target, module, base string) bool {
 	ver := strings.ReplaceAll(t.Python, ".", "")
 	for _, suf := range []string{".cpython-" + ver + "-" + MachineOfArch(t.Arch) + "-linux-gnu.so", ".abi3.so", ".so"} {
 		if rest == suf {
+			return true
+		}
+	}
+	return false
+}
+
+// HasLoadableSibling reports whether the folder in t holding name also has a file
+// CPython on tg would load for the same module: then name is dead weight, not a
+// failure (a package built for two Pythons side by side).
+func HasLoadableSibling(t tree.Tree, name string, tg Target) bool {
+	n := ParseName(path.Base(name))
+	if n.Module == "" {
+		return false
+	}
+	infos, err := t.ReadDir(path.Dir(name))
+	if err != nil {
+		return false
+	}
+	for _, i := range infos {
+		if !i.Dir && i.Name != path.Base(name) && Loadable(tg, n.Module, i.Name) {
 			return true
 		}
 	}

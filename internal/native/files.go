@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/layerkit/layerkit/internal/memo"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -19,8 +20,8 @@ const MaxRead = 64 << 20
 // functions are read once. Files in a tree.Overlay are cached under the layer that owns
 // them. Safe for concurrent use; the zero value is ready.
 type Reader struct {
-	mu sync.Mutex
-	m  map[fileKey]*result
+	bins  memo.Map[fileKey, result]
+	heads memo.Map[fileKey, *Binary]
 }
 
 type fileKey struct {
@@ -37,37 +38,27 @@ type result struct {
 // read or is too large; a Binary with Format Unknown when it is not an object file.
 func (r *Reader) Binary(t tree.Tree, name string) (*Binary, error) {
 	t = tree.LayerOf(t, name)
-	k := fileKey{t, name}
-	r.mu.Lock()
-	res, ok := r.m[k]
-	r.mu.Unlock()
-	if ok {
-		return res.bin, res.err
-	}
-	res = &result{}
-	if info, err := t.Stat(name); err != nil {
-		res.err = err
-	} else if info.Size > MaxRead {
-		res.err = errTooLarge
-	} else if data, err := t.ReadFile(name); err != nil {
-		res.err = err
-	} else {
-		b, err := Read(data)
-		if err == ErrNotObject {
-			err = nil
-		}
-		res.bin, res.err = b, err
-		if b != nil && b.Format != Unknown {
-			res.err = nil // what the header said is enough
-		}
-	}
-	r.mu.Lock()
-	if r.m == nil {
-		r.m = map[fileKey]*result{}
-	}
-	r.m[k] = res
-	r.mu.Unlock()
+	res := r.bins.Get(fileKey{t, name}, func() result { return readBinary(t, name) })
 	return res.bin, res.err
+}
+
+func readBinary(t tree.Tree, name string) result {
+	info, err := t.Stat(name)
+	if err != nil {
+		return result{err: err}
+	}
+	if info.Size > MaxRead {
+		return result{err: errTooLarge}
+	}
+	data, err := t.ReadFile(name)
+	if err != nil {
+		return result{err: err}
+	}
+	b, err := Read(data)
+	if err == ErrNotObject || b != nil && b.Format != Unknown {
+		err = nil // what the header said is enough
+	}
+	return result{b, err}
 }
 
 var errTooLarge = &fs.PathError{Op: "read", Path: "", Err: fs.ErrInvalid}
@@ -80,41 +71,25 @@ const HeaderSize = 512
 // not the GLIBC needs (those sit anywhere in the file). Far cheaper than Binary for a
 // deflated zip entry of many megabytes.
 func (r *Reader) Header(t tree.Tree, name string) *Binary {
-	k := fileKey{t, name + "\x00head"}
-	r.mu.Lock()
-	res, ok := r.m[k]
-	r.mu.Unlock()
-	if ok {
-		return res.bin
-	}
-	res = &result{}
-	if head, err := tree.ReadPrefix(t, name, HeaderSize); err == nil {
-		if b, _ := Read(head); b != nil && b.Format != Unknown {
-			b.GlibcNeeds, b.Needed, b.Musl = nil, nil, false // not from a prefix
-			res.bin = b
+	return r.heads.Get(fileKey{t, name}, func() *Binary {
+		head, err := tree.ReadPrefix(t, name, HeaderSize)
+		if err != nil {
+			return nil
 		}
-	}
-	r.mu.Lock()
-	if r.m == nil {
-		r.m = map[fileKey]*result{}
-	}
-	r.m[k] = res
-	r.mu.Unlock()
-	return res.bin
+		b, _ := Read(head)
+		if b == nil || b.Format == Unknown {
+			return nil
+		}
+		b.GlibcNeeds, b.Needed, b.Musl = nil, nil, false // not from a prefix
+		return b
+	})
 }
 
 // Headers reads the headers of names in t (see Header) side by side, for a caller about
-// to ask for many: each is a zip entry to open and inflate.
+// to ask for many: each is a zip entry to open and inflate. Headers already read cost a
+// lookup.
 func (r *Reader) Headers(t tree.Tree, names []string) {
-	var todo []string
-	r.mu.Lock()
-	for _, name := range names {
-		if _, ok := r.m[fileKey{t, name + "\x00head"}]; !ok {
-			todo = append(todo, name)
-		}
-	}
-	r.mu.Unlock()
-	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	workers := min(runtime.GOMAXPROCS(0), len(names))
 	if workers <= 1 {
 		return // Header reads it when asked
 	}
@@ -122,8 +97,8 @@ func (r *Reader) Headers(t tree.Tree, names []string) {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
-				r.Header(t, todo[i])
+			for i := int(next.Add(1) - 1); i < len(names); i = int(next.Add(1) - 1) {
+				r.Header(t, names[i])
 			}
 		})
 	}

@@ -4,8 +4,9 @@
 // the CPython ABI tag and architecture an extension module's file name carries, and the
 // platform a wheel tag (.dist-info/WHEEL) names.
 //
-// It reads bytes it is handed; it never opens files. Everything here is pure Go
-// (debug/elf), so it runs wherever layerkit runs.
+// The analysis (Read, ParseName, Check) works on the bytes and names it is handed;
+// Reader, Find and HasLoadableSibling fetch those from a tree.Tree. Everything here is
+// pure Go (debug/elf), so it runs wherever layerkit runs.
 package native
 
 import (

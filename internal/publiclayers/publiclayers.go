@@ -36,21 +36,14 @@ type row struct {
 // placeholder is an unresolved ${...} (a pseudo parameter such as ${AWS::Region}).
 var placeholder = regexp.MustCompile(`\$\{[^}]*\}`)
 
-var (
-	once sync.Once
-	rows []row
-)
-
-func load() []row {
-	once.Do(func() {
-		var err error
-		rows, err = parse(table)
-		if err != nil {
-			panic("publiclayers: layers.tsv: " + err.Error())
-		}
-	})
+// load parses the embedded table on first use.
+var load = sync.OnceValue(func() []row {
+	rows, err := parse(table)
+	if err != nil {
+		panic("publiclayers: layers.tsv: " + err.Error())
+	}
 	return rows
-}
+})
 
 func parse(text string) ([]row, error) {
 	var out []row

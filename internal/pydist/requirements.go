@@ -60,9 +60,28 @@ var (
 )
 
 // Normalize returns the PEP 503 normalized form of a distribution name:
-// lower case, every run of "-", "_" and "." replaced by one "-".
+// lower case, every run of "-", "_" and "." replaced by one "-". A name already in
+// that form (the common case: names looked up again, lower-case names) is returned as
+// is, without a regexp.
 func Normalize(name string) string {
+	if isNormalized(name) {
+		return name
+	}
 	return strings.ToLower(normRE.ReplaceAllString(name, "-"))
+}
+
+// isNormalized reports whether name is a fixed point of Normalize: ASCII lower case
+// letters and digits, with single "-" between them.
+func isNormalized(name string) bool {
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && (i == 0 || name[i-1] != '-'):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 type logicalLine struct {
@@ -301,29 +320,11 @@ func parseRequirement(s string) (Requirement, string) {
 		}
 		return Requirement{Name: name, Normalized: Normalize(name), URL: u, Marker: strings.TrimSpace(marker)}, ""
 	}
-	name := nameRE.FindString(s)
-	if name == "" {
-		return Requirement{}, fmt.Sprintf("not a requirement: %q", s)
+	name, extras, rest, msg := ScanNameExtras(s, nameRE)
+	if msg != "" {
+		return Requirement{}, msg
 	}
-	r := Requirement{Name: name, Normalized: Normalize(name)}
-	rest := strings.TrimSpace(s[len(name):])
-	if strings.HasPrefix(rest, "[") {
-		end := strings.Index(rest, "]")
-		if end < 0 {
-			return Requirement{}, fmt.Sprintf("%s: unclosed extras", name)
-		}
-		for _, e := range strings.Split(rest[1:end], ",") {
-			e = strings.TrimSpace(e)
-			if e == "" {
-				continue
-			}
-			if nameRE.FindString(e) != e {
-				return Requirement{}, fmt.Sprintf("%s: bad extra %q", name, e)
-			}
-			r.Extras = append(r.Extras, e)
-		}
-		rest = strings.TrimSpace(rest[end+1:])
-	}
+	r := Requirement{Name: name, Normalized: Normalize(name), Extras: extras}
 	if strings.HasPrefix(rest, "@") {
 		u := strings.TrimSpace(rest[1:])
 		// PEP 508: the URL ends at whitespace; a marker follows after ";".
@@ -362,6 +363,37 @@ func parseRequirement(s string) (Requirement, string) {
 	}
 	r.Specifier = spec
 	return r, ""
+}
+
+// ScanNameExtras reads the start of a PEP 508 requirement s (trimmed): the name, the
+// longest match of names at the start of s; the extras in brackets after it, as
+// written, each a whole match of names; and the rest, trimmed. problem is "" or says
+// what is wrong. names is the caller's: pydist's nameRE and pymeta's differ on letters
+// outside ASCII that case-fold to ASCII (the Kelvin sign).
+func ScanNameExtras(s string, names *regexp.Regexp) (name string, extras []string, rest, problem string) {
+	name = names.FindString(s)
+	if name == "" {
+		return "", nil, "", fmt.Sprintf("not a requirement: %q", s)
+	}
+	rest = strings.TrimSpace(s[len(name):])
+	if !strings.HasPrefix(rest, "[") {
+		return name, nil, rest, ""
+	}
+	end := strings.IndexByte(rest, ']')
+	if end < 0 {
+		return "", nil, "", fmt.Sprintf("%s: unclosed extras", name)
+	}
+	for _, e := range strings.Split(rest[1:end], ",") {
+		e = strings.TrimSpace(e)
+		if e == "" {
+			continue
+		}
+		if names.FindString(e) != e {
+			return "", nil, "", fmt.Sprintf("%s: bad extra %q", name, e)
+		}
+		extras = append(extras, e)
+	}
+	return name, extras, strings.TrimSpace(rest[end+1:]), ""
 }
 
 // validSpecifier checks the shape of a PEP 440 specifier list:

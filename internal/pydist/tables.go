@@ -33,21 +33,14 @@ type tables struct {
 	byDefault map[string]string
 }
 
-var (
-	tabOnce sync.Once
-	tab     *tables
-)
-
-func load() *tables {
-	tabOnce.Do(func() {
-		t, err := parseTables(distsTSV, depsTSV)
-		if err != nil {
-			panic("pydist: embedded tables: " + err.Error())
-		}
-		tab = t
-	})
-	return tab
-}
+// load parses the embedded tables on first use.
+var load = sync.OnceValue(func() *tables {
+	t, err := parseTables(distsTSV, depsTSV)
+	if err != nil {
+		panic("pydist: embedded tables: " + err.Error())
+	}
+	return t
+})
 
 // dataLines yields the non-comment lines of a TSV file with their numbers.
 func dataLines(txt string, fn func(num int, fields []string) error) error {

@@ -1,6 +1,7 @@
 package pymeta
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -45,57 +46,21 @@ var (
 	reqNameRE = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?`)
 )
 
-// Normalize is the PEP 503 normalized form of a distribution or extra name
-// (pydist.Normalize: one definition for both packages). A name already in that form
-// (the common case: names looked up again, lower-case names) is returned as is,
-// without a regexp.
-func Normalize(name string) string {
-	if isNormalized(name) {
-		return name
-	}
-	return pydist.Normalize(name)
-}
-
-// isNormalized reports whether name is a fixed point of pydist.Normalize: ASCII lower
-// case letters and digits, with single "-" between them.
-func isNormalized(name string) bool {
-	for i := 0; i < len(name); i++ {
-		switch c := name[i]; {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case c == '-' && (i == 0 || name[i-1] != '-'):
-		default:
-			return false
-		}
-	}
-	return true
-}
+// Normalize is the PEP 503 normalized form of a distribution or extra name:
+// pydist.Normalize, one definition for both packages.
+func Normalize(name string) string { return pydist.Normalize(name) }
 
 // ParseRequirement parses one PEP 508 string.
 func ParseRequirement(s string) (Requirement, error) {
 	s = strings.TrimSpace(s)
-	name := reqNameRE.FindString(s)
-	if name == "" {
-		return Requirement{}, fmt.Errorf("not a requirement: %q", s)
+	name, extras, rest, problem := pydist.ScanNameExtras(s, reqNameRE)
+	if problem != "" {
+		return Requirement{}, errors.New(problem)
 	}
-	r := Requirement{Name: name, Normalized: Normalize(name)}
-	rest := strings.TrimSpace(s[len(name):])
-	if strings.HasPrefix(rest, "[") {
-		end := strings.IndexByte(rest, ']')
-		if end < 0 {
-			return Requirement{}, fmt.Errorf("%s: unclosed extras", name)
-		}
-		for _, e := range strings.Split(rest[1:end], ",") {
-			e = strings.TrimSpace(e)
-			if e == "" {
-				continue
-			}
-			if reqNameRE.FindString(e) != e {
-				return Requirement{}, fmt.Errorf("%s: bad extra %q", name, e)
-			}
-			r.Extras = append(r.Extras, Normalize(e))
-		}
-		rest = strings.TrimSpace(rest[end+1:])
+	for i, e := range extras {
+		extras[i] = Normalize(e)
 	}
+	r := Requirement{Name: name, Normalized: Normalize(name), Extras: extras}
 	var marker string
 	hasMarker := false
 	if strings.HasPrefix(rest, "@") {

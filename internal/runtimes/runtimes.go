@@ -130,23 +130,16 @@ type catalogue struct {
 	multiarch       map[string]string
 }
 
-var (
-	catOnce sync.Once
-	cat     *catalogue
-)
-
-func load() *catalogue {
-	catOnce.Do(func() {
-		c, err := parseCatalogue(runtimesJSON)
-		if err != nil {
-			// The file is embedded and covered by tests: a failure here is a
-			// build defect, not an input error.
-			panic("runtimes: embedded runtimes.json: " + err.Error())
-		}
-		cat = c
-	})
-	return cat
-}
+// load parses the embedded catalogue on first use.
+var load = sync.OnceValue(func() *catalogue {
+	c, err := parseCatalogue(runtimesJSON)
+	if err != nil {
+		// The file is embedded and covered by tests: a failure here is a
+		// build defect, not an input error.
+		panic("runtimes: embedded runtimes.json: " + err.Error())
+	}
+	return c
+})
 
 func parseDate(field, s string) (time.Time, error) {
 	if s == "" {

@@ -45,21 +45,14 @@ type stdlibTable struct {
 	first, newest pyMinor // lowest and highest version named in the file
 }
 
-var (
-	stdOnce sync.Once
-	std     *stdlibTable
-)
-
-func stdlib() *stdlibTable {
-	stdOnce.Do(func() {
-		t, err := parseStdlib(stdlibTxt)
-		if err != nil {
-			panic("runtimes: embedded python-stdlib.txt: " + err.Error())
-		}
-		std = t
-	})
-	return std
-}
+// stdlib parses the embedded module list on first use.
+var stdlib = sync.OnceValue(func() *stdlibTable {
+	t, err := parseStdlib(stdlibTxt)
+	if err != nil {
+		panic("runtimes: embedded python-stdlib.txt: " + err.Error())
+	}
+	return t
+})
 
 func parseMinor(s string) (pyMinor, error) {
 	a, b, ok := strings.Cut(s, ".")
