@@ -50,6 +50,16 @@ type Module struct {
 // IsPackage reports whether submodules can be looked up in m.
 func (m *Module) IsPackage() bool { return m.Kind == Package || m.Kind == Namespace }
 
+// pkg is m's __package__, what its relative imports are relative to: a package's own
+// name, else its parent's ("" for a top-level module).
+func (m *Module) pkg() string {
+	if m.Kind == Package {
+		return m.Name
+	}
+	i := max(strings.LastIndexByte(m.Name, '.'), 0)
+	return m.Name[:i]
+}
+
 // Display names m's file for a user.
 func (m *Module) Display() string {
 	if m.Tree == nil {

@@ -336,14 +336,7 @@ func (a *analysis) scanModule(m *Module, lazy bool) {
 	if err != nil || f == nil {
 		return
 	}
-	pkg := m.Name // __package__
-	if m.Kind != Package {
-		if i := strings.LastIndexByte(m.Name, '.'); i >= 0 {
-			pkg = m.Name[:i]
-		} else {
-			pkg = ""
-		}
-	}
+	pkg := m.pkg()
 	tryFailed := map[int]bool{}
 	a.inProgress[m.Name] = 0
 	defer delete(a.inProgress, m.Name)
