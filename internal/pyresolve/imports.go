@@ -163,7 +163,7 @@ func (a *analysis) missing(m *Module, imp pyscan.Import, lazy bool, name string)
 func (a *analysis) near(locs []Loc, tail string) []string {
 	var out []string
 	for _, loc := range locs {
-		d := a.r.lister.list(loc)
+		d := a.r.list(loc)
 		for f := range d.files {
 			if !strings.HasPrefix(f, tail+".") {
 				continue
