@@ -109,7 +109,7 @@ func (r *Resolver) list(loc Loc) *dirIndex {
 
 // findIn is CPython's FileFinder.find_spec for one folder: a regular package wins, then
 // a module file (extension suffixes, .py, .pyc in that order), then a namespace portion.
-// It returns the module (nil when nothing) and whether it is only a namespace portion.
+// It returns nil when the folder holds nothing of that name.
 func (r *Resolver) findIn(loc Loc, name, tail string, suffixes []string) *Module {
 	d := r.list(loc)
 	if !d.dirs[tail] && !d.stems[tail] {
@@ -125,8 +125,7 @@ func (r *Resolver) findIn(loc Loc, name, tail string, suffixes []string) *Module
 		sd := r.list(sub)
 		for _, suf := range suffixes {
 			if sd.files[string(append(append(buf[:0], "__init__"...), suf...))] {
-				kind := Package
-				return &Module{Name: name, Kind: kind, Tree: loc.Tree, File: path.Join(sub.Dir, "__init__"+suf), Path: []Loc{sub}}
+				return &Module{Name: name, Kind: Package, Tree: loc.Tree, File: path.Join(sub.Dir, "__init__"+suf), Path: []Loc{sub}}
 			}
 		}
 		isNS = true
@@ -224,12 +223,19 @@ func (r *Resolver) pick(hits []*Module, shared bool) (*Module, []Candidate) {
 	}
 	if found.Tree != nil && !found.shared {
 		// found is fresh from findIn; shared hits have Trusted set already.
-		found.Trusted = r.owned(Loc{found.Tree, path.Dir(found.File)}, found.Name)
-		if found.Kind == Package {
-			found.Trusted = r.owned(Loc{found.Tree, path.Dir(found.Path[0].Dir)}, found.Name)
-		}
+		found.Trusted = r.trusted(found)
 	}
 	return found, others
+}
+
+// trusted reports whether an installed distribution owns m, a top-level module or
+// regular package in a tree: one listed by a dist-info or egg-info next to it.
+func (r *Resolver) trusted(m *Module) bool {
+	dir := path.Dir(m.File)
+	if m.Kind == Package {
+		dir = path.Dir(m.Path[0].Dir)
+	}
+	return r.owned(Loc{m.Tree, dir}, m.Name)
 }
 
 // sharedTop is what the shared entries of a path hold for one top-level name.
@@ -251,10 +257,7 @@ func (r *Resolver) sharedHits(env *Env, name string) *sharedTop {
 		for _, m := range st.hits {
 			m.shared = true
 			if m.Tree != nil && m.Kind != Namespace {
-				m.Trusted = r.owned(Loc{m.Tree, path.Dir(m.File)}, name)
-				if m.Kind == Package {
-					m.Trusted = r.owned(Loc{m.Tree, path.Dir(m.Path[0].Dir)}, name)
-				}
+				m.Trusted = r.trusted(m)
 			}
 		}
 		st.found, st.others = r.pick(st.hits, true)
