@@ -15,7 +15,7 @@ var moduleAttrs = map[string]bool{"__name__": true, "__file__": true, "__doc__":
 // checkImport resolves one import statement of module m and records what fails.
 // It reports whether every part of the statement resolved.
 func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, optional bool, via string) bool {
-	abs, ok := absolute(pkg, imp)
+	abs, ok := imp.Absolute(pkg)
 	if !ok {
 		if !optional {
 			f := BeyondTop
@@ -111,29 +111,6 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		}
 	}
 	return ok
-}
-
-// absolute is the module an import names, for code whose __package__ is pkg; ok is
-// false when a relative import has no parent package or reaches beyond the top one.
-func absolute(pkg string, imp pyscan.Import) (string, bool) {
-	if imp.Level == 0 {
-		return imp.Module, true
-	}
-	// drop the last Level-1 parts of pkg
-	for up := imp.Level - 1; up > 0; up-- {
-		i := strings.LastIndexByte(pkg, '.')
-		if i < 0 {
-			return "", false
-		}
-		pkg = pkg[:i]
-	}
-	if pkg == "" {
-		return "", false
-	}
-	if imp.Module != "" {
-		pkg += "." + imp.Module
-	}
-	return pkg, true
 }
 
 // missing records a module that cannot be found, noticing compiled near-misses.
@@ -308,7 +285,7 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || imp.Line > line {
 			continue
 		}
-		base, ok := absolute(m.Name, imp) // m is a package: its __package__ is its name
+		base, ok := imp.Absolute(m.Name) // m is a package: its __package__ is its name
 		if !ok {
 			continue
 		}
@@ -345,7 +322,7 @@ func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) 
 		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || f.Lines[n] != imp.Line {
 			continue
 		}
-		base, ok := absolute(pkg, imp)
+		base, ok := imp.Absolute(pkg)
 		if !ok {
 			return nil, false
 		}

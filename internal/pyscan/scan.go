@@ -131,6 +131,29 @@ type Import struct {
 	MainBlock bool
 }
 
+// Absolute is the module imp names when it runs in a module whose __package__ is pkg;
+// ok is false when a relative import has no parent package or reaches beyond the top one.
+func (imp Import) Absolute(pkg string) (name string, ok bool) {
+	if imp.Level == 0 {
+		return imp.Module, true
+	}
+	// drop the last Level-1 parts of pkg
+	for up := imp.Level - 1; up > 0; up-- {
+		i := strings.LastIndexByte(pkg, '.')
+		if i < 0 {
+			return "", false
+		}
+		pkg = pkg[:i]
+	}
+	if pkg == "" {
+		return "", false
+	}
+	if imp.Module != "" {
+		pkg += "." + imp.Module
+	}
+	return pkg, true
+}
+
 // File is what Scan found in one source file.
 type File struct {
 	Imports []Import
@@ -1315,15 +1338,11 @@ func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule bool, qual
 			if !ok || !validDotted(p) {
 				return
 			}
-			parts := strings.Split(p, ".")
-			if level-1 >= len(parts) {
+			abs, ok := Import{Module: rest, Level: level}.Absolute(p)
+			if !ok {
 				return
 			}
-			base := strings.Join(parts[:len(parts)-(level-1)], ".")
-			if rest != "" {
-				base += "." + rest
-			}
-			rest, level = base, 0
+			rest, level = abs, 0
 		default:
 			return
 		}
