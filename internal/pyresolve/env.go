@@ -284,15 +284,7 @@ func (r *Resolver) overlay(layers []tree.Tree) *tree.Overlay {
 	for _, l := range layers {
 		fmt.Fprintf(&kb, "%p|", l)
 	}
-	key := kb.String()
-	r.ovMu.Lock()
-	defer r.ovMu.Unlock()
-	if o, ok := r.overlays[key]; ok {
-		return o
-	}
-	o := tree.NewOverlay(layers)
-	r.overlays[key] = o
-	return o
+	return r.overlays.Get(kb.String(), func() *tree.Overlay { return tree.NewOverlay(layers) })
 }
 
 // pthImportWorks reports whether the modules a .pth "import" line names can be found on

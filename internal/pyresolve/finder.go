@@ -3,7 +3,6 @@ package pyresolve
 import (
 	"path"
 	"strings"
-	"sync"
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -50,6 +49,16 @@ type Module struct {
 // IsPackage reports whether submodules can be looked up in m.
 func (m *Module) IsPackage() bool { return m.Kind == Package || m.Kind == Namespace }
 
+// pkg is m's __package__, what its relative imports are relative to: a package's own
+// name, else its parent's ("" for a top-level module).
+func (m *Module) pkg() string {
+	if m.Kind == Package {
+		return m.Name
+	}
+	i := max(strings.LastIndexByte(m.Name, '.'), 0)
+	return m.Name[:i]
+}
+
 // Display names m's file for a user.
 func (m *Module) Display() string {
 	if m.Tree == nil {
@@ -74,46 +83,35 @@ type dirIndex struct {
 	stems map[string]bool
 }
 
-// lister caches folder listings; safe for concurrent use.
-type lister struct {
-	mu    sync.Mutex
-	cache map[Loc]*dirIndex
-}
-
-func newLister() *lister { return &lister{cache: map[Loc]*dirIndex{}} }
-
-func (l *lister) list(loc Loc) *dirIndex {
-	l.mu.Lock()
-	d, ok := l.cache[loc]
-	l.mu.Unlock()
-	if ok {
-		return d
-	}
-	d = &dirIndex{files: map[string]bool{}, dirs: map[string]bool{}, stems: map[string]bool{}}
-	if loc.Tree != nil {
-		if infos, err := loc.Tree.ReadDir(loc.Dir); err == nil {
-			for _, fi := range infos {
-				if fi.Dir {
-					d.dirs[fi.Name] = true
-				} else {
-					d.files[fi.Name] = true
-					stem, _, _ := strings.Cut(fi.Name, ".")
-					d.stems[stem] = true
-				}
+// list is loc's listing (cached).
+func (r *Resolver) list(loc Loc) *dirIndex {
+	return r.dirs.Get(loc, func() *dirIndex {
+		d := &dirIndex{files: map[string]bool{}, dirs: map[string]bool{}, stems: map[string]bool{}}
+		if loc.Tree == nil {
+			return d
+		}
+		infos, err := loc.Tree.ReadDir(loc.Dir)
+		if err != nil {
+			return d
+		}
+		for _, fi := range infos {
+			if fi.Dir {
+				d.dirs[fi.Name] = true
+			} else {
+				d.files[fi.Name] = true
+				stem, _, _ := strings.Cut(fi.Name, ".")
+				d.stems[stem] = true
 			}
 		}
-	}
-	l.mu.Lock()
-	l.cache[loc] = d
-	l.mu.Unlock()
-	return d
+		return d
+	})
 }
 
 // findIn is CPython's FileFinder.find_spec for one folder: a regular package wins, then
 // a module file (extension suffixes, .py, .pyc in that order), then a namespace portion.
-// It returns the module (nil when nothing) and whether it is only a namespace portion.
+// It returns nil when the folder holds nothing of that name.
 func (r *Resolver) findIn(loc Loc, name, tail string, suffixes []string) *Module {
-	d := r.lister.list(loc)
+	d := r.list(loc)
 	if !d.dirs[tail] && !d.stems[tail] {
 		return nil
 	}
@@ -124,11 +122,10 @@ func (r *Resolver) findIn(loc Loc, name, tail string, suffixes []string) *Module
 	buf := arr[:0]
 	if d.dirs[tail] {
 		sub := Loc{loc.Tree, path.Join(loc.Dir, tail)}
-		sd := r.lister.list(sub)
+		sd := r.list(sub)
 		for _, suf := range suffixes {
 			if sd.files[string(append(append(buf[:0], "__init__"...), suf...))] {
-				kind := Package
-				return &Module{Name: name, Kind: kind, Tree: loc.Tree, File: path.Join(sub.Dir, "__init__"+suf), Path: []Loc{sub}}
+				return &Module{Name: name, Kind: Package, Tree: loc.Tree, File: path.Join(sub.Dir, "__init__"+suf), Path: []Loc{sub}}
 			}
 		}
 		isNS = true
@@ -226,12 +223,19 @@ func (r *Resolver) pick(hits []*Module, shared bool) (*Module, []Candidate) {
 	}
 	if found.Tree != nil && !found.shared {
 		// found is fresh from findIn; shared hits have Trusted set already.
-		found.Trusted = r.owned(Loc{found.Tree, path.Dir(found.File)}, found.Name)
-		if found.Kind == Package {
-			found.Trusted = r.owned(Loc{found.Tree, path.Dir(found.Path[0].Dir)}, found.Name)
-		}
+		found.Trusted = r.trusted(found)
 	}
 	return found, others
+}
+
+// trusted reports whether an installed distribution owns m, a top-level module or
+// regular package in a tree: one listed by a dist-info or egg-info next to it.
+func (r *Resolver) trusted(m *Module) bool {
+	dir := path.Dir(m.File)
+	if m.Kind == Package {
+		dir = path.Dir(m.Path[0].Dir)
+	}
+	return r.owned(Loc{m.Tree, dir}, m.Name)
 }
 
 // sharedTop is what the shared entries of a path hold for one top-level name.
@@ -248,32 +252,17 @@ type sharedKey struct {
 // sharedHits looks name up in the entries after /var/task, once per shared key. The
 // modules it returns are shared by functions and never changed.
 func (r *Resolver) sharedHits(env *Env, name string) *sharedTop {
-	k := sharedKey{env.sharedKey, name}
-	r.topMu.Lock()
-	st, ok := r.tops[k]
-	r.topMu.Unlock()
-	if ok {
-		return st
-	}
-	st = &sharedTop{hits: r.hits(env, name, env.sharedFrom, len(env.Path))}
-	for _, m := range st.hits {
-		m.shared = true
-		if m.Tree != nil && m.Kind != Namespace {
-			m.Trusted = r.owned(Loc{m.Tree, path.Dir(m.File)}, name)
-			if m.Kind == Package {
-				m.Trusted = r.owned(Loc{m.Tree, path.Dir(m.Path[0].Dir)}, name)
+	return r.tops.Get(sharedKey{env.sharedKey, name}, func() *sharedTop {
+		st := &sharedTop{hits: r.hits(env, name, env.sharedFrom, len(env.Path))}
+		for _, m := range st.hits {
+			m.shared = true
+			if m.Tree != nil && m.Kind != Namespace {
+				m.Trusted = r.trusted(m)
 			}
 		}
-	}
-	st.found, st.others = r.pick(st.hits, true)
-	r.topMu.Lock()
-	if old, ok := r.tops[k]; ok {
-		st = old // another function got there first: keep one set of modules
-	} else {
-		r.tops[k] = st
-	}
-	r.topMu.Unlock()
-	return st
+		st.found, st.others = r.pick(st.hits, true)
+		return st
+	})
 }
 
 // Candidate is another place on the path that holds a top-level name.
@@ -293,25 +282,13 @@ func (r *Resolver) findSub(env *Env, parent *Module, name string) *Module {
 	if !parent.shared {
 		return r.findSubIn(env, parent, name)
 	}
-	k := subKey{parent, name}
-	r.topMu.Lock()
-	m, ok := r.subs[k]
-	r.topMu.Unlock()
-	if ok {
+	return r.subs.Get(subKey{parent, name}, func() *Module {
+		m := r.findSubIn(env, parent, name)
+		if m != nil {
+			m.shared = true
+		}
 		return m
-	}
-	m = r.findSubIn(env, parent, name)
-	if m != nil {
-		m.shared = true
-	}
-	r.topMu.Lock()
-	if old, ok := r.subs[k]; ok {
-		m = old
-	} else {
-		r.subs[k] = m
-	}
-	r.topMu.Unlock()
-	return m
+	})
 }
 
 func (r *Resolver) findSubIn(env *Env, parent *Module, name string) *Module {
@@ -343,45 +320,42 @@ func (r *Resolver) findSubIn(env *Env, parent *Module, name string) *Module {
 // owned reports whether an installed distribution in folder loc lists top-level name
 // (dist-info top_level.txt or RECORD, egg-info top_level.txt).
 func (r *Resolver) owned(loc Loc, name string) bool {
-	r.ownMu.Lock()
-	set, ok := r.owners[loc]
-	r.ownMu.Unlock()
-	if !ok {
-		set = map[string]bool{}
-		d := r.lister.list(loc)
-		for dir := range d.dirs {
-			if !strings.HasSuffix(dir, ".dist-info") && !strings.HasSuffix(dir, ".egg-info") {
-				continue
-			}
-			meta := path.Join(loc.Dir, dir)
-			if b, err := loc.Tree.ReadFile(path.Join(meta, "top_level.txt")); err == nil {
-				for _, l := range strings.Split(string(b), "\n") {
-					if l = strings.TrimSpace(l); l != "" {
-						set[strings.Split(l, "/")[0]] = true
-					}
+	return r.owners.Get(loc, func() map[string]bool { return r.readOwners(loc) })[name]
+}
+
+// readOwners reads the top-level names the installed distributions in loc own.
+func (r *Resolver) readOwners(loc Loc) map[string]bool {
+	set := map[string]bool{}
+	d := r.list(loc)
+	for dir := range d.dirs {
+		if !strings.HasSuffix(dir, ".dist-info") && !strings.HasSuffix(dir, ".egg-info") {
+			continue
+		}
+		meta := path.Join(loc.Dir, dir)
+		if b, err := loc.Tree.ReadFile(path.Join(meta, "top_level.txt")); err == nil {
+			for _, l := range strings.Split(string(b), "\n") {
+				if l = strings.TrimSpace(l); l != "" {
+					set[strings.Split(l, "/")[0]] = true
 				}
-				continue
 			}
-			if b, err := loc.Tree.ReadFile(path.Join(meta, "RECORD")); err == nil {
-				for _, l := range strings.Split(string(b), "\n") {
-					p := strings.Trim(strings.SplitN(l, ",", 2)[0], `"`)
-					if p == "" || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") {
-						continue
-					}
-					first := strings.SplitN(p, "/", 2)[0]
-					if strings.HasSuffix(first, ".dist-info") || strings.HasSuffix(first, ".data") || first == "__pycache__" {
-						continue
-					}
-					if i := strings.IndexByte(first, '.'); i > 0 && !strings.Contains(p, "/") {
-						first = first[:i]
-					}
-					set[first] = true
+			continue
+		}
+		if b, err := loc.Tree.ReadFile(path.Join(meta, "RECORD")); err == nil {
+			for _, l := range strings.Split(string(b), "\n") {
+				p := strings.Trim(strings.SplitN(l, ",", 2)[0], `"`)
+				if p == "" || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") {
+					continue
 				}
+				first := strings.SplitN(p, "/", 2)[0]
+				if strings.HasSuffix(first, ".dist-info") || strings.HasSuffix(first, ".data") || first == "__pycache__" {
+					continue
+				}
+				if i := strings.IndexByte(first, '.'); i > 0 && !strings.Contains(p, "/") {
+					first = first[:i]
+				}
+				set[first] = true
 			}
 		}
-		r.ownMu.Lock()
-		r.owners[loc] = set
-		r.ownMu.Unlock()
 	}
-	return set[name]
+	return set
 }

@@ -15,25 +15,16 @@ var moduleAttrs = map[string]bool{"__name__": true, "__file__": true, "__doc__":
 // checkImport resolves one import statement of module m and records what fails.
 // It reports whether every part of the statement resolved.
 func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, optional bool, via string) bool {
-	abs := imp.Module
-	if imp.Level > 0 {
-		if pkg == "" {
-			if !optional {
-				a.problem(m, imp, lazy, Problem{Failure: NoParent})
+	abs, ok := imp.Absolute(pkg)
+	if !ok {
+		if !optional {
+			f := BeyondTop
+			if pkg == "" {
+				f = NoParent
 			}
-			return false
+			a.problem(m, imp, lazy, Problem{Failure: f})
 		}
-		base, ok := parentPackage(pkg, imp.Level-1)
-		if !ok {
-			if !optional {
-				a.problem(m, imp, lazy, Problem{Failure: BeyondTop})
-			}
-			return false
-		}
-		abs = base
-		if imp.Module != "" {
-			abs += "." + imp.Module
-		}
+		return false
 	}
 	target := a.importChain(abs, lazy, via)
 	if target == nil {
@@ -62,7 +53,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		}
 		return true
 	}
-	ok := true
+	ok = true
 	// A module whose top-level code is still running (a package importing from itself
 	// in its __init__, or an import cycle) has only the names bound before the line it
 	// is at; submodules can still be imported from it.
@@ -122,19 +113,6 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 	return ok
 }
 
-// parentPackage drops the last up parts of the dotted package name pkg (a relative
-// import's level minus one); ok is false when pkg has no more than up parts.
-func parentPackage(pkg string, up int) (string, bool) {
-	for ; up > 0; up-- {
-		i := strings.LastIndexByte(pkg, '.')
-		if i < 0 {
-			return "", false
-		}
-		pkg = pkg[:i]
-	}
-	return pkg, pkg != ""
-}
-
 // missing records a module that cannot be found, noticing compiled near-misses.
 func (a *analysis) missing(m *Module, imp pyscan.Import, lazy bool, name string) {
 	var locs []Loc
@@ -162,7 +140,7 @@ func (a *analysis) missing(m *Module, imp pyscan.Import, lazy bool, name string)
 func (a *analysis) near(locs []Loc, tail string) []string {
 	var out []string
 	for _, loc := range locs {
-		d := a.r.lister.list(loc)
+		d := a.r.list(loc)
 		for f := range d.files {
 			if !strings.HasPrefix(f, tail+".") {
 				continue
@@ -307,16 +285,9 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || imp.Line > line {
 			continue
 		}
-		base := imp.Module
-		if imp.Level > 0 {
-			parts := strings.Split(m.Name, ".")
-			if imp.Level-1 >= len(parts) {
-				continue
-			}
-			base = strings.Join(parts[:len(parts)-(imp.Level-1)], ".")
-			if imp.Module != "" {
-				base += "." + imp.Module
-			}
+		base, ok := imp.Absolute(m.Name) // m is a package: its __package__ is its name
+		if !ok {
+			continue
 		}
 		if loads(base) {
 			return true
@@ -346,28 +317,14 @@ func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) 
 	if !f.Names[n] {
 		return nil, true
 	}
-	pkg := m.Name
-	if m.Kind != Package {
-		if i := strings.LastIndexByte(m.Name, '.'); i >= 0 {
-			pkg = m.Name[:i]
-		} else {
-			pkg = ""
-		}
-	}
+	pkg := m.pkg()
 	for _, imp := range f.Imports {
 		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || f.Lines[n] != imp.Line {
 			continue
 		}
-		base := imp.Module
-		if imp.Level > 0 {
-			parts := strings.Split(pkg, ".")
-			if pkg == "" || imp.Level-1 >= len(parts) {
-				return nil, false
-			}
-			base = strings.Join(parts[:len(parts)-(imp.Level-1)], ".")
-			if imp.Module != "" {
-				base += "." + imp.Module
-			}
+		base, ok := imp.Absolute(pkg)
+		if !ok {
+			return nil, false
 		}
 		if !imp.From {
 			if imp.Alias == n {

@@ -2,7 +2,8 @@ package pyresolve
 
 import (
 	"strings"
-	"sync"
+
+	"github.com/layerkit/layerkit/internal/memo"
 
 	"github.com/layerkit/layerkit/internal/pyscan"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -11,18 +12,16 @@ import (
 // Resolver holds caches shared by every function of a check (layers are shared).
 // It is safe for concurrent use.
 type Resolver struct {
-	lister   *lister
-	ownMu    sync.Mutex
-	owners   map[Loc]map[string]bool
-	scanMu   sync.Mutex
-	scans    map[fileKey]*scanned
-	ovMu     sync.Mutex
-	overlays map[string]*tree.Overlay
-	// topMu guards tops and subs: what the path entries functions share hold, by
-	// top-level name (findTop) and by shared parent package (findSub).
-	topMu sync.Mutex
-	tops  map[sharedKey]*sharedTop
-	subs  map[subKey]*Module
+	dirs   memo.Map[Loc, *dirIndex]       // folder listings
+	owners memo.Map[Loc, map[string]bool] // top-level names installed distributions own, by folder
+	scans  memo.Map[fileKey, *scanned]    // by the tree a file was asked in
+	layers memo.Map[fileKey, *scanned]    // by the layer that holds it (tree.LayerOf)
+	// overlays are the /opt overlays, by their layers (see overlay).
+	overlays memo.Map[string, *tree.Overlay]
+	// What the path entries functions share hold, by top-level name (findTop) and by
+	// shared parent package (findSub).
+	tops memo.Map[sharedKey, *sharedTop]
+	subs memo.Map[subKey, *Module]
 }
 
 type fileKey struct {
@@ -36,43 +35,23 @@ type scanned struct {
 }
 
 // New returns a Resolver with empty caches.
-func New() *Resolver {
-	return &Resolver{lister: newLister(), owners: map[Loc]map[string]bool{}, scans: map[fileKey]*scanned{}, overlays: map[string]*tree.Overlay{},
-		tops: map[sharedKey]*sharedTop{}, subs: map[subKey]*Module{}}
-}
+func New() *Resolver { return &Resolver{} }
 
 // Scan returns the scanned source of name in t (cached).
 // A file of a layer is scanned once however many overlays (layer combinations) show it:
 // the cache holds it under the layer's own tree, and under the overlay name it was asked
 // by, so the next ask is one map lookup.
 func (r *Resolver) Scan(t tree.Tree, name string) (*pyscan.File, error) {
-	asked := fileKey{t, name}
-	r.scanMu.Lock()
-	s, ok := r.scans[asked]
-	r.scanMu.Unlock()
-	if ok {
-		return s.file, s.err
-	}
-	t = tree.LayerOf(t, name)
-	k := fileKey{t, name}
-	r.scanMu.Lock()
-	s, ok = r.scans[k]
-	r.scanMu.Unlock()
-	if !ok {
-		b, err := t.ReadFile(name)
-		s = &scanned{err: err}
-		if err == nil {
-			s.file = pyscan.Scan(b)
-		}
-	}
-	r.scanMu.Lock()
-	if old, ok := r.scans[k]; ok {
-		s = old
-	} else {
-		r.scans[k] = s
-	}
-	r.scans[asked] = s
-	r.scanMu.Unlock()
+	s := r.scans.Get(fileKey{t, name}, func() *scanned {
+		layer := tree.LayerOf(t, name)
+		return r.layers.Get(fileKey{layer, name}, func() *scanned {
+			b, err := layer.ReadFile(name)
+			if err != nil {
+				return &scanned{err: err}
+			}
+			return &scanned{file: pyscan.Scan(b)}
+		})
+	})
 	return s.file, s.err
 }
 
@@ -336,14 +315,7 @@ func (a *analysis) scanModule(m *Module, lazy bool) {
 	if err != nil || f == nil {
 		return
 	}
-	pkg := m.Name // __package__
-	if m.Kind != Package {
-		if i := strings.LastIndexByte(m.Name, '.'); i >= 0 {
-			pkg = m.Name[:i]
-		} else {
-			pkg = ""
-		}
-	}
+	pkg := m.pkg()
 	tryFailed := map[int]bool{}
 	a.inProgress[m.Name] = 0
 	defer delete(a.inProgress, m.Name)

@@ -131,6 +131,29 @@ type Import struct {
 	MainBlock bool
 }
 
+// Absolute is the module imp names when it runs in a module whose __package__ is pkg;
+// ok is false when a relative import has no parent package or reaches beyond the top one.
+func (imp Import) Absolute(pkg string) (name string, ok bool) {
+	if imp.Level == 0 {
+		return imp.Module, true
+	}
+	// drop the last Level-1 parts of pkg
+	for up := imp.Level - 1; up > 0; up-- {
+		i := strings.LastIndexByte(pkg, '.')
+		if i < 0 {
+			return "", false
+		}
+		pkg = pkg[:i]
+	}
+	if pkg == "" {
+		return "", false
+	}
+	if imp.Module != "" {
+		pkg += "." + imp.Module
+	}
+	return pkg, true
+}
+
 // File is what Scan found in one source file.
 type File struct {
 	Imports []Import
@@ -1255,38 +1278,35 @@ func (s *scanner) exprScan(toks []tok) {
 			if prevDot {
 				start = i - 2
 			}
-			s.dynamic(toks, start, lit, false, "")
+			s.dynamic(toks, start, lit, false)
 		case string(name) == "import_module":
 			if prevDot {
-				if i >= 2 && s.isIdent(toks[i-2]) && (i < 3 || !isOp(toks[i-3], '.')) {
-					s.dynamic(toks, i-2, lit, true, string(s.bytesOf(toks[i-2])))
+				if i >= 2 && s.isIdent(toks[i-2]) && (i < 3 || !isOp(toks[i-3], '.')) && s.dynamic(toks, i-2, lit, true) {
+					s.pendLast(string(s.bytesOf(toks[i-2])))
 				}
 				continue
 			}
-			if s.modAlias["import_module"] {
-				s.dynamic(toks, i, lit, true, "")
-			} else {
-				s.dynamic(toks, i, lit, true, "\x00bare")
+			if s.dynamic(toks, i, lit, true) && !s.modAlias["import_module"] {
+				s.pendLast("") // bare import_module: is it importlib's? known at the end
 			}
 		case !prevDot && s.modAlias[string(name)]:
-			s.dynamic(toks, i, lit, true, "")
+			s.dynamic(toks, i, lit, true)
 		}
 	}
 }
 
 // dynamic records the dynamic import whose callee starts at toks[start] and whose
-// first argument is toks[litIdx], if that is a usable string literal. qual is
-// "" for a certain callee, "\x00bare" for a bare import_module whose origin is
-// decided at the end, or the name qualifying .import_module.
-func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule bool, qual string) {
+// first argument is toks[litIdx], if that is a usable string literal; it reports
+// whether it did.
+func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule bool) bool {
 	lit := toks[litIdx]
 	k := litIdx + 1
 	if k >= len(toks) || !(isOp(toks[k], ')') || isOp(toks[k], ',')) {
-		return // implicit concatenation, attribute access, or an expression
+		return false // implicit concatenation, attribute access, or an expression
 	}
 	v, ok := s.literal(lit)
 	if !ok {
-		return
+		return false
 	}
 	level := 0
 	for level < len(v) && v[level] == '.' {
@@ -1294,18 +1314,18 @@ func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule bool, qual
 	}
 	rest := v[level:]
 	if rest != "" && !validDotted(rest) {
-		return
+		return false
 	}
 	if level > 0 {
 		if !importModule || !isOp(toks[k], ',') {
-			return
+			return false
 		}
 		k++
 		if k+1 < len(toks) && s.isName(toks[k], "package") && isOp(toks[k+1], '=') {
 			k += 2
 		}
 		if k+1 >= len(toks) || !(isOp(toks[k+1], ')') || isOp(toks[k+1], ',')) {
-			return
+			return false
 		}
 		pkg := toks[k]
 		switch {
@@ -1313,33 +1333,29 @@ func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule bool, qual
 		case pkg.kind == tkString:
 			p, ok := s.literal(pkg)
 			if !ok || !validDotted(p) {
-				return
+				return false
 			}
-			parts := strings.Split(p, ".")
-			if level-1 >= len(parts) {
-				return
+			abs, ok := Import{Module: rest, Level: level}.Absolute(p)
+			if !ok {
+				return false
 			}
-			base := strings.Join(parts[:len(parts)-(level-1)], ".")
-			if rest != "" {
-				base += "." + rest
-			}
-			rest, level = base, 0
+			rest, level = abs, 0
 		default:
-			return
+			return false
 		}
 	} else if rest == "" {
-		return
+		return false
 	}
 	imp := s.newImport(toks[start])
 	imp.Module, imp.Level, imp.Dynamic = rest, level, true
-	if qual != "" {
-		p := pending{idx: len(s.imps), qual: qual}
-		if qual == "\x00bare" {
-			p.qual = ""
-		}
-		s.pend = append(s.pend, p)
-	}
 	s.addImport(&imp, len(s.names))
+	return true
+}
+
+// pendLast makes the import just added by dynamic pending: finish keeps it only if
+// qual (or, when qual is "", the bare name import_module) turns out to be importlib's.
+func (s *scanner) pendLast(qual string) {
+	s.pend = append(s.pend, pending{idx: len(s.imps) - 1, qual: qual})
 }
 
 // literal returns the value of a plain string literal token (no prefix or u/r,

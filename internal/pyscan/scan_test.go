@@ -398,3 +398,27 @@ func TestGolden(t *testing.T) {
 		t.Errorf("golden mismatch (go test -run TestGolden -update to accept)\ngot:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+func TestAbsolute(t *testing.T) {
+	for _, c := range []struct {
+		pkg    string
+		level  int
+		module string
+		want   string
+		ok     bool
+	}{
+		{"a.b", 0, "x.y", "x.y", true},
+		{"", 0, "x", "x", true},
+		{"a.b", 1, "", "a.b", true},
+		{"a.b", 1, "c", "a.b.c", true},
+		{"a.b", 2, "c", "a.c", true},
+		{"a.b", 3, "c", "", false}, // beyond the top-level package
+		{"", 1, "c", "", false},    // no parent package
+		{"", 2, "", "", false},
+	} {
+		got, ok := Import{Module: c.module, Level: c.level}.Absolute(c.pkg)
+		if got != c.want || ok != c.ok {
+			t.Errorf("Absolute(%q) of %q level %d = %q, %v; want %q, %v", c.pkg, c.module, c.level, got, ok, c.want, c.ok)
+		}
+	}
+}
