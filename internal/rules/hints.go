@@ -29,12 +29,12 @@ const (
 
 // indexOf is t's module index, built once per pass and only when a hint needs it.
 func indexOf(p *Pass, t tree.Tree) moduleIndex {
-	c := cacheOf(p)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if ix, ok := c.indexes[t]; ok {
-		return ix
-	}
+	return cacheOf(p).indexes.Get(t, func() moduleIndex { return makeIndex(t) })
+}
+
+// makeIndex walks t (skipping tool and cache folders, and no deeper than indexDepth)
+// for the names of the modules it holds.
+func makeIndex(t tree.Tree) moduleIndex {
 	ix := moduleIndex{}
 	n := 0
 	_ = tree.Walk(t, "", func(name string, info tree.Info) error {
@@ -64,7 +64,6 @@ func indexOf(p *Pass, t tree.Tree) moduleIndex {
 		}
 		return nil
 	})
-	c.indexes[t] = ix
 	return ix
 }
 

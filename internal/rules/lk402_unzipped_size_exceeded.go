@@ -42,27 +42,25 @@ type treeSize struct {
 // sizeOf sums the file sizes of t; a zip knows its total from its index, so only a
 // folder is walked.
 func sizeOf(p *Pass, t tree.Tree, layer bool) *treeSize {
-	type key struct {
-		t     tree.Tree
-		layer bool
-	}
-	c := &cacheOf(p).sizes
-	if v, ok := c.Load(key{t, layer}); ok {
-		return v.(*treeSize)
-	}
-	s := &treeSize{t: t, layer: layer}
-	if z, ok := t.(*tree.ZipTree); ok {
-		_, s.total = z.Size() // counts entries the index does not resolve, too
-	} else {
-		_ = cacheOf(p).walk(t, "", func(name string, info tree.Info) error {
-			if !info.Dir {
-				s.total += info.Size
-			}
-			return nil
-		})
-	}
-	v, _ := c.LoadOrStore(key{t, layer}, s)
-	return v.(*treeSize)
+	return cacheOf(p).sizes.Get(sizeKey{t, layer}, func() *treeSize {
+		s := &treeSize{t: t, layer: layer}
+		if z, ok := t.(*tree.ZipTree); ok {
+			_, s.total = z.Size() // counts entries the index does not resolve, too
+		} else {
+			_ = cacheOf(p).walk(t, "", func(name string, info tree.Info) error {
+				if !info.Dir {
+					s.total += info.Size
+				}
+				return nil
+			})
+		}
+		return s
+	})
+}
+
+type sizeKey struct {
+	t     tree.Tree
+	layer bool
 }
 
 // topsOf groups the file sizes of s's tree by top-level package: for a layer, what is
