@@ -98,16 +98,7 @@ func writeText(w io.Writer, in Input) error {
 		fmt.Fprintf(&b, "\n%s\n", c(bold, name))
 		printGroup(fs)
 	}
-	s := in.Summary
-	fmt.Fprintf(&b, "\n%d function(s), %d layer(s): %s, %s, %s\n", s.Functions, s.Layers,
-		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
+	fmt.Fprintf(&b, "\n%s\n", in.Summary.line())
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
