@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/finding"
@@ -91,12 +93,10 @@ func writeText(w io.Writer, in Input) error {
 		printGroup(fs)
 	}
 	// findings for functions not in the list (should not happen, but never drop one)
-	for name, fs := range groups {
-		if name == "" {
-			continue
-		}
+	delete(groups, "")
+	for _, name := range slices.Sorted(maps.Keys(groups)) { // in a stable order
 		fmt.Fprintf(&b, "\n%s\n", c(bold, name))
-		printGroup(fs)
+		printGroup(groups[name])
 	}
 	fmt.Fprintf(&b, "\n%s\n", in.Summary.line())
 	_, err := io.WriteString(w, b.String())
