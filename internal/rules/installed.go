@@ -2,7 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -119,6 +121,15 @@ type distUse struct {
 	ExtrasFrom map[string]string
 }
 
+// extras are the extras asked for u's distribution, sorted (none for a nil u: a
+// distribution the imports do not load).
+func (u *distUse) extras() []string {
+	if u == nil {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(u.Extras))
+}
+
 // usesOf returns, by normalized name, the distributions the handler's imports load:
 // those owning an imported top-level module, and what they require (markers
 // evaluated for f, extras followed), transitively. An eager import wins over a lazy
@@ -164,11 +175,7 @@ func makeUses(p *Pass, f *Function) map[string]*distUse {
 		cur := queue[0]
 		queue = queue[1:]
 		cu := u[cur.Normalized]
-		var extras []string
-		for e := range cu.Extras {
-			extras = append(extras, e)
-		}
-		sort.Strings(extras)
+		extras := cu.extras()
 		for _, r := range cur.Requires {
 			if !r.Marker.Eval(env, extras...) {
 				continue

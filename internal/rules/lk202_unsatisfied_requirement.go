@@ -55,13 +55,7 @@ func runLK202(p *Pass) {
 				continue // only the copy Python finds first counts
 			}
 			checked[d.Normalized] = true
-			var extras []string
-			if u := uses[d.Normalized]; u != nil {
-				for e := range u.Extras {
-					extras = append(extras, e)
-				}
-				sort.Strings(extras)
-			}
+			extras := uses[d.Normalized].extras()
 			for _, r := range d.Requires {
 				if !r.Marker.Eval(env, extras...) {
 					continue
