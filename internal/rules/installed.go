@@ -227,6 +227,22 @@ func whereIs(f *Function, t tree.Tree, name string) *model.Layer {
 	return f.Fn.Layers[env.OptLayers[i]].Layer
 }
 
+// layerRef names the layer holding a file of one of f's path trees ("" for the
+// function package) and where f attaches that layer (f itself for the function
+// package): where a finding about the file points when no import site does.
+func layerRef(f *Function, t tree.Tree, name string) (layer string, pos model.Pos) {
+	l := whereIs(f, t, name)
+	if l == nil {
+		return "", f.Fn.Pos
+	}
+	for _, ref := range f.Fn.Layers {
+		if ref.Layer == l {
+			return l.Name, ref.Pos
+		}
+	}
+	return l.Name, f.Fn.Pos
+}
+
 // placeLabel names where a distribution sits: "/opt/python (layer Deps)".
 func placeLabel(f *Function, in *pymeta.Installed, d *pymeta.Dist) string {
 	pl := in.Place(d)
