@@ -170,7 +170,7 @@ func runLK402(p *Pass) {
 		p.Report("LK402", model.Error, fn.Name, "", fn.Pos,
 			fmt.Sprintf("%s unzips to %s (%d bytes: %s%s), over Lambda's limit of 262,144,000 bytes for the function and its layers together; the deployment will fail. Largest top-level packages: %s",
 				fn.Name, humanBytes(total), total, strings.Join(sizes, ", "), more, strings.Join(big, "; ")),
-			fmt.Sprintf("Cut %s: start with the largest packages above; drop boto3/botocore (the runtime provides them), tests, __pycache__ and *.dist-info/RECORD-listed extras, strip debug symbols from .so files, or use a container image.", humanBytes(total-UnzippedLimit)))
+			fmt.Sprintf("Cut %s: start with the largest packages above; drop boto3/botocore (the runtime provides them), tests/ folders, __pycache__/ and *.pyi stubs, strip debug symbols from .so files (strip --strip-debug), or use a container image (up to 10 GB).", humanBytes(total-UnzippedLimit)))
 	}
 }
 
