@@ -300,7 +300,7 @@ func submoduleHint(f *Function, missing string) string {
 	}
 	where := parent.Path[0].Tree.Display(parent.Path[0].Dir)
 	if len(have) == 0 {
-		return fmt.Sprintf("%s (%s) has no module %s.", parentName, where, tail)
+		return fmt.Sprintf("%s (%s) has no module %s. Add %s.py there, or fix the name.", parentName, where, tail, tail)
 	}
 	if len(have) > 12 {
 		have = append(have[:12], "…")
