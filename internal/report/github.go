@@ -12,12 +12,15 @@ import (
 // errors first, since GitHub shows only the first ten annotations of each level.
 func writeGitHub(w io.Writer, in Input) error {
 	var b strings.Builder
-	for _, want := range []model.Severity{model.Error, model.Warning, model.Info} {
+	levels := []struct {
+		sev  model.Severity
+		name string
+	}{{model.Error, "error"}, {model.Warning, "warning"}, {model.Info, "notice"}}
+	for _, lv := range levels {
 		for _, f := range in.Findings {
-			if f.Severity != want {
+			if f.Severity != lv.sev {
 				continue
 			}
-			level := map[model.Severity]string{model.Error: "error", model.Warning: "warning", model.Info: "notice"}[f.Severity]
 			props := []string{"file=" + escapeProperty(f.Pos.File)}
 			if f.Pos.Line > 0 {
 				props = append(props, fmt.Sprintf("line=%d", f.Pos.Line))
@@ -30,16 +33,10 @@ func writeGitHub(w io.Writer, in Input) error {
 				title += " (" + f.Function + ")"
 			}
 			props = append(props, "title="+escapeProperty(title))
-			msg := f.Message
-			if f.Hint != "" {
-				msg += "\nFix: " + f.Hint
-			}
-			fmt.Fprintf(&b, "::%s %s::%s\n", level, strings.Join(props, ","), escapeData(msg))
+			fmt.Fprintf(&b, "::%s %s::%s\n", lv.name, strings.Join(props, ","), escapeData(withFix(f)))
 		}
 	}
-	s := in.Summary
-	fmt.Fprintf(&b, "layerkit: %d function(s), %d layer(s): %s, %s, %s\n", s.Functions, s.Layers,
-		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
+	fmt.Fprintf(&b, "layerkit: %s\n", in.Summary.line())
 	_, err := io.WriteString(w, b.String())
 	return err
 }

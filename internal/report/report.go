@@ -4,6 +4,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 
@@ -34,6 +35,36 @@ func Count(s Summary, fs []finding.Finding) Summary {
 		}
 	}
 	return s
+}
+
+// line is the closing count: "3 function(s), 2 layer(s): 1 error, 0 warnings, 2 infos".
+func (s Summary) line() string {
+	return fmt.Sprintf("%d function(s), %d layer(s): %s, %s, %s", s.Functions, s.Layers,
+		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// withFix is f's message and, on a line of its own, its fix: for the formats that
+// carry one text per finding (SARIF, GitHub annotations).
+func withFix(f finding.Finding) string {
+	if f.Hint == "" {
+		return f.Message
+	}
+	return f.Message + "\nFix: " + f.Hint
+}
+
+// encodeJSON writes v indented, with <, > and & as they are.
+func encodeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 // Input is everything a format needs.

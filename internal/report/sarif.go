@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/layerkit/layerkit/internal/model"
@@ -96,20 +95,13 @@ func writeSARIF(w io.Writer, in Input) error {
 	}
 	run := sarifRun{Tool: sarifTool{driver}, Results: []sarifResult{}}
 	for _, f := range in.Findings {
-		msg := f.Message
-		if f.Hint != "" {
-			msg += "\nFix: " + f.Hint
-		}
 		loc := sarifLocation{Physical: sarifPhysical{Artifact: sarifArtifact{URI: f.Pos.File}}}
 		if f.Pos.Line > 0 {
 			loc.Physical.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: f.Pos.Col}
 		}
 		run.Results = append(run.Results, sarifResult{RuleID: f.Code, RuleIndex: index[f.Code], Level: sarifLevel(f.Severity),
-			Message: sarifText{msg}, Locations: []sarifLocation{loc}})
+			Message: sarifText{withFix(f)}, Locations: []sarifLocation{loc}})
 	}
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	return encodeJSON(w, log)
 }

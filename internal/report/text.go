@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/finding"
@@ -91,23 +93,12 @@ func writeText(w io.Writer, in Input) error {
 		printGroup(fs)
 	}
 	// findings for functions not in the list (should not happen, but never drop one)
-	for name, fs := range groups {
-		if name == "" {
-			continue
-		}
+	delete(groups, "")
+	for _, name := range slices.Sorted(maps.Keys(groups)) { // in a stable order
 		fmt.Fprintf(&b, "\n%s\n", c(bold, name))
-		printGroup(fs)
+		printGroup(groups[name])
 	}
-	s := in.Summary
-	fmt.Fprintf(&b, "\n%d function(s), %d layer(s): %s, %s, %s\n", s.Functions, s.Layers,
-		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
+	fmt.Fprintf(&b, "\n%s\n", in.Summary.line())
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

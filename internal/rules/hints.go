@@ -29,12 +29,12 @@ const (
 
 // indexOf is t's module index, built once per pass and only when a hint needs it.
 func indexOf(p *Pass, t tree.Tree) moduleIndex {
-	c := cacheOf(p)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if ix, ok := c.indexes[t]; ok {
-		return ix
-	}
+	return cacheOf(p).indexes.Get(t, func() moduleIndex { return makeIndex(t) })
+}
+
+// makeIndex walks t (skipping tool and cache folders, and no deeper than indexDepth)
+// for the names of the modules it holds.
+func makeIndex(t tree.Tree) moduleIndex {
 	ix := moduleIndex{}
 	n := 0
 	_ = tree.Walk(t, "", func(name string, info tree.Info) error {
@@ -64,7 +64,6 @@ func indexOf(p *Pass, t tree.Tree) moduleIndex {
 		}
 		return nil
 	})
-	c.indexes[t] = ix
 	return ix
 }
 
@@ -301,7 +300,7 @@ func submoduleHint(f *Function, missing string) string {
 	}
 	where := parent.Path[0].Tree.Display(parent.Path[0].Dir)
 	if len(have) == 0 {
-		return fmt.Sprintf("%s (%s) has no module %s.", parentName, where, tail)
+		return fmt.Sprintf("%s (%s) has no module %s. Add %s.py there, or fix the name.", parentName, where, tail, tail)
 	}
 	if len(have) > 12 {
 		have = append(have[:12], "…")

@@ -2,7 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -23,26 +25,27 @@ import (
 type passCache struct {
 	dists   pymeta.Cache
 	bins    native.Reader
-	mu      sync.Mutex
 	inst    memo.Map[*Function, *pymeta.Installed]
 	uses    memo.Map[*Function, map[string]*distUse]
-	sizes   sync.Map // LK402: {tree, layer} → *treeSize
+	sizes   memo.Map[sizeKey, *treeSize] // LK402
 	finds   memo.Map[findKey, []string]
-	walked  map[*tree.Overlay]bool // Prefetch started the compiled-file walks
-	distNat map[*pymeta.Dist][]string
+	walked  memo.Map[*tree.Overlay, struct{}] // Prefetch started the compiled-file walks
+	distNat memo.Map[*pymeta.Dist, []string]
+	recNat  memo.Map[*pymeta.Dist, []string] // ownerOf: compiled files RECORD lists
+	indexes memo.Map[tree.Tree, moduleIndex] // hints: module names in a tree
+	lists   memo.Map[listKey, listing]       // see listed
+	layerOf memo.Map[listKey, []int]         // LK104: Overlay.Owners
+
+	mu      sync.Mutex // guards owners and indexed
 	owners  map[ownerKey]*pymeta.Dist
-	recNat  map[*pymeta.Dist][]string // ownerOf: compiled files RECORD lists
 	indexed map[*pymeta.Installed]bool
-	indexes map[tree.Tree]moduleIndex // hints: module names in a tree
-	lists   map[listKey]listing       // see listed
-	layerOf map[listKey][]int         // LK104: Overlay.Owners
 }
 
 // cacheOf returns p's caches, made on first use.
 func cacheOf(p *Pass) *passCache {
 	p.cacheOnce.Do(func() {
 		if p.cache == nil { // a rule's view of a pass comes with its pass's caches
-			p.cache = &passCache{indexes: map[tree.Tree]moduleIndex{}}
+			p.cache = &passCache{}
 		}
 	})
 	return p.cache
@@ -79,22 +82,14 @@ func Prefetch(p *Pass, env *pyresolve.Env) {
 		}
 	}
 	// The compiled files in the layers (LK301–LK304, step 4): one walk per overlay.
-	c.mu.Lock()
-	start := !c.walked[env.Opt]
-	if c.walked == nil {
-		c.walked = map[*tree.Overlay]bool{}
-	}
-	c.walked[env.Opt] = true
-	c.mu.Unlock()
-	if start {
-		go func() {
-			for _, e := range env.Path {
-				if e.Tree == opt {
-					c.find(e.Tree, e.Dir, e.Kind == pyresolve.LayerPython)
-				}
+	c.walked.Go(env.Opt, func() struct{} {
+		for _, e := range env.Path {
+			if e.Tree == opt {
+				c.find(e.Tree, e.Dir, e.Kind == pyresolve.LayerPython)
 			}
-		}()
-	}
+		}
+		return struct{}{}
+	})
 }
 
 // installedOf returns the distributions on f's path.
@@ -124,6 +119,15 @@ type distUse struct {
 	Extras map[string]bool
 	// ExtrasFrom names, per extra, the distribution that asked for it.
 	ExtrasFrom map[string]string
+}
+
+// extras are the extras asked for u's distribution, sorted (none for a nil u: a
+// distribution the imports do not load).
+func (u *distUse) extras() []string {
+	if u == nil {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(u.Extras))
 }
 
 // usesOf returns, by normalized name, the distributions the handler's imports load:
@@ -171,11 +175,7 @@ func makeUses(p *Pass, f *Function) map[string]*distUse {
 		cur := queue[0]
 		queue = queue[1:]
 		cu := u[cur.Normalized]
-		var extras []string
-		for e := range cu.Extras {
-			extras = append(extras, e)
-		}
-		sort.Strings(extras)
+		extras := cu.extras()
 		for _, r := range cur.Requires {
 			if !r.Marker.Eval(env, extras...) {
 				continue
@@ -227,6 +227,22 @@ func whereIs(f *Function, t tree.Tree, name string) *model.Layer {
 	return f.Fn.Layers[env.OptLayers[i]].Layer
 }
 
+// layerRef names the layer holding a file of one of f's path trees ("" for the
+// function package) and where f attaches that layer (f itself for the function
+// package): where a finding about the file points when no import site does.
+func layerRef(f *Function, t tree.Tree, name string) (layer string, pos model.Pos) {
+	l := whereIs(f, t, name)
+	if l == nil {
+		return "", f.Fn.Pos
+	}
+	for _, ref := range f.Fn.Layers {
+		if ref.Layer == l {
+			return l.Name, ref.Pos
+		}
+	}
+	return l.Name, f.Fn.Pos
+}
+
 // placeLabel names where a distribution sits: "/opt/python (layer Deps)".
 func placeLabel(f *Function, in *pymeta.Installed, d *pymeta.Dist) string {
 	pl := in.Place(d)
@@ -258,19 +274,10 @@ type listed struct {
 }
 
 func (l listed) ReadDir(name string) ([]tree.Info, error) {
-	k := listKey{l.Tree, name}
-	l.c.mu.Lock()
-	r, ok := l.c.lists[k]
-	l.c.mu.Unlock()
-	if !ok {
+	r := l.c.lists.Get(listKey{l.Tree, name}, func() (r listing) {
 		r.infos, r.err = l.Tree.ReadDir(name)
-		l.c.mu.Lock()
-		if l.c.lists == nil {
-			l.c.lists = map[listKey]listing{}
-		}
-		l.c.lists[k] = r
-		l.c.mu.Unlock()
-	}
+		return r
+	})
 	return r.infos, r.err
 }
 
@@ -298,20 +305,7 @@ func (c *passCache) find(t tree.Tree, dir string, python bool) []string {
 // distNative is distNativeFiles cached per distribution: every function that loads a
 // distribution of a shared layer asks the same question.
 func (c *passCache) distNative(d *pymeta.Dist) []string {
-	c.mu.Lock()
-	out, ok := c.distNat[d]
-	c.mu.Unlock()
-	if ok {
-		return out
-	}
-	out = distNativeFiles(d)
-	c.mu.Lock()
-	if c.distNat == nil {
-		c.distNat = map[*pymeta.Dist][]string{}
-	}
-	c.distNat[d] = out
-	c.mu.Unlock()
-	return out
+	return c.distNat.Get(d, func() []string { return distNativeFiles(d) })
 }
 
 type ownerKey struct {
@@ -331,21 +325,11 @@ func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pym
 	if c.owners == nil {
 		c.owners = map[ownerKey]*pymeta.Dist{}
 		c.indexed = map[*pymeta.Installed]bool{}
-		c.recNat = map[*pymeta.Dist][]string{}
 	}
 	if inst != nil && !c.indexed[inst] {
 		c.indexed[inst] = true
 		for _, d := range inst.Dists {
-			files, ok := c.recNat[d]
-			if !ok {
-				for _, file := range d.Files {
-					if native.IsNativeName(path.Base(file)) {
-						files = append(files, file)
-					}
-				}
-				c.recNat[d] = files
-			}
-			for _, file := range files {
+			for _, file := range c.recordNative(d) {
 				k := ownerKey{tree.LayerOf(d.Tree, file), file}
 				if _, seen := c.owners[k]; !seen {
 					c.owners[k] = d
@@ -354,4 +338,16 @@ func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pym
 		}
 	}
 	return c.owners[ownerKey{t, name}]
+}
+
+// recordNative lists the compiled files d's RECORD names, once per pass.
+func (c *passCache) recordNative(d *pymeta.Dist) []string {
+	return c.recNat.Get(d, func() (files []string) {
+		for _, file := range d.Files {
+			if native.IsNativeName(path.Base(file)) {
+				files = append(files, file)
+			}
+		}
+		return files
+	})
 }

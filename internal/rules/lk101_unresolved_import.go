@@ -91,10 +91,7 @@ func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string) {
 			why = append(why, fmt.Sprintf("a warning because it may arrive as a dependency of %s, whose dependencies layerkit does not know", d))
 		}
 	}
-	msg, hint := describeProblem(p, f, pr)
-	if sev == model.Warning && !pr.Lazy {
-		msg = strings.Replace(msg, "; Lambda will fail with", "; if nothing provides it, Lambda will fail with", 1)
-	}
+	msg, hint := describeProblem(p, f, pr, sev == model.Warning && !pr.Lazy)
 	if len(also) > 0 {
 		shown := also
 		more := ""
@@ -148,8 +145,9 @@ func failsWith(f *Function, pr pyresolve.Problem, text string) string {
 	return "Lambda will fail with " + lambdaError(f, text)
 }
 
-// describeProblem renders the message and hint for one failing import.
-func describeProblem(p *Pass, f *Function, pr pyresolve.Problem) (string, string) {
+// describeProblem renders the message and hint for one failing import; unsure says a
+// missing module might yet be provided (so Lambda fails only if nothing provides it).
+func describeProblem(p *Pass, f *Function, pr pyresolve.Problem, unsure bool) (string, string) {
 	rt := f.Runtime.ID
 	via := ""
 	if len(pr.Chain) > 1 {
@@ -174,7 +172,11 @@ func describeProblem(p *Pass, f *Function, pr pyresolve.Problem) (string, string
 			pr.Stmt, pr.Missing, pr.Name, via, failsWith(f, pr, fmt.Sprintf("cannot import name '%s' from '%s'", pr.Name, pr.Missing)))
 		return msg, nameHint(p, f, pr)
 	}
+	fails := failsWith(f, pr, fmt.Sprintf("No module named '%s'", pr.Missing))
+	if unsure {
+		fails = "if nothing provides it, " + fails
+	}
 	msg := fmt.Sprintf("`%s`: no module named '%s' on the path of %s (%s)%s; %s",
-		pr.Stmt, pr.Missing, f.Fn.Name, rt, via, failsWith(f, pr, fmt.Sprintf("No module named '%s'", pr.Missing)))
+		pr.Stmt, pr.Missing, f.Fn.Name, rt, via, fails)
 	return msg, moduleHint(p, f, pr)
 }

@@ -127,16 +127,5 @@ func layerConflicts(p *Pass, f *Function) {
 // layerOwners is o.Owners(name), kept for the pass: functions sharing layers import
 // the same modules, and each answer stats every layer.
 func (c *passCache) layerOwners(o *tree.Overlay, name string) []int {
-	k := listKey{o, name}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	owners, ok := c.layerOf[k]
-	if !ok {
-		owners = o.Owners(name)
-		if c.layerOf == nil {
-			c.layerOf = map[listKey][]int{}
-		}
-		c.layerOf[k] = owners
-	}
-	return owners
+	return c.layerOf.Get(listKey{o, name}, func() []int { return o.Owners(name) })
 }

@@ -55,13 +55,7 @@ func runLK202(p *Pass) {
 				continue // only the copy Python finds first counts
 			}
 			checked[d.Normalized] = true
-			var extras []string
-			if u := uses[d.Normalized]; u != nil {
-				for e := range u.Extras {
-					extras = append(extras, e)
-				}
-				sort.Strings(extras)
-			}
+			extras := uses[d.Normalized].extras()
 			for _, r := range d.Requires {
 				if !r.Marker.Eval(env, extras...) {
 					continue
@@ -168,10 +162,7 @@ func reportLK202(p *Pass, f *Function, in *pymeta.Installed, d *pymeta.Dist, r p
 	}
 	hint := fmt.Sprintf("Install %s with its dependencies for %s (%s): pip install --python-version %s --platform %s --only-binary=:all: --target %s %s==%s (no --no-deps), or add %s.",
 		d.Name, f.Runtime.ID, f.Result.Env.Arch, f.Runtime.Version, pipPlatform(f), targetFor(in.Place(d).Path), d.Name, d.Version, quoteReq(r))
-	layer := ""
-	if l := whereIs(f, d.Tree, d.Meta); l != nil {
-		layer = l.Name
-	}
+	layer, pos := layerRef(f, d.Tree, d.Meta)
 	if u != nil {
 		sev := model.Error
 		if u.Site.Lazy {
@@ -190,15 +181,6 @@ func reportLK202(p *Pass, f *Function, in *pymeta.Installed, d *pymeta.Dist, r p
 		}
 		p.Report("LK202", sev, f.Fn.Name, layer, sitePos(u.Site), msg, hint)
 		return
-	}
-	pos := f.Fn.Pos
-	if l := whereIs(f, d.Tree, d.Meta); l != nil {
-		for _, ref := range f.Fn.Layers {
-			if ref.Layer == l {
-				pos = ref.Pos
-				break
-			}
-		}
 	}
 	p.Report("LK202", model.Warning, f.Fn.Name, layer, pos, msg+"; nothing the handler imports loads "+d.Name+" now", hint)
 }

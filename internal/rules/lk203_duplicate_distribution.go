@@ -6,7 +6,6 @@ import (
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pymeta"
-	"github.com/layerkit/layerkit/internal/tree"
 )
 
 var LK203 = register(&Rule{
@@ -104,23 +103,10 @@ func reportLK203(p *Pass, f *Function, in *pymeta.Installed, copies []*pymeta.Di
 	}
 	msg := fmt.Sprintf("%s is installed %d times on the path of %s: %s; %s", first.Name, len(copies), f.Fn.Name, strings.Join(parts, ", "), picks)
 	hint := fmt.Sprintf("Install %s once: remove it from all but one place, or build the function package and layers from one requirements file so they agree on %s.", first.Name, first.Name)
-	layer := ""
-	if l := whereIs(f, copies[len(copies)-1].Tree, copies[len(copies)-1].Meta); l != nil {
-		layer = l.Name
-	}
-	if site != nil {
-		p.Report("LK203", model.Warning, f.Fn.Name, layer, sitePos(site.Site), msg, hint)
-		return
-	}
-	pos := f.Fn.Pos
 	last := copies[len(copies)-1]
-	if l := whereIs(f, last.Tree, last.Meta); l != nil && last.Tree == tree.Tree(env.Opt) {
-		for _, ref := range f.Fn.Layers {
-			if ref.Layer == l {
-				pos = ref.Pos
-				break
-			}
-		}
+	layer, pos := layerRef(f, last.Tree, last.Meta)
+	if site != nil {
+		pos = sitePos(site.Site)
 	}
 	p.Report("LK203", model.Warning, f.Fn.Name, layer, pos, msg, hint)
 }

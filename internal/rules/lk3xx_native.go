@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -426,11 +427,11 @@ func (r *nativeRun) warn(f *Function, t tree.Tree, name, top, code, why string) 
 		r.order = append(r.order, key)
 	}
 	disp := t.Display(name)
-	if !containsStr(w.files, disp) {
+	if !slices.Contains(w.files, disp) {
 		w.files = append(w.files, disp)
 	}
 	label := fmt.Sprintf("%s (%s, %s)", f.Fn.Name, f.Runtime.ID, f.Result.Env.Arch)
-	if !containsStr(w.functions, label) {
+	if !slices.Contains(w.functions, label) {
 		w.functions = append(w.functions, label)
 	}
 }
@@ -687,15 +688,6 @@ func newerRuntimeNote(f *Function) string {
 		return ", or move the function to python3.12 or later (glibc 2.34)"
 	}
 	return ""
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // smallObject is the size up to which a file no wheel owns is read whole to learn its

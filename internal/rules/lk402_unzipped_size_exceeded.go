@@ -42,27 +42,25 @@ type treeSize struct {
 // sizeOf sums the file sizes of t; a zip knows its total from its index, so only a
 // folder is walked.
 func sizeOf(p *Pass, t tree.Tree, layer bool) *treeSize {
-	type key struct {
-		t     tree.Tree
-		layer bool
-	}
-	c := &cacheOf(p).sizes
-	if v, ok := c.Load(key{t, layer}); ok {
-		return v.(*treeSize)
-	}
-	s := &treeSize{t: t, layer: layer}
-	if z, ok := t.(*tree.ZipTree); ok {
-		_, s.total = z.Size() // counts entries the index does not resolve, too
-	} else {
-		_ = cacheOf(p).walk(t, "", func(name string, info tree.Info) error {
-			if !info.Dir {
-				s.total += info.Size
-			}
-			return nil
-		})
-	}
-	v, _ := c.LoadOrStore(key{t, layer}, s)
-	return v.(*treeSize)
+	return cacheOf(p).sizes.Get(sizeKey{t, layer}, func() *treeSize {
+		s := &treeSize{t: t, layer: layer}
+		if z, ok := t.(*tree.ZipTree); ok {
+			_, s.total = z.Size() // counts entries the index does not resolve, too
+		} else {
+			_ = cacheOf(p).walk(t, "", func(name string, info tree.Info) error {
+				if !info.Dir {
+					s.total += info.Size
+				}
+				return nil
+			})
+		}
+		return s
+	})
+}
+
+type sizeKey struct {
+	t     tree.Tree
+	layer bool
 }
 
 // topsOf groups the file sizes of s's tree by top-level package: for a layer, what is
@@ -172,7 +170,7 @@ func runLK402(p *Pass) {
 		p.Report("LK402", model.Error, fn.Name, "", fn.Pos,
 			fmt.Sprintf("%s unzips to %s (%d bytes: %s%s), over Lambda's limit of 262,144,000 bytes for the function and its layers together; the deployment will fail. Largest top-level packages: %s",
 				fn.Name, humanBytes(total), total, strings.Join(sizes, ", "), more, strings.Join(big, "; ")),
-			fmt.Sprintf("Cut %s: start with the largest packages above; drop boto3/botocore (the runtime provides them), tests, __pycache__ and *.dist-info/RECORD-listed extras, strip debug symbols from .so files, or use a container image.", humanBytes(total-UnzippedLimit)))
+			fmt.Sprintf("Cut %s: start with the largest packages above; drop boto3/botocore (the runtime provides them), tests/ folders, __pycache__/ and *.pyi stubs, strip debug symbols from .so files (strip --strip-debug), or use a container image (up to 10 GB).", humanBytes(total-UnzippedLimit)))
 	}
 }
 

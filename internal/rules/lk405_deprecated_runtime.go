@@ -23,10 +23,10 @@ on it, then updating them. The dates come from the runtime catalogue (internal/r
 				continue
 			}
 			sev := model.Warning
-			state := "deprecated since " + day(rt.Deprecated)
+			state := "deprecated since " + day(rt.Deprecated) + " (Lambda no longer patches it)"
 			if !rt.BlockUpdate.IsZero() && !p.Today.Before(rt.BlockUpdate) {
 				sev = model.Error
-				state += "; Lambda has blocked updates since " + day(rt.BlockUpdate)
+				state += "; Lambda has blocked updates since " + day(rt.BlockUpdate) + ", so deploying any change to the function fails"
 			} else if !rt.BlockCreate.IsZero() {
 				state += fmt.Sprintf("; Lambda blocks creating functions on it from %s and updating them from %s", day(rt.BlockCreate), day(rt.BlockUpdate))
 			}

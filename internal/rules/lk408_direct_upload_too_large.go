@@ -42,7 +42,7 @@ smaller.`,
 				what = "layer " + layer
 			}
 			p.Report("LK408", model.Info, fn, layer, pos,
-				fmt.Sprintf("%s is a %s zip (%d bytes), over the 50 MB (52,428,800 bytes) Lambda accepts in an upload request; it must go through S3", what, humanBytes(zipped), zipped)+"",
+				fmt.Sprintf("%s is a %s zip (%d bytes), over the 50 MB (52,428,800 bytes) Lambda accepts in an upload request; it must go through S3", what, humanBytes(zipped), zipped),
 				fmt.Sprintf("Upload %s to S3 and reference it by bucket and key (SAM, CDK and Serverless do this for you; with Terraform use s3_bucket/s3_key instead of filename).", z.Display("")))
 		}
 		for _, l := range p.App.Layers {

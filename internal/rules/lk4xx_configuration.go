@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
@@ -43,11 +44,11 @@ Python, which fails at import time.`,
 			}
 			for _, ref := range f.Fn.Layers {
 				l := ref.Layer
-				if l == nil || l.CompatibleRuntimes == nil || contains(l.CompatibleRuntimes, f.Fn.Runtime) {
+				if l == nil || l.CompatibleRuntimes == nil || slices.Contains(l.CompatibleRuntimes, f.Fn.Runtime) {
 					continue
 				}
 				p.Report("LK403", model.Warning, f.Fn.Name, l.Name, ref.Pos,
-					fmt.Sprintf("layer %s declares CompatibleRuntimes [%s]; %s runs %s", l.Name, strings.Join(l.CompatibleRuntimes, ", "), f.Fn.Name, f.Fn.Runtime),
+					fmt.Sprintf("layer %s declares CompatibleRuntimes [%s]; %s runs %s. Lambda attaches it anyway: packages built for another Python may sit in a folder %s does not search or fail to load", l.Name, strings.Join(l.CompatibleRuntimes, ", "), f.Fn.Name, f.Fn.Runtime, f.Fn.Runtime),
 					fmt.Sprintf("Rebuild %s for %s and add it to CompatibleRuntimes, or use a layer built for %s.", l.Name, f.Fn.Runtime, f.Fn.Runtime))
 			}
 		}
@@ -71,11 +72,11 @@ enforce it; native code for the other architecture fails at import time.`,
 			}
 			for _, ref := range f.Fn.Layers {
 				l := ref.Layer
-				if l == nil || l.CompatibleArchitectures == nil || contains(l.CompatibleArchitectures, arch) {
+				if l == nil || l.CompatibleArchitectures == nil || slices.Contains(l.CompatibleArchitectures, arch) {
 					continue
 				}
 				p.Report("LK404", model.Warning, f.Fn.Name, l.Name, ref.Pos,
-					fmt.Sprintf("layer %s declares CompatibleArchitectures [%s]; %s runs on %s", l.Name, strings.Join(l.CompatibleArchitectures, ", "), f.Fn.Name, arch),
+					fmt.Sprintf("layer %s declares CompatibleArchitectures [%s]; %s runs on %s. Lambda attaches it anyway: compiled code built only for %s fails to import", l.Name, strings.Join(l.CompatibleArchitectures, ", "), f.Fn.Name, arch, strings.Join(l.CompatibleArchitectures, ", ")),
 					fmt.Sprintf("Build %s for %s too (and list it), or change the function's Architectures.", l.Name, arch))
 			}
 		}
@@ -105,7 +106,7 @@ extracted over the layers between them, which changes which files win.`,
 						name = ref.Text
 					}
 					p.Report("LK407", model.Warning, f.Fn.Name, "", f.Fn.Pos,
-						fmt.Sprintf("%s attaches layer %s more than once (again at line %d)", f.Fn.Name, name, ref.Pos.Line),
+						fmt.Sprintf("%s attaches layer %s more than once (again at line %d): it counts twice toward Lambda's limit of 5 layers, and the second copy is extracted over the layers between, changing which files win", f.Fn.Name, name, ref.Pos.Line),
 						"Remove the duplicate entry from Layers.")
 				}
 				seen[k] = true
@@ -113,12 +114,3 @@ extracted over the layers between them, which changes which files win.`,
 		}
 	},
 })
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

@@ -94,9 +94,6 @@ func (p *Pass) Report(code string, sev model.Severity, fn, layer string, pos mod
 		Function: fn, Layer: layer, Pos: pos, Message: msg, Hint: hint})
 }
 
-// Findings returns what the pass reported.
-func (p *Pass) Findings() []finding.Finding { return p.findings }
-
 // Run runs every rule over the pass, and turns the loaders' notes into findings.
 func Run(p *Pass) []finding.Finding {
 	for _, n := range p.App.Notes {
