@@ -81,18 +81,6 @@ The import fails with "No module named ..." (the suffix does not match) or "inva
 	Fix:     `Build the layer on Linux, or with pip --platform manylinux2014_x86_64 --only-binary=:all:.`,
 })
 
-func nativeCode(k native.ProblemKind) string {
-	switch k {
-	case native.Foreign:
-		return "LK304"
-	case native.Arch:
-		return "LK302"
-	case native.GlibcTooNew:
-		return "LK303"
-	}
-	return "LK301"
-}
-
 // nfile is a compiled file in one of a function's trees.
 type nfile struct {
 	t    tree.Tree
@@ -194,27 +182,6 @@ func (r *nativeRun) checkWith(f *Function, t tree.Tree, name string, bytes bool)
 	return probs
 }
 
-// hasLoadableSibling reports whether the folder holding name also has a file CPython
-// would load for the same module on f's runtime: then name is dead weight, not a
-// failure (a package built for two Pythons side by side).
-func hasLoadableSibling(f *Function, t tree.Tree, name string) bool {
-	n := native.ParseName(path.Base(name))
-	if n.Module == "" {
-		return false
-	}
-	infos, err := t.ReadDir(path.Dir(name))
-	if err != nil {
-		return false
-	}
-	tg := nativeTarget(f)
-	for _, i := range infos {
-		if !i.Dir && i.Name != path.Base(name) && native.Loadable(tg, n.Module, i.Name) {
-			return true
-		}
-	}
-	return false
-}
-
 func (r *nativeRun) function(f *Function) {
 	env := f.Result.Env
 	handled := map[nfile]bool{}
@@ -233,7 +200,7 @@ func (r *nativeRun) function(f *Function) {
 			shown = append(shown, nf.t.Display(nf.name))
 			if probs := r.check(f, nf.t, nf.name); len(probs) > 0 && !found {
 				found = true
-				code, why = nativeCode(probs[0].Kind), probs[0].Why
+				code, why = probs[0].Kind.Code(), probs[0].Why
 			}
 		}
 		if len(shown) == 0 {
@@ -269,7 +236,7 @@ func (r *nativeRun) function(f *Function) {
 		if len(probs) == 0 {
 			continue
 		}
-		code := nativeCode(probs[0].Kind)
+		code := probs[0].Kind.Code()
 		site, ok := f.Result.Sites[name]
 		pos, stmt, sev, chain := handlerPos(f.Fn), "the handler module", model.Error, []string(nil)
 		if ok {
@@ -314,10 +281,10 @@ func (r *nativeRun) function(f *Function) {
 			}
 			handled[nf] = true
 			probs := r.check(f, d.Tree, name)
-			if len(probs) == 0 || hasLoadableSibling(f, d.Tree, name) {
+			if len(probs) == 0 || native.HasLoadableSibling(d.Tree, name, nativeTarget(f)) {
 				continue
 			}
-			code := nativeCode(probs[0].Kind)
+			code := probs[0].Kind.Code()
 			if _, ok := byCode[code]; !ok {
 				codes = append(codes, code)
 				whyOf[code] = why(probs)
@@ -366,7 +333,7 @@ func (r *nativeRun) function(f *Function) {
 			}
 			if o.sibling[i] == 0 {
 				o.sibling[i] = -1
-				if hasLoadableSibling(f, e.Tree, name) {
+				if native.HasLoadableSibling(e.Tree, name, nativeTarget(f)) {
 					o.sibling[i] = 1
 				}
 			}
@@ -376,7 +343,7 @@ func (r *nativeRun) function(f *Function) {
 			keep = append(keep, i)
 			rel := strings.TrimPrefix(strings.TrimPrefix(name, e.Dir), "/")
 			top, _, _ := strings.Cut(rel, "/")
-			r.warn(f, e.Tree, name, top, nativeCode(probs[0].Kind), why(probs))
+			r.warn(f, e.Tree, name, top, probs[0].Kind.Code(), why(probs))
 		}
 		o.pending = keep
 	}
