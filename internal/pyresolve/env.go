@@ -57,13 +57,12 @@ type Env struct {
 	// build): it may provide any module.
 	Uninspectable bool
 
-	// sharedKey names the entries from Path[sharedFrom:] on (everything after
-	// /var/task) when they are the same for every function with the same layers,
-	// runtime, architecture and PYTHONPATH setting, so lookups there can be shared;
-	// "" when they depend on the function (PYTHONPATH or .pth files).
-	sharedKey  string
-	sharedFrom int
-	pth        bool // a site folder has a .pth file
+	// sharedKey names the entries after /var/task (Path[1:]; shareable requires
+	// /var/task first) when they are the same for every function with the same
+	// layers, runtime, architecture and PYTHONPATH setting, so lookups there can be
+	// shared; "" when they depend on the function (PYTHONPATH or .pth files).
+	sharedKey string
+	pth       bool // a site folder has a .pth file
 }
 
 // NewEnv builds the Lambda sys.path for fn on rt. Functions with the same layers share
@@ -148,7 +147,7 @@ func (r *Resolver) NewEnv(fn *model.Function, rt *runtimes.Runtime) *Env {
 		}
 	}
 	e.addPthEntries()
-	e.sharedKey, e.sharedFrom = e.shareable(), 1
+	e.sharedKey = e.shareable()
 	return e
 }
 

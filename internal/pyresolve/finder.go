@@ -157,7 +157,7 @@ func (r *Resolver) findTop(env *Env, name string) (*Module, []Candidate) {
 	if env.sharedKey == "" {
 		return r.pick(r.hits(env, name, 0, len(env.Path)), false)
 	}
-	own := r.hits(env, name, 0, env.sharedFrom)
+	own := r.hits(env, name, 0, 1) // /var/task
 	sh := r.sharedHits(env, name)
 	if len(own) == 0 {
 		return sh.found, sh.others
@@ -253,7 +253,7 @@ type sharedKey struct {
 // modules it returns are shared by functions and never changed.
 func (r *Resolver) sharedHits(env *Env, name string) *sharedTop {
 	return r.tops.Get(sharedKey{env.sharedKey, name}, func() *sharedTop {
-		st := &sharedTop{hits: r.hits(env, name, env.sharedFrom, len(env.Path))}
+		st := &sharedTop{hits: r.hits(env, name, 1, len(env.Path))}
 		for _, m := range st.hits {
 			m.shared = true
 			if m.Tree != nil && m.Kind != Namespace {
