@@ -40,13 +40,9 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var apps []*model.App
-	for _, in := range inputs {
-		app, err := in.Load()
-		if err != nil {
-			return nil, err
-		}
-		apps = append(apps, app)
+	apps, err := LoadAll(inputs)
+	if err != nil {
+		return nil, err
 	}
 	res, err := checkApps(opts, root, apps)
 	if res != nil {
