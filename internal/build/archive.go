@@ -18,52 +18,22 @@ import (
 // link becomes a copy of what it points at) and dropping __pycache__ and *.pyc.
 func collect(root string) ([]zipwrite.File, error) {
 	var files []zipwrite.File
-	visited := map[string]bool{}
-	var walk func(dir, rel string) error
-	walk = func(dir, rel string) error {
-		real, err := filepath.EvalSymlinks(dir)
-		if err != nil {
-			return err
-		}
-		if visited[real] {
-			return fmt.Errorf("%s: symlink loop", dir)
-		}
-		visited[real] = true
-		defer delete(visited, real)
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			name := e.Name()
-			p := filepath.Join(dir, name)
-			st, err := os.Stat(p)
-			if err != nil {
-				continue // dangling symlink
+	err := walkFollow(root, func(p, r string, st os.FileInfo) (bool, error) {
+		switch {
+		case st.IsDir():
+			if st.Name() == "__pycache__" {
+				return false, nil
 			}
-			r := name
-			if rel != "" {
-				r = rel + "/" + name
-			}
-			switch {
-			case st.IsDir():
-				if name == "__pycache__" {
-					continue
-				}
-				files = append(files, zipwrite.File{Name: r, Dir: true})
-				if err := walk(p, r); err != nil {
-					return err
-				}
-			case st.Mode().IsRegular():
-				if strings.HasSuffix(name, ".pyc") {
-					continue
-				}
+			files = append(files, zipwrite.File{Name: r, Dir: true})
+			return true, nil
+		case st.Mode().IsRegular():
+			if !strings.HasSuffix(st.Name(), ".pyc") {
 				files = append(files, zipwrite.File{Name: r, Src: p, Exec: st.Mode()&0o111 != 0})
 			}
 		}
-		return nil
-	}
-	return files, walk(root, "")
+		return false, nil
+	})
+	return files, err
 }
 
 // write archives the layer next to Out, verifies it, and renames it into place.

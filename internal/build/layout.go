@@ -25,64 +25,78 @@ func skipSource(dir, name string, isDir bool) bool {
 	return err == nil
 }
 
-// copyTree copies src into dst (created), following symlinks, skipping what
-// skipSource says and the paths (slash-separated, relative to src) skip says. It
-// returns the files of dst it overwrote (slash paths relative to dst).
-func copyTree(src, dst string, skip func(rel string) bool) (overwrote []string, err error) {
+// walkFollow calls visit for everything under root, each folder's entries in name
+// order, following symlinks (a link is visited as what it points at; a dangling one is
+// skipped; a loop is an error). rel is the slash-separated path under root; visit says
+// whether to go into a folder.
+func walkFollow(root string, visit func(p, rel string, st os.FileInfo) (descend bool, err error)) error {
 	visited := map[string]bool{}
-	var walk func(from, to, rel string) error
-	walk = func(from, to, rel string) error {
-		real, err := filepath.EvalSymlinks(from)
+	var walk func(dir, rel string) error
+	walk = func(dir, rel string) error {
+		real, err := filepath.EvalSymlinks(dir)
 		if err != nil {
 			return err
 		}
 		if visited[real] {
-			return fmt.Errorf("%s: symlink loop", from)
+			return fmt.Errorf("%s: symlink loop", dir)
 		}
 		visited[real] = true
 		defer delete(visited, real)
-		if err := os.MkdirAll(to, 0o755); err != nil {
-			return err
-		}
-		entries, err := os.ReadDir(from)
+		entries, err := os.ReadDir(dir)
 		if err != nil {
 			return err
 		}
 		for _, e := range entries {
-			name := e.Name()
-			p := filepath.Join(from, name)
+			p := filepath.Join(dir, e.Name())
 			st, err := os.Stat(p) // follows symlinks
 			if err != nil {
-				continue // a dangling symlink: nothing to copy
+				continue // a dangling symlink
 			}
-			r := name
+			r := e.Name()
 			if rel != "" {
-				r = rel + "/" + name
+				r = rel + "/" + r
 			}
-			if skipSource(from, name, st.IsDir()) || (skip != nil && skip(r)) {
-				continue
+			descend, err := visit(p, r, st)
+			if err != nil {
+				return err
 			}
-			switch {
-			case st.IsDir():
-				if err := walk(p, filepath.Join(to, name), r); err != nil {
-					return err
-				}
-			case st.Mode().IsRegular():
-				target := filepath.Join(to, name)
-				if _, err := os.Lstat(target); err == nil {
-					overwrote = append(overwrote, r)
-					if err := os.RemoveAll(target); err != nil {
-						return err
-					}
-				}
-				if err := copyFile(p, target, st.Mode()); err != nil {
+			if descend && st.IsDir() {
+				if err := walk(p, r); err != nil {
 					return err
 				}
 			}
 		}
 		return nil
 	}
-	err = walk(src, dst, "")
+	return walk(root, "")
+}
+
+// copyTree copies src into dst (created), following symlinks, skipping what
+// skipSource says and the paths (slash-separated, relative to src) skip says. It
+// returns the files of dst it overwrote (slash paths relative to dst).
+func copyTree(src, dst string, skip func(rel string) bool) (overwrote []string, err error) {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return nil, err
+	}
+	err = walkFollow(src, func(p, r string, st os.FileInfo) (bool, error) {
+		if skipSource(filepath.Dir(p), st.Name(), st.IsDir()) || (skip != nil && skip(r)) {
+			return false, nil
+		}
+		target := filepath.Join(dst, filepath.FromSlash(r))
+		switch {
+		case st.IsDir():
+			return true, os.MkdirAll(target, 0o755)
+		case st.Mode().IsRegular():
+			if _, err := os.Lstat(target); err == nil {
+				overwrote = append(overwrote, r)
+				if err := os.RemoveAll(target); err != nil {
+					return false, err
+				}
+			}
+			return false, copyFile(p, target, st.Mode())
+		}
+		return false, nil
+	})
 	return overwrote, err
 }
 

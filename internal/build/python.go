@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/layerkit/layerkit/internal/pydist"
+	"github.com/layerkit/layerkit/internal/pymeta"
 )
 
 // PlatformTags returns the wheel platform tags a Python runtime accepts on arch, most
@@ -276,6 +277,7 @@ type distInfo struct {
 	site, dir     string // the site folder; the .dist-info folder's name
 	name, version string
 	files         []string // RECORD paths relative to site, slash-separated
+	tops          []string // the top-level import names RECORD installs, sorted
 }
 
 // installedDists reads the .dist-info folders of site.
@@ -293,53 +295,25 @@ func installedDists(site string) []distInfo {
 		base := strings.TrimSuffix(e.Name(), ".dist-info")
 		d.name, d.version, _ = strings.Cut(base, "-")
 		if meta, err := os.ReadFile(filepath.Join(site, e.Name(), "METADATA")); err == nil {
-			for _, line := range strings.Split(string(meta), "\n") {
-				line = strings.TrimRight(line, "\r")
-				if line == "" {
-					break
-				}
-				if v, ok := strings.CutPrefix(line, "Name: "); ok {
-					d.name = strings.TrimSpace(v)
-				} else if v, ok := strings.CutPrefix(line, "Version: "); ok {
-					d.version = strings.TrimSpace(v)
-				}
+			m := pymeta.ParseMetadata(meta)
+			if m.Name != "" {
+				d.name = m.Name
+			}
+			if m.Version != "" {
+				d.version = m.Version
 			}
 		}
-		if rec, err := os.ReadFile(filepath.Join(site, e.Name(), "RECORD")); err == nil {
-			for _, line := range strings.Split(string(rec), "\n") {
-				if p := recordPath(line); p != "" {
-					d.files = append(d.files, p)
-				}
+		if data, err := os.ReadFile(filepath.Join(site, e.Name(), "RECORD")); err == nil {
+			rec := pymeta.ParseRecord(data)
+			for _, r := range rec {
+				d.files = append(d.files, r.Path)
 			}
+			d.tops = pymeta.TopLevelFromRecord(rec)
+			sort.Strings(d.tops)
 		}
 		out = append(out, d)
 	}
 	return out
-}
-
-// recordPath is the path field of a RECORD line (CSV: path,hash,size).
-func recordPath(line string) string {
-	line = strings.TrimRight(line, "\r")
-	if line == "" {
-		return ""
-	}
-	if strings.HasPrefix(line, `"`) {
-		var b strings.Builder
-		for i := 1; i < len(line); i++ {
-			if line[i] == '"' {
-				if i+1 < len(line) && line[i+1] == '"' {
-					b.WriteByte('"')
-					i++
-					continue
-				}
-				break
-			}
-			b.WriteByte(line[i])
-		}
-		return b.String()
-	}
-	p, _, _ := strings.Cut(line, ",")
-	return p
 }
 
 // excludePython drops the files of the --exclude distributions, keeping their
@@ -392,7 +366,7 @@ func (b *builder) excludePython() error {
 			}
 			b.res.Excluded = append(b.res.Excluded, ex)
 			var tops []string
-			for _, m := range d.tops() {
+			for _, m := range d.tops {
 				if ok, _ := b.rt.ProvidesImport(m); !ok {
 					tops = append(tops, m)
 				}
@@ -415,29 +389,4 @@ func (b *builder) excludePython() error {
 		}
 	}
 	return nil
-}
-
-// tops returns the top-level import names the distribution's RECORD installs.
-func (d distInfo) tops() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, f := range d.files {
-		top, _, isDir := strings.Cut(f, "/")
-		if strings.HasSuffix(top, ".dist-info") || strings.HasSuffix(top, ".data") || top == "__pycache__" ||
-			top == ".." || top == "bin" || top == "" {
-			continue
-		}
-		if !isDir {
-			if !strings.HasSuffix(top, ".py") && !strings.HasSuffix(top, ".so") {
-				continue
-			}
-			top, _, _ = strings.Cut(top, ".")
-		}
-		if !seen[top] {
-			seen[top] = true
-			out = append(out, top)
-		}
-	}
-	sort.Strings(out)
-	return out
 }

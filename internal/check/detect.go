@@ -28,6 +28,19 @@ type Input struct {
 // Load reads the input.
 func (in Input) Load() (*model.App, error) { return in.load() }
 
+// LoadAll reads the inputs, in order; the first that fails stops it.
+func LoadAll(inputs []Input) ([]*model.App, error) {
+	var apps []*model.App
+	for _, in := range inputs {
+		app, err := in.Load()
+		if err != nil {
+			return nil, err
+		}
+		apps = append(apps, app)
+	}
+	return apps, nil
+}
+
 var templateNames = []string{"template.yaml", "template.yml", "template.json"}
 
 // Detect finds what PATH holds. It returns the root (the folder findings are relative

@@ -5,6 +5,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -39,13 +40,9 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var apps []*model.App
-	for _, in := range inputs {
-		app, err := in.Load()
-		if err != nil {
-			return nil, err
-		}
-		apps = append(apps, app)
+	apps, err := LoadAll(inputs)
+	if err != nil {
+		return nil, err
 	}
 	res, err := checkApps(opts, root, apps)
 	if res != nil {
@@ -211,20 +208,11 @@ func parseRequirements(t tree.Tree, data []byte, name, display string, visited m
 		d := model.Declared{Dist: rq.Name, Modules: own, DepsKnown: len(unknown) == 0,
 			Pos: model.Pos{File: display, Line: rq.Line}}
 		for _, m := range imports {
-			if !containsStr(own, m) {
+			if !slices.Contains(own, m) {
 				d.Deps = append(d.Deps, m)
 			}
 		}
 		out = append(out, d)
 	}
 	return out
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -2,12 +2,13 @@ package cli
 
 import (
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/layerkit/layerkit/internal/check"
+	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/report"
@@ -82,32 +83,17 @@ input cannot be read or a flag is wrong.`,
 }
 
 func runCheck(s *IO, o *CheckOptions) error {
-	if !validFormat(o.Format) {
-		return usageError{fmt.Sprintf("unknown --format %q (want text, json, sarif or github)", o.Format)}
+	if err := validReport(o.Format, o.FailOn); err != nil {
+		return err
 	}
-	threshold, ok := failThreshold(o.FailOn)
-	if !ok {
-		return usageError{fmt.Sprintf("unknown --fail-on %q (want error, warning, info or never)", o.FailOn)}
-	}
-	opts := check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions}
-	for _, c := range o.Ignore {
-		for _, part := range strings.Split(c, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				opts.Ignore = append(opts.Ignore, part)
-			}
-		}
-	}
+	opts := check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions, Ignore: splitList(o.Ignore)}
 	switch o.Kind {
 	case "", "sam", "cloudformation", "cdk", "terraform", "serverless":
 	default:
 		return usageError{fmt.Sprintf("unknown --kind %q (want sam, cdk, terraform or serverless)", o.Kind)}
 	}
-	if o.Today != "" {
-		t, err := time.Parse("2006-01-02", o.Today)
-		if err != nil {
-			return usageError{fmt.Sprintf("--today %q is not a date like 2026-11-22", o.Today)}
-		}
-		opts.Today = t
+	if err := parseToday(o.Today, &opts); err != nil {
+		return err
 	}
 	if o.FunctionZip != "" {
 		if o.Path != "" {
@@ -154,26 +140,53 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if o.Format != "text" && res.Checked != "" {
 		fmt.Fprintf(s.Err, "layerkit: checked %s\n", res.Checked)
 	}
-	if !(o.Quiet && o.Format == "text" && len(res.Findings) == 0) {
-		if err := report.Write(s.Out, o.Format, in); err != nil {
-			return err
-		}
+	if err := writeReport(s, o.Format, o.Quiet, in); err != nil {
+		return err
 	}
-	for _, f := range res.Findings {
+	return failOn(o.FailOn, res.Findings)
+}
+
+// validReport checks --format and --fail-on (check and doctor).
+func validReport(format, failOn string) error {
+	if !slices.Contains(report.Formats, format) {
+		return usageError{fmt.Sprintf("unknown --format %q (want text, json, sarif or github)", format)}
+	}
+	if _, ok := failThreshold(failOn); !ok {
+		return usageError{fmt.Sprintf("unknown --fail-on %q (want error, warning, info or never)", failOn)}
+	}
+	return nil
+}
+
+// parseToday sets opts.Today from --today, when given.
+func parseToday(today string, opts *check.Options) error {
+	if today == "" {
+		return nil
+	}
+	t, err := time.Parse("2006-01-02", today)
+	if err != nil {
+		return usageError{fmt.Sprintf("--today %q is not a date like 2026-11-22", today)}
+	}
+	opts.Today = t
+	return nil
+}
+
+// writeReport writes in in format; --quiet writes nothing for a clean text report.
+func writeReport(s *IO, format string, quiet bool, in report.Input) error {
+	if quiet && format == "text" && len(in.Findings) == 0 {
+		return nil
+	}
+	return report.Write(s.Out, format, in)
+}
+
+// failOn is the exit for findings under --fail-on (checked by validReport).
+func failOn(flag string, findings []finding.Finding) error {
+	threshold, _ := failThreshold(flag)
+	for _, f := range findings {
 		if threshold >= 0 && int(f.Severity) >= threshold {
 			return exitError{ExitFindings}
 		}
 	}
 	return nil
-}
-
-func validFormat(f string) bool {
-	for _, x := range report.Formats {
-		if f == x {
-			return true
-		}
-	}
-	return false
 }
 
 // failThreshold maps --fail-on to the lowest severity that fails (-1: never).

@@ -92,12 +92,8 @@ package could not be read (the others are still checked and reported) or a flag 
 }
 
 func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
-	if !validFormat(o.Format) {
-		return usageError{fmt.Sprintf("unknown --format %q (want text, json, sarif or github)", o.Format)}
-	}
-	threshold, ok := failThreshold(o.FailOn)
-	if !ok {
-		return usageError{fmt.Sprintf("unknown --fail-on %q (want error, warning, info or never)", o.FailOn)}
+	if err := validReport(o.Format, o.FailOn); err != nil {
+		return err
 	}
 	if len(o.Functions) == 0 && len(o.Stacks) == 0 && !o.All {
 		return usageError{"say what to check: --function NAME, --stack STACK or --all"}
@@ -111,20 +107,9 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 	if o.MaxDownload < 1 {
 		return usageError{fmt.Sprintf("--max-download %d: want a size in MB", o.MaxDownload)}
 	}
-	opts := check.Options{}
-	for _, c := range o.Ignore {
-		for _, part := range strings.Split(c, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				opts.Ignore = append(opts.Ignore, part)
-			}
-		}
-	}
-	if o.Today != "" {
-		t, err := time.Parse("2006-01-02", o.Today)
-		if err != nil {
-			return usageError{fmt.Sprintf("--today %q is not a date like 2026-11-22", o.Today)}
-		}
-		opts.Today = t
+	opts := check.Options{Ignore: splitList(o.Ignore)}
+	if err := parseToday(o.Today, &opts); err != nil {
+		return err
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -139,12 +124,8 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 		if err != nil {
 			return err
 		}
-		for _, in := range inputs {
-			app, err := in.Load()
-			if err != nil {
-				return err
-			}
-			local = append(local, app)
+		if local, err = check.LoadAll(inputs); err != nil {
+			return err
 		}
 	}
 
@@ -209,10 +190,8 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 	if o.Format != "text" {
 		fmt.Fprintf(s.Err, "layerkit: checked %s\n", checked)
 	}
-	if !(o.Quiet && o.Format == "text" && len(out.Findings) == 0) {
-		if err := report.Write(s.Out, o.Format, in); err != nil {
-			return err
-		}
+	if err := writeReport(s, o.Format, o.Quiet, in); err != nil {
+		return err
 	}
 	if len(res.Failures) > 0 {
 		for _, f := range res.Failures {
@@ -224,12 +203,7 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted")
 	}
-	for _, f := range out.Findings {
-		if threshold >= 0 && int(f.Severity) >= threshold {
-			return exitError{ExitFindings}
-		}
-	}
-	return nil
+	return failOn(o.FailOn, out.Findings)
 }
 
 func selectionText(o *DoctorOptions) string {

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -61,7 +62,7 @@ func (c *Cache) lookup(sum []byte) (string, bool) {
 	h := sha256.New()
 	_, err = io.Copy(h, f)
 	f.Close()
-	if err != nil || !equalSum(h.Sum(nil), sum) {
+	if err != nil || !bytes.Equal(h.Sum(nil), sum) {
 		os.Remove(p)
 		return "", false
 	}
@@ -87,18 +88,6 @@ func (c *Cache) commit(tmp string, sum []byte) (string, error) {
 		return "", err
 	}
 	return p, nil
-}
-
-func equalSum(a, b []byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 var errNoDigest = errors.New("Lambda reported no usable CodeSha256")

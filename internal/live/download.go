@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -192,7 +193,7 @@ func (d *Downloader) once(ctx context.Context, b Blob, sum []byte, max int64) (p
 	if b.Size > 0 && n != b.Size {
 		return "", true, fmt.Errorf("download truncated: got %d of the %d bytes Lambda reports", n, b.Size)
 	}
-	if got := h.Sum(nil); !equalSum(got, sum) {
+	if got := h.Sum(nil); !bytes.Equal(got, sum) {
 		return "", true, fmt.Errorf("SHA-256 mismatch: Lambda reports CodeSha256 %s, the download has %s",
 			b.SHA256, base64.StdEncoding.EncodeToString(got))
 	}

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pyresolve"
@@ -19,7 +18,6 @@ import (
 // sharedOpt is one materialized /opt, shared by the functions with the same layers (in
 // the same order) and the same stand-ins in it.
 type sharedOpt struct {
-	once     sync.Once
 	dir      string
 	standIns []StandIn
 	err      error
@@ -56,25 +54,20 @@ func (r *runner) materialize(a *rules.Function, dir string) (harnessConfig, []St
 		}
 	}
 	key := fmt.Sprintf("%p|%v|%s", env.Opt, ppSet, declaredKey(optDeclared))
-	v, _ := r.optMu.LoadOrStore(key, &sharedOpt{})
-	so := v.(*sharedOpt)
-	so.once.Do(func() {
-		r.mu.Lock()
-		n := len(r.opts2)
-		so.dir = filepath.Join(r.tmp, "opt"+strconv.Itoa(n))
-		r.opts2[key] = so.dir
-		r.mu.Unlock()
+	so := r.opt.Get(key, func() *sharedOpt {
+		so := &sharedOpt{dir: filepath.Join(r.tmp, "opt"+strconv.FormatInt(r.nopt.Add(1)-1, 10))}
 		if so.err = os.MkdirAll(so.dir, 0o700); so.err != nil {
-			return
+			return so
 		}
 		if env.Opt != nil && env.Opt.Len() > 0 {
 			if so.err = copyTree(env.Opt, so.dir); so.err != nil {
-				return
+				return so
 			}
 		}
 		if optDeclared != nil {
 			so.standIns, so.err = standInDeclared(filepath.Join(so.dir, "python"), optDeclared, "/opt/python")
 		}
+		return so
 	})
 	if so.err != nil {
 		return cfg, nil, so.err

@@ -28,10 +28,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/memo"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pyresolve"
 	"github.com/layerkit/layerkit/internal/rules"
@@ -200,7 +202,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 
-	r := &runner{opts: opts, fd: fd, tmp: tmp, harness: harness, opts2: map[string]string{}}
+	r := &runner{opts: opts, fd: fd, tmp: tmp, harness: harness}
 	rep.Functions = make([]Function, len(res.Analyses))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, opts.Jobs)
@@ -294,9 +296,8 @@ type runner struct {
 	tmp     string
 	harness string
 
-	mu    sync.Mutex
-	opts2 map[string]string // shared /opt folders by content key
-	optMu sync.Map          // key → *sync.Mutex
+	opt  memo.Map[string, *sharedOpt] // the /opt folders, shared by content key
+	nopt atomic.Int64                 // how many there are (names the next one)
 }
 
 // harnessResult is what harness.py writes.

@@ -112,12 +112,12 @@ func New() *Fake {
 		blobs: map[string][]byte{}, throttle: map[string]int{}, denied: map[string]bool{},
 		truncate: map[string]int{}, corrupt: map[string]bool{}, calls: map[string]int{}, blobNames: map[string]string{}}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /2015-03-31/functions", f.listFunctions)
-	mux.HandleFunc("GET /2015-03-31/functions/{$}", f.listFunctions)
-	mux.HandleFunc("GET /2015-03-31/functions/{name}", f.getFunction)
+	mux.HandleFunc("GET /2015-03-31/functions", f.lambdaOp("ListFunctions", f.listFunctions))
+	mux.HandleFunc("GET /2015-03-31/functions/{$}", f.lambdaOp("ListFunctions", f.listFunctions))
+	mux.HandleFunc("GET /2015-03-31/functions/{name}", f.lambdaOp("GetFunction", f.getFunction))
 	mux.HandleFunc("GET /2018-10-31/layers", f.layersRoot)
-	mux.HandleFunc("GET /2018-10-31/layers/{name}/versions", f.listLayerVersions)
-	mux.HandleFunc("GET /2018-10-31/layers/{name}/versions/{version}", f.getLayerVersion)
+	mux.HandleFunc("GET /2018-10-31/layers/{name}/versions", f.lambdaOp("ListLayerVersions", f.listLayerVersions))
+	mux.HandleFunc("GET /2018-10-31/layers/{name}/versions/{version}", f.lambdaOp("GetLayerVersion", f.getLayerVersion))
 	mux.HandleFunc("POST /{$}", f.cloudFormation)
 	mux.HandleFunc("GET /blob/{sum}", f.blob)
 	f.srv = httptest.NewServer(mux)
@@ -285,6 +285,23 @@ func (f *Fake) count(op string) bool {
 	return false
 }
 
+// lambdaOp serves the Lambda operation op with h: an unsigned request is refused, a
+// signed one is counted (and throttled when Throttle asked), and h runs with f.mu held.
+func (f *Fake) lambdaOp(op string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !signed(w, r) {
+			return
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.count(op) {
+			throttled(w)
+			return
+		}
+		h(w, r)
+	}
+}
+
 // lambdaError writes a REST-JSON error the way Lambda does.
 func lambdaError(w http.ResponseWriter, status int, typ, msg string) {
 	w.Header().Set("X-Amzn-ErrorType", typ)
@@ -372,15 +389,6 @@ func (f *Fake) page(n int, r *http.Request, markerParam, maxParam string) (start
 }
 
 func (f *Fake) listFunctions(w http.ResponseWriter, r *http.Request) {
-	if !signed(w, r) {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.count("ListFunctions") {
-		throttled(w)
-		return
-	}
 	names := make([]string, 0, len(f.functions))
 	for n := range f.functions {
 		names = append(names, n)
@@ -402,15 +410,6 @@ func (f *Fake) listFunctions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) getFunction(w http.ResponseWriter, r *http.Request) {
-	if !signed(w, r) {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.count("GetFunction") {
-		throttled(w)
-		return
-	}
 	name := r.PathValue("name")
 	if i := strings.Index(name, ":function:"); i >= 0 {
 		name = name[i+len(":function:"):]
@@ -450,21 +449,15 @@ func (f *Fake) versionJSON(r *http.Request, l *layer, v *layerVersion) map[strin
 // layersRoot is ListLayers, or GetLayerVersionByArn when ?find=LayerVersion (the
 // same path: Lambda routes on the query).
 func (f *Fake) layersRoot(w http.ResponseWriter, r *http.Request) {
-	if !signed(w, r) {
-		return
-	}
 	if r.URL.Query().Get("find") != "LayerVersion" {
-		lambdaError(w, http.StatusBadRequest, "InvalidParameterValueException", "ListLayers is not implemented by awsfake")
+		if signed(w, r) {
+			lambdaError(w, http.StatusBadRequest, "InvalidParameterValueException", "ListLayers is not implemented by awsfake")
+		}
 		return
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.count("GetLayerVersionByArn") {
-		throttled(w)
-		return
-	}
-	arn := r.URL.Query().Get("Arn")
-	f.serveVersion(w, r, arn)
+	f.lambdaOp("GetLayerVersionByArn", func(w http.ResponseWriter, r *http.Request) {
+		f.serveVersion(w, r, r.URL.Query().Get("Arn"))
+	})(w, r)
 }
 
 func (f *Fake) serveVersion(w http.ResponseWriter, r *http.Request, arn string) {
@@ -483,15 +476,6 @@ func (f *Fake) serveVersion(w http.ResponseWriter, r *http.Request, arn string) 
 }
 
 func (f *Fake) getLayerVersion(w http.ResponseWriter, r *http.Request) {
-	if !signed(w, r) {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.count("GetLayerVersion") {
-		throttled(w)
-		return
-	}
 	l := f.layerByName(r.PathValue("name"))
 	if l == nil {
 		lambdaError(w, http.StatusNotFound, "ResourceNotFoundException", "The resource you requested does not exist.")
@@ -508,15 +492,6 @@ func (f *Fake) layerByName(name string) *layer {
 }
 
 func (f *Fake) listLayerVersions(w http.ResponseWriter, r *http.Request) {
-	if !signed(w, r) {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.count("ListLayerVersions") {
-		throttled(w)
-		return
-	}
 	l := f.layerByName(r.PathValue("name"))
 	if l == nil {
 		lambdaError(w, http.StatusNotFound, "ResourceNotFoundException", "The resource you requested does not exist.")
