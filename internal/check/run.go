@@ -120,6 +120,8 @@ func analyse(r *pyresolve.Resolver, pass *rules.Pass, fns []*model.Function) []*
 			rf.Runtime = rt
 		}
 		switch {
+		case fn.Unchecked != "":
+			rf.Skip = fn.Unchecked
 		case fn.PackageType == "Image":
 			rf.Skip = "container image function"
 		case !ok:

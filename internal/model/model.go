@@ -87,6 +87,14 @@ type Function struct {
 	// (CodeUri in S3, inline ZipFile, unknown); then CodeNote says why.
 	Code *Code
 
+	// Unchecked says, in the loader's words, why this function's imports cannot be
+	// checked when the loader knows ("its runtime comes from ${file(./fns.yml):runtime},
+	// which layerkit could not read", "it is defined in the registry module x, which
+	// layerkit does not read"); "" otherwise. The checker reports it as an info finding
+	// (LK109) instead of checking, so that nothing is skipped in silence.
+	Unchecked    string
+	UncheckedPos Pos
+
 	// Layers in the order Lambda applies them (SAM Globals first).
 	Layers []LayerRef
 	// LayersPos is the position of the Layers property (or the resource when absent).
