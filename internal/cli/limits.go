@@ -26,6 +26,7 @@ type Limits struct {
 	Timeout         time.Duration
 	MaxFileSize     int // MiB
 	MaxTemplateSize int // KiB
+	AllowOutside    []string
 }
 
 func (l *Limits) flags(cmd *cobra.Command) {
@@ -33,6 +34,7 @@ func (l *Limits) flags(cmd *cobra.Command) {
 	f.DurationVar(&l.Timeout, "timeout", DefaultTimeout, "give up (exit 2) when the run takes longer than this; 0 means no limit")
 	f.IntVar(&l.MaxFileSize, "max-file-size", tree.DefaultMaxFileSize>>20, "the largest file (MiB) read from a package or layer, folder or zip; larger ones are not read")
 	f.IntVar(&l.MaxTemplateSize, "max-template-size", iac.DefaultMaxTemplateSize>>10, "the largest template, manifest, Terraform or serverless.yml file (KiB) read; a larger one is an input error")
+	f.StringArrayVar(&l.AllowOutside, "allow-outside", nil, "a folder outside the checked one that code locations (CodeUri, asset paths, source_dir, ...) may point into; repeatable. Without it such locations are not read")
 }
 
 // timeoutError is the run going past --timeout: exit 2.
@@ -56,6 +58,9 @@ func (l *Limits) run(work func() error) error {
 	}
 	tree.SetMaxFileSize(int64(l.MaxFileSize) << 20)
 	iac.SetMaxTemplateSize(int64(l.MaxTemplateSize) << 10)
+	if err := iac.SetAllowOutside(l.AllowOutside); err != nil {
+		return usageError{err.Error()}
+	}
 	if l.Timeout == 0 {
 		return work()
 	}
