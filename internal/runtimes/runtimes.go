@@ -73,6 +73,9 @@ type Runtime struct {
 	// it only when the function does not set NODE_PATH itself.
 	NodePath []string
 	Notes    string
+	// importsChecked is false for runtimes layerkit catalogues (lifecycle, OS) but
+	// whose imports it does not model: python2.7.
+	importsChecked bool
 
 	major, minor int
 	layout       *layout
@@ -95,9 +98,11 @@ type layout struct {
 }
 
 type catalogueFile struct {
-	Source  string `json:"source"`
-	Updated string `json:"updated"`
-	Python  struct {
+	Source       string `json:"source"`
+	Updated      string `json:"updated"`
+	DatesChecked string `json:"datesChecked"`
+	DatesSource  string `json:"datesSource"`
+	Python       struct {
 		ExtensionSuffixes []string           `json:"extensionSuffixes"`
 		Multiarch         map[string]string  `json:"multiarch"`
 		Layouts           map[string]*layout `json:"layouts"`
@@ -119,11 +124,14 @@ type catalogueFile struct {
 		ProvidedDists     []Dist   `json:"providedDists"`
 		NodePath          []string `json:"nodePath"`
 		Notes             string   `json:"notes"`
+		ImportsChecked    *bool    `json:"importsChecked"`
 	} `json:"runtimes"`
 }
 
 type catalogue struct {
 	source, updated string
+	datesChecked    string
+	datesSource     string
 	all             []*Runtime
 	byID            map[string]*Runtime
 	suffixes        []string
@@ -159,11 +167,13 @@ func parseCatalogue(data []byte) (*catalogue, error) {
 		return nil, err
 	}
 	c := &catalogue{
-		source:    f.Source,
-		updated:   f.Updated,
-		byID:      map[string]*Runtime{},
-		suffixes:  f.Python.ExtensionSuffixes,
-		multiarch: f.Python.Multiarch,
+		source:       f.Source,
+		updated:      f.Updated,
+		datesChecked: f.DatesChecked,
+		datesSource:  f.DatesSource,
+		byID:         map[string]*Runtime{},
+		suffixes:     f.Python.ExtensionSuffixes,
+		multiarch:    f.Python.Multiarch,
 	}
 	for _, r := range f.Runtimes {
 		rt := &Runtime{
@@ -171,6 +181,7 @@ func parseCatalogue(data []byte) (*catalogue, error) {
 			Architectures: r.Architectures, Layout: r.Layout, ProvidedSite: r.ProvidedSite,
 			Provided: r.Provided, ProvidedUncertain: r.ProvidedUncertain,
 			ProvidedDists: r.ProvidedDists, NodePath: r.NodePath, Notes: r.Notes,
+			importsChecked: r.ImportsChecked == nil || *r.ImportsChecked,
 		}
 		var err error
 		if rt.Deprecated, err = parseDate(r.ID+" deprecated", r.Deprecated); err != nil {
@@ -194,6 +205,11 @@ func parseCatalogue(data []byte) (*catalogue, error) {
 				return nil, fmt.Errorf("runtime %q: bad Python version %q", rt.ID, rt.Version)
 			}
 			rt.major, rt.minor = maj, min
+			if !rt.importsChecked && rt.Layout == "" {
+				c.all = append(c.all, rt)
+				c.byID[rt.ID] = rt
+				continue
+			}
 			l, ok := f.Python.Layouts[rt.Layout]
 			if !ok {
 				return nil, fmt.Errorf("runtime %q: unknown layout %q", rt.ID, rt.Layout)
@@ -237,6 +253,21 @@ func All() []*Runtime {
 func Source() (source, updated string) {
 	c := load()
 	return c.source, c.updated
+}
+
+// DatesChecked returns the day the lifecycle dates were last compared with their
+// source, and that source (the "datesChecked" and "datesSource" fields of
+// runtimes.json).
+func DatesChecked() (day, source string) {
+	c := load()
+	return c.datesChecked, c.datesSource
+}
+
+// ImportsChecked reports whether layerkit models this runtime's imports: Python 3
+// runtimes. Others are catalogued for their lifecycle and OS only (python2.7,
+// Java, .NET, Go, Ruby, OS-only runtimes; Node.js until its resolver lands).
+func (r *Runtime) ImportsChecked() bool {
+	return r.IsPython() && r.importsChecked && r.layout != nil
 }
 
 // IsPython reports whether this is a Python runtime.

@@ -1,7 +1,9 @@
 package runtimes
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -9,9 +11,17 @@ import (
 )
 
 func TestEveryRuntimeParses(t *testing.T) {
+	// Every runtime identifier Lambda has offered for .zip packages (the AWS runtimes
+	// page's supported and deprecated tables; cfn-lint's LmbdRuntimeLifecycle.json).
 	want := []string{
+		"python2.7", "python3.6", "python3.7",
 		"python3.8", "python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14",
+		"nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "nodejs10.x", "nodejs12.x", "nodejs14.x",
 		"nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x",
+		"java8", "java8.al2", "java11", "java17", "java21", "java25",
+		"dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet6", "dotnet8", "dotnet10",
+		"go1.x", "ruby2.5", "ruby2.7", "ruby3.2", "ruby3.3", "ruby3.4", "ruby4.0",
+		"provided", "provided.al2", "provided.al2023",
 	}
 	var got []string
 	for _, r := range All() {
@@ -22,16 +32,23 @@ func TestEveryRuntimeParses(t *testing.T) {
 		if r.Deprecated.IsZero() || r.BlockCreate.IsZero() || r.BlockUpdate.IsZero() {
 			t.Errorf("%s: a lifecycle date is missing", r.ID)
 		}
-		if !(r.Deprecated.Before(r.BlockCreate) && r.BlockCreate.Before(r.BlockUpdate)) {
-			t.Errorf("%s: dates out of order", r.ID)
+		if r.BlockCreate.After(r.BlockUpdate) {
+			t.Errorf("%s: blocks creating after blocking updates", r.ID)
 		}
-		if !r.HasArch("x86_64") || !r.HasArch("arm64") {
-			t.Errorf("%s: architectures %v", r.ID, r.Architectures)
+		// Amazon Linux (AL1) runtimes predate arm64 on Lambda; every later one has both.
+		if al1 := r.OS == "Amazon Linux"; r.HasArch("x86_64") != true || r.HasArch("arm64") == al1 {
+			t.Errorf("%s (%s): architectures %v", r.ID, r.OS, r.Architectures)
 		}
-		switch {
-		case r.IsPython():
+		switch r.Language {
+		case "python":
 			maj, min := r.PyVersion()
-			if maj != 3 || min < 8 {
+			if !r.ImportsChecked() {
+				if r.ID != "python2.7" || maj != 2 {
+					t.Errorf("%s: imports not checked", r.ID)
+				}
+				continue
+			}
+			if maj != 3 || min < 6 {
 				t.Errorf("%s: PyVersion %d.%d", r.ID, maj, min)
 			}
 			if len(r.Provided) == 0 || len(r.ProvidedDists) == 0 || r.ProvidedSite == "" {
@@ -45,12 +62,16 @@ func TestEveryRuntimeParses(t *testing.T) {
 			if r.LayoutDoc() == "" {
 				t.Errorf("%s: layout %q has no doc", r.ID, r.Layout)
 			}
-		case r.IsNode():
-			if len(r.NodePath) == 0 || len(r.Provided) == 0 {
-				t.Errorf("%s: NODE_PATH or provided missing", r.ID)
+			if len(StdlibNames(r.Version)) < 200 {
+				t.Errorf("%s: no standard library", r.ID)
 			}
-			if r.SysPath(false) != nil || r.ExtensionSuffixes("x86_64") != nil {
+		case "nodejs":
+			if r.SysPath(false) != nil || r.ExtensionSuffixes("x86_64") != nil || r.ImportsChecked() {
 				t.Errorf("%s: Python data on a Node runtime", r.ID)
+			}
+		case "java", "dotnet", "go", "ruby", "provided":
+			if r.ImportsChecked() || r.IsPython() || r.IsNode() {
+				t.Errorf("%s: treated as Python or Node.js", r.ID)
 			}
 		default:
 			t.Errorf("%s: language %q", r.ID, r.Language)
@@ -59,11 +80,23 @@ func TestEveryRuntimeParses(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("All() = %v\nwant %v", got, want)
 	}
-	if _, ok := Lookup("python2.7"); ok {
-		t.Error("python2.7 should be unknown")
+	for _, id := range []string{"nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"} {
+		if r := mustLookup(t, id); len(r.NodePath) == 0 || len(r.Provided) == 0 {
+			t.Errorf("%s: NODE_PATH or provided missing", id)
+		}
+	}
+	for _, id := range []string{"python3.5", "dotnet9", "nodejs26.x", ""} {
+		if _, ok := Lookup(id); ok {
+			t.Errorf("%q should be unknown", id)
+		}
 	}
 	if src, upd := Source(); src == "" || upd == "" {
 		t.Error("source/updated missing")
+	}
+	if day, src := DatesChecked(); day == "" || src == "" {
+		t.Error("datesChecked/datesSource missing")
+	} else if _, err := time.Parse("2006-01-02", day); err != nil {
+		t.Errorf("datesChecked %q: %v", day, err)
 	}
 }
 
@@ -302,7 +335,7 @@ func TestStdlibRemovedAdded(t *testing.T) {
 	}
 	for mod, want := range map[string]string{
 		"tomllib": "3.11", "graphlib": "3.9", "zoneinfo": "3.9", "annotationlib": "3.14",
-		"_interpreters": "3.13", "json": "3.8", "yaml": "",
+		"_interpreters": "3.13", "json": "3.6", "contextvars": "3.7", "yaml": "",
 	} {
 		if got := StdlibAddedIn(mod); got != want {
 			t.Errorf("StdlibAddedIn(%q) = %q, want %q", mod, got, want)
@@ -355,11 +388,14 @@ func TestStdlibNamesVersions(t *testing.T) {
 	if len(n38) < 250 || len(n314) < 250 {
 		t.Fatalf("suspiciously short lists: %d %d", len(n38), len(n314))
 	}
-	if StdlibNames("3.7") != nil || StdlibNames("x") != nil {
+	if StdlibNames("3.5") != nil || StdlibNames("x") != nil {
 		t.Error("unknown versions must give nil")
 	}
 	if !slices.Contains(n38, "dummy_threading") || slices.Contains(StdlibNames("3.9"), "dummy_threading") {
-		t.Error("dummy_threading is 3.8 only")
+		t.Error("dummy_threading is gone in 3.9")
+	}
+	if n36 := StdlibNames("3.6"); !slices.Contains(n36, "macpath") || slices.Contains(n36, "dataclasses") || !slices.Contains(StdlibNames("3.7"), "dataclasses") {
+		t.Error("3.6 has macpath and no dataclasses; 3.7 has dataclasses")
 	}
 }
 
@@ -390,4 +426,70 @@ func TestParseCatalogueErrors(t *testing.T) {
 			t.Errorf("parseCatalogue(%s) should fail", bad)
 		}
 	}
+}
+
+// Python 3.6 and 3.7 have no sys.stdlib_module_names: every listed module that a Linux
+// build has must be found by that interpreter (pyenv's builds, when present), and
+// every built-in module must be listed.
+func TestStdlibOldPythonsMatchInterpreter(t *testing.T) {
+	for _, v := range []string{"3.6", "3.7"} {
+		py := findPython(v)
+		if py == "" {
+			t.Logf("no python%s on PATH or in ~/.pyenv: not compared", v)
+			continue
+		}
+		names := StdlibNames(v)
+		var probe []string
+		for _, n := range names {
+			if p := StdlibPlatform(n); p == "" {
+				probe = append(probe, n)
+			}
+		}
+		script := `import sys, importlib.util
+names = sys.argv[1].split(",")
+print("MISSING", ",".join(n for n in names if importlib.util.find_spec(n) is None))
+print("BUILTIN", ",".join(sorted(sys.builtin_module_names)))`
+		out, err := exec.Command(py, "-c", script, strings.Join(probe, ",")).Output()
+		if err != nil {
+			t.Logf("python%s does not run (%v): not compared", v, err)
+			continue
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			kind, list, _ := strings.Cut(line, " ")
+			items := strings.FieldsFunc(list, func(r rune) bool { return r == ',' })
+			switch kind {
+			case "MISSING":
+				// Modules a build leaves out when its -dev libraries are missing.
+				optional := []string{"_tkinter", "tkinter", "turtle", "turtledemo", "idlelib", "_gdbm", "dbm", "_dbm", "nis", "_curses_panel", "_lzma", "lzma", "readline", "_sqlite3", "sqlite3", "_uuid", "ossaudiodev", "spwd", "crypt", "_crypt", "_hashlib", "_ssl", "ssl"}
+				for _, m := range items {
+					if !slices.Contains(optional, m) {
+						t.Errorf("python%s: %s listed but not importable", v, m)
+					}
+				}
+			case "BUILTIN":
+				for _, m := range items {
+					// xxsubtype is built in but a test module, which the list leaves out.
+					if !slices.Contains(names, m) && m != "xxsubtype" {
+						t.Errorf("python%s: built-in %s not listed", v, m)
+					}
+				}
+			}
+		}
+	}
+}
+
+// findPython finds a working python3.X: a pyenv build first (pyenv's shims on PATH
+// exist for versions that are not selected, and fail), then PATH.
+func findPython(v string) string {
+	home, _ := os.UserHomeDir()
+	cands, _ := filepath.Glob(filepath.Join(home, ".pyenv", "versions", v+".*", "bin", "python"+v))
+	if p, err := exec.LookPath("python" + v); err == nil {
+		cands = append(cands, p)
+	}
+	for _, c := range cands {
+		if exec.Command(c, "-c", "pass").Run() == nil {
+			return c
+		}
+	}
+	return ""
 }

@@ -200,7 +200,7 @@ func StdlibRemovedIn(top string, version string) (removedIn string, ok bool) {
 
 // StdlibAddedIn returns the first catalogued version that has top in its
 // standard library ("tomllib" → "3.11"), or "" if top is not a stdlib name.
-// The catalogue starts at 3.8, so "3.8" means "3.8 or earlier".
+// The catalogue starts at 3.6, so "3.6" means "3.6 or earlier".
 func StdlibAddedIn(top string) string {
 	m := stdlib().mods[top]
 	if m == nil {
