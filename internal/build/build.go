@@ -154,7 +154,9 @@ func newBuilder(ctx context.Context, o Options) (*builder, error) {
 	case o.Runtime == "":
 		return nil, inputErr("--runtime is required (python3.12, nodejs20.x, ...)")
 	case !ok:
-		return nil, inputErr("unknown runtime %q (python3.8 to python3.14, nodejs18.x to nodejs24.x)", o.Runtime)
+		return nil, inputErr("unknown runtime %q (python3.6 to python3.14, nodejs18.x to nodejs24.x)", o.Runtime)
+	case rt.IsPython() && !rt.ImportsChecked():
+		return nil, inputErr("layerkit build makes layers for Python 3 and Node.js runtimes; %s is Python %s", o.Runtime, rt.Version)
 	case !rt.IsPython() && !rt.IsNode():
 		return nil, inputErr("layerkit build makes Python and Node.js layers; %s is neither", o.Runtime)
 	}

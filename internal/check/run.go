@@ -126,8 +126,8 @@ func analyse(r *pyresolve.Resolver, pass *rules.Pass, fns []*model.Function) []*
 			rf.Skip = "container image function"
 		case !ok:
 			rf.Skip = fmt.Sprintf("runtime %q is not in the catalogue", fn.Runtime)
-		case !rt.IsPython():
-			rf.Skip = "only Python imports are checked so far"
+		case !rt.ImportsChecked():
+			rf.Skip = notChecked(rt)
 		case fn.Code == nil:
 			rf.Skip = "the package cannot be read"
 		case fn.Code.Opaque:
@@ -217,4 +217,15 @@ func parseRequirements(t tree.Tree, data []byte, name, display string, visited m
 		out = append(out, d)
 	}
 	return out
+}
+
+// notChecked says why a catalogued runtime's imports are not checked.
+func notChecked(rt *runtimes.Runtime) string {
+	switch {
+	case rt.IsPython():
+		return fmt.Sprintf("%s is Python %s; layerkit checks the imports of Python 3 functions only", rt.ID, rt.Version)
+	case rt.IsNode():
+		return fmt.Sprintf("layerkit does not resolve Node.js imports yet (%s)", rt.ID)
+	}
+	return fmt.Sprintf("layerkit checks Python imports; %s functions are not checked", rt.ID)
 }

@@ -69,8 +69,9 @@ func runInspect(s *IO, o *InspectOptions) error {
 	}
 	if o.Runtime != "" {
 		rt, ok := runtimes.Lookup(o.Runtime)
-		if !ok || !rt.IsPython() {
-			return usageError{fmt.Sprintf("--runtime %q is not a Python runtime layerkit knows (python3.8 … python3.14)", o.Runtime)}
+		if !ok || !rt.ImportsChecked() {
+			py := runtimes.PythonRuntimes()
+			return usageError{fmt.Sprintf("--runtime %q is not a Python runtime layerkit checks (%s … %s)", o.Runtime, py[0].ID, py[len(py)-1].ID)}
 		}
 	}
 	reader := &native.Reader{}

@@ -448,11 +448,12 @@ func (r *Runtime) DeprecationStatus(today time.Time) string {
 	return StateSupported
 }
 
-// PythonRuntimes returns the Python runtimes, oldest first.
+// PythonRuntimes returns the Python runtimes whose imports layerkit checks, oldest
+// first (python2.7 is catalogued but not among them).
 func PythonRuntimes() []*Runtime {
 	var out []*Runtime
 	for _, r := range load().all {
-		if r.IsPython() {
+		if r.ImportsChecked() {
 			out = append(out, r)
 		}
 	}
