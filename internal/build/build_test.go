@@ -294,8 +294,9 @@ func TestBuildInputErrors(t *testing.T) {
 	}{
 		{Options{Src: src, Out: filepath.Join(src, "layer.zip"), Runtime: "python3.12"}, "inside the source folder"},
 		{Options{Src: src, Out: filepath.Join(src, "build", "layer.zip"), Runtime: "python3.12"}, "inside the source folder"},
-		{Options{Src: src, Out: "x.zip", Runtime: "python2.7"}, "unknown runtime"},
-		{Options{Src: src, Out: "x.zip", Runtime: "java21"}, "unknown runtime"},
+		{Options{Src: src, Out: "x.zip", Runtime: "python2.7"}, "is Python 2.7"},
+		{Options{Src: src, Out: "x.zip", Runtime: "java21"}, "is neither"},
+		{Options{Src: src, Out: "x.zip", Runtime: "python3.5"}, "unknown runtime"},
 		{Options{Src: src, Out: "x.zip", Runtime: "python3.12", Arch: "sparc"}, "x86_64 or arm64"},
 		{Options{Src: filepath.Join(src, "nope"), Out: "x.zip", Runtime: "python3.12"}, "no such folder"},
 		{Options{Src: src, Out: t.TempDir(), Runtime: "python3.12"}, "is a folder"},
