@@ -3,6 +3,7 @@ package serverless
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -14,7 +15,7 @@ import (
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
-func (l *loader) readFunctions() {
+func (l *loader) readFunctions() error {
 	provider := l.getMap(l.r.doc, "provider")
 	pkg := l.getMap(l.r.doc, "package")
 	individually, _, _, _, _ := l.getStr(pkg, "individually")
@@ -22,7 +23,7 @@ func (l *loader) readFunctions() {
 	var fns [][2]*yaml.Node
 	if fnsNode != nil && fnsNode.Kind == yaml.SequenceNode { // a list of one-key mappings
 		for _, it := range fnsNode.Content {
-			if v, ok := l.r.value(it, 0); ok {
+			if v, ok := l.r.value(it); ok {
 				fns = append(fns, pairs(v)...)
 			}
 		}
@@ -35,26 +36,39 @@ func (l *loader) readFunctions() {
 		f := &model.Function{Name: name, Kind: kind, Pos: l.pos(kv[0]), PackageType: "Zip"}
 		f.RuntimePos, f.HandlerPos, f.ArchPos, f.LayersPos = f.Pos, f.Pos, f.Pos, f.Pos
 		l.app.Functions = append(l.app.Functions, f)
-		fv, ok := l.r.value(kv[1], 0)
+		fv, ok := l.r.value(kv[1])
 		if !ok || fv == nil || fv.Kind != yaml.MappingNode {
-			l.note("LK105", model.Info, name, "", kv[0], fmt.Sprintf("function %s: its configuration cannot be resolved statically; it is not checked", name))
+			f.Unchecked, f.UncheckedPos = "its configuration is not a mapping", l.pos(deref(kv[1]))
+			if !ok {
+				f.Unchecked = "its configuration cannot be resolved: " + l.r.why
+			}
 			continue
 		}
 		if k, _ := lookup(fv, "image"); k != nil {
 			f.PackageType = "Image"
 		}
 		// handler
-		if s, k, v, present, known := l.getStr(fv, "handler"); present {
+		if s, k, _, present, known := l.getStr(fv, "handler"); present {
 			f.HandlerPos = l.pos(k)
 			if known {
 				f.Handler = s
 			} else {
-				l.note("LK105", model.Info, name, "", v, fmt.Sprintf("function %s: handler cannot be resolved statically; it is taken as unknown", name))
+				f.Unchecked, f.UncheckedPos = "its handler cannot be resolved: "+l.r.why, l.pos(k)
 			}
 		}
 		// runtime and architecture: the function's, else the provider's
-		f.Runtime, f.RuntimePos = l.inherited(fv, provider, "runtime", name, f.Pos)
-		f.Arch, f.ArchPos = l.inherited(fv, provider, "architecture", name, f.Pos)
+		var why string
+		f.Runtime, f.RuntimePos, why = l.inherited(fv, provider, "runtime", f.Pos)
+		if why != "" && f.Unchecked == "" {
+			f.Unchecked, f.UncheckedPos = "its runtime cannot be resolved: "+why, f.RuntimePos
+		}
+		if f.Runtime == "" && why == "" && f.Unchecked == "" && lookupNil(fv, "image") {
+			f.Unchecked, f.UncheckedPos = "no runtime: neither the function nor provider.runtime sets one, so the framework deploys its default runtime (Node.js)", f.Pos
+		}
+		f.Arch, f.ArchPos, why = l.inherited(fv, provider, "architecture", f.Pos)
+		if why != "" && f.Unchecked == "" {
+			f.Unchecked, f.UncheckedPos = "its architecture cannot be resolved: "+why, f.ArchPos
+		}
 		if f.Arch == "" {
 			f.Arch = "x86_64"
 		}
@@ -73,29 +87,44 @@ func (l *loader) readFunctions() {
 		if f.PackageType == "Image" {
 			continue
 		}
-		f.Code = l.functionCode(f, fv, pkg, individually == "true", &service)
+		code, err := l.functionCode(f, fv, pkg, individually == "true", &service)
+		if err != nil {
+			return err
+		}
+		f.Code = code
 	}
+	return nil
 }
 
-// inherited reads a scalar set on the function or else on the provider.
-func (l *loader) inherited(fv, provider *yaml.Node, key, fn string, def model.Pos) (string, model.Pos) {
+// lookupNil reports that mapping m has no key.
+func lookupNil(m *yaml.Node, key string) bool {
+	k, _ := lookup(m, key)
+	return k == nil
+}
+
+// inherited reads a scalar set on the function or else on the provider; why says why
+// it cannot be resolved.
+func (l *loader) inherited(fv, provider *yaml.Node, key string, def model.Pos) (s string, pos model.Pos, why string) {
 	for _, m := range []*yaml.Node{fv, provider} {
-		s, k, v, present, known := l.getStr(m, key)
+		s, k, _, present, known := l.getStr(m, key)
 		if !present {
 			continue
 		}
 		if !known {
-			l.note("LK105", model.Info, fn, "", v, fmt.Sprintf("function %s: %s cannot be resolved statically; it is taken as unknown", fn, key))
-			return "", l.pos(k)
+			why = l.r.why
+			if why == "" {
+				why = key + " is not a string"
+			}
+			return "", l.pos(k), why
 		}
-		return s, l.pos(k)
+		return s, l.pos(k), ""
 	}
-	return "", def
+	return "", def, ""
 }
 
 func (l *loader) env(env map[string]model.EnvVar, m *yaml.Node) {
 	for _, kv := range pairs(m) {
-		v, ok := l.r.value(kv[1], 0)
+		v, ok := l.r.value(kv[1])
 		ev := model.EnvVar{Pos: l.pos(kv[0])}
 		if ok && v != nil && v.Kind == yaml.ScalarNode && (!strings.HasPrefix(v.Tag, "!") || strings.HasPrefix(v.Tag, "!!")) {
 			ev.Value, ev.Known = v.Value, true
@@ -107,7 +136,7 @@ func (l *loader) env(env map[string]model.EnvVar, m *yaml.Node) {
 // layerRefs reads the layers list of m (a function or the provider).
 func (l *loader) layerRefs(m *yaml.Node, fn string) []model.LayerRef {
 	k, raw := lookup(m, "layers")
-	v, ok := l.r.value(raw, 0)
+	v, ok := l.r.value(raw)
 	if !ok || v == nil || v.Kind != yaml.SequenceNode {
 		if ok && isNull(v) {
 			return nil
@@ -163,17 +192,43 @@ func (l *loader) layerRef(it *yaml.Node, fn string) model.LayerRef {
 	if raw.Kind == yaml.ScalarNode && raw.Tag == "!Ref" {
 		return l.refTo(raw.Value, p, fn, bad, unknown)
 	}
+	// !ImportValue name, {Fn::ImportValue: name}: an export of another stack
+	if imp := importValue(raw); imp != nil {
+		name, ok := l.r.value(imp)
+		if ok && name != nil && name.Kind == yaml.ScalarNode {
+			if ref, ok := l.linked("export", name.Value, scalarText(raw), p, fn, raw); ok {
+				return ref
+			}
+			return unknown(scalarText(raw) + " (no service in this repository exports " + name.Value + ")")
+		}
+		return unknown(scalarText(raw))
+	}
 	if raw.Kind == yaml.ScalarNode && strings.HasPrefix(raw.Tag, "!") && !strings.HasPrefix(raw.Tag, "!!") {
 		return unknown(raw.Tag + " " + raw.Value)
 	}
-	v, ok := l.r.value(raw, 0)
+	// ${cf:stack.Output}, ${ssm:/name}, directly or through ${self:...}/${file(...)}
+	if kind, addr, ok := l.remote(raw, 0); ok {
+		if ref, ok := l.linked(kind, addr, scalarText(raw), p, fn, raw); ok {
+			return ref
+		}
+		v, ok := l.r.value(raw)
+		if !ok || v == nil || v.Kind != yaml.ScalarNode {
+			return unknown(scalarText(raw) + " (" + l.notLinked(kind, addr) + ")")
+		}
+		return l.literal(v.Value, p, fn, bad, unknown)
+	}
+	v, ok := l.r.value(raw)
 	if !ok || v == nil {
-		return unknown(scalarText(raw))
+		text := scalarText(raw)
+		if ok || l.r.why == "" {
+			return unknown(text)
+		}
+		return unknown(text + " (" + strings.TrimPrefix(l.r.why, text+" ") + ")")
 	}
 	switch v.Kind {
 	case yaml.MappingNode:
 		if k, target := lookup(v, "Ref"); k != nil {
-			tv, ok := l.r.value(target, 0)
+			tv, ok := l.r.value(target)
 			if ok && tv != nil && tv.Kind == yaml.ScalarNode {
 				return l.refTo(tv.Value, p, fn, bad, unknown)
 			}
@@ -183,6 +238,19 @@ func (l *loader) layerRef(it *yaml.Node, fn string) model.LayerRef {
 		return l.literal(v.Value, p, fn, bad, unknown)
 	}
 	return unknown(scalarText(raw))
+}
+
+// importValue returns the export name node of !ImportValue x or {Fn::ImportValue: x}.
+func importValue(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!ImportValue" {
+		return n
+	}
+	if n.Kind == yaml.MappingNode && len(n.Content) == 2 {
+		if k, v := lookup(n, "Fn::ImportValue"); k != nil {
+			return v
+		}
+	}
+	return nil
 }
 
 func (l *loader) refTo(id string, p model.Pos, fn string,
@@ -219,8 +287,38 @@ func (l *loader) layerIDs() []string {
 	return ids
 }
 
+// Plugins that rewrite layer ARNs at deploy time.
+const (
+	pseudoParameters   = "serverless-pseudo-parameters"
+	subVariables       = "serverless-cloudformation-sub-variables"
+	latestLayerVersion = "serverless-latest-layer-version"
+)
+
+var placeholder = regexp.MustCompile(`#\{[A-Za-z0-9:._-]+\}`)
+
 func (l *loader) literal(s string, p model.Pos, fn string,
 	bad func(text, problem, msg string) model.LayerRef, unknown func(string) model.LayerRef) model.LayerRef {
+	// #{AWS::AccountId}, #{AWS::Region}: serverless-pseudo-parameters (or
+	// serverless-cloudformation-sub-variables) turns them into a Fn::Sub
+	if ph := placeholder.FindAllString(s, -1); len(ph) > 0 {
+		plugin := pseudoParameters
+		if !l.plugins[pseudoParameters] && l.plugins[subVariables] {
+			plugin = subVariables
+		}
+		if l.plugins[plugin] || l.pluginsUnknown {
+			return unknown(fmt.Sprintf("%s (the %s plugin fills in %s at deploy time, so the layer is remote)", s, plugin, strings.Join(dedupe(ph), ", ")))
+		}
+		return bad(s, "plugin syntax without the plugin",
+			fmt.Sprintf("%s holds %s, the syntax of the %s plugin, which is not in plugins:; CloudFormation receives it as written and Lambda rejects the layer ARN", s, strings.Join(dedupe(ph), ", "), pseudoParameters))
+	}
+	// :latest: serverless-latest-layer-version replaces it with the newest version
+	if base, ok := strings.CutSuffix(s, ":latest"); ok && layerARN.MatchString(base) {
+		if l.plugins[latestLayerVersion] || l.pluginsUnknown {
+			return unknown(fmt.Sprintf("%s (the %s plugin replaces :latest with the layer's newest version at deploy time, so the layer is remote)", s, latestLayerVersion))
+		}
+		return bad(s, "layer version \"latest\" without the plugin",
+			fmt.Sprintf("%s: \"latest\" is not a layer version; the %s plugin replaces it, but it is not in plugins:, so Lambda rejects the ARN", s, latestLayerVersion))
+	}
 	switch {
 	case layerVersionARN.MatchString(s) && len(s) <= 140:
 		return model.LayerRef{Pos: p, ARN: s}
@@ -234,25 +332,40 @@ func (l *loader) literal(s string, p model.Pos, fn string,
 		fmt.Sprintf("%q is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION) nor a {Ref: XLambdaLayer}", s))
 }
 
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // functionCode models the function's package.
-func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, individually bool, service *tree.Tree) *model.Code {
+func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, individually bool, service *tree.Tree) (*model.Code, error) {
 	fpkg := l.getMap(fv, "package")
 	if ind, _, _, present, _ := l.getStr(fpkg, "individually"); present {
 		individually = ind == "true"
 	}
 	for _, p := range []*yaml.Node{fpkg, servicePkg} {
 		if art, k, _, present, known := l.getStr(p, "artifact"); present {
-			c, why := l.artifact(art, known)
+			c, why, err := l.artifact(art, known, k)
+			if err != nil {
+				return nil, err
+			}
 			if c == nil {
 				l.note("LK105", model.Info, f.Name, "", k, fmt.Sprintf("function %s: %s; its package is not checked", f.Name, why))
 			}
-			return c
+			return c, nil
 		}
 	}
 	if *service == nil {
 		t, err := tree.Dir(l.dir, iac.Rel(l.root, l.dir))
 		if err != nil {
-			return nil
+			return nil, nil
 		}
 		*service = t
 	}
@@ -279,5 +392,5 @@ func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, indi
 			code.Requirements = req
 		}
 	}
-	return code
+	return code, nil
 }

@@ -166,7 +166,15 @@ func TestService(t *testing.T) {
 	if len(nl.Layers) != 0 || nl.Runtime != "" {
 		t.Errorf("nolayers = %+v", nl)
 	}
-	noteAt(t, app, "LK105", model.Info, 67)
+	// the runtime's unresolved reference is the reason it is not checked (not runtime "")
+	if !strings.Contains(nl.Unchecked, "${opt:runtime} is a command-line option") || nl.UncheckedPos.Line != 67 {
+		t.Errorf("nolayers unchecked = %q at %v", nl.Unchecked, nl.UncheckedPos)
+	}
+	for _, f := range []string{"api", "worker"} {
+		if u := fn(t, app, f).Unchecked; u != "" {
+			t.Errorf("%s: unchecked %q", f, u)
+		}
+	}
 
 	if img := fn(t, app, "img"); img.PackageType != "Image" || img.Code != nil {
 		t.Errorf("img = %+v", img)

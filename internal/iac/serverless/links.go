@@ -1,0 +1,377 @@
+package serverless
+
+import (
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v4"
+
+	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/model"
+)
+
+// Links between services of one repository. A service often deploys its layers in a
+// stack of their own and the functions of another service read the layer's ARN back
+// at deploy time: ${cf:layers-dev.SharedLambdaLayerQualifiedArn} (a stack output),
+// ${ssm:/app/layer-arn} (an SSM parameter the layer service writes), or
+// Fn::ImportValue (an export). When the service that deploys that stack or writes
+// that parameter is in the checked folder, the reference is linked to its layer and
+// the function is checked against it; otherwise the layer is remote (LK105).
+//
+// A stack's name is provider.stackName, else "<service>-<stage>". Its outputs are
+// those of resources.Outputs whose Value is a Ref to a layer, and the one the framework
+// adds for every layer, <LogicalId>QualifiedArn. An SSM parameter is an
+// AWS::SSM::Parameter of resources.Resources whose Value is a Ref to a layer.
+
+// exported is a layer another service (or this one) publishes.
+type exported struct {
+	layer   *model.Layer
+	service string // its service name
+	file    string // its serverless.yml, relative to root
+	how     string // "output X of stack Y", "SSM parameter /x", "export X"
+}
+
+// repoIndex maps what services publish to their layers.
+type repoIndex struct {
+	outputs  map[string]*exported // "stack.Output"
+	ssm      map[string]*exported // parameter name
+	exports  map[string]*exported // export name
+	stacks   map[string]string    // stack name → file, for messages
+	services []string             // serverless.yml files read, relative to root
+}
+
+// Bounds of the search for other services.
+const (
+	maxServices   = 64
+	maxWalk       = 20000 // directory entries visited
+	maxWalkDepth  = 8
+	maxRemoteHops = 8
+)
+
+// skipDirs are folders that hold no service of the repository.
+var skipDirs = map[string]bool{"node_modules": true, ".git": true, ".serverless": true,
+	".terraform": true, ".venv": true, "venv": true, "__pycache__": true, ".aws-sam": true,
+	"cdk.out": true, ".tox": true, "site-packages": true, ".build": true}
+
+// remote reports whether the layer entry n is a ${cf:...} or ${ssm:...} variable,
+// directly or through ${self:...} / ${file(...)} (the reference a deploy resolves);
+// kind is "cf" or "ssm" and addr its address with variables resolved.
+func (l *loader) remote(n *yaml.Node, hops int) (kind, addr string, ok bool) {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode || hops > maxRemoteHops {
+		return "", "", false
+	}
+	vars := findVars(n.Value)
+	if len(vars) != 1 || vars[0][0] != 0 || vars[0][1] != len(n.Value) {
+		return "", "", false
+	}
+	srcs := parseSources(n.Value[2 : len(n.Value)-1])
+	if len(srcs) == 0 {
+		return "", "", false
+	}
+	src := srcs[0]
+	typ, _, _ := strings.Cut(src.typ, ".") // v1: ${cf.eu-west-1:stack.Output}
+	switch typ {
+	case "cf", "ssm":
+		a, why := l.r.interpolateText(src.address)
+		if why != "" || a == "" {
+			return "", "", false
+		}
+		if typ == "ssm" {
+			a, _, _ = strings.Cut(a, "~") // v1: ${ssm:/x~true}
+		}
+		return typ, strings.TrimSpace(a), true
+	case "self", "file":
+		target := l.r.rawTarget(src)
+		if target == nil {
+			return "", "", false
+		}
+		return l.remote(target, hops+1)
+	}
+	return "", "", false
+}
+
+// rawTarget is the node a ${self:...} or ${file(...)} source names, unresolved.
+func (r *resolver) rawTarget(src source) *yaml.Node {
+	addr, why := r.interpolateText(src.address)
+	if why != "" {
+		return nil
+	}
+	base := r.doc
+	if src.typ == "file" {
+		if len(src.params) == 0 {
+			return nil
+		}
+		if _, why := r.fileSource(source{typ: "file", params: src.params}, "", "${file()}"); why != "" {
+			return nil
+		}
+		p, _ := r.interpolateText(src.params[0])
+		abs := p
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(r.dir, filepath.FromSlash(p))
+		}
+		inc := r.files[filepath.Clean(abs)]
+		if inc == nil || inc.doc == nil {
+			return nil
+		}
+		base = inc.doc
+	}
+	if addr == "" {
+		return base
+	}
+	parts := strings.Split(addr, ".")
+	parent, why := r.walk(base, strings.Join(parts[:len(parts)-1], "."), "", "")
+	if why != "" || parent == nil {
+		return nil
+	}
+	switch parent.Kind {
+	case yaml.MappingNode:
+		return r.lookupFast(parent, parts[len(parts)-1])
+	}
+	return nil
+}
+
+// linked links a cf/ssm/export reference to a layer published in the repository.
+func (l *loader) linked(kind, addr, text string, p model.Pos, fn string, at *yaml.Node) (model.LayerRef, bool) {
+	if l.nested {
+		return model.LayerRef{}, false
+	}
+	idx := l.repoIndex()
+	var e *exported
+	switch kind {
+	case "cf":
+		e = idx.outputs[addr]
+	case "ssm":
+		e = idx.ssm[addr]
+	case "export":
+		e = idx.exports[addr]
+	}
+	if e == nil {
+		return model.LayerRef{}, false
+	}
+	ly := e.layer
+	if ly.Content == nil && ly.NotInspectable == "" {
+		return model.LayerRef{}, false
+	}
+	if !l.linkedLayers[ly] {
+		if l.linkedLayers == nil {
+			l.linkedLayers = map[*model.Layer]bool{}
+		}
+		l.linkedLayers[ly] = true
+		l.app.Layers = append(l.app.Layers, ly)
+	}
+	where := "this service"
+	if e.file != l.file {
+		where = "service " + e.service + " (" + e.file + ")"
+	}
+	l.app.Notes = append(l.app.Notes, model.Note{Code: "LK105", Severity: model.Info, Function: fn, Layer: ly.Name, Pos: l.pos(at),
+		Message: fmt.Sprintf("layer %s is read at deploy time from %s, which %s publishes for its layer %s (%s:%d); layerkit checks %s against that layer's content in this repository",
+			text, e.how, where, ly.Name, ly.Pos.File, ly.Pos.Line, fn),
+		Hint: "If the deployed stack is not built from this repository's copy, check what is deployed with layerkit doctor."})
+	return model.LayerRef{Pos: p, Layer: ly}, true
+}
+
+// notLinked says why a cf/ssm reference is not linked.
+func (l *loader) notLinked(kind, addr string) string {
+	what := "a stack output read from AWS at deploy time"
+	switch kind {
+	case "ssm":
+		what = "an SSM parameter read from AWS at deploy time"
+	}
+	if l.nested {
+		return what
+	}
+	idx := l.repoIndex()
+	switch kind {
+	case "cf":
+		stack, out, _ := strings.Cut(addr, ".")
+		if f, ok := idx.stacks[stack]; ok {
+			return fmt.Sprintf("%s; stack %s is deployed by %s, which has no output %s that is a layer", what, stack, f, out)
+		}
+		return fmt.Sprintf("%s; no serverless.yml in the checked folder deploys stack %s", what, stack)
+	case "ssm":
+		return fmt.Sprintf("%s; no serverless.yml in the checked folder writes parameter %s", what, addr)
+	}
+	return what
+}
+
+// repoIndex reads the services of the checked folder once.
+func (l *loader) repoIndex() *repoIndex {
+	if l.repo != nil {
+		return l.repo
+	}
+	idx := &repoIndex{outputs: map[string]*exported{}, ssm: map[string]*exported{},
+		exports: map[string]*exported{}, stacks: map[string]string{}}
+	l.repo = idx
+	ourStage := l.r.providerScalar("stage", "dev").Value
+	idx.add(l, ourStage)
+	own := filepath.Join(l.dir, filepath.Base(filepath.FromSlash(l.file)))
+	visited := 0
+	_ = filepath.WalkDir(l.root, func(p string, d fs.DirEntry, err error) error {
+		visited++
+		if err != nil || visited > maxWalk || len(idx.services) >= maxServices {
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if p != l.root && (skipDirs[d.Name()] || strings.Count(iac.Rel(l.root, p), "/") >= maxWalkDepth) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if n := d.Name(); n != "serverless.yml" && n != "serverless.yaml" || p == own || !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := iac.ReadConfig(p)
+		if err != nil {
+			return nil
+		}
+		other, err := loadService(l.root, filepath.Dir(p), iac.Rel(l.root, p), data, true)
+		if err != nil {
+			return nil // its own check reports it
+		}
+		idx.services = append(idx.services, other.file)
+		idx.add(other, ourStage)
+		return nil
+	})
+	return idx
+}
+
+// add indexes what service o publishes; stage is the referring service's (a deploy
+// of several services usually gives them one stage).
+func (idx *repoIndex) add(o *loader, stage string) {
+	name := ""
+	if _, v, ok := o.get(o.r.doc, "service"); ok && v != nil {
+		if v.Kind == yaml.MappingNode { // v1: service: {name: x}
+			_, v, ok = o.get(v, "name")
+		}
+		if ok && v != nil && v.Kind == yaml.ScalarNode {
+			name = v.Value
+		}
+	}
+	ownStage := o.r.providerScalar("stage", "dev").Value
+	var stacks []string
+	if s, _, _, present, known := o.getStr(o.getMap(o.r.doc, "provider"), "stackName"); present && known && s != "" {
+		stacks = append(stacks, s)
+	} else if name != "" {
+		stacks = append(stacks, name+"-"+ownStage)
+		if stage != ownStage {
+			stacks = append(stacks, name+"-"+stage)
+		}
+	}
+	for _, st := range stacks {
+		if _, ok := idx.stacks[st]; !ok {
+			idx.stacks[st] = o.file
+		}
+	}
+	publish := func(m map[string]*exported, key, id, how string) {
+		ly := o.layers[id]
+		if ly == nil || key == "" {
+			return
+		}
+		if _, retained := o.retained[id]; retained {
+			return
+		}
+		if _, dup := m[key]; !dup {
+			m[key] = &exported{layer: ly, service: name, file: o.file, how: how}
+		}
+	}
+	ids := make([]string, 0, len(o.layers))
+	for id := range o.layers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, st := range stacks {
+		for _, id := range ids {
+			out := id + "QualifiedArn"
+			publish(idx.outputs, st+"."+out, id, "output "+out+" of stack "+st)
+		}
+	}
+	res := o.getMap(o.r.doc, "resources")
+	for _, kv := range pairs(o.getMap(res, "Outputs")) {
+		out := kv[0].Value
+		ov := o.getMap(res, "Outputs")
+		_, val := lookup(ov, out)
+		m, ok := o.r.value(val)
+		if !ok || m == nil || m.Kind != yaml.MappingNode {
+			continue
+		}
+		_, vn := lookup(m, "Value")
+		id := o.refID(vn)
+		for _, st := range stacks {
+			publish(idx.outputs, st+"."+out, id, "output "+out+" of stack "+st)
+		}
+		if exp := o.getMap(m, "Export"); exp != nil {
+			_, nn := lookup(exp, "Name")
+			for _, st := range stacks {
+				if n := o.subText(nn, st); n != "" {
+					publish(idx.exports, n, id, "export "+n)
+				}
+			}
+		}
+	}
+	for _, kv := range pairs(o.getMap(res, "Resources")) {
+		r, ok := o.r.value(kv[1])
+		if !ok || r == nil || r.Kind != yaml.MappingNode {
+			continue
+		}
+		if t, _, _, _, _ := o.getStr(r, "Type"); t != "AWS::SSM::Parameter" {
+			continue
+		}
+		props := o.getMap(r, "Properties")
+		pn, _, _, _, known := o.getStr(props, "Name")
+		if !known || pn == "" {
+			continue
+		}
+		_, vn := lookup(props, "Value")
+		publish(idx.ssm, pn, o.refID(vn), "SSM parameter "+pn)
+	}
+}
+
+// refID is the logical id of a Ref (!Ref X, {Ref: X}), or "".
+func (l *loader) refID(n *yaml.Node) string {
+	n = deref(n)
+	if n == nil {
+		return ""
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!Ref" {
+		return n.Value
+	}
+	v, ok := l.r.value(n)
+	if !ok || v == nil || v.Kind != yaml.MappingNode {
+		return ""
+	}
+	s, _, _, _, known := l.getStr(v, "Ref")
+	if !known {
+		return ""
+	}
+	return s
+}
+
+// subText is a name: a string with its variables resolved, or a !Sub / Fn::Sub
+// whose only CloudFormation variable is ${AWS::StackName}.
+func (l *loader) subText(n *yaml.Node, stack string) string {
+	n = deref(n)
+	if n == nil {
+		return ""
+	}
+	if n.Kind == yaml.MappingNode {
+		if k, v := lookup(n, "Fn::Sub"); k != nil {
+			n = deref(v)
+		}
+	}
+	v, ok := l.r.value(n)
+	if !ok || v == nil || v.Kind != yaml.ScalarNode {
+		return ""
+	}
+	s := strings.ReplaceAll(v.Value, "${AWS::StackName}", stack)
+	if strings.Contains(s, "${") {
+		return ""
+	}
+	return s
+}
