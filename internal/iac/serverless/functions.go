@@ -194,14 +194,18 @@ func (l *loader) layerRef(it *yaml.Node, fn string) model.LayerRef {
 	}
 	// !ImportValue name, {Fn::ImportValue: name}: an export of another stack
 	if imp := importValue(raw); imp != nil {
+		text := scalarText(raw)
+		if raw.Kind == yaml.ScalarNode {
+			text = raw.Tag + " " + raw.Value
+		}
 		name, ok := l.r.value(imp)
 		if ok && name != nil && name.Kind == yaml.ScalarNode {
-			if ref, ok := l.linked("export", name.Value, scalarText(raw), p, fn, raw); ok {
+			if ref, ok := l.linked("export", name.Value, text, p, fn, raw); ok {
 				return ref
 			}
-			return unknown(scalarText(raw) + " (no service in this repository exports " + name.Value + ")")
+			return unknown(text + " (an export of another stack; no serverless.yml in the checked folder exports " + name.Value + ")")
 		}
-		return unknown(scalarText(raw))
+		return unknown(text)
 	}
 	if raw.Kind == yaml.ScalarNode && strings.HasPrefix(raw.Tag, "!") && !strings.HasPrefix(raw.Tag, "!!") {
 		return unknown(raw.Tag + " " + raw.Value)

@@ -152,16 +152,22 @@ func (l *loader) linked(kind, addr, text string, p model.Pos, fn string, at *yam
 	if e == nil {
 		return model.LayerRef{}, false
 	}
-	ly := e.layer
-	if ly.Content == nil && ly.NotInspectable == "" {
-		return model.LayerRef{}, false
-	}
-	if !l.linkedLayers[ly] {
-		if l.linkedLayers == nil {
-			l.linkedLayers = map[*model.Layer]bool{}
+	ly := l.linkedLayers[e.layer]
+	if ly == nil {
+		ly = e.layer
+		if e.file != l.file && l.layers[ly.Name] != nil {
+			// this service has a layer of the same logical id: name the other by its service
+			cp := *ly
+			cp.Name = e.service + "/" + ly.Name
+			ly = &cp
 		}
-		l.linkedLayers[ly] = true
-		l.app.Layers = append(l.app.Layers, ly)
+		if l.linkedLayers == nil {
+			l.linkedLayers = map[*model.Layer]*model.Layer{}
+		}
+		l.linkedLayers[e.layer] = ly
+		if e.file != l.file {
+			l.app.Layers = append(l.app.Layers, ly)
+		}
 	}
 	where := "this service"
 	if e.file != l.file {

@@ -77,17 +77,17 @@ type loader struct {
 	root, dir, file string
 	r               *resolver
 	app             *model.App
-	layers          map[string]*model.Layer // logical id → layer
-	retained        map[string]string       // XLambdaLayer of a retain: true layer → layer name
-	resources       map[string]bool         // logical ids under resources.Resources
-	layerPaths      []string                // layer paths relative to the service, for excludes
-	plugins         map[string]bool         // plugins: names
-	pluginsUnknown  bool                    // plugins: is set but cannot be resolved
-	nested          bool                    // loaded for another service's links
-	repo            *repoIndex              // the repository's other services, when needed
-	linkedLayers    map[*model.Layer]bool   // layers of other services added to app.Layers
-	pyReqs          bool                    // serverless-python-requirements is in plugins
-	pyLayer         bool                    // ... with layer: true
+	layers          map[string]*model.Layer       // logical id → layer
+	retained        map[string]string             // XLambdaLayer of a retain: true layer → layer name
+	resources       map[string]bool               // logical ids under resources.Resources
+	layerPaths      []string                      // layer paths relative to the service, for excludes
+	plugins         map[string]bool               // plugins: names
+	pluginsUnknown  bool                          // plugins: is set but cannot be resolved
+	nested          bool                          // loaded for another service's links
+	repo            *repoIndex                    // the repository's other services, when needed
+	linkedLayers    map[*model.Layer]*model.Layer // layers of other services, as added to app.Layers
+	pyReqs          bool                          // serverless-python-requirements is in plugins
+	pyLayer         bool                          // ... with layer: true
 	pyReqFile       string
 }
 
