@@ -298,12 +298,16 @@ func (idx *repoIndex) add(o *loader, stage string) {
 			publish(idx.outputs, st+"."+out, id, "output "+out+" of stack "+st)
 		}
 	}
-	res := o.getMap(o.r.doc, "resources")
-	for _, kv := range pairs(o.getMap(res, "Outputs")) {
+	var outputs, resources [][2]*yaml.Node
+	for _, m := range o.resourceSections("Outputs") {
+		outputs = append(outputs, pairs(m)...)
+	}
+	for _, m := range o.resourceSections("Resources") {
+		resources = append(resources, pairs(m)...)
+	}
+	for _, kv := range outputs {
 		out := kv[0].Value
-		ov := o.getMap(res, "Outputs")
-		_, val := lookup(ov, out)
-		m, ok := o.r.value(val)
+		m, ok := o.r.value(kv[1])
 		if !ok || m == nil || m.Kind != yaml.MappingNode {
 			continue
 		}
@@ -321,7 +325,7 @@ func (idx *repoIndex) add(o *loader, stage string) {
 			}
 		}
 	}
-	for _, kv := range pairs(o.getMap(res, "Resources")) {
+	for _, kv := range resources {
 		r, ok := o.r.value(kv[1])
 		if !ok || r == nil || r.Kind != yaml.MappingNode {
 			continue

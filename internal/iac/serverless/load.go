@@ -234,18 +234,47 @@ func (l *loader) readPlugins() error {
 	l.pyReqFile = "requirements.txt"
 	custom := l.getMap(l.r.doc, "custom")
 	pr := l.getMap(custom, "pythonRequirements")
-	if s, _, _, present, known := l.getStr(pr, "fileName"); present && known && s != "" {
+	if s, k, _, present, known := l.getStr(pr, "fileName"); present && known && s != "" {
 		l.pyReqFile = s
+		if err := iac.CheckInside(l.root, filepath.Join(l.dir, filepath.FromSlash(s))); err != nil {
+			return iac.Errorf(l.pos(k), "custom.pythonRequirements.fileName: %v", err)
+		}
 	}
 	return nil
 }
 
 func (l *loader) readResources() error {
-	res := l.getMap(l.getMap(l.r.doc, "resources"), "Resources")
-	for _, kv := range pairs(res) {
-		l.resources[kv[0].Value] = true
+	for _, res := range l.resourceSections("Resources") {
+		for _, kv := range pairs(res) {
+			l.resources[kv[0].Value] = true
+		}
 	}
 	return nil
+}
+
+// resourceSections returns resources.<key> (Resources, Outputs): resources is a
+// mapping, or a list of them the framework merges (often a list of ${file()}s).
+func (l *loader) resourceSections(key string) []*yaml.Node {
+	_, res, ok := l.get(l.r.doc, "resources")
+	if !ok || res == nil {
+		return nil
+	}
+	parts := []*yaml.Node{res}
+	if res.Kind == yaml.SequenceNode {
+		parts = nil
+		for _, it := range res.Content {
+			if v, ok := l.r.value(it); ok && v != nil {
+				parts = append(parts, v)
+			}
+		}
+	}
+	var out []*yaml.Node
+	for _, p := range parts {
+		if m := l.getMap(p, key); m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // LayerLogicalID is the CloudFormation logical id Serverless gives the layer name:

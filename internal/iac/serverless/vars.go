@@ -517,7 +517,7 @@ func (r *resolver) source(src source) (*yaml.Node, string) {
 	}
 	switch src.typ {
 	case "self":
-		return r.self(addr, ref)
+		return r.walk(r.doc, addr, ref, r.file)
 	case "sls":
 		switch addr {
 		case "stage":
@@ -574,15 +574,6 @@ func (r *resolver) providerMap(p *yaml.Node) *yaml.Node {
 		return nil
 	}
 	return v
-}
-
-// self looks up a dotted path from the configuration's root.
-func (r *resolver) self(p, ref string) (*yaml.Node, string) {
-	n, why := r.walk(r.doc, p, ref, r.file)
-	if why != "" || n == nil {
-		return n, why
-	}
-	return n, ""
 }
 
 // walk follows the dotted path p from n, resolving each step.
@@ -775,12 +766,4 @@ func splitTop(s string, sep byte) []string {
 		}
 	}
 	return append(out, s[start:])
-}
-
-// refText names an unresolved reference for a message: the first variable of s.
-func refText(s string) string {
-	if vs := findVars(s); len(vs) > 0 {
-		return short(s[vs[0][0]:vs[0][1]])
-	}
-	return short(s)
 }

@@ -274,6 +274,7 @@ func TestOutside(t *testing.T) {
 		{"file-abs", "service: s\nprovider:\n  runtime: ${file(/etc/passwd)}\nfunctions:\n  f:\n    handler: a.h\n", "outside the checked folder"},
 		{"layer-path", "service: s\nlayers:\n  l:\n    path: ../../../../\nfunctions:\n  f:\n    handler: a.h\n    runtime: python3.12\n", "layers.l.path"},
 		{"artifact", "service: s\nfunctions:\n  f:\n    handler: a.h\n    runtime: python3.12\n    package:\n      artifact: /etc/passwd\n", "package.artifact"},
+		{"requirements", "service: s\nplugins: [serverless-python-requirements]\ncustom:\n  pythonRequirements:\n    fileName: OUT/secret.yml\n    layer: true\n", "custom.pythonRequirements.fileName"},
 		{"layer-artifact", "service: s\nlayers:\n  l:\n    package:\n      artifact: OUT/x.zip\n", "package.artifact"},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,88 @@
+package serverless
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/layerkit/layerkit/internal/model"
+)
+
+// A layer read back through ${ssm:} from a service whose resources are a list of
+// ${file()}s, and whose layer has the same logical id as one of this service: linked,
+// named by its service, and added to the app's layers once.
+func TestLinks(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"serverless.yml": `service: api
+provider:
+  name: aws
+  runtime: python3.12
+layers:
+  deps:
+    path: own-layer
+functions:
+  a:
+    handler: src/a.handler
+    layers:
+      - ${ssm:/shared/deps~true}
+      - {Ref: DepsLambdaLayer}
+  b:
+    handler: src/a.handler
+    layers:
+      - ${ssm:/shared/deps}
+      - ${cf:shared-layers-dev.Missing}
+      - ${cf:unknown-dev.X}
+`,
+		"own-layer/python/own/__init__.py": "",
+		"services/shared/serverless.yml": `service: shared-layers
+provider:
+  name: aws
+layers:
+  deps:
+    path: layer
+resources:
+  - ${file(./res/ssm.yml)}
+`,
+		"services/shared/res/ssm.yml": `Resources:
+  P:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Name: /shared/${self:custom.param, 'deps'}
+      Type: String
+      Value: !Ref DepsLambdaLayer
+`,
+		"services/shared/layer/python/deps/__init__.py": "",
+		"node_modules/x/serverless.yml": "service: ignored\nlayers:\n  deps:\n    path: .\nresources:\n  Resources:\n    P:\n      Type: AWS::SSM::Parameter\n      Properties: {Name: /shared/deps, Value: !Ref DepsLambdaLayer}\n",
+	})
+	app, err := Load(dir, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(app.Layers) != 2 {
+		t.Fatalf("layers = %+v", app.Layers)
+	}
+	own, linked := app.Layers[0], app.Layers[1]
+	if own.Name != "DepsLambdaLayer" || linked.Name != "shared-layers/DepsLambdaLayer" || linked.Pos.File != "services/shared/serverless.yml" ||
+		linked.Content == nil || linked.Content.Display != "services/shared/layer/" {
+		t.Errorf("own %+v, linked %+v", own, linked)
+	}
+	a := fn(t, app, "a")
+	if len(a.Layers) != 2 || a.Layers[0].Layer != linked || a.Layers[1].Layer != own {
+		t.Errorf("a layers = %+v", a.Layers)
+	}
+	b := fn(t, app, "b")
+	if len(b.Layers) != 3 || b.Layers[0].Layer != linked ||
+		!b.Layers[1].Unknown || !strings.Contains(b.Layers[1].Text, "stack shared-layers-dev is deployed by services/shared/serverless.yml, which has no output Missing") ||
+		!b.Layers[2].Unknown || !strings.Contains(b.Layers[2].Text, "no serverless.yml in the checked folder deploys stack unknown-dev") {
+		t.Errorf("b layers = %+v", b.Layers)
+	}
+	var lines []int
+	for _, n := range app.Notes {
+		if n.Code != "LK105" || n.Severity != model.Info || !strings.Contains(n.Message, "SSM parameter /shared/deps, which service shared-layers (services/shared/serverless.yml) publishes") {
+			t.Errorf("note %+v", n)
+		}
+		lines = append(lines, n.Pos.Line)
+	}
+	if len(lines) != 2 || lines[0] != 12 || lines[1] != 17 {
+		t.Errorf("link notes at lines %v, want 12 and 17", lines)
+	}
+}
