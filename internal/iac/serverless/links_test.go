@@ -51,7 +51,7 @@ resources:
       Value: !Ref DepsLambdaLayer
 `,
 		"services/shared/layer/python/deps/__init__.py": "",
-		"node_modules/x/serverless.yml": "service: ignored\nlayers:\n  deps:\n    path: .\nresources:\n  Resources:\n    P:\n      Type: AWS::SSM::Parameter\n      Properties: {Name: /shared/deps, Value: !Ref DepsLambdaLayer}\n",
+		"node_modules/x/serverless.yml":                 "service: ignored\nlayers:\n  deps:\n    path: .\nresources:\n  Resources:\n    P:\n      Type: AWS::SSM::Parameter\n      Properties: {Name: /shared/deps, Value: !Ref DepsLambdaLayer}\n",
 	})
 	app, err := Load(dir, dir)
 	if err != nil {
