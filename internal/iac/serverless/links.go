@@ -175,7 +175,7 @@ func (l *loader) linked(kind, addr, text string, p model.Pos, fn string, at *yam
 	}
 	l.app.Notes = append(l.app.Notes, model.Note{Code: "LK105", Severity: model.Info, Function: fn, Layer: ly.Name, Pos: l.pos(at),
 		Message: fmt.Sprintf("layer %s is read at deploy time from %s, which %s publishes for its layer %s (%s:%d); layerkit checks %s against that layer's content in this repository",
-			text, e.how, where, ly.Name, ly.Pos.File, ly.Pos.Line, fn),
+			text, e.how, where, e.layer.Name, ly.Pos.File, ly.Pos.Line, fn),
 		Hint: "If the deployed stack is not built from this repository's copy, check what is deployed with layerkit doctor."})
 	return model.LayerRef{Pos: p, Layer: ly}, true
 }
@@ -230,7 +230,7 @@ func (l *loader) repoIndex() *repoIndex {
 			}
 			return nil
 		}
-		if n := d.Name(); n != "serverless.yml" && n != "serverless.yaml" || p == own || !d.Type().IsRegular() {
+		if !isServiceFile(d.Name()) || p == own || !d.Type().IsRegular() {
 			return nil
 		}
 		data, err := iac.ReadConfig(p)
@@ -246,6 +246,14 @@ func (l *loader) repoIndex() *repoIndex {
 		return nil
 	})
 	return idx
+}
+
+// isServiceFile reports a configuration file a layer service may be deployed from:
+// serverless.yml, or serverless-layers.yml / serverless_requirements.yml and the like
+// (serverless deploy -c FILE).
+func isServiceFile(name string) bool {
+	ext := filepath.Ext(name)
+	return strings.HasPrefix(name, "serverless") && (ext == ".yml" || ext == ".yaml")
 }
 
 // add indexes what service o publishes; stage is the referring service's (a deploy

@@ -31,7 +31,14 @@ functions:
       - ${ssm:/shared/deps}
       - ${cf:shared-layers-dev.Missing}
       - ${cf:unknown-dev.X}
+  c:
+    handler: src/a.handler
+    layers:
+      - ${cf:${self:service}-requirements-${sls:stage}.PythonRequirementsLambdaLayerQualifiedArn}
 `,
+		// deployed with serverless deploy -c serverless_requirements.yml
+		"serverless_requirements.yml": "service: api-requirements\nplugins:\n  - serverless-python-requirements\ncustom:\n  pythonRequirements:\n    layer: true\nprovider:\n  name: aws\n  runtime: python3.12\n",
+		"requirements.txt": "requests==2.32.3\n",
 		"own-layer/python/own/__init__.py": "",
 		"services/shared/serverless.yml": `service: shared-layers
 provider:
@@ -57,7 +64,7 @@ resources:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(app.Layers) != 2 {
+	if len(app.Layers) != 3 {
 		t.Fatalf("layers = %+v", app.Layers)
 	}
 	own, linked := app.Layers[0], app.Layers[1]
@@ -75,14 +82,20 @@ resources:
 		!b.Layers[2].Unknown || !strings.Contains(b.Layers[2].Text, "no serverless.yml in the checked folder deploys stack unknown-dev") {
 		t.Errorf("b layers = %+v", b.Layers)
 	}
+	c := fn(t, app, "c")
+	if len(c.Layers) != 1 || c.Layers[0].Layer != app.Layers[2] || c.Layers[0].Layer.Name != PythonRequirementsLayer ||
+		c.Layers[0].Layer.Content.Requirements != "python/requirements.txt" || c.Layers[0].Layer.Pos.File != "serverless_requirements.yml" {
+		t.Errorf("c layers = %+v", c.Layers)
+	}
 	var lines []int
-	for _, n := range app.Notes {
+	for _, n := range app.Notes[:2] {
 		if n.Code != "LK105" || n.Severity != model.Info || !strings.Contains(n.Message, "SSM parameter /shared/deps, which service shared-layers (services/shared/serverless.yml) publishes") {
 			t.Errorf("note %+v", n)
 		}
 		lines = append(lines, n.Pos.Line)
 	}
-	if len(lines) != 2 || lines[0] != 12 || lines[1] != 17 {
-		t.Errorf("link notes at lines %v, want 12 and 17", lines)
+	if len(app.Notes) != 3 || len(lines) != 2 || lines[0] != 12 || lines[1] != 17 || app.Notes[2].Pos.Line != 23 ||
+		!strings.Contains(app.Notes[2].Message, "output PythonRequirementsLambdaLayerQualifiedArn of stack api-requirements-dev, which service api-requirements (serverless_requirements.yml) publishes") {
+		t.Errorf("link notes %+v", app.Notes)
 	}
 }
