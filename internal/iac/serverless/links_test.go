@@ -37,8 +37,8 @@ functions:
       - ${cf:${self:service}-requirements-${sls:stage}.PythonRequirementsLambdaLayerQualifiedArn}
 `,
 		// deployed with serverless deploy -c serverless_requirements.yml
-		"serverless_requirements.yml": "service: api-requirements\nplugins:\n  - serverless-python-requirements\ncustom:\n  pythonRequirements:\n    layer: true\nprovider:\n  name: aws\n  runtime: python3.12\n",
-		"requirements.txt": "requests==2.32.3\n",
+		"serverless_requirements.yml":      "service: api-requirements\nplugins:\n  - serverless-python-requirements\ncustom:\n  pythonRequirements:\n    layer: true\nprovider:\n  name: aws\n  runtime: python3.12\n",
+		"requirements.txt":                 "requests==2.32.3\n",
 		"own-layer/python/own/__init__.py": "",
 		"services/shared/serverless.yml": `service: shared-layers
 provider:
