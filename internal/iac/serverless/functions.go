@@ -388,6 +388,10 @@ func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, indi
 	code := &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/"} // "./" for the service folder
 	// serverless-python-requirements without layer: requirements go into the package
 	if l.pyReqs && !l.pyLayer && (f.Runtime == "" || strings.HasPrefix(f.Runtime, "python")) {
+		if lines, _, ok := l.pluginRequirements(); ok {
+			code.Installs = lines
+			return code, nil
+		}
 		req, ok := tree.Clean(l.pyReqFile)
 		if ok && req != "" && tree.IsFile(*service, req) {
 			if !tree.IsFile(t, req) {

@@ -68,3 +68,19 @@ func FuzzResolve(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTOML: any Pipfile or pyproject.toml text gives requirement lines, never a panic,
+// in time linear in its size.
+func FuzzTOML(f *testing.F) {
+	f.Add("[packages]\nrequests = \"*\"\n\"a.b\" = \"==1\"\nx = {version = \">=2\", extras = [\n\"y\",\n]}\n")
+	f.Add("[build-system]\nrequires = [\"poetry-core\"]\n[tool.poetry.dependencies]\npython = \"^3.12\"\na = '^1' # c\n[project]\ndependencies = [\"b>=2\", 'c']\n")
+	f.Add("[packages\nx = [[[[\n'\"#\n= = =\n[[x]]\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		start := time.Now()
+		_ = pipfilePackages(text)
+		_, _ = poetryDependencies(text)
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("took %v for %d bytes", d, len(text))
+		}
+	})
+}

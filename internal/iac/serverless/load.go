@@ -394,6 +394,10 @@ func (l *loader) addLayer(ly *model.Layer) {
 // requirementsLayer: the plugin installs the requirements under python/ in its layer
 // zip. The model holds just python/<requirements file>, to be installed into python/.
 func (l *loader) requirementsLayer() *model.Code {
+	if lines, from, ok := l.pluginRequirements(); ok {
+		disp := iac.Rel(l.root, filepath.Join(l.dir, from))
+		return &model.Code{Tree: tree.NewMap(disp, nil), Display: "python/ (from " + disp + ")", Installs: lines, InstallDir: "python"}
+	}
 	req := filepath.Join(l.dir, filepath.FromSlash(l.pyReqFile))
 	parent, err := tree.Dir(filepath.Dir(req), iac.Rel(l.root, filepath.Dir(req)))
 	base := filepath.Base(req)
