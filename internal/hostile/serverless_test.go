@@ -96,11 +96,17 @@ func genServerlessOutside(part string) func(testing.TB, string) {
 }
 
 // genServerlessManyServices: a layer read through ${cf:} and ${ssm:}, and 300 other
-// services (the search for the one that publishes it is bounded).
+// services, each with a layer path that doubles 40 times (the search for the service
+// that publishes the layer is bounded, and the services it reads share one budget).
 func genServerlessManyServices(t testing.TB, p string) {
 	slsApp(t, p, "service: api\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  f:\n    handler: src/app.handler\n    layers:\n      - ${cf:nowhere-dev.XLambdaLayerQualifiedArn}\n      - ${ssm:/nowhere}\n")
+	var doubling strings.Builder
+	doubling.WriteString("custom:\n  v0: xxxxxxxxxxxxxxxx\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&doubling, "  v%d: ${self:custom.v%d}${self:custom.v%d}\n", i, i-1, i-1)
+	}
 	for i := 0; i < 300; i++ {
 		dir := filepath.Join(p, "services", fmt.Sprintf("s%d", i))
-		writeFile(t, dir, "serverless.yml", []byte(fmt.Sprintf("service: s%d\ncustom:\n  a: ${self:custom.b}${self:custom.b}\n  b: ${self:custom.a}\nlayers:\n  x:\n    path: layer\n", i)))
+		writeFile(t, dir, "serverless.yml", []byte(fmt.Sprintf("service: s%d\n%slayers:\n  x:\n    path: ${self:custom.v40}\n", i, doubling.String())))
 	}
 }

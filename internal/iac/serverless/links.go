@@ -216,6 +216,7 @@ func (l *loader) repoIndex() *repoIndex {
 	idx.add(l, ourStage)
 	own := filepath.Join(l.dir, filepath.Base(filepath.FromSlash(l.file)))
 	visited := 0
+	shared := &budget{} // the other services together
 	_ = filepath.WalkDir(l.root, func(p string, d fs.DirEntry, err error) error {
 		visited++
 		if err != nil || visited > maxWalk || len(idx.services) >= maxServices {
@@ -237,7 +238,7 @@ func (l *loader) repoIndex() *repoIndex {
 		if err != nil {
 			return nil
 		}
-		other, err := loadService(l.root, filepath.Dir(p), iac.Rel(l.root, p), data, true)
+		other, err := loadService(l.root, filepath.Dir(p), iac.Rel(l.root, p), data, shared)
 		if err != nil {
 			return nil // its own check reports it
 		}

@@ -93,16 +93,17 @@ type loader struct {
 
 // load models the service file (named file, relative to root) in folder dir.
 func load(root, dir, file string, data []byte) (*model.App, error) {
-	l, err := loadService(root, dir, file, data, false)
+	l, err := loadService(root, dir, file, data, nil)
 	if err != nil {
 		return nil, err
 	}
 	return l.app, nil
 }
 
-// loadService loads one service; a nested one (another service of the repository,
-// read for the layers it exports) does not look for links itself.
-func loadService(root, dir, file string, data []byte, nested bool) (*loader, error) {
+// loadService loads one service. A nested one (another service of the repository,
+// read for the layers it publishes: nested is the budget such services share) does not
+// look for links itself.
+func loadService(root, dir, file string, data []byte, nested *budget) (*loader, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlError(file, err)
@@ -116,13 +117,13 @@ func loadService(root, dir, file string, data []byte, nested bool) (*loader, err
 		return nil, iac.Errorf(p, "not a Serverless configuration: the document is not a mapping")
 	}
 	l := &loader{
-		root: root, dir: dir, file: file, r: newResolver(root, dir, file, top),
+		root: root, dir: dir, file: file, r: newResolver(root, dir, file, top, nested),
 		app:       &model.App{Kind: kind, Source: file},
 		layers:    map[string]*model.Layer{},
 		retained:  map[string]string{},
 		resources: map[string]bool{},
 		plugins:   map[string]bool{},
-		nested:    nested,
+		nested:    nested != nil,
 	}
 	for _, step := range []func() error{l.readPlugins, l.readResources, l.readLayers, l.readFunctions} {
 		if err := step(); err != nil {

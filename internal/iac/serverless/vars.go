@@ -124,15 +124,13 @@ type resolver struct {
 	dir  string     // the service folder (absolute)
 	file string     // serverless.yml, relative to root
 
-	memo    map[*yaml.Node]*resolved // scalars with variables, resolved once
-	fileOf  map[*yaml.Node]string    // nodes of ${file()} documents → their file, relative to root
-	files   map[string]*included     // ${file()} documents by absolute path
-	index   map[*yaml.Node]map[string]int
-	steps   int
-	bytes   int
-	fileLen int
-	depth   int
-	at      *yaml.Node // the value being resolved at depth 0, for error positions
+	memo   map[*yaml.Node]*resolved // scalars with variables, resolved once
+	fileOf map[*yaml.Node]string    // nodes of ${file()} documents → their file, relative to root
+	files  map[string]*included     // ${file()} documents by absolute path
+	index  map[*yaml.Node]map[string]int
+	b      *budget
+	depth  int
+	at     *yaml.Node // the value being resolved at depth 0, for error positions
 
 	err error  // a budget exceeded or a file outside the checked folder: loading stops
 	why string // why the last value() was unresolved
@@ -150,8 +148,20 @@ type included struct {
 	why string     // why it cannot be used
 }
 
-func newResolver(root, dir, file string, doc *yaml.Node) *resolver {
-	return &resolver{doc: doc, root: root, dir: dir, file: file,
+// budget is the work variable resolution may do; the services of a repository read
+// for their layers (links.go) share one.
+type budget struct {
+	steps, bytes, files int
+	fileBytes           int64
+}
+
+// newResolver resolves doc, the configuration file (relative to root) in folder dir;
+// b nil gives it a budget of its own.
+func newResolver(root, dir, file string, doc *yaml.Node, b *budget) *resolver {
+	if b == nil {
+		b = &budget{}
+	}
+	return &resolver{doc: doc, root: root, dir: dir, file: file, b: b,
 		memo: map[*yaml.Node]*resolved{}, fileOf: map[*yaml.Node]string{},
 		files: map[string]*included{}, index: map[*yaml.Node]map[string]int{}}
 }
@@ -273,7 +283,7 @@ func (r *resolver) interpolate(s string, vars [][2]int) (string, string) {
 		if v.Kind != yaml.ScalarNode {
 			return "", s[sp[0]:sp[1]] + " is not a string, so it cannot be part of one"
 		}
-		if r.bytes += b.Len() + len(v.Value); r.bytes > maxBytes {
+		if r.b.bytes += sp[0] - i + len(v.Value); r.b.bytes > maxBytes {
 			r.fail("variables produce more than %d MiB of text (a large value referenced many times, or values that double at each reference); layerkit stops here", maxBytes>>20)
 			return "", "resolution stopped"
 		}
@@ -463,8 +473,8 @@ func closing(s string) int {
 func (r *resolver) variable(v string) (*yaml.Node, string) {
 	first := ""
 	for _, src := range parseSources(v[2 : len(v)-1]) {
-		r.steps++
-		if r.steps > maxSteps {
+		r.b.steps++
+		if r.b.steps > maxSteps {
 			r.fail("more than %d variables to resolve (values that fan out to many others); layerkit stops here", maxSteps)
 			return nil, "resolution stopped"
 		}
@@ -679,7 +689,7 @@ func (r *resolver) readFile(abs, disp, ref string) *included {
 	case ".js", ".cjs", ".mjs", ".ts":
 		return &included{why: ref + ": " + disp + " is JavaScript, which the framework runs to get the value; layerkit does not run it"}
 	}
-	if len(r.files) >= maxFiles {
+	if r.b.files++; r.b.files > maxFiles {
 		r.fail("%s: more than %d files read through ${file()}; layerkit stops here", ref, maxFiles)
 		return nil
 	}
@@ -691,7 +701,7 @@ func (r *resolver) readFile(abs, disp, ref string) *included {
 		r.fail("%s: cannot read %s: %v", ref, disp, err)
 		return nil
 	}
-	if r.fileLen += len(data); int64(r.fileLen) > iac.MaxTemplateSize() {
+	if r.b.fileBytes += int64(len(data)); r.b.fileBytes > iac.MaxTemplateSize() {
 		r.fail("%s: the files read through ${file()} hold more than %d bytes together, the cap on configuration files (--max-template-size); layerkit stops here", ref, iac.MaxTemplateSize())
 		return nil
 	}

@@ -39,7 +39,7 @@ func resolveIn(t *testing.T, files map[string]string, key string) (string, strin
 	if err := yaml.Unmarshal([]byte(files["serverless.yml"]), &doc); err != nil {
 		t.Fatal(err)
 	}
-	r := newResolver(dir, dir, "serverless.yml", deref(&doc))
+	r := newResolver(dir, dir, "serverless.yml", deref(&doc), nil)
 	_, custom := lookup(r.doc, "custom")
 	_, n := lookup(custom, key)
 	if n == nil {
