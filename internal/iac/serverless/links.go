@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -40,6 +41,7 @@ type repoIndex struct {
 	ssm      map[string]*exported // parameter name
 	exports  map[string]*exported // export name
 	stacks   map[string]string    // stack name → file, for messages
+	dirs     map[string][]string  // service folder (relative to root) → its stack names
 	services []string             // serverless.yml files read, relative to root
 }
 
@@ -90,8 +92,81 @@ func (l *loader) remote(n *yaml.Node, hops int) (kind, addr string, ok bool) {
 			return "", "", false
 		}
 		return l.remote(target, hops+1)
+	case "param":
+		name, why := l.r.interpolateText(src.address)
+		if why != "" {
+			return "", "", false
+		}
+		stage := l.r.providerScalar("stage", "dev").Value
+		for _, st := range []string{stage, "default"} {
+			if target := l.r.rawTarget(source{typ: "self", address: "params." + st + "." + name}); target != nil {
+				return l.remote(target, hops+1)
+			}
+		}
+		if dir, output, ok := l.composeParam(name); ok {
+			return "compose", dir + "\x00" + output, true
+		}
 	}
 	return "", "", false
+}
+
+// composeOutput is a serverless-compose.yml parameter naming another service's output.
+var composeOutput = regexp.MustCompile(`^\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}$`)
+
+// composeParam finds ${param:name} in the serverless-compose.yml of the repository (in
+// the service folder or a folder above it, up to the checked folder): the service
+// entry whose path is this service, its params.<name> "${other.Output}"; dir is the
+// other service's folder relative to root.
+func (l *loader) composeParam(name string) (dir, output string, ok bool) {
+	for d := l.dir; ; d = filepath.Dir(d) {
+		for _, n := range []string{"serverless-compose.yml", "serverless-compose.yaml"} {
+			data, err := iac.ReadConfig(filepath.Join(d, n))
+			if err != nil {
+				continue
+			}
+			var doc yaml.Node
+			if yaml.Unmarshal(data, &doc) != nil {
+				return "", "", false
+			}
+			services := deref(&doc)
+			_, services = lookup(services, "services")
+			var value string
+			for _, kv := range pairs(services) {
+				if p := scalarValue(lookup2(kv[1], "path")); p != "" && filepath.Join(d, filepath.FromSlash(p)) == l.dir {
+					_, params := lookup(kv[1], "params")
+					value = scalarValue(lookup2(params, name))
+				}
+			}
+			m := composeOutput.FindStringSubmatch(strings.TrimSpace(value))
+			if m == nil {
+				return "", "", false
+			}
+			_, other := lookup(services, m[1])
+			p := scalarValue(lookup2(other, "path"))
+			if p == "" {
+				return "", "", false
+			}
+			return iac.Rel(l.root, filepath.Join(d, filepath.FromSlash(p))), m[2], true
+		}
+		if d == l.root || filepath.Dir(d) == d || !strings.HasPrefix(d, l.root) {
+			return "", "", false
+		}
+	}
+}
+
+// lookup2 is the value node of key in mapping m.
+func lookup2(m *yaml.Node, key string) *yaml.Node {
+	_, v := lookup(m, key)
+	return v
+}
+
+// scalarValue is the text of a scalar node ("" for anything else).
+func scalarValue(n *yaml.Node) string {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
 }
 
 // rawTarget is the node a ${self:...} or ${file(...)} source names, unresolved.
@@ -148,6 +223,14 @@ func (l *loader) linked(kind, addr, text string, p model.Pos, fn string, at *yam
 		e = idx.ssm[addr]
 	case "export":
 		e = idx.exports[addr]
+	case "compose":
+		dir, output, _ := strings.Cut(addr, "\x00")
+		for _, st := range idx.dirs[dir] {
+			if e = idx.outputs[st+"."+output]; e != nil {
+				e = &exported{layer: e.layer, service: e.service, file: e.file, how: "output " + output + " of service " + e.service + ", passed by serverless-compose.yml"}
+				break
+			}
+		}
 	}
 	if e == nil {
 		return model.LayerRef{}, false
@@ -186,6 +269,9 @@ func (l *loader) notLinked(kind, addr string) string {
 	switch kind {
 	case "ssm":
 		what = "an SSM parameter read from AWS at deploy time"
+	case "compose":
+		dir, output, _ := strings.Cut(addr, "\x00")
+		return "a parameter serverless-compose.yml passes from output " + output + " of the service in " + dir + "; that service publishes no layer output " + output
 	}
 	if l.nested {
 		return what
@@ -210,7 +296,7 @@ func (l *loader) repoIndex() *repoIndex {
 		return l.repo
 	}
 	idx := &repoIndex{outputs: map[string]*exported{}, ssm: map[string]*exported{},
-		exports: map[string]*exported{}, stacks: map[string]string{}}
+		exports: map[string]*exported{}, stacks: map[string]string{}, dirs: map[string][]string{}}
 	l.repo = idx
 	ourStage := l.r.providerScalar("stage", "dev").Value
 	idx.add(l, ourStage)
@@ -284,6 +370,8 @@ func (idx *repoIndex) add(o *loader, stage string) {
 			idx.stacks[st] = o.file
 		}
 	}
+	dir := iac.Rel(o.root, o.dir)
+	idx.dirs[dir] = append(idx.dirs[dir], stacks...)
 	publish := func(m map[string]*exported, key, id, how string) {
 		ly := o.layers[id]
 		if ly == nil || key == "" {

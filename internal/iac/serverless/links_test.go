@@ -35,7 +35,13 @@ functions:
     handler: src/a.handler
     layers:
       - ${cf:${self:service}-requirements-${sls:stage}.PythonRequirementsLambdaLayerQualifiedArn}
+  d:
+    handler: src/a.handler
+    layers:
+      - ${param:deps}
+      - ${param:nope}
 `,
+		"serverless-compose.yml": "services:\n  shared:\n    path: services/shared\n  api:\n    path: .\n    params:\n      deps: ${shared.DepsLambdaLayerQualifiedArn}\n      nope: ${shared.Nope}\n",
 		// deployed with serverless deploy -c serverless_requirements.yml
 		"serverless_requirements.yml":      "service: api-requirements\nplugins:\n  - serverless-python-requirements\ncustom:\n  pythonRequirements:\n    layer: true\nprovider:\n  name: aws\n  runtime: python3.12\n",
 		"requirements.txt":                 "requests==2.32.3\n",
@@ -87,6 +93,14 @@ resources:
 		c.Layers[0].Layer.Content.Requirements != "python/requirements.txt" || c.Layers[0].Layer.Pos.File != "serverless_requirements.yml" {
 		t.Errorf("c layers = %+v", c.Layers)
 	}
+	d := fn(t, app, "d")
+	if len(d.Layers) != 2 || d.Layers[0].Layer != linked || !d.Layers[1].Unknown ||
+		!strings.Contains(d.Layers[1].Text, "output Nope of the service in services/shared") {
+		t.Errorf("d layers = %+v", d.Layers)
+	}
+	if n := app.Notes[len(app.Notes)-1]; !strings.Contains(n.Message, "output DepsLambdaLayerQualifiedArn of service shared-layers, passed by serverless-compose.yml") {
+		t.Errorf("compose link note = %+v", n)
+	}
 	var lines []int
 	for _, n := range app.Notes[:2] {
 		if n.Code != "LK105" || n.Severity != model.Info || !strings.Contains(n.Message, "SSM parameter /shared/deps, which service shared-layers (services/shared/serverless.yml) publishes") {
@@ -94,7 +108,7 @@ resources:
 		}
 		lines = append(lines, n.Pos.Line)
 	}
-	if len(app.Notes) != 3 || len(lines) != 2 || lines[0] != 12 || lines[1] != 17 || app.Notes[2].Pos.Line != 23 ||
+	if len(app.Notes) != 4 || len(lines) != 2 || lines[0] != 12 || lines[1] != 17 || app.Notes[2].Pos.Line != 23 ||
 		!strings.Contains(app.Notes[2].Message, "output PythonRequirementsLambdaLayerQualifiedArn of stack api-requirements-dev, which service api-requirements (serverless_requirements.yml) publishes") {
 		t.Errorf("link notes %+v", app.Notes)
 	}

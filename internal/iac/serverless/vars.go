@@ -548,7 +548,14 @@ func (r *resolver) source(src source) (*yaml.Node, string) {
 	case "cf", "ssm", "s3", "secretsmanager":
 		return nil, ref + " is read from AWS at deploy time"
 	case "param":
-		return nil, ref + " is a Serverless Dashboard parameter, read at deploy time"
+		// params.<stage>.<name>, else params.default.<name> (v3 stage parameters)
+		stage := r.providerScalar("stage", "dev").Value
+		for _, st := range []string{stage, "default"} {
+			if n, why := r.walk(r.doc, "params."+st+"."+addr, ref, r.file); why == "" && n != nil {
+				return n, ""
+			}
+		}
+		return nil, ref + " is not in params." + stage + " nor params.default; it is a parameter of serverless-compose.yml or the Serverless Dashboard, set at deploy time"
 	case "strToBool":
 		if len(src.params) == 1 {
 			p, why := r.interpolateText(src.params[0])

@@ -61,6 +61,12 @@ func resolveIn(t *testing.T, files map[string]string, key string) (string, strin
 func TestVariables(t *testing.T) {
 	files := map[string]string{
 		"serverless.yml": `service: shop
+params:
+  qa:
+    domain: qa.example.com
+  default:
+    domain: example.com
+    other: ${sls:stage}-other
 provider:
   stage: ${opt:stage, 'qa'}
   region: ${opt:region, "eu-west-1"}
@@ -88,6 +94,8 @@ custom:
   cycleB: ${self:custom.cycleA}
   ssm: ${ssm:/x/y}
   param: ${param:x}
+  paramStage: ${param:domain}
+  paramDefault: ${param:other}
   account: ${aws:accountId}
   quotedComma: ${opt:x, 'a,b'}
   escaped: \${self:service}
@@ -118,7 +126,9 @@ custom:
 		{"fileFallback", "python3.11", ""},
 		{"cycleA", "", "refers to itself"},
 		{"ssm", "", "${ssm:/x/y} is read from AWS at deploy time"},
-		{"param", "", "Serverless Dashboard parameter"},
+		{"param", "", "${param:x} is not in params.qa nor params.default"},
+		{"paramStage", "qa.example.com", ""},
+		{"paramDefault", "qa-other", ""},
 		{"account", "", "deploying AWS account"},
 		{"quotedComma", "a,b", ""},
 		{"escaped", `\${self:service}`, ""},
