@@ -389,10 +389,16 @@ func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, indi
 	// serverless-python-requirements without layer: requirements go into the package
 	if l.pyReqs && !l.pyLayer && (f.Runtime == "" || strings.HasPrefix(f.Runtime, "python")) {
 		if lines, _, ok := l.pluginRequirements(); ok {
-			code.Installs = lines
+			code.Installs = withoutNoDeploy(lines, l.noDeploy())
 			return code, nil
 		}
 		req, ok := tree.Clean(l.pyReqFile)
+		if skip := l.noDeploy(); skip != nil && ok && req != "" {
+			if lines, ok := requirementsLines(*service, req); ok {
+				code.Installs = withoutNoDeploy(lines, skip)
+				return code, nil
+			}
+		}
 		if ok && req != "" && tree.IsFile(*service, req) {
 			if !tree.IsFile(t, req) {
 				code.Tree = tree.Union(t, filter.Only(*service, req))

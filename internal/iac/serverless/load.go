@@ -397,13 +397,19 @@ func (l *loader) addLayer(ly *model.Layer) {
 func (l *loader) requirementsLayer() *model.Code {
 	if lines, from, ok := l.pluginRequirements(); ok {
 		disp := iac.Rel(l.root, filepath.Join(l.dir, from))
-		return &model.Code{Tree: tree.NewMap(disp, nil), Display: "python/ (from " + disp + ")", Installs: lines, InstallDir: "python"}
+		return &model.Code{Tree: tree.NewMap(disp, nil), Display: "python/ (from " + disp + ")", Installs: withoutNoDeploy(lines, l.noDeploy()), InstallDir: "python"}
 	}
 	req := filepath.Join(l.dir, filepath.FromSlash(l.pyReqFile))
 	parent, err := tree.Dir(filepath.Dir(req), iac.Rel(l.root, filepath.Dir(req)))
 	base := filepath.Base(req)
 	if err != nil || !tree.IsFile(parent, base) {
 		return &model.Code{Tree: tree.NewMap(iac.Rel(l.root, req), nil), Display: "python/ (" + iac.Rel(l.root, req) + " not found)"}
+	}
+	if skip := l.noDeploy(); skip != nil {
+		if lines, ok := requirementsLines(parent, base); ok {
+			disp := iac.Rel(l.root, req)
+			return &model.Code{Tree: tree.NewMap(disp, nil), Display: "python/ (from " + disp + ", without noDeploy)", Installs: withoutNoDeploy(lines, skip), InstallDir: "python"}
+		}
 	}
 	return &model.Code{
 		Tree:         tree.Mount(filter.Only(parent, base), "python"),

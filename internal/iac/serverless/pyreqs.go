@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/tree"
 )
 
 // serverless-python-requirements installs, in this order of preference (lib/pip.js,
@@ -153,4 +154,58 @@ func poetryDependencies(text string) (deps []string, poetry bool) {
 func sortedStrings(s []string) []string {
 	sort.Strings(s)
 	return s
+}
+
+// noDeploy is custom.pythonRequirements.noDeploy: distributions the plugin leaves out
+// of what it installs (an empty list by default since version 5).
+func (l *loader) noDeploy() map[string]bool {
+	pr := l.getMap(l.getMap(l.r.doc, "custom"), "pythonRequirements")
+	names, _ := l.getStrings(pr, "noDeploy")
+	if len(names) == 0 {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, n := range names {
+		out[strings.TrimSpace(n)] = true
+	}
+	return out
+}
+
+// withoutNoDeploy drops the requirement lines noDeploy names (and comments), as the
+// plugin does: the text before the first "=", "<", ">", space or tab, compared as written.
+func withoutNoDeploy(lines []string, skip map[string]bool) []string {
+	if len(skip) == 0 {
+		return lines
+	}
+	var out []string
+	for _, line := range lines {
+		name := strings.TrimSpace(line)
+		if name == "" || strings.HasPrefix(name, "#") {
+			continue
+		}
+		if i := strings.IndexAny(name, "=<> \t"); i >= 0 {
+			name = name[:i]
+		}
+		if !skip[strings.TrimSpace(name)] {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// requirementsLines reads the lines of the requirements file name of t, for noDeploy
+// filtering; ok is false when it includes other files (-r, -c), which layerkit then
+// reads unfiltered.
+func requirementsLines(t tree.Tree, name string) ([]string, bool) {
+	data, err := t.ReadFile(name)
+	if err != nil {
+		return nil, false
+	}
+	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	for _, line := range lines {
+		if s := strings.TrimSpace(line); strings.HasPrefix(s, "-r") || strings.HasPrefix(s, "-c") || strings.HasPrefix(s, "--requirement") || strings.HasPrefix(s, "--constraint") {
+			return nil, false
+		}
+	}
+	return lines, true
 }

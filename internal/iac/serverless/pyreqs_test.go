@@ -21,6 +21,10 @@ func TestPluginRequirements(t *testing.T) {
 		{"pipfile-layer", map[string]string{"Pipfile": pipfile}, true, []string{"mastodon.py==1.8.0", "pynamodb", "requests"}, ""},
 		{"poetry", map[string]string{"pyproject.toml": poetry, "Pipfile": pipfile}, false, []string{"PyJWT", "httpx", "orjson", "pydantic>=2"}, ""},
 		{"not-poetry", map[string]string{"pyproject.toml": "[build-system]\nrequires = [\"setuptools\"]\n", "requirements.txt": "flask\n"}, false, nil, "requirements.txt"},
+		{"nodeploy", map[string]string{"requirements.txt": "boto3==1.34\nrequests>=2  # http\n\n# tools\nbotocore\n", "nodeploy": ""}, false, []string{"requests>=2  # http"}, ""},
+		{"nodeploy-layer", map[string]string{"requirements.txt": "boto3==1.34\nrequests>=2\n", "nodeploy": ""}, true, []string{"requests>=2"}, ""},
+		{"nodeploy-pipfile", map[string]string{"Pipfile": pipfile, "nodeploy": ""}, false, []string{"mastodon.py==1.8.0", "requests"}, ""},
+		{"nodeploy-include", map[string]string{"requirements.txt": "-r base.txt\nboto3\n", "base.txt": "requests\n", "nodeploy": ""}, false, nil, "requirements.txt"},
 		{"pipenv-off", map[string]string{"Pipfile": pipfile, "requirements.txt": "flask\n", "off": ""}, false, nil, "requirements.txt"},
 	}
 	for _, tt := range tests {
@@ -33,6 +37,9 @@ func TestPluginRequirements(t *testing.T) {
 			if _, off := tt.files["off"]; off {
 				custom += "    usePipenv: false\n"
 			}
+			if _, nd := tt.files["nodeploy"]; nd {
+				custom += "    noDeploy: [boto3, botocore, pynamodb]\n"
+			}
 			if custom != "" {
 				yml += "custom:\n  pythonRequirements:\n" + custom
 			}
@@ -41,7 +48,7 @@ func TestPluginRequirements(t *testing.T) {
 			}
 			files := map[string]string{"serverless.yml": yml, "app.py": ""}
 			for k, v := range tt.files {
-				if k != "off" {
+				if k != "off" && k != "nodeploy" {
 					files[k] = v
 				}
 			}
