@@ -2,6 +2,7 @@ package serverless
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -31,6 +32,7 @@ func (l *loader) readFunctions() error {
 		fns = pairs(fnsNode)
 	}
 	var service tree.Tree // the service folder, read once
+	var providerEnv map[string]model.EnvVar
 	for _, kv := range fns {
 		name := kv[0].Value
 		f := &model.Function{Name: name, Kind: kind, Pos: l.pos(kv[0]), PackageType: "Zip"}
@@ -73,9 +75,17 @@ func (l *loader) readFunctions() error {
 			f.Arch = "x86_64"
 		}
 		// environment: provider variables, overridden by the function's
-		f.Env = map[string]model.EnvVar{}
-		l.env(f.Env, l.getMap(provider, "environment"))
-		l.env(f.Env, l.getMap(fv, "environment"))
+		// (functions without their own share the provider's map: 20,000 functions and
+		// 2,000 provider variables must not make 40 million entries)
+		if providerEnv == nil {
+			providerEnv = map[string]model.EnvVar{}
+			l.env(providerEnv, l.getMap(provider, "environment"))
+		}
+		f.Env = providerEnv
+		if !lookupNil(fv, "environment") {
+			f.Env = maps.Clone(providerEnv)
+			l.env(f.Env, l.getMap(fv, "environment"))
+		}
 		// layers: a function-level list replaces provider.layers
 		if k, _ := lookup(fv, "layers"); k != nil {
 			f.LayersPos = l.pos(k)
@@ -373,6 +383,25 @@ func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, indi
 		}
 		*service = t
 	}
+	// functions packaged alike share one package (and the checker's work on it)
+	python := f.Runtime == "" || strings.HasPrefix(f.Runtime, "python")
+	key := fmt.Sprint(python)
+	if individually {
+		key += "\x00" + strings.Join(l.packagePatterns(fpkg), "\x00")
+	}
+	if c, ok := l.codes[key]; ok {
+		return c, nil
+	}
+	code := l.packageCode(fpkg, servicePkg, individually, python, *service)
+	if l.codes == nil {
+		l.codes = map[string]*model.Code{}
+	}
+	l.codes[key] = code
+	return code, nil
+}
+
+// packageCode models the package of the functions packaged with these settings.
+func (l *loader) packageCode(fpkg, servicePkg *yaml.Node, individually, python bool, service tree.Tree) *model.Code {
 	excl := append([]string{}, DefaultExcludes...)
 	excl = append(excl, filepath.Base(filepath.FromSlash(l.file)))
 	for _, lp := range l.layerPaths {
@@ -383,28 +412,28 @@ func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, indi
 	if individually {
 		rules = append(rules, l.packageRules(fpkg)...)
 	}
-	t := filter.Tree(*service, func(n string) bool { return filter.Keeps(rules, n) })
+	t := filter.Tree(service, func(n string) bool { return filter.Keeps(rules, n) })
 	disp := iac.Rel(l.root, l.dir)
 	code := &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/"} // "./" for the service folder
 	// serverless-python-requirements without layer: requirements go into the package
-	if l.pyReqs && !l.pyLayer && (f.Runtime == "" || strings.HasPrefix(f.Runtime, "python")) {
+	if l.pyReqs && !l.pyLayer && python {
 		if lines, _, ok := l.pluginRequirements(); ok {
 			code.Installs = withoutNoDeploy(lines, l.noDeploy())
-			return code, nil
+			return code
 		}
 		req, ok := tree.Clean(l.pyReqFile)
 		if skip := l.noDeploy(); skip != nil && ok && req != "" {
-			if lines, ok := requirementsLines(*service, req); ok {
+			if lines, ok := requirementsLines(service, req); ok {
 				code.Installs = withoutNoDeploy(lines, skip)
-				return code, nil
+				return code
 			}
 		}
-		if ok && req != "" && tree.IsFile(*service, req) {
+		if ok && req != "" && tree.IsFile(service, req) {
 			if !tree.IsFile(t, req) {
-				code.Tree = tree.Union(t, filter.Only(*service, req))
+				code.Tree = tree.Union(t, filter.Only(service, req))
 			}
 			code.Requirements = req
 		}
 	}
-	return code, nil
+	return code
 }

@@ -85,6 +85,7 @@ type loader struct {
 	pluginsUnknown  bool                          // plugins: is set but cannot be resolved
 	nested          bool                          // loaded for another service's links
 	repo            *repoIndex                    // the repository's other services, when needed
+	codes           map[string]*model.Code        // function packages by packaging settings
 	linkedLayers    map[*model.Layer]*model.Layer // layers of other services, as added to app.Layers
 	pyReqs          bool                          // serverless-python-requirements is in plugins
 	pyLayer         bool                          // ... with layer: true
@@ -429,6 +430,11 @@ func negate(ps []string) []string {
 
 // packageRules reads package.exclude, package.include and package.patterns.
 func (l *loader) packageRules(pkg *yaml.Node) []filter.Rule {
+	return filter.ParseRules(l.packagePatterns(pkg))
+}
+
+// packagePatterns lists package.exclude (as "!x"), package.include and package.patterns.
+func (l *loader) packagePatterns(pkg *yaml.Node) []string {
 	if pkg == nil {
 		return nil
 	}
@@ -439,7 +445,7 @@ func (l *loader) packageRules(pkg *yaml.Node) []filter.Rule {
 	ps = append(ps, in...)
 	pat, _ := l.getStrings(pkg, "patterns")
 	ps = append(ps, pat...)
-	return filter.ParseRules(ps)
+	return ps
 }
 
 // artifact models a prebuilt package zip; k is the artifact key, for errors.
