@@ -20,15 +20,21 @@ func (l *loader) readFunctions() error {
 	provider := l.getMap(l.r.doc, "provider")
 	pkg := l.getMap(l.r.doc, "package")
 	individually, _, _, _, _ := l.getStr(pkg, "individually")
-	_, fnsNode, _ := l.get(l.r.doc, "functions")
+	fk, fnsNode, ok := l.get(l.r.doc, "functions")
+	if !ok {
+		// nothing to attach a function-not-checked to: say it on the service
+		l.note("LK105", model.Info, "", "", fk, fmt.Sprintf("functions cannot be resolved (%s); no function of this service is checked", l.r.why))
+	}
 	var fns [][2]*yaml.Node
 	if fnsNode != nil && fnsNode.Kind == yaml.SequenceNode { // a list of one-key mappings
 		for _, it := range fnsNode.Content {
 			if v, ok := l.r.value(it); ok {
 				fns = append(fns, pairs(v)...)
+			} else {
+				l.note("LK105", model.Info, "", "", deref(it), fmt.Sprintf("an entry of functions cannot be resolved (%s); the functions it defines are not checked", l.r.why))
 			}
 		}
-	} else {
+	} else if ok {
 		fns = pairs(fnsNode)
 	}
 	var service tree.Tree // the service folder, read once
@@ -279,6 +285,9 @@ func (l *loader) refTo(id string, p model.Pos, fn string,
 	}
 	if l.resources[id] {
 		return unknown(text + " (resources)")
+	}
+	if l.layersUnknown {
+		return unknown(text + " (this service's layers or resources cannot be resolved)")
 	}
 	msg := fmt.Sprintf("Ref %s names no layer of this service", id)
 	if ids := l.layerIDs(); len(ids) > 0 {

@@ -83,6 +83,7 @@ type loader struct {
 	layerPaths      []string                      // layer paths relative to the service, for excludes
 	plugins         map[string]bool               // plugins: names
 	pluginsUnknown  bool                          // plugins: is set but cannot be resolved
+	layersUnknown   bool                          // layers: or resources: cannot be resolved
 	nested          bool                          // loaded for another service's links
 	repo            *repoIndex                    // the repository's other services, when needed
 	codes           map[string]*model.Code        // function packages by packaging settings
@@ -246,6 +247,9 @@ func (l *loader) readPlugins() error {
 }
 
 func (l *loader) readResources() error {
+	if _, _, ok := l.get(l.r.doc, "resources"); !ok {
+		l.layersUnknown = true // a Ref may name a layer resource layerkit cannot see
+	}
 	for _, res := range l.resourceSections("Resources") {
 		for _, kv := range pairs(res) {
 			l.resources[kv[0].Value] = true
@@ -291,7 +295,11 @@ func LayerLogicalID(name string) string {
 }
 
 func (l *loader) readLayers() error {
-	_, layersNode, _ := l.get(l.r.doc, "layers")
+	lk, layersNode, ok := l.get(l.r.doc, "layers")
+	if !ok {
+		l.layersUnknown = true
+		l.note("LK105", model.Info, "", "", lk, fmt.Sprintf("layers cannot be resolved (%s); references to this service's layers are taken as layers layerkit cannot read", l.r.why))
+	}
 	providerRuntime, _, _, _, _ := l.getStr(l.getMap(l.r.doc, "provider"), "runtime")
 	for _, kv := range pairs(layersNode) {
 		name := kv[0].Value

@@ -318,3 +318,38 @@ func TestOutside(t *testing.T) {
 		t.Errorf("runtime through an allowed place = %q (%s)", f.Runtime, f.Unchecked)
 	}
 }
+
+// functions: or layers: that cannot be resolved are said on the service (nothing is
+// checked in silence), and a Ref to one of its layers is then not a Ref to nothing.
+func TestUnresolvedSections(t *testing.T) {
+	dir := writeTree(t, map[string]string{"serverless.yml": `service: s
+provider:
+  runtime: python3.12
+layers: ${file(./layers-${opt:stage}.yml)}
+functions:
+  - ${file(./missing.yml)}
+  - f:
+      handler: app.h
+      layers:
+        - {Ref: SharedLambdaLayer}
+`, "app.py": ""})
+	app, err := Load(dir, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(app.Notes) != 2 || app.Notes[0].Pos.Line != 4 || !strings.Contains(app.Notes[0].Message, "layers cannot be resolved (${opt:stage} is a command-line option") ||
+		app.Notes[1].Pos.Line != 6 || !strings.Contains(app.Notes[1].Message, "an entry of functions cannot be resolved (${file(./missing.yml)}: missing.yml does not exist)") {
+		t.Errorf("notes = %+v", app.Notes)
+	}
+	if f := fn(t, app, "f"); len(f.Layers) != 1 || !f.Layers[0].Unknown || f.Layers[0].Bad {
+		t.Errorf("f layers = %+v", f.Layers)
+	}
+	dir = writeTree(t, map[string]string{"serverless.yml": "service: s\nfunctions: ${file(./fns-${env:X}.yml)}\n"})
+	app, err = Load(dir, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(app.Functions) != 0 || len(app.Notes) != 1 || app.Notes[0].Pos.Line != 2 || !strings.Contains(app.Notes[0].Message, "no function of this service is checked") {
+		t.Errorf("functions %d, notes %+v", len(app.Functions), app.Notes)
+	}
+}
