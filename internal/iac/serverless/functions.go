@@ -289,6 +289,9 @@ func (l *loader) refTo(id string, p model.Pos, fn string,
 	if l.layersUnknown {
 		return unknown(text + " (this service's layers or resources cannot be resolved)")
 	}
+	if l.pluginsUnknown && (id == PythonRequirementsLayer || strings.HasSuffix(id, "LambdaLayer")) {
+		return unknown(text + " (a plugin may create it, and plugins: cannot be resolved)")
+	}
 	msg := fmt.Sprintf("Ref %s names no layer of this service", id)
 	if ids := l.layerIDs(); len(ids) > 0 {
 		msg += " (layers: " + strings.Join(ids, ", ") + ")"
