@@ -98,8 +98,8 @@ func (l *loader) remote(n *yaml.Node, hops int) (kind, addr string, ok bool) {
 			return "", "", false
 		}
 		stage := l.r.providerScalar("stage", "dev").Value
-		for _, st := range []string{stage, "default"} {
-			if target := l.r.rawTarget(source{typ: "self", address: "params." + st + "." + name}); target != nil {
+		for _, p := range []string{"params." + stage, "stages." + stage + ".params", "params.default", "stages.default.params"} {
+			if target := l.r.rawTarget(source{typ: "self", address: p + "." + name}); target != nil {
 				return l.remote(target, hops+1)
 			}
 		}

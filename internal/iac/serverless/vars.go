@@ -548,10 +548,11 @@ func (r *resolver) source(src source) (*yaml.Node, string) {
 	case "cf", "ssm", "s3", "secretsmanager":
 		return nil, ref + " is read from AWS at deploy time"
 	case "param":
-		// params.<stage>.<name>, else params.default.<name> (v3 stage parameters)
+		// params.<stage>.<name>, else params.default.<name> (v3 stage parameters), or
+		// stages.<stage>.params.<name>, else stages.default.params.<name> (v4)
 		stage := r.providerScalar("stage", "dev").Value
-		for _, st := range []string{stage, "default"} {
-			if n, why := r.walk(r.doc, "params."+st+"."+addr, ref, r.file); why == "" && n != nil {
+		for _, p := range []string{"params." + stage, "stages." + stage + ".params", "params.default", "stages.default.params"} {
+			if n, why := r.walk(r.doc, p+"."+addr, ref, r.file); why == "" && n != nil {
 				return n, ""
 			}
 		}

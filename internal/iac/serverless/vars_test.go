@@ -67,6 +67,10 @@ params:
   default:
     domain: example.com
     other: ${sls:stage}-other
+stages:
+  qa:
+    params:
+      v4: from-stages
 provider:
   stage: ${opt:stage, 'qa'}
   region: ${opt:region, "eu-west-1"}
@@ -96,6 +100,7 @@ custom:
   param: ${param:x}
   paramStage: ${param:domain}
   paramDefault: ${param:other}
+  paramV4: ${param:v4}
   account: ${aws:accountId}
   quotedComma: ${opt:x, 'a,b'}
   escaped: \${self:service}
@@ -129,6 +134,7 @@ custom:
 		{"param", "", "${param:x} is not in params.qa nor params.default"},
 		{"paramStage", "qa.example.com", ""},
 		{"paramDefault", "qa-other", ""},
+		{"paramV4", "from-stages", ""},
 		{"account", "", "deploying AWS account"},
 		{"quotedComma", "a,b", ""},
 		{"escaped", `\${self:service}`, ""},
