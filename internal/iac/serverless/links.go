@@ -37,12 +37,15 @@ type exported struct {
 
 // repoIndex maps what services publish to their layers.
 type repoIndex struct {
-	outputs  map[string]*exported // "stack.Output"
-	ssm      map[string]*exported // parameter name
-	exports  map[string]*exported // export name
-	stacks   map[string]string    // stack name → file, for messages
-	dirs     map[string][]string  // service folder (relative to root) → its stack names
-	services []string             // serverless.yml files read, relative to root
+	outputs map[string]*exported // "stack.Output"
+	ssm     map[string]*exported // parameter name
+	exports map[string]*exported // export name
+	stacks  map[string]string    // stack name → file, for messages
+	dirs    map[string][]string  // service folder (relative to root) → its stack names
+	// byService holds the outputs of services named by "<service>-<stage>" stacks, for
+	// a stack of another stage than the ones layerkit assumes (${cf:layers-prod.X})
+	byService map[string]map[string]*exported
+	services  []string // serverless.yml files read, relative to root
 }
 
 // Bounds of the search for other services.
@@ -218,7 +221,9 @@ func (l *loader) linked(kind, addr, text string, p model.Pos, fn string, at *yam
 	var e *exported
 	switch kind {
 	case "cf":
-		e = idx.outputs[addr]
+		if e = idx.outputs[addr]; e == nil {
+			e = idx.otherStage(addr)
+		}
 	case "ssm":
 		e = idx.ssm[addr]
 	case "export":
@@ -263,6 +268,24 @@ func (l *loader) linked(kind, addr, text string, p model.Pos, fn string, at *yam
 	return model.LayerRef{Pos: p, Layer: ly}, true
 }
 
+// otherStage finds the output of ${cf:<service>-<stage>.Output} for a stage other than
+// the ones layerkit assumes: the service with the longest name that prefixes the stack.
+func (idx *repoIndex) otherStage(addr string) *exported {
+	stack, out, _ := strings.Cut(addr, ".")
+	best := ""
+	for name, outs := range idx.byService {
+		if len(name) > len(best) && strings.HasPrefix(stack, name+"-") && len(stack) > len(name)+1 && outs[out] != nil {
+			best = name
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	e := *idx.byService[best][out]
+	e.how = "output " + out + " of stack " + stack + " (service " + best + " deployed with stage " + stack[len(best)+1:] + ")"
+	return &e
+}
+
 // notLinked says why a cf/ssm reference is not linked.
 func (l *loader) notLinked(kind, addr string) string {
 	what := "a stack output read from AWS at deploy time"
@@ -296,7 +319,8 @@ func (l *loader) repoIndex() *repoIndex {
 		return l.repo
 	}
 	idx := &repoIndex{outputs: map[string]*exported{}, ssm: map[string]*exported{},
-		exports: map[string]*exported{}, stacks: map[string]string{}, dirs: map[string][]string{}}
+		exports: map[string]*exported{}, stacks: map[string]string{}, dirs: map[string][]string{},
+		byService: map[string]map[string]*exported{}}
 	l.repo = idx
 	ourStage := l.r.providerScalar("stage", "dev").Value
 	idx.add(l, ourStage)
@@ -357,8 +381,10 @@ func (idx *repoIndex) add(o *loader, stage string) {
 	}
 	ownStage := o.r.providerScalar("stage", "dev").Value
 	var stacks []string
+	customStack := false
 	if s, _, _, present, known := o.getStr(o.getMap(o.r.doc, "provider"), "stackName"); present && known && s != "" {
 		stacks = append(stacks, s)
+		customStack = true
 	} else if name != "" {
 		stacks = append(stacks, name+"-"+ownStage)
 		if stage != ownStage {
@@ -389,10 +415,18 @@ func (idx *repoIndex) add(o *loader, stage string) {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	for _, st := range stacks {
-		for _, id := range ids {
-			out := id + "QualifiedArn"
+	byStage := idx.byService[name]
+	if name != "" && !customStack && byStage == nil {
+		byStage = map[string]*exported{}
+		idx.byService[name] = byStage
+	}
+	for _, id := range ids {
+		out := id + "QualifiedArn"
+		for _, st := range stacks {
 			publish(idx.outputs, st+"."+out, id, "output "+out+" of stack "+st)
+		}
+		if byStage != nil {
+			publish(byStage, out, id, "output "+out+" of service "+name+"'s stack")
 		}
 	}
 	var outputs, resources [][2]*yaml.Node
@@ -412,6 +446,9 @@ func (idx *repoIndex) add(o *loader, stage string) {
 		id := o.refID(vn)
 		for _, st := range stacks {
 			publish(idx.outputs, st+"."+out, id, "output "+out+" of stack "+st)
+		}
+		if byStage != nil {
+			publish(byStage, out, id, "output "+out+" of service "+name+"'s stack")
 		}
 		if exp := o.getMap(m, "Export"); exp != nil {
 			_, nn := lookup(exp, "Name")

@@ -31,6 +31,7 @@ functions:
       - ${ssm:/shared/deps}
       - ${cf:shared-layers-dev.Missing}
       - ${cf:unknown-dev.X}
+      - ${cf:shared-layers-prod-eu.DepsLambdaLayerQualifiedArn}
   c:
     handler: src/a.handler
     layers:
@@ -83,7 +84,7 @@ resources:
 		t.Errorf("a layers = %+v", a.Layers)
 	}
 	b := fn(t, app, "b")
-	if len(b.Layers) != 3 || b.Layers[0].Layer != linked ||
+	if len(b.Layers) != 4 || b.Layers[0].Layer != linked || b.Layers[3].Layer != linked ||
 		!b.Layers[1].Unknown || !strings.Contains(b.Layers[1].Text, "stack shared-layers-dev is deployed by services/shared/serverless.yml, which has no output Missing") ||
 		!b.Layers[2].Unknown || !strings.Contains(b.Layers[2].Text, "no serverless.yml in the checked folder deploys stack unknown-dev") {
 		t.Errorf("b layers = %+v", b.Layers)
@@ -98,18 +99,23 @@ resources:
 		!strings.Contains(d.Layers[1].Text, "output Nope of the service in services/shared") {
 		t.Errorf("d layers = %+v", d.Layers)
 	}
-	if n := app.Notes[len(app.Notes)-1]; !strings.Contains(n.Message, "output DepsLambdaLayerQualifiedArn of service shared-layers, passed by serverless-compose.yml") {
-		t.Errorf("compose link note = %+v", n)
+	// one LK105 info per link, at the reference, saying what was linked
+	want := []struct {
+		line int
+		text string
+	}{
+		{12, "SSM parameter /shared/deps, which service shared-layers (services/shared/serverless.yml) publishes"},
+		{17, "SSM parameter /shared/deps, which service shared-layers (services/shared/serverless.yml) publishes"},
+		{20, "output DepsLambdaLayerQualifiedArn of stack shared-layers-prod-eu (service shared-layers deployed with stage prod-eu)"},
+		{24, "output PythonRequirementsLambdaLayerQualifiedArn of stack api-requirements-dev, which service api-requirements (serverless_requirements.yml) publishes"},
+		{28, "output DepsLambdaLayerQualifiedArn of service shared-layers, passed by serverless-compose.yml"},
 	}
-	var lines []int
-	for _, n := range app.Notes[:2] {
-		if n.Code != "LK105" || n.Severity != model.Info || !strings.Contains(n.Message, "SSM parameter /shared/deps, which service shared-layers (services/shared/serverless.yml) publishes") {
-			t.Errorf("note %+v", n)
+	if len(app.Notes) != len(want) {
+		t.Fatalf("link notes %+v", app.Notes)
+	}
+	for i, w := range want {
+		if n := app.Notes[i]; n.Code != "LK105" || n.Severity != model.Info || n.Pos.Line != w.line || !strings.Contains(n.Message, w.text) {
+			t.Errorf("note %d = %+v, want line %d with %q", i, n, w.line, w.text)
 		}
-		lines = append(lines, n.Pos.Line)
-	}
-	if len(app.Notes) != 4 || len(lines) != 2 || lines[0] != 12 || lines[1] != 17 || app.Notes[2].Pos.Line != 23 ||
-		!strings.Contains(app.Notes[2].Message, "output PythonRequirementsLambdaLayerQualifiedArn of stack api-requirements-dev, which service api-requirements (serverless_requirements.yml) publishes") {
-		t.Errorf("link notes %+v", app.Notes)
 	}
 }
