@@ -77,17 +77,35 @@ type loader struct {
 	root, dir, file string
 	r               *resolver
 	app             *model.App
-	layers          map[string]*model.Layer // logical id → layer
-	retained        map[string]string       // XLambdaLayer of a retain: true layer → layer name
-	resources       map[string]bool         // logical ids under resources.Resources
-	layerPaths      []string                // layer paths relative to the service, for excludes
-	pyReqs          bool                    // serverless-python-requirements is in plugins
-	pyLayer         bool                    // ... with layer: true
+	layers          map[string]*model.Layer       // logical id → layer
+	retained        map[string]string             // XLambdaLayer of a retain: true layer → layer name
+	resources       map[string]bool               // logical ids under resources.Resources
+	layerPaths      []string                      // layer paths relative to the service, for excludes
+	plugins         map[string]bool               // plugins: names
+	pluginsUnknown  bool                          // plugins: is set but cannot be resolved
+	layersUnknown   bool                          // layers: or resources: cannot be resolved
+	nested          bool                          // loaded for another service's links
+	repo            *repoIndex                    // the repository's other services, when needed
+	codes           map[string]*model.Code        // function packages by packaging settings
+	linkedLayers    map[*model.Layer]*model.Layer // layers of other services, as added to app.Layers
+	pyReqs          bool                          // serverless-python-requirements is in plugins
+	pyLayer         bool                          // ... with layer: true
 	pyReqFile       string
 }
 
 // load models the service file (named file, relative to root) in folder dir.
-func load(root, dir, file string, data []byte) (app *model.App, err error) {
+func load(root, dir, file string, data []byte) (*model.App, error) {
+	l, err := loadService(root, dir, file, data, nil)
+	if err != nil {
+		return nil, err
+	}
+	return l.app, nil
+}
+
+// loadService loads one service. A nested one (another service of the repository,
+// read for the layers it publishes: nested is the budget such services share) does not
+// look for links itself.
+func loadService(root, dir, file string, data []byte, nested *budget) (*loader, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlError(file, err)
@@ -101,17 +119,23 @@ func load(root, dir, file string, data []byte) (app *model.App, err error) {
 		return nil, iac.Errorf(p, "not a Serverless configuration: the document is not a mapping")
 	}
 	l := &loader{
-		root: root, dir: dir, file: file, r: &resolver{doc: top},
+		root: root, dir: dir, file: file, r: newResolver(root, dir, file, top, nested),
 		app:       &model.App{Kind: kind, Source: file},
 		layers:    map[string]*model.Layer{},
 		retained:  map[string]string{},
 		resources: map[string]bool{},
+		plugins:   map[string]bool{},
+		nested:    nested != nil,
 	}
-	l.plugins()
-	l.readResources()
-	l.readLayers()
-	l.readFunctions()
-	return l.app, nil
+	for _, step := range []func() error{l.readPlugins, l.readResources, l.readLayers, l.readFunctions} {
+		if err := step(); err != nil {
+			return nil, err
+		}
+		if l.r.err != nil {
+			return nil, l.r.err
+		}
+	}
+	return l, nil
 }
 
 func yamlError(file string, err error) error {
@@ -127,12 +151,7 @@ func yamlError(file string, err error) error {
 	return iac.Errorf(model.Pos{File: file}, "invalid YAML: %v", err)
 }
 
-func (l *loader) pos(n *yaml.Node) model.Pos {
-	if n == nil {
-		return model.Pos{File: l.file}
-	}
-	return model.Pos{File: l.file, Line: n.Line, Col: n.Column}
-}
+func (l *loader) pos(n *yaml.Node) model.Pos { return l.r.posOf(n) }
 
 func (l *loader) note(code string, sev model.Severity, fn, layer string, n *yaml.Node, msg string) {
 	l.app.Notes = append(l.app.Notes, model.Note{Code: code, Severity: sev, Function: fn, Layer: layer, Pos: l.pos(n), Message: msg})
@@ -145,7 +164,7 @@ func (l *loader) get(m *yaml.Node, key string) (k, v *yaml.Node, ok bool) {
 	if k == nil || isNull(deref(raw)) {
 		return nil, nil, true
 	}
-	v, ok = l.r.value(raw, 0)
+	v, ok = l.r.value(raw)
 	if !ok {
 		return k, raw, false
 	}
@@ -191,7 +210,7 @@ func (l *loader) getStrings(m *yaml.Node, key string) ([]string, *yaml.Node) {
 	}
 	out := []string{}
 	for _, it := range v.Content {
-		iv, ok := l.r.value(it, 0)
+		iv, ok := l.r.value(it)
 		if ok && iv != nil && iv.Kind == yaml.ScalarNode {
 			out = append(out, iv.Value)
 		}
@@ -199,32 +218,69 @@ func (l *loader) getStrings(m *yaml.Node, key string) ([]string, *yaml.Node) {
 	return out, k
 }
 
-func (l *loader) plugins() {
-	_, p, _ := l.get(l.r.doc, "plugins")
+func (l *loader) readPlugins() error {
+	k, p, ok := l.get(l.r.doc, "plugins")
 	if p != nil && p.Kind == yaml.MappingNode {
-		_, p, _ = l.get(p, "modules")
+		k, p, ok = l.get(p, "modules")
 	}
-	if p == nil || p.Kind != yaml.SequenceNode {
-		return
-	}
-	for _, it := range p.Content {
-		if v, ok := l.r.value(it, 0); ok && v != nil && v.Kind == yaml.ScalarNode && v.Value == "serverless-python-requirements" {
-			l.pyReqs = true
+	l.pluginsUnknown = k != nil && !ok
+	if p != nil && p.Kind == yaml.SequenceNode {
+		for _, it := range p.Content {
+			if v, ok := l.r.value(it); ok && v != nil && v.Kind == yaml.ScalarNode {
+				l.plugins[v.Value] = true
+			} else if !ok {
+				l.pluginsUnknown = true
+			}
 		}
 	}
+	l.pyReqs = l.plugins["serverless-python-requirements"]
 	l.pyReqFile = "requirements.txt"
 	custom := l.getMap(l.r.doc, "custom")
 	pr := l.getMap(custom, "pythonRequirements")
-	if s, _, _, present, known := l.getStr(pr, "fileName"); present && known && s != "" {
+	if s, k, _, present, known := l.getStr(pr, "fileName"); present && known && s != "" {
 		l.pyReqFile = s
+		if err := iac.CheckInside(l.root, filepath.Join(l.dir, filepath.FromSlash(s))); err != nil {
+			return iac.Errorf(l.pos(k), "custom.pythonRequirements.fileName: %v", err)
+		}
 	}
+	return nil
 }
 
-func (l *loader) readResources() {
-	res := l.getMap(l.getMap(l.r.doc, "resources"), "Resources")
-	for _, kv := range pairs(res) {
-		l.resources[kv[0].Value] = true
+func (l *loader) readResources() error {
+	if _, _, ok := l.get(l.r.doc, "resources"); !ok {
+		l.layersUnknown = true // a Ref may name a layer resource layerkit cannot see
 	}
+	for _, res := range l.resourceSections("Resources") {
+		for _, kv := range pairs(res) {
+			l.resources[kv[0].Value] = true
+		}
+	}
+	return nil
+}
+
+// resourceSections returns resources.<key> (Resources, Outputs): resources is a
+// mapping, or a list of them the framework merges (often a list of ${file()}s).
+func (l *loader) resourceSections(key string) []*yaml.Node {
+	_, res, ok := l.get(l.r.doc, "resources")
+	if !ok || res == nil {
+		return nil
+	}
+	parts := []*yaml.Node{res}
+	if res.Kind == yaml.SequenceNode {
+		parts = nil
+		for _, it := range res.Content {
+			if v, ok := l.r.value(it); ok && v != nil {
+				parts = append(parts, v)
+			}
+		}
+	}
+	var out []*yaml.Node
+	for _, p := range parts {
+		if m := l.getMap(p, key); m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // LayerLogicalID is the CloudFormation logical id Serverless gives the layer name:
@@ -238,17 +294,24 @@ func LayerLogicalID(name string) string {
 	return n + "LambdaLayer"
 }
 
-func (l *loader) readLayers() {
-	_, layersNode, _ := l.get(l.r.doc, "layers")
+func (l *loader) readLayers() error {
+	lk, layersNode, ok := l.get(l.r.doc, "layers")
+	if !ok {
+		l.layersUnknown = true
+		l.note("LK105", model.Info, "", "", lk, fmt.Sprintf("layers cannot be resolved (%s); references to this service's layers are taken as layers layerkit cannot read", l.r.why))
+	}
 	providerRuntime, _, _, _, _ := l.getStr(l.getMap(l.r.doc, "provider"), "runtime")
 	for _, kv := range pairs(layersNode) {
 		name := kv[0].Value
 		id := LayerLogicalID(name)
-		v, ok := l.r.value(kv[1], 0)
+		v, ok := l.r.value(kv[1])
 		ly := &model.Layer{Name: id, Pos: l.pos(kv[0])}
 		if !ok || v == nil || v.Kind != yaml.MappingNode {
 			ly.NotInspectable = "the layer's configuration cannot be resolved"
-			l.note("LK105", model.Info, "", id, kv[0], fmt.Sprintf("layer %s: its configuration cannot be resolved statically; its content is not checked", name))
+			if !ok {
+				ly.NotInspectable += ": " + l.r.why
+			}
+			l.note("LK105", model.Info, "", id, kv[0], fmt.Sprintf("layer %s: %s; its content is not checked", name, ly.NotInspectable))
 			l.addLayer(ly)
 			continue
 		}
@@ -266,7 +329,11 @@ func (l *loader) readLayers() {
 		}
 		pkg := l.getMap(v, "package")
 		if art, k, _, present, known := l.getStr(pkg, "artifact"); present {
-			ly.Content, ly.NotInspectable = l.artifact(art, known)
+			var err error
+			ly.Content, ly.NotInspectable, err = l.artifact(art, known, k)
+			if err != nil {
+				return err
+			}
 			if ly.Content == nil {
 				l.note("LK105", model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: %s; its content is not checked", name, ly.NotInspectable))
 			}
@@ -279,11 +346,14 @@ func (l *loader) readLayers() {
 			ly.NotInspectable = "no path"
 			l.note("LK105", model.Info, "", ly.Name, kv[0], fmt.Sprintf("layer %s has no path; its content is not checked", name))
 		case !known:
-			ly.NotInspectable = "path cannot be resolved"
-			l.note("LK105", model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: path cannot be resolved statically; its content is not checked", name))
+			ly.NotInspectable = "path cannot be resolved: " + l.r.why
+			l.note("LK105", model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: its path cannot be resolved (%s); its content is not checked", name, l.r.why))
 		default:
 			abs := filepath.Join(l.dir, filepath.FromSlash(p))
 			disp := iac.Rel(l.root, abs)
+			if err := iac.CheckInside(l.root, abs); err != nil {
+				return iac.Errorf(l.pos(k), "layers.%s.path: %v", name, err)
+			}
 			if r, err := filepath.Rel(l.dir, abs); err == nil && r != "." && !strings.HasPrefix(r, "..") {
 				l.layerPaths = append(l.layerPaths, filepath.ToSlash(r))
 			}
@@ -305,7 +375,7 @@ func (l *loader) readLayers() {
 	pr := l.getMap(custom, "pythonRequirements")
 	lk, lv, _ := l.get(pr, "layer")
 	if !l.pyReqs || lk == nil || lv == nil || (lv.Kind == yaml.ScalarNode && lv.Value != "true") {
-		return
+		return nil
 	}
 	l.pyLayer = true
 	ly := &model.Layer{Name: PythonRequirementsLayer, Pos: l.pos(lk)}
@@ -323,6 +393,7 @@ func (l *loader) readLayers() {
 		ly.CompatibleRuntimesPos = ly.Pos
 	}
 	l.addLayer(ly)
+	return nil
 }
 
 func (l *loader) addLayer(ly *model.Layer) {
@@ -333,11 +404,21 @@ func (l *loader) addLayer(ly *model.Layer) {
 // requirementsLayer: the plugin installs the requirements under python/ in its layer
 // zip. The model holds just python/<requirements file>, to be installed into python/.
 func (l *loader) requirementsLayer() *model.Code {
+	if lines, from, ok := l.pluginRequirements(); ok {
+		disp := iac.Rel(l.root, filepath.Join(l.dir, from))
+		return &model.Code{Tree: tree.NewMap(disp, nil), Display: "python/ (from " + disp + ")", Installs: withoutNoDeploy(lines, l.noDeploy()), InstallDir: "python"}
+	}
 	req := filepath.Join(l.dir, filepath.FromSlash(l.pyReqFile))
 	parent, err := tree.Dir(filepath.Dir(req), iac.Rel(l.root, filepath.Dir(req)))
 	base := filepath.Base(req)
 	if err != nil || !tree.IsFile(parent, base) {
 		return &model.Code{Tree: tree.NewMap(iac.Rel(l.root, req), nil), Display: "python/ (" + iac.Rel(l.root, req) + " not found)"}
+	}
+	if skip := l.noDeploy(); skip != nil {
+		if lines, ok := requirementsLines(parent, base); ok {
+			disp := iac.Rel(l.root, req)
+			return &model.Code{Tree: tree.NewMap(disp, nil), Display: "python/ (from " + disp + ", without noDeploy)", Installs: withoutNoDeploy(lines, skip), InstallDir: "python"}
+		}
 	}
 	return &model.Code{
 		Tree:         tree.Mount(filter.Only(parent, base), "python"),
@@ -357,6 +438,11 @@ func negate(ps []string) []string {
 
 // packageRules reads package.exclude, package.include and package.patterns.
 func (l *loader) packageRules(pkg *yaml.Node) []filter.Rule {
+	return filter.ParseRules(l.packagePatterns(pkg))
+}
+
+// packagePatterns lists package.exclude (as "!x"), package.include and package.patterns.
+func (l *loader) packagePatterns(pkg *yaml.Node) []string {
 	if pkg == nil {
 		return nil
 	}
@@ -367,28 +453,31 @@ func (l *loader) packageRules(pkg *yaml.Node) []filter.Rule {
 	ps = append(ps, in...)
 	pat, _ := l.getStrings(pkg, "patterns")
 	ps = append(ps, pat...)
-	return filter.ParseRules(ps)
+	return ps
 }
 
-// artifact models a prebuilt package zip.
-func (l *loader) artifact(p string, known bool) (*model.Code, string) {
+// artifact models a prebuilt package zip; k is the artifact key, for errors.
+func (l *loader) artifact(p string, known bool, k *yaml.Node) (*model.Code, string, error) {
 	if !known {
-		return nil, "package.artifact cannot be resolved"
+		return nil, "package.artifact cannot be resolved: " + l.r.why, nil
+	}
+	if strings.HasPrefix(p, "s3://") || strings.HasPrefix(p, "https://") || strings.HasPrefix(p, "http://") {
+		return nil, "package.artifact " + p + " is remote", nil
 	}
 	abs := p
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(l.dir, filepath.FromSlash(p))
 	}
 	disp := iac.Rel(l.root, abs)
-	if strings.HasPrefix(p, "s3://") || strings.HasPrefix(p, "https://") {
-		return nil, "package.artifact " + p + " is remote"
+	if err := iac.CheckInside(l.root, abs); err != nil {
+		return nil, "", iac.Errorf(l.pos(k), "package.artifact: %v", err)
 	}
 	z, err := tree.Zip(abs, disp)
 	if err != nil {
 		if _, serr := os.Stat(abs); serr != nil {
-			return nil, disp + " does not exist yet; build it first"
+			return nil, disp + " does not exist yet; build it first", nil
 		}
-		return nil, disp + " is not a readable zip archive"
+		return nil, disp + " is not a readable zip archive", nil
 	}
-	return &model.Code{Tree: z, Display: disp}, ""
+	return &model.Code{Tree: z, Display: disp}, "", nil
 }

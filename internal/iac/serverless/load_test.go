@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -166,7 +167,15 @@ func TestService(t *testing.T) {
 	if len(nl.Layers) != 0 || nl.Runtime != "" {
 		t.Errorf("nolayers = %+v", nl)
 	}
-	noteAt(t, app, "LK105", model.Info, 67)
+	// the runtime's unresolved reference is the reason it is not checked (not runtime "")
+	if !strings.Contains(nl.Unchecked, "${opt:runtime} is a command-line option") || nl.UncheckedPos.Line != 67 {
+		t.Errorf("nolayers unchecked = %q at %v", nl.Unchecked, nl.UncheckedPos)
+	}
+	for _, f := range []string{"api", "worker"} {
+		if u := fn(t, app, f).Unchecked; u != "" {
+			t.Errorf("%s: unchecked %q", f, u)
+		}
+	}
 
 	if img := fn(t, app, "img"); img.PackageType != "Image" || img.Code != nil {
 		t.Errorf("img = %+v", img)
@@ -253,5 +262,39 @@ func TestCase(t *testing.T) {
 	}
 	if len(app.Notes) != 0 {
 		t.Errorf("notes = %+v", app.Notes)
+	}
+}
+
+// 20,000 functions and 2,000 provider environment variables: functions without their own
+// environment share the provider's map, and functions packaged alike share one package,
+// so the model stays small (it was 40 million map entries and 5 GB).
+func TestManyFunctions(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("service: s\nprovider:\n  name: aws\n  runtime: python3.12\n  environment:\n")
+	for i := 0; i < 2000; i++ {
+		b.WriteString("    V" + strconv.Itoa(i) + ": v\n")
+	}
+	b.WriteString("functions:\n  own:\n    handler: app.h\n    environment:\n      X: ${self:service}\n")
+	for i := 0; i < 20000; i++ {
+		b.WriteString("  f" + strconv.Itoa(i) + ":\n    handler: app.h\n")
+	}
+	dir := writeTree(t, map[string]string{"app.py": ""})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	app, err := load(dir, dir, "serverless.yml", []byte(b.String()))
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 300<<20 {
+		t.Errorf("loading allocated %d MiB", alloc>>20)
+	}
+	own, f0, f1 := fn(t, app, "own"), fn(t, app, "f0"), fn(t, app, "f19999")
+	if len(own.Env) != 2001 || own.Env["X"].Value != "s" || len(f0.Env) != 2000 ||
+		reflect.ValueOf(f0.Env).UnsafePointer() != reflect.ValueOf(f1.Env).UnsafePointer() {
+		t.Errorf("env: own %d, f0 %d, shared %v", len(own.Env), len(f0.Env), reflect.ValueOf(f0.Env).UnsafePointer() == reflect.ValueOf(f1.Env).UnsafePointer())
+	}
+	if f0.Code == nil || f0.Code != f1.Code || own.Code != f0.Code {
+		t.Error("functions packaged alike should share one package")
 	}
 }
