@@ -103,6 +103,9 @@ func moduleHint(p *Pass, f *Function, pr pyresolve.Problem) string {
 			return fmt.Sprintf("'%s' is in the standard library only from Python %s; this function runs %s. Raise the Runtime, or use a backport from PyPI.", top, since, f.Runtime.ID)
 		}
 	}
+	if top == "cfnresponse" && len(parts) == 1 {
+		return cfnResponseHint(f)
+	}
 	if h := declaredElsewhere(p, f, top); h != "" {
 		return h
 	}
@@ -436,4 +439,13 @@ func inOtherLayer(p *Pass, f *Function, top string) string {
 		}
 	}
 	return ""
+}
+
+// cfnResponseHint: cfnresponse is added by CloudFormation only to inline code that has
+// the exact statement `import cfnresponse` (cfn.CfnResponseFile).
+func cfnResponseHint(f *Function) string {
+	if f.Fn.Code != nil && strings.Contains(f.Fn.Code.Display, "#") { // inline code: "template.yaml#Fn.Code"
+		return "CloudFormation adds the cfnresponse module to inline code (ZipFile, InlineCode) only when the code has the exact statement `import cfnresponse`; other forms, such as `from cfnresponse import send`, do not get it. Write `import cfnresponse` and call cfnresponse.send(...)."
+	}
+	return "CloudFormation provides cfnresponse only to inline code (Code.ZipFile, SAM InlineCode), not to a packaged function. Put a copy of the module in the function's package (the source is in the CloudFormation User Guide, \"cfn-response module\"), or declare the cfnresponse distribution in its requirements.txt."
 }
