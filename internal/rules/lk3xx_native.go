@@ -13,6 +13,7 @@ import (
 	"github.com/layerkit/layerkit/internal/pydist"
 	"github.com/layerkit/layerkit/internal/pymeta"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/pyscan"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -274,6 +275,8 @@ func (r *nativeRun) function(f *Function) {
 		byCode := map[string][]string{}
 		whyOf := map[string]string{}
 		var codes []string
+		needed := map[string]bool{} // code -> some file of it is imported unguarded
+		var spare []string          // files nothing needs (another Python's build beside a fallback)
 		for _, name := range files {
 			nf := nfile{d.Tree, name}
 			if handled[nf] {
@@ -281,7 +284,11 @@ func (r *nativeRun) function(f *Function) {
 			}
 			handled[nf] = true
 			probs := r.check(f, d.Tree, name)
-			if len(probs) == 0 || native.HasLoadableSibling(d.Tree, name, nativeTarget(f)) {
+			if len(probs) == 0 {
+				continue
+			}
+			if native.HasLoadableSibling(d.Tree, name, nativeTarget(f)) {
+				spare = append(spare, d.Tree.Display(name))
 				continue
 			}
 			code := probs[0].Kind.Code()
@@ -290,12 +297,26 @@ func (r *nativeRun) function(f *Function) {
 				whyOf[code] = why(probs)
 			}
 			byCode[code] = append(byCode[code], d.Tree.Display(name))
+			if distNeeds(r.p, d, name) {
+				needed[code] = true
+			}
 		}
 		sort.Strings(codes)
 		for _, code := range codes {
 			sev := model.Error
 			if u.Site.Lazy {
 				sev = model.Warning
+			}
+			if !needed[code] {
+				// Every import resolves: the files no code of the distribution imports
+				// unguarded are dead weight for this Python (a build for another one whose
+				// pure-Python fallbacks load instead). Slower, not broken.
+				files := append(append([]string(nil), byCode[code]...), spare...)
+				r.p.Report(code, model.Warning, f.Fn.Name, "", sitePos(u.Site),
+					fmt.Sprintf("`%s` loads %s%s, whose %s cannot load on %s (%s, %s): %s; the import still works: where a module has a pure-Python file beside its compiled one, Python loads that, and no module of %s imports the others at module scope outside a try/except, so %s runs without its compiled speed-ups",
+						u.Site.Stmt, d.String(), wheelNote(d), countFiles(files), f.Fn.Name, f.Runtime.ID, env.Arch, whyOf[code], d.Name, f.Fn.Name),
+					nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
+				continue
 			}
 			loads := d.String()
 			if len(u.Chain) > 1 {
@@ -335,6 +356,8 @@ func (r *nativeRun) function(f *Function) {
 				o.sibling[i] = -1
 				if native.HasLoadableSibling(e.Tree, name, nativeTarget(f)) {
 					o.sibling[i] = 1
+				} else if d := cacheOf(r.p).ownerOf(r.p, f, e.Tree, name); d != nil && !distNeeds(r.p, d, name) {
+					o.sibling[i] = 1 // no code of its distribution needs it: the import works without it
 				}
 			}
 			if o.sibling[i] > 0 {
@@ -688,4 +711,75 @@ func (r *nativeRun) glibcOf(f *Function, tg native.Target, t tree.Tree, name str
 	}
 	bin, _ := cacheOf(r.p).bins.Binary(t, name)
 	return native.Check(tg, path.Base(name), bin)
+}
+
+// maxNeedsSource bounds the Python source distNeeds reads of one distribution; past it,
+// every compiled file counts as needed (the judgement of old: an error).
+const maxNeedsSource = 8 << 20
+
+// distNeeds reports whether code of d imports the compiled module in file name in a way
+// that fails the import when the module cannot load: at module scope, outside any
+// try/except ImportError and TYPE_CHECKING. A distribution without a RECORD, or too big
+// to read, needs every compiled file.
+func distNeeds(p *Pass, d *pymeta.Dist, name string) bool {
+	mods := cacheOf(p).needs.Get(d, func() map[string]bool { return distImports(d) })
+	if mods == nil {
+		return true
+	}
+	return mods[moduleOfFile(d, name)]
+}
+
+// moduleOfFile is the dotted module a compiled file in d's site folder provides.
+func moduleOfFile(d *pymeta.Dist, name string) string {
+	rel := strings.TrimPrefix(strings.TrimPrefix(name, d.Dir), "/")
+	dir, base := path.Split(rel)
+	mod := native.ParseName(base).Module
+	if mod == "" {
+		mod, _, _ = strings.Cut(base, ".")
+	}
+	return strings.ReplaceAll(dir, "/", ".") + mod
+}
+
+// distImports lists the modules d's own Python files import at module scope, unguarded
+// (with `from pkg import name`, both pkg and pkg.name); nil when it cannot tell.
+func distImports(d *pymeta.Dist) map[string]bool {
+	if len(d.Files) == 0 {
+		return nil
+	}
+	out := map[string]bool{}
+	total := 0
+	for _, file := range d.Files {
+		if !strings.HasSuffix(file, ".py") {
+			continue
+		}
+		src, err := d.Tree.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		if total += len(src); total > maxNeedsSource {
+			return nil
+		}
+		rel := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(file, d.Dir), "/"), ".py")
+		pkg := strings.ReplaceAll(path.Dir(rel), "/", ".")
+		if path.Base(rel) == "__init__" {
+			pkg = strings.ReplaceAll(strings.TrimSuffix(strings.TrimSuffix(rel, "__init__"), "/"), "/", ".")
+		}
+		if pkg == "." {
+			pkg = ""
+		}
+		for _, imp := range pyscan.Scan(src).Imports {
+			if imp.Scope == pyscan.FunctionScope || len(imp.Guards) > 0 || imp.TypeChecking || imp.MainBlock {
+				continue
+			}
+			abs, ok := imp.Absolute(pkg)
+			if !ok || abs == "" {
+				continue
+			}
+			out[abs] = true
+			for _, n := range imp.Names {
+				out[abs+"."+n.Name] = true
+			}
+		}
+	}
+	return out
 }

@@ -1,0 +1,5 @@
+import speedy
+
+
+def handler(event, context):
+    return speedy.crunch(event)
