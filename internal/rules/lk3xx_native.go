@@ -248,7 +248,7 @@ func (r *nativeRun) function(f *Function) {
 		}
 		r.p.Report(code, sev, f.Fn.Name, "", pos,
 			fmt.Sprintf("%s loads %s (module '%s'), which cannot load on %s (%s, %s): %s%s; %s", stmt, m.Display(), name, f.Fn.Name, f.Runtime.ID, env.Arch,
-				why(probs), via(chain), loadFailure(f, code, name, probs[0], sev == model.Warning)),
+				why(probs), via(chain), loadFailure(f, r.pythonFailure(f, m.Tree, m.File, name), sev == model.Warning)),
 			nativeHint(code, f, packageFor(r.p, f, name), inLayer(f, []nfile{nf})))
 	}
 
@@ -275,8 +275,9 @@ func (r *nativeRun) function(f *Function) {
 		byCode := map[string][]string{}
 		whyOf := map[string]string{}
 		var codes []string
-		needed := map[string]bool{} // code -> some file of it is imported unguarded
-		var spare []string          // files nothing needs (another Python's build beside a fallback)
+		needed := map[string]bool{}        // code -> some file of it is imported unguarded
+		firstNeeded := map[string]string{} // code -> the first such file (else the first file)
+		var spare []string                 // files nothing needs (another Python's build beside a fallback)
 		for _, name := range files {
 			nf := nfile{d.Tree, name}
 			if handled[nf] {
@@ -297,8 +298,11 @@ func (r *nativeRun) function(f *Function) {
 				whyOf[code] = why(probs)
 			}
 			byCode[code] = append(byCode[code], d.Tree.Display(name))
-			if distNeeds(r.p, d, name) {
+			if distNeeds(r.p, d, name) && !needed[code] {
 				needed[code] = true
+				firstNeeded[code] = name
+			} else if firstNeeded[code] == "" {
+				firstNeeded[code] = name
 			}
 		}
 		sort.Strings(codes)
@@ -324,7 +328,7 @@ func (r *nativeRun) function(f *Function) {
 			}
 			r.p.Report(code, sev, f.Fn.Name, "", sitePos(u.Site),
 				fmt.Sprintf("`%s` loads %s, whose %s cannot load on %s (%s, %s): %s%s; %s", u.Site.Stmt, loads, countFiles(byCode[code]), f.Fn.Name, f.Runtime.ID, env.Arch,
-					whyOf[code], wheelNote(d), loadFailure(f, code, u.Top, native.Problem{Why: whyOf[code]}, sev == model.Warning)),
+					whyOf[code], wheelNote(d), loadFailure(f, r.pythonFailure(f, d.Tree, firstNeeded[code], moduleOfFile(d, firstNeeded[code])), sev == model.Warning)),
 				nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
 		}
 	}
@@ -483,29 +487,66 @@ func via(chain []string) string {
 	return ""
 }
 
-// loadFailure says what Lambda prints when the loader refuses the file that module
-// (or the package it belongs to) loads.
-func loadFailure(f *Function, code, module string, pr native.Problem, lazy bool) string {
-	head := fmt.Sprintf("Runtime.ImportModuleError: Unable to import module '%s'", f.Result.Handler.Module)
-	var text string
-	switch code {
-	case "LK303":
-		g := glibcOf(pr.Why)
-		if g == "" {
-			g = "GLIBC_x.y"
-		}
-		text = fmt.Sprintf("%s: /lib64/libc.so.6: version `%s' not found", head, g)
-	case "LK302":
-		text = head + " (the dynamic loader refuses an object built for another machine)"
-	case "LK304":
-		text = head + " (the file is not a Linux ELF object: invalid ELF header)"
-	default:
-		text = fmt.Sprintf("%s (%s cannot find a compiled module it imports: No module named ...)", head, module)
-	}
+// loadFailure says how the failure shows: text is what Python prints (pythonFailure).
+func loadFailure(f *Function, text string, lazy bool) string {
 	if lazy {
-		return "an invocation that runs the import will fail with ImportError"
+		exc := "ImportError"
+		if strings.HasPrefix(text, "No module named") {
+			exc = "ModuleNotFoundError"
+		}
+		return fmt.Sprintf("an invocation that runs the import will fail with %s: %s", exc, text)
 	}
-	return "Lambda will fail with " + text
+	return "Lambda will fail with " + lambdaError(f, text)
+}
+
+// pythonFailure is what CPython prints when the import of module, whose file is name in
+// t, fails on f's target (checked with python3.11 on Linux x86_64 against files of each
+// kind):
+//   - a name without one of the runtime's extension suffixes (another Python's ABI tag,
+//     another machine's tag, -darwin.so, .pyd) is never a candidate: "No module named 'm'";
+//   - a candidate that dlopen refuses: "<path>: invalid ELF header" (Mach-O, PE),
+//     "<path>: wrong ELF class: ELFCLASS32", "<path>: cannot open shared object file: No
+//     such file or directory" (ELF for another machine), "/lib64/libc.so.6: version
+//     `GLIBC_2.28' not found (required by <path>)" (too new a glibc),
+//     "libc.musl-x86_64.so.1: cannot open shared object file: No such file or directory"
+//     (musl).
+func (r *nativeRun) pythonFailure(f *Function, t tree.Tree, name, module string) string {
+	tg := nativeTarget(f)
+	base := path.Base(name)
+	if n := native.ParseName(base); n.Module == "" || !native.Loadable(tg, n.Module, base) {
+		return fmt.Sprintf("No module named '%s'", module)
+	}
+	where := lambdaPath(f, t, name)
+	bin := cacheOf(r.p).bins.Header(t, name)
+	if full, _ := cacheOf(r.p).bins.Binary(t, name); full != nil {
+		bin = full
+	}
+	switch {
+	case bin == nil:
+	case bin.Format == native.MachO || bin.Format == native.PE:
+		return where + ": invalid ELF header"
+	case bin.Format == native.ELF && bin.Class == 32:
+		return where + ": wrong ELF class: ELFCLASS32"
+	case bin.Format == native.ELF && bin.Machine != "" && bin.LambdaArch() != native.MachineArch(tg.Arch):
+		return where + ": cannot open shared object file: No such file or directory"
+	case bin.Format == native.ELF && bin.Musl:
+		return fmt.Sprintf("libc.musl-%s.so.1: cannot open shared object file: No such file or directory", native.MachineOfArch(tg.Arch))
+	case bin.Format == native.ELF && !tg.Glibc.IsZero() && tg.Glibc.Less(bin.MaxGlibc()):
+		return fmt.Sprintf("/lib64/libc.so.6: version `GLIBC_%s' not found (required by %s)", bin.MaxGlibc(), where)
+	}
+	return fmt.Sprintf("%s: cannot be loaded (ImportError)", where)
+}
+
+// lambdaPath is where a file of one of f's path trees lands on Lambda.
+func lambdaPath(f *Function, t tree.Tree, name string) string {
+	env := f.Result.Env
+	switch {
+	case env.Opt != nil && t == tree.Tree(env.Opt):
+		return "/opt/" + name
+	case env.Task != nil && t == env.Task:
+		return "/var/task/" + name
+	}
+	return t.Display(name)
 }
 
 func glibcOf(why string) string {
