@@ -262,10 +262,12 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 			disp = "."
 		}
 		msg := fmt.Sprintf("%s %s %s %v", prop, what, disp, err)
+		hint := ""
 		if errors.Is(err, cfn.ErrNotFound) {
-			msg = fmt.Sprintf("%s %s %s does not exist", prop, what, disp)
+			msg = fmt.Sprintf("%s %s %s does not exist: sam build or sam deploy fails on it, and the function's imports cannot be checked", prop, what, disp)
+			hint = missingLocationHint(prop, loc.Path)
 		}
-		l.b.Note("LK102", model.Error, fn.Name, "", pos, msg, "")
+		l.b.Note("LK102", model.Error, fn.Name, "", pos, msg, hint)
 		return
 	}
 	fn.Code = code
@@ -343,10 +345,15 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		// A missing layer folder is reported as LK105 (layer not inspectable) with
 		// severity error: sam build or deploy would fail on it.
 		msg := fmt.Sprintf("%s %s %v", prop, disp, err)
+		why := msg
 		if errors.Is(err, cfn.ErrNotFound) {
-			msg = fmt.Sprintf("%s %s does not exist", prop, disp)
+			why = fmt.Sprintf("%s %s does not exist", prop, disp)
+			msg = why + ": sam build or sam deploy fails on it, and what the layer provides cannot be checked"
+			ly.NotInspectable = why
+			l.b.Note("LK105", model.Error, "", ly.Name, pos, msg, missingLocationHint(prop, loc.Path))
+			return
 		}
-		notInspectable(model.Error, msg, msg)
+		notInspectable(model.Error, why, msg)
 		return
 	}
 	ly.Content = code
@@ -391,4 +398,11 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		}
 	}
 	code.Tree = tree.Mount(src, sub)
+}
+
+// missingLocationHint is the fix for a local CodeUri/ContentUri that does not exist. The
+// folder is often made by a script (make, build.sh) before sam build: then layerkit has
+// to run after that script to see what will be deployed.
+func missingLocationHint(prop, p string) string {
+	return fmt.Sprintf("Point %s at the folder (or .zip) that holds the code, relative to the template. If a script creates %s before sam build (a Makefile or build script step), run layerkit after that script, so that it checks what will be deployed.", prop, p)
 }

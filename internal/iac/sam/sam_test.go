@@ -569,10 +569,15 @@ Resources:
 		got = append(got, n.Code+" "+n.Severity.String()+" "+n.Function+n.Layer+" "+strconv.Itoa(n.Pos.Line)+" "+n.Message)
 	}
 	want := []string{
-		"LK105 error Layer 10 ContentUri layers/x does not exist",
+		"LK105 error Layer 10 ContentUri layers/x does not exist: sam build or sam deploy fails on it, and what the layer provides cannot be checked",
 		"LK105 error NoContent 11 layer NoContent has no ContentUri",
-		"LK102 error Inherits 4 CodeUri folder services/gone does not exist",
-		"LK102 error Own 21 CodeUri folder services/orders does not exist",
+		"LK102 error Inherits 4 CodeUri folder services/gone does not exist: sam build or sam deploy fails on it, and the function's imports cannot be checked",
+		"LK102 error Own 21 CodeUri folder services/orders does not exist: sam build or sam deploy fails on it, and the function's imports cannot be checked",
+	}
+	for _, n := range app.Notes {
+		if strings.Contains(n.Message, "does not exist") && !strings.Contains(n.Hint, "run layerkit after that script") {
+			t.Errorf("%s %s: hint %q does not say to run layerkit after the script that creates the folder", n.Code, n.Message, n.Hint)
+		}
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
