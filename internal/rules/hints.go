@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -105,6 +106,9 @@ func moduleHint(p *Pass, f *Function, pr pyresolve.Problem) string {
 	}
 	if top == "cfnresponse" && len(parts) == 1 {
 		return cfnResponseHint(f)
+	}
+	if h := unbuiltRequirements(p, f, top); h != "" {
+		return h
 	}
 	if h := declaredElsewhere(p, f, top); h != "" {
 		return h
@@ -448,4 +452,33 @@ func cfnResponseHint(f *Function) string {
 		return "CloudFormation adds the cfnresponse module to inline code (ZipFile, InlineCode) only when the code has the exact statement `import cfnresponse`; other forms, such as `from cfnresponse import send`, do not get it. Write `import cfnresponse` and call cfnresponse.send(...)."
 	}
 	return "CloudFormation provides cfnresponse only to inline code (Code.ZipFile, SAM InlineCode), not to a packaged function. Put a copy of the module in the function's package (the source is in the CloudFormation User Guide, \"cfn-response module\"), or declare the cfnresponse distribution in its requirements.txt."
+}
+
+// unbuiltRequirements: an attached layer folder has a requirements.txt that declares the
+// distribution providing top, but no BuildMethod, so sam build installs nothing and the
+// folder is deployed as it is.
+func unbuiltRequirements(p *Pass, f *Function, top string) string {
+	if p.App == nil || p.App.Built {
+		return ""
+	}
+	for _, ref := range f.Fn.Layers {
+		l := ref.Layer
+		if !ref.Inspectable() || l.BuildMethod != "" || l.Content.Opaque || strings.HasSuffix(strings.ToLower(l.Content.Display), ".zip") {
+			continue
+		}
+		t := l.Content.Tree
+		data, err := t.ReadFile("requirements.txt")
+		if err != nil {
+			continue
+		}
+		reqs, _ := pydist.ParseRequirements(data, t.Display("requirements.txt"))
+		for _, r := range reqs {
+			if r.IsInclude() || !slices.Contains(pydist.ImportNames(r.Name), top) {
+				continue
+			}
+			return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but the layer has no BuildMethod, so sam build installs nothing: the folder is deployed as it is, requirements.txt included. Add `Metadata: BuildMethod: %s` to %s (Metadata beside Properties), so that sam build pip-installs its requirements under python/.",
+				l.Name, t.Display("requirements.txt"), r.Line, r.Name, top, f.Runtime.ID, l.Name)
+		}
+	}
+	return ""
 }
