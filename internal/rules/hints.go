@@ -107,6 +107,9 @@ func moduleHint(p *Pass, f *Function, pr pyresolve.Problem) string {
 	if top == "cfnresponse" && len(parts) == 1 {
 		return cfnResponseHint(f)
 	}
+	if h := opaqueLayerHint(f, top); h != "" {
+		return h
+	}
 	if h := unbuiltRequirements(p, f, top); h != "" {
 		return h
 	}
@@ -142,8 +145,8 @@ func isOnPath(rt *runtimes.Runtime, dir string) bool {
 // and describes where ("layer UtilsLayer has it at python/x.py").
 func inLayers(p *Pass, f *Function, top string, keep func(dir string) bool) string {
 	for _, ref := range f.Fn.Layers {
-		if !ref.Inspectable() {
-			continue
+		if !ref.Inspectable() || ref.Layer.Content.Opaque {
+			continue // an opaque layer's tree is its sources, not what lands in /opt
 		}
 		for _, loc := range indexOf(p, ref.Layer.Content.Tree)[top] {
 			dir := path.Dir(strings.TrimSuffix(loc, "/"))
@@ -162,8 +165,8 @@ func inLayers(p *Pass, f *Function, top string, keep func(dir string) bool) stri
 func offPathHint(p *Pass, f *Function, top string) string {
 	rt := f.Runtime
 	for _, ref := range f.Fn.Layers {
-		if !ref.Inspectable() {
-			continue
+		if !ref.Inspectable() || ref.Layer.Content.Opaque {
+			continue // an opaque layer's tree is its sources, not what lands in /opt
 		}
 		t := ref.Layer.Content.Tree
 		for _, loc := range indexOf(p, t)[top] {
@@ -238,7 +241,7 @@ func didYouMean(p *Pass, f *Function, pr pyresolve.Problem) string {
 	}
 	if !env.PythonPath {
 		for _, ref := range f.Fn.Layers {
-			if !ref.Inspectable() {
+			if !ref.Inspectable() || ref.Layer.Content.Opaque {
 				continue
 			}
 			t := ref.Layer.Content.Tree
@@ -427,7 +430,7 @@ func inOtherLayer(p *Pass, f *Function, top string) string {
 		}
 	}
 	for _, l := range p.App.Layers {
-		if attached[l] || l.Content == nil {
+		if attached[l] || l.Content == nil || l.Content.Opaque {
 			continue
 		}
 		for _, loc := range indexOf(p, l.Content.Tree)[top] {
@@ -481,4 +484,20 @@ func unbuiltRequirements(p *Pass, f *Function, top string) string {
 		}
 	}
 	return ""
+}
+
+// opaqueLayerHint: an attached layer is built by a step layerkit does not model in full
+// (a make target it cannot read): what it puts in /opt is unknown.
+func opaqueLayerHint(f *Function, top string) string {
+	var names []string
+	for _, ref := range f.Fn.Layers {
+		if ref.Inspectable() && ref.Layer.Content.Opaque {
+			names = append(names, ref.Layer.Name)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Layer %s is built by a step layerkit cannot follow in full (see its LK105 note). If that build puts %s under python/ (→ /opt/python/%s), nothing needs to change; otherwise make it install or copy %s there, or put %s in the function's package.",
+		strings.Join(names, ", "), top, top, top, top)
 }

@@ -1,6 +1,7 @@
 package sam
 
 import (
+	"fmt"
 	"path"
 	"regexp"
 	"strings"
@@ -26,27 +27,6 @@ func buildRecipe(t tree.Tree, logicalID string) []string {
 		return cmds
 	}
 	return nil
-}
-
-// makefileInstalls reads the build-<logicalID> target of the Makefile that a
-// `BuildMethod: makefile` resource builds with, and returns what its pip install
-// commands install ("-r file" lines for requirement files) and where: installDir is
-// "python" when the target folder ends in /python (a layer), "" for $(ARTIFACTS_DIR).
-// The rest of the recipe (cp, zip, ...) is not modelled.
-func makefileInstalls(t tree.Tree, logicalID string) (installs []string, installDir string, found bool) {
-	for _, cmd := range buildRecipe(t, logicalID) {
-		specs, target, ok := pipInstall(cmd)
-		if !ok {
-			continue
-		}
-		found = true
-		installs = append(installs, specs...)
-		target = strings.Trim(target, `"'`)
-		if strings.HasSuffix(path.Clean(target), "/python") || strings.Contains(target, "/python/lib/python") {
-			installDir = "python"
-		}
-	}
-	return installs, installDir, found
 }
 
 // recipe returns the commands of a make target, continuation lines joined.
@@ -209,4 +189,166 @@ func makefileLayerkitBuild(t tree.Tree, logicalID string) (src string, ok bool) 
 		}
 	}
 	return src, src != ""
+}
+
+// makeBuild is what layerkit understood of a layer's build-<logicalID> make target.
+type makeBuild struct {
+	found      bool       // the Makefile has the target
+	copies     []makeCopy // cp -r of sources into $(ARTIFACTS_DIR)
+	installs   []string   // requirement lines its pip install commands install
+	installDir string     // "python" when they install into $(ARTIFACTS_DIR)/python
+	other      []string   // commands it does not model (the build stays opaque)
+}
+
+// makeCopy is `cp -r src dst`: src relative to the Makefile's folder, dst relative to
+// $(ARTIFACTS_DIR) (what lands in /opt); contents is set for src/* and src/.
+type makeCopy struct {
+	src, dst string
+	contents bool
+}
+
+// readMakeBuild reads the build-<logicalID> target: mkdir, cp -r/-R/-a of sources into
+// $(ARTIFACTS_DIR), pip install -t $(ARTIFACTS_DIR)/...; anything else is listed in other.
+func readMakeBuild(t tree.Tree, logicalID string) makeBuild {
+	var mb makeBuild
+	cmds := buildRecipe(t, logicalID)
+	mb.found = cmds != nil
+	made := map[string]bool{"": true} // folders under $(ARTIFACTS_DIR) known to exist
+	for _, cmd := range cmds {
+		if specs, target, ok := pipInstall(cmd); ok {
+			rel, inArtifacts := artifactsRel(strings.Trim(target, `"'`))
+			if !inArtifacts {
+				mb.other = append(mb.other, cmd)
+				continue
+			}
+			mb.installs = append(mb.installs, specs...)
+			if rel == "python" || strings.HasPrefix(rel, "python/lib/python") {
+				mb.installDir = "python"
+			}
+			made[rel] = true
+			continue
+		}
+		for _, part := range splitShell(cmd) {
+			f := strings.Fields(part)
+			for len(f) > 0 && strings.TrimLeft(f[0], "@-") == "" {
+				f = f[1:]
+			}
+			if len(f) == 0 {
+				continue
+			}
+			f[0] = strings.TrimLeft(f[0], "@-")
+			switch f[0] {
+			case "echo", "true", ":":
+				continue
+			case "mkdir":
+				ok := true
+				for _, a := range f[1:] {
+					if strings.HasPrefix(a, "-") {
+						continue
+					}
+					rel, in := artifactsRel(strings.Trim(a, `"'`))
+					if !in {
+						ok = false
+						continue
+					}
+					for d := rel; d != "." && d != ""; d = path.Dir(d) {
+						made[d] = true
+					}
+				}
+				if ok {
+					continue
+				}
+			case "cp":
+				if c, ok := readCopy(f[1:], made); ok {
+					mb.copies = append(mb.copies, c...)
+					continue
+				}
+			}
+			mb.other = append(mb.other, strings.TrimSpace(part))
+		}
+	}
+	return mb
+}
+
+// artifactsRel turns a path under $(ARTIFACTS_DIR) into one relative to it.
+func artifactsRel(p string) (string, bool) {
+	for _, v := range []string{"$(ARTIFACTS_DIR)", "${ARTIFACTS_DIR}"} {
+		if rest, ok := strings.CutPrefix(p, v); ok {
+			rest = strings.Trim(path.Clean("/"+rest), "/")
+			return rest, true
+		}
+	}
+	return "", false
+}
+
+// readCopy reads the arguments of a recursive cp into $(ARTIFACTS_DIR).
+func readCopy(args []string, made map[string]bool) ([]makeCopy, bool) {
+	recursive := false
+	var ops []string
+	for _, a := range args {
+		a = strings.Trim(a, `"'`)
+		if strings.HasPrefix(a, "-") {
+			if strings.ContainsAny(a, "rRa") || a == "--recursive" || a == "--archive" {
+				recursive = true
+			}
+			continue
+		}
+		ops = append(ops, a)
+	}
+	if !recursive || len(ops) < 2 {
+		return nil, false
+	}
+	dst, in := artifactsRel(ops[len(ops)-1])
+	if !in {
+		return nil, false
+	}
+	into := made[dst] || strings.HasSuffix(ops[len(ops)-1], "/") || len(ops) > 2
+	var out []makeCopy
+	for _, src := range ops[:len(ops)-1] {
+		contents := false
+		switch {
+		case strings.HasSuffix(src, "/*"), strings.HasSuffix(src, "/."):
+			src, contents = src[:len(src)-2], true
+		case strings.ContainsAny(src, "*?[$"):
+			return nil, false
+		}
+		src = path.Clean(src)
+		if strings.HasPrefix(src, "/") || src == ".." || strings.HasPrefix(src, "../") {
+			return nil, false
+		}
+		c := makeCopy{src: src, dst: dst, contents: contents}
+		if !contents && into {
+			c.dst = path.Join(dst, path.Base(src))
+		}
+		out = append(out, c)
+		made[c.dst] = true
+	}
+	return out, true
+}
+
+// describe says, for a note, what the target does that layerkit read.
+func (mb makeBuild) describe() string {
+	var parts []string
+	if len(mb.installs) > 0 {
+		where := "$(ARTIFACTS_DIR)"
+		if mb.installDir == "python" {
+			where = "python/ (→ /opt/python)"
+		}
+		var what []string
+		for _, i := range mb.installs {
+			if f, ok := strings.CutPrefix(i, "-r "); ok {
+				i = "the requirements in " + f
+			}
+			what = append(what, i)
+		}
+		parts = append(parts, fmt.Sprintf("pip-installs %s into %s", strings.Join(what, ", "), where))
+	}
+	for _, c := range mb.copies {
+		src := c.src
+		if c.contents {
+			src += "/*"
+		}
+		parts = append(parts, fmt.Sprintf("copies %s to %s/ (→ /opt/%s)", src, c.dst, c.dst))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -2,6 +2,7 @@ package sam
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -658,17 +659,25 @@ func TestJSONCloudFormation(t *testing.T) {
 	}
 }
 
-func TestMakefileInstalls(t *testing.T) {
-	mk := "PIP := python3 -m pip\nV ?= 1.2\n\n.PHONY: build-L\nbuild-L:\n\t@echo hi\n\t$(PIP) install -q \\\n\t\tstructlog==$(V) cachetools \\\n\t\t-r requirements.txt \\\n\t\t-t \"$(ARTIFACTS_DIR)/python\" --upgrade\n\tcp -r src $(ARTIFACTS_DIR)/python\n\nbuild-Other:\n\tpip install notme -t $(ARTIFACTS_DIR)\n"
-	got, dir, found := makefileInstalls(tree.NewMap("", map[string]string{"Makefile": mk}), "L")
-	if !found || dir != "python" {
-		t.Fatalf("found=%v dir=%q", found, dir)
+func TestReadMakeBuild(t *testing.T) {
+	mk := "PIP := python3 -m pip\nV ?= 1.2\n\n.PHONY: build-L\nbuild-L:\n\t@echo hi\n\t$(PIP) install -q \\\n\t\tstructlog==$(V) cachetools \\\n\t\t-r requirements.txt \\\n\t\t-t \"$(ARTIFACTS_DIR)/python\" --upgrade\n\tcp -r src $(ARTIFACTS_DIR)/python\n\tcp -R lib/* \"$(ARTIFACTS_DIR)/python/\"\n\nbuild-Other:\n\tpip install notme -t $(ARTIFACTS_DIR)\n\tzip -r x.zip .\n"
+	mb := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": mk}), "L")
+	if !mb.found || mb.installDir != "python" || len(mb.other) != 0 {
+		t.Fatalf("%+v", mb)
 	}
 	want := []string{"structlog==1.2", "cachetools", "-r requirements.txt"}
-	if strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("installs = %q, want %q", got, want)
+	if strings.Join(mb.installs, "|") != strings.Join(want, "|") {
+		t.Errorf("installs = %q, want %q", mb.installs, want)
 	}
-	if _, _, found := makefileInstalls(tree.NewMap("", map[string]string{"Makefile": mk}), "Missing"); found {
+	// python/ exists once pip has installed into it: cp -r src puts src inside it.
+	if fmt.Sprint(mb.copies) != "[{src python/src false} {lib python true}]" {
+		t.Errorf("copies = %v", mb.copies)
+	}
+	other := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": mk}), "Other")
+	if !other.found || other.installDir != "" || len(other.other) != 1 || other.other[0] != "zip -r x.zip ." {
+		t.Errorf("Other: %+v", other)
+	}
+	if mb := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": mk}), "Missing"); mb.found {
 		t.Error("a target that is not there was found")
 	}
 }
