@@ -105,7 +105,7 @@ func runLK101(p *Pass) {
 			first := gs[0].first
 			h := hedgeOf(f, first)
 			msg := fmt.Sprintf("%d imports find no module on the path of %s (%s): %s; %s might provide them, so this is a warning; for each that nothing provides, Lambda will fail with %s",
-				len(gs), f.Fn.Name, f.Runtime.ID, strings.Join(sites, ", "), strings.Join(h.subjects(), ", and "), lambdaError(f, fmt.Sprintf("No module named '%s'", first.Missing)))
+				len(gs), f.Fn.Name, f.Runtime.ID, strings.Join(sites, ", "), strings.Join(h.subjects(), " or "), lambdaError(f, fmt.Sprintf("No module named '%s'", first.Missing)))
 			p.Report("LK101", model.Warning, f.Fn.Name, "", problemPos(first), msg, h.hint(f, mods))
 		}
 	}
@@ -139,7 +139,7 @@ func (h hedge) subjects() []string {
 
 func (h hedge) why() string {
 	if s := h.subjects(); len(s) > 0 {
-		return "a warning because " + strings.Join(s, ", and ") + " might provide it"
+		return "a warning because " + strings.Join(s, " or ") + " might provide it"
 	}
 	return ""
 }
