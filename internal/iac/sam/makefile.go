@@ -316,6 +316,9 @@ func readCopy(args []string, made map[string]bool) ([]makeCopy, bool) {
 		if strings.HasPrefix(src, "/") || src == ".." || strings.HasPrefix(src, "../") {
 			return nil, false
 		}
+		if src == "." { // cp -r . DEST copies the folder's contents
+			src, contents = "", true
+		}
 		c := makeCopy{src: src, dst: dst, contents: contents}
 		if !contents && into {
 			c.dst = path.Join(dst, path.Base(src))

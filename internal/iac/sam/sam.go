@@ -413,6 +413,12 @@ func missingLocationHint(prop, p string) string {
 func (l *loader) makefileLayer(r *cfn.Resource, ly *model.Layer, code *model.Code) {
 	_, bmPos := l.buildMethod(r)
 	mb := readMakeBuild(code.Tree, r.Name)
+	for _, c := range mb.copies {
+		if c.src != "" && !tree.IsDir(code.Tree, c.src) {
+			// a file, or a source that is not there (made by an earlier step): not modelled
+			mb.other = append(mb.other, "cp -r "+c.src+" …")
+		}
+	}
 	var msg, hint string
 	switch {
 	case !mb.found:

@@ -677,6 +677,10 @@ func TestReadMakeBuild(t *testing.T) {
 	if !other.found || other.installDir != "" || len(other.other) != 1 || other.other[0] != "zip -r x.zip ." {
 		t.Errorf("Other: %+v", other)
 	}
+	dot := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": "build-D:\n\tmkdir -p $(ARTIFACTS_DIR)/python\n\tcp -r . $(ARTIFACTS_DIR)/python\n"}), "D")
+	if fmt.Sprint(dot.copies) != "[{ python true}]" || len(dot.other) != 0 {
+		t.Errorf("cp -r . : %+v", dot)
+	}
 	if mb := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": mk}), "Missing"); mb.found {
 		t.Error("a target that is not there was found")
 	}
