@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -200,11 +201,13 @@ type makeBuild struct {
 	other      []string   // commands it does not model (the build stays opaque)
 }
 
-// makeCopy is `cp -r src dst`: src relative to the Makefile's folder, dst relative to
-// $(ARTIFACTS_DIR) (what lands in /opt); contents is set for src/* and src/.
+// makeCopy is one source of a cp into $(ARTIFACTS_DIR): the entries of folder dir (relative
+// to the Makefile's folder) whose name matches pattern (a file or folder name, or a glob
+// such as *.py), put in dst (relative to $(ARTIFACTS_DIR), what lands in /opt); folders
+// only when recursive.
 type makeCopy struct {
-	src, dst string
-	contents bool
+	dir, pattern, dst string
+	recursive         bool
 }
 
 // readMakeBuild reads the build-<logicalID> target: mkdir, cp -r/-R/-a of sources into
@@ -281,7 +284,8 @@ func artifactsRel(p string) (string, bool) {
 	return "", false
 }
 
-// readCopy reads the arguments of a recursive cp into $(ARTIFACTS_DIR).
+// readCopy reads the arguments of a cp into $(ARTIFACTS_DIR): cp [-r] SRC... DEST, where
+// each SRC is a name or a glob in one folder (shared, *.py, src/*, src/.).
 func readCopy(args []string, made map[string]bool) ([]makeCopy, bool) {
 	recursive := false
 	var ops []string
@@ -295,7 +299,7 @@ func readCopy(args []string, made map[string]bool) ([]makeCopy, bool) {
 		}
 		ops = append(ops, a)
 	}
-	if !recursive || len(ops) < 2 {
+	if len(ops) < 2 {
 		return nil, false
 	}
 	dst, in := artifactsRel(ops[len(ops)-1])
@@ -305,28 +309,60 @@ func readCopy(args []string, made map[string]bool) ([]makeCopy, bool) {
 	into := made[dst] || strings.HasSuffix(ops[len(ops)-1], "/") || len(ops) > 2
 	var out []makeCopy
 	for _, src := range ops[:len(ops)-1] {
-		contents := false
+		if strings.Contains(src, "$") || strings.HasPrefix(src, "/") {
+			return nil, false
+		}
+		dir, base := path.Split(strings.TrimSuffix(src, "/"))
+		dir = strings.TrimSuffix(path.Clean("./"+dir), "/")
+		if dir == "." {
+			dir = ""
+		}
+		if dir == ".." || strings.HasPrefix(dir, "../") || strings.ContainsAny(dir, "*?[") {
+			return nil, false
+		}
+		c := makeCopy{dir: dir, pattern: base, dst: dst, recursive: recursive}
 		switch {
-		case strings.HasSuffix(src, "/*"), strings.HasSuffix(src, "/."):
-			src, contents = src[:len(src)-2], true
-		case strings.ContainsAny(src, "*?[$"):
-			return nil, false
-		}
-		src = path.Clean(src)
-		if strings.HasPrefix(src, "/") || src == ".." || strings.HasPrefix(src, "../") {
-			return nil, false
-		}
-		if src == "." { // cp -r . DEST copies the folder's contents
-			src, contents = "", true
-		}
-		c := makeCopy{src: src, dst: dst, contents: contents}
-		if !contents && into {
-			c.dst = path.Join(dst, path.Base(src))
+		case base == "." || base == "*":
+			// the folder's contents (cp -r src/. DEST, cp -r src/* DEST, cp -r . DEST)
+			if !recursive && base == "." {
+				return nil, false
+			}
+			c.pattern = "*"
+		case !into:
+			// cp -r src DEST with no DEST yet: DEST becomes the copy of src
+			if !recursive || strings.ContainsAny(base, "*?[") {
+				return nil, false
+			}
+			c.dir, c.pattern = path.Join(dir, base), "*"
 		}
 		out = append(out, c)
-		made[c.dst] = true
 	}
+	made[dst] = true
 	return out, true
+}
+
+// tree is what c puts under $(ARTIFACTS_DIR), from the Makefile's folder t.
+func (c makeCopy) tree(t tree.Tree) tree.Tree {
+	keep := func(name string) bool {
+		first, rest, deeper := strings.Cut(name, "/")
+		ok, _ := path.Match(c.pattern, first)
+		return ok && (!deeper || c.recursive) && rest != ".."
+	}
+	return tree.Mount(filter.Tree(tree.Sub(t, c.dir), keep), c.dst)
+}
+
+// matches reports whether c copies anything from t.
+func (c makeCopy) matches(t tree.Tree) bool {
+	infos, err := t.ReadDir(c.dir)
+	if err != nil {
+		return false
+	}
+	for _, i := range infos {
+		if ok, _ := path.Match(c.pattern, i.Name); ok && (c.recursive || !i.Dir) {
+			return true
+		}
+	}
+	return false
 }
 
 // describe says, for a note, what the target does that layerkit read.
@@ -347,11 +383,7 @@ func (mb makeBuild) describe() string {
 		parts = append(parts, fmt.Sprintf("pip-installs %s into %s", strings.Join(what, ", "), where))
 	}
 	for _, c := range mb.copies {
-		src := c.src
-		if c.contents {
-			src += "/*"
-		}
-		parts = append(parts, fmt.Sprintf("copies %s to %s/ (→ /opt/%s)", src, c.dst, c.dst))
+		parts = append(parts, fmt.Sprintf("copies %s to %s/ (→ /opt/%s)", path.Join(c.dir, c.pattern), c.dst, c.dst))
 	}
 	return strings.Join(parts, "; ")
 }

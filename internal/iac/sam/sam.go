@@ -414,9 +414,9 @@ func (l *loader) makefileLayer(r *cfn.Resource, ly *model.Layer, code *model.Cod
 	_, bmPos := l.buildMethod(r)
 	mb := readMakeBuild(code.Tree, r.Name)
 	for _, c := range mb.copies {
-		if c.src != "" && !tree.IsDir(code.Tree, c.src) {
-			// a file, or a source that is not there (made by an earlier step): not modelled
-			mb.other = append(mb.other, "cp -r "+c.src+" …")
+		if !c.matches(code.Tree) {
+			// a source that is not there (an earlier step makes it): not modelled
+			mb.other = append(mb.other, "cp "+path.Join(c.dir, c.pattern)+" …")
 		}
 	}
 	var msg, hint string
@@ -441,7 +441,7 @@ func (l *loader) makefileLayer(r *cfn.Resource, ly *model.Layer, code *model.Cod
 	default:
 		var parts []tree.Tree
 		for _, c := range mb.copies {
-			parts = append(parts, tree.Mount(SourceCopy(tree.Sub(code.Tree, c.src)), c.dst))
+			parts = append(parts, c.tree(code.Tree)) // make runs in the source folder: cp copies everything
 		}
 		code.Installs, code.InstallDir = inlineRequirements(code.Tree, mb.installs, 0), mb.installDir
 		code.Tree = tree.Union(parts...)

@@ -670,7 +670,7 @@ func TestReadMakeBuild(t *testing.T) {
 		t.Errorf("installs = %q, want %q", mb.installs, want)
 	}
 	// python/ exists once pip has installed into it: cp -r src puts src inside it.
-	if fmt.Sprint(mb.copies) != "[{src python/src false} {lib python true}]" {
+	if fmt.Sprint(mb.copies) != "[{ src python true} {lib * python true}]" {
 		t.Errorf("copies = %v", mb.copies)
 	}
 	other := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": mk}), "Other")
@@ -678,8 +678,18 @@ func TestReadMakeBuild(t *testing.T) {
 		t.Errorf("Other: %+v", other)
 	}
 	dot := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": "build-D:\n\tmkdir -p $(ARTIFACTS_DIR)/python\n\tcp -r . $(ARTIFACTS_DIR)/python\n"}), "D")
-	if fmt.Sprint(dot.copies) != "[{ python true}]" || len(dot.other) != 0 {
+	if fmt.Sprint(dot.copies) != "[{ * python true}]" || len(dot.other) != 0 {
 		t.Errorf("cp -r . : %+v", dot)
+	}
+	// The AWS SAM documentation's example: cp *.py into python/ (files only).
+	doc := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": "build-MyLayer:\n\tmkdir -p \"$(ARTIFACTS_DIR)/python\"\n\tcp *.py \"$(ARTIFACTS_DIR)/python\"\n\tpython -m pip install -r requirements.txt -t \"$(ARTIFACTS_DIR)/python\"\n"}), "MyLayer")
+	if fmt.Sprint(doc.copies) != "[{ *.py python false}]" || len(doc.other) != 0 || doc.installDir != "python" {
+		t.Errorf("cp *.py: %+v", doc)
+	}
+	lay := tree.NewMap("", map[string]string{"a.py": "", "b.txt": "", "pkg/c.py": "", "Makefile": ""})
+	got := tree.Union(doc.copies[0].tree(lay))
+	if !tree.IsFile(got, "python/a.py") || tree.Exists(got, "python/b.txt") || tree.Exists(got, "python/pkg") {
+		t.Errorf("cp *.py copied the wrong files")
 	}
 	if mb := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": mk}), "Missing"); mb.found {
 		t.Error("a target that is not there was found")
