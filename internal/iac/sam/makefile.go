@@ -383,7 +383,11 @@ func (mb makeBuild) describe() string {
 		parts = append(parts, fmt.Sprintf("pip-installs %s into %s", strings.Join(what, ", "), where))
 	}
 	for _, c := range mb.copies {
-		parts = append(parts, fmt.Sprintf("copies %s to %s/ (→ /opt/%s)", path.Join(c.dir, c.pattern), c.dst, c.dst))
+		lands := c.dst
+		if !strings.ContainsAny(c.pattern, "*?[") {
+			lands = path.Join(c.dst, c.pattern)
+		}
+		parts = append(parts, fmt.Sprintf("copies %s into %s/ (→ /opt/%s)", path.Join(c.dir, c.pattern), c.dst, lands))
 	}
 	return strings.Join(parts, "; ")
 }
