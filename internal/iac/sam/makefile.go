@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
@@ -21,6 +22,9 @@ func buildRecipe(t tree.Tree, logicalID string) []string {
 		}
 		data := string(b)
 		vars := makeVars(data)
+		// sam build sets ARTIFACTS_DIR in make's environment: a Makefile's
+		// `ARTIFACTS_DIR ?= build` default does not apply.
+		delete(vars, "ARTIFACTS_DIR")
 		cmds := recipe(data, "build-"+logicalID)
 		for i, cmd := range cmds {
 			cmds[i] = expand(cmd, vars, 0)
@@ -216,6 +220,10 @@ func readMakeBuild(t tree.Tree, logicalID string) makeBuild {
 	var mb makeBuild
 	cmds := buildRecipe(t, logicalID)
 	mb.found = cmds != nil
+	if pre := prerequisites(t, "build-"+logicalID); len(pre) > 0 {
+		// what the targets it depends on do first is not read
+		mb.other = append(mb.other, "prerequisite "+strings.Join(pre, " "))
+	}
 	made := map[string]bool{"": true} // folders under $(ARTIFACTS_DIR) known to exist
 	for _, cmd := range cmds {
 		if specs, target, ok := pipInstall(cmd); ok {
@@ -390,4 +398,29 @@ func (mb makeBuild) describe() string {
 		parts = append(parts, fmt.Sprintf("copies %s into %s/ (→ /opt/%s)", path.Join(c.dir, c.pattern), c.dst, lands))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// prerequisites lists the prerequisites of a make target in the Makefile of t.
+func prerequisites(t tree.Tree, target string) []string {
+	for _, name := range []string{"Makefile", "makefile", "GNUmakefile"} {
+		b, err := t.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		var out []string
+		for _, line := range strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n") {
+			if strings.HasPrefix(line, "\t") || strings.HasPrefix(strings.TrimSpace(line), ".PHONY") {
+				continue
+			}
+			head, rest, ok := strings.Cut(line, ":")
+			if !ok || strings.Contains(head, "=") || strings.HasPrefix(rest, "=") || !slices.Contains(strings.Fields(head), target) {
+				continue
+			}
+			rest, _, _ = strings.Cut(rest, "#")
+			rest, _, _ = strings.Cut(rest, ";")
+			out = append(out, strings.Fields(strings.TrimPrefix(rest, ":"))...)
+		}
+		return out
+	}
+	return nil
 }

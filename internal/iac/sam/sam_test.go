@@ -691,6 +691,12 @@ func TestReadMakeBuild(t *testing.T) {
 	if !tree.IsFile(got, "python/a.py") || tree.Exists(got, "python/b.txt") || tree.Exists(got, "python/pkg") {
 		t.Errorf("cp *.py copied the wrong files")
 	}
+	// A target with prerequisites: what they do first is not read. ARTIFACTS_DIR ?= build
+	// is the Makefile's default; sam build's environment value wins.
+	pre := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": "ARTIFACTS_DIR ?= build\nbuild-shared:\n\tpython -m build -w\nbuild-P: build-shared\n\tmkdir -p \"$(ARTIFACTS_DIR)/python\"\n\tpip install x -t \"$(ARTIFACTS_DIR)/python\"\n"}), "P")
+	if len(pre.other) != 1 || pre.other[0] != "prerequisite build-shared" || pre.installDir != "python" {
+		t.Errorf("prerequisites: %+v", pre)
+	}
 	if mb := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": mk}), "Missing"); mb.found {
 		t.Error("a target that is not there was found")
 	}
