@@ -759,9 +759,10 @@ func (r *nativeRun) glibcOf(f *Function, tg native.Target, t tree.Tree, name str
 const maxNeedsSource = 8 << 20
 
 // distNeeds reports whether code of d imports the compiled module in file name in a way
-// that fails the import when the module cannot load: at module scope, outside any
-// try/except ImportError and TYPE_CHECKING. A distribution without a RECORD, or too big
-// to read, needs every compiled file.
+// that fails the import when the module cannot load: at module scope, outside
+// TYPE_CHECKING, and not in the try of a try/except whose handler imports a fallback (a
+// handler that only re-raises, as numpy's does, is no fallback). A distribution without
+// a RECORD, or too big to read, needs every compiled file.
 func distNeeds(p *Pass, d *pymeta.Dist, name string) bool {
 	mods := cacheOf(p).needs.Get(d, func() map[string]bool { return distImports(d) })
 	if mods == nil {
@@ -781,8 +782,8 @@ func moduleOfFile(d *pymeta.Dist, name string) string {
 	return strings.ReplaceAll(dir, "/", ".") + mod
 }
 
-// distImports lists the modules d's own Python files import at module scope, unguarded
-// (with `from pkg import name`, both pkg and pkg.name); nil when it cannot tell.
+// distImports lists the modules d's own Python files import at module scope without a
+// fallback (with `from pkg import name`, both pkg and pkg.name); nil when it cannot tell.
 func distImports(d *pymeta.Dist) map[string]bool {
 	if len(d.Files) == 0 {
 		return nil
@@ -808,9 +809,21 @@ func distImports(d *pymeta.Dist) map[string]bool {
 		if pkg == "." {
 			pkg = ""
 		}
-		for _, imp := range pyscan.Scan(src).Imports {
-			if imp.Scope == pyscan.FunctionScope || len(imp.Guards) > 0 || imp.TypeChecking || imp.MainBlock {
+		imps := pyscan.Scan(src).Imports
+		fallback := map[int]bool{} // try statements whose except clause imports something
+		for _, imp := range imps {
+			for _, g := range imp.Guards {
+				if g.Role == pyscan.InExcept {
+					fallback[g.TryID] = true
+				}
+			}
+		}
+		for _, imp := range imps {
+			if imp.Scope == pyscan.FunctionScope || imp.TypeChecking || imp.MainBlock {
 				continue
+			}
+			if n := len(imp.Guards); n > 0 && imp.Guards[n-1].Role == pyscan.InTry && fallback[imp.Guards[n-1].TryID] {
+				continue // try: from ._speedups import x / except ImportError: from ._native import x
 			}
 			abs, ok := imp.Absolute(pkg)
 			if !ok || abs == "" {

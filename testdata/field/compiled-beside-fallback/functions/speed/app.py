@@ -1,5 +1,6 @@
 import speedy
+import strictnum
 
 
 def handler(event, context):
-    return speedy.crunch(event)
+    return strictnum.add(speedy.crunch(event), 1)
