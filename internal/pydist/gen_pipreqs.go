@@ -92,8 +92,9 @@ func main() {
 #   (import name:distribution pairs pipreqs' maintainers collected from the top-level
 #   names PyPI distributions install).
 # Licence: pipreqs is licensed under the Apache License 2.0
-#   (https://github.com/bndr/pipreqs/blob/%[1]s/LICENSE); this file is a derived table of
-#   its mapping data, with the changes described below.
+#   (https://github.com/bndr/pipreqs/blob/%[1]s/LICENSE, copied beside this file as
+#   pipreqs.LICENSE); this file is a derived table of its mapping data, with the changes
+#   described below.
 # Changes: distributions listed in dists.tsv are left out; so are those whose mapped names
 #   are all what the default rule guesses; the default names are added to each entry.
 #   Malformed lines (a path as import name, ...) are dropped.
