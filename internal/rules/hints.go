@@ -398,24 +398,6 @@ func stdlibReplacement(top string) string {
 	return "Use its replacement, or declare a PyPI backport."
 }
 
-// unknownDepsDeclared names a declared distribution on the path whose dependencies the
-// curated table does not know ("" when none).
-func unknownDepsDeclared(env *pyresolve.Env) string {
-	var names []string
-	for _, e := range env.Path {
-		for _, d := range e.Declared {
-			if !d.DepsKnown {
-				names = append(names, d.Dist)
-			}
-		}
-	}
-	if len(names) == 0 {
-		return ""
-	}
-	sort.Strings(names)
-	return names[0]
-}
-
 // inOtherLayer: a layer of the app that the function does not (successfully) attach has
 // the module where Python would find it.
 func inOtherLayer(p *Pass, f *Function, top string) string {
