@@ -70,7 +70,13 @@ func runCaseDirs(t *testing.T, sharedCases string, entries []os.DirEntry) {
 			if err != nil {
 				t.Fatalf("check %s: %v", dir, err)
 			}
-			if p := compare(strict, wants, res.Findings); len(p) > 0 {
+			p := compare(strict, wants, res.Findings)
+			msgs, err := parseMessages(readFile(filepath.Join(dir, "messages.txt")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p = append(p, compareMessages(msgs, res.Findings)...)
+			if len(p) > 0 {
 				t.Errorf("%s:\n  %s", e.Name(), strings.Join(p, "\n  "))
 			}
 		})

@@ -88,6 +88,65 @@ func compare(strict bool, wants []want, findings []finding.Finding) []string {
 	return problems
 }
 
+// messageWant is one line of a case's messages.txt:
+//
+//	CODE FUNCTION FILE:LINE contains TEXT
+//	CODE FUNCTION FILE:LINE lacks TEXT
+//
+// (FUNCTION '-', FILE '*' and LINE 0 match any, as in expect.txt). The findings it
+// selects must exist, and each one's message and hint together must contain TEXT (or,
+// for lacks, none may). expect.txt cannot say what a finding says; this file can.
+type messageWant struct {
+	sel      want
+	contains bool
+	text     string
+}
+
+func parseMessages(text string) ([]messageWant, error) {
+	var out []messageWant
+	for n, raw := range strings.Split(text, "\n") {
+		line := strings.TrimSpace(raw)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.SplitN(line, " ", 5)
+		if len(f) != 5 || (f[3] != "contains" && f[3] != "lacks") {
+			return nil, fmt.Errorf("messages.txt line %d: want CODE FUNCTION FILE:LINE contains|lacks TEXT, got %q", n+1, line)
+		}
+		_, ws, err := parseExpect(strings.Join(append(f[:3:3], "*"), " "))
+		if err != nil || len(ws) != 1 {
+			return nil, fmt.Errorf("messages.txt line %d: %v", n+1, err)
+		}
+		out = append(out, messageWant{ws[0], f[3] == "contains", f[4]})
+	}
+	return out, nil
+}
+
+// compareMessages returns what is wrong with findings against messages.txt.
+func compareMessages(wants []messageWant, findings []finding.Finding) []string {
+	var problems []string
+	for _, w := range wants {
+		n := 0
+		for _, f := range findings {
+			if !w.sel.matches(f) {
+				continue
+			}
+			n++
+			if has := strings.Contains(f.Message+"\n"+f.Hint, w.text); has != w.contains {
+				verb := "does not contain"
+				if has {
+					verb = "contains"
+				}
+				problems = append(problems, fmt.Sprintf("%s %s %s:%d %s %q:\n    %s\n    fix: %s", f.Code, f.Function, f.Pos.File, f.Pos.Line, verb, w.text, f.Message, f.Hint))
+			}
+		}
+		if n == 0 && w.contains {
+			problems = append(problems, "no finding for messages.txt line: "+w.sel.String())
+		}
+	}
+	return problems
+}
+
 func readFile(p string) string {
 	b, err := os.ReadFile(p)
 	if err != nil {

@@ -282,7 +282,7 @@ func TestUnimportedGlibcByWheelTag(t *testing.T) {
 		site + "newglibc-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: newglibc\nVersion: 1.0\n",
 		site + "newglibc-1.0.dist-info/WHEEL":    "Wheel-Version: 1.0\nTag: cp311-cp311-manylinux_2_28_x86_64\n",
 		site + "newglibc-1.0.dist-info/RECORD":   "newglibc/__init__.py,,\nnewglibc/_n.cpython-311-x86_64-linux-gnu.so,,\n",
-		site + "newglibc/__init__.py":            "",
+		site + "newglibc/__init__.py":            "from ._n import x\n", // an import of newglibc needs _n
 	}, map[string]string{
 		site + "newglibc/_n.cpython-311-x86_64-linux-gnu.so": "plain.x86_64.so",
 	})

@@ -209,6 +209,9 @@ func parseRequirements(t tree.Tree, data []byte, name, display string, visited m
 		own := pydist.ImportNames(rq.Name)
 		d := model.Declared{Dist: rq.Name, Modules: own, DepsKnown: len(unknown) == 0,
 			Pos: model.Pos{File: display, Line: rq.Line}}
+		if name == "" {
+			d.Pos.Line = 0 // a build recipe's line: no line of a file
+		}
 		for _, m := range imports {
 			if !slices.Contains(own, m) {
 				d.Deps = append(d.Deps, m)

@@ -141,7 +141,11 @@ func Loadable(t Target, module, base string) bool {
 
 // HasLoadableSibling reports whether the folder in t holding name also has a file
 // CPython on tg would load for the same module: then name is dead weight, not a
-// failure (a package built for two Pythons side by side).
+// failure (a package built for two Pythons side by side, or a compiled module beside
+// its pure-Python fallback: charset_normalizer ships md.cpython-310-…so next to md.py,
+// and python3.11, which does not search that suffix, loads md.py). Python's path
+// finder takes a package folder of that name first, then any file with one of its
+// suffixes: its extension suffixes, .py, .pyc.
 func HasLoadableSibling(t tree.Tree, name string, tg Target) bool {
 	n := ParseName(path.Base(name))
 	if n.Module == "" {
@@ -152,7 +156,11 @@ func HasLoadableSibling(t tree.Tree, name string, tg Target) bool {
 		return false
 	}
 	for _, i := range infos {
-		if !i.Dir && i.Name != path.Base(name) && Loadable(tg, n.Module, i.Name) {
+		switch {
+		case i.Name == path.Base(name):
+		case i.Dir && i.Name == n.Module:
+			return true
+		case !i.Dir && (i.Name == n.Module+".py" || i.Name == n.Module+".pyc" || Loadable(tg, n.Module, i.Name)):
 			return true
 		}
 	}

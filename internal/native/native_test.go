@@ -315,3 +315,34 @@ func TestFindIsWalk(t *testing.T) {
 		}
 	}
 }
+
+func TestHasLoadableSibling(t *testing.T) {
+	tg := Target{Python: "3.11", Arch: "x86_64"}
+	files := map[string]string{
+		"cn/md.cpython-310-x86_64-linux-gnu.so":        "",
+		"cn/md.py":                                     "",
+		"cn/md__mypyc.cpython-310-x86_64-linux-gnu.so": "",
+		"fj/_accel.cp311-win_amd64.pyd":                "",
+		"fj/_accel.py":                                 "",
+		"two/_x.cpython-310-x86_64-linux-gnu.so":       "",
+		"two/_x.cpython-311-x86_64-linux-gnu.so":       "",
+		"pk/core.cpython-310-x86_64-linux-gnu.so":      "",
+		"pk/core/__init__.py":                          "",
+		"cmp/m.cpython-310-x86_64-linux-gnu.so":        "",
+		"cmp/m.pyc":                                    "",
+	}
+	m := tree.NewMap("t", files)
+	for name, want := range map[string]bool{
+		"cn/md.cpython-310-x86_64-linux-gnu.so":        true,  // md.py loads instead
+		"cn/md__mypyc.cpython-310-x86_64-linux-gnu.so": false, // nothing else provides md__mypyc
+		"fj/_accel.cp311-win_amd64.pyd":                true,
+		"two/_x.cpython-310-x86_64-linux-gnu.so":       true,
+		"two/_x.cpython-311-x86_64-linux-gnu.so":       false, // its sibling is the 3.10 build
+		"pk/core.cpython-310-x86_64-linux-gnu.so":      true,  // the package folder wins
+		"cmp/m.cpython-310-x86_64-linux-gnu.so":        true,
+	} {
+		if got := HasLoadableSibling(m, name, tg); got != want {
+			t.Errorf("HasLoadableSibling(%s) = %v, want %v", name, got, want)
+		}
+	}
+}

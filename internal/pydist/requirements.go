@@ -7,10 +7,13 @@
 package pydist
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf16"
 )
 
 // Requirement is one line of a requirements file (after joining continuation
@@ -141,7 +144,7 @@ func ParseRequirements(data []byte, file string) ([]Requirement, []Problem) {
 	problem := func(line int, format string, args ...any) {
 		probs = append(probs, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 	}
-	for _, ll := range joinLines(string(data)) {
+	for _, ll := range joinLines(DecodeRequirements(data)) {
 		line := strings.TrimSpace(commentRE.ReplaceAllString(ll.text, ""))
 		if line == "" {
 			continue
@@ -421,4 +424,62 @@ func validSpecifier(spec string) bool {
 		}
 	}
 	return true
+}
+
+// DecodeRequirements decodes a requirements file as pip does (pip/_internal/utils/
+// encoding.py, auto_decode): a byte order mark picks the encoding, tried in pip's order
+// (UTF-8; UTF-16 in the machine's order, little-endian on the x86_64 and arm64 hosts
+// sam build runs on; UTF-16 BE; UTF-16 LE; UTF-32 ...); the BOM is dropped. So a
+// UTF-32 LE file, whose BOM starts with the UTF-16 LE one, is read as UTF-16 LE from its
+// third byte, as pip reads it. Without a BOM, a PEP 263 "# -*- coding: X -*-" comment
+// on one of the first two lines names the encoding (latin-1 and its aliases are
+// decoded here; others are taken as UTF-8); otherwise pip uses the locale's encoding,
+// UTF-8 on the Linux hosts and build images sam build uses.
+func DecodeRequirements(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		return string(data[3:])
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		return decodeUTF16(data[2:], binary.LittleEndian)
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return decodeUTF16(data[2:], binary.BigEndian)
+	case bytes.HasPrefix(data, []byte{0x00, 0x00, 0xFE, 0xFF}):
+		return decodeUTF32BE(data[4:])
+	}
+	lines := bytes.SplitN(data, []byte("\n"), 3)
+	for _, l := range lines[:min(2, len(lines))] {
+		if len(l) == 0 || l[0] != '#' {
+			continue
+		}
+		if m := codingRE.FindSubmatch(l); m != nil {
+			switch strings.ToLower(strings.ReplaceAll(string(m[1]), "_", "-")) {
+			case "latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "cp819":
+				r := make([]rune, len(data))
+				for i, b := range data {
+					r[i] = rune(b)
+				}
+				return string(r)
+			}
+			break
+		}
+	}
+	return string(data)
+}
+
+var codingRE = regexp.MustCompile(`coding[:=]\s*([-\w.]+)`)
+
+func decodeUTF16(b []byte, order binary.ByteOrder) string {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = order.Uint16(b[2*i:])
+	}
+	return string(utf16.Decode(u))
+}
+
+func decodeUTF32BE(b []byte) string {
+	r := make([]rune, len(b)/4)
+	for i := range r {
+		r[i] = rune(binary.BigEndian.Uint32(b[4*i:]))
+	}
+	return string(r)
 }

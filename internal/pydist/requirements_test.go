@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -187,6 +188,10 @@ func FuzzParseRequirements(f *testing.F) {
 		"name @ https://x/y.whl ; os_name == \"posix\"\n",
 		"./vendor/pkg-1.0.tar.gz\n",
 		"\ufeffx\r\n\\",
+		"\xff\xfer\x00e\x00q\x00=\x00=\x001\x00\r\x00\n\x00",
+		"\xfe\xff\x00a\x00\n",
+		"\x00\x00\xfe\xff\x00\x00\x00a",
+		"# -*- coding: latin-1 -*-\nna\xefve==1\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -216,4 +221,44 @@ func FuzzParseRequirements(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDecodeRequirements: pip reads a requirements file through auto_decode (a BOM
+// decides; then a PEP 263 comment; then the locale's UTF-8). Each want was checked with
+// pip's own auto_decode (python3 -c "from pip._internal.utils.encoding import auto_decode").
+func TestDecodeRequirements(t *testing.T) {
+	utf16le := func(s string) []byte {
+		out := []byte{0xFF, 0xFE}
+		for _, r := range utf16.Encode([]rune(s)) {
+			out = append(out, byte(r), byte(r>>8))
+		}
+		return out
+	}
+	utf16be := func(s string) []byte {
+		out := []byte{0xFE, 0xFF}
+		for _, r := range utf16.Encode([]rune(s)) {
+			out = append(out, byte(r>>8), byte(r))
+		}
+		return out
+	}
+	for _, c := range []struct {
+		in   []byte
+		want string
+	}{
+		{utf16le("# PowerShell\r\nrequests==2.32.3\r\n"), "# PowerShell\r\nrequests==2.32.3\r\n"},
+		{utf16be("tabulate==0.9.0\n"), "tabulate==0.9.0\n"},
+		{utf16le("caf\u00e9-lib\U0001F600\n"), "caf\u00e9-lib\U0001F600\n"},
+		{append([]byte{0xEF, 0xBB, 0xBF}, "PyYAML==6.0.2\n"...), "PyYAML==6.0.2\n"},
+		{[]byte{0, 0, 0xFE, 0xFF, 0, 0, 0, 'a'}, "a"},
+		{[]byte("# -*- coding: latin-1 -*-\nna\xefve\n"), "# -*- coding: latin-1 -*-\nna\u00efve\n"},
+		{[]byte("boto3\n"), "boto3\n"},
+	} {
+		if got := DecodeRequirements(c.in); got != c.want {
+			t.Errorf("DecodeRequirements(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	reqs, probs := ParseRequirements(utf16le("# saved by PowerShell\r\nrequests==2.32.3\r\nboto3\r\n"), "r.txt")
+	if len(probs) != 0 || len(reqs) != 2 || reqs[0].Name != "requests" || reqs[0].Line != 2 || reqs[1].Name != "boto3" {
+		t.Errorf("UTF-16 requirements: %+v %+v", reqs, probs)
+	}
 }

@@ -219,3 +219,33 @@ func TestTableHeadersDocumentFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratedTable: pipreqs.tsv widens the curated table (cfn-lint installs cfnlint)
+// without overriding it, and keeps each distribution's default names.
+func TestGeneratedTable(t *testing.T) {
+	if got := ImportNames("cfn-lint"); !slices.Contains(got, "cfnlint") || !slices.Contains(got, "cfn_lint") {
+		t.Errorf("ImportNames(cfn-lint) = %v, want cfnlint and cfn_lint", got)
+	}
+	if !KnowsNames("cfn_lint") || KnowsNames("surely-not-a-listed-dist") {
+		t.Errorf("KnowsNames wrong")
+	}
+	if d, ok := DistForImport("cfnlint"); !ok || d != "cfn-lint" {
+		t.Errorf("DistForImport(cfnlint) = %q, %v", d, ok)
+	}
+	if got := ImportNames("PyYAML"); !slices.Equal(got, []string{"yaml", "_yaml"}) {
+		t.Errorf("curated entry overridden: ImportNames(PyYAML) = %v", got)
+	}
+	if d, ok := DistForImport("azure"); ok {
+		t.Errorf("DistForImport(azure) = %q: a namespace several distributions share names none", d)
+	}
+	tb, err := parseTables(distsTSV, depsTSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tb.addGenerated(pipreqsTSV); err != nil {
+		t.Fatalf("pipreqs.tsv: %v", err)
+	}
+	if !strings.Contains(pipreqsTSV, "# Source: https://github.com/bndr/pipreqs/blob/") {
+		t.Errorf("pipreqs.tsv does not name its source")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -103,6 +104,15 @@ func moduleHint(p *Pass, f *Function, pr pyresolve.Problem) string {
 			return fmt.Sprintf("'%s' is in the standard library only from Python %s; this function runs %s. Raise the Runtime, or use a backport from PyPI.", top, since, f.Runtime.ID)
 		}
 	}
+	if top == "cfnresponse" && len(parts) == 1 {
+		return cfnResponseHint(f)
+	}
+	if h := opaqueLayerHint(f, top); h != "" {
+		return h
+	}
+	if h := unbuiltRequirements(p, f, top); h != "" {
+		return h
+	}
 	if h := declaredElsewhere(p, f, top); h != "" {
 		return h
 	}
@@ -135,8 +145,8 @@ func isOnPath(rt *runtimes.Runtime, dir string) bool {
 // and describes where ("layer UtilsLayer has it at python/x.py").
 func inLayers(p *Pass, f *Function, top string, keep func(dir string) bool) string {
 	for _, ref := range f.Fn.Layers {
-		if !ref.Inspectable() {
-			continue
+		if !ref.Inspectable() || ref.Layer.Content.Opaque {
+			continue // an opaque layer's tree is its sources, not what lands in /opt
 		}
 		for _, loc := range indexOf(p, ref.Layer.Content.Tree)[top] {
 			dir := path.Dir(strings.TrimSuffix(loc, "/"))
@@ -155,8 +165,8 @@ func inLayers(p *Pass, f *Function, top string, keep func(dir string) bool) stri
 func offPathHint(p *Pass, f *Function, top string) string {
 	rt := f.Runtime
 	for _, ref := range f.Fn.Layers {
-		if !ref.Inspectable() {
-			continue
+		if !ref.Inspectable() || ref.Layer.Content.Opaque {
+			continue // an opaque layer's tree is its sources, not what lands in /opt
 		}
 		t := ref.Layer.Content.Tree
 		for _, loc := range indexOf(p, t)[top] {
@@ -231,7 +241,7 @@ func didYouMean(p *Pass, f *Function, pr pyresolve.Problem) string {
 	}
 	if !env.PythonPath {
 		for _, ref := range f.Fn.Layers {
-			if !ref.Inspectable() {
+			if !ref.Inspectable() || ref.Layer.Content.Opaque {
 				continue
 			}
 			t := ref.Layer.Content.Tree
@@ -388,24 +398,6 @@ func stdlibReplacement(top string) string {
 	return "Use its replacement, or declare a PyPI backport."
 }
 
-// unknownDepsDeclared names a declared distribution on the path whose dependencies the
-// curated table does not know ("" when none).
-func unknownDepsDeclared(env *pyresolve.Env) string {
-	var names []string
-	for _, e := range env.Path {
-		for _, d := range e.Declared {
-			if !d.DepsKnown {
-				names = append(names, d.Dist)
-			}
-		}
-	}
-	if len(names) == 0 {
-		return ""
-	}
-	sort.Strings(names)
-	return names[0]
-}
-
 // inOtherLayer: a layer of the app that the function does not (successfully) attach has
 // the module where Python would find it.
 func inOtherLayer(p *Pass, f *Function, top string) string {
@@ -420,7 +412,7 @@ func inOtherLayer(p *Pass, f *Function, top string) string {
 		}
 	}
 	for _, l := range p.App.Layers {
-		if attached[l] || l.Content == nil {
+		if attached[l] || l.Content == nil || l.Content.Opaque {
 			continue
 		}
 		for _, loc := range indexOf(p, l.Content.Tree)[top] {
@@ -436,4 +428,58 @@ func inOtherLayer(p *Pass, f *Function, top string) string {
 		}
 	}
 	return ""
+}
+
+// cfnResponseHint: cfnresponse is added by CloudFormation only to inline code that has
+// the exact statement `import cfnresponse` (cfn.CfnResponseFile).
+func cfnResponseHint(f *Function) string {
+	if f.Fn.Code != nil && strings.Contains(f.Fn.Code.Display, "#") { // inline code: "template.yaml#Fn.Code"
+		return "CloudFormation adds the cfnresponse module to inline code (ZipFile, InlineCode) only when the code has the exact statement `import cfnresponse`; other forms, such as `from cfnresponse import send`, do not get it. Write `import cfnresponse` and call cfnresponse.send(...)."
+	}
+	return "CloudFormation provides cfnresponse only to inline code (Code.ZipFile, SAM InlineCode), not to a packaged function. Put a copy of the module in the function's package (the source is in the CloudFormation User Guide, \"cfn-response module\"), or declare the cfnresponse distribution in its requirements.txt."
+}
+
+// unbuiltRequirements: an attached layer folder has a requirements.txt that declares the
+// distribution providing top, but no BuildMethod, so sam build installs nothing and the
+// folder is deployed as it is.
+func unbuiltRequirements(p *Pass, f *Function, top string) string {
+	if p.App == nil || p.App.Built {
+		return ""
+	}
+	for _, ref := range f.Fn.Layers {
+		l := ref.Layer
+		if !ref.Inspectable() || l.BuildMethod != "" || l.Content.Opaque || strings.HasSuffix(strings.ToLower(l.Content.Display), ".zip") {
+			continue
+		}
+		t := l.Content.Tree
+		data, err := t.ReadFile("requirements.txt")
+		if err != nil {
+			continue
+		}
+		reqs, _ := pydist.ParseRequirements(data, t.Display("requirements.txt"))
+		for _, r := range reqs {
+			if r.IsInclude() || !slices.Contains(pydist.ImportNames(r.Name), top) {
+				continue
+			}
+			return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but the layer has no BuildMethod, so sam build installs nothing: the folder is deployed as it is, requirements.txt included. Add `Metadata: BuildMethod: %s` to %s (Metadata beside Properties), so that sam build pip-installs its requirements under python/.",
+				l.Name, t.Display("requirements.txt"), r.Line, r.Name, top, f.Runtime.ID, l.Name)
+		}
+	}
+	return ""
+}
+
+// opaqueLayerHint: an attached layer is built by a step layerkit does not model in full
+// (a make target it cannot read): what it puts in /opt is unknown.
+func opaqueLayerHint(f *Function, top string) string {
+	var names []string
+	for _, ref := range f.Fn.Layers {
+		if ref.Inspectable() && ref.Layer.Content.Opaque {
+			names = append(names, ref.Layer.Name)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Layer %s is built by a step layerkit cannot follow in full (see its LK105 note). If that build puts %s under python/ (→ /opt/python/%s), nothing needs to change; otherwise make it install or copy %s there, or put %s in the function's package.",
+		strings.Join(names, ", "), top, top, top, top)
 }

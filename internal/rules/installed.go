@@ -31,10 +31,11 @@ type passCache struct {
 	finds   memo.Map[findKey, []string]
 	walked  memo.Map[*tree.Overlay, struct{}] // Prefetch started the compiled-file walks
 	distNat memo.Map[*pymeta.Dist, []string]
-	recNat  memo.Map[*pymeta.Dist, []string] // ownerOf: compiled files RECORD lists
-	indexes memo.Map[tree.Tree, moduleIndex] // hints: module names in a tree
-	lists   memo.Map[listKey, listing]       // see listed
-	layerOf memo.Map[listKey, []int]         // LK104: Overlay.Owners
+	recNat  memo.Map[*pymeta.Dist, []string]        // ownerOf: compiled files RECORD lists
+	needs   memo.Map[*pymeta.Dist, map[string]bool] // LK3xx: modules a distribution's code needs
+	indexes memo.Map[tree.Tree, moduleIndex]        // hints: module names in a tree
+	lists   memo.Map[listKey, listing]              // see listed
+	layerOf memo.Map[listKey, []int]                // LK104: Overlay.Owners
 
 	mu      sync.Mutex // guards owners and indexed
 	owners  map[ownerKey]*pymeta.Dist

@@ -2,9 +2,12 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/publiclayers"
+	"github.com/layerkit/layerkit/internal/pydist"
 	"github.com/layerkit/layerkit/internal/pyresolve"
 )
 
@@ -66,30 +69,207 @@ func runLK101(p *Pass) {
 				g.first, g.eager = pr, true
 			}
 		}
+		// Import-time failures that are warnings only because something layerkit cannot
+		// see may provide the module are reported once per function and reason, listing
+		// the modules: five unreadable layer folders must not become hundreds of warnings
+		// that hide the one real failure.
+		var hedgeOrder []string
+		hedged := map[string][]*group{}
 		for _, key := range order {
 			g := groups[key]
+			if h := hedgeOf(f, g.first); h.why() != "" && g.eager {
+				if _, ok := hedged[h.why()]; !ok {
+					hedgeOrder = append(hedgeOrder, h.why())
+				}
+				hedged[h.why()] = append(hedged[h.why()], g)
+				continue
+			}
 			reportLK101(p, f, g.first, g.also)
+		}
+		for _, r := range hedgeOrder {
+			gs := hedged[r]
+			if len(gs) == 1 {
+				reportLK101(p, f, gs[0].first, gs[0].also)
+				continue
+			}
+			var sites, mods []string
+			for _, g := range gs {
+				pos := problemPos(g.first)
+				site := fmt.Sprintf("`%s` (%s:%d", g.first.Stmt, pos.File, pos.Line)
+				if n := len(g.also); n > 0 {
+					site += fmt.Sprintf(", and %d more %s", n, plural(n, "place", "places"))
+				}
+				sites = append(sites, site+")")
+				mods = append(mods, g.first.Missing)
+			}
+			first := gs[0].first
+			h := hedgeOf(f, first)
+			msg := fmt.Sprintf("%d imports find no module on the path of %s (%s): %s; %s might provide them, so this is a warning; for each that nothing provides, Lambda will fail with %s",
+				len(gs), f.Fn.Name, f.Runtime.ID, strings.Join(sites, ", "), strings.Join(h.subjects(), " or "), lambdaError(f, fmt.Sprintf("No module named '%s'", first.Missing)))
+			p.Report("LK101", model.Warning, f.Fn.Name, "", problemPos(first), msg, h.hint(f, mods))
 		}
 	}
 }
 
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// hedge is why a missing module might yet be provided: layers layerkit cannot read,
+// or declared distributions whose dependencies (or import names) the tables do not know.
+// Both name what they are about: the reason is the same for every such import of the
+// function, so it also groups them.
+type hedge struct {
+	layers string // "layer SharedLayer (ContentUri build/shared does not exist), which layerkit cannot read,"
+	dists  string // "acme-lib (requirements.txt:1), which the build installs and whose dependencies layerkit does not know,"
+}
+
+func (h hedge) subjects() []string {
+	var out []string
+	for _, s := range []string{h.layers, h.dists} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (h hedge) why() string {
+	if s := h.subjects(); len(s) > 0 {
+		return "a warning because " + strings.Join(s, " or ") + " might provide it"
+	}
+	return ""
+}
+
+func (h hedge) hint(f *Function, mods []string) string {
+	var parts []string
+	if h.layers != "" {
+		parts = append(parts, "Once layerkit can read those layers (see their LK105 findings), run it again: it then checks these imports against them.")
+	}
+	if h.dists != "" {
+		parts = append(parts, "If the distributions named install or require these modules, nothing needs to change.")
+	}
+	var known []string
+	for _, m := range mods {
+		if d, ok := pydist.DistForImport(m); ok {
+			known = append(known, fmt.Sprintf("%s (for %s)", d, m))
+		}
+	}
+	if len(known) > 0 {
+		where := "the function's requirements.txt"
+		if f.Fn.Code != nil && f.Fn.Code.Display != "" {
+			where = "requirements.txt in " + f.Fn.Code.Display
+		}
+		parts = append(parts, fmt.Sprintf("If they do not, declare %s in %s.", strings.Join(known, ", "), where))
+	}
+	return strings.Join(parts, " ")
+}
+
+func hedgeOf(f *Function, pr pyresolve.Problem) hedge {
+	var h hedge
+	if pr.Failure != pyresolve.NoModule {
+		return h
+	}
+	env := f.Result.Env
+	if env.Uninspectable && couldComeFromLayer(f, pr.Missing) {
+		h.layers = unreadableLayers(f)
+	}
+	if !strings.Contains(pr.Missing, ".") {
+		h.dists = unknownDeclared(env)
+	}
+	return h
+}
+
+// unreadableLayers names the function's layers layerkit cannot read, and why.
+func unreadableLayers(f *Function) string {
+	var names []string
+	for _, ref := range f.Fn.Layers {
+		switch {
+		case ref.Bad:
+		case ref.Layer != nil && ref.Layer.Content == nil:
+			n := "layer " + ref.Layer.Name
+			if ref.Layer.NotInspectable != "" {
+				n += " (" + ref.Layer.NotInspectable + ")"
+			}
+			names = append(names, n)
+		case ref.Layer != nil && ref.Layer.Content.Opaque:
+			n := "layer " + ref.Layer.Name
+			if ref.Layer.BuildMethod != "" {
+				n += " (BuildMethod " + ref.Layer.BuildMethod + ")"
+			}
+			names = append(names, n)
+		case ref.ARN != "":
+			if pub, ok := publiclayers.Match(ref.ARN); ok {
+				if !pub.Complete {
+					names = append(names, "layer "+ref.ARN+" ("+pub.What+")")
+				}
+				continue
+			}
+			names = append(names, "layer "+ref.ARN)
+		case ref.Unknown:
+			names = append(names, "layer "+ref.Text)
+		}
+	}
+	switch len(names) {
+	case 0:
+		return "a layer layerkit cannot read"
+	case 1:
+		return names[0] + ", which layerkit cannot read,"
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1] + ", which layerkit cannot read,"
+}
+
+// unknownDeclared names the declared distributions on the path whose dependencies the
+// tables do not know, with where each is declared, and says when their import names are
+// unknown too ("" when there are none).
+func unknownDeclared(env *pyresolve.Env) string {
+	seen := map[string]bool{}
+	var names []string
+	unnamed := false
+	for _, e := range env.Path {
+		var ds []*model.Declared
+		for _, d := range e.Declared {
+			ds = append(ds, d)
+		}
+		slices.SortFunc(ds, func(a, b *model.Declared) int { return strings.Compare(a.Dist, b.Dist) })
+		for _, d := range ds {
+			if d.DepsKnown || seen[d.Dist] {
+				continue
+			}
+			seen[d.Dist] = true
+			n := d.Dist
+			if !d.Pos.IsZero() {
+				n += " (" + posString(d.Pos) + ")"
+			}
+			if !pydist.KnowsNames(d.Dist) {
+				unnamed = true
+			}
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	what := "dependencies"
+	if unnamed {
+		what = "import names or dependencies"
+	}
+	return strings.Join(names, ", ") + ", which the build installs and whose " + what + " layerkit does not know,"
+}
+
 func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string) {
 	sev := model.Error
-	env := f.Result.Env
 	var why []string
 	if pr.Lazy {
 		sev = model.Warning
 		why = append(why, "a warning because the import runs only when the function body that holds it runs")
 	}
-	if pr.Failure == pyresolve.NoModule && env.Uninspectable && couldComeFromLayer(f, pr.Missing) {
+	if h := hedgeOf(f, pr).why(); h != "" {
 		sev = model.Warning
-		why = append(why, "a warning because a layer layerkit cannot read might provide it")
-	}
-	if pr.Failure == pyresolve.NoModule && !strings.Contains(pr.Missing, ".") {
-		if d := unknownDepsDeclared(env); d != "" {
-			sev = model.Warning
-			why = append(why, fmt.Sprintf("a warning because it may arrive as a dependency of %s, whose dependencies layerkit does not know", d))
-		}
+		why = append(why, h)
 	}
 	msg, hint := describeProblem(p, f, pr, sev == model.Warning && !pr.Lazy)
 	if len(also) > 0 {

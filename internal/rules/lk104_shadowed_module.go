@@ -1,10 +1,13 @@
 package rules
 
 import (
+	"bytes"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/native"
 	"github.com/layerkit/layerkit/internal/pyresolve"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -35,7 +38,7 @@ import requests      # B's copy wins: site-packages comes before /opt/python`,
 				var losers []string
 				for _, o := range s.Others {
 					oKind := env.Path[o.Entry].Kind
-					if !shadowMatters(winKind, oKind, w, o.Module) {
+					if !shadowMatters(winKind, oKind, w, o.Module) || holdsNoPython(o.Module) || sameContent(w, o.Module) {
 						continue
 					}
 					losers = append(losers, describeEntry(env, o.Entry, o.Module))
@@ -116,6 +119,9 @@ func layerConflicts(p *Pass, f *Function) {
 			continue
 		}
 		seen[m.File] = true
+		if identicalInLayers(env.Opt, owners, m.File) {
+			continue // byte-identical copies: whichever wins, the module is the same
+		}
 		a, b := f.Fn.Layers[env.OptLayers[owners[0]]], f.Fn.Layers[env.OptLayers[owners[len(owners)-1]]]
 		p.Report("LK104", model.Warning, f.Fn.Name, "", b.Pos,
 			fmt.Sprintf("layers %s and %s both ship %s; Lambda extracts layers in order, so %s's file replaces %s's and module '%s' comes from %s",
@@ -128,4 +134,68 @@ func layerConflicts(p *Pass, f *Function) {
 // the same modules, and each answer stats every layer.
 func (c *passCache) layerOwners(o *tree.Overlay, name string) []int {
 	return c.layerOf.Get(listKey{o, name}, func() []int { return o.Owners(name) })
+}
+
+// holdsNoPython reports whether m is a namespace portion (a folder without __init__.py)
+// with no Python in it: a data folder such as a layer's fonts/ beside the function's
+// fonts.py. The module earlier on the path wins and the folder is never imported, so
+// nothing is shadowed.
+func holdsNoPython(m *pyresolve.Module) bool {
+	if m == nil || m.Kind != pyresolve.Namespace {
+		return false
+	}
+	for _, loc := range m.Path {
+		found := false
+		n := 0
+		_ = tree.Walk(loc.Tree, loc.Dir, func(name string, info tree.Info) error {
+			if n++; n > 10000 {
+				found = true // too big to tell: keep the warning
+				return fs.SkipAll
+			}
+			if !info.Dir && (strings.HasSuffix(name, ".py") || strings.HasSuffix(name, ".pyc") || native.IsNativeName(info.Name)) {
+				found = true
+				return fs.SkipAll
+			}
+			return nil
+		})
+		if found {
+			return false
+		}
+	}
+	return true
+}
+
+// maxCompare bounds the bytes sameContent and identicalInLayers read.
+const maxCompare = 4 << 20
+
+// sameContent reports whether two plain modules (single files) have the same bytes:
+// two byte-identical copies of a module, whichever Python takes, are the same module.
+func sameContent(a, b *pyresolve.Module) bool {
+	if a == nil || b == nil || a.Kind == pyresolve.Package || b.Kind == pyresolve.Package ||
+		a.Kind == pyresolve.Namespace || b.Kind == pyresolve.Namespace || a.Tree == nil || b.Tree == nil || a.File == "" || b.File == "" {
+		return false
+	}
+	return sameBytes(a.Tree, a.File, b.Tree, b.File)
+}
+
+func sameBytes(ta tree.Tree, a string, tb tree.Tree, b string) bool {
+	ia, err1 := ta.Stat(a)
+	ib, err2 := tb.Stat(b)
+	if err1 != nil || err2 != nil || ia.Size != ib.Size || ia.Size > maxCompare {
+		return false
+	}
+	x, err1 := ta.ReadFile(a)
+	y, err2 := tb.ReadFile(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// identicalInLayers reports whether every layer of o in owners has the same bytes at name.
+func identicalInLayers(o *tree.Overlay, owners []int, name string) bool {
+	first := o.Layer(owners[0])
+	for _, i := range owners[1:] {
+		if !sameBytes(first, name, o.Layer(i), name) {
+			return false
+		}
+	}
+	return true
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/pyresolve"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -60,8 +61,38 @@ func runtimeList(users []*Function) string {
 	return strings.Join(out, ", ")
 }
 
+// pthDirs are the /opt folders (relative to /opt) that .pth files put on the path of
+// every Python user of the layer: a site-packages vendor.pth with the line /opt/vendor
+// makes /opt/vendor a path entry (site.addsitedir), so code there is imported.
+func pthDirs(users []*Function) map[string]bool {
+	var out map[string]bool
+	for _, f := range users {
+		if !f.Runtime.IsPython() || f.Result == nil || f.Result.Env == nil {
+			continue
+		}
+		env := f.Result.Env
+		mine := map[string]bool{}
+		for _, e := range env.Path {
+			if e.Kind == pyresolve.Extra && env.Opt != nil && e.Tree == tree.Tree(env.Opt) {
+				mine[e.Dir] = true
+			}
+		}
+		if out == nil {
+			out = mine
+			continue
+		}
+		for d := range out {
+			if !mine[d] {
+				delete(out, d)
+			}
+		}
+	}
+	return out
+}
+
 // offPathContent lists the places in a layer that hold code no user's runtime searches.
 func offPathContent(t tree.Tree, users []*Function) []string {
+	onPath := pthDirs(users)
 	allPython, anyPython := true, false
 	versions := map[string]bool{}
 	for _, f := range users {
@@ -79,6 +110,10 @@ func offPathContent(t tree.Tree, users []*Function) []string {
 	}
 	for _, e := range root {
 		switch {
+		case onPath[""] && anyPython && (e.Name != "python" && e.Name != "nodejs"):
+			// /opt itself is on the path (a .pth line "/opt"): its modules import
+		case e.Dir && onPath[e.Name]:
+			// a .pth file puts this folder on the path
 		case !e.Dir && strings.HasSuffix(e.Name, ".py") && anyPython:
 			out = append(out, fmt.Sprintf("%s at the layer root (→ /opt/%s)", e.Name, e.Name))
 		case e.Dir && e.Name == "nodejs" && allPython:

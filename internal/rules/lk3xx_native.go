@@ -13,6 +13,7 @@ import (
 	"github.com/layerkit/layerkit/internal/pydist"
 	"github.com/layerkit/layerkit/internal/pymeta"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/pyscan"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -247,7 +248,7 @@ func (r *nativeRun) function(f *Function) {
 		}
 		r.p.Report(code, sev, f.Fn.Name, "", pos,
 			fmt.Sprintf("%s loads %s (module '%s'), which cannot load on %s (%s, %s): %s%s; %s", stmt, m.Display(), name, f.Fn.Name, f.Runtime.ID, env.Arch,
-				why(probs), via(chain), loadFailure(f, code, name, probs[0], sev == model.Warning)),
+				why(probs), via(chain), loadFailure(f, r.pythonFailure(f, m.Tree, m.File, name), sev == model.Warning)),
 			nativeHint(code, f, packageFor(r.p, f, name), inLayer(f, []nfile{nf})))
 	}
 
@@ -274,6 +275,9 @@ func (r *nativeRun) function(f *Function) {
 		byCode := map[string][]string{}
 		whyOf := map[string]string{}
 		var codes []string
+		needed := map[string]bool{}        // code -> some file of it is imported unguarded
+		firstNeeded := map[string]string{} // code -> the first such file (else the first file)
+		var spare []string                 // files nothing needs (another Python's build beside a fallback)
 		for _, name := range files {
 			nf := nfile{d.Tree, name}
 			if handled[nf] {
@@ -281,7 +285,11 @@ func (r *nativeRun) function(f *Function) {
 			}
 			handled[nf] = true
 			probs := r.check(f, d.Tree, name)
-			if len(probs) == 0 || native.HasLoadableSibling(d.Tree, name, nativeTarget(f)) {
+			if len(probs) == 0 {
+				continue
+			}
+			if native.HasLoadableSibling(d.Tree, name, nativeTarget(f)) {
+				spare = append(spare, d.Tree.Display(name))
 				continue
 			}
 			code := probs[0].Kind.Code()
@@ -290,6 +298,12 @@ func (r *nativeRun) function(f *Function) {
 				whyOf[code] = why(probs)
 			}
 			byCode[code] = append(byCode[code], d.Tree.Display(name))
+			if distNeeds(r.p, d, name) && !needed[code] {
+				needed[code] = true
+				firstNeeded[code] = name
+			} else if firstNeeded[code] == "" {
+				firstNeeded[code] = name
+			}
 		}
 		sort.Strings(codes)
 		for _, code := range codes {
@@ -297,13 +311,24 @@ func (r *nativeRun) function(f *Function) {
 			if u.Site.Lazy {
 				sev = model.Warning
 			}
+			if !needed[code] {
+				// Every import resolves: the files no code of the distribution imports
+				// unguarded are dead weight for this Python (a build for another one whose
+				// pure-Python fallbacks load instead). Slower, not broken.
+				files := append(append([]string(nil), byCode[code]...), spare...)
+				r.p.Report(code, model.Warning, f.Fn.Name, "", sitePos(u.Site),
+					fmt.Sprintf("`%s` loads %s%s, whose %s cannot load on %s (%s, %s): %s; the import still works: where a module has a pure-Python file beside its compiled one, Python loads that, and no module of %s imports the others at module scope outside a try/except, so %s runs without its compiled speed-ups",
+						u.Site.Stmt, d.String(), wheelNote(d), countFiles(files), f.Fn.Name, f.Runtime.ID, env.Arch, whyOf[code], d.Name, f.Fn.Name),
+					nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
+				continue
+			}
 			loads := d.String()
 			if len(u.Chain) > 1 {
 				loads = fmt.Sprintf("%s (%s)", d.String(), strings.Join(u.Chain, " requires "))
 			}
 			r.p.Report(code, sev, f.Fn.Name, "", sitePos(u.Site),
 				fmt.Sprintf("`%s` loads %s, whose %s cannot load on %s (%s, %s): %s%s; %s", u.Site.Stmt, loads, countFiles(byCode[code]), f.Fn.Name, f.Runtime.ID, env.Arch,
-					whyOf[code], wheelNote(d), loadFailure(f, code, u.Top, native.Problem{Why: whyOf[code]}, sev == model.Warning)),
+					whyOf[code], wheelNote(d), loadFailure(f, r.pythonFailure(f, d.Tree, firstNeeded[code], moduleOfFile(d, firstNeeded[code])), sev == model.Warning)),
 				nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
 		}
 	}
@@ -335,6 +360,8 @@ func (r *nativeRun) function(f *Function) {
 				o.sibling[i] = -1
 				if native.HasLoadableSibling(e.Tree, name, nativeTarget(f)) {
 					o.sibling[i] = 1
+				} else if d := cacheOf(r.p).ownerOf(r.p, f, e.Tree, name); d != nil && !distNeeds(r.p, d, name) {
+					o.sibling[i] = 1 // no code of its distribution needs it: the import works without it
 				}
 			}
 			if o.sibling[i] > 0 {
@@ -460,29 +487,66 @@ func via(chain []string) string {
 	return ""
 }
 
-// loadFailure says what Lambda prints when the loader refuses the file that module
-// (or the package it belongs to) loads.
-func loadFailure(f *Function, code, module string, pr native.Problem, lazy bool) string {
-	head := fmt.Sprintf("Runtime.ImportModuleError: Unable to import module '%s'", f.Result.Handler.Module)
-	var text string
-	switch code {
-	case "LK303":
-		g := glibcOf(pr.Why)
-		if g == "" {
-			g = "GLIBC_x.y"
-		}
-		text = fmt.Sprintf("%s: /lib64/libc.so.6: version `%s' not found", head, g)
-	case "LK302":
-		text = head + " (the dynamic loader refuses an object built for another machine)"
-	case "LK304":
-		text = head + " (the file is not a Linux ELF object: invalid ELF header)"
-	default:
-		text = fmt.Sprintf("%s (%s cannot find a compiled module it imports: No module named ...)", head, module)
-	}
+// loadFailure says how the failure shows: text is what Python prints (pythonFailure).
+func loadFailure(f *Function, text string, lazy bool) string {
 	if lazy {
-		return "an invocation that runs the import will fail with ImportError"
+		exc := "ImportError"
+		if strings.HasPrefix(text, "No module named") {
+			exc = "ModuleNotFoundError"
+		}
+		return fmt.Sprintf("an invocation that runs the import will fail with %s: %s", exc, text)
 	}
-	return "Lambda will fail with " + text
+	return "Lambda will fail with " + lambdaError(f, text)
+}
+
+// pythonFailure is what CPython prints when the import of module, whose file is name in
+// t, fails on f's target (checked with python3.11 on Linux x86_64 against files of each
+// kind):
+//   - a name without one of the runtime's extension suffixes (another Python's ABI tag,
+//     another machine's tag, -darwin.so, .pyd) is never a candidate: "No module named 'm'";
+//   - a candidate that dlopen refuses: "<path>: invalid ELF header" (Mach-O, PE),
+//     "<path>: wrong ELF class: ELFCLASS32", "<path>: cannot open shared object file: No
+//     such file or directory" (ELF for another machine), "/lib64/libc.so.6: version
+//     `GLIBC_2.28' not found (required by <path>)" (too new a glibc),
+//     "libc.musl-x86_64.so.1: cannot open shared object file: No such file or directory"
+//     (musl).
+func (r *nativeRun) pythonFailure(f *Function, t tree.Tree, name, module string) string {
+	tg := nativeTarget(f)
+	base := path.Base(name)
+	if n := native.ParseName(base); n.Module == "" || !native.Loadable(tg, n.Module, base) {
+		return fmt.Sprintf("No module named '%s'", module)
+	}
+	where := lambdaPath(f, t, name)
+	bin := cacheOf(r.p).bins.Header(t, name)
+	if full, _ := cacheOf(r.p).bins.Binary(t, name); full != nil {
+		bin = full
+	}
+	switch {
+	case bin == nil:
+	case bin.Format == native.MachO || bin.Format == native.PE:
+		return where + ": invalid ELF header"
+	case bin.Format == native.ELF && bin.Class == 32:
+		return where + ": wrong ELF class: ELFCLASS32"
+	case bin.Format == native.ELF && bin.Machine != "" && bin.LambdaArch() != native.MachineArch(tg.Arch):
+		return where + ": cannot open shared object file: No such file or directory"
+	case bin.Format == native.ELF && bin.Musl:
+		return fmt.Sprintf("libc.musl-%s.so.1: cannot open shared object file: No such file or directory", native.MachineOfArch(tg.Arch))
+	case bin.Format == native.ELF && !tg.Glibc.IsZero() && tg.Glibc.Less(bin.MaxGlibc()):
+		return fmt.Sprintf("/lib64/libc.so.6: version `GLIBC_%s' not found (required by %s)", bin.MaxGlibc(), where)
+	}
+	return fmt.Sprintf("%s: cannot be loaded (ImportError)", where)
+}
+
+// lambdaPath is where a file of one of f's path trees lands on Lambda.
+func lambdaPath(f *Function, t tree.Tree, name string) string {
+	env := f.Result.Env
+	switch {
+	case env.Opt != nil && t == tree.Tree(env.Opt):
+		return "/opt/" + name
+	case env.Task != nil && t == env.Task:
+		return "/var/task/" + name
+	}
+	return t.Display(name)
 }
 
 func glibcOf(why string) string {
@@ -688,4 +752,88 @@ func (r *nativeRun) glibcOf(f *Function, tg native.Target, t tree.Tree, name str
 	}
 	bin, _ := cacheOf(r.p).bins.Binary(t, name)
 	return native.Check(tg, path.Base(name), bin)
+}
+
+// maxNeedsSource bounds the Python source distNeeds reads of one distribution; past it,
+// every compiled file counts as needed (the judgement of old: an error).
+const maxNeedsSource = 8 << 20
+
+// distNeeds reports whether code of d imports the compiled module in file name in a way
+// that fails the import when the module cannot load: at module scope, outside
+// TYPE_CHECKING, and not in the try of a try/except whose handler imports a fallback (a
+// handler that only re-raises, as numpy's does, is no fallback). A distribution without
+// a RECORD, or too big to read, needs every compiled file.
+func distNeeds(p *Pass, d *pymeta.Dist, name string) bool {
+	mods := cacheOf(p).needs.Get(d, func() map[string]bool { return distImports(d) })
+	if mods == nil {
+		return true
+	}
+	return mods[moduleOfFile(d, name)]
+}
+
+// moduleOfFile is the dotted module a compiled file in d's site folder provides.
+func moduleOfFile(d *pymeta.Dist, name string) string {
+	rel := strings.TrimPrefix(strings.TrimPrefix(name, d.Dir), "/")
+	dir, base := path.Split(rel)
+	mod := native.ParseName(base).Module
+	if mod == "" {
+		mod, _, _ = strings.Cut(base, ".")
+	}
+	return strings.ReplaceAll(dir, "/", ".") + mod
+}
+
+// distImports lists the modules d's own Python files import at module scope without a
+// fallback (with `from pkg import name`, both pkg and pkg.name); nil when it cannot tell.
+func distImports(d *pymeta.Dist) map[string]bool {
+	if len(d.Files) == 0 {
+		return nil
+	}
+	out := map[string]bool{}
+	total := 0
+	for _, file := range d.Files {
+		if !strings.HasSuffix(file, ".py") {
+			continue
+		}
+		src, err := d.Tree.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		if total += len(src); total > maxNeedsSource {
+			return nil
+		}
+		rel := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(file, d.Dir), "/"), ".py")
+		pkg := strings.ReplaceAll(path.Dir(rel), "/", ".")
+		if path.Base(rel) == "__init__" {
+			pkg = strings.ReplaceAll(strings.TrimSuffix(strings.TrimSuffix(rel, "__init__"), "/"), "/", ".")
+		}
+		if pkg == "." {
+			pkg = ""
+		}
+		imps := pyscan.Scan(src).Imports
+		fallback := map[int]bool{} // try statements whose except clause imports something
+		for _, imp := range imps {
+			for _, g := range imp.Guards {
+				if g.Role == pyscan.InExcept {
+					fallback[g.TryID] = true
+				}
+			}
+		}
+		for _, imp := range imps {
+			if imp.Scope == pyscan.FunctionScope || imp.TypeChecking || imp.MainBlock {
+				continue
+			}
+			if n := len(imp.Guards); n > 0 && imp.Guards[n-1].Role == pyscan.InTry && fallback[imp.Guards[n-1].TryID] {
+				continue // try: from ._speedups import x / except ImportError: from ._native import x
+			}
+			abs, ok := imp.Absolute(pkg)
+			if !ok || abs == "" {
+				continue
+			}
+			out[abs] = true
+			for _, n := range imp.Names {
+				out[abs+"."+n.Name] = true
+			}
+		}
+	}
+	return out
 }

@@ -114,7 +114,7 @@ func (r *runner) materialize(a *rules.Function, dir string) (harnessConfig, []St
 	if env.Uninspectable || unknownDeps != "" {
 		why := "a layer layerkit cannot read might provide it"
 		if !env.Uninspectable {
-			why = "it may arrive as a dependency of " + unknownDeps + ", whose dependencies layerkit does not know"
+			why = "the build also installs " + unknownDeps + ", whose dependencies layerkit does not know, and it may come with it"
 		}
 		seen := map[string]bool{}
 		for _, pr := range a.Result.Problems {

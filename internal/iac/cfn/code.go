@@ -182,5 +182,46 @@ func InlineCode(runtime, source, label string) *model.Code {
 	case strings.HasPrefix(runtime, "nodejs"):
 		name = "index.js"
 	}
-	return &model.Code{Tree: tree.NewMap(label, map[string]string{name: source}), Display: label}
+	files := map[string]string{name: source}
+	if name == "index.py" && importsCfnResponse(source) {
+		files[CfnResponseFile] = cfnResponseSource
+	}
+	return &model.Code{Tree: tree.NewMap(label, files), Display: label}
+}
+
+// CfnResponseFile is the module CloudFormation adds beside inline Python code that
+// imports it. AWS CloudFormation User Guide, "cfn-response module"
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-lambda-function-code-cfnresponsemodule.html):
+// "The cfn-response module is available only when you use the ZipFile property to write
+// your source code. It isn't available for source code that's stored in Amazon S3
+// buckets." and, for Python, "Use this exact import statement [import cfnresponse]. If
+// you use other variants of the import statement, CloudFormation doesn't include the
+// response module." SAM's InlineCode becomes Code.ZipFile, so it gets it too.
+const CfnResponseFile = "cfnresponse.py"
+
+// cfnResponseSource stands in for the module CloudFormation adds: what layerkit needs of
+// it is that it exists and defines what callers use.
+const cfnResponseSource = `# Provided by AWS CloudFormation beside inline (ZipFile) code that has "import cfnresponse".
+SUCCESS = "SUCCESS"
+FAILED = "FAILED"
+
+
+def send(event, context, responseStatus, responseData, physicalResourceId=None, noEcho=False, reason=None):
+    pass
+`
+
+// importsCfnResponse reports whether inline source has the statement CloudFormation
+// looks for: `import cfnresponse` (alone, or first of a comma list), at any indentation.
+func importsCfnResponse(source string) bool {
+	for _, line := range strings.Split(source, "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimLeft(line, " \t"), "import")
+		if !ok || rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
+			continue
+		}
+		rest = strings.TrimLeft(rest, " \t")
+		if tail, ok := strings.CutPrefix(rest, "cfnresponse"); ok && (tail == "" || strings.ContainsAny(tail[:1], " \t\r,;#")) {
+			return true
+		}
+	}
+	return false
 }

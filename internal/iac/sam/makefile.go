@@ -1,10 +1,13 @@
 package sam
 
 import (
+	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -19,6 +22,9 @@ func buildRecipe(t tree.Tree, logicalID string) []string {
 		}
 		data := string(b)
 		vars := makeVars(data)
+		// sam build sets ARTIFACTS_DIR in make's environment: a Makefile's
+		// `ARTIFACTS_DIR ?= build` default does not apply.
+		delete(vars, "ARTIFACTS_DIR")
 		cmds := recipe(data, "build-"+logicalID)
 		for i, cmd := range cmds {
 			cmds[i] = expand(cmd, vars, 0)
@@ -26,27 +32,6 @@ func buildRecipe(t tree.Tree, logicalID string) []string {
 		return cmds
 	}
 	return nil
-}
-
-// makefileInstalls reads the build-<logicalID> target of the Makefile that a
-// `BuildMethod: makefile` resource builds with, and returns what its pip install
-// commands install ("-r file" lines for requirement files) and where: installDir is
-// "python" when the target folder ends in /python (a layer), "" for $(ARTIFACTS_DIR).
-// The rest of the recipe (cp, zip, ...) is not modelled.
-func makefileInstalls(t tree.Tree, logicalID string) (installs []string, installDir string, found bool) {
-	for _, cmd := range buildRecipe(t, logicalID) {
-		specs, target, ok := pipInstall(cmd)
-		if !ok {
-			continue
-		}
-		found = true
-		installs = append(installs, specs...)
-		target = strings.Trim(target, `"'`)
-		if strings.HasSuffix(path.Clean(target), "/python") || strings.Contains(target, "/python/lib/python") {
-			installDir = "python"
-		}
-	}
-	return installs, installDir, found
 }
 
 // recipe returns the commands of a make target, continuation lines joined.
@@ -209,4 +194,233 @@ func makefileLayerkitBuild(t tree.Tree, logicalID string) (src string, ok bool) 
 		}
 	}
 	return src, src != ""
+}
+
+// makeBuild is what layerkit understood of a layer's build-<logicalID> make target.
+type makeBuild struct {
+	found      bool       // the Makefile has the target
+	copies     []makeCopy // cp -r of sources into $(ARTIFACTS_DIR)
+	installs   []string   // requirement lines its pip install commands install
+	installDir string     // "python" when they install into $(ARTIFACTS_DIR)/python
+	other      []string   // commands it does not model (the build stays opaque)
+}
+
+// makeCopy is one source of a cp into $(ARTIFACTS_DIR): the entries of folder dir (relative
+// to the Makefile's folder) whose name matches pattern (a file or folder name, or a glob
+// such as *.py), put in dst (relative to $(ARTIFACTS_DIR), what lands in /opt); folders
+// only when recursive.
+type makeCopy struct {
+	dir, pattern, dst string
+	recursive         bool
+}
+
+// readMakeBuild reads the build-<logicalID> target: mkdir, cp -r/-R/-a of sources into
+// $(ARTIFACTS_DIR), pip install -t $(ARTIFACTS_DIR)/...; anything else is listed in other.
+func readMakeBuild(t tree.Tree, logicalID string) makeBuild {
+	var mb makeBuild
+	cmds := buildRecipe(t, logicalID)
+	mb.found = cmds != nil
+	if pre := prerequisites(t, "build-"+logicalID); len(pre) > 0 {
+		// what the targets it depends on do first is not read
+		mb.other = append(mb.other, "prerequisite "+strings.Join(pre, " "))
+	}
+	made := map[string]bool{"": true} // folders under $(ARTIFACTS_DIR) known to exist
+	for _, cmd := range cmds {
+		if specs, target, ok := pipInstall(cmd); ok {
+			rel, inArtifacts := artifactsRel(strings.Trim(target, `"'`))
+			if !inArtifacts {
+				mb.other = append(mb.other, cmd)
+				continue
+			}
+			mb.installs = append(mb.installs, specs...)
+			if rel == "python" || strings.HasPrefix(rel, "python/lib/python") {
+				mb.installDir = "python"
+			}
+			made[rel] = true
+			continue
+		}
+		for _, part := range splitShell(cmd) {
+			f := strings.Fields(part)
+			for len(f) > 0 && strings.TrimLeft(f[0], "@-") == "" {
+				f = f[1:]
+			}
+			if len(f) == 0 {
+				continue
+			}
+			f[0] = strings.TrimLeft(f[0], "@-")
+			switch f[0] {
+			case "echo", "true", ":":
+				continue
+			case "mkdir":
+				ok := true
+				for _, a := range f[1:] {
+					if strings.HasPrefix(a, "-") {
+						continue
+					}
+					rel, in := artifactsRel(strings.Trim(a, `"'`))
+					if !in {
+						ok = false
+						continue
+					}
+					for d := rel; d != "." && d != ""; d = path.Dir(d) {
+						made[d] = true
+					}
+				}
+				if ok {
+					continue
+				}
+			case "cp":
+				if c, ok := readCopy(f[1:], made); ok {
+					mb.copies = append(mb.copies, c...)
+					continue
+				}
+			}
+			mb.other = append(mb.other, strings.TrimSpace(part))
+		}
+	}
+	return mb
+}
+
+// artifactsRel turns a path under $(ARTIFACTS_DIR) into one relative to it.
+func artifactsRel(p string) (string, bool) {
+	for _, v := range []string{"$(ARTIFACTS_DIR)", "${ARTIFACTS_DIR}"} {
+		if rest, ok := strings.CutPrefix(p, v); ok {
+			rest = strings.Trim(path.Clean("/"+rest), "/")
+			return rest, true
+		}
+	}
+	return "", false
+}
+
+// readCopy reads the arguments of a cp into $(ARTIFACTS_DIR): cp [-r] SRC... DEST, where
+// each SRC is a name or a glob in one folder (shared, *.py, src/*, src/.).
+func readCopy(args []string, made map[string]bool) ([]makeCopy, bool) {
+	recursive := false
+	var ops []string
+	for _, a := range args {
+		a = strings.Trim(a, `"'`)
+		if strings.HasPrefix(a, "-") {
+			if strings.ContainsAny(a, "rRa") || a == "--recursive" || a == "--archive" {
+				recursive = true
+			}
+			continue
+		}
+		ops = append(ops, a)
+	}
+	if len(ops) < 2 {
+		return nil, false
+	}
+	dst, in := artifactsRel(ops[len(ops)-1])
+	if !in {
+		return nil, false
+	}
+	into := made[dst] || strings.HasSuffix(ops[len(ops)-1], "/") || len(ops) > 2
+	var out []makeCopy
+	for _, src := range ops[:len(ops)-1] {
+		if strings.Contains(src, "$") || strings.HasPrefix(src, "/") {
+			return nil, false
+		}
+		dir, base := path.Split(strings.TrimSuffix(src, "/"))
+		dir = strings.TrimSuffix(path.Clean("./"+dir), "/")
+		if dir == "." {
+			dir = ""
+		}
+		if dir == ".." || strings.HasPrefix(dir, "../") || strings.ContainsAny(dir, "*?[") {
+			return nil, false
+		}
+		c := makeCopy{dir: dir, pattern: base, dst: dst, recursive: recursive}
+		switch {
+		case base == "." || base == "*":
+			// the folder's contents (cp -r src/. DEST, cp -r src/* DEST, cp -r . DEST)
+			if !recursive && base == "." {
+				return nil, false
+			}
+			c.pattern = "*"
+		case !into:
+			// cp -r src DEST with no DEST yet: DEST becomes the copy of src
+			if !recursive || strings.ContainsAny(base, "*?[") {
+				return nil, false
+			}
+			c.dir, c.pattern = path.Join(dir, base), "*"
+		}
+		out = append(out, c)
+	}
+	made[dst] = true
+	return out, true
+}
+
+// tree is what c puts under $(ARTIFACTS_DIR), from the Makefile's folder t.
+func (c makeCopy) tree(t tree.Tree) tree.Tree {
+	keep := func(name string) bool {
+		first, rest, deeper := strings.Cut(name, "/")
+		ok, _ := path.Match(c.pattern, first)
+		return ok && (!deeper || c.recursive) && rest != ".."
+	}
+	return tree.Mount(filter.Tree(tree.Sub(t, c.dir), keep), c.dst)
+}
+
+// matches reports whether c copies anything from t.
+func (c makeCopy) matches(t tree.Tree) bool {
+	infos, err := t.ReadDir(c.dir)
+	if err != nil {
+		return false
+	}
+	for _, i := range infos {
+		if ok, _ := path.Match(c.pattern, i.Name); ok && (c.recursive || !i.Dir) {
+			return true
+		}
+	}
+	return false
+}
+
+// describe says, for a note, what the target does that layerkit read.
+func (mb makeBuild) describe() string {
+	var parts []string
+	if len(mb.installs) > 0 {
+		where := "$(ARTIFACTS_DIR)"
+		if mb.installDir == "python" {
+			where = "python/ (→ /opt/python)"
+		}
+		var what []string
+		for _, i := range mb.installs {
+			if f, ok := strings.CutPrefix(i, "-r "); ok {
+				i = "the requirements in " + f
+			}
+			what = append(what, i)
+		}
+		parts = append(parts, fmt.Sprintf("pip-installs %s into %s", strings.Join(what, ", "), where))
+	}
+	for _, c := range mb.copies {
+		lands := c.dst
+		if !strings.ContainsAny(c.pattern, "*?[") {
+			lands = path.Join(c.dst, c.pattern)
+		}
+		parts = append(parts, fmt.Sprintf("copies %s into %s/ (→ /opt/%s)", path.Join(c.dir, c.pattern), c.dst, lands))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// prerequisites lists the prerequisites of a make target in the Makefile of t.
+func prerequisites(t tree.Tree, target string) []string {
+	for _, name := range []string{"Makefile", "makefile", "GNUmakefile"} {
+		b, err := t.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		var out []string
+		for _, line := range strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n") {
+			if strings.HasPrefix(line, "\t") || strings.HasPrefix(strings.TrimSpace(line), ".PHONY") {
+				continue
+			}
+			head, rest, ok := strings.Cut(line, ":")
+			if !ok || strings.Contains(head, "=") || strings.HasPrefix(rest, "=") || !slices.Contains(strings.Fields(head), target) {
+				continue
+			}
+			rest, _, _ = strings.Cut(rest, "#")
+			rest, _, _ = strings.Cut(rest, ";")
+			out = append(out, strings.Fields(strings.TrimPrefix(rest, ":"))...)
+		}
+		return out
+	}
+	return nil
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/cfn"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/pydist"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -262,10 +263,12 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 			disp = "."
 		}
 		msg := fmt.Sprintf("%s %s %s %v", prop, what, disp, err)
+		hint := ""
 		if errors.Is(err, cfn.ErrNotFound) {
-			msg = fmt.Sprintf("%s %s %s does not exist", prop, what, disp)
+			msg = fmt.Sprintf("%s %s %s does not exist: sam build or sam deploy fails on it, and the function's imports cannot be checked", prop, what, disp)
+			hint = missingLocationHint(prop, loc.Path)
 		}
-		l.b.Note("LK102", model.Error, fn.Name, "", pos, msg, "")
+		l.b.Note("LK102", model.Error, fn.Name, "", pos, msg, hint)
 		return
 	}
 	fn.Code = code
@@ -343,10 +346,15 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		// A missing layer folder is reported as LK105 (layer not inspectable) with
 		// severity error: sam build or deploy would fail on it.
 		msg := fmt.Sprintf("%s %s %v", prop, disp, err)
+		why := msg
 		if errors.Is(err, cfn.ErrNotFound) {
-			msg = fmt.Sprintf("%s %s does not exist", prop, disp)
+			why = fmt.Sprintf("%s %s does not exist", prop, disp)
+			msg = why + ": sam build or sam deploy fails on it, and what the layer provides cannot be checked"
+			ly.NotInspectable = why
+			l.b.Note("LK105", model.Error, "", ly.Name, pos, msg, missingLocationHint(prop, loc.Path))
+			return
 		}
-		notInspectable(model.Error, msg, msg)
+		notInspectable(model.Error, why, msg)
 		return
 	}
 	ly.Content = code
@@ -368,18 +376,15 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 			return
 		}
 	}
+	if ly.BuildMethod == "makefile" {
+		l.makefileLayer(r, ly, code)
+		return
+	}
 	if !ok {
 		code.Opaque = true
 		_, bmPos := l.buildMethod(r)
-		msg := fmt.Sprintf("BuildMethod %s is not modelled: layerkit cannot see what the build puts in the layer, so an import only this layer could provide is a warning, not an error", ly.BuildMethod)
-		if installs, dir, found := makefileInstalls(code.Tree, r.Name); found {
-			code.Installs, code.InstallDir = installs, dir
-			msg += "; the distributions its make target pip-installs are taken as provided"
-		}
-		if ly.BuildMethod != "makefile" {
-			msg = fmt.Sprintf("BuildMethod %s is not a layer build method sam build knows; the layer is checked as its sources are", ly.BuildMethod)
-		}
-		l.b.Note("LK105", model.Info, "", ly.Name, bmPos, msg, "")
+		l.b.Note("LK105", model.Info, "", ly.Name, bmPos,
+			fmt.Sprintf("BuildMethod %s is not a layer build method sam build knows; the layer is checked as its sources are", ly.BuildMethod), "")
 		return
 	}
 	src := code.Tree
@@ -391,4 +396,82 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		}
 	}
 	code.Tree = tree.Mount(src, sub)
+}
+
+// missingLocationHint is the fix for a local CodeUri/ContentUri that does not exist. The
+// folder is often made by a script (make, build.sh) before sam build: then layerkit has
+// to run after that script to see what will be deployed.
+func missingLocationHint(prop, p string) string {
+	return fmt.Sprintf("Point %s at the folder (or .zip) that holds the code, relative to the template. If a script creates %s before sam build (a Makefile or build script step), run layerkit after that script, so that it checks what will be deployed.", prop, p)
+}
+
+// makefileLayer models a BuildMethod makefile layer from its Makefile's build-<ID>
+// target: when every command is one layerkit reads (mkdir, cp -r into $(ARTIFACTS_DIR),
+// pip install -t $(ARTIFACTS_DIR)/...), the layer is what those commands put there;
+// otherwise it stays opaque (its sources are not what lands in /opt), with what the
+// target pip-installs taken as provided. The note says which, and what the target does.
+func (l *loader) makefileLayer(r *cfn.Resource, ly *model.Layer, code *model.Code) {
+	_, bmPos := l.buildMethod(r)
+	mb := readMakeBuild(code.Tree, r.Name)
+	for _, c := range mb.copies {
+		if !c.matches(code.Tree) {
+			// a source that is not there (an earlier step makes it): not modelled
+			mb.other = append(mb.other, "cp "+path.Join(c.dir, c.pattern)+" …")
+		}
+	}
+	var msg, hint string
+	switch {
+	case !mb.found:
+		code.Opaque = true
+		msg = fmt.Sprintf("BuildMethod makefile: layerkit found no build-%s target in a Makefile in %s, so it cannot tell what the build puts in the layer; an import only this layer could provide is a warning, not an error", r.Name, code.Display)
+		hint = "If the target comes from an included or generated file, nothing needs fixing; to check what the build produces, run layerkit on .aws-sam/build after sam build."
+	case len(mb.other) > 0:
+		code.Opaque = true
+		code.Installs, code.InstallDir = inlineRequirements(code.Tree, mb.installs, 0), mb.installDir
+		what := mb.describe()
+		if what == "" {
+			what = "does nothing layerkit reads"
+		}
+		more := ""
+		if n := len(mb.other) - 1; n > 0 {
+			more = fmt.Sprintf(" (and %d more)", n)
+		}
+		msg = fmt.Sprintf("BuildMethod makefile: the build-%s target %s; layerkit does not model `%s`%s, so it cannot tell everything the build puts in the layer: what the target pip-installs is taken as provided, and another import only this layer could provide is a warning, not an error", r.Name, what, mb.other[0], more)
+		hint = "To check what the build produces, run layerkit on .aws-sam/build after sam build."
+	default:
+		var parts []tree.Tree
+		for _, c := range mb.copies {
+			parts = append(parts, c.tree(code.Tree)) // make runs in the source folder: cp copies everything
+		}
+		code.Installs, code.InstallDir = inlineRequirements(code.Tree, mb.installs, 0), mb.installDir
+		code.Tree = tree.Union(parts...)
+		what := mb.describe()
+		if what == "" {
+			what = "puts nothing in the layer"
+		}
+		msg = fmt.Sprintf("BuildMethod makefile: the build-%s target %s; layerkit checks the layer as that", r.Name, what)
+		hint = "Nothing to fix. layerkit reads the target's mkdir, cp -r and pip install commands; to check what the build really produced, run layerkit on .aws-sam/build after sam build."
+	}
+	l.b.Note("LK105", model.Info, "", ly.Name, bmPos, msg, hint)
+}
+
+// inlineRequirements replaces "-r file" lines (relative to the Makefile's folder in t)
+// with the lines of that file, so they no longer depend on the source tree.
+func inlineRequirements(t tree.Tree, specs []string, depth int) []string {
+	var out []string
+	for _, s := range specs {
+		f, ok := strings.CutPrefix(s, "-r ")
+		if !ok || depth > 5 {
+			out = append(out, s)
+			continue
+		}
+		data, err := t.ReadFile(path.Clean(f))
+		if err != nil {
+			out = append(out, s)
+			continue
+		}
+		lines := strings.Split(pydist.DecodeRequirements(data), "\n")
+		out = append(out, inlineRequirements(t, lines, depth+1)...)
+	}
+	return out
 }

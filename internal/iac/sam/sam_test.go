@@ -2,6 +2,7 @@ package sam
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -569,10 +570,15 @@ Resources:
 		got = append(got, n.Code+" "+n.Severity.String()+" "+n.Function+n.Layer+" "+strconv.Itoa(n.Pos.Line)+" "+n.Message)
 	}
 	want := []string{
-		"LK105 error Layer 10 ContentUri layers/x does not exist",
+		"LK105 error Layer 10 ContentUri layers/x does not exist: sam build or sam deploy fails on it, and what the layer provides cannot be checked",
 		"LK105 error NoContent 11 layer NoContent has no ContentUri",
-		"LK102 error Inherits 4 CodeUri folder services/gone does not exist",
-		"LK102 error Own 21 CodeUri folder services/orders does not exist",
+		"LK102 error Inherits 4 CodeUri folder services/gone does not exist: sam build or sam deploy fails on it, and the function's imports cannot be checked",
+		"LK102 error Own 21 CodeUri folder services/orders does not exist: sam build or sam deploy fails on it, and the function's imports cannot be checked",
+	}
+	for _, n := range app.Notes {
+		if strings.Contains(n.Message, "does not exist") && !strings.Contains(n.Hint, "run layerkit after that script") {
+			t.Errorf("%s %s: hint %q does not say to run layerkit after the script that creates the folder", n.Code, n.Message, n.Hint)
+		}
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -653,17 +659,45 @@ func TestJSONCloudFormation(t *testing.T) {
 	}
 }
 
-func TestMakefileInstalls(t *testing.T) {
-	mk := "PIP := python3 -m pip\nV ?= 1.2\n\n.PHONY: build-L\nbuild-L:\n\t@echo hi\n\t$(PIP) install -q \\\n\t\tstructlog==$(V) cachetools \\\n\t\t-r requirements.txt \\\n\t\t-t \"$(ARTIFACTS_DIR)/python\" --upgrade\n\tcp -r src $(ARTIFACTS_DIR)/python\n\nbuild-Other:\n\tpip install notme -t $(ARTIFACTS_DIR)\n"
-	got, dir, found := makefileInstalls(tree.NewMap("", map[string]string{"Makefile": mk}), "L")
-	if !found || dir != "python" {
-		t.Fatalf("found=%v dir=%q", found, dir)
+func TestReadMakeBuild(t *testing.T) {
+	mk := "PIP := python3 -m pip\nV ?= 1.2\n\n.PHONY: build-L\nbuild-L:\n\t@echo hi\n\t$(PIP) install -q \\\n\t\tstructlog==$(V) cachetools \\\n\t\t-r requirements.txt \\\n\t\t-t \"$(ARTIFACTS_DIR)/python\" --upgrade\n\tcp -r src $(ARTIFACTS_DIR)/python\n\tcp -R lib/* \"$(ARTIFACTS_DIR)/python/\"\n\nbuild-Other:\n\tpip install notme -t $(ARTIFACTS_DIR)\n\tzip -r x.zip .\n"
+	mb := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": mk}), "L")
+	if !mb.found || mb.installDir != "python" || len(mb.other) != 0 {
+		t.Fatalf("%+v", mb)
 	}
 	want := []string{"structlog==1.2", "cachetools", "-r requirements.txt"}
-	if strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("installs = %q, want %q", got, want)
+	if strings.Join(mb.installs, "|") != strings.Join(want, "|") {
+		t.Errorf("installs = %q, want %q", mb.installs, want)
 	}
-	if _, _, found := makefileInstalls(tree.NewMap("", map[string]string{"Makefile": mk}), "Missing"); found {
+	// python/ exists once pip has installed into it: cp -r src puts src inside it.
+	if fmt.Sprint(mb.copies) != "[{ src python true} {lib * python true}]" {
+		t.Errorf("copies = %v", mb.copies)
+	}
+	other := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": mk}), "Other")
+	if !other.found || other.installDir != "" || len(other.other) != 1 || other.other[0] != "zip -r x.zip ." {
+		t.Errorf("Other: %+v", other)
+	}
+	dot := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": "build-D:\n\tmkdir -p $(ARTIFACTS_DIR)/python\n\tcp -r . $(ARTIFACTS_DIR)/python\n"}), "D")
+	if fmt.Sprint(dot.copies) != "[{ * python true}]" || len(dot.other) != 0 {
+		t.Errorf("cp -r . : %+v", dot)
+	}
+	// The AWS SAM documentation's example: cp *.py into python/ (files only).
+	doc := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": "build-MyLayer:\n\tmkdir -p \"$(ARTIFACTS_DIR)/python\"\n\tcp *.py \"$(ARTIFACTS_DIR)/python\"\n\tpython -m pip install -r requirements.txt -t \"$(ARTIFACTS_DIR)/python\"\n"}), "MyLayer")
+	if fmt.Sprint(doc.copies) != "[{ *.py python false}]" || len(doc.other) != 0 || doc.installDir != "python" {
+		t.Errorf("cp *.py: %+v", doc)
+	}
+	lay := tree.NewMap("", map[string]string{"a.py": "", "b.txt": "", "pkg/c.py": "", "Makefile": ""})
+	got := tree.Union(doc.copies[0].tree(lay))
+	if !tree.IsFile(got, "python/a.py") || tree.Exists(got, "python/b.txt") || tree.Exists(got, "python/pkg") {
+		t.Errorf("cp *.py copied the wrong files")
+	}
+	// A target with prerequisites: what they do first is not read. ARTIFACTS_DIR ?= build
+	// is the Makefile's default; sam build's environment value wins.
+	pre := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": "ARTIFACTS_DIR ?= build\nbuild-shared:\n\tpython -m build -w\nbuild-P: build-shared\n\tmkdir -p \"$(ARTIFACTS_DIR)/python\"\n\tpip install x -t \"$(ARTIFACTS_DIR)/python\"\n"}), "P")
+	if len(pre.other) != 1 || pre.other[0] != "prerequisite build-shared" || pre.installDir != "python" {
+		t.Errorf("prerequisites: %+v", pre)
+	}
+	if mb := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": mk}), "Missing"); mb.found {
 		t.Error("a target that is not there was found")
 	}
 }

@@ -1,0 +1,3 @@
+from ._accel import dumps
+
+__all__ = ("dumps",)

@@ -1,0 +1,6 @@
+try:
+    from ._speedups import escape
+except ImportError:
+    from ._native import escape
+
+__all__ = ("escape",)

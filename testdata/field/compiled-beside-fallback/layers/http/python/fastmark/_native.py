@@ -1,0 +1,2 @@
+def escape(s):
+    return s.replace("<", "&lt;")

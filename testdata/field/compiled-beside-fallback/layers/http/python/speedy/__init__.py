@@ -1,0 +1,3 @@
+from ._core import crunch
+
+__all__ = ("crunch",)

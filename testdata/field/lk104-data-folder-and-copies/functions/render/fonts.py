@@ -1,0 +1,3 @@
+import os
+
+DEFAULT = os.path.join("/opt/python/fonts", "DejaVuSans.ttf")

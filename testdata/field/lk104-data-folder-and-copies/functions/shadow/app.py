@@ -1,0 +1,5 @@
+import fonts
+
+
+def handler(event, context):
+    return fonts.DEFAULT

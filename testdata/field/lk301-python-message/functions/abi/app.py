@@ -1,0 +1,5 @@
+import abimod
+
+
+def handler(event, context):
+    return abimod.run(event)

@@ -1,0 +1,5 @@
+import armmod
+
+
+def handler(event, context):
+    return armmod.run(event)

@@ -1,0 +1,5 @@
+import macmod
+
+
+def handler(event, context):
+    return macmod.run(event)

@@ -1,0 +1,1 @@
+from ._speed import run

@@ -1,0 +1,2 @@
+def money(cents):
+    return "%.2f" % (cents / 100)

@@ -1,0 +1,5 @@
+from shared import db
+
+
+def handler(event, context):
+    return db.get(event["id"])

@@ -1,0 +1,2 @@
+build-OtherLayer:
+	cp -r shared "$(ARTIFACTS_DIR)/python/"

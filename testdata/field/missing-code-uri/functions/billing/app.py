@@ -1,0 +1,5 @@
+import shared_db
+
+
+def handler(event, context):
+    return shared_db.get(event["id"])

@@ -1,0 +1,6 @@
+import slugs
+import textkit
+
+
+def handler(event, context):
+    return textkit.wrap(slugs.slugify(event["title"]))
