@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -119,21 +118,7 @@ func analyse(r *pyresolve.Resolver, pass *rules.Pass, fns []*model.Function) []*
 		if ok {
 			rf.Runtime = rt
 		}
-		switch {
-		case fn.Unchecked != "":
-			rf.Skip = fn.Unchecked
-		case fn.PackageType == "Image":
-			rf.Skip = "container image function"
-		case !ok:
-			rf.Skip = fmt.Sprintf("runtime %q is not in the catalogue", fn.Runtime)
-		case !rt.IsPython():
-			rf.Skip = "only Python imports are checked so far"
-		case fn.Code == nil:
-			rf.Skip = "the package cannot be read"
-		case fn.Code.Opaque:
-			rf.Skip = "the package is produced by a build step layerkit does not model"
-		}
-		if rf.Skip != "" {
+		if rf.Skip, _, _ = rules.Unchecked(pass.App, fn); rf.Skip != "" {
 			continue
 		}
 		wg.Add(1)

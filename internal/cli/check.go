@@ -12,6 +12,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/report"
+	"github.com/layerkit/layerkit/internal/rules"
 )
 
 // CheckOptions are the flags of `layerkit check`.
@@ -119,7 +120,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 		return err
 	}
 	in := report.Input{Findings: res.Findings, Checked: res.Checked, Color: s.ColorEnabled() && o.Format == "text", Version: Version}
-	in.Summary = report.Count(report.Summary{Functions: res.Functions, Layers: res.Layers}, res.Findings)
+	in.Summary = report.Count(countChecked(report.Summary{Functions: res.Functions, Layers: res.Layers}, res.Analyses), res.Findings)
 	for _, a := range res.Analyses {
 		fl := report.FunctionLine{Name: a.Fn.Name, Kind: a.Fn.Kind, Runtime: a.Fn.Runtime, Arch: a.Fn.Arch, Skipped: a.Skip}
 		if fl.Arch == "" {
@@ -144,6 +145,18 @@ func runCheck(s *IO, o *CheckOptions) error {
 		return err
 	}
 	return failOn(o.FailOn, res.Findings)
+}
+
+// countChecked fills the counts of functions whose imports were checked and not.
+func countChecked(s report.Summary, analyses []*rules.Function) report.Summary {
+	for _, a := range analyses {
+		if a.Skip != "" {
+			s.Unchecked++
+		} else {
+			s.Checked++
+		}
+	}
+	return s
 }
 
 // validReport checks --format and --fail-on (check and doctor).

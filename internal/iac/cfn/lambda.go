@@ -197,6 +197,11 @@ func (b *Builder) function(r *Resource) *model.Function {
 	if k := b.prop(r, "Runtime"); k != nil {
 		fn.Runtime = b.str(k)
 		fn.RuntimePos = b.T.PosOf(k.Value)
+		if v := b.T.Eval(k.Value); v.Kind == Unknown {
+			// Say what the runtime depends on, not that it is "" (LK109).
+			fn.Unchecked = fmt.Sprintf("its Runtime depends on %s, which cannot be evaluated before deployment, so which Python to check against is unknown", v.Text())
+			fn.UncheckedPos = fn.RuntimePos
+		}
 	}
 	if k := b.prop(r, "Handler"); k != nil {
 		fn.Handler = b.str(k)
