@@ -1,6 +1,8 @@
 package check
 
 import (
+	"errors"
+	"fmt"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pydist"
@@ -35,17 +38,33 @@ func Run(opts Options) (*Result, error) {
 		}
 		return checkApps(opts, root, []*model.App{app})
 	}
-	root, inputs, err := Detect(opts.Path, opts.Kind, opts.Template)
+	d, err := DetectAll(opts.Path, opts.Kind, opts.Template, opts.Exclude)
 	if err != nil {
 		return nil, err
 	}
-	apps, err := LoadAll(inputs)
-	if err != nil {
-		return nil, err
+	var apps []*model.App
+	for _, in := range d.Inputs {
+		app, err := in.Load()
+		if err != nil {
+			var ie *iac.InputError
+			if in.dir() != "." && errors.As(err, &ie) {
+				// Found by looking below PATH: say how to check the rest.
+				ie.Msg += fmt.Sprintf(" (to check the other IaC roots, skip this one with --exclude %s)", in.dir())
+			}
+			return nil, err
+		}
+		apps = append(apps, app)
 	}
-	res, err := checkApps(opts, root, apps)
+	// --function names what the user sees in the template; then names that repeat
+	// across IaC roots are told apart.
+	filterFunctions(apps, opts.Functions)
+	opts.Functions = nil
+	qualify(d.Inputs, apps)
+	res, err := checkApps(opts, d.Root, apps)
 	if res != nil {
-		res.Checked = Describe(inputs)
+		res.Checked = Describe(d.Inputs)
+		res.Roots = Roots(d.Inputs)
+		res.Notes = d.Notes
 	}
 	return res, err
 }
@@ -61,27 +80,8 @@ func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
 		}
 	}
 	r := pyresolve.New()
-	keep := map[string]bool{}
-	for _, f := range opts.Functions {
-		keep[f] = true
-	}
+	filterFunctions(apps, opts.Functions)
 	for _, app := range apps {
-		if len(keep) > 0 {
-			var fns []*model.Function
-			for _, f := range app.Functions {
-				if keep[f.Name] {
-					fns = append(fns, f)
-				}
-			}
-			app.Functions = fns
-			var notes []model.Note
-			for _, n := range app.Notes {
-				if n.Function == "" || keep[n.Function] {
-					notes = append(notes, n)
-				}
-			}
-			app.Notes = notes
-		}
 		declare(app)
 		pass := &rules.Pass{App: app, Today: opts.Today, Project: project}
 		pass.Functions = analyse(r, pass, app.Functions)
@@ -103,6 +103,76 @@ func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
 	res.Findings = out
 	finding.Sort(res.Findings)
 	return res, nil
+}
+
+// filterFunctions keeps only the functions named in names (and the notes about them or
+// about no function); every function when names is empty.
+func filterFunctions(apps []*model.App, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	keep := map[string]bool{}
+	for _, f := range names {
+		keep[f] = true
+	}
+	for _, app := range apps {
+		var fns []*model.Function
+		for _, f := range app.Functions {
+			if keep[f.Name] {
+				fns = append(fns, f)
+			}
+		}
+		app.Functions = fns
+		var notes []model.Note
+		for _, n := range app.Notes {
+			if n.Function == "" || keep[n.Function] {
+				notes = append(notes, n)
+			}
+		}
+		app.Notes = notes
+	}
+}
+
+// qualify tells apart functions of the same name in different IaC roots (two SAM apps
+// with a HelloWorldFunction): each is named after its root's folder,
+// "services/orders/HelloWorldFunction", in its findings too. apps[i] was read from
+// inputs[i]. Names that appear once are left as they are.
+func qualify(inputs []Input, apps []*model.App) {
+	if len(apps) < 2 || len(inputs) != len(apps) {
+		return
+	}
+	count := map[string]int{}
+	for _, app := range apps {
+		seen := map[string]bool{}
+		for _, f := range app.Functions {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				count[f.Name]++
+			}
+		}
+	}
+	dirs := map[string]int{}
+	for _, in := range inputs {
+		dirs[in.dir()]++
+	}
+	for i, app := range apps {
+		q := inputs[i].dir()
+		if dirs[q] > 1 {
+			q = inputs[i].Source // two inputs in one folder (a template and serverless.yml)
+		}
+		renamed := map[string]string{}
+		for _, f := range app.Functions {
+			if count[f.Name] > 1 {
+				renamed[f.Name] = q + "/" + f.Name
+				f.Name = renamed[f.Name]
+			}
+		}
+		for j, n := range app.Notes {
+			if to, ok := renamed[n.Function]; ok {
+				app.Notes[j].Function = to
+			}
+		}
+	}
 }
 
 // analyse resolves every function's imports, in parallel, and has the rules of pass

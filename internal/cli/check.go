@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"time"
 
@@ -24,6 +25,7 @@ type CheckOptions struct {
 	Ignore    []string
 	Kind      string
 	Template  string
+	Exclude   []string
 	Today     string
 	Quiet     bool
 	Limits    Limits
@@ -44,8 +46,11 @@ func newCheckCmd(s *IO) *cobra.Command {
 folder or serverless.yml — and reports, for every function, the imports that will not resolve
 on its Lambda runtime with its package and layers, with the file and line and the fix.
 
-In a folder it finds template.yaml|yml|json (preferring .aws-sam/build/template.yaml when the
-app was built), cdk.out, *.tf and serverless.yml, and checks every one it finds.
+In a folder it finds every IaC root in it and below it — template.yaml|yml|json and other
+templates with Lambda resources (preferring .aws-sam/build/template.yaml when the app was
+built), cdk.out, Terraform root modules and serverless.yml — and checks every one it finds,
+naming each. It skips node_modules, virtualenvs, vendored packages, hidden folders (.git,
+.terraform, .serverless, ...) and what --exclude matches.
 
 Plain artifacts, for any other tool:
   layerkit check --function-zip app.zip --handler app.handler --runtime python3.12 \
@@ -71,6 +76,7 @@ input cannot be read or a flag is wrong.`,
 	f.StringSliceVar(&o.Ignore, "ignore", nil, "drop findings with this code (repeatable, comma-separated)")
 	f.StringVar(&o.Kind, "kind", "", "force the input kind: sam, cdk, terraform, serverless")
 	f.StringVar(&o.Template, "template", "", "the template file to use inside PATH")
+	f.StringArrayVar(&o.Exclude, "exclude", nil, "skip files and folders matching this glob when looking for IaC roots, e.g. examples or 'services/legacy*' (repeatable)")
 	f.StringVar(&o.Today, "today", "", "judge runtime deprecation as of this date (YYYY-MM-DD)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing when there is no finding (text format)")
 	f.StringVar(&o.FunctionZip, "function-zip", "", "check a function package (zip or folder) instead of PATH")
@@ -87,7 +93,12 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if err := validReport(o.Format, o.FailOn); err != nil {
 		return err
 	}
-	opts := check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions, Ignore: splitList(o.Ignore)}
+	opts := check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Exclude: o.Exclude, Functions: o.Functions, Ignore: splitList(o.Ignore)}
+	for _, g := range o.Exclude {
+		if _, err := path.Match(g, ""); err != nil {
+			return usageError{fmt.Sprintf("--exclude %q is not a valid glob: %v", g, err)}
+		}
+	}
 	switch o.Kind {
 	case "", "sam", "cloudformation", "cdk", "terraform", "serverless":
 	default:
@@ -119,7 +130,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	in := report.Input{Findings: res.Findings, Checked: res.Checked, Color: s.ColorEnabled() && o.Format == "text", Version: Version}
+	in := report.Input{Findings: res.Findings, Checked: res.Checked, Roots: res.Roots, Color: s.ColorEnabled() && o.Format == "text", Version: Version}
 	in.Summary = report.Count(countChecked(report.Summary{Functions: res.Functions, Layers: res.Layers}, res.Analyses), res.Findings)
 	for _, a := range res.Analyses {
 		fl := report.FunctionLine{Name: a.Fn.Name, Kind: a.Fn.Kind, Runtime: a.Fn.Runtime, Arch: a.Fn.Arch, Skipped: a.Skip}
@@ -138,7 +149,16 @@ func runCheck(s *IO, o *CheckOptions) error {
 		}
 		in.Functions = append(in.Functions, fl)
 	}
-	if o.Format != "text" && res.Checked != "" {
+	for _, n := range res.Notes {
+		fmt.Fprintf(s.Err, "layerkit: %s\n", n)
+	}
+	switch {
+	case o.Format == "text":
+	case len(res.Roots) > 0:
+		for _, r := range res.Roots {
+			fmt.Fprintf(s.Err, "layerkit: checked %s\n", r)
+		}
+	case res.Checked != "":
 		fmt.Fprintf(s.Err, "layerkit: checked %s\n", res.Checked)
 	}
 	if err := writeReport(s, o.Format, o.Quiet, in); err != nil {

@@ -83,6 +83,9 @@ type Input struct {
 	Summary  Summary
 	// Checked says what was read ("SAM/CloudFormation template template.yaml (source)").
 	Checked string
+	// Roots, when set, says what was read one IaC root a line (a repository with several);
+	// the text format lists them instead of Checked.
+	Roots []string
 	// Functions lists the checked functions with runtime and layers, for the text format.
 	Functions []FunctionLine
 	Color     bool

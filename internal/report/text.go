@@ -29,7 +29,13 @@ func writeText(w io.Writer, in Input) error {
 		return code + s + reset
 	}
 	var b strings.Builder
-	if in.Checked != "" {
+	switch {
+	case len(in.Roots) > 0:
+		fmt.Fprintf(&b, "%s %d IaC roots:\n", c(bold, "checked"), len(in.Roots))
+		for _, r := range in.Roots {
+			fmt.Fprintf(&b, "  %s\n", r)
+		}
+	case in.Checked != "":
 		fmt.Fprintf(&b, "%s %s\n", c(bold, "checked"), in.Checked)
 	}
 	groups := map[string][]finding.Finding{}

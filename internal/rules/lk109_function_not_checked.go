@@ -93,7 +93,7 @@ func Unchecked(app *model.App, fn *model.Function) (why string, pos model.Pos, h
 // cause is a loader's message without its own "its imports are not checked".
 func cause(msg string) string {
 	msg = strings.TrimSuffix(msg, ".")
-	for _, tail := range []string{"; its imports are not checked", "; the function's imports are not checked"} {
+	for _, tail := range []string{"; its imports are not checked", "; the function's imports are not checked", "; its package is not checked"} {
 		msg = strings.TrimSuffix(msg, tail)
 	}
 	return msg
