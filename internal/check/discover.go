@@ -163,9 +163,8 @@ func (w *walk) dir(dir string, depth int) {
 			w.dir(p, depth+1)
 			continue
 		}
-		if !e.Type().IsRegular() {
-			continue
-		}
+		// Other entries (a FIFO, a symlink) are taken by name: reading them refuses what
+		// is not a regular file, and the loader names the file.
 		switch {
 		case name == "serverless.yml" || name == "serverless.yaml":
 			if w.want("serverless") && (name == "serverless.yml" || !names["serverless.yml"]) {
