@@ -25,6 +25,8 @@ type Options struct {
 	// path relative to Path, or against the name for a glob without "/") when looking
 	// for IaC roots in a folder.
 	Exclude []string
+	// Source checks a SAM app's source template even when .aws-sam/build exists.
+	Source bool
 	// Today is the date deprecation is judged against; zero means time.Now().
 	Today time.Time
 	// Functions limits the check to these function names (all when empty).

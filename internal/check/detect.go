@@ -21,9 +21,13 @@ type Input struct {
 	Kind   string // sam, cdk, terraform, serverless
 	Source string // relative to root
 	Built  bool
-	// Also names source the detector saw but did not check because built output exists.
+	// Also names source the detector saw but did not check because built output exists
+	// (or, with --source, the build output it did not check).
 	Also string
-	load func() (*model.App, error)
+	// source is the template sam build read, for a built SAM app: its packages are
+	// compared with their copies in the build (stale build, LK409).
+	source string
+	load   func() (*model.App, error)
 }
 
 // Load reads the input.
@@ -47,8 +51,20 @@ var templateNames = []string{"template.yaml", "template.yml", "template.json"}
 // Detect finds what PATH holds. It returns the root (the folder findings are relative
 // to) and the inputs to check. kind and template override detection.
 func Detect(p, kind, template string) (string, []Input, error) {
-	d, err := DetectAll(p, kind, template, nil)
+	d, err := DetectAll(p, DetectOptions{Kind: kind, Template: template})
 	return d.Root, d.Inputs, err
+}
+
+// DetectOptions say what to look for.
+type DetectOptions struct {
+	// Kind forces a front-end ("sam", "cdk", "terraform", "serverless"); "" finds all.
+	Kind string
+	// Template forces the template file inside PATH.
+	Template string
+	// Exclude skips what matches these globs when looking for IaC roots.
+	Exclude []string
+	// Source checks a SAM app's source template even when .aws-sam/build exists.
+	Source bool
 }
 
 // Detection is what PATH holds: the folder findings are relative to, the inputs to
@@ -63,7 +79,8 @@ type Detection struct {
 // DetectAll finds what PATH holds. A file is checked as the input it is; in a folder,
 // every IaC root in it and below it is found (see discover), except what matches an
 // exclude glob. kind and template override detection.
-func DetectAll(p, kind, template string, exclude []string) (Detection, error) {
+func DetectAll(p string, o DetectOptions) (Detection, error) {
+	kind, template := o.Kind, o.Template
 	if p == "" {
 		p = "."
 	}
@@ -104,7 +121,7 @@ func DetectAll(p, kind, template string, exclude []string) (Detection, error) {
 	if want("cdk") && isFile(filepath.Join(root, "manifest.json")) && hasTemplateJSON(root) {
 		return Detection{Root: root, Inputs: []Input{cdkInput(root, root)}}, nil
 	}
-	found, notes, err := discover(root, kind, exclude)
+	found, notes, err := discover(root, o)
 	if err != nil {
 		return Detection{}, err
 	}
@@ -142,6 +159,17 @@ func fileInput(root, file, kind string) (Input, error) {
 func samInput(root, file string, built bool, also string) Input {
 	return Input{Kind: "sam", Source: rel(root, file), Built: built, Also: also,
 		load: func() (*model.App, error) { return sam.Load(root, file) }}
+}
+
+// builtSAMInput is a built SAM app whose packages are compared with those of the
+// template sam build read (source; "" when unknown).
+func builtSAMInput(root, file, source, also string) Input {
+	in := samInput(root, file, true, also)
+	in.source = source
+	if source != "" {
+		in.load = func() (*model.App, error) { return sam.LoadBuilt(root, file, source) }
+	}
+	return in
 }
 
 func cdkInput(root, dir string) Input {
@@ -239,7 +267,11 @@ func describeEach(inputs []Input) []string {
 			}
 			s += ")"
 		} else if in.Kind == "sam" {
-			s += " (source: modelling sam build)"
+			s += " (source: modelling sam build"
+			if in.Also != "" {
+				s += "; build " + in.Also + " not used"
+			}
+			s += ")"
 		}
 		parts = append(parts, s)
 	}

@@ -55,6 +55,7 @@ type walk struct {
 	root    string // absolute
 	kind    string
 	exclude []string
+	source  bool // --source: the source template, not .aws-sam/build
 
 	entries, sniffed int
 	stopped          string // why the walk stopped early, "" when it did not
@@ -75,8 +76,8 @@ type tfDir struct {
 }
 
 // discover finds the IaC roots in root and below it.
-func discover(root, kind string, exclude []string) ([]Input, []string, error) {
-	w := &walk{root: root, kind: kind, exclude: exclude, parsed: map[string]*cfn.Template{}, tf: map[string]*tfDir{}}
+func discover(root string, o DetectOptions) ([]Input, []string, error) {
+	w := &walk{root: root, kind: o.Kind, exclude: o.Exclude, source: o.Source, parsed: map[string]*cfn.Template{}, tf: map[string]*tfDir{}}
 	w.dir(root, 0)
 	if w.stopped != "" {
 		w.notes = append(w.notes, fmt.Sprintf("stopped looking for IaC roots: %s; give the folder of the app to check, or --exclude what is not one", w.stopped))
@@ -272,11 +273,12 @@ func (w *walk) inputs() []Input {
 			}
 		}
 	}
-	// SAM: the built output wins over its source template, as in one folder before.
+	// SAM: the built output wins over its source template, as in one folder before
+	// (with --source, the source template wins).
 	used := map[string]bool{}
 	for _, dir := range w.built {
 		built := filepath.Join(dir, ".aws-sam", "build", "template.yaml")
-		var also []string
+		var sources []string
 		builtIDs := w.functionIDs(built)
 		for _, t := range w.templates {
 			d := filepath.Dir(t)
@@ -287,11 +289,28 @@ func (w *walk) inputs() []Input {
 			default:
 				continue
 			}
+			sources = append(sources, t)
+		}
+		if w.source && len(sources) > 0 {
+			for _, t := range sources {
+				in := samInput(w.root, t, false, "")
+				in.Also = rel(w.root, built)
+				found = append(found, in)
+				used[t] = true
+			}
+			continue
+		}
+		var also []string
+		for _, t := range sources {
 			used[t] = true
 			also = append(also, rel(w.root, t))
 		}
 		sort.Strings(also)
-		found = append(found, samInput(w.root, built, true, strings.Join(also, ", ")))
+		src := ""
+		if len(sources) == 1 {
+			src = sources[0]
+		}
+		found = append(found, builtSAMInput(w.root, built, src, strings.Join(also, ", ")))
 	}
 	for _, t := range w.templates {
 		if used[t] || nested[t] {

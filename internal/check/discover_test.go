@@ -114,7 +114,7 @@ func TestDiscover(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := writeTree(t, c.files)
-			d, err := DetectAll(dir, "", "", c.exclude)
+			d, err := DetectAll(dir, DetectOptions{Exclude: c.exclude})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +140,7 @@ func TestDiscoverBounds(t *testing.T) {
 	deep := strings.Repeat("d/", maxWalkDepth+2)
 	files[deep+"serverless.yml"] = "service: deep\n"
 	dir := writeTree(t, files)
-	d, err := DetectAll(dir, "", "", nil)
+	d, err := DetectAll(dir, DetectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func Run(opts Options) (*Result, error) {
 		}
 		return checkApps(opts, root, []*model.App{app})
 	}
-	d, err := DetectAll(opts.Path, opts.Kind, opts.Template, opts.Exclude)
+	d, err := DetectAll(opts.Path, DetectOptions{Kind: opts.Kind, Template: opts.Template, Exclude: opts.Exclude, Source: opts.Source})
 	if err != nil {
 		return nil, err
 	}

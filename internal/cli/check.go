@@ -26,6 +26,7 @@ type CheckOptions struct {
 	Kind      string
 	Template  string
 	Exclude   []string
+	Source    bool
 	Today     string
 	Quiet     bool
 	Limits    Limits
@@ -76,6 +77,7 @@ input cannot be read or a flag is wrong.`,
 	f.StringSliceVar(&o.Ignore, "ignore", nil, "drop findings with this code (repeatable, comma-separated)")
 	f.StringVar(&o.Kind, "kind", "", "force the input kind: sam, cdk, terraform, serverless")
 	f.StringVar(&o.Template, "template", "", "the template file to use inside PATH")
+	f.BoolVar(&o.Source, "source", false, "check a SAM app's source template as sam build will build it, even when .aws-sam/build exists")
 	f.StringArrayVar(&o.Exclude, "exclude", nil, "skip files and folders matching this glob when looking for IaC roots, e.g. examples or 'services/legacy*' (repeatable)")
 	f.StringVar(&o.Today, "today", "", "judge runtime deprecation as of this date (YYYY-MM-DD)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing when there is no finding (text format)")
@@ -93,7 +95,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if err := validReport(o.Format, o.FailOn); err != nil {
 		return err
 	}
-	opts := check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Exclude: o.Exclude, Functions: o.Functions, Ignore: splitList(o.Ignore)}
+	opts := check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Exclude: o.Exclude, Source: o.Source, Functions: o.Functions, Ignore: splitList(o.Ignore)}
 	for _, g := range o.Exclude {
 		if _, err := path.Match(g, ""); err != nil {
 			return usageError{fmt.Sprintf("--exclude %q is not a valid glob: %v", g, err)}
