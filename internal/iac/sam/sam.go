@@ -42,31 +42,30 @@ import (
 // position and display name is relative to it. A template at .aws-sam/build/ is read in
 // built mode.
 func Load(root, templatePath string) (*model.App, error) {
-	app, _, err := loadNested(root, templatePath, map[string]bool{})
-	return app, err
+	return loadNested(root, templatePath, map[string]bool{})
 }
 
 // maxNesting bounds nested stacks (AWS::Serverless::Application,
 // AWS::CloudFormation::Stack) followed from one template.
 const maxNesting = 8
 
-func loadNested(root, templatePath string, visiting map[string]bool) (*model.App, *loader, error) {
+func loadNested(root, templatePath string, visiting map[string]bool) (*model.App, error) {
 	root, err := filepath.Abs(root)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	abs, err := filepath.Abs(templatePath)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	rel := cfn.DisplayPath(root, abs)
 	data, err := iac.ReadConfig(abs)
 	if err != nil {
-		return nil, nil, iac.Errorf(model.Pos{File: rel}, "cannot read the template: %v", err)
+		return nil, iac.Errorf(model.Pos{File: rel}, "cannot read the template: %v", err)
 	}
 	tpl, err := cfn.Parse(data, rel)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	built := IsBuiltTemplate(abs)
 	app := &model.App{Kind: "cloudformation", Source: rel, Built: built}
@@ -88,9 +87,9 @@ func loadNested(root, templatePath string, visiting map[string]bool) (*model.App
 	visiting[abs] = true
 	defer delete(visiting, abs)
 	if err := l.nested(app, visiting); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return app, l, nil
+	return app, nil
 }
 
 // nested loads the local templates of nested stacks (AWS::Serverless::Application
@@ -121,7 +120,7 @@ func (l *loader) nested(app *model.App, visiting map[string]bool) error {
 		if visiting[child] || len(visiting) >= maxNesting {
 			continue
 		}
-		sub, _, err := loadNested(l.root, child, visiting)
+		sub, err := loadNested(l.root, child, visiting)
 		if err != nil {
 			return err
 		}

@@ -37,14 +37,53 @@ func LoadBuilt(root, builtPath, sourcePath string) (*model.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	app, l, err := loadNested(root, builtPath, map[string]bool{})
+	app, err := Load(root, builtPath)
 	if err != nil {
 		return nil, err
 	}
-	if sourcePath != "" && l.built {
-		compareWithSource(l, app, sourcePath)
+	builtAbs, err := filepath.Abs(builtPath)
+	if err != nil || sourcePath == "" || !IsBuiltTemplate(builtAbs) {
+		return app, err
 	}
+	bt := parseQuiet(root, builtAbs)
+	if bt == nil {
+		return app, nil
+	}
+	compareWithSource(&side{root: root, dir: filepath.Dir(builtAbs), tpl: bt, b: newBuilder(bt)}, app, sourcePath)
 	return app, nil
+}
+
+// side is one template of the comparison: where it is and how its code locations read.
+type side struct {
+	root, dir string
+	tpl       *cfn.Template
+	b         *cfn.Builder
+}
+
+// abs resolves a path written in the template.
+func (s *side) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(s.dir, filepath.FromSlash(p))
+}
+
+func newBuilder(t *cfn.Template) *cfn.Builder {
+	return &cfn.Builder{T: t, App: &model.App{}, Globals: t.Section("Globals").Get("Function")}
+}
+
+// parseQuiet parses the template at abs; nil when it cannot be read (Load has said why,
+// or the comparison is given up).
+func parseQuiet(root, abs string) *cfn.Template {
+	data, err := iac.ReadConfig(abs)
+	if err != nil {
+		return nil
+	}
+	t, err := cfn.Parse(data, cfn.DisplayPath(root, abs))
+	if err != nil {
+		return nil
+	}
+	return t
 }
 
 // source is the source template's view of one resource: where its package comes from.
@@ -53,20 +92,16 @@ type source struct {
 	pos model.Pos // the CodeUri/ContentUri property (or the resource)
 }
 
-func compareWithSource(l *loader, app *model.App, sourcePath string) {
+func compareWithSource(l *side, app *model.App, sourcePath string) {
 	srcAbs, err := filepath.Abs(sourcePath)
 	if err != nil {
 		return
 	}
-	data, err := iac.ReadConfig(srcAbs)
-	if err != nil {
-		return
-	}
-	st, err := cfn.Parse(data, cfn.DisplayPath(l.root, srcAbs))
-	if err != nil {
+	st := parseQuiet(l.root, srcAbs)
+	if st == nil {
 		return // the build is checked as it is; the source template is not ours to judge here
 	}
-	sb := &cfn.Builder{T: st, App: &model.App{}, Globals: st.Section("Globals").Get("Function")}
+	sb := newBuilder(st)
 	srcDir := filepath.Dir(srcAbs)
 	local := func(r *cfn.Resource, loc cfn.Location, ok bool) (source, bool) {
 		if !ok || loc.InlineSet || loc.S3 != "" || loc.Unknown != "" {
@@ -147,7 +182,7 @@ const hint = "Run sam build again, then check again; or check the sources as sam
 
 // builtFolder is the folder inside the build folder that a built resource's code
 // location names; ok is false for anything else (a zip, a path sam build did not write).
-func builtFolder(l *loader, buildDir string, loc cfn.Location, ok bool) (string, bool) {
+func builtFolder(l *side, buildDir string, loc cfn.Location, ok bool) (string, bool) {
 	if !ok || loc.InlineSet || loc.S3 != "" || loc.Unknown != "" || loc.Path == "" {
 		return "", false
 	}
