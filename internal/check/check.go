@@ -48,6 +48,9 @@ type Result struct {
 	// Notes are what the search for IaC roots has to say (a CDK app without cdk.out, a
 	// template it could not read), one remark a line.
 	Notes []string
+	// Failed are the IaC roots found below PATH that could not be read (the loader's
+	// error, file and line); the others were checked. The check's exit status is 2.
+	Failed []string
 	// Analyses holds every checked function with its runtime and import analysis.
 	Analyses  []*rules.Function
 	Findings  []finding.Finding

@@ -67,6 +67,7 @@ type walk struct {
 	tf        map[string]*tfDir
 	sls       []string // serverless.yml files
 	cdkOuts   []string // cdk.out folders
+	cdkApps   []string // CDK apps (cdk.json) with no cdk.out, relative
 	notes     []string
 }
 
@@ -79,6 +80,15 @@ type tfDir struct {
 func discover(root string, o DetectOptions) ([]Input, []string, error) {
 	w := &walk{root: root, kind: o.Kind, exclude: o.Exclude, source: o.Source, parsed: map[string]*cfn.Template{}, tf: map[string]*tfDir{}}
 	w.dir(root, 0)
+	if n := len(w.cdkApps); n == 1 {
+		w.notes = append(w.notes, fmt.Sprintf("%s is a CDK app with no cdk.out: run cdk synth there to have it checked", w.cdkApps[0]))
+	} else if n > 1 {
+		shown, more := w.cdkApps, ""
+		if n > 5 {
+			shown, more = shown[:5], fmt.Sprintf(" and %d more", n-5)
+		}
+		w.notes = append(w.notes, fmt.Sprintf("%d CDK apps have no cdk.out (%s%s): run cdk synth in each to have it checked", n, strings.Join(shown, ", "), more))
+	}
 	if w.stopped != "" {
 		w.notes = append(w.notes, fmt.Sprintf("stopped looking for IaC roots: %s; give the folder of the app to check, or --exclude what is not one", w.stopped))
 	}
@@ -140,7 +150,7 @@ func (w *walk) dir(dir string, depth int) {
 			w.cdkOuts = append(w.cdkOuts, filepath.Join(dir, "cdk.out"))
 		}
 	} else if names["cdk.json"] && w.want("cdk") {
-		w.notes = append(w.notes, fmt.Sprintf("%s is a CDK app with no cdk.out: run cdk synth there to have it checked", rel(w.root, dir)))
+		w.cdkApps = append(w.cdkApps, rel(w.root, dir))
 	}
 	var tf *tfDir
 	for _, e := range entries {
@@ -182,7 +192,7 @@ func (w *walk) dir(dir string, depth int) {
 			w.readTF(tf, dir, p)
 		case isTemplateName(name):
 			if w.want("sam") {
-				w.sniff(p, slices.Contains(templateNames, name))
+				w.sniff(p, depth == 0 && slices.Contains(templateNames, name))
 			}
 		}
 	}
@@ -205,8 +215,9 @@ func isTemplateName(name string) bool {
 	return false
 }
 
-// sniff keeps p when it is a template with Lambda resources. A file named template.* is
-// kept whatever it holds (the loader says what is wrong with it, as without discovery).
+// sniff keeps p when it is a template with Lambda resources. A file named template.* in
+// PATH itself is kept whatever it holds (the loader says what is wrong with it, as
+// without discovery); below PATH, a template without Lambda resources is not a root.
 func (w *walk) sniff(p string, named bool) {
 	if !named {
 		if w.sniffed >= maxSniffFiles {
@@ -230,16 +241,10 @@ func (w *walk) sniff(p string, named bool) {
 	if !named && (!bytes.Contains(data, []byte("Resources")) || !slices.ContainsFunc(lambdaTypes, func(t []byte) bool { return bytes.Contains(data, t) })) {
 		return
 	}
-	t, err := cfn.Parse(data, rel(w.root, p))
-	if err != nil {
-		if named {
-			w.templates = append(w.templates, p)
-		} else {
-			w.notes = append(w.notes, fmt.Sprintf("%s mentions Lambda resources but is not a template layerkit can read (%v); not checked", rel(w.root, p), err))
-		}
-		return
+	// One that cannot be parsed is a root all the same: its loader says what is wrong.
+	if t, err := cfn.Parse(data, rel(w.root, p)); err == nil {
+		w.parsed[p] = t
 	}
-	w.parsed[p] = t
 	w.templates = append(w.templates, p)
 }
 

@@ -77,13 +77,15 @@ func TestDiscover(t *testing.T) {
 			".aws-sam/build/template.yaml": samFn,
 			"infra/stack.yaml":             samFn,
 		}, nil, []string{".aws-sam/build/template.yaml (built; infra/stack.yaml)"}},
-		{"cloudformation: any template with Lambda resources; nested stacks go with their parent", map[string]string{
+		{"cloudformation: any template with Lambda resources (one that does not parse too, for its loader to say why); nested stacks go with their parent", map[string]string{
 			"cfn/main.yaml":       "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./child.yaml\n",
 			"cfn/child.yaml":      "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: .\n",
 			"cfn/bucket.yaml":     "Resources:\n  B:\n    Type: AWS::S3::Bucket\n",
+			"db/template.yaml":    "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n",
+			"broken/stack.yml":    "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Type: AWS::Lambda::Function\n",
 			"k8s/deployment.yaml": "kind: Deployment\n",
 			"package.json":        `{"description": "AWS::Lambda::Function Resources"}`,
-		}, nil, []string{"cfn/main.yaml"}},
+		}, nil, []string{"broken/stack.yml", "cfn/main.yaml"}},
 		{"skipped: dependencies, virtualenvs, vendored and installed packages, hidden folders", map[string]string{
 			"svc/serverless.yml":                       "service: s\n",
 			"node_modules/p/serverless.yml":            "service: v\n",

@@ -42,19 +42,28 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An IaC root found below PATH that cannot be read does not stop the others: it is
+	// reported (Result.Failed, exit 2) after they are checked.
 	var apps []*model.App
+	var loaded []Input
+	var failed []string
 	for _, in := range d.Inputs {
 		app, err := in.Load()
 		if err != nil {
 			var ie *iac.InputError
-			if in.dir() != "." && errors.As(err, &ie) {
-				// Found by looking below PATH: say how to check the rest.
-				ie.Msg += fmt.Sprintf(" (to check the other IaC roots, skip this one with --exclude %s)", in.dir())
+			if in.dir() == "." || !errors.As(err, &ie) {
+				return nil, err
 			}
-			return nil, err
+			failed = append(failed, fmt.Sprintf("%v (this IaC root is not checked; skip it with --exclude %s)", err, in.dir()))
+			continue
 		}
 		apps = append(apps, app)
+		loaded = append(loaded, in)
 	}
+	if len(apps) == 0 && len(failed) > 0 {
+		return nil, iac.Errorf(model.Pos{}, "%s", strings.Join(failed, "; "))
+	}
+	d.Inputs = loaded
 	// --function names what the user sees in the template; then names that repeat
 	// across IaC roots are told apart.
 	filterFunctions(apps, opts.Functions)
@@ -65,6 +74,7 @@ func Run(opts Options) (*Result, error) {
 		res.Checked = Describe(d.Inputs)
 		res.Roots = Roots(d.Inputs)
 		res.Notes = d.Notes
+		res.Failed = failed
 	}
 	return res, err
 }

@@ -154,6 +154,9 @@ func runCheck(s *IO, o *CheckOptions) error {
 	for _, n := range res.Notes {
 		fmt.Fprintf(s.Err, "layerkit: %s\n", n)
 	}
+	for _, f := range res.Failed {
+		fmt.Fprintf(s.Err, "layerkit: %s\n", f)
+	}
 	switch {
 	case o.Format == "text":
 	case len(res.Roots) > 0:
@@ -165,6 +168,10 @@ func runCheck(s *IO, o *CheckOptions) error {
 	}
 	if err := writeReport(s, o.Format, o.Quiet, in); err != nil {
 		return err
+	}
+	if len(res.Failed) > 0 {
+		fmt.Fprintf(s.Err, "layerkit: %d IaC root(s) could not be read; the others were checked\n", len(res.Failed))
+		return exitError{ExitInput}
 	}
 	return failOn(o.FailOn, res.Findings)
 }
