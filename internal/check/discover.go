@@ -281,10 +281,14 @@ func (w *walk) inputs() []Input {
 	// SAM: the built output wins over its source template, as in one folder before
 	// (with --source, the source template wins).
 	used := map[string]bool{}
+	var builtSets []builtSet
 	for _, dir := range w.built {
 		built := filepath.Join(dir, ".aws-sam", "build", "template.yaml")
 		var sources []string
 		builtIDs := w.functionIDs(built)
+		if len(builtIDs) > 0 {
+			builtSets = append(builtSets, builtSet{dir: dir, ids: builtIDs, file: rel(w.root, built)})
+		}
 		for _, t := range w.templates {
 			d := filepath.Dir(t)
 			switch {
@@ -331,6 +335,10 @@ func (w *walk) inputs() []Input {
 	})
 	seen := map[[32]byte]string{}
 	for _, d := range outs {
+		if b, ok := w.builtFromAssembly(d, builtSets); ok {
+			w.notes = append(w.notes, fmt.Sprintf("%s was built by sam build into %s; the build is checked", rel(w.root, d), b))
+			continue
+		}
 		if h, ok := assemblyHash(d); ok {
 			if first, dup := seen[h]; dup {
 				w.notes = append(w.notes, fmt.Sprintf("%s is a copy of %s; checked once", rel(w.root, d), rel(w.root, first)))
@@ -367,6 +375,30 @@ func (w *walk) inputs() []Input {
 	}
 	sort.SliceStable(found, func(i, j int) bool { return found[i].Source < found[j].Source })
 	return found
+}
+
+// builtSet is the function and layer ids of a .aws-sam/build template.
+type builtSet struct {
+	dir, file string
+	ids       []string
+}
+
+// builtFromAssembly reports whether sam build built a stack of the cloud assembly out
+// (sam build -t cdk.out/Stack.template.json): a .aws-sam/build beside it whose
+// template has the same Lambda logical ids as one of its stacks.
+func (w *walk) builtFromAssembly(out string, built []builtSet) (string, bool) {
+	names, _ := filepath.Glob(filepath.Join(out, "*.template.json"))
+	for _, b := range built {
+		if filepath.Dir(out) != b.dir {
+			continue // sam build runs in the CDK app's folder, beside cdk.out
+		}
+		for _, n := range names {
+			if sameIDs(b.ids, w.functionIDs(n)) {
+				return b.file, true
+			}
+		}
+	}
+	return "", false
 }
 
 // assemblyHash identifies a cloud assembly by its manifest and templates.

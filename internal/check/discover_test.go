@@ -105,6 +105,13 @@ func TestDiscover(t *testing.T) {
 			"examples/serverless.yml":  "service: e\n",
 			"examples/x/template.yaml": samFn,
 		}, []string{"examples", "c/*", "b/serverless.yml"}, []string{"a/serverless.yml"}},
+		{"a cdk.out stack built by sam build: the build is checked", map[string]string{
+			"cdk.out/manifest.json":             `{"version": "36.0.0", "artifacts": {}}`,
+			"cdk.out/S.template.json":           `{"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {}}}}`,
+			".aws-sam/build/template.yaml":      "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: Fn\n",
+			"other/cdk.out/manifest.json":       `{"version": "36.0.0", "artifacts": {}}`,
+			"other/cdk.out/Other.template.json": `{"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {}}}}`,
+		}, nil, []string{".aws-sam/build/template.yaml", "other/cdk.out"}},
 		{"cdk.out copies are checked once, nearest the root", map[string]string{
 			"infra/cdk.out/manifest.json":          `{"version": "36.0.0", "artifacts": {}}`,
 			"infra/cdk.out/S.template.json":        `{"Resources": {}}`,
