@@ -181,6 +181,10 @@ func (w *walk) dir(dir string, depth int) {
 			if w.want("serverless") && (name == "serverless.yml" || !names["serverless.yml"]) {
 				w.sls = append(w.sls, p)
 			}
+		case name == "serverless.ts" || name == "serverless.js" || name == "serverless.json":
+			if w.want("serverless") && !names["serverless.yml"] && !names["serverless.yaml"] {
+				w.notes = append(w.notes, fmt.Sprintf("%s is not read (layerkit reads serverless.yml); its functions are not checked: run serverless print > serverless.print.yml there and check that file with --kind serverless", r))
+			}
 		case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
 			if !w.want("terraform") {
 				continue

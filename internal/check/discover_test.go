@@ -143,6 +143,25 @@ func TestDiscover(t *testing.T) {
 	}
 }
 
+// TestDiscoverNotes: what the search finds but cannot check is said, not skipped in silence.
+func TestDiscoverNotes(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"a/serverless.ts":  "export default {}\n",
+		"b/cdk.json":       `{"app": "node app.js"}`,
+		"c/serverless.yml": "service: c\n",
+	})
+	d, err := DetectAll(dir, DetectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(d.Notes, "\n")
+	for _, want := range []string{"a/serverless.ts is not read", "b is a CDK app with no cdk.out"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes %q lack %q", notes, want)
+		}
+	}
+}
+
 // TestDiscoverBounds: a deep or huge tree is walked only so far, and the walk says so.
 func TestDiscoverBounds(t *testing.T) {
 	files := map[string]string{"svc/serverless.yml": "service: s\n"}
