@@ -21,6 +21,12 @@ type Options struct {
 	Kind string
 	// Template forces the template file inside Path.
 	Template string
+	// Exclude skips the files and folders matching these globs (path.Match, against the
+	// path relative to Path, or against the name for a glob without "/") when looking
+	// for IaC roots in a folder.
+	Exclude []string
+	// Source checks a SAM app's source template even when .aws-sam/build exists.
+	Source bool
 	// Today is the date deprecation is judged against; zero means time.Now().
 	Today time.Time
 	// Functions limits the check to these function names (all when empty).
@@ -36,6 +42,15 @@ type Result struct {
 	Apps []*model.App
 	// Checked says in one line what was read.
 	Checked string
+	// Roots says what was read one IaC root a line, when they come from more than one
+	// folder; nil otherwise.
+	Roots []string
+	// Notes are what the search for IaC roots has to say (a CDK app without cdk.out, a
+	// template it could not read), one remark a line.
+	Notes []string
+	// Failed are the IaC roots found below PATH that could not be read (the loader's
+	// error, file and line); the others were checked. The check's exit status is 2.
+	Failed []string
 	// Analyses holds every checked function with its runtime and import analysis.
 	Analyses  []*rules.Function
 	Findings  []finding.Finding

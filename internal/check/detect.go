@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -20,9 +21,13 @@ type Input struct {
 	Kind   string // sam, cdk, terraform, serverless
 	Source string // relative to root
 	Built  bool
-	// Also names source the detector saw but did not check because built output exists.
+	// Also names source the detector saw but did not check because built output exists
+	// (or, with --source, the build output it did not check).
 	Also string
-	load func() (*model.App, error)
+	// source is the template sam build read, for a built SAM app: its packages are
+	// compared with their copies in the build (stale build, LK409).
+	source string
+	load   func() (*model.App, error)
 }
 
 // Load reads the input.
@@ -46,24 +51,54 @@ var templateNames = []string{"template.yaml", "template.yml", "template.json"}
 // Detect finds what PATH holds. It returns the root (the folder findings are relative
 // to) and the inputs to check. kind and template override detection.
 func Detect(p, kind, template string) (string, []Input, error) {
+	d, err := DetectAll(p, DetectOptions{Kind: kind, Template: template})
+	return d.Root, d.Inputs, err
+}
+
+// DetectOptions say what to look for.
+type DetectOptions struct {
+	// Kind forces a front-end ("sam", "cdk", "terraform", "serverless"); "" finds all.
+	Kind string
+	// Template forces the template file inside PATH.
+	Template string
+	// Exclude skips what matches these globs when looking for IaC roots.
+	Exclude []string
+	// Source checks a SAM app's source template even when .aws-sam/build exists.
+	Source bool
+}
+
+// Detection is what PATH holds: the folder findings are relative to, the inputs to
+// check, and what the search for them has to say (a CDK app without cdk.out, a bound
+// reached), one remark a line.
+type Detection struct {
+	Root   string
+	Inputs []Input
+	Notes  []string
+}
+
+// DetectAll finds what PATH holds. A file is checked as the input it is; in a folder,
+// every IaC root in it and below it is found (see discover), except what matches an
+// exclude glob. kind and template override detection.
+func DetectAll(p string, o DetectOptions) (Detection, error) {
+	kind, template := o.Kind, o.Template
 	if p == "" {
 		p = "."
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return "", nil, err
+		return Detection{}, err
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
-		return "", nil, iac.Errorf(model.Pos{}, "cannot read %s: %v", p, errText(err))
+		return Detection{}, iac.Errorf(model.Pos{}, "cannot read %s: %v", p, errText(err))
 	}
 	if !st.IsDir() {
 		root := filepath.Dir(abs)
 		in, err := fileInput(root, abs, kind)
 		if err != nil {
-			return "", nil, err
+			return Detection{}, err
 		}
-		return root, []Input{in}, nil
+		return Detection{Root: root, Inputs: []Input{in}}, nil
 	}
 	root := abs
 	if template != "" {
@@ -73,48 +108,35 @@ func Detect(p, kind, template string) (string, []Input, error) {
 		}
 		in, err := fileInput(root, t, kind)
 		if err != nil {
-			return "", nil, err
+			return Detection{}, err
 		}
-		return root, []Input{in}, nil
+		return Detection{Root: root, Inputs: []Input{in}}, nil
 	}
-	var found []Input
 	want := func(k string) bool { return kind == "" || kind == k }
-	// SAM: built output wins over the source template.
-	if want("sam") || want("cloudformation") {
-		built := filepath.Join(root, ".aws-sam", "build", "template.yaml")
-		src := firstExisting(root, templateNames)
-		if filepath.Base(root) == "build" && filepath.Base(filepath.Dir(root)) == ".aws-sam" && src != "" {
-			found = append(found, samInput(root, filepath.Join(root, src), true, ""))
-		} else if isFile(built) {
-			found = append(found, samInput(root, built, true, src))
-		} else if src != "" {
-			found = append(found, samInput(root, filepath.Join(root, src), false, ""))
-		}
+	// PATH is .aws-sam/build or a cloud assembly itself.
+	if src := firstExisting(root, templateNames); (want("sam") || want("cloudformation")) && src != "" &&
+		filepath.Base(root) == "build" && filepath.Base(filepath.Dir(root)) == ".aws-sam" {
+		return Detection{Root: root, Inputs: []Input{samInput(root, filepath.Join(root, src), true, "")}}, nil
 	}
-	if want("cdk") {
-		if isFile(filepath.Join(root, "cdk.out", "manifest.json")) {
-			found = append(found, cdkInput(root, filepath.Join(root, "cdk.out")))
-		} else if isFile(filepath.Join(root, "manifest.json")) && hasTemplateJSON(root) {
-			found = append(found, cdkInput(root, root))
-		}
+	if want("cdk") && isFile(filepath.Join(root, "manifest.json")) && hasTemplateJSON(root) {
+		return Detection{Root: root, Inputs: []Input{cdkInput(root, root)}}, nil
 	}
-	if want("serverless") {
-		if s := firstExisting(root, []string{"serverless.yml", "serverless.yaml"}); s != "" {
-			found = append(found, serverlessInput(root, filepath.Join(root, s)))
-		}
-	}
-	if want("terraform") && hasTerraform(root) {
-		found = append(found, Input{Kind: "terraform", Source: ".", Built: false,
-			load: func() (*model.App, error) { return terraform.Load(root, root) }})
+	found, notes, err := discover(root, o)
+	if err != nil {
+		return Detection{}, err
 	}
 	if len(found) == 0 {
-		what := "no template.yaml/.yml/.json, .aws-sam/build, cdk.out, *.tf or serverless.yml"
+		what := "no template.yaml/.yml/.json (or other template with Lambda resources), .aws-sam/build, cdk.out, Terraform root module or serverless.yml"
 		if kind != "" {
 			what = "no input of kind " + kind
 		}
-		return "", nil, iac.Errorf(model.Pos{}, "found nothing to check in %s: %s there (give a template file, or --template)", p, what)
+		msg := fmt.Sprintf("found nothing to check in %s: %s there or in a folder below it (give a template file, or --template)", p, what)
+		if len(notes) > 0 {
+			msg += "; " + strings.Join(notes, "; ")
+		}
+		return Detection{}, iac.Errorf(model.Pos{}, "%s", msg)
 	}
-	return root, found, nil
+	return Detection{Root: root, Inputs: found, Notes: notes}, nil
 }
 
 func fileInput(root, file, kind string) (Input, error) {
@@ -123,8 +145,7 @@ func fileInput(root, file, kind string) (Input, error) {
 	case kind == "serverless" || strings.HasPrefix(base, "serverless.") && (strings.HasSuffix(base, ".yml") || strings.HasSuffix(base, ".yaml")):
 		return serverlessInput(root, file), nil
 	case kind == "terraform" || strings.HasSuffix(base, ".tf") || strings.HasSuffix(base, ".tf.json"):
-		dir := filepath.Dir(file)
-		return Input{Kind: "terraform", Source: rel(root, dir), load: func() (*model.App, error) { return terraform.Load(root, dir) }}, nil
+		return terraformInput(root, filepath.Dir(file)), nil
 	case kind == "cdk" || base == "manifest.json":
 		return cdkInput(root, filepath.Dir(file)), nil
 	}
@@ -140,9 +161,25 @@ func samInput(root, file string, built bool, also string) Input {
 		load: func() (*model.App, error) { return sam.Load(root, file) }}
 }
 
+// builtSAMInput is a built SAM app whose packages are compared with those of the
+// template sam build read (source; "" when unknown).
+func builtSAMInput(root, file, source, also string) Input {
+	in := samInput(root, file, true, also)
+	in.source = source
+	if source != "" {
+		in.load = func() (*model.App, error) { return sam.LoadBuilt(root, file, source) }
+	}
+	return in
+}
+
 func cdkInput(root, dir string) Input {
 	return Input{Kind: "cdk", Source: rel(root, dir), Built: true,
 		load: func() (*model.App, error) { return cdk.Load(root, dir) }}
+}
+
+func terraformInput(root, dir string) Input {
+	return Input{Kind: "terraform", Source: rel(root, dir),
+		load: func() (*model.App, error) { return terraform.Load(root, dir) }}
 }
 
 func serverlessInput(root, file string) Input {
@@ -177,19 +214,6 @@ func hasTemplateJSON(dir string) bool {
 	return len(m) > 0
 }
 
-func hasTerraform(dir string) bool {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return false
-	}
-	for _, e := range entries {
-		if !e.IsDir() && (strings.HasSuffix(e.Name(), ".tf") || strings.HasSuffix(e.Name(), ".tf.json")) {
-			return true
-		}
-	}
-	return false
-}
-
 func errText(err error) string {
 	if pe, ok := err.(*os.PathError); ok {
 		return pe.Err.Error()
@@ -200,6 +224,39 @@ func errText(err error) string {
 // Describe says in one line what was checked, e.g. "SAM template .aws-sam/build/template.yaml
 // (built; template.yaml not used)".
 func Describe(inputs []Input) string {
+	return strings.Join(describeEach(inputs), ", ")
+}
+
+// Roots says what was checked one input a line, when the inputs come from more than one
+// folder (a repository with several IaC roots); nil otherwise.
+func Roots(inputs []Input) []string {
+	dirs := map[string]bool{}
+	for _, in := range inputs {
+		dirs[in.dir()] = true
+	}
+	if len(dirs) < 2 {
+		return nil
+	}
+	return describeEach(inputs)
+}
+
+// dir is the project folder of the input, relative to the root: the folder holding the
+// template (and .aws-sam), cdk.out or serverless.yml, the Terraform folder.
+func (in Input) dir() string {
+	d := in.Source
+	switch in.Kind {
+	case "sam":
+		d = path.Dir(d)
+		if in.Built && path.Base(d) == "build" && path.Base(path.Dir(d)) == ".aws-sam" {
+			d = path.Dir(path.Dir(d))
+		}
+	case "cdk", "serverless":
+		d = path.Dir(d)
+	}
+	return d
+}
+
+func describeEach(inputs []Input) []string {
 	var parts []string
 	for _, in := range inputs {
 		s := fmt.Sprintf("%s %s", kindName(in.Kind), in.Source)
@@ -210,12 +267,16 @@ func Describe(inputs []Input) string {
 			}
 			s += ")"
 		} else if in.Kind == "sam" {
-			s += " (source: modelling sam build)"
+			s += " (source: modelling sam build"
+			if in.Also != "" {
+				s += "; build " + in.Also + " not used"
+			}
+			s += ")"
 		}
 		parts = append(parts, s)
 	}
 	sort.Strings(parts)
-	return strings.Join(parts, ", ")
+	return parts
 }
 
 func kindName(k string) string {

@@ -33,7 +33,7 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-var wantRE = regexp.MustCompile(`#\s*want\s+(LK\d{3})(?:\s+(error|warning|info))?(?:\s+([A-Za-z0-9_-]+))?`)
+var wantRE = regexp.MustCompile(`#\s*want\s+(LK\d{3})(?:\s+(error|warning|info))?(?:\s+([A-Za-z0-9_./-]+))?`)
 
 func runFixture(t *testing.T, file string) {
 	ar, err := txtar.ParseFile(file)

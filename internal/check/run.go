@@ -1,6 +1,7 @@
 package check
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pydist"
@@ -36,17 +38,43 @@ func Run(opts Options) (*Result, error) {
 		}
 		return checkApps(opts, root, []*model.App{app})
 	}
-	root, inputs, err := Detect(opts.Path, opts.Kind, opts.Template)
+	d, err := DetectAll(opts.Path, DetectOptions{Kind: opts.Kind, Template: opts.Template, Exclude: opts.Exclude, Source: opts.Source})
 	if err != nil {
 		return nil, err
 	}
-	apps, err := LoadAll(inputs)
-	if err != nil {
-		return nil, err
+	// An IaC root found below PATH that cannot be read does not stop the others: it is
+	// reported (Result.Failed, exit 2) after they are checked.
+	var apps []*model.App
+	var loaded []Input
+	var failed []string
+	for _, in := range d.Inputs {
+		app, err := in.Load()
+		if err != nil {
+			var ie *iac.InputError
+			if in.dir() == "." || !errors.As(err, &ie) {
+				return nil, err
+			}
+			failed = append(failed, fmt.Sprintf("%v (this IaC root is not checked; skip it with --exclude %s)", err, in.dir()))
+			continue
+		}
+		apps = append(apps, app)
+		loaded = append(loaded, in)
 	}
-	res, err := checkApps(opts, root, apps)
+	if len(apps) == 0 && len(failed) > 0 {
+		return nil, iac.Errorf(model.Pos{}, "%s", strings.Join(failed, "; "))
+	}
+	d.Inputs = loaded
+	// --function names what the user sees in the template; then names that repeat
+	// across IaC roots are told apart.
+	filterFunctions(apps, opts.Functions)
+	opts.Functions = nil
+	qualify(d.Inputs, apps)
+	res, err := checkApps(opts, d.Root, apps)
 	if res != nil {
-		res.Checked = Describe(inputs)
+		res.Checked = Describe(d.Inputs)
+		res.Roots = Roots(d.Inputs)
+		res.Notes = d.Notes
+		res.Failed = failed
 	}
 	return res, err
 }
@@ -62,27 +90,8 @@ func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
 		}
 	}
 	r := pyresolve.New()
-	keep := map[string]bool{}
-	for _, f := range opts.Functions {
-		keep[f] = true
-	}
+	filterFunctions(apps, opts.Functions)
 	for _, app := range apps {
-		if len(keep) > 0 {
-			var fns []*model.Function
-			for _, f := range app.Functions {
-				if keep[f.Name] {
-					fns = append(fns, f)
-				}
-			}
-			app.Functions = fns
-			var notes []model.Note
-			for _, n := range app.Notes {
-				if n.Function == "" || keep[n.Function] {
-					notes = append(notes, n)
-				}
-			}
-			app.Notes = notes
-		}
 		declare(app)
 		pass := &rules.Pass{App: app, Today: opts.Today, Project: project}
 		pass.Functions = analyse(r, pass, app.Functions)
@@ -106,6 +115,76 @@ func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
 	return res, nil
 }
 
+// filterFunctions keeps only the functions named in names (and the notes about them or
+// about no function); every function when names is empty.
+func filterFunctions(apps []*model.App, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	keep := map[string]bool{}
+	for _, f := range names {
+		keep[f] = true
+	}
+	for _, app := range apps {
+		var fns []*model.Function
+		for _, f := range app.Functions {
+			if keep[f.Name] {
+				fns = append(fns, f)
+			}
+		}
+		app.Functions = fns
+		var notes []model.Note
+		for _, n := range app.Notes {
+			if n.Function == "" || keep[n.Function] {
+				notes = append(notes, n)
+			}
+		}
+		app.Notes = notes
+	}
+}
+
+// qualify tells apart functions of the same name in different IaC roots (two SAM apps
+// with a HelloWorldFunction): each is named after its root's folder,
+// "services/orders/HelloWorldFunction", in its findings too. apps[i] was read from
+// inputs[i]. Names that appear once are left as they are.
+func qualify(inputs []Input, apps []*model.App) {
+	if len(apps) < 2 || len(inputs) != len(apps) {
+		return
+	}
+	count := map[string]int{}
+	for _, app := range apps {
+		seen := map[string]bool{}
+		for _, f := range app.Functions {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				count[f.Name]++
+			}
+		}
+	}
+	dirs := map[string]int{}
+	for _, in := range inputs {
+		dirs[in.dir()]++
+	}
+	for i, app := range apps {
+		q := inputs[i].dir()
+		if dirs[q] > 1 {
+			q = inputs[i].Source // two inputs in one folder (a template and serverless.yml)
+		}
+		renamed := map[string]string{}
+		for _, f := range app.Functions {
+			if count[f.Name] > 1 {
+				renamed[f.Name] = q + "/" + f.Name
+				f.Name = renamed[f.Name]
+			}
+		}
+		for j, n := range app.Notes {
+			if to, ok := renamed[n.Function]; ok {
+				app.Notes[j].Function = to
+			}
+		}
+	}
+}
+
 // analyse resolves every function's imports, in parallel, and has the rules of pass
 // read the layers' package metadata meanwhile.
 func analyse(r *pyresolve.Resolver, pass *rules.Pass, fns []*model.Function) []*rules.Function {
@@ -119,21 +198,7 @@ func analyse(r *pyresolve.Resolver, pass *rules.Pass, fns []*model.Function) []*
 		if ok {
 			rf.Runtime = rt
 		}
-		switch {
-		case fn.Unchecked != "":
-			rf.Skip = fn.Unchecked
-		case fn.PackageType == "Image":
-			rf.Skip = "container image function"
-		case !ok:
-			rf.Skip = fmt.Sprintf("runtime %q is not in the catalogue", fn.Runtime)
-		case !rt.ImportsChecked():
-			rf.Skip = notChecked(rt)
-		case fn.Code == nil:
-			rf.Skip = "the package cannot be read"
-		case fn.Code.Opaque:
-			rf.Skip = "the package is produced by a build step layerkit does not model"
-		}
-		if rf.Skip != "" {
+		if rf.Skip, _, _ = rules.Unchecked(pass.App, fn); rf.Skip != "" {
 			continue
 		}
 		wg.Add(1)
@@ -220,15 +285,4 @@ func parseRequirements(t tree.Tree, data []byte, name, display string, visited m
 		out = append(out, d)
 	}
 	return out
-}
-
-// notChecked says why a catalogued runtime's imports are not checked.
-func notChecked(rt *runtimes.Runtime) string {
-	switch {
-	case rt.IsPython():
-		return fmt.Sprintf("%s is Python %s; layerkit checks the imports of Python 3 functions only", rt.ID, rt.Version)
-	case rt.IsNode():
-		return fmt.Sprintf("layerkit does not resolve Node.js imports yet (%s)", rt.ID)
-	}
-	return fmt.Sprintf("layerkit checks Python imports; %s functions are not checked", rt.ID)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/report"
+	"github.com/layerkit/layerkit/internal/rules"
 )
 
 // CheckOptions are the flags of `layerkit check`.
@@ -23,6 +25,8 @@ type CheckOptions struct {
 	Ignore    []string
 	Kind      string
 	Template  string
+	Exclude   []string
+	Source    bool
 	Today     string
 	Quiet     bool
 	Limits    Limits
@@ -43,8 +47,11 @@ func newCheckCmd(s *IO) *cobra.Command {
 folder or serverless.yml — and reports, for every function, the imports that will not resolve
 on its Lambda runtime with its package and layers, with the file and line and the fix.
 
-In a folder it finds template.yaml|yml|json (preferring .aws-sam/build/template.yaml when the
-app was built), cdk.out, *.tf and serverless.yml, and checks every one it finds.
+In a folder it finds every IaC root in it and below it — template.yaml|yml|json and other
+templates with Lambda resources (preferring .aws-sam/build/template.yaml when the app was
+built), cdk.out, Terraform root modules and serverless.yml — and checks every one it finds,
+naming each. It skips node_modules, virtualenvs, vendored packages, hidden folders (.git,
+.terraform, .serverless, ...) and what --exclude matches.
 
 Plain artifacts, for any other tool:
   layerkit check --function-zip app.zip --handler app.handler --runtime python3.12 \
@@ -70,6 +77,8 @@ input cannot be read or a flag is wrong.`,
 	f.StringSliceVar(&o.Ignore, "ignore", nil, "drop findings with this code (repeatable, comma-separated)")
 	f.StringVar(&o.Kind, "kind", "", "force the input kind: sam, cdk, terraform, serverless")
 	f.StringVar(&o.Template, "template", "", "the template file to use inside PATH")
+	f.BoolVar(&o.Source, "source", false, "check a SAM app's source template as sam build will build it, even when .aws-sam/build exists")
+	f.StringArrayVar(&o.Exclude, "exclude", nil, "skip files and folders matching this glob when looking for IaC roots, e.g. examples or 'services/legacy*' (repeatable)")
 	f.StringVar(&o.Today, "today", "", "judge runtime deprecation as of this date (YYYY-MM-DD)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing when there is no finding (text format)")
 	f.StringVar(&o.FunctionZip, "function-zip", "", "check a function package (zip or folder) instead of PATH")
@@ -86,7 +95,12 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if err := validReport(o.Format, o.FailOn); err != nil {
 		return err
 	}
-	opts := check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions, Ignore: splitList(o.Ignore)}
+	opts := check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Exclude: o.Exclude, Source: o.Source, Functions: o.Functions, Ignore: splitList(o.Ignore)}
+	for _, g := range o.Exclude {
+		if _, err := path.Match(g, ""); err != nil {
+			return usageError{fmt.Sprintf("--exclude %q is not a valid glob: %v", g, err)}
+		}
+	}
 	switch o.Kind {
 	case "", "sam", "cloudformation", "cdk", "terraform", "serverless":
 	default:
@@ -118,8 +132,8 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	in := report.Input{Findings: res.Findings, Checked: res.Checked, Color: s.ColorEnabled() && o.Format == "text", Version: Version}
-	in.Summary = report.Count(report.Summary{Functions: res.Functions, Layers: res.Layers}, res.Findings)
+	in := report.Input{Findings: res.Findings, Checked: res.Checked, Roots: res.Roots, Color: s.ColorEnabled() && o.Format == "text", Version: Version}
+	in.Summary = report.Count(countChecked(report.Summary{Functions: res.Functions, Layers: res.Layers}, res.Analyses), res.Findings)
 	for _, a := range res.Analyses {
 		fl := report.FunctionLine{Name: a.Fn.Name, Kind: a.Fn.Kind, Runtime: a.Fn.Runtime, Arch: a.Fn.Arch, Skipped: a.Skip}
 		if fl.Arch == "" {
@@ -137,13 +151,41 @@ func runCheck(s *IO, o *CheckOptions) error {
 		}
 		in.Functions = append(in.Functions, fl)
 	}
-	if o.Format != "text" && res.Checked != "" {
+	for _, n := range res.Notes {
+		fmt.Fprintf(s.Err, "layerkit: %s\n", n)
+	}
+	for _, f := range res.Failed {
+		fmt.Fprintf(s.Err, "layerkit: %s\n", f)
+	}
+	switch {
+	case o.Format == "text":
+	case len(res.Roots) > 0:
+		for _, r := range res.Roots {
+			fmt.Fprintf(s.Err, "layerkit: checked %s\n", r)
+		}
+	case res.Checked != "":
 		fmt.Fprintf(s.Err, "layerkit: checked %s\n", res.Checked)
 	}
 	if err := writeReport(s, o.Format, o.Quiet, in); err != nil {
 		return err
 	}
+	if len(res.Failed) > 0 {
+		fmt.Fprintf(s.Err, "layerkit: %d IaC root(s) could not be read; the others were checked\n", len(res.Failed))
+		return exitError{ExitInput}
+	}
 	return failOn(o.FailOn, res.Findings)
+}
+
+// countChecked fills the counts of functions whose imports were checked and not.
+func countChecked(s report.Summary, analyses []*rules.Function) report.Summary {
+	for _, a := range analyses {
+		if a.Skip != "" {
+			s.Unchecked++
+		} else {
+			s.Checked++
+		}
+	}
+	return s
 }
 
 // validReport checks --format and --fail-on (check and doctor).

@@ -173,7 +173,7 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 	}
 	checked := fmt.Sprintf("deployed functions in %s (%s)", clients.Region, selectionText(o))
 	in := report.Input{Findings: out.Findings, Checked: checked, Color: s.ColorEnabled() && o.Format == "text", Version: Version}
-	in.Summary = report.Count(report.Summary{Functions: out.Functions, Layers: out.Layers}, out.Findings)
+	in.Summary = report.Count(countChecked(report.Summary{Functions: out.Functions, Layers: out.Layers}, out.Analyses), out.Findings)
 	for _, a := range out.Analyses {
 		fl := report.FunctionLine{Name: a.Fn.Name, Kind: a.Fn.Kind, Runtime: a.Fn.Runtime, Arch: a.Fn.Arch, Skipped: a.Skip}
 		if a.Fn.PackageType == "Image" {

@@ -21,6 +21,10 @@ type jsonSummary struct {
 	Errors    int `json:"errors"`
 	Warnings  int `json:"warnings"`
 	Infos     int `json:"infos"`
+	// Checked + Unchecked = Functions: the functions whose imports were checked, and
+	// those that were not (an LK109 finding says why). Added to version 1.
+	Checked   int `json:"checked"`
+	Unchecked int `json:"unchecked"`
 }
 
 type jsonDoc struct {
@@ -38,6 +42,6 @@ func writeJSON(w io.Writer, in Input) error {
 			Message: f.Message, Hint: f.Hint})
 	}
 	s := in.Summary
-	doc.Summary = jsonSummary{Functions: s.Functions, Layers: s.Layers, Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos}
+	doc.Summary = jsonSummary{Functions: s.Functions, Checked: s.Checked, Unchecked: s.Unchecked, Layers: s.Layers, Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos}
 	return encodeJSON(w, doc)
 }

@@ -15,6 +15,10 @@ import (
 // Summary counts what was checked and found.
 type Summary struct {
 	Functions int
+	// Checked and Unchecked split Functions: those whose imports were checked, and those
+	// that were not (each has an LK109 finding saying why).
+	Checked   int
+	Unchecked int
 	Layers    int
 	Errors    int
 	Warnings  int
@@ -38,8 +42,14 @@ func Count(s Summary, fs []finding.Finding) Summary {
 }
 
 // line is the closing count: "3 function(s), 2 layer(s): 1 error, 0 warnings, 2 infos".
+// A count of functions whose imports were not checked follows the functions when there
+// are any: "3 function(s) (1 not checked), ...".
 func (s Summary) line() string {
-	return fmt.Sprintf("%d function(s), %d layer(s): %s, %s, %s", s.Functions, s.Layers,
+	fns := fmt.Sprintf("%d function(s)", s.Functions)
+	if s.Unchecked > 0 {
+		fns += fmt.Sprintf(" (%d not checked)", s.Unchecked)
+	}
+	return fmt.Sprintf("%s, %d layer(s): %s, %s, %s", fns, s.Layers,
 		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
 }
 
@@ -73,6 +83,9 @@ type Input struct {
 	Summary  Summary
 	// Checked says what was read ("SAM/CloudFormation template template.yaml (source)").
 	Checked string
+	// Roots, when set, says what was read one IaC root a line (a repository with several);
+	// the text format lists them instead of Checked.
+	Roots []string
 	// Functions lists the checked functions with runtime and layers, for the text format.
 	Functions []FunctionLine
 	Color     bool

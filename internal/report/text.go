@@ -29,7 +29,13 @@ func writeText(w io.Writer, in Input) error {
 		return code + s + reset
 	}
 	var b strings.Builder
-	if in.Checked != "" {
+	switch {
+	case len(in.Roots) > 0:
+		fmt.Fprintf(&b, "%s %d IaC roots:\n", c(bold, "checked"), len(in.Roots))
+		for _, r := range in.Roots {
+			fmt.Fprintf(&b, "  %s\n", r)
+		}
+	case in.Checked != "":
 		fmt.Fprintf(&b, "%s %s\n", c(bold, "checked"), in.Checked)
 	}
 	groups := map[string][]finding.Finding{}
@@ -87,7 +93,11 @@ func writeText(w io.Writer, in Input) error {
 			status = fmt.Sprintf("%d finding(s)", len(fs))
 		}
 		if fn.Skipped != "" {
+			// The LK109 finding below says why; without it (--ignore LK109), the header does.
 			status = "imports not checked: " + fn.Skipped
+			if slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.Code == "LK109" && f.Message == fn.Skipped }) {
+				status = "imports not checked (LK109)"
+			}
 		}
 		fmt.Fprintf(&b, "\n%s %s — %s\n", c(bold, head), c(dim, "("+strings.Join(meta, ", ")+")"), status)
 		printGroup(fs)

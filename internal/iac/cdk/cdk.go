@@ -62,7 +62,7 @@ func Load(root, cdkOut string) (*model.App, error) {
 		return nil, err
 	}
 	l := &loader{root: root, out: out, app: &model.App{Kind: "cdk", Source: iac.Rel(root, out), Built: true},
-		exports: map[string]*model.Layer{}, seen: map[string]bool{}}
+		exports: map[string]*model.Layer{}, ssm: map[string]*model.Layer{}, how: map[*model.Layer]map[string]string{}, seen: map[string]bool{}}
 	if err := l.assembly(out, 0); err != nil {
 		return nil, err
 	}
@@ -75,7 +75,38 @@ func Load(root, cdkOut string) (*model.App, error) {
 	for _, b := range l.stacks {
 		b.BuildFunctions()
 	}
+	l.noteLinks()
 	return l.app, nil
+}
+
+// noteLinks says, for each Layers entry read back from another stack of the assembly
+// (an export, an SSM parameter), which layer it was linked to: an info finding, so that
+// the link is never made in silence.
+func (l *loader) noteLinks() {
+	for _, fn := range l.app.Functions {
+		for _, ref := range fn.Layers {
+			if ref.Layer == nil {
+				continue
+			}
+			key := ""
+			switch {
+			case strings.HasPrefix(ref.Text, "SSM parameter "):
+				key = "ssm:" + strings.TrimPrefix(ref.Text, "SSM parameter ")
+			case strings.HasPrefix(ref.Text, "export "):
+				key = "export:" + strings.TrimPrefix(ref.Text, "export ")
+			default:
+				continue
+			}
+			how := l.how[ref.Layer][key]
+			if how == "" {
+				continue
+			}
+			l.app.Notes = append(l.app.Notes, model.Note{Code: "LK105", Severity: model.Info, Function: fn.Name, Layer: ref.Layer.Name, Pos: ref.Pos,
+				Message: fmt.Sprintf("Layers entry %s: %s; layerkit links them and checks %s against that layer's content in this cloud assembly",
+					ref.Text, how, fn.Name),
+				Hint: "If the deployed stack is not the one in this cloud assembly, check what is deployed with layerkit doctor."})
+		}
+	}
 }
 
 type loader struct {
@@ -83,7 +114,10 @@ type loader struct {
 	app       *model.App
 	stacks    []*cfn.Builder
 	exports   map[string]*model.Layer
-	seen      map[string]bool
+	ssm       map[string]*model.Layer // SSM parameter name → the layer whose ARN a stack writes there
+	// how says, per layer and "export:NAME" / "ssm:NAME", where the link comes from.
+	how  map[*model.Layer]map[string]string
+	seen map[string]bool
 }
 
 // assembly reads the manifest of the assembly in dir and its stacks, recursing into
@@ -168,7 +202,8 @@ func (l *loader) stack(path string) error {
 	}
 	s := &stack{l: l, tpl: tpl, dir: filepath.Dir(path)}
 	s.b = &cfn.Builder{T: tpl, App: l.app, Kind: "cdk", Code: s.code, Content: s.content,
-		ImportedLayer: func(name string) *model.Layer { return l.exports[name] }}
+		ImportedLayer: func(name string) *model.Layer { return l.exports[name] },
+		SSMLayer:      func(name string) *model.Layer { return l.ssm[name] }}
 	l.stacks = append(l.stacks, s.b)
 	return nil
 }
@@ -199,21 +234,49 @@ func (l *loader) prefixRepeatedIDs() {
 	}
 }
 
-// collectExports records the stack's outputs that export a Ref to one of its layers
-// (what CDK writes for a layer used from another stack).
+// collectExports records the stack's outputs that export one of its layers' ARN (what
+// CDK writes for a layer used from another stack), and the SSM parameters it writes a
+// layer's ARN to (ssm.StringParameter with stringValue: layer.layerVersionArn).
 func (l *loader) collectExports(b *cfn.Builder) {
-	outs := b.T.Section("Outputs")
-	if outs == nil || outs.Kind != cfn.Map {
-		return
+	stackName := strings.TrimSuffix(filepath.Base(b.T.File), ".template.json")
+	layerOf := func(v *cfn.Value) *model.Layer {
+		r := b.T.Eval(v)
+		if r.Kind == cfn.ResourceRef || r.Kind == cfn.Attr && r.Attr == "LayerVersionArn" {
+			return b.Layers[r.Resource]
+		}
+		return nil
 	}
-	for _, k := range outs.Keys {
-		name := b.T.Eval(k.Value.Path("Export", "Name"))
-		val := b.T.Eval(k.Value.Get("Value"))
-		if name.Kind != cfn.String || val.Kind != cfn.ResourceRef {
+	record := func(ly *model.Layer, key, how string) {
+		if l.how[ly] == nil {
+			l.how[ly] = map[string]string{}
+		}
+		l.how[ly][key] = how
+	}
+	if outs := b.T.Section("Outputs"); outs != nil && outs.Kind == cfn.Map {
+		for _, k := range outs.Keys {
+			name := b.T.Eval(k.Value.Path("Export", "Name"))
+			if name.Kind != cfn.String {
+				continue
+			}
+			if ly := layerOf(k.Value.Get("Value")); ly != nil {
+				l.exports[name.Str] = ly
+				record(ly, "export:"+name.Str, fmt.Sprintf("stack %s exports the ARN of its layer %s under that name (output %s, %s:%d)",
+					stackName, ly.Name, k.Name, b.T.File, k.Line))
+			}
+		}
+	}
+	for _, r := range b.T.Resources {
+		if r.Type != "AWS::SSM::Parameter" {
 			continue
 		}
-		if ly := b.Layers[val.Resource]; ly != nil {
-			l.exports[name.Str] = ly
+		name := b.T.Eval(r.Properties.Get("Name"))
+		if name.Kind != cfn.String {
+			continue
+		}
+		if ly := layerOf(r.Properties.Get("Value")); ly != nil {
+			l.ssm[name.Str] = ly
+			record(ly, "ssm:"+name.Str, fmt.Sprintf("stack %s writes the ARN of its layer %s to that parameter (%s, %s:%d)",
+				stackName, ly.Name, r.Name, b.T.File, r.Line))
 		}
 	}
 }

@@ -72,7 +72,9 @@ func TestNestedStage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(app.Notes) != 0 {
+	// One note: the cross-stack import linked to the layer, said where it is made.
+	if len(app.Notes) != 1 || app.Notes[0].Code != "LK105" || app.Notes[0].Severity != model.Info || app.Notes[0].Pos.Line != 15 ||
+		!strings.Contains(app.Notes[0].Message, "stack LayerStack exports the ARN of its layer SharedLayerA1B2C3D4") {
 		t.Errorf("notes = %+v", app.Notes)
 	}
 	if len(app.Layers) != 1 || len(app.Functions) != 3 {

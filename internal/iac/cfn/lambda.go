@@ -3,6 +3,7 @@ package cfn
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
@@ -76,6 +77,11 @@ type Builder struct {
 	// ImportedLayer resolves the export name of an Fn::ImportValue to a layer defined
 	// elsewhere in the app; nil when there is nothing to resolve against.
 	ImportedLayer func(export string) *model.Layer
+	// SSMLayer resolves the name of an SSM parameter a layer ARN is read from (a
+	// parameter of type AWS::SSM::Parameter::Value<String>, a {{resolve:ssm:...}}
+	// reference) to a layer the app writes there; nil when there is nothing to resolve
+	// against.
+	SSMLayer func(name string) *model.Layer
 
 	// Prefix is put before the names of the functions and layers whose logical ids are
 	// in Qualify ("assembly-Prod/ApiStack/"), for apps where logical ids repeat across
@@ -197,6 +203,11 @@ func (b *Builder) function(r *Resource) *model.Function {
 	if k := b.prop(r, "Runtime"); k != nil {
 		fn.Runtime = b.str(k)
 		fn.RuntimePos = b.T.PosOf(k.Value)
+		if v := b.T.Eval(k.Value); v.Kind == Unknown {
+			// Say what the runtime depends on, not that it is "" (LK109).
+			fn.Unchecked = fmt.Sprintf("its Runtime depends on %s, which cannot be evaluated before deployment, so which Python to check against is unknown", v.Text())
+			fn.UncheckedPos = fn.RuntimePos
+		}
 	}
 	if k := b.prop(r, "Handler"); k != nil {
 		fn.Handler = b.str(k)
@@ -449,6 +460,16 @@ func (b *Builder) layerRefs(fn *model.Function, item *Value, res Result, cond st
 		return bad(fmt.Sprintf("%s refers to nothing in %s", desc, b.T.File),
 			fmt.Sprintf("Layers entry %s refers to nothing in %s", desc, b.T.File))
 	case String:
+		if name, ok := ssmName(b.T, res); ok {
+			// The ARN is read from SSM at deploy time: linked when the app writes it.
+			what := "SSM parameter " + name
+			if b.SSMLayer != nil {
+				if l := b.SSMLayer(name); l != nil {
+					return []model.LayerRef{{Pos: pos, Layer: l, Text: text(what)}}
+				}
+			}
+			return []model.LayerRef{{Pos: pos, Unknown: true, Text: text(what)}}
+		}
 		ok, problem := CheckLayerARN(res.Str)
 		if res.Param != "" {
 			if ok {
@@ -463,7 +484,7 @@ func (b *Builder) layerRefs(fn *model.Function, item *Value, res Result, cond st
 	case Unknown:
 		if res.Name != "" && strings.HasPrefix(res.Why, "Fn::ImportValue ") && b.ImportedLayer != nil {
 			if l := b.ImportedLayer(res.Name); l != nil {
-				return []model.LayerRef{{Pos: pos, Layer: l, Text: text(desc)}}
+				return []model.LayerRef{{Pos: pos, Layer: l, Text: text("export " + res.Name)}}
 			}
 		}
 		if res.Partial {
@@ -484,6 +505,29 @@ func (b *Builder) layerRefs(fn *model.Function, item *Value, res Result, cond st
 		return []model.LayerRef{{Pos: pos, Unknown: true, Text: text(why)}}
 	}
 	return bad("not a layer version ARN", fmt.Sprintf("Layers entry %s is not a layer version ARN", desc))
+}
+
+// ssmName is the SSM parameter a string is read from at deploy time: the Default of a
+// parameter of type AWS::SSM::Parameter::Value<String> (what CDK's
+// StringParameter.valueForStringParameter writes), or a dynamic reference
+// {{resolve:ssm:NAME}} / {{resolve:ssm:NAME:VERSION}}.
+func ssmName(t *Template, res Result) (string, bool) {
+	if res.Param != "" {
+		typ, _ := t.Section("Parameters").Get(res.Param).Get("Type").String()
+		if typ == "AWS::SSM::Parameter::Value<String>" {
+			return res.Str, true
+		}
+	}
+	if rest, ok := strings.CutPrefix(res.Str, "{{resolve:ssm:"); ok && strings.HasSuffix(rest, "}}") {
+		name := strings.TrimSuffix(rest, "}}")
+		if i := strings.LastIndexByte(name, ':'); i > 0 && !strings.HasPrefix(name, "arn:") {
+			if _, err := strconv.Atoi(name[i+1:]); err == nil {
+				name = name[:i] // a version
+			}
+		}
+		return name, true
+	}
+	return "", false
 }
 
 // name is the model name of the resource with logical id id.

@@ -1,0 +1,116 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/runtimes"
+)
+
+var LK109 = register(&Rule{
+	Code:     "LK109",
+	Name:     "function-not-checked",
+	Severity: model.Info,
+	Summary:  "A function whose imports layerkit does not check, with the reason.",
+	Why: `A check that silently checks nothing is worse than one that fails: a function whose runtime
+cannot be read, whose package is in S3 or produced by a build layerkit does not model, that is a
+container image, or that runs a language layerkit does not resolve yet (Node.js, custom runtimes)
+would otherwise pass with no finding at all. This finding says, once per such function and at the
+place that causes it, that its imports were not checked and why; the JSON summary counts checked
+and unchecked functions.`,
+	Example: `Runtime: !Ref RuntimeParam   # a parameter without Default: which Python is unknown
+CodeUri: s3://bucket/app.zip  # the package is in S3`,
+	Fix: `Make the cause readable where you can: a literal Runtime (or a parameter with a Default), a
+local CodeUri, a build layerkit models (sam build, BuildMethod python3.x), or check the built output
+(.aws-sam/build, cdk.out). A container image or a Node.js function is expected to show up here;
+--ignore LK109 hides these notes.`,
+	Run: func(p *Pass) {
+		for _, f := range p.Functions {
+			if f.Skip == "" {
+				continue
+			}
+			why, pos, hint := Unchecked(p.App, f.Fn)
+			p.Report("LK109", model.Info, f.Fn.Name, "", pos, why, hint)
+		}
+	},
+})
+
+// Unchecked says why fn's imports cannot be checked: the reason in one sentence, the most
+// specific place that causes it and what to do; why is "" when they can be checked. The
+// notes of app (the loader's finding about an unreadable package) name the real cause
+// when the package cannot be read.
+func Unchecked(app *model.App, fn *model.Function) (why string, pos model.Pos, hint string) {
+	at := func(p model.Pos) model.Pos {
+		if p.IsZero() {
+			return fn.Pos
+		}
+		return p
+	}
+	name := fn.Name
+	rt, known := runtimes.Lookup(fn.Runtime)
+	switch {
+	case fn.Unchecked != "":
+		return fmt.Sprintf("the imports of %s are not checked: %s", name, strings.TrimSuffix(fn.Unchecked, ".")), at(fn.UncheckedPos),
+			"Make the value layerkit names readable (a literal, or a reference it can follow), or check the built output."
+	case fn.PackageType == "Image":
+		return fmt.Sprintf("%s is a container image function: its code and packages are inside the image, which layerkit does not read, so its imports are not checked (image functions have no layers)", name), fn.Pos,
+			"Nothing to fix here; to check the imports, run the handler's import inside the image (docker run --entrypoint python IMAGE -c 'import app')."
+	case fn.Runtime == "":
+		return fmt.Sprintf("%s has no Runtime that layerkit can read, so it does not know which Python (or Node.js) to check its imports against; they are not checked", name), at(fn.RuntimePos),
+			"Set Runtime to a literal such as python3.12, or to a parameter with a Default."
+	case !known:
+		return fmt.Sprintf("runtime %q of %s is not a Lambda runtime layerkit knows, so its imports are not checked", fn.Runtime, name), at(fn.RuntimePos),
+			"Check the spelling (python3.12, nodejs20.x); if Lambda added this runtime after this layerkit was released, update layerkit."
+	case rt.IsPython() && !rt.ImportsChecked():
+		return fmt.Sprintf("%s runs %s, which is Python %s: layerkit checks the imports of Python 3 functions only, so its imports are not checked", name, rt.ID, rt.Version), at(fn.RuntimePos),
+			"Move to a supported Python 3 runtime (see LK405); --ignore LK109 hides this note."
+	case !rt.IsPython():
+		lang := ""
+		switch {
+		case rt.IsNode():
+			lang = " (Node.js is not resolved yet)"
+		case rt.Language != "":
+			lang = " (not " + rt.Language + ")"
+		}
+		return fmt.Sprintf("%s runs %s: only Python imports are checked so far%s, so its imports are not checked", name, fn.Runtime, lang), at(fn.RuntimePos),
+			"Nothing to fix; --ignore LK109 hides this note."
+	case fn.Code == nil:
+		if n, ok := functionNote(app, name); ok {
+			return fmt.Sprintf("the imports of %s are not checked: %s", name, cause(n.Message)), n.Pos,
+				"Point the function's code at a local folder or zip, or check the built output (.aws-sam/build, cdk.out)."
+		}
+		return fmt.Sprintf("the package of %s cannot be read, so its imports are not checked", name), at(fn.HandlerPos),
+			"Point the function's code at a local folder or zip, or check the built output (.aws-sam/build, cdk.out)."
+	case fn.Code.Opaque:
+		pos := fn.Pos
+		if n, ok := functionNote(app, name); ok {
+			pos = n.Pos
+		}
+		return fmt.Sprintf("the package of %s (%s) is produced by a build step layerkit does not model, so its imports are not checked", name, fn.Code.Display), pos,
+			"Build first (sam build) and check the built output, or use a BuildMethod layerkit models (python3.x)."
+	}
+	return "", model.Pos{}, ""
+}
+
+// cause is a loader's message without its own "its imports are not checked".
+func cause(msg string) string {
+	msg = strings.TrimSuffix(msg, ".")
+	for _, tail := range []string{"; its imports are not checked", "; the function's imports are not checked", "; its package is not checked"} {
+		msg = strings.TrimSuffix(msg, tail)
+	}
+	return msg
+}
+
+// functionNote is the loader's note about fn's code (LK105, LK102), if any.
+func functionNote(app *model.App, fn string) (model.Note, bool) {
+	if app == nil {
+		return model.Note{}, false
+	}
+	for _, n := range app.Notes {
+		if n.Function == fn && (n.Code == "LK105" || n.Code == "LK102") && n.Layer == "" {
+			return n, true
+		}
+	}
+	return model.Note{}, false
+}
