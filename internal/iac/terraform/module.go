@@ -2,6 +2,8 @@ package terraform
 
 import (
 	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +24,56 @@ import (
 // folder's requirements.txt is installed next to it; an object entry zips its path
 // under prefix_in_zip and installs requirements when pip_requirements is set.
 
+// lambdaModule is one instance of a terraform-aws-modules/lambda module call.
+type lambdaModule struct {
+	inst    *resInst // typ "module": its address, context and block
+	attrs   hcl.Attributes
+	isLayer bool
+}
+
+func (m *lambdaModule) name() string { return m.inst.display() }
+
+// lambdaModuleCall records the instances of a terraform-aws-modules/lambda call of m
+// and returns the value module.NAME stands for: its layer outputs as markers.
+func (l *loader) lambdaModuleCall(m *modInst, b *hcl.Block, attrs hcl.Attributes, c *hcl.BodyContent, deps []string) cty.Value {
+	r := resourceBlock{typ: "module", name: b.Labels[0], block: b}
+	var insts []*resInst
+	l.ctx = l.scope(m, deps, nil)
+	l.instances(m, r, c, func(ri *resInst) {
+		insts = append(insts, ri)
+		l.lambdaMods = append(l.lambdaMods, &lambdaModule{inst: ri, attrs: attrs})
+	})
+	obj := func(ri *resInst) cty.Value {
+		return cty.ObjectVal(map[string]cty.Value{
+			"lambda_layer_arn":       cty.StringVal(marker("module", ri.addr(), "lambda_layer_arn")),
+			"lambda_layer_layer_arn": cty.StringVal(marker("module", ri.addr(), "lambda_layer_layer_arn")),
+		})
+	}
+	switch {
+	case c.Attributes["count"] != nil:
+		var tup []cty.Value
+		for _, ri := range insts {
+			tup = append(tup, obj(ri))
+		}
+		if len(tup) == 0 {
+			return cty.EmptyTupleVal
+		}
+		return cty.TupleVal(tup)
+	case c.Attributes["for_each"] != nil:
+		byKey := map[string]cty.Value{}
+		for _, ri := range insts {
+			if ri.unknown != "" {
+				return cty.DynamicVal
+			}
+			byKey[instanceKey(ri.key)] = obj(ri)
+		}
+		return objectOrEmpty(byKey)
+	case len(insts) == 1:
+		return obj(insts[0])
+	}
+	return cty.DynamicVal
+}
+
 func (l *loader) modEval(m *lambdaModule, name string) cty.Value {
 	a, ok := m.attrs[name]
 	if !ok {
@@ -35,11 +87,16 @@ func (l *loader) moduleLayer(m *lambdaModule) {
 		return
 	}
 	m.isLayer = true
-	ly := &model.Layer{Name: m.name, Pos: pos(m.block.DefRange)}
-	l.modLayers[m.name] = ly
+	ly := &model.Layer{Name: m.name(), Pos: pos(m.inst.block.DefRange)}
+	l.modLayers[m.inst.addr()] = ly
 	l.app.Layers = append(l.app.Layers, ly)
+	if m.inst.unknown != "" {
+		ly.NotInspectable = m.inst.unknown
+		l.note("LK105", model.Info, "", ly.Name, ly.Pos, fmt.Sprintf("module %s: %s; its content is not checked", m.name(), m.inst.unknown), "")
+		return
+	}
 	runtime, _ := str(l.modEval(m, "runtime"))
-	ly.Content, ly.NotInspectable = l.modulePackage(m, runtime, "", m.name)
+	ly.Content, ly.NotInspectable = l.modulePackage(m, runtime, "", m.name())
 	ly.CompatibleRuntimes, ly.CompatibleRuntimesPos = l.listAttr(m.attrs["compatible_runtimes"])
 	if len(ly.CompatibleRuntimes) == 0 && runtime != "" {
 		// the module: compatible_runtimes defaults to [var.runtime]
@@ -55,19 +112,23 @@ func (l *loader) moduleFunction(m *lambdaModule) {
 	if m.isLayer || !boolOr(l.modEval(m, "create"), true) || !boolOr(l.modEval(m, "create_function"), true) {
 		return
 	}
-	f := &model.Function{Name: m.name, Kind: kind, Pos: pos(m.block.DefRange), PackageType: "Zip"}
+	name := m.name()
+	f := &model.Function{Name: name, Kind: kind, Pos: pos(m.inst.block.DefRange), PackageType: "Zip"}
 	f.RuntimePos, f.HandlerPos, f.ArchPos, f.LayersPos = f.Pos, f.Pos, f.Pos, f.Pos
 	l.app.Functions = append(l.app.Functions, f)
+	if m.inst.unknown != "" {
+		l.uncheck(f, f.Pos, m.inst.unknown)
+	}
 	if pt, _ := str(l.modEval(m, "package_type")); pt == "Image" {
 		f.PackageType = "Image"
 	}
 	if a := m.attrs["handler"]; a != nil {
 		f.HandlerPos = pos(a.Range)
-		f.Handler, _ = l.stringAttr(a, m.name, "handler")
+		f.Handler = l.fnString(f, a)
 	}
 	if a := m.attrs["runtime"]; a != nil {
 		f.RuntimePos = pos(a.Range)
-		f.Runtime, _ = l.stringAttr(a, m.name, "runtime")
+		f.Runtime = l.fnString(f, a)
 	}
 	f.Arch = "x86_64"
 	if a := m.attrs["architectures"]; a != nil {
@@ -83,13 +144,16 @@ func (l *loader) moduleFunction(m *lambdaModule) {
 		return
 	}
 	var why string
-	f.Code, why = l.modulePackage(m, f.Runtime, m.name, "")
-	if f.Code == nil && why != "" {
-		l.note("LK105", model.Info, m.name, "", f.Pos, fmt.Sprintf("module %s: %s; its package is not checked", m.name, why), "")
+	f.Code, why = l.modulePackage(m, f.Runtime, name, "")
+	if f.Code == nil {
+		if why == "" {
+			why = "the package cannot be modelled"
+		}
+		l.uncheck(f, f.Pos, fmt.Sprintf("module %s: %s", name, why))
 	}
 	if a := m.attrs["layers"]; a != nil {
 		f.LayersPos = pos(a.Range)
-		f.Layers = l.layerRefs(a.Expr, m.name)
+		f.Layers = l.layerRefs(a.Expr, name)
 	}
 }
 
@@ -97,7 +161,7 @@ func (l *loader) moduleFunction(m *lambdaModule) {
 func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*model.Code, string) {
 	note := func(why string) (*model.Code, string) {
 		if layer != "" {
-			l.note("LK105", model.Info, "", layer, pos(m.block.DefRange), fmt.Sprintf("module %s: %s; its content is not checked", m.name, why), "")
+			l.note("LK105", model.Info, "", layer, pos(m.inst.block.DefRange), fmt.Sprintf("module %s: %s; its content is not checked", m.name(), why), "")
 		}
 		return nil, why
 	}
@@ -105,6 +169,9 @@ func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*mod
 		if p, ok := str(l.modEval(m, "local_existing_package")); ok {
 			abs := l.abs(p)
 			disp := iac.Rel(l.root, abs)
+			if !l.inside(m.attrs["local_existing_package"].Range, "module "+m.name()+": local_existing_package", p, abs) {
+				return nil, "outside the checked folder"
+			}
 			z, err := tree.Zip(abs, disp)
 			if err != nil {
 				return note(fmt.Sprintf("local_existing_package %s cannot be read", disp))
@@ -123,11 +190,11 @@ func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*mod
 	v := l.eval(a.Expr)
 	python := runtime == "" || strings.HasPrefix(runtime, "python")
 	if s, ok := str(v); ok {
-		return l.sourceEntry(s, "", python, false, "", note)
+		return l.sourceEntry(a.Range, s, "", python, false, "", note)
 	}
 	es, ok := elems(v)
 	if !ok {
-		return note(fmt.Sprintf("source_path = %s cannot be evaluated", l.text(a.Expr.Range())))
+		return note(fmt.Sprintf("source_path = %s cannot be evaluated: %s", l.text(a.Expr.Range()), l.cause(a.Expr)))
 	}
 	var trees []tree.Tree
 	var first *model.Code
@@ -135,7 +202,7 @@ func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*mod
 		var c *model.Code
 		var why string
 		if s, ok := str(e); ok {
-			c, why = l.sourceEntry(s, "", python, false, "", note)
+			c, why = l.sourceEntry(a.Range, s, "", python, false, "", note)
 		} else {
 			p, ok := str(attrOf(e, "path"))
 			if !ok {
@@ -155,10 +222,10 @@ func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*mod
 				pip = boolOr(pipReq, false)
 			}
 			opaque := attrOf(e, "commands") != cty.NilVal
-			c, why = l.sourceEntry(p, prefix, python && pip, opaque, reqFile, note)
+			c, why = l.sourceEntry(a.Range, p, prefix, python && pip, opaque, reqFile, note)
 			if c != nil && attrOf(e, "patterns") != cty.NilVal {
 				l.note("LK105", model.Info, fn, layer, pos(a.Range),
-					fmt.Sprintf("module %s: source_path patterns are not applied; every file under %s is assumed packaged", m.name, p), "")
+					fmt.Sprintf("module %s: source_path patterns are not applied; every file under %s is assumed packaged", m.name(), p), "")
 			}
 		}
 		if c == nil {
@@ -181,7 +248,7 @@ func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*mod
 }
 
 // sourceEntry models one source_path entry: p zipped under prefix.
-func (l *loader) sourceEntry(p, prefix string, installReqs, opaque bool, reqFile string,
+func (l *loader) sourceEntry(at hcl.Range, p, prefix string, installReqs, opaque bool, reqFile string,
 	note func(string) (*model.Code, string)) (*model.Code, string) {
 	prefix, ok := tree.Clean(strings.Trim(prefix, "/"))
 	if !ok {
@@ -189,6 +256,9 @@ func (l *loader) sourceEntry(p, prefix string, installReqs, opaque bool, reqFile
 	}
 	abs := l.abs(p)
 	disp := iac.Rel(l.root, abs)
+	if !l.inside(at, "source_path", p, abs) {
+		return nil, "outside the checked folder"
+	}
 	st, err := os.Stat(abs)
 	if err != nil {
 		return note(fmt.Sprintf("source_path %s does not exist", disp))
@@ -213,6 +283,9 @@ func (l *loader) sourceEntry(p, prefix string, installReqs, opaque bool, reqFile
 		req := "requirements.txt"
 		if reqFile != "" {
 			rabs := l.abs(reqFile)
+			if !l.inside(at, "source_path: pip_requirements", reqFile, rabs) {
+				return nil, "outside the checked folder"
+			}
 			if r, err := filepath.Rel(abs, rabs); err == nil && !strings.HasPrefix(r, "..") {
 				req = filepath.ToSlash(r)
 			} else if parent, err := tree.Dir(filepath.Dir(rabs), iac.Rel(l.root, filepath.Dir(rabs))); err == nil {
