@@ -32,7 +32,7 @@ const (
 	// contents, in approximate bytes of memory.
 	maxValue = 1 << 20
 	// maxWork caps the sum of the sizes of every value the evaluation builds.
-	maxWork = 128 << 20
+	maxWork = 32 << 20
 	// maxValueDepth caps how deep values nest (cty's operations recurse).
 	maxValueDepth = 64
 	// maxInstances caps the resource and module instances count and for_each create
@@ -101,7 +101,7 @@ func size(v cty.Value, limit int64, depth int) (int64, bool) {
 		n := int64(len(v.AsString())) + 16
 		return n, n <= limit
 	case t.IsPrimitiveType():
-		return 32, true
+		return 64, true
 	case t.IsCollectionType() || t.IsTupleType() || t.IsObjectType():
 		total := int64(32)
 		for it := v.ElementIterator(); it.Next(); {

@@ -28,8 +28,10 @@ type modInst struct {
 	depth int
 	up    *modInst // the calling module; nil for the root
 
-	vars  map[string]cty.Value
-	unset map[string]string // variable → why it has no value
+	vars     map[string]cty.Value
+	unset    map[string]string    // variable → why it has no value
+	base     map[string]cty.Value // path, terraform and var (for baseVars variables)
+	baseVars int
 	// values of what the module's expressions reference, filled in dependency order
 	locals   map[string]cty.Value
 	localsAt map[string]*hcl.Attribute
@@ -101,13 +103,19 @@ func objectOrEmpty(m map[string]cty.Value) cty.Value {
 // baseContext is a context with the module's path, terraform and var values; extra
 // variables (count, each, and the references of one expression) are added to it.
 func (l *loader) baseContext(m *modInst, extra map[string]cty.Value) *hcl.EvalContext {
-	modRel := iac.Rel(l.cwd, m.dir)
-	vars := map[string]cty.Value{
-		"path": cty.ObjectVal(map[string]cty.Value{
-			"module": cty.StringVal(modRel), "root": cty.StringVal("."), "cwd": cty.StringVal(filepath.ToSlash(l.cwd)),
-		}),
-		"terraform": cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")}),
-		"var":       objectOrEmpty(m.vars),
+	if m.base == nil || len(m.vars) != m.baseVars {
+		m.base = map[string]cty.Value{
+			"path": cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal(iac.Rel(l.cwd, m.dir)), "root": cty.StringVal("."), "cwd": cty.StringVal(filepath.ToSlash(l.cwd)),
+			}),
+			"terraform": cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")}),
+			"var":       objectOrEmpty(m.vars),
+		}
+		m.baseVars = len(m.vars)
+	}
+	vars := make(map[string]cty.Value, len(m.base)+len(extra)+4)
+	for k, v := range m.base {
+		vars[k] = v
 	}
 	for k, v := range extra {
 		vars[k] = v
@@ -119,7 +127,7 @@ func (l *loader) baseContext(m *modInst, extra map[string]cty.Value) *hcl.EvalCo
 // block or the variable files), else its default, else unknown with the reason unset.
 func (l *loader) bindVariables(m *modInst, given map[string]cty.Value, unset string) map[string]cty.Value {
 	out := map[string]cty.Value{}
-	m.vars = map[string]cty.Value{}
+	m.vars, m.base = map[string]cty.Value{}, nil
 	l.ctx = l.baseContext(m, nil)
 	for _, b := range m.cfg.variables {
 		name := b.Labels[0]
@@ -663,7 +671,7 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 			unknownInstances = true
 			why = unknown
 		}
-		child.vars = l.bindVariables(child, given, why)
+		child.vars, child.base = l.bindVariables(child, given, why), nil
 		l.evalModule(child)
 		l.ctx, l.curMod = child.ctx, child
 		outputs := map[string]cty.Value{}

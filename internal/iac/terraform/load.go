@@ -314,7 +314,7 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 			values[a.Name] = l.eval(a.Expr)
 		}
 	}
-	m.vars = l.bindVariables(m, values, "it has no default and no value in terraform.tfvars, *.auto.tfvars or --var-file")
+	m.vars, m.base = l.bindVariables(m, values, "it has no default and no value in terraform.tfvars, *.auto.tfvars or --var-file"), nil
 	l.evalModule(m)
 	if l.budget.err != nil {
 		return nil, l.budget.err
