@@ -32,7 +32,7 @@ const (
 	// contents, in approximate bytes of memory.
 	maxValue = 1 << 20
 	// maxWork caps the sum of the sizes of every value the evaluation builds.
-	maxWork = 32 << 20
+	maxWork = 16 << 20
 	// maxValueDepth caps how deep values nest (cty's operations recurse).
 	maxValueDepth = 64
 	// maxInstances caps the resource and module instances count and for_each create
