@@ -16,10 +16,11 @@ import (
 
 // The shared helpers, by the short names the tests use.
 var (
-	fn       = iactest.Function
-	layer    = iactest.Layer
-	files    = iactest.Files
-	writeZip = iactest.WriteZip
+	fn         = iactest.Function
+	layer      = iactest.Layer
+	files      = iactest.Files
+	writeFiles = iactest.WriteFiles
+	writeZip   = iactest.WriteZip
 )
 
 func load(t *testing.T, dir string) *model.App {

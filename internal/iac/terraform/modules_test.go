@@ -74,3 +74,86 @@ func TestModuleTree(t *testing.T) {
 		t.Errorf("notes:\n%s", notesText(app))
 	}
 }
+
+// TestPathsAndReadableReferences: path.root and path.cwd in a child module, abspath;
+// an S3 object known only by references is named readably, never as ${...}; and what
+// cannot be evaluated names the unresolved reference.
+func TestPathsAndReadableReferences(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"env/main.tf": `
+variable "prefix" {}
+module "m" {
+  source = "../mod"
+}
+resource "aws_lambda_function" "remote" {
+  handler   = "app.handler"
+  runtime   = "python3.12"
+  s3_bucket = aws_s3_bucket.b.id
+  s3_key    = "${var.prefix}/fn-${aws_s3_object.o.version_id}.zip"
+}
+resource "aws_s3_object" "o" {
+  bucket = "b"
+  key    = "k"
+  source = "missing.zip"
+}
+resource "aws_lambda_layer_version" "l" {
+  layer_name = "l"
+  s3_bucket  = aws_s3_object.o.bucket
+  s3_key     = aws_s3_object.o.key
+}
+`,
+		"mod/main.tf": `
+variable "handler" {}
+data "archive_file" "a" {
+  type        = "zip"
+  source_dir  = "${path.root}/../src"
+  output_path = "${path.cwd}/a.zip"
+}
+resource "aws_lambda_function" "byroot" {
+  handler  = "app.handler"
+  runtime  = "python3.12"
+  filename = data.archive_file.a.output_path
+}
+data "archive_file" "b" {
+  type        = "zip"
+  source_dir  = abspath("${path.module}/code")
+  output_path = "b.zip"
+}
+resource "aws_lambda_function" "byabs" {
+  handler  = var.handler
+  runtime  = "python3.12"
+  filename = data.archive_file.b.output_path
+}
+`,
+		"src/app.py":      "x = 1\n",
+		"mod/code/app.py": "x = 1\n",
+	})
+	app, err := Load(root, filepath.Join(root, "env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := files(t, fn(t, app, "module.m.aws_lambda_function.byroot").Code); !reflect.DeepEqual(got, []string{"app.py=src/app.py"}) {
+		t.Errorf("byroot files = %v", got)
+	}
+	byabs := fn(t, app, "module.m.aws_lambda_function.byabs")
+	if got := files(t, byabs.Code); !reflect.DeepEqual(got, []string{"app.py=mod/code/app.py"}) {
+		t.Errorf("byabs files = %v", got)
+	}
+	if want := "handler = var.handler cannot be evaluated: var.handler has no value: module module.m does not set it and it has no default"; byabs.Unchecked != want || byabs.UncheckedPos.File != "mod/main.tf" {
+		t.Errorf("byabs unchecked = %q at %v, want %q", byabs.Unchecked, byabs.UncheckedPos, want)
+	}
+	remote := fn(t, app, "remote")
+	if want := "its package is the S3 object s3://<aws_s3_bucket.b.id>/<var.prefix>/fn-<aws_s3_object.o.version_id>.zip, which is not read"; remote.Unchecked != want {
+		t.Errorf("remote unchecked = %q, want %q", remote.Unchecked, want)
+	}
+	l := layer(t, app, "l")
+	if want := "aws_s3_object.o: env/missing.zip does not exist yet; build it first or point at the archive_file"; l.NotInspectable != want {
+		t.Errorf("layer l = %q, want %q", l.NotInspectable, want)
+	}
+	for _, n := range app.Notes {
+		if strings.Contains(n.Message, "${") || strings.Contains(n.Message, "\x00") {
+			t.Errorf("raw interpolation or marker in %q", n.Message)
+		}
+	}
+}
