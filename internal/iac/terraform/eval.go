@@ -143,6 +143,9 @@ func (l *loader) causeDepth(expr hcl.Expression, depth int) string {
 					}
 				}
 			}
+			if diags.HasErrors() {
+				return name + " is not declared"
+			}
 			return name + " is not known"
 		case "local":
 			if m := l.modOf(); m != nil && len(tr) > 1 && depth < 8 {
@@ -158,8 +161,8 @@ func (l *loader) causeDepth(expr hcl.Expression, depth int) string {
 		case "module":
 			return name + " is not known (an output of a module layerkit does not read, or known only after apply)"
 		}
-		if diags.HasErrors() {
-			return name + " is not defined"
+		if tr.RootName() == "data" {
+			return name + " is read from AWS when Terraform runs (layerkit reads only archive_file data sources)"
 		}
 		return name + " is known only after terraform apply"
 	}
