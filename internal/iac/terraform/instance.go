@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -169,7 +170,7 @@ func (n *node) key() string {
 
 // referenced resource types: their instances' values stand for them in expressions.
 var referenced = map[string]bool{
-	"aws_lambda_layer_version": true, "data.archive_file": true,
+	"aws_lambda_layer_version": true, "data.archive_file": true, "data.local_file": true,
 	"aws_s3_object": true, "aws_s3_bucket_object": true,
 }
 
@@ -240,9 +241,9 @@ func (l *loader) evalModule(m *modInst) {
 		if !referenced[r.typ] {
 			continue
 		}
-		c := content(r.block, []string{"count", "for_each"})
+		c := content(r.block, []string{"count", "for_each", "filename"})
 		nodes = append(nodes, &node{kind: "resource", typ: r.typ, name: r.name, block: r.block,
-			deps: depsOf(attrExpr(c.Attributes["count"]), attrExpr(c.Attributes["for_each"]))})
+			deps: depsOf(attrExpr(c.Attributes["count"]), attrExpr(c.Attributes["for_each"]), attrExpr(c.Attributes["filename"]))})
 	}
 	for _, n := range order(nodes) {
 		if l.budget.err != nil {
@@ -391,6 +392,9 @@ func setAll(vars map[string]cty.Value, locals, modules map[string]cty.Value, res
 func (l *loader) expandResource(m *modInst, r resourceBlock, deps []string) cty.Value {
 	c := content(r.block, []string{"count", "for_each"})
 	l.ctx = l.scope(m, deps, nil)
+	if r.typ == "data.local_file" {
+		return l.localFile(r)
+	}
 	var list *[]*resInst
 	var attrs []string
 	kind := ""
@@ -661,9 +665,13 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 		child := &modInst{addr: m.prefix() + "module." + name + key, dir: dir, cfg: cfg, depth: m.depth + 1, up: m, unset: map[string]string{}}
 		given := map[string]cty.Value{}
 		l.ctx = l.scope(m, deps, extra)
-		for _, a := range sortedAttrs(attrs) {
+			for _, a := range sortedAttrs(attrs) {
 			if !skip[a.Name] {
-				given[a.Name] = l.eval(a.Expr)
+				v := l.eval(a.Expr)
+				given[a.Name] = v
+				if !v.IsWhollyKnown() {
+					child.unset[a.Name] = fmt.Sprintf("module %s sets it to %s, and %s", child.addr, l.text(a.Expr.Range()), l.cause(a.Expr))
+				}
 			}
 		}
 		why := fmt.Sprintf("module %s does not set it and it has no default", child.addr)
@@ -722,4 +730,32 @@ func (l *loader) config(dir string) (*config, error) {
 	}
 	l.configs[dir] = c
 	return c, nil
+}
+
+// localFile is the value of a data "local_file" (content and filename), read when the
+// file is inside the checked folder and within the template size cap; unknown
+// otherwise. Configurations read settings this way (jsondecode(data.local_file.x.content)).
+func (l *loader) localFile(r resourceBlock) cty.Value {
+	c := content(r.block, []string{"count", "for_each", "filename"})
+	a := c.Attributes["filename"]
+	if a == nil || c.Attributes["count"] != nil || c.Attributes["for_each"] != nil {
+		return cty.DynamicVal
+	}
+	name, ok := str(l.eval(a.Expr))
+	if !ok {
+		return cty.DynamicVal
+	}
+	abs := l.abs(name)
+	if !l.inside(a.Range, "data.local_file."+r.name+": filename", name, abs) {
+		return cty.DynamicVal
+	}
+	b, err := iac.ReadConfig(abs)
+	if err != nil || !utf8.Valid(b) {
+		return cty.DynamicVal
+	}
+	v := cty.ObjectVal(map[string]cty.Value{"content": cty.StringVal(string(b)), "filename": cty.StringVal(name)})
+	if l.budget.charge(v) != nil {
+		return cty.DynamicVal
+	}
+	return v
 }

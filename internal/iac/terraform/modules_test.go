@@ -157,3 +157,53 @@ resource "aws_lambda_function" "byabs" {
 		}
 	}
 }
+
+// TestLocalFileConfig: settings read with jsondecode(data.local_file.x.content) drive a
+// counted module; a module input that cannot be evaluated is explained at the variable.
+func TestLocalFileConfig(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"config.json": `{"names": ["a", "b"], "runtime": "python3.12"}`,
+		"main.tf": `
+data "local_file" "cfg" {
+  filename = "config.json"
+}
+locals {
+  cfg = jsondecode(data.local_file.cfg.content)
+}
+module "fn" {
+  source  = "./mod"
+  count   = length(local.cfg.names)
+  name    = local.cfg.names[count.index]
+  runtime = local.cfg.runtime
+  handler = data.aws_ssm_parameter.h.value
+}
+`,
+		"mod/main.tf": `
+variable "name" {}
+variable "runtime" {}
+variable "handler" {}
+resource "aws_lambda_function" "f" {
+  function_name = var.name
+  handler       = var.handler
+  runtime       = var.runtime
+  filename      = "${path.module}/${var.name}.zip"
+}
+`,
+	})
+	app, err := Load(root, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := fn(t, app, "module.fn[1].aws_lambda_function.f")
+	if b.Runtime != "python3.12" {
+		t.Errorf("runtime = %q", b.Runtime)
+	}
+	want := "handler = var.handler cannot be evaluated: var.handler has no value: module module.fn[1] sets it to data.aws_ssm_parameter.h.value, and data.aws_ssm_parameter.h.value is read when Terraform runs (layerkit reads only archive_file and local_file data sources)"
+	if b.Unchecked != want {
+		t.Errorf("unchecked = %q,\nwant %q", b.Unchecked, want)
+	}
+	if len(app.Functions) != 2 {
+		t.Errorf("%d functions, want 2", len(app.Functions))
+	}
+}
