@@ -665,7 +665,7 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 		child := &modInst{addr: m.prefix() + "module." + name + key, dir: dir, cfg: cfg, depth: m.depth + 1, up: m, unset: map[string]string{}}
 		given := map[string]cty.Value{}
 		l.ctx = l.scope(m, deps, extra)
-			for _, a := range sortedAttrs(attrs) {
+		for _, a := range sortedAttrs(attrs) {
 			if !skip[a.Name] {
 				v := l.eval(a.Expr)
 				given[a.Name] = v
