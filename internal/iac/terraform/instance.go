@@ -669,7 +669,11 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 			if !skip[a.Name] {
 				v := l.eval(a.Expr)
 				given[a.Name] = v
-				if !v.IsWhollyKnown() {
+				switch {
+				case v.IsWhollyKnown():
+				case unknown != "":
+					child.unset[a.Name] = unknown
+				default:
 					child.unset[a.Name] = fmt.Sprintf("module %s sets it to %s, and %s", child.addr, l.text(a.Expr.Range()), l.cause(a.Expr))
 				}
 			}

@@ -438,13 +438,13 @@ func (l *loader) layerResource(r *resInst) {
 	case a["s3_bucket"] != nil || a["s3_key"] != nil:
 		code, why := l.codeFromS3(a["s3_bucket"], a["s3_key"])
 		if code == nil {
+			msg := fmt.Sprintf("layer %s: %s; its content is not checked", name, why)
+			ly.NotInspectable = why
 			if strings.HasPrefix(why, "the S3 object ") {
 				ly.NotInspectable = "S3 object " + l.s3Text(a["s3_bucket"], a["s3_key"])
-				why = "comes from " + ly.NotInspectable + ", which is not read"
-			} else {
-				ly.NotInspectable = why
+				msg = fmt.Sprintf("layer %s comes from %s, which is not read; its content is not checked", name, ly.NotInspectable)
 			}
-			l.note("LK105", model.Info, "", name, pos(b.DefRange), fmt.Sprintf("layer %s %s; its content is not checked", name, why), "")
+			l.note("LK105", model.Info, "", name, pos(b.DefRange), msg, "")
 		}
 		ly.Content = code
 	default:
