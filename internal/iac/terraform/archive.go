@@ -185,6 +185,9 @@ func (l *loader) codeFromFilename(a *hcl.Attribute) (code *model.Code, why strin
 	if !ok {
 		return nil, fmt.Sprintf("%s = %s cannot be evaluated: %s", a.Name, l.text(a.Expr.Range()), l.cause(a.Expr))
 	}
+	if k, addr, _, ok := parseMarker(s); ok && k == "modpkg" {
+		return l.lambdaPackage(addr)
+	}
 	if k, addr, _, ok := parseMarker(s); ok && k == "archive" {
 		if ar := l.archives[addr]; ar != nil {
 			if ar.code == nil {

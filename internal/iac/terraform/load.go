@@ -163,6 +163,8 @@ type loader struct {
 	s3objs    map[string]*s3object    // address → aws_s3_object
 	layerRes  map[string]*model.Layer // address → aws_lambda_layer_version
 	modLayers map[string]*model.Layer // address → the layer of a lambda module (create_layer)
+
+	lambdaByAddr map[string]*lambdaModule
 }
 
 var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
@@ -282,6 +284,7 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 		configs:  map[string]*config{},
 		archives: map[string]*archive{}, s3objs: map[string]*s3object{},
 		layerRes: map[string]*model.Layer{}, modLayers: map[string]*model.Layer{},
+		lambdaByAddr: map[string]*lambdaModule{},
 	}
 	l.funcs = l.budget.guarded(functions())
 	l.funcs[budgetFunc] = l.budget.budgetFunction()

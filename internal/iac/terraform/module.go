@@ -29,6 +29,10 @@ type lambdaModule struct {
 	inst    *resInst // typ "module": its address, context and block
 	attrs   hcl.Attributes
 	isLayer bool
+
+	pkgDone bool // pkg and pkgWhy are known (lambdaPackage)
+	pkg     *model.Code
+	pkgWhy  string
 }
 
 func (m *lambdaModule) name() string { return m.inst.display() }
@@ -41,12 +45,24 @@ func (l *loader) lambdaModuleCall(m *modInst, b *hcl.Block, attrs hcl.Attributes
 	l.ctx = l.scope(m, deps, nil)
 	l.instances(m, r, c, func(ri *resInst) {
 		insts = append(insts, ri)
-		l.lambdaMods = append(l.lambdaMods, &lambdaModule{inst: ri, attrs: attrs})
+		lm := &lambdaModule{inst: ri, attrs: attrs}
+		l.lambdaMods = append(l.lambdaMods, lm)
+		l.lambdaByAddr[ri.addr()] = lm
 	})
+	// The outputs that name what the module builds: its layer version (the module's
+	// outputs before v2 were named this_...), and its package (local_filename, and
+	// s3_object with store_on_s3), which a plain aws_lambda_function may deploy.
 	obj := func(ri *resInst) cty.Value {
+		mk := func(kind, attr string) cty.Value { return cty.StringVal(marker(kind, ri.addr(), attr)) }
 		return cty.ObjectVal(map[string]cty.Value{
-			"lambda_layer_arn":       cty.StringVal(marker("module", ri.addr(), "lambda_layer_arn")),
-			"lambda_layer_layer_arn": cty.StringVal(marker("module", ri.addr(), "lambda_layer_layer_arn")),
+			"lambda_layer_arn":            mk("module", "lambda_layer_arn"),
+			"lambda_layer_layer_arn":      mk("module", "lambda_layer_layer_arn"),
+			"this_lambda_layer_arn":       mk("module", "lambda_layer_arn"),
+			"this_lambda_layer_layer_arn": mk("module", "lambda_layer_layer_arn"),
+			"local_filename":              mk("modpkg", "local_filename"),
+			"s3_object": cty.ObjectVal(map[string]cty.Value{
+				"bucket": mk("modpkg", "bucket"), "key": mk("modpkg", "key"), "version_id": mk("modpkg", "version_id"),
+			}),
 		})
 	}
 	switch {
@@ -157,6 +173,28 @@ func (l *loader) moduleFunction(m *lambdaModule) {
 	}
 }
 
+// lambdaPackage is the package the lambda module at addr builds, for a function that
+// deploys it through the module's local_filename or s3_object outputs.
+func (l *loader) lambdaPackage(addr string) (*model.Code, string) {
+	m := l.lambdaByAddr[addr]
+	if m == nil {
+		return nil, addr + " is not a terraform-aws-modules/lambda module layerkit read"
+	}
+	if m.pkgDone {
+		return m.pkg, m.pkgWhy
+	}
+	m.pkgDone = true
+	ctx, cur := l.ctx, l.curMod
+	l.use(m.inst)
+	runtime, _ := str(l.modEval(m, "runtime"))
+	m.pkg, m.pkgWhy = l.modulePackage(m, runtime, m.name(), "")
+	if m.pkg == nil && m.pkgWhy != "" {
+		m.pkgWhy = "the package of " + addr + ": " + m.pkgWhy
+	}
+	l.ctx, l.curMod = ctx, cur
+	return m.pkg, m.pkgWhy
+}
+
 // modulePackage models the module's deployment package.
 func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*model.Code, string) {
 	note := func(why string) (*model.Code, string) {
@@ -209,6 +247,20 @@ func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*mod
 				if cmds := attrOf(e, "commands"); cmds != cty.NilVal {
 					return note("source_path uses commands, a build step that is not modelled")
 				}
+				req, isFile := str(attrOf(e, "pip_requirements"))
+				if !isFile || req == "true" || req == "false" {
+					continue
+				}
+				// only requirements: pip installs them under prefix_in_zip
+				prefix, _ := str(attrOf(e, "prefix_in_zip"))
+				c, why := l.requirementsEntry(a.Range, req, prefix, note)
+				if c == nil {
+					return nil, why
+				}
+				if first == nil {
+					first = c
+				}
+				trees = append(trees, c.Tree)
 				continue
 			}
 			prefix, _ := str(attrOf(e, "prefix_in_zip"))
@@ -301,6 +353,27 @@ func (l *loader) sourceEntry(at hcl.Range, p, prefix string, installReqs, opaque
 	}
 	code.Tree = tree.Mount(t, prefix)
 	return code, ""
+}
+
+// requirementsEntry models a source_path entry that has pip_requirements and no path:
+// the distributions of that file, installed under prefix.
+func (l *loader) requirementsEntry(at hcl.Range, req, prefix string, note func(string) (*model.Code, string)) (*model.Code, string) {
+	prefix, ok := tree.Clean(strings.Trim(prefix, "/"))
+	if !ok {
+		return note(fmt.Sprintf("prefix_in_zip %q is not a usable folder name", prefix))
+	}
+	abs := l.abs(req)
+	if !l.inside(at, "source_path: pip_requirements", req, abs) {
+		return nil, "outside the checked folder"
+	}
+	disp := iac.Rel(l.root, abs)
+	parent, err := tree.Dir(filepath.Dir(abs), iac.Rel(l.root, filepath.Dir(abs)))
+	if err != nil || !tree.IsFile(parent, filepath.Base(abs)) {
+		return note(fmt.Sprintf("pip_requirements %s does not exist", disp))
+	}
+	base := filepath.Base(abs)
+	return &model.Code{Tree: tree.Mount(filter.Only(parent, base), prefix), Display: disp,
+		Requirements: joinName(prefix, base), InstallDir: prefix}, ""
 }
 
 func joinName(prefix, name string) string {

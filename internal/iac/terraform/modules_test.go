@@ -207,3 +207,65 @@ resource "aws_lambda_function" "f" {
 		t.Errorf("%d functions, want 2", len(app.Functions))
 	}
 }
+
+// TestLambdaModuleAsBuilder: terraform-aws-modules/lambda used only to build and upload
+// a package (create_function = false, store_on_s3) that a plain aws_lambda_function
+// deploys through module.x.s3_object; a layer from a requirements-only source_path
+// entry, referenced by the module's old output name this_lambda_layer_arn.
+func TestLambdaModuleAsBuilder(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"requirements.txt": "requests==2.32.0\n",
+		"src/api/app.py":   "import requests\n",
+		"src/common/c.py":  "X = 1\n",
+		"terraform/main.tf": `
+module "pkg" {
+  source          = "terraform-aws-modules/lambda/aws"
+  create_function = false
+  store_on_s3     = true
+  s3_bucket       = "b"
+  source_path = [
+    { path = "../src/api", prefix_in_zip = "api" },
+    { path = "../src/common", prefix_in_zip = "common" },
+  ]
+}
+module "deps" {
+  source              = "terraform-aws-modules/lambda/aws"
+  create_layer        = true
+  create_function     = false
+  runtime             = "python3.12"
+  compatible_runtimes = ["python3.12"]
+  source_path = [{
+    pip_requirements = "../requirements.txt"
+    prefix_in_zip    = "python"
+  }]
+}
+resource "aws_lambda_function" "api" {
+  handler           = "api.app.handler"
+  runtime           = "python3.12"
+  s3_bucket         = module.pkg.s3_object.bucket
+  s3_key            = module.pkg.s3_object.key
+  s3_object_version = module.pkg.s3_object.version_id
+  layers            = [module.deps.this_lambda_layer_arn]
+}
+`,
+	})
+	app, err := Load(root, filepath.Join(root, "terraform"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := fn(t, app, "api")
+	if got := files(t, api.Code); !reflect.DeepEqual(got, []string{"api/app.py=src/api/app.py", "common/c.py=src/common/c.py"}) {
+		t.Errorf("api files = %v (unchecked %q)", got, api.Unchecked)
+	}
+	deps := layer(t, app, "deps")
+	if len(api.Layers) != 1 || api.Layers[0].Layer != deps {
+		t.Fatalf("api layers = %+v", api.Layers)
+	}
+	if deps.Content == nil || deps.Content.Requirements != "python/requirements.txt" || deps.Content.InstallDir != "python" {
+		t.Errorf("deps = %+v (%s)", deps.Content, deps.NotInspectable)
+	}
+	if len(app.Functions) != 1 {
+		t.Errorf("%d functions, want 1 (the modules create none)", len(app.Functions))
+	}
+}

@@ -56,6 +56,9 @@ func (l *loader) codeFromS3(bucket, key *hcl.Attribute) (*model.Code, string) {
 		if !ok {
 			continue
 		}
+		if k, addr, _, ok := parseMarker(s); ok && k == "modpkg" {
+			return l.lambdaPackage(addr)
+		}
 		if k, addr, _, ok := parseMarker(s); ok && k == "s3" {
 			if o := l.s3objs[addr]; o != nil {
 				if o.code == nil {
