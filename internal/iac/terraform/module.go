@@ -187,7 +187,7 @@ func (l *loader) lambdaPackage(addr string) (*model.Code, string) {
 	ctx, cur := l.ctx, l.curMod
 	l.use(m.inst)
 	runtime, _ := str(l.modEval(m, "runtime"))
-	m.pkg, m.pkgWhy = l.modulePackage(m, runtime, m.name(), "")
+	m.pkg, m.pkgWhy = l.modulePackage(m, runtime, "", "")
 	if m.pkg == nil && m.pkgWhy != "" {
 		m.pkgWhy = "the package of " + addr + ": " + m.pkgWhy
 	}
