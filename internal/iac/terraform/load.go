@@ -1,9 +1,12 @@
 // Package terraform models the Lambda functions and layers of a Terraform root
 // module from its .tf / .tf.json files, without running terraform: aws_lambda_function,
-// aws_lambda_layer_version, data "archive_file", and the terraform-aws-modules/lambda
-// module. Expressions are evaluated with variable defaults (and terraform.tfvars,
-// *.auto.tfvars), locals, path.module and a subset of Terraform's functions; anything
-// else is unknown.
+// aws_lambda_layer_version, data "archive_file", aws_s3_object uploads, local modules
+// (recursively, one instance per count index or for_each key) and the
+// terraform-aws-modules/lambda module. Expressions are evaluated with variable defaults,
+// terraform.tfvars, *.auto.tfvars and --var-file, locals (in dependency order), module
+// inputs and outputs, path.module/root/cwd and a subset of Terraform's functions, under a
+// size and work budget (budget.go) after a nesting pre-check (depth.go); anything else is
+// unknown, and a function that cannot be checked says why (model.Function.Unchecked).
 package terraform
 
 import (
