@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -37,12 +38,45 @@ const (
 	maxValueDepth = 64
 	// maxInstances caps the resource and module instances count and for_each create
 	// across the whole configuration.
-	maxInstances = 20_000
+	maxInstances = 50_000
 )
 
-// budgetFunc is the name of the function that wraps every sub-expression: a name no
-// configuration can write.
-const budgetFunc = "\x00budget"
+// budgetFunc is the name of the function that wraps every sub-expression that builds
+// a value, refFunc of the one that wraps a lookup (a reference, an index): names no
+// configuration can write. A lookup builds nothing — the value it finds is shared — so
+// it is charged only for a string's length (templates concatenate what they find);
+// charging a looked-up collection in full would make a configuration that reads one
+// large settings object in many places run out of budget.
+const (
+	budgetFunc = "\x00budget"
+	refFunc    = "\x00ref"
+)
+
+// isLookup reports whether e only finds a value that exists already.
+func isLookup(e hcl.Expression) bool {
+	switch e.(type) {
+	case *hclsyntax.ScopeTraversalExpr, *hclsyntax.RelativeTraversalExpr, *hclsyntax.IndexExpr, *hclsyntax.AnonSymbolExpr:
+		return true
+	}
+	return false
+}
+
+// chargeRef charges a looked-up value: a string's length, a constant otherwise.
+func (b *budget) chargeRef(v cty.Value) error {
+	if b.err != nil {
+		return b.err
+	}
+	if v != cty.NilVal && v.IsKnown() && !v.IsNull() {
+		if u, _ := v.Unmark(); u.Type() == cty.String {
+			n := int64(len(u.AsString())) + 16
+			if n > maxValue {
+				return b.fail(hcl.Range{}, "this expression builds a value larger than %d bytes or nested more than %d deep; layerkit stops evaluating here", maxValue, maxValueDepth)
+			}
+			return b.spend(n)
+		}
+	}
+	return b.spend(16)
+}
 
 // budget is the work budget of one load.
 type budget struct {
@@ -124,20 +158,27 @@ func size(v cty.Value, limit int64, depth int) (int64, bool) {
 	return 32, true
 }
 
-// budgetFunction is the identity function that charges what passes through it.
-func (b *budget) budgetFunction() function.Function {
+// budgetFunction is the identity function that charges what passes through it (with
+// charge, or chargeRef for lookups).
+func (b *budget) budgetFunction(charge func(cty.Value) error) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "v", Type: cty.DynamicPseudoType,
 			AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}},
 		Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			if err := b.charge(args[0]); err != nil {
-				return cty.DynamicVal, err
+			if err := charge(args[0]); err != nil {
+				abandon()
 			}
 			return args[0], nil
 		},
 	})
 }
+
+// abandon ends the evaluation under way once the budget is spent: the rest of it
+// (the remaining iterations of every for expression around this one) would only pile
+// up errors. Evaluations run on a goroutine of their own (loader.eval), which this ends;
+// unlike a panic, runtime.Goexit is not stopped by the recover() in cty's function calls.
+func abandon() { runtime.Goexit() }
 
 // guard wraps a function whose result can be much larger than its arguments: grow
 // estimates the result's size from the (known) arguments, and the call is refused
@@ -151,10 +192,11 @@ func (b *budget) guard(name string, f function.Function, grow func(args []cty.Va
 		},
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			if b.err != nil {
-				return cty.DynamicVal, b.err
+				abandon()
 			}
 			if n := grow(args); n > maxValue {
-				return cty.DynamicVal, b.fail(hcl.Range{}, "%s(...) here would build a value of about %d bytes, over the %d-byte cap; layerkit stops evaluating here", name, n, maxValue)
+				b.fail(hcl.Range{}, "%s(...) here would build a value of about %d bytes, over the %d-byte cap; layerkit stops evaluating here", name, n, maxValue)
+				abandon()
 			}
 			return f.Call(args)
 		},
@@ -313,12 +355,19 @@ func (l *loader) wrap(e hclsyntax.Expression) hclsyntax.Expression {
 	if e == nil {
 		return nil
 	}
-	if f, ok := e.(*hclsyntax.FunctionCallExpr); ok && f.Name == budgetFunc {
+	if f, ok := e.(*hclsyntax.FunctionCallExpr); ok && (f.Name == budgetFunc || f.Name == refFunc) {
 		return e
 	}
+	if _, literal := e.(*hclsyntax.LiteralValueExpr); literal {
+		return e // its size is the file's
+	}
 	l.wrapChildren(e)
+	name := budgetFunc
+	if isLookup(e) {
+		name = refFunc
+	}
 	r := e.Range()
-	return &hclsyntax.FunctionCallExpr{Name: budgetFunc, Args: []hclsyntax.Expression{e},
+	return &hclsyntax.FunctionCallExpr{Name: name, Args: []hclsyntax.Expression{e},
 		NameRange: r, OpenParenRange: r, CloseParenRange: r}
 }
 
@@ -330,7 +379,7 @@ func (l *loader) wrapChildren(e hclsyntax.Expression) {
 	l.wrapped[e] = true
 	switch x := e.(type) {
 	case *hclsyntax.FunctionCallExpr:
-		if x.Name == budgetFunc {
+		if x.Name == budgetFunc || x.Name == refFunc {
 			for _, a := range x.Args {
 				l.wrapChildren(a)
 			}

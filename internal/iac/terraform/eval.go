@@ -101,17 +101,29 @@ func (l *loader) eval(expr hcl.Expression) (v cty.Value) {
 	if expr == nil || l.budget.err != nil {
 		return cty.DynamicVal
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			v = cty.DynamicVal
-		}
-	}()
 	l.budget.at = expr.Range()
-	v, _ = l.prepare(expr).Value(l.ctx)
+	p := l.prepare(expr)
+	ctx := l.ctx
+	v = cty.NilVal
+	done := make(chan struct{})
+	go func() { // its own goroutine, which the budget may end (abandon)
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				v = cty.NilVal
+			}
+		}()
+		v, _ = p.Value(ctx)
+	}()
+	<-done
 	if v == cty.NilVal || l.budget.err != nil {
 		return cty.DynamicVal
 	}
-	if err := l.budget.charge(v); err != nil {
+	charge := l.budget.charge
+	if isLookup(p) {
+		charge = l.budget.chargeRef
+	}
+	if err := charge(v); err != nil {
 		return cty.DynamicVal
 	}
 	return v

@@ -580,7 +580,9 @@ func (l *loader) completeContexts(m *modInst) {
 			keep = append(keep, ri)
 			continue
 		}
-		ri.ctx = l.fullContext(m, ri.ctx.Variables)
+		extra := ri.ctx.Variables
+		ri.ctx = m.ctx.NewChild() // the module's values, shared by its instances
+		ri.ctx.Variables = extra
 	}
 	l.pending = keep
 }
