@@ -644,6 +644,11 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 			fmt.Sprintf("module %s%s: source = %q: the folder %s does not exist; any Lambda functions the module defines are not checked", m.prefix(), name, src, iac.Rel(l.root, dir)), "")
 		return cty.DynamicVal
 	}
+	if isLambdaModuleCopy(dir) {
+		// a vendored copy of terraform-aws-modules/lambda: its package is built by
+		// package.py, which the module's own model describes
+		return l.lambdaModuleCall(m, b, attrs, c, deps)
+	}
 	cfg, err := l.config(dir)
 	if err != nil {
 		var ie *iac.InputError
@@ -764,4 +769,23 @@ func (l *loader) localFile(r resourceBlock) cty.Value {
 		return cty.DynamicVal
 	}
 	return v
+}
+
+// isLambdaModuleCopy reports whether dir holds a copy of terraform-aws-modules/lambda
+// (vendored, or its own examples' "../../"): package.py beside .tf files that declare
+// the module's source_path, create_layer and local_existing_package variables.
+func isLambdaModuleCopy(dir string) bool {
+	if st, err := os.Stat(filepath.Join(dir, "package.py")); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	b, err := iac.ReadConfig(filepath.Join(dir, "variables.tf"))
+	if err != nil {
+		return false
+	}
+	for _, v := range []string{`variable "source_path"`, `variable "create_layer"`, `variable "local_existing_package"`} {
+		if !strings.Contains(string(b), v) {
+			return false
+		}
+	}
+	return true
 }

@@ -485,9 +485,7 @@ func (l *loader) functionResource(r *resInst) {
 	if r.unknown != "" {
 		l.uncheck(f, f.Pos, r.unknown)
 	}
-	if pt, _ := str(l.eval(attrExpr(a["package_type"]))); pt == "Image" || a["image_uri"] != nil {
-		f.PackageType = "Image"
-	}
+	f.PackageType = l.packageType(a["package_type"], a["image_uri"])
 	if at := a["handler"]; at != nil {
 		f.HandlerPos = pos(at.Range)
 		f.Handler = l.fnString(f, at)
@@ -537,6 +535,26 @@ func (l *loader) functionResource(r *resInst) {
 	default:
 		l.uncheck(f, f.Pos, "it has no filename, s3_bucket/s3_key or image_uri")
 	}
+}
+
+// packageType is "Image" when package_type says so, or when it does not say and
+// image_uri is set (not null); "Zip" otherwise.
+func (l *loader) packageType(pt, image *hcl.Attribute) string {
+	if pt != nil {
+		if s, ok := str(l.eval(pt.Expr)); ok {
+			if s == "Image" {
+				return "Image"
+			}
+			return "Zip"
+		}
+	}
+	if image == nil {
+		return "Zip"
+	}
+	if v := l.eval(image.Expr); v.IsKnown() && v.IsNull() {
+		return "Zip"
+	}
+	return "Image"
 }
 
 func attrExpr(a *hcl.Attribute) hcl.Expression {

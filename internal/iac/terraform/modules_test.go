@@ -269,3 +269,48 @@ resource "aws_lambda_function" "api" {
 		t.Errorf("%d functions, want 1 (the modules create none)", len(app.Functions))
 	}
 }
+
+// TestVendoredLambdaModule: a local copy of terraform-aws-modules/lambda (package.py
+// and its variables) is modelled as the module, not read as plain resources whose
+// package comes from package.py at apply time; image_uri = null is not an image.
+func TestVendoredLambdaModule(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"vendor/lambda/package.py": "# builds the package\n",
+		"vendor/lambda/variables.tf": `variable "source_path" {}
+variable "create_layer" {}
+variable "local_existing_package" {}
+`,
+		"vendor/lambda/main.tf": `resource "aws_lambda_function" "this" {
+  count    = 1
+  filename = data.external.archive_prepare.result.filename
+}
+`,
+		"src/index.py": "def handler(e, c):\n    return 1\n",
+		"main.tf": `
+module "fn" {
+  source      = "./vendor/lambda"
+  handler     = "index.handler"
+  runtime     = "python3.12"
+  source_path = "${path.module}/src"
+}
+resource "aws_lambda_function" "plain" {
+  handler   = "index.handler"
+  runtime   = "python3.12"
+  image_uri = null
+  filename  = "missing.zip"
+}
+`,
+	})
+	app := load(t, root)
+	f := fn(t, app, "fn")
+	if got := files(t, f.Code); !reflect.DeepEqual(got, []string{"index.py=src/index.py"}) {
+		t.Errorf("fn files = %v", got)
+	}
+	if len(app.Functions) != 2 {
+		t.Errorf("%d functions, want 2 (the copy's own resources are not read)", len(app.Functions))
+	}
+	if p := fn(t, app, "plain"); p.PackageType != "Zip" {
+		t.Errorf("plain package type = %q", p.PackageType)
+	}
+}
