@@ -1,9 +1,13 @@
 package terraform
 
 import (
+	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
@@ -11,6 +15,8 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/layerkit/layerkit/internal/iac"
 )
 
 // Markers stand for values known only at apply time but whose origin matters: the
@@ -307,4 +313,49 @@ func attrOf(v cty.Value, name string) cty.Value {
 		}
 	}
 	return cty.NilVal
+}
+
+// fileFuncs are Terraform's file(path) and fileexists(path), for files inside the
+// checked folder only (anything else is an error, so the value is unknown), read
+// through the template size cap. Configurations read settings this way
+// (jsondecode(file("config.json")), count = fileexists(...) ? 1 : 0).
+func (l *loader) fileFuncs() (file, exists function.Function) {
+	resolve := func(p string) (string, error) {
+		abs := p
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(l.cwd, filepath.FromSlash(p))
+		}
+		if err := iac.CheckInside(l.root, abs); err != nil {
+			return "", err
+		}
+		return abs, nil
+	}
+	file = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			abs, err := resolve(args[0].AsString())
+			if err != nil {
+				return cty.UnknownVal(cty.String), err
+			}
+			b, err := iac.ReadConfig(abs)
+			if err != nil || !utf8.Valid(b) {
+				return cty.UnknownVal(cty.String), fmt.Errorf("cannot read %s", args[0].AsString())
+			}
+			return cty.StringVal(string(b)), nil
+		},
+	})
+	exists = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			abs, err := resolve(args[0].AsString())
+			if err != nil {
+				return cty.UnknownVal(cty.Bool), err
+			}
+			st, err := os.Stat(abs)
+			return cty.BoolVal(err == nil && st.Mode().IsRegular()), nil
+		},
+	})
+	return file, exists
 }

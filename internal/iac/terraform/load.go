@@ -292,6 +292,7 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 	l.funcs = l.budget.guarded(functions())
 	l.funcs[budgetFunc] = l.budget.budgetFunction(l.budget.charge)
 	l.funcs[refFunc] = l.budget.budgetFunction(l.budget.chargeRef)
+	l.funcs["file"], l.funcs["fileexists"] = l.fileFuncs()
 	l.funcs["abspath"] = stringFunc(func(s string) string {
 		if !filepath.IsAbs(s) {
 			s = filepath.Join(l.cwd, filepath.FromSlash(s))

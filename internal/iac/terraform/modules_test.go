@@ -314,3 +314,43 @@ resource "aws_lambda_function" "plain" {
 		t.Errorf("plain package type = %q", p.PackageType)
 	}
 }
+
+// TestFileFunctions: file() and fileexists() read inside the checked folder only.
+func TestFileFunctions(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"cfg.json":     `{"runtime": "python3.12"}`,
+		"src/index.py": "x = 1\n",
+		"main.tf": `
+locals {
+  cfg = jsondecode(file("${path.module}/cfg.json"))
+}
+resource "aws_lambda_function" "f" {
+  count    = fileexists("src/index.py") ? 1 : 0
+  handler  = "index.handler"
+  runtime  = local.cfg.runtime
+  filename = "f.zip"
+}
+resource "aws_lambda_function" "g" {
+  count    = fileexists("src/nope.py") ? 1 : 0
+  handler  = "index.handler"
+  runtime  = "python3.12"
+}
+resource "aws_lambda_function" "outside" {
+  handler  = "index.handler"
+  runtime  = file("/etc/hostname")
+  filename = "f.zip"
+}
+`,
+	})
+	app := load(t, root)
+	if f := fn(t, app, "aws_lambda_function.f[0]"); f.Runtime != "python3.12" {
+		t.Errorf("runtime from file() = %q", f.Runtime)
+	}
+	if app.Function("aws_lambda_function.g[0]") != nil {
+		t.Error("fileexists of a missing file should give count = 0")
+	}
+	if o := fn(t, app, "outside"); o.Runtime != "" || !strings.Contains(o.Unchecked, "runtime = file(\"/etc/hostname\") cannot be evaluated") {
+		t.Errorf("outside: runtime %q, unchecked %q", o.Runtime, o.Unchecked)
+	}
+}
