@@ -374,11 +374,43 @@ func (l *loader) text(r hcl.Range) string {
 	if r.Start.Byte < 0 || r.End.Byte > len(b) || r.Start.Byte >= r.End.Byte {
 		return ""
 	}
-	t := strings.Join(strings.Fields(string(b[r.Start.Byte:r.End.Byte])), " ")
+	t := interpolations(strings.Join(strings.Fields(string(b[r.Start.Byte:r.End.Byte])), " "))
 	if len(t) > 120 {
 		t = t[:117] + "..."
 	}
 	return t
+}
+
+// interpolations rewrites the template interpolations and directives of source text
+// for a message: "api.${var.name}.handler" reads "api.<var.name>.handler", so that no
+// raw ${...} reaches a message (or a CI log that would interpolate it).
+func interpolations(t string) string {
+	if !strings.Contains(t, "${") && !strings.Contains(t, "%{") {
+		return t
+	}
+	var b strings.Builder
+	var open []bool // per unclosed brace: does it open an interpolation?
+	for i := 0; i < len(t); i++ {
+		switch {
+		case (t[i] == '$' || t[i] == '%') && i+1 < len(t) && t[i+1] == '{':
+			b.WriteByte('<')
+			open = append(open, true)
+			i++
+		case t[i] == '{' && len(open) > 0:
+			open = append(open, false)
+			b.WriteByte('{')
+		case t[i] == '}' && len(open) > 0:
+			if open[len(open)-1] {
+				b.WriteByte('>')
+			} else {
+				b.WriteByte('}')
+			}
+			open = open[:len(open)-1]
+		default:
+			b.WriteByte(t[i])
+		}
+	}
+	return b.String()
 }
 
 func (l *loader) note(code string, sev model.Severity, fn, layer string, p model.Pos, msg, hint string) {

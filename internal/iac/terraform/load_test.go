@@ -398,3 +398,17 @@ locals {
 		t.Error("a function without filename has no code")
 	}
 }
+
+func TestInterpolations(t *testing.T) {
+	for in, want := range map[string]string{
+		`"api.${var.name}.handler"`:           `"api.<var.name>.handler"`,
+		`"${merge({a = 1}, var.m)["a"]}"`:     `"<merge({a = 1}, var.m)["a"]>"`,
+		`"%{if var.x}a%{endif}"`:              `"<if var.x>a<endif>"`,
+		`local.plain`:                         `local.plain`,
+		`"$${not.an.interpolation} ${var.a}"`: `"$<not.an.interpolation> <var.a>"`,
+	} {
+		if got := interpolations(in); got != want {
+			t.Errorf("interpolations(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
