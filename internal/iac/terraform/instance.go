@@ -600,8 +600,8 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 	}
 	src, ok := str(l.eval(srcAttr.Expr))
 	if !ok {
-		l.note("LK109", model.Info, "", "", pos(srcAttr.Range),
-			fmt.Sprintf("module %s%s: source = %s cannot be evaluated, so the module is not read; any Lambda functions it defines are not checked", m.prefix(), name, l.text(srcAttr.Expr.Range())), "")
+		l.moduleNote(srcAttr.Range,
+			fmt.Sprintf("module %s%s: source = %s cannot be evaluated, so the module is not read; any Lambda functions it defines are not checked", blockPrefix(m), name, l.text(srcAttr.Expr.Range())), "")
 		return cty.DynamicVal
 	}
 	c := &hcl.BodyContent{Attributes: hcl.Attributes{}}
@@ -615,8 +615,8 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 	case isLambdaModule(src):
 		return l.lambdaModuleCall(m, b, attrs, c, deps)
 	case !local:
-		l.note("LK109", model.Info, "", "", pos(srcAttr.Range),
-			fmt.Sprintf("module %s%s comes from %q, which layerkit does not read (only local modules and terraform-aws-modules/lambda are); any Lambda functions it defines are not checked", m.prefix(), name, src),
+		l.moduleNote(srcAttr.Range,
+			fmt.Sprintf("module %s%s comes from %q, which layerkit does not read (only local modules and terraform-aws-modules/lambda are); any Lambda functions it defines are not checked", blockPrefix(m), name, src),
 			"check the module's own repository with layerkit, or vendor it into a local folder")
 		return cty.DynamicVal
 	}
@@ -640,8 +640,8 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 		return cty.DynamicVal
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		l.note("LK109", model.Info, "", "", pos(srcAttr.Range),
-			fmt.Sprintf("module %s%s: source = %q: the folder %s does not exist; any Lambda functions the module defines are not checked", m.prefix(), name, src, iac.Rel(l.root, dir)), "")
+		l.moduleNote(srcAttr.Range,
+			fmt.Sprintf("module %s%s: source = %q: the folder %s does not exist; any Lambda functions the module defines are not checked", blockPrefix(m), name, src, iac.Rel(l.root, dir)), "")
 		return cty.DynamicVal
 	}
 	if isLambdaModuleCopy(dir) {
@@ -788,4 +788,42 @@ func isLambdaModuleCopy(dir string) bool {
 		}
 	}
 	return true
+}
+
+// moduleNote notes (LK109) a module call that is not read, once per module block
+// however many instances of the calling module there are.
+func (l *loader) moduleNote(r hcl.Range, msg, hint string) {
+	p := pos(r)
+	if l.notedModules[p] {
+		return
+	}
+	l.notedModules[p] = true
+	l.note("LK109", model.Info, "", "", p, msg, hint)
+}
+
+// blockPrefix is m's address prefix without instance keys: "module.svc.module.fn.".
+func blockPrefix(m *modInst) string {
+	var b strings.Builder
+	inKey, inQuote, escaped := false, false, false
+	for _, r := range m.prefix() {
+		switch {
+		case inQuote && escaped:
+			escaped = false
+		case inQuote && r == '\\':
+			escaped = true
+		case inQuote && r == '"':
+			inQuote = false
+		case inQuote:
+		case inKey && r == '"':
+			inQuote = true
+		case inKey && r == ']':
+			inKey = false
+		case inKey:
+		case r == '[':
+			inKey = true
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -168,6 +168,7 @@ type loader struct {
 	modLayers map[string]*model.Layer // address → the layer of a lambda module (create_layer)
 
 	lambdaByAddr map[string]*lambdaModule
+	notedModules map[model.Pos]bool // module calls noted as not read (moduleNote)
 }
 
 var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
@@ -229,19 +230,18 @@ type resourceBlock struct {
 
 // config is one module folder's parsed configuration.
 type config struct {
-	dir             string
-	resources       []resourceBlock // resources, then data sources (typ "data.archive_file")
-	modules         []*hcl.Block
-	variables       []*hcl.Block
-	outputs         []*hcl.Block
-	locals          []*hcl.Attribute
-	layerNames      map[string]bool // aws_lambda_layer_version names
-	remoteNoteGiven map[string]bool
+	dir        string
+	resources  []resourceBlock // resources, then data sources (typ "data.archive_file")
+	modules    []*hcl.Block
+	variables  []*hcl.Block
+	outputs    []*hcl.Block
+	locals     []*hcl.Attribute
+	layerNames map[string]bool // aws_lambda_layer_version names
 }
 
 // parseConfig parses the configuration files of one module folder.
 func (l *loader) parseConfig(dir string, srcs []source) (*config, error) {
-	c := &config{dir: dir, layerNames: map[string]bool{}, remoteNoteGiven: map[string]bool{}}
+	c := &config{dir: dir, layerNames: map[string]bool{}}
 	for _, s := range srcs {
 		l.src[s.name] = s.data
 		f, err := parse(s)
@@ -287,7 +287,7 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 		configs:  map[string]*config{},
 		archives: map[string]*archive{}, s3objs: map[string]*s3object{},
 		layerRes: map[string]*model.Layer{}, modLayers: map[string]*model.Layer{},
-		lambdaByAddr: map[string]*lambdaModule{},
+		lambdaByAddr: map[string]*lambdaModule{}, notedModules: map[model.Pos]bool{},
 	}
 	l.funcs = l.budget.guarded(functions())
 	l.funcs[budgetFunc] = l.budget.budgetFunction(l.budget.charge)

@@ -354,3 +354,24 @@ resource "aws_lambda_function" "outside" {
 		t.Errorf("outside: runtime %q, unchecked %q", o.Runtime, o.Unchecked)
 	}
 }
+
+func TestBlockPrefix(t *testing.T) {
+	m := &modInst{addr: `module.a["x]\"y"].module.b[3]`}
+	if got := blockPrefix(m); got != "module.a.module.b." {
+		t.Errorf("blockPrefix = %q", got)
+	}
+}
+
+// TestRemoteModuleNotedOnce: a registry module called from every instance of a local
+// module is noted once, at its block.
+func TestRemoteModuleNotedOnce(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"main.tf":     "module \"svc\" {\n  source = \"./svc\"\n  count  = 3\n}\n",
+		"svc/main.tf": "module \"queue\" {\n  source = \"terraform-aws-modules/sqs/aws\"\n}\n",
+	})
+	app := load(t, root)
+	if len(app.Notes) != 1 || app.Notes[0].Code != "LK109" || !strings.Contains(app.Notes[0].Message, "module module.svc.queue comes from") {
+		t.Errorf("notes:\n%s", notesText(app))
+	}
+}
