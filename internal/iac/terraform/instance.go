@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -24,6 +25,7 @@ const maxModuleDepth = 16
 // count index or for_each key) with its input variables bound.
 type modInst struct {
 	addr  string // "" for the root; "module.api", `module.api["x"]`, "module.a.module.b"
+	key   string // the module path as .terraform/modules/modules.json keys it: "", "api", "a.b"
 	dir   string // the module's folder (absolute)
 	cfg   *config
 	depth int
@@ -611,6 +613,13 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 		}
 	}
 	local := strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../") || src == "." || src == ".."
+	dir := filepath.Join(m.dir, filepath.FromSlash(src))
+	key := strings.TrimPrefix(m.key+"."+name, ".")
+	if installed, ok := l.installedModule(key); ok && !local && !isLambdaModule(src) {
+		// terraform init downloaded it: read that copy
+		dir, local = installed, true
+		src = iac.Rel(m.dir, installed)
+	}
 	switch {
 	case isLambdaModule(src):
 		return l.lambdaModuleCall(m, b, attrs, c, deps)
@@ -620,7 +629,6 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 			"check the module's own repository with layerkit, or vendor it into a local folder")
 		return cty.DynamicVal
 	}
-	dir := filepath.Join(m.dir, filepath.FromSlash(src))
 	if err := iac.CheckInside(l.root, dir); err != nil {
 		var oe *iac.OutsideError
 		if errors.As(err, &oe) {
@@ -669,7 +677,8 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 			l.budget.fail(b.DefRange, "more than %d resource and module instances (count, for_each); layerkit stops here", maxInstances)
 			return
 		}
-		child := &modInst{addr: m.prefix() + "module." + name + key, dir: dir, cfg: cfg, depth: m.depth + 1, up: m, unset: map[string]string{}}
+		child := &modInst{addr: m.prefix() + "module." + name + key, key: strings.TrimPrefix(m.key+"."+name, "."),
+			dir: dir, cfg: cfg, depth: m.depth + 1, up: m, unset: map[string]string{}}
 		given := map[string]cty.Value{}
 		l.ctx = l.scope(m, deps, extra)
 		for _, a := range sortedAttrs(attrs) {
@@ -826,4 +835,39 @@ func blockPrefix(m *modInst) string {
 		}
 	}
 	return b.String()
+}
+
+// installedModule returns the folder terraform init downloaded the module call key
+// into (.terraform/modules/modules.json of the root module), if it did and the folder
+// is inside the checked folder.
+func (l *loader) installedModule(key string) (string, bool) {
+	if l.installed == nil {
+		l.installed = map[string]string{}
+		b, err := iac.ReadConfig(filepath.Join(l.cwd, ".terraform", "modules", "modules.json"))
+		if err == nil {
+			var mj struct {
+				Modules []struct{ Key, Dir string }
+			}
+			if json.Unmarshal(b, &mj) == nil {
+				for _, m := range mj.Modules {
+					if m.Key == "" || m.Dir == "" {
+						continue
+					}
+					d := filepath.Join(l.cwd, filepath.FromSlash(m.Dir))
+					if filepath.IsAbs(m.Dir) || iac.CheckInside(l.root, d) != nil {
+						continue
+					}
+					l.installed[m.Key] = d
+				}
+			}
+		}
+	}
+	d, ok := l.installed[key]
+	if !ok {
+		return "", false
+	}
+	if st, err := os.Stat(d); err != nil || !st.IsDir() {
+		return "", false
+	}
+	return d, true
 }

@@ -169,6 +169,7 @@ type loader struct {
 
 	lambdaByAddr map[string]*lambdaModule
 	notedModules map[model.Pos]bool // module calls noted as not read (moduleNote)
+	installed    map[string]string  // module key → folder terraform init downloaded it into
 }
 
 var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{

@@ -375,3 +375,38 @@ func TestRemoteModuleNotedOnce(t *testing.T) {
 		t.Errorf("notes:\n%s", notesText(app))
 	}
 }
+
+// TestInstalledModules: a registry or git module that terraform init downloaded into
+// .terraform/modules is read from there (modules.json maps the call to its folder).
+func TestInstalledModules(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"main.tf": "module \"svc\" {\n  source  = \"git::https://example.com/org/svc.git?ref=v1\"\n  handler = \"app.handler\"\n}\n" +
+			"module \"other\" {\n  source = \"example/other/aws\"\n}\n",
+		".terraform/modules/modules.json": `{"Modules":[{"Key":"","Source":"","Dir":"."},` +
+			`{"Key":"svc","Source":"git::https://example.com/org/svc.git?ref=v1","Dir":".terraform/modules/svc"},` +
+			`{"Key":"other","Source":"example/other/aws","Dir":"/etc"}]}`,
+		".terraform/modules/svc/main.tf": `variable "handler" {}
+data "archive_file" "src" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/src.zip"
+}
+resource "aws_lambda_function" "this" {
+  handler  = var.handler
+  runtime  = "python3.12"
+  filename = data.archive_file.src.output_path
+}
+`,
+		".terraform/modules/svc/src/app.py": "def handler(e, c):\n    return 1\n",
+	})
+	app := load(t, root)
+	f := fn(t, app, "module.svc.aws_lambda_function.this")
+	if got := files(t, f.Code); !reflect.DeepEqual(got, []string{"app.py=.terraform/modules/svc/src/app.py"}) || f.Handler != "app.handler" {
+		t.Errorf("svc: files %v, handler %q", got, f.Handler)
+	}
+	// a modules.json entry pointing outside the checked folder is ignored: noted, not read
+	if len(app.Notes) != 1 || !strings.Contains(app.Notes[0].Message, `module other comes from "example/other/aws"`) {
+		t.Errorf("notes:\n%s", notesText(app))
+	}
+}
