@@ -626,7 +626,7 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 	case !local:
 		l.moduleNote(srcAttr.Range,
 			fmt.Sprintf("module %s%s comes from %q, which layerkit does not read (only local modules and terraform-aws-modules/lambda are); any Lambda functions it defines are not checked", blockPrefix(m), name, src),
-			"check the module's own repository with layerkit, or vendor it into a local folder")
+			"run terraform init first (layerkit then reads the copy in .terraform/modules), or check the module's own repository with layerkit")
 		return cty.DynamicVal
 	}
 	if err := iac.CheckInside(l.root, dir); err != nil {
