@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -275,9 +276,15 @@ func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*mod
 			}
 			opaque := attrOf(e, "commands") != cty.NilVal
 			c, why = l.sourceEntry(a.Range, p, prefix, python && pip, opaque, reqFile, note)
-			if c != nil && attrOf(e, "patterns") != cty.NilVal {
-				l.note("LK105", model.Info, fn, layer, pos(a.Range),
-					fmt.Sprintf("module %s: source_path patterns are not applied; every file under %s is assumed packaged", m.name(), p), "")
+			if pv := attrOf(e, "patterns"); c != nil && pv != cty.NilVal {
+				if keep, ok := patternFilter(pv); ok {
+					filtered := *c
+					filtered.Tree = filter.Tree(c.Tree, keep)
+					c = &filtered
+				} else {
+					l.note("LK105", model.Info, fn, layer, pos(a.Range),
+						fmt.Sprintf("module %s: source_path patterns cannot be applied (not a list of regular expressions layerkit can read); every file under %s is assumed packaged", m.name(), p), "")
+				}
 			}
 		}
 		if c == nil {
@@ -374,6 +381,48 @@ func (l *loader) requirementsEntry(at hcl.Range, req, prefix string, note func(s
 	base := filepath.Base(abs)
 	return &model.Code{Tree: tree.Mount(filter.Only(parent, base), prefix), Display: disp,
 		Requirements: joinName(prefix, base), InstallDir: prefix}, ""
+}
+
+// patternFilter is the module's source_path patterns as package.py applies them: each
+// line a regular expression matched against the whole zip path (prefix_in_zip/...), a
+// leading ! excluding; the last matching line decides, a file no line matches is kept.
+// ok is false when the patterns are not known or use syntax Go's regexp lacks.
+func patternFilter(v cty.Value) (keep func(string) bool, ok bool) {
+	var lines []string
+	if s, isStr := str(v); isStr && !v.Type().IsTupleType() && !v.Type().IsListType() {
+		lines = strings.Split(s, "\n")
+	} else if ls, isList := strList(v); isList {
+		lines = ls
+	} else {
+		return nil, false
+	}
+	type rule struct {
+		exclude bool
+		re      *regexp.Regexp
+	}
+	var rules []rule
+	for _, ln := range lines {
+		ln = strings.TrimSpace(ln)
+		if ln == "" {
+			continue
+		}
+		r := rule{exclude: strings.HasPrefix(ln, "!")}
+		re, err := regexp.Compile(`^(?:` + strings.TrimPrefix(ln, "!") + `)$`)
+		if err != nil {
+			return nil, false
+		}
+		r.re = re
+		rules = append(rules, r)
+	}
+	return func(name string) bool {
+		kept := true
+		for _, r := range rules {
+			if r.re.MatchString(name) {
+				kept = !r.exclude
+			}
+		}
+		return kept
+	}, true
 }
 
 func joinName(prefix, name string) string {

@@ -410,3 +410,51 @@ resource "aws_lambda_function" "this" {
 		t.Errorf("notes:\n%s", notesText(app))
 	}
 }
+
+// TestSourcePathPatterns: terraform-aws-modules/lambda's patterns (regular expressions
+// over the zip path, ! excludes, the last match decides) filter the package.
+func TestSourcePathPatterns(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"src/app.py":                      "x = 1\n",
+		"src/tests/test_app.py":           "x = 1\n",
+		"src/tests/conftest_keep.py":      "x = 1\n",
+		"src/__pycache__/app.cpython.pyc": "",
+		"main.tf": `
+module "fn" {
+  source  = "terraform-aws-modules/lambda/aws"
+  handler = "app.handler"
+  runtime = "python3.12"
+  source_path = [{
+    path          = "${path.module}/src"
+    prefix_in_zip = "pkg"
+    patterns = [
+      "!pkg/tests/.*",
+      "pkg/tests/conftest_keep\\.py",
+      "!.*/__pycache__/.*",
+    ]
+  }]
+}
+module "lookahead" {
+  source  = "terraform-aws-modules/lambda/aws"
+  handler = "app.handler"
+  runtime = "python3.12"
+  source_path = [{
+    path     = "${path.module}/src"
+    patterns = ["!(?!app).*"]
+  }]
+}
+`,
+	})
+	app := load(t, root)
+	want := []string{"pkg/app.py=src/app.py", "pkg/tests/conftest_keep.py=src/tests/conftest_keep.py"}
+	if got := files(t, fn(t, app, "fn").Code); !reflect.DeepEqual(got, want) {
+		t.Errorf("fn files = %v, want %v", got, want)
+	}
+	if len(files(t, fn(t, app, "lookahead").Code)) != 4 {
+		t.Error("patterns Go cannot compile should leave the package whole")
+	}
+	if len(app.Notes) != 1 || !strings.Contains(app.Notes[0].Message, "patterns cannot be applied") {
+		t.Errorf("notes:\n%s", notesText(app))
+	}
+}
