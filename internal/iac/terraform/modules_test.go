@@ -458,3 +458,27 @@ module "lookahead" {
 		t.Errorf("notes:\n%s", notesText(app))
 	}
 }
+
+// TestJSONModules: the JSON syntax calls modules, with count and templates in strings.
+func TestJSONModules(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"main.tf.json": `{
+  "variable": {"names": {"default": ["a", "b"]}},
+  "module": {"fn": {"source": "./m", "count": "${length(var.names)}", "name": "${var.names[count.index]}"}}
+}`,
+		"m/main.tf.json": `{
+  "variable": {"name": {}},
+  "resource": {"aws_lambda_function": {"f": {
+    "handler": "${var.name}.handler",
+    "runtime": "python3.12",
+    "filename": "${path.module}/${var.name}.zip"
+  }}}
+}`,
+	})
+	app := load(t, root)
+	f := fn(t, app, "module.fn[1].aws_lambda_function.f")
+	if f.Handler != "b.handler" || !strings.Contains(f.Unchecked, "m/b.zip does not exist yet") {
+		t.Errorf("f = %q, unchecked %q", f.Handler, f.Unchecked)
+	}
+}
