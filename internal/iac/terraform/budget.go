@@ -31,9 +31,9 @@ import (
 const (
 	// maxValue caps one value: a string's bytes, or a collection's elements and
 	// contents, in approximate bytes of memory.
-	maxValue = 1 << 20
+	maxValue = 4 << 20
 	// maxWork caps the sum of the sizes of every value the evaluation builds.
-	maxWork = 16 << 20
+	maxWork = 32 << 20
 	// maxValueDepth caps how deep values nest (cty's operations recurse).
 	maxValueDepth = 64
 	// maxInstances caps the resource and module instances count and for_each create
