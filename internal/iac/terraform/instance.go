@@ -478,8 +478,11 @@ func each(l *loader, c *hcl.BodyContent, f func(key string, extra map[string]cty
 		v := l.eval(a.Expr)
 		n, ok := countOf(v)
 		if !ok {
-			f("[0]", map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})},
-				fmt.Sprintf("count = %s cannot be evaluated: %s", l.text(a.Expr.Range()), l.cause(a.Expr)))
+			why := fmt.Sprintf("count = %s cannot be evaluated: %s", l.text(a.Expr.Range()), l.cause(a.Expr))
+			if v.IsWhollyKnown() {
+				why = fmt.Sprintf("count = %s is not a whole number of 0 or more, which Terraform refuses", l.text(a.Expr.Range()))
+			}
+			f("[0]", map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}, why)
 			return
 		}
 		for i := 0; i < n && l.budget.err == nil; i++ {
@@ -491,8 +494,11 @@ func each(l *loader, c *hcl.BodyContent, f func(key string, extra map[string]cty
 		v := l.eval(a.Expr)
 		keys, vals, ok := forEachOf(v)
 		if !ok {
-			f("", map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})},
-				fmt.Sprintf("for_each = %s cannot be evaluated: %s", l.text(a.Expr.Range()), l.cause(a.Expr)))
+			why := fmt.Sprintf("for_each = %s cannot be evaluated: %s", l.text(a.Expr.Range()), l.cause(a.Expr))
+			if v.IsWhollyKnown() {
+				why = fmt.Sprintf("for_each = %s is not a map, or a set of strings, which Terraform refuses", l.text(a.Expr.Range()))
+			}
+			f("", map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})}, why)
 			return
 		}
 		for i, k := range keys {

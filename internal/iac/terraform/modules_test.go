@@ -482,3 +482,24 @@ func TestJSONModules(t *testing.T) {
 		t.Errorf("f = %q, unchecked %q", f.Handler, f.Unchecked)
 	}
 }
+
+func TestBadCountAndForEach(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"main.tf": `
+resource "aws_lambda_function" "neg" {
+  count   = -1
+  handler = "a.b"
+}
+resource "aws_lambda_function" "num" {
+  for_each = 5
+  handler  = "a.b"
+}
+`})
+	app := load(t, root)
+	if f := fn(t, app, "aws_lambda_function.neg[0]"); !strings.Contains(f.Unchecked, "count = -1 is not a whole number of 0 or more") {
+		t.Errorf("neg: %q", f.Unchecked)
+	}
+	if f := fn(t, app, "num"); !strings.Contains(f.Unchecked, "for_each = 5 is not a map, or a set of strings") {
+		t.Errorf("num: %q", f.Unchecked)
+	}
+}
