@@ -70,7 +70,7 @@ func (b *budget) chargeRef(v cty.Value) error {
 		if u, _ := v.Unmark(); u.Type() == cty.String {
 			n := int64(len(u.AsString())) + 16
 			if n > maxValue {
-				return b.fail(hcl.Range{}, "this expression builds a value larger than %d bytes or nested more than %d deep; layerkit stops evaluating here", maxValue, maxValueDepth)
+				return b.fail(hcl.Range{}, "this expression builds a value larger than %d MiB or nested more than %d deep, far beyond a real configuration; layerkit stops evaluating here", maxValue>>20, maxValueDepth)
 			}
 			return b.spend(n)
 		}
@@ -103,7 +103,7 @@ func (b *budget) charge(v cty.Value) error {
 	}
 	n, ok := size(v, maxValue, 0)
 	if !ok {
-		return b.fail(hcl.Range{}, "this expression builds a value larger than %d bytes or nested more than %d deep; layerkit stops evaluating here", maxValue, maxValueDepth)
+		return b.fail(hcl.Range{}, "this expression builds a value larger than %d MiB or nested more than %d deep, far beyond a real configuration; layerkit stops evaluating here", maxValue>>20, maxValueDepth)
 	}
 	return b.spend(n)
 }
@@ -114,7 +114,7 @@ func (b *budget) spend(n int64) error {
 	}
 	b.used += n
 	if b.used > maxWork {
-		return b.fail(hcl.Range{}, "evaluating the configuration builds more than %d bytes of values in total (values that double or repeat); layerkit stops evaluating here", maxWork)
+		return b.fail(hcl.Range{}, "evaluating the configuration builds more than %d MiB of values in total (values that double or are repeated), far beyond a real configuration; layerkit stops evaluating here", maxWork>>20)
 	}
 	return nil
 }
@@ -195,7 +195,7 @@ func (b *budget) guard(name string, f function.Function, grow func(args []cty.Va
 				abandon()
 			}
 			if n := grow(args); n > maxValue {
-				b.fail(hcl.Range{}, "%s(...) here would build a value of about %d bytes, over the %d-byte cap; layerkit stops evaluating here", name, n, maxValue)
+				b.fail(hcl.Range{}, "%s(...) here would build a value of about %d bytes, over the %d MiB cap on one value; layerkit stops evaluating here", name, n, maxValue>>20)
 				abandon()
 			}
 			return f.Call(args)
