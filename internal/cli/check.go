@@ -11,6 +11,7 @@ import (
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
+	"github.com/layerkit/layerkit/internal/iac/terraform"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/report"
 	"github.com/layerkit/layerkit/internal/rules"
@@ -29,6 +30,7 @@ type CheckOptions struct {
 	Source    bool
 	Today     string
 	Quiet     bool
+	VarFiles  []string
 	Limits    Limits
 
 	FunctionZip string
@@ -86,6 +88,7 @@ input cannot be read or a flag is wrong.`,
 	f.StringVar(&o.Runtime, "runtime", "", "with --function-zip: the runtime, e.g. python3.12")
 	f.StringVar(&o.Arch, "arch", "x86_64", "with --function-zip: x86_64 or arm64")
 	f.StringArrayVar(&o.Layers, "layer", nil, "with --function-zip: a layer zip or folder, in order (repeatable)")
+	f.StringArrayVar(&o.VarFiles, "var-file", nil, "a Terraform variable file (as terraform's -var-file) read after terraform.tfvars and *.auto.tfvars (repeatable; later ones win)")
 	_ = f.MarkHidden("today")
 	o.Limits.flags(cmd)
 	return cmd
@@ -123,6 +126,8 @@ func runCheck(s *IO, o *CheckOptions) error {
 	} else if len(o.Layers) > 0 || o.Handler != "" || o.Runtime != "" {
 		return usageError{"--layer, --handler and --runtime go with --function-zip"}
 	}
+	terraform.SetVarFiles(o.VarFiles)
+	defer terraform.SetVarFiles(nil)
 	var res *check.Result
 	err := o.Limits.run(func() error {
 		var err error

@@ -281,7 +281,8 @@ Written by ` + "`LAYERKIT_WRITE_HOSTILE=1 go test -run TestWriteCorpus ./interna
   duplicate keys, unknown and exotic tags, an empty file, whitespace, several documents, binary
   files named template.yaml / template.json, NUL bytes, bad YAML, UTF-16; serverless.yml with
   variable cycles and wrong types; Terraform with cycles, wrong types, bad syntax, bad JSON,
-  binary; exponential glob patterns (serverless package.patterns, archive_file excludes) over a
+  binary, values that double or fan out (beside a SAM app too), amplifying functions, code
+  locations and a module outside the checked folder; exponential glob patterns (serverless package.patterns, archive_file excludes) over a
   40-deep tree; cdk.out manifests naming /dev/zero, /etc/passwd and themselves, wrong types,
   bad JSON.
 - trees/: non-UTF-8 and NUL bytes in .py, METADATA, RECORD, top_level.txt and
@@ -292,7 +293,9 @@ Generated at test time (internal/hostile/gen_test.go), too big to commit or impo
 zips/many-entries.zip (100,000 entries), zips/bomb.zip (honest entries inflating to 1 GiB and
 60 MiB), zips/overlap-bomb.zip (2,000 entries sharing one 32 MiB stream: 64 GB declared),
 FIFO, dangling and looping symlinks given as zips; templates/big (50 MB template.yaml),
-templates/terraform-big (50 MB main.tf), FIFOs named template.yaml, serverless.yml, main.tf
+templates/terraform-big (50 MB main.tf), templates/terraform-deep-tf, -deep-json and
+-deep-tfvars (100,000 nested brackets), templates/terraform-locals-chain (30,000 chained
+locals), templates/terraform-many-refs (one 200 KB string referenced 50,000 times), FIFOs named template.yaml, serverless.yml, main.tf
 and cdk.out/manifest.json, a template.yaml symlink to itself; trees/symlinks (symlink loops,
 links to /, /etc/passwd, /dev/zero, /proc/self/root and out of the tree), trees/unreadable
 (FIFOs as modules, requirements.txt, .pth, METADATA, RECORD and a .so; dangling and looping
@@ -766,6 +769,7 @@ module "n" {
 	tpl("terraform-bad-syntax", "main.tf", "resource \"aws_lambda_function\" \"f\" {\n  handler = \"app.handler\"\n  runtime = \n}\n")
 	tpl("terraform-bad-json", "main.tf.json", "{\"resource\": {\"aws_lambda_function\": [1, 2, {\"f\": 5}]}, \"locals\": \x00}")
 	tpl("terraform-binary", "main.tf", string(binBytes[:4096]))
+	writeTerraformCommitted(t, dir)
 
 	tpl("cdk-escape", "cdk.out/manifest.json", `{"version": "36.0.0", "artifacts": {
   "A": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "../../../../../../../../../../../../dev/zero"}},

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -23,15 +24,38 @@ type archive struct {
 	problem string      // why code is nil
 }
 
-// abs joins a configuration path to the module folder (path.module is ".").
+// abs resolves a configuration path as Terraform does: a relative path against the
+// working folder (the root module's), whatever module it is written in; a module's
+// own folder is reached only through path.module.
 func (l *loader) abs(p string) string {
 	if filepath.IsAbs(p) {
 		return filepath.Clean(p)
 	}
-	return filepath.Join(l.dir, filepath.FromSlash(p))
+	return filepath.Join(l.cwd, filepath.FromSlash(p))
 }
 
-func (l *loader) readArchive(name string, b *hcl.Block) *archive {
+// inside reports whether the code location abs, which the property prop at r names as
+// written, is inside the checked folder (or an --allow-outside place). When it is not,
+// the load fails there and the place is never read.
+func (l *loader) inside(r hcl.Range, prop, written, abs string) bool {
+	err := iac.CheckInside(l.root, abs)
+	if err == nil {
+		return true
+	}
+	var oe *iac.OutsideError
+	if errors.As(err, &oe) {
+		oe.Path = written
+	}
+	l.budget.fail(r, "%s: %v", prop, err)
+	return false
+}
+
+func (l *loader) readArchive(r *resInst) *archive {
+	name, b := r.name, r.block
+	addr := r.addr()
+	if r.unknown != "" {
+		return &archive{name: name, problem: addr + ": " + r.unknown}
+	}
 	c := content(b, []string{"type", "source_dir", "source_file", "source_content",
 		"source_content_filename", "output_path", "excludes"}, "source")
 	a := c.Attributes
@@ -39,7 +63,7 @@ func (l *loader) readArchive(name string, b *hcl.Block) *archive {
 	if s, ok := str(l.eval(attrExpr(a["output_path"]))); ok {
 		ar.outAbs = l.abs(s)
 	}
-	label := "archive_file." + name
+	label := addr
 	if ar.outAbs != "" {
 		label = iac.Rel(l.root, ar.outAbs)
 	}
@@ -47,14 +71,18 @@ func (l *loader) readArchive(name string, b *hcl.Block) *archive {
 	case a["source_dir"] != nil:
 		s, ok := str(l.eval(a["source_dir"].Expr))
 		if !ok {
-			ar.problem = fmt.Sprintf("data.archive_file.%s: source_dir = %s cannot be evaluated", name, l.text(a["source_dir"].Expr.Range()))
+			ar.problem = fmt.Sprintf("%s: source_dir = %s cannot be evaluated: %s", addr, l.text(a["source_dir"].Expr.Range()), l.cause(a["source_dir"].Expr))
 			return ar
 		}
 		dirAbs := l.abs(s)
 		disp := iac.Rel(l.root, dirAbs)
+		if !l.inside(a["source_dir"].Range, addr+": source_dir", s, dirAbs) {
+			ar.problem = "outside the checked folder"
+			return ar
+		}
 		t, err := tree.Dir(dirAbs, disp)
 		if err != nil {
-			ar.problem = fmt.Sprintf("data.archive_file.%s: source_dir %s does not exist", name, disp)
+			ar.problem = fmt.Sprintf("%s: source_dir %s does not exist", addr, disp)
 			return ar
 		}
 		var excludes []string
@@ -62,7 +90,7 @@ func (l *loader) readArchive(name string, b *hcl.Block) *archive {
 			ex, ok := strList(l.eval(ea.Expr))
 			if !ok {
 				l.note("LK105", model.Info, "", "", pos(ea.Range),
-					fmt.Sprintf("data.archive_file.%s: excludes = %s cannot be evaluated; nothing is assumed excluded", name, l.text(ea.Expr.Range())), "")
+					fmt.Sprintf("%s: excludes = %s cannot be evaluated; nothing is assumed excluded", addr, l.text(ea.Expr.Range())), "")
 			}
 			excludes = ex
 		}
@@ -73,17 +101,21 @@ func (l *loader) readArchive(name string, b *hcl.Block) *archive {
 	case a["source_file"] != nil:
 		s, ok := str(l.eval(a["source_file"].Expr))
 		if !ok {
-			ar.problem = fmt.Sprintf("data.archive_file.%s: source_file = %s cannot be evaluated", name, l.text(a["source_file"].Expr.Range()))
+			ar.problem = fmt.Sprintf("%s: source_file = %s cannot be evaluated: %s", addr, l.text(a["source_file"].Expr.Range()), l.cause(a["source_file"].Expr))
 			return ar
 		}
 		fileAbs := l.abs(s)
+		if !l.inside(a["source_file"].Range, addr+": source_file", s, fileAbs) {
+			ar.problem = "outside the checked folder"
+			return ar
+		}
 		if st, err := os.Stat(fileAbs); err != nil || st.IsDir() {
-			ar.problem = fmt.Sprintf("data.archive_file.%s: source_file %s does not exist", name, iac.Rel(l.root, fileAbs))
+			ar.problem = fmt.Sprintf("%s: source_file %s does not exist", addr, iac.Rel(l.root, fileAbs))
 			return ar
 		}
 		parent, err := tree.Dir(filepath.Dir(fileAbs), iac.Rel(l.root, filepath.Dir(fileAbs)))
 		if err != nil {
-			ar.problem = fmt.Sprintf("data.archive_file.%s: cannot read %s", name, iac.Rel(l.root, fileAbs))
+			ar.problem = fmt.Sprintf("%s: cannot read %s", addr, iac.Rel(l.root, fileAbs))
 			return ar
 		}
 		ar.code = &model.Code{Tree: filter.Only(parent, filepath.Base(fileAbs)), Display: iac.Rel(l.root, fileAbs)}
@@ -112,11 +144,11 @@ func (l *loader) readArchive(name string, b *hcl.Block) *archive {
 		}
 		if !complete {
 			l.note("LK105", model.Info, "", "", pos(b.DefRange),
-				fmt.Sprintf("data.archive_file.%s: some inline content cannot be evaluated; only the files that can are modelled", name), "")
+				fmt.Sprintf("%s: some inline content cannot be evaluated; only the files that can are modelled", addr), "")
 		}
 		ar.code = &model.Code{Tree: tree.NewMap(label, files), Display: label}
 	default:
-		ar.problem = fmt.Sprintf("data.archive_file.%s has no source_dir, source_file or source content", name)
+		ar.problem = fmt.Sprintf("%s has no source_dir, source_file or source content", addr)
 	}
 	return ar
 }
@@ -144,25 +176,29 @@ func excluded(excludes []string, name string) bool {
 	return false
 }
 
-// codeFromFilename models the zip a filename attribute names: an archive_file's
-// output, or a zip on disk. Code is nil when neither can be read; why says so.
+// codeFromFilename models the zip a filename (or an S3 object's source) attribute
+// names: an archive_file's output, or a zip on disk. Code is nil when neither can be
+// read; why says so.
 func (l *loader) codeFromFilename(a *hcl.Attribute) (code *model.Code, why string) {
 	v := l.eval(a.Expr)
 	s, ok := str(v)
 	if !ok {
-		return nil, fmt.Sprintf("filename = %s cannot be evaluated", l.text(a.Expr.Range()))
+		return nil, fmt.Sprintf("%s = %s cannot be evaluated: %s", a.Name, l.text(a.Expr.Range()), l.cause(a.Expr))
 	}
-	if k, name, _, ok := parseMarker(s); ok && k == "archive" {
-		if ar := l.archives[name]; ar != nil {
+	if k, addr, _, ok := parseMarker(s); ok && k == "modpkg" {
+		return l.lambdaPackage(addr)
+	}
+	if k, addr, _, ok := parseMarker(s); ok && k == "archive" {
+		if ar := l.archives[addr]; ar != nil {
 			if ar.code == nil {
 				return nil, ar.problem
 			}
 			return ar.code, ""
 		}
-		return nil, fmt.Sprintf("data.archive_file.%s is not defined", name)
+		return nil, fmt.Sprintf("%s is not defined", addr)
 	}
 	if strings.Contains(s, markerPrefix) {
-		return nil, fmt.Sprintf("filename = %s cannot be evaluated", l.text(a.Expr.Range()))
+		return nil, fmt.Sprintf("%s = %s cannot be evaluated: %s", a.Name, l.text(a.Expr.Range()), l.cause(a.Expr))
 	}
 	abs := l.abs(s)
 	disp := iac.Rel(l.root, abs)
@@ -173,6 +209,9 @@ func (l *loader) codeFromFilename(a *hcl.Attribute) (code *model.Code, why strin
 			}
 			return ar.code, ""
 		}
+	}
+	if !l.inside(a.Range, a.Name, s, abs) {
+		return nil, "outside the checked folder"
 	}
 	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
 		z, err := tree.Zip(abs, disp)

@@ -1,8 +1,13 @@
 package terraform
 
 import (
+	"fmt"
+	"os"
 	"path"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
@@ -10,6 +15,8 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/layerkit/layerkit/internal/iac"
 )
 
 // Markers stand for values known only at apply time but whose origin matters: the
@@ -92,23 +99,143 @@ func stringFunc(f func(string) string) function.Function {
 	})
 }
 
-// eval evaluates expr in the loader's context. Anything it cannot evaluate (a
-// reference to a resource attribute, an unknown function, an error) comes back
-// unknown; it never panics.
+// eval evaluates expr in the loader's current context, under the work budget.
+// Anything it cannot evaluate (a reference to a resource attribute, an unknown
+// function, an error) comes back unknown; it never panics. Once the budget is spent,
+// everything is unknown and the load fails with the budget's error.
 func (l *loader) eval(expr hcl.Expression) (v cty.Value) {
-	if expr == nil {
+	if expr == nil || l.budget.err != nil {
 		return cty.DynamicVal
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			v = cty.DynamicVal
-		}
+	l.budget.at = expr.Range()
+	p := l.prepare(expr)
+	ctx := l.ctx
+	v = cty.NilVal
+	done := make(chan struct{})
+	go func() { // its own goroutine, which the budget may end (abandon)
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				v = cty.NilVal
+			}
+		}()
+		v, _ = p.Value(ctx)
 	}()
-	v, _ = expr.Value(l.ctx)
-	if v == cty.NilVal {
+	<-done
+	if v == cty.NilVal || l.budget.err != nil {
+		return cty.DynamicVal
+	}
+	charge := l.budget.charge
+	if isLookup(p) {
+		charge = l.budget.chargeRef
+	}
+	if err := charge(v); err != nil {
 		return cty.DynamicVal
 	}
 	return v
+}
+
+// cause says readably why expr has no known value: the first reference in it that
+// is unknown, and why that is when the loader knows (a variable without a value, a
+// value known only after apply).
+func (l *loader) cause(expr hcl.Expression) string {
+	return l.causeDepth(expr, 0)
+}
+
+func (l *loader) causeDepth(expr hcl.Expression, depth int) string {
+	if expr == nil {
+		return "it is not set"
+	}
+	for _, tr := range expr.Variables() {
+		v, diags := tr.TraverseAbs(l.ctx)
+		if !diags.HasErrors() && v.IsWhollyKnown() && !hasMarker(v, 0) {
+			continue
+		}
+		name := traversalText(tr)
+		switch tr.RootName() {
+		case "var":
+			if m := l.modOf(); m != nil && len(tr) > 1 {
+				if at, ok := tr[1].(hcl.TraverseAttr); ok {
+					if why, ok := m.unset[at.Name]; ok {
+						return name + " has no value: " + why
+					}
+				}
+			}
+			if diags.HasErrors() {
+				return name + " is not declared"
+			}
+			return name + " is not known"
+		case "local":
+			if m := l.modOf(); m != nil && len(tr) > 1 && depth < 8 {
+				if at, ok := tr[1].(hcl.TraverseAttr); ok {
+					if a := m.localsAt[at.Name]; a != nil {
+						return name + " is not known (" + l.causeDepth(a.Expr, depth+1) + ")"
+					}
+				}
+			}
+			return name + " is not known"
+		case "count", "each", "path", "terraform":
+			return name + " is not known"
+		case "module":
+			return name + " is not known (an output of a module layerkit does not read, or known only after apply)"
+		}
+		if tr.RootName() == "data" {
+			return name + " is read when Terraform runs (layerkit reads only archive_file and local_file data sources)"
+		}
+		return name + " is known only after terraform apply"
+	}
+	return "the expression " + l.text(expr.Range()) + " cannot be evaluated statically"
+}
+
+// hasMarker reports whether v holds a marker (a value known only after apply).
+func hasMarker(v cty.Value, depth int) bool {
+	if depth > maxValueDepth || v == cty.NilVal || !v.IsKnown() || v.IsNull() {
+		return false
+	}
+	v, _ = v.Unmark()
+	t := v.Type()
+	switch {
+	case t == cty.String:
+		return strings.Contains(v.AsString(), markerPrefix)
+	case t.IsCollectionType() || t.IsTupleType() || t.IsObjectType():
+		for it := v.ElementIterator(); it.Next(); {
+			if _, e := it.Element(); hasMarker(e, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// modOf is the module instance whose context is current, if known.
+func (l *loader) modOf() *modInst {
+	return l.curMod
+}
+
+// traversalText prints a traversal as written: var.x, aws_s3_object.o.key, a[0].
+func traversalText(tr hcl.Traversal) string {
+	var b strings.Builder
+	for i, s := range tr {
+		switch x := s.(type) {
+		case hcl.TraverseRoot:
+			b.WriteString(x.Name)
+		case hcl.TraverseAttr:
+			b.WriteString("." + x.Name)
+		case hcl.TraverseIndex:
+			if k, ok := str(x.Key); ok && x.Key.Type() == cty.String {
+				b.WriteString("[" + strconv.Quote(k) + "]")
+			} else if ok {
+				b.WriteString("[" + k + "]")
+			} else {
+				b.WriteString("[?]")
+			}
+		case hcl.TraverseSplat:
+			b.WriteString("[*]")
+		default:
+			_ = i
+		}
+	}
+	return b.String()
 }
 
 // str returns v as a string when it is known.
@@ -186,4 +313,49 @@ func attrOf(v cty.Value, name string) cty.Value {
 		}
 	}
 	return cty.NilVal
+}
+
+// fileFuncs are Terraform's file(path) and fileexists(path), for files inside the
+// checked folder only (anything else is an error, so the value is unknown), read
+// through the template size cap. Configurations read settings this way
+// (jsondecode(file("config.json")), count = fileexists(...) ? 1 : 0).
+func (l *loader) fileFuncs() (file, exists function.Function) {
+	resolve := func(p string) (string, error) {
+		abs := p
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(l.cwd, filepath.FromSlash(p))
+		}
+		if err := iac.CheckInside(l.root, abs); err != nil {
+			return "", err
+		}
+		return abs, nil
+	}
+	file = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			abs, err := resolve(args[0].AsString())
+			if err != nil {
+				return cty.UnknownVal(cty.String), err
+			}
+			b, err := iac.ReadConfig(abs)
+			if err != nil || !utf8.Valid(b) {
+				return cty.UnknownVal(cty.String), fmt.Errorf("cannot read %s", args[0].AsString())
+			}
+			return cty.StringVal(string(b)), nil
+		},
+	})
+	exists = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			abs, err := resolve(args[0].AsString())
+			if err != nil {
+				return cty.UnknownVal(cty.Bool), err
+			}
+			st, err := os.Stat(abs)
+			return cty.BoolVal(err == nil && st.Mode().IsRegular()), nil
+		},
+	})
+	return file, exists
 }

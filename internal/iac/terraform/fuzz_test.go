@@ -34,3 +34,41 @@ data "archive_file" "a" {
 		}
 	})
 }
+
+// FuzzEval: whatever a configuration's expressions do (double, repeat, nest, call
+// functions that amplify), loading it ends within the time and allocation bounds the
+// budget promises, with a model or an error, never a crash.
+func FuzzEval(f *testing.F) {
+	for _, h := range hostileConfigs {
+		if len(h.src) < 4096 {
+			f.Add([]byte(h.src))
+		}
+	}
+	f.Add([]byte(doubling(12)))
+	f.Add([]byte(`locals {
+  m = { for k in ["a", "b", "c"] : k => [for i in range(3) : "${k}${i}"] }
+  j = jsonencode(local.m)
+  d = jsondecode(local.j)
+  s = join(",", flatten(values(local.d)))
+}
+resource "aws_lambda_function" "f" {
+  for_each = local.m
+  handler  = "${each.key}.handler"
+  runtime  = "python3.12"
+  layers   = [for x in each.value : "arn:aws:lambda:us-east-1:123456789012:layer:${x}:1"]
+}
+`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		err, took, alloc := measure(func() error {
+			app, err := loadSources(dir, dir, []source{{name: "main.tf", data: data}}, nil)
+			if err == nil && app == nil {
+				t.Fatal("nil app without error")
+			}
+			return err
+		})
+		if took > 2*maxLoadTime || alloc > maxLoadAlloc {
+			t.Errorf("took %v, allocated %d MB for %d bytes (bounds %v, %d MB): %v", took, alloc>>20, len(data), 2*maxLoadTime, maxLoadAlloc>>20, err)
+		}
+	})
+}

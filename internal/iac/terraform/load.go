@@ -1,9 +1,12 @@
 // Package terraform models the Lambda functions and layers of a Terraform root
 // module from its .tf / .tf.json files, without running terraform: aws_lambda_function,
-// aws_lambda_layer_version, data "archive_file", and the terraform-aws-modules/lambda
-// module. Expressions are evaluated with variable defaults (and terraform.tfvars,
-// *.auto.tfvars), locals, path.module and a subset of Terraform's functions; anything
-// else is unknown.
+// aws_lambda_layer_version, data "archive_file", aws_s3_object uploads, local modules
+// (recursively, one instance per count index or for_each key) and the
+// terraform-aws-modules/lambda module. Expressions are evaluated with variable defaults,
+// terraform.tfvars, *.auto.tfvars and --var-file, locals (in dependency order), module
+// inputs and outputs, path.module/root/cwd and a subset of Terraform's functions, under a
+// size and work budget (budget.go) after a nesting pre-check (depth.go); anything else is
+// unknown, and a function that cannot be checked says why (model.Function.Unchecked).
 package terraform
 
 import (
@@ -13,11 +16,13 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
@@ -38,8 +43,29 @@ type source struct {
 	data []byte
 }
 
+var (
+	varFilesMu sync.RWMutex
+	varFiles   []string
+)
+
+// SetVarFiles sets the variable files (layerkit check --var-file, as terraform's
+// -var-file) read after terraform.tfvars and *.auto.tfvars, later ones winning. They
+// apply to the root module; a relative path is relative to the working folder.
+func SetVarFiles(paths []string) {
+	varFilesMu.Lock()
+	varFiles = append([]string(nil), paths...)
+	varFilesMu.Unlock()
+}
+
+func currentVarFiles() []string {
+	varFilesMu.RLock()
+	defer varFilesMu.RUnlock()
+	return varFiles
+}
+
 // Load reads the Terraform configuration in path (a folder, or a .tf / .tf.json file,
-// whose folder is read) below root, the checked PATH (absolute).
+// whose folder is read) below root, the checked PATH (absolute). The folder is the
+// root module: terraform's working folder, against which bare relative paths resolve.
 func Load(root, path string) (*model.App, error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(root, path)
@@ -47,46 +73,29 @@ func Load(root, path string) (*model.App, error) {
 	dir := path
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, iac.Errorf(model.Pos{File: iac.Rel(root, path)}, "cannot read: %v", err)
+		return nil, iac.Errorf(model.Pos{File: iac.Rel(root, path)}, "cannot read: %v", iac.UnwrapPath(err))
 	}
 	if !st.IsDir() {
 		dir = filepath.Dir(path)
 	}
-	entries, err := os.ReadDir(dir)
+	srcs, vars, err := readFolder(root, dir, true)
 	if err != nil {
-		return nil, iac.Errorf(model.Pos{File: iac.Rel(root, dir)}, "cannot read folder: %v", err)
-	}
-	var srcs, vars []source
-	for _, e := range entries {
-		n := e.Name()
-		if e.IsDir() {
-			continue
-		}
-		isConf := strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")
-		isVars := n == "terraform.tfvars" || n == "terraform.tfvars.json" ||
-			strings.HasSuffix(n, ".auto.tfvars") || strings.HasSuffix(n, ".auto.tfvars.json")
-		if !isConf && !isVars {
-			continue
-		}
-		b, err := iac.ReadConfig(filepath.Join(dir, n))
-		if err != nil {
-			return nil, iac.Errorf(model.Pos{File: iac.Rel(root, filepath.Join(dir, n))}, "cannot read: %v", err)
-		}
-		s := source{name: iac.Rel(root, filepath.Join(dir, n)), data: b}
-		if isConf {
-			srcs = append(srcs, s)
-		} else {
-			vars = append(vars, s)
-		}
+		return nil, err
 	}
 	if len(srcs) == 0 {
 		return nil, iac.Errorf(model.Pos{File: iac.Rel(root, dir)}, "no Terraform configuration files (*.tf, *.tf.json)")
 	}
-	// terraform.tfvars first, then *.auto.tfvars in name order (later wins).
-	sort.SliceStable(vars, func(a, b int) bool {
-		return strings.HasPrefix(filepath.Base(vars[a].name), "terraform.tfvars") &&
-			!strings.HasPrefix(filepath.Base(vars[b].name), "terraform.tfvars")
-	})
+	for _, p := range currentVarFiles() {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, iac.Errorf(model.Pos{File: p}, "--var-file: %v", err)
+		}
+		b, err := iac.ReadConfig(abs)
+		if err != nil {
+			return nil, iac.Errorf(model.Pos{File: p}, "--var-file: cannot read: %v", err)
+		}
+		vars = append(vars, source{name: iac.Rel(root, abs), data: b})
+	}
 	app, err := loadSources(root, dir, srcs, vars)
 	if err != nil {
 		return nil, err
@@ -95,23 +104,72 @@ func Load(root, path string) (*model.App, error) {
 	return app, nil
 }
 
-type loader struct {
-	root, dir string
-	src       map[string][]byte
-	ctx       *hcl.EvalContext
-	app       *model.App
-
-	archives  map[string]*archive
-	layerRes  map[string]*model.Layer // aws_lambda_layer_version name → layer
-	modules   map[string]*lambdaModule
-	modLayers map[string]*model.Layer // module name → its layer (create_layer)
+// readFolder reads the configuration files of one module folder and, for the root
+// module (withVars), its variable files: terraform.tfvars first, then *.auto.tfvars in
+// name order (later wins).
+func readFolder(root, dir string, withVars bool) (srcs, vars []source, err error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, iac.Errorf(model.Pos{File: iac.Rel(root, dir)}, "cannot read folder: %v", iac.UnwrapPath(err))
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() {
+			continue
+		}
+		isConf := strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")
+		isVars := n == "terraform.tfvars" || n == "terraform.tfvars.json" ||
+			strings.HasSuffix(n, ".auto.tfvars") || strings.HasSuffix(n, ".auto.tfvars.json")
+		if !isConf && !(isVars && withVars) {
+			continue
+		}
+		b, err := iac.ReadConfig(filepath.Join(dir, n))
+		if err != nil {
+			return nil, nil, iac.Errorf(model.Pos{File: iac.Rel(root, filepath.Join(dir, n))}, "cannot read: %v", err)
+		}
+		s := source{name: iac.Rel(root, filepath.Join(dir, n)), data: b}
+		if isConf {
+			srcs = append(srcs, s)
+		} else {
+			vars = append(vars, s)
+		}
+	}
+	sort.SliceStable(vars, func(a, b int) bool {
+		return strings.HasPrefix(filepath.Base(vars[a].name), "terraform.tfvars") &&
+			!strings.HasPrefix(filepath.Base(vars[b].name), "terraform.tfvars")
+	})
+	return srcs, vars, nil
 }
 
-type lambdaModule struct {
-	name    string
-	block   *hcl.Block
-	attrs   hcl.Attributes
-	isLayer bool
+type loader struct {
+	root string // the checked PATH
+	cwd  string // the root module's folder: terraform's working folder
+	src  map[string][]byte
+	ctx  *hcl.EvalContext // the context of what is being evaluated
+	app  *model.App
+
+	budget   budget
+	funcs    map[string]function.Function
+	prepared map[hcl.Expression]hcl.Expression
+	wrapped  map[hclsyntax.Expression]bool
+	configs  map[string]*config // parsed module folders, by absolute path
+
+	nInstances int        // resource and module instances so far (maxInstances)
+	pending    []*resInst // instances whose module is not evaluated yet
+	curMod     *modInst   // the module instance whose context is current
+
+	// What the module instances declare, modelled once every instance is evaluated.
+	archiveInsts, s3Insts, layerInsts, fnInsts []*resInst
+	lambdaMods                                 []*lambdaModule
+
+	archives  map[string]*archive     // address → archive_file
+	s3objs    map[string]*s3object    // address → aws_s3_object
+	layerRes  map[string]*model.Layer // address → aws_lambda_layer_version
+	modLayers map[string]*model.Layer // address → the layer of a lambda module (create_layer)
+
+	lambdaByAddr map[string]*lambdaModule
+	notedModules map[model.Pos]bool // module calls noted as not read (moduleNote)
+	installed    map[string]string  // module key → folder terraform init downloaded it into
 }
 
 var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
@@ -119,15 +177,23 @@ var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "data", LabelNames: []string{"type", "name"}},
 	{Type: "module", LabelNames: []string{"name"}},
 	{Type: "variable", LabelNames: []string{"name"}},
+	{Type: "output", LabelNames: []string{"name"}},
 	{Type: "locals"},
 }}
 
+// parse checks the nesting of s, then parses it.
 func parse(s source) (*hcl.File, error) {
 	var f *hcl.File
 	var diags hcl.Diagnostics
 	if strings.HasSuffix(s.name, ".json") {
+		if err := checkJSONDepth(s.name, s.data); err != nil {
+			return nil, err
+		}
 		f, diags = hcljson.Parse(s.data, s.name)
 	} else {
+		if err := checkDepth(s.name, s.data); err != nil {
+			return nil, err
+		}
 		f, diags = hclsyntax.ParseConfig(s.data, s.name, hcl.InitialPos)
 	}
 	if err := diagError(diags); err != nil {
@@ -163,18 +229,20 @@ type resourceBlock struct {
 	block     *hcl.Block
 }
 
-// loadSources models the configuration files srcs (and variable files vars) of the
-// module in folder dir. It is Load without the file system walk (and the fuzz entry).
-func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
-	l := &loader{
-		root: root, dir: dir, src: map[string][]byte{},
-		app:      &model.App{Kind: kind, Source: iac.Rel(root, dir)},
-		archives: map[string]*archive{}, layerRes: map[string]*model.Layer{},
-		modules: map[string]*lambdaModule{}, modLayers: map[string]*model.Layer{},
-	}
-	var resources, datas []resourceBlock
-	var modules, variables []*hcl.Block
-	var locals []*hcl.Attribute
+// config is one module folder's parsed configuration.
+type config struct {
+	dir        string
+	resources  []resourceBlock // resources, then data sources (typ "data.archive_file")
+	modules    []*hcl.Block
+	variables  []*hcl.Block
+	outputs    []*hcl.Block
+	locals     []*hcl.Attribute
+	layerNames map[string]bool // aws_lambda_layer_version names
+}
+
+// parseConfig parses the configuration files of one module folder.
+func (l *loader) parseConfig(dir string, srcs []source) (*config, error) {
+	c := &config{dir: dir, layerNames: map[string]bool{}}
 	for _, s := range srcs {
 		l.src[s.name] = s.data
 		f, err := parse(s)
@@ -188,37 +256,59 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 		for _, b := range content.Blocks {
 			switch b.Type {
 			case "resource":
-				resources = append(resources, resourceBlock{b.Labels[0], b.Labels[1], b})
+				c.resources = append(c.resources, resourceBlock{b.Labels[0], b.Labels[1], b})
+				if b.Labels[0] == "aws_lambda_layer_version" {
+					c.layerNames[b.Labels[1]] = true
+				}
 			case "data":
-				datas = append(datas, resourceBlock{b.Labels[0], b.Labels[1], b})
+				c.resources = append(c.resources, resourceBlock{"data." + b.Labels[0], b.Labels[1], b})
 			case "module":
-				modules = append(modules, b)
+				c.modules = append(c.modules, b)
 			case "variable":
-				variables = append(variables, b)
+				c.variables = append(c.variables, b)
+			case "output":
+				c.outputs = append(c.outputs, b)
 			case "locals":
 				attrs, _ := b.Body.JustAttributes()
-				for _, a := range sortedAttrs(attrs) {
-					locals = append(locals, a)
-				}
+				c.locals = append(c.locals, sortedAttrs(attrs)...)
 			}
 		}
 	}
+	return c, nil
+}
 
-	// Evaluation context: functions, path.*, var.*, then markers, then locals.
-	l.ctx = &hcl.EvalContext{Functions: functions(), Variables: map[string]cty.Value{}}
-	l.ctx.Variables["path"] = cty.ObjectVal(map[string]cty.Value{
-		"module": cty.StringVal("."), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
-	})
-	l.ctx.Variables["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
-	varVals := map[string]cty.Value{}
-	for _, b := range variables {
-		c, _, _ := b.Body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "default"}}})
-		v := cty.DynamicVal
-		if a, ok := c.Attributes["default"]; ok {
-			v = l.eval(a.Expr)
-		}
-		varVals[b.Labels[0]] = v
+// loadSources models the configuration files srcs (and variable files vars) of the
+// root module in folder dir. It is Load without reading the root folder (and the fuzz
+// entry); child modules are read from disk.
+func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
+	l := &loader{
+		root: root, cwd: dir, src: map[string][]byte{},
+		app:      &model.App{Kind: kind, Source: iac.Rel(root, dir)},
+		prepared: map[hcl.Expression]hcl.Expression{}, wrapped: map[hclsyntax.Expression]bool{},
+		configs:  map[string]*config{},
+		archives: map[string]*archive{}, s3objs: map[string]*s3object{},
+		layerRes: map[string]*model.Layer{}, modLayers: map[string]*model.Layer{},
+		lambdaByAddr: map[string]*lambdaModule{}, notedModules: map[model.Pos]bool{},
 	}
+	l.funcs = l.budget.guarded(functions())
+	l.funcs[budgetFunc] = l.budget.budgetFunction(l.budget.charge)
+	l.funcs[refFunc] = l.budget.budgetFunction(l.budget.chargeRef)
+	l.funcs["file"], l.funcs["fileexists"] = l.fileFuncs()
+	l.funcs["abspath"] = stringFunc(func(s string) string {
+		if !filepath.IsAbs(s) {
+			s = filepath.Join(l.cwd, filepath.FromSlash(s))
+		}
+		return filepath.ToSlash(filepath.Clean(s))
+	})
+	cfg, err := l.parseConfig(dir, srcs)
+	if err != nil {
+		return nil, err
+	}
+	l.configs[dir] = cfg
+
+	// Root variables: defaults, then the variable files in order.
+	m := &modInst{dir: dir, cfg: cfg, unset: map[string]string{}}
+	values := map[string]cty.Value{}
 	for _, s := range vars {
 		f, err := parse(s)
 		if err != nil {
@@ -228,136 +318,50 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 		if err := diagError(diags); err != nil {
 			return nil, err
 		}
-		for name, a := range attrs {
-			if _, declared := varVals[name]; declared {
-				varVals[name] = l.eval(a.Expr)
-			}
+		l.ctx = l.baseContext(m, nil)
+		for _, a := range sortedAttrs(attrs) {
+			values[a.Name] = l.eval(a.Expr)
 		}
 	}
-	l.ctx.Variables["var"] = objectOrEmpty(varVals)
-
-	// Markers for what functions reference: layer versions, archives, module outputs.
-	layerVals := map[string]cty.Value{}
-	archiveVals := map[string]cty.Value{}
-	for _, r := range resources {
-		if r.typ == "aws_lambda_layer_version" {
-			obj := cty.ObjectVal(map[string]cty.Value{
-				"arn":       cty.StringVal(marker("layer", r.name, "arn")),
-				"layer_arn": cty.StringVal(marker("layer", r.name, "layer_arn")),
-			})
-			if c := content(r.block, []string{"count"}); c.Attributes["count"] != nil {
-				// a counted layer is modelled as one instance: x[0].arn and x[*].arn work
-				obj = cty.TupleVal([]cty.Value{obj})
-			}
-			layerVals[r.name] = obj
-		}
+	m.vars, m.base = l.bindVariables(m, values, "it has no default and no value in terraform.tfvars, *.auto.tfvars or --var-file"), nil
+	l.evalModule(m)
+	if l.budget.err != nil {
+		return nil, l.budget.err
 	}
-	for _, d := range datas {
-		if d.typ == "archive_file" {
-			archiveVals[d.name] = cty.ObjectVal(map[string]cty.Value{
-				"output_path": cty.StringVal(marker("archive", d.name, "output_path")),
-			})
-		}
-	}
-	if len(layerVals) > 0 {
-		l.ctx.Variables["aws_lambda_layer_version"] = cty.ObjectVal(layerVals)
-	}
-	if len(archiveVals) > 0 {
-		l.ctx.Variables["data"] = cty.ObjectVal(map[string]cty.Value{"archive_file": cty.ObjectVal(archiveVals)})
-	}
-	modVals := map[string]cty.Value{}
-	for _, b := range modules {
-		attrs, _ := b.Body.JustAttributes()
-		srcAttr, ok := attrs["source"]
-		if !ok {
-			continue
-		}
-		if s, ok := str(l.eval(srcAttr.Expr)); !ok || !isLambdaModule(s) {
-			continue
-		}
-		name := b.Labels[0]
-		l.modules[name] = &lambdaModule{name: name, block: b, attrs: attrs}
-		modVals[name] = cty.ObjectVal(map[string]cty.Value{
-			"lambda_layer_arn":       cty.StringVal(marker("module", name, "lambda_layer_arn")),
-			"lambda_layer_layer_arn": cty.StringVal(marker("module", name, "lambda_layer_layer_arn")),
-		})
-	}
-	if len(modVals) > 0 {
-		l.ctx.Variables["module"] = cty.ObjectVal(modVals)
-	}
-	l.evalLocals(locals)
-
-	for _, d := range datas {
-		if d.typ == "archive_file" {
-			l.archives[d.name] = l.readArchive(d.name, d.block)
-		}
-	}
-	for _, r := range resources {
-		if r.typ == "aws_lambda_layer_version" {
-			l.layerResource(r.name, r.block)
-		}
-	}
-	for _, b := range modules { // module layers first: functions may reference them
-		if m := l.modules[b.Labels[0]]; m != nil {
-			l.moduleLayer(m)
-		}
-	}
-	for _, r := range resources {
-		if r.typ == "aws_lambda_function" {
-			l.functionResource(r.name, r.block)
-		}
-	}
-	for _, b := range modules {
-		if m := l.modules[b.Labels[0]]; m != nil {
-			l.moduleFunction(m)
-		}
+	l.model()
+	if l.budget.err != nil {
+		return nil, l.budget.err
 	}
 	return l.app, nil
 }
 
-func objectOrEmpty(m map[string]cty.Value) cty.Value {
-	if len(m) == 0 {
-		return cty.EmptyObjectVal
+// model turns the resource instances every module declared into functions and
+// layers: archives and S3 objects first (layers and functions name them), then layers
+// (functions reference them), then functions.
+func (l *loader) model() {
+	for _, r := range l.archiveInsts {
+		l.use(r)
+		l.archives[r.addr()] = l.readArchive(r)
 	}
-	return cty.ObjectVal(m)
-}
-
-func sortedAttrs(attrs hcl.Attributes) []*hcl.Attribute {
-	out := make([]*hcl.Attribute, 0, len(attrs))
-	for _, a := range attrs {
-		out = append(out, a)
+	for _, r := range l.s3Insts {
+		l.use(r)
+		l.s3objs[r.addr()] = l.readS3Object(r)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i].Range, out[j].Range
-		if a.Filename != b.Filename {
-			return a.Filename < b.Filename
-		}
-		return a.Start.Byte < b.Start.Byte
-	})
-	return out
-}
-
-// evalLocals evaluates locals until nothing changes (locals may reference each other
-// in any order); a local that never settles stays unknown.
-func (l *loader) evalLocals(locals []*hcl.Attribute) {
-	vals := map[string]cty.Value{}
-	for _, a := range locals {
-		vals[a.Name] = cty.DynamicVal
+	for _, r := range l.layerInsts {
+		l.use(r)
+		l.layerResource(r)
 	}
-	l.ctx.Variables["local"] = objectOrEmpty(vals)
-	for pass := 0; pass <= len(locals); pass++ {
-		changed := false
-		for _, a := range locals {
-			v := l.eval(a.Expr)
-			if !v.RawEquals(vals[a.Name]) {
-				vals[a.Name] = v
-				changed = true
-			}
-			l.ctx.Variables["local"] = cty.ObjectVal(vals)
-		}
-		if !changed {
-			break
-		}
+	for _, m := range l.lambdaMods {
+		l.use(m.inst)
+		l.moduleLayer(m)
+	}
+	for _, r := range l.fnInsts {
+		l.use(r)
+		l.functionResource(r)
+	}
+	for _, m := range l.lambdaMods {
+		l.use(m.inst)
+		l.moduleFunction(m)
 	}
 }
 
@@ -371,11 +375,43 @@ func (l *loader) text(r hcl.Range) string {
 	if r.Start.Byte < 0 || r.End.Byte > len(b) || r.Start.Byte >= r.End.Byte {
 		return ""
 	}
-	t := strings.Join(strings.Fields(string(b[r.Start.Byte:r.End.Byte])), " ")
+	t := interpolations(strings.Join(strings.Fields(string(b[r.Start.Byte:r.End.Byte])), " "))
 	if len(t) > 120 {
 		t = t[:117] + "..."
 	}
 	return t
+}
+
+// interpolations rewrites the template interpolations and directives of source text
+// for a message: "api.${var.name}.handler" reads "api.<var.name>.handler", so that no
+// raw ${...} reaches a message (or a CI log that would interpolate it).
+func interpolations(t string) string {
+	if !strings.Contains(t, "${") && !strings.Contains(t, "%{") {
+		return t
+	}
+	var b strings.Builder
+	var open []bool // per unclosed brace: does it open an interpolation?
+	for i := 0; i < len(t); i++ {
+		switch {
+		case (t[i] == '$' || t[i] == '%') && i+1 < len(t) && t[i+1] == '{':
+			b.WriteByte('<')
+			open = append(open, true)
+			i++
+		case t[i] == '{' && len(open) > 0:
+			open = append(open, false)
+			b.WriteByte('{')
+		case t[i] == '}' && len(open) > 0:
+			if open[len(open)-1] {
+				b.WriteByte('>')
+			} else {
+				b.WriteByte('}')
+			}
+			open = open[:len(open)-1]
+		default:
+			b.WriteByte(t[i])
+		}
+	}
+	return b.String()
 }
 
 func (l *loader) note(code string, sev model.Severity, fn, layer string, p model.Pos, msg, hint string) {
@@ -399,33 +435,40 @@ func content(b *hcl.Block, attrs []string, blocks ...string) *hcl.BodyContent {
 	return c
 }
 
-// stringAttr evaluates a string attribute. When it is set but cannot be evaluated,
-// an LK105 info note says so and "" is returned.
-func (l *loader) stringAttr(a *hcl.Attribute, fn, what string) (string, bool) {
-	if a == nil {
-		return "", false
-	}
+// fnString evaluates a string attribute of function f. When it is set but cannot be
+// evaluated, f cannot be checked: Unchecked says why, naming the unresolved reference.
+func (l *loader) fnString(f *model.Function, a *hcl.Attribute) string {
 	v := l.eval(a.Expr)
 	if v.IsKnown() && v.IsNull() {
-		return "", false
+		return ""
 	}
 	s, ok := str(v)
-	if !ok {
-		l.note("LK105", model.Info, fn, "", pos(a.Range),
-			fmt.Sprintf("%s = %s cannot be evaluated statically; the %s is taken as unknown", a.Name, l.text(a.Expr.Range()), what),
-			"give the variable a default or set it in terraform.tfvars")
-		return "", false
+	if !ok || strings.Contains(s, markerPrefix) {
+		l.uncheck(f, pos(a.Range), fmt.Sprintf("%s = %s cannot be evaluated: %s", a.Name, l.text(a.Expr.Range()), l.cause(a.Expr)))
+		return ""
 	}
-	return s, true
+	return s
 }
 
-func (l *loader) layerResource(name string, b *hcl.Block) {
+// uncheck records the first reason why f's imports cannot be checked.
+func (l *loader) uncheck(f *model.Function, p model.Pos, why string) {
+	if f.Unchecked == "" {
+		f.Unchecked, f.UncheckedPos = why, p
+	}
+}
+
+func (l *loader) layerResource(r *resInst) {
+	name := r.display()
+	b := r.block
 	c := content(b, []string{"layer_name", "filename", "s3_bucket", "s3_key", "compatible_runtimes", "compatible_architectures"})
 	ly := &model.Layer{Name: name, Pos: pos(b.DefRange)}
-	l.layerRes[name] = ly
+	l.layerRes[r.addr()] = ly
 	l.app.Layers = append(l.app.Layers, ly)
 	a := c.Attributes
 	switch {
+	case r.unknown != "":
+		ly.NotInspectable = r.unknown
+		l.note("LK105", model.Info, "", name, pos(b.DefRange), fmt.Sprintf("layer %s: %s; its content is not checked", name, r.unknown), "")
 	case a["filename"] != nil:
 		code, why := l.codeFromFilename(a["filename"])
 		if code == nil {
@@ -434,26 +477,22 @@ func (l *loader) layerResource(name string, b *hcl.Block) {
 		}
 		ly.Content = code
 	case a["s3_bucket"] != nil || a["s3_key"] != nil:
-		ly.NotInspectable = "S3 object " + l.s3Text(a["s3_bucket"], a["s3_key"])
-		l.note("LK105", model.Info, "", name, pos(b.DefRange), fmt.Sprintf("layer %s comes from %s, which is not read; its content is not checked", name, ly.NotInspectable), "")
+		code, why := l.codeFromS3(a["s3_bucket"], a["s3_key"])
+		if code == nil {
+			msg := fmt.Sprintf("layer %s: %s; its content is not checked", name, why)
+			ly.NotInspectable = why
+			if strings.HasPrefix(why, "the S3 object ") {
+				ly.NotInspectable = "S3 object " + l.s3Text(a["s3_bucket"], a["s3_key"])
+				msg = fmt.Sprintf("layer %s comes from %s, which is not read; its content is not checked", name, ly.NotInspectable)
+			}
+			l.note("LK105", model.Info, "", name, pos(b.DefRange), msg, "")
+		}
+		ly.Content = code
 	default:
 		ly.NotInspectable = "no filename or s3_key"
 	}
 	ly.CompatibleRuntimes, ly.CompatibleRuntimesPos = l.listAttr(a["compatible_runtimes"])
 	ly.CompatibleArchitectures, ly.CompatibleArchsPos = l.listAttr(a["compatible_architectures"])
-}
-
-func (l *loader) s3Text(bucket, key *hcl.Attribute) string {
-	part := func(a *hcl.Attribute) string {
-		if a == nil {
-			return "?"
-		}
-		if s, ok := str(l.eval(a.Expr)); ok {
-			return s
-		}
-		return "${" + l.text(a.Expr.Range()) + "}"
-	}
-	return "s3://" + part(bucket) + "/" + part(key)
 }
 
 // listAttr evaluates a list of strings; nil when unset or unknown.
@@ -468,23 +507,26 @@ func (l *loader) listAttr(a *hcl.Attribute) ([]string, model.Pos) {
 	return v, pos(a.Range)
 }
 
-func (l *loader) functionResource(name string, b *hcl.Block) {
+func (l *loader) functionResource(r *resInst) {
+	name := r.display()
+	b := r.block
 	c := content(b, []string{"function_name", "handler", "runtime", "architectures", "layers",
 		"filename", "s3_bucket", "s3_key", "image_uri", "package_type"}, "environment")
 	a := c.Attributes
 	f := &model.Function{Name: name, Kind: kind, Pos: pos(b.DefRange), PackageType: "Zip"}
 	f.RuntimePos, f.HandlerPos, f.ArchPos, f.LayersPos = f.Pos, f.Pos, f.Pos, f.Pos
 	l.app.Functions = append(l.app.Functions, f)
-	if pt, _ := str(l.eval(attrExpr(a["package_type"]))); pt == "Image" || a["image_uri"] != nil {
-		f.PackageType = "Image"
+	if r.unknown != "" {
+		l.uncheck(f, f.Pos, r.unknown)
 	}
+	f.PackageType = l.packageType(a["package_type"], a["image_uri"])
 	if at := a["handler"]; at != nil {
 		f.HandlerPos = pos(at.Range)
-		f.Handler, _ = l.stringAttr(at, name, "handler")
+		f.Handler = l.fnString(f, at)
 	}
 	if at := a["runtime"]; at != nil {
 		f.RuntimePos = pos(at.Range)
-		f.Runtime, _ = l.stringAttr(at, name, "runtime")
+		f.Runtime = l.fnString(f, at)
 	}
 	f.Arch = "x86_64"
 	if at := a["architectures"]; at != nil {
@@ -499,24 +541,54 @@ func (l *loader) functionResource(name string, b *hcl.Block) {
 			f.Env = l.envMap(va.Expr)
 		}
 	}
+	if la := a["layers"]; la != nil {
+		f.LayersPos = pos(la.Range)
+		f.Layers = l.layerRefs(la.Expr, name)
+	}
 	if f.PackageType == "Image" {
+		f.Unchecked, f.UncheckedPos = "", model.Pos{}
 		return
 	}
 	switch {
 	case a["filename"] != nil:
 		code, why := l.codeFromFilename(a["filename"])
 		if code == nil {
-			l.note("LK105", model.Info, name, "", pos(a["filename"].Range), fmt.Sprintf("function %s: %s; its package is not checked", name, why), "")
+			l.uncheck(f, pos(a["filename"].Range), fmt.Sprintf("its package cannot be read: %s", why))
 		}
 		f.Code = code
 	case a["s3_bucket"] != nil || a["s3_key"] != nil:
-		l.note("LK105", model.Info, name, "", pos(b.DefRange),
-			fmt.Sprintf("function %s's package is the %s, which is not read; its package is not checked", name, l.s3Text(a["s3_bucket"], a["s3_key"])), "")
+		code, why := l.codeFromS3(a["s3_bucket"], a["s3_key"])
+		if code == nil {
+			at := a["s3_key"]
+			if at == nil {
+				at = a["s3_bucket"]
+			}
+			l.uncheck(f, pos(at.Range), fmt.Sprintf("its package is %s", why))
+		}
+		f.Code = code
+	default:
+		l.uncheck(f, f.Pos, "it has no filename, s3_bucket/s3_key or image_uri")
 	}
-	if la := a["layers"]; la != nil {
-		f.LayersPos = pos(la.Range)
-		f.Layers = l.layerRefs(la.Expr, name)
+}
+
+// packageType is "Image" when package_type says so, or when it does not say and
+// image_uri is set (not null); "Zip" otherwise.
+func (l *loader) packageType(pt, image *hcl.Attribute) string {
+	if pt != nil {
+		if s, ok := str(l.eval(pt.Expr)); ok {
+			if s == "Image" {
+				return "Image"
+			}
+			return "Zip"
+		}
 	}
+	if image == nil {
+		return "Zip"
+	}
+	if v := l.eval(image.Expr); v.IsKnown() && v.IsNull() {
+		return "Zip"
+	}
+	return "Image"
 }
 
 func attrExpr(a *hcl.Attribute) hcl.Expression {
@@ -593,7 +665,7 @@ func (l *loader) layerRef(e hcl.Expression, fn string) model.LayerRef {
 		if !ok {
 			continue
 		}
-		if _, defined := l.layerRes[at.Name]; !defined {
+		if l.curMod != nil && !l.curMod.cfg.layerNames[at.Name] {
 			problem := fmt.Sprintf("aws_lambda_layer_version.%s is not defined in this configuration", at.Name)
 			l.note("LK406", model.Error, fn, "", p, fmt.Sprintf("layers of %s: %s", fn, problem), "")
 			return model.LayerRef{Pos: p, Bad: true, Problem: problem, Text: text}
@@ -612,22 +684,22 @@ func (l *loader) refFromValue(v cty.Value, p model.Pos, text, fn string) model.L
 		l.note("LK406", model.Error, fn, "", p, msg, hint)
 		return model.LayerRef{Pos: p, Bad: true, Problem: problem, Text: text}
 	}
-	if k, name, attr, ok := parseMarker(s); ok {
+	if k, addr, attr, ok := parseMarker(s); ok {
 		switch {
 		case k == "layer" && attr == "arn":
-			return model.LayerRef{Pos: p, Layer: l.layerRes[name]}
+			return model.LayerRef{Pos: p, Layer: l.layerRes[addr]}
 		case k == "layer" && attr == "layer_arn":
 			return bad("layer_arn has no version",
-				fmt.Sprintf("aws_lambda_layer_version.%s.layer_arn is the ARN without a version; Lambda needs a version ARN: use aws_lambda_layer_version.%s.arn", name, name),
-				fmt.Sprintf("layers = [aws_lambda_layer_version.%s.arn]", name))
-		case k == "module" && l.modLayers[name] == nil:
-			return bad(fmt.Sprintf("module %s creates no layer", name),
-				fmt.Sprintf("module.%s.%s: module %s does not set create_layer = true, so it creates no layer", name, attr, name), "")
+				fmt.Sprintf("%s.layer_arn is the ARN without a version; Lambda needs a version ARN: use %s.arn", addr, addr),
+				fmt.Sprintf("layers = [%s.arn]", addr))
+		case k == "module" && l.modLayers[addr] == nil:
+			return bad(fmt.Sprintf("%s creates no layer", addr),
+				fmt.Sprintf("%s.%s: %s does not set create_layer = true, so it creates no layer", addr, attr, addr), "")
 		case k == "module" && attr == "lambda_layer_arn":
-			return model.LayerRef{Pos: p, Layer: l.modLayers[name]}
+			return model.LayerRef{Pos: p, Layer: l.modLayers[addr]}
 		case k == "module":
 			return bad("layer_arn has no version",
-				fmt.Sprintf("module.%s.%s is the layer ARN without a version; Lambda needs a version ARN: use module.%s.lambda_layer_arn", name, attr, name), "")
+				fmt.Sprintf("%s.%s is the layer ARN without a version; Lambda needs a version ARN: use %s.lambda_layer_arn", addr, attr, addr), "")
 		}
 		return bad("not a layer", fmt.Sprintf("%s is not a layer version ARN", text), "")
 	}

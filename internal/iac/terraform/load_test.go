@@ -16,10 +16,11 @@ import (
 
 // The shared helpers, by the short names the tests use.
 var (
-	fn       = iactest.Function
-	layer    = iactest.Layer
-	files    = iactest.Files
-	writeZip = iactest.WriteZip
+	fn         = iactest.Function
+	layer      = iactest.Layer
+	files      = iactest.Files
+	writeFiles = iactest.WriteFiles
+	writeZip   = iactest.WriteZip
 )
 
 func load(t *testing.T, dir string) *model.App {
@@ -165,19 +166,22 @@ func TestBasic(t *testing.T) {
 	if b, _ := inline.Code.Tree.ReadFile("index.py"); !strings.Contains(string(b), "def handler") {
 		t.Errorf("inline index.py = %q", b)
 	}
-	// runtime from a variable without default: unknown, with a note
+	// runtime from a variable without default: unknown, and the function is not
+	// checked, saying why (issue 14.8: the cause, not 'runtime "" is not in the catalogue')
 	if inline.Runtime != "" {
 		t.Errorf("inline runtime = %q", inline.Runtime)
 	}
-	noteAt(t, app, "LK105", model.Info, "main.tf", 96)
+	if want := `runtime = var.no_default cannot be evaluated: var.no_default has no value: it has no default and no value in terraform.tfvars, *.auto.tfvars or --var-file`; inline.Unchecked != want || inline.UncheckedPos.Line != 96 {
+		t.Errorf("inline unchecked = %q at %v, want %q", inline.Unchecked, inline.UncheckedPos, want)
+	}
 
 	// a zip that does not exist and no archive_file writes it
 	missing := fn(t, app, "missing_zip")
 	if missing.Code != nil {
 		t.Error("missing_zip should have no code")
 	}
-	if n := noteAt(t, app, "LK105", model.Info, "main.tf", 101); !strings.Contains(n.Message, "build/missing.zip does not exist yet") {
-		t.Errorf("message = %q", n.Message)
+	if !strings.Contains(missing.Unchecked, "build/missing.zip does not exist yet") || missing.UncheckedPos.Line != 101 {
+		t.Errorf("missing_zip unchecked = %q at %v", missing.Unchecked, missing.UncheckedPos)
 	}
 	prebuilt := layer(t, app, "prebuilt")
 	if prebuilt.Content != nil || !strings.Contains(prebuilt.NotInspectable, "build/prebuilt.zip does not exist yet") {
@@ -195,7 +199,14 @@ func TestBasic(t *testing.T) {
 	if s3.Code != nil {
 		t.Error("from_s3 should have no code")
 	}
-	noteAt(t, app, "LK105", model.Info, "main.tf", 107)
+	if want := "its package is the S3 object s3://artifacts/fn.zip, which is not read"; s3.Unchecked != want {
+		t.Errorf("from_s3 unchecked = %q, want %q", s3.Unchecked, want)
+	}
+	for _, f := range app.Functions {
+		if f.Unchecked != "" && f != inline && f != missing && f != s3 {
+			t.Errorf("%s: unchecked %q", f.Name, f.Unchecked)
+		}
+	}
 
 	if img := fn(t, app, "image"); img.PackageType != "Image" || img.Code != nil {
 		t.Errorf("image = %+v", img)
@@ -380,10 +391,24 @@ locals {
 `), 0o644))
 	app := load(t, dir)
 	f := fn(t, app, "f")
-	if len(f.Layers) != 2 || f.Layers[0].Layer != layer(t, app, "opt") || f.Layers[1].ARN != "arn:aws:lambda:us-east-1:123456789012:layer:abc:1" {
+	if len(f.Layers) != 2 || f.Layers[0].Layer != layer(t, app, "aws_lambda_layer_version.opt[0]") || f.Layers[1].ARN != "arn:aws:lambda:us-east-1:123456789012:layer:abc:1" {
 		t.Errorf("layers = %+v", f.Layers)
 	}
 	if f.Code != nil {
 		t.Error("a function without filename has no code")
+	}
+}
+
+func TestInterpolations(t *testing.T) {
+	for in, want := range map[string]string{
+		`"api.${var.name}.handler"`:           `"api.<var.name>.handler"`,
+		`"${merge({a = 1}, var.m)["a"]}"`:     `"<merge({a = 1}, var.m)["a"]>"`,
+		`"%{if var.x}a%{endif}"`:              `"<if var.x>a<endif>"`,
+		`local.plain`:                         `local.plain`,
+		`"$${not.an.interpolation} ${var.a}"`: `"$<not.an.interpolation> <var.a>"`,
+	} {
+		if got := interpolations(in); got != want {
+			t.Errorf("interpolations(%s) = %s, want %s", in, got, want)
+		}
 	}
 }

@@ -1,0 +1,1 @@
+runtime = "python3.12"
