@@ -60,7 +60,8 @@ lambda:ListFunctions (--all) or cloudformation:ListStackResources (--stack); see
 Container-image functions are listed and skipped. Environment variable values are not kept
 (only PYTHONPATH/NODE_PATH when they are plain folder lists); presigned URLs and credentials are
 never printed. Downloads are cached in $LAYERKIT_CACHE_DIR or the user cache folder
-(layerkit/downloads, mode 0700); delete it at any time.
+(layerkit/downloads; folders doctor creates are mode 0700, an existing --cache-dir keeps
+its mode); delete it at any time.
 
 Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when a function or
 package could not be read (the others are still checked and reported) or a flag is wrong.`,
