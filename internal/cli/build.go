@@ -63,7 +63,7 @@ func newBuildCmd(s *IO) *cobra.Command {
     leaves the previous file, or none.
 
 Exit status: 0 built; 1 the install or the check failed (no zip written); 2 a flag or the
-input is wrong, or there is no pip, uv or npm to install with; 130 interrupted.`,
+input is wrong, or there is no pip, uv or npm to install with; 3 layerkit crashed (a bug); 130 interrupted.`,
 		Example: `  layerkit build layers/shared -o build/shared.zip --runtime python3.12
   layerkit build layer -o layer.zip --runtime python3.13 --arch arm64 -r requirements.txt
   layerkit build layer -o layer.zip --runtime python3.12 --find-links wheels/ --no-index

@@ -51,7 +51,7 @@ Plain artifacts, for any other tool:
       [--arch arm64] --layer deps.zip --layer shared/
 
 Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when the
-input cannot be read or a flag is wrong.`,
+input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 		Example: `  layerkit check .
   layerkit check template.yaml --format json
   layerkit check . --function OrdersFunction --ignore LK405`,

@@ -64,7 +64,7 @@ never printed. Downloads are cached in $LAYERKIT_CACHE_DIR or the user cache fol
 its mode); delete it at any time.
 
 Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when a function or
-package could not be read (the others are still checked and reported) or a flag is wrong.`,
+package could not be read (the others are still checked and reported) or a flag is wrong, 3 when layerkit crashed (a bug).`,
 		Example: `  layerkit doctor --function orders-api
   layerkit doctor --stack my-app --compare .
   layerkit doctor --all --region eu-west-1 --format json`,

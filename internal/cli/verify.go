@@ -56,7 +56,7 @@ install (source mode), the runtime's own packages (boto3, ...), modules a layer 
 read might provide.
 
 Exit status: 0 when every verified function agrees, 1 when one disagrees or cannot be run to a
-verdict, 2 when the input cannot be read or a flag is wrong.`,
+verdict, 2 when the input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 		Example: `  layerkit verify .
   layerkit verify template.yaml --function OrdersFunction --format json
   layerkit verify . --python /usr/bin/python3.12 --timeout 30s`,
