@@ -15,6 +15,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/build"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/report"
 )
 
 // BuildOptions are the flags of `layerkit build`.
@@ -109,7 +110,7 @@ func runBuild(s *IO, o *BuildOptions) error {
 	bo := build.Options{
 		Src: o.Src, Out: o.Out, Runtime: o.Runtime, Arch: o.Arch, Requirements: o.Requirements,
 		FindLinks: o.FindLinks, NoIndex: o.NoIndex, AllowSdist: o.AllowSdist, Installer: o.Installer,
-		Python: o.Python, NoVerify: o.NoVerify, Verbose: o.Verbose, Log: s.Err,
+		Python: o.Python, NoVerify: o.NoVerify, Verbose: o.Verbose, Log: report.Writer(s.Err),
 	}
 	bo.Exclude = splitList(o.Exclude)
 	bo.Ignore = splitList(o.Ignore)
@@ -138,16 +139,16 @@ func runBuild(s *IO, o *BuildOptions) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &ie):
-		fmt.Fprintf(s.Err, "layerkit: %s\n", ie.Msg)
+		fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", ie.Msg)
 		return exitError{ExitInput}
 	case ctx.Err() != nil:
 		fmt.Fprintf(s.Err, "layerkit: interrupted; no zip written\n")
 		return exitError{exitInterrupted}
 	case errors.Is(err, build.ErrVerify):
-		fmt.Fprintf(s.Err, "layerkit: %s is not written: the built layer has errors (see above; --ignore CODE to accept one)\n", o.Out)
+		fmt.Fprintf(report.Writer(s.Err), "layerkit: %s is not written: the built layer has errors (see above; --ignore CODE to accept one)\n", o.Out)
 		return exitError{ExitFindings}
 	}
-	fmt.Fprintf(s.Err, "layerkit: build failed, no zip written: %s\n", err)
+	fmt.Fprintf(report.Writer(s.Err), "layerkit: build failed, no zip written: %s\n", err)
 	return exitError{ExitFindings}
 }
 
@@ -166,7 +167,7 @@ func splitList(in []string) []string {
 // printBuild says what the build did: layout, install, exclusions, notes, sizes, the
 // check's findings, and the zip with its CodeSha256.
 func printBuild(s *IO, o *BuildOptions, r *build.Result) {
-	w := s.Out
+	w := report.Writer(s.Out)
 	fmt.Fprintf(w, "layerkit build %s → %s (%s, %s)\n", o.Src, o.Out, r.Runtime, r.Arch)
 	switch {
 	case r.Prefix == "" && strings.HasPrefix(r.Runtime, "python"):

@@ -138,7 +138,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 		in.Functions = append(in.Functions, fl)
 	}
 	if o.Format != "text" && res.Checked != "" {
-		fmt.Fprintf(s.Err, "layerkit: checked %s\n", res.Checked)
+		fmt.Fprintf(report.Writer(s.Err), "layerkit: checked %s\n", res.Checked)
 	}
 	if err := writeReport(s, o.Format, o.Quiet, in); err != nil {
 		return err

@@ -164,7 +164,7 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 			if len(shown) > 5 {
 				shown = append(shown[:5:5], "...")
 			}
-			fmt.Fprintf(s.Err, "layerkit: --compare: %d deployed function(s) match no function of %s by CloudFormation logical id or name: %s\n",
+			fmt.Fprintf(report.Writer(s.Err), "layerkit: --compare: %d deployed function(s) match no function of %s by CloudFormation logical id or name: %s\n",
 				len(unmatched), o.Compare, strings.Join(shown, ", "))
 		}
 	}
@@ -189,14 +189,14 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 		in.Functions = append(in.Functions, fl)
 	}
 	if o.Format != "text" {
-		fmt.Fprintf(s.Err, "layerkit: checked %s\n", checked)
+		fmt.Fprintf(report.Writer(s.Err), "layerkit: checked %s\n", checked)
 	}
 	if err := writeReport(s, o.Format, o.Quiet, in); err != nil {
 		return err
 	}
 	if len(res.Failures) > 0 {
 		for _, f := range res.Failures {
-			fmt.Fprintf(s.Err, "layerkit: %s\n", f.Error())
+			fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", f.Error())
 		}
 		fmt.Fprintf(s.Err, "layerkit: %d of %d function(s) could not be read\n", len(res.Failures), len(targets))
 		return exitError{ExitInput}

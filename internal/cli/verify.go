@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/layerkit/layerkit/internal/check"
+	"github.com/layerkit/layerkit/internal/report"
 	"github.com/layerkit/layerkit/internal/verify"
 )
 
@@ -118,24 +118,25 @@ func runVerify(ctx context.Context, s *IO, o *VerifyOptions) error {
 	}
 	if o.Format == "json" {
 		if rep.Checked != "" {
-			fmt.Fprintf(s.Err, "layerkit: checked %s\n", rep.Checked)
+			fmt.Fprintf(report.Writer(s.Err), "layerkit: checked %s\n", rep.Checked)
 		}
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
+		if err := report.JSON(s.Out, struct {
 			Version int `json:"version"`
 			*verify.Report
 		}{1, rep}); err != nil {
 			return err
 		}
 	} else {
-		writeVerifyText(s.Out, rep)
+		writeVerifyText(safeOut(s), rep)
 	}
 	if rep.Summary.Disagree > 0 || rep.Summary.Errors > 0 {
 		return exitError{ExitFindings}
 	}
 	return nil
 }
+
+// safeOut is s.Out made inert for a terminal or CI log (report.Writer).
+func safeOut(s *IO) io.Writer { return report.Writer(s.Out) }
 
 func writeVerifyText(w io.Writer, rep *verify.Report) {
 	if rep.Checked != "" {

@@ -154,6 +154,7 @@ var items = []item{
 type result struct {
 	args   []string
 	exit   int
+	stdout string
 	stderr string
 	rss    int64 // bytes
 	wall   time.Duration
@@ -295,7 +296,7 @@ func runBinary(t *testing.T, dir string, args ...string) result {
 	cmd.Stdin = nil
 	start := time.Now()
 	err := cmd.Run()
-	res := result{args: args, wall: time.Since(start), stderr: stderr.String(), exit: -1}
+	res := result{args: args, wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), exit: -1}
 	what := "layerkit " + strings.Join(args, " ")
 	if ctx.Err() != nil {
 		t.Errorf("%s: still running after %v (killed); stderr:\n%s", what, runTimeout, res.stderr)
