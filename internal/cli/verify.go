@@ -28,6 +28,7 @@ type VerifyOptions struct {
 	Python    string
 	Timeout   time.Duration
 	Exact     bool
+	MaxSize   int64 // MiB
 }
 
 func newVerifyCmd(s *IO) *cobra.Command {
@@ -76,6 +77,7 @@ verdict, 2 when the input cannot be read or a flag is wrong, 3 when layerkit cra
 	f.StringVar(&o.Python, "python", "", "the interpreter to run (default: python3.X of each runtime from PATH, else python3)")
 	f.DurationVar(&o.Timeout, "timeout", verify.DefaultTimeout, "time limit of each function's import")
 	f.BoolVar(&o.Exact, "exact-version", false, "skip functions whose runtime's python3.X is not found instead of running another version")
+	f.Int64Var(&o.MaxSize, "max-materialize", verify.DefaultMaxSize>>20, "MiB verify may write to lay out all functions (their packages and layers); past it a function has no verdict")
 	return cmd
 }
 
@@ -91,6 +93,9 @@ func runVerify(ctx context.Context, s *IO, o *VerifyOptions) error {
 	if o.Timeout <= 0 {
 		return usageError{fmt.Sprintf("--timeout must be positive, not %s", o.Timeout)}
 	}
+	if o.MaxSize <= 0 {
+		return usageError{fmt.Sprintf("--max-materialize must be positive, not %d", o.MaxSize)}
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -102,6 +107,7 @@ func runVerify(ctx context.Context, s *IO, o *VerifyOptions) error {
 		Exact:   o.Exact,
 		Timeout: o.Timeout,
 		PathEnv: s.Getenv("PATH"),
+		MaxSize: o.MaxSize << 20,
 	})
 	if err != nil {
 		var ie *verify.InputError

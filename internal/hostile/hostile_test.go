@@ -291,6 +291,9 @@ func runBinary(t *testing.T, dir string, args ...string) result {
 	cmd.Dir = dir
 	cmd.Env = []string{"HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, ".cache"), "TMPDIR=" + tmp,
 		"PATH=" + os.Getenv("PATH"), "NO_COLOR=1", "GOTRACEBACK=all"}
+	if v := os.Getenv("LAYERKIT_HOSTILE_SECRET"); v != "" { // a CI secret the run must not leak (safeexec_test.go)
+		cmd.Env = append(cmd.Env, "LAYERKIT_HOSTILE_SECRET="+v)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Stdin = nil

@@ -11,6 +11,7 @@ package hostile
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -19,7 +20,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // controlTemplate holds, in logical ids, a handler, a layer reference and a path,
@@ -237,4 +240,182 @@ func TestBuildHostileLayer(t *testing.T) {
 	if zipHolds(t, filepath.Join(node, "out.zip"), strings.SplitN(secretEnv, "=", 2)[1]) {
 		t.Errorf("the zip holds the environment's secret")
 	}
+}
+
+// spyTemplate has one function per containment case of verify (15.4).
+const spyTemplate = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.11
+    CodeUri: src/
+Resources:
+  Spy:
+    Type: AWS::Serverless::Function
+    Properties: {Handler: spy.handler}
+  Daemon:
+    Type: AWS::Serverless::Function
+    Properties: {Handler: daemon.handler}
+  Forger:
+    Type: AWS::Serverless::Function
+    Properties: {Handler: forger.handler}
+  Writer:
+    Type: AWS::Serverless::Function
+    Properties: {Handler: writer.handler}
+`
+
+// TestVerifyContainment (15.4): the imported code cannot read layerkit's environment
+// through its parent, cannot leave a process running (a double-forked setsid() daemon),
+// cannot forge a verdict through a file or the pipe's old number, and cannot write
+// into the checked folder; a timeout ends the import and what it started.
+func TestVerifyContainment(t *testing.T) {
+	python, err := exec.LookPath("python3.11")
+	if err != nil {
+		t.Skip("no python3.11 on PATH")
+	}
+	dir := t.TempDir()
+	app := filepath.Join(dir, "app")
+	state := filepath.Join(dir, "state") // where the code reports what it did, outside app
+	mkdir(t, state)
+	writeFile(t, app, "template.yaml", []byte(spyTemplate))
+	q := strconv.Quote
+	writeFile(t, app, "src/spy.py", []byte(`import os
+env = open("/proc/%d/environ" % os.getppid(), "rb").read()
+print("PARENT_ENV_HAS_SECRET", b"s3cr3t" in env, "HAS_PATH", b"PATH=" in env)
+print("OWN_ENV_HAS_SECRET", b"s3cr3t" in open("/proc/self/environ", "rb").read())
+raise RuntimeError("spy done")
+def handler(e, c): pass
+`))
+	writeFile(t, app, "src/daemon.py", []byte(`import os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        open(`+q(filepath.Join(state, "daemon.pid"))+`, "w").write(str(os.getpid()))
+        time.sleep(2)
+        open(`+q(filepath.Join(state, "daemon-survived"))+`, "w").write("x")
+        os._exit(0)
+    os._exit(0)
+time.sleep(0.3)
+def handler(e, c): pass
+`))
+	writeFile(t, app, "src/forger.py", []byte(`import os, json
+fake = json.dumps({"ok": True}).encode()
+for d in ("result.json", "../result.json", os.path.join(os.environ["LAMBDA_TASK_ROOT"], "..", "result.json")):
+    try: open(d, "w").write(fake.decode())
+    except OSError: pass
+try:
+    os.write(3, fake)
+    print("FD3_WRITABLE")
+except OSError:
+    print("FD3_CLOSED")
+for fd in os.listdir("/proc/self/fd"):
+    try:
+        if os.readlink("/proc/self/fd/" + fd).startswith("pipe:") and int(fd) > 2:
+            os.write(int(fd), fake)
+            print("WROTE_PIPE", fd)
+    except OSError:
+        pass
+raise RuntimeError("forger fails")
+def handler(e, c): pass
+`))
+	writeFile(t, app, "src/writer.py", []byte(`import os
+open("written-here", "w").write("x")
+open(os.path.join(os.environ["LAMBDA_TASK_ROOT"], "written-root"), "w").write("x")
+open("spy.py", "a").write("# changed")
+def handler(e, c): pass
+`))
+	before := snapshot(t, app)
+	res := runBinarySecret(t, app, "verify", "--python", python, "--format", "json")
+	if diff := compare(before, snapshot(t, app)); diff != "" {
+		t.Errorf("the imported code changed the checked folder: %s", diff)
+	}
+	out := res.stdout
+	if strings.Contains(out, "PARENT_ENV_HAS_SECRET True") || !strings.Contains(out, "PARENT_ENV_HAS_SECRET False HAS_PATH True") || strings.Contains(out, "OWN_ENV_HAS_SECRET True") {
+		t.Errorf("the code saw layerkit's environment (or did not run):\n%s", out)
+	}
+	if !strings.Contains(out, "FD3_CLOSED") {
+		t.Errorf("the verdict pipe is still fd 3 when user code runs:\n%s", out)
+	}
+	var rep struct {
+		Functions []struct {
+			Function, Status, Reason string
+			Interpreter              *struct{ Fails bool }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, f := range rep.Functions {
+		t.Logf("%s: %s %s", f.Function, f.Status, f.Reason)
+		switch f.Function {
+		case "Forger":
+			// It wrote a fake verdict on the pipe, then the harness wrote the real one:
+			// two verdicts, none taken. Never "imports".
+			if f.Status == "agree" || f.Interpreter != nil && !f.Interpreter.Fails && f.Status != "error" {
+				t.Errorf("Forger: %+v: a forged verdict was taken", f)
+			}
+		case "Daemon", "Writer":
+			if f.Status != "agree" {
+				t.Errorf("%s: %+v, want agree", f.Function, f)
+			}
+		}
+	}
+	time.Sleep(2500 * time.Millisecond) // past the daemon's 2 s
+	if _, err := os.Stat(filepath.Join(state, "daemon-survived")); err == nil {
+		t.Errorf("a double-forked setsid() daemon outlived verify")
+	}
+	if b, err := os.ReadFile(filepath.Join(state, "daemon.pid")); err != nil {
+		t.Errorf("the daemon did not start: %v", err)
+	} else if pid, _ := strconv.Atoi(string(b)); pid > 0 && syscall.Kill(pid, 0) == nil {
+		t.Errorf("the daemon (pid %d) is still running", pid)
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+}
+
+// TestVerifyTimeoutAndSize (15.4): a timeout ends the import and every process it
+// started; --max-materialize caps what verify writes.
+func TestVerifyTimeoutAndSize(t *testing.T) {
+	python, err := exec.LookPath("python3.11")
+	if err != nil {
+		t.Skip("no python3.11 on PATH")
+	}
+	dir := t.TempDir()
+	app := filepath.Join(dir, "app")
+	pidFile := filepath.Join(dir, "child.pid")
+	writeFile(t, app, "template.yaml", []byte(strings.SplitN(spyTemplate, "  Spy:", 2)[0]+"  Hang:\n    Type: AWS::Serverless::Function\n    Properties: {Handler: hang.handler}\n"))
+	writeFile(t, app, "src/hang.py", []byte(`import os, subprocess, time
+p = subprocess.Popen(["sleep", "60"], start_new_session=True)
+open(`+strconv.Quote(pidFile)+`, "w").write(str(p.pid))
+time.sleep(60)
+def handler(e, c): pass
+`))
+	start := time.Now()
+	res := runBinary(t, app, "verify", "--python", python, "--timeout", "1s")
+	if res.exit != 1 || !strings.Contains(res.stdout, "--timeout") {
+		t.Errorf("exit %d, want 1 and the timeout named:\n%s", res.exit, res.stdout)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("verify took %v", d)
+	}
+	if b, err := os.ReadFile(pidFile); err != nil {
+		t.Errorf("the child did not start: %v", err)
+	} else if pid, _ := strconv.Atoi(string(b)); pid > 0 && syscall.Kill(pid, 0) == nil {
+		t.Errorf("the import's child (pid %d, own session) outlived the timeout", pid)
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+
+	big := filepath.Join(dir, "big")
+	writeFile(t, big, "template.yaml", []byte(strings.SplitN(spyTemplate, "  Spy:", 2)[0]+"  Big:\n    Type: AWS::Serverless::Function\n    Properties: {Handler: app.handler}\n"))
+	writeFile(t, big, "src/app.py", []byte("def handler(e, c): pass\n"))
+	writeFile(t, big, "src/blob.bin", bytes.Repeat([]byte("x"), 3<<20))
+	res = runBinary(t, big, "verify", "--python", python, "--max-materialize", "1")
+	if res.exit != 1 || !strings.Contains(res.stdout, "--max-materialize") {
+		t.Errorf("--max-materialize 1 with a 3 MiB package: exit %d:\n%s", res.exit, res.stdout)
+	}
+}
+
+// runBinarySecret is runBinary with secretEnv in layerkit's environment.
+func runBinarySecret(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	t.Setenv("LAYERKIT_HOSTILE_SECRET", strings.SplitN(secretEnv, "=", 2)[1])
+	return runBinary(t, dir, args...)
 }

@@ -42,6 +42,7 @@ func supervise() (code int, ok bool) {
 	if err != nil {
 		return 0, false
 	}
+	hide()
 	// Signals for the program go to the worker (a terminal's Ctrl-C reaches both).
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
