@@ -24,9 +24,6 @@ import (
 // It runs from this package's init when sandboxEnv is set, before layerkit's command
 // line, and exits there.
 
-// sandboxEnv marks the intermediate; its value is unused.
-const sandboxEnv = "LAYERKIT_VERIFY_SANDBOX"
-
 const (
 	prSetDumpable       = 4
 	prSetChildSubreaper = 36

@@ -559,6 +559,9 @@ func (r *runner) run(ctx context.Context, in Interpreter, dir string, cfg harnes
 	return hr, text, nil
 }
 
+// sandboxEnv marks the intermediate (sandbox_linux.go); its value is unused.
+const sandboxEnv = "LAYERKIT_VERIFY_SANDBOX"
+
 // sandboxCommand is the command that runs argv (python and the harness) with env: under
 // the intermediate (sandbox_linux.go) when this system has one, else directly, in a
 // process group of its own.
