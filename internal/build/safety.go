@@ -128,6 +128,27 @@ func (b *builder) checkRequirements(req string, data []byte) error {
 		add := func(line int, format string, a ...any) {
 			probs = append(probs, pydist.Problem{File: file, Line: line, Message: fmt.Sprintf(format, a...)})
 		}
+		// local checks that a local path (or file: URL) a line names stays inside the
+		// folders build may read.
+		local := func(num int, what, p string) {
+			if strings.Contains(p, "://") && !strings.HasPrefix(strings.ToLower(p), "file:") {
+				return
+			}
+			p = strings.TrimPrefix(strings.TrimPrefix(p, "file://"), "file:")
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(filepath.Dir(file), p)
+			}
+			real, err := filepath.EvalSymlinks(p)
+			if err != nil {
+				return // pip reports what does not exist
+			}
+			for _, root := range realRoots {
+				if inside(real, root) {
+					return
+				}
+			}
+			add(num, "%s: outside %s and the requirements file's folder; layerkit build reads nothing else", what, b.o.Src)
+		}
 		include := func(num int, flag, inc string) {
 			if strings.Contains(inc, "://") {
 				add(num, "%s %s: a remote file cannot be checked before pip reads it", flag, inc)
@@ -194,6 +215,8 @@ func (b *builder) checkRequirements(req string, data []byte) error {
 					add(ll.num, "--editable %s: an editable install builds the project with its build backend", val)
 				case opt == "--requirement" || opt == "--constraint":
 					include(ll.num, opt, val)
+				case opt == "--find-links" || opt == "--index-url" || opt == "--extra-index-url":
+					local(ll.num, opt+" "+val, val)
 				default:
 					if v, ok := short("-e"); ok {
 						add(ll.num, "-e %s: an editable install builds the project with its build backend", v)
@@ -201,12 +224,18 @@ func (b *builder) checkRequirements(req string, data []byte) error {
 						include(ll.num, "-r", v)
 					} else if v, ok := short("-c"); ok {
 						include(ll.num, "-c", v)
+					} else if v, ok := short("-f"); ok {
+						local(ll.num, "-f "+v, v)
+					} else if v, ok := short("-i"); ok {
+						local(ll.num, "-i "+v, v)
 					}
 				}
 			}
 			if u := requirementURL(args); u != "" {
 				if msg := sourceURL(u); msg != "" {
 					add(ll.num, "%s: %s", u, msg)
+				} else {
+					local(ll.num, u, u) // a wheel: read only from inside
 				}
 			}
 		}

@@ -171,10 +171,15 @@ func TestCheckRequirements(t *testing.T) {
 			"-rhttps://example.com/r.txt",                // 20
 			"file:///tmp/pkg",                            // 21
 			"pkg[extra] @ https://example.com/p-1.0-cp312-cp312-manylinux2014_x86_64.whl", // 22: a wheel
-			"pkg2 @ file:///abs/path/pkg2", // 23
+			"pkg2 @ file:///abs/path/pkg2",             // 23
+			"--find-links ../wheels-outside",           // 24
+			"-f wheels",                                // 25: inside
+			"../wheels-outside/w-1.0-py3-none-any.whl", // 26
 		}, "\n") + "\n",
-		"src/more.txt": "--no-binary :all:\nsix\n-r requirements.txt\n",
-		"outside.txt":  "x==1\n",
+		"src/more.txt":                          "--no-binary :all:\nsix\n-r requirements.txt\n",
+		"outside.txt":                           "x==1\n",
+		"wheels-outside/w-1.0-py3-none-any.whl": "zip",
+		"src/wheels/z-1.0-py3-none-any.whl":     "zip",
 	})
 	b := &builder{o: Options{Src: src}, src: src}
 	data, _ := os.ReadFile(filepath.Join(src, "requirements.txt"))
@@ -190,7 +195,7 @@ func TestCheckRequirements(t *testing.T) {
 	want := []string{"requirements.txt:3", "requirements.txt:4", "requirements.txt:5", "requirements.txt:6",
 		"requirements.txt:7", "requirements.txt:8", "requirements.txt:12", "requirements.txt:13",
 		"requirements.txt:15", "requirements.txt:18", "requirements.txt:19", "requirements.txt:20",
-		"requirements.txt:21", "requirements.txt:23", "more.txt:1"}
+		"requirements.txt:21", "requirements.txt:23", "requirements.txt:24", "requirements.txt:26", "more.txt:1"}
 	for _, w := range want {
 		if !got[w] {
 			t.Errorf("no problem at %s; got %v", w, got)
