@@ -333,3 +333,37 @@ func TestBuildIgnoresCurrentFolder(t *testing.T) {
 }
 
 func strconvQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") + "'" }
+
+// FuzzCheckRequirements: any requirements file is scanned without panicking, and every
+// problem names a line of the file it is about.
+func FuzzCheckRequirements(f *testing.F) {
+	for _, s := range []string{
+		"requests==2.32\n--no-binary :all:\n./localpkg\n",
+		"-e .\ngit+https://x/y.git\npkg @ https://x/p-1.0.tar.gz\n",
+		"a \\\n  --hash=sha256:x\n# c\n--only-binary=:none:\n",
+		"-r more.txt\n-c ../x.txt\n-rhttps://x/r.txt\n-f /proc\n",
+		"\ufeffpkg; python_version<'3'\r\nfile:///tmp/x\n\\",
+	} {
+		f.Add(s)
+	}
+	dir := f.TempDir()
+	os.WriteFile(filepath.Join(dir, "more.txt"), []byte("--no-binary x\n-r requirements.txt\n"), 0o644)
+	b := &builder{o: Options{Src: dir}, src: dir}
+	f.Fuzz(func(t *testing.T, s string) {
+		req := filepath.Join(dir, "requirements.txt")
+		err := b.checkRequirements(req, []byte(s))
+		var bc *BuildCodeError
+		if err != nil && !errors.As(err, &bc) {
+			t.Fatalf("%q: %v", s, err)
+		}
+		if bc == nil {
+			return
+		}
+		lines := strings.Count(s, "\n") + 1
+		for _, p := range bc.Problems {
+			if p.File == req && (p.Line < 1 || p.Line > lines) {
+				t.Fatalf("%q: problem at line %d of %d: %v", s, p.Line, lines, p)
+			}
+		}
+	})
+}
