@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -383,7 +384,7 @@ time.sleep(60)
 def handler(e, c): pass
 `))
 	start := time.Now()
-	res := runBinary(t, app, "verify", "--python", python, "--timeout", "1s")
+	res := runBinary(t, app, "verify", "--python", python, "--timeout", "4s")
 	if res.exit != 1 || !strings.Contains(res.stdout, "--timeout") {
 		t.Errorf("exit %d, want 1 and the timeout named:\n%s", res.exit, res.stdout)
 	}
@@ -427,4 +428,63 @@ func verifyPython(t *testing.T) string {
 	}
 	t.Skip("no python3 on PATH")
 	return ""
+}
+
+// landlockAvailable reports whether this kernel offers Landlock (verify's write
+// restriction, internal/verify/landlock_linux.go).
+func landlockAvailable() bool {
+	if runtime.GOOS != "linux" {
+		return false
+	}
+	abi, _, errno := syscall.Syscall(444, 0, 0, 1) // landlock_create_ruleset(NULL, 0, VERSION)
+	return errno == 0 && int(abi) >= 1
+}
+
+// TestVerifyCannotWriteCheckedFolder (15.4): with Landlock, the imported code cannot
+// write the checked folder even by its absolute path (the folder is made outside /tmp,
+// which stays writable as on Lambda), nor create files beside it; it can write its
+// HOME, the task copy and /tmp.
+func TestVerifyCannotWriteCheckedFolder(t *testing.T) {
+	if !landlockAvailable() {
+		t.Skip("no Landlock on this kernel: verify cannot restrict writes (the copy still protects the checked folder from relative writes)")
+	}
+	python := verifyPython(t)
+	base := "/var/tmp"
+	if st, err := os.Stat(base); err != nil || !st.IsDir() {
+		t.Skip("no /var/tmp")
+	}
+	dir, err := os.MkdirTemp(base, "layerkit-hostile-")
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	app := filepath.Join(dir, "app")
+	writeFile(t, app, "template.yaml", []byte(strings.SplitN(spyTemplate, "  Spy:", 2)[0]+"  Writer:\n    Type: AWS::Serverless::Function\n    Properties: {Handler: writer.handler}\n"))
+	writeFile(t, app, "src/writer.py", []byte(`import os
+for p in (`+strconv.Quote(filepath.Join(app, "src", "writer.py"))+`, `+strconv.Quote(filepath.Join(app, "pwned"))+`, `+strconv.Quote(filepath.Join(dir, "pwned"))+`,
+          os.path.join(os.environ["HOME"], "ok"), "ok-task"):
+    try:
+        open(p, "a").write("x")
+        print("WROTE", p)
+    except OSError as e:
+        print("DENIED", p)
+try:
+    os.rename(`+strconv.Quote(filepath.Join(app, "template.yaml"))+`, "stolen.yaml")
+    print("WROTE rename")
+except OSError:
+    print("DENIED rename")
+raise RuntimeError("show the output")
+def handler(e, c): pass
+`))
+	before := snapshot(t, dir)
+	res := runBinary(t, app, "verify", "--python", python)
+	if diff := compare(before, snapshot(t, dir)); diff != "" {
+		t.Errorf("the imported code changed the checked folder or its parent: %s\n%s", diff, res.stdout)
+	}
+	for _, want := range []string{"DENIED " + filepath.Join(app, "src", "writer.py"), "DENIED " + filepath.Join(app, "pwned"),
+		"DENIED " + filepath.Join(dir, "pwned"), "DENIED rename", "WROTE ok-task"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("no %q in the output:\n%s", want, res.stdout)
+		}
+	}
 }

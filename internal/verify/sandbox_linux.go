@@ -20,7 +20,9 @@ import (
 //     the timeout or on cancellation), kills its children — python, and every process
 //     re-parented to it as python's descendants die — round after round until it has
 //     no child left: nothing the import started outlives verify;
-//   - passes the verdict pipe (fd 3) through to python without reading it.
+//   - passes the verdict pipe (fd 3) through to python without reading it;
+//   - where the kernel has Landlock, lets the import write only below verify's private
+//     folder, /tmp and /dev (landlock_linux.go).
 // It runs from this package's init when sandboxEnv is set, before layerkit's command
 // line, and exits there.
 
@@ -49,6 +51,11 @@ func runSandbox(argv []string) int {
 		if !strings.HasPrefix(kv, sandboxEnv+"=") && !strings.HasPrefix(kv, "LAYERKIT_NO_SUPERVISOR=") {
 			env = append(env, kv)
 		}
+	}
+	// LAYERKIT_VERIFY_SANDBOX holds verify's private folder: with /tmp and /dev, the only
+	// places the import may write (landlock_linux.go).
+	if root := os.Getenv(sandboxEnv); root != "" {
+		restrictWrites([]string{root, "/tmp", "/dev"})
 	}
 	stop := make(chan os.Signal, 2)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)

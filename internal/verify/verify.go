@@ -17,7 +17,8 @@
 // through its parent (the intermediate), nor layerkit's /proc files when it runs as a
 // non-root user (layerkit is non-dumpable); as root it can read any process's. It cannot
 // leave a process behind, forge a verdict through the file system, or write the checked
-// folder through the copy. It runs in the same process as the harness, so code written
+// folder through the copy; where the kernel has Landlock it cannot write outside verify's
+// folder, /tmp and /dev at all (landlock_linux.go). It runs in the same process as the harness, so code written
 // against the harness can write a verdict on the pipe and exit: a second verdict makes
 // the function's result "error", but one alone is taken. verify proves a verdict about
 // your own code; it is not a sandbox for hostile code (no namespaces, no seccomp).
@@ -511,7 +512,7 @@ func (r *runner) run(ctx context.Context, in Interpreter, dir string, cfg harnes
 	}
 	defer pr.Close()
 	argv := []string{in.Path, "-I", "-S", "-B", r.harness, cfgPath}
-	cmd := sandboxCommand(cctx, argv, lambdaEnv(fn, cfg))
+	cmd := sandboxCommand(cctx, r.tmp, argv, lambdaEnv(fn, cfg))
 	cmd.Dir = cfg.Task
 	var output limitedBuffer
 	cmd.Stdout, cmd.Stderr = &output, &output
@@ -559,17 +560,18 @@ func (r *runner) run(ctx context.Context, in Interpreter, dir string, cfg harnes
 	return hr, text, nil
 }
 
-// sandboxEnv marks the intermediate (sandbox_linux.go); its value is unused.
+// sandboxEnv marks the intermediate (sandbox_linux.go); its value is verify's private
+// folder, where the import may write.
 const sandboxEnv = "LAYERKIT_VERIFY_SANDBOX"
 
 // sandboxCommand is the command that runs argv (python and the harness) with env: under
 // the intermediate (sandbox_linux.go) when this system has one, else directly, in a
 // process group of its own.
-func sandboxCommand(ctx context.Context, argv, env []string) *exec.Cmd {
+func sandboxCommand(ctx context.Context, tmp string, argv, env []string) *exec.Cmd {
 	if sandboxAvailable {
 		if exe, err := os.Executable(); err == nil {
 			cmd := exec.CommandContext(ctx, exe, argv...)
-			cmd.Env = append(append([]string(nil), env...), sandboxEnv+"=1", "LAYERKIT_NO_SUPERVISOR=1")
+			cmd.Env = append(append([]string(nil), env...), sandboxEnv+"="+tmp, "LAYERKIT_NO_SUPERVISOR=1")
 			intermediateGroup(cmd)
 			return cmd
 		}
