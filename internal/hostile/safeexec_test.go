@@ -442,8 +442,8 @@ func landlockAvailable() bool {
 
 // TestVerifyCannotWriteCheckedFolder (15.4): with Landlock, the imported code cannot
 // write the checked folder even by its absolute path (the folder is made outside /tmp,
-// which stays writable as on Lambda), nor create files beside it; it can write its
-// HOME, the task copy and /tmp.
+// which stays writable as on Lambda), nor create files beside it; it can write its HOME,
+// the task copy and /tmp.
 func TestVerifyCannotWriteCheckedFolder(t *testing.T) {
 	if !landlockAvailable() {
 		t.Skip("no Landlock on this kernel: verify cannot restrict writes (the copy still protects the checked folder from relative writes)")

@@ -8,8 +8,10 @@ import (
 )
 
 // Landlock (Linux 5.13+, unprivileged): the intermediate restricts itself, and so the
-// python it starts and everything that inherits from it, to writing only below verify's
-// private folder (the copies, HOME), /tmp (writable on Lambda too) and /dev (/dev/null).
+// python it starts and everything that inherits from it, to writing only below the
+// function's private folder (its task copy, HOME), /tmp (writable on Lambda) and /dev
+// (/dev/null). verify's folder is usually below /tmp, so the /opt copies functions share
+// stay writable then.
 // The checked folder — unless it is itself below /tmp — and the rest of the file system
 // cannot be written, created in, renamed or removed from, whatever path the code
 // guesses. Reading is not restricted. Where the kernel has no Landlock (or a seccomp

@@ -52,8 +52,8 @@ func runSandbox(argv []string) int {
 			env = append(env, kv)
 		}
 	}
-	// LAYERKIT_VERIFY_SANDBOX holds verify's private folder: with /tmp and /dev, the only
-	// places the import may write (landlock_linux.go).
+	// LAYERKIT_VERIFY_SANDBOX holds the function's private folder: with /tmp and /dev,
+	// the only places the import may write (landlock_linux.go).
 	if root := os.Getenv(sandboxEnv); root != "" {
 		restrictWrites([]string{root, "/tmp", "/dev"})
 	}

@@ -512,7 +512,10 @@ func (r *runner) run(ctx context.Context, in Interpreter, dir string, cfg harnes
 	}
 	defer pr.Close()
 	argv := []string{in.Path, "-I", "-S", "-B", r.harness, cfgPath}
-	cmd := sandboxCommand(cctx, r.tmp, argv, lambdaEnv(fn, cfg))
+	// Writable for the import (with Landlock): its own folder (task copy, HOME), not the
+	// /opt copy shared with other functions — read-only on Lambda as well — unless
+	// verify's folder is below /tmp (the usual TMPDIR), which stays writable.
+	cmd := sandboxCommand(cctx, dir, argv, lambdaEnv(fn, cfg))
 	cmd.Dir = cfg.Task
 	var output limitedBuffer
 	cmd.Stdout, cmd.Stderr = &output, &output
@@ -560,8 +563,8 @@ func (r *runner) run(ctx context.Context, in Interpreter, dir string, cfg harnes
 	return hr, text, nil
 }
 
-// sandboxEnv marks the intermediate (sandbox_linux.go); its value is verify's private
-// folder, where the import may write.
+// sandboxEnv marks the intermediate (sandbox_linux.go); its value is the function's
+// private folder, where the import may write.
 const sandboxEnv = "LAYERKIT_VERIFY_SANDBOX"
 
 // sandboxCommand is the command that runs argv (python and the harness) with env: under
