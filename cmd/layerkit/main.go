@@ -8,6 +8,9 @@ import (
 	"runtime/pprof"
 
 	"github.com/layerkit/layerkit/internal/cli"
+	// Imported first: its init runs layerkit as a supervised worker process, so that a
+	// crash exits 3, not Go's 2 (internal/supervise).
+	"github.com/layerkit/layerkit/internal/supervise"
 )
 
 func main() {
@@ -21,7 +24,7 @@ func main() {
 			debug.SetGCPercent(cli.GCPercent)
 		}
 	}
-	os.Exit(run())
+	os.Exit(supervise.Exit(run()))
 }
 
 func run() int {
@@ -39,5 +42,6 @@ func run() int {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	testCrash()
 	return cli.Main(os.Args[1:], cli.System())
 }

@@ -14,11 +14,13 @@ import (
 	"github.com/layerkit/layerkit/internal/zipwrite"
 )
 
-// collect lists the layer folder's content for the archive, following symlinks (a
-// link becomes a copy of what it points at) and dropping __pycache__ and *.pyc.
+// collect lists the layer folder's content for the archive, dropping __pycache__ and
+// *.pyc. A symlink the installers made (node_modules/.bin) becomes a copy of what it
+// points at when that is inside the layer; one leaving the layer is an error, so that
+// nothing outside it reaches the zip.
 func collect(root string) ([]zipwrite.File, error) {
 	var files []zipwrite.File
-	err := walkFollow(root, func(p, r string, st os.FileInfo) (bool, error) {
+	err := walkTree(root, walkOptions{display: "the built layer", follow: true, dangling: true}, func(p, r string, st os.FileInfo) (bool, error) {
 		switch {
 		case st.IsDir():
 			if st.Name() == "__pycache__" {

@@ -36,8 +36,14 @@ type Options struct {
 	Requirements string
 	FindLinks    []string // pip/uv --find-links
 	NoIndex      bool     // pip/uv --no-index; npm --offline
-	AllowSdist   bool     // let pip/uv build source distributions
-	Exclude      []string // distributions (Python) or packages (Node.js) to drop on purpose
+	AllowSdist   bool     // let pip/uv build source distributions (runs their build code)
+	// FollowSymlinks copies what a symlink in Src points at when that is inside Src;
+	// without it a symlink in Src is an error, and one leaving Src always is.
+	FollowSymlinks bool
+	// UseNpmrc uses the source's .npmrc (registry, auth, and whatever else it sets);
+	// by default npm runs where no project .npmrc is read.
+	UseNpmrc bool
+	Exclude  []string // distributions (Python) or packages (Node.js) to drop on purpose
 	// Installer is "auto" (uv when on PATH, else pip), "pip" or "uv"; Python only.
 	Installer string
 	// Python is the interpreter that runs pip ("" = python3, else python).
@@ -111,11 +117,16 @@ type Package struct {
 
 // InputError is a problem with the flags or the input (exit 2): a missing folder, an
 // unknown runtime, no tool to install with.
-type InputError struct{ Msg string }
+type InputError struct {
+	Msg string
+	Err error // the error it reports, when there is one (*SymlinkError, *BuildCodeError)
+}
 
 func (e *InputError) Error() string { return e.Msg }
 
-func inputErr(format string, a ...any) error { return &InputError{fmt.Sprintf(format, a...)} }
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputErr(format string, a ...any) error { return &InputError{Msg: fmt.Sprintf(format, a...)} }
 
 // ErrVerify is returned when the built layer has error findings; the zip is not kept.
 var ErrVerify = errors.New("the built layer has errors; no zip written")
@@ -128,12 +139,26 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	defer os.RemoveAll(b.tmp)
 	if err := b.assemble(); err != nil {
-		return b.res, err
+		return b.res, asInput(err)
 	}
 	if err := ctx.Err(); err != nil {
 		return b.res, err
 	}
-	return b.res, b.write()
+	return b.res, asInput(b.write())
+}
+
+// asInput makes the refusals of safety.go input errors (exit 2): the source asks for
+// something build does not do.
+func asInput(err error) error {
+	var se *SymlinkError
+	var bc *BuildCodeError
+	switch {
+	case errors.As(err, &se):
+		return &InputError{Msg: se.Error(), Err: se}
+	case errors.As(err, &bc):
+		return &InputError{Msg: bc.Error(), Err: bc}
+	}
+	return err
 }
 
 type builder struct {
@@ -146,6 +171,8 @@ type builder struct {
 	tmp    string // work folder: layer/, npm/, verify/
 	layer  string // tmp/layer: the layer's content
 	res    *Result
+	// pyMinor is the minor version of the Python that runs pip (findPip).
+	pyMinor int
 }
 
 func newBuilder(ctx context.Context, o Options) (*builder, error) {
@@ -206,6 +233,11 @@ func newBuilder(ctx context.Context, o Options) (*builder, error) {
 	}
 	if !st.IsDir() {
 		return nil, inputErr("%s is not a folder (give the layer's source folder)", o.Src)
+	}
+	if real, err := filepath.EvalSymlinks(src); err != nil {
+		return nil, err
+	} else if err := refuseSystemPath(o.Src, real); err != nil {
+		return nil, err
 	}
 	outAbs, err := filepath.Abs(o.Out)
 	if err != nil {
@@ -306,10 +338,12 @@ func (b *builder) run(label, dir string, env []string, name string, args ...stri
 	return nil
 }
 
-// output runs a tool and returns its standard output, trimmed.
+// output runs a tool in the private work folder (so that nothing of the current
+// folder — a pip.py, an .npmrc — is picked up) and returns its standard output, trimmed.
 func (b *builder) output(name string, args ...string) (string, error) {
 	cmd := exec.CommandContext(b.ctx, name, args...)
 	cmd.Env = b.env()
+	cmd.Dir = b.tmp
 	out, err := cmd.Output()
 	return strings.TrimSpace(string(out)), err
 }

@@ -165,3 +165,10 @@ func snapshot(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+// execIn is a command run in dir with env.
+func execIn(dir string, env []string, name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.Dir, cmd.Env = dir, env
+	return cmd
+}

@@ -29,10 +29,11 @@ func (b *builder) assembleNode() error {
 	if install && hasDir(pkgSrc, "node_modules") && b.o.Verbose {
 		b.logf("layerkit: %s is not copied: npm installs the dependencies afresh, for the target\n", filepath.Join(b.o.Src, modules))
 	}
-	_, err := copyTree(b.src, dst, func(rel string) bool { return install && rel == modules })
+	_, special, err := copyTree(b.src, b.o.Src, dst, b.o.FollowSymlinks, func(rel string) bool { return install && rel == modules })
 	if err != nil {
 		return fmt.Errorf("copying %s: %w", b.o.Src, err)
 	}
+	b.noteSpecial(special)
 	if install {
 		if err := b.npmInstall(pkgSrc, layerPkg); err != nil {
 			return err
@@ -58,10 +59,20 @@ func (b *builder) npmInstall(pkgSrc, dest string) error {
 		return err
 	}
 	lock := ""
-	for _, name := range []string{"package.json", "npm-shrinkwrap.json", "package-lock.json", ".npmrc"} {
-		data, err := os.ReadFile(filepath.Join(pkgSrc, name))
-		if err != nil {
+	names := []string{"package.json", "npm-shrinkwrap.json", "package-lock.json"}
+	if b.o.UseNpmrc {
+		names = append(names, ".npmrc")
+	} else if _, err := os.Lstat(filepath.Join(pkgSrc, ".npmrc")); err == nil {
+		b.note("%s is not used (it can point npm at another registry or program); --use-npmrc uses it", displayPath(b.o.Src, relTo(b.src, filepath.Join(pkgSrc, ".npmrc"))))
+	}
+	for _, name := range names {
+		p := filepath.Join(pkgSrc, name)
+		if _, err := os.Lstat(p); err != nil {
 			continue
+		}
+		data, err := b.readSourceFile(p, displayPath(b.o.Src, relTo(b.src, p)))
+		if err != nil {
+			return err
 		}
 		if strings.HasSuffix(name, ".json") {
 			if data, err = absoluteFileSpecs(data, pkgSrc); err != nil {
@@ -82,7 +93,9 @@ func (b *builder) npmInstall(pkgSrc, dest string) error {
 		argv = append(argv, "install", "--no-package-lock")
 		b.note("no package-lock.json: npm resolves versions afresh, so another day may give another layer; commit a lockfile for reproducible builds")
 	}
-	argv = append(argv, "--omit=dev", "--no-audit", "--no-fund")
+	// No package's install scripts run (preinstall, install, postinstall, prepare, an
+	// implicit node-gyp rebuild), and file: folders are copied, not linked.
+	argv = append(argv, "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts", "--install-links")
 	if major, _ := strconv.Atoi(strings.SplitN(version, ".", 2)[0]); major >= 10 {
 		cpu := "x64"
 		if b.arch == "arm64" {

@@ -69,21 +69,32 @@ func (b *builder) assemblePython() error {
 		return err
 	}
 	req := b.o.Requirements
+	var data []byte
 	if req == "" {
-		if p := filepath.Join(b.o.Src, "requirements.txt"); fileExists(p) {
+		p := filepath.Join(b.o.Src, "requirements.txt")
+		if _, err := os.Lstat(p); err == nil {
 			req = p
+			if data, err = b.readSourceFile(filepath.Join(b.src, "requirements.txt"), p); err != nil {
+				return err
+			}
 		}
 	} else if !fileExists(req) {
 		return inputErr("-r %s: no such file", req)
-	}
-	if req != "" {
-		data, err := os.ReadFile(req)
-		if err != nil {
+	} else {
+		var err error
+		if data, err = readRegular(req, req); err != nil {
 			return inputErr("-r %s: %v", req, err)
 		}
+	}
+	if req != "" {
 		if !hasRequirements(data) {
 			b.note("%s lists no requirement; nothing to install", req)
 		} else {
+			if !b.o.AllowSdist {
+				if err := b.checkRequirements(req, data); err != nil {
+					return err
+				}
+			}
 			if err := b.pipInstall(req, site); err != nil {
 				return err
 			}
@@ -97,10 +108,11 @@ func (b *builder) assemblePython() error {
 	if kept {
 		dst = b.layer
 	}
-	over, err := copyTree(b.src, dst, nil)
+	over, special, err := copyTree(b.src, b.o.Src, dst, b.o.FollowSymlinks, nil)
 	if err != nil {
 		return fmt.Errorf("copying %s: %w", b.o.Src, err)
 	}
+	b.noteSpecial(special)
 	if len(over) > 0 {
 		b.note("the source folder replaces %d installed file(s) (%s)", len(over), topNames(over))
 	}
@@ -154,7 +166,9 @@ func (b *builder) pipInstall(req, site string) error {
 		if b.res.Tool == "" {
 			b.res.Tool = "uv"
 		}
-		argv = []string{uv, "pip", "install", "--target", site, "--requirement", req,
+		// --no-config: no uv.toml or pyproject.toml [tool.uv] of the current folder
+		// (the repository) changes what uv does.
+		argv = []string{uv, "pip", "install", "--no-config", "--target", site, "--requirement", req,
 			"--python-version", pyVersion, "--python-platform", uvPlatform(b.rt.Glibc, b.arch)}
 		if b.o.Python != "" {
 			argv = append(argv, "--python", b.o.Python)
@@ -206,7 +220,22 @@ func (b *builder) pipInstall(req, site string) error {
 	if useUV {
 		label = "uv"
 	}
-	err := b.run(label, "", []string{"PIP_DISABLE_PIP_VERSION_CHECK=1", "PYTHONDONTWRITEBYTECODE=1"}, argv[0], argv[1:]...)
+	// PYTHONSAFEPATH (Python 3.11+): `python -m pip` does not put the current folder
+	// first on sys.path, so a pip.py or pip/ of the repository is not what runs.
+	// Older Pythons run pip in the private work folder, with absolute paths.
+	dir := ""
+	if !useUV && b.pyMinor < 11 {
+		dir = b.tmp
+		for i, a := range argv {
+			if i > 0 && (argv[i-1] == "--requirement" || argv[i-1] == "--find-links") && !strings.Contains(a, "://") {
+				if abs, err := filepath.Abs(a); err == nil {
+					argv[i] = abs
+				}
+			}
+		}
+		b.res.Command = argv
+	}
+	err := b.run(label, dir, []string{"PIP_DISABLE_PIP_VERSION_CHECK=1", "PYTHONDONTWRITEBYTECODE=1", "PYTHONSAFEPATH=1"}, argv[0], argv[1:]...)
 	if err != nil && b.ctx.Err() == nil {
 		msg := err.Error()
 		if !b.o.AllowSdist && (strings.Contains(msg, "satisfies the requirement") || strings.Contains(msg, "No solution found") || strings.Contains(msg, "no matching distribution") || strings.Contains(msg, "has no usable wheels")) {
@@ -234,9 +263,12 @@ func (b *builder) findPip() (python, version string, err error) {
 		info, ok := pipCache[p]
 		pipMu.Unlock()
 		if !ok {
-			out, err := b.output(p, "-c", "import sys, pip; print(sys.executable); print(pip.__version__)")
-			if lines := strings.Split(out, "\n"); err == nil && len(lines) == 2 && lines[0] != "" {
-				info = [2]string{strings.TrimSpace(lines[0]), "pip " + strings.TrimSpace(lines[1])}
+			out, err := b.output(p, "-c", "import sys, pip; print(sys.executable); print(pip.__version__); print(sys.version_info[1])")
+			if lines := strings.Split(out, "\n"); err == nil && len(lines) >= 2 && len(lines) <= 3 && lines[0] != "" {
+				info = [3]string{strings.TrimSpace(lines[0]), "pip " + strings.TrimSpace(lines[1])}
+				if len(lines) == 3 {
+					info[2] = strings.TrimSpace(lines[2])
+				}
 			}
 			if b.ctx.Err() != nil {
 				return "", "", b.ctx.Err()
@@ -246,6 +278,7 @@ func (b *builder) findPip() (python, version string, err error) {
 			pipMu.Unlock()
 		}
 		if info[0] != "" {
+			b.pyMinor, _ = strconv.Atoi(info[2])
 			return info[0], info[1], nil
 		}
 	}
@@ -257,7 +290,7 @@ func (b *builder) findPip() (python, version string, err error) {
 
 var (
 	pipMu    sync.Mutex
-	pipCache = map[string][2]string{} // interpreter found on PATH → [executable, "pip X.Y"]
+	pipCache = map[string][3]string{} // interpreter found on PATH → [executable, "pip X.Y", minor version]
 )
 
 // sitesIn lists the folders of the layer Python imports installed distributions from:

@@ -15,6 +15,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/build"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/report"
 )
 
 // BuildOptions are the flags of `layerkit build`.
@@ -27,6 +28,8 @@ type BuildOptions struct {
 	FindLinks    []string
 	NoIndex      bool
 	AllowSdist   bool
+	FollowLinks  bool
+	UseNpmrc     bool
 	Exclude      []string
 	Installer    string
 	Python       string
@@ -53,6 +56,12 @@ func newBuildCmd(s *IO) *cobra.Command {
     wheels only, for manylinux platforms up to the runtime's glibc on --arch.
     Node.js: package.json is installed with npm ci --omit=dev (npm install without a
     lockfile) into nodejs/node_modules, for linux and --arch.
+  - No code of the source runs and nothing outside it is read: npm runs with
+    --ignore-scripts and without SRC's .npmrc (--use-npmrc); requirement lines that
+    would build from source (--no-binary, -e, a local folder or sdist, a VCS or sdist
+    URL) are refused with file:line unless --allow-sdist; only regular files and
+    folders are copied: a symlink is an error (--follow-symlinks copies links that stay
+    inside SRC), and /proc, /dev and /sys are never read.
   - The zip is deterministic: entries sorted, one timestamp (SOURCE_DATE_EPOCH, default
     1980-01-01), modes 0644/0755, no extra fields, no __pycache__ or *.pyc; the same input
     gives the same bytes. Its CodeSha256 (what Lambda reports) is printed.
@@ -63,7 +72,7 @@ func newBuildCmd(s *IO) *cobra.Command {
     leaves the previous file, or none.
 
 Exit status: 0 built; 1 the install or the check failed (no zip written); 2 a flag or the
-input is wrong, or there is no pip, uv or npm to install with; 130 interrupted.`,
+input is wrong, or there is no pip, uv or npm to install with; 3 layerkit crashed (a bug); 130 interrupted.`,
 		Example: `  layerkit build layers/shared -o build/shared.zip --runtime python3.12
   layerkit build layer -o layer.zip --runtime python3.13 --arch arm64 -r requirements.txt
   layerkit build layer -o layer.zip --runtime python3.12 --find-links wheels/ --no-index
@@ -87,7 +96,9 @@ input is wrong, or there is no pip, uv or npm to install with; 130 interrupted.`
 	f.StringVarP(&o.Requirements, "requirements", "r", "", "requirements file to install (default SRC/requirements.txt when present)")
 	f.StringArrayVar(&o.FindLinks, "find-links", nil, "look for wheels in this folder or URL too (pip/uv; repeatable)")
 	f.BoolVar(&o.NoIndex, "no-index", false, "install only from --find-links (pip/uv), or npm --offline")
-	f.BoolVar(&o.AllowSdist, "allow-sdist", false, "let pip/uv build source distributions (built for this machine: may not load on Lambda)")
+	f.BoolVar(&o.AllowSdist, "allow-sdist", false, "let pip/uv build source distributions, local folders and VCS checkouts: this RUNS THE PACKAGES' BUILD CODE (setup.py, build backends) on this machine, and builds for it (may not load on Lambda)")
+	f.BoolVar(&o.FollowLinks, "follow-symlinks", false, "copy what a symlink in SRC points at when that is inside SRC (default: a symlink is an error; one leaving SRC always is)")
+	f.BoolVar(&o.UseNpmrc, "use-npmrc", false, "use SRC's .npmrc (default: ignored, it can point npm at another registry or program)")
 	f.StringSliceVar(&o.Exclude, "exclude", nil, "drop this installed distribution or npm package on purpose, e.g. boto3 (repeatable); Python keeps its .dist-info")
 	f.StringVar(&o.Installer, "installer", "auto", "Python installer: auto (uv when on PATH, else pip), pip or uv")
 	f.StringVar(&o.Python, "python", "", "the Python that runs pip (default python3)")
@@ -109,7 +120,8 @@ func runBuild(s *IO, o *BuildOptions) error {
 	bo := build.Options{
 		Src: o.Src, Out: o.Out, Runtime: o.Runtime, Arch: o.Arch, Requirements: o.Requirements,
 		FindLinks: o.FindLinks, NoIndex: o.NoIndex, AllowSdist: o.AllowSdist, Installer: o.Installer,
-		Python: o.Python, NoVerify: o.NoVerify, Verbose: o.Verbose, Log: s.Err,
+		FollowSymlinks: o.FollowLinks, UseNpmrc: o.UseNpmrc,
+		Python: o.Python, NoVerify: o.NoVerify, Verbose: o.Verbose, Log: report.Writer(s.Err),
 	}
 	bo.Exclude = splitList(o.Exclude)
 	bo.Ignore = splitList(o.Ignore)
@@ -138,16 +150,16 @@ func runBuild(s *IO, o *BuildOptions) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &ie):
-		fmt.Fprintf(s.Err, "layerkit: %s\n", ie.Msg)
+		fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", ie.Msg)
 		return exitError{ExitInput}
 	case ctx.Err() != nil:
 		fmt.Fprintf(s.Err, "layerkit: interrupted; no zip written\n")
 		return exitError{exitInterrupted}
 	case errors.Is(err, build.ErrVerify):
-		fmt.Fprintf(s.Err, "layerkit: %s is not written: the built layer has errors (see above; --ignore CODE to accept one)\n", o.Out)
+		fmt.Fprintf(report.Writer(s.Err), "layerkit: %s is not written: the built layer has errors (see above; --ignore CODE to accept one)\n", o.Out)
 		return exitError{ExitFindings}
 	}
-	fmt.Fprintf(s.Err, "layerkit: build failed, no zip written: %s\n", err)
+	fmt.Fprintf(report.Writer(s.Err), "layerkit: build failed, no zip written: %s\n", err)
 	return exitError{ExitFindings}
 }
 
@@ -166,7 +178,7 @@ func splitList(in []string) []string {
 // printBuild says what the build did: layout, install, exclusions, notes, sizes, the
 // check's findings, and the zip with its CodeSha256.
 func printBuild(s *IO, o *BuildOptions, r *build.Result) {
-	w := s.Out
+	w := report.Writer(s.Out)
 	fmt.Fprintf(w, "layerkit build %s → %s (%s, %s)\n", o.Src, o.Out, r.Runtime, r.Arch)
 	switch {
 	case r.Prefix == "" && strings.HasPrefix(r.Runtime, "python"):

@@ -60,7 +60,7 @@ Plain artifacts, for any other tool:
       [--arch arm64] --layer deps.zip --layer shared/
 
 Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when the
-input cannot be read or a flag is wrong.`,
+input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 		Example: `  layerkit check .
   layerkit check template.yaml --format json
   layerkit check . --function OrdersFunction --ignore LK405`,
@@ -156,20 +156,21 @@ func runCheck(s *IO, o *CheckOptions) error {
 		}
 		in.Functions = append(in.Functions, fl)
 	}
+	errw := report.Writer(s.Err)
 	for _, n := range res.Notes {
-		fmt.Fprintf(s.Err, "layerkit: %s\n", n)
+		fmt.Fprintf(errw, "layerkit: %s\n", n)
 	}
 	for _, f := range res.Failed {
-		fmt.Fprintf(s.Err, "layerkit: %s\n", f)
+		fmt.Fprintf(errw, "layerkit: %s\n", f)
 	}
 	switch {
 	case o.Format == "text":
 	case len(res.Roots) > 0:
 		for _, r := range res.Roots {
-			fmt.Fprintf(s.Err, "layerkit: checked %s\n", r)
+			fmt.Fprintf(errw, "layerkit: checked %s\n", r)
 		}
 	case res.Checked != "":
-		fmt.Fprintf(s.Err, "layerkit: checked %s\n", res.Checked)
+		fmt.Fprintf(errw, "layerkit: checked %s\n", res.Checked)
 	}
 	if err := writeReport(s, o.Format, o.Quiet, in); err != nil {
 		return err

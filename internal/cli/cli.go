@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/report"
 )
 
 // Version is set at build time with -ldflags "-X github.com/layerkit/layerkit/internal/cli.Version=...".
@@ -79,14 +80,14 @@ func Main(args []string, s *IO) int {
 	}
 	var ie *iac.InputError
 	if errors.As(err, &ie) {
-		fmt.Fprintf(s.Err, "layerkit: %s\n", ie.Error())
+		fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", ie.Error())
 		return ExitInput
 	}
 	msg := err.Error()
-	fmt.Fprintf(s.Err, "layerkit: %s\n", msg)
+	fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", msg)
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(msg) {
-		fmt.Fprintf(s.Err, "Run 'layerkit %s --help' for usage.\n", commandName(args))
+		fmt.Fprintf(report.Writer(s.Err), "Run 'layerkit %s --help' for usage.\n", commandName(args))
 	}
 	return ExitInput
 }

@@ -60,10 +60,11 @@ lambda:ListFunctions (--all) or cloudformation:ListStackResources (--stack); see
 Container-image functions are listed and skipped. Environment variable values are not kept
 (only PYTHONPATH/NODE_PATH when they are plain folder lists); presigned URLs and credentials are
 never printed. Downloads are cached in $LAYERKIT_CACHE_DIR or the user cache folder
-(layerkit/downloads, mode 0700); delete it at any time.
+(layerkit/downloads; folders doctor creates are mode 0700, an existing --cache-dir keeps
+its mode); delete it at any time.
 
 Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when a function or
-package could not be read (the others are still checked and reported) or a flag is wrong.`,
+package could not be read (the others are still checked and reported) or a flag is wrong, 3 when layerkit crashed (a bug).`,
 		Example: `  layerkit doctor --function orders-api
   layerkit doctor --stack my-app --compare .
   layerkit doctor --all --region eu-west-1 --format json`,
@@ -163,7 +164,7 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 			if len(shown) > 5 {
 				shown = append(shown[:5:5], "...")
 			}
-			fmt.Fprintf(s.Err, "layerkit: --compare: %d deployed function(s) match no function of %s by CloudFormation logical id or name: %s\n",
+			fmt.Fprintf(report.Writer(s.Err), "layerkit: --compare: %d deployed function(s) match no function of %s by CloudFormation logical id or name: %s\n",
 				len(unmatched), o.Compare, strings.Join(shown, ", "))
 		}
 	}
@@ -188,14 +189,14 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 		in.Functions = append(in.Functions, fl)
 	}
 	if o.Format != "text" {
-		fmt.Fprintf(s.Err, "layerkit: checked %s\n", checked)
+		fmt.Fprintf(report.Writer(s.Err), "layerkit: checked %s\n", checked)
 	}
 	if err := writeReport(s, o.Format, o.Quiet, in); err != nil {
 		return err
 	}
 	if len(res.Failures) > 0 {
 		for _, f := range res.Failures {
-			fmt.Fprintf(s.Err, "layerkit: %s\n", f.Error())
+			fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", f.Error())
 		}
 		fmt.Fprintf(s.Err, "layerkit: %d of %d function(s) could not be read\n", len(res.Failures), len(targets))
 		return exitError{ExitInput}

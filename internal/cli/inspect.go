@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/inspect"
 	"github.com/layerkit/layerkit/internal/native"
+	"github.com/layerkit/layerkit/internal/report"
 	"github.com/layerkit/layerkit/internal/runtimes"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -102,15 +102,13 @@ func runInspect(s *IO, o *InspectOptions) error {
 		return err
 	}
 	if o.Format == "json" {
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"version": 1, "layers": reports})
+		return report.JSON(s.Out, map[string]any{"version": 1, "layers": reports})
 	}
 	for i, r := range reports {
 		if i > 0 {
 			fmt.Fprintln(s.Out)
 		}
-		r.WriteText(s.Out)
+		r.WriteText(report.Writer(s.Out))
 	}
 	return nil
 }

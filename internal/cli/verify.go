@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/layerkit/layerkit/internal/check"
+	"github.com/layerkit/layerkit/internal/report"
 	"github.com/layerkit/layerkit/internal/verify"
 )
 
@@ -28,6 +28,7 @@ type VerifyOptions struct {
 	Python    string
 	Timeout   time.Duration
 	Exact     bool
+	MaxSize   int64 // MiB
 }
 
 func newVerifyCmd(s *IO) *cobra.Command {
@@ -56,7 +57,7 @@ install (source mode), the runtime's own packages (boto3, ...), modules a layer 
 read might provide.
 
 Exit status: 0 when every verified function agrees, 1 when one disagrees or cannot be run to a
-verdict, 2 when the input cannot be read or a flag is wrong.`,
+verdict, 2 when the input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 		Example: `  layerkit verify .
   layerkit verify template.yaml --function OrdersFunction --format json
   layerkit verify . --python /usr/bin/python3.12 --timeout 30s`,
@@ -76,6 +77,7 @@ verdict, 2 when the input cannot be read or a flag is wrong.`,
 	f.StringVar(&o.Python, "python", "", "the interpreter to run (default: python3.X of each runtime from PATH, else python3)")
 	f.DurationVar(&o.Timeout, "timeout", verify.DefaultTimeout, "time limit of each function's import")
 	f.BoolVar(&o.Exact, "exact-version", false, "skip functions whose runtime's python3.X is not found instead of running another version")
+	f.Int64Var(&o.MaxSize, "max-materialize", verify.DefaultMaxSize>>20, "MiB verify may write to lay out all functions (their packages and layers); past it a function has no verdict")
 	return cmd
 }
 
@@ -91,6 +93,9 @@ func runVerify(ctx context.Context, s *IO, o *VerifyOptions) error {
 	if o.Timeout <= 0 {
 		return usageError{fmt.Sprintf("--timeout must be positive, not %s", o.Timeout)}
 	}
+	if o.MaxSize <= 0 {
+		return usageError{fmt.Sprintf("--max-materialize must be positive, not %d", o.MaxSize)}
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -102,6 +107,7 @@ func runVerify(ctx context.Context, s *IO, o *VerifyOptions) error {
 		Exact:   o.Exact,
 		Timeout: o.Timeout,
 		PathEnv: s.Getenv("PATH"),
+		MaxSize: o.MaxSize << 20,
 	})
 	if err != nil {
 		var ie *verify.InputError
@@ -118,24 +124,25 @@ func runVerify(ctx context.Context, s *IO, o *VerifyOptions) error {
 	}
 	if o.Format == "json" {
 		if rep.Checked != "" {
-			fmt.Fprintf(s.Err, "layerkit: checked %s\n", rep.Checked)
+			fmt.Fprintf(report.Writer(s.Err), "layerkit: checked %s\n", rep.Checked)
 		}
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
+		if err := report.JSON(s.Out, struct {
 			Version int `json:"version"`
 			*verify.Report
 		}{1, rep}); err != nil {
 			return err
 		}
 	} else {
-		writeVerifyText(s.Out, rep)
+		writeVerifyText(safeOut(s), rep)
 	}
 	if rep.Summary.Disagree > 0 || rep.Summary.Errors > 0 {
 		return exitError{ExitFindings}
 	}
 	return nil
 }
+
+// safeOut is s.Out made inert for a terminal or CI log (report.Writer).
+func safeOut(s *IO) io.Writer { return report.Writer(s.Out) }
 
 func writeVerifyText(w io.Writer, rep *verify.Report) {
 	if rep.Checked != "" {

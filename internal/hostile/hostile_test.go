@@ -154,6 +154,7 @@ var items = []item{
 type result struct {
 	args   []string
 	exit   int
+	stdout string
 	stderr string
 	rss    int64 // bytes
 	wall   time.Duration
@@ -290,12 +291,15 @@ func runBinary(t *testing.T, dir string, args ...string) result {
 	cmd.Dir = dir
 	cmd.Env = []string{"HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, ".cache"), "TMPDIR=" + tmp,
 		"PATH=" + os.Getenv("PATH"), "NO_COLOR=1", "GOTRACEBACK=all"}
+	if v := os.Getenv("LAYERKIT_HOSTILE_SECRET"); v != "" { // a CI secret the run must not leak (safeexec_test.go)
+		cmd.Env = append(cmd.Env, "LAYERKIT_HOSTILE_SECRET="+v)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Stdin = nil
 	start := time.Now()
 	err := cmd.Run()
-	res := result{args: args, wall: time.Since(start), stderr: stderr.String(), exit: -1}
+	res := result{args: args, wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), exit: -1}
 	what := "layerkit " + strings.Join(args, " ")
 	if ctx.Err() != nil {
 		t.Errorf("%s: still running after %v (killed); stderr:\n%s", what, runTimeout, res.stderr)

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Cache holds downloaded packages on disk, named by the SHA-256 of their bytes, so
@@ -33,15 +35,44 @@ func DefaultCacheDir(getenv func(string) string) (string, error) {
 	return filepath.Join(base, "layerkit", "downloads"), nil
 }
 
-// OpenCache makes dir (mode 0700: deployed code is private) and returns the cache in it.
+// OpenCache returns the cache in dir, making the folders that do not exist yet with
+// mode 0700 (deployed code is private). A folder that already exists keeps its mode:
+// doctor never changes the mode of a folder it did not create (a shared 1777 cache
+// stays shared; every cached file is 0600 anyway).
 func OpenCache(dir string) (*Cache, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("cache folder: %w", err)
-	}
-	if err := os.Chmod(dir, 0o700); err != nil {
+	if err := mkdirPrivate(dir); err != nil {
 		return nil, fmt.Errorf("cache folder: %w", err)
 	}
 	return &Cache{dir: dir}, nil
+}
+
+// mkdirPrivate makes dir and its missing parents with mode 0700, and chmods to 0700
+// (past the umask) only the folders this call created.
+func mkdirPrivate(dir string) error {
+	st, err := os.Stat(dir)
+	if err == nil {
+		if !st.IsDir() {
+			return &os.PathError{Op: "mkdir", Path: dir, Err: syscall.ENOTDIR}
+		}
+		return nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if parent := filepath.Dir(dir); parent != dir {
+		if err := mkdirPrivate(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		if errors.Is(err, fs.ErrExist) { // made by someone else meanwhile: not ours
+			if st, err2 := os.Stat(dir); err2 == nil && st.IsDir() {
+				return nil
+			}
+		}
+		return err
+	}
+	return os.Chmod(dir, 0o700)
 }
 
 // Dir is the cache folder.

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -313,6 +314,49 @@ func TestCacheFolderIsPrivate(t *testing.T) {
 	}
 	if st.Mode().Perm() != 0o700 {
 		t.Errorf("cache folder mode %v, want 0700", st.Mode().Perm())
+	}
+}
+
+// TestCacheFolderExistingModeKept: an existing cache folder (a shared 1777 one) is
+// used as it is; only the folders OpenCache makes are 0700.
+func TestCacheFolderExistingModeKept(t *testing.T) {
+	shared := filepath.Join(t.TempDir(), "shared")
+	if err := os.Mkdir(shared, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(shared, 0o777|fs.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenCache(shared); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode()&(fs.ModePerm|fs.ModeSticky) != 0o777|fs.ModeSticky {
+		t.Errorf("existing cache folder mode changed to %v, want drwxrwxrwt", st.Mode())
+	}
+	sub := filepath.Join(shared, "me", "layerkit")
+	if _, err := OpenCache(sub); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{filepath.Join(shared, "me"), sub} {
+		st, err := os.Stat(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o700 {
+			t.Errorf("%s: mode %v, want 0700 (made by OpenCache)", d, st.Mode().Perm())
+		}
+	}
+	if st, _ := os.Stat(shared); st.Mode()&fs.ModeSticky == 0 {
+		t.Errorf("parent of a new cache folder lost its mode: %v", st.Mode())
+	}
+	file := filepath.Join(shared, "file")
+	os.WriteFile(file, nil, 0o644)
+	if _, err := OpenCache(file); err == nil {
+		t.Errorf("a file as the cache folder: no error")
 	}
 }
 

@@ -4,6 +4,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -69,12 +70,22 @@ func withFix(f finding.Finding) string {
 	return f.Message + "\nFix: " + f.Hint
 }
 
-// encodeJSON writes v indented, with <, > and & as they are.
+// JSON writes v as indented JSON, made safe for a terminal or CI log as the json format
+// is (escape.go): for the other commands' --format json.
+func JSON(w io.Writer, v any) error { return encodeJSON(w, v) }
+
+// encodeJSON writes v indented, with <, > and & as they are, and the characters a
+// terminal acts on as \uXXXX (escape.go).
 func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSONText(buf.Bytes()))
+	return err
 }
 
 // Input is everything a format needs.
@@ -106,13 +117,13 @@ var Formats = []string{"text", "json", "sarif", "github"}
 func Write(w io.Writer, format string, in Input) error {
 	switch format {
 	case "text", "":
-		return writeText(w, in)
+		return writeText(w, escapeInput(in))
 	case "json":
 		return writeJSON(w, in)
 	case "sarif":
 		return writeSARIF(w, in)
 	case "github":
-		return writeGitHub(w, in)
+		return writeGitHub(w, escapeInput(in))
 	}
 	return fmt.Errorf("unknown format %q (want one of text, json, sarif, github)", format)
 }

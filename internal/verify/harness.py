@@ -12,7 +12,9 @@ CONFIG (written by internal/verify) holds absolute local folders standing for La
   runtime_minor the runtime's minor version (11 for python3.11)
   pythonpath    null when the function sets no PYTHONPATH, else its entries (mapped)
   handler       the Handler string
-  result        where to write the verdict (JSON)
+  result_fd     the file descriptor of the verdict pipe layerkit opened: the harness
+                writes its one JSON verdict there (never to a file the imported code
+                could reach) and closes it
 
 sys.path is built as the managed runtime's bootstrap.py builds it (lambda-runtime-facts.md
 §1.2): [runtime_dir] + PYTHONPATH entries + stdlib + [lang_site] at start; then, unless
@@ -91,6 +93,12 @@ def rel(p, roots):
 def main():
     with open(sys.argv[1]) as fh:
         cfg = json.load(fh)
+    # The verdict pipe: not inherited by what the imported code starts, and held under
+    # another number. The code runs in this process and could still find and write it;
+    # layerkit then sees two verdicts and takes none.
+    out_fd = os.dup(cfg["result_fd"])
+    os.close(cfg["result_fd"])
+    os.set_inheritable(out_fd, False)
     task = cfg["task"]
     pp = cfg["pythonpath"]
     sys.path[:] = [cfg["runtime_dir"]] + list(pp or []) + STDLIB + [cfg["lang_site"]]
@@ -139,8 +147,10 @@ def main():
             stdlib_loaded.add(top)
     result["standins"] = sorted(standins)
     result["stdlib"] = sorted(stdlib_loaded)
-    with open(cfg["result"], "w") as fh:
-        json.dump(result, fh)
+    data = json.dumps(result).encode()
+    while data:
+        data = data[os.write(out_fd, data):]
+    os.close(out_fd)
 
 
 def fail(result, error_type, message, exc):

@@ -39,7 +39,7 @@ func (r *runner) materialize(a *rules.Function, dir string) (harnessConfig, []St
 		}
 	}
 	if env.Task != nil {
-		if err := copyTree(env.Task, task); err != nil {
+		if err := r.copyTree(env.Task, task); err != nil {
 			return cfg, nil, err
 		}
 	}
@@ -60,7 +60,7 @@ func (r *runner) materialize(a *rules.Function, dir string) (harnessConfig, []St
 			return so
 		}
 		if env.Opt != nil && env.Opt.Len() > 0 {
-			if so.err = copyTree(env.Opt, so.dir); so.err != nil {
+			if so.err = r.copyTree(env.Opt, so.dir); so.err != nil {
 				return so
 			}
 		}
@@ -142,7 +142,7 @@ func (r *runner) materialize(a *rules.Function, dir string) (harnessConfig, []St
 		Assumed:      filepath.Join(dir, "assumed"),
 		RuntimeMinor: minor,
 		Handler:      a.Fn.Handler,
-		Result:       filepath.Join(dir, "result.json"),
+		ResultFD:     3,
 	}
 	if ppSet {
 		entries := []string{}
@@ -308,12 +308,16 @@ func writeStandIn(dir, name, why string) error {
 	return os.WriteFile(filepath.Join(pkg, "__init__.py"), []byte(src), 0o600)
 }
 
-// copyTree writes every file of t under dst.
-func copyTree(t tree.Tree, dst string) error {
+// copyTree writes every file of t under dst, as regular files (nothing links back to the
+// checked folder), within the materialize budget.
+func (r *runner) copyTree(t tree.Tree, dst string) error {
 	return tree.Walk(t, "", func(name string, info tree.Info) error {
 		target := filepath.Join(dst, filepath.FromSlash(name))
 		if info.Dir {
 			return os.MkdirAll(target, 0o700)
+		}
+		if err := r.budget.take(info.Size); err != nil {
+			return err
 		}
 		b, err := t.ReadFile(name)
 		if err != nil {

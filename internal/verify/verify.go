@@ -6,8 +6,22 @@
 //
 // Importing runs the user's top-level code. It runs with -I -S -B, an environment holding
 // only what Lambda sets (dummy values) and the function's own variables, the function's
-// /var/task as working folder, a time limit per function, and the temporary folder is
-// removed when Run returns, also when ctx is cancelled (SIGINT, SIGTERM in the CLI).
+// /var/task copy as working folder (the checked folder is only read: files are copied,
+// never linked, up to Options.MaxSize), a time limit per function, and the temporary
+// folder is removed when Run returns, also when ctx is cancelled (SIGINT, SIGTERM in the
+// CLI). On Linux python runs under an intermediate process (sandbox_linux.go) that holds
+// nothing of layerkit's environment and kills everything the import started when it ends.
+// The verdict comes back on a pipe (fd 3), never a file.
+//
+// What is guaranteed, and what is not: the code cannot read layerkit's environment
+// through its parent (the intermediate), nor layerkit's /proc files when it runs as a
+// non-root user (layerkit is non-dumpable); as root it can read any process's. It cannot
+// leave a process behind, forge a verdict through the file system, or write the checked
+// folder through the copy; where the kernel has Landlock it cannot write outside verify's
+// folder, /tmp and /dev at all (landlock_linux.go). It runs in the same process as the harness, so code written
+// against the harness can write a verdict on the pipe and exit: a second verdict makes
+// the function's result "error", but one alone is taken. verify proves a verdict about
+// your own code; it is not a sandbox for hostile code (no namespaces, no seccomp).
 //
 // What layerkit assumes the static way is stood in the same way here, and reported:
 // distributions a build step would install (source mode), the runtime's own packages
@@ -21,6 +35,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,7 +77,15 @@ type Options struct {
 	PathEnv string
 	// TempDir is where the private folder is made; "" means os.TempDir().
 	TempDir string
+	// MaxSize caps the bytes written to materialize all functions (their /var/task and
+	// the shared /opt folders); 0 means DefaultMaxSize. Past it a function fails
+	// (symlink fan-out in a package can multiply what is copied).
+	MaxSize int64
 }
+
+// DefaultMaxSize is the default cap of what verify materializes: eight times the 250 MB
+// Lambda accepts for one function and its layers.
+const DefaultMaxSize = 2 << 30
 
 // Status of one function.
 const (
@@ -153,6 +176,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if opts.PathEnv == "" {
 		opts.PathEnv = os.Getenv("PATH")
 	}
+	if opts.MaxSize <= 0 {
+		opts.MaxSize = DefaultMaxSize
+	}
+	// This process's /proc/<pid> files (environ, cwd, fd) become unreadable to the
+	// imported code when it runs as the same non-root user (sandbox_linux.go).
+	hideSelf()
 	fd := &finder{pathEnv: opts.PathEnv, probed: map[string]probeResult{}}
 	if opts.Python != "" {
 		p := opts.Python
@@ -203,6 +232,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 
 	r := &runner{opts: opts, fd: fd, tmp: tmp, harness: harness}
+	r.budget.max = opts.MaxSize
 	rep.Functions = make([]Function, len(res.Analyses))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, opts.Jobs)
@@ -298,6 +328,22 @@ type runner struct {
 
 	opt  memo.Map[string, *sharedOpt] // the /opt folders, shared by content key
 	nopt atomic.Int64                 // how many there are (names the next one)
+
+	budget budget // bytes materialized, against Options.MaxSize
+}
+
+// budget counts bytes written against a cap, across goroutines.
+type budget struct {
+	max  int64
+	used atomic.Int64
+}
+
+// take counts n more bytes; it fails once the cap is passed.
+func (b *budget) take(n int64) error {
+	if b.max > 0 && b.used.Add(n) > b.max {
+		return fmt.Errorf("materializing the functions passes %d MiB (--max-materialize); a package or layer that big, or symlinks fanning out, is not copied further", b.max>>20)
+	}
+	return nil
 }
 
 // harnessResult is what harness.py writes.
@@ -322,7 +368,9 @@ type harnessConfig struct {
 	RuntimeMinor int       `json:"runtime_minor"`
 	PythonPath   *[]string `json:"pythonpath"`
 	Handler      string    `json:"handler"`
-	Result       string    `json:"result"`
+	// ResultFD is the file descriptor of the verdict pipe (3): the harness writes its
+	// one JSON verdict there, not to a file the imported code could reach.
+	ResultFD int `json:"result_fd"`
 }
 
 func (r *runner) verify(ctx context.Context, idx int, a *rules.Function, out *Function) {
@@ -456,16 +504,42 @@ func (r *runner) run(ctx context.Context, in Interpreter, dir string, cfg harnes
 	}
 	cctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(cctx, in.Path, "-I", "-S", "-B", r.harness, cfgPath)
+	// The verdict comes back on a pipe layerkit opened (fd 3 in python), never through
+	// the file system the imported code can write.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return hr, "", err
+	}
+	defer pr.Close()
+	argv := []string{in.Path, "-I", "-S", "-B", r.harness, cfgPath}
+	// Writable for the import (with Landlock): its own folder (task copy, HOME), not the
+	// /opt copy shared with other functions — read-only on Lambda as well — unless
+	// verify's folder is below /tmp (the usual TMPDIR), which stays writable.
+	cmd := sandboxCommand(cctx, dir, argv, lambdaEnv(fn, cfg))
 	cmd.Dir = cfg.Task
-	cmd.Env = lambdaEnv(fn, cfg)
 	var output limitedBuffer
 	cmd.Stdout, cmd.Stderr = &output, &output
 	cmd.Stdin = nil
-	cmd.WaitDelay = 2 * time.Second
-	ownGroup(cmd)
-	err = cmd.Run()
+	cmd.ExtraFiles = []*os.File{pw}
+	cmd.WaitDelay = 3 * time.Second
+	verdict := make(chan []byte, 1)
+	if err = cmd.Start(); err == nil {
+		pw.Close()
+		go func() {
+			b, _ := io.ReadAll(io.LimitReader(pr, 1<<20))
+			verdict <- b
+		}()
+		err = cmd.Wait()
+	} else {
+		pw.Close()
+	}
 	reapGroup(cmd)
+	var data []byte
+	select {
+	case data = <-verdict:
+	case <-time.After(time.Second): // a writer outlived the import (no subreaper here)
+		pr.Close()
+	}
 	text := strings.ReplaceAll(output.String(), cfg.Task, "task")
 	if cctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
 		return hr, text, fmt.Errorf("the import did not finish within %s (--timeout)", r.opts.Timeout)
@@ -473,17 +547,42 @@ func (r *runner) run(ctx context.Context, in Interpreter, dir string, cfg harnes
 	if ctx.Err() != nil {
 		return hr, text, ctx.Err()
 	}
-	data, rerr := os.ReadFile(cfg.Result)
-	if rerr != nil {
+	if len(bytes.TrimSpace(data)) == 0 {
 		if err != nil {
 			return hr, text, fmt.Errorf("the interpreter stopped without a verdict (%v)", err)
 		}
 		return hr, text, errors.New("the interpreter stopped without a verdict")
 	}
-	if err := json.Unmarshal(data, &hr); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&hr); err != nil {
 		return hr, text, fmt.Errorf("reading the verdict: %v", err)
 	}
+	if rest, _ := io.ReadAll(dec.Buffered()); len(bytes.TrimSpace(rest)) > 0 || dec.More() {
+		return harnessResult{}, text, errors.New("the verdict pipe held more than one verdict: the imported code wrote on it; no verdict")
+	}
 	return hr, text, nil
+}
+
+// sandboxEnv marks the intermediate (sandbox_linux.go); its value is the function's
+// private folder, where the import may write.
+const sandboxEnv = "LAYERKIT_VERIFY_SANDBOX"
+
+// sandboxCommand is the command that runs argv (python and the harness) with env: under
+// the intermediate (sandbox_linux.go) when this system has one, else directly, in a
+// process group of its own.
+func sandboxCommand(ctx context.Context, tmp string, argv, env []string) *exec.Cmd {
+	if sandboxAvailable {
+		if exe, err := os.Executable(); err == nil {
+			cmd := exec.CommandContext(ctx, exe, argv...)
+			cmd.Env = append(append([]string(nil), env...), sandboxEnv+"="+tmp, "LAYERKIT_NO_SUPERVISOR=1")
+			intermediateGroup(cmd)
+			return cmd
+		}
+	}
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = env
+	ownGroup(cmd)
+	return cmd
 }
 
 // lambdaEnv is the environment of the interpreter: what Lambda sets (dummy values where

@@ -1,0 +1,5 @@
+//go:build !crashtest
+
+package main
+
+func testCrash() {}
