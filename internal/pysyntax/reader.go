@@ -3,12 +3,17 @@ package pysyntax
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
 // maxInput is the largest file read; a larger one is not judged.
 const maxInput = 64 << 20
+
+// keepToks is how many tokens of a logical line endLogical looks at: "async def f ["
+// is the longest statement start it reads.
+const keepToks = 4
 
 // maxDepth bounds nested brackets and f-string fields (CPython: 200 brackets).
 const maxDepth = 200
@@ -24,8 +29,9 @@ const (
 
 type token struct {
 	kind      tokKind
-	off       int    // where it starts in the source
-	text      string // names and operators
+	off, end  int    // where it is in the source
+	text      string // operators, keywords and soft keywords, "print"; "" for other names
+	plain     bool   // a name that is no keyword or soft keyword
 	line, col int
 }
 
@@ -55,7 +61,9 @@ type reader struct {
 	ind, alt []int // indentation stacks (tabs to 8 columns; tabs as 1)
 	parens   []paren
 
-	toks       []token // the current logical line's tokens
+	toks       []token // the current logical line's first tokens (at most keepToks)
+	ntoks      int     // how many tokens the current logical line has
+	last       token   // its last token
 	prev       *token  // the token before the next one, for adjacency (nil at a field start)
 	header     bool    // the last logical line ended with ':' (a block header)
 	headerLine int
@@ -282,28 +290,29 @@ func (r *reader) eof() {
 // add records a token of the current logical line and checks it against the one
 // before it: two names, or a name and a string, side by side never compile.
 func (r *reader) add(t token) {
-	if p := r.prev; p != nil && p.kind == tName && plainName(p.text) &&
-		((t.kind == tName && plainName(t.text)) || t.kind == tString) {
+	if p := r.prev; p != nil && p.plain && (t.plain || t.kind == tString) {
 		k := kInvalid
-		if p.text == "print" && len(r.toks) == 1 && r.encl == nil {
+		if p.text == "print" && r.ntoks == 1 && r.encl == nil {
 			k = kPrint
 		}
 		r.fail(k, t.line, t.col, "")
 	}
-	r.toks = append(r.toks, t)
-	r.prev = &r.toks[len(r.toks)-1]
+	if len(r.toks) < keepToks {
+		r.toks = append(r.toks, t)
+	}
+	r.ntoks++
+	r.last = t
+	r.prev = &r.last
 }
 
 // endLogical judges the logical line that just ended: statements newer than some
 // runtimes, and whether it opens a block.
 func (r *reader) endLogical() {
-	ts := r.toks
-	r.toks = r.toks[:0]
-	r.prev = nil
-	if len(ts) == 0 {
+	ts, last, n := r.toks, r.last, r.ntoks
+	r.toks, r.ntoks, r.prev = r.toks[:0], 0, nil
+	if n == 0 {
 		return
 	}
-	last := ts[len(ts)-1]
 	r.header = last.kind == tOp && last.text == ":"
 	r.headerLine = ts[0].line
 	first := ts[0]
@@ -311,11 +320,11 @@ func (r *reader) endLogical() {
 		return i < len(ts) && ts[i].kind == kind && ts[i].text == text
 	}
 	switch {
-	case first.kind == tName && first.text == "match" && r.header && len(ts) > 2:
+	case first.kind == tName && first.text == "match" && r.header && n > 2:
 		r.newer(10, "a match statement", first.line, first.col)
 	case is(0, tName, "except") && is(1, tOp, "*"):
 		r.newer(11, "except*", first.line, first.col)
-	case is(0, tName, "type") && len(ts) > 2 && ts[1].kind == tName && plainName(ts[1].text) && (is(2, tOp, "=") || is(2, tOp, "[")):
+	case is(0, tName, "type") && len(ts) > 2 && ts[1].plain && (is(2, tOp, "=") || is(2, tOp, "[")):
 		r.newer(12, "a type statement", first.line, first.col)
 	}
 	k := 0
@@ -323,23 +332,21 @@ func (r *reader) endLogical() {
 		k = 1
 	}
 	if (is(k, tName, "def") || is(k, tName, "class")) && k+2 < len(ts) && ts[k+1].kind == tName && is(k+2, tOp, "[") {
-		r.newer(12, "type parameters ("+ts[k].text+" "+ts[k+1].text+"[...])", ts[k+2].line, ts[k+2].col)
+		r.newer(12, "type parameters ("+ts[k].text+" "+string(r.src[ts[k+1].off:ts[k+1].end])+"[...])", ts[k+2].line, ts[k+2].col)
 	}
 }
 
-var keywords = map[string]bool{
-	"False": true, "None": true, "True": true, "and": true, "as": true, "assert": true,
-	"async": true, "await": true, "break": true, "class": true, "continue": true,
-	"def": true, "del": true, "elif": true, "else": true, "except": true, "finally": true,
-	"for": true, "from": true, "global": true, "if": true, "import": true, "in": true,
-	"is": true, "lambda": true, "nonlocal": true, "not": true, "or": true, "pass": true,
-	"raise": true, "return": true, "try": true, "while": true, "with": true, "yield": true,
-	// Soft keywords: names that start statements in some versions.
-	"match": true, "case": true, "type": true, "_": true,
-}
-
-// plainName reports whether a name is neither a keyword nor a soft keyword.
-func plainName(s string) bool { return !keywords[s] }
+// keywords are Python 3's keywords and soft keywords (names that start statements in
+// some versions), each mapped to itself so that a token can hold it without copying.
+var keywords = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range strings.Fields(`False None True and as assert async await break class continue
+		def del elif else except finally for from global if import in is lambda nonlocal not or pass
+		raise return try while with yield match case type _`) {
+		m[k] = k
+	}
+	return m
+}()
 
 func isIdentStart(c rune) bool {
 	return c == '_' || c < utf8.RuneSelf && (c|0x20 >= 'a' && c|0x20 <= 'z') || c >= utf8.RuneSelf && (unicode.IsLetter(c) || unicode.Is(unicode.Nl, c))
@@ -369,7 +376,7 @@ func (r *reader) token() {
 			}
 			j += m
 		}
-		word := string(r.src[r.i:j])
+		word := r.src[r.i:j]
 		if j < len(r.src) && (r.src[j] == '"' || r.src[j] == '\'') {
 			if raw, fmt, tmpl, ok := prefix(word); ok {
 				if tmpl {
@@ -380,8 +387,17 @@ func (r *reader) token() {
 				return
 			}
 		}
+		t := token{kind: tName, off: r.i, end: j, line: line, col: col}
+		if kw, ok := keywords[string(word)]; ok {
+			t.text = kw
+		} else {
+			t.plain = true
+			if string(word) == "print" {
+				t.text = "print"
+			}
+		}
 		r.i = j
-		r.add(token{kind: tName, text: word, line: line, col: col})
+		r.add(t)
 	case c >= '0' && c <= '9' || c == '.' && r.i+1 < len(r.src) && r.src[r.i+1] >= '0' && r.src[r.i+1] <= '9':
 		r.number(line, col)
 	case c == '"' || c == '\'':
@@ -396,11 +412,11 @@ func (r *reader) token() {
 }
 
 // prefix says whether word is a string prefix, and what kind of string it starts.
-func prefix(word string) (raw, fmt, tmpl, ok bool) {
+func prefix(word []byte) (raw, fmt, tmpl, ok bool) {
 	if len(word) > 2 {
 		return false, false, false, false
 	}
-	seen := map[byte]bool{}
+	var seen [256]bool
 	for i := 0; i < len(word); i++ {
 		c := word[i] | 0x20
 		if seen[c] {
@@ -457,10 +473,10 @@ func (r *reader) number(line, col int) {
 			j++
 		}
 	}
-	text := string(s[r.i:j])
+	text := s[r.i:j]
 	r.i = j
 	if intOnly && len(text) > 1 && text[0] == '0' {
-		for _, d := range text {
+		for _, d := range string(text) {
 			if d >= '1' && d <= '9' {
 				r.fail(kLeadingZero, line, col, "")
 				return
@@ -475,24 +491,81 @@ func (r *reader) number(line, col int) {
 	r.add(token{kind: tNumber, line: line, col: col})
 }
 
-var ops3 = []string{"**=", "//=", ">>=", "<<=", "..."}
-var ops2 = []string{"->", ":=", "==", "!=", "<=", ">=", "**", "//", "<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", "<>"}
+// opText returns the multi-character operator at the start of s, or "".
+func opText(s []byte) string {
+	if len(s) < 2 {
+		return ""
+	}
+	c, d := s[0], s[1]
+	e := byte(0)
+	if len(s) > 2 {
+		e = s[2]
+	}
+	switch {
+	case c == '*' && d == '*':
+		if e == '=' {
+			return "**="
+		}
+		return "**"
+	case c == '/' && d == '/':
+		if e == '=' {
+			return "//="
+		}
+		return "//"
+	case c == '>' && d == '>':
+		if e == '=' {
+			return ">>="
+		}
+		return ">>"
+	case c == '<' && d == '<':
+		if e == '=' {
+			return "<<="
+		}
+		return "<<"
+	case c == '.' && d == '.' && e == '.':
+		return "..."
+	case c == '-' && d == '>':
+		return "->"
+	case c == '<' && d == '>':
+		return "<>"
+	case d == '=':
+		switch c {
+		case ':':
+			return ":="
+		case '=':
+			return "=="
+		case '!':
+			return "!="
+		case '<':
+			return "<="
+		case '>':
+			return ">="
+		case '+':
+			return "+="
+		case '-':
+			return "-="
+		case '*':
+			return "*="
+		case '/':
+			return "/="
+		case '%':
+			return "%="
+		case '&':
+			return "&="
+		case '|':
+			return "|="
+		case '^':
+			return "^="
+		case '@':
+			return "@="
+		}
+	}
+	return ""
+}
 
 func (r *reader) op(line, col int) {
 	s := r.src[r.i:]
-	text := ""
-	for _, o := range ops3 {
-		if len(s) >= 3 && string(s[:3]) == o {
-			text = o
-		}
-	}
-	if text == "" {
-		for _, o := range ops2 {
-			if len(s) >= 2 && string(s[:2]) == o {
-				text = o
-			}
-		}
-	}
+	text := opText(s)
 	if text == "" {
 		switch c := s[0]; c {
 		case '(', '[', '{':
@@ -670,10 +743,11 @@ func (r *reader) fstr(qt quote, raw bool, line, col int) {
 func (r *reader) field(qt quote) {
 	fline, fcol := r.line, r.col(r.i)
 	r.i++
-	saveToks, savePrev, saveParens := r.toks, r.prev, r.parens
-	r.toks, r.prev, r.parens = nil, nil, nil
+	saveToks, saveN, saveLast, saveParens := r.toks, r.ntoks, r.last, r.parens
+	r.toks, r.ntoks, r.prev, r.parens = nil, 0, nil, nil
 	defer func() {
-		r.toks, r.prev, r.parens = saveToks, savePrev, saveParens
+		r.toks, r.ntoks, r.last, r.parens = saveToks, saveN, saveLast, saveParens
+		r.prev = nil // the f-string's own token comes next
 	}()
 	ntok := 0
 	for !r.stopped && !r.unsure {
@@ -741,11 +815,11 @@ func (r *reader) field(qt quote) {
 		case c == 0:
 			r.unsure = true
 		default:
-			n := len(r.toks)
+			n := r.ntoks
 			r.token()
-			if len(r.toks) > n {
+			if r.ntoks > n {
 				ntok++
-				if t := r.toks[len(r.toks)-1]; t.kind == tString && bytes.IndexByte(r.src[t.off:r.i], '\\') >= 0 {
+				if t := r.last; t.kind == tString && bytes.IndexByte(r.src[t.off:r.i], '\\') >= 0 {
 					r.newerKind(kBackslashField, 12, t.line, t.col)
 				}
 			}
