@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -70,12 +71,17 @@ json.dump(out, sys.stdout)
 `
 
 func compileAll(t *testing.T, py string, srcs []string) []string {
+	if len(srcs) == 0 {
+		return nil
+	}
 	in, _ := json.Marshal(srcs)
 	cmd := exec.Command(py, "-c", compileScript)
 	cmd.Stdin = strings.NewReader(string(in))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
 	b, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("%s: %v", py, err)
+		t.Fatalf("%s: %v\n%s", py, err, stderr.String())
 	}
 	var out []string
 	if err := json.Unmarshal(b, &out); err != nil || len(out) != len(srcs) {
@@ -196,6 +202,12 @@ func TestKnownShapes(t *testing.T) {
 		"x = [\n    1,\n  2,\n        3]\ny = 2 + \\\n  3\n",
 		"x = f\"\"\"{y!r\n}\"\"\"\n",
 		"x = f'{y!r }'\n",
+		// From CPython's own standard library (3.12): raw f-strings with \{, and quote reuse.
+		"KEY = (rf\"Software\\Python\\PythonCore\\{sys.winver}\")\n",
+		"x = rf\"hello \\{True}\"; y = f\"hello \\\\{True}\"\n",
+		"w(f'{' '.join(cmd)!r} command failed')\n",
+		"call_text = f'({', '.join(call_args)})'\n",
+		"d = f'\\N{GREEK CAPITAL LETTER DELTA}' + rf'\\N{x}'\n",
 	}
 	var bad int
 	for _, py := range pys {
@@ -214,5 +226,58 @@ func TestKnownShapes(t *testing.T) {
 	}
 	if bad == 0 {
 		t.Logf("%d shapes agree on %d interpreters", len(srcs), len(pys))
+	}
+}
+
+// TestStandardLibraries reads each local interpreter's own standard library (about 2,000
+// files of real code each) and, for the oldest one, the newest one's: every file Check
+// says that version cannot compile must fail to compile with that interpreter.
+func TestStandardLibraries(t *testing.T) {
+	pys := interpreters(t)
+	type job struct {
+		py  interp
+		dir string
+	}
+	var jobs []job
+	libOf := func(py interp) string {
+		out, err := exec.Command(py.path, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])").Output()
+		if err != nil {
+			t.Fatalf("%s: %v", py.path, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	for i, py := range pys {
+		if testing.Short() && i != 0 && i != len(pys)-1 {
+			continue
+		}
+		jobs = append(jobs, job{py, libOf(py)})
+	}
+	if len(pys) > 1 {
+		jobs = append(jobs, job{pys[0], libOf(pys[len(pys)-1])})
+	}
+	for _, j := range jobs {
+		var flagged []string
+		files := 0
+		filepath.WalkDir(j.dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || filepath.Ext(p) != ".py" || strings.Contains(p, "site-packages") {
+				return nil
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return nil
+			}
+			files++
+			if Check(b).First(j.py.minor) != nil {
+				flagged = append(flagged, string(b))
+			}
+			return nil
+		})
+		res := compileAll(t, j.py.path, flagged)
+		for i, r := range res {
+			if r == "" {
+				t.Errorf("python3.%d compiles a file of %s that Check rejects:\n%.600s", j.py.minor, j.dir, flagged[i])
+			}
+		}
+		t.Logf("python3.%d on %s: %d files, %d rejected by Check, all confirmed", j.py.minor, j.dir, files, len(flagged))
 	}
 }

@@ -711,8 +711,16 @@ func (r *reader) fstr(qt quote, raw bool, line, col int) {
 			r.i++
 			if r.i < len(r.src) && (r.src[r.i] == '\n' || r.src[r.i] == '\r') {
 				r.newline()
-			} else if r.i < len(r.src) && (raw || r.src[r.i] != '{' && r.src[r.i] != '}') {
-				r.i++
+			} else if !raw && r.i+1 < len(r.src) && r.src[r.i] == 'N' && r.src[r.i+1] == '{' {
+				// \N{GREEK CAPITAL LETTER DELTA}: a named character, not a field.
+				for r.i < len(r.src) && r.src[r.i] != '}' && r.src[r.i] != '\n' && r.src[r.i] != qt.q {
+					r.i++
+				}
+				if r.i < len(r.src) && r.src[r.i] == '}' {
+					r.i++
+				}
+			} else if r.i < len(r.src) && r.src[r.i] != '{' && r.src[r.i] != '}' {
+				r.i++ // \{ is a backslash before a field, raw or not
 			}
 		case c == '\n' || c == '\r':
 			if !qt.triple {
@@ -758,9 +766,6 @@ func (r *reader) field(qt quote) {
 		c := r.src[r.i]
 		if len(r.parens) == 0 {
 			switch {
-			case r.closes(qt):
-				r.fail(kInvalid, r.line, r.col(r.i), "") // f-string: expecting '}'
-				return
 			case c == '}':
 				if ntok == 0 {
 					r.fail(kEmptyField, r.line, r.col(r.i), "")
