@@ -6,6 +6,7 @@ import (
 	"github.com/layerkit/layerkit/internal/memo"
 
 	"github.com/layerkit/layerkit/internal/pyscan"
+	"github.com/layerkit/layerkit/internal/pysyntax"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -30,8 +31,9 @@ type fileKey struct {
 }
 
 type scanned struct {
-	file *pyscan.File
-	err  error
+	file   *pyscan.File
+	syntax *pysyntax.Summary // what stops some Python 3 compiling the file (nil: nothing)
+	err    error
 }
 
 // New returns a Resolver with empty caches.
@@ -43,16 +45,21 @@ func New() *Resolver { return &Resolver{} }
 // by, so the next ask is one map lookup.
 func (r *Resolver) Scan(t tree.Tree, name string) (*pyscan.File, error) {
 	s := r.scans.Get(fileKey{t, name}, func() *scanned {
-		layer := tree.LayerOf(t, name)
-		return r.layers.Get(fileKey{layer, name}, func() *scanned {
-			b, err := layer.ReadFile(name)
-			if err != nil {
-				return &scanned{err: err}
-			}
-			return &scanned{file: pyscan.Scan(b)}
-		})
+		return r.layerScan(t, name)
 	})
 	return s.file, s.err
+}
+
+// layerScan reads and scans name once per layer that holds it.
+func (r *Resolver) layerScan(t tree.Tree, name string) *scanned {
+	layer := tree.LayerOf(t, name)
+	return r.layers.Get(fileKey{layer, name}, func() *scanned {
+		b, err := layer.ReadFile(name)
+		if err != nil {
+			return &scanned{err: err}
+		}
+		return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b)}
+	})
 }
 
 // Failure says why an import fails.
@@ -122,6 +129,8 @@ type Result struct {
 	Handler  Handler
 	Problems []Problem
 	Shadows  []Shadow
+	// Syntax are the modules imported at init that the runtime's Python cannot compile.
+	Syntax []SyntaxError
 	// Imported are the modules reached from the handler, by name.
 	Imported map[string]*Module
 	// Sites says, for each imported module, the import statement that first reaches it
@@ -168,6 +177,7 @@ func (r *Resolver) Analyze(env *Env) *Result {
 	a.res.parents = a.parentMod
 	a.handler()
 	a.run()
+	a.syntaxErrors()
 	return a.res
 }
 

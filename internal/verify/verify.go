@@ -287,7 +287,7 @@ type InputError struct{ Msg string }
 func (e *InputError) Error() string { return e.Msg }
 
 // deciding are the codes whose errors mean "the handler will not import".
-var deciding = map[string]bool{"LK101": true, "LK102": true, "LK103": true,
+var deciding = map[string]bool{"LK101": true, "LK102": true, "LK103": true, "LK108": true,
 	"LK301": true, "LK302": true, "LK303": true, "LK304": true}
 
 func staticVerdict(fs []finding.Finding) Static {

@@ -1,0 +1,46 @@
+package pyresolve
+
+import (
+	"github.com/layerkit/layerkit/internal/pysyntax"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// SyntaxError is a module the function imports at init that its runtime's Python
+// cannot compile: Lambda fails the cold start with Runtime.UserCodeSyntaxError.
+type SyntaxError struct {
+	Module  string // dotted name
+	Tree    tree.Tree
+	File    string // name in Tree
+	Problem pysyntax.Problem
+	// Chain is how the handler reaches the module: handler module first.
+	Chain []string
+}
+
+// syntaxErrors records, for every module the handler imports at init (not only from a
+// function body), whether the function's Python compiles it. Python compiles a whole
+// file before it runs any of it, so one error anywhere fails the import.
+func (a *analysis) syntaxErrors() {
+	_, minor := a.env.Runtime.PyVersion()
+	for name, m := range a.res.Imported {
+		if !scannable(m) {
+			continue
+		}
+		if site, ok := a.res.Sites[name]; ok && site.Lazy {
+			continue
+		}
+		s := a.r.syntax(m.Tree, m.File)
+		p := s.First(minor)
+		if p == nil {
+			continue
+		}
+		a.res.Syntax = append(a.res.Syntax, SyntaxError{Module: name, Tree: m.Tree, File: m.File, Problem: *p, Chain: a.res.Chain(name)})
+	}
+}
+
+// syntax returns what pysyntax found in name in t (cached with the scan).
+func (r *Resolver) syntax(t tree.Tree, name string) *pysyntax.Summary {
+	s := r.scans.Get(fileKey{t, name}, func() *scanned {
+		return r.layerScan(t, name)
+	})
+	return s.syntax
+}
