@@ -143,7 +143,7 @@ func fileInput(root, file, kind string) (Input, error) {
 	base := filepath.Base(file)
 	switch {
 	case kind == "serverless" || strings.HasPrefix(base, "serverless.") && (strings.HasSuffix(base, ".yml") || strings.HasSuffix(base, ".yaml")):
-		return serverlessInput(root, file), nil
+		return serverlessInput(root, file, nil), nil
 	case kind == "terraform" || strings.HasSuffix(base, ".tf") || strings.HasSuffix(base, ".tf.json"):
 		return terraformInput(root, filepath.Dir(file)), nil
 	case kind == "cdk" || base == "manifest.json":
@@ -182,9 +182,9 @@ func terraformInput(root, dir string) Input {
 		load: func() (*model.App, error) { return terraform.Load(root, dir) }}
 }
 
-func serverlessInput(root, file string) Input {
+func serverlessInput(root, file string, run *serverless.RunBudget) Input {
 	return Input{Kind: "serverless", Source: rel(root, file),
-		load: func() (*model.App, error) { return serverless.Load(root, file) }}
+		load: func() (*model.App, error) { return serverless.LoadShared(root, file, run) }}
 }
 
 func rel(root, p string) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"github.com/layerkit/layerkit/internal/iac/serverless"
 	"os"
 	"path"
 	"path/filepath"
@@ -352,8 +353,11 @@ func (w *walk) inputs() []Input {
 		}
 		found = append(found, cdkInput(w.root, d))
 	}
+	// The services of one repository share a budget for their variables, on top of
+	// each one's own: 300 services just under their bounds would still take minutes.
+	run := serverless.NewRunBudget()
 	for _, f := range w.sls {
-		found = append(found, serverlessInput(w.root, f))
+		found = append(found, serverlessInput(w.root, f, run))
 	}
 	// Terraform root modules: folders with Lambda resources or module calls that no
 	// other folder calls as a module.

@@ -24,7 +24,9 @@ func init() {
 		item{name: "templates/serverless-file-abs", gen: genServerlessOutside("provider:\n  runtime: ${file(/proc/self/environ):x}\n"), mention: "serverless.yml", exit: 2, line: true},
 		item{name: "templates/serverless-layer-outside", gen: genServerlessOutside("layers:\n  root:\n    path: ../../../../../../../../\n"), mention: "serverless.yml", exit: 2, line: true},
 		item{name: "templates/serverless-artifact-outside", gen: genServerlessOutside("package:\n  artifact: /etc/passwd\n"), mention: "serverless.yml", exit: 2, line: true},
-		item{name: "templates/serverless-many-services", gen: genServerlessManyServices},
+		// Discovery makes each service a root: each is named with its line when its
+		// variables stop, and together they share one budget.
+		item{name: "templates/serverless-many-services", gen: genServerlessManyServices, mention: "serverless.yml", line: true},
 	)
 }
 

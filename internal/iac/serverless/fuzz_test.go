@@ -18,7 +18,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("functions: ${self:}\nprovider: {layers: ${self:provider.layers}}\n<<: {x: 1}\n"))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		app, err := load(dir, dir, "serverless.yml", data)
+		app, err := load(dir, dir, "serverless.yml", data, nil)
 		if err == nil && app == nil {
 			t.Fatal("nil app without error")
 		}
@@ -50,7 +50,7 @@ func FuzzResolve(f *testing.F) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		start := time.Now()
-		app, err := load(dir, dir, "serverless.yml", yml)
+		app, err := load(dir, dir, "serverless.yml", yml, nil)
 		took := time.Since(start)
 		runtime.ReadMemStats(&after)
 		if err == nil && app == nil {

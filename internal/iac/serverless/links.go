@@ -326,7 +326,7 @@ func (l *loader) repoIndex() *repoIndex {
 	idx.add(l, ourStage)
 	own := filepath.Join(l.dir, filepath.Base(filepath.FromSlash(l.file)))
 	visited := 0
-	shared := &budget{} // the other services together
+	shared := &budget{run: l.r.b.run} // the other services together
 	_ = filepath.WalkDir(l.root, func(p string, d fs.DirEntry, err error) error {
 		visited++
 		if err != nil || visited > maxWalk || len(idx.services) >= maxServices {

@@ -45,7 +45,10 @@ const PythonRequirementsLayer = "PythonRequirementsLambdaLayer"
 
 // Load reads the service at path (serverless.yml / serverless.yaml, or the folder
 // holding it) below root, the checked PATH (absolute).
-func Load(root, path string) (*model.App, error) {
+func Load(root, path string) (*model.App, error) { return LoadShared(root, path, nil) }
+
+// LoadShared is Load with the budget the run's other services share (nil: none).
+func LoadShared(root, path string, run *RunBudget) (*model.App, error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(root, path)
 	}
@@ -70,7 +73,7 @@ func Load(root, path string) (*model.App, error) {
 	if err != nil {
 		return nil, iac.Errorf(model.Pos{File: iac.Rel(root, file)}, "cannot read: %v", err)
 	}
-	return load(root, filepath.Dir(file), iac.Rel(root, file), data)
+	return load(root, filepath.Dir(file), iac.Rel(root, file), data, run)
 }
 
 type loader struct {
@@ -94,8 +97,12 @@ type loader struct {
 }
 
 // load models the service file (named file, relative to root) in folder dir.
-func load(root, dir, file string, data []byte) (*model.App, error) {
-	l, err := loadService(root, dir, file, data, nil)
+func load(root, dir, file string, data []byte, run *RunBudget) (*model.App, error) {
+	var own *budget
+	if run != nil {
+		own = &budget{run: run}
+	}
+	l, err := loadService(root, dir, file, data, own)
 	if err != nil {
 		return nil, err
 	}

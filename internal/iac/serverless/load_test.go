@@ -281,7 +281,7 @@ func TestManyFunctions(t *testing.T) {
 	dir := writeTree(t, map[string]string{"app.py": ""})
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	app, err := load(dir, dir, "serverless.yml", []byte(b.String()))
+	app, err := load(dir, dir, "serverless.yml", []byte(b.String()), nil)
 	runtime.ReadMemStats(&after)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	yaml "go.yaml.in/yaml/v4"
 
@@ -153,7 +154,24 @@ type included struct {
 type budget struct {
 	steps, bytes, files int
 	fileBytes           int64
+	run                 *RunBudget // what every service of the run shares; nil: no such bound
 }
+
+// RunBudget bounds the variable resolution of all the services one run reads together:
+// discovery finds every serverless.yml of a repository, and 300 services that each stay
+// just under their own bounds would still take minutes. Safe for concurrent loads.
+type RunBudget struct {
+	bytes, steps atomic.Int64
+}
+
+// Bounds of a RunBudget: four services' worth of each per-service bound.
+const (
+	maxRunBytes = 4 * maxBytes
+	maxRunSteps = 4 * maxSteps
+)
+
+// NewRunBudget returns the budget that the services loaded with LoadShared share.
+func NewRunBudget() *RunBudget { return &RunBudget{} }
 
 // newResolver resolves doc, the configuration file (relative to root) in folder dir;
 // b nil gives it a budget of its own.
@@ -283,8 +301,13 @@ func (r *resolver) interpolate(s string, vars [][2]int) (string, string) {
 		if v.Kind != yaml.ScalarNode {
 			return "", s[sp[0]:sp[1]] + " is not a string, so it cannot be part of one"
 		}
-		if r.b.bytes += sp[0] - i + len(v.Value); r.b.bytes > maxBytes {
+		n := sp[0] - i + len(v.Value)
+		if r.b.bytes += n; r.b.bytes > maxBytes {
 			r.fail("variables produce more than %d MiB of text (a large value referenced many times, or values that double at each reference); layerkit stops here", maxBytes>>20)
+			return "", "resolution stopped"
+		}
+		if r.b.run != nil && r.b.run.bytes.Add(int64(n)) > maxRunBytes {
+			r.fail("the serverless.yml files read in this run together produce more than %d MiB of text from variables; layerkit stops here (check the services one by one, or --exclude the ones that build large values)", maxRunBytes>>20)
 			return "", "resolution stopped"
 		}
 		b.WriteString(v.Value)
@@ -476,6 +499,10 @@ func (r *resolver) variable(v string) (*yaml.Node, string) {
 		r.b.steps++
 		if r.b.steps > maxSteps {
 			r.fail("more than %d variables to resolve (values that fan out to many others); layerkit stops here", maxSteps)
+			return nil, "resolution stopped"
+		}
+		if r.b.run != nil && r.b.run.steps.Add(1) > maxRunSteps {
+			r.fail("the serverless.yml files read in this run together have more than %d variables to resolve; layerkit stops here (check the services one by one, or --exclude some)", maxRunSteps)
 			return nil, "resolution stopped"
 		}
 		n, why := r.source(src)
