@@ -3,6 +3,7 @@ package check
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,14 +28,35 @@ func TestAcceptanceCases(t *testing.T) {
 // TestFieldFixtures runs the apps in testdata/field: each reproduces, in invented code,
 // the shape of a real app on which layerkit once reported a false finding
 // (docs/field-tests.md), with the findings that are right.
+//
+// testdata/field/pending holds shapes whose right findings layerkit does not give yet
+// (the fix belongs to work under way elsewhere; each expect.txt says which): they are
+// skipped here, and run with LAYERKIT_FIELD_PENDING=1 (go test -run
+// TestFieldFixtures/pending ./internal/check/), where they fail until the fix lands. A
+// fixed shape moves up to testdata/field.
 func TestFieldFixtures(t *testing.T) {
 	const dir = "../../testdata/field"
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == pendingDir })
 	runCaseDirs(t, dir, entries)
+	t.Run(pendingDir, func(t *testing.T) {
+		if os.Getenv("LAYERKIT_FIELD_PENDING") == "" {
+			t.Skip("pending field shapes (testdata/field/pending) run with LAYERKIT_FIELD_PENDING=1")
+		}
+		pdir := filepath.Join(dir, pendingDir)
+		pending, err := os.ReadDir(pdir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runCaseDirs(t, pdir, pending)
+	})
 }
+
+// pendingDir is the folder of testdata/field whose shapes TestFieldFixtures skips.
+const pendingDir = "pending"
 
 // TestExamples checks every app in examples/ against its expect.txt, which says what its
 // README promises.

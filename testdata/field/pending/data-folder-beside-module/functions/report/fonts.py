@@ -1,0 +1,1 @@
+SERIF_BOLD = "/opt/python/fonts/serif-bold.ttf"

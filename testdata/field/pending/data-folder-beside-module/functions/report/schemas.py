@@ -1,0 +1,1 @@
+TABLE_SCHEMA = "/opt/python/schemas/table_schema.json"

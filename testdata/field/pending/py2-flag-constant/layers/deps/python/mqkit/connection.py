@@ -1,0 +1,5 @@
+import mqkit.compat
+
+
+class Connection(mqkit.compat.AbstractBase):
+    pass

@@ -1,0 +1,2 @@
+def count_items(items):
+    return len(items)

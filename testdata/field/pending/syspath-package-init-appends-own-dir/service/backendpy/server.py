@@ -1,0 +1,5 @@
+from utils import response
+
+
+def callback(event, context):
+    return response("ok")

@@ -1,0 +1,2 @@
+def response(body):
+    return {"statusCode": 200, "body": body}
