@@ -208,6 +208,9 @@ func TestKnownShapes(t *testing.T) {
 		"w(f'{' '.join(cmd)!r} command failed')\n",
 		"call_text = f'({', '.join(call_args)})'\n",
 		"d = f'\\N{GREEK CAPITAL LETTER DELTA}' + rf'\\N{x}'\n",
+		// A dict's line cut loose from its braces (a field app's leftover fragment).
+		"def f(event, context) -> dict:\n        \"key\": config['key']\n    })\n",
+		"x = {\n  'a': 1,\n}\n'doc': int\n",
 	}
 	var bad int
 	for _, py := range pys {

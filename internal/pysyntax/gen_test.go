@@ -187,6 +187,7 @@ var targeted = []string{
 	"v = f'a}b'\n",
 	"v = 1 \\ 2\n",
 	"v = '''never closed\n",
+	"'key': config['key']\n",
 }
 
 // inject puts one targeted construct at a statement boundary of a top-level line.

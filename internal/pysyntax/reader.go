@@ -319,6 +319,12 @@ func (r *reader) endLogical() {
 	is := func(i int, kind tokKind, text string) bool {
 		return i < len(ts) && ts[i].kind == kind && ts[i].text == text
 	}
+	// "key": value on a line of its own (a dict's line cut loose from its braces) is an
+	// annotated assignment to a literal.
+	if (first.kind == tString || first.kind == tNumber) && is(1, tOp, ":") {
+		r.fail(kAnnotation, first.line, first.col, "")
+		return
+	}
 	switch {
 	case first.kind == tName && first.text == "match" && r.header && n > 2:
 		r.newer(10, "a match statement", first.line, first.col)

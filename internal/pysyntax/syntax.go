@@ -120,6 +120,8 @@ func (p *Problem) Message(minor int) string {
 		if minor < 12 {
 			return "f-string expression part cannot include '#'"
 		}
+	case kAnnotation:
+		return "illegal target for annotation"
 	}
 	return "invalid syntax"
 }
@@ -158,6 +160,7 @@ const (
 	kEmptyField
 	kBackslashField
 	kCommentField
+	kAnnotation
 )
 
 // Check reads src, a Python source file, and returns what stops some Python 3 from
