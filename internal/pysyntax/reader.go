@@ -3,7 +3,6 @@ package pysyntax
 import (
 	"bytes"
 	"strconv"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -342,16 +341,109 @@ func (r *reader) endLogical() {
 	}
 }
 
-// keywords are Python 3's keywords and soft keywords (names that start statements in
-// some versions), each mapped to itself so that a token can hold it without copying.
-var keywords = func() map[string]string {
-	m := map[string]string{}
-	for _, k := range strings.Fields(`False None True and as assert async await break class continue
-		def del elif else except finally for from global if import in is lambda nonlocal not or pass
-		raise return try while with yield match case type _`) {
-		m[k] = k
+// keyword returns word when it is a Python 3 keyword or soft keyword (a name that
+// starts statements in some versions), as a constant string, else "".
+func keyword(word []byte) string {
+	if len(word) > 8 {
+		return ""
 	}
-	return m
+	switch string(word) {
+	case "False":
+		return "False"
+	case "None":
+		return "None"
+	case "True":
+		return "True"
+	case "and":
+		return "and"
+	case "as":
+		return "as"
+	case "assert":
+		return "assert"
+	case "async":
+		return "async"
+	case "await":
+		return "await"
+	case "break":
+		return "break"
+	case "class":
+		return "class"
+	case "continue":
+		return "continue"
+	case "def":
+		return "def"
+	case "del":
+		return "del"
+	case "elif":
+		return "elif"
+	case "else":
+		return "else"
+	case "except":
+		return "except"
+	case "finally":
+		return "finally"
+	case "for":
+		return "for"
+	case "from":
+		return "from"
+	case "global":
+		return "global"
+	case "if":
+		return "if"
+	case "import":
+		return "import"
+	case "in":
+		return "in"
+	case "is":
+		return "is"
+	case "lambda":
+		return "lambda"
+	case "nonlocal":
+		return "nonlocal"
+	case "not":
+		return "not"
+	case "or":
+		return "or"
+	case "pass":
+		return "pass"
+	case "raise":
+		return "raise"
+	case "return":
+		return "return"
+	case "try":
+		return "try"
+	case "while":
+		return "while"
+	case "with":
+		return "with"
+	case "yield":
+		return "yield"
+	case "match":
+		return "match"
+	case "case":
+		return "case"
+	case "type":
+		return "type"
+	case "_":
+		return "_"
+	}
+	return ""
+}
+
+// oneChar holds the one-character operators as strings, so tokens share them.
+var oneChar = func() (t [128]string) {
+	for c := range t {
+		t[c] = string(rune(c))
+	}
+	return t
+}()
+
+// asciiIdent says which ASCII bytes continue an identifier.
+var asciiIdent = func() (t [128]bool) {
+	for c := range t {
+		t[c] = c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	return t
 }()
 
 func isIdentStart(c rune) bool {
@@ -371,11 +463,21 @@ var lookalikes = map[rune]bool{
 func (r *reader) token() {
 	start := r.i
 	line, col := r.line, r.col(start)
-	c, n := utf8.DecodeRune(r.src[r.i:])
+	c, n := rune(r.src[r.i]), 1
+	if c >= utf8.RuneSelf {
+		c, n = utf8.DecodeRune(r.src[r.i:])
+	}
 	switch {
 	case isIdentStart(c):
 		j := r.i + n
 		for j < len(r.src) {
+			if b := r.src[j]; b < utf8.RuneSelf {
+				if !asciiIdent[b] {
+					break
+				}
+				j++
+				continue
+			}
 			d, m := utf8.DecodeRune(r.src[j:])
 			if !isIdentRest(d) {
 				break
@@ -394,7 +496,7 @@ func (r *reader) token() {
 			}
 		}
 		t := token{kind: tName, off: r.i, end: j, line: line, col: col}
-		if kw, ok := keywords[string(word)]; ok {
+		if kw := keyword(word); kw != "" {
 			t.text = kw
 		} else {
 			t.plain = true
@@ -580,7 +682,7 @@ func (r *reader) op(line, col int) {
 				return
 			}
 			r.parens = append(r.parens, paren{c, line, col})
-			text = string(c)
+			text = oneChar[c]
 		case ')', ']', '}':
 			n := len(r.parens)
 			if n == 0 {
@@ -594,9 +696,9 @@ func (r *reader) op(line, col int) {
 				return
 			}
 			r.parens = r.parens[:n-1]
-			text = string(c)
+			text = oneChar[c]
 		case '+', '-', '*', '/', '%', '@', '&', '|', '^', '~', '<', '>', '=', '.', ',', ':', ';':
-			text = string(c)
+			text = oneChar[c]
 		default: // ! $ ? ` and control characters
 			r.fail(kInvalid, line, col, "")
 			return
