@@ -74,6 +74,9 @@ func Load(root, cdkOut string) (*model.App, error) {
 	}
 	for _, b := range l.stacks {
 		b.BuildFunctions()
+		if err := b.T.Err(); err != nil {
+			return nil, err
+		}
 	}
 	return l.app, nil
 }

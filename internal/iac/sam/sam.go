@@ -84,6 +84,9 @@ func loadNested(root, templatePath string, visiting map[string]bool) (*model.App
 	l.prefetch()
 	l.b.BuildLayers()
 	l.b.BuildFunctions()
+	if err := tpl.Err(); err != nil {
+		return nil, err
+	}
 	visiting[abs] = true
 	defer delete(visiting, abs)
 	if err := l.nested(app, visiting); err != nil {
