@@ -30,16 +30,21 @@ const (
 // free of allocation.
 const itemCost = 8
 
-// budget is what a template's evaluations have spent; the first overrun is kept.
+// budget is what a template's evaluations have spent (shared with the other templates
+// of its app, see ShareBudget); the first overrun is kept.
 type budget struct {
 	mu    sync.Mutex
 	steps int64
 	bytes int64
 	err   error
-	// conds memoizes Conditions: each is evaluated once per template (they depend
-	// only on parameter defaults), so conditions referring to each other cost their
-	// number, not the number of paths through them.
-	conds map[string]condResult
+}
+
+// condMemo memoizes a template's Conditions: each is evaluated once (they depend only
+// on parameter defaults), so conditions referring to each other cost their number,
+// not the number of paths through them.
+type condMemo struct {
+	mu sync.Mutex
+	m  map[string]condResult
 }
 
 type condResult struct{ value, known bool }
@@ -74,20 +79,27 @@ func (t *Template) Err() error {
 	return t.budget.err
 }
 
+// ShareBudget makes t spend the evaluation budget of other (the top template of an
+// app whose nested stacks t is one of, or another stack of a cloud assembly), so that
+// many templates cannot multiply it. Conditions stay memoized per template.
+func (t *Template) ShareBudget(other *Template) {
+	t.budget = other.budget
+}
+
 func (t *Template) condMemo(name string) (condResult, bool) {
-	t.budget.mu.Lock()
-	defer t.budget.mu.Unlock()
-	r, ok := t.budget.conds[name]
+	t.conds.mu.Lock()
+	defer t.conds.mu.Unlock()
+	r, ok := t.conds.m[name]
 	return r, ok
 }
 
 func (t *Template) setCondMemo(name string, r condResult) {
-	t.budget.mu.Lock()
-	defer t.budget.mu.Unlock()
-	if t.budget.conds == nil {
-		t.budget.conds = map[string]condResult{}
+	t.conds.mu.Lock()
+	defer t.conds.mu.Unlock()
+	if t.conds.m == nil {
+		t.conds.m = map[string]condResult{}
 	}
-	t.budget.conds[name] = r
+	t.conds.m[name] = r
 }
 
 // thousands writes n with comma separators.

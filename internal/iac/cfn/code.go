@@ -33,7 +33,21 @@ var ErrNotFound = errors.New("does not exist")
 // (tree.Zip). root is the checked PATH's folder, for display names. The returned
 // Code has Tree and Display set; isDir tells which it was. Errors: ErrNotFound
 // (wrapped) when nothing is there; otherwise a message fit for a note.
+//
+// A location that resolves (symlinks followed) outside root and outside every
+// --allow-outside place is not read: the error is an *iac.OutsideError (Outside turns
+// it into the LK410 note).
 func OpenLocal(root, abs string) (code *model.Code, isDir bool, err error) {
+	return OpenInside(root, root, abs)
+}
+
+// OpenInside is OpenLocal with the folder locations must resolve into given apart
+// from root: a CDK nested assembly checked by itself keeps its assets in the cloud
+// assembly around it.
+func OpenInside(root, inside, abs string) (code *model.Code, isDir bool, err error) {
+	if err := iac.CheckInside(inside, abs); err != nil {
+		return nil, false, err
+	}
 	disp := DisplayPath(root, abs)
 	fi, err := os.Stat(abs)
 	if err != nil {
@@ -61,6 +75,29 @@ func OpenLocal(root, abs string) (code *model.Code, isDir bool, err error) {
 		return nil, false, fmt.Errorf("cannot be read as a zip archive: %v", iac.UnwrapPath(err))
 	}
 	return &model.Code{Tree: z, Display: disp}, false, nil
+}
+
+// Outside reports whether err (from OpenLocal or Opener.Open) is a location outside
+// the checked folder, and if so adds the LK410 error note naming the property prop
+// (CodeUri, Content, ...) as written (written) at pos, for the function fn or the
+// layer layer. It returns the note's message.
+func (b *Builder) Outside(err error, prop, written, fn, layer string, pos model.Pos) (string, bool) {
+	var oe *iac.OutsideError
+	if !errors.As(err, &oe) {
+		return "", false
+	}
+	what := "the template it names"
+	switch {
+	case fn != "":
+		what = fn
+	case layer != "":
+		what = "layer " + layer
+	}
+	msg := fmt.Sprintf("%s %s resolves to %s, outside the checked folder; layerkit does not read code outside the folder it checks, so %s is not checked",
+		prop, written, oe.Resolved, what)
+	hint := fmt.Sprintf("Point %s at a folder inside the project; or, if %s is yours, check with --allow-outside %s.", prop, oe.Resolved, oe.Resolved)
+	b.Note("LK410", model.Error, fn, layer, pos, msg, hint)
+	return msg, true
 }
 
 // Opener is OpenLocal with read-ahead. A loader builds its model, notes included, in

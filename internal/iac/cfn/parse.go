@@ -23,6 +23,7 @@ type Template struct {
 
 	byName map[string]*Resource
 	budget *budget
+	conds  condMemo
 }
 
 // Resource is one entry of the Resources section.
