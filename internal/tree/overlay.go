@@ -112,6 +112,16 @@ func (o *Overlay) resolve(name string, buf []int) (win int, info Info, live []in
 	return win, info, live, nil
 }
 
+// Overrun is the first of its layers' Overrun.
+func (o *Overlay) Overrun() error {
+	for _, t := range o.layers {
+		if err := Overrun(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (o *Overlay) Stat(name string) (Info, error) {
 	name, ok := Clean(name)
 	if !ok {
