@@ -25,6 +25,10 @@ const (
 	MaxEvalBytes = 32 << 20
 )
 
+// The budgets spend checks against: the constants, lowered by the fuzz target so that
+// it runs many small inputs rather than a few that each spend the full budget.
+var evalSteps, evalBytes int64 = MaxEvalSteps, MaxEvalBytes
+
 // itemCost is the steps a list item made from a string costs (Fn::Split, a
 // CommaDelimitedList default): each is a Result of its own, where a step is mostly
 // free of allocation.
@@ -61,10 +65,10 @@ func (t *Template) spend(v *Value, steps, bytes int64) bool {
 	b.steps += steps
 	b.bytes += bytes
 	switch {
-	case b.steps > MaxEvalSteps:
-		b.err = iac.Errorf(t.PosOf(v), "evaluating the template's intrinsic functions takes more than %s steps (Conditions, Fn::If or references that fan out); layerkit stops here rather than exhaust time and memory on a hostile template", thousands(MaxEvalSteps))
-	case b.bytes > MaxEvalBytes:
-		b.err = iac.Errorf(t.PosOf(v), "evaluating the template's intrinsic functions makes more than %d MiB of strings (Fn::Sub, Fn::Join or references that repeat a value); layerkit stops here rather than exhaust memory on a hostile template", MaxEvalBytes>>20)
+	case b.steps > evalSteps:
+		b.err = iac.Errorf(t.PosOf(v), "evaluating the template's intrinsic functions takes more than %s steps (Conditions, Fn::If or references that fan out); layerkit stops here rather than exhaust time and memory on a hostile template", thousands(evalSteps))
+	case b.bytes > evalBytes:
+		b.err = iac.Errorf(t.PosOf(v), "evaluating the template's intrinsic functions makes more than %d MiB of strings (Fn::Sub, Fn::Join or references that repeat a value); layerkit stops here rather than exhaust memory on a hostile template", evalBytes>>20)
 	default:
 		return true
 	}
