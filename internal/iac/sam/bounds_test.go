@@ -214,3 +214,26 @@ func TestSharedCodeUri(t *testing.T) {
 		t.Errorf("requirements %q, %q", a.Requirements, b.Requirements)
 	}
 }
+
+// TestNestedDeepFirst: a template reached too deep along one path and within the
+// bound along another is loaded, and not reported.
+func TestNestedDeepFirst(t *testing.T) {
+	files := map[string]string{"src/app.py": ""}
+	// t0 includes t1 (a chain down to t8, whose child is x) and then x directly.
+	for i := range 9 {
+		child := fmt.Sprintf("t%d.yaml", i+1)
+		if i == 8 {
+			child = "x.yaml"
+		}
+		files[fmt.Sprintf("t%d.yaml", i)] = nestedStacks(i, child, 1)
+	}
+	files["t0.yaml"] += "  Direct:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: x.yaml\n"
+	files["x.yaml"] = nestedStacks(99, "", 0)
+	app := load(t, writeApp(t, files), "t0.yaml")
+	if len(notesFor(app, "LK105")) != 0 {
+		t.Errorf("notes %+v: x.yaml is loaded through Direct", notesFor(app, "LK105"))
+	}
+	if app.Function("Fn99") == nil {
+		t.Error("x.yaml's function is missing")
+	}
+}

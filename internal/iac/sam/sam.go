@@ -77,14 +77,20 @@ func Load(root, templatePath string) (*model.App, error) {
 		total   int64
 		pending = []job{{path: abs}}
 	)
-	reported := map[string]bool{} // a template not loaded is reported once, at the first stack naming it
+	// A template not loaded is reported once, at the first stack naming it, and only
+	// if no other stack's path loads it after all (one reached too deep first).
+	type skipped struct {
+		path string
+		note model.Note
+	}
+	var skips []skipped
+	reported, cycled := map[string]bool{}, map[string]bool{}
 	note := func(j job, format string, args ...any) {
-		if reported[j.path] {
-			return
+		if !reported[j.path] {
+			reported[j.path] = true
+			skips = append(skips, skipped{j.path, model.Note{Code: "LK105", Severity: model.Info, Pos: j.pos,
+				Message: fmt.Sprintf(format, args...)}})
 		}
-		reported[j.path] = true
-		app.Notes = append(app.Notes, model.Note{Code: "LK105", Severity: model.Info, Pos: j.pos,
-			Message: fmt.Sprintf(format, args...)})
 	}
 	for len(pending) > 0 {
 		j := pending[len(pending)-1]
@@ -97,7 +103,13 @@ func Load(root, templatePath string) (*model.App, error) {
 			}
 			switch {
 			case slices.Contains(j.chain, j.path):
-				note(j, "nested stack %s includes %s, a template that includes this stack: a cycle CloudFormation cannot deploy; it is not loaded again", j.stack, rel)
+				// Reported (once) even though the template is loaded: the cycle is the news.
+				if cycled[j.path] {
+					continue
+				}
+				cycled[j.path] = true
+				app.Notes = append(app.Notes, model.Note{Code: "LK105", Severity: model.Info, Pos: j.pos,
+					Message: fmt.Sprintf("nested stack %s includes %s, a template that includes this stack: a cycle CloudFormation cannot deploy; it is not loaded again", j.stack, rel)})
 				continue
 			case loaded[j.path]:
 				continue // its functions and layers are in the app already
@@ -134,6 +146,11 @@ func Load(root, templatePath string) (*model.App, error) {
 	}
 	if err := budget.Err(); err != nil {
 		return nil, err
+	}
+	for _, s := range skips {
+		if !loaded[s.path] {
+			app.Notes = append(app.Notes, s.note)
+		}
 	}
 	return app, nil
 }
