@@ -17,6 +17,8 @@
 //	LK105 error  a layer whose asset is missing from cdk.out, at the Content property
 //	LK410 error  an asset that resolves outside the checked folder (not read; see
 //	             --allow-outside), at the Code/Content property
+//	LK105 info   a nested cloud assembly past maxNesting levels (not read), at its
+//	             parent's manifest.json
 //
 // Literal layer ARNs (LayerVersion.fromLayerVersionArn) become LayerRef.ARN without a
 // note: the checker reports remote layers uniformly. Fn::ImportValue of an export that
@@ -141,6 +143,11 @@ func (l *loader) assembly(dir string, depth int) error {
 			sub := filepath.Join(dir, filepath.FromSlash(a.Properties.DirectoryName))
 			if err := iac.CheckInside(l.root, sub); err != nil {
 				return iac.Errorf(model.Pos{File: disp}, "artifact %s: directoryName %s: %v", name, a.Properties.DirectoryName, err)
+			}
+			if depth+1 > maxNesting && !l.seen[sub] {
+				l.app.Notes = append(l.app.Notes, model.Note{Code: "LK105", Severity: model.Info, Pos: model.Pos{File: disp},
+					Message: fmt.Sprintf("nested cloud assembly %s (%s) is nested %d levels deep; layerkit follows nested assemblies %d levels, so its stacks' functions are not checked", name, a.Properties.DirectoryName, depth+1, maxNesting)})
+				continue
 			}
 			if err := l.assembly(sub, depth+1); err != nil {
 				return err

@@ -2,6 +2,7 @@ package cdk
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,5 +52,24 @@ func TestOutside(t *testing.T) {
 	var ie *iac.InputError
 	if !errors.As(err, &ie) || ie.Pos.File != "cdk.out/manifest.json" || !strings.Contains(ie.Msg, "templateFile ../../shared/app.py") || !strings.Contains(ie.Msg, "outside the checked folder") {
 		t.Errorf("error %v, want an InputError in manifest.json naming the templateFile", err)
+	}
+}
+
+// TestNestedAssemblyDepth: an assembly nested past maxNesting is reported, not dropped.
+func TestNestedAssemblyDepth(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{}
+	dir := "cdk.out"
+	for range maxNesting + 3 {
+		files[dir+"/manifest.json"] = `{"version": "36.0.0", "artifacts": {"Inner": {"type": "cdk:cloud-assembly", "properties": {"directoryName": "inner"}}}}`
+		dir += "/inner"
+	}
+	iactest.WriteFiles(t, root, files)
+	app, err := Load(root, filepath.Join(root, "cdk.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(app.Notes) != 1 || !strings.Contains(app.Notes[0].Message, fmt.Sprintf("follows nested assemblies %d levels", maxNesting)) {
+		t.Errorf("notes %+v, want one naming the limit", app.Notes)
 	}
 }
