@@ -3,6 +3,7 @@ package check
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -97,6 +98,9 @@ func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
 		pass.Functions = analyse(r, pass, app.Functions)
 		res.Analyses = append(res.Analyses, pass.Functions...)
 		res.Findings = append(res.Findings, rules.Run(pass)...)
+		if err := overrun(app, project); err != nil {
+			return nil, err
+		}
 		res.Functions += len(app.Functions)
 		res.Layers += len(app.Layers)
 	}
@@ -183,6 +187,38 @@ func qualify(inputs []Input, apps []*model.App) {
 			}
 		}
 	}
+}
+
+// overrun returns the first bound a tree of app (or the project folder) hit while it
+// was read (tree.ErrFanOut: a symlink fan-out), as an input error naming the folder:
+// the trees stopped reading there, so the findings would not be complete.
+func overrun(app *model.App, project tree.Tree) error {
+	trees := []tree.Tree{}
+	if project != nil {
+		trees = append(trees, project)
+	}
+	for _, f := range app.Functions {
+		if f.Code != nil {
+			trees = append(trees, f.Code.Tree)
+		}
+	}
+	for _, l := range app.Layers {
+		if l.Content != nil {
+			trees = append(trees, l.Content.Tree)
+		}
+	}
+	for _, t := range trees {
+		err := tree.Overrun(t)
+		if err == nil {
+			continue
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return iac.Errorf(model.Pos{File: pe.Path}, "%v", pe.Err)
+		}
+		return iac.Errorf(model.Pos{}, "%v", err)
+	}
+	return nil
 }
 
 // analyse resolves every function's imports, in parallel, and has the rules of pass

@@ -811,4 +811,5 @@ module "n" {
 	tr("pth", "layer/python/root.pth", []byte("/\n/opt/python\n/opt/python/root.pth\nroot.pth\n.\n./\n"+strings.Repeat("../", 200)+"\nimport os; os.environ.setdefault('LAYERKIT_PTH', '1')\nimport root\n"))
 	tr("pth", "layer/python/lib/python3.12/site-packages/self.pth", []byte(".\n/opt/python/lib/python3.12/site-packages\n/opt/python/lib/python3.12/site-packages/self.pth\n\x00\n"+strings.Repeat("a/", 5000)+"\n"))
 	tr("pth", "layer/python/lib/python3.12/site-packages/helper.py", []byte("VALUE = 1\n"))
+	writeCommittedEval(t, dir) // eval_test.go
 }

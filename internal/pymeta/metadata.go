@@ -55,6 +55,16 @@ func (h Headers) All(name string) []string {
 func ParseHeaders(data []byte) Headers {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var out Headers
+	// The pieces of the last field's value (its first line, then its continuation
+	// lines), joined when the next field starts: appending to the value at each line
+	// would copy it every time, quadratic in a field of many continuation lines.
+	var pieces []string
+	finish := func() {
+		if len(out) > 0 && len(pieces) > 1 {
+			out[len(out)-1].Value = strings.Join(pieces, " ")
+		}
+		pieces = pieces[:0]
+	}
 	for len(data) > 0 {
 		var line []byte
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -67,12 +77,12 @@ func ParseHeaders(data []byte) Headers {
 			break
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			if len(out) > 0 {
-				v := strings.TrimSpace(string(line))
-				if out[len(out)-1].Value == "" {
+			// Empty pieces are dropped: the value is its non-empty lines joined by
+			// one space.
+			if v := strings.TrimSpace(string(line)); len(out) > 0 && v != "" {
+				pieces = append(pieces, v)
+				if len(pieces) == 1 {
 					out[len(out)-1].Value = v
-				} else if v != "" {
-					out[len(out)-1].Value += " " + v
 				}
 			}
 			continue
@@ -82,8 +92,14 @@ func ParseHeaders(data []byte) Headers {
 		if !ok || n == "" || strings.ContainsAny(n, " \t") {
 			break
 		}
-		out = append(out, Header{Name: n, Value: strings.TrimSpace(string(value))})
+		finish()
+		v := strings.TrimSpace(string(value))
+		out = append(out, Header{Name: n, Value: v})
+		if v != "" {
+			pieces = append(pieces, v)
+		}
 	}
+	finish()
 	return out
 }
 
@@ -140,24 +156,41 @@ func ParseWheel(data []byte) *Wheel {
 	}
 	seen := map[Tag]bool{}
 	for _, v := range h.All("Tag") {
+		if len(w.Tags) >= MaxWheelTags {
+			break
+		}
 		w.Tags = append(w.Tags, ExpandTag(v, seen)...)
+	}
+	if len(w.Tags) > MaxWheelTags {
+		w.Tags = w.Tags[:MaxWheelTags]
 	}
 	return w
 }
 
-// ExpandTag expands "py2.py3-none-any" into its triples, skipping ones in seen (which
-// may be nil). A value without exactly three dash-separated parts gives nothing.
+// MaxWheelTags bounds the tags of one WHEEL file (and of one Tag line): a compressed
+// tag set expands to the product of its dotted parts, so 800 bytes of
+// "a.a.a...-b.b.b...-c.c.c..." would make hundreds of thousands. Real wheels have a
+// handful (manylinux wheels list a few platforms).
+const MaxWheelTags = 256
+
+// ExpandTag expands "py2.py3-none-any" into its triples (at most MaxWheelTags),
+// skipping ones in seen (which may be nil). A value without exactly three
+// dash-separated parts gives nothing.
 func ExpandTag(v string, seen map[Tag]bool) []Tag {
 	parts := strings.Split(strings.TrimSpace(v), "-")
 	if len(parts) != 3 {
 		return nil
 	}
 	var out []Tag
-	for _, py := range strings.Split(parts[0], ".") {
-		for _, abi := range strings.Split(parts[1], ".") {
-			for _, plat := range strings.Split(parts[2], ".") {
+	pys, abis, plats := strings.Split(parts[0], "."), strings.Split(parts[1], "."), strings.Split(parts[2], ".")
+	for _, py := range pys {
+		for _, abi := range abis {
+			for _, plat := range plats {
 				if py == "" || abi == "" || plat == "" {
 					continue
+				}
+				if len(out) >= MaxWheelTags {
+					return out
 				}
 				t := Tag{py, abi, plat}
 				if seen != nil {

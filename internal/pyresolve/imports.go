@@ -141,6 +141,9 @@ func (a *analysis) near(locs []Loc, tail string) []string {
 	var out []string
 	for _, loc := range locs {
 		d := a.r.list(loc)
+		if !d.stems[tail] {
+			continue // no file named tail.<anything>: a scan would cost the folder's size per missing import
+		}
 		for f := range d.files {
 			if !strings.HasPrefix(f, tail+".") {
 				continue

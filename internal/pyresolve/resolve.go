@@ -1,7 +1,10 @@
 package pyresolve
 
 import (
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/layerkit/layerkit/internal/memo"
 
@@ -138,6 +141,9 @@ type Result struct {
 	Sites map[string]Site
 	// parents: module → the module whose import first reached it.
 	parents map[string]string
+	// chains memoizes Chain (rules ask for it side by side).
+	chainMu sync.Mutex
+	chains  map[string]chainInfo
 }
 
 // Site is an import statement that reaches a module.
@@ -153,24 +159,78 @@ type Site struct {
 }
 
 // Chain is how the handler reaches module name: the handler module first, name last.
+// A chain longer than maxChainShown is abbreviated: its first and last chainEnds
+// modules, with one element between them saying how many are left out
+// ("… 9,994 more …"). A problem in each module of a long chain would otherwise put
+// the whole chain in every message: output quadratic in the chain (a 300 KB import
+// chain gave 497 MB of JSON). Chains are memoized per module, so asking for every
+// module of a chain costs its length, not its square.
 func (r *Result) Chain(name string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for name != "" && !seen[name] {
-		seen[name] = true
-		out = append(out, name)
-		name = r.parents[name]
+	r.chainMu.Lock()
+	defer r.chainMu.Unlock()
+	if r.chains == nil {
+		r.chains = map[string]chainInfo{}
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
+	// Walk up to a module already known (or the handler), then fill in down again.
+	var path []string
+	onPath := map[string]bool{}
+	cur := name
+	for cur != "" && !onPath[cur] {
+		if _, ok := r.chains[cur]; ok {
+			break
+		}
+		onPath[cur] = true
+		path = append(path, cur)
+		cur = r.parents[cur]
 	}
-	return out
+	base := chainInfo{length: 0}
+	if c, ok := r.chains[cur]; ok && cur != "" {
+		base = c
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		c := chainInfo{length: base.length + 1, head: base.head}
+		if len(c.head) < chainEnds {
+			c.head = append(slices.Clip(base.head), path[i])
+		}
+		r.chains[path[i]] = c
+		base = c
+	}
+	c := r.chains[name]
+	if c.length <= maxChainShown {
+		out := make([]string, c.length)
+		for i, m := c.length-1, name; i >= 0; i-- {
+			out[i] = m
+			m = r.parents[m]
+		}
+		return out
+	}
+	tail := make([]string, chainEnds)
+	for i, m := chainEnds-1, name; i >= 0; i-- {
+		tail[i] = m
+		m = r.parents[m]
+	}
+	out := append(slices.Clone(c.head), fmt.Sprintf("… %d more …", c.length-2*chainEnds))
+	return append(out, tail...)
+}
+
+// Abbreviation of long chains (see Chain).
+const (
+	maxChainShown = 8
+	chainEnds     = 3
+)
+
+// chainInfo is a module's chain: its length and its first chainEnds modules.
+type chainInfo struct {
+	length int
+	head   []string
 }
 
 // Analyze resolves every import reachable from the handler of env's function.
 func (r *Resolver) Analyze(env *Env) *Result {
-	// Sized for a typical handler (tens of modules) so the maps rarely grow.
-	const n = 64
+	// Sized for a small handler: the maps grow with what it imports. Imported, Sites
+	// and the parents stay with the Result of every function, so sizing them for tens
+	// of modules cost 8 KB a function (160 MB for 20,000 one-module functions).
+	const n = 8
 	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: make(map[string]*Module, n), Sites: make(map[string]Site, n)},
 		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
 		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, inProgress: map[string]int{}}

@@ -1,6 +1,11 @@
 package report
 
-import "io"
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+)
 
 type jsonFinding struct {
 	Code     string `json:"code"`
@@ -34,14 +39,43 @@ type jsonDoc struct {
 }
 
 // writeJSON prints the stable contract: {"version":1,"findings":[...],"summary":{...}}.
+// It writes one finding at a time, byte for byte what encoding the whole document at
+// once would (encodeJSON): that held the document twice in memory, 300 MB for 200,000
+// findings.
 func writeJSON(w io.Writer, in Input) error {
-	doc := jsonDoc{Version: 1, Findings: []jsonFinding{}}
-	for _, f := range in.Findings {
-		doc.Findings = append(doc.Findings, jsonFinding{Code: f.Code, Name: f.Name, Severity: f.Severity.String(),
-			Function: f.Function, Layer: f.Layer, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
-			Message: f.Message, Hint: f.Hint})
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	put := func(v any, prefix string) error {
+		buf.Reset()
+		enc.SetIndent(prefix, "  ")
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := bw.Write(escapeJSONText(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))))
+		return err
 	}
+	bw.WriteString("{\n  \"version\": 1,\n  \"findings\": [")
+	for i, f := range in.Findings {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n    ")
+		if err := put(jsonFinding{Code: f.Code, Name: f.Name, Severity: f.Severity.String(),
+			Function: f.Function, Layer: f.Layer, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
+			Message: f.Message, Hint: f.Hint}, "    "); err != nil {
+			return err
+		}
+	}
+	if len(in.Findings) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n  \"summary\": ")
 	s := in.Summary
-	doc.Summary = jsonSummary{Functions: s.Functions, Checked: s.Checked, Unchecked: s.Unchecked, Layers: s.Layers, Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos}
-	return encodeJSON(w, doc)
+	if err := put(jsonSummary{Functions: s.Functions, Checked: s.Checked, Unchecked: s.Unchecked, Layers: s.Layers, Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos}, "  "); err != nil {
+		return err
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
 }

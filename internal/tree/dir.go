@@ -66,6 +66,10 @@ type DirTree struct {
 	// rootLinked is set when the root's own path was found to have a symlink in it
 	// (dir_linux.go).
 	rootLinked atomic.Bool
+	// Folders listed, reached through a symlink or not, and the first bound hit
+	// (fanOut).
+	plain, linked atomic.Int64
+	overrun       atomic.Pointer[fs.PathError]
 }
 
 type listing struct {
@@ -144,14 +148,58 @@ func (d *DirTree) list(name string) (*listing, error) {
 		parent = p
 		linked = p.viaLink(base)
 	}
-	l := d.loadFast(name, parent, linked)
-	if l == nil {
-		l = d.loadRoot(name, parent)
+	var l *listing
+	if linked && d.Overrun() != nil {
+		l = &listing{err: d.Overrun()} // past the bound: not even listed
+	} else {
+		l = d.loadFast(name, parent, linked)
+		if l == nil {
+			l = d.loadRoot(name, parent)
+		}
+		l.linked = linked
+		if l.err == nil && d.fanOut(name, linked) {
+			l = &listing{err: d.Overrun()}
+		}
 	}
-	l.linked = linked
 	v, _ := d.dirs.LoadOrStore(name, l)
 	l = v.(*listing)
 	return l, l.err
+}
+
+// ErrFanOut is the error (wrapped in an *fs.PathError naming the folder) of a listing
+// past a DirTree's bound on folders reached through symlinks.
+var ErrFanOut = errors.New("more folders reached through symlinks than the tree holds (a symlink fan-out): layerkit stops reading there")
+
+// fanOut counts the listing of a folder (reached through a symlink when linked) and
+// reports whether it is past the bound. In-tree symlinks to sibling folders make a
+// graph whose paths multiply at every level (six links per folder, twelve levels deep:
+// two billion folders in a 120 KB tree), and each path is a folder of its own. The
+// bound leaves room for real trees, where links duplicate a part of the tree at most
+// a few times (a virtualenv's lib64 -> lib): folders reached through links may be
+// twice those that are not, plus maxLinkedExtra.
+func (d *DirTree) fanOut(name string, linked bool) bool {
+	if !linked {
+		d.plain.Add(1)
+		return false
+	}
+	if d.linked.Add(1) <= 2*d.plain.Load()+maxLinkedExtra {
+		return false
+	}
+	d.overrun.CompareAndSwap(nil, &fs.PathError{Op: "readdir", Path: d.Display(name), Err: ErrFanOut})
+	return true
+}
+
+// maxLinkedExtra: see fanOut.
+const maxLinkedExtra = 256
+
+// Overrun returns the first bound the tree hit (an *fs.PathError wrapping ErrFanOut),
+// nil when none. A walk of the tree stops there, so the caller should report the
+// input as unreadable rather than its results as complete.
+func (d *DirTree) Overrun() error {
+	if e := d.overrun.Load(); e != nil {
+		return e
+	}
+	return nil
 }
 
 // rootCalls counts the listings and reads that went through os.Root, for tests.

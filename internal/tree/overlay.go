@@ -71,45 +71,59 @@ func (o *Overlay) lookup(name string) *resolved {
 // from and its Info. When that entry is a folder, live holds, in order, the layers
 // whose content below it is visible (every layer that has a folder there and comes
 // after the last layer having a file there). live is built in buf.
+//
+// It starts from the folder's answer (lookup, cached) and looks at the last segment
+// only: resolving each prefix of the name again would cost the square of its length
+// for each name, the cube for a walk down a deep tree.
 func (o *Overlay) resolve(name string, buf []int) (win int, info Info, live []int, err error) {
 	live = buf[:0]
-	for i := range o.layers {
-		live = append(live, i)
+	if name == "" {
+		for i := range o.layers {
+			live = append(live, i)
+		}
+		return len(o.layers) - 1, rootInfo, live, nil
 	}
-	win, info = len(o.layers)-1, rootInfo
-	for rest := name; rest != ""; {
-		seg, after, _ := strings.Cut(rest, "/")
-		cur := name[:len(name)-len(rest)+len(seg)]
-		rest = after
-		win = -1
-		next := live[:0] // filtered in place: writes never pass reads
-		for _, i := range live {
-			e, err := o.layers[i].Stat(cur)
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					continue
-				}
-				return -1, Info{}, nil, err
+	dir, _ := splitName(name)
+	p := o.lookup(dir)
+	if p.err != nil {
+		return -1, Info{}, nil, p.err
+	}
+	if !p.info.Dir {
+		return -1, Info{}, nil, fs.ErrNotExist
+	}
+	win = -1
+	for _, i := range p.live {
+		e, err := o.layers[i].Stat(name)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
 			}
-			win, info = i, e
-			if e.Dir {
-				next = append(next, i)
-			} else {
-				next = next[:0] // a file here hides every earlier folder
-			}
+			return -1, Info{}, nil, err
 		}
-		if win < 0 {
-			return -1, Info{}, nil, fs.ErrNotExist
+		win, info = i, e
+		if e.Dir {
+			live = append(live, i)
+		} else {
+			live = live[:0] // a file here hides every earlier folder
 		}
-		if !info.Dir {
-			if rest != "" {
-				return -1, Info{}, nil, fs.ErrNotExist
-			}
-			return win, info, nil, nil
-		}
-		live = next
+	}
+	if win < 0 {
+		return -1, Info{}, nil, fs.ErrNotExist
+	}
+	if !info.Dir {
+		return win, info, nil, nil
 	}
 	return win, info, live, nil
+}
+
+// Overrun is the first of its layers' Overrun.
+func (o *Overlay) Overrun() error {
+	for _, t := range o.layers {
+		if err := Overrun(t); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (o *Overlay) Stat(name string) (Info, error) {

@@ -144,6 +144,21 @@ func Walk(t Tree, dir string, fn func(name string, info Info) error) error {
 	return nil
 }
 
+// An Overrunner is a tree that stops reading past a bound (DirTree: a symlink fan-out)
+// and says so. Trees that wrap others pass their Overrun on.
+type Overrunner interface {
+	Overrun() error
+}
+
+// Overrun returns the first bound t, or a tree it wraps, hit; nil when none or when t
+// cannot tell.
+func Overrun(t Tree) error {
+	if o, ok := t.(Overrunner); ok {
+		return o.Overrun()
+	}
+	return nil
+}
+
 // Map is an in-memory tree, for tests and for content a build step would write.
 // Folders are implied by file names; when a name is both a file and the parent of
 // another file, the folder wins (the file is not visible). Lookups are linear in the

@@ -30,6 +30,8 @@ type sub struct {
 	empty bool
 }
 
+func (s *sub) Overrun() error { return Overrun(s.t) }
+
 func (s *sub) Stat(name string) (Info, error) {
 	name, ok := Clean(name)
 	if !ok || s.empty {
@@ -120,6 +122,8 @@ func (m *mount) where(name string) (rest string, inside bool, next string, above
 	next, _, _ = strings.Cut(next, "/")
 	return "", false, next, true
 }
+
+func (m *mount) Overrun() error { return Overrun(m.t) }
 
 func (m *mount) Stat(name string) (Info, error) {
 	name, ok := Clean(name)

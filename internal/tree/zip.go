@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -141,6 +142,16 @@ func (t *ZipTree) index(files []*zip.File) {
 		}
 		hidden[name] = f
 	}
+	// The folders names imply are bounded, in number and in the length of their
+	// names: an archive whose entries each name a new chain of 2,000 folders would
+	// otherwise make millions of nodes, and gigabytes of names for every walk of the
+	// tree. A real archive has fewer folders than files, and their names are
+	// prefixes of its entries' names.
+	folders, maxFolders := 0, len(files)+maxZipExtraFolders
+	folderBytes, maxFolderBytes := 0, maxZipExtraFolderBytes
+	for _, f := range files {
+		maxFolderBytes += len(f.Name)
+	}
 	// folder returns the folder node at name, making it and its parents as needed. A
 	// file node there becomes a folder: the folder wins.
 	var folder func(name string) *zipNode
@@ -149,6 +160,8 @@ func (t *ZipTree) index(files []*zip.File) {
 		switch {
 		case n == nil:
 			dir, base := splitName(name)
+			folders++
+			folderBytes += len(name)
 			n = newNode(Info{Name: base, Dir: true, Mode: fs.ModeDir | 0o755}, folder(dir))
 			t.nodes[name] = n
 		case !n.info.Dir:
@@ -159,6 +172,9 @@ func (t *ZipTree) index(files []*zip.File) {
 		return n
 	}
 
+	tooMany := func(dir string) bool {
+		return (folders >= maxFolders || folderBytes >= maxFolderBytes) && t.nodes[dir] == nil
+	}
 	var sum uint64
 	lastDir, last := "", root // the folder of the previous file entry
 	for _, f := range files {
@@ -178,6 +194,10 @@ func (t *ZipTree) index(files []*zip.File) {
 		}
 		if reason != "" {
 			t.skips = append(t.skips, Skip{Name: f.Name, Reason: reason})
+			continue
+		}
+		if tooMany(name) || !mode.IsDir() && tooMany(path.Dir(name)) && path.Dir(name) != "." {
+			t.skips = append(t.skips, Skip{Name: f.Name, Reason: "past the folders layerkit indexes for this archive: its names imply far more folders, or far longer folder names, than it has entries"})
 			continue
 		}
 		if mode.IsDir() {
@@ -244,6 +264,13 @@ func (t *ZipTree) index(files []*zip.File) {
 	}
 }
 
+// How many more folders than entries an archive's names may imply, and how many more
+// bytes of folder names than of entry names (see index).
+const (
+	maxZipExtraFolders     = 1 << 16
+	maxZipExtraFolderBytes = 4 << 20
+)
+
 func compareInfo(a, b Info) int { return strings.Compare(a.Name, b.Name) }
 
 // zipPerm is the permission an extractor gives the entry: its Unix mode when it was
@@ -260,6 +287,12 @@ func zipPerm(f *zip.File, def fs.FileMode) fs.FileMode {
 // zipName cleans an archive name, or says why it is not resolved.
 func zipName(raw string) (string, string) {
 	if name, ok := Clean(raw); ok {
+		if len(name) > maxZipName {
+			return "", fmt.Sprintf("name longer than %d bytes: under /var/task it passes Linux's 4096-byte path limit, so it cannot be extracted", maxZipName)
+		}
+		if longSegment(name) {
+			return "", "a name segment longer than 255 bytes, Linux's limit on a file name, so it cannot be extracted"
+		}
 		return name, ""
 	}
 	switch {
@@ -271,6 +304,25 @@ func zipName(raw string) (string, string) {
 		return "", "name contains a NUL byte"
 	}
 	return "", "name contains a .. segment"
+}
+
+// maxZipName bounds the names the index resolves: PATH_MAX (4096 bytes with its NUL)
+// less "/var/task/". Lambda extracts a package under /var/task and a layer under /opt;
+// a longer name cannot be created there. Without the bound, an entry named
+// "a/a/a/.../x" 64 KB long makes tens of thousands of folders whose names add up to
+// gigabytes (each folder is indexed by its full name).
+const maxZipName = 4096 - 1 - len("/var/task/")
+
+// longSegment reports whether a clean name has a segment longer than NAME_MAX (255).
+func longSegment(name string) bool {
+	for len(name) > 255 {
+		i := strings.IndexByte(name, '/')
+		if i < 0 || i > 255 {
+			return true
+		}
+		name = name[i+1:]
+	}
+	return false
 }
 
 func (t *ZipTree) Stat(name string) (Info, error) {

@@ -15,6 +15,10 @@
 //	             Code/Content property (or the resource)
 //	LK102 error  a function whose asset is missing from cdk.out, at the Code property
 //	LK105 error  a layer whose asset is missing from cdk.out, at the Content property
+//	LK410 error  an asset that resolves outside the checked folder (not read; see
+//	             --allow-outside), at the Code/Content property
+//	LK105 info   a nested cloud assembly past maxNesting levels (not read), at its
+//	             parent's manifest.json
 //
 // Literal layer ARNs (LayerVersion.fromLayerVersionArn) become LayerRef.ARN without a
 // note: the checker reports remote layers uniformly. Fn::ImportValue of an export that
@@ -62,7 +66,12 @@ func Load(root, cdkOut string) (*model.App, error) {
 		return nil, err
 	}
 	l := &loader{root: root, out: out, app: &model.App{Kind: "cdk", Source: iac.Rel(root, out), Built: true},
-		exports: map[string]*model.Layer{}, ssm: map[string]*model.Layer{}, how: map[*model.Layer]map[string]string{}, seen: map[string]bool{}}
+		exports: map[string]*model.Layer{}, ssm: map[string]*model.Layer{}, how: map[*model.Layer]map[string]string{}, seen: map[string]bool{}, inside: root}
+	if up := filepath.Dir(out); strings.HasPrefix(filepath.Base(out), "assembly-") && isFile(filepath.Join(up, "manifest.json")) && iac.CheckInside(root, up) != nil {
+		// A nested assembly checked by itself (cdk.out/assembly-Prod): its assets
+		// are staged in the cloud assembly around it (../asset.<hash>).
+		l.inside = up
+	}
 	if err := l.assembly(out, 0); err != nil {
 		return nil, err
 	}
@@ -74,6 +83,9 @@ func Load(root, cdkOut string) (*model.App, error) {
 	}
 	for _, b := range l.stacks {
 		b.BuildFunctions()
+		if err := b.T.Err(); err != nil {
+			return nil, err
+		}
 	}
 	l.noteLinks()
 	return l.app, nil
@@ -111,6 +123,8 @@ func (l *loader) noteLinks() {
 
 type loader struct {
 	root, out string
+	inside    string // where code locations must resolve into: root, or the enclosing cloud assembly
+	bytes     int64  // of the templates read
 	app       *model.App
 	stacks    []*cfn.Builder
 	exports   map[string]*model.Layer
@@ -149,14 +163,27 @@ func (l *loader) assembly(dir string, depth int) error {
 			if a.Properties.TemplateFile == "" {
 				continue
 			}
-			if err := l.stack(filepath.Join(dir, filepath.FromSlash(a.Properties.TemplateFile))); err != nil {
+			tf := filepath.Join(dir, filepath.FromSlash(a.Properties.TemplateFile))
+			if err := iac.CheckInside(l.root, tf); err != nil {
+				return iac.Errorf(model.Pos{File: disp}, "artifact %s: templateFile %s: %v", name, a.Properties.TemplateFile, err)
+			}
+			if err := l.stack(tf); err != nil {
 				return err
 			}
 		case "cdk:cloud-assembly":
 			if a.Properties.DirectoryName == "" {
 				continue
 			}
-			if err := l.assembly(filepath.Join(dir, filepath.FromSlash(a.Properties.DirectoryName)), depth+1); err != nil {
+			sub := filepath.Join(dir, filepath.FromSlash(a.Properties.DirectoryName))
+			if err := iac.CheckInside(l.root, sub); err != nil {
+				return iac.Errorf(model.Pos{File: disp}, "artifact %s: directoryName %s: %v", name, a.Properties.DirectoryName, err)
+			}
+			if depth+1 > maxNesting && !l.seen[sub] {
+				l.app.Notes = append(l.app.Notes, model.Note{Code: "LK105", Severity: model.Info, Pos: model.Pos{File: disp},
+					Message: fmt.Sprintf("nested cloud assembly %s (%s) is nested %d levels deep; layerkit follows nested assemblies %d levels, so its stacks' functions are not checked", name, a.Properties.DirectoryName, depth+1, maxNesting)})
+				continue
+			}
+			if err := l.assembly(sub, depth+1); err != nil {
 				return err
 			}
 		}
@@ -190,15 +217,29 @@ func jsonError(file string, data []byte, err error) error {
 	return iac.Errorf(pos, "not a cloud assembly manifest: %v", err)
 }
 
+// maxAssemblyBytes bounds the templates of one cloud assembly, read and kept together
+// (a manifest can name thousands of stacks): 32 times --max-template-size.
+func maxAssemblyBytes() int64 { return 32 * iac.MaxTemplateSize() }
+
 func (l *loader) stack(path string) error {
+	if l.seen[path] {
+		return nil // a template two artifacts name: its functions are there once
+	}
+	l.seen[path] = true
 	disp := cfn.DisplayPath(l.root, path)
 	data, err := iac.ReadConfig(path)
 	if err != nil {
 		return iac.Errorf(model.Pos{File: disp}, "cannot read the stack template: %v", err)
 	}
+	if l.bytes += int64(len(data)); l.bytes > maxAssemblyBytes() {
+		return iac.Errorf(model.Pos{File: disp}, "the cloud assembly's templates are larger than %d MiB in all (32 times --max-template-size); layerkit stops here", maxAssemblyBytes()>>20)
+	}
 	tpl, err := cfn.Parse(data, disp)
 	if err != nil {
 		return err
+	}
+	if len(l.stacks) > 0 {
+		tpl.ShareBudget(l.stacks[0].T) // one budget for the whole assembly
 	}
 	s := &stack{l: l, tpl: tpl, dir: filepath.Dir(path)}
 	s.b = &cfn.Builder{T: tpl, App: l.app, Kind: "cdk", Code: s.code, Content: s.content,
@@ -334,7 +375,10 @@ func (s *stack) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 		return
 	}
 	abs := s.asset(loc.Asset)
-	code, _, err := cfn.OpenLocal(s.l.root, abs)
+	code, _, err := cfn.OpenInside(s.l.root, s.l.inside, abs)
+	if _, outside := s.b.Outside(err, assetProp(loc), loc.Asset, fn.Name, "", pos); outside {
+		return
+	}
 	if err != nil {
 		s.b.Note("LK102", model.Error, fn.Name, "", pos, assetProblem(s.l.root, abs, fn.Name, err), "")
 		return
@@ -368,7 +412,11 @@ func (s *stack) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		return
 	}
 	abs := s.asset(loc.Asset)
-	code, _, err := cfn.OpenLocal(s.l.root, abs)
+	code, _, err := cfn.OpenInside(s.l.root, s.l.inside, abs)
+	if msg, outside := s.b.Outside(err, assetProp(loc), loc.Asset, "", ly.Name, pos); outside {
+		ly.NotInspectable = msg
+		return
+	}
 	if err != nil {
 		msg := assetProblem(s.l.root, abs, ly.Name, err)
 		ly.NotInspectable = msg
@@ -395,6 +443,19 @@ func (s *stack) stagedAsset(s3 string) string {
 		}
 	}
 	return ""
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// assetProp names where an asset path comes from, for messages.
+func assetProp(loc cfn.Location) string {
+	if loc.Key != nil && loc.Path == loc.Asset {
+		return loc.Key.Name
+	}
+	return "asset path (Metadata aws:asset:path)"
 }
 
 func assetProblem(root, abs, name string, err error) string {

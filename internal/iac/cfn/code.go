@@ -33,7 +33,21 @@ var ErrNotFound = errors.New("does not exist")
 // (tree.Zip). root is the checked PATH's folder, for display names. The returned
 // Code has Tree and Display set; isDir tells which it was. Errors: ErrNotFound
 // (wrapped) when nothing is there; otherwise a message fit for a note.
+//
+// A location that resolves (symlinks followed) outside root and outside every
+// --allow-outside place is not read: the error is an *iac.OutsideError (Outside turns
+// it into the LK410 note).
 func OpenLocal(root, abs string) (code *model.Code, isDir bool, err error) {
+	return OpenInside(root, root, abs)
+}
+
+// OpenInside is OpenLocal with the folder locations must resolve into given apart
+// from root: a CDK nested assembly checked by itself keeps its assets in the cloud
+// assembly around it.
+func OpenInside(root, inside, abs string) (code *model.Code, isDir bool, err error) {
+	if err := iac.CheckInside(inside, abs); err != nil {
+		return nil, false, err
+	}
 	disp := DisplayPath(root, abs)
 	fi, err := os.Stat(abs)
 	if err != nil {
@@ -63,18 +77,42 @@ func OpenLocal(root, abs string) (code *model.Code, isDir bool, err error) {
 	return &model.Code{Tree: z, Display: disp}, false, nil
 }
 
+// Outside reports whether err (from OpenLocal or Opener.Open) is a location outside
+// the checked folder, and if so adds the LK410 error note naming the property prop
+// (CodeUri, Content, ...) as written (written) at pos, for the function fn or the
+// layer layer. It returns the note's message.
+func (b *Builder) Outside(err error, prop, written, fn, layer string, pos model.Pos) (string, bool) {
+	var oe *iac.OutsideError
+	if !errors.As(err, &oe) {
+		return "", false
+	}
+	what := "the template it names"
+	switch {
+	case fn != "":
+		what = fn
+	case layer != "":
+		what = "layer " + layer
+	}
+	msg := fmt.Sprintf("%s %s resolves to %s, outside the checked folder; layerkit does not read code outside the folder it checks, so %s is not checked",
+		prop, written, oe.Resolved, what)
+	hint := fmt.Sprintf("Point %s at a folder inside the project; or, if %s is yours, check with --allow-outside %s.", prop, oe.Resolved, oe.Resolved)
+	b.Note("LK410", model.Error, fn, layer, pos, msg, hint)
+	return msg, true
+}
+
 // Opener is OpenLocal with read-ahead. A loader builds its model, notes included, in
 // template order, one code location at a time; but indexing a large layer's archive
 // takes tens of milliseconds, and the archives and folders a template names are
 // independent. Prefetch starts opening them in the background, several at once, and
 // Open hands each result out when the loader comes to it (or opens the path then, as
-// OpenLocal, when Prefetch was not told about it). A prefetched result is handed out
-// once: loaders change the Code they get, so a second Open of the same path opens it
-// again. Nothing is held open: a ZipTree or DirTree holds no descriptor.
+// OpenLocal, when Prefetch was not told about it). Loaders change the Code they get, so
+// each Open returns a copy; the tree in it is shared. Nothing is held open: a ZipTree
+// or DirTree holds no descriptor.
 type Opener struct {
 	root    string
 	mu      sync.Mutex
 	pending map[string]*opening // by absolute path
+	opened  map[string]opened   // by absolute path: what Open handed out, as it was opened
 }
 
 // opening is one path Prefetch was told about. Whoever starts it (a worker, or Open
@@ -154,20 +192,56 @@ func (o *Opener) run(op *opening) {
 	close(op.done)
 }
 
-// Open is OpenLocal(root, abs), or the result Prefetch got for abs.
+// Open is OpenLocal(root, abs), or the result Prefetch got for abs. Each call returns
+// a Code of its own (loaders change it), but the tree in it is opened once per path:
+// 20,000 functions with one CodeUri share one tree, its listings and what the checker
+// caches about its files.
 func (o *Opener) Open(abs string) (code *model.Code, isDir bool, err error) {
 	o.mu.Lock()
+	if r, ok := o.opened[abs]; ok {
+		o.mu.Unlock()
+		return r.handOut()
+	}
 	op := o.pending[abs]
 	delete(o.pending, abs)
 	o.mu.Unlock()
+	var r opened
 	if op == nil {
-		return OpenLocal(o.root, abs)
+		r.code, r.isDir, r.err = OpenLocal(o.root, abs)
+	} else {
+		if o.start(op) { // no worker has come to it yet
+			o.run(op)
+		}
+		<-op.done
+		r.code, r.isDir, r.err = op.code, op.isDir, op.err
 	}
-	if o.start(op) { // no worker has come to it yet
-		o.run(op)
+	if r.code != nil {
+		pristine := *r.code
+		r.code = &pristine
 	}
-	<-op.done
-	return op.code, op.isDir, op.err
+	o.mu.Lock()
+	if o.opened == nil {
+		o.opened = map[string]opened{}
+	}
+	o.opened[abs] = r
+	o.mu.Unlock()
+	return r.handOut()
+}
+
+// opened is what OpenLocal gave for a path, kept as it was.
+type opened struct {
+	code  *model.Code
+	isDir bool
+	err   error
+}
+
+// handOut returns a copy of the Code for a caller to change.
+func (r opened) handOut() (*model.Code, bool, error) {
+	if r.code == nil {
+		return nil, r.isDir, r.err
+	}
+	c := *r.code
+	return &c, r.isDir, r.err
 }
 
 // InlineCode is the package CloudFormation makes from inline source (Code.ZipFile,

@@ -94,14 +94,15 @@ var PseudoParams = map[string]bool{
 const maxEval = 64
 
 // Eval evaluates v using parameter defaults, Mappings and Conditions. It never fails:
-// what cannot be evaluated is Unknown.
+// what cannot be evaluated is Unknown, and so is everything once the template's
+// evaluation budget is spent (see Err).
 func (t *Template) Eval(v *Value) Result {
 	e := evaluator{t: t, conds: map[string]int{}}
 	return e.eval(v, 0)
 }
 
 // Condition evaluates the named condition with parameter defaults. ok is false when it
-// cannot be decided.
+// cannot be decided (or the evaluation budget is spent).
 func (t *Template) Condition(name string) (value, ok bool) {
 	e := evaluator{t: t, conds: map[string]int{}}
 	return e.condition(name, 0)
@@ -111,10 +112,19 @@ type evaluator struct {
 	t *Template
 	// conds: 1 while a condition is being evaluated (cycle guard).
 	conds map[string]int
+	// cut is set when a depth limit cut an evaluation short (its result is not
+	// memoized); chain counts the conditions being evaluated.
+	cut   bool
+	chain int
 }
 
 func unknown(v *Value, why string) Result {
 	return Result{Kind: Unknown, Why: why, Value: v}
+}
+
+// overBudget is the result of an evaluation stopped by the budget.
+func overBudget(v *Value) Result {
+	return unknown(v, "not evaluated: the template's evaluation budget is spent")
 }
 
 func (e *evaluator) eval(v *Value, depth int) Result {
@@ -122,7 +132,11 @@ func (e *evaluator) eval(v *Value, depth int) Result {
 		return Result{Kind: NoValue}
 	}
 	if depth > maxEval {
+		e.cut = true
 		return unknown(v, "expression nested too deep")
+	}
+	if !e.t.spend(v, 1, 0) {
+		return overBudget(v)
 	}
 	switch v.Kind {
 	case Scalar:
@@ -196,6 +210,9 @@ func (e *evaluator) fn(v *Value, depth int) Result {
 		s := e.eval(arg.Items[1], depth+1)
 		if sep.Kind != String || s.Kind != String || sep.Str == "" {
 			return unknown(v, Describe(v))
+		}
+		if !e.t.spend(v, itemCost*(int64(strings.Count(s.Str, sep.Str))+1), 0) {
+			return overBudget(v)
 		}
 		out := Result{Kind: ListResult, Value: v}
 		for _, p := range strings.Split(s.Str, sep.Str) {
@@ -275,6 +292,9 @@ func (e *evaluator) ref(v *Value, name string, depth int) Result {
 		}
 		s, _ := def.String()
 		if typ == "CommaDelimitedList" || strings.HasPrefix(typ, "List<") {
+			if !e.t.spend(v, itemCost*(int64(strings.Count(s, ","))+1), 0) {
+				return overBudget(v)
+			}
 			out := Result{Kind: ListResult, Param: name, Value: def}
 			for _, part := range strings.Split(s, ",") {
 				out.Items = append(out.Items, Result{Kind: String, Str: strings.TrimSpace(part), Value: def})
@@ -310,6 +330,13 @@ func (e *evaluator) join(v *Value, depth int) Result {
 	}
 	parts := make([]string, 0, len(list.Items))
 	partial := false
+	size := int64(len(sep.Str)) * int64(len(list.Items))
+	for _, it := range list.Items {
+		size += int64(len(it.Str))
+	}
+	if !e.t.spend(v, 0, size) {
+		return overBudget(v)
+	}
 	for _, it := range list.Items {
 		switch it.Kind {
 		case String:
@@ -374,6 +401,9 @@ func (e *evaluator) sub(v *Value, depth int) Result {
 	if !ok {
 		return unknown(v, Describe(v))
 	}
+	if !e.t.spend(v, 0, int64(len(s))) {
+		return overBudget(v)
+	}
 	var b strings.Builder
 	partial := false
 	var only *Result // the result when the whole string is one ${X}
@@ -414,6 +444,9 @@ func (e *evaluator) sub(v *Value, depth int) Result {
 		if i == 0 && rest == "" && b.Len() == 0 {
 			rr := r
 			only = &rr
+		}
+		if !e.t.spend(v, 0, int64(i+len(r.Str)+len(name)+3)) {
+			return overBudget(v)
 		}
 		switch r.Kind {
 		case String:
@@ -484,23 +517,50 @@ func (e *evaluator) findDefault(v *Value, depth int) Result {
 	return unknown(v, Describe(v))
 }
 
-// condition evaluates the named entry of Conditions.
+// maxCondChain bounds conditions that refer to conditions (Condition, Fn::If) inside
+// one evaluation. Each condition's own expression starts at depth 0, so that a chain of
+// conditions is not cut at maxEval's few levels.
+const maxCondChain = 256
+
+// condition evaluates the named entry of Conditions. Results are memoized per template.
 func (e *evaluator) condition(name string, depth int) (bool, bool) {
-	if depth > maxEval || e.conds[name] == 1 {
+	if depth > maxEval || e.chain >= maxCondChain {
+		e.cut = true
 		return false, false
+	}
+	if e.conds[name] == 1 {
+		return false, false
+	}
+	if r, ok := e.t.condMemo(name); ok {
+		return r.value, r.known
 	}
 	c := e.t.Section("Conditions").Get(name)
 	if c == nil {
 		return false, false
 	}
 	e.conds[name] = 1
-	defer delete(e.conds, name)
-	return e.condExpr(c, depth+1)
+	e.chain++
+	cut := e.cut
+	e.cut = false
+	val, known := e.condExpr(c, 0)
+	if !e.cut {
+		// A result cut short by a depth limit is not kept: the same condition
+		// reached from higher up may be decidable.
+		e.t.setCondMemo(name, condResult{val, known})
+	}
+	e.cut = e.cut || cut
+	e.chain--
+	delete(e.conds, name)
+	return val, known
 }
 
 // condExpr evaluates a condition expression.
 func (e *evaluator) condExpr(v *Value, depth int) (bool, bool) {
-	if v == nil || depth > maxEval {
+	if depth > maxEval {
+		e.cut = true
+		return false, false
+	}
+	if v == nil || !e.t.spend(v, 1, 0) {
 		return false, false
 	}
 	if v.Kind == Map && len(v.Keys) == 1 && v.Keys[0].Name == "Condition" {

@@ -419,8 +419,15 @@ var pseudoSamples = strings.NewReplacer(
 
 // layerRefs converts one evaluated Layers entry (it may expand to several).
 func (b *Builder) layerRefs(fn *model.Function, item *Value, res Result, cond string) []model.LayerRef {
-	pos := b.T.PosOf(item)
-	desc := Describe(item)
+	return b.refs(fn, item, b.T.PosOf(item), Describe(item), res, cond)
+}
+
+// refs is layerRefs with the item's position and description made once: an Fn::If
+// whose condition cannot be decided gives a tree of Results, walked here.
+func (b *Builder) refs(fn *model.Function, item *Value, pos model.Pos, desc string, res Result, cond string) []model.LayerRef {
+	if !b.T.spend(item, refCost, 0) {
+		return nil
+	}
 	bad := func(problem, msg string) []model.LayerRef {
 		b.Note("LK406", model.Error, fn.Name, "", pos, msg, "")
 		return []model.LayerRef{{Pos: pos, Bad: true, Problem: problem, Text: desc}}
@@ -434,17 +441,11 @@ func (b *Builder) layerRefs(fn *model.Function, item *Value, res Result, cond st
 	switch res.Kind {
 	case NoValue:
 		return nil
-	case Either:
+	case Either, ListResult:
 		var out []model.LayerRef
-		for _, br := range res.Items {
-			out = append(out, b.layerRefs(fn, item, br, res.Name)...)
-		}
-		return out
-	case ListResult:
-		var out []model.LayerRef
-		for _, it := range res.Items {
-			out = append(out, b.layerRefs(fn, item, it, cond)...)
-		}
+		walkLeaves(res, cond, func(leaf Result, cond string) {
+			out = append(out, b.refs(fn, item, pos, desc, leaf, cond)...)
+		})
 		return out
 	case ResourceRef, Attr:
 		if l := b.Layers[res.Resource]; l != nil && (res.Kind == ResourceRef || res.Attr == "LayerVersionArn") {
@@ -528,6 +529,28 @@ func ssmName(t *Template, res Result) (string, bool) {
 		return name, true
 	}
 	return "", false
+}
+
+// refCost is the evaluation steps a layer reference costs: it stays in the model,
+// where an evaluation step is mostly garbage at once. A real function has at most 5
+// layers; Fn::If on undecidable conditions can make millions.
+const refCost = 16
+
+// walkLeaves calls f on each Result inside the Eithers and lists r is made of, with
+// the condition of the innermost Either above it (cond when none).
+func walkLeaves(r Result, cond string, f func(leaf Result, cond string)) {
+	switch r.Kind {
+	case Either:
+		for _, br := range r.Items {
+			walkLeaves(br, r.Name, f)
+		}
+	case ListResult:
+		for _, it := range r.Items {
+			walkLeaves(it, cond, f)
+		}
+	default:
+		f(r, cond)
+	}
 }
 
 // name is the model name of the resource with logical id id.

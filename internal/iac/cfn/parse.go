@@ -22,6 +22,8 @@ type Template struct {
 	Resources []*Resource
 
 	byName map[string]*Resource
+	budget *budget
+	conds  condMemo
 }
 
 // Resource is one entry of the Resources section.
@@ -96,7 +98,7 @@ func Parse(data []byte, file string) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Template{File: file, Root: root, byName: map[string]*Resource{}}
+	t := &Template{File: file, Root: root, byName: map[string]*Resource{}, budget: &budget{}}
 	if root.Kind != Map {
 		return nil, iac.Errorf(t.PosOf(root), "a template must be a mapping with a Resources section, not a %s", root.Kind)
 	}
@@ -276,6 +278,9 @@ func (c *converter) mapping(n *yaml.Node, depth int) (*Value, error) {
 			seen[k.Name] = k
 			v.Keys = append(v.Keys, k)
 		}
+	}
+	if len(v.Keys) > 8 {
+		v.index = seen
 	}
 	if len(v.Keys) == 1 && isFuncKey(v.Keys[0].Name) {
 		return &Value{Kind: Func, Fn: v.Keys[0].Name, Arg: v.Keys[0].Value, Line: v.Line, Col: v.Col}, nil

@@ -62,6 +62,10 @@ type Value struct {
 	Arg *Value
 	// Short is true when a Func was written in short form (!Ref x).
 	Short bool
+
+	// index finds the keys of a large Map (Key would otherwise be linear, and a
+	// template with many parameters and many references to them quadratic).
+	index map[string]*Key
 }
 
 // Key is one entry of a Map: the key's name and position, and its value.
@@ -89,6 +93,9 @@ func (v *Value) Get(key string) *Value {
 func (v *Value) Key(key string) *Key {
 	if v == nil || v.Kind != Map {
 		return nil
+	}
+	if v.index != nil {
+		return v.index[key]
 	}
 	for _, k := range v.Keys {
 		if k.Name == key {
@@ -141,6 +148,9 @@ func Describe(v *Value) string {
 }
 
 func describe(b *strings.Builder, v *Value, depth int) {
+	if b.Len() > 120 {
+		return // Describe cuts it there anyway: a wide list costs no more
+	}
 	if v == nil {
 		b.WriteString("null")
 		return

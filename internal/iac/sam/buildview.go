@@ -109,3 +109,5 @@ func (s sourceCopy) ReadFile(name string) ([]byte, error) {
 }
 
 func (s sourceCopy) Display(name string) string { return s.t.Display(name) }
+
+func (s sourceCopy) Overrun() error { return tree.Overrun(s.t) }

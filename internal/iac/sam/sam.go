@@ -19,6 +19,9 @@
 //	              ContentUri at all (at the property, or the resource)
 //	LK102 error   a function's CodeUri that does not exist or cannot be read (at the
 //	              CodeUri property, or the Globals line it came from)
+//	LK410 error   a CodeUri/ContentUri/Code/Content or a nested stack's template that
+//	              resolves outside the checked folder (not read; --allow-outside)
+//	LK105 info    a nested stack not loaded: past the depth or count bounds, or a cycle
 //
 // LK105 notes for layer ARNs are not emitted here: the checker reports every remote
 // layer reference uniformly.
@@ -30,6 +33,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/iac"
@@ -42,15 +46,17 @@ import (
 // Load reads the template at templatePath. root is the checked PATH's folder: every
 // position and display name is relative to it. A template at .aws-sam/build/ is read in
 // built mode.
+//
+// Nested stacks (AWS::Serverless::Application Location, AWS::CloudFormation::Stack
+// TemplateURL given as a file path) are loaded too, and their functions and layers
+// added. Parameters passed down are not propagated: a layer the child receives as a
+// parameter is not inspectable there (LK105). The nested templates form a graph that a
+// repository controls, so it is bounded: each template is loaded once however many
+// stacks include it (a DAG costs its size, not its number of paths), at most
+// maxNesting levels below the top and maxNestedTemplates in all, sharing one
+// evaluation budget. A stack past a bound, in a cycle, or whose template is outside
+// the checked folder, is reported (LK105 info, LK410 error), never dropped in silence.
 func Load(root, templatePath string) (*model.App, error) {
-	return loadNested(root, templatePath, map[string]bool{})
-}
-
-// maxNesting bounds nested stacks (AWS::Serverless::Application,
-// AWS::CloudFormation::Stack) followed from one template.
-const maxNesting = 8
-
-func loadNested(root, templatePath string, visiting map[string]bool) (*model.App, error) {
 	root, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
@@ -59,14 +65,133 @@ func loadNested(root, templatePath string, visiting map[string]bool) (*model.App
 	if err != nil {
 		return nil, err
 	}
+	type job struct {
+		path  string
+		chain []string // the templates including it, the top first
+		stack string   // the nested stack's logical id; "" for the top template
+		pos   model.Pos
+	}
+	var (
+		app     *model.App
+		budget  *cfn.Template // the top template: every nested one spends its budget
+		loaded  = map[string]bool{}
+		total   int64
+		pending = []job{{path: abs}}
+	)
+	// A template not loaded is reported once, at the first stack naming it, and only
+	// if no other stack's path loads it after all (one reached too deep first).
+	type skipped struct {
+		path string
+		note model.Note
+	}
+	var skips []skipped
+	reported, cycled := map[string]bool{}, map[string]bool{}
+	note := func(j job, format string, args ...any) {
+		if !reported[j.path] {
+			reported[j.path] = true
+			skips = append(skips, skipped{j.path, model.Note{Code: "LK105", Severity: model.Info, Pos: j.pos,
+				Message: fmt.Sprintf(format, args...)}})
+		}
+	}
+	for len(pending) > 0 {
+		j := pending[len(pending)-1]
+		pending = pending[:len(pending)-1]
+		if j.stack != "" {
+			rel := cfn.DisplayPath(root, j.path)
+			size := int64(0)
+			if st, err := os.Stat(j.path); err == nil {
+				size = st.Size()
+			}
+			switch {
+			case slices.Contains(j.chain, j.path):
+				// Reported (once) even though the template is loaded: the cycle is the news.
+				if cycled[j.path] {
+					continue
+				}
+				cycled[j.path] = true
+				app.Notes = append(app.Notes, model.Note{Code: "LK105", Severity: model.Info, Pos: j.pos,
+					Message: fmt.Sprintf("nested stack %s includes %s, a template that includes this stack: a cycle CloudFormation cannot deploy; it is not loaded again", j.stack, rel)})
+				continue
+			case loaded[j.path]:
+				continue // its functions and layers are in the app already
+			case len(j.chain) > maxNesting:
+				note(j, "nested stack %s (template %s) is nested %d levels deep; layerkit follows nested stacks %d levels, so its functions are not checked", j.stack, rel, len(j.chain), maxNesting)
+				continue
+			case len(loaded) >= maxNestedTemplates:
+				note(j, "nested stack %s (template %s) is past the %d nested templates layerkit loads for one app, so its functions are not checked", j.stack, rel, maxNestedTemplates)
+				continue
+			case total+size > maxNestedBytes():
+				note(j, "nested stack %s (template %s) is past the %d MiB of nested templates layerkit reads for one app (8 times --max-template-size), so its functions are not checked", j.stack, rel, maxNestedBytes()>>20)
+				continue
+			}
+			total += size
+		}
+		loaded[j.path] = true
+		sub, children, err := loadOne(root, j.path, budget)
+		if err != nil {
+			return nil, err
+		}
+		if app == nil {
+			app = sub.app
+			budget = sub.tpl
+		} else {
+			app.Functions = append(app.Functions, sub.app.Functions...)
+			app.Layers = append(app.Layers, sub.app.Layers...)
+			app.Notes = append(app.Notes, sub.app.Notes...)
+		}
+		chain := append(slices.Clip(j.chain), j.path)
+		for i := len(children) - 1; i >= 0; i-- { // in template order
+			c := children[i]
+			pending = append(pending, job{path: c.path, chain: chain, stack: c.stack, pos: c.pos})
+		}
+	}
+	if err := budget.Err(); err != nil {
+		return nil, err
+	}
+	for _, s := range skips {
+		if !loaded[s.path] {
+			app.Notes = append(app.Notes, s.note)
+		}
+	}
+	return app, nil
+}
+
+// Bounds on nested stacks (see Load).
+const (
+	maxNesting         = 8
+	maxNestedTemplates = 100
+)
+
+// maxNestedBytes bounds the bytes of the nested templates of one app.
+func maxNestedBytes() int64 { return 8 * iac.MaxTemplateSize() }
+
+// loaded is one template's model.
+type loaded struct {
+	app *model.App
+	tpl *cfn.Template
+}
+
+// child is a nested stack whose template is a local file.
+type child struct {
+	stack string // logical id
+	path  string // absolute
+	pos   model.Pos
+}
+
+// loadOne reads one template (without its nested stacks, which it returns). A nested
+// template spends the evaluation budget of top (nil for the top template itself).
+func loadOne(root, abs string, top *cfn.Template) (loaded, []child, error) {
 	rel := cfn.DisplayPath(root, abs)
 	data, err := iac.ReadConfig(abs)
 	if err != nil {
-		return nil, iac.Errorf(model.Pos{File: rel}, "cannot read the template: %v", err)
+		return loaded{}, nil, iac.Errorf(model.Pos{File: rel}, "cannot read the template: %v", err)
 	}
 	tpl, err := cfn.Parse(data, rel)
 	if err != nil {
-		return nil, err
+		return loaded{}, nil, err
+	}
+	if top != nil {
+		tpl.ShareBudget(top)
 	}
 	built := IsBuiltTemplate(abs)
 	app := &model.App{Kind: "cloudformation", Source: rel, Built: built}
@@ -85,26 +210,24 @@ func loadNested(root, templatePath string, visiting map[string]bool) (*model.App
 	l.prefetch()
 	l.b.BuildLayers()
 	l.b.BuildFunctions()
-	visiting[abs] = true
-	defer delete(visiting, abs)
-	if err := l.nested(app, visiting); err != nil {
-		return nil, err
+	if err := tpl.Err(); err != nil {
+		return loaded{}, nil, err
 	}
-	return app, nil
+	return loaded{app: app, tpl: tpl}, l.nested(), nil
 }
 
-// nested loads the local templates of nested stacks (AWS::Serverless::Application
-// Location, AWS::CloudFormation::Stack TemplateURL given as a file path) and adds their
-// functions and layers. Parameters passed down are not propagated: a layer the child
-// receives as a parameter is not inspectable there (LK105).
-func (l *loader) nested(app *model.App, visiting map[string]bool) error {
+// nested returns the nested stacks whose templates are local files, and notes those
+// that cannot be read or are outside the checked folder.
+func (l *loader) nested() []child {
+	var out []child
 	for _, r := range l.tpl.Resources {
 		var loc *cfn.Value
+		prop := ""
 		switch r.Type {
 		case "AWS::Serverless::Application":
-			loc = r.Properties.Get("Location")
+			loc, prop = r.Properties.Get("Location"), "Location"
 		case "AWS::CloudFormation::Stack":
-			loc = r.Properties.Get("TemplateURL")
+			loc, prop = r.Properties.Get("TemplateURL"), "TemplateURL"
 		default:
 			continue
 		}
@@ -112,24 +235,20 @@ func (l *loader) nested(app *model.App, visiting map[string]bool) error {
 		if !ok || strings.Contains(p, "://") || strings.HasPrefix(p, "s3:") || p == "" {
 			continue // a SAR application or a template in S3
 		}
-		child := l.abs(p)
-		if st, err := os.Stat(child); err != nil || st.IsDir() {
-			app.Notes = append(app.Notes, model.Note{Code: "LK105", Severity: model.Info, Pos: l.tpl.PosOf(loc),
-				Message: fmt.Sprintf("nested stack %s: template %s cannot be read, so its functions are not checked", r.Name, p)})
+		pos := l.tpl.PosOf(loc)
+		path := l.abs(p)
+		if err := iac.CheckInside(l.root, path); err != nil {
+			l.b.Outside(err, prop, p, "", "", pos)
 			continue
 		}
-		if visiting[child] || len(visiting) >= maxNesting {
+		if st, err := os.Stat(path); err != nil || st.IsDir() {
+			l.b.Note("LK105", model.Info, "", "", pos,
+				fmt.Sprintf("nested stack %s: template %s cannot be read, so its functions are not checked", r.Name, p), "")
 			continue
 		}
-		sub, err := loadNested(l.root, child, visiting)
-		if err != nil {
-			return err
-		}
-		app.Functions = append(app.Functions, sub.Functions...)
-		app.Layers = append(app.Layers, sub.Layers...)
-		app.Notes = append(app.Notes, sub.Notes...)
+		out = append(out, child{stack: r.Name, path: path, pos: pos})
 	}
-	return nil
+	return out
 }
 
 // IsBuiltTemplate reports whether path is a template written by sam build
@@ -253,6 +372,9 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 	}
 	abs := l.abs(loc.Path)
 	code, isDir, err := l.open.Open(abs)
+	if _, outside := l.b.Outside(err, prop, loc.Path, fn.Name, "", pos); outside {
+		return
+	}
 	if err != nil {
 		what := "folder"
 		if strings.HasSuffix(strings.ToLower(loc.Path), ".zip") {
@@ -338,6 +460,10 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 	}
 	abs := l.abs(loc.Path)
 	code, isDir, err := l.open.Open(abs)
+	if msg, outside := l.b.Outside(err, prop, loc.Path, "", ly.Name, pos); outside {
+		ly.NotInspectable = msg
+		return
+	}
 	if err != nil {
 		disp := cfn.DisplayPath(l.root, abs)
 		if disp == "" {

@@ -1,0 +1,6 @@
+import json
+import helper
+
+
+def handler(event, context):
+    return helper.VALUE
