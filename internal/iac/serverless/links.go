@@ -348,7 +348,7 @@ func (l *loader) repoIndex() *repoIndex {
 		if err != nil {
 			return nil
 		}
-		other, err := loadService(l.root, filepath.Dir(p), iac.Rel(l.root, p), data, shared)
+		other, err := loadService(l.root, filepath.Dir(p), iac.Rel(l.root, p), data, shared, true)
 		if err != nil {
 			return nil // its own check reports it
 		}

@@ -98,21 +98,17 @@ type loader struct {
 
 // load models the service file (named file, relative to root) in folder dir.
 func load(root, dir, file string, data []byte, run *RunBudget) (*model.App, error) {
-	var own *budget
-	if run != nil {
-		own = &budget{run: run}
-	}
-	l, err := loadService(root, dir, file, data, own)
+	l, err := loadService(root, dir, file, data, &budget{run: run}, false)
 	if err != nil {
 		return nil, err
 	}
 	return l.app, nil
 }
 
-// loadService loads one service. A nested one (another service of the repository,
-// read for the layers it publishes: nested is the budget such services share) does not
-// look for links itself.
-func loadService(root, dir, file string, data []byte, nested *budget) (*loader, error) {
+// loadService loads one service, resolving its variables within b. A nested one
+// (another service of the repository, read for the layers it publishes) does not look
+// for links itself.
+func loadService(root, dir, file string, data []byte, b *budget, nested bool) (*loader, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlError(file, err)
@@ -126,13 +122,13 @@ func loadService(root, dir, file string, data []byte, nested *budget) (*loader, 
 		return nil, iac.Errorf(p, "not a Serverless configuration: the document is not a mapping")
 	}
 	l := &loader{
-		root: root, dir: dir, file: file, r: newResolver(root, dir, file, top, nested),
+		root: root, dir: dir, file: file, r: newResolver(root, dir, file, top, b),
 		app:       &model.App{Kind: kind, Source: file},
 		layers:    map[string]*model.Layer{},
 		retained:  map[string]string{},
 		resources: map[string]bool{},
 		plugins:   map[string]bool{},
-		nested:    nested != nil,
+		nested:    nested,
 	}
 	for _, step := range []func() error{l.readPlugins, l.readResources, l.readLayers, l.readFunctions} {
 		if err := step(); err != nil {
