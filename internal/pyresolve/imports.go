@@ -157,10 +157,14 @@ func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
 	p.Tree, p.File, p.Line, p.Col, p.Lazy = m.Tree, m.File, imp.Line, imp.Col, lazy
 	p.Stmt = statement(imp)
 	p.Chain = a.chain(m)
+	p.CalledAt = a.initSite(m, imp, lazy)
+	if a.unknownEdit != "" && (p.Failure == NoModule || p.Failure == CompiledMismatch) {
+		p.PathUnknown = a.unknownEdit
+	}
 	key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", m.Tree.Display(m.File), imp.Line, p.Missing, p.Name)
 	if i, ok := a.seenProblem[key]; ok {
-		if !lazy {
-			a.res.Problems[i].Lazy = false
+		if !lazy && a.res.Problems[i].Lazy {
+			a.res.Problems[i].Lazy, a.res.Problems[i].CalledAt, a.res.Problems[i].Chain = false, p.CalledAt, p.Chain
 		}
 		return
 	}
@@ -282,7 +286,7 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 	line := f.Lines[n]
 	loads := func(mod string) bool { return mod == sub || strings.HasPrefix(mod, sub+".") }
 	for _, imp := range f.Imports {
-		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || imp.Line > line {
+		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || imp.CalledAt > 0 || imp.Line > line {
 			continue
 		}
 		base, ok := imp.Absolute(m.Name) // m is a package: its __package__ is its name
@@ -319,7 +323,7 @@ func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) 
 	}
 	pkg := m.pkg()
 	for _, imp := range f.Imports {
-		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || f.Lines[n] != imp.Line {
+		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || imp.CalledAt > 0 || f.Lines[n] != imp.Line {
 			continue
 		}
 		base, ok := imp.Absolute(pkg)

@@ -129,6 +129,10 @@ type Import struct {
 	// MainBlock: inside `if __name__ == "__main__":` (either operand order;
 	// also as an elif).
 	MainBlock bool
+	// CalledAt is set on an import in a function body that a call at import time
+	// runs (see calls.go): the line of that call. Such an import is listed twice: where
+	// it is (FunctionScope), and at the call with the call's scope and context.
+	CalledAt int
 }
 
 // Absolute is the module imp names when it runs in a module whose __package__ is pkg;
@@ -177,6 +181,11 @@ type File struct {
 	// Errors are lexical problems (unterminated strings, invalid characters);
 	// informative only, at most about 20.
 	Errors []string
+	// Events are the calls into other modules at import time, the sys.path edits and
+	// the dynamic imports that cannot be followed, in program order (calls.go).
+	Events []Event
+	// Funcs says what calling each module-level function or method runs (calls.go).
+	Funcs map[string]*Func
 }
 
 type blockKind uint8
@@ -233,6 +242,7 @@ type scanner struct {
 	pend     []pending
 	modAlias map[string]bool // names bound to importlib.import_module
 	libAlias map[string]bool // names bound to the importlib module
+	cx       *callState      // calls, defs, sys.path edits (calls.go)
 
 	// Imports, their names and guards, and the module-level bindings are collected
 	// in scratch buffers that are reused from scan to scan (see scanPool); finish
@@ -293,6 +303,7 @@ func Scan(src []byte) *File {
 	}
 	f := s.f
 	s.finish()
+	s.finishCalls()
 	s.release()
 	return f
 }
@@ -319,7 +330,7 @@ func (s *scanner) reset() {
 // than the scan's own copying): they are kept only until the next scan overwrites
 // them or the pool drops the scanner.
 func (s *scanner) release() {
-	s.src, s.lx.src, s.lx.errs, s.f, s.modAlias, s.libAlias = nil, nil, nil, nil, nil, nil
+	s.src, s.lx.src, s.lx.errs, s.f, s.modAlias, s.libAlias, s.cx = nil, nil, nil, nil, nil, nil, nil
 	s.strs = strings.Builder{}
 	if cap(s.lx.toks) > maxPooled*4 || cap(s.imps) > maxPooled || cap(s.names) > maxPooled ||
 		cap(s.binds) > maxPooled || cap(s.guards) > maxPooled || cap(s.stack) > maxPooled ||
@@ -468,6 +479,7 @@ func (s *scanner) addImport(imp *Import, nameStart int) {
 		names:  span{int32(nameStart), int32(len(s.names))},
 		guards: s.ctxGuards,
 	})
+	s.noteImport()
 }
 
 // ---- token helpers
@@ -604,8 +616,10 @@ func (s *scanner) pop() block {
 	switch b.kind {
 	case bDef:
 		s.nDef--
+		s.closeDef()
 	case bClass:
 		s.nClass--
+		s.closeDef()
 	}
 	return b
 }
@@ -825,6 +839,9 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 		b.kind = bMatch
 	}
 	s.push(b)
+	if b.kind == bDef || b.kind == bClass {
+		s.openDef(kw, head)
+	}
 	if len(rest) > 0 {
 		s.simpleStmts(rest)
 	}
@@ -1198,6 +1215,7 @@ func (s *scanner) fromStmt(toks []tok) {
 		return
 	}
 	s.names = names
+	s.noteFromImport(module, level, names[nameStart:])
 	imp.Module, imp.Level, imp.From = module, level, true
 	s.addImport(&imp, nameStart)
 	mod := s.moduleScope()
@@ -1224,6 +1242,8 @@ func (s *scanner) fromStmt(toks []tok) {
 // exprScan looks through any statement's tokens for dynamic imports, for what
 // makes the module Open, and (at module scope) for walrus bindings.
 func (s *scanner) exprScan(toks []tok) {
+	n0 := len(s.imps)
+	defer s.callScan(toks, n0)
 	mod := s.moduleScope()
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]

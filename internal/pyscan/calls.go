@@ -1,0 +1,1169 @@
+package pyscan
+
+// Code that runs at import time besides the module's own top level: the
+// functions it calls while it initializes. A function-body import is lazy only
+// when nothing calls the function during import; calls at module level, in a
+// class body, in decorators (the decorator is called at def time) and default
+// argument values (evaluated at def time) and in module-level comprehensions
+// run at init. Calls are followed inside the module (bare names, Class.method,
+// self.method, Class() to Class.__init__), transitively, and recorded as Events
+// where they reach into another module, so that the resolver can follow them
+// there.
+//
+// The same pass records sys.path edits (evaluated where layerkit can, as
+// PathExpr) and the dynamic imports it cannot follow.
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// EventKind says what an Event is.
+type EventKind int
+
+const (
+	// CallEvent: a call, at import time, of a function another module defines.
+	CallEvent EventKind = iota + 1
+	// PathEditEvent: a change to sys.path.
+	PathEditEvent
+	// UnfollowedEvent: an import whose module is computed (importlib.import_module(name),
+	// __import__(name)).
+	UnfollowedEvent
+	// ImportEvent: an import in a function body that a call at import time runs
+	// (Import.CalledAt is the line of the call). File.Imports lists it where it is
+	// written, as a function-scope import; the event is where it runs.
+	ImportEvent
+)
+
+// Event is something other than an import statement that changes what the imports
+// after it do. Events are in program order; Before says where they fall among the
+// imports.
+type Event struct {
+	Kind EventKind
+	// Before is the index in File.Imports (or Func.Imports) of the first import that
+	// runs after the event.
+	Before    int
+	Line, Col int
+	// Scope, Guards, TypeChecking and MainBlock are the context of the event, as for an
+	// Import; for an event in a function called at import time, the context of the call.
+	Scope        Scope
+	Guards       []Guard
+	TypeChecking bool
+	MainBlock    bool
+	// CalledAt is the line of the call at import time that runs the event (0 when the
+	// event is in the module's own top-level code).
+	CalledAt int
+
+	// CallEvent: the function Func of module Module (as in an import: Level leading dots;
+	// Attr is set for `from Module import Attr; Attr.Func()`, where Attr is a submodule).
+	Module string
+	Level  int
+	Attr   string
+	Func   string
+
+	// PathEditEvent.
+	Edit *PathEdit
+
+	// UnfollowedEvent: the call as written.
+	Text string
+
+	// ImportEvent: the import, with the call's scope and context.
+	Import *Import
+}
+
+// PathEdit is one change to sys.path.
+type PathEdit struct {
+	// Op is "insert" (at Index), "append" (also extend, +=, site.addsitedir), or
+	// "prepend" (sys.path[0:0] = [...], sys.path = [...] + sys.path).
+	Op    string
+	Index int
+	// Site is set for site.addsitedir: the folder's .pth files are read too.
+	Site bool
+	// Values are the paths added, in order; nil when Unknown.
+	Values []PathExpr
+	// Unknown is set when layerkit cannot evaluate the edit.
+	Unknown bool
+	// Text is the statement as written (shortened).
+	Text string
+}
+
+// PathExpr is a path computed from the module's __file__ (File) or from the literal
+// Lit, then changed by Steps: "dirname", "abs" (made absolute against the working
+// directory, /var/task on Lambda, and normalized), "join:<s>" (os.path.join with s),
+// "concat:<s>" (string concatenation).
+type PathExpr struct {
+	File  bool
+	Lit   string
+	Steps []string
+}
+
+// Func is what calling a function of the module runs at once: the imports in its
+// body and in the functions of the module it calls (transitively), and the events.
+type Func struct {
+	Line    int
+	Imports []Import
+	Events  []Event
+}
+
+type defRec struct {
+	name   string // qualified: "f", "C.m", "f.g"
+	class  bool
+	parent int    // enclosing def or class, -1 at module level
+	cls    string // for a function directly in a class: the class's qualified name
+	line   int
+}
+
+type callRec struct {
+	callee      string // as written: "f", "mod.f", "self.m"
+	pos         int64  // line<<32 | col
+	owner       int    // enclosing function (defRec index), -1 when it runs at init
+	imp         Import // position and context of the call (Module unset)
+	guards      span
+	deco        bool
+	decoOfClass bool
+}
+
+type evRec struct {
+	ev     Event
+	pos    int64
+	owner  int
+	guards span
+	// unfollowed dynamic import: dropped at the end when a literal dynamic import was
+	// recorded at the same place, or when a bare import_module is not importlib's.
+	bareImportModule bool
+}
+
+type callState struct {
+	defs     []defRec
+	stack    []int // open defs and classes (defRec indexes)
+	impOwner []int
+	calls    []callRec
+	events   []evRec
+	vars     map[string]PathExpr
+	osPath   map[string]string // names bound by from os.path import x [as y]: y -> x
+}
+
+func (s *scanner) cs() *callState {
+	if s.cx == nil {
+		s.cx = &callState{}
+	}
+	return s.cx
+}
+
+// owner is the innermost function whose body holds the current statement, -1 when
+// it runs at init (module level, or a class body not in a function).
+func (c *callState) owner() int {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		if !c.defs[c.stack[i]].class {
+			return c.stack[i]
+		}
+	}
+	return -1
+}
+
+// noteImport records the owner of the import just added.
+func (s *scanner) noteImport() {
+	c := s.cs()
+	for len(c.impOwner) < len(s.imps)-1 {
+		c.impOwner = append(c.impOwner, -1)
+	}
+	c.impOwner = append(c.impOwner, c.owner())
+}
+
+// openDef records a def or class whose block was just pushed.
+func (s *scanner) openDef(kw string, head []tok) {
+	c := s.cs()
+	d := defRec{class: kw == "class", parent: -1, line: 0}
+	name := "?"
+	if len(head) > 0 && s.isIdent(head[0]) {
+		name = string(s.bytesOf(head[0]))
+		d.line = int(head[0].line)
+	}
+	if n := len(c.stack); n > 0 {
+		p := c.defs[c.stack[n-1]]
+		d.parent = c.stack[n-1]
+		name = p.name + "." + name
+		if p.class {
+			d.cls = p.name
+		}
+	}
+	d.name = name
+	c.stack = append(c.stack, len(c.defs))
+	c.defs = append(c.defs, d)
+}
+
+func (s *scanner) closeDef() {
+	if c := s.cx; c != nil && len(c.stack) > 0 {
+		c.stack = c.stack[:len(c.stack)-1]
+	}
+}
+
+func packPos(line, col int) int64 { return int64(line)<<32 | int64(uint32(col)) }
+
+// maxCallsPerFile bounds the calls, events and variables recorded for one file.
+const maxCallsPerFile = 1 << 14
+
+// callScan looks at one statement's tokens (or a compound statement's header) for
+// calls, sys.path edits, path variables and dynamic imports it cannot follow; n0 is
+// the number of imports before exprScan looked at the same tokens.
+func (s *scanner) callScan(toks []tok, n0 int) {
+	if len(toks) == 0 {
+		return
+	}
+	c := s.cs()
+	if len(c.calls)+len(c.events) > maxCallsPerFile {
+		return
+	}
+	owner := c.owner()
+	if isOp(toks[0], '@') {
+		// A decorator is called with the function (or class) at def time.
+		if name, j, ok := s.dotted(toks, 1); ok {
+			if j >= len(toks) || !isOp(toks[j], '(') {
+				s.addCall(name, toks[1], owner, true)
+			}
+		}
+	}
+	s.pathStmt(toks, owner)
+	depth := 0
+	lambdaDepth := -1
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.kind == tkOp {
+			switch t.op {
+			case '(', '[', '{':
+				depth++
+			case ')', ']', '}':
+				depth--
+				if lambdaDepth >= 0 && depth < lambdaDepth {
+					lambdaDepth = -1
+				}
+			case ',':
+				if depth == lambdaDepth {
+					lambdaDepth = -1
+				}
+			}
+			continue
+		}
+		if t.kind != tkName || lambdaDepth >= 0 {
+			continue
+		}
+		if s.isName(t, "lambda") {
+			lambdaDepth = depth // its body runs only when it is called
+			continue
+		}
+		if i+1 >= len(toks) || !isOp(toks[i+1], '(') || !s.isIdent(t) {
+			continue
+		}
+		if i > 0 && (s.isName(toks[i-1], "def") || s.isName(toks[i-1], "class")) {
+			continue
+		}
+		// the dotted callee ending at t
+		start := i
+		for start >= 2 && isOp(toks[start-1], '.') && s.isIdent(toks[start-2]) {
+			start -= 2
+		}
+		if start > 0 && isOp(toks[start-1], '.') {
+			continue // the receiver is an expression: a().b(), x[0].c()
+		}
+		var sb strings.Builder
+		for k := start; k <= i; k += 2 {
+			if k > start {
+				sb.WriteByte('.')
+			}
+			sb.Write(s.bytesOf(toks[k]))
+		}
+		callee := sb.String()
+		s.addCall(callee, toks[start], owner, false)
+		s.dynamicCall(toks, start, i, callee, n0, owner)
+	}
+	s.pathVar(toks)
+}
+
+func (s *scanner) addCall(callee string, at tok, owner int, deco bool) {
+	c := s.cs()
+	imp := s.newImport(at)
+	c.calls = append(c.calls, callRec{callee: callee, pos: packPos(imp.Line, imp.Col), owner: owner, imp: imp, guards: s.ctxGuards, deco: deco})
+}
+
+func (s *scanner) addEvent(ev Event, at tok, owner int) *evRec {
+	c := s.cs()
+	imp := s.newImport(at)
+	ev.Line, ev.Col, ev.Scope, ev.TypeChecking, ev.MainBlock = imp.Line, imp.Col, imp.Scope, imp.TypeChecking, imp.MainBlock
+	c.events = append(c.events, evRec{ev: ev, pos: packPos(imp.Line, imp.Col), owner: owner, guards: s.ctxGuards})
+	return &c.events[len(c.events)-1]
+}
+
+// dynamicCall records, as an UnfollowedEvent, a call of importlib.import_module or
+// __import__ (callee, toks[start..i]) that exprScan did not take for an import.
+func (s *scanner) dynamicCall(toks []tok, start, i int, callee string, n0, owner int) {
+	last := callee[strings.LastIndexByte(callee, '.')+1:]
+	bare := false
+	switch {
+	case callee == "__import__" || callee == "builtins.__import__":
+	case last == "import_module" && strings.Count(callee, ".") == 1:
+		q := callee[:strings.IndexByte(callee, '.')]
+		if q != "importlib" && !s.libAlias[q] {
+			return
+		}
+	case callee == "import_module":
+		bare = true
+	case !strings.Contains(callee, ".") && s.modAlias[callee]:
+	default:
+		return
+	}
+	line, col := int(toks[start].line), s.col(int(toks[start].start))
+	for k := n0; k < len(s.imps); k++ {
+		if s.imps[k].Dynamic && s.imps[k].Line == line && s.imps[k].Col == col {
+			return // followed
+		}
+	}
+	end := closeOf(toks, i+1)
+	if end < 0 {
+		end = len(toks) - 1
+	}
+	text := string(s.src[toks[start].start:toks[end].end])
+	r := s.addEvent(Event{Kind: UnfollowedEvent, Text: shorten(text)}, toks[start], owner)
+	r.bareImportModule = bare
+}
+
+func shorten(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
+}
+
+// ---- sys.path edits
+
+// pathStmt recognises a statement that changes sys.path.
+func (s *scanner) pathStmt(toks []tok, owner int) {
+	if len(toks) < 3 {
+		return
+	}
+	text := func() string { return shorten(string(s.src[toks[0].start:toks[len(toks)-1].end])) }
+	isSysPath := func(i int) bool {
+		return i+2 < len(toks) && s.isName(toks[i], "sys") && isOp(toks[i+1], '.') && s.isName(toks[i+2], "path") &&
+			(i == 0 || !isOp(toks[i-1], '.'))
+	}
+	// site.addsitedir(E)
+	if s.isName(toks[0], "site") && isOp(toks[1], '.') && s.isName(toks[2], "addsitedir") {
+		e := &PathEdit{Op: "append", Site: true, Text: text()}
+		if len(toks) > 4 && isOp(toks[3], '(') && closeOf(toks, 3) == len(toks)-1 {
+			args := splitArgs(toks[4 : len(toks)-1])
+			if len(args) >= 1 {
+				if v, ok := s.evalPath(args[0]); ok {
+					e.Values = []PathExpr{v}
+				}
+			}
+		}
+		e.Unknown = e.Values == nil
+		s.addEvent(Event{Kind: PathEditEvent, Edit: e}, toks[0], owner)
+		return
+	}
+	// any statement that mutates sys.path
+	at := -1
+	for i := range toks {
+		if isSysPath(i) {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return
+	}
+	e := &PathEdit{Text: text()}
+	j := at + 3
+	switch {
+	case at == 0 && j+1 < len(toks) && isOp(toks[j], '.') && toks[j+1].kind == tkName && j+2 < len(toks) && isOp(toks[j+2], '(') &&
+		closeOf(toks, j+2) == len(toks)-1:
+		args := splitArgs(toks[j+3 : len(toks)-1])
+		switch string(s.bytesOf(toks[j+1])) {
+		case "insert":
+			if len(args) == 2 {
+				if idx, ok := s.intLit(args[0]); ok {
+					if v, ok := s.evalPath(args[1]); ok {
+						e.Op, e.Index, e.Values = "insert", idx, []PathExpr{v}
+					}
+				}
+			}
+		case "append":
+			if len(args) == 1 {
+				if v, ok := s.evalPath(args[0]); ok {
+					e.Op, e.Values = "append", []PathExpr{v}
+				}
+			}
+		case "extend":
+			if len(args) == 1 {
+				if vs, ok := s.evalList(args[0]); ok {
+					e.Op, e.Values = "append", vs
+				}
+			}
+		case "index", "count", "copy", "__contains__", "__len__", "__iter__", "__getitem__":
+			return // reads
+		}
+	case at == 0 && j < len(toks) && isOp(toks[j], opAug) && s.src[toks[j].start] == '+':
+		if vs, ok := s.evalList(toks[j+1:]); ok {
+			e.Op, e.Values = "append", vs
+		}
+	case at == 0 && j < len(toks) && isOp(toks[j], '['):
+		// sys.path[0:0] = [...] / sys.path[:0] = [...]
+		k := closeOf(toks, j)
+		if k > 0 && k+1 < len(toks) && isOp(toks[k+1], '=') {
+			sl := toks[j+1 : k]
+			if len(sl) == 1 && isOp(sl[0], ':') || len(sl) == 2 && isOp(sl[1], ':') && s.isZero(sl[0]) ||
+				len(sl) == 3 && s.isZero(sl[0]) && isOp(sl[1], ':') && s.isZero(sl[2]) || len(sl) == 2 && isOp(sl[0], ':') && s.isZero(sl[1]) {
+				if vs, ok := s.evalList(toks[k+2:]); ok {
+					e.Op, e.Values = "prepend", vs
+				}
+			}
+		} else if k > 0 {
+			return // a read: sys.path[0]
+		}
+	case at == 0 && j < len(toks) && isOp(toks[j], '='):
+		// sys.path = [...] + sys.path  /  sys.path = sys.path + [...]
+		rhs := toks[j+1:]
+		parts := splitTop(rhs, '+')
+		if len(parts) == 2 {
+			switch {
+			case len(parts[1]) == 3 && isSysPath0(s, parts[1]):
+				if vs, ok := s.evalList(parts[0]); ok {
+					e.Op, e.Values = "prepend", vs
+				}
+			case len(parts[0]) == 3 && isSysPath0(s, parts[0]):
+				if vs, ok := s.evalList(parts[1]); ok {
+					e.Op, e.Values = "append", vs
+				}
+			}
+		}
+	default:
+		// sys.path somewhere else in the statement: a mutation only when a mutating
+		// method is called on it, or it is assigned to.
+		mut := false
+		if j+2 < len(toks) && isOp(toks[j], '.') && isOp(toks[j+2], '(') {
+			switch string(s.bytesOf(toks[j+1])) {
+			case "insert", "append", "extend", "remove", "pop", "clear", "reverse", "sort":
+				mut = true
+			}
+		}
+		if !mut {
+			return
+		}
+	}
+	e.Unknown = e.Values == nil
+	s.addEvent(Event{Kind: PathEditEvent, Edit: e}, toks[at], owner)
+}
+
+func isSysPath0(s *scanner, t []tok) bool {
+	return s.isName(t[0], "sys") && isOp(t[1], '.') && s.isName(t[2], "path")
+}
+
+func (s *scanner) isZero(t tok) bool { return t.kind == tkNumber && string(s.bytesOf(t)) == "0" }
+
+func (s *scanner) intLit(ts []tok) (int, bool) {
+	neg := false
+	if len(ts) == 2 && isOp(ts[0], '-') {
+		neg, ts = true, ts[1:]
+	}
+	if len(ts) != 1 || ts[0].kind != tkNumber {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(s.bytesOf(ts[0])))
+	if err != nil || n > 1<<20 {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// splitArgs splits call arguments at top-level commas (a trailing comma is allowed).
+func splitArgs(toks []tok) [][]tok {
+	out := splitTop(toks, ',')
+	if n := len(out); n > 0 && len(out[n-1]) == 0 {
+		out = out[:n-1]
+	}
+	return out
+}
+
+// splitTop splits toks at the operator op outside brackets.
+func splitTop(toks []tok, op byte) [][]tok {
+	if len(toks) == 0 {
+		return nil
+	}
+	var out [][]tok
+	depth, start := 0, 0
+	for i, t := range toks {
+		if t.kind != tkOp {
+			continue
+		}
+		switch t.op {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+		case op:
+			if depth == 0 {
+				out = append(out, toks[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, toks[start:])
+}
+
+// evalList evaluates a list or tuple display of paths.
+func (s *scanner) evalList(toks []tok) ([]PathExpr, bool) {
+	if len(toks) < 2 || !(isOp(toks[0], '[') || isOp(toks[0], '(')) || closeOf(toks, 0) != len(toks)-1 {
+		return nil, false
+	}
+	var out []PathExpr
+	for _, a := range splitArgs(toks[1 : len(toks)-1]) {
+		v, ok := s.evalPath(a)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, v)
+	}
+	return out, len(out) > 0
+}
+
+// pathVar remembers NAME = <path expression> (any scope), and forgets a name bound
+// to something else.
+func (s *scanner) pathVar(toks []tok) {
+	if len(toks) < 3 || !s.isIdent(toks[0]) || !isOp(toks[1], '=') {
+		return
+	}
+	c := s.cs()
+	name := string(s.bytesOf(toks[0]))
+	if v, ok := s.evalPath(toks[2:]); ok {
+		if c.vars == nil {
+			c.vars = map[string]PathExpr{}
+		}
+		if len(c.vars) < maxCallsPerFile {
+			c.vars[name] = v
+		}
+		return
+	}
+	delete(c.vars, name)
+}
+
+// maxPathSteps bounds a path expression's steps.
+const maxPathSteps = 64
+
+// evalPath evaluates a path expression: string literals, __file__, names bound to
+// such expressions, os.path.dirname/abspath/realpath/normpath/join, str(), os.fspath(),
+// pathlib.Path(...) with .parent, .parents[n], .resolve(), .absolute(), .joinpath()
+// and /, + with a literal, os.getcwd(), and LAMBDA_TASK_ROOT from the environment.
+func (s *scanner) evalPath(toks []tok) (PathExpr, bool) {
+	toks = stripParens(toks)
+	if len(toks) == 0 || len(toks) > 256 {
+		return PathExpr{}, false
+	}
+	// binary / and + (left-associative)
+	for _, op := range []byte{'+', '/'} {
+		parts := splitTop(toks, op)
+		if len(parts) < 2 {
+			continue
+		}
+		v, ok := s.evalPath(parts[0])
+		if !ok {
+			return PathExpr{}, false
+		}
+		for _, p := range parts[1:] {
+			lit, ok := s.evalPath(p)
+			if !ok || lit.File || len(lit.Steps) > 0 {
+				return PathExpr{}, false
+			}
+			if op == '/' {
+				v = v.join(lit.Lit)
+			} else {
+				v = v.step("concat:" + lit.Lit)
+			}
+		}
+		return v, len(v.Steps) <= maxPathSteps
+	}
+	// atom
+	var v PathExpr
+	i := 0
+	switch t := toks[0]; {
+	case t.kind == tkString:
+		lit, ok := s.literal(t)
+		if !ok {
+			return PathExpr{}, false
+		}
+		v, i = PathExpr{Lit: lit}, 1
+	case s.isName(t, "__file__"):
+		v, i = PathExpr{File: true}, 1
+	case t.kind == tkName:
+		name, j, ok := s.dotted(toks, 0)
+		if !ok {
+			return PathExpr{}, false
+		}
+		switch {
+		case j < len(toks) && isOp(toks[j], '('):
+			k := closeOf(toks, j)
+			if k < 0 {
+				return PathExpr{}, false
+			}
+			args := splitArgs(toks[j+1 : k])
+			v, ok = s.evalCall(name, args)
+			if !ok {
+				return PathExpr{}, false
+			}
+			i = k + 1
+		case j < len(toks) && isOp(toks[j], '[') && (name == "os.environ"):
+			k := closeOf(toks, j)
+			if k != j+2 {
+				return PathExpr{}, false
+			}
+			v, ok = s.envPath(toks[j+1])
+			if !ok {
+				return PathExpr{}, false
+			}
+			i = k + 1
+		default:
+			// a variable, possibly followed by attributes handled below
+			first := string(s.bytesOf(toks[0]))
+			pv, ok := s.cs().vars[first]
+			if !ok {
+				return PathExpr{}, false
+			}
+			v, i = pv, 1
+		}
+	default:
+		return PathExpr{}, false
+	}
+	// trailers
+	for i < len(toks) {
+		if !isOp(toks[i], '.') || i+1 >= len(toks) || toks[i+1].kind != tkName {
+			return PathExpr{}, false
+		}
+		attr := string(s.bytesOf(toks[i+1]))
+		i += 2
+		switch attr {
+		case "parent":
+			v = v.step("dirname")
+		case "parents":
+			if i+2 >= len(toks) || !isOp(toks[i], '[') || !isOp(toks[i+2], ']') {
+				return PathExpr{}, false
+			}
+			n, ok := s.intLit(toks[i+1 : i+2])
+			if !ok || n < 0 || n > 16 {
+				return PathExpr{}, false
+			}
+			for k := 0; k <= n; k++ {
+				v = v.step("dirname")
+			}
+			i += 3
+		case "resolve", "absolute", "joinpath", "as_posix", "__str__":
+			if i >= len(toks) || !isOp(toks[i], '(') {
+				return PathExpr{}, false
+			}
+			k := closeOf(toks, i)
+			if k < 0 {
+				return PathExpr{}, false
+			}
+			args := splitArgs(toks[i+1 : k])
+			switch attr {
+			case "joinpath":
+				for _, a := range args {
+					lit, ok := s.evalPath(a)
+					if !ok || lit.File || len(lit.Steps) > 0 {
+						return PathExpr{}, false
+					}
+					v = v.join(lit.Lit)
+				}
+			case "resolve", "absolute":
+				if len(args) > 1 {
+					return PathExpr{}, false
+				}
+				v = v.step("abs")
+			default:
+				if len(args) != 0 {
+					return PathExpr{}, false
+				}
+			}
+			i = k + 1
+		default:
+			return PathExpr{}, false
+		}
+	}
+	return v, len(v.Steps) <= maxPathSteps
+}
+
+func (v PathExpr) step(st string) PathExpr {
+	out := PathExpr{File: v.File, Lit: v.Lit, Steps: make([]string, len(v.Steps), len(v.Steps)+1)}
+	copy(out.Steps, v.Steps)
+	out.Steps = append(out.Steps, st)
+	return out
+}
+
+// join is os.path.join(v, lit): an absolute lit replaces v.
+func (v PathExpr) join(lit string) PathExpr {
+	if strings.HasPrefix(lit, "/") {
+		return PathExpr{Lit: lit}
+	}
+	if !v.File && len(v.Steps) == 0 {
+		if v.Lit == "" {
+			return PathExpr{Lit: lit}
+		}
+		return PathExpr{Lit: strings.TrimSuffix(v.Lit, "/") + "/" + lit}
+	}
+	return v.step("join:" + lit)
+}
+
+// evalCall evaluates a call in a path expression.
+func (s *scanner) evalCall(name string, args [][]tok) (PathExpr, bool) {
+	if x, ok := s.cs().osPath[name]; ok {
+		name = "os.path." + x
+	}
+	name = strings.TrimPrefix(name, "pathlib.")
+	one := func() (PathExpr, bool) {
+		if len(args) != 1 {
+			return PathExpr{}, false
+		}
+		return s.evalPath(args[0])
+	}
+	switch name {
+	case "os.path.dirname", "path.dirname":
+		v, ok := one()
+		return v.step("dirname"), ok
+	case "os.path.abspath", "os.path.realpath", "os.path.normpath", "path.abspath", "path.realpath", "path.normpath":
+		v, ok := one()
+		return v.step("abs"), ok
+	case "str", "os.fspath", "Path", "PurePath", "PosixPath", "PurePosixPath", "os.path.join", "path.join":
+		if len(args) == 0 {
+			if strings.Contains(name, "Path") {
+				return PathExpr{Lit: "."}, true
+			}
+			return PathExpr{}, false
+		}
+		if (name == "str" || name == "os.fspath") && len(args) != 1 {
+			return PathExpr{}, false
+		}
+		v, ok := s.evalPath(args[0])
+		if !ok {
+			return PathExpr{}, false
+		}
+		for _, a := range args[1:] {
+			lit, ok := s.evalPath(a)
+			if !ok || lit.File || len(lit.Steps) > 0 {
+				return PathExpr{}, false
+			}
+			v = v.join(lit.Lit)
+		}
+		return v, true
+	case "os.getcwd", "Path.cwd":
+		if len(args) == 0 {
+			return PathExpr{Lit: "/var/task"}, true
+		}
+	case "os.environ.get", "os.getenv":
+		if len(args) >= 1 && len(args[0]) == 1 {
+			return s.envPath(args[0][0])
+		}
+	}
+	return PathExpr{}, false
+}
+
+// envPath is the value of an environment variable Lambda sets to a path.
+func (s *scanner) envPath(t tok) (PathExpr, bool) {
+	v, ok := s.literal(t)
+	if !ok {
+		return PathExpr{}, false
+	}
+	switch v {
+	case "LAMBDA_TASK_ROOT":
+		return PathExpr{Lit: "/var/task"}, true
+	case "LAMBDA_RUNTIME_DIR":
+		return PathExpr{Lit: "/var/runtime"}, true
+	}
+	return PathExpr{}, false
+}
+
+// noteFromImport remembers names bound from os.path (dirname, join, ...).
+func (s *scanner) noteFromImport(module string, level int, names []Name) {
+	if level != 0 || module != "os.path" {
+		return
+	}
+	c := s.cs()
+	if c.osPath == nil {
+		c.osPath = map[string]string{}
+	}
+	for _, n := range names {
+		b := n.Name
+		if n.Alias != "" {
+			b = n.Alias
+		}
+		c.osPath[b] = n.Name
+	}
+}
+
+// ---- after the scan
+
+// item is an import or an event, in program order.
+type item struct {
+	pos int64
+	imp *Import
+	ev  *Event
+}
+
+// maxInlined bounds the imports and events copied into callers, per file.
+const maxInlined = 1 << 13
+
+// maxCallDepth bounds how deep calls are followed inside one module.
+const maxCallDepth = 32
+
+type inliner struct {
+	s       *scanner
+	f       *File
+	byName  map[string]int // qualified def name -> index
+	own     [][]item       // per def: its own imports, calls (as nil items with call index) and events
+	ownCall [][]int        // per def: indexes of its calls, in order
+	memo    map[int][]item
+	busy    map[int]bool
+	budget  int
+	binds   map[string]Import // module-level import bindings: bound name -> the import
+}
+
+// finishCalls completes File after finish: the imports of the functions called at
+// import time become module-level imports at the call (CalledAt set), Events are
+// made, and Funcs.
+func (s *scanner) finishCalls() {
+	c := s.cx
+	f := s.f
+	if c == nil {
+		return
+	}
+	for len(c.impOwner) < len(s.imps) {
+		c.impOwner = append(c.impOwner, -1)
+	}
+	realGuards := func(sp span) []Guard {
+		var out []Guard
+		for _, g := range s.guards[sp.start:sp.end] {
+			if s.catches[g.TryID] {
+				out = append(out, g)
+			}
+		}
+		return out
+	}
+	in := &inliner{s: s, f: f, byName: map[string]int{}, memo: map[int][]item{}, busy: map[int]bool{}, budget: maxInlined,
+		binds: map[string]Import{}}
+	for i, d := range c.defs {
+		if _, dup := in.byName[d.name]; !dup || !d.class {
+			in.byName[d.name] = i
+		}
+	}
+	// The kept imports, with their owners.
+	nd := len(c.defs)
+	own := make([][]item, nd+1) // own[nd] is init
+	slot := func(o int) int {
+		if o < 0 {
+			return nd
+		}
+		return o
+	}
+	k := 0
+	for i := range s.imps {
+		if s.extra[i].drop {
+			continue
+		}
+		imp := &f.Imports[k]
+		k++
+		o := c.impOwner[i]
+		own[slot(o)] = append(own[slot(o)], item{pos: packPos(imp.Line, imp.Col), imp: imp})
+		if imp.Scope == ModuleScope && !imp.Dynamic && !imp.TypeChecking && !imp.MainBlock {
+			if imp.From {
+				for _, n := range imp.Names {
+					b := n.Name
+					if n.Alias != "" {
+						b = n.Alias
+					}
+					if n.Name != "*" {
+						in.binds[b] = *imp
+					}
+				}
+			} else {
+				b := imp.Alias
+				if b == "" {
+					b, _, _ = strings.Cut(imp.Module, ".")
+				}
+				in.binds[b] = *imp
+			}
+		}
+	}
+	var events []Event
+	for i := range c.events {
+		r := &c.events[i]
+		if r.bareImportModule && !s.modAlias["import_module"] {
+			continue
+		}
+		ev := r.ev
+		ev.Guards = realGuards(r.guards)
+		events = append(events, ev)
+		e := &events[len(events)-1]
+		own[slot(r.owner)] = append(own[slot(r.owner)], item{pos: r.pos, ev: e})
+	}
+	in.own = own
+	in.ownCall = make([][]int, nd+1)
+	for i, cl := range c.calls {
+		in.ownCall[slot(cl.owner)] = append(in.ownCall[slot(cl.owner)], i)
+	}
+
+	// Module level: the events and what the calls at init run, inlined at the call, in
+	// program order; Before places them among the imports.
+	top := in.expand(nd, 0)
+	var all []item
+	for _, it := range top {
+		if it.imp != nil && it.imp.CalledAt == 0 {
+			continue // the module's own import
+		}
+		all = append(all, it)
+	}
+	for o := 0; o < nd; o++ {
+		for _, it := range own[o] {
+			if it.ev != nil {
+				all = append(all, it) // in a function: runs later (if at all)
+			}
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].pos < all[j].pos })
+	k = 0
+	for _, it := range all {
+		for k < len(f.Imports) && packPos(f.Imports[k].Line, f.Imports[k].Col) < it.pos {
+			k++
+		}
+		var ev Event
+		if it.imp != nil {
+			imp := *it.imp
+			ev = Event{Kind: ImportEvent, Line: imp.Line, Col: imp.Col, Scope: imp.Scope, Guards: imp.Guards,
+				TypeChecking: imp.TypeChecking, MainBlock: imp.MainBlock, CalledAt: imp.CalledAt, Import: &imp}
+		} else {
+			ev = *it.ev
+		}
+		ev.Before = k
+		f.Events = append(f.Events, ev)
+	}
+
+	// Funcs: what calling each module-level function, or method of a module-level
+	// class, runs.
+	for i, d := range c.defs {
+		if d.class {
+			continue
+		}
+		if p := d.parent; p >= 0 && (!c.defs[p].class || c.defs[p].parent >= 0) {
+			continue
+		}
+		fn := &Func{Line: d.line}
+		for _, it := range in.expand(i, 0) {
+			if it.imp != nil {
+				fn.Imports = append(fn.Imports, *it.imp)
+			} else {
+				ev := *it.ev
+				ev.Before = len(fn.Imports)
+				fn.Events = append(fn.Events, ev)
+			}
+		}
+		if len(fn.Imports) == 0 && len(fn.Events) == 0 {
+			continue
+		}
+		if f.Funcs == nil {
+			f.Funcs = map[string]*Func{}
+		}
+		f.Funcs[d.name] = fn
+	}
+}
+
+// expand returns what def d runs when it is called (d == len(defs): the module's own
+// top-level code), in order: its own imports and events, and at each call the
+// expansion of the callee. Items inlined into the top level get the call's context.
+func (in *inliner) expand(d, depth int) []item {
+	c := in.s.cx
+	nd := len(c.defs)
+	init := d == nd
+	its := append([]item(nil), in.own[d]...)
+	for _, ci := range in.ownCall[d] {
+		cl := &c.calls[ci]
+		if init && (cl.imp.TypeChecking || cl.imp.MainBlock) {
+			continue
+		}
+		var cctx *callRec
+		if init {
+			cctx = cl
+		}
+		if t := in.resolve(d, cl.callee); t >= 0 {
+			if depth >= maxCallDepth || in.busy[t] {
+				continue
+			}
+			sub, ok := in.memo[t]
+			if !ok {
+				in.busy[t] = true
+				sub = in.expand(t, depth+1)
+				in.busy[t] = false
+				in.memo[t] = sub
+			}
+			for _, it := range sub {
+				if in.budget <= 0 {
+					break
+				}
+				in.budget--
+				its = append(its, in.at(it, cl, cctx))
+			}
+			continue
+		}
+		if ev, ok := in.external(d, cl.callee); ok && in.budget > 0 {
+			in.budget--
+			ev.Line, ev.Col, ev.Scope, ev.TypeChecking, ev.MainBlock = cl.imp.Line, cl.imp.Col, cl.imp.Scope, cl.imp.TypeChecking, cl.imp.MainBlock
+			ev.Guards = in.callGuards(cl)
+			its = append(its, item{pos: cl.pos, ev: &ev})
+		}
+	}
+	sort.SliceStable(its, func(i, j int) bool { return its[i].pos < its[j].pos })
+	return its
+}
+
+// at places item it (from a callee's body) at call cl: its position becomes the call's,
+// and, for a call at init (cctx set), the call's context is added to it.
+func (in *inliner) at(it item, cl *callRec, cctx *callRec) item {
+	out := item{pos: cl.pos}
+	if it.imp != nil {
+		imp := *it.imp
+		if cctx != nil {
+			imp.Scope = cctx.imp.Scope
+			imp.CalledAt = cctx.imp.Line
+			imp.Guards = in.joinGuards(cctx, imp.Guards)
+			imp.TypeChecking = imp.TypeChecking || cctx.imp.TypeChecking
+			imp.MainBlock = imp.MainBlock || cctx.imp.MainBlock
+		} else {
+			imp.Scope = FunctionScope
+		}
+		out.imp = &imp
+		return out
+	}
+	ev := *it.ev
+	if cctx != nil {
+		ev.Scope = cctx.imp.Scope
+		ev.CalledAt = cctx.imp.Line
+		ev.Guards = in.joinGuards(cctx, ev.Guards)
+		ev.TypeChecking = ev.TypeChecking || cctx.imp.TypeChecking
+		ev.MainBlock = ev.MainBlock || cctx.imp.MainBlock
+	} else {
+		ev.Scope = FunctionScope
+	}
+	out.ev = &ev
+	return out
+}
+
+func (in *inliner) callGuards(cl *callRec) []Guard {
+	var out []Guard
+	for _, g := range in.s.guards[cl.guards.start:cl.guards.end] {
+		if in.s.catches[g.TryID] {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func (in *inliner) joinGuards(cctx *callRec, inner []Guard) []Guard {
+	out := in.callGuards(cctx)
+	if len(out) == 0 {
+		return inner
+	}
+	return append(out, inner...)
+}
+
+// resolve finds the def a call in def d names: a function nested in d or an enclosing
+// function, a module-level function, Class.method, self.method / cls.method in a
+// method, or a class (its __init__). It returns -1 when the callee is not a function
+// of this module.
+func (in *inliner) resolve(d int, callee string) int {
+	c := in.s.cx
+	nd := len(c.defs)
+	lookup := func(name string) int {
+		i, ok := in.byName[name]
+		if !ok {
+			return -1
+		}
+		if c.defs[i].class {
+			if j, ok := in.byName[name+".__init__"]; ok {
+				return j
+			}
+			return -1
+		}
+		return i
+	}
+	if rest, ok := strings.CutPrefix(callee, "self."); ok && d < nd && c.defs[d].cls != "" && !strings.Contains(rest, ".") {
+		return lookup(c.defs[d].cls + "." + rest)
+	}
+	if rest, ok := strings.CutPrefix(callee, "cls."); ok && d < nd && c.defs[d].cls != "" && !strings.Contains(rest, ".") {
+		return lookup(c.defs[d].cls + "." + rest)
+	}
+	// enclosing functions, innermost first
+	for p := d; p >= 0 && p < nd; p = c.defs[p].parent {
+		if !c.defs[p].class {
+			if i := lookup(c.defs[p].name + "." + callee); i >= 0 {
+				return i
+			}
+		}
+	}
+	first, _, _ := strings.Cut(callee, ".")
+	if _, shadowed := in.binds[first]; shadowed {
+		return -1
+	}
+	// module level (a top-level def or class; Class.method)
+	if i, ok := in.byName[first]; ok && c.defs[i].parent < 0 {
+		return lookup(callee)
+	}
+	return -1
+}
+
+// external makes the CallEvent for a call in def d of a function another module
+// defines: a name bound by `from m import f`, or m.f after `import m`.
+func (in *inliner) external(d int, callee string) (Event, bool) {
+	first, rest, dotted := strings.Cut(callee, ".")
+	imp, ok := in.binds[first]
+	if !ok {
+		return Event{}, false
+	}
+	if _, local := in.byName[first]; local {
+		return Event{}, false
+	}
+	ev := Event{Kind: CallEvent, Module: imp.Module, Level: imp.Level}
+	if imp.From {
+		name := first
+		for _, n := range imp.Names {
+			if n.Alias == first || n.Alias == "" && n.Name == first {
+				name = n.Name
+			}
+		}
+		if !dotted {
+			ev.Func = name
+			return ev, true
+		}
+		if strings.Contains(rest, ".") {
+			return Event{}, false
+		}
+		ev.Attr, ev.Func = name, rest
+		return ev, true
+	}
+	if !dotted {
+		return Event{}, false
+	}
+	// import a.b [as x]: x.f() / a.b.f()
+	mod := imp.Module
+	if imp.Alias == "" {
+		mod = first
+	}
+	i := strings.LastIndexByte(rest, '.')
+	if i >= 0 {
+		mod += "." + rest[:i]
+		rest = rest[i+1:]
+	}
+	if imp.Alias == "" && mod != imp.Module && !strings.HasPrefix(imp.Module, mod+".") {
+		return Event{}, false // a.c.f() after import a.b: a.c may be anything
+	}
+	ev.Module, ev.Func = mod, rest
+	return ev, true
+}
