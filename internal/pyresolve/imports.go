@@ -158,9 +158,7 @@ func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
 	p.Stmt = statement(imp)
 	p.Chain = a.chain(m)
 	p.CalledAt = a.initSite(m, imp, lazy)
-	if a.unknownEdit != "" && (p.Failure == NoModule || p.Failure == CompiledMismatch) {
-		p.PathUnknown = a.unknownEdit
-	}
+	p.PathUnknown = a.pathUnknown(p)
 	key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", m.Tree.Display(m.File), imp.Line, p.Missing, p.Name)
 	if i, ok := a.seenProblem[key]; ok {
 		if !lazy && a.res.Problems[i].Lazy {

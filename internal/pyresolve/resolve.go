@@ -93,8 +93,9 @@ type Problem struct {
 	// CalledAt is set when the import is in a function body that runs at import time:
 	// where the call that runs it is ("app.py:12").
 	CalledAt string
-	// PathUnknown is set (NoModule, CompiledMismatch) when the import runs after a
-	// sys.path edit layerkit cannot evaluate: where that edit is ("app.py:3").
+	// PathUnknown is set when the import runs after a sys.path edit layerkit cannot
+	// evaluate, and the module it fails on was not imported before that edit (the folder
+	// the edit adds may hold another module of that name): where the edit is ("app.py:3").
 	PathUnknown string
 }
 
@@ -207,6 +208,7 @@ type analysis struct {
 	// first edit layerkit cannot evaluate.
 	order       []int
 	unknownEdit string
+	known       map[string]bool // top-level modules found before the unknown edit
 	// calls at import time into other modules (calls.go)
 	callSite  string
 	followed  map[string]bool

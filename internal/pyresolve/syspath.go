@@ -32,6 +32,12 @@ func (a *analysis) applyEdit(m *Module, ev *pyscan.Event) {
 				line = ev.CalledAt
 			}
 			a.unknownEdit = fmt.Sprintf("%s:%d", m.Tree.Display(m.File), line)
+			a.known = map[string]bool{}
+			for name, mod := range a.mods {
+				if mod != nil && !strings.Contains(name, ".") {
+					a.known[name] = true
+				}
+			}
 		}
 		a.unfollowed(m, ev, false, true)
 		return
@@ -198,8 +204,8 @@ func (a *analysis) afterInit() {
 				continue
 			}
 		}
-		if (p.Failure == NoModule || p.Failure == CompiledMismatch) && p.PathUnknown == "" && a.unknownEdit != "" && p.Lazy {
-			p.PathUnknown = a.unknownEdit
+		if p.PathUnknown == "" && p.Lazy {
+			p.PathUnknown = a.pathUnknown(p)
 		}
 		kept = append(kept, p)
 	}
@@ -213,6 +219,19 @@ func (a *analysis) afterInit() {
 		a.enqueue(m, true, "")
 	}
 	a.run()
+}
+
+// pathUnknown says where the sys.path edit layerkit cannot follow is, when problem p may
+// be caused (or cured) by it: its module was not found before that edit.
+func (a *analysis) pathUnknown(p Problem) string {
+	if a.unknownEdit == "" || p.Failure == NoParent || p.Failure == BeyondTop {
+		return ""
+	}
+	top, _, _ := strings.Cut(p.Missing, ".")
+	if a.known[top] {
+		return ""
+	}
+	return a.unknownEdit
 }
 
 // importChainQuiet looks name and its parents up without queueing them.

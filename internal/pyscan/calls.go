@@ -577,9 +577,12 @@ func (s *scanner) evalPath(toks []tok) (PathExpr, bool) {
 			if !ok || lit.File || len(lit.Steps) > 0 {
 				return PathExpr{}, false
 			}
-			if op == '/' {
+			switch {
+			case op == '/':
 				v = v.join(lit.Lit)
-			} else {
+			case !v.File && len(v.Steps) == 0:
+				v.Lit += lit.Lit
+			default:
 				v = v.step("concat:" + lit.Lit)
 			}
 		}

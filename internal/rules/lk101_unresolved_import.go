@@ -95,7 +95,7 @@ func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string) {
 			why = append(why, fmt.Sprintf("a warning because it may arrive as a dependency of %s, whose dependencies layerkit does not know", d))
 		}
 	}
-	if pr.PathUnknown != "" && (pr.Failure == pyresolve.NoModule || pr.Failure == pyresolve.CompiledMismatch) {
+	if pr.PathUnknown != "" {
 		sev = model.Warning
 		why = append(why, fmt.Sprintf("a warning because sys.path is changed at %s in a way layerkit cannot follow", pr.PathUnknown))
 	}
