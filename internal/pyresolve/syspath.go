@@ -25,7 +25,7 @@ const cwd = "/var/task"
 func (a *analysis) applyEdit(m *Module, ev *pyscan.Event) {
 	e := ev.Edit
 	file := a.lambdaPath(m)
-	if e.Unknown || (file == "" && usesFile(e.Values)) {
+	if e.Unknown || (file == "" && (usesFile(e.Values) || usesFile(e.Unless))) {
 		if a.unknownEdit == "" {
 			line := ev.Line
 			if ev.CalledAt > 0 {
@@ -50,6 +50,11 @@ func (a *analysis) applyEdit(m *Module, ev *pyscan.Event) {
 		a.order = make([]int, len(env.Path))
 		for i := range a.order {
 			a.order[i] = i
+		}
+	}
+	for _, u := range e.Unless {
+		if a.onPath(EvalPath(u, file)) {
+			return // under `if P not in sys.path:` with P on it
 		}
 	}
 	var idx []int
@@ -100,6 +105,14 @@ func usesFile(vs []pyscan.PathExpr) bool {
 }
 
 func (a *analysis) onPath(p string) bool {
+	if a.order == nil {
+		for _, ent := range a.env.Path {
+			if ent.Path == p {
+				return true
+			}
+		}
+		return false
+	}
 	for _, i := range a.order {
 		if a.env.Path[i].Path == p {
 			return true

@@ -82,8 +82,12 @@ type PathEdit struct {
 	Site bool
 	// Values are the paths added, in order; nil when Unknown.
 	Values []PathExpr
-	// Unknown is set when layerkit cannot evaluate the edit.
+	// Unknown is set when layerkit cannot evaluate the edit, or it runs under a
+	// condition layerkit does not evaluate.
 	Unknown bool
+	// Unless: the edit runs only when none of these paths is on sys.path (it is under
+	// `if P not in sys.path:`).
+	Unless []PathExpr
 	// Text is the statement as written (shortened).
 	Text string
 }
@@ -141,6 +145,7 @@ type callState struct {
 	calls    []callRec
 	events   []evRec
 	vars     map[string]PathExpr
+	conds    []cond
 	osPath   map[string]string // names bound by from os.path import x [as y]: y -> x
 }
 
@@ -337,6 +342,45 @@ func shorten(s string) string {
 
 // ---- sys.path edits
 
+// cond is the condition of an if/elif/else/while block: `P not in sys.path` with P a
+// path expression (notIn), or something else.
+type cond struct {
+	notIn PathExpr
+	ok    bool
+}
+
+// noteCond records the condition of a block header; it returns 1 + its index.
+func (s *scanner) noteCond(kw string, head []tok) int32 {
+	c := s.cs()
+	if len(c.conds) >= maxCallsPerFile {
+		return int32(len(c.conds)) // the last one again: bounded, conservative enough
+	}
+	var cd cond
+	if kw == "if" && len(head) >= 6 {
+		n := len(head)
+		if s.isName(head[n-5], "not") && s.isName(head[n-4], "in") && isSysPath0(s, head[n-3:]) {
+			cd.notIn, cd.ok = s.evalPath(head[:n-5])
+		}
+	}
+	c.conds = append(c.conds, cd)
+	return int32(len(c.conds))
+}
+
+// editConds applies the conditions of the blocks around a sys.path edit to it.
+func (s *scanner) editConds(e *PathEdit) {
+	for _, b := range s.stack {
+		if b.cond == 0 || s.cx == nil || int(b.cond) > len(s.cx.conds) {
+			continue
+		}
+		cd := s.cx.conds[b.cond-1]
+		if !cd.ok {
+			e.Unknown = true
+			continue
+		}
+		e.Unless = append(e.Unless, cd.notIn)
+	}
+}
+
 // pathStmt recognises a statement that changes sys.path.
 func (s *scanner) pathStmt(toks []tok, owner int) {
 	if len(toks) < 3 {
@@ -359,6 +403,7 @@ func (s *scanner) pathStmt(toks []tok, owner int) {
 			}
 		}
 		e.Unknown = e.Values == nil
+		s.editConds(e)
 		s.addEvent(Event{Kind: PathEditEvent, Edit: e}, toks[0], owner)
 		return
 	}
@@ -452,6 +497,7 @@ func (s *scanner) pathStmt(toks []tok, owner int) {
 		}
 	}
 	e.Unknown = e.Values == nil
+	s.editConds(e)
 	s.addEvent(Event{Kind: PathEditEvent, Edit: e}, toks[at], owner)
 }
 

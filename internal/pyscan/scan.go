@@ -205,6 +205,7 @@ type block struct {
 	indent int
 	kind   blockKind
 	tryID  int
+	cond   int32 // an if/elif/else/while block: 1 + index in callState.conds (calls.go)
 }
 
 // pending dynamic import: kept at the end only if its callee turns out to be
@@ -758,6 +759,9 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 	rest := toks[colon+1:]
 	s.exprScan(toks[:colon])
 	b := block{indent: indent}
+	if kw == "if" || kw == "elif" || kw == "else" || kw == "while" {
+		b.cond = s.noteCond(kw, head)
+	}
 	mod := s.moduleScope()
 	switch kw {
 	case "def", "class":
