@@ -14,7 +14,8 @@ package pyscan
 // PathExpr) and the dynamic imports it cannot follow.
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -119,14 +120,17 @@ type defRec struct {
 }
 
 type callRec struct {
-	callee      string // as written: "f", "mod.f", "self.m"
-	pos         int64  // line<<32 | col
-	owner       int    // enclosing function (defRec index), -1 when it runs at init
-	imp         Import // position and context of the call (Module unset)
-	guards      span
-	deco        bool
-	decoOfClass bool
+	cs, ce int32 // the callee as written ("f", "mod.f", "self.m"): src[cs:ce]
+	line   int32
+	col    int32
+	owner  int32 // enclosing function (defRec index), -1 when it runs at init
+	guards span
+	scope  Scope
+	tc     bool
+	main   bool
 }
+
+func (cl *callRec) pos() int64 { return packPos(int(cl.line), int(cl.col)) }
 
 type evRec struct {
 	ev     Event
@@ -140,7 +144,8 @@ type evRec struct {
 
 type callState struct {
 	defs     []defRec
-	stack    []int // open defs and classes (defRec indexes)
+	stack    []int    // open defs and classes (defRec indexes)
+	names    []string // callees, by call (finishCalls)
 	impOwner []int
 	calls    []callRec
 	events   []evRec
@@ -154,6 +159,16 @@ func (s *scanner) cs() *callState {
 		s.cx = &callState{}
 	}
 	return s.cx
+}
+
+// recycle readies a callState kept by a pooled scanner for the next scan.
+func (c *callState) recycle() *callState {
+	if c == nil || cap(c.calls) > maxPooled || cap(c.defs) > maxPooled || cap(c.impOwner) > maxPooled {
+		return nil
+	}
+	*c = callState{defs: c.defs[:0], stack: c.stack[:0], impOwner: c.impOwner[:0], calls: c.calls[:0],
+		events: c.events[:0], names: c.names[:0], conds: c.conds[:0]}
+	return c
 }
 
 // owner is the innermost function whose body holds the current statement, -1 when
@@ -182,13 +197,13 @@ func (s *scanner) openDef(kw string, head []tok) {
 	d := defRec{class: kw == "class", parent: -1, line: 0}
 	name := "?"
 	if len(head) > 0 && s.isIdent(head[0]) {
-		name = string(s.bytesOf(head[0]))
+		name = s.str(s.bytesOf(head[0]))
 		d.line = int(head[0].line)
 	}
 	if n := len(c.stack); n > 0 {
 		p := c.defs[c.stack[n-1]]
 		d.parent = c.stack[n-1]
-		name = p.name + "." + name
+		name = s.joinName(p.name, name)
 		if p.class {
 			d.cls = p.name
 		}
@@ -196,6 +211,13 @@ func (s *scanner) openDef(kw string, head []tok) {
 	d.name = name
 	c.stack = append(c.stack, len(c.defs))
 	c.defs = append(c.defs, d)
+}
+
+// joinName is parent + "." + name, carved from the scan's string chunks.
+func (s *scanner) joinName(parent, name string) string {
+	var arr [128]byte
+	b := append(append(append(arr[:0], parent...), '.'), name...)
+	return s.str(b)
 }
 
 func (s *scanner) closeDef() {
@@ -223,9 +245,9 @@ func (s *scanner) callScan(toks []tok, n0 int) {
 	owner := c.owner()
 	if isOp(toks[0], '@') {
 		// A decorator is called with the function (or class) at def time.
-		if name, j, ok := s.dotted(toks, 1); ok {
+		if _, j, ok := s.dotted(toks, 1); ok {
 			if j >= len(toks) || !isOp(toks[j], '(') {
-				s.addCall(name, toks[1], owner, true)
+				s.addCall(toks[1], toks[j-1], owner)
 			}
 		}
 	}
@@ -271,24 +293,53 @@ func (s *scanner) callScan(toks []tok, n0 int) {
 		if start > 0 && isOp(toks[start-1], '.') {
 			continue // the receiver is an expression: a().b(), x[0].c()
 		}
-		var sb strings.Builder
-		for k := start; k <= i; k += 2 {
-			if k > start {
-				sb.WriteByte('.')
-			}
-			sb.Write(s.bytesOf(toks[k]))
+		s.addCall(toks[start], t, owner)
+		if s.mayImport(t) {
+			s.dynamicCall(toks, start, i, s.callee(toks[start].start, t.end), n0, owner)
 		}
-		callee := sb.String()
-		s.addCall(callee, toks[start], owner, false)
-		s.dynamicCall(toks, start, i, callee, n0, owner)
 	}
 	s.pathVar(toks)
 }
 
-func (s *scanner) addCall(callee string, at tok, owner int, deco bool) {
+// addCall records a call of the dotted callee from first to last.
+func (s *scanner) addCall(first, last tok, owner int) {
 	c := s.cs()
-	imp := s.newImport(at)
-	c.calls = append(c.calls, callRec{callee: callee, pos: packPos(imp.Line, imp.Col), owner: owner, imp: imp, guards: s.ctxGuards, deco: deco})
+	imp := s.newImport(first)
+	c.calls = append(c.calls, callRec{cs: first.start, ce: last.end, line: int32(imp.Line), col: int32(imp.Col), owner: int32(owner),
+		guards: s.ctxGuards, scope: imp.Scope, tc: imp.TypeChecking, main: imp.MainBlock})
+}
+
+// callee is the dotted name src[start:end] without the spaces or line breaks it may hold.
+func (s *scanner) callee(start, end int32) string {
+	b := s.src[start:end]
+	clean := true
+	for _, ch := range b {
+		if ch != '.' && ch != '_' && !(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') && !(ch >= '0' && ch <= '9') && ch < 0x80 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s.str(b)
+	}
+	var out []byte
+	for _, ch := range b {
+		switch ch {
+		case ' ', '\t', '\f', '\\', '\n', '\r':
+		default:
+			out = append(out, ch)
+		}
+	}
+	return s.str(out)
+}
+
+// mayImport reports whether a call ending in name t may be a dynamic import.
+func (s *scanner) mayImport(t tok) bool {
+	switch string(s.bytesOf(t)) {
+	case "__import__", "import_module":
+		return true
+	}
+	return s.modAlias[string(s.bytesOf(t))]
 }
 
 func (s *scanner) addEvent(ev Event, at tok, owner int) *evRec {
@@ -583,6 +634,12 @@ func (s *scanner) pathVar(toks []tok) {
 		return
 	}
 	c := s.cs()
+	if !s.pathLike(toks[2]) {
+		if len(c.vars) > 0 {
+			delete(c.vars, string(s.bytesOf(toks[0])))
+		}
+		return
+	}
 	name := string(s.bytesOf(toks[0]))
 	if v, ok := s.evalPath(toks[2:]); ok {
 		if c.vars == nil {
@@ -596,6 +653,25 @@ func (s *scanner) pathVar(toks []tok) {
 	delete(c.vars, name)
 }
 
+// pathLike reports whether an expression starting with t may be a path expression.
+func (s *scanner) pathLike(t tok) bool {
+	switch t.kind {
+	case tkString:
+		return true
+	case tkOp:
+		return t.op == '('
+	case tkName:
+		switch string(s.bytesOf(t)) {
+		case "__file__", "os", "path", "str", "Path", "PurePath", "PosixPath", "PurePosixPath", "pathlib",
+			"dirname", "join", "abspath", "realpath", "normpath":
+			return true
+		}
+		_, ok := s.cs().vars[string(s.bytesOf(t))]
+		return ok
+	}
+	return false
+}
+
 // maxPathSteps bounds a path expression's steps.
 const maxPathSteps = 64
 
@@ -605,7 +681,7 @@ const maxPathSteps = 64
 // and /, + with a literal, os.getcwd(), and LAMBDA_TASK_ROOT from the environment.
 func (s *scanner) evalPath(toks []tok) (PathExpr, bool) {
 	toks = stripParens(toks)
-	if len(toks) == 0 || len(toks) > 256 {
+	if len(toks) == 0 || len(toks) > 64 {
 		return PathExpr{}, false
 	}
 	// binary / and + (left-associative)
@@ -874,7 +950,7 @@ type inliner struct {
 	memo    map[int][]item
 	busy    map[int]bool
 	budget  int
-	binds   map[string]Import // module-level import bindings: bound name -> the import
+	binds   map[string]int32 // module-level import bindings: bound name -> index in File.Imports
 }
 
 // finishCalls completes File after finish: the imports of the functions called at
@@ -889,6 +965,15 @@ func (s *scanner) finishCalls() {
 	for len(c.impOwner) < len(s.imps) {
 		c.impOwner = append(c.impOwner, -1)
 	}
+	if len(c.calls) == 0 && len(c.events) == 0 {
+		inDef := false
+		for _, o := range c.impOwner {
+			inDef = inDef || o >= 0
+		}
+		if !inDef {
+			return // nothing runs at import time but the module's own imports
+		}
+	}
 	realGuards := func(sp span) []Guard {
 		var out []Guard
 		for _, g := range s.guards[sp.start:sp.end] {
@@ -898,21 +983,50 @@ func (s *scanner) finishCalls() {
 		}
 		return out
 	}
-	in := &inliner{s: s, f: f, byName: map[string]int{}, memo: map[int][]item{}, busy: map[int]bool{}, budget: maxInlined,
-		binds: map[string]Import{}}
+	in := &inliner{s: s, f: f, byName: make(map[string]int, len(c.defs)), memo: map[int][]item{}, busy: map[int]bool{}, budget: maxInlined,
+		binds: make(map[string]int32, len(f.Imports))}
 	for i, d := range c.defs {
 		if _, dup := in.byName[d.name]; !dup || !d.class {
 			in.byName[d.name] = i
 		}
 	}
-	// The kept imports, with their owners.
+	// The kept imports and the events, grouped by owner (own[nd] is init), and the
+	// calls likewise (ownCall), each in one backing array.
 	nd := len(c.defs)
-	own := make([][]item, nd+1) // own[nd] is init
 	slot := func(o int) int {
 		if o < 0 {
 			return nd
 		}
 		return o
+	}
+	counts := make([]int, 2*(nd+1))
+	ncount, ccount := counts[:nd+1], counts[nd+1:]
+	for i := range s.imps {
+		if !s.extra[i].drop {
+			ncount[slot(c.impOwner[i])]++
+		}
+	}
+	keepEv := 0
+	for i := range c.events {
+		if r := &c.events[i]; !r.bareImportModule || s.modAlias["import_module"] {
+			ncount[slot(r.owner)]++
+			keepEv++
+		}
+	}
+	for i := range c.calls {
+		ccount[slot(int(c.calls[i].owner))]++
+	}
+	backing := make([]item, 0, len(f.Imports)+keepEv)
+	own := make([][]item, nd+1)
+	for o, n := range ncount {
+		own[o] = backing[len(backing) : len(backing) : len(backing)+n]
+		backing = backing[:len(backing)+n]
+	}
+	callBacking := make([]int, 0, len(c.calls))
+	in.ownCall = make([][]int, nd+1)
+	for o, n := range ccount {
+		in.ownCall[o] = callBacking[len(callBacking) : len(callBacking) : len(callBacking)+n]
+		callBacking = callBacking[:len(callBacking)+n]
 	}
 	k := 0
 	for i := range s.imps {
@@ -931,7 +1045,7 @@ func (s *scanner) finishCalls() {
 						b = n.Alias
 					}
 					if n.Name != "*" {
-						in.binds[b] = *imp
+						in.binds[b] = int32(k - 1)
 					}
 				}
 			} else {
@@ -939,11 +1053,11 @@ func (s *scanner) finishCalls() {
 				if b == "" {
 					b, _, _ = strings.Cut(imp.Module, ".")
 				}
-				in.binds[b] = *imp
+				in.binds[b] = int32(k - 1)
 			}
 		}
 	}
-	var events []Event
+	events := make([]Event, 0, keepEv)
 	for i := range c.events {
 		r := &c.events[i]
 		if r.bareImportModule && !s.modAlias["import_module"] {
@@ -956,9 +1070,11 @@ func (s *scanner) finishCalls() {
 		own[slot(r.owner)] = append(own[slot(r.owner)], item{pos: r.pos, ev: e})
 	}
 	in.own = own
-	in.ownCall = make([][]int, nd+1)
-	for i, cl := range c.calls {
-		in.ownCall[slot(cl.owner)] = append(in.ownCall[slot(cl.owner)], i)
+	c.names = c.names[:0]
+	for i := range c.calls {
+		cl := &c.calls[i]
+		c.names = append(c.names, s.callee(cl.cs, cl.ce))
+		in.ownCall[slot(int(cl.owner))] = append(in.ownCall[slot(int(cl.owner))], i)
 	}
 
 	// Module level: the events and what the calls at init run, inlined at the call, in
@@ -978,7 +1094,7 @@ func (s *scanner) finishCalls() {
 			}
 		}
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].pos < all[j].pos })
+	sortItems(all)
 	k = 0
 	for _, it := range all {
 		for k < len(f.Imports) && packPos(f.Imports[k].Line, f.Imports[k].Col) < it.pos {
@@ -1005,8 +1121,12 @@ func (s *scanner) finishCalls() {
 		if p := d.parent; p >= 0 && (!c.defs[p].class || c.defs[p].parent >= 0) {
 			continue
 		}
+		its := in.expand(i, 0)
+		if len(its) == 0 {
+			continue
+		}
 		fn := &Func{Line: d.line}
-		for _, it := range in.expand(i, 0) {
+		for _, it := range its {
 			if it.imp != nil {
 				fn.Imports = append(fn.Imports, *it.imp)
 			} else {
@@ -1035,14 +1155,15 @@ func (in *inliner) expand(d, depth int) []item {
 	its := append([]item(nil), in.own[d]...)
 	for _, ci := range in.ownCall[d] {
 		cl := &c.calls[ci]
-		if init && (cl.imp.TypeChecking || cl.imp.MainBlock) {
+		if init && (cl.tc || cl.main) {
 			continue
 		}
 		var cctx *callRec
 		if init {
 			cctx = cl
 		}
-		if t := in.resolve(d, cl.callee); t >= 0 {
+		callee := c.names[ci]
+		if t := in.resolve(d, callee); t >= 0 {
 			if depth >= maxCallDepth || in.busy[t] {
 				continue
 			}
@@ -1062,29 +1183,39 @@ func (in *inliner) expand(d, depth int) []item {
 			}
 			continue
 		}
-		if ev, ok := in.external(d, cl.callee); ok && in.budget > 0 {
+		if ev, ok := in.external(d, callee); ok && in.budget > 0 {
 			in.budget--
-			ev.Line, ev.Col, ev.Scope, ev.TypeChecking, ev.MainBlock = cl.imp.Line, cl.imp.Col, cl.imp.Scope, cl.imp.TypeChecking, cl.imp.MainBlock
+			ev.Line, ev.Col, ev.Scope, ev.TypeChecking, ev.MainBlock = int(cl.line), int(cl.col), cl.scope, cl.tc, cl.main
 			ev.Guards = in.callGuards(cl)
-			its = append(its, item{pos: cl.pos, ev: &ev})
+			its = append(its, item{pos: cl.pos(), ev: &ev})
 		}
 	}
-	sort.SliceStable(its, func(i, j int) bool { return its[i].pos < its[j].pos })
+	sortItems(its)
 	return its
+}
+
+// sortItems puts items in program order (stable), when they are not already.
+func sortItems(its []item) {
+	for i := 1; i < len(its); i++ {
+		if its[i].pos < its[i-1].pos {
+			slices.SortStableFunc(its, func(a, b item) int { return cmp.Compare(a.pos, b.pos) })
+			return
+		}
+	}
 }
 
 // at places item it (from a callee's body) at call cl: its position becomes the call's,
 // and, for a call at init (cctx set), the call's context is added to it.
 func (in *inliner) at(it item, cl *callRec, cctx *callRec) item {
-	out := item{pos: cl.pos}
+	out := item{pos: cl.pos()}
 	if it.imp != nil {
 		imp := *it.imp
 		if cctx != nil {
-			imp.Scope = cctx.imp.Scope
-			imp.CalledAt = cctx.imp.Line
+			imp.Scope = cctx.scope
+			imp.CalledAt = int(cctx.line)
 			imp.Guards = in.joinGuards(cctx, imp.Guards)
-			imp.TypeChecking = imp.TypeChecking || cctx.imp.TypeChecking
-			imp.MainBlock = imp.MainBlock || cctx.imp.MainBlock
+			imp.TypeChecking = imp.TypeChecking || cctx.tc
+			imp.MainBlock = imp.MainBlock || cctx.main
 		} else {
 			imp.Scope = FunctionScope
 		}
@@ -1093,11 +1224,11 @@ func (in *inliner) at(it item, cl *callRec, cctx *callRec) item {
 	}
 	ev := *it.ev
 	if cctx != nil {
-		ev.Scope = cctx.imp.Scope
-		ev.CalledAt = cctx.imp.Line
+		ev.Scope = cctx.scope
+		ev.CalledAt = int(cctx.line)
 		ev.Guards = in.joinGuards(cctx, ev.Guards)
-		ev.TypeChecking = ev.TypeChecking || cctx.imp.TypeChecking
-		ev.MainBlock = ev.MainBlock || cctx.imp.MainBlock
+		ev.TypeChecking = ev.TypeChecking || cctx.tc
+		ev.MainBlock = ev.MainBlock || cctx.main
 	} else {
 		ev.Scope = FunctionScope
 	}
@@ -1168,16 +1299,25 @@ func (in *inliner) resolve(d int, callee string) int {
 	return -1
 }
 
+// plainStdlib are standard modules calls into which are common at import time and never
+// reach user code.
+var plainStdlib = map[string]bool{"os": true, "sys": true, "site": true, "pathlib": true, "importlib": true,
+	"logging": true, "json": true, "re": true, "typing": true, "functools": true, "collections": true, "dataclasses": true}
+
 // external makes the CallEvent for a call in def d of a function another module
 // defines: a name bound by `from m import f`, or m.f after `import m`.
 func (in *inliner) external(d int, callee string) (Event, bool) {
 	first, rest, dotted := strings.Cut(callee, ".")
-	imp, ok := in.binds[first]
+	bi, ok := in.binds[first]
 	if !ok {
 		return Event{}, false
 	}
+	imp := &in.f.Imports[bi]
 	if _, local := in.byName[first]; local {
 		return Event{}, false
+	}
+	if imp.Level == 0 && plainStdlib[strings.SplitN(imp.Module, ".", 2)[0]] {
+		return Event{}, false // the modules path and import code calls into: nothing to follow
 	}
 	ev := Event{Kind: CallEvent, Module: imp.Module, Level: imp.Level}
 	if imp.From {

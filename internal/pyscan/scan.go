@@ -323,6 +323,7 @@ func (s *scanner) reset() {
 		binds:      s.binds[:0],
 		realGuards: s.realGuards[:0],
 		keys:       s.keys[:0],
+		cx:         s.cx.recycle(),
 	}
 }
 
@@ -331,7 +332,7 @@ func (s *scanner) reset() {
 // than the scan's own copying): they are kept only until the next scan overwrites
 // them or the pool drops the scanner.
 func (s *scanner) release() {
-	s.src, s.lx.src, s.lx.errs, s.f, s.modAlias, s.libAlias, s.cx = nil, nil, nil, nil, nil, nil, nil
+	s.src, s.lx.src, s.lx.errs, s.f, s.modAlias, s.libAlias = nil, nil, nil, nil, nil, nil
 	s.strs = strings.Builder{}
 	if cap(s.lx.toks) > maxPooled*4 || cap(s.imps) > maxPooled || cap(s.names) > maxPooled ||
 		cap(s.binds) > maxPooled || cap(s.guards) > maxPooled || cap(s.stack) > maxPooled ||
