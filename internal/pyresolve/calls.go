@@ -122,7 +122,7 @@ func (a *analysis) follow(t *Module, name string, optional bool, site string, de
 	pkg := t.pkg()
 	ev := 0
 	for i, imp := range fn.Imports {
-		ev = a.runEvents(t, fn.Events, ev, i, false, depth)
+		ev = a.runCalled(t, fn.Events, ev, i, depth)
 		if imp.TypeChecking || imp.MainBlock || imp.Module == "__future__" {
 			continue
 		}
@@ -138,7 +138,18 @@ func (a *analysis) follow(t *Module, name string, optional bool, site string, de
 		}
 		a.checkImport(t, pkg, imp, false, opt, t.Name)
 	}
-	a.runEvents(t, fn.Events, ev, len(fn.Imports), false, depth)
+	a.runCalled(t, fn.Events, ev, len(fn.Imports), depth)
+}
+
+// runCalled is runEvents for the events of a function called at import time: they run
+// at init, as the module's own top-level code does.
+func (a *analysis) runCalled(m *Module, evs []pyscan.Event, from, before, depth int) int {
+	for ; from < len(evs) && evs[from].Before <= before; from++ {
+		ev := evs[from]
+		ev.Scope = pyscan.ModuleScope
+		a.runEvent(m, &ev, false, depth)
+	}
+	return from
 }
 
 // followReexport follows name into the module t imported it from (from x import name).

@@ -396,8 +396,9 @@ func shorten(s string) string {
 // cond is the condition of an if/elif/else/while block: `P not in sys.path` with P a
 // path expression (notIn), or something else.
 type cond struct {
-	notIn PathExpr
-	ok    bool
+	notIn  PathExpr
+	ok     bool
+	always bool // a test Lambda always passes: "LAMBDA_TASK_ROOT" in os.environ
 }
 
 // noteCond records the condition of a block header; it returns 1 + its index.
@@ -407,7 +408,9 @@ func (s *scanner) noteCond(kw string, head []tok) int32 {
 		return int32(len(c.conds)) // the last one again: bounded, conservative enough
 	}
 	var cd cond
-	if kw == "if" && len(head) >= 6 {
+	if (kw == "if" || kw == "elif") && s.lambdaSet(stripParens(head)) {
+		cd.ok, cd.always = true, true
+	} else if kw == "if" && len(head) >= 6 {
 		n := len(head)
 		if s.isName(head[n-5], "not") && s.isName(head[n-4], "in") && isSysPath0(s, head[n-3:]) {
 			cd.notIn, cd.ok = s.evalPath(head[:n-5])
@@ -417,6 +420,25 @@ func (s *scanner) noteCond(kw string, head []tok) int32 {
 	return int32(len(c.conds))
 }
 
+// lambdaSet reports whether a condition tests that an environment variable Lambda always
+// sets is set: "LAMBDA_TASK_ROOT" in os.environ, os.environ.get("LAMBDA_TASK_ROOT"),
+// os.getenv("LAMBDA_TASK_ROOT").
+func (s *scanner) lambdaSet(h []tok) bool {
+	set := func(t tok) bool {
+		v, ok := s.literal(t)
+		return ok && (v == "LAMBDA_TASK_ROOT" || v == "AWS_LAMBDA_FUNCTION_NAME" || v == "LAMBDA_RUNTIME_DIR")
+	}
+	switch {
+	case len(h) == 5 && s.isName(h[1], "in") && s.isName(h[2], "os") && isOp(h[3], '.') && s.isName(h[4], "environ"):
+		return set(h[0])
+	case len(h) == 8 && s.isName(h[0], "os") && s.isName(h[2], "environ") && s.isName(h[4], "get") && isOp(h[5], '(') && isOp(h[7], ')'):
+		return set(h[6])
+	case len(h) == 6 && s.isName(h[0], "os") && s.isName(h[2], "getenv") && isOp(h[3], '(') && isOp(h[5], ')'):
+		return set(h[4])
+	}
+	return false
+}
+
 // editConds applies the conditions of the blocks around a sys.path edit to it.
 func (s *scanner) editConds(e *PathEdit) {
 	for _, b := range s.stack {
@@ -424,6 +446,9 @@ func (s *scanner) editConds(e *PathEdit) {
 			continue
 		}
 		cd := s.cx.conds[b.cond-1]
+		if cd.always {
+			continue
+		}
 		if !cd.ok {
 			e.Unknown = true
 			continue
@@ -717,7 +742,11 @@ func (s *scanner) evalPath(toks []tok) (PathExpr, bool) {
 	case t.kind == tkString:
 		lit, ok := s.literal(t)
 		if !ok {
-			return PathExpr{}, false
+			if v, ok = s.fstring(t); !ok {
+				return PathExpr{}, false
+			}
+			i = 1
+			break
 		}
 		v, i = PathExpr{Lit: lit}, 1
 	case s.isName(t, "__file__"):
@@ -891,6 +920,48 @@ func (s *scanner) evalCall(name string, args [][]tok) (PathExpr, bool) {
 		}
 	}
 	return PathExpr{}, false
+}
+
+// fstring evaluates an f-string path: f"{X}/lib" where X is os.environ["LAMBDA_TASK_ROOT"]
+// (or .get, os.getenv), os.getcwd(), or a name bound to a path; one replacement field, first.
+func (s *scanner) fstring(t tok) (PathExpr, bool) {
+	b := s.bytesOf(t)
+	i := 0
+	for i < len(b) && b[i] != '"' && b[i] != '\'' {
+		if b[i] != 'f' && b[i] != 'F' {
+			return PathExpr{}, false
+		}
+		i++
+	}
+	if i != 1 || len(b) < i+4 || b[len(b)-1] != b[i] || b[i+1] == b[i] {
+		return PathExpr{}, false // not f"...", or triple-quoted
+	}
+	body := string(b[i+1 : len(b)-1])
+	if !strings.HasPrefix(body, "{") || strings.Count(body, "{") != 1 || strings.Count(body, "}") != 1 || strings.ContainsRune(body, '\\') {
+		return PathExpr{}, false
+	}
+	end := strings.IndexByte(body, '}')
+	field := strings.Join(strings.Fields(body[1:end]), "")
+	rest := body[end+1:]
+	var v PathExpr
+	switch strings.ReplaceAll(field, "'", "\"") {
+	case `os.environ["LAMBDA_TASK_ROOT"]`, `os.environ.get("LAMBDA_TASK_ROOT")`, `os.getenv("LAMBDA_TASK_ROOT")`, `os.getcwd()`:
+		v = PathExpr{Lit: "/var/task"}
+	default:
+		pv, ok := s.cs().vars[field]
+		if !ok {
+			return PathExpr{}, false
+		}
+		v = pv
+	}
+	if rest == "" {
+		return v, true
+	}
+	if !v.File && len(v.Steps) == 0 {
+		v.Lit += rest
+		return v, true
+	}
+	return v.step("concat:" + rest), true
 }
 
 // envPath is the value of an environment variable Lambda sets to a path.

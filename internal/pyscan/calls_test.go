@@ -189,3 +189,15 @@ func TestUnfollowed(t *testing.T) {
 		{"in a function", "import importlib\ndef f():\n    importlib.import_module(n)\n", []string{"b1 3:5 unfollowed importlib.import_module(n) [function]"}},
 	})
 }
+
+func TestPathEditsLambdaForms(t *testing.T) {
+	runEventCases(t, []eventCase{
+		{"f-string with LAMBDA_TASK_ROOT under a test Lambda passes",
+			"if 'LAMBDA_TASK_ROOT' in os.environ:\n    sys.path.append(f\"{os.environ['LAMBDA_TASK_ROOT']}/lib\")\n",
+			[]string{"b0 2:5 path append 0 /var/task/lib"}},
+		{"f-string with a variable", "H = os.path.dirname(__file__)\nsys.path.append(f'{H}/x')\n", []string{"b0 2:1 path append 0 __file__|dirname|concat:/x"}},
+		{"f-string with another field", "sys.path.append(f'{a}/{b}')\n", []string{"b0 1:1 path ? sys.path.append(f'{a}/{b}')"}},
+		{"relative Path made absolute", "sys.path.append(str(pathlib.Path('./vendor').absolute()))\n", []string{"b0 1:1 path append 0 ./vendor|abs"}},
+		{"os.environ.get test", "if os.environ.get(\"LAMBDA_TASK_ROOT\"):\n    sys.path.insert(0, '/a')\n", []string{"b0 2:5 path insert 0 /a"}},
+	})
+}
