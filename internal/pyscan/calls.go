@@ -1004,10 +1004,11 @@ type item struct {
 	pos int64
 	imp *Import
 	ev  *Event
+	id  int32 // the import, event or call it comes from: one expansion holds it once
 }
 
 // maxInlined bounds the imports and events copied into callers, per file.
-const maxInlined = 1 << 13
+const maxInlined = 1 << 16
 
 // maxCallDepth bounds how deep calls are followed inside one module.
 const maxCallDepth = 32
@@ -1018,9 +1019,10 @@ type inliner struct {
 	byName  map[string]int // qualified def name -> index
 	own     [][]item       // per def: its own imports, calls (as nil items with call index) and events
 	ownCall [][]int        // per def: indexes of its calls, in order
-	memo    map[int][]item
-	busy    map[int]bool
+	dstamp  []uint32       // by def: the visit generation that saw it last
+	targets []int32        // by call: the def it runs (-1 none, -2 not known yet)
 	budget  int
+	gen     uint32
 	binds   map[string]int32 // module-level import bindings: bound name -> index in File.Imports
 }
 
@@ -1054,7 +1056,8 @@ func (s *scanner) finishCalls() {
 		}
 		return out
 	}
-	in := &inliner{s: s, f: f, byName: make(map[string]int, len(c.defs)), memo: map[int][]item{}, busy: map[int]bool{}, budget: maxInlined,
+	in := &inliner{s: s, f: f, byName: make(map[string]int, len(c.defs)), budget: maxInlined,
+		dstamp: make([]uint32, len(c.defs)), targets: make([]int32, len(c.calls)),
 		binds: make(map[string]int32, len(f.Imports))}
 	for i, d := range c.defs {
 		if _, dup := in.byName[d.name]; !dup || !d.class {
@@ -1107,7 +1110,7 @@ func (s *scanner) finishCalls() {
 		imp := &f.Imports[k]
 		k++
 		o := c.impOwner[i]
-		own[slot(o)] = append(own[slot(o)], item{pos: packPos(imp.Line, imp.Col), imp: imp})
+		own[slot(o)] = append(own[slot(o)], item{pos: packPos(imp.Line, imp.Col), imp: imp, id: int32(k - 1)})
 		if imp.Scope == ModuleScope && !imp.Dynamic && !imp.TypeChecking && !imp.MainBlock {
 			if imp.From {
 				for _, n := range imp.Names {
@@ -1138,7 +1141,7 @@ func (s *scanner) finishCalls() {
 		ev.Guards = realGuards(r.guards)
 		events = append(events, ev)
 		e := &events[len(events)-1]
-		own[slot(r.owner)] = append(own[slot(r.owner)], item{pos: r.pos, ev: e})
+		own[slot(r.owner)] = append(own[slot(r.owner)], item{pos: r.pos, ev: e, id: int32(len(f.Imports) + i)})
 	}
 	in.own = own
 	c.names = c.names[:0]
@@ -1150,7 +1153,10 @@ func (s *scanner) finishCalls() {
 
 	// Module level: the events and what the calls at init run, inlined at the call, in
 	// program order; Before places them among the imports.
-	top := in.expand(nd, 0)
+	for i := range in.targets {
+		in.targets[i] = -2
+	}
+	top := in.expand(nd)
 	var all []item
 	for _, it := range top {
 		if it.imp != nil && it.imp.CalledAt == 0 {
@@ -1192,7 +1198,7 @@ func (s *scanner) finishCalls() {
 		if p := d.parent; p >= 0 && (!c.defs[p].class || c.defs[p].parent >= 0) {
 			continue
 		}
-		its := in.expand(i, 0)
+		its := in.expand(i)
 		if len(its) == 0 {
 			continue
 		}
@@ -1217,52 +1223,91 @@ func (s *scanner) finishCalls() {
 }
 
 // expand returns what def d runs when it is called (d == len(defs): the module's own
-// top-level code), in order: its own imports and events, and at each call the
-// expansion of the callee. Items inlined into the top level get the call's context.
-func (in *inliner) expand(d, depth int) []item {
+// top-level code): its own imports and events in order, and at each call what the
+// callee runs (visit). Items inlined into the top level get the call's context.
+func (in *inliner) expand(d int) []item {
 	c := in.s.cx
 	nd := len(c.defs)
-	init := d == nd
+	if d < nd {
+		in.gen++
+		var its []item
+		in.visit(d, 0, &its)
+		return its
+	}
 	its := append([]item(nil), in.own[d]...)
 	for _, ci := range in.ownCall[d] {
 		cl := &c.calls[ci]
-		if init && (cl.tc || cl.main) {
+		if cl.tc || cl.main {
 			continue
 		}
-		var cctx *callRec
-		if init {
-			cctx = cl
-		}
-		callee := c.names[ci]
-		if t := in.resolve(d, callee); t >= 0 {
-			if depth >= maxCallDepth || in.busy[t] {
-				continue
-			}
-			sub, ok := in.memo[t]
-			if !ok {
-				in.busy[t] = true
-				sub = in.expand(t, depth+1)
-				in.busy[t] = false
-				in.memo[t] = sub
-			}
+		if t := in.target(d, ci); t >= 0 {
+			in.gen++ // each call runs its callees again (a failed import is not cached)
+			var sub []item
+			in.visit(t, 1, &sub)
 			for _, it := range sub {
-				if in.budget <= 0 {
-					break
-				}
-				in.budget--
-				its = append(its, in.at(it, cl, cctx))
+				its = append(its, in.at(it, cl, cl))
 			}
 			continue
 		}
-		if ev, ok := in.external(d, callee); ok && in.budget > 0 {
-			in.budget--
-			ev.Line, ev.Col, ev.Scope, ev.TypeChecking, ev.MainBlock = int(cl.line), int(cl.col), cl.scope, cl.tc, cl.main
-			ev.Guards = in.callGuards(cl)
-			its = append(its, item{pos: cl.pos(), ev: &ev})
+		if it, ok := in.externalItem(d, ci); ok {
+			its = append(its, it)
 		}
 	}
 	sortItems(its)
 	return its
+}
+
+// visit appends what calling def d runs: its own imports and events, and, at its calls,
+// what the functions of this module it calls run (each function once per visit
+// generation, at most maxCallDepth deep) and the calls into other modules.
+func (in *inliner) visit(d, depth int, out *[]item) {
+	if depth > maxCallDepth || in.dstamp[d] == in.gen {
+		return
+	}
+	in.dstamp[d] = in.gen
+	c := in.s.cx
+	own, calls := in.own[d], in.ownCall[d]
+	for len(own) > 0 || len(calls) > 0 {
+		if in.budget <= 0 {
+			return
+		}
+		if len(calls) == 0 || len(own) > 0 && own[0].pos < c.calls[calls[0]].pos() {
+			*out = append(*out, own[0])
+			own = own[1:]
+			in.budget--
+			continue
+		}
+		ci := calls[0]
+		calls = calls[1:]
+		if t := in.target(d, ci); t >= 0 {
+			in.visit(t, depth+1, out)
+		} else if it, ok := in.externalItem(d, ci); ok {
+			*out = append(*out, it)
+			in.budget--
+		}
+	}
+}
+
+// target is the def call ci of def d runs, or -1 (resolve, cached by call).
+func (in *inliner) target(d, ci int) int {
+	if t := in.targets[ci]; t != -2 {
+		return int(t)
+	}
+	t := in.resolve(d, in.s.cx.names[ci])
+	in.targets[ci] = int32(t)
+	return t
+}
+
+// externalItem is the CallEvent for call ci of def d into another module, if it is one.
+func (in *inliner) externalItem(d, ci int) (item, bool) {
+	cl := &in.s.cx.calls[ci]
+	ev, ok := in.external(d, in.s.cx.names[ci])
+	if !ok {
+		return item{}, false
+	}
+	ev.Line, ev.Col, ev.Scope, ev.TypeChecking, ev.MainBlock = int(cl.line), int(cl.col), cl.scope, cl.tc, cl.main
+	ev.Guards = in.callGuards(cl)
+	return item{pos: cl.pos(), ev: &ev, id: int32(len(in.f.Imports) + len(in.s.cx.events) + ci)}, true
 }
 
 // sortItems puts items in program order (stable), when they are not already.
@@ -1278,7 +1323,7 @@ func sortItems(its []item) {
 // at places item it (from a callee's body) at call cl: its position becomes the call's,
 // and, for a call at init (cctx set), the call's context is added to it.
 func (in *inliner) at(it item, cl *callRec, cctx *callRec) item {
-	out := item{pos: cl.pos()}
+	out := item{pos: cl.pos(), id: it.id}
 	if it.imp != nil {
 		imp := *it.imp
 		if cctx != nil {

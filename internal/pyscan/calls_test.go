@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // renderEvents renders f's events: the import events as "L:C import ... @CALL", the
@@ -200,4 +201,35 @@ func TestPathEditsLambdaForms(t *testing.T) {
 		{"relative Path made absolute", "sys.path.append(str(pathlib.Path('./vendor').absolute()))\n", []string{"b0 1:1 path append 0 ./vendor|abs"}},
 		{"os.environ.get test", "if os.environ.get(\"LAMBDA_TASK_ROOT\"):\n    sys.path.insert(0, '/a')\n", []string{"b0 2:5 path insert 0 /a"}},
 	})
+}
+
+// TestCallsBounded: following calls stays bounded on files made to make it explode: long
+// call chains, every function calling every other, recursion, and many imports per body.
+func TestCallsBounded(t *testing.T) {
+	var chain, dense strings.Builder
+	const n = 3000
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&chain, "def f%d():\n    import m%d\n    f%d()\n", i, i, (i+1)%n)
+	}
+	chain.WriteString("f0()\n")
+	const k = 120
+	for i := 0; i < k; i++ {
+		fmt.Fprintf(&dense, "def g%d():\n    import a%d, b%d, c%d\n", i, i, i, i)
+		for j := 0; j < k; j++ {
+			fmt.Fprintf(&dense, "    g%d()\n", j)
+		}
+	}
+	for i := 0; i < k; i++ {
+		fmt.Fprintf(&dense, "g%d()\n", i)
+	}
+	for _, src := range []string{chain.String(), dense.String()} {
+		start := time.Now()
+		f := Scan([]byte(src))
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("Scan took %v", d)
+		}
+		if len(f.Events) == 0 || len(f.Events) > maxInlined+maxCallsPerFile {
+			t.Errorf("%d events", len(f.Events))
+		}
+	}
 }
