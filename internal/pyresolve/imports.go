@@ -284,7 +284,7 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 	line := f.Lines[n]
 	loads := func(mod string) bool { return mod == sub || strings.HasPrefix(mod, sub+".") }
 	for _, imp := range f.Imports {
-		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || imp.CalledAt > 0 || imp.Line > line {
+		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || imp.Line > line {
 			continue
 		}
 		base, ok := imp.Absolute(m.Name) // m is a package: its __package__ is its name
@@ -321,7 +321,7 @@ func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) 
 	}
 	pkg := m.pkg()
 	for _, imp := range f.Imports {
-		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || imp.CalledAt > 0 || f.Lines[n] != imp.Line {
+		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || f.Lines[n] != imp.Line {
 			continue
 		}
 		base, ok := imp.Absolute(pkg)
