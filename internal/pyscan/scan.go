@@ -130,8 +130,9 @@ type Import struct {
 	// also as an elif).
 	MainBlock bool
 	// CalledAt is set on an import in a function body that a call at import time
-	// runs (see calls.go): the line of that call. Such an import is listed twice: where
-	// it is (FunctionScope), and at the call with the call's scope and context.
+	// runs (see calls.go): the line of that call. Such an import is in Imports where
+	// it is written (FunctionScope), and in Events as an ImportEvent at the call, with
+	// the call's scope and context and CalledAt set.
 	CalledAt int
 }
 
@@ -181,8 +182,9 @@ type File struct {
 	// Errors are lexical problems (unterminated strings, invalid characters);
 	// informative only, at most about 20.
 	Errors []string
-	// Events are the calls into other modules at import time, the sys.path edits and
-	// the dynamic imports that cannot be followed, in program order (calls.go).
+	// Events are, in program order, the imports that functions called at import time
+	// run, the calls into other modules at import time, the sys.path edits and the
+	// dynamic imports that cannot be followed (calls.go, syspath.go).
 	Events []Event
 	// Funcs says what calling each module-level function or method runs (calls.go).
 	Funcs map[string]*Func
