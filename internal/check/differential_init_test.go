@@ -267,10 +267,8 @@ func cannotTell(v verdict, all []finding.Finding) bool {
 	if v.OK {
 		return false
 	}
-	for _, f := range all {
-		if f.Code == "LK106" && strings.Contains(f.Message, "changes sys.path") && strings.Contains(f.Message, "when the module is imported") {
-			return true // a folder layerkit cannot see may hold any module the code imports after it
-		}
+	if cannotFollowPath(all) {
+		return true // a folder layerkit cannot see may hold any module the code imports after it
 	}
 	for _, w := range v.Frames {
 		loc, _, _ := strings.Cut(w, ": ")
@@ -286,6 +284,17 @@ func cannotTell(v verdict, all []finding.Finding) bool {
 			if f.Code == "LK106" || f.Severity == model.Warning && strings.Contains(f.Message, "sys.path is changed at") {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// cannotFollowPath reports whether the findings hold an LK106 for a sys.path edit made at
+// import time that layerkit cannot evaluate.
+func cannotFollowPath(all []finding.Finding) bool {
+	for _, f := range all {
+		if f.Code == "LK106" && strings.Contains(f.Message, "changes sys.path") && strings.Contains(f.Message, "when the module is imported") {
+			return true
 		}
 	}
 	return false
