@@ -103,8 +103,8 @@ func TestDifferential(t *testing.T) {
 	for i := 0; i < runs; i++ {
 		d.run(seed + int64(i))
 	}
-	t.Logf("python%s: %d seeds, %d functions, %d fail in Python (%.0f%%), %d disagreements",
-		pyver, d.seeds, d.total, d.pyFail, 100*float64(d.pyFail)/float64(max(d.total, 1)), d.disagreements)
+	t.Logf("python%s: %d seeds, %d functions, %d fail in Python (%.0f%%), %d disagreements, %d where layerkit said it cannot follow the code that decides (LK106)",
+		pyver, d.seeds, d.total, d.pyFail, 100*float64(d.pyFail)/float64(max(d.total, 1)), d.disagreements, d.cannotTell)
 	var cov []string
 	for k, n := range d.cover {
 		cov = append(cov, fmt.Sprintf("%s %d", k, n))
@@ -349,6 +349,9 @@ type differ struct {
 	pyver  string
 
 	seeds, total, pyFail, disagreements, reported int
+	// cannotTell counts functions Python fails on where layerkit said it cannot follow
+	// the code that decides (a warning after a sys.path edit it cannot evaluate, LK106).
+	cannotTell int
 	// cover counts generated features, to show the run exercised them.
 	cover map[string]int
 }
@@ -358,6 +361,7 @@ type verdict struct {
 	Exc    string   `json:"exc"`
 	Msg    string   `json:"msg"`
 	Where  string   `json:"where"`
+	Frames []string `json:"frames"`
 	Loaded []string `json:"loaded"`
 }
 
@@ -431,6 +435,10 @@ func (d *differ) run(seed int64) {
 			if v.OK == (len(errs) == 0) {
 				continue
 			}
+			if len(errs) == 0 && cannotTell(v, byFn.all[f.id]) {
+				d.cannotTell++ // layerkit said it cannot follow what decides it (LK106)
+				continue
+			}
 			d.disagreements++
 			d.report(seed, a, f, v, errs, byFn.all[f.id])
 		}
@@ -474,6 +482,7 @@ func (d *differ) count(a *dApp) {
 		case strings.Contains(c, "from . import"):
 			d.cover["files with from . import"]++
 		}
+		countInit(d.cover, c)
 		for _, shape := range []string{"lambda event", "class _Handler", "if True:\n    def handler", "try:\n    def handler", "def __getattr__"} {
 			if strings.Contains(c, shape) {
 				d.cover["handler shape "+strings.Fields(shape)[0]+" "+strings.Fields(shape)[1]]++
@@ -1072,6 +1081,8 @@ type modFile struct {
 	ghost bool
 	binds map[string]bool
 	body  []string
+	// pathEdit is a sys.path edit the handler module makes (differential_init_test.go).
+	pathEdit []string
 }
 
 type appGen struct {
@@ -1088,13 +1099,14 @@ type appGen struct {
 	canon    map[string]map[string]bool // module -> the names its files usually define
 	shape    map[string]int             // top-level name -> its usual shape
 	raw      map[string]string          // files that are not modules (.pth)
+	boots    map[string]int             // module -> 1: some file defines boot(), 2: some file does not (differential_init_test.go)
 }
 
 // root generates 1..n top-level names under base+prefix, avoiding the names in skip.
 func (ag *appGen) root(base, prefix string, n int, skip map[string]bool) {
 	// Sometimes a .pth file in the folder adds a subfolder to the end of sys.path
 	// (site.addsitedir on /var/task, /opt/python and its site-packages; nowhere else).
-	if !strings.Contains(prefix, "vendor/") && ag.p(0.07) {
+	if !strings.Contains(prefix, "vendor/") && !strings.HasPrefix(prefix, editDir) && ag.p(0.07) {
 		// site stops reading a .pth at an "import" line that raises ("Remainder of file
 		// ignored"), so in the fourth, vendor/ is not added.
 		lines := []string{"vendor", "# vendored code\nvendor", "vendor\nno_such_dir", "import lk_zz\nvendor", "vendor\nimport lk_zz"}
@@ -1227,7 +1239,7 @@ func (ag *appGen) add(p, mod string, isPkg bool) *modFile {
 }
 
 func (g *gen) app(idx, nfuncs int) *dApp {
-	ag := &appGen{gen: g, uses: map[string][]string{}, shape: map[string]int{}, raw: map[string]string{}}
+	ag := &appGen{gen: g, uses: map[string][]string{}, shape: map[string]int{}, raw: map[string]string{}, boots: map[string]int{}}
 	a := &dApp{name: fmt.Sprintf("app%02d", idx), pyver: g.pyver, files: map[string]string{}}
 
 	// Layers: code at the right prefixes, and sometimes at prefixes no Python looks at.
@@ -1333,6 +1345,7 @@ func (g *gen) app(idx, nfuncs int) *dApp {
 			// 1 def, 2 left out, 3 bound by an import, 4 a lambda, 5 a callable instance,
 			// 6 a def under if, 7 a def under try, 8 module __getattr__.
 			hf.handler = 1 + g.weighted(80, 7, 5, 2, 2, 2, 2, 1.5)
+			ag.maybePathEdit(f, hf, hmod)
 		}
 		ag.root(f.dir, "", g.r.Intn(3), skip)
 		if g.p(0.1) {
@@ -1626,7 +1639,8 @@ func (ag *appGen) body(f *modFile) {
 			defs = append(defs, "handler = None")
 		}
 	}
-	f.body = append(ag.preamble(), append(ag.style(imports), defs...)...)
+	imports, defs = ag.runtimeShapes(f, imports, defs)
+	f.body = append(ag.preamble(), append(ag.withPathEdit(f, ag.style(imports)), defs...)...)
 	if len(f.body) == 0 {
 		f.body = []string{"# empty"}
 	}
@@ -1833,10 +1847,17 @@ func TestDifferentialVerify(t *testing.T) {
 		if err != nil {
 			t.Fatalf("verify.Run: %v", err)
 		}
+		static, _, err := staticVerdicts(a.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, f := range rep.Functions {
 			n++
 			if f.Status == verify.Agree {
 				continue
+			}
+			if cannotFollowPath(static.all[f.Name]) {
+				continue // layerkit said a sys.path edit decides, and it cannot follow it (LK106)
 			}
 			var fn *dFunc
 			for _, x := range a.funcs {

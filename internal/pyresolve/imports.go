@@ -160,10 +160,12 @@ func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
 	p.Tree, p.File, p.Line, p.Col, p.Lazy = m.Tree, m.File, imp.Line, imp.Col, lazy
 	p.Stmt = statement(imp)
 	p.Chain = a.chain(m)
+	p.CalledAt = a.initSite(m, imp, lazy)
+	p.PathUnknown = a.pathUnknown(p)
 	key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", m.Tree.Display(m.File), imp.Line, p.Missing, p.Name)
 	if i, ok := a.seenProblem[key]; ok {
-		if !lazy {
-			a.res.Problems[i].Lazy = false
+		if !lazy && a.res.Problems[i].Lazy {
+			a.res.Problems[i].Lazy, a.res.Problems[i].CalledAt, a.res.Problems[i].Chain = false, p.CalledAt, p.Chain
 		}
 		return
 	}

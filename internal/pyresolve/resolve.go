@@ -100,6 +100,13 @@ type Problem struct {
 	Chain []string
 	// Near is, for CompiledMismatch, the compiled files that exist but cannot load.
 	Near []string
+	// CalledAt is set when the import is in a function body that runs at import time:
+	// where the call that runs it is ("app.py:12").
+	CalledAt string
+	// PathUnknown is set when the import runs after a sys.path edit layerkit cannot
+	// evaluate, and the module it fails on was not imported before that edit (the folder
+	// the edit adds may hold another module of that name): where the edit is ("app.py:3").
+	PathUnknown string
 }
 
 // Shadow is a top-level module provided by more than one place on the path.
@@ -134,6 +141,8 @@ type Result struct {
 	Shadows  []Shadow
 	// Syntax are the modules imported at init that the runtime's Python cannot compile.
 	Syntax []SyntaxError
+	// Unfollowed are the imports layerkit cannot follow (syspath.go, calls.go).
+	Unfollowed []Unfollowed
 	// Imported are the modules reached from the handler, by name.
 	Imported map[string]*Module
 	// Sites says, for each imported module, the import statement that first reaches it
@@ -237,6 +246,7 @@ func (r *Resolver) Analyze(env *Env) *Result {
 	a.res.parents = a.parentMod
 	a.handler()
 	a.run()
+	a.afterInit()
 	a.syntaxErrors()
 	return a.res
 }
@@ -264,6 +274,15 @@ type analysis struct {
 	// pendingShadow holds, per top-level name, the other places that hold it, until the
 	// first import statement that uses it gives it a position.
 	pendingShadow map[string][]Candidate
+	// sys.path edits (syspath.go): the search order over env.Path once edited, and the
+	// first edit layerkit cannot evaluate.
+	order       []int
+	unknownEdit string
+	known       map[string]bool // top-level modules found before the unknown edit
+	// calls at import time into other modules (calls.go)
+	callSite  string
+	followed  map[string]bool
+	nFollowed int
 }
 
 func (a *analysis) handler() {
@@ -322,7 +341,7 @@ func (a *analysis) lookup(name string) *Module {
 	var m *Module
 	if i := strings.LastIndexByte(name, '.'); i < 0 {
 		var others []Candidate
-		m, others = a.r.findTop(a.env, name)
+		m, others = a.findTop(name)
 		if m != nil && len(others) > 0 {
 			a.pendingShadow[name] = others
 		}
@@ -389,7 +408,9 @@ func (a *analysis) scanModule(m *Module, lazy bool) {
 	tryFailed := map[int]bool{}
 	a.inProgress[m.Name] = 0
 	defer delete(a.inProgress, m.Name)
-	for _, imp := range f.Imports {
+	ev := 0 // f.Events run so far (calls.go)
+	for i, imp := range f.Imports {
+		ev = a.runEvents(m, f.Events, ev, i, lazy, 0)
 		if imp.TypeChecking || imp.MainBlock || imp.Module == "__future__" {
 			continue
 		}
@@ -420,4 +441,5 @@ func (a *analysis) scanModule(m *Module, lazy bool) {
 			}
 		}
 	}
+	a.runEvents(m, f.Events, ev, len(f.Imports), lazy, 0)
 }

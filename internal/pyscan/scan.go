@@ -129,6 +129,11 @@ type Import struct {
 	// MainBlock: inside `if __name__ == "__main__":` (either operand order;
 	// also as an elif).
 	MainBlock bool
+	// CalledAt is set on an import in a function body that a call at import time
+	// runs (see calls.go): the line of that call. Such an import is in Imports where
+	// it is written (FunctionScope), and in Events as an ImportEvent at the call, with
+	// the call's scope and context and CalledAt set.
+	CalledAt int
 }
 
 // Absolute is the module imp names when it runs in a module whose __package__ is pkg;
@@ -177,6 +182,12 @@ type File struct {
 	// Errors are lexical problems (unterminated strings, invalid characters);
 	// informative only, at most about 20.
 	Errors []string
+	// Events are, in program order, the imports that functions called at import time
+	// run, the calls into other modules at import time, the sys.path edits and the
+	// dynamic imports that cannot be followed (calls.go, syspath.go).
+	Events []Event
+	// Funcs says what calling each module-level function or method runs (calls.go).
+	Funcs map[string]*Func
 }
 
 type blockKind uint8
@@ -196,6 +207,7 @@ type block struct {
 	indent int
 	kind   blockKind
 	tryID  int
+	cond   int32 // an if/elif/else/while block: 1 + index in callState.conds (calls.go)
 }
 
 // pending dynamic import: kept at the end only if its callee turns out to be
@@ -233,6 +245,7 @@ type scanner struct {
 	pend     []pending
 	modAlias map[string]bool // names bound to importlib.import_module
 	libAlias map[string]bool // names bound to the importlib module
+	cx       *callState      // calls, defs, sys.path edits (calls.go)
 
 	// Imports, their names and guards, and the module-level bindings are collected
 	// in scratch buffers that are reused from scan to scan (see scanPool); finish
@@ -293,6 +306,7 @@ func Scan(src []byte) *File {
 	}
 	f := s.f
 	s.finish()
+	s.finishCalls()
 	s.release()
 	return f
 }
@@ -311,6 +325,7 @@ func (s *scanner) reset() {
 		binds:      s.binds[:0],
 		realGuards: s.realGuards[:0],
 		keys:       s.keys[:0],
+		cx:         s.cx.recycle(),
 	}
 }
 
@@ -468,6 +483,7 @@ func (s *scanner) addImport(imp *Import, nameStart int) {
 		names:  span{int32(nameStart), int32(len(s.names))},
 		guards: s.ctxGuards,
 	})
+	s.noteImport()
 }
 
 // ---- token helpers
@@ -604,8 +620,10 @@ func (s *scanner) pop() block {
 	switch b.kind {
 	case bDef:
 		s.nDef--
+		s.closeDef()
 	case bClass:
 		s.nClass--
+		s.closeDef()
 	}
 	return b
 }
@@ -744,6 +762,9 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 	rest := toks[colon+1:]
 	s.exprScan(toks[:colon])
 	b := block{indent: indent}
+	if kw == "if" || kw == "elif" || kw == "else" || kw == "while" {
+		b.cond = s.noteCond(kw, head)
+	}
 	mod := s.moduleScope()
 	switch kw {
 	case "def", "class":
@@ -825,6 +846,9 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 		b.kind = bMatch
 	}
 	s.push(b)
+	if b.kind == bDef || b.kind == bClass {
+		s.openDef(kw, head)
+	}
 	if len(rest) > 0 {
 		s.simpleStmts(rest)
 	}
@@ -1198,6 +1222,7 @@ func (s *scanner) fromStmt(toks []tok) {
 		return
 	}
 	s.names = names
+	s.noteFromImport(module, level, names[nameStart:])
 	imp.Module, imp.Level, imp.From = module, level, true
 	s.addImport(&imp, nameStart)
 	mod := s.moduleScope()
@@ -1224,6 +1249,8 @@ func (s *scanner) fromStmt(toks []tok) {
 // exprScan looks through any statement's tokens for dynamic imports, for what
 // makes the module Open, and (at module scope) for walrus bindings.
 func (s *scanner) exprScan(toks []tok) {
+	n0 := len(s.imps)
+	defer s.callScan(toks, n0)
 	mod := s.moduleScope()
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]

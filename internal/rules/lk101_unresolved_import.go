@@ -15,13 +15,17 @@ var LK101 = register(&Rule{
 	Code:       "LK101",
 	Name:       "unresolved-import",
 	Severity:   model.Error,
-	Severities: "warning when the import runs only inside a function body, or when a layer layerkit cannot read might provide the module",
+	Severities: "warning when the import runs only inside a function body that nothing calls at import time, when a layer layerkit cannot read might provide the module, or when it runs after a sys.path edit layerkit cannot follow",
 	Summary:    "An import reachable from the handler resolves nowhere on the function's Lambda search path.",
 	Why: `Lambda imports the handler module when the execution environment starts. Every import that runs
 then must find its module in /var/task (the function package), /opt/python or
 /opt/python/lib/pythonX.Y/site-packages (the layers, merged in order), the runtime's own packages, or
 the standard library of that Python version. One that does not stops the function before it runs:
 Runtime.ImportModuleError: Unable to import module 'app': No module named 'x'.
+
+An import in a function body runs when the function is called: at import time when the module's
+top-level code, a class body, a decorator or a default argument value calls it (directly or through
+other functions, also in other modules), else only when an invocation runs it.
 
 Imports under try/except ImportError (or ModuleNotFoundError, Exception, a bare except),
 under if TYPE_CHECKING:, or under if __name__ == "__main__": are not reported; an import in such an
@@ -271,7 +275,14 @@ func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string) {
 		sev = model.Warning
 		why = append(why, h)
 	}
+	if pr.PathUnknown != "" {
+		sev = model.Warning
+		why = append(why, fmt.Sprintf("a warning because sys.path is changed at %s in a way layerkit cannot follow", pr.PathUnknown))
+	}
 	msg, hint := describeProblem(p, f, pr, sev == model.Warning && !pr.Lazy)
+	if pr.CalledAt != "" && !pr.Lazy {
+		msg += fmt.Sprintf(". The import is in a function body, but that function runs at import time: it is called at %s", pr.CalledAt)
+	}
 	if len(also) > 0 {
 		shown := also
 		more := ""

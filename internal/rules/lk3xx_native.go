@@ -208,8 +208,8 @@ func (r *nativeRun) function(f *Function) {
 			shown = pr.Near
 		}
 		sev := model.Error
-		if pr.Lazy {
-			sev = model.Warning
+		if pr.Lazy || pr.PathUnknown != "" {
+			sev = model.Warning // an invocation, or a folder layerkit cannot see, decides
 		}
 		only := "whose only file is"
 		if len(shown) > 1 {

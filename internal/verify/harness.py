@@ -83,6 +83,40 @@ class StandInLoader(importlib.abc.Loader):
             module.__getattr__ = ga
 
 
+class LambdaPath(list):
+    """sys.path that maps the absolute folders user code names (/var/task, /opt) onto the
+    materialized ones, so that sys.path.insert(0, "/opt/python/vendor") finds them."""
+
+    roots = ()
+
+    def _m(self, p):
+        if isinstance(p, str):
+            for lam, local in self.roots:
+                if p == lam or p.startswith(lam + "/"):
+                    return local + p[len(lam):]
+        return p
+
+    def insert(self, i, p):
+        super().insert(i, self._m(p))
+
+    def append(self, p):
+        super().append(self._m(p))
+
+    def extend(self, ps):
+        super().extend([self._m(p) for p in ps])
+
+    def __setitem__(self, k, v):
+        if isinstance(k, slice):
+            v = [self._m(p) for p in v]
+        else:
+            v = self._m(v)
+        super().__setitem__(k, v)
+
+    def __iadd__(self, ps):
+        self.extend(ps)
+        return self
+
+
 def rel(p, roots):
     for root, label in roots:
         if p == root or p.startswith(root + os.sep):
@@ -101,6 +135,12 @@ def main():
     os.set_inheritable(out_fd, False)
     task = cfg["task"]
     pp = cfg["pythonpath"]
+    # Lambda runs the handler in /var/task, with LAMBDA_TASK_ROOT set; code that edits sys.path
+    # with those or with absolute /var/task and /opt paths finds the materialized folders.
+    os.chdir(task)
+    os.environ["LAMBDA_TASK_ROOT"] = task
+    sys.path = LambdaPath(sys.path)
+    sys.path.roots = (("/var/task", task), ("/opt", os.path.dirname(cfg["opt_python"])))
     sys.path[:] = [cfg["runtime_dir"]] + list(pp or []) + STDLIB + [cfg["lang_site"]]
     if pp is None:
         if cfg["runtime_minor"] >= 11:

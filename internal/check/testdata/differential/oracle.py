@@ -20,8 +20,8 @@ The handler
 module is imported with importlib.import_module (the handler string split on its last '.',
 '/' turned into '.'), and the handler attribute is fetched.
 
-Prints one JSON line per entry: {"id", "ok", "exc", "msg", "where", "loaded"}; "where" is
-the innermost generated line the failure passed through, "loaded" the files the import
+Prints one JSON line per entry: {"id", "ok", "exc", "msg", "where", "frames", "loaded"}; "where"
+is the innermost generated line the failure passed through ("frames" all of them, outermost first), "loaded" the files the import
 executed (relative to task/ and opt/), for diagnostics.
 """
 import importlib
@@ -34,6 +34,40 @@ import traceback
 BASE_MODULES = set(sys.modules)
 SCRIPT_DIR = os.path.dirname(os.path.abspath(__file__))
 STDLIB_PATH = [p for p in sys.path if p not in ("", SCRIPT_DIR)]
+
+
+class LambdaPath(list):
+    """sys.path that maps Lambda's absolute folders (/var/task, /opt) onto the materialized
+    ones, so that code adding "/var/task/lib" or "/opt/python/vendor" finds them."""
+
+    roots = ()
+
+    def _m(self, p):
+        if isinstance(p, str):
+            for lam, local in self.roots:
+                if p == lam or p.startswith(lam + "/"):
+                    return local + p[len(lam):]
+        return p
+
+    def insert(self, i, p):
+        super().insert(i, self._m(p))
+
+    def append(self, p):
+        super().append(self._m(p))
+
+    def extend(self, ps):
+        super().extend([self._m(p) for p in ps])
+
+    def __setitem__(self, k, v):
+        if isinstance(k, slice):
+            v = [self._m(p) for p in v]
+        else:
+            v = self._m(v)
+        super().__setitem__(k, v)
+
+    def __iadd__(self, ps):
+        self.extend(ps)
+        return self
 
 
 def reset():
@@ -61,6 +95,11 @@ def check(entry):
     pp = entry.get("pythonpath")
     reset()
     result = {"id": entry["id"], "ok": True, "exc": "", "msg": "", "where": ""}
+    # Lambda runs the handler with /var/task as the working directory and LAMBDA_TASK_ROOT set.
+    os.chdir(task)
+    os.environ["LAMBDA_TASK_ROOT"] = task
+    sys.path = LambdaPath(sys.path)
+    sys.path.roots = (("/var/task", task), ("/opt", opt))
     try:
         if pp is None:
             sys.path[:] = [task, layer_sp, layer_py] + STDLIB_PATH
@@ -80,9 +119,12 @@ def check(entry):
         result["ok"] = False
         result["exc"] = type(e).__name__
         result["msg"] = str(e)
+        frames = []
         for fr in traceback.extract_tb(e.__traceback__):
             if fr.filename.startswith((task + os.sep, opt + os.sep)):
                 result["where"] = "%s:%d: %s" % (rel(fr.filename, task, opt), fr.lineno, fr.line)
+                frames.append(result["where"])
+        result["frames"] = frames
         if not isinstance(e, (ImportError, AttributeError)):
             result["msg"] += "\n" + traceback.format_exc()
     loaded = []
@@ -100,7 +142,8 @@ def check(entry):
         loaded.append(name + " (namespace: " + ", ".join(rel(p, task, opt) for p in paths) + ")")
     result["loaded"] = loaded
     reset()
-    sys.path[:] = list(STDLIB_PATH)
+    sys.path = list(STDLIB_PATH)
+    os.chdir(SCRIPT_DIR)
     return result
 
 

@@ -1,0 +1,213 @@
+package pyresolve
+
+import (
+	"fmt"
+
+	"github.com/layerkit/layerkit/internal/pyscan"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// Events of a module (pyscan.Event): calls at import time into other modules, sys.path
+// edits, and dynamic imports layerkit cannot follow. scanModule runs them in program
+// order between its imports.
+
+// Unfollowed is an import layerkit cannot follow: a dynamic import of a computed name,
+// or a sys.path edit it cannot evaluate.
+type Unfollowed struct {
+	Tree tree.Tree
+	File string
+	Line int
+	Col  int
+	// Text is the code as written.
+	Text string
+	// PathEdit is set for a sys.path edit (else it is a dynamic import).
+	PathEdit bool
+	// Lazy: it runs only when a function body runs.
+	Lazy bool
+}
+
+// maxFollow bounds the calls into other modules followed for one function.
+const maxFollow = 256
+
+// maxFollowDepth bounds how many modules deep a call at import time is followed.
+const maxFollowDepth = 8
+
+// runEvents runs the events evs[from:] that come before import index before; it returns
+// the index of the first event not run.
+func (a *analysis) runEvents(m *Module, evs []pyscan.Event, from, before int, lazy bool, depth int) int {
+	for ; from < len(evs) && evs[from].Before <= before; from++ {
+		a.runEvent(m, &evs[from], lazy, depth)
+	}
+	return from
+}
+
+func (a *analysis) runEvent(m *Module, ev *pyscan.Event, lazy bool, depth int) {
+	if ev.TypeChecking || ev.MainBlock {
+		return
+	}
+	optional := false
+	for _, g := range ev.Guards {
+		if g.Role == pyscan.InExcept {
+			return // runs only when something else failed: not followed
+		}
+		optional = true
+	}
+	evLazy := lazy || ev.Scope == pyscan.FunctionScope
+	switch ev.Kind {
+	case pyscan.ImportEvent:
+		if ev.Import.Module == "__future__" {
+			return
+		}
+		a.checkImport(m, m.pkg(), *ev.Import, evLazy, optional, m.Name)
+	case pyscan.UnfollowedEvent:
+		a.unfollowed(m, ev, evLazy, false)
+	case pyscan.PathEditEvent:
+		if evLazy {
+			return // runs only when a function runs: after every import at init
+		}
+		a.applyEdit(m, ev)
+	case pyscan.CallEvent:
+		if evLazy {
+			return
+		}
+		abs, ok := pyscan.Import{Module: ev.Module, Level: ev.Level}.Absolute(m.pkg())
+		if !ok {
+			return
+		}
+		if ev.Attr != "" {
+			abs += "." + ev.Attr
+		}
+		target := a.mods[abs]
+		if target == nil {
+			return
+		}
+		site := fmt.Sprintf("%s:%d", m.Tree.Display(m.File), ev.Line)
+		if ev.CalledAt > 0 {
+			site = fmt.Sprintf("%s:%d", m.Tree.Display(m.File), ev.CalledAt)
+		}
+		a.follow(target, ev.Func, optional, site, depth+1)
+	}
+}
+
+// follow runs, as a call at import time does, function name of module t: its imports
+// are checked as imports at init (errors), site is the call that runs it.
+func (a *analysis) follow(t *Module, name string, optional bool, site string, depth int) {
+	if depth > maxFollowDepth || !scannable(t) || a.nFollowed >= maxFollow {
+		return
+	}
+	key := t.Name + "\x00" + name
+	if a.followed[key] {
+		return
+	}
+	if a.followed == nil {
+		a.followed = map[string]bool{}
+	}
+	a.followed[key] = true
+	a.nFollowed++
+	f, err := a.r.Scan(t.Tree, t.File)
+	if err != nil || f == nil {
+		return
+	}
+	fn := f.Funcs[name]
+	if fn == nil {
+		fn = f.Funcs[name+".__init__"]
+	}
+	if fn == nil {
+		a.followReexport(t, f, name, optional, site, depth)
+		return
+	}
+	saved := a.callSite
+	a.callSite = site
+	defer func() { a.callSite = saved }()
+	pkg := t.pkg()
+	ev := 0
+	for i, imp := range fn.Imports {
+		ev = a.runCalled(t, fn.Events, ev, i, depth)
+		if imp.TypeChecking || imp.MainBlock || imp.Module == "__future__" {
+			continue
+		}
+		opt, skip := optional, false
+		for _, g := range imp.Guards {
+			if g.Role == pyscan.InExcept {
+				skip = true
+			}
+			opt = true
+		}
+		if skip {
+			continue
+		}
+		a.checkImport(t, pkg, imp, false, opt, t.Name)
+	}
+	a.runCalled(t, fn.Events, ev, len(fn.Imports), depth)
+}
+
+// runCalled is runEvents for the events of a function called at import time: they run
+// at init, as the module's own top-level code does.
+func (a *analysis) runCalled(m *Module, evs []pyscan.Event, from, before, depth int) int {
+	for ; from < len(evs) && evs[from].Before <= before; from++ {
+		ev := evs[from]
+		ev.Scope = pyscan.ModuleScope
+		a.runEvent(m, &ev, false, depth)
+	}
+	return from
+}
+
+// followReexport follows name into the module t imported it from (from x import name).
+func (a *analysis) followReexport(t *Module, f *pyscan.File, name string, optional bool, site string, depth int) {
+	for _, imp := range f.Imports {
+		if !imp.From || imp.Scope != pyscan.ModuleScope || imp.CalledAt > 0 || imp.Dynamic {
+			continue
+		}
+		for _, n := range imp.Names {
+			bound := n.Name
+			if n.Alias != "" {
+				bound = n.Alias
+			}
+			if bound != name || n.Name == "*" {
+				continue
+			}
+			abs, ok := imp.Absolute(t.pkg())
+			if !ok {
+				return
+			}
+			if sub := a.mods[abs+"."+n.Name]; sub != nil {
+				return // a submodule, not a function
+			}
+			if src := a.mods[abs]; src != nil {
+				a.follow(src, n.Name, optional, site, depth+1)
+			}
+			return
+		}
+	}
+}
+
+// initSite is, for an import that runs at init because a function is called then,
+// where that call is ("app.py:12"); "" otherwise.
+func (a *analysis) initSite(m *Module, imp pyscan.Import, lazy bool) string {
+	if lazy {
+		return ""
+	}
+	if imp.CalledAt > 0 {
+		return fmt.Sprintf("%s:%d", m.Tree.Display(m.File), imp.CalledAt)
+	}
+	return a.callSite
+}
+
+// unfollowed records an import layerkit cannot follow.
+func (a *analysis) unfollowed(m *Module, ev *pyscan.Event, lazy, pathEdit bool) {
+	text := ev.Text
+	if pathEdit {
+		text = ev.Edit.Text
+	}
+	for i := range a.res.Unfollowed {
+		u := &a.res.Unfollowed[i]
+		if u.File == m.File && u.Line == ev.Line && u.Col == ev.Col && u.Tree == m.Tree {
+			if !lazy {
+				u.Lazy = false
+			}
+			return
+		}
+	}
+	a.res.Unfollowed = append(a.res.Unfollowed, Unfollowed{Tree: m.Tree, File: m.File, Line: ev.Line, Col: ev.Col,
+		Text: text, PathEdit: pathEdit, Lazy: lazy})
+}

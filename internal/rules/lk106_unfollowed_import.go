@@ -1,0 +1,58 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/layerkit/layerkit/internal/model"
+)
+
+var LK106 = register(&Rule{
+	Code:     "LK106",
+	Name:     "unfollowed-import",
+	Severity: model.Info,
+	Summary:  "An import layerkit cannot follow: a module name computed at run time, or a change to the module search path it cannot evaluate.",
+	Why: `layerkit reads the code; it does not run it. When the name of the module to load is computed
+(Python: importlib.import_module(name) or __import__(name) with anything but a string literal;
+Node.js: require(variable), import() of a computed string), layerkit cannot know which module is
+loaded, so it does not check that it exists in the function package or its layers. The same holds
+for a change to the search path layerkit cannot evaluate (Python: sys.path.insert(0, some_function()),
+site.addsitedir(variable)): the imports after it may find modules in a folder layerkit does not
+know, so those that layerkit cannot find are reported as warnings, not errors.
+
+Literal forms are followed and checked like plain imports: importlib.import_module("pkg.mod"),
+__import__("mod"), sys.path.insert(0, os.path.dirname(__file__)),
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib")),
+sys.path.insert(0, "/opt/python/vendor"), str(pathlib.Path(__file__).parent / "lib").`,
+	Example: `# app.py
+import importlib, os, sys
+sys.path.insert(0, os.environ["PLUGIN_DIR"])           # LK106: not evaluated
+backend = importlib.import_module(os.environ["BACKEND"])  # LK106: not checked`,
+	Fix: `Nothing is wrong yet: the finding says what was not checked. Where you can, write the name or
+path as a literal (a dict from setting to module name, a path built from __file__), so that it is
+checked; otherwise make sure that every module the code may load is in the function package or one
+of its layers, and run layerkit verify to import the handler with the real interpreter.`,
+	Run: runLK106,
+})
+
+func runLK106(p *Pass) {
+	for _, f := range p.analysed() {
+		for _, u := range f.Result.Unfollowed {
+			pos := model.Pos{File: u.Tree.Display(u.File), Line: u.Line, Col: u.Col}
+			when := "when the module is imported"
+			if u.Lazy {
+				when = "when the function body that holds it runs"
+			}
+			var msg, hint string
+			if u.PathEdit {
+				msg = fmt.Sprintf("`%s` changes sys.path in a way layerkit cannot follow (it runs %s); the imports after it that layerkit cannot find are reported as warnings, since they may be found in the folder it adds",
+					u.Text, when)
+				hint = "Build the path from __file__, a literal, or os.environ[\"LAMBDA_TASK_ROOT\"] (for example sys.path.insert(0, os.path.join(os.path.dirname(__file__), \"lib\"))) so that layerkit can follow it, or run layerkit verify."
+			} else {
+				msg = fmt.Sprintf("`%s` imports a module whose name is computed at run time (it runs %s): layerkit did not check that the module it loads exists on the path of %s",
+					u.Text, when, f.Fn.Name)
+				hint = "Make sure every module this call may load is in the function package or one of its layers; a literal name (importlib.import_module(\"pkg.mod\")) is checked like an import. layerkit verify imports the handler with the real interpreter."
+			}
+			p.Report("LK106", model.Info, f.Fn.Name, "", pos, msg, hint)
+		}
+	}
+}

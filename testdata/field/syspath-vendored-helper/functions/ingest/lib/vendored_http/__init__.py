@@ -1,0 +1,2 @@
+def get(event):
+    return event

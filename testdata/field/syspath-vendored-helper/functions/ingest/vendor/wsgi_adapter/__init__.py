@@ -1,0 +1,2 @@
+def respond(x):
+    return x
