@@ -51,7 +51,7 @@ func writeTerraformCommitted(t testing.TB, dir string) {
 	// A healthy SAM app and a 65-byte infra.tf: a million-element list from two
 	// nested for expressions (it once ended in "fatal error: out of memory").
 	tpl("terraform-beside-sam", "template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.handler\n      Runtime: python3.12\n")
-	tpl("terraform-beside-sam", "infra.tf", "locals {\n  x = [for a in range(1024) : [for b in range(1024) : a]]\n}\n")
+	tpl("terraform-beside-sam", "infra.tf", "locals {\n  x = [for a in range(1024) : [for b in range(1024) : a]]\n}\n\nresource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  handler       = \"app.handler\"\n  runtime       = \"python3.12\"\n  filename      = \"fn.zip\"\n  role          = local.x[0][0]\n}\n")
 	src("terraform-beside-sam")
 
 	// Locals that double a string 40 times (2^40 × 16 bytes).
