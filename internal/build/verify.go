@@ -11,6 +11,7 @@ import (
 	"github.com/layerkit/layerkit/internal/bytesize"
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
 )
@@ -57,7 +58,8 @@ func (b *builder) verify(zipPath string) error {
 		return fmt.Errorf("checking the built layer: %w", err)
 	}
 	out := filepath.ToSlash(b.o.Out)
-	zipDisp, fnDisp := display(zipPath), display(fnDir)
+	wd, _ := os.Getwd() // "" (unknown): names stay as given
+	zipDisp, fnDisp := iac.Display(wd, zipPath), iac.Display(wd, fnDir)
 	have := map[string]bool{}
 	for _, f := range res.Findings {
 		fix := func(s string) string {
@@ -101,17 +103,6 @@ func (b *builder) verify(zipPath string) error {
 	}
 	finding.Sort(b.res.Findings)
 	return nil
-}
-
-// display names p the way the artifacts loader does: relative to the working folder
-// when inside it, else as is, with forward slashes.
-func display(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return filepath.ToSlash(rel)
-		}
-	}
-	return filepath.ToSlash(filepath.Clean(p))
 }
 
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
