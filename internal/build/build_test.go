@@ -80,6 +80,7 @@ func pyOptions(t *testing.T, src, wheels, out, arch string) Options {
 // TestBuildReproducible builds the same input twice, with the sources touched in
 // between, and compares the bytes.
 func TestBuildReproducible(t *testing.T) {
+	slowInstall(t)
 	needPip(t)
 	t.Parallel()
 	src, wheels := pyFixture(t)
@@ -153,6 +154,7 @@ func TestBuildReproducible(t *testing.T) {
 // TestBuildArm64 builds for arm64 from a wheelhouse holding both architectures: only the
 // aarch64 wheel may get in. A package with an x86_64 wheel only cannot be installed.
 func TestBuildArm64(t *testing.T) {
+	slowInstall(t)
 	needPip(t)
 	t.Parallel()
 	src, wheels := pyFixture(t)
@@ -242,6 +244,7 @@ func TestBuildVerifyFails(t *testing.T) {
 // TestBuildExclude drops a runtime-provided distribution on purpose and keeps its
 // .dist-info.
 func TestBuildExclude(t *testing.T) {
+	slowInstall(t)
 	needPip(t)
 	t.Parallel()
 	dir := t.TempDir()
@@ -419,6 +422,7 @@ func nodeFixture(t *testing.T, env []string, lock bool) string {
 }
 
 func TestBuildNode(t *testing.T) {
+	slowInstall(t)
 	needNpm(t)
 	t.Parallel()
 	env := hermeticEnv(t)
@@ -492,6 +496,7 @@ func TestBuildNode(t *testing.T) {
 }
 
 func TestBuildNodeWithoutLockfile(t *testing.T) {
+	slowInstall(t)
 	needNpm(t)
 	t.Parallel()
 	env := hermeticEnv(t)

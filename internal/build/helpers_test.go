@@ -25,6 +25,16 @@ func needTool(t *testing.T, name string, args ...string) {
 	}
 }
 
+// slowInstall skips under -short a test that runs pip or npm for real (5 to 20 s each on
+// two cores). The inner loop keeps one real pip install (TestBuildIgnoresCurrentFolder) and
+// every test that needs no installer; the full run (CI) has them all.
+func slowInstall(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs a real pip/npm install; skipped under -short")
+	}
+}
+
 func needPip(t *testing.T) { needTool(t, "python3", "-m", "pip", "--version") }
 func needNpm(t *testing.T) { needTool(t, "npm", "--version") }
 

@@ -257,6 +257,7 @@ func TestBuildRefusesSdistLines(t *testing.T) {
 // install, postinstall, prepare) nor a dependency's postinstall run, and SRC's .npmrc
 // is not used unless --use-npmrc.
 func TestBuildNodeRunsNoScripts(t *testing.T) {
+	slowInstall(t)
 	needNpm(t)
 	t.Parallel()
 	env := hermeticEnv(t)

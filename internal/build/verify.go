@@ -8,8 +8,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/layerkit/layerkit/internal/bytesize"
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
 )
@@ -56,7 +58,8 @@ func (b *builder) verify(zipPath string) error {
 		return fmt.Errorf("checking the built layer: %w", err)
 	}
 	out := filepath.ToSlash(b.o.Out)
-	zipDisp, fnDisp := display(zipPath), display(fnDir)
+	wd, _ := os.Getwd() // "" (unknown): names stay as given
+	zipDisp, fnDisp := iac.Display(wd, zipPath), iac.Display(wd, fnDir)
 	have := map[string]bool{}
 	for _, f := range res.Findings {
 		fix := func(s string) string {
@@ -89,28 +92,17 @@ func (b *builder) verify(zipPath string) error {
 	if b.res.Size > MaxUnzipped && !have["LK402"] && !ignored["LK402"] {
 		b.res.Findings = append(b.res.Findings, finding.Finding{Code: "LK402", Name: "unzipped-size-exceeded", Severity: model.Error,
 			Pos:     model.Pos{File: out},
-			Message: fmt.Sprintf("%s unzips to %s; a function and all its layers must stay under 262,144,000 bytes unzipped, so Lambda rejects every function that uses it", out, HumanSize(b.res.Size)),
+			Message: fmt.Sprintf("%s unzips to %s; a function and all its layers must stay under 250 MiB (262,144,000 bytes) unzipped, so Lambda rejects every function that uses it", out, bytesize.Format(b.res.Size)),
 			Hint:    "--exclude what the runtime provides (boto3, botocore), split the layer, or use a container image"})
 	}
 	if b.res.Zipped > MaxDirectUpload && !have["LK408"] && !ignored["LK408"] {
 		b.res.Findings = append(b.res.Findings, finding.Finding{Code: "LK408", Name: "direct-upload-too-large", Severity: model.Info,
 			Pos:     model.Pos{File: out},
-			Message: fmt.Sprintf("%s is %s zipped; over 50 MB (52,428,800 bytes) it must be uploaded through S3", out, HumanSize(b.res.Zipped)),
+			Message: fmt.Sprintf("%s is %s zipped; over 50 MiB (52,428,800 bytes) it must be uploaded through S3", out, bytesize.Format(b.res.Zipped)),
 			Hint:    "upload the zip to S3 and publish the layer from there (SAM and CDK do it; Terraform: s3_bucket/s3_key)"})
 	}
 	finding.Sort(b.res.Findings)
 	return nil
-}
-
-// display names p the way the artifacts loader does: relative to the working folder
-// when inside it, else as is, with forward slashes.
-func display(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return filepath.ToSlash(rel)
-		}
-	}
-	return filepath.ToSlash(filepath.Clean(p))
 }
 
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -166,16 +158,4 @@ func isPackageDir(dir string) bool {
 		}
 	}
 	return false
-}
-
-// HumanSize formats bytes in binary units, as Lambda's limits are given: its "250 MB"
-// is 262,144,000 bytes, 250 × 1,048,576.
-func HumanSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

@@ -187,13 +187,8 @@ func serverlessInput(root, file string, run *serverless.RunBudget) Input {
 		load: func() (*model.App, error) { return serverless.LoadShared(root, file, run) }}
 }
 
-func rel(root, p string) string {
-	r, err := filepath.Rel(root, p)
-	if err != nil {
-		return filepath.ToSlash(p)
-	}
-	return filepath.ToSlash(r)
-}
+// rel names p relative to root with forward slashes (iac.Rel, the loaders' path display).
+var rel = iac.Rel
 
 func isFile(p string) bool {
 	st, err := os.Stat(p)

@@ -18,7 +18,8 @@ package check_test
 // missing name, a missing module, path-style and malformed handler strings).
 //
 // A default run is 4 seeds of 10 apps of 32 functions (1,280 functions); -differential.long
-// (or LAYERKIT_DIFF_LONG=1) runs enough seeds for 50,000.
+// (or LAYERKIT_DIFF_LONG=1) runs enough seeds for 50,000; -short (the inner loop) one seed of
+// 4 apps (128 functions) unless -differential.runs or -differential.apps say otherwise.
 //
 //	go test ./internal/check -run TestDifferential -v
 //	go test ./internal/check -run TestDifferential -differential.seed=42 -differential.runs=20
@@ -66,6 +67,13 @@ var (
 	diffFuncsFlag = flag.Int("differential.funcs", 32, "TestDifferential: functions per app")
 )
 
+// flagSet reports whether the flag was given on the command line.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 func TestDifferential(t *testing.T) {
 	py, err := exec.LookPath("python3")
 	if err != nil {
@@ -94,8 +102,11 @@ func TestDifferential(t *testing.T) {
 			t.Fatalf("LAYERKIT_DIFF_SEED=%q: %v", s, err)
 		}
 	}
-	d := &differ{t: t, py: py, oracle: oracle, pyver: pyver}
+	d := &differ{t: t, py: py, oracle: oracle, pyver: pyver, apps: *diffAppsFlag}
 	runs := *diffRunsFlag
+	if testing.Short() && !flagSet("differential.runs") && !flagSet("differential.apps") {
+		runs, d.apps = 1, min(d.apps, 4)
+	}
 	if *diffLongFlag || os.Getenv("LAYERKIT_DIFF_LONG") == "1" {
 		per := max(*diffAppsFlag**diffFuncsFlag, 1)
 		runs = max(runs, (longFunctions+per-1)/per)
@@ -153,8 +164,9 @@ func TestDifferentialRegressions(t *testing.T) {
 				t.Fatalf("%s: %v", filepath.Join(dir, "expect.txt"), err)
 			}
 
-			// Python's side: the fixture must say what the interpreter does.
-			if py != "" {
+			// Python's side: the fixture must say what the interpreter does. It checks
+			// the fixture, not layerkit, so -short (the inner loop) leaves it to the full run.
+			if py != "" && !testing.Short() {
 				d := &differ{t: t, py: py, oracle: oracle}
 				work := t.TempDir()
 				var entries []oracleEntry
@@ -347,6 +359,7 @@ type differ struct {
 	py     string
 	oracle string
 	pyver  string
+	apps   int // apps generated per seed
 
 	seeds, total, pyFail, disagreements, reported int
 	// cannotTell counts functions Python fails on where layerkit said it cannot follow
@@ -381,7 +394,7 @@ func (d *differ) run(seed int64) {
 	}
 	g := newGen(seed, d.pyver)
 	var apps []*dApp
-	for i := 0; i < *diffAppsFlag; i++ {
+	for i := 0; i < d.apps; i++ {
 		a := g.app(i, *diffFuncsFlag)
 		dir := filepath.Join(work, fmt.Sprintf("app%02d", i))
 		if err := a.write(dir); err != nil {
@@ -1837,9 +1850,13 @@ func TestDifferentialVerify(t *testing.T) {
 	}
 	seed := int64(defaultDiffSeed) + 1000
 	g := newGen(seed, pyver)
+	apps, funcs := 2, 16
+	if testing.Short() {
+		apps, funcs = 1, 8
+	}
 	n := 0
-	for i := 0; i < 2; i++ {
-		a := g.app(i, 16)
+	for i := 0; i < apps; i++ {
+		a := g.app(i, funcs)
 		if err := a.write(filepath.Join(t.TempDir(), a.name)); err != nil {
 			t.Fatal(err)
 		}

@@ -243,7 +243,7 @@ Resources:
 	}
 	expectFindings(t, res, []want{{code: "LK402", function: "Fn", file: "template.yaml", line: 7, severity: "error"}})
 	for _, f := range res.Findings {
-		if !strings.Contains(f.Message, "Big: python/torchish/ 143.0 MB") || !strings.Contains(f.Message, "function: model/ 120.0 MB") {
+		if !strings.Contains(f.Message, "Big: python/torchish/ 136.4 MiB") || !strings.Contains(f.Message, "function: model/ 114.4 MiB") {
 			t.Errorf("LK402 should list the largest packages: %s", f.Message)
 		}
 	}

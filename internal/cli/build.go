@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/layerkit/layerkit/internal/build"
+	"github.com/layerkit/layerkit/internal/bytesize"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/report"
 )
@@ -203,7 +204,7 @@ func printBuild(s *IO, o *BuildOptions, r *build.Result) {
 		if ex.KeptDir != "" {
 			kept = "; kept " + ex.KeptDir
 		}
-		fmt.Fprintf(w, "  excluded: %s (%d files, %s%s)\n", ex.Name, ex.Files, build.HumanSize(ex.Size), kept)
+		fmt.Fprintf(w, "  excluded: %s (%d files, %s%s)\n", ex.Name, ex.Files, bytesize.Format(ex.Size), kept)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "  warning: %s\n", n)
@@ -219,7 +220,7 @@ func printBuild(s *IO, o *BuildOptions, r *build.Result) {
 			fmt.Fprintf(w, "  packages:\n")
 		}
 		for _, p := range r.Packages[:n] {
-			fmt.Fprintf(w, "    %-32s %10s  %4d file(s)\n", p.Name, build.HumanSize(p.Size), p.Files)
+			fmt.Fprintf(w, "    %-32s %10s  %4d file(s)\n", p.Name, bytesize.Format(p.Size), p.Files)
 		}
 	}
 	if r.Verified {
@@ -252,8 +253,8 @@ func printBuild(s *IO, o *BuildOptions, r *build.Result) {
 		}
 	}
 	if r.SHA256 != "" {
-		fmt.Fprintf(w, "  size: %s unzipped in %d files (%.1f%% of the 250 MB for a function and its layers), %s zipped\n",
-			build.HumanSize(r.Size), r.Files, float64(r.Size)*100/build.MaxUnzipped, build.HumanSize(r.Zipped))
+		fmt.Fprintf(w, "  size: %s unzipped in %d files (%.1f%% of the 250 MiB for a function and its layers), %s zipped\n",
+			bytesize.Format(r.Size), r.Files, float64(r.Size)*100/build.MaxUnzipped, bytesize.Format(r.Zipped))
 	}
 	if r.Written {
 		fmt.Fprintf(w, "wrote %s\n", o.Out)

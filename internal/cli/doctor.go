@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/layerkit/layerkit/internal/bytesize"
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/live"
 	"github.com/layerkit/layerkit/internal/model"
@@ -27,7 +28,7 @@ type DoctorOptions struct {
 	Profile     string
 	Compare     string
 	Concurrency int
-	MaxDownload int // MB
+	MaxDownload int // MiB
 	CacheDir    string
 	Format      string
 	FailOn      string
@@ -81,7 +82,7 @@ package could not be read (the others are still checked and reported) or a flag 
 	f.StringVar(&o.Profile, "profile", "", "AWS profile (default: AWS_PROFILE or default)")
 	f.StringVar(&o.Compare, "compare", "", "also report where deployed differs from the project at PATH (LK503)")
 	f.IntVar(&o.Concurrency, "concurrency", 8, "functions read at the same time")
-	f.IntVar(&o.MaxDownload, "max-download", live.DefaultMaxDownload>>20, "largest package to download, in MB")
+	f.IntVar(&o.MaxDownload, "max-download", live.DefaultMaxDownload>>20, "largest package to download, in MiB")
 	f.StringVar(&o.CacheDir, "cache-dir", "", "download cache (default: $LAYERKIT_CACHE_DIR or the user cache folder)")
 	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, sarif, github")
 	f.StringVar(&o.FailOn, "fail-on", "error", "exit 1 when a finding is at or above: error, warning, info, never")
@@ -106,7 +107,7 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 		return usageError{fmt.Sprintf("--concurrency %d: want 1 to 64", o.Concurrency)}
 	}
 	if o.MaxDownload < 1 {
-		return usageError{fmt.Sprintf("--max-download %d: want a size in MB", o.MaxDownload)}
+		return usageError{fmt.Sprintf("--max-download %d: want a size in MiB", o.MaxDownload)}
 	}
 	opts := check.Options{Ignore: splitList(o.Ignore)}
 	if err := parseToday(o.Today, &opts); err != nil {
@@ -248,8 +249,8 @@ func (p *progress) update(pr live.Progress) {
 	}
 	p.last = time.Now()
 	p.shown = true
-	fmt.Fprintf(p.w, "\r\x1b[Kdoctor: %d/%d functions, %d package(s) downloaded (%.1f MB), %d from cache",
-		pr.Done, pr.Total, pr.Downloads, float64(pr.Bytes)/(1<<20), pr.CacheHits)
+	fmt.Fprintf(p.w, "\r\x1b[Kdoctor: %d/%d functions, %d package(s) downloaded (%s), %d from cache",
+		pr.Done, pr.Total, pr.Downloads, bytesize.Format(pr.Bytes), pr.CacheHits)
 }
 
 func (p *progress) done() {

@@ -5,10 +5,12 @@ package hostile
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,16 +21,31 @@ import (
 
 const childEnv = "LAYERKIT_SUPERVISOR_PID"
 
+// buildBinary builds the crashtest binary once for the tests that need it (in TestMain's
+// folder, removed at the end): a link takes seconds on a loaded machine.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "layerkit")
-	cmd := exec.Command("go", "build", "-tags", "crashtest", "-o", bin, "github.com/layerkit/layerkit/cmd/layerkit")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	crashOnce.Do(func() {
+		p := filepath.Join(filepath.Dir(bin), "layerkit-crashtest")
+		cmd := exec.Command("go", "build", "-tags", "crashtest", "-o", p, "github.com/layerkit/layerkit/cmd/layerkit")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			crashErr = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		crashBin = p
+	})
+	if crashErr != nil {
+		t.Fatal(crashErr)
 	}
-	return bin
+	return crashBin
 }
+
+var (
+	crashOnce sync.Once
+	crashBin  string
+	crashErr  error
+)
 
 func runCrashBin(t *testing.T, bin string, env []string, args ...string) (int, string) {
 	t.Helper()

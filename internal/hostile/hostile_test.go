@@ -150,6 +150,21 @@ var items = []item{
 	{name: "trees/many-files", gen: genManyFiles},
 }
 
+// slowItems are the items -short (the inner loop) skips: the big generated ones (zip
+// bombs, 100,000 files or entries, a 20 MB module, amplifying configurations), 3 to 35 s
+// each on two cores. Every other item, committed or generated, still runs.
+var slowItems = map[string]bool{
+	"zips/many-entries.zip":              true,
+	"zips/bomb.zip":                      true,
+	"zips/overlap-bomb.zip":              true,
+	"trees/many-files":                   true,
+	"trees/big-py":                       true,
+	"templates/big":                      true,
+	"templates/serverless-many-services": true,
+	"templates/terraform-locals-chain":   true,
+	"templates/terraform-many-refs":      true,
+}
+
 // result is what one run did.
 type result struct {
 	args   []string
@@ -171,6 +186,9 @@ func TestCorpus(t *testing.T) {
 	var all []result
 	for _, it := range items {
 		t.Run(it.name, func(t *testing.T) {
+			if testing.Short() && slowItems[it.name] {
+				t.Skip("a generated bomb that takes 10 to 40 s on two cores; skipped under -short")
+			}
 			root := corpusDir
 			if it.gen != nil {
 				root = genDir
@@ -437,7 +455,17 @@ func TestReadOnly(t *testing.T) {
 	for _, ex := range []string{"healthy", "package-in-layer", "layer-at-zip-root"} {
 		copyTree(t, filepath.Join("..", "..", "examples", ex), filepath.Join(work, ex))
 	}
-	genBomb(t, filepath.Join(work, "bomb.zip"))
+	if testing.Short() {
+		// Deflating the 1 GiB bomb takes seconds: -short uses the committed zip whose entry
+		// declares 16 GiB.
+		data, err := os.ReadFile(filepath.Join(corpusDir, "zips", "declared-huge.zip"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, work, "bomb.zip", data)
+	} else {
+		genBomb(t, filepath.Join(work, "bomb.zip"))
+	}
 	before := snapshot(t, work)
 	runs := [][]string{
 		{"check", "healthy"},
@@ -466,13 +494,17 @@ func TestReadOnly(t *testing.T) {
 // TestTimeout: --timeout stops a run and exits 2 with a message.
 func TestTimeout(t *testing.T) {
 	dir := t.TempDir()
-	genManyFiles(t, filepath.Join(dir, "many"))
-	res := runBinary(t, filepath.Join(dir, "many"), "check", "--timeout", "1ms")
-	if res.exit != 2 || !strings.Contains(res.stderr, "--timeout") {
-		t.Errorf("exit %d, stderr %q; want 2 and a message naming --timeout", res.exit, res.stderr)
+	// Writing 51,000 files takes 10 to 20 s on a loaded machine: -short leaves --timeout
+	// to the full run and keeps the size cap below.
+	if !testing.Short() {
+		genManyFiles(t, filepath.Join(dir, "many"))
+		res := runBinary(t, filepath.Join(dir, "many"), "check", "--timeout", "1ms")
+		if res.exit != 2 || !strings.Contains(res.stderr, "--timeout") {
+			t.Errorf("exit %d, stderr %q; want 2 and a message naming --timeout", res.exit, res.stderr)
+		}
 	}
 	writeFile(t, dir, "tpl/template.yaml", []byte(samFn+"# "+strings.Repeat("x", 2000)+"\n"))
-	res = runBinary(t, filepath.Join(dir, "tpl"), "check", "--max-template-size", "1")
+	res := runBinary(t, filepath.Join(dir, "tpl"), "check", "--max-template-size", "1")
 	if res.exit != 2 || !strings.Contains(res.stderr, "template.yaml") || !strings.Contains(res.stderr, "--max-template-size") {
 		t.Errorf("exit %d, stderr %q; want 2 and a message naming template.yaml and --max-template-size", res.exit, res.stderr)
 	}

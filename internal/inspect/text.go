@@ -4,14 +4,16 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/layerkit/layerkit/internal/bytesize"
 )
 
 // WriteText prints the report for a terminal: one screen per layer. Long lists are
 // cut (native files that load, sizes past the tenth); --format json has everything.
 func (r *Report) WriteText(w io.Writer) {
-	size := fmt.Sprintf("%s unzipped", human(r.Unzipped))
+	size := fmt.Sprintf("%s unzipped", bytesize.Format(r.Unzipped))
 	if r.Zipped > 0 {
-		size = fmt.Sprintf("%s zipped, %s", human(r.Zipped), size)
+		size = fmt.Sprintf("%s zipped, %s", bytesize.Format(r.Zipped), size)
 	}
 	fmt.Fprintf(w, "%s on %s (%s, glibc %s): %s\n", r.Layer, r.Runtime, r.Arch, r.Glibc, size)
 
@@ -100,7 +102,7 @@ func (r *Report) WriteText(w io.Writer) {
 			if len(n.Problems) > 0 {
 				status = n.Problems[0].Code + ": " + n.Problems[0].Why
 			}
-			fmt.Fprintf(w, "  %s  %s, %s  %s\n", n.File, strings.Join(desc, " "), human(n.Size), status)
+			fmt.Fprintf(w, "  %s  %s, %s  %s\n", n.File, strings.Join(desc, " "), bytesize.Format(n.Size), status)
 		}
 		if hidden := len(r.Native) - bad - shownOK; hidden > 0 {
 			fmt.Fprintf(w, "  ... and %d more that load (--format json lists all)\n", hidden)
@@ -114,7 +116,7 @@ func (r *Report) WriteText(w io.Writer) {
 				fmt.Fprintf(w, "  ... and %d more\n", len(r.Sizes)-10)
 				break
 			}
-			fmt.Fprintf(w, "  %10s  %s\n", human(s.Bytes), s.Name)
+			fmt.Fprintf(w, "  %10s  %s\n", bytesize.Format(s.Bytes), s.Name)
 		}
 	}
 }
@@ -142,14 +144,4 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-func human(n int64) string {
-	switch {
-	case n >= 1_000_000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	case n >= 1_000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	}
-	return fmt.Sprintf("%d B", n)
 }

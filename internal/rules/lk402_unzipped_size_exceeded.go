@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/layerkit/layerkit/internal/bytesize"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -18,11 +19,11 @@ var LK402 = register(&Rule{
 	Name:     "unzipped-size-exceeded",
 	Severity: model.Error,
 	Summary:  "The function package plus its layers are over 262,144,000 bytes unzipped.",
-	Why: `Lambda's deployment package quota is 250 MB (262,144,000 bytes) unzipped, for the function's
-code and all its layers together; the limit for one layer's zip is not the limit that matters. Over it,
-CreateFunction / UpdateFunctionCode fail ("Unzipped size must be smaller than 262144000 bytes"), so the
-deployment stops.`,
-	Example: `function package 40 MB + layer Deps 190 MB + layer ML 60 MB (unzipped)`,
+	Why: `Lambda's deployment package quota is 250 MiB (262,144,000 bytes; AWS's quota page writes
+250 MB) unzipped, for the function's code and all its layers together; the limit for one layer's
+zip is not the limit that matters. Over it, CreateFunction / UpdateFunctionCode fail ("Unzipped size
+must be smaller than 262144000 bytes"), so the deployment stops.`,
+	Example: `function package 40 MiB + layer Deps 190 MiB + layer ML 60 MiB (unzipped)`,
 	Fix: `Remove what the function does not need (tests, docs, __pycache__, boto3/botocore: the runtime
 has them), strip debug symbols from compiled files, split the function, or move to a container image
 (10 GB). The finding lists the largest top-level packages to start with.`,
@@ -142,7 +143,7 @@ func runLK402(p *Pass) {
 		}
 		var tops []top
 		for _, pt := range parts {
-			sizes = append(sizes, fmt.Sprintf("%s %s", pt.label, humanBytes(pt.size.total)))
+			sizes = append(sizes, fmt.Sprintf("%s %s", pt.label, bytesize.Format(pt.size.total)))
 			for n, s := range pt.size.topsOf() {
 				tops = append(tops, top{strings.TrimPrefix(pt.label, "layer ") + ": " + n, s})
 				if pt.label == "function package" {
@@ -161,26 +162,15 @@ func runLK402(p *Pass) {
 		}
 		var big []string
 		for _, t := range tops {
-			big = append(big, fmt.Sprintf("%s %s", t.name, humanBytes(t.size)))
+			big = append(big, fmt.Sprintf("%s %s", t.name, bytesize.Format(t.size)))
 		}
 		more := ""
 		if unknown > 0 {
 			more = fmt.Sprintf(", not counting %d layer(s) layerkit cannot read", unknown)
 		}
 		p.Report("LK402", model.Error, fn.Name, "", fn.Pos,
-			fmt.Sprintf("%s unzips to %s (%d bytes: %s%s), over Lambda's limit of 262,144,000 bytes for the function and its layers together; the deployment will fail. Largest top-level packages: %s",
-				fn.Name, humanBytes(total), total, strings.Join(sizes, ", "), more, strings.Join(big, "; ")),
-			fmt.Sprintf("Cut %s: start with the largest packages above; drop boto3/botocore (the runtime provides them), tests/ folders, __pycache__/ and *.pyi stubs, strip debug symbols from .so files (strip --strip-debug), or use a container image (up to 10 GB).", humanBytes(total-UnzippedLimit)))
+			fmt.Sprintf("%s unzips to %s (%d bytes: %s%s), over Lambda's limit of 250 MiB (262,144,000 bytes) for the function and its layers together; the deployment will fail. Largest top-level packages: %s",
+				fn.Name, bytesize.Format(total), total, strings.Join(sizes, ", "), more, strings.Join(big, "; ")),
+			fmt.Sprintf("Cut %s: start with the largest packages above; drop boto3/botocore (the runtime provides them), tests/ folders, __pycache__/ and *.pyi stubs, strip debug symbols from .so files (strip --strip-debug), or use a container image (up to 10 GB).", bytesize.Format(total-UnzippedLimit)))
 	}
-}
-
-// humanBytes renders a size in MB (10^6 bytes, as the AWS console does).
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1_000_000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	case n >= 1_000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

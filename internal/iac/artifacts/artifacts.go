@@ -87,18 +87,9 @@ func absPath(root, p string) string {
 	return filepath.Clean(p)
 }
 
-// display names p relative to root when inside it, else as given, with forward slashes.
-func display(root, p string) string {
-	abs := absPath(root, p)
-	if rel, err := filepath.Rel(root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return filepath.ToSlash(rel)
-	}
-	return filepath.ToSlash(filepath.Clean(p))
-}
-
 func open(root, p string) (*model.Code, string, error) {
 	abs := absPath(root, p)
-	disp := display(root, p)
+	disp := iac.Display(root, p)
 	st, err := os.Stat(abs)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

@@ -58,6 +58,10 @@ func manyRefs() string {
 	return b.String()
 }
 
+// slowHostile are the hostileConfigs -short (the inner loop) leaves out, in
+// TestHostileConfigs and as FuzzEval seeds: each spends its whole budget.
+var slowHostile = map[string]bool{"for-cube": true, "locals-chain": true, "many-refs": true}
+
 // hostileConfigs are the evaluator's hostile inputs: file name → content. wantErr says
 // the load must fail (a budget or depth error); line, when not 0, is where.
 var hostileConfigs = []struct {
@@ -89,6 +93,9 @@ var hostileConfigs = []struct {
 func TestHostileConfigs(t *testing.T) {
 	for _, h := range hostileConfigs {
 		t.Run(h.name, func(t *testing.T) {
+			if testing.Short() && slowHostile[h.name] {
+				t.Skip("runs the evaluator to its budget (seconds on two cores); skipped under -short")
+			}
 			dir := t.TempDir()
 			must(t, os.WriteFile(filepath.Join(dir, h.file), []byte(h.src), 0o644))
 			if h.file == "terraform.tfvars" {
