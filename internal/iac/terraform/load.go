@@ -293,6 +293,8 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 	l.funcs = l.budget.guarded(functions())
 	l.funcs[budgetFunc] = l.budget.budgetFunction(l.budget.charge)
 	l.funcs[refFunc] = l.budget.budgetFunction(l.budget.chargeRef)
+	l.funcs[iterFunc] = l.budget.budgetFunction(l.budget.chargeIterations(false))
+	l.funcs[iterRefFunc] = l.budget.budgetFunction(l.budget.chargeIterations(true))
 	l.funcs["file"], l.funcs["fileexists"] = l.fileFuncs()
 	l.funcs["abspath"] = stringFunc(func(s string) string {
 		if !filepath.IsAbs(s) {
