@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Checks the release configuration (.goreleaser.yaml) the way a release runs it:
+# Checks the ways layerkit is installed. First, README's first install line, `go install
+# github.com/layerkit/layerkit/cmd/layerkit@latest`, against a local module proxy serving
+# HEAD as v0.0.1 (git archive: the files a proxy serves), with a fresh module cache; the
+# installed binary must print that version. Then the release configuration (.goreleaser.yaml)
+# the way a release runs it:
 # `goreleaser check`, then `goreleaser release --snapshot --clean` in a temporary clone of
 # HEAD (committed files only; nothing is written in this tree), then checks what it made:
 # one archive per linux/darwin/windows x amd64/arm64, the checksums file matching them, and
@@ -18,6 +22,28 @@ goreleaser_version=v2.17.0
 repo=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+# go install …@latest from a proxy. Dependencies come from this machine's module cache
+# (its cache/download folder is laid out as a proxy), so no network is needed.
+module=$(go list -m)
+modver=v0.0.1
+proxy="$work/proxy/$module/@v"
+mkdir -p "$proxy"
+printf '%s\n' "$modver" > "$proxy/list"
+printf '{"Version":"%s","Time":"%s"}\n' "$modver" "$(git log -1 --format=%cI HEAD)" > "$proxy/$modver.info"
+git show HEAD:go.mod > "$proxy/$modver.mod"
+git archive --format=zip --prefix="$module@$modver/" -o "$proxy/$modver.zip" HEAD
+start=$(date +%s)
+GOFLAGS=-modcacherw GOMODCACHE="$work/modcache" GOBIN="$work/gobin" CGO_ENABLED=0 \
+  GOPROXY="file://$work/proxy,file://$(go env GOMODCACHE)/cache/download" GONOSUMDB="$module" GOTOOLCHAIN=local \
+  go install "$module/cmd/layerkit@latest"
+line=$("$work/gobin/layerkit" version)
+echo "release-check: go install $module/cmd/layerkit@latest ($(( $(date +%s) - start )) s): $line"
+case "$line" in
+  "layerkit $modver (commit not recorded, "*) ;;
+  *) echo "release-check: FAIL: want layerkit $modver"; exit 1 ;;
+esac
+rm -rf "$work/modcache"
 
 gr=${GORELEASER:-}
 if [ -z "$gr" ]; then
