@@ -63,7 +63,7 @@ if [ -z "$gr" ]; then
   GOBIN="$work/bin" CGO_ENABLED=0 go install "github.com/goreleaser/goreleaser/v2@$goreleaser_version"
   gr="$work/bin/goreleaser"
 fi
-"$gr" --version | head -n 3 | sed 's/^/release-check: /'
+echo "release-check: $("$gr" --version 2>&1 | grep -i '^gitVersion' || echo "$gr")"
 
 # A clone, so that goreleaser sees a plain git repository (Go stamps no commit in a git
 # worktree) and its dist/ stays out of this tree. GOFLAGS from the caller (for example
@@ -101,8 +101,8 @@ if [ "$host_os" != windows ]; then
   line=$("$work/x/layerkit" version)
   echo "release-check: $line"
   case "$line" in
-    *"commit ${commit:0:12}"*) ;;
-    *) echo "release-check: FAIL: version line does not name commit ${commit:0:12}"; fail=1 ;;
+    *"commit ${commit:0:12},"*) ;;
+    *) echo "release-check: FAIL: version line does not name the clean commit ${commit:0:12}"; fail=1 ;;
   esac
 fi
 ls -l "$dist"/*.tar.gz "$dist"/*.zip "$sums" | awk '{print "release-check: " $5 "\t" $NF}' | sed "s|$dist/||"
