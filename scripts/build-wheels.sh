@@ -7,7 +7,9 @@
 #
 # VERSION is the release tag (v1.2.3) or a PEP 440 version; OUTDIR defaults to dist/wheels;
 # the targets default to every release target (those of .goreleaser.yaml). Binaries are
-# built as the release builds them: CGO_ENABLED=0, -trimpath, version from the build info.
+# built as the release builds them: CGO_ENABLED=0, -trimpath, version from the build info;
+# with LAYERKIT_DIST=dist (goreleaser's output folder) the release's own binaries are
+# wrapped instead (dist/layerkit_<os>_<arch>_*/layerkit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 1 ]; then
@@ -23,8 +25,15 @@ trap 'rm -rf "$work"' EXIT
 go build -o "$work/mkwheel" ./scripts/mkwheel
 for t in "${targets[@]}"; do
   goos=${t%/*}; goarch=${t#*/}
-  bin="$work/$goos-$goarch/layerkit"
-  [ "$goos" = windows ] && bin="$bin.exe"
-  CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -trimpath -ldflags="-s -w" -o "$bin" ./cmd/layerkit
+  exe=""; [ "$goos" = windows ] && exe=.exe
+  if [ -n "${LAYERKIT_DIST:-}" ]; then
+    bin=$(ls "$LAYERKIT_DIST"/layerkit_"${goos}_${goarch}"_*/"layerkit$exe" 2>/dev/null | head -n 1)
+    if [ -z "$bin" ]; then
+      echo "build-wheels: no $goos/$goarch binary in $LAYERKIT_DIST" >&2; exit 1
+    fi
+  else
+    bin="$work/$goos-$goarch/layerkit$exe"
+    CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -trimpath -ldflags="-s -w" -o "$bin" ./cmd/layerkit
+  fi
   "$work/mkwheel" -version "$version" -target "$t" -bin "$bin" -out "$out"
 done

@@ -105,6 +105,16 @@ if [ "$host_os" != windows ]; then
     *) echo "release-check: FAIL: version line does not name the clean commit ${commit:0:12}"; fail=1 ;;
   esac
 fi
+# The wheel of this machine, wrapping the release's binary, installed into a virtualenv.
+if [ "$host_os" != windows ] && python3 -m venv "$work/venv" >/dev/null 2>&1; then
+  whl=$(LAYERKIT_DIST="$dist" "$repo/scripts/build-wheels.sh" "$(git -C "$repo" describe --tags --abbrev=0 2>/dev/null || echo v0.0.1)" "$work/wheels" "$host_os/$host_arch" | tail -n 1)
+  PIP_DISABLE_PIP_VERSION_CHECK=1 "$work/venv/bin/pip" install -q --no-index "$whl"
+  wline=$("$work/venv/bin/layerkit" --version)
+  echo "release-check: $(basename "$whl"): $wline"
+  [ "$wline" = "$line" ] || { echo "release-check: FAIL: the wheel's layerkit is not the release's"; fail=1; }
+else
+  echo "release-check: wheel not tried (python3 -m venv unavailable)"
+fi
 ls -l "$dist"/*.tar.gz "$dist"/*.zip "$sums" | awk '{print "release-check: " $5 "\t" $NF}' | sed "s|$dist/||"
 [ "$fail" = 0 ] && echo "release-check: ok"
 exit "$fail"
