@@ -17,9 +17,6 @@ import (
 	"github.com/layerkit/layerkit/internal/report"
 )
 
-// Version is set at build time with -ldflags "-X github.com/layerkit/layerkit/internal/cli.Version=...".
-var Version = "dev"
-
 // Exit codes.
 const (
 	ExitOK       = 0
@@ -121,7 +118,10 @@ its layers in order? If not, it says exactly why and what to change.`,
 		SilenceErrors: true,
 		Version:       Version,
 	}
+	// --version prints the same line as `layerkit version` (version.go).
+	root.SetVersionTemplate(versionLine(Version, readBuildInfo()) + "\n")
 	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newVersionCmd(s))
 	root.AddCommand(newCheckCmd(s), newExplainCmd(s))
 	root.AddCommand(newBuildCmd(s))
 	root.AddCommand(newDoctorCmd(s))

@@ -191,6 +191,15 @@ func genBigPy(t testing.TB, p string) {
 	writeFile(t, p, "layer/python/layered.py", []byte(b.String()))
 }
 
+// genNonUTF8Name: a module whose file name is not UTF-8 (latin-1 café.py), imported as
+// such. Generated, not committed: Go module zips refuse such names (README "Install").
+func genNonUTF8Name(t testing.TB, p string) {
+	writeFile(t, p, "template.yaml", []byte(samFn))
+	writeFile(t, p, "src/app.py", []byte("# -*- coding: latin-1 -*-\nimport helper\nimport caf\xe9\n"))
+	writeFile(t, p, "src/helper.py", []byte("VALUE = 1\n"))
+	writeFile(t, p, "src/caf\xe9.py", []byte("x = 1\n"))
+}
+
 // genManyFiles: 50,000 files in the layer, 1,000 in the function.
 func genManyFiles(t testing.TB, p string) {
 	writeFile(t, p, "template.yaml", []byte(samFn))

@@ -143,6 +143,7 @@ var items = []item{
 	{name: "templates/cdk-fifo", gen: func(t testing.TB, p string) { mkfifo(t, filepath.Join(p, "cdk.out", "manifest.json")) }, mention: "cdk.out/manifest.json", exit: 2},
 
 	{name: "trees/non-utf8"},
+	{name: "trees/non-utf8-name", gen: genNonUTF8Name},
 	{name: "trees/pth"},
 	{name: "trees/symlinks", gen: genSymlinks},
 	{name: "trees/unreadable", gen: genUnreadable},
