@@ -378,37 +378,32 @@ func (l *loader) prepare(expr hcl.Expression) hcl.Expression {
 }
 
 func (l *loader) wrap(e hclsyntax.Expression) hclsyntax.Expression {
-	if e == nil {
-		return nil
-	}
-	if f, ok := e.(*hclsyntax.FunctionCallExpr); ok && (f.Name == budgetFunc || f.Name == refFunc || f.Name == iterFunc || f.Name == iterRefFunc) {
-		return e
-	}
 	if _, literal := e.(*hclsyntax.LiteralValueExpr); literal {
 		return e // its size is the file's
 	}
-	l.wrapChildren(e)
-	name := budgetFunc
-	if isLookup(e) {
-		name = refFunc
-	}
-	r := e.Range()
-	return &hclsyntax.FunctionCallExpr{Name: name, Args: []hclsyntax.Expression{e},
-		NameRange: r, OpenParenRange: r, CloseParenRange: r}
+	return l.wrapWith(e, budgetFunc, refFunc)
 }
 
 // wrapIter wraps the collection a for expression iterates (see iterFunc).
 func (l *loader) wrapIter(e hclsyntax.Expression) hclsyntax.Expression {
-	if e == nil {
-		return nil
-	}
-	if f, ok := e.(*hclsyntax.FunctionCallExpr); ok && (f.Name == iterFunc || f.Name == iterRefFunc) {
+	return l.wrapWith(e, iterFunc, iterRefFunc)
+}
+
+// isBudget reports whether e is a call of one of the budget's functions.
+func isBudget(e hclsyntax.Expression) bool {
+	f, ok := e.(*hclsyntax.FunctionCallExpr)
+	return ok && (f.Name == budgetFunc || f.Name == refFunc || f.Name == iterFunc || f.Name == iterRefFunc)
+}
+
+// wrapWith wraps e in a call of build, or of lookup when e only finds a value.
+func (l *loader) wrapWith(e hclsyntax.Expression, build, lookup string) hclsyntax.Expression {
+	if e == nil || isBudget(e) {
 		return e
 	}
 	l.wrapChildren(e)
-	name := iterFunc
+	name := build
 	if isLookup(e) {
-		name = iterRefFunc
+		name = lookup
 	}
 	r := e.Range()
 	return &hclsyntax.FunctionCallExpr{Name: name, Args: []hclsyntax.Expression{e},
@@ -423,7 +418,7 @@ func (l *loader) wrapChildren(e hclsyntax.Expression) {
 	l.wrapped[e] = true
 	switch x := e.(type) {
 	case *hclsyntax.FunctionCallExpr:
-		if x.Name == budgetFunc || x.Name == refFunc || x.Name == iterFunc || x.Name == iterRefFunc {
+		if isBudget(x) {
 			for _, a := range x.Args {
 				l.wrapChildren(a)
 			}

@@ -136,7 +136,7 @@ func (l *loader) readableExpr(e hcl.Expression) string {
 func unwrapBudget(e hcl.Expression) hcl.Expression {
 	for {
 		f, ok := e.(*hclsyntax.FunctionCallExpr)
-		if !ok || (f.Name != budgetFunc && f.Name != refFunc && f.Name != iterFunc && f.Name != iterRefFunc) || len(f.Args) != 1 {
+		if !ok || !isBudget(f) || len(f.Args) != 1 {
 			return e
 		}
 		e = f.Args[0]
