@@ -33,6 +33,11 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		}
 		return false
 	}
+	if a.cur != nil && a.cur.nested != nil {
+		// running the module (or a parent) raised: the statement fails with that, and
+		// goes no further
+		return false
+	}
 	top, _, dotted := strings.Cut(abs, ".")
 	a.noteShadow(top, m, imp)
 	for i := 0; i <= len(abs); i++ {
@@ -55,12 +60,8 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 	}
 	ok = true
 	// A module whose top-level code is still running (a package importing from itself
-	// in its __init__, or an import cycle) has only the names bound before the line it
-	// is at; submodules can still be imported from it.
-	initLine, self := a.inProgress[abs]
-	if imp.Scope == pyscan.FunctionScope {
-		self = false
-	}
+	// in its __init__, or an import cycle) has only the names bound so far (hasName);
+	// submodules can still be imported from it.
 	for _, n := range imp.Names {
 		if n.Name == "*" || moduleAttrs[n.Name] {
 			continue
@@ -71,7 +72,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		if target.IsPackage() {
 			// from pkg import x takes the attribute x when pkg has one, and imports the
 			// submodule pkg.x only when it has not (importlib._handle_fromlist).
-			if a.binds(target, n.Name, self, initLine) {
+			if d, _ := a.hasName(target, n.Name, imp.Scope); d == 1 {
 				continue
 			}
 			sub := abs + "." + n.Name
@@ -81,19 +82,13 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 				continue
 			}
 		}
-		defined := -1 // unknown
+		defined, partial := -1, false // unknown
 		switch {
 		case target.Kind == Namespace:
 			defined = 0
 		case target.Trusted:
 		case scannable(target):
-			if f, err := a.r.Scan(target.Tree, target.File); err == nil && !f.Open {
-				defined = 0
-				// importing from itself, only the names bound on earlier lines exist yet
-				if f.Names[n.Name] && (!self || f.Lines[n.Name] < initLine) {
-					defined = 1
-				}
-			}
+			defined, partial = a.hasName(target, n.Name, imp.Scope)
 		}
 		if defined == 0 {
 			ok = false
@@ -106,7 +101,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 						continue
 					}
 				}
-				a.problem(m, imp, lazy, Problem{Failure: NoName, Missing: abs, Name: n.Name, Partial: self})
+				a.problem(m, imp, lazy, Problem{Failure: NoName, Missing: abs, Name: n.Name, Partial: partial})
 			}
 		}
 	}
@@ -157,7 +152,18 @@ func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
 	p.Tree, p.File, p.Line, p.Col, p.Lazy = m.Tree, m.File, imp.Line, imp.Col, lazy
 	p.Stmt = statement(imp)
 	p.Chain = a.chain(m)
-	key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", m.Tree.Display(m.File), imp.Line, p.Missing, p.Name)
+	if a.cur != nil {
+		a.cur.problems = append(a.cur.problems, p)
+		return
+	}
+	a.record(p)
+}
+
+// record reports problem p, once per place, module and name (an eager occurrence
+// makes it eager).
+func (a *analysis) record(p Problem) {
+	lazy := p.Lazy
+	key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", p.Tree.Display(p.File), p.Line, p.Missing, p.Name)
 	if i, ok := a.seenProblem[key]; ok {
 		if !lazy {
 			a.res.Problems[i].Lazy = false

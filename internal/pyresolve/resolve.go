@@ -64,6 +64,8 @@ const (
 	NoParent                            // attempted relative import with no known parent package
 	BeyondTop                           // attempted relative import beyond top-level package
 	CompiledMismatch                    // only a compiled file for another Python or architecture exists
+	NoAttribute                         // module 'm' has no attribute 'n' (a name in __all__ of a star import)
+	PartialAttr                         // partially initialized module 'm' has no attribute 'n' (a.X in an import cycle)
 )
 
 // Problem is one import reachable from the handler that fails on Lambda.
@@ -90,6 +92,10 @@ type Problem struct {
 	Chain []string
 	// Near is, for CompiledMismatch, the compiled files that exist but cannot load.
 	Near []string
+	// RaisedBy is set when an except clause caught this failure and raised another
+	// exception instead (raise X(...) / raise X from e): X, at RaisedLine of File.
+	RaisedBy   string
+	RaisedLine int
 }
 
 // Shadow is a top-level module provided by more than one place on the path.
@@ -114,6 +120,9 @@ type Handler struct {
 	// Defined is 1 when the module defines Func at top level, 0 when it does not, -1
 	// when we cannot know (compiled, dynamic names).
 	Defined int
+	// NotCallable is set (with Defined 0) when the module's top level leaves Func bound
+	// to a value that cannot be called (None, a number, a string, a list, ...).
+	NotCallable bool
 }
 
 // Result is one function's import analysis.
@@ -164,7 +173,7 @@ func (r *Resolver) Analyze(env *Env) *Result {
 	const n = 64
 	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: make(map[string]*Module, n), Sites: make(map[string]Site, n)},
 		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
-		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, inProgress: map[string]int{}}
+		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, ns: make(map[string]*namespace, n)}
 	a.res.parents = a.parentMod
 	a.handler()
 	a.run()
@@ -189,8 +198,13 @@ type analysis struct {
 	seenTop     map[string]bool
 	// failed is the prefix importChain could not find.
 	failed string
-	// inProgress: modules whose top-level code is running, with the line it is at.
-	inProgress map[string]int
+	// ns: the globals of each module whose top level ran (or is running), as Python
+	// sees them (exec.go).
+	ns map[string]*namespace
+	// cur collects what the import statement being run finds (nil: report directly).
+	cur *stmtState
+	// minor is the runtime's Python minor version (0 not known yet, -1 unknown).
+	minor int
 	// pendingShadow holds, per top-level name, the other places that hold it, until the
 	// first import statement that uses it gives it a position.
 	pendingShadow map[string][]Candidate
@@ -211,7 +225,18 @@ func (a *analysis) handler() {
 		return
 	}
 	a.res.Handler.Found = m
-	if m.Kind == SourceModule || (m.Kind == Package && strings.HasSuffix(m.File, ".py")) {
+	if ns := a.ns[m.Name]; ns != nil && ns.done {
+		v, bound := ns.names[a.res.Handler.Func]
+		switch {
+		case bound && v == pyscan.ValNotCallable:
+			a.res.Handler.Defined, a.res.Handler.NotCallable = 0, true
+		case bound || ns.maybe[a.res.Handler.Func]:
+			a.res.Handler.Defined = 1
+		case ns.open:
+		default:
+			a.res.Handler.Defined = 0
+		}
+	} else if m.Kind == SourceModule || (m.Kind == Package && strings.HasSuffix(m.File, ".py")) {
 		if f, err := a.r.Scan(m.Tree, m.File); err == nil && !f.Open {
 			if f.Names[a.res.Handler.Func] {
 				a.res.Handler.Defined = 1
@@ -269,13 +294,33 @@ func (a *analysis) lookup(name string) *Module {
 	return m
 }
 
+// enqueue imports module m: an eager import runs its top level now, and the failure
+// that escapes it (if any) belongs to the import statement being checked (a.cur), or,
+// when there is none (the handler module itself), is reported.
 func (a *analysis) enqueue(m *Module, lazy bool, via string) {
+	f := a.load(m, lazy, via)
+	if f == nil {
+		return
+	}
+	if a.cur != nil {
+		if a.cur.nested == nil {
+			a.cur.nested = f
+		}
+		return
+	}
+	a.recordFailure(f)
+}
+
+func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 	want := 2
 	if lazy {
 		want = 1
 	}
 	if a.state[m.Name] >= want {
-		return
+		if ns := a.ns[m.Name]; ns != nil && ns.done && !lazy {
+			return ns.fail // Python runs a module that failed again, and it fails again
+		}
+		return nil
 	}
 	if _, ok := a.parentMod[m.Name]; !ok && via != "" && via != m.Name {
 		a.parentMod[m.Name] = via
@@ -283,12 +328,23 @@ func (a *analysis) enqueue(m *Module, lazy bool, via string) {
 	a.state[m.Name] = want
 	if lazy {
 		a.queue = append(a.queue, work{m, lazy})
-		return
+		return nil
 	}
 	// Python runs an imported module to its end before the importing statement
 	// finishes: scan it now, depth first, so that a module half-way through its own
 	// initialization (an import cycle) is seen as Python sees it.
-	a.scanModule(m, false)
+	f := a.scanModule(m, false)
+	if f == nil {
+		// the import system sets the submodule as an attribute of its parent
+		if i := strings.LastIndexByte(m.Name, '.'); i >= 0 {
+			if pns := a.ns[m.Name[:i]]; pns != nil {
+				if _, ok := pns.names[m.Name[i+1:]]; !ok {
+					pns.names[m.Name[i+1:]] = pyscan.ValUnknown
+				}
+			}
+		}
+	}
+	return f
 }
 
 func (a *analysis) run() {
@@ -298,7 +354,7 @@ func (a *analysis) run() {
 		if lazyNow := a.state[w.mod.Name] == 1; w.lazy != lazyNow {
 			continue // superseded by an eager visit
 		}
-		a.scanModule(w.mod, w.lazy)
+		a.recordFailure(a.scanModule(w.mod, w.lazy))
 	}
 }
 
@@ -306,48 +362,15 @@ func scannable(m *Module) bool {
 	return m.Tree != nil && !m.Trusted && (m.Kind == SourceModule || m.Kind == Package) && strings.HasSuffix(m.File, ".py")
 }
 
-// scanModule checks every import of one module.
-func (a *analysis) scanModule(m *Module, lazy bool) {
+// scanModule runs one module's top level and checks the imports in its function
+// bodies; it returns the failure that escapes its top level.
+func (a *analysis) scanModule(m *Module, lazy bool) *failure {
 	if !scannable(m) {
-		return
+		return nil
 	}
 	f, err := a.r.Scan(m.Tree, m.File)
 	if err != nil || f == nil {
-		return
+		return nil
 	}
-	pkg := m.pkg()
-	tryFailed := map[int]bool{}
-	a.inProgress[m.Name] = 0
-	defer delete(a.inProgress, m.Name)
-	for _, imp := range f.Imports {
-		if imp.TypeChecking || imp.MainBlock || imp.Module == "__future__" {
-			continue
-		}
-		if imp.Scope != pyscan.FunctionScope {
-			a.inProgress[m.Name] = imp.Line
-		}
-		optional, skip := false, false
-		for _, g := range imp.Guards {
-			switch g.Role {
-			case pyscan.InTry:
-				optional = true
-			case pyscan.InExcept:
-				if !tryFailed[g.TryID] {
-					skip = true
-				}
-			}
-		}
-		if skip {
-			continue
-		}
-		impLazy := lazy || imp.Scope == pyscan.FunctionScope
-		ok := a.checkImport(m, pkg, imp, impLazy, optional, m.Name)
-		if !ok && optional {
-			for _, g := range imp.Guards {
-				if g.Role == pyscan.InTry {
-					tryFailed[g.TryID] = true
-				}
-			}
-		}
-	}
+	return a.execModule(m, f, lazy)
 }

@@ -177,6 +177,19 @@ type File struct {
 	// Errors are lexical problems (unterminated strings, invalid characters);
 	// informative only, at most about 20.
 	Errors []string
+
+	// Flow is the module's top level as Python runs it (flow.go).
+	Flow []Stmt
+	// All is the literal __all__ (a list or tuple of strings, bound at the top level,
+	// possibly extended with +=); AllKnown says it is that and nothing else binds it.
+	All      []string
+	AllKnown bool
+	// Dynamic is true when the module's names cannot be known for a reason other than
+	// a star import: a module-level __getattr__, globals(), vars(), exec(),
+	// sys.modules[__name__].
+	Dynamic bool
+	// MaybeNames are names bound only where flow does not follow (`global x` in a def).
+	MaybeNames map[string]bool
 }
 
 type blockKind uint8
@@ -255,6 +268,8 @@ type scanner struct {
 
 	colOff, colVal int // last col() answer
 
+	fl flowState // File.Flow being built (flow.go)
+
 	// strings handed out by str
 	strs     strings.Builder
 	strChunk int
@@ -273,6 +288,7 @@ const maxPooled = 1 << 14
 func Scan(src []byte) *File {
 	s := scanPool.Get().(*scanner)
 	s.reset()
+	s.flowReset()
 	s.f = &File{}
 	if len(src) > maxInput {
 		src = src[:maxInput]
@@ -401,6 +417,7 @@ func (s *scanner) finish() {
 	if s.lx.nerrs > maxErrors {
 		f.Errors = append(f.Errors, "... more errors")
 	}
+	s.flowFinish()
 }
 
 // dropped counts the imports finish drops.
@@ -468,6 +485,7 @@ func (s *scanner) addImport(imp *Import, nameStart int) {
 		names:  span{int32(nameStart), int32(len(s.names))},
 		guards: s.ctxGuards,
 	})
+	s.flowImport()
 }
 
 // ---- token helpers
@@ -601,6 +619,7 @@ func (s *scanner) pop() block {
 	s.ctxOK = false
 	b := s.stack[len(s.stack)-1]
 	s.stack = s.stack[:len(s.stack)-1]
+	s.flowClose()
 	switch b.kind {
 	case bDef:
 		s.nDef--
@@ -647,10 +666,12 @@ func (s *scanner) newImport(t tok) Import {
 // and File.Lines of them.
 func (s *scanner) bind(t tok) {
 	s.binds = append(s.binds, binding{start: t.start, end: t.end, line: t.line})
+	s.flowBind(t)
 }
 
 func (s *scanner) bindString(name string, line int) {
 	s.binds = append(s.binds, binding{name: name, start: -1, line: int32(line)})
+	s.flowImportName(name)
 }
 
 // ---- statements
@@ -742,6 +763,7 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 	}
 	head := toks[i0+1 : colon]
 	rest := toks[colon+1:]
+	s.flowHeader(kw, head)
 	s.exprScan(toks[:colon])
 	b := block{indent: indent}
 	mod := s.moduleScope()
@@ -755,7 +777,7 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 		if mod && len(head) > 0 && s.isIdent(head[0]) {
 			s.bind(head[0])
 			if kw == "def" && s.isName(head[0], "__getattr__") {
-				s.f.Open = true
+				s.f.Open, s.fl.dynamic = true, true
 			}
 		}
 	case "if", "elif":
@@ -824,6 +846,7 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 	case "match":
 		b.kind = bMatch
 	}
+	s.flowOpen(kw, toks[i0].line, head, hasSib)
 	s.push(b)
 	if len(rest) > 0 {
 		s.simpleStmts(rest)
@@ -930,6 +953,7 @@ func (s *scanner) simpleStmt(toks []tok) {
 	if len(toks) == 0 {
 		return
 	}
+	s.flowSimple(toks)
 	mod := s.moduleScope()
 	if toks[0].kind == tkName {
 		switch string(s.bytesOf(toks[0])) {
@@ -1249,13 +1273,13 @@ func (s *scanner) exprScan(toks []tok) {
 		switch string(name) {
 		case "globals", "vars", "exec":
 			if next.op == '(' && !prevDot && !afterDef {
-				s.f.Open = true
+				s.f.Open, s.fl.dynamic = true, true
 			}
 			continue
 		case "sys":
 			if i+5 < len(toks) && next.op == '.' && s.isName(toks[i+2], "modules") && isOp(toks[i+3], '[') &&
 				s.isName(toks[i+4], "__name__") && isOp(toks[i+5], ']') {
-				s.f.Open = true
+				s.f.Open, s.fl.dynamic = true, true
 			}
 			continue
 		}

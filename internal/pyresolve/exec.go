@@ -1,0 +1,542 @@
+package pyresolve
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/pyscan"
+)
+
+// Running a module's top level as Python does (pyscan.File.Flow) for the function's
+// runtime: a failing import raises an exception that travels up through the try
+// statements around it, and is swallowed only by a handler that catches its class and
+// runs to its end; a handler that raises, or fails itself, passes a failure on; if
+// tests Lambda decides (sys.version_info, sys.platform, TYPE_CHECKING, ...) run one
+// branch; the names the module binds (def, assignment, import, star import, del) are
+// tracked so that `from m import x`, a.X on a module still initializing, and the
+// handler lookup see what Python sees.
+
+// failure is an exception travelling up through a module's top level (and up through
+// the import statements that ran that module).
+type failure struct {
+	exc string // the exception class: ModuleNotFoundError, ImportError, AttributeError, or what a handler raises
+	// problems are the failing imports that cause it (reported if nothing swallows it).
+	problems []Problem
+}
+
+// namespace is a module's globals as its top level runs: the names bound so far.
+type namespace struct {
+	names map[string]pyscan.Value
+	maybe map[string]bool // pyscan.File.MaybeNames
+	open  bool            // names may be bound that are not known
+	done  bool            // the top level has finished (fail says how)
+	fail  *failure
+}
+
+func (ns *namespace) has(name string) bool {
+	if _, ok := ns.names[name]; ok {
+		return true
+	}
+	return ns.maybe[name]
+}
+
+// stmtState collects, while one import statement is checked, the problems it finds
+// and the first failure of a module it runs.
+type stmtState struct {
+	problems []Problem
+	nested   *failure
+}
+
+// excOf is the exception class a problem raises in Python.
+func excOf(p Problem) string {
+	switch p.Failure {
+	case NoModule, CompiledMismatch:
+		return "ModuleNotFoundError"
+	case NoAttribute, PartialAttr:
+		return "AttributeError"
+	}
+	return "ImportError"
+}
+
+// exception classes of the standard library, each with its base.
+var excBase = map[string]string{
+	"BaseException": "", "Exception": "BaseException", "SystemExit": "BaseException",
+	"KeyboardInterrupt": "BaseException", "GeneratorExit": "BaseException",
+	"ImportError": "Exception", "ModuleNotFoundError": "ImportError",
+	"AttributeError": "Exception", "NameError": "Exception", "TypeError": "Exception",
+	"ValueError": "Exception", "UnicodeError": "ValueError", "RuntimeError": "Exception",
+	"NotImplementedError": "RuntimeError", "RecursionError": "RuntimeError",
+	"LookupError": "Exception", "KeyError": "LookupError", "IndexError": "LookupError",
+	"OSError": "Exception", "EnvironmentError": "Exception", "IOError": "Exception",
+	"FileNotFoundError": "OSError", "PermissionError": "OSError",
+	"ArithmeticError": "Exception", "ZeroDivisionError": "ArithmeticError",
+	"AssertionError": "Exception", "SyntaxError": "Exception", "StopIteration": "Exception",
+	"Warning": "Exception", "ImportWarning": "Warning", "UserWarning": "Warning",
+	"DeprecationWarning": "Warning", "EOFError": "Exception", "MemoryError": "Exception",
+	"UnboundLocalError": "NameError",
+}
+
+// catches reports whether an except clause naming class h catches exception exc. A
+// class raised that is not the standard library's (a user-defined one) is taken as a
+// subclass of Exception and of nothing else known; a handler class that is not the
+// standard library's catches nothing here.
+func catches(h, exc string) bool {
+	if _, known := excBase[h]; !known {
+		return false
+	}
+	if _, known := excBase[exc]; !known {
+		return h == "Exception" || h == "BaseException"
+	}
+	for c := exc; c != ""; c = excBase[c] {
+		if c == h {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *handlerView) catches(exc string) bool {
+	if h.Bare {
+		return true
+	}
+	for _, c := range h.Catches {
+		if catches(c, exc) {
+			return true
+		}
+	}
+	return false
+}
+
+type handlerView struct{ pyscan.Handler }
+
+// executor runs one module's top level.
+type executor struct {
+	a    *analysis
+	m    *Module
+	f    *pyscan.File
+	pkg  string
+	lazy bool
+	ns   *namespace
+	// mods: names bound to a module by an import, with the module's name (for a.X).
+	mods map[string]string
+	// handling: the exceptions being handled, innermost last, with the handler's as name.
+	handling []handled
+}
+
+type handled struct {
+	f  *failure
+	as string
+}
+
+func (a *analysis) minorVersion() int {
+	if a.minor == 0 {
+		a.minor = -1
+		if a.env.Runtime != nil {
+			v := a.env.Runtime.Version
+			if rest, ok := strings.CutPrefix(v, "3."); ok {
+				if n, err := strconv.Atoi(rest); err == nil {
+					a.minor = n
+				}
+			}
+		}
+	}
+	return a.minor
+}
+
+// run runs stmts. It returns the failure that escapes them, or nil. maybe says the
+// statements may or may not run (a branch whose test is unknown, a loop body): a del
+// or a rebinding there does not change what is known to be bound. At the module's
+// top level (top), a failure does not stop the run: the statements after it are
+// checked too, and their failures join the first.
+func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
+	var first *failure
+	for i := range stmts {
+		f := x.stmt(&stmts[i], maybe)
+		if f == nil {
+			continue
+		}
+		if !top {
+			return f
+		}
+		if first == nil {
+			first = &failure{exc: f.exc}
+		}
+		first.problems = append(first.problems, f.problems...)
+	}
+	return first
+}
+
+func (x *executor) stmt(st *pyscan.Stmt, maybe bool) *failure {
+	switch st.Kind {
+	case pyscan.StImport:
+		if int(st.Index) >= len(x.f.Imports) {
+			return nil
+		}
+		return x.importStmt(x.f.Imports[st.Index], maybe)
+	case pyscan.StBind:
+		x.bind(st.Name, st.Value, maybe)
+		delete(x.mods, st.Name)
+	case pyscan.StDel:
+		if !maybe {
+			delete(x.ns.names, st.Name)
+		}
+		delete(x.mods, st.Name)
+	case pyscan.StAttr:
+		return x.attr(st)
+	case pyscan.StRaise:
+		return x.raise(st, maybe)
+	case pyscan.StBlock:
+		return x.run(st.Body, maybe, false)
+	case pyscan.StLoop:
+		return x.run(st.Body, true, false)
+	case pyscan.StIf:
+		return x.ifStmt(st, maybe)
+	case pyscan.StTry:
+		return x.try(st.Try, maybe)
+	}
+	return nil
+}
+
+func (x *executor) bind(name string, v pyscan.Value, maybe bool) {
+	if old, ok := x.ns.names[name]; ok && maybe && old != v {
+		v = pyscan.ValUnknown
+	}
+	x.ns.names[name] = v
+}
+
+func (x *executor) ifStmt(st *pyscan.Stmt, maybe bool) *failure {
+	minor := x.a.minorVersion()
+	var out *failure
+	for _, br := range st.If {
+		truth, known := false, false
+		if !br.Test {
+			truth, known = true, true
+		} else if minor >= 0 {
+			truth, known = br.Cond.Eval(minor)
+		}
+		switch {
+		case known && !truth:
+			continue
+		case known && truth:
+			f := x.run(br.Body, maybe, false)
+			return join(out, f)
+		}
+		// Not known: this branch may run, and so may the ones after it.
+		maybe = true
+		out = join(out, x.run(br.Body, true, false))
+	}
+	return out
+}
+
+// join adds g's problems to f (either may be nil).
+func join(f, g *failure) *failure {
+	switch {
+	case f == nil:
+		return g
+	case g == nil:
+		return f
+	}
+	return &failure{exc: f.exc, problems: append(append([]Problem(nil), f.problems...), g.problems...)}
+}
+
+func (x *executor) try(t *pyscan.Try, maybe bool) *failure {
+	out := x.run(t.Body, maybe, false)
+	if out != nil {
+		for i := range t.Handlers {
+			h := handlerView{t.Handlers[i]}
+			if !h.catches(out.exc) {
+				continue
+			}
+			x.handling = append(x.handling, handled{f: out, as: h.As})
+			out = x.run(h.Body, maybe, false)
+			x.handling = x.handling[:len(x.handling)-1]
+			break
+		}
+	} else {
+		out = x.run(t.Else, maybe, false)
+	}
+	if len(t.Finally) > 0 {
+		if f := x.run(t.Finally, maybe, false); f != nil {
+			out = f
+		}
+	}
+	return out
+}
+
+// raise: a bare raise (or raise e, e the handler's as name) passes on the exception
+// being handled; raise X(...) / raise X from e raises X, and the failing imports
+// that led here are what the report names. A raise not in a handler carries no
+// failing import; it stops the block (the handlers around it run), and, where it may
+// or may not run, it is not followed.
+func (x *executor) raise(st *pyscan.Stmt, maybe bool) *failure {
+	var cur *handled
+	if n := len(x.handling); n > 0 {
+		cur = &x.handling[n-1]
+	}
+	if cur == nil {
+		if maybe || st.Name == "" {
+			return nil
+		}
+		return &failure{exc: st.Name}
+	}
+	if st.Name == "" || st.Name == cur.as {
+		return cur.f
+	}
+	out := &failure{exc: st.Name, problems: make([]Problem, len(cur.f.problems))}
+	copy(out.problems, cur.f.problems)
+	for i := range out.problems {
+		if out.problems[i].RaisedBy == "" {
+			out.problems[i].RaisedBy, out.problems[i].RaisedLine = st.Name, int(st.Line)
+		}
+	}
+	return out
+}
+
+// attr: a.X where a is bound to a module still running its top level, which has not
+// bound X yet: AttributeError, partially initialized module.
+func (x *executor) attr(st *pyscan.Stmt) *failure {
+	mod, ok := x.mods[st.Name]
+	if !ok {
+		return nil
+	}
+	tns := x.a.ns[mod]
+	if tns == nil || tns.done || tns.open || tns.has(st.Attr) {
+		return nil
+	}
+	p := Problem{Failure: PartialAttr, Missing: mod, Name: st.Attr, Partial: true}
+	p.Tree, p.File, p.Line, p.Col, p.Lazy = x.m.Tree, x.m.File, int(st.Line), 1, x.lazy
+	p.Stmt = st.Name + "." + st.Attr
+	p.Chain = x.a.chain(x.m)
+	return &failure{exc: "AttributeError", problems: []Problem{p}}
+}
+
+// importStmt runs one import statement at the module's top level.
+func (x *executor) importStmt(imp pyscan.Import, maybe bool) *failure {
+	if imp.TypeChecking || imp.MainBlock || imp.Module == "__future__" && imp.Level == 0 {
+		return nil
+	}
+	a := x.a
+	st := &stmtState{}
+	prev := a.cur
+	a.cur = st
+	a.checkImport(x.m, x.pkg, imp, x.lazy, false, x.m.Name)
+	var fail *failure
+	switch {
+	case st.nested != nil:
+		fail = &failure{exc: st.nested.exc, problems: append(append([]Problem(nil), st.nested.problems...), st.problems...)}
+	case len(st.problems) > 0:
+		fail = &failure{exc: excOf(st.problems[0]), problems: st.problems}
+	}
+	if fail == nil && imp.From && len(imp.Names) == 1 && imp.Names[0].Name == "*" {
+		st.problems = nil
+		x.star(imp)
+		if st.nested != nil {
+			fail = &failure{exc: st.nested.exc, problems: append(append([]Problem(nil), st.nested.problems...), st.problems...)}
+		} else if len(st.problems) > 0 {
+			fail = &failure{exc: excOf(st.problems[0]), problems: st.problems}
+		}
+	}
+	a.cur = prev
+	if fail != nil || imp.Dynamic || imp.Scope != pyscan.ModuleScope {
+		return fail
+	}
+	abs, _ := imp.Absolute(x.pkg)
+	if !imp.From {
+		if imp.Alias != "" {
+			x.bind(imp.Alias, pyscan.ValUnknown, maybe)
+			x.mods[imp.Alias] = abs
+		} else {
+			top, _, _ := strings.Cut(abs, ".")
+			x.bind(top, pyscan.ValUnknown, maybe)
+			x.mods[top] = top
+		}
+		return nil
+	}
+	for _, n := range imp.Names {
+		if n.Name == "*" {
+			continue
+		}
+		bound := n.Name
+		if n.Alias != "" {
+			bound = n.Alias
+		}
+		v := pyscan.ValUnknown
+		sub := abs + "." + n.Name
+		if tns := a.ns[abs]; tns != nil {
+			if tv, ok := tns.names[n.Name]; ok {
+				v = tv
+			}
+		}
+		x.bind(bound, v, maybe)
+		if _, isMod := a.mods[sub]; isMod && a.mods[sub] != nil {
+			x.mods[bound] = sub
+		} else {
+			delete(x.mods, bound)
+		}
+	}
+	return nil
+}
+
+// star binds what `from abs import *` binds: the target's __all__, each name of which
+// must exist (a package's submodules named there are imported first), or else its
+// public names. Where they cannot be known, this module's names become open.
+func (x *executor) star(imp pyscan.Import) {
+	a := x.a
+	abs, ok := imp.Absolute(x.pkg)
+	if !ok || imp.Scope != pyscan.ModuleScope {
+		return
+	}
+	target := a.mods[abs]
+	if target == nil {
+		return
+	}
+	var tf *pyscan.File
+	if scannable(target) {
+		if f, err := a.r.Scan(target.Tree, target.File); err == nil {
+			tf = f
+		}
+	}
+	tns := a.ns[abs]
+	if tns != nil && !tns.done && x.lazy {
+		tns = nil
+	}
+	known := func(name string) int { // 1 bound, 0 not, -1 unknown
+		switch {
+		case tns != nil && tns.has(name):
+			return 1
+		case tns != nil && !tns.open:
+			return 0
+		case tns == nil && tf != nil && !tf.Open:
+			if tf.Names[name] {
+				return 1
+			}
+			return 0
+		}
+		return -1
+	}
+	switch {
+	case tf != nil && tf.AllKnown:
+		for _, name := range tf.All {
+			switch known(name) {
+			case 1:
+				v := pyscan.ValUnknown
+				if tns != nil {
+					v = tns.names[name]
+				}
+				x.bind(name, v, false)
+			case -1:
+				x.bind(name, pyscan.ValUnknown, false)
+			case 0:
+				if target.IsPackage() {
+					if sm := a.lookup(abs + "." + name); sm != nil {
+						a.enqueue(sm, x.lazy, x.m.Name)
+						x.bind(name, pyscan.ValUnknown, false)
+						continue
+					}
+				}
+				a.problem(x.m, imp, x.lazy, Problem{Failure: NoAttribute, Missing: abs, Name: name})
+			}
+		}
+	case tf != nil && tf.DefinesAll:
+		x.ns.open = true
+	case tns != nil && !tns.open:
+		for name, v := range tns.names {
+			if !strings.HasPrefix(name, "_") {
+				x.bind(name, v, false)
+			}
+		}
+		for name := range tns.maybe {
+			if !strings.HasPrefix(name, "_") {
+				x.bind(name, pyscan.ValUnknown, false)
+			}
+		}
+	case tns == nil && tf != nil && !tf.Open:
+		for name := range tf.Names {
+			if !strings.HasPrefix(name, "_") {
+				x.bind(name, pyscan.ValUnknown, false)
+			}
+		}
+	default:
+		x.ns.open = true
+	}
+}
+
+// execModule runs module m's top level (its source is f) and then checks the imports
+// in its function bodies; it returns the failure that escapes the top level.
+func (a *analysis) execModule(m *Module, f *pyscan.File, lazy bool) *failure {
+	ns := &namespace{names: make(map[string]pyscan.Value, 16), maybe: f.MaybeNames, open: f.Dynamic}
+	a.ns[m.Name] = ns
+	prev := a.cur
+	a.cur = nil
+	x := &executor{a: a, m: m, f: f, pkg: m.pkg(), lazy: lazy, ns: ns, mods: map[string]string{}}
+	fail := x.run(f.Flow, false, true)
+	ns.done, ns.fail = true, fail
+	a.cur = prev
+
+	// Imports in function bodies run when the function does (lazy), guarded as the
+	// scanner says.
+	tryFailed := map[int]bool{}
+	for _, imp := range f.Imports {
+		if imp.Scope != pyscan.FunctionScope || imp.TypeChecking || imp.MainBlock || imp.Module == "__future__" {
+			continue
+		}
+		optional, skip := false, false
+		for _, g := range imp.Guards {
+			switch g.Role {
+			case pyscan.InTry:
+				optional = true
+			case pyscan.InExcept:
+				if !tryFailed[g.TryID] {
+					skip = true
+				}
+			}
+		}
+		if skip {
+			continue
+		}
+		ok := a.checkImport(m, x.pkg, imp, true, optional, m.Name)
+		if !ok && optional {
+			for _, g := range imp.Guards {
+				if g.Role == pyscan.InTry {
+					tryFailed[g.TryID] = true
+				}
+			}
+		}
+	}
+	return fail
+}
+
+// hasName says whether module target binds name where an import at scope sees it:
+// 1 yes, 0 no, -1 unknown; partial is true when target's top level is still running.
+func (a *analysis) hasName(target *Module, name string, scope pyscan.Scope) (defined int, partial bool) {
+	if ns := a.ns[target.Name]; ns != nil && (ns.done || scope != pyscan.FunctionScope) {
+		switch {
+		case ns.has(name):
+			return 1, false
+		case ns.open:
+			return -1, false
+		}
+		return 0, !ns.done
+	}
+	if !scannable(target) {
+		return -1, false
+	}
+	f, err := a.r.Scan(target.Tree, target.File)
+	if err != nil || f.Open {
+		return -1, false
+	}
+	if f.Names[name] {
+		return 1, false
+	}
+	return 0, false
+}
+
+// recordFailure reports the problems of a failure nothing swallowed.
+func (a *analysis) recordFailure(f *failure) {
+	if f == nil {
+		return
+	}
+	for _, p := range f.problems {
+		a.record(p)
+	}
+}
