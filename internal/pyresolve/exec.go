@@ -158,6 +158,11 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 		if !top {
 			return f
 		}
+		if st := &stmts[i]; st.Kind == pyscan.StImport && int(st.Index) < len(x.f.Imports) {
+			// Going on as if the import had worked (to report what fails after it):
+			// it binds its names.
+			x.bindImport(x.f.Imports[st.Index], maybe)
+		}
 		if first == nil {
 			first = &failure{exc: f.exc}
 		}
@@ -337,8 +342,18 @@ func (x *executor) importStmt(imp pyscan.Import, maybe bool) *failure {
 		}
 	}
 	a.cur = prev
-	if fail != nil || imp.Dynamic || imp.Scope != pyscan.ModuleScope {
+	if fail != nil {
 		return fail
+	}
+	x.bindImport(imp, maybe)
+	return nil
+}
+
+// bindImport binds the names an import statement binds in the module.
+func (x *executor) bindImport(imp pyscan.Import, maybe bool) {
+	a := x.a
+	if imp.Dynamic || imp.Scope != pyscan.ModuleScope {
+		return
 	}
 	abs, _ := imp.Absolute(x.pkg)
 	if !imp.From {
@@ -350,7 +365,7 @@ func (x *executor) importStmt(imp pyscan.Import, maybe bool) *failure {
 			x.bind(top, pyscan.ValUnknown, maybe)
 			x.mods[top] = top
 		}
-		return nil
+		return
 	}
 	for _, n := range imp.Names {
 		if n.Name == "*" {
@@ -374,7 +389,6 @@ func (x *executor) importStmt(imp pyscan.Import, maybe bool) *failure {
 			delete(x.mods, bound)
 		}
 	}
-	return nil
 }
 
 // star binds what `from abs import *` binds: the target's __all__, each name of which
