@@ -365,6 +365,13 @@ func scannable(m *Module) bool {
 // scanModule runs one module's top level and checks the imports in its function
 // bodies; it returns the failure that escapes its top level.
 func (a *analysis) scanModule(m *Module, lazy bool) *failure {
+	if m.Kind == Namespace {
+		// no code: its names are the submodules imported so far
+		if a.ns[m.Name] == nil {
+			a.ns[m.Name] = &namespace{names: map[string]pyscan.Value{}, done: true}
+		}
+		return nil
+	}
 	if !scannable(m) {
 		return nil
 	}
