@@ -59,11 +59,11 @@ const defaultDiffSeed = 20260728
 const longFunctions = 50000
 
 var (
-	diffSeedFlag  = flag.Int64("differential.seed", 0, "TestDifferential: first seed (0: $LAYERKIT_DIFF_SEED, else a fixed default)")
-	diffRunsFlag  = flag.Int("differential.runs", 4, "TestDifferential: number of consecutive seeds to run")
-	diffLongFlag  = flag.Bool("differential.long", false, "TestDifferential: run enough seeds for 50,000 functions (also LAYERKIT_DIFF_LONG=1)")
-	diffAppsFlag  = flag.Int("differential.apps", 10, "TestDifferential: apps generated per seed")
-	diffFuncsFlag = flag.Int("differential.funcs", 32, "TestDifferential: functions per app")
+	diffSeedFlag   = flag.Int64("differential.seed", 0, "TestDifferential: first seed (0: $LAYERKIT_DIFF_SEED, else a fixed default)")
+	diffRunsFlag   = flag.Int("differential.runs", 4, "TestDifferential: number of consecutive seeds to run")
+	diffLongFlag   = flag.Bool("differential.long", false, "TestDifferential: run enough seeds for 50,000 functions (also LAYERKIT_DIFF_LONG=1)")
+	diffAppsFlag   = flag.Int("differential.apps", 10, "TestDifferential: apps generated per seed")
+	diffFuncsFlag  = flag.Int("differential.funcs", 32, "TestDifferential: functions per app")
 	diffPythonFlag = flag.String("differential.python", "", "TestDifferential: the interpreter: a path, a command, or a version such as 3.12 (also $LAYERKIT_DIFF_PYTHON; default python3); the generated runtime is its version")
 )
 
