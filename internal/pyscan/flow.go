@@ -458,7 +458,7 @@ func (s *scanner) flowAll(v []tok, add bool) {
 // stripParensAll is stripParens for any length (an __all__ list can be long; the
 // parenthesis test is one closeOf walk).
 func stripParensAll(toks []tok) []tok {
-	for len(toks) >= 2 && isOp(toks[0], '(') && closeOf(toks, 0) == len(toks)-1 {
+	for k := 0; k < 4 && len(toks) >= 2 && isOp(toks[0], '(') && closeOf(toks, 0) == len(toks)-1; k++ {
 		// a parenthesized tuple is still a tuple: keep "(" when a ',' is inside
 		inner := toks[1 : len(toks)-1]
 		if hasTopComma(inner) || len(inner) == 0 {
@@ -490,8 +490,10 @@ func hasTopComma(toks []tok) bool {
 }
 
 // valueOf classifies an assigned value.
-func (s *scanner) valueOf(v []tok) Value {
-	if len(v) == 0 {
+func (s *scanner) valueOf(v []tok) Value { return s.valueOfNested(v, 0) }
+
+func (s *scanner) valueOfNested(v []tok, nesting int) Value {
+	if len(v) == 0 || nesting > 4 {
 		return ValUnknown
 	}
 	if s.isName(v[0], "lambda") {
@@ -514,7 +516,7 @@ func (s *scanner) valueOf(v []tok) Value {
 	case isOp(t, '[') || isOp(t, '{') || isOp(t, '('):
 		if closeOf(v, 0) == len(v)-1 {
 			if isOp(t, '(') {
-				return s.valueOf(v[1 : len(v)-1])
+				return s.valueOfNested(v[1:len(v)-1], nesting+1)
 			}
 			return ValNotCallable
 		}
