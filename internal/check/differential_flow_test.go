@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -243,14 +244,36 @@ func (ag *appGen) flowImport(f *modFile) string {
 	}
 }
 
-// realFile reports whether some file defines module m.
+// realFile reports whether some file defines module m, and m is not a namespace
+// package anywhere (a folder holding its submodules without an __init__.py).
 func (ag *appGen) realFile(m string) bool {
+	have := map[string]bool{}
+	found := false
 	for _, f := range ag.files {
 		if f.mod == m && !f.ghost {
-			return true
+			found = true
+			have[f.path] = true
 		}
 	}
-	return false
+	if !found {
+		return false
+	}
+	for _, f := range ag.files {
+		if !strings.HasPrefix(f.mod, m+".") {
+			continue
+		}
+		dir := f.path
+		for k := strings.Count(f.mod, ".") - strings.Count(m, "."); k > 0; k-- {
+			dir = path.Dir(dir)
+		}
+		if f.isPkg { // pkg/sub/__init__.py: one folder more
+			dir = path.Dir(dir)
+		}
+		if !have[dir+"/__init__.py"] {
+			return false
+		}
+	}
+	return true
 }
 
 // allOf returns an __all__ for file f (which binds names), or "": the names it defines,

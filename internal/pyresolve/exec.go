@@ -22,6 +22,9 @@ type failure struct {
 	exc string // the exception class: ModuleNotFoundError, ImportError, AttributeError, or what a handler raises
 	// problems are the failing imports that cause it (reported if nothing swallows it).
 	problems []Problem
+	// uncertain: every problem is a module a layer layerkit cannot read might provide,
+	// so the import may well work.
+	uncertain bool
 }
 
 // namespace is a module's globals as its top level runs: the names bound so far.
@@ -149,14 +152,24 @@ func (a *analysis) minorVersion() int {
 // top level (top), a failure does not stop the run: the statements after it are
 // checked too, and their failures join the first.
 func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
-	var first *failure
+	var first, pending *failure
 	for i := range stmts {
 		f := x.stmt(&stmts[i], maybe)
 		if f == nil {
 			continue
 		}
+		if f.uncertain && !top {
+			// It may work: what follows may run too, and the failure goes on up in
+			// case it does not.
+			pending = join(pending, f)
+			maybe = true
+			if st := &stmts[i]; st.Kind == pyscan.StImport && int(st.Index) < len(x.f.Imports) {
+				x.bindImport(x.f.Imports[st.Index], true)
+			}
+			continue
+		}
 		if !top {
-			return f
+			return join(pending, f)
 		}
 		if st := &stmts[i]; st.Kind == pyscan.StImport && int(st.Index) < len(x.f.Imports) {
 			// Going on as if the import had worked (to report what fails after it):
@@ -168,7 +181,10 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 		}
 		first.problems = append(first.problems, f.problems...)
 	}
-	return first
+	if first == nil {
+		return pending
+	}
+	return join(first, pending)
 }
 
 func (x *executor) stmt(st *pyscan.Stmt, maybe bool) *failure {
@@ -241,7 +257,7 @@ func join(f, g *failure) *failure {
 	case g == nil:
 		return f
 	}
-	return &failure{exc: f.exc, problems: append(append([]Problem(nil), f.problems...), g.problems...)}
+	return &failure{exc: f.exc, problems: append(append([]Problem(nil), f.problems...), g.problems...), uncertain: f.uncertain && g.uncertain}
 }
 
 func (x *executor) try(t *pyscan.Try, maybe bool) *failure {
@@ -330,7 +346,7 @@ func (x *executor) importStmt(imp pyscan.Import, maybe bool) *failure {
 	case st.nested != nil:
 		fail = &failure{exc: st.nested.exc, problems: append(append([]Problem(nil), st.nested.problems...), st.problems...)}
 	case len(st.problems) > 0:
-		fail = &failure{exc: excOf(st.problems[0]), problems: st.problems}
+		fail = &failure{exc: excOf(st.problems[0]), problems: st.problems, uncertain: a.uncertain(st.problems)}
 	}
 	if fail == nil && imp.From && len(imp.Names) == 1 && imp.Names[0].Name == "*" {
 		st.problems = nil
@@ -543,6 +559,20 @@ func (a *analysis) hasName(target *Module, name string, scope pyscan.Scope) (def
 		return 1, false
 	}
 	return 0, false
+}
+
+// uncertain reports whether every problem is a missing module that a layer layerkit
+// cannot read might provide.
+func (a *analysis) uncertain(ps []Problem) bool {
+	if !a.env.Uninspectable {
+		return false
+	}
+	for _, p := range ps {
+		if p.Failure != NoModule {
+			return false
+		}
+	}
+	return len(ps) > 0
 }
 
 // recordFailure reports the problems of a failure nothing swallowed.
