@@ -378,6 +378,14 @@ func diffPython() (string, error) {
 	if want == "" {
 		want = os.Getenv("LAYERKIT_DIFF_PYTHON")
 	}
+	if i := strings.IndexByte(want, ','); i >= 0 {
+		want = want[:i] // several: the first
+	}
+	return diffPythonSpec(want)
+}
+
+// diffPythonSpec finds the interpreter want names (see diffPython); "" is python3.
+func diffPythonSpec(want string) (string, error) {
 	if want == "" {
 		return exec.LookPath("python3")
 	}

@@ -24,6 +24,8 @@ package check_test
 //	go test ./internal/check -run TestDifferential -differential.seed=42 -differential.runs=20
 //	go test ./internal/check -run 'TestDifferential$' -differential.long -timeout 2h -v
 //	LAYERKIT_DIFF_SEED=42 go test ./internal/check -run TestDifferential
+//	go test ./internal/check -run 'TestDifferential$' -differential.python=3.11,3.12,3.13
+//	    (each interpreter in turn: python3.X on PATH, else pyenv's; LAYERKIT_DIFF_PYTHON too)
 //	LAYERKIT_DIFF_REPRO_DIR=/tmp/repros go test ...   (keep minimized reproductions)
 //
 // Without python3 the test skips, except under CI=true, where it fails.
@@ -64,11 +66,27 @@ var (
 	diffLongFlag   = flag.Bool("differential.long", false, "TestDifferential: run enough seeds for 50,000 functions (also LAYERKIT_DIFF_LONG=1)")
 	diffAppsFlag   = flag.Int("differential.apps", 10, "TestDifferential: apps generated per seed")
 	diffFuncsFlag  = flag.Int("differential.funcs", 32, "TestDifferential: functions per app")
-	diffPythonFlag = flag.String("differential.python", "", "TestDifferential: the interpreter: a path, a command, or a version such as 3.12 (also $LAYERKIT_DIFF_PYTHON; default python3); the generated runtime is its version")
+	diffPythonFlag = flag.String("differential.python", "", "TestDifferential: the interpreter: a path, a command, or a version such as 3.12, or several separated by commas (3.11,3.12,3.13: one run each); also $LAYERKIT_DIFF_PYTHON; default python3. The generated runtime is the interpreter's version")
 )
 
 func TestDifferential(t *testing.T) {
-	py, err := diffPython()
+	spec := *diffPythonFlag
+	if spec == "" {
+		spec = os.Getenv("LAYERKIT_DIFF_PYTHON")
+	}
+	if strings.Contains(spec, ",") {
+		// several interpreters: one run each
+		for _, one := range strings.Split(spec, ",") {
+			one = strings.TrimSpace(one)
+			t.Run("python"+one, func(t *testing.T) { testDifferential(t, one) })
+		}
+		return
+	}
+	testDifferential(t, spec)
+}
+
+func testDifferential(t *testing.T, spec string) {
+	py, err := diffPythonSpec(spec)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("python3 not found (required in CI): %v", err)

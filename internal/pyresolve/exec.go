@@ -36,6 +36,16 @@ type namespace struct {
 	fail  *failure
 }
 
+// dyn reports whether a lookup of a name ns does not bind may still work: the module's
+// names are not known, or it has bound a module __getattr__ (PEP 562) by now.
+func (ns *namespace) dyn() bool {
+	if ns.open {
+		return true
+	}
+	_, ok := ns.names["__getattr__"]
+	return ok
+}
+
 func (ns *namespace) has(name string) bool {
 	if _, ok := ns.names[name]; ok {
 		return true
@@ -321,7 +331,7 @@ func (x *executor) attr(st *pyscan.Stmt) *failure {
 		return nil
 	}
 	tns := x.a.ns[mod]
-	if tns == nil || tns.done || tns.open || tns.has(st.Attr) {
+	if tns == nil || tns.done || tns.dyn() || tns.has(st.Attr) {
 		return nil
 	}
 	p := Problem{Failure: PartialAttr, Missing: mod, Name: st.Attr, Partial: true}
@@ -434,7 +444,7 @@ func (x *executor) star(imp pyscan.Import) {
 		switch {
 		case tns != nil && tns.has(name):
 			return 1
-		case tns != nil && !tns.open:
+		case tns != nil && !tns.dyn():
 			return 0
 		case tns == nil && tf != nil && !tf.Open:
 			if tf.Names[name] {
@@ -543,7 +553,7 @@ func (a *analysis) hasName(target *Module, name string, scope pyscan.Scope) (def
 		switch {
 		case ns.has(name):
 			return 1, false
-		case ns.open:
+		case ns.dyn():
 			return -1, false
 		}
 		return 0, !ns.done

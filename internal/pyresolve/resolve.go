@@ -232,7 +232,7 @@ func (a *analysis) handler() {
 			a.res.Handler.Defined, a.res.Handler.NotCallable = 0, true
 		case bound || ns.maybe[a.res.Handler.Func]:
 			a.res.Handler.Defined = 1
-		case ns.open:
+		case ns.dyn():
 		default:
 			a.res.Handler.Defined = 0
 		}

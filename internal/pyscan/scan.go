@@ -185,8 +185,8 @@ type File struct {
 	All      []string
 	AllKnown bool
 	// Dynamic is true when the module's names cannot be known for a reason other than
-	// a star import: a module-level __getattr__, globals(), vars(), exec(),
-	// sys.modules[__name__].
+	// a star import or a module-level __getattr__ (a binding in Flow, which counts
+	// from the moment it runs): globals(), vars(), exec(), sys.modules[__name__].
 	Dynamic bool
 	// MaybeNames are names bound only where flow does not follow (`global x` in a def).
 	MaybeNames map[string]bool
@@ -777,7 +777,7 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 		if mod && len(head) > 0 && s.isIdent(head[0]) {
 			s.bind(head[0])
 			if kw == "def" && s.isName(head[0], "__getattr__") {
-				s.f.Open, s.fl.dynamic = true, true
+				s.f.Open = true
 			}
 		}
 	case "if", "elif":
