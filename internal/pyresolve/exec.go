@@ -454,8 +454,10 @@ func (x *executor) star(imp pyscan.Import) {
 		}
 		return -1
 	}
+	// A module still initializing (an import cycle) may not have bound __all__ yet.
+	allBound := tns == nil || tns.done || tns.has("__all__")
 	switch {
-	case tf != nil && tf.AllKnown:
+	case tf != nil && tf.AllKnown && allBound:
 		for _, name := range tf.All {
 			switch known(name) {
 			case 1:
@@ -477,7 +479,7 @@ func (x *executor) star(imp pyscan.Import) {
 				a.problem(x.m, imp, x.lazy, Problem{Failure: NoAttribute, Missing: abs, Name: name})
 			}
 		}
-	case tf != nil && tf.DefinesAll:
+	case tf != nil && tf.DefinesAll && allBound:
 		x.ns.open = true
 	case tns != nil && !tns.open:
 		for name, v := range tns.names {
