@@ -27,27 +27,170 @@ type failure struct {
 	uncertain bool
 }
 
-// namespace is a module's globals as its top level runs: the names bound so far.
+// namespace is a module's globals as its top level runs: the names bound so far. The
+// bindings are kept in order (cheap to add: most modules are looked into for a few
+// names, or not at all); an index is built on the first lookup once the top level is
+// done, and kept up to date after.
 type namespace struct {
-	names map[string]pyscan.Value
-	maybe map[string]bool // pyscan.File.MaybeNames
-	open  bool            // names may be bound that are not known
-	done  bool            // the top level has finished (fail says how)
-	fail  *failure
+	binds   []nsEntry
+	index   map[string]int32 // name -> its last entry in binds
+	maybe   map[string]bool  // pyscan.File.MaybeNames
+	open    bool             // names may be bound that are not known
+	getattr bool             // a module __getattr__ has been bound (PEP 562)
+	done    bool             // the top level has finished (fail says how)
+	fail    *failure
+	lookups int
+	// static is set (the module's source) when binds holds only the names bound under
+	// a condition (static.CondNames) and those the source does not bind (star imports,
+	// submodules): every other name of static.Names is bound once the statement at its
+	// line has run (before line while the top level runs). The handler module records
+	// everything (what its names are bound to matters).
+	static *pyscan.File
+	line   int
+}
+
+type nsEntry struct {
+	name string
+	val  pyscan.Value
+	del  bool
+}
+
+// lookup returns what name is bound to, and whether it is bound.
+func (ns *namespace) lookup(name string) (pyscan.Value, bool) {
+	ns.lookups++
+	if ns.index == nil && ns.done && len(ns.binds) > 16 && ns.lookups > 4 {
+		ns.index = make(map[string]int32, len(ns.binds))
+		for i, e := range ns.binds {
+			ns.index[e.name] = int32(i)
+		}
+	}
+	if ns.index != nil {
+		i, ok := ns.index[name]
+		if !ok {
+			return ns.staticLookup(name)
+		}
+		if ns.binds[i].del {
+			return 0, false
+		}
+		return ns.binds[i].val, true
+	}
+	for i := len(ns.binds) - 1; i >= 0; i-- {
+		if e := &ns.binds[i]; e.name == name {
+			return e.val, !e.del
+		}
+	}
+	return ns.staticLookup(name)
+}
+
+func (ns *namespace) staticLookup(name string) (pyscan.Value, bool) {
+	if f := ns.static; f != nil && f.Names[name] && !f.CondNames[name] && (ns.done || f.Lines[name] < ns.line) {
+		return pyscan.ValUnknown, true
+	}
+	return 0, false
+}
+
+// value is lookup with what the name is bound to also for a static namespace (the last
+// module-level binding of the name; asked for the few names the handler module imports).
+func (ns *namespace) value(name string) (pyscan.Value, bool) {
+	v, ok := ns.lookup(name)
+	if !ok || ns.static == nil || !ns.done {
+		return v, ok
+	}
+	for _, e := range ns.binds {
+		if e.name == name {
+			return v, ok // recorded: lookup has its value
+		}
+	}
+	v, _ = lastBind(ns.static, ns.static.Flow, name)
+	return v, true
+}
+
+// lastBind returns the value of the last binding of name in list (of f's flow).
+func lastBind(f *pyscan.File, list []pyscan.Stmt, name string) (pyscan.Value, bool) {
+	v, found := pyscan.ValUnknown, false
+	for i := range list {
+		switch st := &list[i]; st.Kind {
+		case pyscan.StBind:
+			if st.Name == name {
+				v, found = st.Value, true
+			}
+		case pyscan.StImport:
+			if importBinds(&f.Imports[st.Index], name) {
+				v, found = pyscan.ValUnknown, true
+			}
+		case pyscan.StLoop, pyscan.StBlock:
+			if w, ok := lastBind(f, st.Body, name); ok {
+				v, found = w, true
+			}
+		}
+	}
+	return v, found
+}
+
+// importBinds reports whether a module-level import statement binds name.
+func importBinds(imp *pyscan.Import, name string) bool {
+	if imp.Dynamic || imp.Scope != pyscan.ModuleScope {
+		return false
+	}
+	if !imp.From {
+		if imp.Alias != "" {
+			return imp.Alias == name
+		}
+		top, _, _ := strings.Cut(imp.Module, ".")
+		return top == name
+	}
+	for _, n := range imp.Names {
+		if n.Alias == name || n.Alias == "" && n.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (ns *namespace) set(name string, v pyscan.Value, del bool) {
+	if name == "__getattr__" && !del {
+		ns.getattr = true
+	}
+	ns.binds = append(ns.binds, nsEntry{name: name, val: v, del: del})
+	if ns.index != nil {
+		ns.index[name] = int32(len(ns.binds) - 1)
+	}
+}
+
+// each calls fn for every name bound now.
+func (ns *namespace) each(fn func(string, pyscan.Value)) {
+	seen := make(map[string]bool, len(ns.binds))
+	for i := len(ns.binds) - 1; i >= 0; i-- {
+		e := &ns.binds[i]
+		if seen[e.name] {
+			continue
+		}
+		seen[e.name] = true
+		if !e.del {
+			fn(e.name, e.val)
+		}
+	}
+	if f := ns.static; f != nil {
+		for name := range f.Names {
+			if _, ok := ns.staticLookup(name); ok && !seen[name] {
+				fn(name, pyscan.ValUnknown)
+			}
+		}
+	}
 }
 
 // dyn reports whether a lookup of a name ns does not bind may still work: the module's
 // names are not known, or it has bound a module __getattr__ (PEP 562) by now.
 func (ns *namespace) dyn() bool {
-	if ns.open {
+	if ns.open || ns.getattr {
 		return true
 	}
-	_, ok := ns.names["__getattr__"]
+	_, ok := ns.staticLookup("__getattr__")
 	return ok
 }
 
 func (ns *namespace) has(name string) bool {
-	if _, ok := ns.names[name]; ok {
+	if _, ok := ns.lookup(name); ok {
 		return true
 	}
 	return ns.maybe[name]
@@ -58,6 +201,19 @@ func (ns *namespace) has(name string) bool {
 type stmtState struct {
 	problems []Problem
 	nested   *failure
+}
+
+// failure returns the failure the statement met (a copy: st is reused), or nil.
+func (st *stmtState) failure(a *analysis) *failure {
+	switch {
+	case st.nested != nil:
+		return &failure{exc: st.nested.exc, problems: append(append([]Problem(nil), st.nested.problems...), st.problems...)}
+	case len(st.problems) > 0:
+		probs := st.problems
+		st.problems = nil // the failure keeps them
+		return &failure{exc: excOf(probs[0]), problems: probs, uncertain: a.uncertain(probs)}
+	}
+	return nil
 }
 
 // excOf is the exception class a problem raises in Python.
@@ -131,7 +287,7 @@ type executor struct {
 	lazy bool
 	ns   *namespace
 	// mods: names bound to a module by an import, with the module's name (for a.X).
-	mods map[string]string
+	mods []modBind
 	// handling: the exceptions being handled, innermost last, with the handler's as name.
 	handling []handled
 }
@@ -164,6 +320,9 @@ func (a *analysis) minorVersion() int {
 func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 	var first, pending *failure
 	for i := range stmts {
+		if x.ns.static != nil {
+			x.ns.line = int(stmts[i].Line)
+		}
 		f := x.stmt(&stmts[i], maybe)
 		if f == nil {
 			continue
@@ -174,7 +333,7 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 			pending = join(pending, f)
 			maybe = true
 			if st := &stmts[i]; st.Kind == pyscan.StImport && int(st.Index) < len(x.f.Imports) {
-				x.bindImport(x.f.Imports[st.Index], true)
+				x.bindImport(&x.f.Imports[st.Index], true)
 			}
 			continue
 		}
@@ -184,7 +343,7 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 		if st := &stmts[i]; st.Kind == pyscan.StImport && int(st.Index) < len(x.f.Imports) {
 			// Going on as if the import had worked (to report what fails after it):
 			// it binds its names.
-			x.bindImport(x.f.Imports[st.Index], maybe)
+			x.bindImport(&x.f.Imports[st.Index], maybe)
 		}
 		if first == nil {
 			first = &failure{exc: f.exc}
@@ -203,15 +362,15 @@ func (x *executor) stmt(st *pyscan.Stmt, maybe bool) *failure {
 		if int(st.Index) >= len(x.f.Imports) {
 			return nil
 		}
-		return x.importStmt(x.f.Imports[st.Index], maybe)
+		return x.importStmt(&x.f.Imports[st.Index], maybe)
 	case pyscan.StBind:
 		x.bind(st.Name, st.Value, maybe)
-		delete(x.mods, st.Name)
+		x.setMod(st.Name, "")
 	case pyscan.StDel:
 		if !maybe {
-			delete(x.ns.names, st.Name)
+			x.ns.set(st.Name, 0, true)
 		}
-		delete(x.mods, st.Name)
+		x.setMod(st.Name, "")
 	case pyscan.StAttr:
 		return x.attr(st)
 	case pyscan.StRaise:
@@ -229,10 +388,15 @@ func (x *executor) stmt(st *pyscan.Stmt, maybe bool) *failure {
 }
 
 func (x *executor) bind(name string, v pyscan.Value, maybe bool) {
-	if old, ok := x.ns.names[name]; ok && maybe && old != v {
-		v = pyscan.ValUnknown
+	if f := x.ns.static; f != nil && f.Names[name] && !f.CondNames[name] {
+		return // the file's names say it
 	}
-	x.ns.names[name] = v
+	if maybe {
+		if old, ok := x.ns.lookup(name); ok && old != v {
+			v = pyscan.ValUnknown
+		}
+	}
+	x.ns.set(name, v, false)
 }
 
 func (x *executor) ifStmt(st *pyscan.Stmt, maybe bool) *failure {
@@ -326,8 +490,8 @@ func (x *executor) raise(st *pyscan.Stmt, maybe bool) *failure {
 // attr: a.X where a is bound to a module still running its top level, which has not
 // bound X yet: AttributeError, partially initialized module.
 func (x *executor) attr(st *pyscan.Stmt) *failure {
-	mod, ok := x.mods[st.Name]
-	if !ok {
+	mod := x.modOf(st.Name)
+	if mod == "" {
 		return nil
 	}
 	tns := x.a.ns[mod]
@@ -342,32 +506,28 @@ func (x *executor) attr(st *pyscan.Stmt) *failure {
 }
 
 // importStmt runs one import statement at the module's top level.
-func (x *executor) importStmt(imp pyscan.Import, maybe bool) *failure {
+func (x *executor) importStmt(imp *pyscan.Import, maybe bool) *failure {
 	if imp.TypeChecking || imp.MainBlock || imp.Module == "__future__" && imp.Level == 0 {
 		return nil
 	}
 	a := x.a
-	st := &stmtState{}
+	// The statement states are reused, one per nesting depth (imports run imports).
+	if a.depth == len(a.stmts) {
+		a.stmts = append(a.stmts, &stmtState{})
+	}
+	st := a.stmts[a.depth]
+	st.problems, st.nested = st.problems[:0], nil
+	a.depth++
 	prev := a.cur
 	a.cur = st
-	a.checkImport(x.m, x.pkg, imp, x.lazy, false, x.m.Name)
-	var fail *failure
-	switch {
-	case st.nested != nil:
-		fail = &failure{exc: st.nested.exc, problems: append(append([]Problem(nil), st.nested.problems...), st.problems...)}
-	case len(st.problems) > 0:
-		fail = &failure{exc: excOf(st.problems[0]), problems: st.problems, uncertain: a.uncertain(st.problems)}
-	}
+	a.checkImport(x.m, x.pkg, *imp, x.lazy, false, x.m.Name)
+	fail := st.failure(a)
 	if fail == nil && imp.From && len(imp.Names) == 1 && imp.Names[0].Name == "*" {
-		st.problems = nil
-		x.star(imp)
-		if st.nested != nil {
-			fail = &failure{exc: st.nested.exc, problems: append(append([]Problem(nil), st.nested.problems...), st.problems...)}
-		} else if len(st.problems) > 0 {
-			fail = &failure{exc: excOf(st.problems[0]), problems: st.problems}
-		}
+		x.star(*imp)
+		fail = st.failure(a)
 	}
 	a.cur = prev
+	a.depth--
 	if fail != nil {
 		return fail
 	}
@@ -376,7 +536,7 @@ func (x *executor) importStmt(imp pyscan.Import, maybe bool) *failure {
 }
 
 // bindImport binds the names an import statement binds in the module.
-func (x *executor) bindImport(imp pyscan.Import, maybe bool) {
+func (x *executor) bindImport(imp *pyscan.Import, maybe bool) {
 	a := x.a
 	if imp.Dynamic || imp.Scope != pyscan.ModuleScope {
 		return
@@ -385,13 +545,20 @@ func (x *executor) bindImport(imp pyscan.Import, maybe bool) {
 	if !imp.From {
 		if imp.Alias != "" {
 			x.bind(imp.Alias, pyscan.ValUnknown, maybe)
-			x.mods[imp.Alias] = abs
+			x.setMod(imp.Alias, abs)
 		} else {
 			top, _, _ := strings.Cut(abs, ".")
 			x.bind(top, pyscan.ValUnknown, maybe)
-			x.mods[top] = top
+			x.setMod(top, top)
 		}
 		return
+	}
+	// What a name is bound to matters for the handler (callable or not) and, when the
+	// module reads attributes of imported names at its top level, whether it is a module.
+	isHandler := x.m.Name == a.res.Handler.Module
+	var tns *namespace
+	if isHandler {
+		tns = a.ns[abs]
 	}
 	for _, n := range imp.Names {
 		if n.Name == "*" {
@@ -402,19 +569,48 @@ func (x *executor) bindImport(imp pyscan.Import, maybe bool) {
 			bound = n.Alias
 		}
 		v := pyscan.ValUnknown
-		sub := abs + "." + n.Name
-		if tns := a.ns[abs]; tns != nil {
-			if tv, ok := tns.names[n.Name]; ok {
+		if tns != nil {
+			if tv, ok := tns.value(n.Name); ok {
 				v = tv
 			}
 		}
 		x.bind(bound, v, maybe)
-		if _, isMod := a.mods[sub]; isMod && a.mods[sub] != nil {
-			x.mods[bound] = sub
-		} else {
-			delete(x.mods, bound)
+		if x.f.AttrReads {
+			if sub := abs + "." + n.Name; a.mods[sub] != nil {
+				x.setMod(bound, sub)
+			} else {
+				x.setMod(bound, "")
+			}
 		}
 	}
+}
+
+// setMod notes that name is bound to module mod.
+func (x *executor) setMod(name, mod string) {
+	if !x.f.AttrReads {
+		return
+	}
+	for i := range x.mods {
+		if x.mods[i].name == name {
+			x.mods[i].mod = mod
+			return
+		}
+	}
+	if mod != "" {
+		x.mods = append(x.mods, modBind{name, mod})
+	}
+}
+
+type modBind struct{ name, mod string }
+
+// modOf is the module name is bound to, or "".
+func (x *executor) modOf(name string) string {
+	for _, b := range x.mods {
+		if b.name == name {
+			return b.mod
+		}
+	}
+	return ""
 }
 
 // star binds what `from abs import *` binds: the target's __all__, each name of which
@@ -463,7 +659,7 @@ func (x *executor) star(imp pyscan.Import) {
 			case 1:
 				v := pyscan.ValUnknown
 				if tns != nil {
-					v = tns.names[name]
+					v, _ = tns.lookup(name)
 				}
 				x.bind(name, v, false)
 			case -1:
@@ -482,11 +678,11 @@ func (x *executor) star(imp pyscan.Import) {
 	case tf != nil && tf.DefinesAll && allBound:
 		x.ns.open = true
 	case tns != nil && !tns.open:
-		for name, v := range tns.names {
+		tns.each(func(name string, v pyscan.Value) {
 			if !strings.HasPrefix(name, "_") {
 				x.bind(name, v, false)
 			}
-		}
+		})
 		for name := range tns.maybe {
 			if !strings.HasPrefix(name, "_") {
 				x.bind(name, pyscan.ValUnknown, false)
@@ -506,18 +702,23 @@ func (x *executor) star(imp pyscan.Import) {
 // execModule runs module m's top level (its source is f) and then checks the imports
 // in its function bodies; it returns the failure that escapes the top level.
 func (a *analysis) execModule(m *Module, f *pyscan.File, lazy bool) *failure {
-	ns := &namespace{names: make(map[string]pyscan.Value, 16), maybe: f.MaybeNames, open: f.Dynamic}
+	ns := &namespace{maybe: f.MaybeNames, open: f.Dynamic}
+	if m.Name != a.res.Handler.Module {
+		ns.static = f
+	} else {
+		ns.binds = make([]nsEntry, 0, len(f.Names)+4)
+	}
 	a.ns[m.Name] = ns
 	prev := a.cur
 	a.cur = nil
-	x := &executor{a: a, m: m, f: f, pkg: m.pkg(), lazy: lazy, ns: ns, mods: map[string]string{}}
+	x := &executor{a: a, m: m, f: f, pkg: m.pkg(), lazy: lazy, ns: ns}
 	fail := x.run(f.Flow, false, true)
 	ns.done, ns.fail = true, fail
 	a.cur = prev
 
 	// Imports in function bodies run when the function does (lazy), guarded as the
 	// scanner says.
-	tryFailed := map[int]bool{}
+	var tryFailed map[int]bool
 	for _, imp := range f.Imports {
 		if imp.Scope != pyscan.FunctionScope || imp.TypeChecking || imp.MainBlock || imp.Module == "__future__" {
 			continue
@@ -538,6 +739,9 @@ func (a *analysis) execModule(m *Module, f *pyscan.File, lazy bool) *failure {
 		}
 		ok := a.checkImport(m, x.pkg, imp, true, optional, m.Name)
 		if !ok && optional {
+			if tryFailed == nil {
+				tryFailed = map[int]bool{}
+			}
 			for _, g := range imp.Guards {
 				if g.Role == pyscan.InTry {
 					tryFailed[g.TryID] = true

@@ -110,6 +110,22 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 
 // missing records a module that cannot be found, noticing compiled near-misses.
 func (a *analysis) missing(m *Module, imp pyscan.Import, lazy bool, name string) {
+	if a.cur != nil {
+		// Inside a statement whose failure may yet be caught: what is near is looked
+		// for only if the failure is reported (finish).
+		a.problem(m, imp, lazy, Problem{Failure: NoModule, Missing: name, later: &later{near: true}})
+		return
+	}
+	if near := a.nearMissing(name); len(near) > 0 {
+		a.problem(m, imp, lazy, Problem{Failure: CompiledMismatch, Missing: name, Near: near})
+		return
+	}
+	a.problem(m, imp, lazy, Problem{Failure: NoModule, Missing: name})
+}
+
+// nearMissing lists the compiled files for another Python, architecture or OS where
+// the missing module name would be.
+func (a *analysis) nearMissing(name string) []string {
 	var locs []Loc
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		if parent := a.mods[name[:i]]; parent != nil {
@@ -123,11 +139,7 @@ func (a *analysis) missing(m *Module, imp pyscan.Import, lazy bool, name string)
 		}
 	}
 	tail := name[strings.LastIndexByte(name, '.')+1:]
-	if near := a.near(locs, tail); len(near) > 0 {
-		a.problem(m, imp, lazy, Problem{Failure: CompiledMismatch, Missing: name, Near: near})
-		return
-	}
-	a.problem(m, imp, lazy, Problem{Failure: NoModule, Missing: name})
+	return a.near(locs, tail)
 }
 
 // near lists compiled files named tail.<something>.so/.pyd/.dylib in locs: extension
@@ -150,18 +162,52 @@ func (a *analysis) near(locs []Loc, tail string) []string {
 
 func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
 	p.Tree, p.File, p.Line, p.Col, p.Lazy = m.Tree, m.File, imp.Line, imp.Col, lazy
-	p.Stmt = statement(imp)
-	p.Chain = a.chain(m)
 	if a.cur != nil {
+		// The rendering waits until the failure is reported: most failures of guarded
+		// imports are caught.
+		if p.later == nil {
+			p.later = &later{}
+		}
+		p.later.imp, p.later.m = imp, m
 		a.cur.problems = append(a.cur.problems, p)
 		return
 	}
+	p.Stmt = statement(imp)
+	p.Chain = a.chain(m)
 	a.record(p)
+}
+
+// later is what a problem found inside a statement needs to be rendered when it is
+// reported: the statement, the importing module, and where to look for compiled files
+// of a missing module's name.
+type later struct {
+	imp  pyscan.Import
+	m    *Module
+	near bool // look for compiled files of the missing module
+}
+
+// finish renders a problem made inside a statement.
+func (a *analysis) finish(p *Problem) {
+	l := p.later
+	if l == nil {
+		return
+	}
+	p.later = nil
+	if l.m != nil {
+		p.Stmt = statement(l.imp)
+		p.Chain = a.chain(l.m)
+	}
+	if l.near {
+		if near := a.nearMissing(p.Missing); len(near) > 0 {
+			p.Failure, p.Near = CompiledMismatch, near
+		}
+	}
 }
 
 // record reports problem p, once per place, module and name (an eager occurrence
 // makes it eager).
 func (a *analysis) record(p Problem) {
+	a.finish(&p)
 	lazy := p.Lazy
 	key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", p.Tree.Display(p.File), p.Line, p.Missing, p.Name)
 	if i, ok := a.seenProblem[key]; ok {

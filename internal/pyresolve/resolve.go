@@ -96,6 +96,8 @@ type Problem struct {
 	// exception instead (raise X(...) / raise X from e): X, at RaisedLine of File.
 	RaisedBy   string
 	RaisedLine int
+
+	later *later // rendering still to do (imports.go)
 }
 
 // Shadow is a top-level module provided by more than one place on the path.
@@ -201,8 +203,11 @@ type analysis struct {
 	// ns: the globals of each module whose top level ran (or is running), as Python
 	// sees them (exec.go).
 	ns map[string]*namespace
-	// cur collects what the import statement being run finds (nil: report directly).
-	cur *stmtState
+	// cur collects what the import statement being run finds (nil: report directly);
+	// stmts are the states reused at each depth of import statements running others.
+	cur   *stmtState
+	stmts []*stmtState
+	depth int
 	// minor is the runtime's Python minor version (0 not known yet, -1 unknown).
 	minor int
 	// pendingShadow holds, per top-level name, the other places that hold it, until the
@@ -226,7 +231,7 @@ func (a *analysis) handler() {
 	}
 	a.res.Handler.Found = m
 	if ns := a.ns[m.Name]; ns != nil && ns.done {
-		v, bound := ns.names[a.res.Handler.Func]
+		v, bound := ns.lookup(a.res.Handler.Func)
 		switch {
 		case bound && v == pyscan.ValNotCallable:
 			a.res.Handler.Defined, a.res.Handler.NotCallable = 0, true
@@ -338,8 +343,8 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 		// the import system sets the submodule as an attribute of its parent
 		if i := strings.LastIndexByte(m.Name, '.'); i >= 0 {
 			if pns := a.ns[m.Name[:i]]; pns != nil {
-				if _, ok := pns.names[m.Name[i+1:]]; !ok {
-					pns.names[m.Name[i+1:]] = pyscan.ValUnknown
+				if _, ok := pns.lookup(m.Name[i+1:]); !ok {
+					pns.set(m.Name[i+1:], pyscan.ValUnknown, false)
 				}
 			}
 		}
@@ -368,7 +373,7 @@ func (a *analysis) scanModule(m *Module, lazy bool) *failure {
 	if m.Kind == Namespace {
 		// no code: its names are the submodules imported so far
 		if a.ns[m.Name] == nil {
-			a.ns[m.Name] = &namespace{names: map[string]pyscan.Value{}, done: true}
+			a.ns[m.Name] = &namespace{done: true}
 		}
 		return nil
 	}

@@ -80,6 +80,27 @@ type condParser struct {
 	depth int
 }
 
+// node and one carve the test's nodes from slabs the scanner fills for the whole scan
+// (a few allocations per file rather than per node).
+func (p *condParser) node(n cnode) *cnode {
+	s := p.s
+	if len(s.cslab) == cap(s.cslab) {
+		s.cslab = make([]cnode, 0, 16)
+	}
+	s.cslab = append(s.cslab, n)
+	return &s.cslab[len(s.cslab)-1]
+}
+
+func (p *condParser) one(n *cnode) []*cnode {
+	s := p.s
+	if len(s.pslab) == cap(s.pslab) {
+		s.pslab = make([]*cnode, 0, 16)
+	}
+	s.pslab = append(s.pslab, n)
+	k := len(s.pslab)
+	return s.pslab[k-1 : k : k]
+}
+
 func (p *condParser) peekName(w string) bool {
 	return p.i < len(p.toks) && p.s.isName(p.toks[p.i], w)
 }
@@ -96,7 +117,7 @@ func (p *condParser) or() *cnode {
 	if n == nil || !p.peekName("or") {
 		return n
 	}
-	out := &cnode{kind: cOr, args: []*cnode{n}}
+	out := p.node(cnode{kind: cOr, args: p.one(n)})
 	for p.peekName("or") {
 		p.i++
 		m := p.and()
@@ -113,7 +134,7 @@ func (p *condParser) and() *cnode {
 	if n == nil || !p.peekName("and") {
 		return n
 	}
-	out := &cnode{kind: cAnd, args: []*cnode{n}}
+	out := p.node(cnode{kind: cAnd, args: p.one(n)})
 	for p.peekName("and") {
 		p.i++
 		m := p.not()
@@ -137,7 +158,7 @@ func (p *condParser) not() *cnode {
 		if n == nil {
 			return nil
 		}
-		return &cnode{kind: cNot, args: []*cnode{n}}
+		return p.node(cnode{kind: cNot, args: p.one(n)})
 	}
 	return p.cmp()
 }
@@ -182,7 +203,7 @@ func (p *condParser) cmp() *cnode {
 	if op == "" {
 		return n
 	}
-	out := &cnode{kind: cCmp, args: []*cnode{n}}
+	out := p.node(cnode{kind: cCmp, args: p.one(n)})
 	for op != "" {
 		p.i += len(strings.Fields(op))
 		m := p.primary()
@@ -212,7 +233,7 @@ func (p *condParser) primary() *cnode {
 				if name != "startswith" && name != "endswith" && !(n.kind == cAttr && n.name == "platform" && name == "system") {
 					return nil
 				}
-				call := &cnode{kind: cCall, name: name, args: []*cnode{n}}
+				call := p.node(cnode{kind: cCall, name: name, args: p.one(n)})
 				for !p.peekOp(')') {
 					a := p.or()
 					if a == nil {
@@ -229,10 +250,10 @@ func (p *condParser) primary() *cnode {
 				n = call
 				continue
 			}
-			n = &cnode{kind: cAttr, name: name, args: []*cnode{n}}
+			n = p.node(cnode{kind: cAttr, name: name, args: p.one(n)})
 		case p.peekOp('['):
 			p.i++
-			sub := &cnode{kind: cIndex, args: []*cnode{n}}
+			sub := p.node(cnode{kind: cIndex, args: p.one(n)})
 			lo, ok := p.intLit()
 			if ok {
 				sub.lo, sub.hasLo = lo, true
@@ -288,10 +309,10 @@ func (p *condParser) atom() *cnode {
 	switch t.kind {
 	case tkNumber:
 		if v, ok := p.intLit(); ok {
-			return &cnode{kind: cConst, v: cval{kind: vInt, i: v}}
+			return p.node(cnode{kind: cConst, v: cval{kind: vInt, i: v}})
 		}
 		p.i++
-		return &cnode{kind: cUnknown}
+		return p.node(cnode{kind: cUnknown})
 	case tkString:
 		v, ok := p.s.literal(t)
 		p.i++
@@ -302,21 +323,21 @@ func (p *condParser) atom() *cnode {
 			p.i++
 		}
 		if !ok {
-			return &cnode{kind: cUnknown}
+			return p.node(cnode{kind: cUnknown})
 		}
-		return &cnode{kind: cConst, v: cval{kind: vStr, s: v}}
+		return p.node(cnode{kind: cConst, v: cval{kind: vStr, s: v}})
 	case tkOp:
 		switch t.op {
 		case '-':
 			if v, ok := p.intLit(); ok {
-				return &cnode{kind: cConst, v: cval{kind: vInt, i: v}}
+				return p.node(cnode{kind: cConst, v: cval{kind: vInt, i: v}})
 			}
 			return nil
 		case '(':
 			p.i++
 			if p.peekOp(')') {
 				p.i++
-				return &cnode{kind: cTuple}
+				return p.node(cnode{kind: cTuple})
 			}
 			first := p.or()
 			if first == nil {
@@ -326,7 +347,7 @@ func (p *condParser) atom() *cnode {
 				p.i++
 				return first
 			}
-			tup := &cnode{kind: cTuple, args: []*cnode{first}}
+			tup := p.node(cnode{kind: cTuple, args: p.one(first)})
 			for p.peekOp(',') {
 				p.i++
 				if p.peekOp(')') {
@@ -350,23 +371,23 @@ func (p *condParser) atom() *cnode {
 		p.i++
 		switch name {
 		case "True":
-			return &cnode{kind: cConst, v: cval{kind: vInt, i: 1}}
+			return p.node(cnode{kind: cConst, v: cval{kind: vInt, i: 1}})
 		case "False":
-			return &cnode{kind: cConst, v: cval{kind: vInt}}
+			return p.node(cnode{kind: cConst, v: cval{kind: vInt}})
 		case "None":
-			return &cnode{kind: cConst, v: cval{kind: vNone}}
+			return p.node(cnode{kind: cConst, v: cval{kind: vNone}})
 		case "TYPE_CHECKING":
-			return &cnode{kind: cConst, v: cval{kind: vInt}}
+			return p.node(cnode{kind: cConst, v: cval{kind: vInt}})
 		case "__name__":
-			return &cnode{kind: cConst, v: cval{kind: vNotMain}}
+			return p.node(cnode{kind: cConst, v: cval{kind: vNotMain}})
 		case "version_info":
-			return &cnode{kind: cVersion}
+			return p.node(cnode{kind: cVersion})
 		}
 		if isKeywordString(name) {
 			return nil
 		}
 		// a module or other name: its attributes are resolved by cAttr
-		return &cnode{kind: cAttr, name: name}
+		return p.node(cnode{kind: cAttr, name: name})
 	}
 	return nil
 }
@@ -408,9 +429,7 @@ func (n *cnode) eval(minor int) cval {
 	case cConst:
 		return n.v
 	case cVersion:
-		// (3, minor, micro, releaselevel, serial): the micro version of a runtime
-		// changes with its updates, so only major and minor are known.
-		return cval{kind: vTuple, t: []cval{{kind: vInt, i: 3}, {kind: vInt, i: minor}, {}, {kind: vStr, s: "final"}, {kind: vInt}}}
+		return versionTuple(minor)
 	case cAttr:
 		if len(n.args) == 0 {
 			return cval{} // a bare name other than those atom knows
@@ -422,7 +441,7 @@ func (n *cnode) eval(minor int) cval {
 		if base.kind == cAttr && len(base.args) == 0 {
 			switch base.name + "." + n.name {
 			case "sys.version_info":
-				return (&cnode{kind: cVersion}).eval(minor)
+				return versionTuple(minor)
 			case "sys.platform":
 				return cval{kind: vStr, s: "linux"}
 			case "os.name":
@@ -565,6 +584,12 @@ func (n *cnode) eval(minor int) cval {
 		return boolVal(false)
 	}
 	return cval{}
+}
+
+// versionTuple is sys.version_info: (3, minor, micro, releaselevel, serial); the micro
+// version of a runtime changes with its updates, so only major and minor are known.
+func versionTuple(minor int) cval {
+	return cval{kind: vTuple, t: []cval{{kind: vInt, i: 3}, {kind: vInt, i: minor}, {}, {kind: vStr, s: "final"}, {kind: vInt}}}
 }
 
 // compare evaluates a op b; ok is false when it cannot be known.

@@ -1,5 +1,7 @@
 package pyscan
 
+import "strings"
+
 // The module's top level as Python runs it: File.Flow is the tree of the statements
 // that run when the module is imported (outside def bodies; class bodies included),
 // in order, with the control flow that decides which of them run: try statements
@@ -117,24 +119,74 @@ const maxFlowStmts = 1 << 20
 
 // flowState is the scanner's flow builder.
 type flowState struct {
-	frames  []flowFrame
-	n       int
-	lastKw  string          // keyword of the frame closed last (the sibling of an elif/else/except)
-	val     Value           // what the bindings of the current statement bind
-	modName map[string]bool // names bound by an import at module scope
-	allOK   bool            // the current statement is a literal __all__ binding
-	all     []string
-	allBad  bool
-	allSeen bool
-	dynamic bool   // Open for a reason other than a star import
-	header  string // the compound statement whose header is being read
-	maybe   map[string]bool
+	frames   []flowFrame
+	n        int
+	lastKw   string          // keyword of the frame closed last (the sibling of an elif/else/except)
+	val      Value           // what the bindings of the current statement bind
+	modName  map[string]bool // names bound by an import at module scope
+	allOK    bool            // the current statement is a literal __all__ binding
+	all      []string
+	allBad   bool
+	allSeen  bool
+	arena    []Stmt
+	tries    []Try
+	branches []Branch
+	dynamic  bool   // Open for a reason other than a star import
+	header   string // the compound statement whose header is being read
+	maybe    map[string]bool
 }
 
 func (s *scanner) flowReset() {
 	fl := &s.fl
 	*fl = flowState{frames: fl.frames[:0]}
-	fl.frames = append(fl.frames, flowFrame{kind: fNew})
+	s.flowPush(flowFrame{kind: fNew})
+}
+
+// flowPush opens frame fr, reusing the list buffer a frame at that depth had before
+// (lists are copied out, exactly sized, when their block closes).
+func (s *scanner) flowPush(fr flowFrame) {
+	fl := &s.fl
+	n := len(fl.frames)
+	if n < cap(fl.frames) {
+		fr.list = fl.frames[:n+1][n].list[:0]
+	}
+	fl.frames = append(fl.frames, fr)
+}
+
+// flowList copies a frame's list out of its reused buffer, into the scan's arena: one
+// growing slice all lists are carved from (a list keeps the array it was carved from
+// when the arena moves on), so a file costs a few allocations, not one per block.
+func (s *scanner) flowList(l []Stmt) []Stmt {
+	if len(l) == 0 {
+		return nil
+	}
+	fl := &s.fl
+	if len(fl.arena)+len(l) > cap(fl.arena) {
+		fl.arena = make([]Stmt, 0, max(16, 2*cap(fl.arena), len(l)))
+	}
+	start := len(fl.arena)
+	fl.arena = append(fl.arena, l...)
+	return fl.arena[start:len(fl.arena):len(fl.arena)]
+}
+
+// newTry and oneBranch carve from slabs like flowList.
+func (s *scanner) newTry(body []Stmt) *Try {
+	fl := &s.fl
+	if len(fl.tries) == cap(fl.tries) {
+		fl.tries = make([]Try, 0, 16)
+	}
+	fl.tries = append(fl.tries, Try{Body: body})
+	return &fl.tries[len(fl.tries)-1]
+}
+
+func (s *scanner) oneBranch(b Branch) []Branch {
+	fl := &s.fl
+	if len(fl.branches) == cap(fl.branches) {
+		fl.branches = make([]Branch, 0, 16)
+	}
+	fl.branches = append(fl.branches, b)
+	k := len(fl.branches)
+	return fl.branches[k-1 : k : k]
 }
 
 func (s *scanner) flowLive() bool {
@@ -183,7 +235,7 @@ func (s *scanner) flowOpen(kw string, line int32, head []tok, hasSib bool) {
 	fr := flowFrame{kind: fNew, kw: kw}
 	if !s.flowLive() || kw == "def" {
 		fr.kind = fDead
-		fl.frames = append(fl.frames, fr)
+		s.flowPush(fr)
 		return
 	}
 	switch kw {
@@ -231,7 +283,7 @@ func (s *scanner) flowOpen(kw string, line int32, head []tok, hasSib bool) {
 	default:
 		fr.stmt = Stmt{Kind: StLoop, Line: line}
 	}
-	fl.frames = append(fl.frames, fr)
+	s.flowPush(fr)
 }
 
 // flowClose closes the innermost frame, attaching what it collected.
@@ -246,6 +298,7 @@ func (s *scanner) flowClose() {
 	if fr.kind == fDead {
 		return
 	}
+	fr.list = s.flowList(fr.list)
 	parent := &fl.frames[len(fl.frames)-1]
 	if parent.kind == fDead {
 		return
@@ -259,10 +312,10 @@ func (s *scanner) flowClose() {
 		st := fr.stmt
 		switch st.Kind {
 		case StTry:
-			st.Try = &Try{Body: fr.list}
+			st.Try = s.newTry(fr.list)
 		case StIf:
 			fr.branch.Body = fr.list
-			st.If = []Branch{fr.branch}
+			st.If = s.oneBranch(fr.branch)
 		default:
 			st.Body = fr.list
 		}
@@ -309,7 +362,7 @@ func (s *scanner) handlerOf(head []tok) Handler {
 		if s.isName(t, "as") {
 			end = i
 			if i+1 < len(head) && s.isIdent(head[i+1]) {
-				h.As = string(s.bytesOf(head[i+1]))
+				h.As = s.str(s.bytesOf(head[i+1]))
 			}
 			break
 		}
@@ -379,7 +432,7 @@ func (s *scanner) flowSimple(toks []tok) {
 			if mod {
 				for _, t := range toks[1:] {
 					if s.isIdent(t) {
-						s.flowAdd(Stmt{Kind: StDel, Name: string(s.bytesOf(t)), Line: t.line})
+						s.flowAdd(Stmt{Kind: StDel, Name: s.str(s.bytesOf(t)), Line: t.line})
 					} else if !isOp(t, ',') && !isOp(t, '(') && !isOp(t, ')') {
 						break // del a.b, del a[0]: not a name
 					}
@@ -543,7 +596,8 @@ func (s *scanner) flowAttrs(toks []tok) {
 		if !fl.modName[string(name)] {
 			continue
 		}
-		s.flowAdd(Stmt{Kind: StAttr, Name: string(name), Attr: string(s.bytesOf(toks[i+2])), Line: t.line})
+		s.flowAdd(Stmt{Kind: StAttr, Name: s.str(name), Attr: s.str(s.bytesOf(toks[i+2])), Line: t.line})
+		s.f.AttrReads = true
 		i += 2
 	}
 }
@@ -554,8 +608,8 @@ func (s *scanner) flowBind(t tok) {
 	if fl.header == "except" {
 		return // except E as e: deleted when the handler ends
 	}
-	name := string(s.bytesOf(t))
-	if name == "__all__" {
+	b := s.bytesOf(t)
+	if string(b) == "__all__" {
 		if fl.allOK {
 			fl.allSeen = true
 		} else {
@@ -567,13 +621,13 @@ func (s *scanner) flowBind(t tok) {
 		if fl.maybe == nil {
 			fl.maybe = map[string]bool{}
 		}
-		fl.maybe[name] = true
+		fl.maybe[string(b)] = true
 		return
 	}
-	if fl.modName[name] {
-		delete(fl.modName, name)
+	if fl.modName[string(b)] {
+		delete(fl.modName, string(b))
 	}
-	s.flowAdd(Stmt{Kind: StBind, Name: name, Value: fl.val, Line: t.line})
+	s.flowAdd(Stmt{Kind: StBind, Name: s.str(b), Value: fl.val, Line: t.line})
 }
 
 // flowImportName notes a name bound by an import at module scope (called from
@@ -618,16 +672,82 @@ func (s *scanner) flowFinish() {
 		renum[i] = k
 		k++
 	}
-	fixImports(fl.frames[0].list, renum)
-	f.Flow = fl.frames[0].list
-	fl.frames[0].list = nil
+	f.Flow = s.flowList(fl.frames[0].list)
+	fl.arena, fl.tries, fl.branches = nil, nil, nil // the File holds them
+	fixImports(f.Flow, renum)
 	if fl.allSeen && !fl.allBad {
 		f.All = append([]string{}, fl.all...)
 		f.AllKnown = true
 	}
 	f.Dynamic = fl.dynamic
 	f.MaybeNames = fl.maybe
+	f.CondNames = condNames(f, f.Flow, false, nil)
 	fl.modName, fl.maybe = nil, nil
+}
+
+// condNames collects the names that are bound only under a condition (in a try
+// statement, an if, a loop), or deleted: all others are bound once their statement runs,
+// in order (File.Lines says when).
+func condNames(f *File, list []Stmt, cond bool, out map[string]bool) map[string]bool {
+	add := func(n string) {
+		if out == nil {
+			out = map[string]bool{}
+		}
+		out[n] = true
+	}
+	for i := range list {
+		st := &list[i]
+		switch st.Kind {
+		case StBind:
+			if cond {
+				add(st.Name)
+			}
+		case StDel:
+			add(st.Name)
+		case StImport:
+			if !cond {
+				continue
+			}
+			imp := &f.Imports[st.Index]
+			if imp.Dynamic || imp.Scope != ModuleScope {
+				continue
+			}
+			switch {
+			case !imp.From && imp.Alias != "":
+				add(imp.Alias)
+			case !imp.From:
+				top := imp.Module
+				if k := strings.IndexByte(top, '.'); k >= 0 {
+					top = top[:k]
+				}
+				add(top)
+			default:
+				for _, n := range imp.Names {
+					if n.Alias != "" {
+						add(n.Alias)
+					} else if n.Name != "*" {
+						add(n.Name)
+					}
+				}
+			}
+		case StTry:
+			out = condNames(f, st.Try.Body, true, out)
+			for j := range st.Try.Handlers {
+				out = condNames(f, st.Try.Handlers[j].Body, true, out)
+			}
+			out = condNames(f, st.Try.Else, true, out)
+			out = condNames(f, st.Try.Finally, true, out)
+		case StIf:
+			for j := range st.If {
+				out = condNames(f, st.If[j].Body, true, out)
+			}
+		case StLoop:
+			out = condNames(f, st.Body, true, out)
+		case StBlock:
+			out = condNames(f, st.Body, cond, out)
+		}
+	}
+	return out
 }
 
 func fixImports(list []Stmt, renum []int32) {

@@ -190,6 +190,12 @@ type File struct {
 	Dynamic bool
 	// MaybeNames are names bound only where flow does not follow (`global x` in a def).
 	MaybeNames map[string]bool
+	// AttrReads is true when Flow has an StAttr.
+	AttrReads bool
+	// CondNames are the names Flow binds only under a condition (in a try, an if, a
+	// loop) or deletes; every other name in Names is bound when the statement at its
+	// line in Lines runs.
+	CondNames map[string]bool
 }
 
 type blockKind uint8
@@ -268,7 +274,9 @@ type scanner struct {
 
 	colOff, colVal int // last col() answer
 
-	fl flowState // File.Flow being built (flow.go)
+	fl    flowState // File.Flow being built (flow.go)
+	cslab []cnode   // if tests' nodes (cond.go)
+	pslab []*cnode
 
 	// strings handed out by str
 	strs     strings.Builder
@@ -327,6 +335,7 @@ func (s *scanner) reset() {
 		binds:      s.binds[:0],
 		realGuards: s.realGuards[:0],
 		keys:       s.keys[:0],
+		fl:         flowState{frames: s.fl.frames[:0]},
 	}
 }
 
@@ -336,6 +345,7 @@ func (s *scanner) reset() {
 // them or the pool drops the scanner.
 func (s *scanner) release() {
 	s.src, s.lx.src, s.lx.errs, s.f, s.modAlias, s.libAlias = nil, nil, nil, nil, nil, nil
+	s.cslab, s.pslab = nil, nil // the File holds them
 	s.strs = strings.Builder{}
 	if cap(s.lx.toks) > maxPooled*4 || cap(s.imps) > maxPooled || cap(s.names) > maxPooled ||
 		cap(s.binds) > maxPooled || cap(s.guards) > maxPooled || cap(s.stack) > maxPooled ||
