@@ -199,6 +199,7 @@ func (ns *namespace) has(name string) bool {
 // stmtState collects, while one import statement is checked, the problems it finds
 // and the first failure of a module it runs.
 type stmtState struct {
+	imp      *pyscan.Import // the statement (its problems are rendered from it later)
 	problems []Problem
 	nested   *failure
 }
@@ -333,7 +334,7 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 			pending = join(pending, f)
 			maybe = true
 			if st := &stmts[i]; st.Kind == pyscan.StImport && int(st.Index) < len(x.f.Imports) {
-				x.bindImport(&x.f.Imports[st.Index], true)
+				x.bindImportStmt(st, true)
 			}
 			continue
 		}
@@ -343,7 +344,7 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 		if st := &stmts[i]; st.Kind == pyscan.StImport && int(st.Index) < len(x.f.Imports) {
 			// Going on as if the import had worked (to report what fails after it):
 			// it binds its names.
-			x.bindImport(&x.f.Imports[st.Index], maybe)
+			x.bindImportStmt(st, maybe)
 		}
 		if first == nil {
 			first = &failure{exc: f.exc}
@@ -362,8 +363,15 @@ func (x *executor) stmt(st *pyscan.Stmt, maybe bool) *failure {
 		if int(st.Index) >= len(x.f.Imports) {
 			return nil
 		}
-		return x.importStmt(&x.f.Imports[st.Index], maybe)
+		return x.importStmt(st, maybe)
 	case pyscan.StBind:
+		if x.ns.static != nil && !st.Rec {
+			// bound unconditionally: the file's Names and Lines say it
+			if len(x.mods) > 0 {
+				x.setMod(st.Name, "")
+			}
+			return nil
+		}
 		x.bind(st.Name, st.Value, maybe)
 		x.setMod(st.Name, "")
 	case pyscan.StDel:
@@ -506,7 +514,8 @@ func (x *executor) attr(st *pyscan.Stmt) *failure {
 }
 
 // importStmt runs one import statement at the module's top level.
-func (x *executor) importStmt(imp *pyscan.Import, maybe bool) *failure {
+func (x *executor) importStmt(stmt *pyscan.Stmt, maybe bool) *failure {
+	imp := &x.f.Imports[stmt.Index]
 	if imp.TypeChecking || imp.MainBlock || imp.Module == "__future__" && imp.Level == 0 {
 		return nil
 	}
@@ -516,7 +525,7 @@ func (x *executor) importStmt(imp *pyscan.Import, maybe bool) *failure {
 		a.stmts = append(a.stmts, &stmtState{})
 	}
 	st := a.stmts[a.depth]
-	st.problems, st.nested = st.problems[:0], nil
+	st.problems, st.nested, st.imp = st.problems[:0], nil, imp
 	a.depth++
 	prev := a.cur
 	a.cur = st
@@ -531,8 +540,18 @@ func (x *executor) importStmt(imp *pyscan.Import, maybe bool) *failure {
 	if fail != nil {
 		return fail
 	}
-	x.bindImport(imp, maybe)
+	x.bindImportStmt(stmt, maybe)
 	return nil
+}
+
+// bindImportStmt binds what import statement st binds, when that is not already what
+// the file's Names and Lines say (a name bound under a condition, the handler module,
+// a module reading attributes of what it imports).
+func (x *executor) bindImportStmt(st *pyscan.Stmt, maybe bool) {
+	if x.ns.static != nil && !st.Rec && !x.f.AttrReads {
+		return
+	}
+	x.bindImport(&x.f.Imports[st.Index], maybe)
 }
 
 // bindImport binds the names an import statement binds in the module.

@@ -113,7 +113,7 @@ func (a *analysis) missing(m *Module, imp pyscan.Import, lazy bool, name string)
 	if a.cur != nil {
 		// Inside a statement whose failure may yet be caught: what is near is looked
 		// for only if the failure is reported (finish).
-		a.problem(m, imp, lazy, Problem{Failure: NoModule, Missing: name, later: &later{near: true}})
+		a.problem(m, imp, lazy, Problem{Failure: NoModule, Missing: name, laterNear: true})
 		return
 	}
 	if near := a.nearMissing(name); len(near) > 0 {
@@ -162,13 +162,17 @@ func (a *analysis) near(locs []Loc, tail string) []string {
 
 func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
 	p.Tree, p.File, p.Line, p.Col, p.Lazy = m.Tree, m.File, imp.Line, imp.Col, lazy
-	if a.cur != nil {
+	if a.cur != nil && a.cur.imp != nil {
 		// The rendering waits until the failure is reported: most failures of guarded
 		// imports are caught.
-		if p.later == nil {
-			p.later = &later{}
-		}
-		p.later.imp, p.later.m = imp, m
+		p.laterImp, p.laterMod = a.cur.imp, m
+		a.cur.problems = append(a.cur.problems, p)
+		return
+	}
+	p.laterNear = false
+	if a.cur != nil {
+		p.Stmt = statement(imp)
+		p.Chain = a.chain(m)
 		a.cur.problems = append(a.cur.problems, p)
 		return
 	}
@@ -177,27 +181,15 @@ func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
 	a.record(p)
 }
 
-// later is what a problem found inside a statement needs to be rendered when it is
-// reported: the statement, the importing module, and where to look for compiled files
-// of a missing module's name.
-type later struct {
-	imp  pyscan.Import
-	m    *Module
-	near bool // look for compiled files of the missing module
-}
-
-// finish renders a problem made inside a statement.
+// finish renders a problem made inside a statement (Problem.laterImp and laterNear).
 func (a *analysis) finish(p *Problem) {
-	l := p.later
-	if l == nil {
-		return
+	if p.laterImp != nil {
+		p.Stmt = statement(*p.laterImp)
+		p.Chain = a.chain(p.laterMod)
+		p.laterImp, p.laterMod = nil, nil
 	}
-	p.later = nil
-	if l.m != nil {
-		p.Stmt = statement(l.imp)
-		p.Chain = a.chain(l.m)
-	}
-	if l.near {
+	if p.laterNear {
+		p.laterNear = false
 		if near := a.nearMissing(p.Missing); len(near) > 0 {
 			p.Failure, p.Near = CompiledMismatch, near
 		}

@@ -97,7 +97,10 @@ type Problem struct {
 	RaisedBy   string
 	RaisedLine int
 
-	later *later // rendering still to do (imports.go)
+	// rendering still to do, for a problem found inside a statement (imports.go finish)
+	laterImp  *pyscan.Import
+	laterMod  *Module
+	laterNear bool
 }
 
 // Shadow is a top-level module provided by more than one place on the path.

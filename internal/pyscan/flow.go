@@ -53,6 +53,8 @@ const (
 type Stmt struct {
 	Kind  StmtKind
 	Value Value // StBind
+	// Rec is set on an StBind, StDel or StImport that binds a name of File.CondNames.
+	Rec   bool
 	Line  int32
 	Index int32  // StImport: index in File.Imports
 	Name  string // StBind, StDel, StRaise, StAttr
@@ -682,6 +684,9 @@ func (s *scanner) flowFinish() {
 	f.Dynamic = fl.dynamic
 	f.MaybeNames = fl.maybe
 	f.CondNames = condNames(f, f.Flow, false, nil)
+	if len(f.CondNames) > 0 {
+		markRec(f, f.Flow)
+	}
 	fl.modName, fl.maybe = nil, nil
 }
 
@@ -748,6 +753,51 @@ func condNames(f *File, list []Stmt, cond bool, out map[string]bool) map[string]
 		}
 	}
 	return out
+}
+
+// markRec sets Stmt.Rec on the statements that bind a name of f.CondNames.
+func markRec(f *File, list []Stmt) {
+	for i := range list {
+		st := &list[i]
+		switch st.Kind {
+		case StBind:
+			st.Rec = f.CondNames[st.Name]
+		case StDel:
+			st.Rec = true
+		case StImport:
+			imp := &f.Imports[st.Index]
+			switch {
+			case imp.Dynamic || imp.Scope != ModuleScope:
+			case !imp.From && imp.Alias != "":
+				st.Rec = f.CondNames[imp.Alias]
+			case !imp.From:
+				top := imp.Module
+				if k := strings.IndexByte(top, '.'); k >= 0 {
+					top = top[:k]
+				}
+				st.Rec = f.CondNames[top]
+			default:
+				for _, n := range imp.Names {
+					if f.CondNames[n.Alias] || n.Alias == "" && f.CondNames[n.Name] {
+						st.Rec = true
+					}
+				}
+			}
+		case StTry:
+			markRec(f, st.Try.Body)
+			for j := range st.Try.Handlers {
+				markRec(f, st.Try.Handlers[j].Body)
+			}
+			markRec(f, st.Try.Else)
+			markRec(f, st.Try.Finally)
+		case StIf:
+			for j := range st.If {
+				markRec(f, st.If[j].Body)
+			}
+		default:
+			markRec(f, st.Body)
+		}
+	}
 }
 
 func fixImports(list []Stmt, renum []int32) {
