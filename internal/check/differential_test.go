@@ -15,7 +15,11 @@ package check_test
 // version, architecture or platform (dummy files: both sides must treat them as absent);
 // orphan __pycache__ files; functions setting PYTHONPATH; handler shapes (a def, a lambda,
 // a callable instance, a def under if/try, a re-export, module __getattr__, a deleted or
-// missing name, a missing module, path-style and malformed handler strings).
+// missing name, a missing module, path-style and malformed handler strings); and the
+// control flow Python runs at import time (differential_flow_test.go): try/except in every
+// handler shape, if tests Lambda decides, star imports and __all__, handlers defined under
+// tests, deleted or rebound, and imports against the rank order that read a module still
+// initializing.
 //
 // A default run is 4 seeds of 10 apps of 32 functions (1,280 functions); -differential.long
 // (or LAYERKIT_DIFF_LONG=1) runs enough seeds for 50,000.
@@ -1046,8 +1050,9 @@ func (a *dApp) dump() string {
 // name shows up in the function and in several layers, at different prefixes, as a module,
 // a regular package or a namespace package.
 //
-// Import cycles are avoided by construction, so that what Python does is what a static
-// reading predicts: every module name gets a rank (parents before children, handler modules
+// Import cycles are avoided by construction, except where the cycle feature makes one on
+// purpose (flowImport: a module reading lkEarly/lkLate of a module of lower rank, which
+// every file of that module binds first and last): every module name gets a rank (parents before children, handler modules
 // first), and a module imports only names whose not-yet-loaded chain (the name and its
 // parents) ranks above it. Names are imported only from modules that are not its own
 // parents (which may be half-initialized while it runs).
