@@ -810,6 +810,18 @@ func (a *analysis) uncertain(ps []Problem) bool {
 	return len(ps) > 0
 }
 
+// loaded returns module name when its top level has run (or is running) without
+// failing in this import state: it is in sys.modules.
+func (a *analysis) loaded(name string) *Module {
+	if a.state[name] != 2 {
+		return nil
+	}
+	if ns := a.ns[name]; ns != nil && ns.fail != nil {
+		return nil
+	}
+	return a.mods[name]
+}
+
 // recordFailure reports the problems of a failure nothing swallowed.
 func (a *analysis) recordFailure(f *failure) {
 	if f == nil {

@@ -26,7 +26,14 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		}
 		return false
 	}
-	target := a.importChain(abs, lazy, via)
+	var target *Module
+	if m := a.loaded(abs); m != nil && !lazy && (imp.From || imp.Dynamic) {
+		// Already in sys.modules: Python returns it without importing its parents
+		// again (one that failed earlier is not run again).
+		target = m
+	} else {
+		target = a.importChain(abs, lazy, via)
+	}
 	if target == nil {
 		if !optional {
 			a.missing(m, imp, lazy, a.failed)
