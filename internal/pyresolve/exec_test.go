@@ -20,7 +20,7 @@ func TestCatches(t *testing.T) {
 		{"AttributeError", "AttributeError", true}, // a star import's __all__, a.X in a cycle
 		{"LookupError", "KeyError", true},
 		{"RuntimeError", "NotImplementedError", true},
-		{"Exception", "MyError", true},   // a class of the code: some Exception
+		{"Exception", "MyError", true},    // a class of the code: some Exception
 		{"ImportError", "MyError", false}, // not known to be an ImportError
 		{"MyError", "ImportError", false}, // a handler class layerkit does not know catches nothing here
 		{"Exception", "KeyboardInterrupt", false},
