@@ -47,6 +47,9 @@ type namespace struct {
 	// everything (what its names are bound to matters).
 	static *pyscan.File
 	line   int
+	// starMods: names a star import bound to a module (a submodule attribute of the
+	// module it imported from).
+	starMods map[string]*Module
 }
 
 type nsEntry struct {
@@ -700,6 +703,15 @@ func (x *executor) star(imp pyscan.Import) {
 		tns.each(func(name string, v pyscan.Value) {
 			if !strings.HasPrefix(name, "_") {
 				x.bind(name, v, false)
+				// a submodule attribute of the module: the name is now that module
+				if sm := a.mods[abs+"."+name]; sm != nil && a.state[sm.Name] == 2 {
+					if _, own := tns.staticLookup(name); !own {
+						if x.ns.starMods == nil {
+							x.ns.starMods = map[string]*Module{}
+						}
+						x.ns.starMods[name] = sm
+					}
+				}
 			}
 		})
 		for name := range tns.maybe {

@@ -326,6 +326,11 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 	if m.Kind != Package || a.lookup(sub) == nil {
 		return true
 	}
+	if ns := a.ns[m.Name]; ns != nil && ns.starMods[n] != nil {
+		// bound by a star import, which ran after the submodule was imported if
+		// that import ran it at all
+		return a.state[sub] == 2
+	}
 	f, err := a.r.Scan(m.Tree, m.File)
 	if err != nil || f.Open {
 		return true
@@ -358,6 +363,9 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 // (rebound), nothing of m's own (nil, true: the submodule, if any, is the attribute), or
 // something we cannot follow (known false).
 func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) {
+	if ns := a.ns[m.Name]; ns != nil && ns.starMods[n] != nil {
+		return ns.starMods[n], true // a star import bound n to a module
+	}
 	if !scannable(m) {
 		return nil, m.Kind != Virtual && m.Kind != Compiled
 	}
