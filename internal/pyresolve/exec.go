@@ -395,17 +395,17 @@ func (x *executor) stmt(st *pyscan.Stmt, maybe bool) *failure {
 	case pyscan.StTry:
 		return x.try(st.Try, maybe)
 	case pyscan.StEvents:
-		return x.events(int(st.Index), int(st.Index+st.N))
+		return x.events(int(st.Index), int(st.Index+st.N), maybe)
 	}
 	return nil
 }
 
 // events runs f.Events[lo:hi], what one place of the top level runs besides its own
 // statement (calls.go): the failures of the imports they run join.
-func (x *executor) events(lo, hi int) *failure {
+func (x *executor) events(lo, hi int, maybe bool) *failure {
 	var out *failure
 	for i := lo; i < hi && i < len(x.f.Events); i++ {
-		if f := x.event(&x.f.Events[i]); f != nil {
+		if f := x.event(&x.f.Events[i], maybe); f != nil {
 			out = join(out, f)
 		}
 	}
@@ -417,8 +417,10 @@ func (x *executor) events(lo, hi int) *failure {
 // the call decide); the try statements inside the functions called are the event's
 // inner guards: an import in an except clause there is not followed, one in a try
 // body there is optional. An event not in the flow (in a function body, or in an
-// elif/except header) counts all its guards so.
-func (x *executor) event(ev *pyscan.Event) *failure {
+// elif/except header) counts all its guards so. A sys.path edit that may or may not run
+// (a test not decided, a loop) is one layerkit cannot follow, unless the test is the
+// `P not in sys.path` it evaluates itself (PathEdit.Unless).
+func (x *executor) event(ev *pyscan.Event, maybe bool) *failure {
 	if ev.TypeChecking || ev.MainBlock {
 		return nil
 	}
@@ -441,9 +443,16 @@ func (x *executor) event(ev *pyscan.Event) *failure {
 		a.unfollowed(x.m, ev, lazy, false)
 		return nil
 	case pyscan.PathEditEvent:
-		if !lazy {
-			a.applyEdit(x.m, ev)
+		if lazy {
+			return nil
 		}
+		if maybe && ev.Edit != nil && !ev.Edit.Unknown && len(ev.Edit.Unless) == 0 {
+			e, edit := *ev, *ev.Edit
+			edit.Unknown = true
+			e.Edit = &edit
+			ev = &e
+		}
+		a.applyEdit(x.m, ev)
 		return nil
 	case pyscan.ImportEvent:
 		if ev.Import == nil || ev.Import.Module == "__future__" && ev.Import.Level == 0 {
@@ -826,7 +835,7 @@ func (a *analysis) execModule(m *Module, f *pyscan.File, lazy bool) *failure {
 	// run after the top level.
 	for i := range f.Events {
 		if !f.Events[i].InFlow {
-			fail = join(fail, x.event(&f.Events[i]))
+			fail = join(fail, x.event(&f.Events[i], false))
 		}
 	}
 	ns.done, ns.fail = true, fail

@@ -128,6 +128,9 @@ type callState struct {
 	vars     map[string]PathExpr
 	conds    []cond
 	osPath   map[string]string // names bound by from os.path import x [as y]: y -> x
+	// chainFlow: every test of the module-level if/elif chain being read is decided by
+	// File.Flow (syspath.go noteCond)
+	chainFlow bool
 }
 
 func (s *scanner) cs() *callState {
