@@ -104,30 +104,76 @@ func (ns *namespace) value(name string) (pyscan.Value, bool) {
 			return v, ok // recorded: lookup has its value
 		}
 	}
-	v, _ = lastBind(ns.static, ns.static.Flow, name)
+	v, _, _ = lastBind(ns.static, ns.static.Flow, name)
 	return v, true
 }
 
-// lastBind returns the value of the last binding of name in list (of f's flow).
-func lastBind(f *pyscan.File, list []pyscan.Stmt, name string) (pyscan.Value, bool) {
-	v, found := pyscan.ValUnknown, false
+// lastBind returns the value of the last binding of name in list (of f's flow), and,
+// when that binding is an import statement, its index in f.Imports (else -1).
+func lastBind(f *pyscan.File, list []pyscan.Stmt, name string) (pyscan.Value, bool, int) {
+	v, found, imp := pyscan.ValUnknown, false, -1
 	for i := range list {
 		switch st := &list[i]; st.Kind {
 		case pyscan.StBind:
 			if st.Name == name {
-				v, found = st.Value, true
+				v, found, imp = st.Value, true, -1
 			}
 		case pyscan.StImport:
 			if importBinds(&f.Imports[st.Index], name) {
-				v, found = pyscan.ValUnknown, true
+				v, found, imp = pyscan.ValUnknown, true, int(st.Index)
 			}
 		case pyscan.StLoop, pyscan.StBlock:
-			if w, ok := lastBind(f, st.Body, name); ok {
-				v, found = w, true
+			if w, ok, k := lastBind(f, st.Body, name); ok {
+				v, found, imp = w, true, k
 			}
 		}
 	}
-	return v, found
+	return v, found, imp
+}
+
+// reexported is what name of module mod is bound to when mod binds it last by a
+// from-import (from .m2 import X): the value in the module it comes from, followed
+// through further re-exports (a few deep); ValUnknown when not known.
+func (a *analysis) reexported(mod, name string, depth int) pyscan.Value {
+	ns, m := a.ns[mod], a.mods[mod]
+	if depth > 8 || ns == nil || ns.static == nil || !ns.done || m == nil || ns.static.CondNames[name] {
+		return pyscan.ValUnknown
+	}
+	for _, e := range ns.binds {
+		if e.name == name {
+			return pyscan.ValUnknown // bound otherwise too (a star import, a submodule)
+		}
+	}
+	_, found, k := lastBind(ns.static, ns.static.Flow, name)
+	if !found || k < 0 || k >= len(ns.static.Imports) {
+		return pyscan.ValUnknown
+	}
+	imp := &ns.static.Imports[k]
+	if !imp.From {
+		return pyscan.ValUnknown // a module
+	}
+	orig := ""
+	for _, n := range imp.Names {
+		if n.Alias == name || n.Alias == "" && n.Name == name {
+			orig = n.Name
+		}
+	}
+	src, ok := imp.Absolute(m.pkg())
+	if !ok || orig == "" || orig == "*" || a.mods[src+"."+orig] != nil {
+		return pyscan.ValUnknown // (may be a submodule)
+	}
+	sns := a.ns[src]
+	if sns == nil || !sns.done {
+		return pyscan.ValUnknown
+	}
+	v, ok := sns.value(orig)
+	if !ok {
+		return pyscan.ValUnknown
+	}
+	if v == pyscan.ValUnknown {
+		return a.reexported(src, orig, depth+1)
+	}
+	return v
 }
 
 // importBinds reports whether a module-level import statement binds name.
@@ -681,6 +727,9 @@ func (x *executor) bindImport(imp *pyscan.Import, maybe bool) {
 		if tns != nil {
 			if tv, ok := tns.value(n.Name); ok {
 				v = tv
+			}
+			if v == pyscan.ValUnknown {
+				v = a.reexported(abs, n.Name, 0)
 			}
 		}
 		x.bind(bound, v, maybe)
