@@ -20,7 +20,10 @@ import (
 // the import statements that ran that module).
 type failure struct {
 	exc string // the exception class: ModuleNotFoundError, ImportError, AttributeError, or what a handler raises
-	// problems are the failing imports that cause it (reported if nothing swallows it).
+	// problems are the failing imports that cause it (reported if nothing swallows it):
+	// those of inner, in order, then its own. The failures of the modules an import ran
+	// are shared, not copied (a chain of n modules, each failing, stays linear).
+	inner    []*failure
 	problems []Problem
 	// uncertain: every problem is a module a layer layerkit cannot read might provide,
 	// so the import may well work.
@@ -257,7 +260,7 @@ type stmtState struct {
 func (st *stmtState) failure(a *analysis) *failure {
 	switch {
 	case st.nested != nil:
-		return &failure{exc: st.nested.exc, problems: append(append([]Problem(nil), st.nested.problems...), st.problems...)}
+		return &failure{exc: st.nested.exc, inner: []*failure{st.nested}, problems: append([]Problem(nil), st.problems...)}
 	case len(st.problems) > 0:
 		probs := st.problems
 		st.problems = nil // the failure keeps them
@@ -398,7 +401,7 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 		if first == nil {
 			first = &failure{exc: f.exc}
 		}
-		first.problems = append(first.problems, f.problems...)
+		first.inner = append(first.inner, f)
 	}
 	if first == nil {
 		return pending
@@ -575,7 +578,22 @@ func join(f, g *failure) *failure {
 	case g == nil:
 		return f
 	}
-	return &failure{exc: f.exc, problems: append(append([]Problem(nil), f.problems...), g.problems...), uncertain: f.uncertain && g.uncertain}
+	return &failure{exc: f.exc, inner: []*failure{f, g}, uncertain: f.uncertain && g.uncertain}
+}
+
+// each calls fn for every problem of f, once (a failure shared by several importers is
+// walked once).
+func (f *failure) each(seen map[*failure]bool, fn func(Problem)) {
+	if f == nil || seen[f] {
+		return
+	}
+	seen[f] = true
+	for _, g := range f.inner {
+		g.each(seen, fn)
+	}
+	for _, p := range f.problems {
+		fn(p)
+	}
 }
 
 func (x *executor) try(t *pyscan.Try, maybe bool) *failure {
@@ -621,8 +639,8 @@ func (x *executor) raise(st *pyscan.Stmt, maybe bool) *failure {
 	if st.Name == "" || st.Name == cur.as {
 		return cur.f
 	}
-	out := &failure{exc: st.Name, problems: make([]Problem, len(cur.f.problems))}
-	copy(out.problems, cur.f.problems)
+	out := &failure{exc: st.Name}
+	cur.f.each(map[*failure]bool{}, func(p Problem) { out.problems = append(out.problems, p) })
 	for i := range out.problems {
 		if out.problems[i].RaisedBy == "" {
 			out.problems[i].RaisedBy, out.problems[i].RaisedLine = st.Name, int(st.Line)
@@ -984,7 +1002,5 @@ func (a *analysis) recordFailure(f *failure) {
 	if f == nil {
 		return
 	}
-	for _, p := range f.problems {
-		a.record(p)
-	}
+	f.each(map[*failure]bool{}, a.record)
 }
