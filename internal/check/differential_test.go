@@ -1693,7 +1693,10 @@ func (ag *appGen) body(f *modFile) {
 	case 7:
 		defs = append(defs, "try:\n    def handler(event, context):\n        return None\nexcept Exception:\n    pass")
 	case 8:
-		defs = append(defs, "def __getattr__(name):\n    return lambda event, context: None")
+		// Dunder names raise AttributeError, as well-behaved module __getattr__ do: a star
+		// import asks for __all__, and what a __getattr__ that answers everything gives
+		// there (here a function: TypeError, not iterable) is not something layerkit reads.
+		defs = append(defs, "def __getattr__(name):\n    if name.startswith(\"__\"):\n        raise AttributeError(name)\n    return lambda event, context: None")
 	case 9, 10, 11, 12, 13, 14:
 		fi, fd := ag.flowHandler(f, needs)
 		imports = append(imports, fi...)
