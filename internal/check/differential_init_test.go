@@ -86,8 +86,9 @@ func (ag *appGen) withPathEdit(f *modFile, imps []string) []string {
 }
 
 // runtimeShapes adds to f's imports and definitions some code that runs at import time
-// (or looks as if it might).
-func (ag *appGen) runtimeShapes(f *modFile, imports, defs []string) ([]string, []string) {
+// (or looks as if it might). The imports it returns in fixed are the ones that code
+// needs bound: they are not wrapped in control flow (flowWrap).
+func (ag *appGen) runtimeShapes(f *modFile, imports, defs []string) (_, fixed, _ []string) {
 	// A function with an import in its body, and a way it is (or is not) called.
 	if ag.p(0.2) {
 		saved := copyBinds(f.binds)
@@ -105,7 +106,7 @@ func (ag *appGen) runtimeShapes(f *modFile, imports, defs []string) ([]string, [
 					} else {
 						stmt = fmt.Sprintf("__import__(%q)", m)
 					}
-					imports = append(imports, "import importlib")
+					fixed = append(fixed, "import importlib")
 				}
 			}
 			defs = append(defs, ag.callShape(stmt)...)
@@ -142,7 +143,7 @@ func (ag *appGen) runtimeShapes(f *modFile, imports, defs []string) ([]string, [
 			m := ag.pick(ts)
 			switch ag.weighted(2, 1, 1) {
 			case 0:
-				imports = append(imports, "from "+m+" import boot as _lk_boot")
+				fixed = append(fixed, "from "+m+" import boot as _lk_boot")
 				defs = append(defs, "_lk_boot()")
 			case 1:
 				// m.boot() at init fails with AttributeError when the m this function loads
@@ -153,7 +154,7 @@ func (ag *appGen) runtimeShapes(f *modFile, imports, defs []string) ([]string, [
 				f.binds[strings.SplitN(m, ".", 2)[0]] = true
 				defs = append(defs, "def _lk_run_boot():\n    "+m+".boot()")
 			default:
-				imports = append(imports, "from "+m+" import boot as _lk_boot")
+				fixed = append(fixed, "from "+m+" import boot as _lk_boot")
 				defs = append(defs, "def _lk_later():\n    _lk_boot()")
 			}
 		}
@@ -163,7 +164,7 @@ func (ag *appGen) runtimeShapes(f *modFile, imports, defs []string) ([]string, [
 		ts := ag.targets(f, func(m string) bool { return !ag.isAncestor(m, f.mod) })
 		if len(ts) > 0 {
 			m := ag.pick(ts)
-			imports = append(imports, "import importlib")
+			fixed = append(fixed, "import importlib")
 			switch ag.weighted(3, 1, 1) {
 			case 0:
 				if ag.p(0.1) {
@@ -177,7 +178,7 @@ func (ag *appGen) runtimeShapes(f *modFile, imports, defs []string) ([]string, [
 			}
 		}
 	}
-	return imports, defs
+	return imports, fixed, defs
 }
 
 func copyBinds(b map[string]bool) map[string]bool {

@@ -15,7 +15,11 @@ package check_test
 // version, architecture or platform (dummy files: both sides must treat them as absent);
 // orphan __pycache__ files; functions setting PYTHONPATH; handler shapes (a def, a lambda,
 // a callable instance, a def under if/try, a re-export, module __getattr__, a deleted or
-// missing name, a missing module, path-style and malformed handler strings).
+// missing name, a missing module, path-style and malformed handler strings); and the
+// control flow Python runs at import time (differential_flow_test.go): try/except in every
+// handler shape, if tests Lambda decides, star imports and __all__, handlers defined under
+// tests, deleted or rebound, and imports against the rank order that read a module still
+// initializing.
 //
 // A default run is 4 seeds of 10 apps of 32 functions (1,280 functions); -differential.long
 // (or LAYERKIT_DIFF_LONG=1) runs enough seeds for 50,000; -short (the inner loop) one seed of
@@ -25,6 +29,8 @@ package check_test
 //	go test ./internal/check -run TestDifferential -differential.seed=42 -differential.runs=20
 //	go test ./internal/check -run 'TestDifferential$' -differential.long -timeout 2h -v
 //	LAYERKIT_DIFF_SEED=42 go test ./internal/check -run TestDifferential
+//	go test ./internal/check -run 'TestDifferential$' -differential.python=3.11,3.12,3.13
+//	    (each interpreter in turn: python3.X on PATH, else pyenv's; LAYERKIT_DIFF_PYTHON too)
 //	LAYERKIT_DIFF_REPRO_DIR=/tmp/repros go test ...   (keep minimized reproductions)
 //
 // Without python3 the test skips, except under CI=true, where it fails.
@@ -60,11 +66,12 @@ const defaultDiffSeed = 20260728
 const longFunctions = 50000
 
 var (
-	diffSeedFlag  = flag.Int64("differential.seed", 0, "TestDifferential: first seed (0: $LAYERKIT_DIFF_SEED, else a fixed default)")
-	diffRunsFlag  = flag.Int("differential.runs", 4, "TestDifferential: number of consecutive seeds to run")
-	diffLongFlag  = flag.Bool("differential.long", false, "TestDifferential: run enough seeds for 50,000 functions (also LAYERKIT_DIFF_LONG=1)")
-	diffAppsFlag  = flag.Int("differential.apps", 10, "TestDifferential: apps generated per seed")
-	diffFuncsFlag = flag.Int("differential.funcs", 32, "TestDifferential: functions per app")
+	diffSeedFlag   = flag.Int64("differential.seed", 0, "TestDifferential: first seed (0: $LAYERKIT_DIFF_SEED, else a fixed default)")
+	diffRunsFlag   = flag.Int("differential.runs", 4, "TestDifferential: number of consecutive seeds to run")
+	diffLongFlag   = flag.Bool("differential.long", false, "TestDifferential: run enough seeds for 50,000 functions (also LAYERKIT_DIFF_LONG=1)")
+	diffAppsFlag   = flag.Int("differential.apps", 10, "TestDifferential: apps generated per seed")
+	diffFuncsFlag  = flag.Int("differential.funcs", 32, "TestDifferential: functions per app")
+	diffPythonFlag = flag.String("differential.python", "", "TestDifferential: the interpreter: a path, a command, or a version such as 3.12, or several separated by commas (3.11,3.12,3.13: one run each); also $LAYERKIT_DIFF_PYTHON; default python3. The generated runtime is the interpreter's version")
 )
 
 // flagSet reports whether the flag was given on the command line.
@@ -75,7 +82,23 @@ func flagSet(name string) bool {
 }
 
 func TestDifferential(t *testing.T) {
-	py, err := exec.LookPath("python3")
+	spec := *diffPythonFlag
+	if spec == "" {
+		spec = os.Getenv("LAYERKIT_DIFF_PYTHON")
+	}
+	if strings.Contains(spec, ",") {
+		// several interpreters: one run each
+		for _, one := range strings.Split(spec, ",") {
+			one = strings.TrimSpace(one)
+			t.Run("python"+one, func(t *testing.T) { testDifferential(t, one) })
+		}
+		return
+	}
+	testDifferential(t, spec)
+}
+
+func testDifferential(t *testing.T, spec string) {
+	py, err := diffPythonSpec(spec)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("python3 not found (required in CI): %v", err)
@@ -139,6 +162,11 @@ func TestDifferentialRegressions(t *testing.T) {
 	if err != nil && os.Getenv("CI") == "true" {
 		t.Fatalf("python3 not found (required in CI): %v", err)
 	}
+	if *diffPythonFlag != "" || os.Getenv("LAYERKIT_DIFF_PYTHON") != "" {
+		if py, err = diffPython(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	oracle, err := filepath.Abs(filepath.Join("testdata", "differential", "oracle.py"))
 	if err != nil {
 		t.Fatal(err)
@@ -164,10 +192,14 @@ func TestDifferentialRegressions(t *testing.T) {
 				t.Fatalf("%s: %v", filepath.Join(dir, "expect.txt"), err)
 			}
 
-			// Python's side: the fixture must say what the interpreter does. It checks
-			// the fixture, not layerkit, so -short (the inner loop) leaves it to the full run.
+			// Python's side: the fixture must say what the interpreter does, on the
+			// app's Python version when that interpreter is here. It checks the fixture,
+			// not layerkit, so -short (the inner loop) leaves it to the full run.
 			if py != "" && !testing.Short() {
 				d := &differ{t: t, py: py, oracle: oracle}
+				if v, err := pythonForVersion(a.pyver); err == nil {
+					d.py = v
+				}
 				work := t.TempDir()
 				var entries []oracleEntry
 				for _, f := range a.funcs {
@@ -501,6 +533,7 @@ func (d *differ) count(a *dApp) {
 				d.cover["handler shape "+strings.Fields(shape)[0]+" "+strings.Fields(shape)[1]]++
 			}
 		}
+		d.flowCount(c)
 	}
 }
 
@@ -835,7 +868,7 @@ func (d *differ) minimize(a *dApp, pyFails bool) *dApp {
 					continue
 				}
 				n := i + 1
-				for n < len(lines) && strings.HasPrefix(lines[n], " ") {
+				for n < len(lines) && (strings.HasPrefix(lines[n], " ") || continues(lines[n])) {
 					n++
 				}
 				rest := append(append([]string{}, lines[:i]...), lines[n:]...)
@@ -853,6 +886,17 @@ func (d *differ) minimize(a *dApp, pyFails bool) *dApp {
 		}
 	}
 	return cur
+}
+
+// continues reports whether line goes on the compound statement before it (an except,
+// else, elif or finally clause), so the minimizer drops them together.
+func continues(line string) bool {
+	for _, kw := range []string{"except", "else:", "elif ", "finally:"} {
+		if strings.HasPrefix(line, kw) {
+			return true
+		}
+	}
+	return false
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1028,8 +1072,9 @@ func (a *dApp) dump() string {
 // name shows up in the function and in several layers, at different prefixes, as a module,
 // a regular package or a namespace package.
 //
-// Import cycles are avoided by construction, so that what Python does is what a static
-// reading predicts: every module name gets a rank (parents before children, handler modules
+// Import cycles are avoided by construction, except where the cycle feature makes one on
+// purpose (flowImport: a module reading lkEarly/lkLate of a module of lower rank, which
+// every file of that module binds first and last): every module name gets a rank (parents before children, handler modules
 // first), and a module imports only names whose not-yet-loaded chain (the name and its
 // parents) ranks above it. Names are imported only from modules that are not its own
 // parents (which may be half-initialized while it runs).
@@ -1113,6 +1158,13 @@ type appGen struct {
 	shape    map[string]int             // top-level name -> its usual shape
 	raw      map[string]string          // files that are not modules (.pth)
 	boots    map[string]int             // module -> 1: some file defines boot(), 2: some file does not (differential_init_test.go)
+
+	// control-flow features (differential_flow_test.go)
+	backTargets map[string]bool // modules some module imports against the rank order
+	handlerMods map[string]bool // handler modules
+	hasHandler  map[string]bool // modules some file of which binds handler
+	nsPkgs      map[string]bool // modules that are a namespace package somewhere
+	ghostMods   map[string]bool // modules that are only a foreign compiled file somewhere
 }
 
 // root generates 1..n top-level names under base+prefix, avoiding the names in skip.
@@ -1181,6 +1233,8 @@ func (ag *appGen) pkg(dir, name, mod string, regular bool, depth int) {
 	pdir := dir + name + "/"
 	if regular {
 		ag.add(pdir+"__init__.py", mod, true)
+	} else {
+		ag.nsPkgs[mod] = true
 	}
 	subs := append([]string(nil), subNames...)
 	ag.r.Shuffle(len(subs), func(i, j int) { subs[i], subs[j] = subs[j], subs[i] })
@@ -1237,6 +1291,7 @@ func (ag *appGen) foreign(dir, name, mod string) bool {
 	}
 	f := ag.add(p, mod, false)
 	f.ghost = true
+	ag.ghostMods[mod] = true
 	return true
 }
 
@@ -1252,7 +1307,9 @@ func (ag *appGen) add(p, mod string, isPkg bool) *modFile {
 }
 
 func (g *gen) app(idx, nfuncs int) *dApp {
-	ag := &appGen{gen: g, uses: map[string][]string{}, shape: map[string]int{}, raw: map[string]string{}, boots: map[string]int{}}
+	ag := &appGen{gen: g, uses: map[string][]string{}, shape: map[string]int{}, raw: map[string]string{},
+		backTargets: map[string]bool{}, handlerMods: map[string]bool{}, hasHandler: map[string]bool{},
+		nsPkgs: map[string]bool{}, ghostMods: map[string]bool{}, boots: map[string]int{}}
 	a := &dApp{name: fmt.Sprintf("app%02d", idx), pyver: g.pyver, files: map[string]string{}}
 
 	// Layers: code at the right prefixes, and sometimes at prefixes no Python looks at.
@@ -1356,8 +1413,11 @@ func (g *gen) app(idx, nfuncs int) *dApp {
 		if !inLayer && !g.p(0.06) { // else: the handler module is missing
 			hf := ag.add(base+strings.ReplaceAll(hmod, ".", "/")+".py", hmod, false)
 			// 1 def, 2 left out, 3 bound by an import, 4 a lambda, 5 a callable instance,
-			// 6 a def under if, 7 a def under try, 8 module __getattr__.
-			hf.handler = 1 + g.weighted(80, 7, 5, 2, 2, 2, 2, 1.5)
+			// 6 a def under if, 7 a def under try, 8 module __getattr__; 9-14 the
+			// control-flow shapes (flowHandler): a def under a test Lambda decides,
+			// deleted, rebound to None, bound by a star import, after an import in a
+			// try body, a del that does not run.
+			hf.handler = 1 + g.weighted(80, 7, 5, 2, 2, 2, 2, 1.5, 4, 2, 2, 3, 2, 1.5)
 			ag.maybePathEdit(f, hf, hmod)
 		}
 		ag.root(f.dir, "", g.r.Intn(3), skip)
@@ -1417,6 +1477,7 @@ func (ag *appGen) contents() {
 		}
 		if f.handler != 0 {
 			handlers[f.mod] = true
+			ag.handlerMods[f.mod] = true
 		}
 	}
 	// What each folder's code can likely see: a function its own code and its layers'; a
@@ -1508,6 +1569,9 @@ func (ag *appGen) contents() {
 			continue
 		}
 		ag.body(f)
+		if f.binds["handler"] {
+			ag.hasHandler[f.mod] = true
+		}
 		for _, n := range defNames {
 			if f.binds[n] && !contains(ag.defs[f.mod], n) {
 				ag.defs[f.mod] = append(ag.defs[f.mod], n)
@@ -1610,6 +1674,7 @@ func (ag *appGen) body(f *modFile) {
 		}
 	}
 	var defs []string
+	needs := map[string]bool{} // imports the control-flow tests need
 	canon := ag.canon[f.mod]
 	if canon == nil {
 		canon = map[string]bool{}
@@ -1641,7 +1706,15 @@ func (ag *appGen) body(f *modFile) {
 	case 7:
 		defs = append(defs, "try:\n    def handler(event, context):\n        return None\nexcept Exception:\n    pass")
 	case 8:
-		defs = append(defs, "def __getattr__(name):\n    return lambda event, context: None")
+		// Dunder names raise AttributeError, as well-behaved module __getattr__ do: a star
+		// import asks for __all__, and what a __getattr__ that answers everything gives
+		// there (here a function: TypeError, not iterable) is not something layerkit reads.
+		defs = append(defs, "def __getattr__(name):\n    if name.startswith(\"__\"):\n        raise AttributeError(name)\n    return lambda event, context: None")
+	case 9, 10, 11, 12, 13, 14:
+		fi, fd := ag.flowHandler(f, needs)
+		imports = append(imports, fi...)
+		defs = append(defs, fd...)
+		f.binds["handler"] = true
 	case 3:
 		// Bind handler by an import (a re-export): from <target> import <name> as handler.
 		ts := ag.targets(f, func(m string) bool { return len(ag.defs[m]) > 0 && !ag.isAncestor(m, f.mod) })
@@ -1652,8 +1725,35 @@ func (ag *appGen) body(f *modFile) {
 			defs = append(defs, "handler = None")
 		}
 	}
-	imports, defs = ag.runtimeShapes(f, imports, defs)
-	f.body = append(ag.preamble(), append(ag.withPathEdit(f, ag.style(imports)), defs...)...)
+	imports, fixed, defs := ag.runtimeShapes(f, imports, defs)
+	if f.handler == 0 && ag.p(0.06) {
+		// Other modules bind handler too (found by star imports and re-exports).
+		if ag.p(0.7) {
+			defs = append(defs, "def handler(event, context):\n    return None")
+		} else {
+			defs = append(defs, "handler = None")
+		}
+		f.binds["handler"] = true
+	}
+	styled := ag.withPathEdit(f, append(ag.flowWrap(f, ag.style(imports), needs), fixed...))
+	if ag.p(0.12) {
+		if s := ag.flowImport(f); s != "" {
+			styled = append(styled, s)
+		}
+	}
+	if all := ag.allOf(f); all != "" {
+		defs = append(defs, all)
+	}
+	var head []string
+	for n := range needs {
+		head = append(head, n)
+	}
+	sort.Strings(head)
+	if ag.backTargets[f.mod] {
+		head = append(head, lkEarly+" = 1")
+		defs = append(defs, lkLate+" = 1")
+	}
+	f.body = append(append(ag.preamble(), head...), append(styled, defs...)...)
 	if len(f.body) == 0 {
 		f.body = []string{"# empty"}
 	}
@@ -1837,7 +1937,7 @@ func (ag *appGen) importStmt(f *modFile) string {
 // generated apps: every function must agree, so verify's harness and the oracle tell the
 // same story.
 func TestDifferentialVerify(t *testing.T) {
-	py, err := exec.LookPath("python3")
+	py, err := diffPython()
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("python3 not found (required in CI): %v", err)

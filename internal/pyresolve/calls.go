@@ -7,9 +7,11 @@ import (
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
-// Events of a module (pyscan.Event): calls at import time into other modules, sys.path
-// edits, and dynamic imports layerkit cannot follow. scanModule runs them in program
-// order between its imports.
+// Events of a module (pyscan.Event): imports run by calls at import time, calls at
+// import time into other modules, sys.path edits, and dynamic imports layerkit cannot
+// follow. The module's top level runs them where File.Flow has them (an StEvents
+// statement at the call, exec.go), so the try statements, if tests and failures
+// around the call decide whether and how they run, as for an import statement there.
 
 // Unfollowed is an import layerkit cannot follow: a dynamic import of a computed name,
 // or a sys.path edit it cannot evaluate.
@@ -31,15 +33,6 @@ const maxFollow = 256
 
 // maxFollowDepth bounds how many modules deep a call at import time is followed.
 const maxFollowDepth = 8
-
-// runEvents runs the events evs[from:] that come before import index before; it returns
-// the index of the first event not run.
-func (a *analysis) runEvents(m *Module, evs []pyscan.Event, from, before int, lazy bool, depth int) int {
-	for ; from < len(evs) && evs[from].Before <= before; from++ {
-		a.runEvent(m, &evs[from], lazy, depth)
-	}
-	return from
-}
 
 func (a *analysis) runEvent(m *Module, ev *pyscan.Event, lazy bool, depth int) {
 	if ev.TypeChecking || ev.MainBlock {
@@ -70,23 +63,28 @@ func (a *analysis) runEvent(m *Module, ev *pyscan.Event, lazy bool, depth int) {
 		if evLazy {
 			return
 		}
-		abs, ok := pyscan.Import{Module: ev.Module, Level: ev.Level}.Absolute(m.pkg())
-		if !ok {
-			return
-		}
-		if ev.Attr != "" {
-			abs += "." + ev.Attr
-		}
-		target := a.mods[abs]
-		if target == nil {
-			return
-		}
-		site := fmt.Sprintf("%s:%d", m.Tree.Display(m.File), ev.Line)
-		if ev.CalledAt > 0 {
-			site = fmt.Sprintf("%s:%d", m.Tree.Display(m.File), ev.CalledAt)
-		}
-		a.follow(target, ev.Func, optional, site, depth+1)
+		a.callEvent(m, ev, optional, depth)
 	}
+}
+
+// callEvent follows a call at import time into another module (a CallEvent of m).
+func (a *analysis) callEvent(m *Module, ev *pyscan.Event, optional bool, depth int) {
+	abs, ok := pyscan.Import{Module: ev.Module, Level: ev.Level}.Absolute(m.pkg())
+	if !ok {
+		return
+	}
+	if ev.Attr != "" {
+		abs += "." + ev.Attr
+	}
+	target := a.mods[abs]
+	if target == nil {
+		return
+	}
+	site := fmt.Sprintf("%s:%d", m.Tree.Display(m.File), ev.Line)
+	if ev.CalledAt > 0 {
+		site = fmt.Sprintf("%s:%d", m.Tree.Display(m.File), ev.CalledAt)
+	}
+	a.follow(target, ev.Func, optional, site, depth+1)
 }
 
 // follow runs, as a call at import time does, function name of module t: its imports

@@ -26,11 +26,23 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		}
 		return false
 	}
-	target := a.importChain(abs, lazy, via)
+	var target *Module
+	if m := a.loaded(abs); m != nil && !lazy && (imp.From || imp.Dynamic) {
+		// Already in sys.modules: Python returns it without importing its parents
+		// again (one that failed earlier is not run again).
+		target = m
+	} else {
+		target = a.importChain(abs, lazy, via)
+	}
 	if target == nil {
 		if !optional {
 			a.missing(m, imp, lazy, a.failed)
 		}
+		return false
+	}
+	if a.cur != nil && a.cur.nested != nil {
+		// running the module (or a parent) raised: the statement fails with that, and
+		// goes no further
 		return false
 	}
 	top, _, dotted := strings.Cut(abs, ".")
@@ -55,12 +67,8 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 	}
 	ok = true
 	// A module whose top-level code is still running (a package importing from itself
-	// in its __init__, or an import cycle) has only the names bound before the line it
-	// is at; submodules can still be imported from it.
-	initLine, self := a.inProgress[abs]
-	if imp.Scope == pyscan.FunctionScope {
-		self = false
-	}
+	// in its __init__, or an import cycle) has only the names bound so far (hasName);
+	// submodules can still be imported from it.
 	for _, n := range imp.Names {
 		if n.Name == "*" || moduleAttrs[n.Name] {
 			continue
@@ -71,7 +79,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		if target.IsPackage() {
 			// from pkg import x takes the attribute x when pkg has one, and imports the
 			// submodule pkg.x only when it has not (importlib._handle_fromlist).
-			if a.binds(target, n.Name, self, initLine) {
+			if d, _ := a.hasName(target, n.Name, imp.Scope); d == 1 {
 				continue
 			}
 			sub := abs + "." + n.Name
@@ -81,19 +89,13 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 				continue
 			}
 		}
-		defined := -1 // unknown
+		defined, partial := -1, false // unknown
 		switch {
 		case target.Kind == Namespace:
 			defined = 0
 		case target.Trusted:
 		case scannable(target):
-			if f, err := a.r.Scan(target.Tree, target.File); err == nil && !f.Open {
-				defined = 0
-				// importing from itself, only the names bound on earlier lines exist yet
-				if f.Names[n.Name] && (!self || f.Lines[n.Name] < initLine) {
-					defined = 1
-				}
-			}
+			defined, partial = a.hasName(target, n.Name, imp.Scope)
 		}
 		if defined == 0 {
 			ok = false
@@ -106,7 +108,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 						continue
 					}
 				}
-				a.problem(m, imp, lazy, Problem{Failure: NoName, Missing: abs, Name: n.Name, Partial: self})
+				a.problem(m, imp, lazy, Problem{Failure: NoName, Missing: abs, Name: n.Name, Partial: partial})
 			}
 		}
 	}
@@ -115,6 +117,22 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 
 // missing records a module that cannot be found, noticing compiled near-misses.
 func (a *analysis) missing(m *Module, imp pyscan.Import, lazy bool, name string) {
+	if a.cur != nil {
+		// Inside a statement whose failure may yet be caught: what is near is looked
+		// for only if the failure is reported (finish).
+		a.problem(m, imp, lazy, Problem{Failure: NoModule, Missing: name, laterNear: true})
+		return
+	}
+	if near := a.nearMissing(name); len(near) > 0 {
+		a.problem(m, imp, lazy, Problem{Failure: CompiledMismatch, Missing: name, Near: near})
+		return
+	}
+	a.problem(m, imp, lazy, Problem{Failure: NoModule, Missing: name})
+}
+
+// nearMissing lists the compiled files for another Python, architecture or OS where
+// the missing module name would be.
+func (a *analysis) nearMissing(name string) []string {
 	var locs []Loc
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		if parent := a.mods[name[:i]]; parent != nil {
@@ -128,11 +146,7 @@ func (a *analysis) missing(m *Module, imp pyscan.Import, lazy bool, name string)
 		}
 	}
 	tail := name[strings.LastIndexByte(name, '.')+1:]
-	if near := a.near(locs, tail); len(near) > 0 {
-		a.problem(m, imp, lazy, Problem{Failure: CompiledMismatch, Missing: name, Near: near})
-		return
-	}
-	a.problem(m, imp, lazy, Problem{Failure: NoModule, Missing: name})
+	return a.near(locs, tail)
 }
 
 // near lists compiled files named tail.<something>.so/.pyd/.dylib in locs: extension
@@ -158,11 +172,50 @@ func (a *analysis) near(locs []Loc, tail string) []string {
 
 func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
 	p.Tree, p.File, p.Line, p.Col, p.Lazy = m.Tree, m.File, imp.Line, imp.Col, lazy
-	p.Stmt = statement(imp)
-	p.Chain = a.chain(m)
+	// Where the call that runs it is, and the sys.path edit it may depend on, are those
+	// of now (not of when the failure is reported).
 	p.CalledAt = a.initSite(m, imp, lazy)
 	p.PathUnknown = a.pathUnknown(p)
-	key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", m.Tree.Display(m.File), imp.Line, p.Missing, p.Name)
+	if a.cur != nil && a.cur.imp != nil {
+		// The rendering waits until the failure is reported: most failures of guarded
+		// imports are caught.
+		p.laterImp, p.laterMod = a.cur.imp, m
+		a.cur.problems = append(a.cur.problems, p)
+		return
+	}
+	if a.cur != nil {
+		// (a call at import time followed into another module: imp is that module's)
+		p.Stmt = statement(imp)
+		p.Chain = a.chain(m)
+		a.cur.problems = append(a.cur.problems, p)
+		return
+	}
+	p.Stmt = statement(imp)
+	p.Chain = a.chain(m)
+	a.record(p)
+}
+
+// finish renders a problem made inside a statement (Problem.laterImp and laterNear).
+func (a *analysis) finish(p *Problem) {
+	if p.laterImp != nil {
+		p.Stmt = statement(*p.laterImp)
+		p.Chain = a.chain(p.laterMod)
+		p.laterImp, p.laterMod = nil, nil
+	}
+	if p.laterNear {
+		p.laterNear = false
+		if near := a.nearMissing(p.Missing); len(near) > 0 {
+			p.Failure, p.Near = CompiledMismatch, near
+		}
+	}
+}
+
+// record reports problem p, once per place, module and name (an eager occurrence
+// makes it eager).
+func (a *analysis) record(p Problem) {
+	a.finish(&p)
+	lazy := p.Lazy
+	key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", p.Tree.Display(p.File), p.Line, p.Missing, p.Name)
 	if i, ok := a.seenProblem[key]; ok {
 		if !lazy && a.res.Problems[i].Lazy {
 			a.res.Problems[i].Lazy, a.res.Problems[i].CalledAt, a.res.Problems[i].Chain = false, p.CalledAt, p.Chain
@@ -280,6 +333,11 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 	if m.Kind != Package || a.lookup(sub) == nil {
 		return true
 	}
+	if ns := a.ns[m.Name]; ns != nil && ns.starMods[n] != nil {
+		// bound by a star import, which ran after the submodule was imported if
+		// that import ran it at all
+		return a.state[sub] == 2
+	}
 	f, err := a.r.Scan(m.Tree, m.File)
 	if err != nil || f.Open {
 		return true
@@ -312,6 +370,9 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 // (rebound), nothing of m's own (nil, true: the submodule, if any, is the attribute), or
 // something we cannot follow (known false).
 func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) {
+	if ns := a.ns[m.Name]; ns != nil && ns.starMods[n] != nil {
+		return ns.starMods[n], true // a star import bound n to a module
+	}
 	if !scannable(m) {
 		return nil, m.Kind != Virtual && m.Kind != Compiled
 	}

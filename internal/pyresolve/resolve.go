@@ -74,6 +74,8 @@ const (
 	NoParent                            // attempted relative import with no known parent package
 	BeyondTop                           // attempted relative import beyond top-level package
 	CompiledMismatch                    // only a compiled file for another Python or architecture exists
+	NoAttribute                         // module 'm' has no attribute 'n' (a name in __all__ of a star import)
+	PartialAttr                         // partially initialized module 'm' has no attribute 'n' (a.X in an import cycle)
 )
 
 // Problem is one import reachable from the handler that fails on Lambda.
@@ -107,6 +109,15 @@ type Problem struct {
 	// evaluate, and the module it fails on was not imported before that edit (the folder
 	// the edit adds may hold another module of that name): where the edit is ("app.py:3").
 	PathUnknown string
+	// RaisedBy is set when an except clause caught this failure and raised another
+	// exception instead (raise X(...) / raise X from e): X, at RaisedLine of File.
+	RaisedBy   string
+	RaisedLine int
+
+	// rendering still to do, for a problem found inside a statement (imports.go finish)
+	laterImp  *pyscan.Import
+	laterMod  *Module
+	laterNear bool
 }
 
 // Shadow is a top-level module provided by more than one place on the path.
@@ -131,6 +142,9 @@ type Handler struct {
 	// Defined is 1 when the module defines Func at top level, 0 when it does not, -1
 	// when we cannot know (compiled, dynamic names).
 	Defined int
+	// NotCallable is set (with Defined 0) when the module's top level leaves Func bound
+	// to a value that cannot be called (None, a number, a string, a list, ...).
+	NotCallable bool
 }
 
 // Result is one function's import analysis.
@@ -242,7 +256,7 @@ func (r *Resolver) Analyze(env *Env) *Result {
 	const n = 8
 	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: make(map[string]*Module, n), Sites: make(map[string]Site, n)},
 		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
-		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, inProgress: map[string]int{}}
+		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, ns: make(map[string]*namespace, n)}
 	a.res.parents = a.parentMod
 	a.handler()
 	a.run()
@@ -269,8 +283,16 @@ type analysis struct {
 	seenTop     map[string]bool
 	// failed is the prefix importChain could not find.
 	failed string
-	// inProgress: modules whose top-level code is running, with the line it is at.
-	inProgress map[string]int
+	// ns: the globals of each module whose top level ran (or is running), as Python
+	// sees them (exec.go).
+	ns map[string]*namespace
+	// cur collects what the import statement being run finds (nil: report directly);
+	// stmts are the states reused at each depth of import statements running others.
+	cur   *stmtState
+	stmts []*stmtState
+	depth int
+	// minor is the runtime's Python minor version (0 not known yet, -1 unknown).
+	minor int
 	// pendingShadow holds, per top-level name, the other places that hold it, until the
 	// first import statement that uses it gives it a position.
 	pendingShadow map[string][]Candidate
@@ -300,7 +322,18 @@ func (a *analysis) handler() {
 		return
 	}
 	a.res.Handler.Found = m
-	if m.Kind == SourceModule || (m.Kind == Package && strings.HasSuffix(m.File, ".py")) {
+	if ns := a.ns[m.Name]; ns != nil && ns.done {
+		v, bound := ns.lookup(a.res.Handler.Func)
+		switch {
+		case bound && v == pyscan.ValNotCallable:
+			a.res.Handler.Defined, a.res.Handler.NotCallable = 0, true
+		case bound || ns.maybe[a.res.Handler.Func]:
+			a.res.Handler.Defined = 1
+		case ns.dyn():
+		default:
+			a.res.Handler.Defined = 0
+		}
+	} else if m.Kind == SourceModule || (m.Kind == Package && strings.HasSuffix(m.File, ".py")) {
 		if f, err := a.r.Scan(m.Tree, m.File); err == nil && !f.Open {
 			if f.Names[a.res.Handler.Func] {
 				a.res.Handler.Defined = 1
@@ -330,6 +363,11 @@ func (a *analysis) importChain(name string, lazy bool, via string) *Module {
 			return nil
 		}
 		a.enqueue(m, lazy, via)
+		if a.cur != nil && a.cur.nested != nil {
+			// running it raised: Python goes no further down the name (a.b is not
+			// imported when a fails, and is not in sys.modules for a later import)
+			return m
+		}
 	}
 	return m
 }
@@ -358,13 +396,33 @@ func (a *analysis) lookup(name string) *Module {
 	return m
 }
 
+// enqueue imports module m: an eager import runs its top level now, and the failure
+// that escapes it (if any) belongs to the import statement being checked (a.cur), or,
+// when there is none (the handler module itself), is reported.
 func (a *analysis) enqueue(m *Module, lazy bool, via string) {
+	f := a.load(m, lazy, via)
+	if f == nil {
+		return
+	}
+	if a.cur != nil {
+		if a.cur.nested == nil {
+			a.cur.nested = f
+		}
+		return
+	}
+	a.recordFailure(f)
+}
+
+func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 	want := 2
 	if lazy {
 		want = 1
 	}
 	if a.state[m.Name] >= want {
-		return
+		if ns := a.ns[m.Name]; ns != nil && ns.done && !lazy {
+			return ns.fail // Python runs a module that failed again, and it fails again
+		}
+		return nil
 	}
 	if _, ok := a.parentMod[m.Name]; !ok && via != "" && via != m.Name {
 		a.parentMod[m.Name] = via
@@ -372,12 +430,23 @@ func (a *analysis) enqueue(m *Module, lazy bool, via string) {
 	a.state[m.Name] = want
 	if lazy {
 		a.queue = append(a.queue, work{m, lazy})
-		return
+		return nil
 	}
 	// Python runs an imported module to its end before the importing statement
 	// finishes: scan it now, depth first, so that a module half-way through its own
 	// initialization (an import cycle) is seen as Python sees it.
-	a.scanModule(m, false)
+	f := a.scanModule(m, false)
+	if f == nil {
+		// the import system sets the submodule as an attribute of its parent
+		if i := strings.LastIndexByte(m.Name, '.'); i >= 0 {
+			if pns := a.ns[m.Name[:i]]; pns != nil {
+				if _, ok := pns.lookup(m.Name[i+1:]); !ok {
+					pns.set(m.Name[i+1:], pyscan.ValUnknown, false)
+				}
+			}
+		}
+	}
+	return f
 }
 
 func (a *analysis) run() {
@@ -387,7 +456,7 @@ func (a *analysis) run() {
 		if lazyNow := a.state[w.mod.Name] == 1; w.lazy != lazyNow {
 			continue // superseded by an eager visit
 		}
-		a.scanModule(w.mod, w.lazy)
+		a.recordFailure(a.scanModule(w.mod, w.lazy))
 	}
 }
 
@@ -395,51 +464,22 @@ func scannable(m *Module) bool {
 	return m.Tree != nil && !m.Trusted && (m.Kind == SourceModule || m.Kind == Package) && strings.HasSuffix(m.File, ".py")
 }
 
-// scanModule checks every import of one module.
-func (a *analysis) scanModule(m *Module, lazy bool) {
+// scanModule runs one module's top level and checks the imports in its function
+// bodies; it returns the failure that escapes its top level.
+func (a *analysis) scanModule(m *Module, lazy bool) *failure {
+	if m.Kind == Namespace {
+		// no code: its names are the submodules imported so far
+		if a.ns[m.Name] == nil {
+			a.ns[m.Name] = &namespace{done: true}
+		}
+		return nil
+	}
 	if !scannable(m) {
-		return
+		return nil
 	}
 	f, err := a.r.Scan(m.Tree, m.File)
 	if err != nil || f == nil {
-		return
+		return nil
 	}
-	pkg := m.pkg()
-	tryFailed := map[int]bool{}
-	a.inProgress[m.Name] = 0
-	defer delete(a.inProgress, m.Name)
-	ev := 0 // f.Events run so far (calls.go)
-	for i, imp := range f.Imports {
-		ev = a.runEvents(m, f.Events, ev, i, lazy, 0)
-		if imp.TypeChecking || imp.MainBlock || imp.Module == "__future__" {
-			continue
-		}
-		if imp.Scope != pyscan.FunctionScope {
-			a.inProgress[m.Name] = imp.Line
-		}
-		optional, skip := false, false
-		for _, g := range imp.Guards {
-			switch g.Role {
-			case pyscan.InTry:
-				optional = true
-			case pyscan.InExcept:
-				if !tryFailed[g.TryID] {
-					skip = true
-				}
-			}
-		}
-		if skip {
-			continue
-		}
-		impLazy := lazy || imp.Scope == pyscan.FunctionScope
-		ok := a.checkImport(m, pkg, imp, impLazy, optional, m.Name)
-		if !ok && optional {
-			for _, g := range imp.Guards {
-				if g.Role == pyscan.InTry {
-					tryFailed[g.TryID] = true
-				}
-			}
-		}
-	}
-	a.runEvents(m, f.Events, ev, len(f.Imports), lazy, 0)
+	return a.execModule(m, f, lazy)
 }

@@ -3,6 +3,7 @@ package pyresolve
 import (
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/pyscan"
@@ -88,10 +89,34 @@ func (a *analysis) applyEdit(m *Module, ev *pyscan.Event) {
 		a.order = append(a.order, idx...)
 	}
 	// Modules not found so far may be found now (sys.modules keeps what was found).
+	var nsPkgs []string
 	for name, mod := range a.mods {
 		if mod == nil {
 			delete(a.mods, name)
+		} else if mod.Kind == Namespace {
+			nsPkgs = append(nsPkgs, name)
 		}
+	}
+	a.repathNamespaces(nsPkgs)
+}
+
+// repathNamespaces recomputes the __path__ of the namespace packages imported so far
+// after sys.path changed, as Python's _NamespacePath does: the portions along the new
+// path (a regular package found first leaves the path as it was).
+func (a *analysis) repathNamespaces(names []string) {
+	sort.Slice(names, func(i, j int) bool { return strings.Count(names[i], ".") < strings.Count(names[j], ".") })
+	for _, name := range names {
+		var m *Module
+		if i := strings.LastIndexByte(name, '.'); i < 0 {
+			m, _ = a.findTop(name)
+		} else if parent := a.mods[name[:i]]; parent != nil && (parent.IsPackage() || parent.Kind == Virtual) {
+			m = a.r.findSub(a.env, parent, name)
+		}
+		if m == nil || m.Kind != Namespace {
+			continue
+		}
+		a.mods[name] = m
+		a.res.Imported[name] = m
 	}
 }
 

@@ -54,6 +54,13 @@ type Event struct {
 	// CalledAt is the line of the call at import time that runs the event (0 when the
 	// event is in the module's own top-level code).
 	CalledAt int
+	// Inner is how many of the last Guards are inside the functions called (the others
+	// are the call's own, which File.Flow's try statements stand for).
+	Inner int
+	// InFlow is set when an StEvents statement of File.Flow runs the event (where its
+	// call is); the others run after the top level (events in function bodies, and
+	// calls in an elif/except header).
+	InFlow bool
 
 	// CallEvent: the function Func of module Module (as in an import: Level leading dots;
 	// Attr is set for `from Module import Attr; Attr.Func()`, where Attr is a submodule).
@@ -121,6 +128,9 @@ type callState struct {
 	vars     map[string]PathExpr
 	conds    []cond
 	osPath   map[string]string // names bound by from os.path import x [as y]: y -> x
+	// chainFlow: every test of the module-level if/elif chain being read is decided by
+	// File.Flow (syspath.go noteCond)
+	chainFlow bool
 }
 
 func (s *scanner) cs() *callState {
@@ -276,6 +286,9 @@ func (s *scanner) addCall(first, last tok, owner int) {
 	imp := s.newImport(first)
 	c.calls = append(c.calls, callRec{cs: first.start, ce: last.end, line: int32(imp.Line), col: int32(imp.Col), owner: int32(owner),
 		guards: s.ctxGuards, scope: imp.Scope, tc: imp.TypeChecking, main: imp.MainBlock})
+	if owner < 0 {
+		s.flowMark(imp.Line, imp.Col)
+	}
 }
 
 // callee is the dotted name src[start:end] without the spaces or line breaks it may hold.
@@ -316,6 +329,9 @@ func (s *scanner) addEvent(ev Event, at tok, owner int) *evRec {
 	imp := s.newImport(at)
 	ev.Line, ev.Col, ev.Scope, ev.TypeChecking, ev.MainBlock = imp.Line, imp.Col, imp.Scope, imp.TypeChecking, imp.MainBlock
 	c.events = append(c.events, evRec{ev: ev, pos: packPos(imp.Line, imp.Col), owner: owner, guards: s.ctxGuards})
+	if owner < 0 {
+		s.flowMark(imp.Line, imp.Col)
+	}
 	return &c.events[len(c.events)-1]
 }
 
@@ -364,9 +380,10 @@ func shorten(s string) string {
 
 // item is an import or an event, in program order.
 type item struct {
-	pos int64
-	imp *Import
-	ev  *Event
+	pos   int64
+	imp   *Import
+	ev    *Event
+	inner int // guards of the callee's own (at)
 }
 
 // maxInlined bounds the imports and events copied into callers, per file.
@@ -535,6 +552,10 @@ func (s *scanner) finishCalls() {
 	}
 	sortItems(all)
 	k = 0
+	var poss []int64
+	if s.fl.marks > 0 {
+		poss = make([]int64, 0, len(all))
+	}
 	for _, it := range all {
 		for k < len(f.Imports) && packPos(f.Imports[k].Line, f.Imports[k].Col) < it.pos {
 			k++
@@ -543,13 +564,17 @@ func (s *scanner) finishCalls() {
 		if it.imp != nil {
 			imp := *it.imp
 			ev = Event{Kind: ImportEvent, Line: imp.Line, Col: imp.Col, Scope: imp.Scope, Guards: imp.Guards,
-				TypeChecking: imp.TypeChecking, MainBlock: imp.MainBlock, CalledAt: imp.CalledAt, Import: &imp}
+				TypeChecking: imp.TypeChecking, MainBlock: imp.MainBlock, CalledAt: imp.CalledAt, Import: &imp, Inner: it.inner}
 		} else {
 			ev = *it.ev
 		}
 		ev.Before = k
 		f.Events = append(f.Events, ev)
+		if poss != nil {
+			poss = append(poss, it.pos)
+		}
 	}
+	s.placeEvents(poss)
 
 	// Funcs: what calling each module-level function, or method of a module-level
 	// class, runs.
@@ -689,6 +714,7 @@ func (in *inliner) at(it item, cl *callRec, cctx *callRec) item {
 	if it.imp != nil {
 		imp := *it.imp
 		if cctx != nil {
+			out.inner = len(imp.Guards)
 			imp.Scope = cctx.scope
 			imp.CalledAt = int(cctx.line)
 			imp.Guards = in.joinGuards(cctx, imp.Guards)
@@ -702,6 +728,7 @@ func (in *inliner) at(it item, cl *callRec, cctx *callRec) item {
 	}
 	ev := *it.ev
 	if cctx != nil {
+		ev.Inner = len(ev.Guards)
 		ev.Scope = cctx.scope
 		ev.CalledAt = int(cctx.line)
 		ev.Guards = in.joinGuards(cctx, ev.Guards)
@@ -833,4 +860,68 @@ func (in *inliner) external(d int, callee string) (Event, bool) {
 	}
 	ev.Module, ev.Func = mod, rest
 	return ev, true
+}
+
+// placeEvents puts the events of File.Events made at each place of the top level
+// (poss[i] is where event i runs: the call's position) on the StEvents mark flowMark
+// left there, and drops the marks where nothing happens.
+func (s *scanner) placeEvents(poss []int64) {
+	f := s.f
+	if s.fl.marks == 0 {
+		return
+	}
+	s.fl.marks = 0
+	type span struct{ lo, hi int32 }
+	var at map[int64]span
+	for i := 0; i < len(poss); {
+		j := i + 1
+		for j < len(poss) && poss[j] == poss[i] {
+			j++
+		}
+		if f.Events[i].Scope != FunctionScope {
+			if at == nil {
+				at = make(map[int64]span)
+			}
+			at[poss[i]] = span{int32(i), int32(j)}
+		}
+		i = j
+	}
+	var place func(list []Stmt) []Stmt
+	place = func(list []Stmt) []Stmt {
+		out := list[:0]
+		for _, st := range list {
+			switch st.Kind {
+			case StEvents:
+				pos := packPos(int(st.Line), int(st.Index))
+				r, ok := at[pos]
+				if !ok {
+					continue
+				}
+				delete(at, pos) // a place is run once
+				st.Index, st.N = r.lo, r.hi-r.lo
+				for k := r.lo; k < r.hi; k++ {
+					f.Events[k].InFlow = true
+				}
+			case StTry:
+				st.Try.Body = place(st.Try.Body)
+				for j := range st.Try.Handlers {
+					st.Try.Handlers[j].Body = place(st.Try.Handlers[j].Body)
+				}
+				st.Try.Else = place(st.Try.Else)
+				st.Try.Finally = place(st.Try.Finally)
+			case StIf:
+				for j := range st.If {
+					st.If[j].Body = place(st.If[j].Body)
+				}
+			default:
+				st.Body = place(st.Body)
+			}
+			out = append(out, st)
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	}
+	f.Flow = place(f.Flow)
 }

@@ -188,6 +188,25 @@ type File struct {
 	Events []Event
 	// Funcs says what calling each module-level function or method runs (calls.go).
 	Funcs map[string]*Func
+
+	// Flow is the module's top level as Python runs it (flow.go).
+	Flow []Stmt
+	// All is the literal __all__ (a list or tuple of strings, bound at the top level,
+	// possibly extended with +=); AllKnown says it is that and nothing else binds it.
+	All      []string
+	AllKnown bool
+	// Dynamic is true when the module's names cannot be known for a reason other than
+	// a star import or a module-level __getattr__ (a binding in Flow, which counts
+	// from the moment it runs): globals(), vars(), exec(), sys.modules[__name__].
+	Dynamic bool
+	// MaybeNames are names bound only where flow does not follow (`global x` in a def).
+	MaybeNames map[string]bool
+	// AttrReads is true when Flow has an StAttr.
+	AttrReads bool
+	// CondNames are the names Flow binds only under a condition (in a try, an if, a
+	// loop) or deletes; every other name in Names is bound when the statement at its
+	// line in Lines runs.
+	CondNames map[string]bool
 }
 
 type blockKind uint8
@@ -268,6 +287,10 @@ type scanner struct {
 
 	colOff, colVal int // last col() answer
 
+	fl    flowState // File.Flow being built (flow.go)
+	cslab []cnode   // if tests' nodes (cond.go)
+	pslab []*cnode
+
 	// strings handed out by str
 	strs     strings.Builder
 	strChunk int
@@ -286,6 +309,7 @@ const maxPooled = 1 << 14
 func Scan(src []byte) *File {
 	s := scanPool.Get().(*scanner)
 	s.reset()
+	s.flowReset()
 	s.f = &File{}
 	if len(src) > maxInput {
 		src = src[:maxInput]
@@ -326,6 +350,7 @@ func (s *scanner) reset() {
 		realGuards: s.realGuards[:0],
 		keys:       s.keys[:0],
 		cx:         s.cx.recycle(),
+		fl:         flowState{frames: s.fl.frames[:0]},
 	}
 }
 
@@ -335,6 +360,7 @@ func (s *scanner) reset() {
 // them or the pool drops the scanner.
 func (s *scanner) release() {
 	s.src, s.lx.src, s.lx.errs, s.f, s.modAlias, s.libAlias = nil, nil, nil, nil, nil, nil
+	s.cslab, s.pslab = nil, nil // the File holds them
 	s.strs = strings.Builder{}
 	if cap(s.lx.toks) > maxPooled*4 || cap(s.imps) > maxPooled || cap(s.names) > maxPooled ||
 		cap(s.binds) > maxPooled || cap(s.guards) > maxPooled || cap(s.stack) > maxPooled ||
@@ -416,6 +442,7 @@ func (s *scanner) finish() {
 	if s.lx.nerrs > maxErrors {
 		f.Errors = append(f.Errors, "... more errors")
 	}
+	s.flowFinish()
 }
 
 // dropped counts the imports finish drops.
@@ -484,6 +511,7 @@ func (s *scanner) addImport(imp *Import, nameStart int) {
 		guards: s.ctxGuards,
 	})
 	s.noteImport()
+	s.flowImport()
 }
 
 // ---- token helpers
@@ -617,6 +645,7 @@ func (s *scanner) pop() block {
 	s.ctxOK = false
 	b := s.stack[len(s.stack)-1]
 	s.stack = s.stack[:len(s.stack)-1]
+	s.flowClose()
 	switch b.kind {
 	case bDef:
 		s.nDef--
@@ -665,10 +694,12 @@ func (s *scanner) newImport(t tok) Import {
 // and File.Lines of them.
 func (s *scanner) bind(t tok) {
 	s.binds = append(s.binds, binding{start: t.start, end: t.end, line: t.line})
+	s.flowBind(t)
 }
 
 func (s *scanner) bindString(name string, line int) {
 	s.binds = append(s.binds, binding{name: name, start: -1, line: int32(line)})
+	s.flowImportName(name)
 }
 
 // ---- statements
@@ -760,6 +791,7 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 	}
 	head := toks[i0+1 : colon]
 	rest := toks[colon+1:]
+	s.flowHeader(kw, head)
 	s.exprScan(toks[:colon])
 	b := block{indent: indent}
 	if kw == "if" || kw == "elif" || kw == "else" || kw == "while" {
@@ -845,6 +877,7 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 	case "match":
 		b.kind = bMatch
 	}
+	s.flowOpen(kw, toks[i0].line, head, hasSib)
 	s.push(b)
 	if b.kind == bDef || b.kind == bClass {
 		s.openDef(kw, head)
@@ -954,6 +987,7 @@ func (s *scanner) simpleStmt(toks []tok) {
 	if len(toks) == 0 {
 		return
 	}
+	s.flowSimple(toks)
 	mod := s.moduleScope()
 	if toks[0].kind == tkName {
 		switch string(s.bytesOf(toks[0])) {
@@ -1276,13 +1310,13 @@ func (s *scanner) exprScan(toks []tok) {
 		switch string(name) {
 		case "globals", "vars", "exec":
 			if next.op == '(' && !prevDot && !afterDef {
-				s.f.Open = true
+				s.f.Open, s.fl.dynamic = true, true
 			}
 			continue
 		case "sys":
 			if i+5 < len(toks) && next.op == '.' && s.isName(toks[i+2], "modules") && isOp(toks[i+3], '[') &&
 				s.isName(toks[i+4], "__name__") && isOp(toks[i+5], ']') {
-				s.f.Open = true
+				s.f.Open, s.fl.dynamic = true, true
 			}
 			continue
 		}

@@ -47,6 +47,10 @@ type cond struct {
 	notIn  PathExpr
 	ok     bool
 	always bool // a test Lambda always passes: "LAMBDA_TASK_ROOT" in os.environ
+	// flow: a module-level if/elif/else whose tests File.Flow decides for every runtime
+	// (sys.version_info, sys.platform, TYPE_CHECKING, ...): the resolver runs the edits
+	// under it only on the branch that runs.
+	flow bool
 }
 
 // noteCond records the condition of a block header; it returns 1 + its index.
@@ -56,7 +60,21 @@ func (s *scanner) noteCond(kw string, head []tok) int32 {
 		return int32(len(c.conds)) // the last one again: bounded, conservative enough
 	}
 	var cd cond
-	if (kw == "if" || kw == "elif") && s.lambdaSet(stripParens(head)) {
+	if c.owner() < 0 {
+		switch kw {
+		case "if":
+			c.chainFlow = decided(s.parseCond(head))
+			cd.flow = c.chainFlow
+		case "elif":
+			c.chainFlow = c.chainFlow && decided(s.parseCond(head))
+			cd.flow = c.chainFlow
+		case "else":
+			cd.flow = c.chainFlow && (s.fl.lastKw == "if" || s.fl.lastKw == "elif")
+		}
+	}
+	if cd.flow {
+		cd.ok = true
+	} else if (kw == "if" || kw == "elif") && s.lambdaSet(stripParens(head)) {
 		cd.ok, cd.always = true, true
 	} else if kw == "if" && len(head) >= 6 {
 		n := len(head)
@@ -66,6 +84,19 @@ func (s *scanner) noteCond(kw string, head []tok) int32 {
 	}
 	c.conds = append(c.conds, cd)
 	return int32(len(c.conds))
+}
+
+// decided reports whether test c is one Lambda decides, for every Python 3 runtime.
+func decided(c *Cond) bool {
+	if c == nil {
+		return false
+	}
+	for minor := 6; minor <= 14; minor++ {
+		if _, known := c.Eval(minor); !known {
+			return false
+		}
+	}
+	return true
 }
 
 // lambdaSet reports whether a condition tests that an environment variable Lambda always
@@ -94,7 +125,7 @@ func (s *scanner) editConds(e *PathEdit) {
 			continue
 		}
 		cd := s.cx.conds[b.cond-1]
-		if cd.always {
+		if cd.always || cd.flow {
 			continue
 		}
 		if !cd.ok {

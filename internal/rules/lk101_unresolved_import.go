@@ -25,11 +25,18 @@ Runtime.ImportModuleError: Unable to import module 'app': No module named 'x'.
 
 An import in a function body runs when the function is called: at import time when the module's
 top-level code, a class body, a decorator or a default argument value calls it (directly or through
-other functions, also in other modules), else only when an invocation runs it.
+other functions, also in other modules), else only when an invocation runs it; the try statements
+around the call decide whether its failure is caught, as for an import statement there.
 
-Imports under try/except ImportError (or ModuleNotFoundError, Exception, a bare except),
-under if TYPE_CHECKING:, or under if __name__ == "__main__": are not reported; an import in such an
-except block is checked only when the guarded import fails.`,
+The module's top level is followed as Python runs it. An import under try is not reported when an
+except clause that catches its exception (ImportError, ModuleNotFoundError — which does not catch
+"cannot import name" —, Exception, BaseException, a bare except, or a tuple holding one) runs to its
+end; a clause that re-raises (raise, raise X from e) or fails itself passes the failure on, and an
+import in an except block is checked only when that block runs. Tests Lambda decides are evaluated
+for the function's runtime: if TYPE_CHECKING:, if __name__ == "__main__":, sys.version_info
+comparisons, sys.platform, os.name, platform.system(), if False:; only the branch that runs is
+checked. A star import whose module lists in __all__ a name it does not define fails with
+AttributeError, and so does reading a.X at import time while a is still initializing (a cycle).`,
 	Example: `# template.yaml: UtilsLayer has ContentUri src/layer_utils and BuildMethod python3.13,
 # so its package lands at /opt/python/layer_utils/aws_utils.py
 # src/provider/main.py
@@ -336,9 +343,35 @@ func failsWith(f *Function, pr pyresolve.Problem, text string) string {
 	return "Lambda will fail with " + lambdaError(f, text)
 }
 
+// failsAttr is failsWith for an AttributeError: awslambdaric reports an exception that
+// is not an ImportError under its own class name, not as Runtime.ImportModuleError.
+func failsAttr(f *Function, pr pyresolve.Problem, text string) string {
+	if pr.Lazy {
+		return "an invocation that runs it will fail with AttributeError: " + text
+	}
+	return fmt.Sprintf("Lambda will fail to initialize the function with AttributeError: %s (while importing module '%s')", text, f.Result.Handler.Module)
+}
+
+// raisedBy notes, on a failure an except clause caught and turned into another
+// exception, which one Lambda reports.
+func raisedBy(msg string, pr pyresolve.Problem) string {
+	if pr.RaisedBy == "" {
+		return msg
+	}
+	return msg + fmt.Sprintf(" (the except clause that catches it raises %s at %s:%d instead of carrying on, so this is what stops the import)", pr.RaisedBy, pr.Tree.Display(pr.File), pr.RaisedLine)
+}
+
 // describeProblem renders the message and hint for one failing import; unsure says a
 // missing module might yet be provided (so Lambda fails only if nothing provides it).
 func describeProblem(p *Pass, f *Function, pr pyresolve.Problem, unsure bool) (string, string) {
+	msg, hint := describeProblem1(p, f, pr, unsure)
+	if pr.Failure != pyresolve.NoAttribute && pr.Failure != pyresolve.PartialAttr {
+		msg = raisedBy(msg, pr)
+	}
+	return msg, hint
+}
+
+func describeProblem1(p *Pass, f *Function, pr pyresolve.Problem, unsure bool) (string, string) {
 	rt := f.Runtime.ID
 	via := ""
 	if len(pr.Chain) > 1 {
@@ -353,6 +386,14 @@ func describeProblem(p *Pass, f *Function, pr pyresolve.Problem, unsure bool) (s
 		msg := fmt.Sprintf("`%s` climbs above the top-level package%s; Lambda will fail with %s", pr.Stmt, via,
 			lambdaError(f, "attempted relative import beyond top-level package"))
 		return msg, "Use fewer leading dots, or an absolute import."
+	case pyresolve.NoAttribute:
+		msg := fmt.Sprintf("`%s`: %s lists '%s' in __all__ but does not define it%s; %s",
+			pr.Stmt, pr.Missing, pr.Name, via, failsAttr(f, pr, fmt.Sprintf("module '%s' has no attribute '%s'", pr.Missing, pr.Name)))
+		return raisedBy(msg, pr), fmt.Sprintf("Define %s in %s, or remove '%s' from its __all__.", pr.Name, pr.Missing, pr.Name)
+	case pyresolve.PartialAttr:
+		msg := fmt.Sprintf("`%s` runs while %s is still running its own top-level code (an import cycle back into it) and has not bound '%s' yet%s; %s",
+			pr.Stmt, pr.Missing, pr.Name, via, failsAttr(f, pr, fmt.Sprintf("partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)", pr.Missing, pr.Name)))
+		return raisedBy(msg, pr), fmt.Sprintf("Bind %s in %s before the import that leads back here, or read %s.%s inside a function (at call time) instead of at import time.", pr.Name, pr.Missing, pr.Missing, pr.Name)
 	case pyresolve.NoName:
 		if pr.Partial {
 			msg := fmt.Sprintf("`%s`: %s is still running its own top-level code when this import runs (an import cycle back into it, or a package importing from itself), and '%s' is not bound yet%s; %s",

@@ -14,7 +14,11 @@ var LK103 = register(&Rule{
 	Summary:  "The handler module exists but defines no top-level function or name the Handler points at.",
 	Why: `After importing the module, Lambda looks the function up as an attribute of it. A name defined only
 inside a class or another function, or spelled differently, is not found, and every invocation fails
-with Runtime.HandlerNotFound: Handler 'lambda_handler' missing on module 'app'.
+with Runtime.HandlerNotFound: Handler 'lambda_handler' missing on module 'app'. The name is looked up
+as the module's top level leaves it: a def only under if TYPE_CHECKING:, or in a branch the runtime's
+Python version or platform skips, does not count, nor one removed by del; one rebound to None (or
+another value that cannot be called) lets the function initialize but fails every invocation with
+TypeError.
 Nested attributes (app.Class.method) are not supported: every dot but the last separates modules.`,
 	Example: `Handler: app.lambda_handler     # app.py defines def handler(event, context)`,
 	Fix:     `Rename the function or change Handler to the name the module defines at top level.`,
@@ -27,6 +31,13 @@ Nested attributes (app.Class.method) are not supported: every dot but the last s
 			hint := fmt.Sprintf("Define def %s(event, context) at the top level of %s, or set Handler to %s.<the function's name>.", h.Func, h.Found.Display(), h.Module)
 			if h.Found.Kind == pyresolve.Namespace {
 				hint = fmt.Sprintf("'%s' is a folder without __init__.py, not a module; point Handler at a .py file inside it.", h.Module)
+			}
+			if h.NotCallable {
+				p.Report("LK103", model.Error, f.Fn.Name, "", handlerPos(f.Fn),
+					fmt.Sprintf("Handler %q: module '%s' (%s) ends its top level with '%s' bound to a value that cannot be called (None, a number, a string, a list, ...); the function initializes, but every invocation fails with TypeError: '%s' is not callable (awslambdaric calls the handler without checking)",
+						f.Fn.Handler, h.Module, h.Found.Display(), h.Func, h.Func),
+					fmt.Sprintf("Remove the assignment that rebinds %s after its def in %s, or set Handler to the function's name.", h.Func, h.Found.Display()))
+				continue
 			}
 			p.Report("LK103", model.Error, f.Fn.Name, "", handlerPos(f.Fn),
 				fmt.Sprintf("Handler %q: module '%s' (%s) defines no top-level '%s'; Lambda will fail with Runtime.HandlerNotFound: Handler '%s' missing on module '%s'",

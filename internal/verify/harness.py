@@ -236,9 +236,14 @@ def resolve(handler, result):
         fail(result, type(e).__name__, str(e), e)
         return
     try:
-        getattr(m, fname)
+        h = getattr(m, fname)
     except AttributeError:
         fail(result, "Runtime.HandlerNotFound", "Handler '{}' missing on module '{}'".format(fname, modname), None)
+        return
+    if not callable(h):
+        # awslambdaric does not check; it calls the handler on each invocation, and each
+        # invocation fails with this TypeError.
+        fail(result, "TypeError", "'{}' object is not callable".format(type(h).__name__), None)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ function sets PYTHONPATH, the bootstrap adds no /opt folder and processes no .pt
 
 The handler
 module is imported with importlib.import_module (the handler string split on its last '.',
-'/' turned into '.'), and the handler attribute is fetched.
+'/' turned into '.'), and the handler attribute is fetched; it must be callable (awslambdaric
+does not check, but calls it on every invocation, which then fails with TypeError).
 
 Prints one JSON line per entry: {"id", "ok", "exc", "msg", "where", "frames", "loaded"}; "where"
 is the innermost generated line the failure passed through ("frames" all of them, outermost first), "loaded" the files the import
@@ -115,6 +116,9 @@ def check(entry):
         mod = importlib.import_module(modname)
         if not hasattr(mod, fname):
             raise AttributeError("Handler '%s' missing on module '%s'" % (fname, modname))
+        if not callable(getattr(mod, fname)):
+            # awslambdaric calls it on each invocation: every invocation fails
+            raise TypeError("'%s' object is not callable" % type(getattr(mod, fname)).__name__)
     except Exception as e:  # every failure is a verdict, not a crash of the oracle
         result["ok"] = False
         result["exc"] = type(e).__name__

@@ -1,0 +1,1 @@
+from lk_c.m2 import Y as handler

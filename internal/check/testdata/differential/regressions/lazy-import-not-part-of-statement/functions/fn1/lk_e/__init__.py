@@ -1,0 +1,1 @@
+from lk_svc.app import LK_EARLY as lk_seen

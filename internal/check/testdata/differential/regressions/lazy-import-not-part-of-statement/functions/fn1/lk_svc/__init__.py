@@ -1,0 +1,1 @@
+from lk_e import m3  # import lk_zz

@@ -1,0 +1,1 @@
+from lk_c.m3 import f as al0

@@ -1,0 +1,4 @@
+# import lk_zz
+def g():
+    return None
+Y = 1

@@ -1,0 +1,5 @@
+from lk_e import f
+def f():
+    return None
+X = 1
+Y = 1

@@ -1,0 +1,170 @@
+package pyscan
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// dumpFlow renders a flow tree one statement a line, indented by nesting.
+func dumpFlow(f *File, list []Stmt, ind string, b *strings.Builder) {
+	for _, st := range list {
+		switch st.Kind {
+		case StImport:
+			imp := f.Imports[st.Index]
+			fmt.Fprintf(b, "%simport %s%s", ind, strings.Repeat(".", imp.Level), imp.Module)
+			for _, n := range imp.Names {
+				fmt.Fprintf(b, " %s", n.Name)
+			}
+			b.WriteString("\n")
+		case StBind:
+			fmt.Fprintf(b, "%sbind %s %d\n", ind, st.Name, st.Value)
+		case StDel:
+			fmt.Fprintf(b, "%sdel %s\n", ind, st.Name)
+		case StRaise:
+			fmt.Fprintf(b, "%sraise %s\n", ind, st.Name)
+		case StAttr:
+			fmt.Fprintf(b, "%sattr %s.%s\n", ind, st.Name, st.Attr)
+		case StLoop, StBlock:
+			fmt.Fprintf(b, "%sblock%d\n", ind, st.Kind)
+			dumpFlow(f, st.Body, ind+"  ", b)
+		case StTry:
+			fmt.Fprintf(b, "%stry\n", ind)
+			dumpFlow(f, st.Try.Body, ind+"  ", b)
+			for _, h := range st.Try.Handlers {
+				fmt.Fprintf(b, "%sexcept %v bare=%v as=%s\n", ind, h.Catches, h.Bare, h.As)
+				dumpFlow(f, h.Body, ind+"  ", b)
+			}
+			if st.Try.Else != nil {
+				fmt.Fprintf(b, "%selse\n", ind)
+				dumpFlow(f, st.Try.Else, ind+"  ", b)
+			}
+			if st.Try.Finally != nil {
+				fmt.Fprintf(b, "%sfinally\n", ind)
+				dumpFlow(f, st.Try.Finally, ind+"  ", b)
+			}
+		case StIf:
+			for i, br := range st.If {
+				kw := "if"
+				if i > 0 {
+					kw = "elif"
+				}
+				if !br.Test {
+					kw = "else"
+				}
+				t, k := br.Cond.Eval(11)
+				fmt.Fprintf(b, "%s%s eval311=%v/%v\n", ind, kw, t, k)
+				dumpFlow(f, br.Body, ind+"  ", b)
+			}
+		}
+	}
+}
+
+func flowString(src string) string {
+	f := Scan([]byte(src))
+	var b strings.Builder
+	dumpFlow(f, f.Flow, "", &b)
+	return b.String()
+}
+
+func TestFlowTree(t *testing.T) {
+	src := `import sys, os
+try:
+    import a
+except (ImportError, KeyError) as e:
+    raise RuntimeError("x") from e
+else:
+    import b
+finally:
+    import c
+if sys.version_info >= (3, 12):
+    import d
+elif sys.platform == "linux": import e
+else:
+    import f
+def handler(event, context):
+    import lazy
+handler = None
+del handler
+class K(os.Base):
+    import g
+from impl import *
+__all__ = ["x", "y"]
+`
+	want := `import sys
+import os
+try
+  import a
+except [ImportError KeyError] bare=false as=e
+  raise RuntimeError
+else
+  import b
+finally
+  import c
+attr sys.version_info
+if eval311=false/true
+  import d
+elif eval311=true/true
+  import e
+else eval311=false/false
+  import f
+bind handler 1
+bind handler 2
+del handler
+attr os.Base
+bind K 1
+block7
+  import g
+import impl *
+bind __all__ 2
+`
+	if got := flowString(src); got != want {
+		t.Errorf("flow:\n%s\nwant:\n%s", got, want)
+	}
+	f := Scan([]byte(src))
+	if !f.AllKnown || strings.Join(f.All, ",") != "x,y" || f.Dynamic || !f.Open {
+		t.Errorf("All=%v known=%v dynamic=%v open=%v", f.All, f.AllKnown, f.Dynamic, f.Open)
+	}
+}
+
+func TestCondEval(t *testing.T) {
+	for _, c := range []struct {
+		cond         string
+		minor        int
+		truth, known bool
+	}{
+		{"sys.version_info >= (3, 12)", 11, false, true},
+		{"sys.version_info >= (3, 12)", 12, true, true},
+		{"sys.version_info[:2] == (3, 11)", 11, true, true},
+		{"sys.version_info.minor >= 12", 13, true, true},
+		{"sys.version_info[0] == 3", 9, true, true},
+		{"sys.version_info < (3, 11, 4)", 11, false, false},
+		{"sys.version_info < (3, 11, 4)", 10, true, true},
+		{"sys.platform == 'linux'", 11, true, true},
+		{"sys.platform.startswith('win')", 11, false, true},
+		{"os.name == \"posix\"", 11, true, true},
+		{"platform.system() == 'Linux'", 11, true, true},
+		{"TYPE_CHECKING", 11, false, true},
+		{"typing.TYPE_CHECKING", 11, false, true},
+		{"not TYPE_CHECKING", 11, true, true},
+		{"False", 11, false, true},
+		{"0", 11, false, true},
+		{"__name__ == '__main__'", 11, false, true},
+		{"x and False", 11, false, true},
+		{"x or True", 11, true, true},
+		{"x", 11, false, false},
+		{"settings.DEBUG", 11, false, false},
+		{"(sys.version_info >= (3, 8)) and not sys.platform == 'win32'", 11, true, true},
+	} {
+		f := Scan([]byte("if " + c.cond + ":\n    import m\n"))
+		if len(f.Flow) == 0 || f.Flow[len(f.Flow)-1].Kind != StIf {
+			t.Errorf("%s: no if statement in the flow", c.cond)
+			continue
+		}
+		br := f.Flow[len(f.Flow)-1].If[0]
+		truth, known := br.Cond.Eval(c.minor)
+		if truth != c.truth || known != c.known {
+			t.Errorf("%s on 3.%d: got %v/%v, want %v/%v", c.cond, c.minor, truth, known, c.truth, c.known)
+		}
+	}
+}
