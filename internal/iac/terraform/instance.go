@@ -422,6 +422,13 @@ func (l *loader) expandResource(m *modInst, r resourceBlock, deps []string) cty.
 		}
 		return cty.ObjectVal(vals)
 	}
+	return instancesValue(c, insts, obj)
+}
+
+// instancesValue is what a reference to a block with these instances evaluates to, as
+// Terraform makes it: a tuple under count, an object by key under for_each, the one
+// instance's value otherwise; obj is one instance's value.
+func instancesValue(c *hcl.BodyContent, insts []*resInst, obj func(*resInst) cty.Value) cty.Value {
 	switch {
 	case c.Attributes["count"] != nil:
 		var tup []cty.Value
@@ -441,8 +448,7 @@ func (l *loader) expandResource(m *modInst, r resourceBlock, deps []string) cty.
 			byKey[instanceKey(ri.key)] = obj(ri)
 		}
 		return objectOrEmpty(byKey)
-	}
-	if len(insts) == 1 {
+	case len(insts) == 1:
 		return obj(insts[0])
 	}
 	return cty.DynamicVal

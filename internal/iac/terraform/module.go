@@ -66,29 +66,7 @@ func (l *loader) lambdaModuleCall(m *modInst, b *hcl.Block, attrs hcl.Attributes
 			}),
 		})
 	}
-	switch {
-	case c.Attributes["count"] != nil:
-		var tup []cty.Value
-		for _, ri := range insts {
-			tup = append(tup, obj(ri))
-		}
-		if len(tup) == 0 {
-			return cty.EmptyTupleVal
-		}
-		return cty.TupleVal(tup)
-	case c.Attributes["for_each"] != nil:
-		byKey := map[string]cty.Value{}
-		for _, ri := range insts {
-			if ri.unknown != "" {
-				return cty.DynamicVal
-			}
-			byKey[instanceKey(ri.key)] = obj(ri)
-		}
-		return objectOrEmpty(byKey)
-	case len(insts) == 1:
-		return obj(insts[0])
-	}
-	return cty.DynamicVal
+	return instancesValue(c, insts, obj)
 }
 
 func (l *loader) modEval(m *lambdaModule, name string) cty.Value {
