@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/zipwrite"
 )
 
@@ -214,7 +215,7 @@ func TestBuildVerifyFails(t *testing.T) {
 	}
 	found := false
 	for _, f := range r.Findings {
-		if f.Code == "LK302" && f.Severity.String() == "error" {
+		if f.Code == rulecode.LK302 && f.Severity.String() == "error" {
 			found = true
 			if !strings.HasPrefix(f.Pos.File, out) && !strings.Contains(f.Pos.File, "layer.zip:python/vend/__init__.py") {
 				t.Errorf("LK302 at %q", f.Pos.File)

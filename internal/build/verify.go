@@ -14,6 +14,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // Lambda's limits that a layer alone can break.
@@ -60,7 +61,7 @@ func (b *builder) verify(zipPath string) error {
 	out := filepath.ToSlash(b.o.Out)
 	wd, _ := os.Getwd() // "" (unknown): names stay as given
 	zipDisp, fnDisp := iac.Display(wd, zipPath), iac.Display(wd, fnDir)
-	have := map[string]bool{}
+	have := map[rulecode.Code]bool{}
 	for _, f := range res.Findings {
 		fix := func(s string) string {
 			s = strings.ReplaceAll(s, zipDisp, out)
@@ -89,14 +90,14 @@ func (b *builder) verify(zipPath string) error {
 	for _, c := range b.o.Ignore {
 		ignored[strings.ToUpper(c)] = true
 	}
-	if b.res.Size > MaxUnzipped && !have["LK402"] && !ignored["LK402"] {
-		b.res.Findings = append(b.res.Findings, finding.Finding{Code: "LK402", Name: "unzipped-size-exceeded", Severity: model.Error,
+	if b.res.Size > MaxUnzipped && !have[rulecode.LK402] && !ignored[rulecode.LK402.String()] {
+		b.res.Findings = append(b.res.Findings, finding.Finding{Code: rulecode.LK402, Severity: model.Error,
 			Pos:     model.Pos{File: out},
 			Message: fmt.Sprintf("%s unzips to %s; a function and all its layers must stay under 250 MiB (262,144,000 bytes) unzipped, so Lambda rejects every function that uses it", out, bytesize.Format(b.res.Size)),
 			Hint:    "--exclude what the runtime provides (boto3, botocore), split the layer, or use a container image"})
 	}
-	if b.res.Zipped > MaxDirectUpload && !have["LK408"] && !ignored["LK408"] {
-		b.res.Findings = append(b.res.Findings, finding.Finding{Code: "LK408", Name: "direct-upload-too-large", Severity: model.Info,
+	if b.res.Zipped > MaxDirectUpload && !have[rulecode.LK408] && !ignored[rulecode.LK408.String()] {
+		b.res.Findings = append(b.res.Findings, finding.Finding{Code: rulecode.LK408, Severity: model.Info,
 			Pos:     model.Pos{File: out},
 			Message: fmt.Sprintf("%s is %s zipped; over 50 MiB (52,428,800 bytes) it must be uploaded through S3", out, bytesize.Format(b.res.Zipped)),
 			Hint:    "upload the zip to S3 and publish the layer from there (SAM and CDK do it; Terraform: s3_bucket/s3_key)"})

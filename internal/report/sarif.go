@@ -88,8 +88,8 @@ func writeSARIF(w io.Writer, in Input) error {
 	driver := sarifDriver{Name: "layerkit", Version: in.Version, InformationURI: "https://github.com/layerkit/layerkit"}
 	index := map[string]int{}
 	for _, r := range rules.All() {
-		index[r.Code] = len(driver.Rules)
-		driver.Rules = append(driver.Rules, sarifRule{ID: r.Code, Name: r.Name,
+		index[r.Code.String()] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, sarifRule{ID: r.Code.String(), Name: r.Name(),
 			ShortDescription: sarifText{r.Summary}, FullDescription: sarifText{r.Why},
 			Help: sarifText{r.Fix}, Default: sarifRuleConfig{sarifLevel(r.Severity)}})
 	}
@@ -99,7 +99,7 @@ func writeSARIF(w io.Writer, in Input) error {
 		if f.Pos.Line > 0 {
 			loc.Physical.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: f.Pos.Col}
 		}
-		run.Results = append(run.Results, sarifResult{RuleID: f.Code, RuleIndex: index[f.Code], Level: sarifLevel(f.Severity),
+		run.Results = append(run.Results, sarifResult{RuleID: f.Code.String(), RuleIndex: index[f.Code.String()], Level: sarifLevel(f.Severity),
 			Message: sarifText{withFix(f)}, Locations: []sarifLocation{loc}})
 	}
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}

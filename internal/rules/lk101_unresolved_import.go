@@ -9,11 +9,11 @@ import (
 	"github.com/layerkit/layerkit/internal/publiclayers"
 	"github.com/layerkit/layerkit/internal/pydist"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK101 = register(&Rule{
-	Code:       "LK101",
-	Name:       "unresolved-import",
+	Code:       rulecode.LK101,
 	Severity:   model.Error,
 	Severities: "warning when the import runs only inside a function body that nothing calls at import time, when a layer layerkit cannot read might provide the module, or when it runs after a sys.path edit layerkit cannot follow",
 	Summary:    "An import reachable from the handler resolves nowhere on the function's Lambda search path.",
@@ -117,7 +117,7 @@ func runLK101(p *Pass) {
 			h := hedgeOf(f, first)
 			msg := fmt.Sprintf("%d imports find no module on the path of %s (%s): %s; %s might provide them, so this is a warning; for each that nothing provides, Lambda will fail with %s",
 				len(gs), f.Fn.Name, f.Runtime.ID, strings.Join(sites, ", "), strings.Join(h.subjects(), " or "), lambdaError(f, fmt.Sprintf("No module named '%s'", first.Missing)))
-			p.Report("LK101", model.Warning, f.Fn.Name, "", problemPos(first), msg, h.hint(f, mods))
+			p.Report(rulecode.LK101, model.Warning, f.Fn.Name, "", problemPos(first), msg, h.hint(f, mods))
 		}
 	}
 }
@@ -302,7 +302,7 @@ func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string) {
 	if len(why) > 0 {
 		msg += " (" + strings.Join(why, "; ") + ")"
 	}
-	p.Report("LK101", sev, f.Fn.Name, "", problemPos(pr), msg, hint)
+	p.Report(rulecode.LK101, sev, f.Fn.Name, "", problemPos(pr), msg, hint)
 }
 
 // couldComeFromLayer reports whether a layer could still provide the missing module:

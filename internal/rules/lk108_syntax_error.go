@@ -6,11 +6,11 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK108 = register(&Rule{
-	Code:     "LK108",
-	Name:     "syntax-error",
+	Code:     rulecode.LK108,
 	Severity: model.Error,
 	Summary:  "A module the handler imports at init does not compile on the function's Python version.",
 	Why: `Python compiles a whole module before it runs any of it, so one syntax error anywhere in a module
@@ -54,7 +54,7 @@ func runLK108(p *Pass) {
 			if pr.Since > 0 {
 				hint = fmt.Sprintf("Raise the Runtime to python3.%d or later (and rebuild its layers for it), or write this without %s for %s.", pr.Since, pr.What, rt.ID)
 			}
-			p.Report("LK108", model.Error, f.Fn.Name, "", pos, b.String(), hint)
+			p.Report(rulecode.LK108, model.Error, f.Fn.Name, "", pos, b.String(), hint)
 		}
 	}
 }
