@@ -11,7 +11,6 @@ import (
 	"github.com/layerkit/layerkit/internal/bytesize"
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/finding"
-	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/rulecode"
@@ -50,39 +49,28 @@ func (b *builder) verify(zipPath string) error {
 	} else if err := os.WriteFile(filepath.Join(fnDir, "index.js"), []byte("exports.handler = async () => null;\n"), 0o644); err != nil {
 		return err
 	}
+	// The findings name the layer by the output path and the function package by SRC:
+	// the check is told so (Shown), rather than its text rewritten afterwards.
+	out := filepath.ToSlash(b.o.Out)
+	src := filepath.ToSlash(filepath.Clean(b.o.Src))
 	res, err := check.Run(check.Options{
-		Artifacts: &artifacts.Spec{FunctionZip: fnDir, Handler: handler, Runtime: b.rt.ID, Arch: b.arch, Layers: []string{zipPath}},
-		Today:     b.o.Today,
-		Ignore:    b.o.Ignore,
+		Artifacts: &artifacts.Spec{FunctionZip: fnDir, Handler: handler, Runtime: b.rt.ID, Arch: b.arch, Layers: []string{zipPath},
+			Shown: map[string]string{fnDir: src, zipPath: out}, HandlerShown: "<handler>"},
+		Today:  b.o.Today,
+		Ignore: b.o.Ignore,
 	})
 	if err != nil {
 		return fmt.Errorf("checking the built layer: %w", err)
 	}
-	out := filepath.ToSlash(b.o.Out)
-	wd, _ := os.Getwd() // "" (unknown): names stay as given
-	zipDisp, fnDisp := iac.Display(wd, zipPath), iac.Display(wd, fnDir)
 	have := map[rulecode.Code]bool{}
 	for _, f := range res.Findings {
-		fix := func(s string) string {
-			s = strings.ReplaceAll(s, zipDisp, out)
-			s = strings.ReplaceAll(s, "Unable to import module '"+verifyModule+"'", "Unable to import module '<handler>'")
-			s = strings.ReplaceAll(s, verifyModule+" → ", "")
-			s = strings.ReplaceAll(s, fnDisp+"/", filepath.ToSlash(filepath.Clean(b.o.Src))+"/")
-			return strings.ReplaceAll(s, fnDisp, filepath.ToSlash(filepath.Clean(b.o.Src)))
-		}
-		if f.Pos.File == zipDisp || strings.HasPrefix(f.Pos.File, zipDisp+":") ||
-			f.Pos.File == fnDisp || strings.HasPrefix(f.Pos.File, fnDisp+"/") {
-			if strings.HasPrefix(f.Pos.File, zipDisp+":") {
-				f.Pos.File = out + f.Pos.File[len(zipDisp):]
-			} else {
-				f.Pos = model.Pos{File: out}
-			}
+		if f.Pos.File == src || strings.HasPrefix(f.Pos.File, src+"/") {
+			f.Pos = model.Pos{File: out} // the generated handler is no place to show
 		}
 		if f.Function == "a function" {
 			f.Function = ""
 		}
 		f.Layer = ""
-		f.Message, f.Hint = fix(f.Message), fix(f.Hint)
 		have[f.Code] = true
 		b.res.Findings = append(b.res.Findings, f)
 	}

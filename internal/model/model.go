@@ -80,6 +80,10 @@ type Function struct {
 	ArchPos    Pos
 	Handler    string
 	HandlerPos Pos
+	// HandlerShown is how findings name the handler's module where Lambda's error text
+	// does ("" = its own name): layerkit build checks a layer under a handler module it
+	// writes, and shows it as "<handler>", the module of whichever function uses the layer.
+	HandlerShown string
 
 	// PackageType is "Zip" or "Image". Image functions have no layers and are not checked.
 	PackageType string

@@ -327,7 +327,23 @@ func problemPos(pr pyresolve.Problem) model.Pos {
 
 // lambdaError is what Lambda's log will say.
 func lambdaError(f *Function, text string) string {
-	return fmt.Sprintf("Runtime.ImportModuleError: Unable to import module '%s': %s", f.Result.Handler.Module, text)
+	return fmt.Sprintf("Runtime.ImportModuleError: Unable to import module '%s': %s", handlerModule(f), text)
+}
+
+// handlerModule is how findings name f's handler module (model.Function.HandlerShown).
+func handlerModule(f *Function) string {
+	if f.Fn.HandlerShown != "" {
+		return f.Fn.HandlerShown
+	}
+	return f.Result.Handler.Module
+}
+
+// shownChain is an import chain (the handler module first) as findings show it.
+func shownChain(f *Function, chain []string) []string {
+	if len(chain) == 0 || f.Fn.HandlerShown == "" || chain[0] != f.Result.Handler.Module {
+		return chain
+	}
+	return append([]string{f.Fn.HandlerShown}, chain[1:]...)
 }
 
 // failsWith says how the failure shows: at import time for the whole function, or as an
@@ -349,7 +365,7 @@ func failsAttr(f *Function, pr pyresolve.Problem, text string) string {
 	if pr.Lazy {
 		return "an invocation that runs it will fail with AttributeError: " + text
 	}
-	return fmt.Sprintf("Lambda will fail to initialize the function with AttributeError: %s (while importing module '%s')", text, f.Result.Handler.Module)
+	return fmt.Sprintf("Lambda will fail to initialize the function with AttributeError: %s (while importing module '%s')", text, handlerModule(f))
 }
 
 // raisedBy notes, on a failure an except clause caught and turned into another
@@ -375,7 +391,7 @@ func describeProblem1(p *Pass, f *Function, pr pyresolve.Problem, unsure bool) (
 	rt := f.Runtime.ID
 	via := ""
 	if len(pr.Chain) > 1 {
-		via = " (reached from the handler through " + strings.Join(pr.Chain, " → ") + ")"
+		via = " (reached from the handler through " + strings.Join(shownChain(f, pr.Chain), " → ") + ")"
 	}
 	switch pr.Failure {
 	case pyresolve.NoParent:

@@ -46,10 +46,10 @@ func runLK108(p *Pass) {
 				fmt.Fprintf(&b, " (%s needs Python 3.%d or later)", pr.What, pr.Since)
 			}
 			if len(se.Chain) > 1 {
-				fmt.Fprintf(&b, "; the handler imports it at init through %s", strings.Join(se.Chain, " → "))
+				fmt.Fprintf(&b, "; the handler imports it at init through %s", strings.Join(shownChain(f, se.Chain), " → "))
 			}
 			fmt.Fprintf(&b, "; Lambda will fail with Runtime.UserCodeSyntaxError: Syntax error in module '%s': %s (%s, line %d)",
-				f.Result.Handler.Module, text, path.Base(se.File), pr.Line)
+				handlerModule(f), text, path.Base(se.File), pr.Line)
 			hint := fmt.Sprintf("Fix line %d of %s; python%s -m py_compile %s shows the same error.", pr.Line, pos.File, rt.Version, path.Base(se.File))
 			if pr.Since > 0 {
 				hint = fmt.Sprintf("Raise the Runtime to python3.%d or later (and rebuild its layers for it), or write this without %s for %s.", pr.Since, pr.What, rt.ID)

@@ -213,7 +213,7 @@ func (r *nativeRun) function(f *Function) {
 			only = "whose only files are"
 		}
 		r.p.Report(code, sev, f.Fn.Name, "", problemPos(pr),
-			fmt.Sprintf("`%s` needs '%s', %s %s: %s%s; %s", pr.Stmt, pr.Missing, only, strings.Join(shown, ", "), why, via(pr.Chain),
+			fmt.Sprintf("`%s` needs '%s', %s %s: %s%s; %s", pr.Stmt, pr.Missing, only, strings.Join(shown, ", "), why, via(shownChain(f, pr.Chain)),
 				failsWith(f, pr, fmt.Sprintf("No module named '%s'", pr.Missing))),
 			nativeHint(code, f, packageFor(r.p, f, pr.Missing), inLayer(f, files)))
 	}
@@ -245,7 +245,7 @@ func (r *nativeRun) function(f *Function) {
 		}
 		r.p.Report(code, sev, f.Fn.Name, "", pos,
 			fmt.Sprintf("%s loads %s (module '%s'), which cannot load on %s (%s, %s): %s%s; %s", stmt, m.Display(), name, f.Fn.Name, f.Runtime.ID, env.Arch,
-				why(probs), via(chain), loadFailure(f, r.pythonFailure(f, m.Tree, m.File, name), sev == model.Warning)),
+				why(probs), via(shownChain(f, chain)), loadFailure(f, r.pythonFailure(f, m.Tree, m.File, name), sev == model.Warning)),
 			nativeHint(code, f, packageFor(r.p, f, name), inLayer(f, []nfile{nf})))
 	}
 
