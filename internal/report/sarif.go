@@ -4,7 +4,6 @@ import (
 	"io"
 
 	"github.com/layerkit/layerkit/internal/model"
-	"github.com/layerkit/layerkit/internal/rules"
 )
 
 // SARIF 2.1.0, the subset GitHub code scanning reads. Hand-written (about as long as
@@ -87,7 +86,7 @@ func sarifLevel(s model.Severity) string {
 func writeSARIF(w io.Writer, in Input) error {
 	driver := sarifDriver{Name: "layerkit", Version: in.Version, InformationURI: "https://github.com/layerkit/layerkit"}
 	index := map[string]int{}
-	for _, r := range rules.All() {
+	for _, r := range in.Rules {
 		index[r.Code.String()] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, sarifRule{ID: r.Code.String(), Name: r.Name(),
 			ShortDescription: sarifText{r.Summary}, FullDescription: sarifText{r.Why},
