@@ -1,7 +1,11 @@
 // Package rules holds the rule catalogue: each rule is one file with its metadata
-// (code, name, severity, summary, why, example, fix) next to the logic that reports it,
-// in the shape of golang.org/x/tools/go/analysis. `layerkit explain` and docs/rules/
-// are generated from the same metadata.
+// (code, severity, summary, why, example, fix) next to the logic that reports it, in
+// the shape of golang.org/x/tools/go/analysis. `layerkit explain` and docs/rules/ are
+// generated from the same metadata.
+//
+// A new rule takes a constant and its name in internal/rulecode, a file here, and
+// fixtures in testdata/<CODE>/: one app where it fires and one where it does not
+// (TestRuleFixtures).
 package rules
 
 import (
