@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/zipwrite"
 )
 
@@ -214,7 +216,7 @@ func TestBuildVerifyFails(t *testing.T) {
 	}
 	found := false
 	for _, f := range r.Findings {
-		if f.Code == "LK302" && f.Severity.String() == "error" {
+		if f.Code == rulecode.LK302 && f.Severity.String() == "error" {
 			found = true
 			if !strings.HasPrefix(f.Pos.File, out) && !strings.Contains(f.Pos.File, "layer.zip:python/vend/__init__.py") {
 				t.Errorf("LK302 at %q", f.Pos.File)
@@ -514,5 +516,41 @@ func TestBuildNodeWithoutLockfile(t *testing.T) {
 	}
 	if names := zipNames(t, o.Out); !has(names, "nodejs/node_modules/leftpadx/index.js") || has(names, "nodejs/package-lock.json") {
 		t.Errorf("entries %v", names)
+	}
+}
+
+// TestBuildVerifyNames: the check of the built layer names what the user gave — the
+// output zip, the handler as '<handler>' — through the check's display fields, not by
+// rewriting its messages; nothing of the build's scratch folder shows.
+func TestBuildVerifyNames(t *testing.T) {
+	src := t.TempDir()
+	writeFiles(t, src, map[string]string{
+		"python/vend/__init__.py": "import missingdep\n",
+	})
+	out := filepath.Join(t.TempDir(), "layer.zip")
+	r, err := Run(context.Background(), Options{Src: src, Out: out, Runtime: "python3.12", Arch: "x86_64", Today: today})
+	if !errors.Is(err, ErrVerify) {
+		t.Fatalf("want ErrVerify, got %v", err)
+	}
+	var lk101 []finding.Finding
+	for _, f := range r.Findings {
+		if strings.Contains(f.Message+f.Hint+f.Pos.File, "layerkit-build-") || strings.Contains(f.Message+f.Hint, verifyModule) {
+			t.Errorf("finding leaks the build's scratch names: %+v", f)
+		}
+		if f.Code == rulecode.LK101 {
+			lk101 = append(lk101, f)
+		}
+	}
+	if len(lk101) != 1 {
+		t.Fatalf("want one LK101, got %+v", r.Findings)
+	}
+	f := lk101[0]
+	if want := filepath.ToSlash(out) + ":python/vend/__init__.py"; f.Pos.File != want || f.Pos.Line != 1 {
+		t.Errorf("LK101 at %s:%d, want %s:1", f.Pos.File, f.Pos.Line, want)
+	}
+	for _, want := range []string{"Unable to import module '<handler>': No module named 'missingdep'", "through <handler> → vend"} {
+		if !strings.Contains(f.Message, want) {
+			t.Errorf("message does not say %q: %s", want, f.Message)
+		}
 	}
 }

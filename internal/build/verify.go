@@ -11,9 +11,9 @@ import (
 	"github.com/layerkit/layerkit/internal/bytesize"
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/finding"
-	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // Lambda's limits that a layer alone can break.
@@ -49,39 +49,28 @@ func (b *builder) verify(zipPath string) error {
 	} else if err := os.WriteFile(filepath.Join(fnDir, "index.js"), []byte("exports.handler = async () => null;\n"), 0o644); err != nil {
 		return err
 	}
+	// The findings name the layer by the output path and the function package by SRC:
+	// the check is told so (Shown), rather than its text rewritten afterwards.
+	out := filepath.ToSlash(b.o.Out)
+	src := filepath.ToSlash(filepath.Clean(b.o.Src))
 	res, err := check.Run(check.Options{
-		Artifacts: &artifacts.Spec{FunctionZip: fnDir, Handler: handler, Runtime: b.rt.ID, Arch: b.arch, Layers: []string{zipPath}},
-		Today:     b.o.Today,
-		Ignore:    b.o.Ignore,
+		Artifacts: &artifacts.Spec{FunctionZip: fnDir, Handler: handler, Runtime: b.rt.ID, Arch: b.arch, Layers: []string{zipPath},
+			Shown: map[string]string{fnDir: src, zipPath: out}, HandlerShown: "<handler>"},
+		Today:  b.o.Today,
+		Ignore: b.o.Ignore,
 	})
 	if err != nil {
 		return fmt.Errorf("checking the built layer: %w", err)
 	}
-	out := filepath.ToSlash(b.o.Out)
-	wd, _ := os.Getwd() // "" (unknown): names stay as given
-	zipDisp, fnDisp := iac.Display(wd, zipPath), iac.Display(wd, fnDir)
-	have := map[string]bool{}
+	have := map[rulecode.Code]bool{}
 	for _, f := range res.Findings {
-		fix := func(s string) string {
-			s = strings.ReplaceAll(s, zipDisp, out)
-			s = strings.ReplaceAll(s, "Unable to import module '"+verifyModule+"'", "Unable to import module '<handler>'")
-			s = strings.ReplaceAll(s, verifyModule+" → ", "")
-			s = strings.ReplaceAll(s, fnDisp+"/", filepath.ToSlash(filepath.Clean(b.o.Src))+"/")
-			return strings.ReplaceAll(s, fnDisp, filepath.ToSlash(filepath.Clean(b.o.Src)))
-		}
-		if f.Pos.File == zipDisp || strings.HasPrefix(f.Pos.File, zipDisp+":") ||
-			f.Pos.File == fnDisp || strings.HasPrefix(f.Pos.File, fnDisp+"/") {
-			if strings.HasPrefix(f.Pos.File, zipDisp+":") {
-				f.Pos.File = out + f.Pos.File[len(zipDisp):]
-			} else {
-				f.Pos = model.Pos{File: out}
-			}
+		if f.Pos.File == src || strings.HasPrefix(f.Pos.File, src+"/") {
+			f.Pos = model.Pos{File: out} // the generated handler is no place to show
 		}
 		if f.Function == "a function" {
 			f.Function = ""
 		}
 		f.Layer = ""
-		f.Message, f.Hint = fix(f.Message), fix(f.Hint)
 		have[f.Code] = true
 		b.res.Findings = append(b.res.Findings, f)
 	}
@@ -89,14 +78,14 @@ func (b *builder) verify(zipPath string) error {
 	for _, c := range b.o.Ignore {
 		ignored[strings.ToUpper(c)] = true
 	}
-	if b.res.Size > MaxUnzipped && !have["LK402"] && !ignored["LK402"] {
-		b.res.Findings = append(b.res.Findings, finding.Finding{Code: "LK402", Name: "unzipped-size-exceeded", Severity: model.Error,
+	if b.res.Size > MaxUnzipped && !have[rulecode.LK402] && !ignored[rulecode.LK402.String()] {
+		b.res.Findings = append(b.res.Findings, finding.Finding{Code: rulecode.LK402, Severity: model.Error,
 			Pos:     model.Pos{File: out},
 			Message: fmt.Sprintf("%s unzips to %s; a function and all its layers must stay under 250 MiB (262,144,000 bytes) unzipped, so Lambda rejects every function that uses it", out, bytesize.Format(b.res.Size)),
 			Hint:    "--exclude what the runtime provides (boto3, botocore), split the layer, or use a container image"})
 	}
-	if b.res.Zipped > MaxDirectUpload && !have["LK408"] && !ignored["LK408"] {
-		b.res.Findings = append(b.res.Findings, finding.Finding{Code: "LK408", Name: "direct-upload-too-large", Severity: model.Info,
+	if b.res.Zipped > MaxDirectUpload && !have[rulecode.LK408] && !ignored[rulecode.LK408.String()] {
+		b.res.Findings = append(b.res.Findings, finding.Finding{Code: rulecode.LK408, Severity: model.Info,
 			Pos:     model.Pos{File: out},
 			Message: fmt.Sprintf("%s is %s zipped; over 50 MiB (52,428,800 bytes) it must be uploaded through S3", out, bytesize.Format(b.res.Zipped)),
 			Hint:    "upload the zip to S3 and publish the layer from there (SAM and CDK do it; Terraform: s3_bucket/s3_key)"})

@@ -261,7 +261,7 @@ type diffWant struct {
 }
 
 func (w diffWant) matches(f finding.Finding) bool {
-	return f.Code == w.code &&
+	return f.Code.String() == w.code &&
 		(w.function == "-" || f.Function == w.function) &&
 		(w.file == "*" || f.Pos.File == w.file) &&
 		(w.line == 0 || f.Pos.Line == w.line) &&
@@ -557,7 +557,7 @@ func staticVerdicts(dir string) (res staticResult, nfn int, err error) {
 	res = staticResult{errs: map[string][]finding.Finding{}, all: map[string][]finding.Finding{}}
 	for _, f := range out.Findings {
 		res.all[f.Function] = append(res.all[f.Function], f)
-		if f.Severity == model.Error && decidingCodes[f.Code] {
+		if f.Severity == model.Error && decidingCodes[f.Code.String()] {
 			res.errs[f.Function] = append(res.errs[f.Function], f)
 		}
 	}

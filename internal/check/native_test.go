@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // The native fixtures need real ELF objects, which a txtar cannot hold cleanly: these
@@ -145,10 +146,10 @@ func TestNativeRules(t *testing.T) {
 	})
 	// Messages carry what Lambda will do and a concrete pip command.
 	for _, f := range res.Findings {
-		if f.Code == "LK303" && (!strings.Contains(f.Message, "GLIBC_2.34") || !strings.Contains(f.Message, "2.26") || !strings.Contains(f.Hint, "pip install --platform manylinux2014_x86_64")) {
+		if f.Code == rulecode.LK303 && (!strings.Contains(f.Message, "GLIBC_2.34") || !strings.Contains(f.Message, "2.26") || !strings.Contains(f.Hint, "pip install --platform manylinux2014_x86_64")) {
 			t.Errorf("LK303 message/hint: %s | %s", f.Message, f.Hint)
 		}
-		if f.Code == "LK301" && f.Severity.String() == "error" && (!strings.Contains(f.Message, "numpylike 1.0") || !strings.Contains(f.Hint, "numpylike==1.0")) {
+		if f.Code == rulecode.LK301 && f.Severity.String() == "error" && (!strings.Contains(f.Message, "numpylike 1.0") || !strings.Contains(f.Hint, "numpylike==1.0")) {
 			t.Errorf("LK301 message/hint: %s | %s", f.Message, f.Hint)
 		}
 	}
@@ -182,7 +183,7 @@ func TestNativeRulesZip(t *testing.T) {
 	}
 	n := 0
 	for _, f := range res.Findings {
-		if f.Code == "LK303" && f.Severity.String() == "error" {
+		if f.Code == rulecode.LK303 && f.Severity.String() == "error" {
 			n++
 		} else {
 			t.Errorf("unexpected %s %s: %s", f.Code, f.Severity, f.Message)
@@ -263,7 +264,7 @@ Resources:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Findings) != 1 || res.Findings[0].Code != "LK408" || res.Findings[0].Severity.String() != "info" {
+	if len(res.Findings) != 1 || res.Findings[0].Code != rulecode.LK408 || res.Findings[0].Severity.String() != "info" {
 		for _, f := range res.Findings {
 			t.Logf("%s %s %s", f.Code, f.Severity, f.Message)
 		}

@@ -110,7 +110,7 @@ func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
 	}
 	out := res.Findings[:0]
 	for _, f := range res.Findings {
-		if !ignore[f.Code] {
+		if !ignore[f.Code.String()] {
 			out = append(out, f)
 		}
 	}

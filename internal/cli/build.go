@@ -246,7 +246,7 @@ func printBuild(s *IO, o *BuildOptions, r *build.Result) {
 			if f.Pos.Line > 0 {
 				loc = fmt.Sprintf("%s:%d", loc, f.Pos.Line)
 			}
-			fmt.Fprintf(w, "    %s: %s %s %s\n      %s\n", loc, f.Severity, f.Code, f.Name, f.Message)
+			fmt.Fprintf(w, "    %s: %s %s %s\n      %s\n", loc, f.Severity, f.Code, f.Code.Name(), f.Message)
 			if f.Hint != "" {
 				fmt.Fprintf(w, "      fix: %s\n", f.Hint)
 			}

@@ -223,6 +223,7 @@ func writeReport(s *IO, format string, quiet bool, in report.Input) error {
 	if quiet && format == "text" && len(in.Findings) == 0 {
 		return nil
 	}
+	in.Rules = catalogue()
 	return report.Write(s.Out, format, in)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/native"
 	"github.com/layerkit/layerkit/internal/pymeta"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/runtimes"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -81,8 +82,8 @@ type Native struct {
 
 // Problem is one reason a native file cannot load.
 type Problem struct {
-	Code string `json:"code"`
-	Why  string `json:"why"`
+	Code rulecode.Code `json:"code"`
+	Why  string        `json:"why"`
 }
 
 // Size is what one top-level package weighs unzipped.

@@ -100,7 +100,7 @@ func (r *Report) WriteText(w io.Writer) {
 			}
 			status := "ok"
 			if len(n.Problems) > 0 {
-				status = n.Problems[0].Code + ": " + n.Problems[0].Why
+				status = n.Problems[0].Code.String() + ": " + n.Problems[0].Why
 			}
 			fmt.Fprintf(w, "  %s  %s, %s  %s\n", n.File, strings.Join(desc, " "), bytesize.Format(n.Size), status)
 		}

@@ -161,7 +161,7 @@ func needsJSONEscape(r rune) bool {
 func escapeInput(in Input) Input {
 	fs := make([]finding.Finding, len(in.Findings))
 	for i, f := range in.Findings {
-		f.Code, f.Name, f.Function, f.Layer = Escape(f.Code), Escape(f.Name), Escape(f.Function), Escape(f.Layer)
+		f.Function, f.Layer = Escape(f.Function), Escape(f.Layer)
 		f.Pos.File, f.Message, f.Hint = Escape(f.Pos.File), Escape(f.Message), Escape(f.Hint)
 		fs[i] = f
 	}

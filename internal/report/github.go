@@ -28,7 +28,7 @@ func writeGitHub(w io.Writer, in Input) error {
 			if f.Pos.Col > 0 {
 				props = append(props, fmt.Sprintf("col=%d", f.Pos.Col))
 			}
-			title := f.Code + " " + f.Name
+			title := f.Code.String() + " " + f.Code.Name()
 			if f.Function != "" {
 				title += " (" + f.Function + ")"
 			}

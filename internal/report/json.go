@@ -62,7 +62,7 @@ func writeJSON(w io.Writer, in Input) error {
 			bw.WriteString(",")
 		}
 		bw.WriteString("\n    ")
-		if err := put(jsonFinding{Code: f.Code, Name: f.Name, Severity: f.Severity.String(),
+		if err := put(jsonFinding{Code: f.Code.String(), Name: f.Code.Name(), Severity: f.Severity.String(),
 			Function: f.Function, Layer: f.Layer, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
 			Message: f.Message, Hint: f.Hint}, "    "); err != nil {
 			return err

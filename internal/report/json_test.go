@@ -6,15 +6,16 @@ import (
 
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // TestJSONStreamed: writeJSON, one finding at a time, writes what encoding the whole
 // document at once does.
 func TestJSONStreamed(t *testing.T) {
 	fs := []finding.Finding{
-		{Code: "LK101", Name: "unresolved-import", Severity: model.Error, Function: "Fn", Pos: model.Pos{File: "src/app.py", Line: 3, Col: 1},
+		{Code: rulecode.LK101, Severity: model.Error, Function: "Fn", Pos: model.Pos{File: "src/app.py", Line: 3, Col: 1},
 			Message: "`import x` <a & b> → … \"quoted\"\n\x1b[31m\u2028", Hint: "fix it"},
-		{Code: "LK105", Severity: model.Info, Layer: "L", Message: "m"},
+		{Code: rulecode.LK105, Severity: model.Info, Layer: "L", Message: "m"},
 	}
 	for _, in := range []Input{
 		{Summary: Summary{Functions: 1}},
@@ -26,7 +27,7 @@ func TestJSONStreamed(t *testing.T) {
 		}
 		doc := jsonDoc{Version: 1, Findings: []jsonFinding{}}
 		for _, f := range in.Findings {
-			doc.Findings = append(doc.Findings, jsonFinding{Code: f.Code, Name: f.Name, Severity: f.Severity.String(),
+			doc.Findings = append(doc.Findings, jsonFinding{Code: f.Code.String(), Name: f.Code.Name(), Severity: f.Severity.String(),
 				Function: f.Function, Layer: f.Layer, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
 				Message: f.Message, Hint: f.Hint})
 		}

@@ -4,7 +4,6 @@ import (
 	"io"
 
 	"github.com/layerkit/layerkit/internal/model"
-	"github.com/layerkit/layerkit/internal/rules"
 )
 
 // SARIF 2.1.0, the subset GitHub code scanning reads. Hand-written (about as long as
@@ -87,9 +86,9 @@ func sarifLevel(s model.Severity) string {
 func writeSARIF(w io.Writer, in Input) error {
 	driver := sarifDriver{Name: "layerkit", Version: in.Version, InformationURI: "https://github.com/layerkit/layerkit"}
 	index := map[string]int{}
-	for _, r := range rules.All() {
-		index[r.Code] = len(driver.Rules)
-		driver.Rules = append(driver.Rules, sarifRule{ID: r.Code, Name: r.Name,
+	for _, r := range in.Rules {
+		index[r.Code.String()] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, sarifRule{ID: r.Code.String(), Name: r.Name(),
 			ShortDescription: sarifText{r.Summary}, FullDescription: sarifText{r.Why},
 			Help: sarifText{r.Fix}, Default: sarifRuleConfig{sarifLevel(r.Severity)}})
 	}
@@ -99,7 +98,7 @@ func writeSARIF(w io.Writer, in Input) error {
 		if f.Pos.Line > 0 {
 			loc.Physical.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: f.Pos.Col}
 		}
-		run.Results = append(run.Results, sarifResult{RuleID: f.Code, RuleIndex: index[f.Code], Level: sarifLevel(f.Severity),
+		run.Results = append(run.Results, sarifResult{RuleID: f.Code.String(), RuleIndex: index[f.Code.String()], Level: sarifLevel(f.Severity),
 			Message: sarifText{withFix(f)}, Locations: []sarifLocation{loc}})
 	}
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 const (
@@ -60,7 +61,7 @@ func writeText(w io.Writer, in Input) error {
 					loc = fmt.Sprintf("%s:%d", loc, f.Pos.Col)
 				}
 			}
-			fmt.Fprintf(&b, "  %s: %s %s %s\n", loc, sev(f.Severity), c(bold, f.Code), c(dim, f.Name))
+			fmt.Fprintf(&b, "  %s: %s %s %s\n", loc, sev(f.Severity), c(bold, f.Code.String()), c(dim, f.Code.Name()))
 			fmt.Fprintf(&b, "    %s\n", f.Message)
 			if f.Hint != "" {
 				fmt.Fprintf(&b, "    %s %s\n", c(bold, "fix:"), f.Hint)
@@ -95,7 +96,7 @@ func writeText(w io.Writer, in Input) error {
 		if fn.Skipped != "" {
 			// The LK109 finding below says why; without it (--ignore LK109), the header does.
 			status = "imports not checked: " + fn.Skipped
-			if slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.Code == "LK109" && f.Message == fn.Skipped }) {
+			if slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.Code == rulecode.LK109 && f.Message == fn.Skipped }) {
 				status = "imports not checked (LK109)"
 			}
 		}

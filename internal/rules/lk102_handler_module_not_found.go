@@ -6,11 +6,11 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK102 = register(&Rule{
-	Code:     "LK102",
-	Name:     "handler-module-not-found",
+	Code:     rulecode.LK102,
 	Severity: model.Error,
 	Summary:  "The module named by Handler is not in the function's package (or anywhere on its path).",
 	Why: `Lambda splits Handler on its last dot: "pkg.app.handler" means module pkg.app, function handler
@@ -26,11 +26,11 @@ module there. A Handler without a dot is malformed.`,
 			fn := f.Fn
 			switch {
 			case h.Malformed:
-				p.Report("LK102", model.Error, fn.Name, "", handlerPos(fn),
+				p.Report(rulecode.LK102, model.Error, fn.Name, "", handlerPos(fn),
 					fmt.Sprintf("Handler %q has no module part; Lambda will fail with Runtime.MalformedHandlerName: Bad handler '%s'", fn.Handler, fn.Handler),
 					"Write Handler as module.function, e.g. app.handler for def handler in app.py at the root of the package.")
 			case h.Found == nil:
-				p.Report("LK102", model.Error, fn.Name, "", handlerPos(fn),
+				p.Report(rulecode.LK102, model.Error, fn.Name, "", handlerPos(fn),
 					fmt.Sprintf("Handler %q names module '%s', which is not in %s's package (%s) or on its path; Lambda will fail with Runtime.ImportModuleError: Unable to import module '%s': No module named '%s'",
 						fn.Handler, h.Module, fn.Name, codeDisplay(fn), h.Module, h.Missing),
 					handlerModuleHint(p, f))

@@ -9,12 +9,12 @@ import (
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/native"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
 var LK104 = register(&Rule{
-	Code:     "LK104",
-	Name:     "shadowed-module",
+	Code:     rulecode.LK104,
 	Severity: model.Warning,
 	Summary:  "A top-level module the function imports is provided by more than one place on its path; the first one wins.",
 	Why: `Python takes a top-level module from the first sys.path entry that has it: /var/task, then
@@ -50,7 +50,7 @@ import requests      # B's copy wins: site-packages comes before /opt/python`,
 				if sdkModules[s.Name] {
 					hint = "Ship boto3, botocore and s3transfer together in the layer at versions that match (boto3 pins botocore to a narrow range), or remove them from the layer and use the runtime's."
 				}
-				p.Report("LK104", model.Warning, f.Fn.Name, "", model.Pos{File: s.Tree.Display(s.File), Line: s.Line, Col: s.Col},
+				p.Report(rulecode.LK104, model.Warning, f.Fn.Name, "", model.Pos{File: s.Tree.Display(s.File), Line: s.Line, Col: s.Col},
 					fmt.Sprintf("'%s' is provided by %s and also by %s; Python imports the first (%s), not the other", s.Name, describeEntry(env, w.Entry, w), strings.Join(losers, " and "), env.Path[w.Entry].Path),
 					hint)
 			}
@@ -123,7 +123,7 @@ func layerConflicts(p *Pass, f *Function) {
 			continue // byte-identical copies: whichever wins, the module is the same
 		}
 		a, b := f.Fn.Layers[env.OptLayers[owners[0]]], f.Fn.Layers[env.OptLayers[owners[len(owners)-1]]]
-		p.Report("LK104", model.Warning, f.Fn.Name, "", b.Pos,
+		p.Report(rulecode.LK104, model.Warning, f.Fn.Name, "", b.Pos,
 			fmt.Sprintf("layers %s and %s both ship %s; Lambda extracts layers in order, so %s's file replaces %s's and module '%s' comes from %s",
 				a.Layer.Name, b.Layer.Name, "/opt/"+m.File, b.Layer.Name, a.Layer.Name, m.Name, b.Layer.Name),
 			"Ship each module in one layer only, or make sure the copies are identical.")

@@ -4,11 +4,11 @@ import (
 	"fmt"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK204 = register(&Rule{
-	Code:     "LK204",
-	Name:     "search-path-overridden",
+	Code:     rulecode.LK204,
 	Severity: model.Warning,
 	Summary:  "The function sets PYTHONPATH (or NODE_PATH), which turns off the layer paths.",
 	Why: `Lambda's Python bootstrap adds /opt/python and /opt/python/lib/pythonX.Y/site-packages to sys.path,
@@ -38,7 +38,7 @@ paths: PYTHONPATH: /var/task/vendor:/opt/python/lib/python3.12/site-packages:/op
 				if len(f.Fn.Layers) == 0 {
 					layers = "any layer it gets later"
 				}
-				p.Report("LK204", model.Warning, f.Fn.Name, "", pos,
+				p.Report(rulecode.LK204, model.Warning, f.Fn.Name, "", pos,
 					fmt.Sprintf("%s sets %s=%s, so Lambda does not add the /opt layer folders to the search path: modules in %s are not importable", f.Fn.Name, name, v.Value, layers),
 					fmt.Sprintf("Remove %s, or make it include the layer folders (for Python: /opt/python/lib/pythonX.Y/site-packages:/opt/python).", name))
 			}

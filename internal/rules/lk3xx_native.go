@@ -14,14 +14,14 @@ import (
 	"github.com/layerkit/layerkit/internal/pymeta"
 	"github.com/layerkit/layerkit/internal/pyresolve"
 	"github.com/layerkit/layerkit/internal/pyscan"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
 const nativeSeverities = "error when an import the handler reaches needs the file (warning when that import runs only inside a function body); warning for a file nothing imports"
 
 var LK301 = register(&Rule{
-	Code:       "LK301",
-	Name:       "extension-abi-mismatch",
+	Code:       rulecode.LK301,
 	Severity:   model.Error,
 	Severities: nativeSeverities,
 	Summary:    "A compiled extension built for another Python version than the function's runtime.",
@@ -39,8 +39,7 @@ installed distribution the handler's imports load.`,
 })
 
 var LK302 = register(&Rule{
-	Code:       "LK302",
-	Name:       "architecture-mismatch",
+	Code:       rulecode.LK302,
 	Severity:   model.Error,
 	Severities: nativeSeverities,
 	Summary:    "Native code built for another CPU architecture than the function's.",
@@ -54,8 +53,7 @@ arm64), or change the function's Architectures.`,
 })
 
 var LK303 = register(&Rule{
-	Code:       "LK303",
-	Name:       "glibc-too-new",
+	Code:       rulecode.LK303,
 	Severity:   model.Error,
 	Severities: nativeSeverities,
 	Summary:    "An ELF object needs a newer GLIBC than the runtime's OS has.",
@@ -70,8 +68,7 @@ inside the runtime's image (public.ecr.aws/lambda/python:3.X); or move the funct
 })
 
 var LK304 = register(&Rule{
-	Code:       "LK304",
-	Name:       "foreign-binary",
+	Code:       rulecode.LK304,
 	Severity:   model.Error,
 	Severities: nativeSeverities,
 	Summary:    "A macOS or Windows binary (Mach-O, PE, .dylib, .pyd, darwin .so), or a musl build, in a Linux artifact.",
@@ -125,7 +122,7 @@ type checkKey struct {
 // nativeWarn groups files nothing imports: per place (layer or function package),
 // code and top-level folder.
 type nativeWarn struct {
-	code      string
+	code      rulecode.Code
 	fn        string // function package: the function; "" for a layer
 	layer     *model.Layer
 	pos       model.Pos
@@ -193,7 +190,7 @@ func (r *nativeRun) function(f *Function) {
 			continue
 		}
 		files := nearFiles(f, pr.Missing)
-		code, why := "LK301", fmt.Sprintf("its name does not end in a suffix %s loads (%s)", f.Runtime.ID, strings.Join(env.Suffixes[:len(env.Suffixes)-2], ", "))
+		code, why := rulecode.LK301, fmt.Sprintf("its name does not end in a suffix %s loads (%s)", f.Runtime.ID, strings.Join(env.Suffixes[:len(env.Suffixes)-2], ", "))
 		var shown []string
 		found := false
 		for _, nf := range files {
@@ -216,7 +213,7 @@ func (r *nativeRun) function(f *Function) {
 			only = "whose only files are"
 		}
 		r.p.Report(code, sev, f.Fn.Name, "", problemPos(pr),
-			fmt.Sprintf("`%s` needs '%s', %s %s: %s%s; %s", pr.Stmt, pr.Missing, only, strings.Join(shown, ", "), why, via(pr.Chain),
+			fmt.Sprintf("`%s` needs '%s', %s %s: %s%s; %s", pr.Stmt, pr.Missing, only, strings.Join(shown, ", "), why, via(shownChain(f, pr.Chain)),
 				failsWith(f, pr, fmt.Sprintf("No module named '%s'", pr.Missing))),
 			nativeHint(code, f, packageFor(r.p, f, pr.Missing), inLayer(f, files)))
 	}
@@ -248,7 +245,7 @@ func (r *nativeRun) function(f *Function) {
 		}
 		r.p.Report(code, sev, f.Fn.Name, "", pos,
 			fmt.Sprintf("%s loads %s (module '%s'), which cannot load on %s (%s, %s): %s%s; %s", stmt, m.Display(), name, f.Fn.Name, f.Runtime.ID, env.Arch,
-				why(probs), via(chain), loadFailure(f, r.pythonFailure(f, m.Tree, m.File, name), sev == model.Warning)),
+				why(probs), via(shownChain(f, chain)), loadFailure(f, r.pythonFailure(f, m.Tree, m.File, name), sev == model.Warning)),
 			nativeHint(code, f, packageFor(r.p, f, name), inLayer(f, []nfile{nf})))
 	}
 
@@ -272,12 +269,12 @@ func (r *nativeRun) function(f *Function) {
 		if len(files) == 0 || wheelFits(d.Wheel, tg) {
 			continue
 		}
-		byCode := map[string][]string{}
-		whyOf := map[string]string{}
-		var codes []string
-		needed := map[string]bool{}        // code -> some file of it is imported unguarded
-		firstNeeded := map[string]string{} // code -> the first such file (else the first file)
-		var spare []string                 // files nothing needs (another Python's build beside a fallback)
+		byCode := map[rulecode.Code][]string{}
+		whyOf := map[rulecode.Code]string{}
+		var codes []rulecode.Code
+		needed := map[rulecode.Code]bool{}        // code -> some file of it is imported unguarded
+		firstNeeded := map[rulecode.Code]string{} // code -> the first such file (else the first file)
+		var spare []string                        // files nothing needs (another Python's build beside a fallback)
 		for _, name := range files {
 			nf := nfile{d.Tree, name}
 			if handled[nf] {
@@ -305,7 +302,7 @@ func (r *nativeRun) function(f *Function) {
 				firstNeeded[code] = name
 			}
 		}
-		sort.Strings(codes)
+		slices.Sort(codes)
 		for _, code := range codes {
 			sev := model.Error
 			if u.Site.Lazy {
@@ -403,7 +400,7 @@ func (r *nativeRun) otherFiles(f *Function, e pyresolve.Entry, tg native.Target)
 	return o
 }
 
-func (r *nativeRun) warn(f *Function, t tree.Tree, name, top, code, why string) {
+func (r *nativeRun) warn(f *Function, t tree.Tree, name, top string, code rulecode.Code, why string) {
 	l := whereIs(f, t, name)
 	place := "fn:" + f.Fn.Name
 	w := &nativeWarn{code: code, top: top, why: why, hintFn: f}
@@ -413,7 +410,7 @@ func (r *nativeRun) warn(f *Function, t tree.Tree, name, top, code, why string) 
 	} else {
 		w.fn, w.pos = f.Fn.Name, f.Fn.Pos
 	}
-	key := place + "\x00" + code + "\x00" + top
+	key := place + "\x00" + code.String() + "\x00" + top
 	if old, ok := r.warns[key]; ok {
 		w = old
 	} else {
@@ -690,7 +687,7 @@ func inLayer(f *Function, files []nfile) bool {
 }
 
 // nativeHint says how to get a loadable build for this function.
-func nativeHint(code string, f *Function, pkg string, layer bool) string {
+func nativeHint(code rulecode.Code, f *Function, pkg string, layer bool) string {
 	arch := f.Result.Env.Arch
 	plat := "manylinux2014_x86_64"
 	if arch == "arm64" {
@@ -703,11 +700,11 @@ func nativeHint(code string, f *Function, pkg string, layer bool) string {
 	}
 	pip := fmt.Sprintf("pip install --platform %s --only-binary=:all: --python-version %s --target %s %s", plat, v, target, pkg)
 	switch code {
-	case "LK304":
+	case rulecode.LK304:
 		return fmt.Sprintf("Build on Linux, or install Linux wheels from any OS: %s.", pip)
-	case "LK302":
+	case rulecode.LK302:
 		return fmt.Sprintf("Install the package for %s: %s (or change the function's Architectures).", arch, pip)
-	case "LK303":
+	case rulecode.LK303:
 		return fmt.Sprintf("Install a wheel built for glibc %s or older (manylinux2014 needs only 2.17): %s; or build inside public.ecr.aws/lambda/python:%s%s.",
 			f.Runtime.Glibc, pip, v, newerRuntimeNote(f))
 	}

@@ -51,6 +51,7 @@ import (
 	"github.com/layerkit/layerkit/internal/memo"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/rules"
 	"github.com/layerkit/layerkit/internal/runtimes"
 )
@@ -287,8 +288,8 @@ type InputError struct{ Msg string }
 func (e *InputError) Error() string { return e.Msg }
 
 // deciding are the codes whose errors mean "the handler will not import".
-var deciding = map[string]bool{"LK101": true, "LK102": true, "LK103": true, "LK108": true,
-	"LK301": true, "LK302": true, "LK303": true, "LK304": true}
+var deciding = map[rulecode.Code]bool{rulecode.LK101: true, rulecode.LK102: true, rulecode.LK103: true, rulecode.LK108: true,
+	rulecode.LK301: true, rulecode.LK302: true, rulecode.LK303: true, rulecode.LK304: true}
 
 func staticVerdict(fs []finding.Finding) Static {
 	var s Static

@@ -10,6 +10,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -73,7 +74,7 @@ func TestNestedStage(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One note: the cross-stack import linked to the layer, said where it is made.
-	if len(app.Notes) != 1 || app.Notes[0].Code != "LK105" || app.Notes[0].Severity != model.Info || app.Notes[0].Pos.Line != 15 ||
+	if len(app.Notes) != 1 || app.Notes[0].Code != rulecode.LK105 || app.Notes[0].Severity != model.Info || app.Notes[0].Pos.Line != 15 ||
 		!strings.Contains(app.Notes[0].Message, "stack LayerStack exports the ARN of its layer SharedLayerA1B2C3D4") {
 		t.Errorf("notes = %+v", app.Notes)
 	}
@@ -122,7 +123,7 @@ func TestNoAssetMetadata(t *testing.T) {
 	}
 	var got []string
 	for _, n := range app.Notes {
-		got = append(got, n.Code+" "+n.Severity.String()+" "+n.Function+n.Layer+" "+n.Message)
+		got = append(got, n.Code.String()+" "+n.Severity.String()+" "+n.Function+n.Layer+" "+n.Message)
 	}
 	want := []string{
 		"LK105 info BareLayer11 cdk.out has no asset metadata for BareLayer11; synthesize with asset metadata enabled (the default) to have its content checked",
@@ -176,7 +177,7 @@ func TestErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(app.Notes) != 1 || app.Notes[0].Code != "LK102" || app.Notes[0].Pos.Line != 2 ||
+	if len(app.Notes) != 1 || app.Notes[0].Code != rulecode.LK102 || app.Notes[0].Pos.Line != 2 ||
 		app.Notes[0].Message != "the asset of F, cdk.out/asset.gone, is not in the cloud assembly" {
 		t.Errorf("notes = %+v", app.Notes)
 	}

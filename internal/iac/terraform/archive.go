@@ -13,6 +13,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -89,7 +90,7 @@ func (l *loader) readArchive(r *resInst) *archive {
 		if ea := a["excludes"]; ea != nil {
 			ex, ok := strList(l.eval(ea.Expr))
 			if !ok {
-				l.note("LK105", model.Info, "", "", pos(ea.Range),
+				l.note(rulecode.LK105, model.Info, "", "", pos(ea.Range),
 					fmt.Sprintf("%s: excludes = %s cannot be evaluated; nothing is assumed excluded", addr, l.text(ea.Expr.Range())), "")
 			}
 			excludes = ex
@@ -143,7 +144,7 @@ func (l *loader) readArchive(r *resInst) *archive {
 			complete = add(sc.Attributes["content"], sc.Attributes["filename"]) && complete
 		}
 		if !complete {
-			l.note("LK105", model.Info, "", "", pos(b.DefRange),
+			l.note(rulecode.LK105, model.Info, "", "", pos(b.DefRange),
 				fmt.Sprintf("%s: some inline content cannot be evaluated; only the files that can are modelled", addr), "")
 		}
 		ar.code = &model.Code{Tree: tree.NewMap(label, files), Display: label}

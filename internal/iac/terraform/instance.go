@@ -16,6 +16,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // maxModuleDepth caps how deep module calls nest.
@@ -819,7 +820,7 @@ func (l *loader) moduleNote(r hcl.Range, msg, hint string) {
 		return
 	}
 	l.notedModules[p] = true
-	l.note("LK109", model.Info, "", "", p, msg, hint)
+	l.note(rulecode.LK109, model.Info, "", "", p, msg, hint)
 }
 
 // blockPrefix is m's address prefix without instance keys: "module.svc.module.fn.".

@@ -26,6 +26,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 const kind = "terraform"
@@ -416,7 +417,7 @@ func interpolations(t string) string {
 	return b.String()
 }
 
-func (l *loader) note(code string, sev model.Severity, fn, layer string, p model.Pos, msg, hint string) {
+func (l *loader) note(code rulecode.Code, sev model.Severity, fn, layer string, p model.Pos, msg, hint string) {
 	l.app.Notes = append(l.app.Notes, model.Note{Code: code, Severity: sev, Function: fn, Layer: layer, Pos: p, Message: msg, Hint: hint})
 }
 
@@ -470,12 +471,12 @@ func (l *loader) layerResource(r *resInst) {
 	switch {
 	case r.unknown != "":
 		ly.NotInspectable = r.unknown
-		l.note("LK105", model.Info, "", name, pos(b.DefRange), fmt.Sprintf("layer %s: %s; its content is not checked", name, r.unknown), "")
+		l.note(rulecode.LK105, model.Info, "", name, pos(b.DefRange), fmt.Sprintf("layer %s: %s; its content is not checked", name, r.unknown), "")
 	case a["filename"] != nil:
 		code, why := l.codeFromFilename(a["filename"])
 		if code == nil {
 			ly.NotInspectable = why
-			l.note("LK105", model.Info, "", name, pos(a["filename"].Range), fmt.Sprintf("layer %s: %s; its content is not checked", name, why), "")
+			l.note(rulecode.LK105, model.Info, "", name, pos(a["filename"].Range), fmt.Sprintf("layer %s: %s; its content is not checked", name, why), "")
 		}
 		ly.Content = code
 	case a["s3_bucket"] != nil || a["s3_key"] != nil:
@@ -487,7 +488,7 @@ func (l *loader) layerResource(r *resInst) {
 				ly.NotInspectable = "S3 object " + l.s3Text(a["s3_bucket"], a["s3_key"])
 				msg = fmt.Sprintf("layer %s comes from %s, which is not read; its content is not checked", name, ly.NotInspectable)
 			}
-			l.note("LK105", model.Info, "", name, pos(b.DefRange), msg, "")
+			l.note(rulecode.LK105, model.Info, "", name, pos(b.DefRange), msg, "")
 		}
 		ly.Content = code
 	default:
@@ -669,7 +670,7 @@ func (l *loader) layerRef(e hcl.Expression, fn string) model.LayerRef {
 		}
 		if l.curMod != nil && !l.curMod.cfg.layerNames[at.Name] {
 			problem := fmt.Sprintf("aws_lambda_layer_version.%s is not defined in this configuration", at.Name)
-			l.note("LK406", model.Error, fn, "", p, fmt.Sprintf("layers of %s: %s", fn, problem), "")
+			l.note(rulecode.LK406, model.Error, fn, "", p, fmt.Sprintf("layers of %s: %s", fn, problem), "")
 			return model.LayerRef{Pos: p, Bad: true, Problem: problem, Text: text}
 		}
 	}
@@ -683,7 +684,7 @@ func (l *loader) refFromValue(v cty.Value, p model.Pos, text, fn string) model.L
 		return model.LayerRef{Pos: p, Unknown: true, Text: text}
 	}
 	bad := func(problem, msg, hint string) model.LayerRef {
-		l.note("LK406", model.Error, fn, "", p, msg, hint)
+		l.note(rulecode.LK406, model.Error, fn, "", p, msg, hint)
 		return model.LayerRef{Pos: p, Bad: true, Problem: problem, Text: text}
 	}
 	if k, addr, attr, ok := parseMarker(s); ok {

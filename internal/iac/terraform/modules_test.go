@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // TestModuleTree: a root module in envs/prod calling local modules by ../../modules/x,
@@ -371,7 +372,7 @@ func TestRemoteModuleNotedOnce(t *testing.T) {
 		"svc/main.tf": "module \"queue\" {\n  source = \"terraform-aws-modules/sqs/aws\"\n}\n",
 	})
 	app := load(t, root)
-	if len(app.Notes) != 1 || app.Notes[0].Code != "LK109" || !strings.Contains(app.Notes[0].Message, "module module.svc.queue comes from") {
+	if len(app.Notes) != 1 || app.Notes[0].Code != rulecode.LK109 || !strings.Contains(app.Notes[0].Message, "module module.svc.queue comes from") {
 		t.Errorf("notes:\n%s", notesText(app))
 	}
 }
