@@ -101,6 +101,12 @@ type Input struct {
 	Functions []FunctionLine
 	Color     bool
 	Version   string
+	// InfoURI is the repository's web page (rules' help links point into it); Archives
+	// are the paths of findings' files that are zips ("fn.zip" of "fn.zip:app.py").
+	InfoURI  string
+	Archives map[string]bool
+	// Width, when set, is the terminal's width: the text format wraps its lines to it.
+	Width int
 }
 
 // FunctionLine describes one checked function for the text header.
