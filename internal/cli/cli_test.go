@@ -2,6 +2,7 @@ package cli
 
 import (
 	"archive/zip"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -26,6 +27,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("NO_COLOR", "")
 			return nil
 		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "sarif" {
+				return sarifCondition()
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// zipdir DIR OUT.zip: zip DIR's contents (paths relative to DIR).
 			"zipdir": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -40,6 +47,8 @@ func TestScripts(t *testing.T) {
 			"mkwheel": cmdMkWheel,
 			// needtool pip|npm: skip without the tool, fail when CI is set; see build_test.go.
 			"needtool": cmdNeedTool,
+			// sarifvalidate FILE: FILE passes Microsoft's SARIF validator; see sarif_test.go.
+			"sarifvalidate": cmdSarifValidate,
 		},
 	})
 }
