@@ -25,6 +25,12 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "")
+			// NATIVE is internal/native/testdata: compiled .so files (see build.sh there).
+			native, err := filepath.Abs(filepath.Join("..", "native", "testdata"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("NATIVE", native)
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
