@@ -248,6 +248,7 @@ func mergeResults(paths []string, results []*check.Result, format string) (*chec
 	archives := map[string]bool{}
 	several := len(results) > 1
 	out := &check.Result{}
+	qualifyAcross(paths, results)
 	for i, r := range results {
 		newRelocator(r.Root, pathBase(format, r.Root, several), archives).findings(r.Findings)
 		out.Findings = append(out.Findings, r.Findings...)
@@ -272,6 +273,38 @@ func mergeResults(paths []string, results []*check.Result, format string) (*chec
 		finding.Sort(out.Findings)
 	}
 	return out, archives
+}
+
+// qualifyAcross tells apart functions of one name checked from different PATHs (two
+// apps with a HelloWorldFunction): each is named after its PATH, "services/orders/
+// HelloWorldFunction", in its findings too, as check does for IaC roots in one PATH.
+func qualifyAcross(paths []string, results []*check.Result) {
+	if len(results) < 2 {
+		return
+	}
+	count := map[string]int{}
+	for _, r := range results {
+		seen := map[string]bool{}
+		for _, a := range r.Analyses {
+			if !seen[a.Fn.Name] {
+				seen[a.Fn.Name] = true
+				count[a.Fn.Name]++
+			}
+		}
+	}
+	for i, r := range results {
+		prefix := strings.TrimSuffix(filepath.ToSlash(paths[i]), "/") + "/"
+		for _, a := range r.Analyses {
+			if count[a.Fn.Name] > 1 {
+				a.Fn.Name = prefix + a.Fn.Name
+			}
+		}
+		for j, f := range r.Findings {
+			if f.Function != "" && count[f.Function] > 1 {
+				r.Findings[j].Function = prefix + f.Function
+			}
+		}
+	}
 }
 
 // writeCheckReport writes check's report to stdout or --output-file, and --statistics.
