@@ -77,8 +77,8 @@ func (r *relocator) findings(fs []finding.Finding) {
 
 // path rewrites one path; "" stays "".
 func (r *relocator) path(file string) string {
-	if file == "" {
-		return ""
+	if file == "" || strings.Contains(file, "://") || strings.HasPrefix(file, "arn:") {
+		return file // not a file on disk (a URL, an ARN)
 	}
 	if out, ok := r.done[file]; ok {
 		return out
