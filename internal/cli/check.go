@@ -311,6 +311,9 @@ func qualifyAcross(paths []string, results []*check.Result) {
 func writeCheckReport(s *IO, o *CheckOptions, in report.Input) error {
 	write := func(w io.Writer) error {
 		if o.Statistics && o.Format == "text" {
+			if o.Quiet && len(in.Findings) == 0 {
+				return nil
+			}
 			return report.WriteStatistics(w, in)
 		}
 		return writeReport(w, o.Format, o.Quiet, in)
