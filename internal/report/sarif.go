@@ -139,8 +139,11 @@ func sarifLocationOf(f finding.Finding, archives map[string]bool) sarifLocation 
 			Properties: &sarifArchiveMember{Member: member, Line: f.Pos.Line, Column: f.Pos.Col}}
 	}
 	loc := sarifLocation{Physical: sarifPhysical{Artifact: sarifArtifact{URI: sarifURI(f.Pos.File)}}}
-	if f.Pos.Line > 0 {
+	switch {
+	case f.Pos.Line > 0:
 		loc.Physical.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: f.Pos.Col}
+	case f.Pos.File != "":
+		loc.Physical.Region = &sarifRegion{StartLine: 1} // about the whole file: GitHub wants a line
 	}
 	return loc
 }
