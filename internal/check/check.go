@@ -40,6 +40,12 @@ type Options struct {
 // Result is what a check found.
 type Result struct {
 	Apps []*model.App
+	// Root is the absolute folder the findings' file paths are relative to (PATH, or the
+	// folder of a template file PATH; the current folder for --function-zip).
+	Root string
+	// Names lists every function PATH declares, before Options.Functions kept some: what
+	// a --function may name.
+	Names []string
 	// Checked says in one line what was read.
 	Checked string
 	// Roots says what was read one IaC root a line, when they come from more than one

@@ -37,7 +37,12 @@ func Run(opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		return checkApps(opts, root, []*model.App{app})
+		names := functionNames([]*model.App{app})
+		res, err := checkApps(opts, root, []*model.App{app})
+		if res != nil {
+			res.Root, res.Names = root, names
+		}
+		return res, err
 	}
 	d, err := DetectAll(opts.Path, DetectOptions{Kind: opts.Kind, Template: opts.Template, Exclude: opts.Exclude, Source: opts.Source})
 	if err != nil {
@@ -65,6 +70,7 @@ func Run(opts Options) (*Result, error) {
 		return nil, iac.Errorf(model.Pos{}, "%s", strings.Join(failed, "; "))
 	}
 	d.Inputs = loaded
+	names := functionNames(apps)
 	// --function names what the user sees in the template; then names that repeat
 	// across IaC roots are told apart.
 	filterFunctions(apps, opts.Functions)
@@ -76,8 +82,24 @@ func Run(opts Options) (*Result, error) {
 		res.Roots = Roots(d.Inputs)
 		res.Notes = d.Notes
 		res.Failed = failed
+		res.Root, res.Names = d.Root, names
 	}
 	return res, err
+}
+
+// functionNames lists the names of apps' functions, in order, each once.
+func functionNames(apps []*model.App) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, app := range apps {
+		for _, f := range app.Functions {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				names = append(names, f.Name)
+			}
+		}
+	}
+	return names
 }
 
 func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {

@@ -192,7 +192,7 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 	if o.Format != "text" {
 		fmt.Fprintf(report.Writer(s.Err), "layerkit: checked %s\n", checked)
 	}
-	if err := writeReport(s, o.Format, o.Quiet, in); err != nil {
+	if err := writeReport(s.Out, o.Format, o.Quiet, in); err != nil {
 		return err
 	}
 	if len(res.Failures) > 0 {

@@ -30,6 +30,9 @@ type Report struct {
 	Dists   []Dist      `json:"distributions"`
 	Native  []Native    `json:"native"`
 	Sizes   []Size      `json:"sizes"`
+	// AttachTo lists every Python runtime × architecture, and whether everything the
+	// layer provides loads there (attach.go).
+	AttachTo []Attach `json:"attachTo"`
 }
 
 // PathEntry is one sys.path folder the layer fills.
@@ -234,6 +237,7 @@ func Inspect(t tree.Tree, rt *runtimes.Runtime, arch string, r *native.Reader) *
 		}
 		return rep.Sizes[i].Name < rep.Sizes[j].Name
 	})
+	rep.AttachTo = AttachList(t, r)
 	return rep
 }
 
