@@ -325,7 +325,13 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 			values[a.Name] = l.eval(a.Expr)
 		}
 	}
-	m.vars, m.base = l.bindVariables(m, values, "it has no default and no value in terraform.tfvars, *.auto.tfvars or --var-file"), nil
+	m.vars, m.base = l.bindVariables(m, values, unsetHint(nil)), nil
+	if len(m.unset) > 0 {
+		others := otherVarFiles(root, dir, vars)
+		for name := range m.unset {
+			m.unset[name] = unsetHint(others[name])
+		}
+	}
 	l.evalModule(m)
 	if l.budget.err != nil {
 		return nil, l.budget.err

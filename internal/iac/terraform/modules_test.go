@@ -503,3 +503,65 @@ resource "aws_lambda_function" "num" {
 		t.Errorf("num: %q", f.Unchecked)
 	}
 }
+
+// A root variable with no default, no terraform.tfvars and no --var-file, whose value is in
+// variable files Terraform does not load by itself (field test: massimobiagioli/fastapi-sls-tester's
+// terraform.tfvars.example, cullancarey/apple_update_notification's develop.tfvars and
+// main.tfvars): the function is not checked, and the reason names the files that set it and
+// how to give one. A variable none of them sets keeps the plain reason; a file given with
+// --var-file is not suggested again, and terraform.tfvars / *.auto.tfvars are read, not hinted.
+func TestUnsetVariableNamesVarFiles(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"src/index.py":             "x = 1\n",
+		"terraform.tfvars.example": "stage = \"dev\"\n",
+		"prod.tfvars":              "stage = \"prod\"\nregion = \"eu-west-1\"\n",
+		"broken.tfvars":            "stage = \n",
+		"notes.tfvars.txt":         "stage = \"x\"\n",
+		"main.tf": `
+variable "stage" {}
+variable "runtime" {}
+resource "aws_lambda_function" "f" {
+  function_name = "f-${var.stage}"
+  handler       = "index.handler"
+  runtime       = "python3.12"
+  filename      = "build/${var.stage}.zip"
+}
+resource "aws_lambda_function" "g" {
+  handler  = "index.handler"
+  runtime  = var.runtime
+  filename = "g.zip"
+}
+`,
+	})
+	app := load(t, root)
+	want := `its package cannot be read: filename = "build/<var.stage>.zip" cannot be evaluated: var.stage has no value: it has no default and no value in terraform.tfvars, *.auto.tfvars or --var-file; prod.tfvars, terraform.tfvars.example set it: give the one to check with --var-file (--var-file prod.tfvars)`
+	if f := fn(t, app, "f"); f.Unchecked != want {
+		t.Errorf("f unchecked = %q, want %q", f.Unchecked, want)
+	}
+	wantG := `runtime = var.runtime cannot be evaluated: var.runtime has no value: it has no default and no value in terraform.tfvars, *.auto.tfvars or --var-file`
+	if g := fn(t, app, "g"); g.Unchecked != wantG {
+		t.Errorf("g unchecked = %q, want %q", g.Unchecked, wantG)
+	}
+
+	// given with --var-file: the value is bound, and the other file is not suggested
+	SetVarFiles([]string{filepath.Join(root, "prod.tfvars")})
+	defer SetVarFiles(nil)
+	app = load(t, root)
+	if f := fn(t, app, "f"); strings.Contains(f.Unchecked, "var.stage") {
+		t.Errorf("with --var-file prod.tfvars, f unchecked = %q", f.Unchecked)
+	}
+}
+
+func TestIsOtherVarFile(t *testing.T) {
+	for n, want := range map[string]bool{
+		"dev.tfvars": true, "dev.tfvars.json": true, "terraform.tfvars.example": true,
+		"terraform.tfvars.sample": true, "x.tfvars.json.dist": true,
+		"terraform.tfvars": false, "terraform.tfvars.json": false, "a.auto.tfvars": false,
+		"a.auto.tfvars.json": false, "main.tf": false, "notes.tfvars.txt": false, "x.example": false,
+	} {
+		if got := isOtherVarFile(n); got != want {
+			t.Errorf("isOtherVarFile(%q) = %v, want %v", n, got, want)
+		}
+	}
+}
