@@ -565,3 +565,78 @@ func TestIsOtherVarFile(t *testing.T) {
 		}
 	}
 }
+
+// fileset as Terraform evaluates it at plan time, from the files on disk (field test:
+// gingebot/version_notifier: `for_each = toset([for i in fileset("../lambdas/checks/",
+// "*/main.py") : dirname(i)])` over a local module): one module instance per matching
+// folder, named by its key; "**" crosses folders, a folder without the file is not an
+// instance, a missing folder is an empty set, and a path outside the checked folder is
+// refused like file().
+func TestFileset(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"lambdas/checks/alpha/main.py":    "x = 1\n",
+		"lambdas/checks/beta/main.py":     "x = 1\n",
+		"lambdas/checks/gamma/README.md":  "not a checker\n",
+		"lambdas/deep/a/b/handler.py":     "x = 1\n",
+		"terraform/modules/check/main.tf": `
+variable "root" {}
+resource "aws_lambda_function" "this" {
+  handler  = "main.handler"
+  runtime  = "python3.12"
+  filename = "${var.root}.zip"
+}
+`,
+		"terraform/main.tf": `
+locals {
+  checkers = toset([for i in fileset("../lambdas/checks/", "*/main.py") : dirname(i)])
+  deep     = fileset("../lambdas", "**/handler.py")
+  none     = fileset("../nowhere", "*")
+}
+module "check" {
+  for_each = local.checkers
+  source   = "./modules/check"
+  root     = "../lambdas/checks/${each.key}"
+}
+resource "aws_lambda_function" "deep" {
+  for_each = local.deep
+  handler  = "handler.handler"
+  runtime  = "python3.12"
+  filename = "x.zip"
+}
+resource "aws_lambda_function" "none" {
+  for_each = local.none
+  handler  = "handler.handler"
+  runtime  = "python3.12"
+  filename = "x.zip"
+}
+resource "aws_lambda_function" "outside" {
+  for_each = fileset("/etc", "*")
+  handler  = "handler.handler"
+  runtime  = "python3.12"
+  filename = "x.zip"
+}
+`,
+	})
+	app, err := Load(root, filepath.Join(root, "terraform"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range app.Functions {
+		names = append(names, f.Name)
+	}
+	sort.Strings(names)
+	want := []string{
+		`aws_lambda_function.deep["deep/a/b/handler.py"]`,
+		`module.check["alpha"].aws_lambda_function.this`,
+		`module.check["beta"].aws_lambda_function.this`,
+		"outside",
+	}
+	if !reflect.DeepEqual(names, want) {
+		t.Fatalf("functions = %q, want %q", names, want)
+	}
+	if o := fn(t, app, "outside"); !strings.Contains(o.Unchecked, `for_each = fileset("/etc", "*") cannot be evaluated`) {
+		t.Errorf("outside unchecked = %q", o.Unchecked)
+	}
+}
