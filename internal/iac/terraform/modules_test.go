@@ -575,10 +575,10 @@ func TestIsOtherVarFile(t *testing.T) {
 func TestFileset(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{
-		"lambdas/checks/alpha/main.py":    "x = 1\n",
-		"lambdas/checks/beta/main.py":     "x = 1\n",
-		"lambdas/checks/gamma/README.md":  "not a checker\n",
-		"lambdas/deep/a/b/handler.py":     "x = 1\n",
+		"lambdas/checks/alpha/main.py":   "x = 1\n",
+		"lambdas/checks/beta/main.py":    "x = 1\n",
+		"lambdas/checks/gamma/README.md": "not a checker\n",
+		"lambdas/deep/a/b/handler.py":    "x = 1\n",
 		"terraform/modules/check/main.tf": `
 variable "root" {}
 resource "aws_lambda_function" "this" {
