@@ -98,6 +98,10 @@ func (l *loader) readArchive(r *resInst) *archive {
 			t = filter.Tree(t, func(n string) bool { return !excluded(excludes, n) })
 		}
 		ar.code = &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/"}
+		if p := l.pipInstallFor(r, dirAbs); p != nil {
+			ar.code.Installs, ar.code.InstallDir = p.lines, p.dir
+			ar.code.Display += " (" + p.describe() + ")"
+		}
 	case a["source_file"] != nil:
 		s, ok := str(l.eval(a["source_file"].Expr))
 		if !ok {
