@@ -8,6 +8,9 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/tree"
 )
 
 // pipInstall is what a local-exec provisioner installs into the folder an archive_file
@@ -49,28 +52,8 @@ func (l *loader) pipInstallFor(r *resInst, dirAbs string) *pipInstall {
 			if rb.typ != typ || rb.name != attr.Name {
 				continue
 			}
-			pc, _, _ := rb.block.Body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "provisioner", LabelNames: []string{"type"}}}})
-			if pc == nil {
-				continue
-			}
-			for _, pb := range pc.Blocks {
-				if len(pb.Labels) == 0 || pb.Labels[0] != "local-exec" {
-					continue
-				}
-				pa := content(pb, []string{"command", "working_dir"}).Attributes
-				cmd, ok := str(l.eval(attrExpr(pa["command"])))
-				if !ok {
-					continue
-				}
-				wd := l.cwd
-				if pa["working_dir"] != nil {
-					w, ok := str(l.eval(pa["working_dir"].Expr))
-					if !ok {
-						continue
-					}
-					wd = l.absFrom(wd, w)
-				}
-				if p := l.pipInstallInto(cmd, wd, dirAbs); p != nil {
+			for _, c := range l.localExecs(rb.block) {
+				if p := l.pipInstallInto(c.cmd, c.wd, dirAbs, false); p != nil {
 					p.from = typ + "." + attr.Name
 					return p
 				}
@@ -90,7 +73,7 @@ func (l *loader) absFrom(dir, p string) string {
 
 // pipInstallInto reads the pip installs of a shell command run in folder wd and keeps
 // those whose target is dirAbs or below it.
-func (l *loader) pipInstallInto(cmd, wd, dirAbs string) *pipInstall {
+func (l *loader) pipInstallInto(cmd, wd, dirAbs string, inline bool) *pipInstall {
 	var out *pipInstall
 	for _, seg := range shellSegments(cmd) {
 		reqs, pkgs, target, ok := parsePipInstall(seg)
@@ -112,12 +95,12 @@ func (l *loader) pipInstallInto(cmd, wd, dirAbs string) *pipInstall {
 		}
 		for _, q := range reqs {
 			qAbs := l.absFrom(wd, q)
-			if r, err := filepath.Rel(dirAbs, qAbs); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			if r, err := filepath.Rel(dirAbs, qAbs); !inline && err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 				out.lines = append(out.lines, "-r "+filepath.ToSlash(r))
 				continue
 			}
-			// a requirements file outside the zipped folder: its lines, when it is in the
-			// checked folder and readable
+			// a requirements file outside the zipped folder (or not zipped: inline): its
+			// lines, when it is in the checked folder and readable
 			if iac.CheckInside(l.root, qAbs) != nil {
 				continue
 			}
@@ -277,4 +260,171 @@ func parsePipInstall(w []string) (reqs, pkgs []string, target string, ok bool) {
 // describe is how the modelled install reads in a package's display name.
 func (p *pipInstall) describe() string {
 	return fmt.Sprintf("with %s's pip install", p.from)
+}
+
+// localExec is one local-exec provisioner's command, evaluated, and the folder it runs in.
+type localExec struct{ cmd, wd string }
+
+// localExecs evaluates the local-exec provisioners of a resource block in the current
+// context; a command or working_dir that cannot be evaluated is left out.
+func (l *loader) localExecs(b *hcl.Block) []localExec {
+	pc, _, _ := b.Body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "provisioner", LabelNames: []string{"type"}}}})
+	if pc == nil {
+		return nil
+	}
+	var out []localExec
+	for _, pb := range pc.Blocks {
+		if len(pb.Labels) == 0 || pb.Labels[0] != "local-exec" {
+			continue
+		}
+		pa := content(pb, []string{"command", "working_dir"}).Attributes
+		cmd, ok := str(l.eval(attrExpr(pa["command"])))
+		if !ok {
+			continue
+		}
+		wd := l.cwd
+		if pa["working_dir"] != nil {
+			w, ok := str(l.eval(pa["working_dir"].Expr))
+			if !ok {
+				continue
+			}
+			wd = l.absFrom(wd, w)
+		}
+		out = append(out, localExec{cmd, wd})
+	}
+	return out
+}
+
+// zipBuiltByProvisioner models a zip that does not exist yet but that a null_resource or
+// terraform_data of the current module builds in its local-exec command: `cd DIR`, `pip
+// install ... -t T`, then `zip -r OUT PATH...` with OUT the zip outAbs. Terraform runs the
+// provisioner at apply, so the zip holds PATH (from the repository) and what pip installs
+// into T when T is inside it (field test: dmenezesgabriel/py-aws-terraform-lambda-layer,
+// `cd lambda_layer; pip3 install -r ../requirements.txt -t python/; zip -r layer.zip python/`
+// uploaded by aws_s3_object). nil when no provisioner writes it or it cannot be modelled.
+func (l *loader) zipBuiltByProvisioner(outAbs, disp string) *model.Code {
+	if l.curMod == nil {
+		return nil
+	}
+	for _, rb := range l.curMod.cfg.resources {
+		if rb.typ != "null_resource" && rb.typ != "terraform_data" {
+			continue
+		}
+		for _, c := range l.localExecs(rb.block) {
+			if code := l.zipFromCommand(c, outAbs, disp, rb.typ+"."+rb.name); code != nil {
+				return code
+			}
+		}
+	}
+	return nil
+}
+
+func (l *loader) zipFromCommand(c localExec, outAbs, disp, from string) *model.Code {
+	wd := c.wd
+	type install struct {
+		reqs, pkgs []string
+		target, wd string
+	}
+	var installs []install
+	for _, seg := range shellSegments(c.cmd) {
+		switch {
+		case seg[0] == "cd" && len(seg) == 2:
+			wd = l.absFrom(wd, seg[1])
+		case seg[0] == "zip":
+			out, paths := zipArgs(seg[1:])
+			if out == "" || len(paths) == 0 {
+				continue
+			}
+			if !strings.HasSuffix(out, ".zip") {
+				out += ".zip" // zip adds the suffix
+			}
+			if l.absFrom(wd, out) != outAbs {
+				continue
+			}
+			if iac.CheckInside(l.root, wd) != nil {
+				return nil
+			}
+			base, err := tree.Dir(wd, iac.Rel(l.root, wd))
+			if err != nil {
+				return nil
+			}
+			var keep []string
+			for _, p := range paths {
+				r, err := filepath.Rel(wd, l.absFrom(wd, p))
+				if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+					return nil // zip stores such paths as written: not modelled
+				}
+				keep = append(keep, filepath.ToSlash(r))
+			}
+			code := &model.Code{Display: fmt.Sprintf("%s (built by %s's local-exec)", disp, from)}
+			code.Tree = filter.Tree(base, func(n string) bool {
+				for _, k := range keep {
+					if k == "." || n == k || strings.HasPrefix(n, k+"/") {
+						return true
+					}
+				}
+				return false
+			})
+			for _, in := range installs {
+				// installs into a zipped folder: their requirements are in the zip
+				for _, k := range keep {
+					tRel, err := filepath.Rel(wd, in.target)
+					if err != nil {
+						continue
+					}
+					tRel = filepath.ToSlash(tRel)
+					if k != "." && tRel != k && !strings.HasPrefix(tRel, k+"/") {
+						continue
+					}
+					if p := l.pipInstallInto(installCommand(in.reqs, in.pkgs, in.target), in.wd, wd, true); p != nil {
+						code.Installs, code.InstallDir = p.lines, p.dir
+					}
+					break
+				}
+				if len(code.Installs) > 0 {
+					break
+				}
+			}
+			return code
+		default:
+			if reqs, pkgs, target, ok := parsePipInstall(seg); ok && target != "" {
+				installs = append(installs, install{reqs, pkgs, l.absFrom(wd, target), wd})
+			}
+		}
+	}
+	return nil
+}
+
+// installCommand writes a pip install back as a command line pipInstallInto reads
+// (paths absolute, so the folder it runs in does not matter).
+func installCommand(reqs, pkgs []string, target string) string {
+	var b strings.Builder
+	b.WriteString("pip install")
+	for _, r := range reqs {
+		b.WriteString(" -r '" + r + "'")
+	}
+	for _, p := range pkgs {
+		b.WriteString(" '" + p + "'")
+	}
+	b.WriteString(" -t '" + target + "'")
+	return b.String()
+}
+
+// zipArgs reads `zip [options] OUT PATH...` (Info-ZIP): the archive and the paths.
+func zipArgs(w []string) (out string, paths []string) {
+	for i := 0; i < len(w); i++ {
+		a := w[i]
+		switch {
+		case a == "-x" || a == "-i" || a == "--exclude" || a == "--include":
+			return "", nil // patterns: not modelled
+		case a == "-b" || a == "-n" || a == "-t" || a == "-tt" || a == "-P" || a == "-Z" || a == "-s":
+			i++ // an option with a value
+		case strings.HasPrefix(a, "-"):
+		case out == "":
+			out = a
+		default:
+			paths = append(paths, a)
+		}
+	}
+	return out, paths
 }
