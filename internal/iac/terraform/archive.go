@@ -227,5 +227,8 @@ func (l *loader) codeFromFilename(a *hcl.Attribute) (code *model.Code, why strin
 	if code := l.zipBuiltByProvisioner(abs, disp); code != nil {
 		return code, ""
 	}
+	if code := l.zipBuiltByWorkflow(abs, disp); code != nil {
+		return code, ""
+	}
 	return nil, fmt.Sprintf("%s does not exist yet; build it first or point at the archive_file", disp)
 }

@@ -142,11 +142,12 @@ func readFolder(root, dir string, withVars bool) (srcs, vars []source, err error
 }
 
 type loader struct {
-	root string // the checked PATH
-	cwd  string // the root module's folder: terraform's working folder
-	src  map[string][]byte
-	ctx  *hcl.EvalContext // the context of what is being evaluated
-	app  *model.App
+	workflows []workflowStep // the checked folder's GitHub Actions run steps, read on first use
+	root      string         // the checked PATH
+	cwd       string         // the root module's folder: terraform's working folder
+	src       map[string][]byte
+	ctx       *hcl.EvalContext // the context of what is being evaluated
+	app       *model.App
 
 	budget   budget
 	funcs    map[string]function.Function

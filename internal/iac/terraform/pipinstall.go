@@ -311,7 +311,7 @@ func (l *loader) zipBuiltByProvisioner(outAbs, disp string) *model.Code {
 			continue
 		}
 		for _, c := range l.localExecs(rb.block) {
-			if code := l.zipFromCommand(c, outAbs, disp, rb.typ+"."+rb.name); code != nil {
+			if code := l.zipFromCommand(c, outAbs, disp, rb.typ+"."+rb.name+"'s local-exec"); code != nil {
 				return code
 			}
 		}
@@ -356,7 +356,7 @@ func (l *loader) zipFromCommand(c localExec, outAbs, disp, from string) *model.C
 				}
 				keep = append(keep, filepath.ToSlash(r))
 			}
-			code := &model.Code{Display: fmt.Sprintf("%s (built by %s's local-exec)", disp, from)}
+			code := &model.Code{Display: fmt.Sprintf("%s (built by %s)", disp, from)}
 			code.Tree = filter.Tree(base, func(n string) bool {
 				for _, k := range keep {
 					if k == "." || n == k || strings.HasPrefix(n, k+"/") {
