@@ -298,6 +298,7 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 	l.funcs[iterRefFunc] = l.budget.budgetFunction(l.budget.chargeIterations(true))
 	l.funcs["file"], l.funcs["fileexists"] = l.fileFuncs()
 	l.funcs["fileset"] = l.filesetFunc()
+	l.funcs["templatefile"] = l.templatefileFunc()
 	l.funcs["abspath"] = stringFunc(func(s string) string {
 		if !filepath.IsAbs(s) {
 			s = filepath.Join(l.cwd, filepath.FromSlash(s))

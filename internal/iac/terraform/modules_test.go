@@ -199,7 +199,7 @@ resource "aws_lambda_function" "f" {
 	if b.Runtime != "python3.12" {
 		t.Errorf("runtime = %q", b.Runtime)
 	}
-	want := "handler = var.handler cannot be evaluated: var.handler has no value: module module.fn[1] sets it to data.aws_ssm_parameter.h.value, and data.aws_ssm_parameter.h.value is read when Terraform runs (layerkit reads only archive_file and local_file data sources)"
+	want := "handler = var.handler cannot be evaluated: var.handler has no value: module module.fn[1] sets it to data.aws_ssm_parameter.h.value, and data.aws_ssm_parameter.h.value is read when Terraform runs (layerkit reads only archive_file, local_file and template_file data sources)"
 	if b.Unchecked != want {
 		t.Errorf("unchecked = %q,\nwant %q", b.Unchecked, want)
 	}
@@ -638,5 +638,63 @@ resource "aws_lambda_function" "outside" {
 	}
 	if o := fn(t, app, "outside"); !strings.Contains(o.Unchecked, `for_each = fileset("/etc", "*") cannot be evaluated`) {
 		t.Errorf("outside unchecked = %q", o.Unchecked)
+	}
+}
+
+// templatefile and data "template_file" render as Terraform renders them at plan time
+// (field test: tjdetwill007/auto_deployment reads a public layer ARN from a JSON template
+// through data.template_file.x.rendered; the layers list of the function that uses it was
+// unknown as a whole, so none of its three layers was read): variables, %{for}, functions,
+// $${ escapes; a template with an unknown variable or a missing file stays unknown.
+func TestTemplates(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"layers.tpl":    `{"git": {"arn": "arn:aws:lambda:us-east-1:553035198032:layer:git-lambda2:8"}}`,
+		"handler.tftpl": `%{ for m in mods }${m}.${upper(fn)}%{ endfor }$${literal}`,
+		"main.tf": `
+variable "nope" {}
+data "template_file" "layers" {
+  template = file("${path.root}/layers.tpl")
+}
+data "template_file" "rt" {
+  template = "python$${v}"
+  vars     = { v = "3.12" }
+}
+data "template_file" "unknown" {
+  template = "$${x}"
+  vars     = { x = var.nope }
+}
+locals {
+  ext     = jsondecode(data.template_file.layers.rendered)
+  handler = templatefile("${path.module}/handler.tftpl", { mods = ["app"], fn = "h" })
+}
+resource "aws_lambda_function" "f" {
+  handler  = local.handler
+  runtime  = "python${data.template_file.rt.vars.v}"
+  filename = "f.zip"
+  layers   = [local.ext.git.arn]
+}
+resource "aws_lambda_function" "g" {
+  handler  = data.template_file.unknown.rendered
+  runtime  = "python3.12"
+  filename = "f.zip"
+}
+resource "aws_lambda_function" "h" {
+  handler  = templatefile("missing.tftpl", {})
+  runtime  = "python3.12"
+  filename = "f.zip"
+}
+`,
+	})
+	app := load(t, root)
+	f := fn(t, app, "f")
+	if f.Handler != "app.H${literal}" || f.Runtime != "python3.12" || len(f.Layers) != 1 || f.Layers[0].ARN != "arn:aws:lambda:us-east-1:553035198032:layer:git-lambda2:8" {
+		t.Errorf("f: handler %q runtime %q layers %+v", f.Handler, f.Runtime, f.Layers)
+	}
+	if g := fn(t, app, "g"); g.Handler != "" || !strings.Contains(g.Unchecked, "data.template_file.unknown.rendered") {
+		t.Errorf("g: handler %q unchecked %q", g.Handler, g.Unchecked)
+	}
+	if h := fn(t, app, "h"); h.Handler != "" || !strings.Contains(h.Unchecked, "templatefile(") {
+		t.Errorf("h: handler %q unchecked %q", h.Handler, h.Unchecked)
 	}
 }
