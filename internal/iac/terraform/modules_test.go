@@ -698,3 +698,82 @@ resource "aws_lambda_function" "h" {
 		t.Errorf("h: handler %q unchecked %q", h.Handler, h.Unchecked)
 	}
 }
+
+// A data "aws_lambda_layer_version" whose layer_name another Terraform configuration of
+// the checked folder defines is linked to that layer, with an info naming both (field test:
+// isobelfc/aws-components-terraform: two false LK101 warnings). The other configuration is
+// loaded as a root module with its own variable files; a name nobody defines, or one the
+// function's configuration cannot evaluate, stays an unknown reference that says what it
+// reads.
+func TestDataLayerLinkedToSiblingConfiguration(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"modules/layer/main.tf": `
+variable "service" {}
+variable "env" {}
+resource "aws_lambda_layer_version" "this" {
+  layer_name = "${var.service}-${var.env}"
+  filename   = data.archive_file.layer.output_path
+}
+data "archive_file" "layer" {
+  type        = "zip"
+  source_dir  = "${path.module}/lib"
+  output_path = "${path.module}/layer.zip"
+}
+`,
+		"modules/layer/lib/python/requests/__init__.py": "",
+		"dev/layer/main.tf": `
+module "layer" {
+  source  = "../../modules/layer"
+  service = "common"
+  env     = var.env
+}
+variable "env" {}
+`,
+		"dev/layer/terraform.tfvars": "env = \"dev\"\n",
+		"dev/fn/main.tf": `
+variable "nope" {}
+data "aws_lambda_layer_version" "common" {
+  layer_name = "common-dev"
+}
+data "aws_lambda_layer_version" "other" {
+  layer_name = "not-defined-here"
+}
+data "aws_lambda_layer_version" "unknown" {
+  layer_name = var.nope
+}
+resource "aws_lambda_function" "f" {
+  handler  = "app.handler"
+  runtime  = "python3.12"
+  filename = "f.zip"
+  layers   = [data.aws_lambda_layer_version.common.arn, data.aws_lambda_layer_version.other.arn, data.aws_lambda_layer_version.unknown.arn]
+}
+`,
+	})
+	app, err := Load(root, filepath.Join(root, "dev/fn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fn(t, app, "f")
+	if len(f.Layers) != 3 {
+		t.Fatalf("layers = %+v", f.Layers)
+	}
+	if ly := f.Layers[0].Layer; ly == nil || ly.Content == nil || ly.Name != "module.layer.aws_lambda_layer_version.this" {
+		t.Errorf("common: %+v", f.Layers[0])
+	}
+	if r := f.Layers[1]; !r.Unknown || r.Text != `data.aws_lambda_layer_version.other (layer_name "not-defined-here", read from AWS when Terraform runs)` {
+		t.Errorf("other: %+v", r)
+	}
+	if r := f.Layers[2]; !r.Unknown || r.Layer != nil {
+		t.Errorf("unknown: %+v", r)
+	}
+	var linked int
+	for _, n := range app.Notes {
+		if n.Code == "LK105" && strings.Contains(n.Message, `reads the layer named "common-dev", which the Terraform configuration dev/layer defines`) {
+			linked++
+		}
+	}
+	if linked != 1 {
+		t.Errorf("notes = %+v, want one link info", app.Notes)
+	}
+}
