@@ -3,6 +3,7 @@ package cdk
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"path/filepath"
 	"strings"
 
@@ -72,7 +73,7 @@ func (s *stack) modelPythonBundling(fqn string, code *model.Code, fnName, lyName
 	} else {
 		msg += " (it has no requirements.txt; a Pipfile or poetry.lock is not read)"
 	}
-	s.b.Note("LK105", model.Info, fnName, lyName, pos, msg, "Synthesize with Docker available (cdk synth bundles the asset) to check exactly what deploys.")
+	s.b.Note(rulecode.LK105, model.Info, fnName, lyName, pos, msg, "Synthesize with Docker available (cdk synth bundles the asset) to check exactly what deploys.")
 }
 
 // maxTreeBytes bounds tree.json, read only to learn construct types.

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"os"
 	"path/filepath"
 	"sort"
@@ -65,7 +66,7 @@ func (l *loader) linkDataLayer(addr, attr string, p model.Pos, text, fn string) 
 	if ly == nil {
 		return model.LayerRef{Pos: p, Unknown: true, Text: desc}
 	}
-	l.note("LK105", model.Info, fn, "", p,
+	l.note(rulecode.LK105, model.Info, fn, "", p,
 		fmt.Sprintf("layers of %s: %s reads the layer named %q, which %s defines (%s); layerkit links them and checks %s against that layer's content", fn, addr, name, where, ly.Pos.File, fn),
 		"If the deployed layer is not the one this repository defines, check what is deployed with layerkit doctor.")
 	return model.LayerRef{Pos: p, Layer: ly}

@@ -770,7 +770,7 @@ resource "aws_lambda_function" "f" {
 	}
 	var linked int
 	for _, n := range app.Notes {
-		if n.Code == "LK105" && strings.Contains(n.Message, `reads the layer named "common-dev", which the Terraform configuration dev/layer defines`) {
+		if n.Code == rulecode.LK105 && strings.Contains(n.Message, `reads the layer named "common-dev", which the Terraform configuration dev/layer defines`) {
 			linked++
 		}
 	}
