@@ -49,7 +49,7 @@ func (b *builder) verify(zipPath string) error {
 	} else if err := os.WriteFile(filepath.Join(fnDir, "index.js"), []byte("exports.handler = async () => null;\n"), 0o644); err != nil {
 		return err
 	}
-	res, err := check.Run(check.Options{
+	res, err := check.Run(b.ctx, check.Options{
 		Artifacts: &artifacts.Spec{FunctionZip: fnDir, Handler: handler, Runtime: b.rt.ID, Arch: b.arch, Layers: []string{zipPath}},
 		Today:     b.o.Today,
 		Ignore:    b.o.Ignore,

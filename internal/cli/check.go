@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"slices"
@@ -14,7 +15,6 @@ import (
 	"github.com/layerkit/layerkit/internal/iac/terraform"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/report"
-	"github.com/layerkit/layerkit/internal/rules"
 )
 
 // CheckOptions are the flags of `layerkit check`.
@@ -129,9 +129,9 @@ func runCheck(s *IO, o *CheckOptions) error {
 	terraform.SetVarFiles(o.VarFiles)
 	defer terraform.SetVarFiles(nil)
 	var res *check.Result
-	err := o.Limits.run(func() error {
+	err := o.Limits.runContext(context.Background(), func(ctx context.Context) error {
 		var err error
-		res, err = check.Run(opts)
+		res, err = check.Run(ctx, opts)
 		return err
 	})
 	if err != nil {
@@ -183,7 +183,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 }
 
 // countChecked fills the counts of functions whose imports were checked and not.
-func countChecked(s report.Summary, analyses []*rules.Function) report.Summary {
+func countChecked(s report.Summary, analyses []*check.Function) report.Summary {
 	for _, a := range analyses {
 		if a.Skip != "" {
 			s.Unchecked++

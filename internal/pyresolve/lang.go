@@ -15,7 +15,12 @@ import (
 // Lang is Python behind the language seam (resolve.Resolver): it wraps a Resolver and
 // presents each function's Result as a resolve.Analysis. Nothing of the resolution
 // itself is here; this file only translates.
-type Lang struct{ R *Resolver }
+type Lang struct {
+	R *Resolver
+	// Ready, when set, is called with each function's sys.path before its imports are
+	// resolved (check starts reading the layers' metadata meanwhile).
+	Ready func(*Env)
+}
 
 // NewLang returns Python's resolver for the language seam, over r (New() when nil).
 func NewLang(r *Resolver) *Lang {
@@ -33,7 +38,11 @@ func (l *Lang) Analyze(ctx context.Context, fn *model.Function, rt *runtimes.Run
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return Analysis(l.R.Analyze(l.R.NewEnv(fn, rt))), nil
+	env := l.R.NewEnv(fn, rt)
+	if l.Ready != nil {
+		l.Ready(env)
+	}
+	return Analysis(l.R.Analyze(env)), nil
 }
 
 // Analysis presents res through the language seam.

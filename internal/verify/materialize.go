@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pyresolve"
-	"github.com/layerkit/layerkit/internal/rules"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -27,8 +27,8 @@ type sharedOpt struct {
 // what its requirements.txt would install), runtime/ and langsite/ (the runtime's own
 // packages as stand-ins), assumed/ (stand-ins for modules an unreadable layer might
 // provide), and returns the harness configuration. /opt is shared between functions.
-func (r *runner) materialize(a *rules.Function, dir string) (harnessConfig, []StandIn, error) {
-	env := a.Result.Env
+func (r *runner) materialize(a *check.Function, dir string) (harnessConfig, []StandIn, error) {
+	env := pyResult(a).Env
 	rt := a.Runtime
 	var cfg harnessConfig
 	var standIns []StandIn
@@ -117,7 +117,7 @@ func (r *runner) materialize(a *rules.Function, dir string) (harnessConfig, []St
 			why = "the build also installs " + unknownDeps + ", whose dependencies layerkit does not know, and it may come with it"
 		}
 		seen := map[string]bool{}
-		for _, pr := range a.Result.Problems {
+		for _, pr := range pyResult(a).Problems {
 			if pr.Failure != pyresolve.NoModule || pr.Lazy || strings.Contains(pr.Missing, ".") || seen[pr.Missing] || !identifier(pr.Missing) {
 				continue
 			}
@@ -328,4 +328,14 @@ func (r *runner) copyTree(t tree.Tree, dst string) error {
 		}
 		return os.WriteFile(target, b, 0o600)
 	})
+}
+
+// pyResult is the Python import analysis of a (nil when it has none: not analysed, or
+// not Python).
+func pyResult(a *check.Function) *pyresolve.Result {
+	if a.Analysis == nil {
+		return nil
+	}
+	r, _ := a.Analysis.Detail().(*pyresolve.Result)
+	return r
 }
