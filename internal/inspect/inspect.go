@@ -134,8 +134,15 @@ func Inspect(t tree.Tree, rt *runtimes.Runtime, arch string, r *native.Reader) *
 	if z, ok := t.(*tree.ZipTree); ok {
 		rep.Zipped, rep.Unzipped = z.Size()
 	}
-	site := "python/lib/python" + rt.Version + "/site-packages"
-	entries := []PathEntry{{Path: "/opt/" + site, Dir: site}, {Path: "/opt/python", Dir: "python"}}
+	// The layer folders on the path (the runtime catalogue's): site-packages, then python/.
+	var entries []PathEntry
+	for _, dir := range rt.LayerDirs() {
+		entries = append(entries, PathEntry{Path: "/opt/" + dir, Dir: dir})
+	}
+	site := ""
+	if len(entries) > 0 {
+		site = entries[0].Dir
+	}
 	suffixes := append(rt.ExtensionSuffixes(arch), ".py", ".pyc")
 	seen := map[string]string{}
 	for _, e := range entries {

@@ -120,7 +120,7 @@ func (v *seamView) provider(m *Module) *resolve.Provider {
 	default:
 		p.Place = resolve.Elsewhere
 	}
-	if m.Tree == nil && len(m.Path) > 0 {
+	if (m.Tree == nil || m.File == "") && len(m.Path) > 0 {
 		p.Tree, p.File = m.Path[0].Tree, m.Path[0].Dir // a namespace package: its first folder
 	}
 	if env.Opt != nil && p.Tree == tree.Tree(env.Opt) {

@@ -68,10 +68,8 @@ func makeIndex(t tree.Tree) moduleIndex {
 	return ix
 }
 
-// onPathDirs are the layer folders a runtime searches.
-func onPathDirs(rt *runtimes.Runtime) []string {
-	return []string{"python/lib/python" + rt.Version + "/site-packages", "python"}
-}
+// onPathDirs are the layer folders a runtime searches (the runtime catalogue's).
+func onPathDirs(rt *runtimes.Runtime) []string { return rt.LayerDirs() }
 
 // moduleHint explains a 'No module named' failure and says what to change.
 func moduleHint(p *Pass, f *Function, pr pyresolve.Problem) string {
