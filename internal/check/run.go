@@ -262,7 +262,9 @@ func analyse(ctx context.Context, langs resolve.Set, pass *rules.Pass, fns []*mo
 		}
 		lang, ok := langs.For(rt)
 		if !ok {
-			continue // rules.Unchecked says why (a language layerkit does not resolve)
+			// The catalogue says its imports are checked, but no resolver is registered.
+			rf.Skip = "no import resolver for " + rt.Language
+			continue
 		}
 		select {
 		case sem <- struct{}{}:

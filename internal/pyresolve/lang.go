@@ -93,8 +93,10 @@ func entryPlace(k EntryKind) resolve.Place {
 		return resolve.Function
 	case LayerSite, LayerPython:
 		return resolve.Layer
-	case Provided, Stdlib:
+	case Provided:
 		return resolve.Runtime
+	case Stdlib:
+		return resolve.Builtin
 	}
 	return resolve.Elsewhere
 }
@@ -106,7 +108,8 @@ func (v *seamView) provider(m *Module) *resolve.Provider {
 	}
 	env := v.res.Env
 	p := &resolve.Provider{Entry: m.Entry, Layer: -1, Tree: m.Tree, File: m.File,
-		Compiled: m.Kind == Compiled, Installed: m.Trusted, Declared: m.Declared}
+		Compiled: m.Kind == Compiled, Package: m.Kind == Package, Folder: m.Kind == Namespace,
+		Installed: m.Trusted, Declared: m.Declared}
 	if m.Entry < 0 || m.Entry >= len(env.Path) {
 		p.Entry = -1
 	}
@@ -114,7 +117,7 @@ func (v *seamView) provider(m *Module) *resolve.Provider {
 	case m.Kind == Virtual && m.Declared != nil:
 		p.Place = resolve.Declared
 	case m.Kind == Virtual:
-		p.Place = resolve.Runtime
+		p.Place = entryPlace(m.VirtualKind)
 	case p.Entry >= 0:
 		p.Place = entryPlace(env.Path[p.Entry].Kind)
 	default:
@@ -217,13 +220,17 @@ func problemText(pr Problem) string {
 func (v *seamView) Shadows() []resolve.Shadow {
 	v.shadowsOnce.Do(func() {
 		for _, s := range v.res.Shadows {
+			if s.Winner == nil {
+				continue
+			}
 			out := resolve.Shadow{Name: s.Name, Winner: *v.provider(s.Winner),
 				At: resolve.Pos{Tree: s.Tree, File: s.File, Line: s.Line, Col: s.Col}}
 			for _, c := range s.Others {
-				p := v.provider(c.Module)
-				if p.Entry < 0 {
-					p.Entry = c.Entry
+				if c.Module == nil {
+					continue
 				}
+				p := v.provider(c.Module)
+				p.Entry = c.Entry
 				out.Others = append(out.Others, *p)
 			}
 			v.shadows = append(v.shadows, out)

@@ -46,7 +46,7 @@ func TestLangSeam(t *testing.T) {
 		err     string
 		line    int
 	}{
-		{"json/", resolve.Runtime, -1, resolve.Resolved, "", 1},
+		{"json/", resolve.Builtin, -1, resolve.Resolved, "", 1},
 		{"local/", resolve.Function, -1, resolve.Resolved, "", 2},
 		{"inlayer/", resolve.Layer, 1, resolve.Resolved, "", 3},
 		{"missing/", resolve.Nowhere, -1, resolve.NotFound, "No module named 'missing'", 4},

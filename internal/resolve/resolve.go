@@ -64,7 +64,8 @@ type Analysis interface {
 	// the innermost one), and for each module found, the statement that first reaches
 	// it (an eager one when there is one). Failures a guard catches are not listed.
 	Imports() []Import
-	// Shadows are the top-level modules provided by more than one place on the path.
+	// Shadows are the top-level modules provided by more than one place on the path
+	// (the winner and what it hides; whether that matters is the rules' call).
 	Shadows() []Shadow
 	// Unfollowed are the imports and search-path edits the resolver cannot follow
 	// (require(variable), importlib.import_module(name), sys.path.insert(0, f())).
@@ -84,8 +85,11 @@ const (
 	Function
 	// Layer: a layer, merged into /opt (Provider.Layer says which).
 	Layer
-	// Runtime: provided by the runtime (the standard library, Node's built-in modules,
-	// the packages the runtime bundles: boto3, @aws-sdk/*).
+	// Builtin: the language's own library (Python's standard library, Node's built-in
+	// modules: fs, node:path).
+	Builtin
+	// Runtime: a package the runtime bundles (boto3 in /var/runtime, @aws-sdk/* in
+	// /var/runtime/node_modules).
 	Runtime
 	// Declared: not in any file yet; a build step will install it (requirements.txt,
 	// package.json) into the function's package or a layer (Provider.Declared).
@@ -100,6 +104,8 @@ func (p Place) String() string {
 		return "function"
 	case Layer:
 		return "layer"
+	case Builtin:
+		return "builtin"
 	case Runtime:
 		return "runtime"
 	case Declared:
@@ -147,7 +153,7 @@ type SearchPath struct {
 // Entry is one folder of the search path.
 type Entry struct {
 	Path  string // as Lambda spells it
-	Place Place  // Function, Layer (the /opt overlay), Runtime or Elsewhere
+	Place Place  // Function, Layer (the /opt overlay), Builtin, Runtime or Elsewhere
 	// Tree and Dir are the folder's content (Dir inside Tree; for Layer, Tree is the
 	// /opt overlay of the function's inspectable layers); Tree is nil for what the
 	// runtime provides.
@@ -168,11 +174,16 @@ type Provider struct {
 	Layer int
 	// Tree and File are the file that runs (x.py, pkg/__init__.py, x.cpython-312-….so,
 	// index.js, addon.node), or the folder of a package without one (a namespace
-	// package); Tree is nil for Runtime and Declared.
+	// package); Tree is nil for Builtin, Runtime and Declared.
 	Tree tree.Tree
 	File string
 	// Compiled is set when the file is native code (an extension module, a .node addon).
 	Compiled bool
+	// Package is set when the module is a package (File is its __init__.py, the entry
+	// file of a package folder); Folder when it is a folder with no file that runs (a
+	// Python namespace package: File is the folder).
+	Package bool
+	Folder  bool
 	// Installed is set when an installed distribution or npm package owns it (its
 	// metadata is trusted; its sources are not scanned unless asked).
 	Installed bool
@@ -180,7 +191,7 @@ type Provider struct {
 	Declared *model.Declared
 }
 
-// Display names the provider's file for a user ("" for Runtime and Declared).
+// Display names the provider's file for a user ("" for Builtin, Runtime and Declared).
 func (p *Provider) Display() string {
 	if p == nil || p.Tree == nil {
 		return ""
