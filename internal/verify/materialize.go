@@ -12,6 +12,7 @@ import (
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/pysyntax"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -92,7 +93,7 @@ func (r *runner) materialize(a *check.Function, dir string) (harnessConfig, []St
 		provided = filepath.Join(dir, "runtime")
 	}
 	for _, name := range rt.Provided {
-		if !identifier(name) {
+		if !pysyntax.IsIdentifier(name) {
 			continue
 		}
 		if err := writeStandIn(provided, name, "provided by the "+rt.ID+" runtime"); err != nil {
@@ -118,7 +119,7 @@ func (r *runner) materialize(a *check.Function, dir string) (harnessConfig, []St
 		}
 		seen := map[string]bool{}
 		for _, pr := range pyResult(a).Problems {
-			if pr.Failure != pyresolve.NoModule || pr.Lazy || strings.Contains(pr.Missing, ".") || seen[pr.Missing] || !identifier(pr.Missing) {
+			if pr.Failure != pyresolve.NoModule || pr.Lazy || strings.Contains(pr.Missing, ".") || seen[pr.Missing] || !pysyntax.IsIdentifier(pr.Missing) {
 				continue
 			}
 			seen[pr.Missing] = true
@@ -223,7 +224,7 @@ func standInDeclared(dir string, decl map[string]*model.Declared, lambdaDir stri
 	}
 	var out []StandIn
 	for _, n := range names {
-		if !identifier(n) {
+		if !pysyntax.IsIdentifier(n) {
 			continue
 		}
 		taken := false
@@ -247,21 +248,6 @@ func standInDeclared(dir string, decl map[string]*model.Declared, lambdaDir stri
 		out = append(out, StandIn{Module: n, Why: why})
 	}
 	return out, nil
-}
-
-func identifier(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range s {
-		switch {
-		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-		case c >= '0' && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // standInSource is an empty package that accepts any name and submodule (the harness's
