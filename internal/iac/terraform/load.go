@@ -281,6 +281,32 @@ func (l *loader) parseConfig(dir string, srcs []source) (*config, error) {
 // root module in folder dir. It is Load without reading the root folder (and the fuzz
 // entry); child modules are read from disk.
 func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
+	l := newLoader(root, dir)
+	cfg, err := l.parseConfig(dir, srcs)
+	if err != nil {
+		return nil, err
+	}
+	l.configs[dir] = cfg
+	m := &modInst{dir: dir, cfg: cfg, unset: map[string]string{}}
+	values, err := l.rootValues(m, vars)
+	if err != nil {
+		return nil, err
+	}
+	m.vars, m.base = l.bindVariables(m, values, "it has no default and no value in terraform.tfvars, *.auto.tfvars or --var-file"), nil
+	l.evalModule(m)
+	if l.budget.err != nil {
+		return nil, l.budget.err
+	}
+	l.model()
+	if l.budget.err != nil {
+		return nil, l.budget.err
+	}
+	return l.app, nil
+}
+
+// newLoader is a loader of the root module in folder dir, with Terraform's functions
+// wrapped in the evaluation budget and the file functions reading below dir.
+func newLoader(root, dir string) *loader {
 	l := &loader{
 		root: root, cwd: dir, src: map[string][]byte{},
 		app:      &model.App{Kind: kind, Source: iac.Rel(root, dir)},
@@ -302,14 +328,12 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 		}
 		return filepath.ToSlash(filepath.Clean(s))
 	})
-	cfg, err := l.parseConfig(dir, srcs)
-	if err != nil {
-		return nil, err
-	}
-	l.configs[dir] = cfg
+	return l
+}
 
-	// Root variables: defaults, then the variable files in order.
-	m := &modInst{dir: dir, cfg: cfg, unset: map[string]string{}}
+// rootValues are the values the variable files vars give the root module m's
+// variables, the later file winning (the defaults are bindVariables').
+func (l *loader) rootValues(m *modInst, vars []source) (map[string]cty.Value, error) {
 	values := map[string]cty.Value{}
 	for _, s := range vars {
 		f, err := parse(s)
@@ -325,16 +349,7 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 			values[a.Name] = l.eval(a.Expr)
 		}
 	}
-	m.vars, m.base = l.bindVariables(m, values, "it has no default and no value in terraform.tfvars, *.auto.tfvars or --var-file"), nil
-	l.evalModule(m)
-	if l.budget.err != nil {
-		return nil, l.budget.err
-	}
-	l.model()
-	if l.budget.err != nil {
-		return nil, l.budget.err
-	}
-	return l.app, nil
+	return values, nil
 }
 
 // model turns the resource instances every module declared into functions and
