@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/runtimes"
 )
 
@@ -370,10 +371,7 @@ func indent(s string) string {
 }
 
 // inside reports whether p is dir or below it.
-func inside(p, dir string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
+func inside(p, dir string) bool { return iac.Within(dir, p) }
 
 // realPath resolves the symlinks of p's longest existing ancestor.
 func realPath(p string) string {
