@@ -1,4 +1,4 @@
-// Package build builds a Lambda layer zip from a source folder (layerkit build): the
+// Package layerbuild builds a Lambda layer zip from a source folder (layerkit build): the
 // source under the runtime's layer folder (python/ or nodejs/), its dependencies
 // installed for the target runtime and architecture rather than for the build machine
 // (pip or uv, npm), a deterministic archive (internal/zipwrite) written atomically, and
@@ -7,7 +7,7 @@
 // Nothing is ever written into the source folder: the layer is assembled in a
 // temporary folder, and the zip is written next to its destination and renamed into
 // place only when the build and its verification succeed.
-package build
+package layerbuild
 
 import (
 	"context"
