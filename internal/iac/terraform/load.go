@@ -296,54 +296,19 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 
 // loadSourcesWith is loadSources with a hook that sets up the loader before it runs.
 func loadSourcesWith(root, dir string, srcs, vars []source, setup func(*loader)) (*model.App, error) {
-	l := &loader{
-		root: root, cwd: dir, src: map[string][]byte{},
-		app:      &model.App{Kind: kind, Source: iac.Rel(root, dir)},
-		prepared: map[hcl.Expression]hcl.Expression{}, wrapped: map[hclsyntax.Expression]bool{},
-		configs:  map[string]*config{},
-		archives: map[string]*archive{}, s3objs: map[string]*s3object{},
-		layerRes: map[string]*model.Layer{}, modLayers: map[string]*model.Layer{},
-		lambdaByAddr: map[string]*lambdaModule{}, notedModules: map[model.Pos]bool{},
-	}
+	l := newLoader(root, dir)
 	if setup != nil {
 		setup(l)
 	}
-	l.funcs = l.budget.guarded(functions())
-	l.funcs[budgetFunc] = l.budget.budgetFunction(l.budget.charge)
-	l.funcs[refFunc] = l.budget.budgetFunction(l.budget.chargeRef)
-	l.funcs[iterFunc] = l.budget.budgetFunction(l.budget.chargeIterations(false))
-	l.funcs[iterRefFunc] = l.budget.budgetFunction(l.budget.chargeIterations(true))
-	l.funcs["file"], l.funcs["fileexists"] = l.fileFuncs()
-	l.funcs["fileset"] = l.filesetFunc()
-	l.funcs["templatefile"] = l.templatefileFunc()
-	l.funcs["abspath"] = stringFunc(func(s string) string {
-		if !filepath.IsAbs(s) {
-			s = filepath.Join(l.cwd, filepath.FromSlash(s))
-		}
-		return filepath.ToSlash(filepath.Clean(s))
-	})
 	cfg, err := l.parseConfig(dir, srcs)
 	if err != nil {
 		return nil, err
 	}
 	l.configs[dir] = cfg
-
-	// Root variables: defaults, then the variable files in order.
 	m := &modInst{dir: dir, cfg: cfg, unset: map[string]string{}}
-	values := map[string]cty.Value{}
-	for _, s := range vars {
-		f, err := parse(s)
-		if err != nil {
-			return nil, err
-		}
-		attrs, diags := f.Body.JustAttributes()
-		if err := diagError(diags); err != nil {
-			return nil, err
-		}
-		l.ctx = l.baseContext(m, nil)
-		for _, a := range sortedAttrs(attrs) {
-			values[a.Name] = l.eval(a.Expr)
-		}
+	values, err := l.rootValues(m, vars)
+	if err != nil {
+		return nil, err
 	}
 	m.vars, m.base = l.bindVariables(m, values, unsetHint(nil)), nil
 	if len(m.unset) > 0 {
@@ -361,6 +326,56 @@ func loadSourcesWith(root, dir string, srcs, vars []source, setup func(*loader))
 		return nil, l.budget.err
 	}
 	return l.app, nil
+}
+
+// newLoader is a loader of the root module in folder dir, with Terraform's functions
+// wrapped in the evaluation budget and the file functions reading below dir.
+func newLoader(root, dir string) *loader {
+	l := &loader{
+		root: root, cwd: dir, src: map[string][]byte{},
+		app:      &model.App{Kind: kind, Source: iac.Rel(root, dir)},
+		prepared: map[hcl.Expression]hcl.Expression{}, wrapped: map[hclsyntax.Expression]bool{},
+		configs:  map[string]*config{},
+		archives: map[string]*archive{}, s3objs: map[string]*s3object{},
+		layerRes: map[string]*model.Layer{}, modLayers: map[string]*model.Layer{},
+		lambdaByAddr: map[string]*lambdaModule{}, notedModules: map[model.Pos]bool{},
+	}
+	l.funcs = l.budget.guarded(functions())
+	l.funcs[budgetFunc] = l.budget.budgetFunction(l.budget.charge)
+	l.funcs[refFunc] = l.budget.budgetFunction(l.budget.chargeRef)
+	l.funcs[iterFunc] = l.budget.budgetFunction(l.budget.chargeIterations(false))
+	l.funcs[iterRefFunc] = l.budget.budgetFunction(l.budget.chargeIterations(true))
+	l.funcs["file"], l.funcs["fileexists"] = l.fileFuncs()
+	l.funcs["fileset"] = l.filesetFunc()
+	l.funcs["templatefile"] = l.templatefileFunc()
+	l.funcs["abspath"] = stringFunc(func(s string) string {
+		if !filepath.IsAbs(s) {
+			s = filepath.Join(l.cwd, filepath.FromSlash(s))
+		}
+		return filepath.ToSlash(filepath.Clean(s))
+	})
+	return l
+}
+
+// rootValues are the values the variable files vars give the root module m's
+// variables, the later file winning (the defaults are bindVariables').
+func (l *loader) rootValues(m *modInst, vars []source) (map[string]cty.Value, error) {
+	values := map[string]cty.Value{}
+	for _, s := range vars {
+		f, err := parse(s)
+		if err != nil {
+			return nil, err
+		}
+		attrs, diags := f.Body.JustAttributes()
+		if err := diagError(diags); err != nil {
+			return nil, err
+		}
+		l.ctx = l.baseContext(m, nil)
+		for _, a := range sortedAttrs(attrs) {
+			values[a.Name] = l.eval(a.Expr)
+		}
+	}
+	return values, nil
 }
 
 // model turns the resource instances every module declared into functions and

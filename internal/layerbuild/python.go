@@ -1,10 +1,11 @@
-package build
+package layerbuild
 
 import (
 	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -294,14 +295,16 @@ var (
 )
 
 // sitesIn lists the folders of the layer Python imports installed distributions from:
-// python/ and python/lib/pythonX.Y/site-packages/ for the runtime's version.
+// the runtime catalogue's layer folders (python/lib/pythonX.Y/site-packages/ and
+// python/ for the runtime's version) that exist, python/ first.
 func (b *builder) sitesIn() []string {
-	sites := []string{filepath.Join(b.layer, "python")}
-	major, minor := b.rt.PyVersion()
-	sp := filepath.Join(b.layer, "python", "lib", fmt.Sprintf("python%d.%d", major, minor), "site-packages")
-	if hasDir(sp, "") {
-		sites = append(sites, sp)
+	var sites []string
+	for _, d := range b.rt.LayerDirs() {
+		if p := filepath.Join(b.layer, filepath.FromSlash(d)); hasDir(p, "") {
+			sites = append(sites, p)
+		}
 	}
+	slices.Reverse(sites)
 	return sites
 }
 

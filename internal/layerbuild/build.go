@@ -1,4 +1,4 @@
-// Package build builds a Lambda layer zip from a source folder (layerkit build): the
+// Package layerbuild builds a Lambda layer zip from a source folder (layerkit build): the
 // source under the runtime's layer folder (python/ or nodejs/), its dependencies
 // installed for the target runtime and architecture rather than for the build machine
 // (pip or uv, npm), a deterministic archive (internal/zipwrite) written atomically, and
@@ -7,7 +7,7 @@
 // Nothing is ever written into the source folder: the layer is assembled in a
 // temporary folder, and the zip is written next to its destination and renamed into
 // place only when the build and its verification succeed.
-package build
+package layerbuild
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/runtimes"
 )
 
@@ -370,10 +371,7 @@ func indent(s string) string {
 }
 
 // inside reports whether p is dir or below it.
-func inside(p, dir string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
+func inside(p, dir string) bool { return iac.Within(dir, p) }
 
 // realPath resolves the symlinks of p's longest existing ancestor.
 func realPath(p string) string {

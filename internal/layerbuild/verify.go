@@ -1,4 +1,4 @@
-package build
+package layerbuild
 
 import (
 	"fmt"
@@ -53,7 +53,7 @@ func (b *builder) verify(zipPath string) error {
 	// the check is told so (Shown), rather than its text rewritten afterwards.
 	out := filepath.ToSlash(b.o.Out)
 	src := filepath.ToSlash(filepath.Clean(b.o.Src))
-	res, err := check.Run(check.Options{
+	res, err := check.Run(b.ctx, check.Options{
 		Artifacts: &artifacts.Spec{FunctionZip: fnDir, Handler: handler, Runtime: b.rt.ID, Arch: b.arch, Layers: []string{zipPath},
 			Shown: map[string]string{fnDir: src, zipPath: out}, HandlerShown: "<handler>"},
 		Today:  b.o.Today,

@@ -1,4 +1,4 @@
-package build
+package layerbuild
 
 import (
 	"archive/zip"
