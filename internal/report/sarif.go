@@ -3,6 +3,8 @@ package report
 import (
 	"io"
 
+	"github.com/layerkit/layerkit/internal/finding"
+
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/rules"
 )
@@ -84,6 +86,9 @@ func sarifLevel(s model.Severity) string {
 	return "note"
 }
 
+// writeSARIF writes the log one result at a time, byte for byte what encoding the
+// whole log at once would (encodeJSON): that held the results three times (structs,
+// encoded, escaped), 900 MB for 200,000 findings.
 func writeSARIF(w io.Writer, in Input) error {
 	driver := sarifDriver{Name: "layerkit", Version: in.Version, InformationURI: "https://github.com/layerkit/layerkit"}
 	index := map[string]int{}
@@ -93,15 +98,35 @@ func writeSARIF(w io.Writer, in Input) error {
 			ShortDescription: sarifText{r.Summary}, FullDescription: sarifText{r.Why},
 			Help: sarifText{r.Fix}, Default: sarifRuleConfig{sarifLevel(r.Severity)}})
 	}
-	run := sarifRun{Tool: sarifTool{driver}, Results: []sarifResult{}}
-	for _, f := range in.Findings {
-		loc := sarifLocation{Physical: sarifPhysical{Artifact: sarifArtifact{URI: f.Pos.File}}}
-		if f.Pos.Line > 0 {
-			loc.Physical.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: f.Pos.Col}
+	s := newStream(w)
+	s.raw("{\n  \"$schema\": ")
+	s.value(sarifSchema, "  ")
+	s.raw(",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": ")
+	s.value(sarifTool{driver}, "      ")
+	s.raw(",\n      \"results\": [")
+	for i, f := range in.Findings {
+		if i > 0 {
+			s.raw(",")
 		}
-		run.Results = append(run.Results, sarifResult{RuleID: f.Code, RuleIndex: index[f.Code], Level: sarifLevel(f.Severity),
-			Message: sarifText{withFix(f)}, Locations: []sarifLocation{loc}})
+		s.raw("\n        ")
+		s.value(sarifResultOf(f, index), "        ")
 	}
-	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}
-	return encodeJSON(w, log)
+	if len(in.Findings) > 0 {
+		s.raw("\n      ")
+	}
+	s.raw("]\n    }\n  ]\n}\n")
+	return s.flush()
+}
+
+const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json"
+
+// sarifResultOf is the result for one finding; index maps rule codes to their place in
+// the driver's rules.
+func sarifResultOf(f finding.Finding, index map[string]int) sarifResult {
+	loc := sarifLocation{Physical: sarifPhysical{Artifact: sarifArtifact{URI: f.Pos.File}}}
+	if f.Pos.Line > 0 {
+		loc.Physical.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: f.Pos.Col}
+	}
+	return sarifResult{RuleID: f.Code, RuleIndex: index[f.Code], Level: sarifLevel(f.Severity),
+		Message: sarifText{withFix(f)}, Locations: []sarifLocation{loc}}
 }
