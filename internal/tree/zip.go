@@ -268,12 +268,26 @@ func (t *ZipTree) index() {
 			n.kids++
 		}
 	}
-	base := func(i int32) string { _, b := splitName(t.nodes[i].name); return b }
-	byBase := func(a, b int32) int { return strings.Compare(base(a), base(b)) }
+	type kid struct {
+		base string
+		node int32
+	}
+	var kids []kid // one folder's listing while it is sorted
 	for i := range t.nodes {
 		n := &t.nodes[i]
-		if run := t.children[n.first : n.first+n.kids]; !slices.IsSortedFunc(run, byBase) {
-			slices.SortFunc(run, byBase)
+		run := t.children[n.first : n.first+n.kids]
+		kids = kids[:0]
+		sorted := true
+		for k, c := range run {
+			_, base := splitName(t.nodes[c].name)
+			kids = append(kids, kid{base, c})
+			sorted = sorted && (k == 0 || kids[k-1].base <= base)
+		}
+		if !sorted {
+			slices.SortFunc(kids, func(a, b kid) int { return strings.Compare(a.base, b.base) })
+			for k := range kids {
+				run[k] = kids[k].node
+			}
 		}
 	}
 }
