@@ -34,8 +34,9 @@ import (
 // data overlaps that of an entry already read is refused (many entries sharing one
 // stream: a zip bomb), and one tree inflates at most zipReadBudget bytes in all.
 //
-// A ZipTree made by Zip holds no file descriptor between calls: ReadFile reopens the
-// archive (and fails if it changed size or time since it was indexed). Close makes
+// A ZipTree made by Zip opens the archive at its first ReadFile and keeps it open
+// between reads, at most 32 archives across the process (zipSource); a read fails if
+// the archive changed size or time since it was indexed. Close closes it and makes
 // later ReadFile calls fail; the index stays usable.
 type ZipTree struct {
 	display  string
@@ -475,7 +476,11 @@ func (t *ZipTree) Close() error {
 	return nil
 }
 
-// zipSource is the archive file, opened only while a ReadFile needs it.
+// zipSource is the archive file. It is opened by the first ReadFile and then kept
+// open between reads (reopening it for every entry was an open, an fstat and a close
+// per file read), up to maxIdleZips archives at a time across the process: past that
+// the one idle the longest is closed, and reopened when read again. Each read checks,
+// with one fstat, that the file still has the size and time it had when indexed.
 type zipSource struct {
 	path   string
 	size   int64
@@ -486,6 +491,16 @@ type zipSource struct {
 	closed bool
 }
 
+// maxIdleZips bounds the archives kept open with no read under way.
+const maxIdleZips = 32
+
+// idleZips are the open archives with no read under way, the one idle the longest
+// first.
+var idleZips struct {
+	mu   sync.Mutex
+	list []*zipSource
+}
+
 func (s *zipSource) acquire() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -493,9 +508,12 @@ func (s *zipSource) acquire() error {
 		return fs.ErrClosed
 	}
 	if s.refs == 0 {
-		f, err := os.Open(s.path)
-		if err != nil {
-			return err
+		f := s.f
+		if f == nil {
+			var err error
+			if f, err = os.Open(s.path); err != nil {
+				return err
+			}
 		}
 		fi, err := f.Stat()
 		if err == nil && (fi.Size() != s.size || !fi.ModTime().Equal(s.mtime)) {
@@ -503,6 +521,7 @@ func (s *zipSource) acquire() error {
 		}
 		if err != nil {
 			f.Close()
+			s.f = nil
 			return err
 		}
 		s.f = f
@@ -513,8 +532,30 @@ func (s *zipSource) acquire() error {
 
 func (s *zipSource) release() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.refs--
+	idle := s.refs == 0 && s.f != nil
+	s.mu.Unlock()
+	if !idle {
+		return
+	}
+	idleZips.mu.Lock()
+	list := slices.DeleteFunc(idleZips.list, func(o *zipSource) bool { return o == s })
+	list = append(list, s)
+	var evict *zipSource
+	if len(list) > maxIdleZips {
+		evict, list = list[0], list[1:]
+	}
+	idleZips.list = list
+	idleZips.mu.Unlock()
+	if evict != nil {
+		evict.closeIdle()
+	}
+}
+
+// closeIdle closes the file when no read is under way.
+func (s *zipSource) closeIdle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.refs == 0 && s.f != nil {
 		s.f.Close()
 		s.f = nil
@@ -523,8 +564,12 @@ func (s *zipSource) release() {
 
 func (s *zipSource) close() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.closed = true
+	s.mu.Unlock()
+	s.closeIdle()
+	idleZips.mu.Lock()
+	idleZips.list = slices.DeleteFunc(idleZips.list, func(o *zipSource) bool { return o == s })
+	idleZips.mu.Unlock()
 }
 
 func (s *zipSource) ReadAt(p []byte, off int64) (int, error) {
