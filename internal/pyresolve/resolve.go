@@ -26,6 +26,10 @@ type Resolver struct {
 	// shared parent package (findSub).
 	tops memo.Map[sharedKey, *sharedTop]
 	subs memo.Map[subKey, *Module]
+	// runs are the summaries of shared top-level modules' runs (summary.go).
+	runs memo.Map[runKey, *runSummary]
+	// NoSummaries makes every function run every module itself (tests compare).
+	NoSummaries bool
 }
 
 type fileKey struct {
@@ -164,6 +168,8 @@ type Result struct {
 	Sites map[string]Site
 	// parents: module → the module whose import first reached it.
 	parents map[string]string
+	// replayed counts the shared modules' runs copied from a summary (summary.go).
+	replayed int
 	// chains memoizes Chain (rules ask for it side by side).
 	chainMu sync.Mutex
 	chains  map[string]chainInfo
@@ -253,16 +259,21 @@ func (r *Resolver) Analyze(env *Env) *Result {
 	// Sized for a small handler: the maps grow with what it imports. Imported, Sites
 	// and the parents stay with the Result of every function, so sizing them for tens
 	// of modules cost 8 KB a function (160 MB for 20,000 one-module functions).
-	const n = 8
-	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: make(map[string]*Module, n), Sites: make(map[string]Site, n)},
-		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
-		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, ns: make(map[string]*namespace, n)}
-	a.res.parents = a.parentMod
+	a := newAnalysis(r, env)
 	a.handler()
 	a.run()
 	a.afterInit()
 	a.syntaxErrors()
 	return a.res
+}
+
+func newAnalysis(r *Resolver, env *Env) *analysis {
+	const n = 8
+	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: make(map[string]*Module, n), Sites: make(map[string]Site, n)},
+		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
+		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, ns: make(map[string]*namespace, n)}
+	a.res.parents = a.parentMod
+	return a
 }
 
 type work struct {
@@ -305,6 +316,11 @@ type analysis struct {
 	callSite  string
 	followed  map[string]bool
 	nFollowed int
+	// summarizing is set on the analysis that makes a shared module's run summary
+	// (summary.go): it reads no summaries itself, and notes in reads the top-level
+	// names it looks at without looking them up.
+	summarizing bool
+	reads       map[string]bool
 }
 
 func (a *analysis) handler() {
@@ -434,7 +450,11 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 	}
 	// Python runs an imported module to its end before the importing statement
 	// finishes: scan it now, depth first, so that a module half-way through its own
-	// initialization (an import cycle) is seen as Python sees it.
+	// initialization (an import cycle) is seen as Python sees it. A layer package
+	// whose run does not depend on the function is run once (summary.go).
+	if a.replay(m) {
+		return nil
+	}
 	f := a.scanModule(m, false)
 	if f == nil {
 		// the import system sets the submodule as an attribute of its parent
