@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/layerkit/layerkit/internal/memo"
 
@@ -28,6 +29,8 @@ type Resolver struct {
 	subs memo.Map[subKey, *Module]
 	// runs are the summaries of shared top-level modules' runs (summary.go).
 	runs memo.Map[runKey, *runSummary]
+	// reached is how many modules the last function analysed looked up.
+	reached atomic.Int32
 	// NoSummaries makes every function run every module itself (tests compare).
 	NoSummaries bool
 }
@@ -264,11 +267,14 @@ func (r *Resolver) Analyze(env *Env) *Result {
 	a.run()
 	a.afterInit()
 	a.syntaxErrors()
+	r.reached.Store(int32(min(len(a.mods), 1<<12)))
 	return a.res
 }
 
 func newAnalysis(r *Resolver, env *Env) *analysis {
-	const n = 8
+	// The maps are sized for what the function before reached (at least 8): growing a
+	// map doubles it, so sizing it once costs less time and memory than growing.
+	n := max(8, int(r.reached.Load()))
 	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: make(map[string]*Module, n), Sites: make(map[string]Site, n)},
 		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
 		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, ns: make(map[string]*namespace, n)}
