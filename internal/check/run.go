@@ -225,6 +225,13 @@ func overrun(app *model.App, project tree.Tree) error {
 // read the layers' package metadata meanwhile.
 func analyse(r *pyresolve.Resolver, pass *rules.Pass, fns []*model.Function) []*rules.Function {
 	out := make([]*rules.Function, len(fns))
+	// a package only one function has is scanned for that function alone
+	users := make(map[tree.Tree]int, len(fns))
+	for _, fn := range fns {
+		if fn.Code != nil && fn.Code.Tree != nil {
+			users[fn.Code.Tree]++
+		}
+	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, fn := range fns {
@@ -242,6 +249,7 @@ func analyse(r *pyresolve.Resolver, pass *rules.Pass, fns []*model.Function) []*
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			env := r.NewEnv(fn, rt)
+			env.OwnTask = env.Task != nil && users[env.Task] == 1
 			rules.Prefetch(pass, env)
 			rf.Result = r.Analyze(env)
 		}()

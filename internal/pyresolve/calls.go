@@ -103,7 +103,7 @@ func (a *analysis) follow(t *Module, name string, optional bool, site string, de
 	}
 	a.followed[key] = true
 	a.nFollowed++
-	f, err := a.r.Scan(t.Tree, t.File)
+	f, err := a.scan(t.Tree, t.File)
 	if err != nil || f == nil {
 		return
 	}

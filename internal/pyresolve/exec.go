@@ -804,7 +804,7 @@ func (x *executor) star(imp pyscan.Import) {
 	}
 	var tf *pyscan.File
 	if scannable(target) {
-		if f, err := a.r.Scan(target.Tree, target.File); err == nil {
+		if f, err := a.scan(target.Tree, target.File); err == nil {
 			tf = f
 		}
 	}
@@ -961,7 +961,7 @@ func (a *analysis) hasName(target *Module, name string, scope pyscan.Scope) (def
 	if !scannable(target) {
 		return -1, false
 	}
-	f, err := a.r.Scan(target.Tree, target.File)
+	f, err := a.scan(target.Tree, target.File)
 	if err != nil || f.Open {
 		return -1, false
 	}

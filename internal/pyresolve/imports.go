@@ -280,7 +280,7 @@ func (a *analysis) binds(m *Module, name string, self bool, line int) bool {
 	if !scannable(m) {
 		return false
 	}
-	f, err := a.r.Scan(m.Tree, m.File)
+	f, err := a.scan(m.Tree, m.File)
 	if err != nil || f.Open || !f.Names[name] {
 		return false
 	}
@@ -338,7 +338,7 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 		// that import ran it at all
 		return a.state[sub] == 2
 	}
-	f, err := a.r.Scan(m.Tree, m.File)
+	f, err := a.scan(m.Tree, m.File)
 	if err != nil || f.Open {
 		return true
 	}
@@ -376,7 +376,7 @@ func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) 
 	if !scannable(m) {
 		return nil, m.Kind != Virtual && m.Kind != Compiled
 	}
-	f, err := a.r.Scan(m.Tree, m.File)
+	f, err := a.scan(m.Tree, m.File)
 	if err != nil || f.Open {
 		return nil, false
 	}

@@ -63,13 +63,40 @@ func (r *Resolver) Scan(t tree.Tree, name string) (*pyscan.File, error) {
 // layerScan reads and scans name once per layer that holds it.
 func (r *Resolver) layerScan(t tree.Tree, name string) *scanned {
 	layer := tree.LayerOf(t, name)
-	return r.layers.Get(fileKey{layer, name}, func() *scanned {
-		b, err := layer.ReadFile(name)
-		if err != nil {
-			return &scanned{err: err}
-		}
-		return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b)}
-	})
+	return r.layers.Get(fileKey{layer, name}, func() *scanned { return readScan(layer, name) })
+}
+
+// readScan reads name in t and scans it: once for imports (pyscan), once strictly for
+// what the runtime cannot compile (pysyntax), from the one read.
+func readScan(t tree.Tree, name string) *scanned {
+	b, err := t.ReadFile(name)
+	if err != nil {
+		return &scanned{err: err}
+	}
+	return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b)}
+}
+
+// scan is Resolver.Scan for the analysis: the files of a package no other function
+// has (Env.OwnTask) are scanned for this analysis alone and dropped with it, so a
+// check's memory does not grow with every function's source.
+func (a *analysis) scan(t tree.Tree, name string) (*pyscan.File, error) {
+	s := a.scanned(t, name)
+	return s.file, s.err
+}
+
+func (a *analysis) scanned(t tree.Tree, name string) *scanned {
+	if !a.env.OwnTask || t == nil || t != a.env.Task {
+		return a.r.scans.Get(fileKey{t, name}, func() *scanned { return a.r.layerScan(t, name) })
+	}
+	if s, ok := a.own[name]; ok {
+		return s
+	}
+	if a.own == nil {
+		a.own = map[string]*scanned{}
+	}
+	s := readScan(t, name)
+	a.own[name] = s
+	return s
 }
 
 // Failure says why an import fails.
@@ -327,6 +354,8 @@ type analysis struct {
 	// names it looks at without looking them up.
 	summarizing bool
 	reads       map[string]bool
+	// own: the scanned files of the function's own package (scan)
+	own map[string]*scanned
 }
 
 func (a *analysis) handler() {
@@ -356,7 +385,7 @@ func (a *analysis) handler() {
 			a.res.Handler.Defined = 0
 		}
 	} else if m.Kind == SourceModule || (m.Kind == Package && strings.HasSuffix(m.File, ".py")) {
-		if f, err := a.r.Scan(m.Tree, m.File); err == nil && !f.Open {
+		if f, err := a.scan(m.Tree, m.File); err == nil && !f.Open {
 			if f.Names[a.res.Handler.Func] {
 				a.res.Handler.Defined = 1
 			} else {
@@ -503,7 +532,7 @@ func (a *analysis) scanModule(m *Module, lazy bool) *failure {
 	if !scannable(m) {
 		return nil
 	}
-	f, err := a.r.Scan(m.Tree, m.File)
+	f, err := a.scan(m.Tree, m.File)
 	if err != nil || f == nil {
 		return nil
 	}
