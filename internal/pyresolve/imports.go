@@ -333,7 +333,7 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 	if m.Kind != Package || a.lookup(sub) == nil {
 		return true
 	}
-	if ns := a.ns[m.Name]; ns != nil && ns.starMods[n] != nil {
+	if ns := a.nsOf(m.Name); ns != nil && ns.starMods[n] != nil {
 		// bound by a star import, which ran after the submodule was imported if
 		// that import ran it at all
 		return a.state[sub] == 2
@@ -370,7 +370,7 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 // (rebound), nothing of m's own (nil, true: the submodule, if any, is the attribute), or
 // something we cannot follow (known false).
 func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) {
-	if ns := a.ns[m.Name]; ns != nil && ns.starMods[n] != nil {
+	if ns := a.nsOf(m.Name); ns != nil && ns.starMods[n] != nil {
 		return ns.starMods[n], true // a star import bound n to a module
 	}
 	if !scannable(m) {

@@ -294,7 +294,7 @@ func (r *Resolver) Analyze(env *Env) *Result {
 	a.run()
 	a.afterInit()
 	a.syntaxErrors()
-	r.reached.Store(int32(min(len(a.mods), 1<<12)))
+	r.reached.Store(int32(min(len(a.mods)-a.copied, 1<<12)))
 	return a.res
 }
 
@@ -354,6 +354,10 @@ type analysis struct {
 	// names it looks at without looking them up.
 	summarizing bool
 	reads       map[string]bool
+	// bases are the summaries copied whose namespaces are not copied yet (nsOf)
+	bases []*runSummary
+	// copied counts the modules adopted from summaries (summary.go)
+	copied int
 	// own: the scanned files of the function's own package (scan)
 	own map[string]*scanned
 }
@@ -373,7 +377,7 @@ func (a *analysis) handler() {
 		return
 	}
 	a.res.Handler.Found = m
-	if ns := a.ns[m.Name]; ns != nil && ns.done {
+	if ns := a.nsOf(m.Name); ns != nil && ns.done {
 		v, bound := ns.lookup(a.res.Handler.Func)
 		switch {
 		case bound && v == pyscan.ValNotCallable:
@@ -470,7 +474,7 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 		want = 1
 	}
 	if a.state[m.Name] >= want {
-		if ns := a.ns[m.Name]; ns != nil && ns.done && !lazy {
+		if ns := a.nsOf(m.Name); ns != nil && ns.done && !lazy {
 			return ns.fail // Python runs a module that failed again, and it fails again
 		}
 		return nil
@@ -494,7 +498,7 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 	if f == nil {
 		// the import system sets the submodule as an attribute of its parent
 		if i := strings.LastIndexByte(m.Name, '.'); i >= 0 {
-			if pns := a.ns[m.Name[:i]]; pns != nil {
+			if pns := a.nsOf(m.Name[:i]); pns != nil {
 				if _, ok := pns.lookup(m.Name[i+1:]); !ok {
 					pns.set(m.Name[i+1:], pyscan.ValUnknown, false)
 				}
@@ -524,7 +528,7 @@ func scannable(m *Module) bool {
 func (a *analysis) scanModule(m *Module, lazy bool) *failure {
 	if m.Kind == Namespace {
 		// no code: its names are the submodules imported so far
-		if a.ns[m.Name] == nil {
+		if a.nsOf(m.Name) == nil {
 			a.ns[m.Name] = &namespace{done: true}
 		}
 		return nil

@@ -36,6 +36,8 @@ type runSummary struct {
 	// first; reads: the names it looked at without a lookup.
 	mods      []modEntry
 	reads     []string
+	modMap    map[string]*Module // mods as a map (with the module's own name)
+	imported  map[string]*Module
 	state     map[string]int
 	parents   map[string]string
 	sites     map[string]Site
@@ -89,6 +91,40 @@ func (a *analysis) replay(m *Module) bool {
 				had = map[string]bool{}
 			}
 			had[e.name] = true
+		}
+	}
+	if len(s.mods) > 256 && 4*len(a.mods) < len(s.mods) {
+		a.adopt(s)
+		a.copied += len(s.mods) // (not what the next function's maps are sized for)
+	} else {
+		a.merge(s, had)
+	}
+	if len(s.ns) > 0 {
+		a.bases = append(a.bases, s)
+	}
+	for _, t := range s.seenTop {
+		a.seenTop[t] = true
+	}
+	for _, w := range s.queue {
+		if !had[w.mod.Name] {
+			a.queue = append(a.queue, w)
+		}
+	}
+	if len(s.followed) > 0 && a.followed == nil {
+		a.followed = make(map[string]bool, len(s.followed))
+	}
+	for _, k := range s.followed {
+		a.followed[k] = true
+	}
+	a.nFollowed += s.nFollowed
+	a.res.replayed++
+	return true
+}
+
+// merge copies the summary's maps into a's, entry by entry (a's entries stay).
+func (a *analysis) merge(s *runSummary, had map[string]bool) {
+	for _, e := range s.mods {
+		if had[e.name] {
 			continue
 		}
 		a.mods[e.name] = e.m
@@ -108,26 +144,32 @@ func (a *analysis) replay(m *Module) bool {
 			a.res.Sites[name] = site
 		}
 	}
-	for name, ns := range s.ns {
-		a.ns[name] = ns.clone()
-	}
-	for _, t := range s.seenTop {
-		a.seenTop[t] = true
-	}
-	for _, w := range s.queue {
-		if !had[w.mod.Name] {
-			a.queue = append(a.queue, w)
+}
+
+// adopt is merge for an analysis that has much less than the summary: a's maps become
+// copies of the summary's (copied whole, which is much faster than entry by entry)
+// with a's own entries put back.
+func (a *analysis) adopt(s *runSummary) {
+	mods := maps.Clone(s.modMap)
+	maps.Copy(mods, a.mods)
+	a.mods = mods
+	imported := maps.Clone(s.imported)
+	maps.Copy(imported, a.res.Imported)
+	a.res.Imported = imported
+	state := maps.Clone(s.state)
+	maps.Copy(state, a.state)
+	a.state = state
+	parents := maps.Clone(s.parents)
+	maps.Copy(parents, a.parentMod)
+	a.parentMod, a.res.parents = parents, parents
+	sites := maps.Clone(s.sites)
+	for name, old := range a.res.Sites {
+		// the first import statement that reaches a module, an eager one over a lazy one
+		if site, ok := sites[name]; !ok || !old.Lazy || site.Lazy {
+			sites[name] = old
 		}
 	}
-	if len(s.followed) > 0 && a.followed == nil {
-		a.followed = make(map[string]bool, len(s.followed))
-	}
-	for _, k := range s.followed {
-		a.followed[k] = true
-	}
-	a.nFollowed += s.nFollowed
-	a.res.replayed++
-	return true
+	a.res.Sites = sites
 }
 
 // canReplay reports whether a's own run of the summarized module would be the
@@ -187,11 +229,28 @@ func (r *Resolver) summarize(env *Env, m *Module) *runSummary {
 	slices.SortFunc(s.mods, func(x, y modEntry) int { return strings.Count(x.name, ".") - strings.Count(y.name, ".") })
 	s.reads = slices.Sorted(maps.Keys(b.reads))
 	s.state, s.parents, s.sites, s.ns = b.state, b.parentMod, b.res.Sites, b.ns
+	s.modMap, s.imported = b.mods, b.res.Imported
 	s.seenTop = slices.Collect(maps.Keys(b.seenTop))
 	s.queue = b.queue
 	s.followed = slices.Collect(maps.Keys(b.followed))
 	s.nFollowed = b.nFollowed
 	return s
+}
+
+// nsOf is the namespace of module name: a's own, or, the first time a asks for one
+// a summary it copied has, a copy of that one (most are never asked for).
+func (a *analysis) nsOf(name string) *namespace {
+	if ns, ok := a.ns[name]; ok {
+		return ns
+	}
+	for _, s := range a.bases {
+		if ns := s.ns[name]; ns != nil {
+			c := ns.clone()
+			a.ns[name] = c
+			return c
+		}
+	}
+	return nil
 }
 
 // clone is a copy of a finished module's namespace for another function's analysis
