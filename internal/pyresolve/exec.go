@@ -138,7 +138,7 @@ func lastBind(f *pyscan.File, list []pyscan.Stmt, name string) (pyscan.Value, bo
 // from-import (from .m2 import X): the value in the module it comes from, followed
 // through further re-exports (a few deep); ValUnknown when not known.
 func (a *analysis) reexported(mod, name string, depth int) pyscan.Value {
-	ns, m := a.ns[mod], a.mods[mod]
+	ns, m := a.nsOf(mod), a.mods[mod]
 	if depth > 8 || ns == nil || ns.static == nil || !ns.done || m == nil || ns.static.CondNames[name] {
 		return pyscan.ValUnknown
 	}
@@ -165,7 +165,7 @@ func (a *analysis) reexported(mod, name string, depth int) pyscan.Value {
 	if !ok || orig == "" || orig == "*" || a.mods[src+"."+orig] != nil {
 		return pyscan.ValUnknown // (may be a submodule)
 	}
-	sns := a.ns[src]
+	sns := a.nsOf(src)
 	if sns == nil || !sns.done {
 		return pyscan.ValUnknown
 	}
@@ -656,7 +656,7 @@ func (x *executor) attr(st *pyscan.Stmt) *failure {
 	if mod == "" {
 		return nil
 	}
-	tns := x.a.ns[mod]
+	tns := x.a.nsOf(mod)
 	if tns == nil || tns.done || tns.dyn() || tns.has(st.Attr) {
 		return nil
 	}
@@ -731,7 +731,7 @@ func (x *executor) bindImport(imp *pyscan.Import, maybe bool) {
 	isHandler := x.m.Name == a.res.Handler.Module
 	var tns *namespace
 	if isHandler {
-		tns = a.ns[abs]
+		tns = a.nsOf(abs)
 	}
 	for _, n := range imp.Names {
 		if n.Name == "*" {
@@ -804,11 +804,11 @@ func (x *executor) star(imp pyscan.Import) {
 	}
 	var tf *pyscan.File
 	if scannable(target) {
-		if f, err := a.r.Scan(target.Tree, target.File); err == nil {
+		if f, err := a.scan(target.Tree, target.File); err == nil {
 			tf = f
 		}
 	}
-	tns := a.ns[abs]
+	tns := a.nsOf(abs)
 	if tns != nil && !tns.done && x.lazy {
 		tns = nil
 	}
@@ -949,7 +949,7 @@ func (a *analysis) execModule(m *Module, f *pyscan.File, lazy bool) *failure {
 // hasName says whether module target binds name where an import at scope sees it:
 // 1 yes, 0 no, -1 unknown; partial is true when target's top level is still running.
 func (a *analysis) hasName(target *Module, name string, scope pyscan.Scope) (defined int, partial bool) {
-	if ns := a.ns[target.Name]; ns != nil && (ns.done || scope != pyscan.FunctionScope) {
+	if ns := a.nsOf(target.Name); ns != nil && (ns.done || scope != pyscan.FunctionScope) {
 		switch {
 		case ns.has(name):
 			return 1, false
@@ -961,7 +961,7 @@ func (a *analysis) hasName(target *Module, name string, scope pyscan.Scope) (def
 	if !scannable(target) {
 		return -1, false
 	}
-	f, err := a.r.Scan(target.Tree, target.File)
+	f, err := a.scan(target.Tree, target.File)
 	if err != nil || f.Open {
 		return -1, false
 	}
@@ -991,7 +991,7 @@ func (a *analysis) loaded(name string) *Module {
 	if a.state[name] != 2 {
 		return nil
 	}
-	if ns := a.ns[name]; ns != nil && ns.fail != nil {
+	if ns := a.nsOf(name); ns != nil && ns.fail != nil {
 		return nil
 	}
 	return a.mods[name]
