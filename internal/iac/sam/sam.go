@@ -551,18 +551,23 @@ func (l *loader) makefileLayer(r *cfn.Resource, ly *model.Layer, code *model.Cod
 		code.Opaque = true
 		msg = fmt.Sprintf("BuildMethod makefile: layerkit found no build-%s target in a Makefile in %s, so it cannot tell what the build puts in the layer; an import only this layer could provide is a warning, not an error", r.Name, code.Display)
 		hint = "If the target comes from an included or generated file, nothing needs fixing; to check what the build produces, run layerkit on .aws-sam/build after sam build."
-	case len(mb.other) > 0:
+	case len(mb.other) > 0 || len(mb.zips) > 0:
 		code.Opaque = true
 		code.Installs, code.InstallDir = inlineRequirements(code.Tree, mb.installs, 0), mb.installDir
+		code.Provides = mb.provides
 		what := mb.describe()
 		if what == "" {
 			what = "does nothing layerkit reads"
 		}
-		more := ""
-		if n := len(mb.other) - 1; n > 0 {
-			more = fmt.Sprintf(" (and %d more)", n)
+		unmodelled := "layerkit does not list everything a public layer zip holds"
+		if len(mb.other) > 0 {
+			more := ""
+			if n := len(mb.other) - 1; n > 0 {
+				more = fmt.Sprintf(" (and %d more)", n)
+			}
+			unmodelled = fmt.Sprintf("layerkit does not model `%s`%s", mb.other[0], more)
 		}
-		msg = fmt.Sprintf("BuildMethod makefile: the build-%s target %s; layerkit does not model `%s`%s, so it cannot tell everything the build puts in the layer: what the target pip-installs is taken as provided, and another import only this layer could provide is a warning, not an error", r.Name, what, mb.other[0], more)
+		msg = fmt.Sprintf("BuildMethod makefile: the build-%s target %s; %s, so it cannot tell everything the build puts in the layer: what the target installs is taken as provided, and another import only this layer could provide is a warning, not an error", r.Name, what, unmodelled)
 		hint = "To check what the build produces, run layerkit on .aws-sam/build after sam build."
 	default:
 		var parts []tree.Tree
