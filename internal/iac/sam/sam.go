@@ -210,6 +210,11 @@ func loadOne(root, abs string, top *cfn.Template) (loaded, []child, error) {
 	l.prefetch()
 	l.b.BuildLayers()
 	l.b.BuildFunctions()
+	for _, d := range tpl.Duplicates {
+		l.b.Note("LK411", model.Warning, "", "", d.Pos,
+			fmt.Sprintf("duplicate key %q: this mapping already has it at line %d; sam build, sam deploy and CloudFormation keep this value (the last) and drop the one at line %d without a word", d.Key, d.First, d.First),
+			fmt.Sprintf("Merge the two %s keys into one, or delete the one you do not mean; layerkit checked the template with this value, as it deploys.", d.Key))
+	}
 	if err := tpl.Err(); err != nil {
 		return loaded{}, nil, err
 	}
@@ -337,7 +342,13 @@ func (l *loader) buildMethod(r *cfn.Resource) (string, model.Pos) {
 	if k == nil {
 		return "", model.Pos{}
 	}
-	s, _ := k.Value.String()
+	// sam build resolves intrinsics in the whole resource, Metadata included
+	// (IntrinsicResolver.resolve_template, parameter defaults and overrides):
+	// BuildMethod: !Ref PythonRuntime builds with the parameter's value.
+	s := ""
+	if res := l.tpl.Eval(k.Value); res.Kind == cfn.String {
+		s = res.Str
+	}
 	return s, l.tpl.PosOf(k.Value)
 }
 
