@@ -732,6 +732,9 @@ func (s *scanner) flowFinish() {
 // test this package evaluates (pkg's `PY2 = sys.version_info[0] == 2`, `PY3 = not PY2`):
 // File.Consts keeps it if nothing else binds name.
 func (s *scanner) flowConst(name tok, value []tok) {
+	if !s.constSeed(value) {
+		return // cheap: most assignments read nothing a test decides
+	}
 	c := s.parseCond(value)
 	if c == nil {
 		return
@@ -747,6 +750,34 @@ func (s *scanner) flowConst(name tok, value []tok) {
 	fl.consts[n] = c
 }
 
+// constSeed reports whether value reads a name a decided test can start from: sys,
+// version_info, os, platform, TYPE_CHECKING (or an alias of those modules), a constant
+// recorded before, or a name an import bound (from ._compat import PY2, six).
+func (s *scanner) constSeed(value []tok) bool {
+	if len(value) > maxCondToks {
+		return false
+	}
+	fl := &s.fl
+	seed := false
+	for i, t := range value {
+		if isOp(t, '(') && i > 0 && (value[i-1].kind == tkName && !s.isName(value[i-1], "system") || isOp(value[i-1], ')') || isOp(value[i-1], ']')) {
+			return false // a call (logging.getLogger(__name__)): not a test Cond reads (platform.system() is)
+		}
+		if t.kind != tkName || seed {
+			continue
+		}
+		switch n := string(s.bytesOf(t)); n {
+		case "sys", "version_info", "os", "platform", "TYPE_CHECKING", "typing":
+			seed = true
+		default:
+			_, alias := fl.aliases[n]
+			_, known := fl.consts[n]
+			seed = alias || known || fl.modName[n]
+		}
+	}
+	return seed
+}
+
 // consts keeps the candidates (flowConst) whose binding is the only one the module makes:
 // no other assignment, import, del, or `global` binding in a def.
 func consts(f *File, cand map[string]*Cond) map[string]*Cond {
@@ -755,6 +786,9 @@ func consts(f *File, cand map[string]*Cond) map[string]*Cond {
 	}
 	count := map[string]int{}
 	countBinds(f, f.Flow, cand, count)
+	if count["*"] > 0 {
+		return nil // a star import may bind any of them
+	}
 	var out map[string]*Cond
 	for name, c := range cand {
 		if c == nil || count[name] != 1 || f.CondNames[name] || f.MaybeNames[name] {
@@ -778,8 +812,12 @@ func countBinds(f *File, list []Stmt, cand map[string]*Cond, count map[string]in
 				count[st.Name]++
 			}
 		case StImport:
-			for name := range cand {
-				if importBindsName(&f.Imports[st.Index], name) {
+			imp := &f.Imports[st.Index]
+			if imp.Dynamic || imp.Scope != ModuleScope {
+				continue
+			}
+			for _, name := range importNames(imp) {
+				if _, ok := cand[name]; ok || name == "*" {
 					count[name] += 2
 				}
 			}
@@ -800,24 +838,24 @@ func countBinds(f *File, list []Stmt, cand map[string]*Cond, count map[string]in
 	}
 }
 
-// importBindsName reports whether a module-level import binds name.
-func importBindsName(imp *Import, name string) bool {
-	if imp.Dynamic || imp.Scope != ModuleScope {
-		return false
-	}
+// importNames lists the names a module-level import binds ("*" for a star import).
+func importNames(imp *Import) []string {
 	if !imp.From {
 		if imp.Alias != "" {
-			return imp.Alias == name
+			return []string{imp.Alias}
 		}
 		top, _, _ := strings.Cut(imp.Module, ".")
-		return top == name
+		return []string{top}
 	}
+	out := make([]string, 0, len(imp.Names))
 	for _, n := range imp.Names {
-		if n.Alias == name || n.Alias == "" && n.Name == name || n.Name == "*" {
-			return true
+		if n.Alias != "" {
+			out = append(out, n.Alias)
+		} else {
+			out = append(out, n.Name)
 		}
 	}
-	return false
+	return out
 }
 
 // condNames collects the names that are bound only under a condition (in a try

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // dumpFlow renders a flow tree one statement a line, indented by nesting.
@@ -175,6 +176,7 @@ func TestCondEval(t *testing.T) {
 func TestConsts(t *testing.T) {
 	src := `import sys as _sys
 import os
+import platform
 PY2 = _sys.version_info[0] == 2
 PY3 = not PY2
 PY38 = _sys.version_info >= (3, 8)
@@ -189,6 +191,8 @@ except Exception:
     pass
 GLOBAL = PY2
 CALL = foo()
+LOG = _sys.getrecursionlimit()
+LINUX = platform.system() == "Linux"
 def f():
     global GLOBAL
     GLOBAL = 1
@@ -201,7 +205,7 @@ del DELETED
 		got = append(got, name)
 	}
 	slices.Sort(got)
-	if want := "PY2 PY3 PY38 WIN"; strings.Join(got, " ") != want {
+	if want := "LINUX PY2 PY3 PY38 WIN"; strings.Join(got, " ") != want {
 		t.Fatalf("Consts = %v, want %s", got, want)
 	}
 	var names Names
@@ -215,7 +219,7 @@ del DELETED
 		name  string
 		minor int
 		truth bool
-	}{{"PY2", 12, false}, {"PY3", 12, true}, {"PY38", 7, false}, {"PY38", 8, true}, {"WIN", 12, false}} {
+	}{{"PY2", 12, false}, {"PY3", 12, true}, {"PY38", 7, false}, {"PY38", 8, true}, {"WIN", 12, false}, {"LINUX", 12, true}} {
 		e := evalEnv{minor: c.minor, names: names, budget: new(int)}
 		*e.budget = maxNameLookups
 		truth, known := truthOf(e.constant("", c.name))
@@ -248,5 +252,27 @@ func TestConstsBounded(t *testing.T) {
 		if calls > maxNameLookups {
 			t.Errorf("%s: %d lookups", top, calls)
 		}
+	}
+}
+
+// TestConstsLinear: many imports and many constants stay linear (each import is looked up
+// by the names it binds, not compared with every constant).
+func TestConstsLinear(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 20000; i++ {
+		fmt.Fprintf(&b, "import m%d\nC%d = sys.version_info >= (3, %d)\n", i, i, i%14)
+	}
+	b.WriteString("from x import *\n")
+	start := time.Now()
+	f := Scan([]byte(b.String()))
+	if len(f.Consts) != 0 {
+		t.Errorf("a star import keeps %d constants", len(f.Consts))
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+	f = Scan([]byte(strings.TrimSuffix(b.String(), "from x import *\n")))
+	if len(f.Consts) != 20000 {
+		t.Errorf("%d constants, want 20000", len(f.Consts))
 	}
 }
