@@ -557,7 +557,11 @@ func (x *executor) ifStmt(st *pyscan.Stmt, maybe bool) *failure {
 		if !br.Test {
 			truth, known = true, true
 		} else if minor >= 0 {
-			truth, known = br.Cond.EvalWith(minor, x.a.condNames(x.m, x.f, int(br.Line)))
+			var names pyscan.Names
+			if br.Cond.ReadsNames() {
+				names = x.a.condNames(x.m, x.f, int(br.Line))
+			}
+			truth, known = br.Cond.EvalWith(minor, names)
 		}
 		switch {
 		case known && !truth:

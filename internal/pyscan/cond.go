@@ -11,7 +11,15 @@ import (
 // TYPE_CHECKING (false at run time), __name__ (never "__main__" for an imported module)
 // and literals are known; anything else is unknown, and so is a test that uses it
 // unless the rest decides it (False and x).
-type Cond struct{ n *cnode }
+type Cond struct {
+	n *cnode
+	// names: the test reads a name other than Lambda's facts (sys, os, platform, typing):
+	// a module constant EvalWith's Names may resolve.
+	names bool
+}
+
+// ReadsNames reports whether the test reads a name Names could resolve (PY2, six.PY2).
+func (c *Cond) ReadsNames() bool { return c != nil && c.names }
 
 // cnode kinds
 const (
@@ -70,7 +78,7 @@ func (s *scanner) parseCond(toks []tok) *Cond {
 	if n == nil || p.i != len(toks) || p.depth > 32 {
 		return nil
 	}
-	return &Cond{n: n}
+	return &Cond{n: n, names: p.names}
 }
 
 type condParser struct {
@@ -78,6 +86,7 @@ type condParser struct {
 	toks  []tok
 	i     int
 	depth int
+	names bool // a bare name other than sys, os, platform, typing was read
 }
 
 // node and one carve the test's nodes from slabs the scanner fills for the whole scan
@@ -388,6 +397,11 @@ func (p *condParser) atom() *cnode {
 		}
 		if m, ok := p.s.fl.aliases[name]; ok {
 			name = m // import sys as _sys
+		}
+		switch name {
+		case "sys", "os", "platform", "typing":
+		default:
+			p.names = true
 		}
 		// a module or other name: its attributes are resolved by cAttr
 		return p.node(cnode{kind: cAttr, name: name})
