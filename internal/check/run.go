@@ -342,7 +342,7 @@ func declare(app *model.App) {
 		}
 	}
 	for _, c := range codes {
-		if seen[c] || (c.Requirements == "" && len(c.Installs) == 0) || c.Declared != nil {
+		if seen[c] || (c.Requirements == "" && len(c.Installs) == 0 && len(c.Provides) == 0) || c.Declared != nil {
 			continue
 		}
 		seen[c] = true
@@ -353,6 +353,7 @@ func declare(app *model.App) {
 		if len(c.Installs) > 0 {
 			c.Declared = append(c.Declared, parseRequirements(c.Tree, []byte(strings.Join(c.Installs, "\n")), "", c.Tree.Display(""), visited)...)
 		}
+		c.Declared = append(c.Declared, c.Provides...)
 	}
 }
 

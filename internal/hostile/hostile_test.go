@@ -115,7 +115,7 @@ var items = []item{
 	{name: "templates/wrong-types"},
 	{name: "templates/resources-list", exit: 2, line: true},
 	{name: "templates/top-level-list", exit: 2, line: true},
-	{name: "templates/duplicate-keys", exit: 2, line: true},
+	{name: "templates/duplicate-keys"}, // last value wins, as sam build/deploy and CloudFormation read it: LK411
 	{name: "templates/unknown-tags"},
 	{name: "templates/empty", exit: 2},
 	{name: "templates/whitespace", exit: 2},

@@ -50,6 +50,9 @@ type namespace struct {
 	// everything (what its names are bound to matters).
 	static *pyscan.File
 	line   int
+	// src is the module's source (its constants are read by the if tests of the
+	// modules that import them: consts.go).
+	src *pyscan.File
 	// starMods: names a star import bound to a module (a submodule attribute of the
 	// module it imported from).
 	starMods map[string]*Module
@@ -554,7 +557,11 @@ func (x *executor) ifStmt(st *pyscan.Stmt, maybe bool) *failure {
 		if !br.Test {
 			truth, known = true, true
 		} else if minor >= 0 {
-			truth, known = br.Cond.Eval(minor)
+			var names pyscan.Names
+			if br.Cond.ReadsNames() {
+				names = x.a.condNames(x.m, x.f, int(br.Line))
+			}
+			truth, known = br.Cond.EvalWith(minor, names)
 		}
 		switch {
 		case known && !truth:
@@ -887,7 +894,7 @@ func (x *executor) star(imp pyscan.Import) {
 // execModule runs module m's top level (its source is f) and then checks the imports
 // in its function bodies; it returns the failure that escapes the top level.
 func (a *analysis) execModule(m *Module, f *pyscan.File, lazy bool) *failure {
-	ns := &namespace{maybe: f.MaybeNames, open: f.Dynamic}
+	ns := &namespace{maybe: f.MaybeNames, open: f.Dynamic, src: f}
 	if m.Name != a.res.Handler.Module {
 		ns.static = f
 	} else {
