@@ -43,15 +43,9 @@ func (a *analysis) constOf(m *Module, f *pyscan.File, name string, line int) (*p
 	if !imp.From || imp.Line != first {
 		return nil, nil // a module, or bound more than once
 	}
-	orig := ""
-	for _, n := range imp.Names {
-		if n.Alias == name || n.Alias == "" && n.Name == name {
-			orig = n.Name
-		}
-	}
-	src, ok := imp.Absolute(m.pkg())
-	if !ok || orig == "" || orig == "*" || a.mods[src+"."+orig] != nil {
-		return nil, nil // (a submodule)
+	src, orig, ok := a.fromSource(imp, m, name)
+	if !ok {
+		return nil, nil
 	}
 	return a.constIn(src, orig)
 }
@@ -83,4 +77,20 @@ func boundModule(f *pyscan.File, name string) string {
 		return imp.Module
 	}
 	return name // import a.b binds a
+}
+
+// fromSource is where `from M import X as name` in module m takes name from: the
+// absolute module M and the name X there. ok is false when imp does not bind name, for
+// a star import, and when M.X is a submodule (a module, not a value of M).
+func (a *analysis) fromSource(imp *pyscan.Import, m *Module, name string) (src, orig string, ok bool) {
+	for _, n := range imp.Names {
+		if n.Alias == name || n.Alias == "" && n.Name == name {
+			orig = n.Name
+		}
+	}
+	src, ok = imp.Absolute(m.pkg())
+	if !ok || orig == "" || orig == "*" || a.mods[src+"."+orig] != nil {
+		return "", "", false
+	}
+	return src, orig, true
 }

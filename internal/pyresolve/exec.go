@@ -158,14 +158,8 @@ func (a *analysis) reexported(mod, name string, depth int) pyscan.Value {
 	if !imp.From {
 		return pyscan.ValUnknown // a module
 	}
-	orig := ""
-	for _, n := range imp.Names {
-		if n.Alias == name || n.Alias == "" && n.Name == name {
-			orig = n.Name
-		}
-	}
-	src, ok := imp.Absolute(m.pkg())
-	if !ok || orig == "" || orig == "*" || a.mods[src+"."+orig] != nil {
+	src, orig, ok := a.fromSource(imp, m, name)
+	if !ok {
 		return pyscan.ValUnknown // (may be a submodule)
 	}
 	sns := a.nsOf(src)
