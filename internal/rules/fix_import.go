@@ -22,7 +22,7 @@ import (
 //
 // Every site in the function's own package is edited (layers are not the function's
 // code); a site whose statement is not as expected gives no fix at all.
-func importFix(p *Pass, f *Function, first pyresolve.Problem, sites []pyresolve.Problem) *model.Fix {
+func importFix(p *Pass, f *Function, first pyresolve.Problem, sites []*pyresolve.Problem) *model.Fix {
 	var to, title string
 	switch first.Failure {
 	case pyresolve.NoModule:
@@ -49,7 +49,7 @@ func importFix(p *Pass, f *Function, first pyresolve.Problem, sites []pyresolve.
 		if pr.Failure == pyresolve.NoParent {
 			target = ""
 		}
-		e, ok := importEdit(p, f, pr, target)
+		e, ok := importEdit(p, f, *pr, target)
 		if !ok {
 			return nil
 		}
