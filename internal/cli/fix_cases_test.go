@@ -134,3 +134,25 @@ func treeSum(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+// TestReadmeDiff: the README's first example shows check --diff's output on
+// examples/package-in-layer as it is.
+func TestReadmeDiff(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "```diff\n")
+	if !ok {
+		t.Fatal("README has no diff block")
+	}
+	want, _, _ := strings.Cut(block, "```\n")
+	var out, errb bytes.Buffer
+	s := &IO{Out: &out, Err: &errb, Getenv: func(string) string { return "" }}
+	if code := Main([]string{"check", "--diff", filepath.Join("..", "..", "examples", "package-in-layer")}, s); code != ExitFindings {
+		t.Fatalf("exit %d, want 1 (something to fix)\n%s", code, errb.String())
+	}
+	if out.String() != want {
+		t.Errorf("README's diff differs from check --diff's:\n%s\nwant\n%s", out.String(), want)
+	}
+}
