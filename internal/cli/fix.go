@@ -130,10 +130,10 @@ func tally(ps []*fix.Plan) (fixed, skipped, unsafe int) {
 func leftOut(skipped, unsafe int) string {
 	var parts []string
 	if unsafe > 0 {
-		parts = append(parts, fmt.Sprintf("%s left out: unsafe, --unsafe-fixes applies them", plural(unsafe, "fixe")))
+		parts = append(parts, fmt.Sprintf("%d unsafe %s left out: --unsafe-fixes applies them", unsafe, fixWord(unsafe)))
 	}
 	if skipped > 0 {
-		parts = append(parts, fmt.Sprintf("%s not applied, see below", plural(skipped, "fixe")))
+		parts = append(parts, fmt.Sprintf("%d %s not applied, see below", skipped, fixWord(skipped)))
 	}
 	if len(parts) == 0 {
 		return ""
@@ -147,4 +147,11 @@ func reportSkipped(w interface{ Write([]byte) (int, error) }, ps []*fix.Plan) {
 			fmt.Fprintf(w, "layerkit: not fixed: %s %s: %s: %s\n", sk.Finding.Code, sk.Finding.Pos.File, sk.Fix.Title, sk.Reason)
 		}
 	}
+}
+
+func fixWord(n int) string {
+	if n == 1 {
+		return "fix"
+	}
+	return "fixes"
 }

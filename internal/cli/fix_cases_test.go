@@ -57,6 +57,28 @@ func TestFixAcceptanceCases(t *testing.T) {
 				t.Skip("no fixable finding")
 			}
 			fixable++
+			// The --diff output is a patch: git apply makes of a second copy what one
+			// round of --fix makes of the app.
+			patched := ""
+			if _, err := exec.LookPath("git"); err == nil {
+				patched = filepath.Join(t.TempDir(), name)
+				if err := os.CopyFS(patched, os.DirFS(src)); err != nil {
+					t.Fatal(err)
+				}
+				var out, errb bytes.Buffer
+				if code := Main([]string{"check", patched, "--diff", "--unsafe-fixes"}, &IO{Out: &out, Err: &errb, Getenv: func(string) string { return "" }}); code != ExitFindings {
+					t.Fatalf("--diff: exit %d, want 1\n%s", code, errb.String())
+				}
+				cmd := exec.Command("git", "apply", "-")
+				cmd.Dir, cmd.Stdin = patched, &out
+				if b, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("git apply of --diff's output: %v\n%s\n%s", err, b, out.String())
+				}
+			}
+			runMain(t, "check", app, "--fix", "--unsafe-fixes")
+			if patched != "" && treeSum(t, patched) != treeSum(t, app) {
+				t.Errorf("git apply of --diff's output and --fix differ:\n%s\n---\n%s", treeSum(t, patched), treeSum(t, app))
+			}
 			runMain(t, "check", app, "--fix", "--unsafe-fixes")
 			after := checkApp(t, app)
 			for _, f := range after.Findings {

@@ -3,6 +3,7 @@ package fix
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,9 +25,35 @@ func (p *Plan) Diff() []byte {
 		out.Write(d)
 	}
 	for _, m := range p.Moves {
-		fmt.Fprintf(&out, "diff --git a/%s b/%s\nrename from %s\nrename to %s\n", m.From, m.To, m.From, m.To)
+		for _, f := range p.filesIn(m.From) {
+			from, to := m.From+f, m.To+f
+			fmt.Fprintf(&out, "diff --git a/%s b/%s\nsimilarity index 100%%\nrename from %s\nrename to %s\n", from, to, from, to)
+		}
 	}
 	return out.Bytes()
+}
+
+// filesIn lists the files a move of name carries, as suffixes of name: "" for a
+// file, "/x.py", "/sub/y.py" ... for a folder (git's diff names files only).
+func (p *Plan) filesIn(name string) []string {
+	root := filepath.Join(p.Root, filepath.FromSlash(name))
+	var out []string
+	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return nil
+		}
+		if rel == "." {
+			out = append(out, "")
+		} else {
+			out = append(out, "/"+filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	return out
 }
 
 // Write makes the plan's changes: each file through a temporary file in its folder

@@ -2,13 +2,16 @@ package rules
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v4"
 
 	"github.com/layerkit/layerkit/internal/fix"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/tree"
 	"github.com/layerkit/layerkit/internal/yamledit"
 )
 
@@ -218,4 +221,87 @@ func missingPathEntries(f *Function, value string) []string {
 		}
 	}
 	return out
+}
+
+// folderOf is the path of the folder tree t relative to the checked folder
+// ("layers/utils"), when t is a folder on disk inside it.
+func (p *Pass) folderOf(t tree.Tree) (string, bool) {
+	d, ok := t.(*tree.DirTree)
+	pd, ok2 := p.Project.(*tree.DirTree)
+	if !ok || !ok2 || p.App.Built {
+		return "", false
+	}
+	rel, err := filepath.Rel(pd.Root(), d.Root())
+	if err != nil || !iac.Within(pd.Root(), d.Root()) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
+
+// layerMoveFix moves a layer folder's Python code to where the functions' runtime
+// looks: modules and packages at the root into python/, a site-packages folder of
+// another Python version to the functions' one (when they all run one version). It is
+// unsafe: files move, and whatever else builds or reads the layer folder (a Makefile,
+// tests, imports between the moved files and the rest) sees them elsewhere.
+func layerMoveFix(p *Pass, l *model.Layer, users []*Function) *model.Fix {
+	if l.Content == nil || l.Content.Opaque || l.BuildMethod != "" {
+		return nil
+	}
+	dir, ok := p.folderOf(l.Content.Tree)
+	if !ok {
+		return nil
+	}
+	t := l.Content.Tree
+	version := ""
+	for _, f := range users {
+		if !f.Runtime.IsPython() {
+			return nil
+		}
+		if version != "" && version != f.Runtime.Version {
+			version = "several"
+		} else if version == "" {
+			version = f.Runtime.Version
+		}
+	}
+	root, err := t.ReadDir("")
+	if err != nil {
+		return nil
+	}
+	var moves []model.Move
+	join := func(name string) string {
+		if dir == "." {
+			return name
+		}
+		return dir + "/" + name
+	}
+	for _, e := range root {
+		if (e.Dir && isPackageDir(t, e.Name)) || (!e.Dir && strings.HasSuffix(e.Name, ".py")) {
+			if _, err := t.Stat("python/" + e.Name); err == nil {
+				return nil // python/ already has one: a person must choose
+			}
+			moves = append(moves, model.Move{From: join(e.Name), To: join("python/" + e.Name)})
+		}
+	}
+	if libs, err := t.ReadDir("python/lib"); err == nil && version != "several" && version != "" {
+		want := "python" + version
+		if _, err := t.Stat("python/lib/" + want); err != nil {
+			var wrong []string
+			for _, lib := range libs {
+				if lib.Dir && strings.HasPrefix(lib.Name, "python") && lib.Name != want && tree.IsDir(t, "python/lib/"+lib.Name+"/site-packages") {
+					wrong = append(wrong, lib.Name)
+				}
+			}
+			if len(wrong) == 1 {
+				moves = append(moves, model.Move{From: join("python/lib/" + wrong[0]), To: join("python/lib/" + want)})
+			}
+		}
+	}
+	if len(moves) == 0 {
+		return nil
+	}
+	var names []string
+	for _, m := range moves {
+		names = append(names, m.From+" → "+m.To)
+	}
+	return &model.Fix{Title: "move the layer's code where the runtime looks: " + strings.Join(names, ", "), Unsafe: true, Moves: moves}
 }

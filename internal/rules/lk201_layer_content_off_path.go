@@ -27,7 +27,12 @@ modules or packages at its root and has no BuildMethod gets Metadata: BuildMetho
 runtime of the functions that use it), so that sam build puts the folder under python/. Added as
 the resource's last entry, at its indentation; nothing else in the template changes. Not offered
 when the functions run different Python versions or Node.js, or when the folder has folders
-Lambda gives a meaning (bin/, lib/, python/, nodejs/, ...).`,
+Lambda gives a meaning (bin/, lib/, python/, nodejs/, ...).
+Unsafe (--unsafe-fixes), when there is no safe fix and the layer is a folder in the checked
+folder used only by Python functions: its root modules and packages move into python/, and a
+python/lib/pythonA.B folder of another version moves to the functions' python/lib/pythonX.Y when
+they all run X.Y (git mv in a git work tree). Unsafe because files move: whatever else reads the
+folder sees them elsewhere, and compiled extensions built for A.B still need a rebuild (LK301).`,
 	Run: func(p *Pass) {
 		for _, l := range p.App.Layers {
 			if l.Content == nil || l.Content.Opaque {
@@ -49,11 +54,20 @@ Lambda gives a meaning (bin/, lib/, python/, nodejs/, ...).`,
 				p.ReportFix(rulecode.LK201, model.Warning, "", l.Name, l.Pos,
 					fmt.Sprintf("layer %s has code Lambda never imports for the functions that use it (%s): %s", l.Name, runtimeList(users), strings.Join(off, "; ")),
 					"Python code belongs under python/ (→ /opt/python) or python/lib/pythonX.Y/site-packages/ for the functions' Python version; Node.js code under nodejs/node_modules/.",
-					buildMethodFix(p, l, users))
+					offPathFix(p, l, users))
 			}
 		}
 	},
 })
+
+// offPathFix is the safe fix (a BuildMethod for a SAM layer) when there is one, else
+// the unsafe one (the files moved).
+func offPathFix(p *Pass, l *model.Layer, users []*Function) *model.Fix {
+	if fx := buildMethodFix(p, l, users); fx != nil {
+		return fx
+	}
+	return layerMoveFix(p, l, users)
+}
 
 func runtimeList(users []*Function) string {
 	seen := map[string]bool{}
