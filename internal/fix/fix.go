@@ -49,6 +49,7 @@ type File struct {
 	Path          string
 	Before, After []byte
 	mode          os.FileMode
+	created       bool // the file does not exist yet
 	edits         []model.Edit
 }
 
@@ -134,7 +135,7 @@ func (pr *preparer) add(fx *model.Fix) string {
 	}
 	staged := map[string][]model.Edit{}
 	for _, e := range fx.Edits {
-		file, reason := pr.file(e.File)
+		file, reason := pr.file(e.File, e.Sum == Sum(nil) && e.Start == 0 && e.End == 0)
 		if reason != "" {
 			return reason
 		}
@@ -185,8 +186,8 @@ func overlaps(a, b model.Edit) bool {
 }
 
 // file reads the file name (relative to Root) once, refusing what is not a regular file
-// inside Root.
-func (pr *preparer) file(name string) (*File, string) {
+// inside Root; a missing file is empty when create is set.
+func (pr *preparer) file(name string, create bool) (*File, string) {
 	if f, ok := pr.files[name]; ok {
 		return f, ""
 	}
@@ -195,6 +196,13 @@ func (pr *preparer) file(name string) (*File, string) {
 		return nil, reason
 	}
 	info, err := os.Lstat(full)
+	if errors.Is(err, os.ErrNotExist) && create {
+		// A fix that saw no file (its edit holds the SHA-256 of nothing, at byte 0)
+		// creates it.
+		f := &File{Path: name, mode: 0o644, created: true}
+		pr.files[name] = f
+		return f, ""
+	}
 	if err != nil {
 		return nil, fmt.Sprintf("%s: %v", name, iac.UnwrapPath(err))
 	}

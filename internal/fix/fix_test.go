@@ -145,3 +145,34 @@ func TestOffset(t *testing.T) {
 		t.Fatal("line 5")
 	}
 }
+
+func TestCreate(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "fn/app.py", "import requests\n")
+	mk := func(name string) finding.Finding {
+		return finding.Finding{Fix: &model.Fix{Unsafe: true, Edits: []model.Edit{{File: name, Sum: Sum(nil), New: "requests==2.32.3\n"}}}}
+	}
+	p, err := Prepare(root, []finding.Finding{mk("fn/requirements.txt"), mk("nofolder/requirements.txt")}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Files) != 1 || len(p.Skipped) != 1 {
+		t.Fatalf("files %d, skipped %+v", len(p.Files), p.Skipped)
+	}
+	if d := string(p.Diff()); !strings.Contains(d, "new file mode 100644\n--- /dev/null\n+++ b/fn/requirements.txt\n") {
+		t.Fatalf("diff %q", d)
+	}
+	if err := p.Write(); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(filepath.Join(root, "fn", "requirements.txt"))
+	if err != nil || info.Mode().Perm() != 0o644 {
+		t.Fatalf("%v %v", info, err)
+	}
+	// Once it exists with other content, the fix that saw no file does not apply.
+	write(t, root, "fn/requirements.txt", "boto3\n")
+	p, _ = Prepare(root, []finding.Finding{mk("fn/requirements.txt")}, true)
+	if p.Changes() {
+		t.Fatal("created over an existing file")
+	}
+}

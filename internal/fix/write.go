@@ -16,10 +16,17 @@ import (
 func (p *Plan) Diff() []byte {
 	var out bytes.Buffer
 	for _, f := range p.Files {
-		d := diff.Diff("a/"+f.Path, f.Before, "b/"+f.Path, f.After)
+		from := "a/" + f.Path
+		if f.created {
+			from = "/dev/null"
+		}
+		d := diff.Diff(from, f.Before, "b/"+f.Path, f.After)
 		// go-internal's header is "diff a/x b/x"; git's is "diff --git a/x b/x".
 		if i := bytes.IndexByte(d, '\n'); i >= 0 && bytes.HasPrefix(d, []byte("diff ")) {
 			fmt.Fprintf(&out, "diff --git a/%s b/%s\n", f.Path, f.Path)
+			if f.created {
+				fmt.Fprintf(&out, "new file mode 100644\n")
+			}
 			d = d[i+1:]
 		}
 		out.Write(d)

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/fix"
@@ -196,4 +197,67 @@ func topLevelModule(t tree.Tree, dotted string) bool {
 		return true
 	}
 	return tree.IsDir(t, path.Clean(top))
+}
+
+// requirementFix (unsafe) declares in the function's requirements.txt the distribution
+// another function of the app declares for the missing module, with the same line
+// (version specifier, markers): sam build then installs it into the function's package.
+// It is offered when that is what the hint says (hint is declaredElsewhere's), for a
+// SAM function built from a folder; the file is created when the folder has none.
+// Unsafe: it changes what gets installed.
+func requirementFix(p *Pass, f *Function, pr pyresolve.Problem, hint string) *model.Fix {
+	if pr.Failure != pyresolve.NoModule || p.App.Kind != "sam" || p.App.Built || f.Fn.Code == nil || f.Fn.Code.Opaque {
+		return nil
+	}
+	top := strings.Split(pr.Missing, ".")[0]
+	if h := declaredElsewhere(p, f, top); h == "" || h != hint {
+		return nil
+	}
+	var decl *model.Declared
+	for _, g := range p.Functions {
+		if g == f || g.Fn.Code == nil {
+			continue
+		}
+		for i, d := range g.Fn.Code.Declared {
+			if decl == nil && slices.Contains(d.Modules, top) {
+				decl = &g.Fn.Code.Declared[i]
+			}
+		}
+	}
+	if decl == nil || decl.Pos.Line == 0 {
+		return nil
+	}
+	// The declaring line as written, without its comment.
+	src := p.source(decl.Pos.File)
+	if src == nil {
+		return nil
+	}
+	at, ok := fix.Offset(src, decl.Pos.Line, 1)
+	if !ok {
+		return nil
+	}
+	line := string(src[at:fix.LineEnd(src, at)])
+	if i := strings.Index(line, " #"); i >= 0 {
+		line = line[:i]
+	}
+	line = strings.TrimSpace(line)
+	if line == "" || strings.HasPrefix(line, "-") || strings.HasSuffix(line, "\\") {
+		return nil
+	}
+	target := f.Fn.Code.Tree.Display("requirements.txt")
+	if strings.Contains(target, ":") || strings.HasPrefix(target, "../") || !tree.IsDir(p.Project, path.Dir(target)) {
+		return nil
+	}
+	e := model.Edit{File: target, Sum: fix.Sum(nil), New: line + "\n"}
+	if tree.IsFile(p.Project, target) {
+		have := p.source(target)
+		if have == nil {
+			return nil
+		}
+		e.Sum, e.Start, e.End = fix.Sum(have), len(have), len(have)
+		if len(have) > 0 && have[len(have)-1] != '\n' {
+			e.New = "\n" + e.New
+		}
+	}
+	return &model.Fix{Title: fmt.Sprintf("declare %s in %s (as %s declares it)", line, target, posString(decl.Pos)), Unsafe: true, Edits: []model.Edit{e}}
 }

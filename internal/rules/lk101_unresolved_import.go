@@ -53,7 +53,11 @@ attach the layer that provides it. The hint says which applies.`,
 - A relative import in a module Lambda loads as top-level, when the module it names is a
   top-level module of the function's package: from .utils import x → from utils import x, and
   from . import a, b → import a, b.
-None when several modules could be meant, or the statement is not as the check saw it.`,
+None when several modules could be meant, or the statement is not as the check saw it.
+Unsafe (--unsafe-fixes): a third-party module another function of a SAM app declares is
+declared in this function's requirements.txt with the same line (version specifier and markers),
+the file created when the function's folder has none; sam build then installs it. Unsafe because
+it changes what gets installed.`,
 	Run: runLK101,
 })
 
@@ -315,7 +319,11 @@ func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string, site
 	if len(why) > 0 {
 		msg += " (" + strings.Join(why, "; ") + ")"
 	}
-	p.ReportFix(rulecode.LK101, sev, f.Fn.Name, "", problemPos(pr), msg, hint, importFix(p, f, pr, sites))
+	fx := importFix(p, f, pr, sites)
+	if fx == nil {
+		fx = requirementFix(p, f, pr, hint)
+	}
+	p.ReportFix(rulecode.LK101, sev, f.Fn.Name, "", problemPos(pr), msg, hint, fx)
 }
 
 // couldComeFromLayer reports whether a layer could still provide the missing module:

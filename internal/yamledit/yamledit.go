@@ -115,13 +115,17 @@ func (d *Doc) AddEntry(holder, m *yaml.Node, e Entry) (model.Edit, bool) {
 		return model.Edit{}, false
 	}
 	end := d.blockEnd(lastAt, indent, false)
+	nl := "\n"
+	if le := fix.LineEnd(d.Src, at); le >= 2 && d.Src[le-1] == '\n' && d.Src[le-2] == '\r' {
+		nl = "\r\n" // the file's own line ends
+	}
 	pad := strings.Repeat(" ", indent)
-	text := pad + e.Key + ": " + e.Value + "\n"
+	text := pad + e.Key + ": " + e.Value + nl
 	if e.SubKey != "" {
-		text = pad + e.Key + ":\n" + pad + strings.Repeat(" ", step) + e.SubKey + ": " + e.Value + "\n"
+		text = pad + e.Key + ":" + nl + pad + strings.Repeat(" ", step) + e.SubKey + ": " + e.Value + nl
 	}
 	if end > 0 && d.Src[end-1] != '\n' {
-		text = "\n" + text
+		text = nl + text
 	}
 	return d.edit(end, end, text), true
 }

@@ -44,6 +44,8 @@ func TestAddEntry(t *testing.T) {
 			"Resources:\n    CommonLayer:\n        Type: AWS::Serverless::LayerVersion\n        Properties:\n            ContentUri: layers/common/\n        Metadata:\n            BuildMethod: python3.12\n"},
 		{"compact sequence last", "Resources:\n  CommonLayer:\n    Type: X\n    Properties:\n      CompatibleRuntimes:\n      - python3.12\nOutputs: {}\n",
 			"Resources:\n  CommonLayer:\n    Type: X\n    Properties:\n      CompatibleRuntimes:\n      - python3.12\n    Metadata:\n      BuildMethod: python3.12\nOutputs: {}\n"},
+		{"crlf", "Resources:\r\n  CommonLayer:\r\n    Type: X\r\n    Properties: {}\r\n  Fn:\r\n    Type: Y\r\n",
+			"Resources:\r\n  CommonLayer:\r\n    Type: X\r\n    Properties: {}\r\n    Metadata:\r\n      BuildMethod: python3.12\r\n  Fn:\r\n    Type: Y\r\n"},
 		{"json", "{\n  \"Resources\": {\n    \"CommonLayer\": {\n      \"Type\": \"X\",\n      \"Properties\": {}\n    }\n  }\n}\n",
 			"{\n  \"Resources\": {\n    \"CommonLayer\": {\n      \"Metadata\": {\"BuildMethod\": \"python3.12\"},\n      \"Type\": \"X\",\n      \"Properties\": {}\n    }\n  }\n}\n"},
 	}
