@@ -31,7 +31,7 @@ func importFix(p *Pass, f *Function, first pyresolve.Problem, sites []*pyresolve
 		if to == "" {
 			return nil
 		}
-		title = fmt.Sprintf("import %s as %s, its name on the path of %s", first.Missing, to, f.Fn.Name)
+		title = fmt.Sprintf("import %s instead of %s, its name on the path of %s", to, first.Missing, f.Fn.Name)
 	case pyresolve.NoParent:
 		title = "make the relative import absolute"
 	default:

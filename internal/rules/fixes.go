@@ -93,7 +93,7 @@ func buildMethodFix(p *Pass, l *model.Layer, users []*Function) *model.Fix {
 	if !ok {
 		return nil
 	}
-	return &model.Fix{Title: fmt.Sprintf("add Metadata: BuildMethod: %s to layer %s (sam build puts its folder under python/)", rt, l.Name), Edits: []model.Edit{e}}
+	return &model.Fix{Title: fmt.Sprintf("add Metadata: BuildMethod: %s to layer %s (sam build then puts its contents under python/)", rt, l.Name), Edits: []model.Edit{e}}
 }
 
 // duplicateLayerFix removes the earlier of two entries of one layer in a function's
