@@ -51,7 +51,7 @@ func importFix(p *Pass, f *Function, first pyresolve.Problem, sites []*pyresolve
 			target = ""
 		}
 		e, ok := importEdit(p, f, *pr, target)
-		if !ok {
+		if !ok || !othersFailToo(p, f, pr) {
 			return nil
 		}
 		edits = append(edits, e)
@@ -260,4 +260,34 @@ func requirementFix(p *Pass, f *Function, pr pyresolve.Problem, hint string) *mo
 		}
 	}
 	return &model.Fix{Title: fmt.Sprintf("declare %s in %s (as %s declares it)", line, target, posString(decl.Pos)), Unsafe: true, Edits: []model.Edit{e}}
+}
+
+// othersFailToo reports whether every other analysed function that runs the file of pr
+// fails at that import the same way: an edit made for f must not change a file another
+// function (the same CodeUri, or a folder around it) imports fine as it is.
+func othersFailToo(p *Pass, f *Function, pr *pyresolve.Problem) bool {
+	file := pr.Tree.Display(pr.File)
+	for _, g := range p.analysed() {
+		if g == f {
+			continue
+		}
+		runs := cacheOf(p).runs.Get(g, func() map[string]bool {
+			out := map[string]bool{}
+			for _, m := range g.Result.Imported {
+				if m.Tree != nil && m.File != "" {
+					out[m.Tree.Display(m.File)] = true
+				}
+			}
+			return out
+		})
+		if !runs[file] {
+			continue
+		}
+		if !slices.ContainsFunc(g.Result.Problems, func(q pyresolve.Problem) bool {
+			return q.Failure == pr.Failure && q.Missing == pr.Missing && q.Line == pr.Line && q.Tree.Display(q.File) == file
+		}) {
+			return false
+		}
+	}
+	return true
 }
