@@ -133,8 +133,8 @@ func (d *Doc) AddEntry(holder, m *yaml.Node, e Entry) (model.Edit, bool) {
 // blockEnd is where the block that starts on the line holding at ends: the start of the
 // first later line with content indented less than indent, or exactly indent (unless
 // dashes is false and the line is a sequence item: a mapping's last value may be a
-// sequence written at the key's indentation, "Layers:\n- !Ref A"); the blank and
-// comment lines before that line are left to what follows.
+// sequence written at the key's indentation, "Layers:\n- !Ref A"); the blank lines and
+// the comments indented no more than indent before that line are left to what follows.
 func (d *Doc) blockEnd(at, indent int, dashes bool) int {
 	src := d.Src
 	end := fix.LineEnd(src, at)
@@ -144,13 +144,15 @@ func (d *Doc) blockEnd(at, indent int, dashes bool) int {
 		line := string(src[pos:next])
 		body := strings.TrimLeft(line, " ")
 		trimmed := strings.TrimSpace(body)
+		ind := len(line) - len(body)
 		switch {
+		case strings.HasPrefix(trimmed, "#") && ind > indent:
+			content = next // a comment indented into the block is part of it
 		case trimmed == "" || strings.HasPrefix(trimmed, "#"):
-			// blank or comment: belongs to whatever comes next
+			// blank, or a comment at the block's level or less: belongs to what follows
 		case strings.HasPrefix(line, "---") || strings.HasPrefix(line, "..."):
 			return content
 		default:
-			ind := len(line) - len(body)
 			if ind < indent || ind == indent && (dashes || !strings.HasPrefix(body, "-")) {
 				return content
 			}
