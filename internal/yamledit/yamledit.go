@@ -50,12 +50,13 @@ func (d *Doc) Lookup(keys ...string) (key, value *yaml.Node) {
 	return key, value
 }
 
-// Get is the entry k of mapping m (key and value nodes), or nils.
+// Get is the entry k of mapping m (key and value nodes), or nils. A key written twice
+// is its last entry: the value the loaders (and CloudFormation) use.
 func Get(m *yaml.Node, k string) (key, value *yaml.Node) {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil, nil
 	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
+	for i := len(m.Content) - 2; i >= 0; i -= 2 {
 		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == k {
 			return m.Content[i], m.Content[i+1]
 		}

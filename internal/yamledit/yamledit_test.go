@@ -103,3 +103,22 @@ func TestRemoveItem(t *testing.T) {
 		})
 	}
 }
+
+// TestDuplicateKeys: a key written twice is edited where its last value is, the one the
+// loaders and CloudFormation use (LK411), so that the edit takes effect.
+func TestDuplicateKeys(t *testing.T) {
+	src := "Resources:\n  L:\n    Type: Old\n  L:\n    Type: New\n"
+	d, err := Parse("t.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, v := d.Lookup("Resources", "L")
+	e, ok := d.AddEntry(k, v, Entry{Key: "Metadata", SubKey: "BuildMethod", Value: "python3.12"})
+	if !ok {
+		t.Fatal("no edit")
+	}
+	want := "Resources:\n  L:\n    Type: Old\n  L:\n    Type: New\n    Metadata:\n      BuildMethod: python3.12\n"
+	if got := applyOne(src, e); got != want {
+		t.Errorf("got\n%s", got)
+	}
+}
