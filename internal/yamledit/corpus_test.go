@@ -21,7 +21,7 @@ import (
 // reads as before without it. Nothing else may change.
 func TestCorpus(t *testing.T) {
 	var files []string
-	for _, root := range []string{"../..", "../../../../shared/cases", "../../../../shared/node-cases"} {
+	for _, root := range []string{"../..", "../../../shared/cases", "../../../shared/node-cases"} {
 		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return nil
