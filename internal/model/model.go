@@ -66,6 +66,8 @@ type Note struct {
 	Pos      Pos
 	Message  string
 	Hint     string
+	// Fix is the change that resolves it, when the loader knows one (model.Fix).
+	Fix *Fix
 }
 
 // Function is one Lambda function.

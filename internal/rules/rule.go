@@ -119,7 +119,7 @@ func Run(p *Pass) []finding.Finding {
 			n.Hint = strings.Join(strings.Fields(r.Fix), " ")
 		}
 		p.findings = append(p.findings, finding.Finding{Code: n.Code, Severity: n.Severity,
-			Function: n.Function, Layer: n.Layer, Pos: n.Pos, Message: n.Message, Hint: n.Hint})
+			Function: n.Function, Layer: n.Layer, Pos: n.Pos, Message: n.Message, Hint: n.Hint, Fix: n.Fix})
 	}
 	// The rules run side by side, each on its own view of the pass (its own findings,
 	// the pass's caches); their findings join in rule order, as if run one by one.
