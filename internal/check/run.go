@@ -37,7 +37,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		app, err := artifacts.Load(root, *opts.Artifacts)
+		app, err := artifacts.LoadWith(root, *opts.Artifacts, opts.Load)
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +48,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		return res, err
 	}
-	d, err := DetectAll(opts.Path, DetectOptions{Kind: opts.Kind, Template: opts.Template, Exclude: opts.Exclude, Source: opts.Source})
+	d, err := DetectAll(opts.Path, DetectOptions{Kind: opts.Kind, Template: opts.Template, Exclude: opts.Exclude, Source: opts.Source, Load: opts.Load})
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func checkApps(ctx context.Context, opts Options, root string, apps []*model.App
 	// function's package; none when the app comes from no folder (doctor).
 	var project tree.Tree
 	if root != "" {
-		if t, err := tree.Dir(root, ""); err == nil {
+		if t, err := opts.Load.Dir(root, ""); err == nil {
 			project = t
 		}
 	}
