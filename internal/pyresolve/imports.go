@@ -27,10 +27,11 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		return false
 	}
 	var target *Module
+	shortcut := false
 	if m := a.loaded(abs); m != nil && !lazy && (imp.From || imp.Dynamic) {
 		// Already in sys.modules: Python returns it without importing its parents
 		// again (one that failed earlier is not run again).
-		target = m
+		target, shortcut = m, true
 	} else {
 		target = a.importChain(abs, lazy, via)
 	}
@@ -86,6 +87,19 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 			if sm := a.lookup(sub); sm != nil {
 				a.enqueue(sm, lazy, via)
 				a.site(sub, m, imp, lazy)
+				if shortcut && dotted && a.loaded(sub) != nil {
+					// importlib._bootstrap._handle_fromlist imports the submodule with
+					// the import_ it is given, which import.c passes as
+					// builtins.__import__: __import__(sub) without a fromlist imports
+					// sub and then returns the top-level package, importing it
+					// (PyImport_ImportModuleLevelObject; _bootstrap.__import__'s
+					// _gcd_import(name.partition('.')[0])). A top-level package that
+					// failed earlier (gone from sys.modules while this package stayed)
+					// runs again, and fails again; a submodule that failed stops there.
+					if tm := a.mods[top]; tm != nil && a.state[top] == 2 && a.loaded(top) == nil {
+						a.enqueue(tm, lazy, via)
+					}
+				}
 				continue
 			}
 		}
