@@ -54,6 +54,13 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		}
 	}
 	if !imp.From {
+		if imp.ReturnsTop && shortcut && dotted {
+			// __import__("a.b") took a.b from sys.modules, and returns a
+			a.reimportTop(top, lazy, via)
+			if a.cur != nil && a.cur.nested != nil {
+				return false
+			}
+		}
 		if imp.Alias != "" && dotted && !imp.Dynamic {
 			// import a.b.c as x walks the attributes a → .b → .c after importing
 			// (Python 3.7+); a package that rebinds .b to another module breaks it.
@@ -91,14 +98,9 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 					// importlib._bootstrap._handle_fromlist imports the submodule with
 					// the import_ it is given, which import.c passes as
 					// builtins.__import__: __import__(sub) without a fromlist imports
-					// sub and then returns the top-level package, importing it
-					// (PyImport_ImportModuleLevelObject; _bootstrap.__import__'s
-					// _gcd_import(name.partition('.')[0])). A top-level package that
-					// failed earlier (gone from sys.modules while this package stayed)
-					// runs again, and fails again; a submodule that failed stops there.
-					if tm := a.mods[top]; tm != nil && a.state[top] == 2 && a.loaded(top) == nil {
-						a.enqueue(tm, lazy, via)
-					}
+					// sub and then returns the top-level package, importing it; a
+					// submodule that failed stops there.
+					a.reimportTop(top, lazy, via)
 				}
 				continue
 			}
@@ -127,6 +129,18 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		}
 	}
 	return ok
+}
+
+// reimportTop imports the top-level package top again where Python's __import__ returns
+// it after importing one of its submodules (import.c, PyImport_ImportModuleLevelObject:
+// PyImport_ImportModuleLevelObject(front) for a name without a fromlist;
+// importlib._bootstrap.__import__: _gcd_import(name.partition('.')[0])). A package that
+// failed earlier left sys.modules while its submodules stayed: it runs again, and fails
+// again. (importChain imports it first when the submodule is not in sys.modules.)
+func (a *analysis) reimportTop(top string, lazy bool, via string) {
+	if tm := a.mods[top]; tm != nil && a.state[top] == 2 && a.loaded(top) == nil {
+		a.enqueue(tm, lazy, via)
+	}
 }
 
 // missing records a module that cannot be found, noticing compiled near-misses.

@@ -119,6 +119,12 @@ type Import struct {
 	// literal package gives the absolute module, package=__package__ gives
 	// Level; anything else is skipped.
 	Dynamic bool
+	// ReturnsTop is true for a dynamic __import__("a.b") whose fromlist is absent or
+	// empty: __import__ then returns the top-level package a, importing it after a.b
+	// (import.c, PyImport_ImportModuleLevelObject; importlib._bootstrap.__import__'s
+	// _gcd_import(name.partition('.')[0])), which runs a again if it failed earlier
+	// and left sys.modules while a.b stayed. importlib.import_module returns a.b itself.
+	ReturnsTop bool
 	// Guards are the enclosing ImportError-catching try statements, outermost
 	// first.
 	Guards []Guard
@@ -1356,26 +1362,26 @@ func (s *scanner) importCall(toks []tok, i int, name []byte, prevDot bool) {
 		if prevDot {
 			start = i - 2
 		}
-		s.dynamic(toks, start, lit, false)
+		s.dynamic(toks, start, lit, false, s.noFromlist(toks, i+1))
 	case string(name) == "import_module":
 		if prevDot {
-			if i >= 2 && s.isIdent(toks[i-2]) && (i < 3 || !isOp(toks[i-3], '.')) && s.dynamic(toks, i-2, lit, true) {
+			if i >= 2 && s.isIdent(toks[i-2]) && (i < 3 || !isOp(toks[i-3], '.')) && s.dynamic(toks, i-2, lit, true, false) {
 				s.pendLast(string(s.bytesOf(toks[i-2])))
 			}
 			return
 		}
-		if s.dynamic(toks, i, lit, true) && !s.modAlias["import_module"] {
+		if s.dynamic(toks, i, lit, true, false) && !s.modAlias["import_module"] {
 			s.pendLast("") // bare import_module: is it importlib's? known at the end
 		}
 	case !prevDot && s.modAlias[string(name)]:
-		s.dynamic(toks, i, lit, true)
+		s.dynamic(toks, i, lit, true, false)
 	}
 }
 
 // dynamic records the dynamic import whose callee starts at toks[start] and whose
 // first argument is toks[litIdx], if that is a usable string literal; it reports
-// whether it did.
-func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule bool) bool {
+// whether it did. returnsTop: an __import__ that returns the top-level package.
+func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule, returnsTop bool) bool {
 	lit := toks[litIdx]
 	k := litIdx + 1
 	if k >= len(toks) || !(isOp(toks[k], ')') || isOp(toks[k], ',')) {
@@ -1425,8 +1431,40 @@ func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule bool) bool
 	}
 	imp := s.newImport(toks[start])
 	imp.Module, imp.Level, imp.Dynamic = rest, level, true
+	imp.ReturnsTop = returnsTop
 	s.addImport(&imp, len(s.names))
 	return true
+}
+
+// noFromlist reports whether the call of __import__ whose '(' is toks[open] gives no
+// fromlist or an empty one: no fourth positional argument and no fromlist=, or one that
+// is [], () or None. Any other fromlist (a list of names, a variable) may be non-empty:
+// __import__ then returns the module it names.
+func (s *scanner) noFromlist(toks []tok, open int) bool {
+	end := closeOf(toks, open)
+	if end < 0 {
+		return false
+	}
+	for i, arg := range splitArgs(toks[open+1 : end]) {
+		switch {
+		case len(arg) > 2 && s.isName(arg[0], "fromlist") && isOp(arg[1], '='):
+			return s.emptyValue(arg[2:])
+		case i == 3 && !(len(arg) > 1 && isOp(arg[1], '=')):
+			return s.emptyValue(arg)
+		}
+	}
+	return true
+}
+
+// emptyValue reports whether the expression toks is [], () or None.
+func (s *scanner) emptyValue(toks []tok) bool {
+	switch len(toks) {
+	case 1:
+		return s.isName(toks[0], "None")
+	case 2:
+		return isOp(toks[0], '[') && isOp(toks[1], ']') || isOp(toks[0], '(') && isOp(toks[1], ')')
+	}
+	return false
 }
 
 // pendLast makes the import just added by dynamic pending: finish keeps it only if

@@ -206,6 +206,39 @@ func TestDynamic(t *testing.T) {
 	})
 }
 
+// __import__ returns the top-level package (importing it) unless its fromlist is non-empty;
+// import_module returns the module it names.
+func TestDynamicReturnsTop(t *testing.T) {
+	cases := []struct {
+		src  string
+		want bool
+	}{
+		{"__import__('a.b')\n", true},
+		{"__import__('a.b', )\n", true},
+		{"__import__(name='a.b')\n", true},
+		{"__import__('a.b', globals(), locals())\n", true},
+		{"__import__('a.b', globals(), locals(), [], 0)\n", true},
+		{"__import__('a.b', globals(), None, None)\n", true},
+		{"__import__('a.b', fromlist=())\n", true},
+		{"__import__('a.b', globals(), locals(), ['c'], 0)\n", false},
+		{"__import__('a.b', fromlist=['c'])\n", false},
+		{"__import__('a.b', g(x, [1]), fromlist=names)\n", false},
+		{"__import__('a.b', dict(a=[1, 2]), {}, ('c',))\n", false},
+		{"__import__('a.b', level=0, fromlist=[])\n", true},
+		{"importlib.import_module('a.b')\n", false},
+	}
+	for _, tc := range cases {
+		f := Scan([]byte(tc.src))
+		if len(f.Imports) != 1 || !f.Imports[0].Dynamic {
+			t.Errorf("%q: imports %+v", tc.src, f.Imports)
+			continue
+		}
+		if got := f.Imports[0].ReturnsTop; got != tc.want {
+			t.Errorf("%q: ReturnsTop = %v, want %v", tc.src, got, tc.want)
+		}
+	}
+}
+
 func TestNamePositions(t *testing.T) {
 	f := Scan([]byte("from m import (a,\n   b as c)\n"))
 	want := []Name{{Name: "a", Line: 1, Col: 16}, {Name: "b", Alias: "c", Line: 2, Col: 4}}
