@@ -115,7 +115,8 @@ type Import struct {
 	Scope     Scope
 	// Dynamic is true for importlib.import_module("lit"), import_module("lit")
 	// when imported from importlib, and __import__("lit"): string-literal
-	// arguments only. A relative literal (".x") needs a package argument: a
+	// arguments only, or, in a call at module level, a name the module's top level
+	// bound to a string literal (NAME = "lit") and nothing rebound since. A relative literal (".x") needs a package argument: a
 	// literal package gives the absolute module, package=__package__ gives
 	// Level; anything else is skipped.
 	Dynamic bool
@@ -233,6 +234,7 @@ type block struct {
 	kind   blockKind
 	tryID  int
 	cond   int32 // an if/elif/else/while block: 1 + index in callState.conds (calls.go)
+	loop   bool  // a for or while block (its body may run more than once)
 }
 
 // pending dynamic import: kept at the end only if its callee turns out to be
@@ -260,12 +262,19 @@ type binding struct {
 }
 
 type scanner struct {
-	src      []byte
-	lx       lexer
-	f        *File
-	stack    []block
-	nDef     int
-	nClass   int
+	src    []byte
+	lx     lexer
+	f      *File
+	stack  []block
+	nDef   int
+	nClass int
+	nLoop  int // for and while blocks on stack
+	// strConst: module-level names bound at the top level (in no block) to a plain
+	// string literal (NAME = "x"), until something binds or deletes them again; the
+	// value a dynamic import at module level reads (importlib.import_module(NAME)).
+	// strSpoil: names a `global` declaration lets a function rebind.
+	strConst map[string]string
+	strSpoil map[string]bool
 	catches  []bool // by try ID; index 0 unused
 	pend     []pending
 	modAlias map[string]bool // names bound to importlib.import_module
@@ -645,6 +654,9 @@ func (s *scanner) push(b block) {
 	case bClass:
 		s.nClass++
 	}
+	if b.loop {
+		s.nLoop++
+	}
 }
 
 func (s *scanner) pop() block {
@@ -652,6 +664,9 @@ func (s *scanner) pop() block {
 	b := s.stack[len(s.stack)-1]
 	s.stack = s.stack[:len(s.stack)-1]
 	s.flowClose()
+	if b.loop {
+		s.nLoop--
+	}
 	switch b.kind {
 	case bDef:
 		s.nDef--
@@ -701,11 +716,55 @@ func (s *scanner) newImport(t tok) Import {
 func (s *scanner) bind(t tok) {
 	s.binds = append(s.binds, binding{start: t.start, end: t.end, line: t.line})
 	s.flowBind(t)
+	if len(s.strConst) > 0 {
+		delete(s.strConst, string(s.bytesOf(t)))
+	}
 }
 
 func (s *scanner) bindString(name string, line int) {
 	s.binds = append(s.binds, binding{name: name, start: -1, line: int32(line)})
 	s.flowImportName(name)
+	if len(s.strConst) > 0 {
+		delete(s.strConst, name)
+	}
+}
+
+// noteConst records NAME = "literal" at the top level of the module (toks: the
+// statement), and forgets the names `del` unbinds, for strConst.
+func (s *scanner) noteConst(toks []tok) {
+	if len(toks) > 1 && s.isName(toks[0], "del") {
+		for _, t := range toks[1:] {
+			if len(s.strConst) > 0 && t.kind == tkName {
+				delete(s.strConst, string(s.bytesOf(t)))
+			}
+		}
+		return
+	}
+	if len(s.stack) > 0 || len(toks) != 3 || !s.isIdent(toks[0]) || !isOp(toks[1], '=') {
+		return
+	}
+	v, ok := s.literal(toks[2])
+	name := string(s.bytesOf(toks[0]))
+	if !ok || s.strSpoil[name] {
+		return
+	}
+	if s.strConst == nil {
+		s.strConst = map[string]string{}
+	}
+	if len(s.strConst) < maxCallsPerFile {
+		s.strConst[name] = v
+	}
+}
+
+// constant is the string the name t is bound to, read by a call at module
+// level: a strConst, outside loops (a later iteration may see a later binding) and
+// when nothing rebinds names at run time (globals(), exec, ...).
+func (s *scanner) constant(t tok) (string, bool) {
+	if t.kind != tkName || len(s.strConst) == 0 || !s.moduleScope() || s.nLoop > 0 || s.f.Open {
+		return "", false
+	}
+	v, ok := s.strConst[string(s.bytesOf(t))]
+	return v, ok
 }
 
 // ---- statements
@@ -803,6 +862,7 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 	if kw == "if" || kw == "elif" || kw == "else" || kw == "while" {
 		b.cond = s.noteCond(kw, head)
 	}
+	b.loop = kw == "for" || kw == "while"
 	mod := s.moduleScope()
 	switch kw {
 	case "def", "class":
@@ -1007,6 +1067,12 @@ func (s *scanner) simpleStmt(toks []tok) {
 			for _, t := range toks[1:] {
 				if s.isIdent(t) {
 					s.bind(t)
+					if s.strSpoil == nil {
+						s.strSpoil = map[string]bool{}
+					}
+					if len(s.strSpoil) < maxCallsPerFile {
+						s.strSpoil[string(s.bytesOf(t))] = true
+					}
 				}
 			}
 			return
@@ -1023,10 +1089,14 @@ func (s *scanner) simpleStmt(toks []tok) {
 	}
 	s.exprScan(toks)
 	if toks[0].kind == tkName && isKeyword(s.bytesOf(toks[0])) {
+		if mod {
+			s.noteConst(toks) // del
+		}
 		return
 	}
 	if mod {
 		s.assign(toks)
+		s.noteConst(toks)
 	}
 }
 
@@ -1350,7 +1420,7 @@ func (s *scanner) importCall(toks []tok, i int, name []byte, prevDot bool) {
 	if i+4 < len(toks) && s.isName(toks[i+2], "name") && isOp(toks[i+3], '=') {
 		lit = i + 4
 	}
-	if toks[lit].kind != tkString {
+	if toks[lit].kind != tkString && toks[lit].kind != tkName {
 		return
 	}
 	switch {
@@ -1388,6 +1458,9 @@ func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule, returnsTo
 		return false // implicit concatenation, attribute access, or an expression
 	}
 	v, ok := s.literal(lit)
+	if !ok {
+		v, ok = s.constant(lit) // NAME = "a.b" earlier at module level
+	}
 	if !ok {
 		return false
 	}

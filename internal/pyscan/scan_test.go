@@ -206,6 +206,30 @@ func TestDynamic(t *testing.T) {
 	})
 }
 
+// A name the module's top level bound to a string literal is that literal for a dynamic
+// import at module level, until anything may have bound it again.
+func TestDynamicConstant(t *testing.T) {
+	runImportCases(t, []importCase{
+		{"constant", "N = 'a.b'\nimportlib.import_module(N)\n__import__(N)\n", []string{"2:1 dynamic import a.b", "3:1 dynamic import a.b"}},
+		{"last binding wins", "N = 'a'\nN = 'b'\nimportlib.import_module(N)\n", []string{"3:1 dynamic import b"}},
+		{"in a try at module level", "N = 'a'\ntry:\n    importlib.import_module(N)\nexcept ImportError:\n    pass\n",
+			[]string{"3:5 dynamic import a try#1"}},
+		{"relative with __package__", "N = '.sub'\nimportlib.import_module(N, __package__)\n", []string{"2:1 dynamic import .sub"}},
+		{"bound under if", "if x:\n    N = 'a'\nimportlib.import_module(N)\n", nil},
+		{"rebound under if", "N = 'a'\nif x:\n    N = 'b'\nimportlib.import_module(N)\n", nil},
+		{"rebound by for", "N = 'a'\nfor N in y:\n    pass\nimportlib.import_module(N)\n", nil},
+		{"rebound by import", "N = 'a'\nfrom m import N\nimportlib.import_module(N)\n", []string{"2:1 from m import N"}},
+		{"deleted", "N = 'a'\ndel N\nimportlib.import_module(N)\n", nil},
+		{"not a plain literal", "N = 'a' + b\nM = f'x'\nimportlib.import_module(N)\nimportlib.import_module(M)\n", nil},
+		{"after use only", "importlib.import_module(N)\nN = 'a'\n", nil},
+		{"in a loop", "N = 'a'\nwhile x:\n    importlib.import_module(N)\n    N = 'b'\n", nil},
+		{"in a function", "N = 'a'\ndef f():\n    importlib.import_module(N)\n", nil},
+		{"global in a function", "def f():\n    global N\n    N = 'b'\nN = 'a'\nf()\nimportlib.import_module(N)\n", nil},
+		{"globals() used", "N = 'a'\nglobals()['N'] = 'b'\nimportlib.import_module(N)\n", nil},
+		{"function local is not the module's", "def f():\n    N = 'a'\nimportlib.import_module(N)\n", nil},
+	})
+}
+
 // __import__ returns the top-level package (importing it) unless its fromlist is non-empty;
 // import_module returns the module it names.
 func TestDynamicReturnsTop(t *testing.T) {
