@@ -299,6 +299,8 @@ func excOf(p Problem) string {
 		return "ModuleNotFoundError"
 	case NoAttribute, PartialAttr:
 		return "AttributeError"
+	case PathGone:
+		return "KeyError"
 	}
 	return "ImportError"
 }
@@ -885,8 +887,11 @@ func (x *executor) star(imp pyscan.Import) {
 				x.bind(name, pyscan.ValUnknown, false)
 			case 0:
 				if target.IsPackage() {
-					if sm := a.lookup(abs + "." + name); sm != nil {
-						a.enqueue(sm, x.lazy, x.m.Name)
+					found, raised := a.fromlistImport(x.m, imp, abs, name, x.lazy, x.m.Name)
+					if raised {
+						return
+					}
+					if found {
 						x.bind(name, pyscan.ValUnknown, false)
 						continue
 					}

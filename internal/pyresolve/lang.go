@@ -183,7 +183,7 @@ func (v *seamView) Imports() []resolve.Import {
 				imp.From = pr.Chain[n-1]
 			}
 			switch pr.Failure {
-			case NoModule:
+			case NoModule, PathGone:
 				imp.Failure = resolve.NotFound
 			case NoName, NoAttribute, PartialAttr:
 				imp.Failure, imp.Name = resolve.NameMissing, pr.Name
@@ -209,6 +209,8 @@ func problemText(pr Problem) string {
 		return fmt.Sprintf("module '%s' has no attribute '%s'", pr.Missing, pr.Name)
 	case PartialAttr:
 		return fmt.Sprintf("partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)", pr.Missing, pr.Name)
+	case PathGone:
+		return fmt.Sprintf("KeyError: '%s'", pr.Name)
 	case NoParent:
 		return "attempted relative import with no known parent package"
 	case BeyondTop:
