@@ -171,7 +171,7 @@ func (a *analysis) pathGone(pkg string) string {
 // PyImport_ImportModuleLevelObject(front) for a name without a fromlist;
 // importlib._bootstrap.__import__: _gcd_import(name.partition('.')[0])). A package that
 // failed earlier left sys.modules while its submodules stayed: it runs again, and fails
-// again. (importChain imports it first when the submodule is not in sys.modules.)
+// again. (importChain imports it first when no prefix of the name is in sys.modules.)
 func (a *analysis) reimportTop(top string, lazy bool, via string) {
 	if tm := a.mods[top]; tm != nil && a.state[top] == 2 && a.loaded(top) == nil {
 		a.enqueue(tm, lazy, via)

@@ -140,7 +140,7 @@ func (v *seamView) Handler() *resolve.Handler {
 		h := v.res.Handler
 		fn := v.res.Env.Function
 		out := &resolve.Handler{Module: h.Module, Attr: h.Func, Malformed: h.Malformed,
-			Found: v.provider(h.Found), Missing: h.Missing, Defined: h.Defined, NotCallable: h.NotCallable}
+			Found: v.provider(h.Found), Missing: h.Missing, Defined: h.Defined, NotCallable: h.NotCallable, NotRun: h.NotRun}
 		if h.Found != nil && h.Found.Kind == Namespace {
 			out.NotModule = true
 		}

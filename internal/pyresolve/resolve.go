@@ -180,6 +180,10 @@ type Handler struct {
 	// NotCallable is set (with Defined 0) when the module's top level leaves Func bound
 	// to a value that cannot be called (None, a number, a string, a list, ...).
 	NotCallable bool
+	// NotRun is set (with Defined 0) when the module's source binds Func at top level,
+	// but only in code that does not run when Lambda imports it (a try body an import
+	// leaves, a branch the runtime skips) or that a del undoes.
+	NotRun bool
 }
 
 // Result is one function's import analysis.
@@ -389,6 +393,9 @@ func (a *analysis) handler() {
 		case ns.dyn():
 		default:
 			a.res.Handler.Defined = 0
+			if f, err := a.scan(m.Tree, m.File); err == nil && scannable(m) {
+				a.res.Handler.NotRun = f.Names[a.res.Handler.Func]
+			}
 		}
 	} else if m.Kind == SourceModule || (m.Kind == Package && strings.HasSuffix(m.File, ".py")) {
 		if f, err := a.scan(m.Tree, m.File); err == nil && !f.Open {
