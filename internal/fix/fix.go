@@ -27,6 +27,7 @@ import (
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/tree"
 )
 
 // Plan is what applying the fixes of one check would change under Root.
@@ -209,9 +210,11 @@ func (pr *preparer) file(name string, create bool) (*File, string) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Sprintf("%s is not a regular file", name)
 	}
-	b, err := iac.ReadConfig(full)
+	// The files a fix edits were read through the check's trees, under their caps; the
+	// default cap (64 MiB) bounds this read of the same file.
+	b, err := tree.ReadOSFile(full, 0)
 	if err != nil {
-		return nil, fmt.Sprintf("%s: %v", name, err)
+		return nil, fmt.Sprintf("%s: %v", name, iac.UnwrapPath(err))
 	}
 	f := &File{Path: name, Before: b, mode: info.Mode().Perm()}
 	pr.files[name] = f

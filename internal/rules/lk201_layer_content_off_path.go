@@ -33,6 +33,7 @@ folder used only by Python functions: its root modules and packages move into py
 python/lib/pythonA.B folder of another version moves to the functions' python/lib/pythonX.Y when
 they all run X.Y (git mv in a git work tree). Unsafe because files move: whatever else reads the
 folder sees them elsewhere, and compiled extensions built for A.B still need a rebuild (LK301).`,
+	Requires: []*Analysis{Imports},
 	Run: func(p *Pass) {
 		for _, l := range p.App.Layers {
 			if l.Content == nil || l.Content.Opaque {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"sync"
 )
 
 // The central directory of a zip archive, read in one pass into compact arrays: the
@@ -378,9 +379,38 @@ func (e *cdEntry) open(r io.ReaderAt, off int64) (io.ReadCloser, error) {
 	case 0: // stored
 		return io.NopCloser(sr), nil
 	case 8: // deflated
-		return flate.NewReader(sr), nil
+		if fr, ok := flateReaders.Get().(io.ReadCloser); ok {
+			fr.(flate.Resetter).Reset(sr, nil)
+			return &pooledFlate{fr}, nil
+		}
+		return &pooledFlate{flate.NewReader(sr)}, nil
 	}
 	return nil, zip.ErrAlgorithm
+}
+
+// flateReaders holds inflaters between entry reads, as archive/zip pools its own: a new
+// one allocates its 32 KiB window and tables, which was most of what reading the small
+// entries of a layer zip allocated.
+var flateReaders sync.Pool
+
+// pooledFlate returns its inflater to flateReaders when closed (once).
+type pooledFlate struct{ fr io.ReadCloser }
+
+func (p *pooledFlate) Read(b []byte) (int, error) {
+	if p.fr == nil {
+		return 0, errors.New("zip: read after close")
+	}
+	return p.fr.Read(b)
+}
+
+func (p *pooledFlate) Close() error {
+	if p.fr == nil {
+		return nil
+	}
+	err := p.fr.Close()
+	flateReaders.Put(p.fr)
+	p.fr = nil
+	return err
 }
 
 var errChecksum = zip.ErrChecksum
