@@ -104,6 +104,12 @@ func applyFixes(s *IO, o *CheckOptions, results []*check.Result, selected []stri
 		if last, err = plans(o, results, selected); err != nil {
 			return nil, err
 		}
+		for _, p := range last {
+			if p.Changes() {
+				fmt.Fprintf(errw, "layerkit: stopped after %d rounds of fixes; run --fix again for what they made fixable\n", maxFixRounds)
+				break
+			}
+		}
 	}
 	remaining := 0
 	for _, r := range results {
