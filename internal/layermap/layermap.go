@@ -1,0 +1,579 @@
+// Package layermap is the data behind the pictures of a check: for every function, its
+// /var/task and layers in search-path order with the top-level modules each provides and
+// which one wins, where the handler's imports resolve, the sizes of what lands in
+// /var/task and /opt (a tree for a treemap), and what could go. The HTML report draws
+// it; dot and mermaid print its function → layer → module graph.
+//
+// Everything it needs from a check comes through Build, which reads the check's
+// analyses (rules.Function: the function's Env and import Result) and nothing else.
+package layermap
+
+import (
+	"maps"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/rulecode"
+	"github.com/layerkit/layerkit/internal/rules"
+	"github.com/layerkit/layerkit/internal/runtimes"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// Limit is Lambda's limit on a function's unzipped size, /var/task and every layer:
+// 250 MB, 262,144,000 bytes.
+const Limit = 262144000
+
+// Data is what the report pictures.
+type Data struct {
+	Title   string `json:"title"`
+	Version string `json:"version"`
+	Checked string `json:"checked"`
+	// Read lists what was read, one IaC root a line ("SAM template template.yaml (built)").
+	Read      []string    `json:"read"`
+	Limit     int64       `json:"limit"`
+	Summary   Summary     `json:"summary"`
+	Functions []*Function `json:"functions"`
+	Findings  []Finding   `json:"findings"`
+	// Trees are the size trees, by id ("task:fns/a/", "layer:Deps"); functions name theirs.
+	Trees map[string]*Node `json:"trees"`
+}
+
+// Summary counts what was checked and found.
+type Summary struct {
+	Functions int `json:"functions"`
+	Checked   int `json:"checked"`
+	Unchecked int `json:"unchecked"`
+	Layers    int `json:"layers"`
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+	Infos     int `json:"infos"`
+}
+
+// Function is one function of the check.
+type Function struct {
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"`
+	Runtime string   `json:"runtime"`
+	Arch    string   `json:"arch"`
+	Handler string   `json:"handler"`
+	Layers  []string `json:"layers"`
+	// Verdict is "error", "warning", "info" (its worst finding), "ok", or "not checked".
+	Verdict string `json:"verdict"`
+	Skipped string `json:"skipped,omitempty"`
+	// Columns are /var/task, then each layer in the order Lambda applies them, then the
+	// runtime (its bundled packages and the standard library).
+	Columns []Column `json:"columns"`
+	// Imports are the handler module's imports and every failing import.
+	Imports []Import `json:"imports"`
+	// Size names the trees of Data.Trees that land in this function's /var/task and /opt,
+	// /var/task first; Total is their sum.
+	Size    []string `json:"size"`
+	Total   int64    `json:"total"`
+	Savings []Saving `json:"savings"`
+}
+
+// Column is /var/task, a layer or the runtime, and the top-level names it provides.
+type Column struct {
+	ID      string `json:"id"` // "task", "layer:N" (N: index in the function's Layers), "runtime"
+	Name    string `json:"name"`
+	Path    string `json:"path"` // where it lands: "/var/task", "/opt"
+	Modules []Mod  `json:"modules"`
+	// Note says why a layer shows nothing ("not inspectable: arn:…").
+	Note string `json:"note,omitempty"`
+}
+
+// Mod is a top-level module or package a column provides.
+type Mod struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"` // "package", "namespace", "module", "extension"
+	// Wins is set on the copy an import of Name gets; a copy that does not win is
+	// shadowed, by WonBy (a column id).
+	Wins  bool   `json:"wins"`
+	WonBy string `json:"wonBy,omitempty"`
+	Size  int64  `json:"size"`
+}
+
+// Import is one import the map draws.
+type Import struct {
+	Module string `json:"module"` // dotted, as imported
+	Top    string `json:"top"`
+	From   string `json:"from"` // the importing module
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	// To is the column id it resolves to; "" when it does not resolve.
+	To string `json:"to"`
+	// Finding is the index in Data.Findings of the finding about it; -1 when none.
+	Finding int  `json:"finding"`
+	Failed  bool `json:"failed"`
+	Lazy    bool `json:"lazy,omitempty"`
+}
+
+// Saving is something that could go from a function's unzipped size.
+type Saving struct {
+	What  string   `json:"what"`
+	Why   string   `json:"why"`
+	Bytes int64    `json:"bytes"`
+	Where []string `json:"where"` // a few of the paths, "layer Deps: python/x/tests"
+}
+
+// Finding is a finding with the source lines around it.
+type Finding struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Severity string `json:"severity"`
+	Function string `json:"function"`
+	Layer    string `json:"layer"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Col      int    `json:"col"`
+	Message  string `json:"message"`
+	Hint     string `json:"hint"`
+	// Context is the source around Line (First is its first line's number).
+	Context []string `json:"context,omitempty"`
+	First   int      `json:"first,omitempty"`
+}
+
+// Input is what Build reads: the check's functions (with their analyses), findings
+// (paths as the report shows them) and a way to read a finding's file.
+type Input struct {
+	Title, Version, Checked string
+	Read                    []string
+	Analyses                []*rules.Function
+	Findings                []finding.Finding
+	Layers                  int
+	// Source reads the file a finding names (as it names it), for the lines around it;
+	// nil: no context.
+	Source func(file string) ([]byte, error)
+}
+
+// Build makes the report's data.
+func Build(in Input) *Data {
+	d := &Data{Title: in.Title, Version: in.Version, Checked: in.Checked, Read: in.Read, Limit: Limit, Trees: map[string]*Node{}}
+	if d.Title == "" {
+		d.Title = "layerkit report"
+	}
+	d.Findings = findings(in.Findings, in.Source)
+	d.Summary.Layers = in.Layers
+	for _, f := range in.Findings {
+		switch f.Severity {
+		case model.Error:
+			d.Summary.Errors++
+		case model.Warning:
+			d.Summary.Warnings++
+		default:
+			d.Summary.Infos++
+		}
+	}
+	sizes := newSizer(d.Trees)
+	for _, a := range in.Analyses {
+		fn := function(a, d.Findings, sizes)
+		d.Functions = append(d.Functions, fn)
+		d.Summary.Functions++
+		if a.Skip != "" {
+			d.Summary.Unchecked++
+		} else {
+			d.Summary.Checked++
+		}
+	}
+	return d
+}
+
+func findings(fs []finding.Finding, source func(string) ([]byte, error)) []Finding {
+	out := make([]Finding, 0, len(fs))
+	files := map[string][]string{}
+	for _, f := range fs {
+		g := Finding{Code: f.Code.String(), Name: f.Code.Name(), Severity: f.Severity.String(), Function: f.Function,
+			Layer: f.Layer, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col, Message: f.Message, Hint: f.Hint}
+		if source != nil && f.Pos.File != "" && f.Pos.Line > 0 {
+			lines, ok := files[f.Pos.File]
+			if !ok {
+				if b, err := source(f.Pos.File); err == nil && len(b) < 4<<20 {
+					lines = strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
+				}
+				files[f.Pos.File] = lines
+			}
+			if f.Pos.Line <= len(lines) {
+				lo, hi := max(1, f.Pos.Line-2), min(len(lines), f.Pos.Line+2)
+				g.First = lo
+				for _, l := range lines[lo-1 : hi] {
+					if len(l) > 240 {
+						l = l[:240] + "…"
+					}
+					g.Context = append(g.Context, l)
+				}
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func function(a *rules.Function, fs []Finding, sizes *sizer) *Function {
+	fn := a.Fn
+	out := &Function{Name: fn.Name, Kind: fn.Kind, Runtime: fn.Runtime, Arch: fn.Arch, Handler: fn.Handler, Skipped: a.Skip,
+		Layers: []string{}, Columns: []Column{}, Imports: []Import{}, Size: []string{}, Savings: []Saving{}}
+	if out.Arch == "" {
+		out.Arch = "x86_64"
+	}
+	worst := -1
+	for _, f := range fs {
+		if f.Function != fn.Name {
+			continue
+		}
+		s := map[string]int{"info": 0, "warning": 1, "error": 2}[f.Severity]
+		worst = max(worst, s)
+	}
+	out.Verdict = []string{"ok", "info", "warning", "error"}[worst+1]
+	if a.Skip != "" {
+		out.Verdict = "not checked"
+	}
+	for _, l := range fn.Layers {
+		out.Layers = append(out.Layers, layerName(l))
+	}
+	m := newMapper(a)
+	out.Columns = m.columns()
+	if a.Result != nil {
+		out.Imports = m.imports(fs)
+	}
+	sizes.function(out, a, m)
+	return out
+}
+
+func layerName(l model.LayerRef) string {
+	switch {
+	case l.Layer != nil:
+		return l.Layer.Name
+	case l.ARN != "":
+		return l.ARN
+	}
+	return l.Text
+}
+
+// mapper answers, for one function, which column provides what.
+type mapper struct {
+	a      *rules.Function
+	rt     *runtimes.Runtime
+	sites  []string // folders of a layer on the runtime's sys.path, in search order
+	layers []tree.Tree
+	// where: column id → top-level name → its entry (in the column's tree)
+	where map[string]map[string]string
+}
+
+func newMapper(a *rules.Function) *mapper {
+	m := &mapper{a: a, rt: a.Runtime, where: map[string]map[string]string{}}
+	m.sites = []string{"python"}
+	if m.rt != nil && m.rt.Version != "" {
+		m.sites = []string{"python/lib/python" + m.rt.Version + "/site-packages", "python"}
+		if a.Result != nil && a.Result.Env != nil {
+			// in the order the function's sys.path has them
+			var ps []string
+			for _, e := range a.Result.Env.Path {
+				if e.Kind == pyresolve.LayerSite || e.Kind == pyresolve.LayerPython {
+					ps = append(ps, e.Dir)
+				}
+			}
+			if len(ps) > 0 {
+				m.sites = ps
+			}
+		}
+	}
+	for _, l := range a.Fn.Layers {
+		var t tree.Tree
+		if l.Inspectable() && !l.Layer.Content.Opaque {
+			t = l.Layer.Content.Tree
+		}
+		m.layers = append(m.layers, t)
+	}
+	return m
+}
+
+// kindOf says what the entry name (base) in folder dir of t is to Python, "" when nothing.
+func kindOf(t tree.Tree, dir string, e tree.Info) (top, kind string) {
+	n := e.Name
+	if e.Dir {
+		if strings.ContainsAny(n, ".-") || n == "__pycache__" {
+			return "", ""
+		}
+		for _, init := range []string{"__init__.py", "__init__.pyc"} {
+			if tree.IsFile(t, path.Join(dir, n, init)) {
+				return n, "package"
+			}
+		}
+		if hasPython(t, path.Join(dir, n)) {
+			return n, "namespace"
+		}
+		return "", ""
+	}
+	switch {
+	case strings.HasSuffix(n, ".py"):
+		return strings.TrimSuffix(n, ".py"), "module"
+	case strings.HasSuffix(n, ".so") || strings.HasSuffix(n, ".pyd"):
+		return n[:strings.IndexByte(n, '.')], "extension"
+	}
+	return "", ""
+}
+
+// hasPython reports whether a folder holds a .py file or a package, one level down.
+func hasPython(t tree.Tree, dir string) bool {
+	es, err := t.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range es {
+		if strings.HasSuffix(e.Name, ".py") || strings.HasSuffix(e.Name, ".so") || e.Dir && tree.IsFile(t, path.Join(dir, e.Name, "__init__.py")) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *mapper) list(id string, t tree.Tree, dirs []string) []Mod {
+	seen := map[string]bool{}
+	var out []Mod
+	m.where[id] = map[string]string{}
+	for _, dir := range dirs {
+		es, err := t.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range es {
+			top, kind := kindOf(t, dir, e)
+			if top == "" || seen[top] {
+				continue
+			}
+			seen[top] = true
+			m.where[id][top] = path.Join(dir, e.Name)
+			out = append(out, Mod{Name: top, Kind: kind, Size: treeSize(t, path.Join(dir, e.Name), e)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func treeSize(t tree.Tree, name string, e tree.Info) int64 {
+	if !e.Dir {
+		return e.Size
+	}
+	var n int64
+	_ = tree.Walk(t, name, func(_ string, i tree.Info) error {
+		n += i.Size
+		return nil
+	})
+	return n
+}
+
+func (m *mapper) columns() []Column {
+	fn := m.a.Fn
+	var cols []Column
+	task := Column{ID: "task", Name: "function package", Path: "/var/task", Modules: []Mod{}}
+	if fn.Code != nil {
+		task.Name = fn.Code.Display
+		task.Modules = m.list("task", fn.Code.Tree, []string{""})
+	} else {
+		task.Note = "not readable"
+	}
+	cols = append(cols, task)
+	for i, l := range fn.Layers {
+		c := Column{ID: layerID(i), Name: layerName(l), Path: "/opt", Modules: []Mod{}}
+		switch {
+		case m.layers[i] != nil:
+			c.Modules = m.list(c.ID, m.layers[i], m.sites)
+		case l.Bad:
+			c.Note = "bad reference: " + l.Problem
+		case l.Inspectable():
+			c.Note = "built by a step layerkit does not model"
+		default:
+			c.Note = "not inspectable here"
+		}
+		cols = append(cols, c)
+	}
+	rt := Column{ID: "runtime", Name: "runtime", Path: "/var/lang", Modules: []Mod{}}
+	if m.rt != nil {
+		rt.Name = m.rt.ID + " runtime"
+		for _, p := range m.rt.Provided {
+			rt.Modules = append(rt.Modules, Mod{Name: p, Kind: "provided"})
+		}
+	}
+	cols = append(cols, rt)
+	m.winners(cols)
+	return cols
+}
+
+func layerID(i int) string { return "layer:" + itoa(i) }
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// winners marks, for every top-level name, the copy Python imports: what the analysis
+// found when the function imports it, else the first regular module or package in
+// search order (/var/task, then /opt where the last layer to write a path wins, then
+// the runtime), else the first namespace portion.
+func (m *mapper) winners(cols []Column) {
+	order := []int{0}
+	for i := len(cols) - 2; i >= 1; i-- { // later layers overwrite earlier ones in /opt
+		order = append(order, i)
+	}
+	order = append(order, len(cols)-1)
+	if m.a.Result != nil && m.a.Result.Env != nil && m.a.Result.Env.PythonPath {
+		order = append([]int{}, order[1:len(order)-1]...)
+		order = append(order, 0, len(cols)-1) // PYTHONPATH set: /opt paths are off; best effort
+	}
+	names := map[string]bool{}
+	for _, c := range cols {
+		for _, md := range c.Modules {
+			names[md.Name] = true
+		}
+	}
+	for name := range names {
+		win := ""
+		if col, ok := m.imported(name); ok {
+			win = col
+		}
+		if win == "" {
+			for _, ci := range order {
+				if k := modKind(cols[ci], name); k != "" && k != "namespace" {
+					win = cols[ci].ID
+					break
+				}
+			}
+		}
+		if win == "" {
+			for _, ci := range order {
+				if modKind(cols[ci], name) != "" {
+					win = cols[ci].ID
+					break
+				}
+			}
+		}
+		for ci := range cols {
+			for j := range cols[ci].Modules {
+				md := &cols[ci].Modules[j]
+				if md.Name != name {
+					continue
+				}
+				if cols[ci].ID == win {
+					md.Wins = true
+				} else {
+					md.WonBy = win
+				}
+			}
+		}
+	}
+}
+
+func modKind(c Column, name string) string {
+	for _, md := range c.Modules {
+		if md.Name == name {
+			return md.Kind
+		}
+	}
+	return ""
+}
+
+// imported returns the column the function's analysis resolved top-level name to.
+func (m *mapper) imported(name string) (string, bool) {
+	r := m.a.Result
+	if r == nil {
+		return "", false
+	}
+	mod, ok := r.Imported[name]
+	if !ok || mod == nil {
+		return "", false
+	}
+	return m.columnOf(mod), true
+}
+
+// columnOf is the column id a resolved module comes from.
+func (m *mapper) columnOf(mod *pyresolve.Module) string {
+	if mod.Tree == nil {
+		return "runtime"
+	}
+	if fn := m.a.Fn; fn.Code != nil && mod.Tree == fn.Code.Tree {
+		return "task"
+	}
+	lt := tree.LayerOf(mod.Tree, mod.File)
+	for i, t := range m.layers {
+		if t != nil && t == lt {
+			return layerID(i)
+		}
+	}
+	if env := m.a.Result.Env; env != nil && mod.Entry >= 0 && mod.Entry < len(env.Path) {
+		if env.Path[mod.Entry].Kind == pyresolve.TaskRoot {
+			return "task"
+		}
+	}
+	return ""
+}
+
+func topOf(mod string) string {
+	if i := strings.IndexByte(mod, '.'); i >= 0 {
+		return mod[:i]
+	}
+	return mod
+}
+
+// imports lists the handler module's imports, where they resolve, and every failing
+// import with the finding about it.
+func (m *mapper) imports(fs []Finding) []Import {
+	r := m.a.Result
+	hmod := r.Handler.Module
+	var out []Import
+	seen := map[string]bool{}
+	for _, name := range slices.Sorted(maps.Keys(r.Sites)) {
+		s := r.Sites[name]
+		if s.From != hmod || seen[topOf(name)] {
+			continue
+		}
+		top := topOf(name)
+		seen[top] = true
+		to := ""
+		if mod := r.Imported[top]; mod != nil {
+			to = m.columnOf(mod)
+		}
+		out = append(out, Import{Module: name, Top: top, From: s.From, File: s.File, Line: s.Line, To: to, Finding: -1, Lazy: s.Lazy})
+	}
+	if r.Handler.Found == nil && r.Handler.Module != "" {
+		out = append(out, Import{Module: r.Handler.Module, Top: topOf(r.Handler.Module), From: "(Lambda: handler " + m.a.Fn.Handler + ")",
+			Failed: true, Finding: findingFor(fs, m.a.Fn.Name, rulecode.LK102, r.Handler.Module, 0)})
+	}
+	for _, p := range r.Problems {
+		from := ""
+		if len(p.Chain) > 0 {
+			from = p.Chain[len(p.Chain)-1]
+		}
+		mod := p.Missing
+		if p.Name != "" {
+			mod = p.Missing + "." + p.Name
+		}
+		out = append(out, Import{Module: mod, Top: topOf(p.Missing), From: from, File: p.File, Line: p.Line, Failed: true, Lazy: p.Lazy,
+			Finding: findingFor(fs, m.a.Fn.Name, rulecode.LK101, p.Missing, p.Line)})
+	}
+	return out
+}
+
+// findingFor is the index of the finding of fn that names module, of code when one
+// does, at line when it can tell; -1 when none.
+func findingFor(fs []Finding, fn string, code rulecode.Code, module string, line int) int {
+	best := -1
+	for i, f := range fs {
+		if f.Function != fn || !strings.Contains(f.Message, "'"+module+"'") && !strings.Contains(f.Message, module) {
+			continue
+		}
+		if f.Code == code.String() && (line == 0 || f.Line == line) {
+			return i
+		}
+		if best < 0 {
+			best = i
+		}
+	}
+	return best
+}
