@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -18,7 +19,6 @@ import (
 	"github.com/layerkit/layerkit/internal/iac/terraform"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/report"
-	"github.com/layerkit/layerkit/internal/rules"
 )
 
 // CheckOptions are the flags of `layerkit check`.
@@ -167,10 +167,10 @@ func runCheck(s *IO, o *CheckOptions) error {
 	terraform.SetVarFiles(o.VarFiles)
 	defer terraform.SetVarFiles(nil)
 	var results []*check.Result
-	err = o.Limits.run(func() error {
+	err = o.Limits.runContext(context.Background(), func(ctx context.Context) error {
 		for _, p := range paths {
 			opts.Path = p
-			res, err := check.Run(opts)
+			res, err := check.Run(ctx, opts)
 			if err != nil {
 				return err
 			}
@@ -387,7 +387,7 @@ func infoURI() string {
 }
 
 // countChecked fills the counts of functions whose imports were checked and not.
-func countChecked(s report.Summary, analyses []*rules.Function) report.Summary {
+func countChecked(s report.Summary, analyses []*check.Function) report.Summary {
 	for _, a := range analyses {
 		if a.Skip != "" {
 			s.Unchecked++

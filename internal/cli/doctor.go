@@ -169,7 +169,7 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 				len(unmatched), o.Compare, strings.Join(shown, ", "))
 		}
 	}
-	out, err := check.CheckApp(opts, "", res.App)
+	out, err := check.CheckApp(ctx, opts, "", res.App)
 	if err != nil {
 		return err
 	}
