@@ -5,22 +5,22 @@
 // it; dot and mermaid print its function → layer → module graph.
 //
 // Everything it needs from a check comes through Build, which reads the check's
-// analyses (rules.Function: the function's Env and import Result) and nothing else.
+// functions (check.Function) and their analyses through the language seam
+// (internal/resolve), so a Node.js function is drawn as a Python one is.
 package layermap
 
 import (
-	"maps"
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
-	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/resolve"
 	"github.com/layerkit/layerkit/internal/rulecode"
-	"github.com/layerkit/layerkit/internal/rules"
-	"github.com/layerkit/layerkit/internal/runtimes"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -143,7 +143,7 @@ type Finding struct {
 type Input struct {
 	Title, Version, Checked string
 	Read                    []string
-	Analyses                []*rules.Function
+	Analyses                []*check.Function
 	Findings                []finding.Finding
 	Layers                  int
 	// Source reads the file a finding names (as it names it), for the lines around it;
@@ -213,7 +213,7 @@ func findings(fs []finding.Finding, source func(string) ([]byte, error)) []Findi
 	return out
 }
 
-func function(a *rules.Function, fs []Finding, sizes *sizer) *Function {
+func function(a *check.Function, fs []Finding, sizes *sizer) *Function {
 	fn := a.Fn
 	out := &Function{Name: fn.Name, Kind: fn.Kind, Runtime: fn.Runtime, Arch: fn.Arch, Handler: fn.Handler, Skipped: a.Skip,
 		Layers: []string{}, Columns: []Column{}, Imports: []Import{}, Size: []string{}, Savings: []Saving{}}
@@ -237,7 +237,7 @@ func function(a *rules.Function, fs []Finding, sizes *sizer) *Function {
 	}
 	m := newMapper(a)
 	out.Columns = m.columns()
-	if a.Result != nil {
+	if a.Analysis != nil {
 		out.Imports = m.imports(fs)
 	}
 	sizes.function(out, a, m)
@@ -254,32 +254,34 @@ func layerName(l model.LayerRef) string {
 	return l.Text
 }
 
-// mapper answers, for one function, which column provides what.
+// mapper answers, for one function, which column provides what. It reads the
+// function's analysis through the language seam (internal/resolve): where its layers
+// are searched, what its imports resolve to, and which copy of a shadowed module wins
+// (the fact LK104 reports).
 type mapper struct {
-	a      *rules.Function
-	rt     *runtimes.Runtime
-	sites  []string // folders of a layer on the runtime's sys.path, in search order
+	a      *check.Function
+	node   bool     // a Node.js function: columns list node_modules packages
+	sites  []string // folders of a layer on the function's search path, in search order
 	layers []tree.Tree
-	// where: column id → top-level name → its entry (in the column's tree)
-	where map[string]map[string]string
 }
 
-func newMapper(a *rules.Function) *mapper {
-	m := &mapper{a: a, rt: a.Runtime, where: map[string]map[string]string{}}
-	m.sites = []string{"python"}
-	if m.rt != nil && m.rt.Version != "" {
-		m.sites = []string{"python/lib/python" + m.rt.Version + "/site-packages", "python"}
-		if a.Result != nil && a.Result.Env != nil {
-			// in the order the function's sys.path has them
-			var ps []string
-			for _, e := range a.Result.Env.Path {
-				if e.Kind == pyresolve.LayerSite || e.Kind == pyresolve.LayerPython {
-					ps = append(ps, e.Dir)
-				}
+func newMapper(a *check.Function) *mapper {
+	m := &mapper{a: a, node: a.Runtime != nil && a.Runtime.IsNode()}
+	if a.Runtime != nil {
+		m.sites = a.Runtime.LayerDirs()
+	}
+	if len(m.sites) == 0 && !m.node {
+		m.sites = []string{"python"}
+	}
+	if a.Analysis != nil {
+		var ps []string
+		for _, e := range a.Analysis.SearchPath().Entries {
+			if e.Place == resolve.Layer && e.Dir != "" && !slices.Contains(ps, e.Dir) {
+				ps = append(ps, e.Dir)
 			}
-			if len(ps) > 0 {
-				m.sites = ps
-			}
+		}
+		if len(ps) > 0 {
+			m.sites = ps
 		}
 	}
 	for _, l := range a.Fn.Layers {
@@ -292,7 +294,8 @@ func newMapper(a *rules.Function) *mapper {
 	return m
 }
 
-// kindOf says what the entry name (base) in folder dir of t is to Python, "" when nothing.
+// kindOf says what the entry e of folder dir of t is to Python: its top-level import
+// name and kind, "" when nothing.
 func kindOf(t tree.Tree, dir string, e tree.Info) (top, kind string) {
 	n := e.Name
 	if e.Dir {
@@ -332,22 +335,51 @@ func hasPython(t tree.Tree, dir string) bool {
 	return false
 }
 
-func (m *mapper) list(id string, t tree.Tree, dirs []string) []Mod {
+// nodeEntries are the packages of a node_modules folder: "name" or "@scope/name".
+func nodeEntries(t tree.Tree, dir string, e tree.Info) []tree.Info {
+	if !e.Dir || strings.HasPrefix(e.Name, ".") {
+		return nil
+	}
+	if !strings.HasPrefix(e.Name, "@") {
+		return []tree.Info{e}
+	}
+	es, err := t.ReadDir(path.Join(dir, e.Name))
+	if err != nil {
+		return nil
+	}
+	var out []tree.Info
+	for _, s := range es {
+		if s.Dir {
+			s.Name = e.Name + "/" + s.Name
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (m *mapper) list(t tree.Tree, dirs []string) []Mod {
 	seen := map[string]bool{}
 	var out []Mod
-	m.where[id] = map[string]string{}
 	for _, dir := range dirs {
 		es, err := t.ReadDir(dir)
 		if err != nil {
 			continue
 		}
 		for _, e := range es {
+			if m.node {
+				for _, p := range nodeEntries(t, dir, e) {
+					if !seen[p.Name] {
+						seen[p.Name] = true
+						out = append(out, Mod{Name: p.Name, Kind: "package", Size: treeSize(t, path.Join(dir, p.Name), p)})
+					}
+				}
+				continue
+			}
 			top, kind := kindOf(t, dir, e)
 			if top == "" || seen[top] {
 				continue
 			}
 			seen[top] = true
-			m.where[id][top] = path.Join(dir, e.Name)
 			out = append(out, Mod{Name: top, Kind: kind, Size: treeSize(t, path.Join(dir, e.Name), e)})
 		}
 	}
@@ -361,7 +393,9 @@ func treeSize(t tree.Tree, name string, e tree.Info) int64 {
 	}
 	var n int64
 	_ = tree.Walk(t, name, func(_ string, i tree.Info) error {
-		n += i.Size
+		if !i.Dir {
+			n += i.Size
+		}
 		return nil
 	})
 	return n
@@ -373,7 +407,11 @@ func (m *mapper) columns() []Column {
 	task := Column{ID: "task", Name: "function package", Path: "/var/task", Modules: []Mod{}}
 	if fn.Code != nil {
 		task.Name = fn.Code.Display
-		task.Modules = m.list("task", fn.Code.Tree, []string{""})
+		dirs := []string{""}
+		if m.node {
+			dirs = []string{"node_modules"}
+		}
+		task.Modules = m.list(fn.Code.Tree, dirs)
 	} else {
 		task.Note = "not readable"
 	}
@@ -382,7 +420,7 @@ func (m *mapper) columns() []Column {
 		c := Column{ID: layerID(i), Name: layerName(l), Path: "/opt", Modules: []Mod{}}
 		switch {
 		case m.layers[i] != nil:
-			c.Modules = m.list(c.ID, m.layers[i], m.sites)
+			c.Modules = m.list(m.layers[i], m.sites)
 		case l.Bad:
 			c.Note = "bad reference: " + l.Problem
 		case l.Inspectable():
@@ -393,9 +431,9 @@ func (m *mapper) columns() []Column {
 		cols = append(cols, c)
 	}
 	rt := Column{ID: "runtime", Name: "runtime", Path: "/var/lang", Modules: []Mod{}}
-	if m.rt != nil {
-		rt.Name = m.rt.ID + " runtime"
-		for _, p := range m.rt.Provided {
+	if r := m.a.Runtime; r != nil {
+		rt.Name = r.ID + " runtime"
+		for _, p := range r.Provided {
 			rt.Modules = append(rt.Modules, Mod{Name: p, Kind: "provided"})
 		}
 	}
@@ -404,29 +442,24 @@ func (m *mapper) columns() []Column {
 	return cols
 }
 
-func layerID(i int) string { return "layer:" + itoa(i) }
+func layerID(i int) string { return "layer:" + strconv.Itoa(i) }
 
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
-}
-
-// winners marks, for every top-level name, the copy Python imports: what the analysis
-// found when the function imports it, else the first regular module or package in
-// search order (/var/task, then /opt where the last layer to write a path wins, then
-// the runtime), else the first namespace portion.
+// winners marks, for every top-level name, the copy an import gets: the winner the
+// analysis found when the name is shadowed (what LK104 reports), else where the
+// function's imports of it resolve, else the first regular module or package in search
+// order (/var/task, then /opt where the last layer to write a path wins, then the
+// runtime), else the first namespace portion.
 func (m *mapper) winners(cols []Column) {
 	order := []int{0}
 	for i := len(cols) - 2; i >= 1; i-- { // later layers overwrite earlier ones in /opt
 		order = append(order, i)
 	}
 	order = append(order, len(cols)-1)
-	if m.a.Result != nil && m.a.Result.Env != nil && m.a.Result.Env.PythonPath {
+	if an := m.a.Analysis; an != nil && an.SearchPath().Override != nil {
 		order = append([]int{}, order[1:len(order)-1]...)
-		order = append(order, 0, len(cols)-1) // PYTHONPATH set: /opt paths are off; best effort
+		order = append(order, 0, len(cols)-1) // the function's own path: best effort
 	}
+	known := m.resolved()
 	names := map[string]bool{}
 	for _, c := range cols {
 		for _, md := range c.Modules {
@@ -434,10 +467,7 @@ func (m *mapper) winners(cols []Column) {
 		}
 	}
 	for name := range names {
-		win := ""
-		if col, ok := m.imported(name); ok {
-			win = col
-		}
+		win := known[name]
 		if win == "" {
 			for _, ci := range order {
 				if k := modKind(cols[ci], name); k != "" && k != "namespace" {
@@ -470,6 +500,31 @@ func (m *mapper) winners(cols []Column) {
 	}
 }
 
+// resolved maps top-level names to the column the analysis found them in: the
+// winners of shadowed modules first, then where the function's imports resolve.
+func (m *mapper) resolved() map[string]string {
+	out := map[string]string{}
+	an := m.a.Analysis
+	if an == nil {
+		return out
+	}
+	for _, s := range an.Shadows() {
+		if id := m.columnOf(&s.Winner); id != "" {
+			out[m.top(s.Name)] = id
+		}
+	}
+	for _, im := range an.Imports() {
+		top := m.top(im.Module)
+		if _, ok := out[top]; ok || im.Found == nil || im.Failure != resolve.Resolved || top != im.Module {
+			continue
+		}
+		if id := m.columnOf(im.Found); id != "" {
+			out[top] = id
+		}
+	}
+	return out
+}
+
 func modKind(c Column, name string) string {
 	for _, md := range c.Modules {
 		if md.Name == name {
@@ -479,43 +534,33 @@ func modKind(c Column, name string) string {
 	return ""
 }
 
-// imported returns the column the function's analysis resolved top-level name to.
-func (m *mapper) imported(name string) (string, bool) {
-	r := m.a.Result
-	if r == nil {
-		return "", false
-	}
-	mod, ok := r.Imported[name]
-	if !ok || mod == nil {
-		return "", false
-	}
-	return m.columnOf(mod), true
-}
-
-// columnOf is the column id a resolved module comes from.
-func (m *mapper) columnOf(mod *pyresolve.Module) string {
-	if mod.Tree == nil {
-		return "runtime"
-	}
-	if fn := m.a.Fn; fn.Code != nil && mod.Tree == fn.Code.Tree {
+// columnOf is the column id a provider is in; "" when none (a folder the function's
+// own path adds, a declared module).
+func (m *mapper) columnOf(p *resolve.Provider) string {
+	switch p.Place {
+	case resolve.Function:
 		return "task"
-	}
-	lt := tree.LayerOf(mod.Tree, mod.File)
-	for i, t := range m.layers {
-		if t != nil && t == lt {
-			return layerID(i)
+	case resolve.Layer:
+		if p.Layer >= 0 {
+			return layerID(p.Layer)
 		}
-	}
-	if env := m.a.Result.Env; env != nil && mod.Entry >= 0 && mod.Entry < len(env.Path) {
-		if env.Path[mod.Entry].Kind == pyresolve.TaskRoot {
-			return "task"
-		}
+	case resolve.Builtin, resolve.Runtime:
+		return "runtime"
 	}
 	return ""
 }
 
-func topOf(mod string) string {
-	if i := strings.IndexByte(mod, '.'); i >= 0 {
+// top is the top-level name of an imported module: Python's first dotted part, a Node
+// package's name ("@scope/name", "lodash" of "lodash/fp").
+func (m *mapper) top(mod string) string {
+	if m.node {
+		parts := strings.SplitN(mod, "/", 3)
+		if strings.HasPrefix(mod, "@") && len(parts) > 1 {
+			return parts[0] + "/" + parts[1]
+		}
+		return strings.TrimPrefix(parts[0], "node:")
+	}
+	if i := strings.IndexByte(mod, '.'); i > 0 {
 		return mod[:i]
 	}
 	return mod
@@ -524,51 +569,60 @@ func topOf(mod string) string {
 // imports lists the handler module's imports, where they resolve, and every failing
 // import with the finding about it.
 func (m *mapper) imports(fs []Finding) []Import {
-	r := m.a.Result
-	hmod := r.Handler.Module
+	an := m.a.Analysis
+	h := an.Handler()
 	var out []Import
 	seen := map[string]bool{}
-	for _, name := range slices.Sorted(maps.Keys(r.Sites)) {
-		s := r.Sites[name]
-		if s.From != hmod || seen[topOf(name)] {
+	for _, im := range an.Imports() {
+		top := m.top(im.Module)
+		if im.Failure != resolve.Resolved || im.From != h.Module || seen[top] {
 			continue
 		}
-		top := topOf(name)
 		seen[top] = true
 		to := ""
-		if mod := r.Imported[top]; mod != nil {
-			to = m.columnOf(mod)
+		if im.Found != nil {
+			to = m.columnOf(im.Found)
 		}
-		out = append(out, Import{Module: name, Top: top, From: s.From, File: s.File, Line: s.Line, To: to, Finding: -1, Lazy: s.Lazy})
+		at := im.At.Model()
+		out = append(out, Import{Module: im.Module, Top: top, From: im.From, File: at.File, Line: at.Line, To: to, Finding: -1, Lazy: im.Lazy})
 	}
-	if r.Handler.Found == nil && r.Handler.Module != "" {
-		out = append(out, Import{Module: r.Handler.Module, Top: topOf(r.Handler.Module), From: "(Lambda: handler " + m.a.Fn.Handler + ")",
-			Failed: true, Finding: findingFor(fs, m.a.Fn.Name, rulecode.LK102, r.Handler.Module, 0)})
+	if h.Found == nil && h.Module != "" && !h.Malformed {
+		out = append(out, Import{Module: h.Module, Top: m.top(h.Module), From: "(Lambda: handler " + m.a.Fn.Handler + ")",
+			Failed: true, Finding: findingFor(fs, m.a.Fn.Name, []rulecode.Code{rulecode.LK102}, h.Module, 0)})
 	}
-	for _, p := range r.Problems {
-		from := ""
-		if len(p.Chain) > 0 {
-			from = p.Chain[len(p.Chain)-1]
+	for _, im := range an.Imports() {
+		if im.Failure == resolve.Resolved || im.Guarded {
+			continue
 		}
-		mod := p.Missing
-		if p.Name != "" {
-			mod = p.Missing + "." + p.Name
+		mod := im.Module
+		if im.Name != "" {
+			mod += "." + im.Name
 		}
-		out = append(out, Import{Module: mod, Top: topOf(p.Missing), From: from, File: p.File, Line: p.Line, Failed: true, Lazy: p.Lazy,
-			Finding: findingFor(fs, m.a.Fn.Name, rulecode.LK101, p.Missing, p.Line)})
+		at := im.At.Model()
+		out = append(out, Import{Module: mod, Top: m.top(im.Module), From: im.From, File: at.File, Line: at.Line, Failed: true, Lazy: im.Lazy,
+			Finding: findingFor(fs, m.a.Fn.Name, failureCodes(im.Failure), im.Module, at.Line)})
 	}
 	return out
 }
 
-// findingFor is the index of the finding of fn that names module, of code when one
-// does, at line when it can tell; -1 when none.
-func findingFor(fs []Finding, fn string, code rulecode.Code, module string, line int) int {
+// failureCodes are the rules that report an import failing so.
+func failureCodes(f resolve.Failure) []rulecode.Code {
+	switch f {
+	case resolve.Incompatible:
+		return []rulecode.Code{rulecode.LK301, rulecode.LK302, rulecode.LK303, rulecode.LK304}
+	}
+	return []rulecode.Code{rulecode.LK101}
+}
+
+// findingFor is the index of the finding of fn that names module, of one of codes when
+// one does, at line when it can tell; -1 when none.
+func findingFor(fs []Finding, fn string, codes []rulecode.Code, module string, line int) int {
 	best := -1
 	for i, f := range fs {
-		if f.Function != fn || !strings.Contains(f.Message, "'"+module+"'") && !strings.Contains(f.Message, module) {
+		if f.Function != fn || !strings.Contains(f.Message, module) {
 			continue
 		}
-		if f.Code == code.String() && (line == 0 || f.Line == line) {
+		if slices.ContainsFunc(codes, func(c rulecode.Code) bool { return c.String() == f.Code }) && (line == 0 || f.Line == line) {
 			return i
 		}
 		if best < 0 {

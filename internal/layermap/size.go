@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/bytesize"
+	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/rules"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -50,13 +51,13 @@ func newSizer(trees map[string]*Node) *sizer {
 }
 
 // function fills fn.Size, Total and Savings.
-func (s *sizer) function(fn *Function, a *rules.Function, m *mapper) {
+func (s *sizer) function(fn *Function, a *check.Function, m *mapper) {
 	type part struct {
 		id, label string
 		t         tree.Tree
 	}
 	var parts []part
-	if c := a.Fn.Code; c != nil {
+	if c := a.Fn.Code; c != nil && !c.Opaque {
 		parts = append(parts, part{"task:" + c.Display, "/var/task (" + c.Display + ")", c.Tree})
 	}
 	for i, l := range a.Fn.Layers {
@@ -69,7 +70,7 @@ func (s *sizer) function(fn *Function, a *rules.Function, m *mapper) {
 	for _, p := range parts {
 		if _, ok := s.trees[p.id]; !ok {
 			st := &stats{}
-			s.trees[p.id] = build(p.label, p.t, st)
+			s.trees[p.id] = build(p.label, p.t, st, rules.UnzippedSize(p.t))
 			s.stats[p.id] = st
 		}
 		fn.Size = append(fn.Size, p.id)
@@ -138,9 +139,15 @@ func columnName(cols []Column, id string) string {
 // build is the size tree of t: folders with one folder in them are one box
 // ("python/lib/python3.12/site-packages"); in a folder that holds *.dist-info, each
 // distribution is one box with its metadata folder and the top-level names it owns.
-func build(label string, t tree.Tree, st *stats) *Node {
+// Its root weighs total, the size LK402 judges (rules.UnzippedSize): bytes a zip's
+// index counts that no listed file holds are one more box.
+func build(label string, t tree.Tree, st *stats, total int64) *Node {
 	root := &Node{N: label}
 	walk(t, "", root, 0, st)
+	if d := total - root.S; d > 0 {
+		root.C = append(root.C, &Node{N: "entries the zip's index does not list", S: d, K: "more"})
+		root.S = total
+	}
 	return root
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/rules"
+	"github.com/layerkit/layerkit/internal/txtardir"
 )
 
 // Per-rule fixtures, in the way of go/analysis's analysistest and ruff: for every rule,
@@ -139,14 +140,8 @@ func runRuleFixture(t *testing.T, code rulecode.Code, file string) int {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	for _, f := range ar.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := txtardir.Write(dir, ar); err != nil {
+		t.Fatal(err)
 	}
 	var wants []fixtureWant
 	for _, f := range ar.Files {
