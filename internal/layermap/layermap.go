@@ -19,6 +19,7 @@ import (
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/pysyntax"
 	"github.com/layerkit/layerkit/internal/resolve"
 	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -299,7 +300,7 @@ func newMapper(a *check.Function) *mapper {
 func kindOf(t tree.Tree, dir string, e tree.Info) (top, kind string) {
 	n := e.Name
 	if e.Dir {
-		if strings.ContainsAny(n, ".-") || n == "__pycache__" {
+		if !pysyntax.IsIdentifier(n) || n == "__pycache__" {
 			return "", ""
 		}
 		for _, init := range []string{"__init__.py", "__init__.pyc"} {
@@ -359,7 +360,7 @@ func nodeEntries(t tree.Tree, dir string, e tree.Info) []tree.Info {
 
 func (m *mapper) list(t tree.Tree, dirs []string) []Mod {
 	seen := map[string]bool{}
-	var out []Mod
+	out := []Mod{}
 	for _, dir := range dirs {
 		es, err := t.ReadDir(dir)
 		if err != nil {
@@ -571,7 +572,7 @@ func (m *mapper) top(mod string) string {
 func (m *mapper) imports(fs []Finding) []Import {
 	an := m.a.Analysis
 	h := an.Handler()
-	var out []Import
+	out := []Import{}
 	seen := map[string]bool{}
 	for _, im := range an.Imports() {
 		top := m.top(im.Module)

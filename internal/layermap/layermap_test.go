@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rogpeppe/go-internal/txtar"
-
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/rules"
 	"github.com/layerkit/layerkit/internal/txtardir"
@@ -16,12 +14,8 @@ import (
 // buildFixture writes testdata/NAME.txtar to a folder, checks it and builds its map.
 func buildFixture(t *testing.T, name string) (*Data, *check.Result) {
 	t.Helper()
-	ar, err := txtar.ParseFile(filepath.Join("testdata", name+".txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	if err := txtardir.Write(dir, ar); err != nil {
+	if _, err := txtardir.Unpack(filepath.Join("testdata", name+".txtar"), dir); err != nil {
 		t.Fatal(err)
 	}
 	res, err := check.Run(context.Background(), check.Options{Path: dir})

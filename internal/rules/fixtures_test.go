@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rogpeppe/go-internal/txtar"
-
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/rulecode"
@@ -135,12 +133,9 @@ func TestRuleFixtures(t *testing.T) {
 
 // runRuleFixture checks one archive and returns how many findings it wants.
 func runRuleFixture(t *testing.T, code rulecode.Code, file string) int {
-	ar, err := txtar.ParseFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	if err := txtardir.Write(dir, ar); err != nil {
+	ar, err := txtardir.Unpack(file, dir)
+	if err != nil {
 		t.Fatal(err)
 	}
 	var wants []fixtureWant

@@ -22,3 +22,13 @@ func Write(dir string, ar *txtar.Archive) error {
 	}
 	return nil
 }
+
+// Unpack parses the txtar file and writes its files under dir; it returns the archive
+// (its comment holds a fixture's notes).
+func Unpack(file, dir string) (*txtar.Archive, error) {
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return ar, Write(dir, ar)
+}
