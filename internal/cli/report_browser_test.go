@@ -72,14 +72,14 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	}
 	for _, e := range entries {
 		if e.IsDir() && fileExists(filepath.Join(sharedCasesDir, e.Name(), "expect.txt")) {
-			cases = append(cases, browserCase{name: e.Name(), dir: filepath.Join(sharedCasesDir, e.Name())})
+			cases = append(cases, browserCase{name: e.Name(), dir: mustAbs(t, filepath.Join(sharedCasesDir, e.Name()))})
 		}
 	}
 	cases = append(cases,
 		browserCase{"shadow", unpack(t, "../layermap/testdata/shadow.txtar"), checkShadowMap},
 		browserCase{"markup", unpack(t, "../htmlreport/testdata/markup.txtar"), checkMarkup})
 	if app := os.Getenv("LAYERKIT_REPORT_APP"); app != "" {
-		cases = append(cases, browserCase{name: "LAYERKIT_REPORT_APP", dir: app})
+		cases = append(cases, browserCase{name: "LAYERKIT_REPORT_APP", dir: mustAbs(t, app)})
 	}
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
@@ -94,7 +94,7 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			html, findings, sizes := reportOf(t, c.dir)
-			p := openReport(t, bctx, html)
+			p := openReport(t, bctx, html, screenshots[c.name])
 			checkPage(t, p, findings, sizes)
 			if c.check != nil {
 				c.check(t, p)
@@ -104,6 +104,47 @@ func TestHTMLReportInBrowser(t *testing.T) {
 }
 
 const sharedCasesDir = "../../../shared/cases"
+
+// shot is a picture of the report for the docs: a tab, showing the function whose
+// name is fn (the first when ""), taken when LAYERKIT_SCREENSHOTS=DIR:
+//
+//	go run ./bench/gen -o /tmp/bapp
+//	LAYERKIT_SCREENSHOTS=$PWD/docs/images LAYERKIT_REPORT_APP=/tmp/bapp \
+//	  go test ./internal/cli -run TestHTMLReportInBrowser -count=1
+type shot struct {
+	tab, fn, file string
+}
+
+// screenshots are the docs' pictures of the report, by case.
+var screenshots = map[string][]shot{
+	"shadow":               {{"map", "", "report-map.png"}},
+	"sam-package-in-layer": {{"findings", "", "report-findings.png"}},
+	"LAYERKIT_REPORT_APP":  {{"size", "", "report-size.png"}},
+}
+
+// takeScreenshot shows the shot's tab and writes a PNG of the window.
+func takeScreenshot(t *testing.T, ctx context.Context, sh shot, out string) {
+	t.Helper()
+	js := fmt.Sprintf(`(function () {
+  var s = document.querySelector("#size .fnsel"), want = %q;
+  for (var i = 0; i < s.options.length; i++) if (!want || s.options[i].text.indexOf(want + " (") === 0) { s.value = s.options[i].value; break; }
+  s.dispatchEvent(new Event("change"));
+  document.getElementById("tab-" + %q).click();
+  window.scrollTo(0, 0);
+  return true;
+})()`, sh.fn, sh.tab)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js)); err != nil {
+		t.Fatal(err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s", out)
+}
 
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
@@ -130,6 +171,8 @@ type jsonFinding struct {
 func reportOf(t *testing.T, dir string) (string, []jsonFinding, map[string]int64) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "report.html")
+	t.Chdir(dir) // paths as a user running layerkit check in the app's folder sees them
+	dir = "."
 	var stderr bytes.Buffer
 	io := &IO{Out: &bytes.Buffer{}, Err: &stderr, Getenv: func(string) string { return "" }}
 	if code := Main([]string{"check", "--format", "html", "-o", out, dir}, io); code > 1 {
@@ -174,6 +217,12 @@ type pageFacts struct {
 		W     float64 `json:"w"`
 		H     float64 `json:"h"`
 		// Open is the box opened one level down: its size and its boxes' sum.
+		// Nested are the boxes drawn with their own boxes inside: size, and the sum.
+		Nested []struct {
+			Name string `json:"name"`
+			S    int64  `json:"s"`
+			Sum  int64  `json:"sum"`
+		} `json:"nested"`
 		Open    string `json:"open"`
 		OpenS   int64  `json:"openS"`
 		OpenSum int64  `json:"openSum"`
@@ -210,13 +259,18 @@ const pageScript = `(function () {
   var out = { functions: [], findings: [] };
   function tab(id) { document.getElementById("tab-" + id).click(); }
   function choose(i) { var s = document.querySelector("#size .fnsel"); s.value = String(i); s.dispatchEvent(new Event("change")); }
-  function boxes() { return Array.prototype.slice.call(document.querySelectorAll("#size-pic .tm div")); }
+  function boxes() { return Array.prototype.slice.call(document.querySelectorAll("#size-pic .tm > div")); }
   function sum(bs) { return bs.reduce(function (s, b) { return s + Number(b.getAttribute("data-size")); }, 0); }
   for (var i = 0; i < D.functions.length; i++) {
     var f = D.functions[i], r = { name: f.name, total: f.total, chips: [] };
     choose(i); tab("size");
     var tm = document.querySelector("#size-pic .tm"), bs = boxes();
     r.boxes = bs.length; r.sum = sum(bs);
+    r.nested = [];
+    bs.forEach(function (b) {
+      var sub = Array.prototype.slice.call(b.querySelectorAll(":scope > div.sub"));
+      if (sub.length) r.nested.push({ name: b.getAttribute("data-name"), s: Number(b.getAttribute("data-size")), sum: sum(sub) });
+    });
     r.w = parseFloat(tm.style.width); r.h = parseFloat(tm.style.height);
     r.area = bs.reduce(function (s, b) { return s + parseFloat(b.style.width) * parseFloat(b.style.height); }, 0);
     var big = bs.filter(function (b) { return /Enter: open/.test(b.title); })[0];
@@ -248,7 +302,7 @@ const pageScript = `(function () {
 
 // openReport opens the report in a new tab, records what the browser reports, and
 // reads the page.
-func openReport(t *testing.T, bctx context.Context, file string) *pageFacts {
+func openReport(t *testing.T, bctx context.Context, file string, shots []shot) *pageFacts {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(bctx)
 	defer cancel()
@@ -292,7 +346,14 @@ func openReport(t *testing.T, bctx context.Context, file string) *pageFacts {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatalf("open %s: %v", url, err)
 	}
-	nav, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`performance.getEntriesByType("navigation")[0].loadEventEnd`))
+	// opened: the load event handled (the script has drawn the first function) and the
+	// first paint done, in ms from the start of navigation
+	nav, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`new Promise(function (ok) {
+  requestAnimationFrame(function () {
+    var p = performance.getEntriesByName("first-contentful-paint")[0];
+    ok(Math.max(performance.getEntriesByType("navigation")[0].loadEventEnd, p ? p.startTime : 0));
+  });
+})`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,10 +366,15 @@ func openReport(t *testing.T, bctx context.Context, file string) *pageFacts {
 	mu.Unlock()
 	p := &facts
 	p.loadMS = nav
+	if dir := os.Getenv("LAYERKIT_SCREENSHOTS"); dir != "" {
+		for _, sh := range shots {
+			takeScreenshot(t, ctx, sh, filepath.Join(dir, sh.file))
+		}
+	}
 	if fi, err := os.Stat(file); err == nil {
 		p.bytes = fi.Size()
 	}
-	t.Logf("%d bytes, %d function(s), loaded in %.0f ms", p.bytes, len(p.Functions), p.loadMS)
+	t.Logf("%d bytes, %d function(s), open (loaded, first paint) in %.0f ms", p.bytes, len(p.Functions), p.loadMS)
 	return p
 }
 
@@ -365,6 +431,11 @@ func checkPage(t *testing.T, p *pageFacts, findings []jsonFinding, sizes map[str
 		}
 		if want > 0 && (f.Boxes == 0 || math.Abs(f.Area-f.W*f.H) > 0.005*f.W*f.H) {
 			t.Errorf("%s: %d rectangles cover %.0f px², the treemap is %.0f×%.0f", f.Name, f.Boxes, f.Area, f.W, f.H)
+		}
+		for _, n := range f.Nested {
+			if n.S != n.Sum {
+				t.Errorf("%s: box %q weighs %d, the boxes drawn inside it %d", f.Name, n.Name, n.S, n.Sum)
+			}
 		}
 		if f.Open != "" && f.OpenSum != f.OpenS {
 			t.Errorf("%s: box %q weighs %d, its rectangles %d", f.Name, f.Open, f.OpenS, f.OpenSum)

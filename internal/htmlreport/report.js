@@ -230,7 +230,18 @@
       var d = el("div", { tabindex: 0, role: "button", "data-size": n.s, "data-name": n.n, title: n.n + " — " + size(n.s) + (n.c ? " (Enter: open)" : ""),
         style: "left:" + b[1] + "px;top:" + b[2] + "px;width:" + b[3] + "px;height:" + b[4] + "px;background:" + (n.k === "more" ? "#ddd" : palette[(zoom.length ? zoom[0] : i) % palette.length]),
         text: b[3] > 40 && b[4] > 14 ? n.n + " " + size(n.s) : "" });
-      function open() { if (n.c && n.c.length) { zoom.push(idx); drawSize(); var t = document.querySelector(".tm div"); if (t) t.focus(); } }
+      // one level more inside a box that has room: its own boxes under its label
+      var kids = (n.c || []).filter(function (k) { return k.s > 0; });
+      if (kids.length && b[3] > 60 && b[4] > 48) {
+        var inner = [];
+        squarify(kids, 0, 16, b[3] - 8, b[4] - 20, inner);
+        inner.forEach(function (c) {
+          d.appendChild(el("div", { cls: "sub", "aria-hidden": "true", "data-size": c[0].s, "data-name": c[0].n, title: c[0].n + " — " + size(c[0].s),
+            style: "left:" + c[1] + "px;top:" + c[2] + "px;width:" + c[3] + "px;height:" + c[4] + "px",
+            text: c[3] > 50 && c[4] > 14 ? c[0].n + " " + size(c[0].s) : "" }));
+        });
+      }
+      function open() { if (n.c && n.c.length) { zoom.push(idx); drawSize(); var t = document.querySelector(".tm > div"); if (t) t.focus(); } }
       d.addEventListener("click", open);
       d.addEventListener("keydown", function (e) {
         if (e.key === "Enter" || e.key === " ") { open(); e.preventDefault(); }
