@@ -27,7 +27,7 @@ import (
 
 // The HTML report (check --format html) opened in a real headless Chromium (Debian's
 // chromium, driven over the DevTools protocol with chromedp): for every acceptance app
-// in ../shared/cases and the report's own fixtures, the page logs no console error and
+// in ../shared/cases and ../shared/node-cases and the report's own fixtures, the page logs no console error and
 // throws nothing, asks the network for nothing, shows every finding the JSON report
 // has, draws for every function a treemap whose rectangles sum to (and fill an area in
 // proportion to) the sizes LK402 computes, and marks in the map one winning copy of
@@ -63,16 +63,18 @@ type browserCase struct {
 func TestHTMLReportInBrowser(t *testing.T) {
 	exe := chromium(t)
 	var cases []browserCase
-	entries, err := os.ReadDir(sharedCasesDir)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("acceptance apps missing: %v (CI needs ../shared beside the repository)", err)
+	for _, dir := range sharedCaseDirs {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("acceptance apps missing: %v (CI needs ../shared beside the repository)", err)
+			}
+			t.Logf("no %s: only the report's own fixtures are opened", dir)
 		}
-		t.Logf("no %s: only the report's own fixtures are opened", sharedCasesDir)
-	}
-	for _, e := range entries {
-		if e.IsDir() && fileExists(filepath.Join(sharedCasesDir, e.Name(), "expect.txt")) {
-			cases = append(cases, browserCase{name: e.Name(), dir: mustAbs(t, filepath.Join(sharedCasesDir, e.Name()))})
+		for _, e := range entries {
+			if e.IsDir() && fileExists(filepath.Join(dir, e.Name(), "expect.txt")) {
+				cases = append(cases, browserCase{name: e.Name(), dir: mustAbs(t, filepath.Join(dir, e.Name()))})
+			}
 		}
 	}
 	cases = append(cases,
@@ -103,7 +105,8 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	}
 }
 
-const sharedCasesDir = "../../../shared/cases"
+// sharedCaseDirs hold the acceptance apps, Python and Node.js.
+var sharedCaseDirs = []string{"../../../shared/cases", "../../../shared/node-cases"}
 
 // shot is a picture of the report for the docs: a tab, showing the function whose
 // name is fn (the first when ""), taken when LAYERKIT_SCREENSHOTS=DIR:
