@@ -22,6 +22,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/rules"
+	"github.com/layerkit/layerkit/internal/tree"
 	"github.com/layerkit/layerkit/internal/txtardir"
 )
 
@@ -93,6 +94,7 @@ func TestHTMLReportInBrowser(t *testing.T) {
 	if err := chromedp.Do(bctx); err != nil {
 		t.Fatalf("start %s: %v", exe, err)
 	}
+	t.Run("inspect", func(t *testing.T) { inspectInBrowser(t, bctx) })
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			html, findings, sizes := reportOf(t, c.dir)
@@ -107,6 +109,42 @@ func TestHTMLReportInBrowser(t *testing.T) {
 
 // sharedCaseDirs hold the acceptance apps, Python and Node.js.
 var sharedCaseDirs = []string{"../../../shared/cases", "../../../shared/node-cases"}
+
+// inspectInBrowser opens the page of layerkit inspect --format html for two layers of
+// the shadow fixture: each drawn alone, its modules in the map, its treemap summing to
+// LK402's size of it.
+func inspectInBrowser(t *testing.T, bctx context.Context) {
+	dir := unpack(t, "../layermap/testdata/shadow.txtar")
+	out := filepath.Join(t.TempDir(), "inspect.html")
+	t.Chdir(dir)
+	var stderr bytes.Buffer
+	io := &IO{Out: &bytes.Buffer{}, Err: &stderr, Getenv: func(string) string { return "" }}
+	if code := Main([]string{"inspect", "layers/b", "layers/shared", "--runtime", "python3.12", "--format", "html", "-o", out}, io); code != 0 {
+		t.Fatalf("inspect --format html: exit %d: %s", code, stderr.String())
+	}
+	sizes := map[string]int64{}
+	for _, l := range []string{"layers/b", "layers/shared"} {
+		tr, err := tree.Dir(l, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes["layer "+l] = rules.UnzippedSize(tr)
+	}
+	p := openReport(t, bctx, out, nil)
+	checkPage(t, p, nil, sizes)
+	want := map[string][]string{"layer layers/b": {"utils"}, "layer layers/shared": {"helpers", "somepkg"}}
+	for _, f := range p.Functions {
+		var got []string
+		for _, c := range f.Chips {
+			if c.Col == "layer:0" {
+				got = append(got, c.Mod)
+			}
+		}
+		if !slices.Equal(got, want[f.Name]) {
+			t.Errorf("%s: the map lists %v, want %v", f.Name, got, want[f.Name])
+		}
+	}
+}
 
 // shot is a picture of the report for the docs: a tab, showing the function whose
 // name is fn (the first when ""), taken when LAYERKIT_SCREENSHOTS=DIR:

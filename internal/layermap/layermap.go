@@ -22,6 +22,7 @@ import (
 	"github.com/layerkit/layerkit/internal/pysyntax"
 	"github.com/layerkit/layerkit/internal/resolve"
 	"github.com/layerkit/layerkit/internal/rulecode"
+	"github.com/layerkit/layerkit/internal/runtimes"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -413,6 +414,8 @@ func (m *mapper) columns() []Column {
 			dirs = []string{"node_modules"}
 		}
 		task.Modules = m.list(fn.Code.Tree, dirs)
+	} else if fn.Kind == "layer" {
+		task.Note = "no function: the layer alone"
 	} else {
 		task.Note = "not readable"
 	}
@@ -631,4 +634,38 @@ func findingFor(fs []Finding, fn string, codes []rulecode.Code, module string, l
 		}
 	}
 	return best
+}
+
+// LayerInput is a layer inspected on its own (layerkit inspect --format html), for a
+// runtime and architecture.
+type LayerInput struct {
+	Name    string // as given ("build/deps.zip")
+	Tree    tree.Tree
+	Runtime *runtimes.Runtime
+	Arch    string
+}
+
+// BuildLayers makes the report's data for layers inspected on their own. Each is drawn
+// as a function with no code of its own and only that layer attached: the map shows
+// what the layer provides on the runtime's path (and which of its modules the runtime
+// also has), the treemap what it weighs, the savings what could go.
+func BuildLayers(title, version string, ls []LayerInput) *Data {
+	var fns []*check.Function
+	var read []string
+	for _, l := range ls {
+		id := ""
+		if l.Runtime != nil {
+			id = l.Runtime.ID
+		}
+		fns = append(fns, &check.Function{
+			Fn: &model.Function{Name: "layer " + l.Name, Kind: "layer", Runtime: id, Arch: l.Arch,
+				Layers: []model.LayerRef{{Layer: &model.Layer{Name: l.Name, Content: &model.Code{Tree: l.Tree, Display: l.Name}}}}},
+			Runtime: l.Runtime,
+			Skip:    "a layer inspected on its own: no handler imports from it",
+		})
+		read = append(read, "layer "+l.Name+" ("+id+", "+l.Arch+")")
+	}
+	d := Build(Input{Title: title, Version: version, Read: read, Analyses: fns, Layers: len(ls)})
+	d.Summary.Functions, d.Summary.Unchecked = 0, 0
+	return d
 }
