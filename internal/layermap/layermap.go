@@ -172,6 +172,7 @@ func Build(in Input) *Data {
 		}
 	}
 	sizes := newSizer(d.Trees)
+	sizes.lists = map[listKey][]Mod{}
 	for _, a := range in.Analyses {
 		fn := function(a, d.Findings, sizes)
 		d.Functions = append(d.Functions, fn)
@@ -237,7 +238,7 @@ func function(a *check.Function, fs []Finding, sizes *sizer) *Function {
 	for _, l := range fn.Layers {
 		out.Layers = append(out.Layers, layerName(l))
 	}
-	m := newMapper(a)
+	m := newMapper(a, sizes.lists)
 	out.Columns = m.columns()
 	if a.Analysis != nil {
 		out.Imports = m.imports(fs)
@@ -265,10 +266,19 @@ type mapper struct {
 	node   bool     // a Node.js function: columns list node_modules packages
 	sites  []string // folders of a layer on the function's search path, in search order
 	layers []tree.Tree
+	// lists are the modules of each tree and folders, shared by the functions of a
+	// check (a layer of 200 functions is listed once); nil: not shared.
+	lists map[listKey][]Mod
 }
 
-func newMapper(a *check.Function) *mapper {
-	m := &mapper{a: a, node: a.Runtime != nil && a.Runtime.IsNode()}
+type listKey struct {
+	t    tree.Tree
+	dirs string
+	node bool
+}
+
+func newMapper(a *check.Function, lists map[listKey][]Mod) *mapper {
+	m := &mapper{a: a, node: a.Runtime != nil && a.Runtime.IsNode(), lists: lists}
 	if a.Runtime != nil {
 		m.sites = a.Runtime.LayerDirs()
 	}
@@ -359,7 +369,21 @@ func nodeEntries(t tree.Tree, dir string, e tree.Info) []tree.Info {
 	return out
 }
 
+// list is what t provides in dirs, in name order: a copy of the shared listing (each
+// function marks its own winners).
 func (m *mapper) list(t tree.Tree, dirs []string) []Mod {
+	k := listKey{t, strings.Join(dirs, "\x00"), m.node}
+	mods, ok := m.lists[k]
+	if !ok {
+		mods = m.listNew(t, dirs)
+		if m.lists != nil {
+			m.lists[k] = mods
+		}
+	}
+	return slices.Clone(mods)
+}
+
+func (m *mapper) listNew(t tree.Tree, dirs []string) []Mod {
 	seen := map[string]bool{}
 	out := []Mod{}
 	for _, dir := range dirs {

@@ -34,6 +34,8 @@ const maxDepth = 5
 type sizer struct {
 	trees map[string]*Node
 	stats map[string]*stats
+	// lists are the mappers' shared module listings (mapper.list).
+	lists map[listKey][]Mod
 }
 
 // stats is what could go from one tree.
