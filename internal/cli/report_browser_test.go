@@ -281,10 +281,12 @@ type pageFacts struct {
 		Code string `json:"code"`
 		Text string `json:"text"`
 	} `json:"findings"`
-	Text    string `json:"text"`
-	Pwned   bool   `json:"pwned"`
-	Markup  int    `json:"markup"`
-	Scripts int    `json:"scripts"`
+	Text string `json:"text"`
+	// Keys are what keyboard navigation did wrong.
+	Keys    []string `json:"keys"`
+	Pwned   bool     `json:"pwned"`
+	Markup  int      `json:"markup"`
+	Scripts int      `json:"scripts"`
 	// what the browser reported while the page was open
 	problems []string
 	requests []string
@@ -297,8 +299,21 @@ type pageFacts struct {
 // then the Findings tab.
 const pageScript = `(function () {
   var D = JSON.parse(document.getElementById("data").textContent);
-  var out = { functions: [], findings: [] };
+  var out = { functions: [], findings: [], keys: [] };
   function tab(id) { document.getElementById("tab-" + id).click(); }
+  // the keys: 1-4 tabs, arrows between tabs, t table view, j/k function
+  function key(k, on) { (on || document).dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true })); }
+  function selected() { return document.querySelector("[role=tab][aria-selected=true]").id; }
+  key("2"); if (selected() !== "tab-map") out.keys.push("2 shows " + selected());
+  key("ArrowRight", document.activeElement); if (selected() !== "tab-size") out.keys.push("ArrowRight from map shows " + selected());
+  key("t"); if (document.getElementById("size-table").hidden) out.keys.push("t does not show the size table");
+  key("t"); if (!document.getElementById("size-table").hidden) out.keys.push("t again does not hide it");
+  if (D.functions.length > 1) {
+    key("j"); if (document.querySelector("#size .fnsel").value !== "1") out.keys.push("j does not choose the next function");
+    key("k"); if (document.querySelector("#size .fnsel").value !== "0") out.keys.push("k does not choose the one before");
+  }
+  key("4"); if (selected() !== "tab-findings") out.keys.push("4 shows " + selected());
+  key("1"); if (selected() !== "tab-summary") out.keys.push("1 shows " + selected());
   function choose(i) { var s = document.querySelector("#size .fnsel"); s.value = String(i); s.dispatchEvent(new Event("change")); }
   function boxes() { return Array.prototype.slice.call(document.querySelectorAll("#size-pic .tm > div")); }
   function sum(bs) { return bs.reduce(function (s, b) { return s + Number(b.getAttribute("data-size")); }, 0); }
@@ -435,6 +450,9 @@ func checkPage(t *testing.T, p *pageFacts, findings []jsonFinding, sizes map[str
 	}
 	for _, u := range p.requests {
 		t.Errorf("the page asked the network for %s", u)
+	}
+	for _, k := range p.Keys {
+		t.Errorf("keyboard: %s", k)
 	}
 	if p.Scripts != 2 {
 		t.Errorf("%d script elements, want the report's 2 (data, code)", p.Scripts)
