@@ -186,3 +186,28 @@ func TestSizes(t *testing.T) {
 		t.Errorf("the shadowed utils saves %d: %+v", saves["duplicate utils in UtilsA"], fn.Savings)
 	}
 }
+
+// TestDuplicateDistribution: a distribution in two layers is one saving, its losing copy
+// whole (package and metadata), not also a saving for its package; a shadowed module
+// without a distribution is its own saving.
+func TestDuplicateDistribution(t *testing.T) {
+	d, _ := buildFixture(t, "dists")
+	fn := d.Functions[0]
+	old := int64(len("V = \"old\"\n") + len("Name: requests\nVersion: 2.0.0\n") + len("requests\n"))
+	got := map[string]int64{}
+	for _, s := range fn.Savings {
+		got[s.What] = s.Bytes
+	}
+	want := map[string]int64{
+		"duplicate distribution requests in Old": old,
+		"duplicate idna in Old":                  int64(len("V = 2\n")),
+	}
+	for w, n := range want {
+		if got[w] != n {
+			t.Errorf("%s: saves %d, want %d (savings %+v)", w, got[w], n, fn.Savings)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("savings %v, want only %v", got, want)
+	}
+}

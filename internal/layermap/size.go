@@ -3,6 +3,7 @@ package layermap
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -41,6 +42,15 @@ type sizer struct {
 // stats is what could go from one tree.
 type stats struct {
 	tests, cache, stubs, docs []hit
+	dists                     []dist
+}
+
+// dist is an installed distribution of a tree: its box in the treemap.
+type dist struct {
+	name  string // normalized: lower case, "-" and "." as "_"
+	label string
+	bytes int64
+	tops  []string // the top-level names it owns here
 }
 
 type hit struct {
@@ -55,16 +65,16 @@ func newSizer(trees map[string]*Node) *sizer {
 // function fills fn.Size, Total and Savings.
 func (s *sizer) function(fn *Function, a *check.Function, m *mapper) {
 	type part struct {
-		id, label string
-		t         tree.Tree
+		id, label, col string
+		t              tree.Tree
 	}
 	var parts []part
 	if c := a.Fn.Code; c != nil && !c.Opaque {
-		parts = append(parts, part{"task:" + c.Display, "/var/task (" + c.Display + ")", c.Tree})
+		parts = append(parts, part{"task:" + c.Display, "/var/task (" + c.Display + ")", "task", c.Tree})
 	}
 	for i, l := range a.Fn.Layers {
 		if t := m.layers[i]; t != nil {
-			parts = append(parts, part{"layer:" + l.Layer.Name, "layer " + l.Layer.Name, t})
+			parts = append(parts, part{"layer:" + l.Layer.Name, "layer " + l.Layer.Name, layerID(i), t})
 		}
 	}
 	var tests, cache, stubs, docs hit
@@ -97,10 +107,50 @@ func (s *sizer) function(fn *Function, a *check.Function, m *mapper) {
 	add("__pycache__", "bytecode compiled on another machine; Python rewrites it or ignores it (Lambda's filesystem is read-only)", cache, where[1])
 	add(".pyi stubs", "type stubs are read by type checkers, never at run time", stubs, where[2])
 	add("docs", "documentation folders and .md/.rst files inside packages", docs, where[3])
+	// A distribution installed in two places: the copy whose modules do not win is
+	// never imported (its metadata and all).
+	type copyOf struct {
+		col string
+		d   dist
+	}
+	copies := map[string][]copyOf{}
+	var names []string
+	for _, p := range parts {
+		for _, d := range s.stats[p.id].dists {
+			if copies[d.name] == nil {
+				names = append(names, d.name)
+			}
+			copies[d.name] = append(copies[d.name], copyOf{p.col, d})
+		}
+	}
+	covered := map[string]bool{} // column|module counted with its distribution
+	for _, name := range names {
+		cs := copies[name]
+		win := -1
+		for i, c := range cs {
+			if slices.ContainsFunc(c.d.tops, func(top string) bool { return modWins(fn.Columns, c.col, top) }) {
+				win = i
+			}
+		}
+		if len(cs) < 2 || win < 0 {
+			continue
+		}
+		for i, c := range cs {
+			if i == win {
+				continue
+			}
+			for _, top := range c.d.tops {
+				covered[c.col+"|"+top] = true
+			}
+			fn.Savings = append(fn.Savings, Saving{What: "duplicate distribution " + c.d.label + " in " + columnName(fn.Columns, c.col),
+				Why:   fmt.Sprintf("%s is installed in %s too, whose copy Python imports; this one is never imported", c.d.label, columnName(fn.Columns, cs[win].col)),
+				Bytes: c.d.bytes, Where: []string{columnName(fn.Columns, c.col) + ": " + strings.Join(c.d.tops, ", ")}})
+		}
+	}
 	// Copies of a top-level package that do not win: shadowed, never imported.
 	for _, c := range fn.Columns {
 		for _, md := range c.Modules {
-			if md.WonBy != "" && md.WonBy != "runtime" && md.Size > 0 && c.ID != "runtime" {
+			if md.WonBy != "" && md.WonBy != "runtime" && md.Size > 0 && c.ID != "runtime" && !covered[c.ID+"|"+md.Name] {
 				fn.Savings = append(fn.Savings, Saving{What: "duplicate " + md.Name + " in " + c.Name,
 					Why:   fmt.Sprintf("%s wins (%s); this copy is never imported", md.Name, columnName(fn.Columns, md.WonBy)),
 					Bytes: md.Size, Where: []string{c.Name + ": " + md.Name}})
@@ -127,6 +177,16 @@ func (s *sizer) function(fn *Function, a *check.Function, m *mapper) {
 		}
 	}
 	sort.SliceStable(fn.Savings, func(i, j int) bool { return fn.Savings[i].Bytes > fn.Savings[j].Bytes })
+}
+
+// modWins reports whether column id's copy of module top is the one imported.
+func modWins(cols []Column, id, top string) bool {
+	for _, c := range cols {
+		if c.ID == id {
+			return slices.ContainsFunc(c.Modules, func(m Mod) bool { return m.Name == top && m.Wins })
+		}
+	}
+	return false
 }
 
 func columnName(cols []Column, id string) string {
@@ -187,6 +247,19 @@ func walk(t tree.Tree, dir string, n *Node, depth int, st *stats) {
 			continue
 		}
 		kids = append(kids, c)
+	}
+	for _, k := range kids {
+		if k.K != "dist" {
+			continue
+		}
+		d := dist{name: strings.NewReplacer("-", "_", ".", "_").Replace(strings.ToLower(strings.TrimSuffix(k.N, " (distribution)"))),
+			label: strings.TrimSuffix(k.N, " (distribution)"), bytes: k.S}
+		for _, c := range k.C {
+			if !strings.HasSuffix(c.N, "-info") {
+				d.tops = append(d.tops, strings.TrimSuffix(c.N, ".py"))
+			}
+		}
+		st.dists = append(st.dists, d)
 	}
 	n.C = cap_(kids)
 	for _, k := range n.C {
