@@ -276,6 +276,14 @@ type pageFacts struct {
 			Text string `json:"title"`
 		} `json:"chips"`
 		TableRows int `json:"tableRows"`
+		// Lines drawn from imports; Linked the imports whose module has a chip to draw
+		// one to; Unlinked those that do not; Failed and Red the failing imports and
+		// the red chips.
+		Lines    int      `json:"lines"`
+		Linked   int      `json:"linked"`
+		Unlinked []string `json:"unlinked"`
+		Failed   int      `json:"failed"`
+		Red      int      `json:"red"`
 	} `json:"functions"`
 	Findings []struct {
 		Code string `json:"code"`
@@ -340,6 +348,17 @@ const pageScript = `(function () {
     r.tableRows = document.querySelectorAll("#size-table tbody tr").length;
     document.querySelector("[data-toggle=size]").click();
     tab("map");
+    // a line from each import that resolves to the module it resolves to; the ones that
+    // do not, in red
+    r.lines = document.querySelectorAll("#map-pic svg.links path").length;
+    r.linked = 0; r.unlinked = []; r.failed = 0;
+    f.imports.forEach(function (m) {
+      if (m.failed) { r.failed++; return; }
+      if (!m.to) return;
+      if (document.querySelector('#map-pic .col[data-col="' + m.to + '"] .chip[data-mod="' + CSS.escape(m.top) + '"]')) r.linked++;
+      else r.unlinked.push(m.module + " → " + m.to);
+    });
+    r.red = document.querySelectorAll("#map-pic .col:not([data-col]) .chip.miss").length;
     Array.prototype.forEach.call(document.querySelectorAll("#map-pic .col[data-col] .chip"), function (c) {
       r.chips.push({ col: c.parentNode.getAttribute("data-col"), mod: c.getAttribute("data-mod"), cls: c.className, title: c.title });
     });
@@ -505,6 +524,12 @@ func checkPage(t *testing.T, p *pageFacts, findings []jsonFinding, sizes map[str
 		if want > 0 && f.TableRows == 0 {
 			t.Errorf("%s: the size table view is empty", f.Name)
 		}
+		if f.Lines != f.Linked || len(f.Unlinked) > 0 {
+			t.Errorf("%s: %d import lines drawn, %d imports resolve to a module on the map; not on it: %v", f.Name, f.Lines, f.Linked, f.Unlinked)
+		}
+		if f.Red != f.Failed {
+			t.Errorf("%s: %d red imports, %d fail", f.Name, f.Red, f.Failed)
+		}
 		// each shadowed chip has a winning copy drawn
 		for _, c := range f.Chips {
 			if !strings.Contains(c.Cls, "shadowed") {
@@ -531,6 +556,9 @@ func checkShadowMap(t *testing.T, p *pageFacts) {
 	shadowed := map[string]string{"utils": "layer:0", "helpers": "layer:2", "boto3": "runtime"}
 	if len(p.Functions) != 1 {
 		t.Fatalf("%d functions", len(p.Functions))
+	}
+	if f := p.Functions[0]; f.Lines != 3 || f.Red != 1 {
+		t.Errorf("map: %d import lines (boto3, helpers, utils), %d red (nothere)", f.Lines, f.Red)
 	}
 	for mod, col := range want {
 		var got, grey []string

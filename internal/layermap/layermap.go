@@ -333,14 +333,21 @@ func kindOf(t tree.Tree, dir string, e tree.Info) (top, kind string) {
 	return "", ""
 }
 
-// hasPython reports whether a folder holds a .py file or a package, one level down.
-func hasPython(t tree.Tree, dir string) bool {
+// hasPython reports whether a folder holds Python code: a .py or compiled module in it
+// or in a folder below it, up to three levels down (acme/plugins/local.py makes acme a
+// namespace package).
+func hasPython(t tree.Tree, dir string) bool { return hasPythonIn(t, dir, 3) }
+
+func hasPythonIn(t tree.Tree, dir string, depth int) bool {
 	es, err := t.ReadDir(dir)
-	if err != nil {
+	if err != nil || depth == 0 {
 		return false
 	}
 	for _, e := range es {
-		if strings.HasSuffix(e.Name, ".py") || strings.HasSuffix(e.Name, ".so") || e.Dir && tree.IsFile(t, path.Join(dir, e.Name, "__init__.py")) {
+		switch {
+		case !e.Dir && (strings.HasSuffix(e.Name, ".py") || strings.HasSuffix(e.Name, ".so")):
+			return true
+		case e.Dir && pysyntax.IsIdentifier(e.Name) && hasPythonIn(t, path.Join(dir, e.Name), depth-1):
 			return true
 		}
 	}
@@ -466,8 +473,39 @@ func (m *mapper) columns() []Column {
 		}
 	}
 	cols = append(cols, rt)
-	m.winners(cols)
+	known := m.resolved()
+	// what the analysis found that the listing did not show (the standard library, a
+	// module the listing's rules miss): drawn where it resolves
+	for top, w := range known {
+		for ci := range cols {
+			if cols[ci].ID == w.col && modKind(cols[ci], top) == "" {
+				cols[ci].Modules = append(cols[ci].Modules, Mod{Name: top, Kind: w.kind})
+				sort.Slice(cols[ci].Modules, func(i, j int) bool { return cols[ci].Modules[i].Name < cols[ci].Modules[j].Name })
+			}
+		}
+	}
+	m.winners(cols, known)
 	return cols
+}
+
+// where is the column a top-level module resolves to, and what it is there.
+type where struct{ col, kind string }
+
+// kindOfProvider is what a provider is, as a Mod's Kind.
+func kindOfProvider(p *resolve.Provider) string {
+	switch {
+	case p.Place == resolve.Builtin:
+		return "standard library"
+	case p.Place == resolve.Runtime:
+		return "provided"
+	case p.Folder:
+		return "namespace"
+	case p.Package:
+		return "package"
+	case p.Compiled:
+		return "extension"
+	}
+	return "module"
 }
 
 func layerID(i int) string { return "layer:" + strconv.Itoa(i) }
@@ -477,7 +515,7 @@ func layerID(i int) string { return "layer:" + strconv.Itoa(i) }
 // function's imports of it resolve, else the first regular module or package in search
 // order (/var/task, then /opt where the last layer to write a path wins, then the
 // runtime), else the first namespace portion.
-func (m *mapper) winners(cols []Column) {
+func (m *mapper) winners(cols []Column, known map[string]where) {
 	order := []int{0}
 	for i := len(cols) - 2; i >= 1; i-- { // later layers overwrite earlier ones in /opt
 		order = append(order, i)
@@ -487,7 +525,6 @@ func (m *mapper) winners(cols []Column) {
 		order = append([]int{}, order[1:len(order)-1]...)
 		order = append(order, 0, len(cols)-1) // the function's own path: best effort
 	}
-	known := m.resolved()
 	names := map[string]bool{}
 	for _, c := range cols {
 		for _, md := range c.Modules {
@@ -495,7 +532,7 @@ func (m *mapper) winners(cols []Column) {
 		}
 	}
 	for name := range names {
-		win := known[name]
+		win := known[name].col
 		if win == "" {
 			for _, ci := range order {
 				if k := modKind(cols[ci], name); k != "" && k != "namespace" {
@@ -529,25 +566,33 @@ func (m *mapper) winners(cols []Column) {
 }
 
 // resolved maps top-level names to the column the analysis found them in: the
-// winners of shadowed modules first, then where the function's imports resolve.
-func (m *mapper) resolved() map[string]string {
-	out := map[string]string{}
+// winners of shadowed modules first, then where the function's imports of a top-level
+// module resolve, then (for a top-level module only imported through its submodules)
+// where a submodule does.
+func (m *mapper) resolved() map[string]where {
+	out := map[string]where{}
 	an := m.a.Analysis
 	if an == nil {
 		return out
 	}
 	for _, s := range an.Shadows() {
 		if id := m.columnOf(&s.Winner); id != "" {
-			out[m.top(s.Name)] = id
+			out[m.top(s.Name)] = where{id, kindOfProvider(&s.Winner)}
 		}
 	}
-	for _, im := range an.Imports() {
-		top := m.top(im.Module)
-		if _, ok := out[top]; ok || im.Found == nil || im.Failure != resolve.Resolved || top != im.Module {
-			continue
-		}
-		if id := m.columnOf(im.Found); id != "" {
-			out[top] = id
+	for _, sub := range []bool{false, true} {
+		for _, im := range an.Imports() {
+			top := m.top(im.Module)
+			if _, ok := out[top]; ok || im.Found == nil || im.Failure != resolve.Resolved || (top != im.Module) != sub {
+				continue
+			}
+			if id := m.columnOf(im.Found); id != "" {
+				kind := kindOfProvider(im.Found)
+				if sub && id != "runtime" {
+					kind = "package"
+				}
+				out[top] = where{id, kind}
+			}
 		}
 	}
 	return out
