@@ -43,11 +43,14 @@ func TestEscaping(t *testing.T) {
 	if m == nil {
 		t.Fatal("no data element")
 	}
-	var back layermap.Data
+	var back struct {
+		layermap.Data
+		Lists [][]wireMod `json:"lists"`
+	}
 	if err := json.Unmarshal([]byte(m[1]), &back); err != nil {
 		t.Fatal(err)
 	}
-	if back.Functions[0].Name != evil || back.Findings[0].Message != evil || back.Trees["t"].N != evil {
+	if back.Functions[0].Name != evil || back.Findings[0].Message != evil || back.Trees["t"].N != evil || back.Lists[0][0].Name != evil {
 		t.Errorf("data changed on the way: %q", back.Functions[0].Name)
 	}
 	if !strings.Contains(out, `content="default-src 'none'`) {
@@ -55,5 +58,37 @@ func TestEscaping(t *testing.T) {
 	}
 	if regexp.MustCompile(`(?i)(src|href)\s*=\s*"?(https?:)?//|url\(\s*['"]?(https?:)?//|@import`).MatchString(out) {
 		t.Error("the page loads something from a URL")
+	}
+}
+
+// TestCompact: a list of modules two functions share is sent once; each function's
+// winners and shadowed copies survive.
+func TestCompact(t *testing.T) {
+	mods := func(wins bool) []layermap.Mod {
+		m := []layermap.Mod{{Name: "a", Kind: "module", Size: 3}, {Name: "b", Kind: "package"}}
+		if wins {
+			m[0].Wins = true
+		} else {
+			m[0].WonBy = "task"
+		}
+		return m
+	}
+	d := &layermap.Data{Functions: []*layermap.Function{
+		{Name: "f", Columns: []layermap.Column{{ID: "layer:0", Name: "L", Modules: mods(true)}}},
+		{Name: "g", Columns: []layermap.Column{{ID: "task", Name: "T"}, {ID: "layer:0", Name: "L", Modules: mods(false)}}},
+	}}
+	w := compact(d)
+	if len(w.Lists) != 2 { // L's list, and the empty one of T
+		t.Fatalf("%d lists, want 2: %+v", len(w.Lists), w.Lists)
+	}
+	f, g := w.Functions[0].Columns[0], w.Functions[1].Columns[1]
+	if f.List != g.List || len(w.Lists[f.List]) != 2 || w.Lists[f.List][0] != (wireMod{"a", "module", 3}) {
+		t.Errorf("L's list: f %d, g %d, %+v", f.List, g.List, w.Lists)
+	}
+	if len(f.Win) != 1 || f.Win[0] != 0 || len(f.By) != 0 {
+		t.Errorf("f: win %v by %v, want a winning", f.Win, f.By)
+	}
+	if len(g.Win) != 0 || g.By[0] != "task" {
+		t.Errorf("g: win %v by %v, want a shadowed by task", g.Win, g.By)
 	}
 }

@@ -1,6 +1,16 @@
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("data").textContent);
+  // each column's modules, from the shared lists (htmlreport.compact)
+  D.functions.forEach(function (f) {
+    f.columns.forEach(function (c) {
+      var win = {};
+      c.win.forEach(function (i) { win[i] = true; });
+      c.modules = (D.lists[c.list] || []).map(function (m, i) {
+        return { name: m.name, kind: m.kind, size: m.size || 0, wins: !!win[i], wonBy: c.by[i] || "" };
+      });
+    });
+  });
   var fi = 0; // chosen function
   var zoom = []; // treemap path of boxes from the function's root
   var tableView = { map: false, size: false };
@@ -137,18 +147,28 @@
     // lines from each import to where it resolves
     var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     svg.setAttribute("class", "links");
+    // each line runs up the gap beside the imports, along its own lane above the
+    // columns, and down the gap before the column it resolves to; its colour marks
+    // both ends
+    var lanes = f.imports.filter(function (m) { return !m.failed && chips[m.to + "|" + m.top]; }).length;
+    wrap.style.paddingTop = Math.min(8 + lanes * 5, 80) + "px";
     svg.setAttribute("width", wrap.scrollWidth); svg.setAttribute("height", wrap.scrollHeight);
-    var wr = wrap.getBoundingClientRect();
+    var wr = wrap.getBoundingClientRect(), lane = 0;
+    var hues = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
     f.imports.forEach(function (m, k) {
       var a = imp.querySelector("[data-imp='" + k + "']"), b = chips[m.to + "|" + m.top];
       if (!a || !b || m.failed) return;
-      var ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
-      var x1 = ra.right - wr.left + wrap.scrollLeft, y1 = ra.top + ra.height / 2 - wr.top;
-      var x2 = rb.left - wr.left + wrap.scrollLeft, y2 = rb.top + rb.height / 2 - wr.top;
+      var color = hues[lane % hues.length], y = 4 + Math.min(lane, 14) * 5, off = (lane % 4) * 2;
+      lane++;
+      var ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect(), rc = b.parentNode.getBoundingClientRect(), ri = imp.getBoundingClientRect();
+      var sx = wrap.scrollLeft - wr.left, sy = -wr.top;
+      var x1 = ra.right + sx, y1 = ra.top + ra.height / 2 + sy, g1 = ri.right + sx + 3 + off;
+      var x2 = rb.left + sx, y2 = rb.top + rb.height / 2 + sy, g2 = rc.left + sx - 3 - off;
       var p = document.createElementNS("http://www.w3.org/2000/svg", "path");
-      p.setAttribute("d", "M" + x1 + "," + y1 + " C" + (x1 + 60) + "," + y1 + " " + (x2 - 60) + "," + y2 + " " + x2 + "," + y2);
-      p.setAttribute("fill", "none"); p.setAttribute("stroke", "#5c8ee6"); p.setAttribute("stroke-width", "1.5");
+      p.setAttribute("d", "M" + x1 + "," + y1 + " H" + g1 + " V" + y + " H" + g2 + " V" + y2 + " H" + x2);
+      p.setAttribute("fill", "none"); p.setAttribute("stroke", color); p.setAttribute("stroke-width", "1.5");
       svg.appendChild(p);
+      a.style.boxShadow = b.style.boxShadow = "inset 4px 0 0 " + color;
     });
     wrap.appendChild(svg);
     // the same as text

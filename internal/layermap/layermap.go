@@ -95,9 +95,9 @@ type Mod struct {
 	Kind string `json:"kind"` // "package", "namespace", "module", "extension"
 	// Wins is set on the copy an import of Name gets; a copy that does not win is
 	// shadowed, by WonBy (a column id).
-	Wins  bool   `json:"wins"`
+	Wins  bool   `json:"wins,omitempty"`
 	WonBy string `json:"wonBy,omitempty"`
-	Size  int64  `json:"size"`
+	Size  int64  `json:"size,omitempty"`
 }
 
 // Import is one import the map draws.
@@ -474,9 +474,14 @@ func (m *mapper) columns() []Column {
 	}
 	cols = append(cols, rt)
 	known := m.resolved()
-	// what the analysis found that the listing did not show (the standard library, a
-	// module the listing's rules miss): drawn where it resolves
+	// what the analysis found that the listing did not show (a module the listing's
+	// rules miss; the standard library modules the handler imports): drawn where it
+	// resolves
+	handler := m.handlerTops()
 	for top, w := range known {
+		if w.col == "runtime" && !handler[top] {
+			continue
+		}
 		for ci := range cols {
 			if cols[ci].ID == w.col && modKind(cols[ci], top) == "" {
 				cols[ci].Modules = append(cols[ci].Modules, Mod{Name: top, Kind: w.kind})
@@ -486,6 +491,20 @@ func (m *mapper) columns() []Column {
 	}
 	m.winners(cols, known)
 	return cols
+}
+
+// handlerTops are the top-level modules the handler module imports.
+func (m *mapper) handlerTops() map[string]bool {
+	out := map[string]bool{}
+	if an := m.a.Analysis; an != nil {
+		h := an.Handler().Module
+		for _, im := range an.Imports() {
+			if im.From == h {
+				out[m.top(im.Module)] = true
+			}
+		}
+	}
+	return out
 }
 
 // where is the column a top-level module resolves to, and what it is there.
