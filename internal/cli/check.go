@@ -43,6 +43,10 @@ type CheckOptions struct {
 	OutputFile string
 	Color      string
 
+	// Fix writes the safe fixes (and the unsafe ones with UnsafeFixes), then checks
+	// again; Diff prints them as a unified diff and writes nothing.
+	Fix, Diff, UnsafeFixes bool
+
 	FunctionZip string
 	Handler     string
 	Runtime     string
@@ -74,13 +78,22 @@ Plain artifacts, for any other tool:
   layerkit check --function-zip app.zip --handler app.handler --runtime python3.12 \
       [--arch arm64] --layer deps.zip --layer shared/
 
+Fixes: --diff prints, as a unified diff, what the fixes the findings carry would change
+(exit 1 when there is something to fix) and writes nothing; --fix makes the changes, then
+checks again and reports what remains. Safe fixes edit the bytes of a template or a Python
+file at the place the finding names (comments, quoting and indentation stay); unsafe ones
+(--unsafe-fixes) move files. A fix applies only to the content the check saw, nothing outside
+PATH is written, and every write is atomic. "layerkit explain CODE" lists the fixes of a rule.
+
 Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when the
 input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 		Example: `  layerkit check .
   layerkit check template.yaml --format json
   layerkit check . --function OrdersFunction --ignore LK405
   layerkit check services/orders services/billing --select LK1 --statistics
-  layerkit check . --format sarif --output-file layerkit.sarif`,
+  layerkit check . --format sarif --output-file layerkit.sarif
+  layerkit check . --diff
+  layerkit check . --fix --unsafe-fixes`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
@@ -102,6 +115,9 @@ input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 	f.StringArrayVar(&o.Exclude, "exclude", nil, "skip files and folders matching this glob when looking for IaC roots, e.g. examples or 'services/legacy*' (repeatable)")
 	f.StringVar(&o.Today, "today", "", "judge runtime deprecation as of this date (YYYY-MM-DD)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing when there is no finding (text format)")
+	f.BoolVar(&o.Fix, "fix", false, "apply the safe fixes the findings carry, then check again and report what remains")
+	f.BoolVar(&o.Diff, "diff", false, "print the fixes as a unified diff and write nothing (exit 1 when there is something to fix)")
+	f.BoolVar(&o.UnsafeFixes, "unsafe-fixes", false, "with --fix or --diff: the unsafe fixes too (file moves)")
 	f.StringVar(&o.FunctionZip, "function-zip", "", "check a function package (zip or folder) instead of PATH")
 	f.StringVar(&o.Handler, "handler", "", "with --function-zip: the Handler, e.g. app.handler")
 	f.StringVar(&o.Runtime, "runtime", "", "with --function-zip: the runtime, e.g. python3.12")
@@ -164,21 +180,36 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if len(paths) == 0 {
 		paths = []string{""}
 	}
-	var results []*check.Result
-	err = o.Limits.runContext(context.Background(), func(ctx context.Context, lim iac.Limits) error {
-		opts.Load = iac.Options{Limits: lim, VarFiles: o.VarFiles}
-		for _, p := range paths {
-			opts.Path = p
-			res, err := check.Run(ctx, opts)
-			if err != nil {
-				return err
+	if o.UnsafeFixes && !o.Fix && !o.Diff {
+		return usageError{"--unsafe-fixes goes with --fix or --diff"}
+	}
+	runAll := func() ([]*check.Result, error) {
+		var results []*check.Result
+		err := o.Limits.runContext(context.Background(), func(ctx context.Context, lim iac.Limits) error {
+			opts.Load = iac.Options{Limits: lim, VarFiles: o.VarFiles}
+			for _, p := range paths {
+				opts.Path = p
+				res, err := check.Run(ctx, opts)
+				if err != nil {
+					return err
+				}
+				results = append(results, res)
 			}
-			results = append(results, res)
-		}
-		return nil
-	})
+			return nil
+		})
+		return results, err
+	}
+	results, err := runAll()
 	if err != nil {
 		return err
+	}
+	if o.Diff {
+		return diffFixes(s, o, results, selected)
+	}
+	if o.Fix {
+		if results, err = applyFixes(s, o, results, selected, runAll); err != nil {
+			return err
+		}
 	}
 	var names []string
 	for _, r := range results {

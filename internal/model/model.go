@@ -66,6 +66,8 @@ type Note struct {
 	Pos      Pos
 	Message  string
 	Hint     string
+	// Fix is the change that resolves it, when the loader knows one (model.Fix).
+	Fix *Fix
 }
 
 // Function is one Lambda function.
@@ -218,4 +220,36 @@ func (a *App) Layer(name string) *Layer {
 		}
 	}
 	return nil
+}
+
+// Fix is a change that resolves a finding, as the rule that reports it knows it: byte
+// edits of files under the checked folder (at the positions the YAML/JSON/HCL/Python
+// readers report; a file is never re-serialized) and file moves. internal/fix applies
+// it; `layerkit check --fix` applies the safe ones, `--unsafe-fixes` the others too.
+type Fix struct {
+	// Title says what the fix does, in a line: "add Metadata: BuildMethod: python3.12
+	// to layer CommonLayer".
+	Title string
+	// Unsafe is set for fixes that move files or change what gets installed: they are
+	// right for the finding, but may not be what the author wants.
+	Unsafe bool
+	Edits  []Edit
+	Moves  []Move
+}
+
+// Edit replaces the bytes [Start, End) of File, which held Old when the finding was
+// made, with New. File is relative to the checked folder, with forward slashes. Sum is
+// the SHA-256 (hex) of the whole file as the finding saw it: the edit applies only to
+// that content.
+type Edit struct {
+	File       string
+	Sum        string
+	Start, End int
+	Old, New   string
+}
+
+// Move renames the file or folder From to To (both relative to the checked folder);
+// To must not exist.
+type Move struct {
+	From, To string
 }

@@ -119,6 +119,9 @@ func TestReadmeOrder(t *testing.T) {
 	if !strings.HasPrefix(commands[0], "go run ./cmd/layerkit check examples/") {
 		t.Errorf("first README command is %q", commands[0])
 	}
+	if !strings.Contains(commands[0], "\ngo run ./cmd/layerkit check --diff examples/package-in-layer") {
+		t.Errorf("the first README example lacks the fix step (check --diff examples/package-in-layer): %q", commands[0])
+	}
 	if commands[1] != "go test ./..." {
 		t.Errorf("second README command is %q", commands[1])
 	}

@@ -63,6 +63,29 @@ type sarifResult struct {
 	Locations []sarifLocation `json:"locations"`
 	// PartialFingerprints identify the result across line moves (sarifFingerprint).
 	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+	// Fixes is the finding's safe fix as SARIF replacements (sarifFixes); none for an
+	// unsafe one or one that moves files.
+	Fixes []sarifFix `json:"fixes,omitempty"`
+}
+
+type sarifFix struct {
+	Description     sarifText             `json:"description"`
+	ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`
+}
+
+type sarifArtifactChange struct {
+	Artifact     sarifArtifact      `json:"artifactLocation"`
+	Replacements []sarifReplacement `json:"replacements"`
+}
+
+type sarifReplacement struct {
+	Deleted  sarifByteRegion `json:"deletedRegion"`
+	Inserted *sarifText      `json:"insertedContent,omitempty"`
+}
+
+type sarifByteRegion struct {
+	ByteOffset int `json:"byteOffset"`
+	ByteLength int `json:"byteLength"`
 }
 
 type sarifLocation struct {
@@ -145,7 +168,36 @@ const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json"
 func sarifResultOf(f finding.Finding, index map[string]int, archives map[string]bool) sarifResult {
 	return sarifResult{RuleID: f.Code.String(), RuleIndex: index[f.Code.String()], Level: sarifLevel(f.Severity),
 		Message: sarifText{withFix(f)}, Locations: []sarifLocation{sarifLocationOf(f, archives)},
-		PartialFingerprints: map[string]string{"layerkit/v1": sarifFingerprint(f)}}
+		PartialFingerprints: map[string]string{"layerkit/v1": sarifFingerprint(f)}, Fixes: sarifFixes(f, archives)}
+}
+
+// sarifFixes is f's fix as SARIF 2.1.0 §3.55 fixes: per file, the byte ranges replaced
+// (deletedRegion byteOffset/byteLength, insertedContent). Only safe fixes that edit files
+// on disk: a move has no SARIF form, and viewers apply fixes without asking about safety.
+func sarifFixes(f finding.Finding, archives map[string]bool) []sarifFix {
+	fx := f.Fix
+	if fx == nil || fx.Unsafe || len(fx.Moves) > 0 || len(fx.Edits) == 0 {
+		return nil
+	}
+	var changes []sarifArtifactChange
+	at := map[string]int{}
+	for _, e := range fx.Edits {
+		if _, _, ok := splitArchive(e.File, archives); ok {
+			return nil
+		}
+		i, ok := at[e.File]
+		if !ok {
+			i = len(changes)
+			at[e.File] = i
+			changes = append(changes, sarifArtifactChange{Artifact: sarifArtifact{URI: sarifURI(e.File)}})
+		}
+		r := sarifReplacement{Deleted: sarifByteRegion{ByteOffset: e.Start, ByteLength: e.End - e.Start}}
+		if e.New != "" {
+			r.Inserted = &sarifText{e.New}
+		}
+		changes[i].Replacements = append(changes[i].Replacements, r)
+	}
+	return []sarifFix{{Description: sarifText{fx.Title}, ArtifactChanges: changes}}
 }
 
 // sarifLocationOf is where f points: its file as a URI reference relative to the

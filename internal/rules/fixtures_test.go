@@ -227,6 +227,10 @@ func runRuleFixture(t *testing.T, code rulecode.Code, file string) int {
 		if f.Code == code {
 			got = append(got, f)
 		}
+		// explain pages say which fixes exist: a rule that attaches one documents it
+		if r, ok := rules.Lookup(f.Code); ok && f.Fix != nil && r.Fixes == "" {
+			t.Errorf("%s: %s attaches a fix (%s) but its Fixes metadata is empty", file, f.Code, f.Fix.Title)
+		}
 	}
 	if problems := compareWants(wants, got); len(problems) > 0 {
 		t.Errorf("%s:\n  %s", file, strings.Join(problems, "\n  "))

@@ -22,6 +22,17 @@ python/python/, or in the site-packages folder of another Python version is neve
 	Example: `layers/common/aws_utils.py   # ContentUri: layers/common/, no BuildMethod → /opt/aws_utils.py`,
 	Fix: `Put Python code under python/ in the layer (or give a SAM layer Metadata: BuildMethod: python3.X,
 which does that), and build site-packages for the runtime the functions use.`,
+	Fixes: `Safe (--fix): a SAM/CloudFormation layer built from a folder (ContentUri) that holds Python
+modules or packages at its root and has no BuildMethod gets Metadata: BuildMethod: python3.X (the
+runtime of the functions that use it), so that sam build puts the folder under python/. Added as
+the resource's last entry, at its indentation; nothing else in the template changes. Not offered
+when the functions run different Python versions or Node.js, or when the folder has folders
+Lambda gives a meaning (bin/, lib/, python/, nodejs/, ...).
+Unsafe (--unsafe-fixes), when there is no safe fix and the layer is a folder in the checked
+folder used only by Python functions: its root modules and packages move into python/, and a
+python/lib/pythonA.B folder of another version moves to the functions' python/lib/pythonX.Y when
+they all run X.Y (git mv in a git work tree). Unsafe because files move: whatever else reads the
+folder sees them elsewhere, and compiled extensions built for A.B still need a rebuild (LK301).`,
 	Requires: []*Analysis{Imports},
 	Run: func(p *Pass) {
 		for _, l := range p.App.Layers {
@@ -41,13 +52,23 @@ which does that), and build site-packages for the runtime the functions use.`,
 				continue
 			}
 			if off := offPathContent(l.Content.Tree, users); len(off) > 0 {
-				p.Report(rulecode.LK201, model.Warning, "", l.Name, l.Pos,
+				p.ReportFix(rulecode.LK201, model.Warning, "", l.Name, l.Pos,
 					fmt.Sprintf("layer %s has code Lambda never imports for the functions that use it (%s): %s", l.Name, runtimeList(users), strings.Join(off, "; ")),
-					"Python code belongs under python/ (→ /opt/python) or python/lib/pythonX.Y/site-packages/ for the functions' Python version; Node.js code under nodejs/node_modules/.")
+					"Python code belongs under python/ (→ /opt/python) or python/lib/pythonX.Y/site-packages/ for the functions' Python version; Node.js code under nodejs/node_modules/.",
+					offPathFix(p, l, users))
 			}
 		}
 	},
 })
+
+// offPathFix is the safe fix (a BuildMethod for a SAM layer) when there is one, else
+// the unsafe one (the files moved).
+func offPathFix(p *Pass, l *model.Layer, users []*Function) *model.Fix {
+	if fx := buildMethodFix(p, l, users); fx != nil {
+		return fx
+	}
+	return layerMoveFix(p, l, users)
+}
 
 func runtimeList(users []*Function) string {
 	seen := map[string]bool{}

@@ -23,6 +23,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
+	"github.com/layerkit/layerkit/internal/fix"
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/rulecode"
@@ -705,7 +706,31 @@ func (l *loader) layerRef(e hcl.Expression, fn string) model.LayerRef {
 			return model.LayerRef{Pos: p, Bad: true, Problem: problem, Text: text}
 		}
 	}
-	return l.refFromValue(l.eval(e), p, text, fn)
+	ref := l.refFromValue(l.eval(e), p, text, fn)
+	if ref.Bad && ref.Problem == layerARNProblem {
+		l.layerARNFix(e.Range())
+	}
+	return ref
+}
+
+const layerARNProblem = "layer_arn has no version"
+
+// layerARNFix gives the LK406 note just made for `aws_lambda_layer_version.x.layer_arn`
+// its fix, `.arn`, when the expression is written as that reference (not reached
+// through a local or a variable): the bytes of "layer_arn" at its end become "arn".
+func (l *loader) layerARNFix(r hcl.Range) {
+	src := l.src[r.Filename]
+	if len(l.app.Notes) == 0 || r.Start.Byte < 0 || r.End.Byte > len(src) || r.Start.Byte >= r.End.Byte {
+		return
+	}
+	raw := string(src[r.Start.Byte:r.End.Byte])
+	if !strings.HasPrefix(raw, "aws_lambda_layer_version.") || !strings.HasSuffix(raw, ".layer_arn") || strings.ContainsAny(raw, " \t\n[]()") {
+		return
+	}
+	n := &l.app.Notes[len(l.app.Notes)-1]
+	start := r.End.Byte - len("layer_arn")
+	n.Fix = &model.Fix{Title: fmt.Sprintf("refer to %s.arn, the layer version's ARN", strings.TrimSuffix(raw, ".layer_arn")),
+		Edits: []model.Edit{{File: r.Filename, Sum: fix.Sum(src), Start: start, End: r.End.Byte, Old: "layer_arn", New: "arn"}}}
 }
 
 func (l *loader) refFromValue(v cty.Value, p model.Pos, text, fn string) model.LayerRef {
@@ -723,7 +748,7 @@ func (l *loader) refFromValue(v cty.Value, p model.Pos, text, fn string) model.L
 		case k == "layer" && attr == "arn":
 			return model.LayerRef{Pos: p, Layer: l.layerRes[addr]}
 		case k == "layer" && attr == "layer_arn":
-			return bad("layer_arn has no version",
+			return bad(layerARNProblem,
 				fmt.Sprintf("%s.layer_arn is the ARN without a version; Lambda needs a version ARN: use %s.arn", addr, addr),
 				fmt.Sprintf("layers = [%s.arn]", addr))
 		case k == "datalayer":
