@@ -97,7 +97,11 @@ func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
 		pass := &rules.Pass{App: app, Today: opts.Today, Project: project}
 		pass.Functions = analyse(r, pass, app.Functions)
 		res.Analyses = append(res.Analyses, pass.Functions...)
-		res.Findings = append(res.Findings, rules.Run(pass)...)
+		found, err := suppressed(app, pass.Functions, rules.Run(pass), opts.ReportUnusedIgnores)
+		if err != nil {
+			return nil, err
+		}
+		res.Findings = append(res.Findings, found...)
 		if err := overrun(app, project); err != nil {
 			return nil, err
 		}
@@ -184,6 +188,11 @@ func qualify(inputs []Input, apps []*model.App) {
 		for j, n := range app.Notes {
 			if to, ok := renamed[n.Function]; ok {
 				app.Notes[j].Function = to
+			}
+		}
+		for j, sup := range app.Suppressions {
+			if to, ok := renamed[sup.Function]; ok {
+				app.Suppressions[j].Function = to
 			}
 		}
 	}

@@ -26,6 +26,7 @@ const (
 	LK106 Code = 106
 	LK108 Code = 108
 	LK109 Code = 109
+	LK110 Code = 110
 	LK201 Code = 201
 	LK202 Code = 202
 	LK203 Code = 203
@@ -63,6 +64,7 @@ var names = []struct {
 	{LK106, "unfollowed-import"},
 	{LK108, "syntax-error"},
 	{LK109, "function-not-checked"},
+	{LK110, "unused-suppression"},
 	{LK201, "layer-content-off-path"},
 	{LK202, "unsatisfied-requirement"},
 	{LK203, "duplicate-distribution"},

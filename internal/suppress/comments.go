@@ -35,14 +35,11 @@ func Python(text []byte, file string) ([]model.Suppression, error) {
 			return nil, iac.Errorf(pos, "a layerkit ignore names its codes in brackets: # layerkit: ignore[LK101] -- reason")
 		}
 		end := strings.Index(rest, "]")
-		list := rest[1:end]
-		if after := strings.TrimSpace(rest[end+1:]); after != "" {
-			list += " " + after // the reason: "-- ..."
-		}
-		s, err := parse(list, pos)
+		s, err := parse(rest[1:end], pos)
 		if err != nil {
 			return nil, err
 		}
+		s.Reason = reason(rest[end+1:])
 		s.File = file
 		if m[1] == "" {
 			s.Line = i + 1
@@ -144,4 +141,18 @@ func nextCode(ls []string, i int, markers ...string) int {
 
 func lines(text []byte) []string {
 	return strings.Split(strings.ReplaceAll(string(text), "\r\n", "\n"), "\n")
+}
+
+// reason is the text after "--" up to a further comment ("# ..."); "" when after
+// does not start with "--".
+func reason(after string) string {
+	after = strings.TrimSpace(after)
+	if !strings.HasPrefix(after, "--") {
+		return ""
+	}
+	after = after[2:]
+	if i := strings.Index(after, " #"); i >= 0 {
+		after = after[:i]
+	}
+	return strings.TrimSpace(after)
 }

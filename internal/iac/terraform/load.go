@@ -101,6 +101,9 @@ func Load(root, path string) (*model.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ignores(app, srcs); err != nil {
+		return nil, err
+	}
 	app.Source = iac.Rel(root, path)
 	return app, nil
 }
