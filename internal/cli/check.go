@@ -32,6 +32,7 @@ type CheckOptions struct {
 	Quiet     bool
 	VarFiles  []string
 	Limits    Limits
+	Cfg       configOptions
 
 	FunctionZip string
 	Handler     string
@@ -91,6 +92,7 @@ input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 	f.StringArrayVar(&o.VarFiles, "var-file", nil, "a Terraform variable file (as terraform's -var-file) read after terraform.tfvars and *.auto.tfvars (repeatable; later ones win)")
 	_ = f.MarkHidden("today")
 	o.Limits.flags(cmd)
+	o.Cfg.flags(cmd)
 	return cmd
 }
 
@@ -126,6 +128,9 @@ func runCheck(s *IO, o *CheckOptions) error {
 	} else if len(o.Layers) > 0 || o.Handler != "" || o.Runtime != "" {
 		return usageError{"--layer, --handler and --runtime go with --function-zip"}
 	}
+	if err := o.Cfg.apply(o, &opts); err != nil {
+		return err
+	}
 	terraform.SetVarFiles(o.VarFiles)
 	defer terraform.SetVarFiles(nil)
 	var res *check.Result
@@ -135,6 +140,12 @@ func runCheck(s *IO, o *CheckOptions) error {
 		return err
 	})
 	if err != nil {
+		return err
+	}
+	if err := o.Cfg.filter(s, res); err != nil {
+		if err == errBaselineWritten {
+			return nil
+		}
 		return err
 	}
 	in := report.Input{Findings: res.Findings, Checked: res.Checked, Roots: res.Roots, Color: s.ColorEnabled() && o.Format == "text", Version: Version}

@@ -63,7 +63,8 @@ type App struct {
 
 // Suppression is one inline ignore: findings of Codes (every code when empty) at its
 // target are dropped. The target is a function's or a layer's findings (Function,
-// Layer), a line of a file (File, Line), a whole file (File, Line 0), or, with none of
+// Layer) and the findings in lines Line to EndLine of File (a resource's lines; a
+// single line when EndLine is 0; the whole file when Line is 0), or, with none of
 // these set, every finding of the app.
 type Suppression struct {
 	Codes    []rulecode.Code
@@ -73,6 +74,7 @@ type Suppression struct {
 	Layer    string
 	File     string
 	Line     int
+	EndLine  int
 }
 
 // Note is a finding raised by a loader, under the code of the rule it belongs to.

@@ -74,15 +74,16 @@ func Match(s model.Suppression, f model.Pos, code rulecode.Code, function, layer
 			return false
 		}
 	}
-	switch {
-	case s.Function != "":
-		return function == s.Function
-	case s.Layer != "":
-		return layer == s.Layer
-	case s.File != "":
-		return f.File == s.File && (s.Line == 0 || f.Line == s.Line)
+	if s.Function == "" && s.Layer == "" && s.File == "" {
+		return true // the whole app
 	}
-	return true
+	if s.Function != "" && function == s.Function || s.Layer != "" && layer == s.Layer {
+		return true
+	}
+	if s.File == "" || f.File != s.File {
+		return false
+	}
+	return s.Line == 0 || f.Line >= s.Line && f.Line <= max(s.Line, s.EndLine)
 }
 
 // Unused is one suppression (or one code of it) that suppressed nothing.

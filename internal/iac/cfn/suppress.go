@@ -40,7 +40,9 @@ func (b *Builder) ignore(r *Resource, fn, layer string) {
 				b.fail(iac.Errorf(pos, "%v", err))
 				return
 			}
-			b.App.Suppressions = append(b.App.Suppressions, model.Suppression{Codes: codes, Reason: reason, Pos: pos, Function: fn, Layer: layer})
+			rpos := b.T.ResourcePos(r)
+			b.App.Suppressions = append(b.App.Suppressions, model.Suppression{Codes: codes, Reason: reason, Pos: pos, Function: fn, Layer: layer,
+				File: rpos.File, Line: rpos.Line, EndLine: lastLine(r.Value)})
 		}
 	}
 }
@@ -52,4 +54,20 @@ func (b *Builder) fail(err error) {
 	if b.T.budget.err == nil {
 		b.T.budget.err = err
 	}
+}
+
+// lastLine is the last line v's subtree starts a node on: where a resource ends, for
+// findings at its lines (a grouped finding that names no one function).
+func lastLine(v *Value) int {
+	if v == nil {
+		return 0
+	}
+	n := v.Line
+	for _, k := range v.Keys {
+		n = max(n, k.Line, lastLine(k.Value))
+	}
+	for _, it := range v.Items {
+		n = max(n, lastLine(it))
+	}
+	return max(n, lastLine(v.Arg))
 }
