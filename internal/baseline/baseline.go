@@ -11,8 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"sort"
 
 	"github.com/layerkit/layerkit/internal/finding"
@@ -73,29 +72,14 @@ func Make(fs []finding.Finding) File {
 	return out
 }
 
-// Write writes b to path (replacing it whole: a temporary file beside it, renamed).
-func Write(path string, b File) error {
+// Write writes b as JSON (the CLI writes the file whole: a temporary file renamed).
+func Write(w io.Writer, b File) error {
 	data, err := json.MarshalIndent(b, "", "  ")
 	if err != nil {
 		return err
 	}
-	data = append(data, '\n')
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".layerkit-baseline-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	_, err = w.Write(append(data, '\n'))
+	return err
 }
 
 // Read reads the baseline at path; a malformed file is an input error with its line.
@@ -137,9 +121,9 @@ func lineAt(data []byte, off int64) int {
 	return bytes.Count(data[:off], []byte("\n")) + 1
 }
 
-// Filter returns the findings b does not record (the new ones) and the number of b's
-// findings that matched nothing (fixed, or changed beyond recognition).
-func Filter(b File, fs []finding.Finding) (fresh []finding.Finding, stale int) {
+// Filter reports which of fs b does not record (keep[i]: fs[i] is new) and the number
+// of b's findings that matched nothing (fixed, or changed beyond recognition).
+func Filter(b File, fs []finding.Finding) (keep []bool, stale int) {
 	left := map[string]int{}
 	for _, e := range b.Findings {
 		n := e.Count
@@ -148,18 +132,19 @@ func Filter(b File, fs []finding.Finding) (fresh []finding.Finding, stale int) {
 		}
 		left[e.Fingerprint] += n
 	}
-	for _, f := range fs {
+	keep = make([]bool, len(fs))
+	for i, f := range fs {
 		fp := finding.Fingerprint(f)
 		if left[fp] > 0 {
 			left[fp]--
 			continue
 		}
-		fresh = append(fresh, f)
+		keep[i] = true
 	}
 	for _, n := range left {
 		stale += n
 	}
-	return fresh, stale
+	return keep, stale
 }
 
 // StaleMessage says that stale entries of the baseline at path no longer match.

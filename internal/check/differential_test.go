@@ -229,7 +229,7 @@ func TestDifferentialRegressions(t *testing.T) {
 			}
 
 			// layerkit's side.
-			out, err := check.Run(check.Options{Path: dir})
+			out, err := check.Run(context.Background(), check.Options{Path: dir})
 			if err != nil {
 				t.Fatalf("check.Run: %v", err)
 			}
@@ -550,7 +550,7 @@ func staticVerdicts(dir string) (res staticResult, nfn int, err error) {
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	out, err := check.Run(check.Options{Path: dir})
+	out, err := check.Run(context.Background(), check.Options{Path: dir})
 	if err != nil {
 		return res, 0, err
 	}

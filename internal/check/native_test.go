@@ -2,6 +2,7 @@ package check
 
 import (
 	"archive/zip"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,7 +127,7 @@ func TestNativeRules(t *testing.T) {
 		site + "numpylike/_core.cpython-311-aarch64-linux-gnu.so": "plain.aarch64.so",
 		site + "fitting/_f.cpython-312-aarch64-linux-gnu.so":      "plain.aarch64.so",
 	})
-	res, err := Run(Options{Path: dir})
+	res, err := Run(context.Background(), Options{Path: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +178,7 @@ func TestNativeRulesZip(t *testing.T) {
 	}
 	zw.Close()
 	zf.Close()
-	res, err := Run(Options{Artifacts: &artifacts.Spec{FunctionZip: filepath.Join(dir, "fn"), Handler: "app.handler", Runtime: "python3.10", Layers: []string{zpath}}, Ignore: []string{"LK405"}})
+	res, err := Run(context.Background(), Options{Artifacts: &artifacts.Spec{FunctionZip: filepath.Join(dir, "fn"), Handler: "app.handler", Runtime: "python3.10", Layers: []string{zpath}}, Ignore: []string{"LK405"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +239,7 @@ Resources:
 	sparse("src/model/weights.bin", 120_000_000)
 	sparse("layers/big/python/torchish/lib.bin", 140_000_000)
 	sparse("layers/big/python/torchish/more.bin", 3_000_000)
-	res, err := Run(Options{Path: dir})
+	res, err := Run(context.Background(), Options{Path: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +261,7 @@ Resources:
 	w.Write(make([]byte, 51<<20))
 	zw.Close()
 	zf.Close()
-	res, err = Run(Options{Artifacts: &artifacts.Spec{FunctionZip: zpath, Handler: "app.handler", Runtime: "python3.12"}})
+	res, err = Run(context.Background(), Options{Artifacts: &artifacts.Spec{FunctionZip: zpath, Handler: "app.handler", Runtime: "python3.12"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +288,7 @@ func TestUnimportedGlibcByWheelTag(t *testing.T) {
 	}, map[string]string{
 		site + "newglibc/_n.cpython-311-x86_64-linux-gnu.so": "plain.x86_64.so",
 	})
-	res, err := Run(Options{Path: dir})
+	res, err := Run(context.Background(), Options{Path: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +313,7 @@ func TestUnimportedFilesOfAFittingWheel(t *testing.T) {
 		site + "tagged/_t.abi3.so": "plain.aarch64.so", // the wheel's tag is what pip went by
 		site + "stray/_s.abi3.so":  "plain.aarch64.so", // no distribution: the header decides
 	})
-	res, err := Run(Options{Path: dir})
+	res, err := Run(context.Background(), Options{Path: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,28 +2,29 @@ package check
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/resolve"
 	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/rules"
 	"github.com/layerkit/layerkit/internal/suppress"
+	"github.com/layerkit/layerkit/internal/tree"
 )
 
 // suppressed applies the inline ignores of app — the loaders' (Metadata, Terraform
-// comments, custom.layerkit) and the "# layerkit: ignore[...]" comments of the Python
-// modules its functions import — to its findings. With unused, each ignore (code)
-// that suppressed nothing is an LK110 finding at the ignore. A malformed ignore
-// comment is an input error at its line.
+// comments, custom.layerkit) and the comments of the source files its functions load
+// (Python "# layerkit: ignore[...]", JavaScript "// layerkit-ignore ...") — to its
+// findings. With unused, each ignore (code) that suppressed nothing is an LK110 finding
+// at the ignore. A malformed ignore comment is an input error at its line.
 func suppressed(app *model.App, fns []*rules.Function, found []finding.Finding, unused bool) ([]finding.Finding, error) {
-	sups := app.Suppressions
-	py, err := pythonIgnores(fns)
+	sups := checkedOnly(app.Suppressions, app.Functions)
+	src, err := sourceIgnores(fns)
 	if err != nil {
 		return nil, err
 	}
-	if len(py) > 0 {
-		sups = append(sups[:len(sups):len(sups)], py...)
+	if len(src) > 0 {
+		sups = append(sups[:len(sups):len(sups)], src...)
 	}
 	kept, idle := suppress.Apply(found, sups)
 	if !unused {
@@ -38,34 +39,78 @@ func suppressed(app *model.App, fns []*rules.Function, found []finding.Finding, 
 	return kept, nil
 }
 
-// pythonIgnores reads the ignore comments of every Python module the functions import
-// from their own code or layers (not installed distributions), once per file.
-func pythonIgnores(fns []*rules.Function) ([]model.Suppression, error) {
-	seen := map[string]bool{}
-	var out []model.Suppression
+// checkedOnly drops the ignores of functions that are not checked (--function named others):
+// they cannot suppress anything in this run, and are not unused.
+func checkedOnly(sups []model.Suppression, fns []*model.Function) []model.Suppression {
+	names := map[string]bool{}
 	for _, f := range fns {
-		if f.Result == nil {
+		names[f.Name] = true
+	}
+	out := sups[:0:0]
+	for _, s := range sups {
+		if s.Function == "" || names[s.Function] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sourceIgnores reads the ignore comments of every source file the functions load, as
+// the language seam reports them — the handler's module, the files holding the imports
+// that run and the modules they find — from the functions' own code and layers (not
+// installed distributions or packages), once per file. The comment syntax follows the
+// file's language (suppress.ForFile).
+func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
+	type file struct {
+		t    tree.Tree
+		name string
+	}
+	var files []file
+	installed := map[string]bool{}
+	add := func(t tree.Tree, name string) {
+		if t != nil && name != "" {
+			files = append(files, file{t, name})
+		}
+	}
+	provider := func(p *resolve.Provider) {
+		switch {
+		case p == nil || p.Tree == nil || p.Compiled || p.Folder:
+		case p.Installed:
+			installed[p.Tree.Display(p.File)] = true
+		default:
+			add(p.Tree, p.File)
+		}
+	}
+	for _, f := range fns {
+		if f.Analysis == nil {
 			continue
 		}
-		for _, m := range f.Result.Imported {
-			if m == nil || m.Tree == nil || m.Trusted || !strings.HasSuffix(m.File, ".py") {
-				continue
-			}
-			shown := m.Tree.Display(m.File)
-			if seen[shown] {
-				continue
-			}
-			seen[shown] = true
-			data, err := m.Tree.ReadFile(m.File)
-			if err != nil || !bytes.Contains(data, []byte("layerkit")) {
-				continue
-			}
-			sups, err := suppress.Python(data, shown)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, sups...)
+		if h := f.Analysis.Handler(); h != nil {
+			provider(h.Found)
 		}
+		for _, im := range f.Analysis.Imports() {
+			add(im.At.Tree, im.At.File)
+			provider(im.Found)
+		}
+	}
+	seen := map[string]bool{}
+	var out []model.Suppression
+	for _, fl := range files {
+		shown := fl.t.Display(fl.name)
+		read := suppress.ForFile(fl.name)
+		if seen[shown] || installed[shown] || read == nil {
+			continue
+		}
+		seen[shown] = true
+		data, err := fl.t.ReadFile(fl.name)
+		if err != nil || !bytes.Contains(data, []byte("layerkit")) {
+			continue
+		}
+		sups, err := read(data, shown)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sups...)
 	}
 	return out, nil
 }

@@ -3,14 +3,17 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/layerkit/layerkit/internal/baseline"
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/config"
+	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/report"
 	"github.com/layerkit/layerkit/internal/rulecode"
 )
@@ -26,7 +29,6 @@ type configOptions struct {
 	// changed reports whether a flag was given on the command line (flags win over
 	// the file); set by the command.
 	changed func(name string) bool
-	policy  *config.Policy
 }
 
 func (c *configOptions) flags(cmd *cobra.Command) {
@@ -39,55 +41,82 @@ func (c *configOptions) flags(cmd *cobra.Command) {
 	c.changed = func(name string) bool { return cmd.Flags().Changed(name) }
 }
 
-// apply reads the configuration for o.Path (unless --isolated) and merges it with the
-// flags into opts, o.FailOn and the policy filter uses.
-func (c *configOptions) apply(o *CheckOptions, opts *check.Options) error {
-	if c.Isolated && c.File != "" {
-		return usageError{"--config and --isolated exclude each other"}
-	}
-	if c.WriteBaseline && c.Baseline == "" {
-		return usageError{"--write-baseline needs --baseline FILE (where to write it)"}
-	}
-	base, err := checkedFolder(o.Path, opts.Artifacts != nil)
-	if err != nil {
-		return err
-	}
-	var cfg *config.Config
-	switch {
-	case c.Isolated:
-	case c.File != "":
-		cfg, err = config.Load(c.File)
-	default:
-		cfg, err = config.Find(base)
-	}
-	if err != nil {
-		return err
-	}
-	var fl config.Flags
-	for _, s := range o.Ignore {
-		if code, ok := rulecode.Parse(s); ok {
-			fl.Ignore = append(fl.Ignore, code)
-		}
-	}
-	opts.ReportUnusedIgnores = c.ReportUnused
-	if cfg != nil {
-		if cfg.FailOn != "" && !c.changed("fail-on") {
-			o.FailOn = cfg.FailOn
-		}
-		if !cfg.Today.IsZero() && opts.Today.IsZero() {
-			opts.Today = cfg.Today
-		}
-		if cfg.ReportUnusedIgnores != nil && !c.changed("report-unused-ignores") {
-			opts.ReportUnusedIgnores = *cfg.ReportUnusedIgnores
-		}
-		opts.Exclude = append(opts.Exclude, cfg.Excludes(base)...)
-	}
-	c.policy = config.Merge(cfg, fl, base)
-	return nil
+// pathRun is the check of one PATH: the configuration that applies to it, the options
+// it runs with and the --fail-on level its findings are judged against.
+type pathRun struct {
+	cfg    *config.Config // nil: none
+	opts   check.Options
+	flags  config.Flags
+	failOn string
 }
 
-// checkedFolder is the folder (absolute) findings' paths are relative to: PATH, or its
-// folder when PATH is a file; the current folder for plain artifacts.
+// load reads the configuration of each PATH — the nearest one above it (a configuration
+// file holds for the folder it is in and those below), or --config's for all, or none
+// with --isolated — and merges it with the flags into each PATH's options. A flag
+// given on the command line wins over the file.
+func (c *configOptions) load(paths []string, opts check.Options, fl config.Flags, failOn string) ([]*pathRun, error) {
+	if c.Isolated && c.File != "" {
+		return nil, usageError{"--config and --isolated exclude each other"}
+	}
+	if c.WriteBaseline && c.Baseline == "" {
+		return nil, usageError{"--write-baseline needs --baseline FILE (where to write it)"}
+	}
+	var named *config.Config
+	if c.File != "" && !c.Isolated {
+		var err error
+		if named, err = config.Load(c.File); err != nil {
+			return nil, err
+		}
+	}
+	var runs []*pathRun
+	for _, p := range paths {
+		run := &pathRun{opts: opts, flags: fl, failOn: failOn}
+		run.opts.Path = p
+		run.opts.Exclude = slices.Clone(opts.Exclude)
+		run.opts.ReportUnusedIgnores = c.ReportUnused
+		base, err := checkedFolder(p, opts.Artifacts != nil)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case c.Isolated:
+		case named != nil:
+			run.cfg = named
+		default:
+			if run.cfg, err = config.Find(base); err != nil {
+				return nil, err
+			}
+		}
+		if cfg := run.cfg; cfg != nil {
+			if cfg.FailOn != "" && !c.changed("fail-on") {
+				run.failOn = cfg.FailOn
+			}
+			if !cfg.Today.IsZero() && run.opts.Today.IsZero() {
+				run.opts.Today = cfg.Today
+			}
+			if cfg.ReportUnusedIgnores != nil && !c.changed("report-unused-ignores") {
+				run.opts.ReportUnusedIgnores = *cfg.ReportUnusedIgnores
+			}
+			run.opts.Exclude = append(run.opts.Exclude, cfg.Excludes(base)...)
+		}
+		runs = append(runs, run)
+	}
+	return runs, nil
+}
+
+// parseCodes turns codes ruleCodes returned into rule codes.
+func parseCodes(codes []string) []rulecode.Code {
+	var out []rulecode.Code
+	for _, s := range codes {
+		if code, ok := rulecode.Parse(s); ok {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+// checkedFolder is the folder (absolute) a configuration is looked for from: PATH, or
+// its folder when PATH is a file; the current folder for plain artifacts.
 func checkedFolder(p string, artifacts bool) (string, error) {
 	if p == "" || artifacts {
 		p = "."
@@ -105,29 +134,67 @@ func checkedFolder(p string, artifacts bool) (string, error) {
 // errBaselineWritten stops check after --write-baseline (exit 0, no report).
 var errBaselineWritten = errors.New("baseline written")
 
-// filter applies the policy to res's findings, then the baseline: only new findings
-// remain. With --write-baseline it records them instead and returns errBaselineWritten.
-func (c *configOptions) filter(s *IO, res *check.Result) error {
-	if c.policy != nil {
-		res.Findings = c.policy.Apply(res.Findings)
+// filter applies each PATH's policy (its configuration merged with the flags) to its
+// findings (results[i] is runs[i]'s), then the baseline: only new findings remain.
+// fails reports whether a finding left is at or above its PATH's --fail-on. With
+// --write-baseline it records the findings instead and returns errBaselineWritten.
+func (c *configOptions) filter(s *IO, runs []*pathRun, results []*check.Result) (fails bool, err error) {
+	for i, r := range results {
+		r.Findings = config.Merge(runs[i].cfg, runs[i].flags, r.Root).Apply(r.Findings)
 	}
-	if c.Baseline == "" {
-		return nil
+	if c.Baseline != "" {
+		if err := c.baseline(s, results); err != nil {
+			return false, err
+		}
+	}
+	for i, r := range results {
+		if failOn(runs[i].failOn, r.Findings) != nil {
+			fails = true
+		}
+	}
+	return fails, nil
+}
+
+// baseline records the findings in --baseline (--write-baseline), or drops those it
+// records. A finding's file is fingerprinted relative to the baseline file's folder, so
+// the baseline matches from any current folder, in every format, whichever PATHs name
+// the code.
+func (c *configOptions) baseline(s *IO, results []*check.Result) error {
+	abs, err := filepath.Abs(c.Baseline)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(abs)
+	var keyed []finding.Finding
+	for _, r := range results {
+		cp := slices.Clone(r.Findings)
+		newRelocator(r.Root, dir, map[string]bool{}).findings(cp)
+		keyed = append(keyed, cp...)
 	}
 	if c.WriteBaseline {
-		b := baseline.Make(res.Findings)
-		if err := baseline.Write(c.Baseline, b); err != nil {
-			return fmt.Errorf("--write-baseline: %v", err)
+		b := baseline.Make(keyed)
+		if err := writeFileAtomic("--baseline", c.Baseline, func(w io.Writer) error { return baseline.Write(w, b) }); err != nil {
+			return err
 		}
-		fmt.Fprintf(report.Writer(s.Err), "layerkit: wrote %s: %d finding(s) recorded; later checks with --baseline %s report only new ones\n", c.Baseline, len(res.Findings), c.Baseline)
+		fmt.Fprintf(report.Writer(s.Err), "layerkit: wrote %s: %d finding(s) recorded; later checks with --baseline %s report only new ones\n", c.Baseline, len(keyed), c.Baseline)
 		return errBaselineWritten
 	}
 	b, err := baseline.Read(c.Baseline)
 	if err != nil {
 		return err
 	}
-	fresh, stale := baseline.Filter(b, res.Findings)
-	res.Findings = fresh
+	keep, stale := baseline.Filter(b, keyed)
+	n := 0
+	for _, r := range results {
+		out := r.Findings[:0]
+		for _, f := range r.Findings {
+			if keep[n] {
+				out = append(out, f)
+			}
+			n++
+		}
+		r.Findings = out
+	}
 	if stale > 0 {
 		fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", baseline.StaleMessage(stale, c.Baseline))
 	}

@@ -11,14 +11,14 @@ import (
 // out of the message (line numbers, "file:line" references, sizes). The module or
 // property a finding is about is named in its message, so it stays in. A baseline
 // (--baseline) records findings by it; it is also fit for SARIF's
-// partialFingerprints. 16 hex digits.
+// partialFingerprints. 32 hex digits.
 func Fingerprint(f Finding) string {
 	h := sha256.New()
 	for _, s := range []string{f.Code.String(), f.Function, f.Layer, f.Pos.File, Stable(f.Message)} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
-	return hex.EncodeToString(h.Sum(nil)[:8])
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 var moving = regexp.MustCompile(`(?:\b[Ll]ines? \d+(?:[-–]\d+)?)|(?::\d+(?::\d+)?\b)|(?:\b\d[\d.,]*\s*(?:[KMG]iB|[KMG]B|bytes|B)\b)`)

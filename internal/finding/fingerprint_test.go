@@ -26,7 +26,7 @@ func TestFingerprint(t *testing.T) {
 			t.Errorf("%+v has the fingerprint of %+v", other, a)
 		}
 	}
-	if len(Fingerprint(a)) != 16 {
+	if len(Fingerprint(a)) != 32 {
 		t.Errorf("fingerprint %q", Fingerprint(a))
 	}
 }

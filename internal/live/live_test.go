@@ -59,7 +59,7 @@ func load(t *testing.T, l *Loader, sel Selection) *Result {
 
 func runChecks(t *testing.T, res *Result) []finding.Finding {
 	t.Helper()
-	out, err := check.CheckApp(check.Options{Today: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}, "", res.App)
+	out, err := check.CheckApp(context.Background(), check.Options{Today: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}, "", res.App)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -167,6 +167,13 @@ func escapeInput(in Input) Input {
 	}
 	in.Findings = fs
 	in.Checked = Escape(in.Checked)
+	if len(in.Archives) > 0 {
+		archives := make(map[string]bool, len(in.Archives))
+		for a := range in.Archives {
+			archives[Escape(a)] = true
+		}
+		in.Archives = archives
+	}
 	fl := make([]FunctionLine, len(in.Functions))
 	for i, l := range in.Functions {
 		l.Name, l.Kind, l.Runtime, l.Arch, l.Skipped = Escape(l.Name), Escape(l.Kind), Escape(l.Runtime), Escape(l.Arch), Escape(l.Skipped)

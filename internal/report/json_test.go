@@ -19,7 +19,9 @@ func TestJSONStreamed(t *testing.T) {
 	}
 	for _, in := range []Input{
 		{Summary: Summary{Functions: 1}},
-		{Findings: fs, Summary: Summary{Functions: 2, Layers: 1, Errors: 1, Infos: 1}},
+		{Findings: fs, Summary: Summary{Functions: 2, Layers: 1, Errors: 1, Infos: 1},
+			Functions: []FunctionLine{{Name: "Fn", Kind: "sam", Runtime: "python3.12", Arch: "x86_64", Layers: []string{"L"}},
+				{Name: "Old", Kind: "sam", Runtime: "python2.7", Arch: "arm64", Skipped: "python2.7 is not supported"}}},
 	} {
 		var got, want bytes.Buffer
 		if err := writeJSON(&got, in); err != nil {
@@ -33,6 +35,7 @@ func TestJSONStreamed(t *testing.T) {
 		}
 		s := in.Summary
 		doc.Summary = jsonSummary{Functions: s.Functions, Layers: s.Layers, Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos}
+		doc.Functions = jsonFunctions(in.Functions)
 		if err := encodeJSON(&want, doc); err != nil {
 			t.Fatal(err)
 		}

@@ -106,6 +106,12 @@ type Input struct {
 	// tool.driver.rules. The caller passes it in (the CLI: rules.All), so report
 	// depends on the codes, not on the rules.
 	Rules []Rule
+	// InfoURI is the repository's web page (rules' help links point into it); Archives
+	// are the paths of findings' files that are zips ("fn.zip" of "fn.zip:app.py").
+	InfoURI  string
+	Archives map[string]bool
+	// Width, when set, is the terminal's width: the text format wraps its lines to it.
+	Width int
 }
 
 // Rule is what a report says about one rule of the catalogue.

@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"archive/zip"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -227,7 +228,7 @@ func runRuleFixture(t *testing.T, code rulecode.Code, file string) int {
 			t.Fatalf("%s: a fixture of %s wants %s; each rule's fixtures want only that rule", w, code, w.code)
 		}
 	}
-	res, err := check.Run(check.Options{Path: dir, Today: today, ReportUnusedIgnores: code == rulecode.LK110})
+	res, err := check.Run(context.Background(), check.Options{Path: dir, Today: today, ReportUnusedIgnores: code == rulecode.LK110})
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}

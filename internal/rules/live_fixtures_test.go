@@ -163,7 +163,7 @@ func runLive(t *testing.T, lc liveCase) []finding.Finding {
 		}
 		res.App.Notes = append(res.App.Notes, notes...)
 	}
-	out, err := check.CheckApp(check.Options{Today: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}, "", res.App)
+	out, err := check.CheckApp(context.Background(), check.Options{Today: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}, "", res.App)
 	if err != nil {
 		t.Fatal(err)
 	}

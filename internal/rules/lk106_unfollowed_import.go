@@ -35,9 +35,9 @@ of its layers, and run layerkit verify to import the handler with the real inter
 })
 
 func runLK106(p *Pass) {
-	for _, f := range p.analysed() {
-		for _, u := range f.Result.Unfollowed {
-			pos := model.Pos{File: u.Tree.Display(u.File), Line: u.Line, Col: u.Col}
+	for _, f := range p.resolved() {
+		for _, u := range f.Analysis.Unfollowed() {
+			pos := u.At.Model()
 			when := "when the module is imported"
 			if u.Lazy {
 				when = "when the function body that holds it runs"

@@ -65,7 +65,7 @@ func Unchecked(app *model.App, fn *model.Function) (why string, pos model.Pos, h
 	case rt.IsPython() && !rt.ImportsChecked():
 		return fmt.Sprintf("%s runs %s, which is Python %s: layerkit checks the imports of Python 3 functions only, so its imports are not checked", name, rt.ID, rt.Version), at(fn.RuntimePos),
 			"Move to a supported Python 3 runtime (see LK405); --ignore LK109 hides this note."
-	case !rt.IsPython():
+	case !rt.ImportsChecked():
 		lang := ""
 		switch {
 		case rt.IsNode():

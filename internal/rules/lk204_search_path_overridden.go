@@ -22,12 +22,15 @@ the value repeats those folders.`,
 paths: PYTHONPATH: /var/task/vendor:/opt/python/lib/python3.12/site-packages:/opt/python`,
 	Run: func(p *Pass) {
 		for _, f := range p.Functions {
-			for _, name := range []string{"PYTHONPATH", "NODE_PATH"} {
+			// The variable is the runtime catalogue's (Runtime.PathVar); for an unknown
+			// runtime, either.
+			names := []string{"PYTHONPATH", "NODE_PATH"}
+			if f.Runtime != nil {
+				names = []string{f.Runtime.PathVar()}
+			}
+			for _, name := range names {
 				v, ok := f.Fn.Env[name]
 				if !ok {
-					continue
-				}
-				if f.Runtime != nil && (name == "PYTHONPATH") != f.Runtime.IsPython() {
 					continue
 				}
 				pos := v.Pos

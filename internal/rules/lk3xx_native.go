@@ -180,11 +180,20 @@ func (r *nativeRun) checkWith(f *Function, t tree.Tree, name string, bytes bool)
 	return probs
 }
 
+// function judges the compiled files of f, in four steps; a file judged in one step is
+// not judged again in a later one.
 func (r *nativeRun) function(f *Function) {
-	env := f.Result.Env
-	handled := map[nfile]bool{}
+	handled := map[nfile]bool{} // compiled files already judged for f
+	r.mismatched(f, handled)
+	r.importedCompiled(f, handled)
+	r.installedNative(f, handled)
+	r.otherCompiled(f, handled)
+}
 
-	// 1. Imports whose only candidate is a compiled file that is not a candidate here.
+// mismatched is step 1 of function: imports whose only candidate is a compiled file
+// that is not a candidate here.
+func (r *nativeRun) mismatched(f *Function, handled map[nfile]bool) {
+	env := f.Result.Env
 	for _, pr := range f.Result.Problems {
 		if pr.Failure != pyresolve.CompiledMismatch {
 			continue
@@ -217,8 +226,12 @@ func (r *nativeRun) function(f *Function) {
 				failsWith(f, pr, fmt.Sprintf("No module named '%s'", pr.Missing))),
 			nativeHint(code, f, packageFor(r.p, f, pr.Missing), inLayer(f, files)))
 	}
+}
 
-	// 2. Compiled modules the imports load by name, whose bytes cannot load.
+// importedCompiled is step 2 of function: compiled modules the imports load by name,
+// whose bytes cannot load.
+func (r *nativeRun) importedCompiled(f *Function, handled map[nfile]bool) {
+	env := f.Result.Env
 	var names []string
 	for name, m := range f.Result.Imported {
 		if m.Kind == pyresolve.Compiled && m.Tree != nil && native.IsNativeName(path.Base(m.File)) {
@@ -248,9 +261,12 @@ func (r *nativeRun) function(f *Function) {
 				why(probs), via(shownChain(f, chain)), loadFailure(f, r.pythonFailure(f, m.Tree, m.File, name), sev == model.Warning)),
 			nativeHint(code, f, packageFor(r.p, f, name), inLayer(f, []nfile{nf})))
 	}
+}
 
-	// 3. Installed distributions the imports load (they are not scanned): their compiled
-	// files, unless their WHEEL says they were built for this very platform.
+// installedNative is step 3 of function: installed distributions the imports load
+// (they are not scanned): their compiled files, unless their WHEEL says they were built
+// for this very platform.
+func (r *nativeRun) installedNative(f *Function, handled map[nfile]bool) {
 	in := installedOf(r.p, f)
 	uses := usesOf(r.p, f)
 	var dists []string
@@ -260,77 +276,86 @@ func (r *nativeRun) function(f *Function) {
 	sort.Strings(dists)
 	tg := nativeTarget(f)
 	for _, n := range dists {
-		u := uses[n]
-		d := in.Winner(n)
-		if d == nil {
-			continue
-		}
-		files := cacheOf(r.p).distNative(d)
-		if len(files) == 0 || wheelFits(d.Wheel, tg) {
-			continue
-		}
-		byCode := map[rulecode.Code][]string{}
-		whyOf := map[rulecode.Code]string{}
-		var codes []rulecode.Code
-		needed := map[rulecode.Code]bool{}        // code -> some file of it is imported unguarded
-		firstNeeded := map[rulecode.Code]string{} // code -> the first such file (else the first file)
-		var spare []string                        // files nothing needs (another Python's build beside a fallback)
-		for _, name := range files {
-			nf := nfile{d.Tree, name}
-			if handled[nf] {
-				continue
-			}
-			handled[nf] = true
-			probs := r.check(f, d.Tree, name)
-			if len(probs) == 0 {
-				continue
-			}
-			if native.HasLoadableSibling(d.Tree, name, nativeTarget(f)) {
-				spare = append(spare, d.Tree.Display(name))
-				continue
-			}
-			code := probs[0].Kind.Code()
-			if _, ok := byCode[code]; !ok {
-				codes = append(codes, code)
-				whyOf[code] = why(probs)
-			}
-			byCode[code] = append(byCode[code], d.Tree.Display(name))
-			if distNeeds(r.p, d, name) && !needed[code] {
-				needed[code] = true
-				firstNeeded[code] = name
-			} else if firstNeeded[code] == "" {
-				firstNeeded[code] = name
-			}
-		}
-		slices.Sort(codes)
-		for _, code := range codes {
-			sev := model.Error
-			if u.Site.Lazy {
-				sev = model.Warning
-			}
-			if !needed[code] {
-				// Every import resolves: the files no code of the distribution imports
-				// unguarded are dead weight for this Python (a build for another one whose
-				// pure-Python fallbacks load instead). Slower, not broken.
-				files := append(append([]string(nil), byCode[code]...), spare...)
-				r.p.Report(code, model.Warning, f.Fn.Name, "", sitePos(u.Site),
-					fmt.Sprintf("`%s` loads %s%s, whose %s cannot load on %s (%s, %s): %s; the import still works: where a module has a pure-Python file beside its compiled one, Python loads that, and no module of %s imports the others at module scope outside a try/except, so %s runs without its compiled speed-ups",
-						u.Site.Stmt, d.String(), wheelNote(d), countFiles(files), f.Fn.Name, f.Runtime.ID, env.Arch, whyOf[code], d.Name, f.Fn.Name),
-					nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
-				continue
-			}
-			loads := d.String()
-			if len(u.Chain) > 1 {
-				loads = fmt.Sprintf("%s (%s)", d.String(), strings.Join(u.Chain, " requires "))
-			}
-			r.p.Report(code, sev, f.Fn.Name, "", sitePos(u.Site),
-				fmt.Sprintf("`%s` loads %s, whose %s cannot load on %s (%s, %s): %s%s; %s", u.Site.Stmt, loads, countFiles(byCode[code]), f.Fn.Name, f.Runtime.ID, env.Arch,
-					whyOf[code], wheelNote(d), loadFailure(f, r.pythonFailure(f, d.Tree, firstNeeded[code], moduleOfFile(d, firstNeeded[code])), sev == model.Warning)),
-				nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
+		if d := in.Winner(n); d != nil {
+			r.distribution(f, d, uses[n], tg, handled)
 		}
 	}
+}
 
-	// 4. Every other compiled file on the path: a warning, grouped.
+// distribution judges the compiled files of installed distribution d, which f's
+// import u loads (step 3), unless its WHEEL says it was built for this very platform.
+func (r *nativeRun) distribution(f *Function, d *pymeta.Dist, u *distUse, tg native.Target, handled map[nfile]bool) {
+	env := f.Result.Env
+	files := cacheOf(r.p).distNative(d)
+	if len(files) == 0 || wheelFits(d.Wheel, tg) {
+		return
+	}
+	byCode := map[rulecode.Code][]string{}
+	whyOf := map[rulecode.Code]string{}
+	var codes []rulecode.Code
+	needed := map[rulecode.Code]bool{}        // code -> some file of it is imported unguarded
+	firstNeeded := map[rulecode.Code]string{} // code -> the first such file (else the first file)
+	var spare []string                        // files nothing needs (another Python's build beside a fallback)
+	for _, name := range files {
+		nf := nfile{d.Tree, name}
+		if handled[nf] {
+			continue
+		}
+		handled[nf] = true
+		probs := r.check(f, d.Tree, name)
+		if len(probs) == 0 {
+			continue
+		}
+		if native.HasLoadableSibling(d.Tree, name, nativeTarget(f)) {
+			spare = append(spare, d.Tree.Display(name))
+			continue
+		}
+		code := probs[0].Kind.Code()
+		if _, ok := byCode[code]; !ok {
+			codes = append(codes, code)
+			whyOf[code] = why(probs)
+		}
+		byCode[code] = append(byCode[code], d.Tree.Display(name))
+		if distNeeds(r.p, d, name) && !needed[code] {
+			needed[code] = true
+			firstNeeded[code] = name
+		} else if firstNeeded[code] == "" {
+			firstNeeded[code] = name
+		}
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		sev := model.Error
+		if u.Site.Lazy {
+			sev = model.Warning
+		}
+		if !needed[code] {
+			// Every import resolves: the files no code of the distribution imports
+			// unguarded are dead weight for this Python (a build for another one whose
+			// pure-Python fallbacks load instead). Slower, not broken.
+			files := append(append([]string(nil), byCode[code]...), spare...)
+			r.p.Report(code, model.Warning, f.Fn.Name, "", sitePos(u.Site),
+				fmt.Sprintf("`%s` loads %s%s, whose %s cannot load on %s (%s, %s): %s; the import still works: where a module has a pure-Python file beside its compiled one, Python loads that, and no module of %s imports the others at module scope outside a try/except, so %s runs without its compiled speed-ups",
+					u.Site.Stmt, d.String(), wheelNote(d), countFiles(files), f.Fn.Name, f.Runtime.ID, env.Arch, whyOf[code], d.Name, f.Fn.Name),
+				nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
+			continue
+		}
+		loads := d.String()
+		if len(u.Chain) > 1 {
+			loads = fmt.Sprintf("%s (%s)", d.String(), strings.Join(u.Chain, " requires "))
+		}
+		r.p.Report(code, sev, f.Fn.Name, "", sitePos(u.Site),
+			fmt.Sprintf("`%s` loads %s, whose %s cannot load on %s (%s, %s): %s%s; %s", u.Site.Stmt, loads, countFiles(byCode[code]), f.Fn.Name, f.Runtime.ID, env.Arch,
+				whyOf[code], wheelNote(d), loadFailure(f, r.pythonFailure(f, d.Tree, firstNeeded[code], moduleOfFile(d, firstNeeded[code])), sev == model.Warning)),
+			nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
+	}
+}
+
+// otherCompiled is step 4 of function: every other compiled file on the path: a
+// warning, grouped.
+func (r *nativeRun) otherCompiled(f *Function, handled map[nfile]bool) {
+	env := f.Result.Env
+	tg := nativeTarget(f)
 	seen := map[nfile]bool{}
 	for _, e := range env.Path {
 		if e.Tree == nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/resolve"
 	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/runtimes"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -72,7 +73,12 @@ func Lookup(code rulecode.Code) (*Rule, bool) {
 type Function struct {
 	Fn      *model.Function
 	Runtime *runtimes.Runtime // nil when the runtime is unknown
-	// Result is the import analysis; nil when the function was not analysed (see Skip).
+	// Analysis is the import analysis behind the language seam (package resolve), for
+	// every language; nil when the function was not analysed (see Skip). Rules that
+	// hold for every language read it (resolved).
+	Analysis resolve.Analysis
+	// Result is Python's own analysis (Analysis.Detail()) for the rules and hints that
+	// speak Python; nil for other languages and when not analysed (analysed).
 	Result *pyresolve.Result
 	Skip   string
 }
@@ -132,7 +138,18 @@ func Run(p *Pass) []finding.Finding {
 	return p.findings
 }
 
-// analysed returns the functions that have an import analysis.
+// resolved returns the functions that have an import analysis, in any language.
+func (p *Pass) resolved() []*Function {
+	var out []*Function
+	for _, f := range p.Functions {
+		if f.Analysis != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// analysed returns the functions that have a Python import analysis.
 func (p *Pass) analysed() []*Function {
 	var out []*Function
 	for _, f := range p.Functions {

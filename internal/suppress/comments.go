@@ -1,6 +1,7 @@
 package suppress
 
 import (
+	"path"
 	"regexp"
 	"strings"
 
@@ -13,6 +14,19 @@ var (
 	jsIgnore = regexp.MustCompile(`//\s*layerkit-ignore(-file)?\b(.*)$`)
 	tfIgnore = regexp.MustCompile(`^\s*(?:#|//)\s*layerkit-ignore\b(.*)$`)
 )
+
+// ForFile returns the reader of the ignore comments of a source file named name, by its
+// extension: Python for .py, JavaScript for .js, .mjs, .cjs and TypeScript; nil for
+// a file of another language.
+func ForFile(name string) func(text []byte, file string) ([]model.Suppression, error) {
+	switch path.Ext(name) {
+	case ".py", ".pyi":
+		return Python
+	case ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx":
+		return JavaScript
+	}
+	return nil
+}
 
 // Python reads the ignores of a Python module, file being how findings name it:
 // `# layerkit: ignore[LK101, shadowed-module] -- reason` suppresses findings on its own

@@ -133,6 +133,8 @@ type loader struct {
 	// how says, per layer and "export:NAME" / "ssm:NAME", where the link comes from.
 	how  map[*model.Layer]map[string]string
 	seen map[string]bool
+	// trees caches each assembly folder's tree.json: construct path → fqn (bundling.go).
+	trees map[string]map[string]string
 }
 
 // assembly reads the manifest of the assembly in dir and its stacks, recursing into
@@ -384,6 +386,9 @@ func (s *stack) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 		s.b.Note(rulecode.LK102, model.Error, fn.Name, "", pos, assetProblem(s.l.root, abs, fn.Name, err), "")
 		return
 	}
+	if fqn := s.pythonConstruct(r); fqn == fqnPythonFunction {
+		s.modelPythonBundling(fqn, code, fn.Name, "", pos)
+	}
 	fn.Code = code
 }
 
@@ -423,6 +428,9 @@ func (s *stack) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		ly.NotInspectable = msg
 		s.b.Note(rulecode.LK105, model.Error, "", ly.Name, pos, msg, "")
 		return
+	}
+	if fqn := s.pythonConstruct(r); fqn == fqnPythonLayer {
+		s.modelPythonBundling(fqn, code, "", ly.Name, pos)
 	}
 	ly.Content = code
 }

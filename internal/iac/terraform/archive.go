@@ -99,6 +99,10 @@ func (l *loader) readArchive(r *resInst) *archive {
 			t = filter.Tree(t, func(n string) bool { return !excluded(excludes, n) })
 		}
 		ar.code = &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/"}
+		if p := l.pipInstallFor(r, dirAbs); p != nil {
+			ar.code.Installs, ar.code.InstallDir = p.lines, p.dir
+			ar.code.Display += " (" + p.describe() + ")"
+		}
 	case a["source_file"] != nil:
 		s, ok := str(l.eval(a["source_file"].Expr))
 		if !ok {
@@ -220,6 +224,12 @@ func (l *loader) codeFromFilename(a *hcl.Attribute) (code *model.Code, why strin
 			return nil, fmt.Sprintf("%s is not a readable zip archive (%v)", disp, err)
 		}
 		return &model.Code{Tree: z, Display: disp}, ""
+	}
+	if code := l.zipBuiltByProvisioner(abs, disp); code != nil {
+		return code, ""
+	}
+	if code := l.zipBuiltByWorkflow(abs, disp); code != nil {
+		return code, ""
 	}
 	return nil, fmt.Sprintf("%s does not exist yet; build it first or point at the archive_file", disp)
 }
