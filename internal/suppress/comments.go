@@ -35,15 +35,20 @@ func ForFile(name string) func(text []byte, file string) ([]model.Suppression, e
 // the file. An ignore that names no code or an unknown one is an input error.
 func Python(text []byte, file string) ([]model.Suppression, error) {
 	var out []model.Suppression
+	comments := pyComments(text)
 	for i, line := range lines(text) {
 		if !strings.Contains(line, "layerkit") {
 			continue
 		}
-		m := pyIgnore.FindStringSubmatch(line)
+		c, ok := comments[i+1]
+		if !ok {
+			continue // no comment on this line: "layerkit" is in code or a string
+		}
+		m := pyIgnore.FindStringSubmatch(line[c:])
 		if m == nil {
 			continue
 		}
-		pos := model.Pos{File: file, Line: i + 1, Col: strings.Index(line, m[0]) + 1}
+		pos := model.Pos{File: file, Line: i + 1, Col: c + strings.Index(line[c:], m[0]) + 1}
 		rest := strings.TrimSpace(m[2])
 		if !strings.HasPrefix(rest, "[") || !strings.Contains(rest, "]") {
 			return nil, iac.Errorf(pos, "a layerkit ignore names its codes in brackets: # layerkit: ignore[LK101] -- reason")
@@ -61,6 +66,47 @@ func Python(text []byte, file string) ([]model.Suppression, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// pyComments maps each line (1-based) of Python source holding a comment to the byte
+// offset of its "#" in the line: a "#" outside string literals (quoted, triple-quoted,
+// with escapes), so that a docstring or string that mentions an ignore is not one.
+func pyComments(text []byte) map[int]int {
+	out := map[int]int{}
+	line, start := 1, 0
+	var quote string // the open string's delimiter; "" outside strings
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c == '\n':
+			line, start = line+1, i+1
+			if len(quote) == 1 {
+				quote = "" // an unterminated one-line string ends with its line
+			}
+		case quote != "" && c == '\\':
+			if i+1 < len(text) && text[i+1] == '\n' {
+				line, start = line+1, i+2
+			}
+			i++
+		case quote != "":
+			if strings.HasPrefix(string(text[i:min(i+3, len(text))]), quote) {
+				i += len(quote) - 1
+				quote = ""
+			}
+		case c == '#':
+			out[line] = i - start
+			for i+1 < len(text) && text[i+1] != '\n' {
+				i++
+			}
+		case c == '"' || c == '\'':
+			quote = string(c)
+			if i+2 < len(text) && text[i+1] == c && text[i+2] == c {
+				quote = strings.Repeat(string(c), 3)
+				i += 2
+			}
+		}
+	}
+	return out
 }
 
 // JavaScript reads the ignores of a JavaScript/TypeScript file (for the Node.js

@@ -13,13 +13,22 @@ func TestPython(t *testing.T) {
 	src := "# layerkit: ignore-file[shadowed-module] -- vendored on purpose\n" +
 		"import os\n" +
 		"import numpy  # layerkit: ignore[LK101, LK106] -- in the runtime image\n" +
-		"s = '# not layerkit'\n"
+		"s = '# not layerkit'\n" +
+		"t = 'a # layerkit: ignore[LK999] in a string'  # a comment\n" +
+		"def f():\n" +
+		"    \"\"\"Write `import x  # layerkit: ignore[LK101]` to ignore it.\n" +
+		"    # layerkit: ignore[LK999] in a docstring, \\\"\"\" not the end\n" +
+		"    \"\"\"\n" +
+		"    return '\\'#'  # layerkit: ignore[LK104]\n"
 	got, err := Python([]byte(src), "app.py")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 {
-		t.Fatalf("got %d suppressions, want 2: %+v", len(got), got)
+	if len(got) != 3 {
+		t.Fatalf("got %d suppressions, want 3 (none from strings): %+v", len(got), got)
+	}
+	if l := got[2]; l.Line != 10 || l.Pos.Col != 19 || l.Codes[0] != rulecode.LK104 {
+		t.Errorf("after a string holding a quote and '#': %+v", l)
 	}
 	if f := got[0]; f.Line != 0 || f.File != "app.py" || len(f.Codes) != 1 || f.Codes[0] != rulecode.LK104 || f.Reason != "vendored on purpose" {
 		t.Errorf("file-level: %+v", f)
