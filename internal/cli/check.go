@@ -132,7 +132,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	opts := check.Options{Kind: o.Kind, Template: o.Template, Exclude: o.Exclude, Source: o.Source, Functions: o.Functions, Ignore: ignore}
+	opts := check.Options{Kind: o.Kind, Template: o.Template, Exclude: o.Exclude, Source: o.Source, Functions: o.Functions, Ignore: codeStrings(ignore)}
 	for _, g := range o.Exclude {
 		if _, err := path.Match(g, ""); err != nil {
 			return usageError{fmt.Sprintf("--exclude %q is not a valid glob: %v", g, err)}
@@ -167,10 +167,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if len(paths) == 0 {
 		paths = []string{""}
 	}
-	fl := config.Flags{Ignore: parseCodes(ignore)}
-	if o.Cfg.changed("select") {
-		fl.Select = parseCodes(selected)
-	}
+	fl := config.Flags{Ignore: ignore, Select: selected}
 	runs, err := o.Cfg.load(paths, opts, fl, o.FailOn)
 	if err != nil {
 		return err

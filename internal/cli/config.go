@@ -104,13 +104,11 @@ func (c *configOptions) load(paths []string, opts check.Options, fl config.Flags
 	return runs, nil
 }
 
-// parseCodes turns codes ruleCodes returned into rule codes.
-func parseCodes(codes []string) []rulecode.Code {
-	var out []rulecode.Code
-	for _, s := range codes {
-		if code, ok := rulecode.Parse(s); ok {
-			out = append(out, code)
-		}
+// codeStrings are codes as check.Options takes them.
+func codeStrings(codes []rulecode.Code) []string {
+	var out []string
+	for _, c := range codes {
+		out = append(out, c.String())
 	}
 	return out
 }

@@ -14,7 +14,8 @@
 //	[per-path-ignores]                      # glob of files (relative to the config's folder) → codes
 //	"src/vendored/*" = ["LK104"]
 //
-// Codes are written as codes or names (rulecode.Parse). An unknown key, a value of the
+// Codes are written as codes, names or code prefixes (rulecode.Match), as on the
+// command line. An unknown key, a value of the
 // wrong type or an unknown code is an error naming the file and line.
 package config
 
@@ -32,6 +33,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/nearest"
 	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
@@ -95,7 +97,7 @@ func Find(start string) (*Config, error) {
 			if name == PyprojectFile && !hasToolLayerkit(data) {
 				continue
 			}
-			return Parse(p, data)
+			return Parse(shown(p), data)
 		}
 		up := filepath.Dir(dir)
 		if up == dir {
@@ -103,6 +105,17 @@ func Find(start string) (*Config, error) {
 		}
 		dir = up
 	}
+}
+
+// shown is p (absolute) as messages name it: relative to the current folder, as the
+// text report's paths are.
+func shown(p string) string {
+	if cwd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(cwd, p); err == nil {
+			return rel
+		}
+	}
+	return p
 }
 
 // Load reads the configuration file p (--config): a pyproject.toml is read for its
@@ -193,11 +206,15 @@ func check(p, dir string, data []byte, f File) (*Config, error) {
 	codes := func(key string, list []string) ([]rulecode.Code, error) {
 		var out []rulecode.Code
 		for _, s := range list {
-			code, ok := rulecode.Parse(s)
-			if !ok {
-				return nil, bad(s, "%s: unknown rule code %q (want a code like LK101 or a name like unresolved-import; see layerkit explain)", key, s)
+			matched := rulecode.Match(s)
+			if len(matched) == 0 {
+				return nil, bad(s, "%s: unknown rule code %q (want a code like LK101, a name like unresolved-import or a prefix like LK1; layerkit explain --list lists them)%s", key, s, nearest.DidYouMean(s, rulecode.Names()))
 			}
-			out = append(out, code)
+			for _, c := range matched {
+				if !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+			}
 		}
 		return out, nil
 	}
@@ -232,20 +249,39 @@ func check(p, dir string, data []byte, f File) (*Config, error) {
 	if len(f.Severity) > 0 {
 		c.Severity = map[rulecode.Code]model.Severity{}
 	}
-	for k, v := range f.Severity {
-		code, ok := rulecode.Parse(k)
-		if !ok {
-			return nil, bad(k, "severity: unknown rule code %q", k)
+	// A prefix (LK4) sets its rules first, so that a code it holds (LK405) set on its
+	// own wins whatever the order of the table.
+	keys := make([]string, 0, len(f.Severity))
+	for k := range f.Severity {
+		keys = append(keys, k)
+	}
+	matched := map[string][]rulecode.Code{}
+	for _, k := range keys {
+		if matched[k], err = codes("severity", []string{k}); err != nil {
+			return nil, err
 		}
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if d := len(matched[b]) - len(matched[a]); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	for _, k := range keys {
+		v := f.Severity[k]
+		var sev model.Severity
 		switch v {
 		case "error":
-			c.Severity[code] = model.Error
+			sev = model.Error
 		case "warning":
-			c.Severity[code] = model.Warning
+			sev = model.Warning
 		case "info":
-			c.Severity[code] = model.Info
+			sev = model.Info
 		default:
 			return nil, bad(v, "severity of %s = %q: want error, warning or info", k, v)
+		}
+		for _, code := range matched[k] {
+			c.Severity[code] = sev
 		}
 	}
 	if len(f.PerFunctionIgnores) > 0 {

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,12 +57,28 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// TestPrefixes: a code prefix selects every rule whose code starts with it, in every
+// list, and a code's own severity wins over its prefix's, whatever the table's order.
+func TestPrefixes(t *testing.T) {
+	c, err := Parse(".layerkit.toml", []byte("ignore = [\"LK4\"]\n[severity]\nLK405 = \"info\"\nLK1 = \"warning\"\nLK10 = \"error\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(c.Ignore, rulecode.LK405) || !slices.Contains(c.Ignore, rulecode.LK401) || slices.Contains(c.Ignore, rulecode.LK101) {
+		t.Errorf("ignore LK4: %v", c.Ignore)
+	}
+	if c.Severity[rulecode.LK405] != model.Info || c.Severity[rulecode.LK101] != model.Error || c.Severity[rulecode.LK110] != model.Warning {
+		t.Errorf("severity: %v", c.Severity)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct{ name, text, want string }{
 		{".layerkit.toml", "select = [\"LK101\"]\nignored = []\n", ".layerkit.toml:2:1: unknown configuration key \"ignored\""},
 		{".layerkit.toml", "\n\nselect = [\"LK999\"]\n", ".layerkit.toml:3: select: unknown rule code \"LK999\""},
 		{".layerkit.toml", "[severity]\nunresolved-imports = \"error\"\n", ".layerkit.toml:2: severity: unknown rule code"},
-		{".layerkit.toml", "[per-function-ignores]\nFn = [\"LK1\"]\n", ".layerkit.toml:2: per-function-ignores.Fn: unknown rule code"},
+		{".layerkit.toml", "[per-function-ignores]\nFn = [\"LK19\"]\n", ".layerkit.toml:2: per-function-ignores.Fn: unknown rule code"},
+		{".layerkit.toml", "ignore = [\"unresolved-imports\"]\n", "did you mean unresolved-import?"},
 		{".layerkit.toml", "fail-on = \"warn\"\n", ".layerkit.toml:1: fail-on = \"warn\""},
 		{".layerkit.toml", "select = \"LK101\"\n", ".layerkit.toml:1:"},
 		{".layerkit.toml", "select = [\n", ".layerkit.toml:"},
