@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
@@ -86,14 +89,92 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 			o.RateLimiter = ratelimit.None
 		})
 	}))
+	// The SDK's own log lines ("SDK 2026/... WARN falling back to IMDSv1") are not
+	// layerkit's messages; what matters reaches the user as an error.
+	opts = append(opts, config.WithLogger(logging.Nop{}))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
+	var missing config.SharedConfigProfileNotExistError
+	switch {
+	case errors.As(err, &missing):
+		return nil, fmt.Errorf("no AWS profile %q in %s: set it up with aws configure --profile %s (or aws configure sso), or name another with --profile",
+			missing.Profile, strings.Join(awsFiles(), " or "), missing.Profile)
+	case err != nil:
 		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {
 		return nil, errors.New("no AWS region: pass --region, or set AWS_REGION or a region in the profile")
 	}
+	// Credentials are resolved once, up front: without any, every call would fail with
+	// the whole chain of sources the SDK tried.
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &CredentialsError{Profile: profileName(c.Profile), Err: err}
+	}
 	return ClientsFromConfig(cfg), nil
+}
+
+// CredentialsError says that the SDK's sources of credentials gave none.
+type CredentialsError struct {
+	Profile string // the profile named (--profile, AWS_PROFILE); "" for the default chain
+	Err     error
+}
+
+func (e *CredentialsError) Unwrap() error { return e.Err }
+
+// Error is one line: the sources tried, how to set one. The SDK's chain of errors
+// (every source, IMDS's HTTP status) is left out.
+func (e *CredentialsError) Error() string {
+	files := strings.Join(awsFiles(), " and ")
+	if e.Profile == "" {
+		return fmt.Sprintf("no AWS credentials: tried AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the default profile in %s (keys, SSO, credential_process, role), AWS_WEB_IDENTITY_TOKEN_FILE, the container role and the EC2 instance role; set one with aws configure, aws sso login, or --profile NAME (AWS_PROFILE)", files)
+	}
+	chain := strings.ToLower(e.Err.Error())
+	why := fmt.Sprintf("it sets no keys, role, SSO or credential_process that gives them; add some with aws configure --profile %s", e.Profile)
+	switch {
+	case strings.Contains(chain, "sso"):
+		why = fmt.Sprintf("its SSO session is not logged in or has expired; run aws sso login --profile %s", e.Profile)
+	case strings.Contains(chain, "credential_process") || strings.Contains(chain, "process provider"):
+		why = "its credential_process failed: " + innermost(e.Err)
+	case strings.Contains(chain, "assumerole") || strings.Contains(chain, "assume role"):
+		why = "the role it assumes could not be assumed: " + innermost(e.Err)
+	}
+	return fmt.Sprintf("no AWS credentials from profile %q (%s): %s", e.Profile, files, why)
+}
+
+// awsFiles are the shared configuration files the SDK reads.
+func awsFiles() []string {
+	cfg, creds := os.Getenv("AWS_CONFIG_FILE"), os.Getenv("AWS_SHARED_CREDENTIALS_FILE")
+	if cfg == "" {
+		cfg = "~/.aws/config"
+	}
+	if creds == "" {
+		creds = "~/.aws/credentials"
+	}
+	return []string{creds, cfg}
+}
+
+// profileName is the profile in use: --profile, else AWS_PROFILE; "" for the default.
+func profileName(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if p := os.Getenv("AWS_PROFILE"); p != "default" {
+		return p
+	}
+	return ""
+}
+
+// innermost is the message of err's last cause.
+func innermost(err error) string {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err.Error()
+		}
+		err = next
+	}
 }
 
 // ClientsFromConfig makes the clients from a ready aws.Config (tests build one by
