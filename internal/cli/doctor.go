@@ -249,8 +249,8 @@ func (p *progress) update(pr live.Progress) {
 	}
 	p.last = time.Now()
 	p.shown = true
-	fmt.Fprintf(p.w, "\r\x1b[Kdoctor: %d/%d functions, %d package(s) downloaded (%s), %d from cache",
-		pr.Done, pr.Total, pr.Downloads, bytesize.Format(pr.Bytes), pr.CacheHits)
+	fmt.Fprintf(p.w, "\r\x1b[Kdoctor: %d/%d functions, %d package(s) downloaded, %s received, %d from cache",
+		pr.Done, pr.Total, pr.Downloads, bytesize.Format(pr.Received), pr.CacheHits)
 }
 
 func (p *progress) done() {

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -40,13 +41,20 @@ type Target struct {
 	Stack   string
 }
 
-// Progress is reported after each function.
+// Progress is reported after each function, and every progressEvery while functions
+// are read (downloads can be long).
 type Progress struct {
 	Done, Total int
 	Downloads   int64 // packages downloaded so far
 	Bytes       int64
 	CacheHits   int64
+	// Received is every byte received so far, downloads in flight included.
+	Received int64
 }
+
+// progressEvery is how often Progress is reported while functions are read; a variable
+// for the tests.
+var progressEvery = 500 * time.Millisecond
 
 // Loader reads what is deployed.
 type Loader struct {
@@ -228,6 +236,7 @@ func (l *Loader) Load(ctx context.Context, targets []Target) *Result {
 	work := make(chan int)
 	var wg sync.WaitGroup
 	done := 0
+	stopTicker := l.tick(&done, len(targets))
 	for w := 0; w < min(conc, max(len(targets), 1)); w++ {
 		wg.Add(1)
 		go func() {
@@ -237,8 +246,7 @@ func (l *Loader) Load(ctx context.Context, targets []Target) *Result {
 				if l.Progress != nil {
 					l.progressMu.Lock()
 					done++
-					l.Progress(Progress{Done: done, Total: len(targets), Downloads: l.Download.Downloads.Load(),
-						Bytes: l.Download.Bytes.Load(), CacheHits: l.Download.Hits.Load()})
+					l.report(done, len(targets))
 					l.progressMu.Unlock()
 				}
 			}
@@ -252,6 +260,7 @@ func (l *Loader) Load(ctx context.Context, targets []Target) *Result {
 	}
 	close(work)
 	wg.Wait()
+	stopTicker()
 
 	res := &Result{App: &model.App{Kind: "live", Source: "lambda:" + l.Region, Built: true}}
 	byARN := map[string]bool{}
@@ -542,4 +551,35 @@ func (l *Loader) layerNotes(fn *model.Function, lv *layerVersion, pos model.Pos)
 		}
 	}
 	return notes
+}
+
+// report calls Progress with the counts so far; l.progressMu is held.
+func (l *Loader) report(done, total int) {
+	l.Progress(Progress{Done: done, Total: total, Downloads: l.Download.Downloads.Load(),
+		Bytes: l.Download.Bytes.Load(), CacheHits: l.Download.Hits.Load(), Received: l.Download.Received.Load()})
+}
+
+// tick reports Progress every progressEvery until the returned func is called (done
+// is the count of functions read, guarded by l.progressMu).
+func (l *Loader) tick(done *int, total int) (stop func()) {
+	if l.Progress == nil {
+		return func() {}
+	}
+	quit, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(progressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				l.progressMu.Lock()
+				l.report(*done, total)
+				l.progressMu.Unlock()
+			}
+		}
+	}()
+	return func() { close(quit); <-finished }
 }
