@@ -120,6 +120,7 @@ func checkApps(ctx context.Context, opts Options, root string, apps []*model.App
 		}
 	}
 	py := pyresolve.New()
+	ign := newIgnores()
 	filterFunctions(apps, opts.Functions)
 	for _, app := range apps {
 		declare(app)
@@ -131,7 +132,7 @@ func checkApps(ctx context.Context, opts Options, root string, apps []*model.App
 		for _, f := range pass.Functions {
 			res.Analyses = append(res.Analyses, &Function{Fn: f.Fn, Runtime: f.Runtime, Analysis: f.Analysis, Skip: f.Skip})
 		}
-		found, err := suppressed(app, pass.Functions, rules.Run(pass), opts.ReportUnusedIgnores)
+		found, err := ign.apply(app, pass.Functions, rules.Run(pass))
 		if err != nil {
 			return nil, err
 		}
@@ -141,6 +142,9 @@ func checkApps(ctx context.Context, opts Options, root string, apps []*model.App
 		}
 		res.Functions += len(app.Functions)
 		res.Layers += len(app.Layers)
+	}
+	if opts.ReportUnusedIgnores {
+		res.Findings = append(res.Findings, ign.findings()...)
 	}
 	ignore := map[string]bool{}
 	for _, c := range opts.Ignore {

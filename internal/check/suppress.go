@@ -2,6 +2,7 @@ package check
 
 import (
 	"bytes"
+	"fmt"
 
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
@@ -12,12 +13,30 @@ import (
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
-// suppressed applies the inline ignores of app — the loaders' (Metadata, Terraform
-// comments, custom.layerkit) and the comments of the source files its functions load
-// (Python "# layerkit: ignore[...]", JavaScript "// layerkit-ignore ...") — to its
-// findings. With unused, each ignore (code) that suppressed nothing is an LK110 finding
-// at the ignore. A malformed ignore comment is an input error at its line.
-func suppressed(app *model.App, fns []*rules.Function, found []finding.Finding, unused bool) ([]finding.Finding, error) {
+// ignores applies the inline ignores of each app of a check — the loaders' (Metadata,
+// Terraform comments, custom.layerkit) and the comments of the source files its
+// functions load (Python "# layerkit: ignore[...]", JavaScript "// layerkit-ignore
+// ...") — to its findings, and tracks which suppressed nothing. A source file in a
+// folder two IaC roots share is read for each; its ignore is unused only when it
+// suppressed nothing in any of them.
+type ignores struct {
+	idle []suppress.Unused // in the order first seen, each once
+	// read and unused count, per ignore (and code), the apps that read it and those
+	// in which it suppressed nothing.
+	read, unused map[string]int
+}
+
+func newIgnores() *ignores {
+	return &ignores{read: map[string]int{}, unused: map[string]int{}}
+}
+
+func ignoreKey(s model.Suppression, code rulecode.Code) string {
+	return fmt.Sprintf("%s:%d:%d\x00%s\x00%s\x00%d", s.Pos.File, s.Pos.Line, s.Pos.Col, s.Function, s.Layer, code)
+}
+
+// apply drops the findings of app the ignores suppress. A malformed ignore comment is
+// an input error at its line.
+func (g *ignores) apply(app *model.App, fns []*rules.Function, found []finding.Finding) ([]finding.Finding, error) {
 	sups := checkedOnly(app.Suppressions, app.Functions)
 	src, err := sourceIgnores(fns)
 	if err != nil {
@@ -27,16 +46,38 @@ func suppressed(app *model.App, fns []*rules.Function, found []finding.Finding, 
 		sups = append(sups[:len(sups):len(sups)], src...)
 	}
 	kept, idle := suppress.Apply(found, sups)
-	if !unused {
-		return kept, nil
+	for _, s := range sups {
+		if len(s.Codes) == 0 {
+			g.read[ignoreKey(s, 0)]++
+		}
+		for _, c := range s.Codes {
+			g.read[ignoreKey(s, c)]++
+		}
 	}
 	for _, u := range idle {
-		f := finding.Finding{Code: rulecode.LK110, Severity: model.Info, Function: u.S.Function, Layer: u.S.Layer, Pos: u.S.Pos,
-			Message: u.Describe(),
-			Hint:    "Delete the ignore (or this code from it): the problem it was written for is gone, and a stale ignore would hide the next one here."}
-		kept = append(kept, f)
+		k := ignoreKey(u.S, u.Code)
+		if g.unused[k] == 0 {
+			g.idle = append(g.idle, u)
+		}
+		g.unused[k]++
 	}
 	return kept, nil
+}
+
+// findings are the LK110 findings: one per ignore (and code) that suppressed nothing
+// in any app that read it.
+func (g *ignores) findings() []finding.Finding {
+	var out []finding.Finding
+	for _, u := range g.idle {
+		k := ignoreKey(u.S, u.Code)
+		if g.unused[k] < g.read[k] {
+			continue
+		}
+		out = append(out, finding.Finding{Code: rulecode.LK110, Severity: model.Info, Function: u.S.Function, Layer: u.S.Layer, Pos: u.S.Pos,
+			Message: u.Describe(),
+			Hint:    "Delete the ignore (or this code from it): the problem it was written for is gone, and a stale ignore would hide the next one here."})
+	}
+	return out
 }
 
 // checkedOnly drops the ignores of functions that are not checked (--function named others):

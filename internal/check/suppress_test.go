@@ -109,9 +109,13 @@ func checkNode(t *testing.T, files map[string]string, unused bool) ([]string, er
 		t.Fatal(err)
 	}
 	pass.Functions = fns
-	found, err := suppressed(app, fns, rules.Run(pass), unused)
+	ign := newIgnores()
+	found, err := ign.apply(app, fns, rules.Run(pass))
 	if err != nil {
 		return nil, err
+	}
+	if unused {
+		found = append(found, ign.findings()...)
 	}
 	var got []string
 	for _, f := range found {
