@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,9 +15,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -62,9 +64,22 @@ type Clients struct {
 // NewClients loads the AWS configuration the way the AWS CLI does and makes the
 // clients. The retryer retries throttling (TooManyRequestsException and the other
 // throttle codes), 5xx and network errors with capped exponential backoff and
-// jitter, without the SDK's client-side retry quota (a large account throttles
-// often, and every call must still succeed).
+// jitter, waiting at least as long as the service's Retry-After says, without the
+// SDK's client-side retry quota (a large account throttles often, and every call
+// must still succeed). The credentials are resolved once, up front: without any,
+// the error says which sources were tried and how to set one (ErrNoCredentials).
 func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
+	cfg, err := LoadConfig(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return ClientsFromConfig(cfg), nil
+}
+
+// LoadConfig is NewClients' configuration: the SDK's usual sources, layerkit's
+// retryer, no SDK log output (its warnings are not for doctor's users), and the
+// credentials checked.
+func LoadConfig(ctx context.Context, c AWSConfig) (aws.Config, error) {
 	attempts := c.MaxAttempts
 	if attempts <= 0 {
 		attempts = 10
@@ -76,105 +91,132 @@ func NewClients(ctx context.Context, c AWSConfig) (*Clients, error) {
 	if c.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
 	}
-	opts = append(opts, config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
-		t.MaxIdleConnsPerHost = 64 // --concurrency workers reuse their connections
-	})))
-	opts = append(opts, config.WithRetryer(func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = attempts
-			o.MaxBackoff = 20 * time.Second
-			o.Backoff = retry.BackoffDelayerFunc(func(attempt int, _ error) (time.Duration, error) {
-				return Backoff(attempt), nil
-			})
-			o.RateLimiter = ratelimit.None
-		})
-	}))
-	// The SDK's own log lines ("SDK 2026/... WARN falling back to IMDSv1") are not
-	// layerkit's messages; what matters reaches the user as an error.
-	opts = append(opts, config.WithLogger(logging.Nop{}))
+	opts = append(opts, config.WithHTTPClient(APIClient()))
+	opts = append(opts, config.WithRetryer(func() aws.Retryer { return Retryer(attempts) }))
+	opts = append(opts, config.WithLogger(logging.Nop{}), config.WithClientLogMode(0))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	var missing config.SharedConfigProfileNotExistError
 	switch {
 	case errors.As(err, &missing):
-		return nil, fmt.Errorf("no AWS profile %q in %s: set it up with aws configure --profile %s (or aws configure sso), or name another with --profile",
-			missing.Profile, strings.Join(awsFiles(), " or "), missing.Profile)
+		return aws.Config{}, fmt.Errorf("no AWS profile %q in ~/.aws/config or ~/.aws/credentials (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE): set it up with aws configure --profile %s (or aws configure sso), or name another with --profile",
+			missing.Profile, missing.Profile)
 	case err != nil:
-		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+		return aws.Config{}, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {
-		return nil, errors.New("no AWS region: pass --region, or set AWS_REGION or a region in the profile")
+		return aws.Config{}, errors.New("no AWS region: pass --region, or set AWS_REGION or a region in the profile")
 	}
-	// Credentials are resolved once, up front: without any, every call would fail with
-	// the whole chain of sources the SDK tried.
+	if cfg.Credentials == nil {
+		return aws.Config{}, ErrNoCredentials
+	}
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return aws.Config{}, ctx.Err()
 		}
-		return nil, &CredentialsError{Profile: profileName(c.Profile), Err: err}
+		return aws.Config{}, fmt.Errorf("%w (the last source tried said: %s)", ErrNoCredentials, firstLine(err))
 	}
-	return ClientsFromConfig(cfg), nil
+	return cfg, nil
 }
 
-// CredentialsError says that the SDK's sources of credentials gave none.
-type CredentialsError struct {
-	Profile string // the profile named (--profile, AWS_PROFILE); "" for the default chain
-	Err     error
+// APIClient is the HTTP client of the API calls: connections kept for every
+// --concurrency worker (the SDK's default keeps 10 per host, so 64 workers would
+// open a new connection for most calls).
+func APIClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConnsPerHost = 64
+	})
 }
 
-func (e *CredentialsError) Unwrap() error { return e.Err }
+// ErrNoCredentials is what doctor says when no AWS credentials source gave
+// credentials.
+var ErrNoCredentials = errors.New("no AWS credentials: tried --profile/AWS_PROFILE, the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), ~/.aws/credentials and ~/.aws/config (SSO, credential_process), web identity (AWS_WEB_IDENTITY_TOKEN_FILE), the container and instance roles; set one, e.g. `aws configure`, `aws sso login --profile NAME` then --profile NAME, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
 
-// Error is one line: the sources tried, how to set one. The SDK's chain of errors
-// (every source, IMDS's HTTP status) is left out.
-func (e *CredentialsError) Error() string {
-	files := strings.Join(awsFiles(), " and ")
-	if e.Profile == "" {
-		return fmt.Sprintf("no AWS credentials: tried AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, the default profile in %s (keys, SSO, credential_process, role), AWS_WEB_IDENTITY_TOKEN_FILE, the container role and the EC2 instance role; set one with aws configure, aws sso login, or --profile NAME (AWS_PROFILE)", files)
+// firstLine is the innermost, shortest useful part of an SDK error chain: the
+// SDK's credential errors nest a dozen "failed to ..." layers on one line.
+func firstLine(err error) string {
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
 	}
-	chain := strings.ToLower(e.Err.Error())
-	why := fmt.Sprintf("it sets no keys, role, SSO or credential_process that gives them; add some with aws configure --profile %s", e.Profile)
-	switch {
-	case strings.Contains(chain, "sso"):
-		why = fmt.Sprintf("its SSO session is not logged in or has expired; run aws sso login --profile %s", e.Profile)
-	case strings.Contains(chain, "credential_process") || strings.Contains(chain, "process provider"):
-		why = "its credential_process failed: " + innermost(e.Err)
-	case strings.Contains(chain, "assumerole") || strings.Contains(chain, "assume role"):
-		why = "the role it assumes could not be assumed: " + innermost(e.Err)
+	if i := strings.LastIndex(msg, ": "); i >= 0 && len(msg)-i > 12 {
+		msg = msg[i+2:]
 	}
-	return fmt.Sprintf("no AWS credentials from profile %q (%s): %s", e.Profile, files, why)
+	if len(msg) > 200 {
+		msg = msg[:200] + "..."
+	}
+	return msg
 }
 
-// awsFiles are the shared configuration files the SDK reads.
-func awsFiles() []string {
-	cfg, creds := os.Getenv("AWS_CONFIG_FILE"), os.Getenv("AWS_SHARED_CREDENTIALS_FILE")
-	if cfg == "" {
-		cfg = "~/.aws/config"
-	}
-	if creds == "" {
-		creds = "~/.aws/credentials"
-	}
-	return []string{creds, cfg}
+// Retryer is the SDK retryer doctor uses: attempts per call, Backoff between
+// attempts (at least the service's Retry-After), no client-side retry quota.
+func Retryer(attempts int) aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = attempts
+		o.MaxBackoff = 20 * time.Second
+		o.Backoff = retry.BackoffDelayerFunc(func(attempt int, err error) (time.Duration, error) {
+			return RetryDelay(attempt, err), nil
+		})
+		o.RateLimiter = ratelimit.None
+	})
 }
 
-// profileName is the profile in use: --profile, else AWS_PROFILE; "" for the default.
-func profileName(flag string) string {
-	if flag != "" {
-		return flag
-	}
-	if p := os.Getenv("AWS_PROFILE"); p != "default" {
-		return p
-	}
-	return ""
-}
-
-// innermost is the message of err's last cause.
-func innermost(err error) string {
-	for {
-		next := errors.Unwrap(err)
-		if next == nil {
-			return err.Error()
+// RetryDelay is the wait before retry number attempt after err: the service's
+// Retry-After when it sent one (plus up to 10 % jitter, so that workers throttled
+// together do not come back together), else Backoff.
+func RetryDelay(attempt int, err error) time.Duration {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		if d, ok := RetryAfter(re.Response.Header.Get("Retry-After"), time.Now()); ok {
+			return d + time.Duration(rand.Int64N(int64(d)/10+1))
 		}
-		err = next
 	}
+	return Backoff(attempt)
+}
+
+// RetryAfter reads a Retry-After header: seconds (an integer as HTTP says, or a
+// decimal, as some services send) or an HTTP date. At most 60 s is honoured.
+func RetryAfter(h string, now time.Time) (time.Duration, bool) {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseFloat(h, 64); err == nil {
+		if secs < 0 || secs != secs {
+			return 0, false
+		}
+		d = time.Duration(min(secs, 60) * float64(time.Second))
+	} else if t, err := http.ParseTime(h); err == nil {
+		d = max(t.Sub(now), 0)
+	} else {
+		return 0, false
+	}
+	return min(d, time.Minute), true
+}
+
+// AssumeRole returns base's configuration with the credentials of roleARN, assumed
+// through STS (session name layerkit-doctor, refreshed as they expire): how doctor
+// reads the other accounts of an organisation (--role-arn).
+func AssumeRole(base aws.Config, roleARN string) aws.Config {
+	cfg := base.Copy()
+	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(base), roleARN,
+		func(o *stscreds.AssumeRoleOptions) { o.RoleSessionName = "layerkit-doctor" }))
+	return cfg
+}
+
+// RoleAccount is the account id in an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME),
+// or "" when roleARN is not one.
+func RoleAccount(roleARN string) string {
+	parts := strings.SplitN(roleARN, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || len(parts[4]) != 12 || !strings.HasPrefix(parts[5], "role/") {
+		return ""
+	}
+	for _, c := range parts[4] {
+		if c < '0' || c > '9' {
+			return ""
+		}
+	}
+	return parts[4]
 }
 
 // ClientsFromConfig makes the clients from a ready aws.Config (tests build one by
