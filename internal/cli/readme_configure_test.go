@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 )
 
 // readmeSection returns the fenced code blocks of README.md's section (## title), in
@@ -72,15 +74,7 @@ func TestReadmeConfigureIgnores(t *testing.T) {
 	} {
 		run := func(files map[string]string) string {
 			dir := t.TempDir()
-			for name, text := range files {
-				p := filepath.Join(dir, filepath.FromSlash(name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			iactest.WriteFiles(t, dir, files)
 			var out, errb bytes.Buffer
 			s := &IO{Out: &out, Err: &errb, Getenv: func(string) string { return "" }}
 			if code := Main([]string{"check", dir, "--today", "2026-11-22", "--fail-on", "never"}, s); code != 0 {
