@@ -197,10 +197,23 @@ func runCheck(s *IO, o *CheckOptions) error {
 	}
 	fails, err := o.Cfg.filter(s, runs, results)
 	if err != nil {
-		if err == errBaselineWritten {
-			return nil
+		if err != errBaselineWritten {
+			return err
 		}
-		return err
+		// Written; an IaC root that could not be read has no findings in it, so the
+		// baseline is incomplete: say which, and exit 2.
+		var failed []string
+		for _, r := range results {
+			failed = append(failed, r.Failed...)
+		}
+		for _, f := range failed {
+			fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", f)
+		}
+		if len(failed) > 0 {
+			fmt.Fprintf(s.Err, "layerkit: %d IaC root(s) could not be read; the baseline has none of their findings\n", len(failed))
+			return exitError{ExitInput}
+		}
+		return nil
 	}
 	res, archives := mergeResults(paths, results, o.Format)
 	in := report.Input{Findings: res.Findings, Checked: res.Checked, Roots: res.Roots, Color: color, Version: Version,
