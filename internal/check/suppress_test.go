@@ -104,11 +104,10 @@ func checkNode(t *testing.T, files map[string]string, unused bool) ([]string, er
 		Code: &model.Code{Tree: code, Display: "src"}}
 	app := &model.App{Functions: []*model.Function{fn}}
 	pass := &rules.Pass{App: app, Today: today}
-	fns, err := analyse(context.Background(), resolve.NewSet(nodeLang{code}), pass, app.Functions)
-	if err != nil {
+	if err := pass.Analyze(context.Background(), resolve.NewSet(nodeLang{code})); err != nil {
 		t.Fatal(err)
 	}
-	pass.Functions = fns
+	fns := pass.Functions
 	ign := newIgnores()
 	found, err := ign.apply(app, fns, rules.Run(pass))
 	if err != nil {

@@ -90,7 +90,7 @@ func Find(start string) (*Config, error) {
 			if st, err := os.Stat(p); err != nil || st.IsDir() {
 				continue
 			}
-			data, err := iac.ReadConfig(p)
+			data, err := iac.Limits{}.ReadConfig(p)
 			if err != nil {
 				return nil, iac.Errorf(model.Pos{File: p}, "cannot read: %v", err)
 			}
@@ -121,7 +121,7 @@ func shown(p string) string {
 // Load reads the configuration file p (--config): a pyproject.toml is read for its
 // [tool.layerkit] table, any other file as .layerkit.toml.
 func Load(p string) (*Config, error) {
-	data, err := iac.ReadConfig(p)
+	data, err := iac.Limits{}.ReadConfig(p)
 	if err != nil {
 		return nil, iac.Errorf(model.Pos{File: p}, "--config: cannot read: %v", err)
 	}
