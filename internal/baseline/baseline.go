@@ -83,8 +83,8 @@ func Write(w io.Writer, b File) error {
 }
 
 // Read reads the baseline at path; a malformed file is an input error with its line.
-func Read(path string) (File, error) {
-	data, err := iac.Limits{}.ReadConfig(path)
+func Read(path string, lim iac.Limits) (File, error) {
+	data, err := lim.ReadConfig(path)
 	if err != nil {
 		return File{}, iac.Errorf(model.Pos{File: path}, "--baseline: cannot read: %v (write one with --write-baseline)", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/rulecode"
 )
@@ -33,7 +34,7 @@ func TestRoundTrip(t *testing.T) {
 	if d2, _ := os.ReadFile(again); string(d2) != string(data) {
 		t.Errorf("the file depends on the findings' order")
 	}
-	b, err := Read(p)
+	b, err := Read(p, iac.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestReadErrors(t *testing.T) {
 	} {
 		p := filepath.Join(dir, "b.json")
 		os.WriteFile(p, []byte(tc.text), 0o644)
-		_, err := Read(p)
+		_, err := Read(p, iac.Limits{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: %v, want %q", tc.text, err, tc.want)
 		}

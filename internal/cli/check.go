@@ -168,12 +168,15 @@ func runCheck(s *IO, o *CheckOptions) error {
 		paths = []string{""}
 	}
 	fl := config.Flags{Ignore: ignore, Select: selected}
-	runs, err := o.Cfg.load(paths, opts, fl, o.FailOn)
-	if err != nil {
-		return err
-	}
+	var runs []*pathRun
 	var results []*check.Result
+	var limits iac.Limits
 	err = o.Limits.runContext(context.Background(), func(ctx context.Context, lim iac.Limits) error {
+		limits = lim
+		var err error
+		if runs, err = o.Cfg.load(paths, opts, fl, o.FailOn, lim); err != nil {
+			return err
+		}
 		for _, run := range runs {
 			run.opts.Load = iac.Options{Limits: lim, VarFiles: o.VarFiles}
 			res, err := check.Run(ctx, run.opts)
@@ -194,7 +197,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if err := checkFunctions(o.Functions, names); err != nil {
 		return err
 	}
-	fails, err := o.Cfg.filter(s, runs, results)
+	fails, err := o.Cfg.filter(s, runs, results, limits)
 	if err != nil {
 		if err != errBaselineWritten {
 			return err

@@ -14,6 +14,7 @@ import (
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/config"
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/report"
 	"github.com/layerkit/layerkit/internal/rulecode"
 )
@@ -54,7 +55,7 @@ type pathRun struct {
 // file holds for the folder it is in and those below), or --config's for all, or none
 // with --isolated — and merges it with the flags into each PATH's options. A flag
 // given on the command line wins over the file.
-func (c *configOptions) load(paths []string, opts check.Options, fl config.Flags, failOn string) ([]*pathRun, error) {
+func (c *configOptions) load(paths []string, opts check.Options, fl config.Flags, failOn string, lim iac.Limits) ([]*pathRun, error) {
 	if c.Isolated && c.File != "" {
 		return nil, usageError{"--config and --isolated exclude each other"}
 	}
@@ -64,7 +65,7 @@ func (c *configOptions) load(paths []string, opts check.Options, fl config.Flags
 	var named *config.Config
 	if c.File != "" && !c.Isolated {
 		var err error
-		if named, err = config.Load(c.File); err != nil {
+		if named, err = config.Load(c.File, lim); err != nil {
 			return nil, err
 		}
 	}
@@ -83,7 +84,7 @@ func (c *configOptions) load(paths []string, opts check.Options, fl config.Flags
 		case named != nil:
 			run.cfg = named
 		default:
-			if run.cfg, err = config.Find(base); err != nil {
+			if run.cfg, err = config.Find(base, lim); err != nil {
 				return nil, err
 			}
 		}
@@ -136,12 +137,12 @@ var errBaselineWritten = errors.New("baseline written")
 // findings (results[i] is runs[i]'s), then the baseline: only new findings remain.
 // fails reports whether a finding left is at or above its PATH's --fail-on. With
 // --write-baseline it records the findings instead and returns errBaselineWritten.
-func (c *configOptions) filter(s *IO, runs []*pathRun, results []*check.Result) (fails bool, err error) {
+func (c *configOptions) filter(s *IO, runs []*pathRun, results []*check.Result, lim iac.Limits) (fails bool, err error) {
 	for i, r := range results {
 		r.Findings = config.Merge(runs[i].cfg, runs[i].flags, r.Root).Apply(r.Findings)
 	}
 	if c.Baseline != "" {
-		if err := c.baseline(s, results); err != nil {
+		if err := c.baseline(s, results, lim); err != nil {
 			return false, err
 		}
 	}
@@ -157,7 +158,7 @@ func (c *configOptions) filter(s *IO, runs []*pathRun, results []*check.Result) 
 // records. A finding's file is fingerprinted relative to the baseline file's folder, so
 // the baseline matches from any current folder, in every format, whichever PATHs name
 // the code.
-func (c *configOptions) baseline(s *IO, results []*check.Result) error {
+func (c *configOptions) baseline(s *IO, results []*check.Result, lim iac.Limits) error {
 	abs, err := filepath.Abs(c.Baseline)
 	if err != nil {
 		return err
@@ -177,7 +178,7 @@ func (c *configOptions) baseline(s *IO, results []*check.Result) error {
 		fmt.Fprintf(report.Writer(s.Err), "layerkit: wrote %s: %d finding(s) recorded; later checks with --baseline %s report only new ones\n", c.Baseline, len(keyed), c.Baseline)
 		return errBaselineWritten
 	}
-	b, err := baseline.Read(c.Baseline)
+	b, err := baseline.Read(c.Baseline, lim)
 	if err != nil {
 		return err
 	}

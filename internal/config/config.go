@@ -75,8 +75,8 @@ const (
 
 // Find returns the configuration that applies to start (a file or folder): the nearest
 // .layerkit.toml, or pyproject.toml with a [tool.layerkit] table, in start's folder or
-// above it; nil when there is none.
-func Find(start string) (*Config, error) {
+// above it; nil when there is none. Files are read within lim (--max-template-size).
+func Find(start string, lim iac.Limits) (*Config, error) {
 	abs, err := filepath.Abs(start)
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func Find(start string) (*Config, error) {
 			if st, err := os.Stat(p); err != nil || st.IsDir() {
 				continue
 			}
-			data, err := iac.Limits{}.ReadConfig(p)
+			data, err := lim.ReadConfig(p)
 			if err != nil {
 				return nil, iac.Errorf(model.Pos{File: p}, "cannot read: %v", err)
 			}
@@ -120,8 +120,8 @@ func shown(p string) string {
 
 // Load reads the configuration file p (--config): a pyproject.toml is read for its
 // [tool.layerkit] table, any other file as .layerkit.toml.
-func Load(p string) (*Config, error) {
-	data, err := iac.Limits{}.ReadConfig(p)
+func Load(p string, lim iac.Limits) (*Config, error) {
+	data, err := lim.ReadConfig(p)
 	if err != nil {
 		return nil, iac.Errorf(model.Pos{File: p}, "--config: cannot read: %v", err)
 	}

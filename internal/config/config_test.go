@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/rulecode"
 )
@@ -105,11 +106,11 @@ func TestFind(t *testing.T) {
 	}
 	// A pyproject.toml without [tool.layerkit] is not layerkit's: the search goes on up.
 	write(filepath.Join(sub, "pyproject.toml"), "[project]\nname = \"app\"\n")
-	if c, err := Find(sub); err != nil || c != nil {
+	if c, err := Find(sub, iac.Limits{}); err != nil || c != nil {
 		t.Fatalf("Find = %v, %v; want none", c, err)
 	}
 	write(filepath.Join(root, "pyproject.toml"), "[tool.layerkit]\nignore = [\"LK405\"]\nexclude = [\"infra/app/legacy\", \"other/x\", \"examples\"]\n")
-	c, err := Find(sub)
+	c, err := Find(sub, iac.Limits{})
 	if err != nil || c == nil || c.Ignore[0] != rulecode.LK405 {
 		t.Fatalf("Find = %+v, %v", c, err)
 	}
@@ -117,7 +118,7 @@ func TestFind(t *testing.T) {
 		t.Errorf("Excludes = %q", ex)
 	}
 	write(filepath.Join(root, "infra", ".layerkit.toml"), "ignore = [\"LK101\"]\n")
-	if c, err := Find(sub); err != nil || c.Ignore[0] != rulecode.LK101 {
+	if c, err := Find(sub, iac.Limits{}); err != nil || c.Ignore[0] != rulecode.LK101 {
 		t.Fatalf("nearest: %+v, %v", c, err)
 	}
 }
