@@ -117,6 +117,7 @@ func checkApps(ctx context.Context, opts Options, root string, apps []*model.App
 		}
 	}
 	py := pyresolve.New()
+	ign := newIgnores()
 	filterFunctions(apps, opts.Functions)
 	for _, app := range apps {
 		declare(app)
@@ -127,12 +128,19 @@ func checkApps(ctx context.Context, opts Options, root string, apps []*model.App
 		for _, f := range pass.Functions {
 			res.Analyses = append(res.Analyses, &Function{Fn: f.Fn, Runtime: f.Runtime, Analysis: f.Analysis, Skip: f.Skip})
 		}
-		res.Findings = append(res.Findings, rules.Run(pass)...)
+		found, err := ign.apply(app, pass.Functions, rules.Run(pass))
+		if err != nil {
+			return nil, err
+		}
+		res.Findings = append(res.Findings, found...)
 		if err := overrun(app, project); err != nil {
 			return nil, err
 		}
 		res.Functions += len(app.Functions)
 		res.Layers += len(app.Layers)
+	}
+	if opts.ReportUnusedIgnores {
+		res.Findings = append(res.Findings, ign.findings()...)
 	}
 	ignore := map[string]bool{}
 	for _, c := range opts.Ignore {
@@ -214,6 +222,11 @@ func qualify(inputs []Input, apps []*model.App) {
 		for j, n := range app.Notes {
 			if to, ok := renamed[n.Function]; ok {
 				app.Notes[j].Function = to
+			}
+		}
+		for j, sup := range app.Suppressions {
+			if to, ok := renamed[sup.Function]; ok {
+				app.Suppressions[j].Function = to
 			}
 		}
 	}

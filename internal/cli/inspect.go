@@ -144,7 +144,7 @@ func runInspect(s *IO, o *InspectOptions) error {
 	if o.OutputFile == "" {
 		return write(s.Out)
 	}
-	return writeFileAtomic(o.OutputFile, write)
+	return writeFileAtomic("--output-file", o.OutputFile, write)
 }
 
 // openLayer opens a layer zip or folder with the caps c; the display is the path as

@@ -55,6 +55,26 @@ type App struct {
 	// Notes are what the loader found that is not an import problem: a Ref to nothing
 	// (LK406), an S3 object it cannot read (LK105), a makefile build (info), ...
 	Notes []Note
+	// Suppressions are the inline ignores the input carries (a resource's Metadata, a
+	// comment above a Terraform block, custom.layerkit in serverless.yml, comments in
+	// the Python code); the checker applies them to this app's findings.
+	Suppressions []Suppression
+}
+
+// Suppression is one inline ignore: findings of Codes (every code when empty) at its
+// target are dropped. The target is a function's or a layer's findings (Function,
+// Layer) and the findings in lines Line to EndLine of File (a resource's lines; a
+// single line when EndLine is 0; the whole file when Line is 0), or, with none of
+// these set, every finding of the app.
+type Suppression struct {
+	Codes    []rulecode.Code
+	Reason   string
+	Pos      Pos // where the suppression is written
+	Function string
+	Layer    string
+	File     string
+	Line     int
+	EndLine  int
 }
 
 // Note is a finding raised by a loader, under the code of the rule it belongs to.

@@ -218,7 +218,7 @@ func runRuleFixture(t *testing.T, code rulecode.Code, file string) int {
 			t.Fatalf("%s: a fixture of %s wants %s; each rule's fixtures want only that rule", w, code, w.code)
 		}
 	}
-	res, err := check.Run(context.Background(), check.Options{Path: dir, Today: today})
+	res, err := check.Run(context.Background(), check.Options{Path: dir, Today: today, ReportUnusedIgnores: code == rulecode.LK110})
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}

@@ -135,7 +135,7 @@ func loadService(root, dir, file string, data []byte, b *budget, nested bool) (*
 		plugins:   map[string]bool{},
 		nested:    nested,
 	}
-	for _, step := range []func() error{l.readPlugins, l.readResources, l.readLayers, l.readFunctions} {
+	for _, step := range []func() error{l.readPlugins, l.readResources, l.readLayers, l.readFunctions, l.readIgnores} {
 		if err := step(); err != nil {
 			return nil, err
 		}

@@ -87,6 +87,9 @@ func LoadWith(root, path string, opts iac.Options) (*model.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ignores(app, srcs); err != nil {
+		return nil, err
+	}
 	app.Source = iac.Rel(root, path)
 	return app, nil
 }
