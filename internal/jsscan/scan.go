@@ -1,0 +1,387 @@
+// Package jsscan reads a JavaScript file the way layerkit needs it for Node.js
+// functions: the modules it imports (require, require.resolve, import declarations,
+// import(), export … from) with their positions and how they run (at load, in a
+// function body, in the try block of a try/catch, or with a name computed at run
+// time), which module system its syntax belongs to, and the names it exports (for
+// the handler lookup).
+//
+// It parses with github.com/tdewolff/parse/v2/js, a pure-Go ECMAScript parser
+// (ES2020+: classes, async, optional chaining, template literals, regular
+// expressions in context, import.meta), and walks the tree. The parser was chosen
+// over github.com/evanw/esbuild/pkg/api because esbuild's public API gives no tree:
+// only a bundle's metafile (import paths without positions), nothing for
+// require(variable), nor whether an import sits in a function body or a try block,
+// nor the exported names; its parser is internal. tdewolff's tree has those, and
+// the package adds little to the binary. It reads no TypeScript: a TypeScript source
+// is read where a build step has compiled it.
+//
+// tdewolff's tree has no positions, but the bytes of its literals and names are
+// slices of the input: a literal's position is its offset in the input. Where a
+// node has no literal of its own (require(name), the import keyword of a declaration
+// spread over lines), the position is that of the keyword's token, found by lexing
+// forward from the last literal seen, since the walk visits the tree in source
+// order.
+package jsscan
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"unsafe"
+
+	"github.com/tdewolff/parse/v2"
+	"github.com/tdewolff/parse/v2/js"
+)
+
+// Kind says how a module is imported.
+type Kind uint8
+
+const (
+	Require        Kind = iota // require('x')
+	RequireResolve             // require.resolve('x'): resolved, not loaded
+	ImportDecl                 // import … from 'x', import 'x'
+	ExportFrom                 // export … from 'x'
+	DynamicImport              // import('x')
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Require:
+		return "require"
+	case RequireResolve:
+		return "require.resolve"
+	case ImportDecl:
+		return "import"
+	case ExportFrom:
+		return "export-from"
+	case DynamicImport:
+		return "import()"
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Static reports whether the import is part of an ES module's static graph (linked
+// before any code of the module runs).
+func (k Kind) Static() bool { return k == ImportDecl || k == ExportFrom }
+
+// Pos is a place in the file: line and column, both from 1 (the column counts bytes).
+type Pos struct{ Line, Col int }
+
+// Import is one import of a module.
+type Import struct {
+	Spec string // the specifier; "" when Computed
+	Kind Kind
+	Pos
+	// Computed: the specifier is not a string literal (require(name), a template
+	// with substitutions): what it loads is known only at run time.
+	Computed bool
+	// Lazy: the import is in a function body (other than one called where it is
+	// defined): it runs when the function is called, not when the module loads.
+	Lazy bool
+	// Guarded: the import is in the try block of a try/catch (or an import() with a
+	// .catch handler): a failure is caught.
+	Guarded bool
+}
+
+// Use is a use of a CommonJS binding (require, module, exports, __filename,
+// __dirname) that the file does not declare itself.
+type Use struct {
+	Name string
+	Pos
+	Lazy    bool
+	Guarded bool
+}
+
+// Export is one name a module exports, with what layerkit can tell of its value.
+type Export struct {
+	Name string
+	// Func: the value is a function (declaration, expression, arrow, method);
+	// NotFunc: a value that is not one (literal, object, array, class instance...);
+	// neither: not known.
+	Func, NotFunc bool
+	// Members are the properties of an object literal value, for property paths
+	// (Handler routes.api.get).
+	Members []Export
+}
+
+// File is what Scan found in one file.
+type File struct {
+	Imports []Import
+	// ESM: the file has import or export declarations or import.meta: ES module
+	// syntax, a SyntaxError when the file is loaded as CommonJS. ESMPos is the first.
+	ESM    bool
+	ESMPos Pos
+	// CJSUses are the uses of CommonJS bindings: a ReferenceError when the file is
+	// loaded as an ES module and the use runs (typeof x does not count).
+	CJSUses []Use
+	// Exports are the names the file exports (ESM declarations, exports.x = …,
+	// module.exports = {…}), in first-seen order. "default" is an ES default export.
+	Exports []Export
+	// StarFrom are the modules whose names the file re-exports as a whole:
+	// export * from 'x', module.exports = require('x').
+	StarFrom []string
+	// ExportsOpen: the file exports names layerkit cannot list (module.exports =
+	// a call or a variable, exports[name] = …, Object.assign(module.exports, …)); a
+	// name not in Exports may still be there.
+	ExportsOpen bool
+	// Syntax is the first syntax error, nil when the file parses; Imports and the
+	// rest are then empty.
+	Syntax *SyntaxError
+}
+
+// SyntaxError is a file that does not parse.
+type SyntaxError struct {
+	Pos
+	Msg string
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
+
+// Find returns the export called name, or nil.
+func (f *File) Find(name string) *Export {
+	for i := range f.Exports {
+		if f.Exports[i].Name == name {
+			return &f.Exports[i]
+		}
+	}
+	return nil
+}
+
+// Scan parses src, a JavaScript file (script or module), and returns what it
+// imports and exports. A file that does not parse is not an error: the result has
+// Syntax set.
+func Scan(src []byte) *File {
+	// The parser appends a NUL to its input when there is room: give it a private
+	// copy with room, so that src is never written and literals alias buf.
+	buf := make([]byte, len(src), len(src)+1)
+	copy(buf, src)
+	ast, err := parse1(buf, js.Options{})
+	if err != nil {
+		// A CommonJS file may return at its top level (it is a function body): parse
+		// it again as such before giving up.
+		buf2 := make([]byte, len(src), len(src)+1)
+		copy(buf2, src)
+		blankShebang(buf2)
+		if ast2, err2 := parse1(buf2, js.Options{Inline: true}); err2 == nil {
+			ast, err, buf = ast2, nil, buf2
+		}
+	}
+	if err != nil {
+		return &File{Syntax: syntaxError(err)}
+	}
+	s := &scanner{src: buf, file: &File{}}
+	s.lines = lineStarts(buf)
+	s.top = ast.BlockStmt.List
+	s.stmts(ast.BlockStmt.List)
+	return s.file
+}
+
+func parse1(buf []byte, o js.Options) (ast *js.AST, err error) {
+	defer func() {
+		// The parser is third-party code: a panic on hostile input is a syntax error,
+		// never a crash of the check.
+		if r := recover(); r != nil {
+			ast, err = nil, fmt.Errorf("parser failed: %v", r)
+		}
+	}()
+	return js.Parse(parse.NewInputBytes(buf), o)
+}
+
+func blankShebang(b []byte) {
+	if len(b) >= 2 && b[0] == '#' && b[1] == '!' {
+		for i := 0; i < len(b) && b[i] != '\n'; i++ {
+			b[i] = ' '
+		}
+	}
+}
+
+func syntaxError(err error) *SyntaxError {
+	var pe *parse.Error
+	if errors.As(err, &pe) {
+		return &SyntaxError{Pos: Pos{pe.Line, pe.Column}, Msg: pe.Message}
+	}
+	return &SyntaxError{Pos: Pos{1, 1}, Msg: err.Error()}
+}
+
+func lineStarts(b []byte) []int {
+	starts := []int{0}
+	for i, c := range b {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+type scanner struct {
+	src    []byte
+	lines  []int
+	file   *File
+	cursor int // end of the last token placed, in source order
+
+	lazy, guard int // depth of function bodies, of guarded try blocks
+
+	top   []js.IStmt // the top level, for the values of exported names
+	depth int        // of valueOfName
+}
+
+// offset returns where b lies in the source, or -1 when it is not a slice of it.
+func (s *scanner) offset(b []byte) int {
+	if len(b) == 0 || len(s.src) == 0 {
+		return -1
+	}
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(s.src)))
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	if p < base || p >= base+uintptr(len(s.src)) {
+		return -1
+	}
+	return int(p - base)
+}
+
+func (s *scanner) pos(off int) Pos {
+	i := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > off }) - 1
+	return Pos{Line: i + 1, Col: off - s.lines[i] + 1}
+}
+
+// seen advances the cursor past b when b is a slice of the source, and returns its
+// offset (-1 otherwise).
+func (s *scanner) seen(b []byte) int {
+	off := s.offset(b)
+	if off >= 0 && off+len(b) > s.cursor {
+		s.cursor = off + len(b)
+	}
+	return off
+}
+
+// token finds the next token of type tt (and text, when not nil) from the cursor,
+// moves the cursor past it and returns its offset; -1 when there is none.
+func (s *scanner) token(tt js.TokenType, text string) int {
+	if s.cursor >= len(s.src) {
+		return -1
+	}
+	rest := s.src[s.cursor:]
+	l := js.NewLexer(parse.NewInputBytes(rest[:len(rest):len(rest)]))
+	off := 0
+	for {
+		t, data := l.Next()
+		if t == js.ErrorToken {
+			return -1
+		}
+		if t == tt && (text == "" || string(data) == text) {
+			at := s.cursor + off
+			s.cursor = at + len(data)
+			return at
+		}
+		off += len(data)
+	}
+}
+
+func (s *scanner) posOr(off int, fallback Pos) Pos {
+	if off < 0 {
+		return fallback
+	}
+	return s.pos(off)
+}
+
+func (s *scanner) markESM(off int) {
+	if !s.file.ESM {
+		s.file.ESM = true
+		s.file.ESMPos = s.posOr(off, Pos{1, 1})
+	}
+}
+
+func (s *scanner) addImport(imp Import) {
+	imp.Lazy = imp.Lazy || s.lazy > 0
+	imp.Guarded = imp.Guarded || s.guard > 0
+	s.file.Imports = append(s.file.Imports, imp)
+}
+
+// stringLit returns the value of a string literal expression.
+func stringLit(e js.IExpr) (string, []byte, bool) {
+	switch e := e.(type) {
+	case *js.LiteralExpr:
+		if e.TokenType == js.StringToken {
+			return unquote(e.Data), e.Data, true
+		}
+	case *js.TemplateExpr:
+		if e.Tag == nil && len(e.List) == 0 {
+			return unquoteTemplate(e.Tail), e.Tail, true
+		}
+	case *js.GroupExpr:
+		return stringLit(e.X)
+	}
+	return "", nil, false
+}
+
+// unquote decodes a JavaScript string literal (quotes included).
+func unquote(b []byte) string {
+	if len(b) < 2 {
+		return string(b)
+	}
+	body := b[1 : len(b)-1]
+	if bytes.IndexByte(body, '\\') < 0 {
+		return string(body)
+	}
+	var out []byte
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c != '\\' || i+1 == len(body) {
+			out = append(out, c)
+			continue
+		}
+		i++
+		switch c = body[i]; c {
+		case 'n':
+			out = append(out, '\n')
+		case 't':
+			out = append(out, '\t')
+		case 'r':
+			out = append(out, '\r')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'v':
+			out = append(out, '\v')
+		case '0':
+			out = append(out, 0)
+		case '\n':
+		case 'x':
+			if i+2 < len(body) {
+				if v, err := strconv.ParseUint(string(body[i+1:i+3]), 16, 8); err == nil {
+					out = append(out, byte(v))
+					i += 2
+					continue
+				}
+			}
+			out = append(out, c)
+		case 'u':
+			hex := ""
+			if i+1 < len(body) && body[i+1] == '{' {
+				if j := bytes.IndexByte(body[i:], '}'); j > 0 {
+					hex = string(body[i+2 : i+j])
+					i += j
+				}
+			} else if i+4 < len(body) {
+				hex = string(body[i+1 : i+5])
+				i += 4
+			}
+			if v, err := strconv.ParseUint(hex, 16, 32); err == nil {
+				out = append(out, string(rune(v))...)
+			}
+		default:
+			out = append(out, c)
+		}
+	}
+	return string(out)
+}
+
+// unquoteTemplate decodes a template without substitutions (`x`).
+func unquoteTemplate(b []byte) string {
+	if len(b) >= 2 && b[0] == '`' && b[len(b)-1] == '`' {
+		return unquote(append([]byte{'"'}, append(append([]byte{}, b[1:len(b)-1]...), '"')...))
+	}
+	return string(b)
+}
