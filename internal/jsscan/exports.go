@@ -150,10 +150,23 @@ func (s *scanner) exportCall(n *js.CallExpr) {
 func (s *scanner) value(e js.IExpr) Export {
 	switch n := unparen(e).(type) {
 	case nil:
-		return Export{NotFunc: true} // let x; (undefined)
-	case *js.FuncDecl, *js.ArrowFunc, *js.ClassDecl, *js.MethodDecl:
-		return Export{Func: true}
-	case *js.LiteralExpr, *js.ArrayExpr, *js.TemplateExpr:
+		return Export{NotFunc: true, Falsy: true} // let x; (undefined)
+	case *js.LiteralExpr:
+		switch d := string(n.Data); {
+		case n.TokenType == js.NullToken || n.TokenType == js.FalseToken,
+			d == "0" || d == "''" || d == `""` || d == "``":
+			return Export{NotFunc: true, Falsy: true}
+		}
+		return Export{NotFunc: true}
+	case *js.FuncDecl:
+		return Export{Func: true, Arity: arity(&n.Params)}
+	case *js.ArrowFunc:
+		return Export{Func: true, Arity: arity(&n.Params)}
+	case *js.MethodDecl:
+		return Export{Func: true, Arity: arity(&n.Params)}
+	case *js.ClassDecl:
+		return Export{Func: true, Arity: -1}
+	case *js.ArrayExpr, *js.TemplateExpr:
 		return Export{NotFunc: true}
 	case *js.ObjectExpr:
 		e := Export{NotFunc: true, Members: []Export{}}
@@ -182,13 +195,16 @@ func (s *scanner) value(e js.IExpr) Export {
 	case *js.Var:
 		if n.Decl == js.NoDecl {
 			if string(n.Data) == "undefined" {
-				return Export{NotFunc: true}
+				return Export{NotFunc: true, Falsy: true}
 			}
 			return Export{}
 		}
 		return s.valueOfName(string(n.Data))
 	case *js.UnaryExpr:
-		if n.Op == js.VoidToken || n.Op == js.TypeofToken || n.Op == js.NotToken {
+		if n.Op == js.VoidToken {
+			return Export{NotFunc: true, Falsy: true}
+		}
+		if n.Op == js.TypeofToken || n.Op == js.NotToken {
 			return Export{NotFunc: true}
 		}
 	case *js.NewExpr:
@@ -199,6 +215,14 @@ func (s *scanner) value(e js.IExpr) Export {
 		}
 	}
 	return Export{}
+}
+
+func arity(p *js.Params) int {
+	n := len(p.List)
+	if p.Rest != nil {
+		n++
+	}
+	return n
 }
 
 // valueOfName is the value of a name declared at the top level: a function or class
@@ -215,11 +239,11 @@ func (s *scanner) valueOfName(name string) Export {
 		switch n := st.(type) {
 		case *js.FuncDecl:
 			if n.Name != nil && string(n.Name.Data) == name {
-				found = &Export{Func: true}
+				found = &Export{Func: true, Arity: arity(&n.Params)}
 			}
 		case *js.ClassDecl:
 			if n.Name != nil && string(n.Name.Data) == name {
-				found = &Export{Func: true}
+				found = &Export{Func: true, Arity: -1}
 			}
 		case *js.VarDecl:
 			for _, b := range n.List {
@@ -249,7 +273,7 @@ func (s *scanner) valueOfName(name string) Export {
 		visit(st)
 	}
 	if found == nil {
-		return Export{}
+		return Export{Arity: -1}
 	}
 	return *found
 }

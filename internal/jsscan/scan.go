@@ -101,6 +101,14 @@ type Export struct {
 	// NotFunc: a value that is not one (literal, object, array, class instance...);
 	// neither: not known.
 	Func, NotFunc bool
+	// Falsy: a value that is not a function and is falsy (undefined, null, false,
+	// 0, ""): the runtime says "is undefined or not exported" rather than "is not a
+	// function".
+	Falsy bool
+	// Arity is the number of declared parameters (a rest parameter counts) when
+	// Func and the function is known; -1 otherwise. A handler with three parameters
+	// is a callback handler, which nodejs24.x does not support.
+	Arity int
 	// Members are the properties of an object literal value, for property paths
 	// (Handler routes.api.get).
 	Members []Export
@@ -113,6 +121,12 @@ type File struct {
 	// syntax, a SyntaxError when the file is loaded as CommonJS. ESMPos is the first.
 	ESM    bool
 	ESMPos Pos
+	// ESMWhat is the ES module syntax at ESMPos: "import", "export" or "import.meta"
+	// (each has its own SyntaxError under CommonJS).
+	ESMWhat string
+	// TopAwait is the first await outside any function (nil when none): valid in an
+	// ES module only.
+	TopAwait *Pos
 	// CJSUses are the uses of CommonJS bindings: a ReferenceError when the file is
 	// loaded as an ES module and the use runs (typeof x does not count).
 	CJSUses []Use
@@ -285,10 +299,11 @@ func (s *scanner) posOr(off int, fallback Pos) Pos {
 	return s.pos(off)
 }
 
-func (s *scanner) markESM(off int) {
+func (s *scanner) markESM(off int, what string) {
 	if !s.file.ESM {
 		s.file.ESM = true
 		s.file.ESMPos = s.posOr(off, Pos{1, 1})
+		s.file.ESMWhat = what
 	}
 }
 

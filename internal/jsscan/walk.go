@@ -106,7 +106,7 @@ func (s *scanner) stmt(st js.IStmt) {
 
 func (s *scanner) importStmt(n *js.ImportStmt) {
 	off := s.token(js.ImportToken, "")
-	s.markESM(off)
+	s.markESM(off, "import")
 	for _, a := range n.List {
 		s.seen(a.Name)
 		s.seen(a.Binding)
@@ -118,7 +118,7 @@ func (s *scanner) importStmt(n *js.ImportStmt) {
 
 func (s *scanner) exportStmt(n *js.ExportStmt) {
 	off := s.token(js.ExportToken, "")
-	s.markESM(off)
+	s.markESM(off, "export")
 	pos := s.posOr(off, Pos{1, 1})
 	if n.Module != nil {
 		for _, a := range n.List {
@@ -162,14 +162,14 @@ func (s *scanner) exportStmt(n *js.ExportStmt) {
 		if !n.Default && d.Name != nil {
 			name = string(d.Name.Data)
 		}
-		s.addExport(Export{Name: name, Func: true})
+		s.addExport(Export{Name: name, Func: true, Arity: arity(&d.Params)})
 		s.function(d, false)
 	case *js.ClassDecl:
 		name := "default"
 		if !n.Default && d.Name != nil {
 			name = string(d.Name.Data)
 		}
-		s.addExport(Export{Name: name, Func: true})
+		s.addExport(Export{Name: name, Func: true, Arity: -1})
 		s.class(d)
 	default:
 		e := s.value(d)
@@ -325,7 +325,7 @@ func (s *scanner) expr(e js.IExpr) {
 	case js.LiteralExpr:
 		s.seen(n.Data)
 	case *js.ImportMetaExpr:
-		s.markESM(s.token(js.ImportToken, ""))
+		s.markESM(s.token(js.ImportToken, ""), "import.meta")
 	case *js.GroupExpr:
 		s.expr(n.X)
 	case *js.ArrayExpr:
@@ -366,6 +366,10 @@ func (s *scanner) expr(e js.IExpr) {
 	case *js.CallExpr:
 		s.call(n, false)
 	case *js.UnaryExpr:
+		if n.Op == js.AwaitToken && s.lazy == 0 && s.file.TopAwait == nil {
+			p := s.posOr(s.token(js.AwaitToken, ""), Pos{1, 1})
+			s.file.TopAwait = &p
+		}
 		if n.Op == js.TypeofToken {
 			if name := freeVar(unparen(n.X)); cjsNames[name] {
 				s.token(js.IdentifierToken, name) // typeof x never throws

@@ -1,0 +1,202 @@
+package noderesolve
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/layerkit/layerkit/internal/jsscan"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// The file system a function sees: /var/task is the function's tree, /opt the
+// overlay of its layers; every other folder on the way (/, /var, /var/runtime) exists
+// and is otherwise empty, except the runtime's packages, matched by name (provided).
+
+// stat kinds, as Node's internalModuleStat answers.
+const (
+	statMissing = -1
+	statFile    = 0
+	statDir     = 1
+)
+
+// locate maps an absolute path to a tree and a name in it.
+func (r *Resolver) locate(abs string) (tree.Tree, string, bool) {
+	for _, m := range [...]struct {
+		root string
+		t    tree.Tree
+	}{{TaskRoot, r.task}, {OptRoot, r.opt}} {
+		if m.t == nil {
+			continue
+		}
+		if abs == m.root {
+			return m.t, "", true
+		}
+		if rest, ok := strings.CutPrefix(abs, m.root+"/"); ok {
+			return m.t, rest, true
+		}
+	}
+	return nil, "", false
+}
+
+func (r *Resolver) stat(abs string) int {
+	abs = path.Clean(abs)
+	switch abs {
+	case "/", "/var", "/var/runtime", RuntimeModules:
+		return statDir
+	}
+	if r.task != nil && abs == TaskRoot || r.opt != nil && abs == OptRoot {
+		return statDir
+	}
+	t, name, ok := r.locate(abs)
+	if !ok {
+		return statMissing
+	}
+	info, err := t.Stat(name)
+	if err != nil {
+		return statMissing
+	}
+	if info.Dir {
+		return statDir
+	}
+	return statFile
+}
+
+func (r *Resolver) readFile(abs string) ([]byte, error) {
+	t, name, ok := r.locate(path.Clean(abs))
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return t.ReadFile(name)
+}
+
+// Display says how to show abs to a user: the tree's own Display (a path relative to
+// the checked folder, or zip:entry), or abs itself.
+func (r *Resolver) Display(abs string) string {
+	if t, name, ok := r.locate(abs); ok {
+		return t.Display(name)
+	}
+	return abs
+}
+
+// pkgJSON is the part of a package.json resolution reads.
+type pkgJSON struct {
+	path    string // of the package.json
+	exists  bool
+	invalid error // not JSON
+	Name    string
+	Main    *string
+	Type    string
+	Exports json.RawMessage
+	Imports json.RawMessage
+	hasExp  bool
+	hasImp  bool
+}
+
+type rawPkg struct {
+	Name    any             `json:"name"`
+	Main    any             `json:"main"`
+	Type    any             `json:"type"`
+	Exports json.RawMessage `json:"exports"`
+	Imports json.RawMessage `json:"imports"`
+}
+
+// readPkg reads the package.json in folder dir (cached).
+func (r *Resolver) readPkg(dir string) *pkgJSON {
+	p := path.Join(dir, "package.json")
+	r.mu.Lock()
+	if c, ok := r.pkgs[p]; ok {
+		r.mu.Unlock()
+		return c
+	}
+	r.mu.Unlock()
+	pj := &pkgJSON{path: p}
+	if r.stat(p) == statFile {
+		b, err := r.readFile(p)
+		var raw rawPkg
+		switch {
+		case err != nil:
+			pj.invalid = err
+		case json.Unmarshal(b, &raw) != nil:
+			pj.exists = true
+			pj.invalid = errors.New("invalid JSON")
+		default:
+			pj.exists = true
+			if s, ok := raw.Name.(string); ok {
+				pj.Name = s
+			}
+			if s, ok := raw.Main.(string); ok {
+				pj.Main = &s
+			}
+			if s, ok := raw.Type.(string); ok {
+				pj.Type = s
+			}
+			pj.Exports, pj.hasExp = raw.Exports, len(raw.Exports) > 0 && string(raw.Exports) != "null"
+			pj.Imports, pj.hasImp = raw.Imports, len(raw.Imports) > 0 && string(raw.Imports) != "null"
+		}
+	}
+	r.mu.Lock()
+	r.pkgs[p] = pj
+	r.mu.Unlock()
+	return pj
+}
+
+// packageScope returns the nearest package.json at or above folder dir, stopping at
+// a folder named node_modules (Node's getPackageScopeConfig / readPackageScope); nil
+// when there is none.
+func (r *Resolver) packageScope(dir string) *pkgJSON {
+	for {
+		if path.Base(dir) == "node_modules" {
+			return nil
+		}
+		if pj := r.readPkg(dir); pj.exists {
+			return pj
+		}
+		if dir == "/" {
+			return nil
+		}
+		dir = path.Dir(dir)
+	}
+}
+
+// scan parses a JavaScript file (cached).
+func (r *Resolver) scan(abs string) (*jsscan.File, error) {
+	r.mu.Lock()
+	if f, ok := r.scans[abs]; ok {
+		r.mu.Unlock()
+		return f, nil
+	}
+	r.mu.Unlock()
+	b, err := r.readFile(abs)
+	if err != nil {
+		return nil, err
+	}
+	f := jsscan.Scan(b)
+	r.mu.Lock()
+	r.scans[abs] = f
+	r.mu.Unlock()
+	return f, nil
+}
+
+// Resolver resolves and loads modules for one function: its trees and Env. It caches
+// package.json files and scans; safe for concurrent use.
+type Resolver struct {
+	task, opt tree.Tree
+	env       Env
+
+	mu    sync.Mutex
+	pkgs  map[string]*pkgJSON
+	scans map[string]*jsscan.File
+}
+
+// New returns a Resolver over task (/var/task) and opt (/opt: the layers' overlay;
+// nil when the function has no layers).
+func New(task, opt tree.Tree, env Env) *Resolver {
+	return &Resolver{task: task, opt: opt, env: env, pkgs: map[string]*pkgJSON{}, scans: map[string]*jsscan.File{}}
+}
+
+// Env returns the resolver's Env.
+func (r *Resolver) Env() Env { return r.env }

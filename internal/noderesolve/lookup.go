@@ -1,0 +1,112 @@
+package noderesolve
+
+import (
+	"path"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/jsscan"
+)
+
+// The handler lookup: the property path after the module name, read off the module's
+// exports (module.exports for CommonJS, the namespace for an ES module), as the
+// runtime interface client's _resolveHandler does.
+
+// exportsOf returns the exports of a loaded module: the names, whether the list may
+// be incomplete, following module.exports = require('x') and export * from 'x'.
+func (r *Resolver) exportsOf(file string, format Format, depth int) (list []jsscan.Export, open bool) {
+	if depth > 16 || format != FormatCommonJS && format != FormatESM {
+		return nil, true
+	}
+	f, err := r.scan(file)
+	if err != nil || f.Syntax != nil {
+		return nil, true
+	}
+	list, open = f.Exports, f.ExportsOpen
+	for _, spec := range f.StarFrom {
+		var m Module
+		var fail *Failure
+		if format == FormatCommonJS {
+			m, fail = r.require(spec, &cjsParent{filename: file})
+		} else {
+			m, fail = r.esmResolve(spec, file)
+		}
+		if fail != nil || m.Builtin || m.Provided {
+			open = true
+			continue
+		}
+		fm := FormatCommonJS
+		if format == FormatESM {
+			fm, _ = r.importFormat(m.Path)
+		} else if ext := path.Ext(m.Path); ext == ".json" || ext == ".node" {
+			open = true
+			continue
+		}
+		sub, subOpen := r.exportsOf(m.Path, fm, depth+1)
+		open = open || subOpen
+		for _, e := range sub {
+			if format == FormatESM && e.Name == "default" {
+				continue // export * does not re-export default
+			}
+			if findExport(list, e.Name) == nil {
+				list = append(list, e)
+			}
+		}
+	}
+	return list, open
+}
+
+func findExport(list []jsscan.Export, name string) *jsscan.Export {
+	for i := range list {
+		if list[i].Name == name {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
+// lookupHandler resolves the property path prop on the module file.
+func (r *Resolver) lookupHandler(ld *Load, file string, format Format, prop string) Verdict {
+	ok := Verdict{OK: true}
+	if format != FormatCommonJS && format != FormatESM {
+		return ok // built-in, runtime package, JSON, addon: not read
+	}
+	list, open := r.exportsOf(file, format, 0)
+	site := Site{File: file}
+	keys := strings.Split(prop, ".")
+	var cur *jsscan.Export
+	for i, k := range keys {
+		if i == 0 {
+			cur = findExport(list, k)
+			if cur == nil {
+				if open {
+					ld.Unknown = "the module's exports cannot all be listed"
+					return ok
+				}
+				return Verdict{ErrorType: "Runtime.HandlerNotFound", ErrorMessage: ld.Handler + " is undefined or not exported", At: site}
+			}
+			continue
+		}
+		if cur.Members == nil {
+			if cur.NotFunc {
+				return Verdict{ErrorType: "Runtime.HandlerNotFound", ErrorMessage: ld.Handler + " is undefined or not exported", At: site}
+			}
+			ld.Unknown = "the value of " + strings.Join(keys[:i], ".") + " is not known"
+			return ok
+		}
+		cur = findExport(cur.Members, k)
+		if cur == nil {
+			return Verdict{ErrorType: "Runtime.HandlerNotFound", ErrorMessage: ld.Handler + " is undefined or not exported", At: site}
+		}
+	}
+	switch {
+	case cur.Func:
+		ld.CallbackHandler = cur.Arity >= 3
+		return ok
+	case cur.NotFunc && cur.Falsy:
+		return Verdict{ErrorType: "Runtime.HandlerNotFound", ErrorMessage: ld.Handler + " is undefined or not exported", At: site}
+	case cur.NotFunc:
+		return Verdict{ErrorType: "Runtime.HandlerNotFound", ErrorMessage: ld.Handler + " is not a function", At: site}
+	}
+	ld.Unknown = "the value of " + prop + " is not known"
+	return ok
+}
