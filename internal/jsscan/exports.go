@@ -46,6 +46,10 @@ func (s *scanner) exportTarget(target, value js.IExpr) {
 			s.replaceExports(value)
 			return
 		}
+		if rootedAtExports(t.X) && !isExportsObject(t.X) {
+			s.file.ExportsOpen = true // exports.handler.x = …: a member changes
+			return
+		}
 		if isExportsObject(t.X) {
 			if l, ok := literalData(t.Y); ok {
 				e := s.value(value)
@@ -67,6 +71,23 @@ func (s *scanner) exportTarget(target, value js.IExpr) {
 		if freeVar(t) == "exports" {
 			// exports = …: rebinds the local name only; module.exports is unchanged.
 			return
+		}
+	}
+}
+
+// rootedAtExports reports whether e is exports, module.exports, or a member of them.
+func rootedAtExports(e js.IExpr) bool {
+	for {
+		if isExportsObject(e) {
+			return true
+		}
+		switch n := unparen(e).(type) {
+		case *js.DotExpr:
+			e = n.X
+		case *js.IndexExpr:
+			e = n.X
+		default:
+			return false
 		}
 	}
 }

@@ -198,7 +198,7 @@ func (r *Resolver) trySelf(request string, parent *cjsParent) (Module, *Failure,
 	default:
 		return Module{}, nil, false
 	}
-	res, f := r.packageExportsResolve(pj, "."+expansion, "", cjsConditions)
+	res, f := r.packageExportsResolve(pj, "."+expansion, parent.filename, cjsConditions)
 	if f != nil {
 		if f.Code == "ERR_MODULE_NOT_FOUND" {
 			f = notFoundCJS(request)

@@ -22,8 +22,13 @@ func isRelativeOrAbsolute(spec string) bool {
 	return strings.HasPrefix(spec, "/") || isRelative(spec) && spec != ".." && spec != "."
 }
 
-// esmResolve resolves specifier imported from the file base (moduleResolve).
+// esmResolve resolves specifier imported from the file base (moduleResolve), with
+// Lambda's NODE_PATH lookup.
 func (r *Resolver) esmResolve(spec, base string) (Module, *Failure) {
+	return r.esmResolve1(spec, base, true)
+}
+
+func (r *Resolver) esmResolve1(spec, base string, nodePath bool) (Module, *Failure) {
 	var resolved string
 	switch {
 	case spec == "." || spec == ".." || strings.HasPrefix(spec, "/") || strings.HasPrefix(spec, "./") || strings.HasPrefix(spec, "../"):
@@ -51,16 +56,30 @@ func (r *Resolver) esmResolve(spec, base string) (Module, *Failure) {
 		if m, f, ok := r.builtin(spec); ok && f == nil {
 			return m, nil
 		}
-		res, f := r.esmPackageResolve(spec, base, esmConditions)
-		if f != nil && f.Code == "ERR_MODULE_NOT_FOUND" && r.env.Major >= 18 {
+		m, f := r.esmBare(spec, base)
+		if f != nil && f.Code == "ERR_MODULE_NOT_FOUND" && nodePath && r.env.Major >= 18 {
 			if m, ok := r.esmNodePath(spec, base); ok {
 				return m, nil
 			}
 		}
-		if f != nil {
-			return Module{}, f
-		}
-		resolved = res
+		return m, f
+	}
+	return r.esmFinal(resolved, base)
+}
+
+// esmBare resolves a bare specifier: packageResolve, then the file must exist.
+func (r *Resolver) esmBare(spec, base string) (Module, *Failure) {
+	res, f := r.esmPackageResolve(spec, base, esmConditions)
+	if f != nil {
+		return Module{}, f
+	}
+	return r.esmFinal(res, base)
+}
+
+func (r *Resolver) esmFinal(resolved, base string) (Module, *Failure) {
+	if strings.HasPrefix(resolved, "node:") {
+		m, f, _ := r.builtin(resolved)
+		return m, f
 	}
 	if m, ok := r.providedPath(strings.TrimSuffix(resolved, "/")); ok {
 		return m, nil
@@ -86,7 +105,7 @@ func (r *Resolver) esmNodePath(spec, base string) (Module, bool) {
 		}
 		// Resolved as from a file in the entry's parent folder: the walk's first
 		// candidate is <entry>/<name>, which exists, so the walk stops there.
-		m, f := r.esmResolve(spec, path.Join(path.Dir(entry), "[nodepath]"))
+		m, f := r.esmResolve1(spec, path.Join(path.Dir(entry), "[nodepath]"), false)
 		if f == nil {
 			return m, true
 		}
@@ -169,5 +188,9 @@ func (r *Resolver) legacyMainResolve(pkgDir string, pj *pkgJSON, base string) (s
 			return p, nil
 		}
 	}
-	return "", &Failure{Code: "ERR_MODULE_NOT_FOUND", Type: "Error", Msg: fmt.Sprintf("Cannot find package '%s/' imported from %s", pkgDir, base)}
+	guess := path.Join(pkgDir, "index.js")
+	if pj.Main != nil {
+		guess = path.Join(pkgDir, *pj.Main)
+	}
+	return "", &Failure{Code: "ERR_MODULE_NOT_FOUND", Type: "Error", Msg: fmt.Sprintf("Cannot find package '%s' imported from %s", guess, base)}
 }

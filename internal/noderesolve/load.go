@@ -179,9 +179,17 @@ func syntaxSite(file string, f *jsscan.File) Site {
 // stack (the file first).
 func (l *loader) runCJS(file string, stack []string) *failAt {
 	if l.cjsDone[file] {
-		return nil
+		return nil // cached (or still loading: a cycle)
 	}
 	l.cjsDone[file] = true
+	fa := l.runCJS1(file, stack)
+	if fa != nil {
+		delete(l.cjsDone, file) // Node drops a module that threw from its cache
+	}
+	return fa
+}
+
+func (l *loader) runCJS1(file string, stack []string) *failAt {
 	switch path.Ext(file) {
 	case ".json":
 		b, err := l.r.readFile(file)

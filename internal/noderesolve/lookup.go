@@ -55,6 +55,9 @@ func (r *Resolver) exportsOf(file string, format Format, depth int) (list []jssc
 	return list, open
 }
 
+// functionProperty are the properties every function has.
+var functionProperty = map[string]bool{"name": true, "length": true, "prototype": true, "call": true, "apply": true, "bind": true, "toString": true, "constructor": true, "caller": true, "arguments": true}
+
 func findExport(list []jsscan.Export, name string) *jsscan.Export {
 	for i := range list {
 		if list[i].Name == name {
@@ -68,7 +71,8 @@ func findExport(list []jsscan.Export, name string) *jsscan.Export {
 func (r *Resolver) lookupHandler(ld *Load, file string, format Format, prop string) Verdict {
 	ok := Verdict{OK: true}
 	if format != FormatCommonJS && format != FormatESM {
-		return ok // built-in, runtime package, JSON, addon: not read
+		ld.Unknown = "the handler module is a built-in, a runtime package, JSON or an addon: its exports are not read"
+		return ok
 	}
 	list, open := r.exportsOf(file, format, 0)
 	site := Site{File: file}
@@ -87,7 +91,7 @@ func (r *Resolver) lookupHandler(ld *Load, file string, format Format, prop stri
 			continue
 		}
 		if cur.Members == nil {
-			if cur.NotFunc {
+			if cur.NotFunc || cur.Func && cur.Arity >= 0 && !functionProperty[k] {
 				return Verdict{ErrorType: "Runtime.HandlerNotFound", ErrorMessage: ld.Handler + " is undefined or not exported", At: site}
 			}
 			ld.Unknown = "the value of " + strings.Join(keys[:i], ".") + " is not known"

@@ -1,0 +1,310 @@
+package noderesolve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// The differential test: generated apps (gen_test.go) are judged by the resolver and
+// by a local node loading each handler as the runtime interface client does
+// (testdata/harness/index.mjs), on /var/task, /opt and /var/runtime materialized
+// under a temporary root. The verdicts must agree: OK, or the same errorType and
+// message (LK_ROOT cut out).
+//
+// Emulation, and what it means for the comparison:
+//   - Paths: the apps live under a temporary root R, so node sees R/var/task/app.js;
+//     the harness moves absolute /opt and /var requests under R and cuts R out of
+//     every message. The node_modules walk above R finds nothing (t.TempDir holds
+//     no node_modules or package.json above it).
+//   - Node's version: the local node (20 here) runs every app, whatever its runtime;
+//     the runtime's major decides NODE_PATH (nodeNN folder), the runtime's packages
+//     (stubs for @aws-sdk/*, @smithy/* on 18+, aws-sdk on 16) and the ES module
+//     NODE_PATH lookup (18+). Node is started with Lambda's flags
+//     --no-experimental-require-module and --no-experimental-detect-module (F10).
+//   - Lambda's ES module NODE_PATH lookup is the harness's resolve hook (hooks.mjs),
+//     the reading noderesolve takes (esm.go): the two are checked against each
+//     other, not against Lambda (UNCERTAIN in the facts).
+//   - Messages are compared up to the first line, except a require stack, which is
+//     compared in full (Node adds hints on later lines: "Did you mean…", "This file
+//     is being treated as an ES module…"). SyntaxErrors other than those of module
+//     syntax in the wrong system (whose V8 texts layerkit gives) compare by type
+//     only: layerkit's parser words its errors its own way.
+//   - An ES module graph with several broken imports: node reports whichever it
+//     meets first while linking (its loads run side by side); any of the resolver's
+//     Alternatives counts as agreement.
+//
+// Run: go test ./internal/noderesolve/ -run Differential [-short] [-diff.n=N] [-diff.seed=S]
+
+var (
+	diffN    = flag.Int("diff.n", 150, "differential test: number of generated apps (each has 5-11 functions)")
+	diffSeed = flag.Uint64("diff.seed", 1, "differential test: first seed")
+)
+
+type nodeVerdict struct {
+	OK           bool   `json:"ok"`
+	ErrorType    string `json:"errorType"`
+	ErrorMessage string `json:"errorMessage"`
+	Code         string `json:"code"`
+}
+
+func nodeBinary(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("node is not on PATH (the differential test needs it in CI)")
+		}
+		t.Skip("node is not on PATH")
+	}
+	return bin
+}
+
+// nodeFlags are Lambda's flags (F10) that this node accepts.
+func nodeFlags(t *testing.T, bin string) []string {
+	var out []string
+	for _, f := range []string{"--no-experimental-require-module", "--no-experimental-detect-module"} {
+		if exec.Command(bin, f, "-e", "0").Run() == nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func writeFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// materialize writes app under root and returns the NODE_PATH node gets.
+func materialize(t *testing.T, root string, app *genApp, env Env, harness map[string]string) {
+	t.Helper()
+	writeFiles(t, filepath.Join(root, "var/task"), app.task)
+	if err := os.MkdirAll(filepath.Join(root, "opt"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range app.layers { // extracted in order: the later layer wins
+		writeFiles(t, filepath.Join(root, "opt"), l)
+	}
+	stubs := map[string]string{}
+	for _, name := range []string{"@aws-sdk/client-s3", "@smithy/types", "aws-sdk"} {
+		if env.provides(name) {
+			stubs["node_modules/"+name+"/package.json"] = `{"name": "` + name + `", "main": "index.js"}`
+			stubs["node_modules/"+name+"/index.js"] = "exports.ok = 1;\n"
+		}
+	}
+	for k, v := range harness {
+		stubs[k] = v
+	}
+	writeFiles(t, filepath.Join(root, "var/runtime"), stubs)
+}
+
+func (app *genApp) env() Env {
+	env := DefaultEnv(app.major)
+	if app.nodePath != "" {
+		env.NodePath, env.UserNodePath = SplitNodePath(app.nodePath), true
+	}
+	return env
+}
+
+func (app *genApp) resolver() *Resolver {
+	var layers []tree.Tree
+	for i, l := range app.layers {
+		layers = append(layers, tree.NewMap(fmt.Sprintf("layer%d", i), l))
+	}
+	var opt tree.Tree
+	if len(layers) > 0 {
+		opt = tree.NewOverlay(layers)
+	} else {
+		opt = tree.NewMap("opt", nil)
+	}
+	return New(tree.NewMap("task", app.task), opt, app.env())
+}
+
+// firstLine is the part of a message the comparison uses.
+func firstLine(msg string) string {
+	if i := strings.Index(msg, "\nRequire stack:\n"); i >= 0 {
+		return msg
+	}
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		return msg[:i]
+	}
+	return msg
+}
+
+// knownSyntax are SyntaxError texts layerkit gives as V8 does.
+var knownSyntax = []string{"Cannot use import statement outside a module", "Unexpected token 'export'", "Cannot use 'import.meta' outside a module", "await is only valid"}
+
+func agrees(v Verdict, n nodeVerdict) bool {
+	if v.OK || n.OK {
+		return v.OK == n.OK
+	}
+	if v.ErrorType != n.ErrorType {
+		return false
+	}
+	if v.ErrorType == "Runtime.UserCodeSyntaxError" || v.ErrorType == "SyntaxError" {
+		known := false
+		for _, k := range knownSyntax {
+			known = known || strings.Contains(v.ErrorMessage, k)
+		}
+		if !known || strings.Contains(v.ErrorMessage, "JSON") {
+			return true
+		}
+	}
+	return firstLine(v.ErrorMessage) == firstLine(n.ErrorMessage)
+}
+
+func TestDifferential(t *testing.T) {
+	bin := nodeBinary(t)
+	flags := nodeFlags(t, bin)
+	harness := map[string]string{}
+	for _, f := range []string{"index.mjs", "hooks.mjs"} {
+		b, err := os.ReadFile(filepath.Join("testdata/harness", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		harness[f] = string(b)
+	}
+	n := *diffN
+	if testing.Short() {
+		n = 20
+	}
+	base := t.TempDir()
+	type result struct {
+		app   *genApp
+		lines []string // disagreements
+		funcs int
+		kinds map[string]int // node's verdicts by errorType
+		err   error
+	}
+	results := make([]result, n)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			app := genAppFor(*diffSeed + uint64(i))
+			res := &results[i]
+			res.app = app
+			root := filepath.Join(base, fmt.Sprint(i))
+			env := app.env()
+			materialize(t, root, app, env, harness)
+			var np []string
+			for _, e := range env.NodePath {
+				np = append(np, root+e)
+			}
+			hs, _ := json.Marshal(app.handlers)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, append(append([]string{}, flags...), filepath.Join(root, "var/runtime/index.mjs"), string(hs))...)
+			cmd.Dir = filepath.Join(root, "var/task")
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Join(root, "home"), "NODE_PATH=" + strings.Join(np, ":"),
+				"LK_ROOT=" + root, fmt.Sprintf("LK_MAJOR=%d", app.major), "NODE_NO_WARNINGS=1"}
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			// A non-zero exit after every verdict is printed is node 20 reporting, as
+			// uncaught, the failure of a CommonJS module an ES module imported: the
+			// verdicts stand.
+			runErr := cmd.Run()
+			outs := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+			if runErr != nil && len(outs) != len(app.handlers) {
+				res.err = fmt.Errorf("seed %d: node: %v\n%s", app.seed, runErr, stderr.String())
+				return
+			}
+			if len(outs) != len(app.handlers) {
+				res.err = fmt.Errorf("seed %d: node printed %d verdicts for %d handlers\n%s\n%s", app.seed, len(outs), len(app.handlers), stdout.String(), stderr.String())
+				return
+			}
+			r := app.resolver()
+			for j, h := range app.handlers {
+				var nv nodeVerdict
+				if err := json.Unmarshal([]byte(outs[j]), &nv); err != nil {
+					res.err = fmt.Errorf("seed %d: %v: %s", app.seed, err, outs[j])
+					return
+				}
+				res.funcs++
+				if res.kinds == nil {
+					res.kinds = map[string]int{}
+				}
+				res.kinds[okOr(nv.OK, nv.ErrorType)]++
+				ld := r.LoadHandler(h)
+				ok := agrees(ld.Verdict, nv)
+				// A verdict layerkit marks unknown (exports it cannot read) is OK by
+				// design: node may still find the handler missing.
+				ok = ok || ld.Unknown != "" && ld.Verdict.OK && nv.ErrorType == "Runtime.HandlerNotFound"
+				for _, alt := range ld.Alternatives {
+					ok = ok || agrees(alt, nv)
+				}
+				if !ok {
+					res.lines = append(res.lines, fmt.Sprintf("seed %d nodejs%d.x handler %s:\n  layerkit: %s %q\n  node:     %s %q (%s)", app.seed, app.major, h,
+						okOr(ld.Verdict.OK, ld.Verdict.ErrorType), ld.Verdict.ErrorMessage, okOr(nv.OK, nv.ErrorType), nv.ErrorMessage, nv.Code))
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	funcs, bad := 0, 0
+	var seeds []string
+	kinds := map[string]int{}
+	for _, r := range results {
+		for k, n := range r.kinds {
+			kinds[k] += n
+		}
+		if r.err != nil {
+			t.Error(r.err)
+			continue
+		}
+		funcs += r.funcs
+		if len(r.lines) > 0 {
+			bad += len(r.lines)
+			seeds = append(seeds, fmt.Sprint(r.app.seed))
+			for _, l := range r.lines {
+				t.Error(l)
+			}
+		}
+	}
+	sort.Strings(seeds)
+	t.Logf("%d apps, %d functions, %d disagreements (node %s); node's verdicts: %v", n, funcs, bad, nodeVersion(bin), kinds)
+	if bad > 0 {
+		t.Logf("seeds with disagreements: %s", strings.Join(seeds, " "))
+	}
+	if !testing.Short() && funcs < 1000 {
+		t.Errorf("%d functions, want at least 1,000", funcs)
+	}
+}
+
+func okOr(ok bool, s string) string {
+	if ok {
+		return "OK"
+	}
+	return s
+}
+
+func nodeVersion(bin string) string {
+	out, _ := exec.Command(bin, "--version").Output()
+	return strings.TrimSpace(string(out))
+}
