@@ -14,6 +14,10 @@ type Module struct {
 	Path     string
 	Builtin  bool
 	Provided bool // the runtime's own package (F14): matched by name, not read
+	// Via is the folder a bare specifier was found in: a node_modules folder of the
+	// walk or a NODE_PATH entry ("/opt/nodejs/node_modules", "/var/task"); "" for a
+	// relative or absolute specifier, a built-in, and "#x" imports.
+	Via string
 }
 
 // Failure is an error Node throws, with its code, class and message (Node's text,
@@ -35,6 +39,41 @@ func (f *Failure) Message() string {
 		return f.Msg
 	}
 	return f.Msg + "\nRequire stack:\n- " + strings.Join(f.Stack, "\n- ")
+}
+
+// FailureKind sorts failures the way the language seam does (resolve.Failure).
+type FailureKind uint8
+
+const (
+	KindNotFound     FailureKind = iota + 1 // no such module or file (MODULE_NOT_FOUND, ERR_MODULE_NOT_FOUND, ERR_UNKNOWN_BUILTIN_MODULE)
+	KindBadSpecifier                        // named in a way Node refuses: a folder or a file without extension in ESM, a path "exports" does not export, an invalid specifier or target
+	KindWrongFormat                         // written in the other module system than Node loads it with (LK107): ESM syntax under CommonJS, require in an ES module, require() of an ES module
+	KindSyntax                              // any other SyntaxError
+	KindOther                               // anything else (an unreadable file, an import attribute, a file type)
+)
+
+// Kind says what kind of failure f is.
+func (f *Failure) Kind() FailureKind {
+	switch f.Code {
+	case "MODULE_NOT_FOUND", "ERR_MODULE_NOT_FOUND", "ERR_UNKNOWN_BUILTIN_MODULE":
+		return KindNotFound
+	case "ERR_UNSUPPORTED_DIR_IMPORT", "ERR_PACKAGE_PATH_NOT_EXPORTED", "ERR_INVALID_MODULE_SPECIFIER", "ERR_INVALID_PACKAGE_TARGET", "ERR_PACKAGE_IMPORT_NOT_DEFINED", "ERR_UNSUPPORTED_ESM_URL_SCHEME":
+		return KindBadSpecifier
+	case "ERR_REQUIRE_ESM":
+		return KindWrongFormat
+	}
+	switch f.Type {
+	case "ReferenceError":
+		return KindWrongFormat
+	case "SyntaxError":
+		for _, m := range []string{"Cannot use import statement outside a module", "Unexpected token 'export'", "Cannot use 'import.meta' outside a module", "await is only valid"} {
+			if strings.HasPrefix(f.Msg, m) {
+				return KindWrongFormat
+			}
+		}
+		return KindSyntax
+	}
+	return KindOther
 }
 
 func notFoundCJS(request string) *Failure {
@@ -226,6 +265,7 @@ func (r *Resolver) findPath(request string, paths []string) (Module, *Failure, b
 					return Module{}, f, false
 				}
 				m, f := r.finalizeCJS(res, "")
+				m.Via = cur
 				return m, f, f == nil
 			}
 		}
@@ -256,7 +296,11 @@ func (r *Resolver) findPath(request string, paths []string) (Module, *Failure, b
 			}
 		}
 		if file != "" {
-			return Module{Path: file}, nil, true
+			m := Module{Path: file}
+			if !absolute && !isRelative(request) {
+				m.Via = cur
+			}
+			return m, nil, true
 		}
 	}
 	return Module{}, nil, false
@@ -325,7 +369,7 @@ func (r *Resolver) providedIn(cur, request string) (Module, bool) {
 	if name == "" || !r.env.provides(name) {
 		return Module{}, false
 	}
-	return Module{Path: RuntimeModules + "/" + name, Provided: true}, true
+	return Module{Path: RuntimeModules + "/" + name, Provided: true, Via: RuntimeModules}, true
 }
 
 // providedPath reports whether an absolute path lies in a runtime package.

@@ -23,13 +23,15 @@ import (
 // by a local node loading each handler as the runtime interface client does
 // (testdata/harness/index.mjs), on /var/task, /opt and /var/runtime materialized
 // under a temporary root. The verdicts must agree: OK, or the same errorType and
-// message (LK_ROOT cut out).
+// message (the temporary roots cut out).
 //
 // Emulation, and what it means for the comparison:
-//   - Paths: the apps live under a temporary root R, so node sees R/var/task/app.js;
-//     the harness moves absolute /opt and /var requests under R and cuts R out of
-//     every message. The node_modules walk above R finds nothing (t.TempDir holds
-//     no node_modules or package.json above it).
+//   - Paths: each function gets its own copy of its app under a temporary root R
+//     (one node process loads all of an app's functions, one root each, so that no
+//     module cache is shared: on Lambda each function is a process of its own); node
+//     sees R/var/task/app.js; the harness moves absolute /opt and /var requests under
+//     R and cuts the roots out of every message. The node_modules walk above R finds
+//     nothing (t.TempDir holds no node_modules or package.json above it).
 //   - Node's version: the local node (20 here) runs every app, whatever its runtime;
 //     the runtime's major decides NODE_PATH (nodeNN folder), the runtime's packages
 //     (stubs for @aws-sdk/*, @smithy/* on 18+, aws-sdk on 16) and the ES module
@@ -43,6 +45,8 @@ import (
 //     is being treated as an ES module…"). SyntaxErrors other than those of module
 //     syntax in the wrong system (whose V8 texts layerkit gives) compare by type
 //     only: layerkit's parser words its errors its own way.
+//   - Errors whose wording changed between Node majors (versionWorded) compare by
+//     type only for apps of another major than the local node's.
 //   - An ES module graph with several broken imports: node reports whichever it
 //     meets first while linking (its loads run side by side); any of the resolver's
 //     Alternatives counts as agreement.
@@ -156,12 +160,21 @@ func firstLine(msg string) string {
 // knownSyntax are SyntaxError texts layerkit gives as V8 does.
 var knownSyntax = []string{"Cannot use import statement outside a module", "Unexpected token 'export'", "Cannot use 'import.meta' outside a module", "await is only valid"}
 
-func agrees(v Verdict, n nodeVerdict) bool {
+// versionWorded are errors whose text changed between Node majors: for an app of
+// another major than the local node, only their type is compared.
+var versionWorded = []string{"needs an import attribute"}
+
+func agrees(v Verdict, n nodeVerdict, otherMajor bool) bool {
 	if v.OK || n.OK {
 		return v.OK == n.OK
 	}
 	if v.ErrorType != n.ErrorType {
 		return false
+	}
+	for _, w := range versionWorded {
+		if otherMajor && strings.Contains(v.ErrorMessage, w) {
+			return true
+		}
 	}
 	if v.ErrorType == "Runtime.UserCodeSyntaxError" || v.ErrorType == "SyntaxError" {
 		known := false
@@ -186,6 +199,8 @@ func TestDifferential(t *testing.T) {
 		}
 		harness[f] = string(b)
 	}
+	localMajor := 0
+	fmt.Sscanf(strings.TrimPrefix(nodeVersion(bin), "v"), "%d", &localMajor)
 	n := *diffN
 	if testing.Short() {
 		n = 20
@@ -198,32 +213,47 @@ func TestDifferential(t *testing.T) {
 		kinds map[string]int // node's verdicts by errorType
 		err   error
 	}
-	results := make([]result, n)
+	regress := regressionApps(t)
+	results := make([]result, n+len(regress))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
-	for i := 0; i < n; i++ {
+	for i := 0; i < n+len(regress); i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			app := genAppFor(*diffSeed + uint64(i))
+			var app *genApp
+			if i < len(regress) {
+				app = regress[i]
+			} else {
+				app = genAppFor(*diffSeed + uint64(i-len(regress)))
+			}
 			res := &results[i]
 			res.app = app
-			root := filepath.Join(base, fmt.Sprint(i))
 			env := app.env()
-			materialize(t, root, app, env, harness)
-			var np []string
-			for _, e := range env.NodePath {
-				np = append(np, root+e)
+			type item struct {
+				Root     string   `json:"root"`
+				Handler  string   `json:"handler"`
+				NodePath []string `json:"nodePath"`
 			}
-			hs, _ := json.Marshal(app.handlers)
+			var items []item
+			for j, h := range app.handlers {
+				root := filepath.Join(base, fmt.Sprint(i), fmt.Sprintf("f%d", j))
+				materialize(t, root, app, env, harness)
+				var np []string
+				for _, e := range env.NodePath {
+					np = append(np, root+e)
+				}
+				items = append(items, item{Root: root, Handler: h, NodePath: np})
+			}
+			arg, _ := json.Marshal(items)
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, bin, append(append([]string{}, flags...), filepath.Join(root, "var/runtime/index.mjs"), string(hs))...)
-			cmd.Dir = filepath.Join(root, "var/task")
-			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Join(root, "home"), "NODE_PATH=" + strings.Join(np, ":"),
-				"LK_ROOT=" + root, fmt.Sprintf("LK_MAJOR=%d", app.major), "NODE_NO_WARNINGS=1"}
+			cmd := exec.CommandContext(ctx, bin, append(append([]string{}, flags...), filepath.Join(items[0].Root, "var/runtime/index.mjs"), string(arg))...)
+			cmd.Dir = filepath.Join(items[0].Root, "var/task")
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Join(base, fmt.Sprint(i), "home"),
+				fmt.Sprintf("LK_MAJOR=%d", app.major), "NODE_NO_WARNINGS=1"}
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			// A non-zero exit after every verdict is printed is node 20 reporting, as
@@ -232,18 +262,18 @@ func TestDifferential(t *testing.T) {
 			runErr := cmd.Run()
 			outs := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 			if runErr != nil && len(outs) != len(app.handlers) {
-				res.err = fmt.Errorf("seed %d: node: %v\n%s", app.seed, runErr, stderr.String())
+				res.err = fmt.Errorf("%s: node: %v\n%s", app.name, runErr, stderr.String())
 				return
 			}
 			if len(outs) != len(app.handlers) {
-				res.err = fmt.Errorf("seed %d: node printed %d verdicts for %d handlers\n%s\n%s", app.seed, len(outs), len(app.handlers), stdout.String(), stderr.String())
+				res.err = fmt.Errorf("%s: node printed %d verdicts for %d handlers\n%s\n%s", app.name, len(outs), len(app.handlers), stdout.String(), stderr.String())
 				return
 			}
 			r := app.resolver()
 			for j, h := range app.handlers {
 				var nv nodeVerdict
 				if err := json.Unmarshal([]byte(outs[j]), &nv); err != nil {
-					res.err = fmt.Errorf("seed %d: %v: %s", app.seed, err, outs[j])
+					res.err = fmt.Errorf("%s: %v: %s", app.name, err, outs[j])
 					return
 				}
 				res.funcs++
@@ -252,15 +282,16 @@ func TestDifferential(t *testing.T) {
 				}
 				res.kinds[okOr(nv.OK, nv.ErrorType)]++
 				ld := r.LoadHandler(h)
-				ok := agrees(ld.Verdict, nv)
+				other := app.major != localMajor
+				ok := agrees(ld.Verdict, nv, other)
 				// A verdict layerkit marks unknown (exports it cannot read) is OK by
 				// design: node may still find the handler missing.
 				ok = ok || ld.Unknown != "" && ld.Verdict.OK && nv.ErrorType == "Runtime.HandlerNotFound"
 				for _, alt := range ld.Alternatives {
-					ok = ok || agrees(alt, nv)
+					ok = ok || agrees(alt, nv, other)
 				}
 				if !ok {
-					res.lines = append(res.lines, fmt.Sprintf("seed %d nodejs%d.x handler %s:\n  layerkit: %s %q\n  node:     %s %q (%s)", app.seed, app.major, h,
+					res.lines = append(res.lines, fmt.Sprintf("%s nodejs%d.x handler %s:\n  layerkit: %s %q\n  node:     %s %q (%s)", app.name, app.major, h,
 						okOr(ld.Verdict.OK, ld.Verdict.ErrorType), ld.Verdict.ErrorMessage, okOr(nv.OK, nv.ErrorType), nv.ErrorMessage, nv.Code))
 				}
 			}
@@ -281,16 +312,16 @@ func TestDifferential(t *testing.T) {
 		funcs += r.funcs
 		if len(r.lines) > 0 {
 			bad += len(r.lines)
-			seeds = append(seeds, fmt.Sprint(r.app.seed))
+			seeds = append(seeds, r.app.name)
 			for _, l := range r.lines {
 				t.Error(l)
 			}
 		}
 	}
 	sort.Strings(seeds)
-	t.Logf("%d apps, %d functions, %d disagreements (node %s); node's verdicts: %v", n, funcs, bad, nodeVersion(bin), kinds)
+	t.Logf("%d apps (%d regression apps), %d functions, %d disagreements (node %s); node's verdicts: %v", n+len(regress), len(regress), funcs, bad, nodeVersion(bin), kinds)
 	if bad > 0 {
-		t.Logf("seeds with disagreements: %s", strings.Join(seeds, " "))
+		t.Logf("apps with disagreements: %s", strings.Join(seeds, " "))
 	}
 	if !testing.Short() && funcs < 1000 {
 		t.Errorf("%d functions, want at least 1,000", funcs)

@@ -73,7 +73,15 @@ func (r *Resolver) esmBare(spec, base string) (Module, *Failure) {
 	if f != nil {
 		return Module{}, f
 	}
-	return r.esmFinal(res, base)
+	m, f := r.esmFinal(res, base)
+	if f == nil && !m.Builtin && m.Via == "" {
+		if name, _ := splitPackage(spec); name != "" {
+			if i := strings.LastIndex(m.Path, "/node_modules/"+name+"/"); i >= 0 {
+				m.Via = m.Path[:i] + "/node_modules"
+			}
+		}
+	}
+	return m, f
 }
 
 func (r *Resolver) esmFinal(resolved, base string) (Module, *Failure) {

@@ -42,6 +42,11 @@ func (r *Resolver) locate(abs string) (tree.Tree, string, bool) {
 	return nil, "", false
 }
 
+// Locate returns the tree holding the absolute path abs (/var/task/... in the
+// function's tree, /opt/... in the layers' overlay) and its name there; false for
+// paths outside both (the runtime's packages, built-ins).
+func (r *Resolver) Locate(abs string) (tree.Tree, string, bool) { return r.locate(path.Clean(abs)) }
+
 func (r *Resolver) stat(abs string) int {
 	abs = path.Clean(abs)
 	switch abs {

@@ -19,6 +19,7 @@ import (
 // module syntax that does not match the format, and handler strings of every form.
 
 type genApp struct {
+	name     string // "seed N", or the regression file
 	seed     uint64
 	major    int
 	nodePath string // the function's own NODE_PATH, "" for the default
@@ -31,13 +32,7 @@ type gen struct {
 	rng   *rand.Rand
 	major int
 	app   *genApp
-	pkgs  []genPkg
-}
-
-type genPkg struct {
-	name  string
-	where string // "task" or "layer"
-	subs  []string
+	good  []string // packages placed where the function finds them
 }
 
 func (g *gen) pick(xs ...string) string { return xs[g.rng.IntN(len(xs))] }
@@ -49,7 +44,7 @@ var pkgNames = []string{"alpha", "beta", "@acme/gamma", "@acme/delta", "epsilon"
 // deps, exporting v (and handler when handler is set).
 func (g *gen) jsFile(esm bool, deps []string, exportHandler string) string {
 	var b strings.Builder
-	if g.chance(0.06) {
+	if g.chance(0.03) {
 		esm = !esm // written in the other module system
 	}
 	if !esm {
@@ -69,7 +64,7 @@ func (g *gen) jsFile(esm bool, deps []string, exportHandler string) string {
 			fmt.Fprintf(&b, "const d%d = require('%s');\n", i, d)
 		}
 	}
-	if g.chance(0.02) {
+	if g.chance(0.01) {
 		b.WriteString("const = 1;\n") // a syntax error
 	}
 	if esm {
@@ -120,6 +115,9 @@ func (g *gen) jsFile(esm bool, deps []string, exportHandler string) string {
 
 // depSpec picks what a module imports.
 func (g *gen) depSpec(local bool) string {
+	if len(g.good) > 0 && g.chance(0.6) {
+		return g.good[g.rng.IntN(len(g.good))]
+	}
 	switch g.rng.IntN(14) {
 	case 0:
 		return g.pick("fs", "node:fs", "node:path", "path", "node:nope", "test", "node:test", "util/types")
@@ -151,7 +149,7 @@ func (g *gen) pkg(files map[string]string, dir, name string) {
 	typ := g.pick("", "", "module", "commonjs")
 	esmJS := typ == "module"
 	add := func(rel, text string) {
-		if g.chance(0.07) {
+		if g.chance(0.03) {
 			return // a file that is missing
 		}
 		files[dir+"/"+rel] = text
@@ -159,10 +157,10 @@ func (g *gen) pkg(files map[string]string, dir, name string) {
 	fileText := func(rel string) string {
 		esm := strings.HasSuffix(rel, ".mjs") || strings.HasSuffix(rel, ".js") && esmJS
 		var deps []string
-		if g.chance(0.3) {
+		if g.chance(0.15) {
 			deps = append(deps, g.depSpec(false))
 		}
-		if g.chance(0.15) {
+		if g.chance(0.1) {
 			deps = append(deps, "./"+g.pick("lib/sub.js", "lib/sub", "lib/other.js"))
 		}
 		return g.jsFile(esm, deps, "")
@@ -236,7 +234,7 @@ func (g *gen) place(name string) (where, dir string) {
 func genAppFor(seed uint64) *genApp {
 	g := &gen{rng: rand.New(rand.NewPCG(seed, 0x6c6b))}
 	g.major = []int{16, 18, 20, 20, 22, 24}[g.rng.IntN(6)]
-	app := &genApp{seed: seed, major: g.major, task: map[string]string{}}
+	app := &genApp{name: fmt.Sprintf("seed %d", seed), seed: seed, major: g.major, task: map[string]string{}}
 	g.app = app
 	nLayers := g.rng.IntN(3)
 	for i := 0; i < nLayers; i++ {
@@ -251,6 +249,9 @@ func genAppFor(seed uint64) *genApp {
 		}
 		for n := 1 + g.rng.IntN(2); n > 0; n-- {
 			where, dir := g.place(name)
+			if dir == "node_modules/"+name || dir == "nodejs/node_modules/"+name || dir == "nodejs/node"+fmt.Sprint(g.major)+"/node_modules/"+name {
+				g.good = append(g.good, name)
+			}
 			switch {
 			case where == "task":
 				g.pkg(app.task, dir, name)
@@ -307,7 +308,7 @@ func genAppFor(seed uint64) *genApp {
 		file := dir + name + ext
 		esm := ext == ".mjs" || (ext == ".js" || ext == "/index.js") && (dir == "esm/" || dir != "esm/" && esmJS)
 		var deps []string
-		for n := 1 + g.rng.IntN(4); n > 0; n-- {
+		for n := 1 + g.rng.IntN(3); n > 0; n-- {
 			spec := g.depSpec(true)
 			if dir != "" && strings.HasPrefix(spec, "./") {
 				spec = "." + spec // ../lib/...

@@ -34,6 +34,8 @@ type Resolved struct {
 	Module  Module
 	Failure *Failure // nil when it resolves (and, for a static import, links)
 	Ran     bool     // the import runs when the handler module loads
+	// Chain is how the handler reaches File: the handler module first, File last.
+	Chain []string
 }
 
 // Site is where a failure comes from: the import (Spec and Pos set) or the file.
@@ -56,8 +58,21 @@ type Verdict struct {
 // Load is the result of loading a handler.
 type Load struct {
 	Handler string
-	Module  string // the handler module's file (absolute); "" when not found
-	Format  Format
+	// ModuleName is the module the handler names (the text up to the first dot of its
+	// base name, with its folder: "src/handlers/orders"); Prop the property path
+	// after it ("handler", "api.get").
+	ModuleName, Prop string
+	// Malformed: the Handler cannot name a module (Runtime.MalformedHandlerName).
+	Malformed bool
+	// Missing: the handler module itself is not found (LK102); an import inside it
+	// that fails is not this.
+	Missing bool
+	// Defined is 1 when the module exports Prop, 0 when it does not (or not as a
+	// function: NotCallable), -1 when that cannot be known or the module did not load.
+	Defined     int
+	NotCallable bool
+	Module      string // the handler module's file (absolute); "" when not found
+	Format      Format
 	Verdict Verdict
 	// Alternatives are the other verdicts Lambda may report: an ES module graph with
 	// several broken imports reports whichever Node meets first while linking, which
@@ -75,6 +90,7 @@ type Load struct {
 
 type loader struct {
 	r       *Resolver
+	chain   []string // the modules being loaded, outermost first
 	load    *Load
 	cjsDone map[string]bool
 	linked  map[string]bool
@@ -89,8 +105,13 @@ type failAt struct {
 }
 
 func (l *loader) record(file string, imp jsscan.Import, m Module, f *Failure, ran bool) {
-	l.load.Imports = append(l.load.Imports, Resolved{File: file, Import: imp, Module: m, Failure: f, Ran: ran})
+	chain := append([]string(nil), l.chain...)
+	l.load.Imports = append(l.load.Imports, Resolved{File: file, Import: imp, Module: m, Failure: f, Ran: ran, Chain: chain})
 }
+
+// enter and leave keep l.chain: the module being loaded and those that load it.
+func (l *loader) enter(file string) { l.chain = append(l.chain, file) }
+func (l *loader) leave()            { l.chain = l.chain[:len(l.chain)-1] }
 
 // cjsFormat says how require() loads file: ERR_REQUIRE_ESM for an ES module (Lambda
 // turns require(esm) off: F10).
@@ -131,6 +152,9 @@ func (r *Resolver) importFormat(file string) (Format, *Failure) {
 		}
 		return FormatCommonJS, nil
 	case ".json":
+		if r.env.Major <= 20 { // import assertions became attributes in Node 21
+			return FormatJSON, &Failure{Code: "ERR_IMPORT_ASSERTION_TYPE_MISSING", Type: "TypeError", Msg: "Module \"file://" + file + "\" needs an import attribute of type \"json\""}
+		}
 		return FormatJSON, &Failure{Code: "ERR_IMPORT_ATTRIBUTE_MISSING", Type: "TypeError", Msg: "Module \"file://" + file + "\" needs an import attribute of \"type: json\""}
 	}
 	ext := path.Ext(file)
@@ -182,7 +206,9 @@ func (l *loader) runCJS(file string, stack []string) *failAt {
 		return nil // cached (or still loading: a cycle)
 	}
 	l.cjsDone[file] = true
+	l.enter(file)
 	fa := l.runCJS1(file, stack)
+	l.leave()
 	if fa != nil {
 		delete(l.cjsDone, file) // Node drops a module that threw from its cache
 	}
@@ -260,6 +286,8 @@ func (l *loader) link(file string) {
 		return
 	}
 	l.linked[file] = true
+	l.enter(file)
+	defer l.leave()
 	f, err := l.r.scan(file)
 	if err != nil {
 		l.linkErr = append(l.linkErr, &failAt{&Failure{Code: "EIO", Type: "Error", Msg: err.Error()}, Site{File: file}})
@@ -295,6 +323,8 @@ func (l *loader) evaluate(file string) *failAt {
 		return nil
 	}
 	l.ran[file] = true
+	l.enter(file)
+	defer l.leave()
 	f, _ := l.r.scan(file)
 	for _, imp := range f.Imports {
 		if !imp.Kind.Static() {
@@ -354,9 +384,10 @@ func verdictOf(fa *failAt) Verdict {
 // LoadHandler loads handler ("app.handler", "src/handlers/orders.main") as the
 // runtime interface client does (F7, F8) and reports what Lambda would.
 func (r *Resolver) LoadHandler(handler string) *Load {
-	ld := &Load{Handler: handler}
+	ld := &Load{Handler: handler, Defined: -1}
 	l := &loader{r: r, load: ld, cjsDone: map[string]bool{}, linked: map[string]bool{}, ran: map[string]bool{}}
 	fail := func(typ, msg string) *Load {
+		ld.Malformed = true
 		ld.Verdict = Verdict{ErrorType: typ, ErrorMessage: msg}
 		return ld
 	}
@@ -370,6 +401,7 @@ func (r *Resolver) LoadHandler(handler string) *Load {
 		return fail("Runtime.MalformedHandlerName", "Bad handler")
 	}
 	module, prop := base[:dot], base[dot+1:]
+	ld.ModuleName, ld.Prop = moduleRoot+module, prop
 	p := path.Join(TaskRoot, moduleRoot, module)
 	if path.IsAbs(moduleRoot) {
 		p = path.Join(moduleRoot, module)
@@ -385,6 +417,7 @@ func (r *Resolver) LoadHandler(handler string) *Load {
 		m, f := r.require(x, &cjsParent{filename: RICPath, stack: ric})
 		if f != nil {
 			fa = &failAt{f, Site{File: x}}
+			ld.Missing = f.Code == "MODULE_NOT_FOUND" // a folder without its index (facts E3)
 			return
 		}
 		file = m.Path
@@ -442,6 +475,7 @@ func (r *Resolver) LoadHandler(handler string) *Load {
 		m, f := r.require(module, &cjsParent{filename: RICPath, paths: paths, stack: ric})
 		if f != nil {
 			fa = &failAt{f, Site{}}
+			ld.Missing = f.Code == "MODULE_NOT_FOUND"
 			break
 		}
 		if m.Builtin || m.Provided {

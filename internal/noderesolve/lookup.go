@@ -86,12 +86,14 @@ func (r *Resolver) lookupHandler(ld *Load, file string, format Format, prop stri
 					ld.Unknown = "the module's exports cannot all be listed"
 					return ok
 				}
+				ld.Defined = 0
 				return Verdict{ErrorType: "Runtime.HandlerNotFound", ErrorMessage: ld.Handler + " is undefined or not exported", At: site}
 			}
 			continue
 		}
 		if cur.Members == nil {
 			if cur.NotFunc || cur.Func && cur.Arity >= 0 && !functionProperty[k] {
+				ld.Defined = 0
 				return Verdict{ErrorType: "Runtime.HandlerNotFound", ErrorMessage: ld.Handler + " is undefined or not exported", At: site}
 			}
 			ld.Unknown = "the value of " + strings.Join(keys[:i], ".") + " is not known"
@@ -99,16 +101,20 @@ func (r *Resolver) lookupHandler(ld *Load, file string, format Format, prop stri
 		}
 		cur = findExport(cur.Members, k)
 		if cur == nil {
+			ld.Defined = 0
 			return Verdict{ErrorType: "Runtime.HandlerNotFound", ErrorMessage: ld.Handler + " is undefined or not exported", At: site}
 		}
 	}
 	switch {
 	case cur.Func:
+		ld.Defined = 1
 		ld.CallbackHandler = cur.Arity >= 3
 		return ok
 	case cur.NotFunc && cur.Falsy:
+		ld.Defined = 0
 		return Verdict{ErrorType: "Runtime.HandlerNotFound", ErrorMessage: ld.Handler + " is undefined or not exported", At: site}
 	case cur.NotFunc:
+		ld.Defined, ld.NotCallable = 0, true
 		return Verdict{ErrorType: "Runtime.HandlerNotFound", ErrorMessage: ld.Handler + " is not a function", At: site}
 	}
 	ld.Unknown = "the value of " + prop + " is not known"

@@ -1,5 +1,6 @@
 // ES module resolve hook of the differential test (see index.mjs):
-// - absolute specifiers for /opt/... and /var/... are moved under LK_ROOT;
+// - absolute specifiers for /opt/... and /var/... are moved under the importing
+//   file's function root;
 // - Lambda's NODE_PATH lookup for ES modules from Node 18 (facts F13), in the reading
 //   layerkit takes (noderesolve/esm.go): on ERR_MODULE_NOT_FOUND for a bare specifier,
 //   each NODE_PATH entry ending in /node_modules that has a folder for the package is
@@ -8,12 +9,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-let R = '';
-let nodePath = [];
+let roots = {}; // root → NODE_PATH entries (under the root)
 
 export function initialize(data) {
-  R = data.R;
-  nodePath = data.major >= 18 ? data.nodePath : []; // Lambda's lookup is from Node 18
+  roots = data.roots;
+  if (data.major < 18) for (const r of Object.keys(roots)) roots[r] = []; // Lambda's lookup is from Node 18
+}
+
+// rootOf returns the function root the importing file lies in.
+function rootOf(parentURL) {
+  const p = parentURL ? new URL(parentURL).pathname : '';
+  for (const r of Object.keys(roots)) if (p.startsWith(r + '/')) return r;
+  return '';
 }
 
 const bare = (s) => !/^(\.|\/|#|[a-zA-Z][a-zA-Z0-9+.-]*:)/.test(s);
@@ -24,7 +31,9 @@ function packageName(s) {
 }
 
 export async function resolve(specifier, context, next) {
-  if (/^\/(opt|var)(\/|$)/.test(specifier) && !specifier.startsWith(R + '/')) specifier = R + specifier;
+  const R = rootOf(context.parentURL);
+  const nodePath = roots[R] || [];
+  if (R && /^\/(opt|var)(\/|$)/.test(specifier) && !specifier.startsWith(R + '/')) specifier = R + specifier;
   try {
     return await next(specifier, context);
   } catch (e) {

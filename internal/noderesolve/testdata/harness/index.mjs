@@ -5,12 +5,15 @@
 // reports them. Written for the test (the RIC's logic, not its code).
 //
 // Emulation, documented in differential_test.go:
-// - /var/task, /opt and /var/runtime live under LK_ROOT: this file is
-//   LK_ROOT/var/runtime/index.mjs (so a require stack ends with /var/runtime/index.mjs
-//   once LK_ROOT is cut from the messages), the working folder is LK_ROOT/var/task,
-//   NODE_PATH is the function's with LK_ROOT in front of each entry, and absolute
-//   requests for /opt/... and /var/... are moved under LK_ROOT (CommonJS: a wrapper of
-//   Module._resolveFilename; ES modules: the resolve hook of hooks.mjs).
+// - Each function has its own copy of the app under its own root R (argv[2] is a
+//   JSON list of {root, handler, nodePath}), so the module caches of one process never
+//   mix two functions: on Lambda each function is a process of its own.
+// - /var/task, /opt and /var/runtime live under R: the working folder is R/var/task,
+//   NODE_PATH is the function's with R in front of each entry (Module._initPaths),
+//   absolute requests for /opt/... and /var/... are moved under R (CommonJS: a
+//   wrapper of Module._resolveFilename; ES modules: the resolve hook of hooks.mjs),
+//   and R is cut from every message. This file runs as the first root's
+//   var/runtime/index.mjs, so a require stack ends with /var/runtime/index.mjs.
 // - Lambda's NODE_PATH lookup for ES modules (Node 18+, facts F13) is the resolve
 //   hook of hooks.mjs.
 import Module, { createRequire, register } from 'node:module';
@@ -18,9 +21,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const R = process.env.LK_ROOT;
+const items = JSON.parse(process.argv[2]);
 const major = Number(process.env.LK_MAJOR);
-const appRoot = path.join(R, 'var/task');
+let R = '';
+let appRoot = '';
 const require = createRequire(import.meta.url);
 
 const moved = (s) => (typeof s === 'string' && /^\/(opt|var)(\/|$)/.test(s) && !s.startsWith(R + '/') ? R + s : s);
@@ -28,8 +32,9 @@ const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   return resolveFilename.call(this, moved(request), ...rest);
 };
-const nodePath = (process.env.NODE_PATH || '').split(':').filter(Boolean);
-register(pathToFileURL(path.join(R, 'var/runtime/hooks.mjs')), { data: { R, nodePath, major } });
+const roots = {};
+for (const it of items) roots[it.root] = it.nodePath;
+register(pathToFileURL(path.join(path.dirname(new URL(import.meta.url).pathname), 'hooks.mjs')), { data: { roots, major } });
 
 class RuntimeError extends Error {
   constructor(type, message) {
@@ -96,12 +101,18 @@ async function load(handler) {
 process.on('uncaughtException', () => {});
 process.on('unhandledRejection', () => {});
 
-const cut = (s) => String(s).split('file://' + R).join('file://').split(R).join('');
+const allRoots = Object.keys(roots).sort((a, b) => b.length - a.length);
+const cut = (s) => allRoots.reduce((m, r) => m.split('file://' + r).join('file://').split(r).join(''), String(s));
 
-for (const handler of JSON.parse(process.argv[2])) {
+for (const it of items) {
+  R = it.root;
+  appRoot = path.join(R, 'var/task');
+  process.chdir(appRoot);
+  process.env.NODE_PATH = it.nodePath.join(':');
+  Module._initPaths();
   let out;
   try {
-    await load(handler);
+    await load(it.handler);
     out = { ok: true };
   } catch (e) {
     out = { errorType: e && e.name, errorMessage: cut(e && e.message), code: e && e.code };

@@ -1,0 +1,84 @@
+package noderesolve
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// The facts the language seam's adapter reads (resolve.Handler, resolve.Import): the
+// handler's module and property, missing or defined, where each import resolves and
+// through which folder, how it fails, and how the handler reaches it.
+func TestSeamFacts(t *testing.T) {
+	task := tree.NewMap("task", map[string]string{
+		"src/app.js":                      "const a = require('alpha');\nconst u = require('./util');\nexports.handler = async () => a;\n",
+		"src/util.js":                     "exports.u = 1;\n",
+		"src/esm.mjs":                     "import 'zed';\nexport const v = 1;\n",
+		"src/cb.js":                       "exports.handler = function (event, context, callback) {};\nexports.n = 1;\n",
+		"node_modules/alpha/package.json": `{"name": "alpha", "main": "index.js"}`,
+		"node_modules/alpha/index.js":     "require('beta');\n",
+	})
+	opt := tree.NewOverlay([]tree.Tree{tree.NewMap("layer", map[string]string{
+		"nodejs/node_modules/beta/index.js": "exports.b = 1;\n",
+	})})
+	r := New(task, opt, DefaultEnv(24))
+
+	ld := r.LoadHandler("src/app.handler")
+	if !ld.Verdict.OK || ld.ModuleName != "src/app" || ld.Prop != "handler" || ld.Defined != 1 || ld.Missing {
+		t.Errorf("src/app.handler: %+v", ld)
+	}
+	var got []string
+	for _, i := range ld.Imports {
+		got = append(got, i.Spec+" → "+i.Module.Path+" via "+i.Module.Via+" chain "+strings.Join(i.Chain, ">"))
+	}
+	want := []string{
+		"alpha → /var/task/node_modules/alpha/index.js via /var/task/node_modules chain /var/task/src/app.js",
+		"beta → /opt/nodejs/node_modules/beta/index.js via /opt/nodejs/node_modules chain /var/task/src/app.js>/var/task/node_modules/alpha/index.js",
+		"./util → /var/task/src/util.js via  chain /var/task/src/app.js",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("imports:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if tr, name, ok := r.Locate("/opt/nodejs/node_modules/beta/index.js"); !ok || tr != opt || name != "nodejs/node_modules/beta/index.js" || opt.Owner(name) != 0 {
+		t.Errorf("Locate: %v %q %v", tr, name, ok)
+	}
+
+	ld = r.LoadHandler("src/nope.handler")
+	if !ld.Missing || ld.Verdict.ErrorType != "Runtime.ImportModuleError" {
+		t.Errorf("missing module: %+v", ld.Verdict)
+	}
+	ld = r.LoadHandler("src/app.other")
+	if ld.Defined != 0 || ld.NotCallable || ld.Verdict.ErrorType != "Runtime.HandlerNotFound" {
+		t.Errorf("missing export: %+v", ld)
+	}
+	ld = r.LoadHandler("src/cb.n")
+	if ld.Defined != 0 || !ld.NotCallable {
+		t.Errorf("not a function: %+v", ld)
+	}
+	ld = r.LoadHandler("src/cb.handler")
+	if !ld.CallbackHandler {
+		t.Errorf("three parameters: want CallbackHandler on nodejs24.x")
+	}
+	ld = r.LoadHandler("app")
+	if !ld.Malformed {
+		t.Errorf("no dot: want Malformed")
+	}
+	ld = r.LoadHandler("src/esm.v")
+	if ld.Verdict.OK || ld.Verdict.At.Spec != "zed" || ld.Verdict.At.Pos.Line != 1 {
+		t.Errorf("esm: %+v", ld.Verdict)
+	}
+	for _, i := range ld.Imports {
+		if i.Spec == "zed" && (i.Failure == nil || i.Failure.Kind() != KindNotFound) {
+			t.Errorf("zed: %+v", i.Failure)
+		}
+	}
+	for code, kind := range map[string]FailureKind{"ERR_UNSUPPORTED_DIR_IMPORT": KindBadSpecifier, "ERR_REQUIRE_ESM": KindWrongFormat, "MODULE_NOT_FOUND": KindNotFound} {
+		if k := (&Failure{Code: code, Type: "Error"}).Kind(); k != kind {
+			t.Errorf("%s: kind %d, want %d", code, k, kind)
+		}
+	}
+	if k := (&Failure{Type: "SyntaxError", Msg: "Unexpected token 'export'"}).Kind(); k != KindWrongFormat {
+		t.Errorf("export under CommonJS: kind %d", k)
+	}
+}
