@@ -73,7 +73,7 @@ type Load struct {
 	NotCallable bool
 	Module      string // the handler module's file (absolute); "" when not found
 	Format      Format
-	Verdict Verdict
+	Verdict     Verdict
 	// Alternatives are the other verdicts Lambda may report: an ES module graph with
 	// several broken imports reports whichever Node meets first while linking, which
 	// is not always the first in source order.
