@@ -83,6 +83,9 @@ type Import struct {
 	// Guarded: the import is in the try block of a try/catch (or an import() with a
 	// .catch handler): a failure is caught.
 	Guarded bool
+	// Type is the import attribute type ("json" for with { type: 'json' }), "" when
+	// none.
+	Type string
 }
 
 // Use is a use of a CommonJS binding (require, module, exports, __filename,
@@ -172,6 +175,34 @@ func Scan(src []byte) *File {
 	buf := make([]byte, len(src), len(src)+1)
 	copy(buf, src)
 	ast, err := parse1(buf, js.Options{})
+	var attrs map[int]string
+	if err != nil {
+		// Import attributes (import x from './d.json' with { type: 'json' }) are newer
+		// than the parser: blank them out (offsets stay) and parse again.
+		buf2 := make([]byte, len(src), len(src)+1)
+		copy(buf2, src)
+		if a := blankAttributes(buf2); len(a) > 0 {
+			if ast2, err2 := parse1(buf2, js.Options{}); err2 == nil {
+				ast, err, buf, attrs = ast2, nil, buf2, a
+			}
+		}
+	}
+	if err != nil {
+		// The parser does not end an arrow function's block body at a line break
+		// before [ or ( (ASI): put the semicolon there and parse again.
+		buf2 := make([]byte, len(buf), len(buf)+1)
+		copy(buf2, buf)
+		for try := 0; try < 32 && err != nil; try++ {
+			if !insertASI(buf2, err) {
+				break
+			}
+			if ast2, err2 := parse1(buf2, js.Options{}); err2 == nil {
+				ast, err, buf = ast2, nil, buf2
+			} else {
+				err = err2
+			}
+		}
+	}
 	if err != nil {
 		// A CommonJS file may return at its top level (it is a function body): parse
 		// it again as such before giving up.
@@ -185,7 +216,7 @@ func Scan(src []byte) *File {
 	if err != nil {
 		return &File{Syntax: syntaxError(err)}
 	}
-	s := &scanner{src: buf, file: &File{}}
+	s := &scanner{src: buf, file: &File{}, attrs: attrs}
 	s.lines = lineStarts(buf)
 	s.top = ast.BlockStmt.List
 	s.stmts(ast.BlockStmt.List)
@@ -201,6 +232,111 @@ func parse1(buf []byte, o js.Options) (ast *js.AST, err error) {
 		}
 	}()
 	return js.Parse(parse.NewInputBytes(buf), o)
+}
+
+// blankAttributes blanks the attribute clause of each import and export-from
+// declaration (with { … } or assert { … } after the module specifier) and returns the
+// specifiers' offsets with the type attribute given. It lexes without the parser:
+// used only when a parse failed, and kept only when the parse then succeeds.
+func blankAttributes(b []byte) map[int]string {
+	l := js.NewLexer(parse.NewInputBytes(b[:len(b):len(b)]))
+	out := map[int]string{}
+	off := 0
+	type tok struct {
+		tt  js.TokenType
+		off int
+		d   []byte
+	}
+	var prev []tok // the last significant tokens
+	for {
+		tt, data := l.Next()
+		if tt == js.ErrorToken {
+			return out
+		}
+		at := off
+		off += len(data)
+		if tt == js.WhitespaceToken || tt == js.LineTerminatorToken || tt == js.CommentToken || tt == js.CommentLineTerminatorToken {
+			continue
+		}
+		n := len(prev)
+		isKw := (tt == js.IdentifierToken || tt == js.WithToken) && (string(data) == "with" || string(data) == "assert")
+		if isKw && n >= 2 && prev[n-1].tt == js.StringToken && (prev[n-2].tt == js.FromToken || prev[n-2].tt == js.ImportToken) {
+			spec := prev[n-1].off
+			// the clause: { … } up to the matching brace
+			start, depth, typ := at, 0, ""
+			var last []byte
+			for {
+				tt2, d2 := l.Next()
+				if tt2 == js.ErrorToken {
+					return out
+				}
+				off += len(d2)
+				switch tt2 {
+				case js.OpenBraceToken:
+					depth++
+				case js.CloseBraceToken:
+					depth--
+				case js.StringToken:
+					if string(last) == "type" {
+						typ = unquote(d2)
+					}
+				}
+				if tt2 != js.WhitespaceToken && tt2 != js.LineTerminatorToken && tt2 != js.ColonToken {
+					last = d2
+				}
+				if depth == 0 && tt2 == js.CloseBraceToken {
+					break
+				}
+			}
+			for i := start; i < off; i++ {
+				if b[i] != '\n' {
+					b[i] = ' '
+				}
+			}
+			out[spec] = typ
+			prev = prev[:0]
+			continue
+		}
+		prev = append(prev, tok{tt, at, data})
+		if len(prev) > 3 {
+			prev = prev[1:]
+		}
+	}
+}
+
+// insertASI turns the blank before a [ or ( that starts a line after a } (where err
+// points) into a semicolon, and reports whether it did.
+func insertASI(b []byte, err error) bool {
+	var pe *parse.Error
+	if !errors.As(err, &pe) || pe.Line < 1 || pe.Column < 1 {
+		return false
+	}
+	o := 0
+	for line := 1; line < pe.Line && o < len(b); o++ {
+		if b[o] == '\n' {
+			line++
+		}
+	}
+	o += pe.Column - 1
+	if o <= 0 || o >= len(b) || b[o] != '[' && b[o] != '(' {
+		return false
+	}
+	i := o - 1
+	for i >= 0 && (b[i] == ' ' || b[i] == '\t') {
+		i--
+	}
+	if i < 0 || b[i] != '\n' || o-1 == i {
+		return false // not at the start of an indented line
+	}
+	j := i - 1
+	for j >= 0 && (b[j] == ' ' || b[j] == '\t' || b[j] == '\r' || b[j] == '\n') {
+		j--
+	}
+	if j < 0 || b[j] != '}' {
+		return false
+	}
+	b[o-1] = ';'
+	return true
 }
 
 func blankShebang(b []byte) {
@@ -237,7 +373,8 @@ type scanner struct {
 
 	lazy, guard int // depth of function bodies, of guarded try blocks
 
-	top   []js.IStmt // the top level, for the values of exported names
+	top   []js.IStmt     // the top level, for the values of exported names
+	attrs map[int]string // import attributes blanked out: specifier offset → type
 	depth int        // of valueOfName
 }
 
@@ -270,23 +407,37 @@ func (s *scanner) seen(b []byte) int {
 }
 
 // token finds the next token of type tt (and text, when not nil) from the cursor,
-// moves the cursor past it and returns its offset; -1 when there is none.
+// moves the cursor past it and returns its offset; -1 when there is none. It lexes a
+// window after the cursor, widened until the token is found (the lexer copies its
+// input: lexing the rest of a large file for each lookup would be quadratic).
 func (s *scanner) token(tt js.TokenType, text string) int {
-	if s.cursor >= len(s.src) {
-		return -1
+	for w := 512; ; w *= 16 {
+		end := min(s.cursor+w, len(s.src))
+		if at, n := s.tokenIn(s.cursor, end, tt, text); at >= 0 {
+			s.cursor = at + n
+			return at
+		}
+		if end == len(s.src) {
+			return -1
+		}
 	}
-	rest := s.src[s.cursor:]
-	l := js.NewLexer(parse.NewInputBytes(rest[:len(rest):len(rest)]))
+}
+
+func (s *scanner) tokenIn(from, to int, tt js.TokenType, text string) (int, int) {
+	if from >= to {
+		return -1, 0
+	}
+	win := make([]byte, to-from, to-from+1)
+	copy(win, s.src[from:to])
+	l := js.NewLexer(parse.NewInputBytes(win))
 	off := 0
 	for {
 		t, data := l.Next()
 		if t == js.ErrorToken {
-			return -1
+			return -1, 0
 		}
-		if t == tt && (text == "" || string(data) == text) {
-			at := s.cursor + off
-			s.cursor = at + len(data)
-			return at
+		if t == tt && (text == "" || string(data) == text) && (from+off+len(data) < to || to == len(s.src)) {
+			return from + off, len(data)
 		}
 		off += len(data)
 	}

@@ -257,3 +257,22 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+func TestParserGaps(t *testing.T) {
+	// Import attributes, newer than the parser.
+	f := Scan([]byte("import data from './d.json' with { type: 'json' };\nexport { x } from './x.js' assert { type: \"json\" };\nimport 'y';\n"))
+	if f.Syntax != nil {
+		t.Fatal(f.Syntax)
+	}
+	if len(f.Imports) != 3 || f.Imports[0].Type != "json" || f.Imports[1].Type != "json" || f.Imports[2].Type != "" || f.Imports[2].Line != 3 {
+		t.Errorf("attributes: %+v", f.Imports)
+	}
+	// An arrow function's block body ends at a line break before [ (ASI); lines stay.
+	f = Scan([]byte("const g = (a) => {\n  return a\n}\n  [1, 2].forEach(g)\nrequire('z')\n"))
+	if f.Syntax != nil {
+		t.Fatal(f.Syntax)
+	}
+	if len(f.Imports) != 1 || f.Imports[0].Line != 5 {
+		t.Errorf("ASI: %+v", f.Imports)
+	}
+}

@@ -113,7 +113,7 @@ func (s *scanner) importStmt(n *js.ImportStmt) {
 	}
 	s.seen(n.Default)
 	s.seen(n.Module)
-	s.addImport(Import{Spec: unquote(n.Module), Kind: ImportDecl, Pos: s.posOr(off, s.posOr(s.offset(n.Module), Pos{1, 1}))})
+	s.addImport(Import{Spec: unquote(n.Module), Kind: ImportDecl, Pos: s.posOr(off, s.posOr(s.offset(n.Module), Pos{1, 1})), Type: s.attrs[s.offset(n.Module)]})
 }
 
 func (s *scanner) exportStmt(n *js.ExportStmt) {
@@ -131,7 +131,7 @@ func (s *scanner) exportStmt(n *js.ExportStmt) {
 			}
 		}
 		s.seen(n.Module)
-		s.addImport(Import{Spec: unquote(n.Module), Kind: ExportFrom, Pos: pos})
+		s.addImport(Import{Spec: unquote(n.Module), Kind: ExportFrom, Pos: pos, Type: s.attrs[s.offset(n.Module)]})
 		return
 	}
 	for _, a := range n.List {
