@@ -375,7 +375,7 @@ type scanner struct {
 
 	top   []js.IStmt     // the top level, for the values of exported names
 	attrs map[int]string // import attributes blanked out: specifier offset → type
-	depth int        // of valueOfName
+	depth int            // of valueOfName
 }
 
 // offset returns where b lies in the source, or -1 when it is not a slice of it.
