@@ -205,3 +205,61 @@ func New(task, opt tree.Tree, env Env) *Resolver {
 
 // Env returns the resolver's Env.
 func (r *Resolver) Env() Env { return r.env }
+
+// CaseMatch returns the file or folder that abs names when letter case is ignored
+// (Lambda's file system is case-sensitive, a Mac's is not: facts F11), trying abs and
+// the names Node would probe for it (.js, .json, .node, .mjs, .cjs, /index.js); ""
+// when there is none or abs exists as written.
+func (r *Resolver) CaseMatch(abs string) string {
+	abs = path.Clean(abs)
+	if r.stat(abs) != statMissing {
+		return ""
+	}
+	for _, cand := range []string{abs, abs + ".js", abs + ".json", abs + ".node", abs + ".mjs", abs + ".cjs", abs + "/index.js"} {
+		if m := r.caseFold(cand); m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+// caseFold walks abs one segment at a time, matching each without regard to case.
+func (r *Resolver) caseFold(abs string) string {
+	t, name, ok := r.locate(abs)
+	if !ok {
+		return ""
+	}
+	root := strings.TrimSuffix(abs, "/"+name)
+	if name == "" {
+		return ""
+	}
+	cur := ""
+	for _, seg := range strings.Split(name, "/") {
+		infos, err := t.ReadDir(cur)
+		if err != nil {
+			return ""
+		}
+		found := ""
+		for _, in := range infos {
+			if in.Name == seg {
+				found = in.Name
+				break
+			}
+			if found == "" && strings.EqualFold(in.Name, seg) {
+				found = in.Name
+			}
+		}
+		if found == "" {
+			return ""
+		}
+		if cur == "" {
+			cur = found
+		} else {
+			cur += "/" + found
+		}
+	}
+	if !tree.IsFile(t, cur) {
+		return ""
+	}
+	return root + "/" + cur
+}

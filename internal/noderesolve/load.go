@@ -375,13 +375,17 @@ func (l *loader) evaluate(file string) *failAt {
 
 // verdictOf turns a failure while loading the handler module into what the runtime
 // interface client reports (F9).
-func verdictOf(fa *failAt) Verdict {
+func (r *Resolver) verdictOf(fa *failAt) Verdict {
 	f := fa.f
 	v := Verdict{Code: f.Code, At: fa.at}
+	// Lambda turns require(esm) and ES module syntax detection off on Node 20 and 22
+	// (F10); whether it does on 24 is UNCERTAIN: there, ES module syntax in a
+	// CommonJS file and require() of an ES module may load.
+	v.Uncertain = r.env.Major >= 24 && f.Kind() == KindWrongFormat && f.Type != "ReferenceError"
 	switch {
 	case f.Type == "SyntaxError":
 		v.ErrorType, v.ErrorMessage = "Runtime.UserCodeSyntaxError", "SyntaxError: "+f.Message()
-		v.Uncertain = f.Kind() == KindSyntax
+		v.Uncertain = v.Uncertain || f.Kind() == KindSyntax
 	case f.Code == "MODULE_NOT_FOUND":
 		v.ErrorType, v.ErrorMessage = "Runtime.ImportModuleError", "Error: "+f.Message()
 	default:
@@ -495,9 +499,9 @@ func (r *Resolver) LoadHandler(handler string) *Load {
 	}
 	ld.Module, ld.Format = file, format
 	if fa != nil {
-		ld.Verdict = verdictOf(fa)
+		ld.Verdict = r.verdictOf(fa)
 		for _, a := range alts {
-			ld.Alternatives = append(ld.Alternatives, verdictOf(a))
+			ld.Alternatives = append(ld.Alternatives, r.verdictOf(a))
 		}
 		return ld
 	}

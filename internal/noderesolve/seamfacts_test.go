@@ -82,3 +82,17 @@ func TestSeamFacts(t *testing.T) {
 		t.Errorf("export under CommonJS: kind %d", k)
 	}
 }
+
+func TestCaseMatch(t *testing.T) {
+	r := New(tree.NewMap("task", map[string]string{"lib/format.js": "", "lib/Other/index.js": ""}), nil, DefaultEnv(20))
+	for in, want := range map[string]string{
+		"/var/task/lib/Format":      "/var/task/lib/format.js",
+		"/var/task/LIB/other":       "/var/task/lib/Other/index.js",
+		"/var/task/lib/missing.js":  "",
+		"/var/runtime/node_modules": "",
+	} {
+		if got := r.CaseMatch(in); got != want {
+			t.Errorf("CaseMatch(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
