@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"reflect"
 	"strings"
 	"sync"
 
@@ -167,7 +168,8 @@ func (r *Resolver) packageScope(dir string) *pkgJSON {
 	}
 }
 
-// scan parses a JavaScript file (cached).
+// scan parses a JavaScript file (cached, and shared with the other resolvers of a
+// Shared: the functions with the same layers read the same files).
 func (r *Resolver) scan(abs string) (*jsscan.File, error) {
 	r.mu.Lock()
 	if f, ok := r.scans[abs]; ok {
@@ -175,15 +177,59 @@ func (r *Resolver) scan(abs string) (*jsscan.File, error) {
 		return f, nil
 	}
 	r.mu.Unlock()
+	key, shared := r.sharedKey(abs)
+	if shared {
+		if f, ok := r.shared.scans.Load(key); ok {
+			return f.(*jsscan.File), nil
+		}
+	}
 	b, err := r.readFile(abs)
 	if err != nil {
 		return nil, err
 	}
 	f := jsscan.Scan(b)
+	if shared {
+		v, _ := r.shared.scans.LoadOrStore(key, f)
+		f = v.(*jsscan.File)
+	}
 	r.mu.Lock()
 	r.scans[abs] = f
 	r.mu.Unlock()
 	return f, nil
+}
+
+// Shared is what resolvers of one check share: the scans of files in the same trees
+// (the /opt overlay of a layer list serves every function that has those layers).
+// Safe for concurrent use.
+type Shared struct {
+	scans sync.Map // treeKey → *jsscan.File
+}
+
+type treeKey struct {
+	t    tree.Tree
+	name string
+}
+
+// NewShared returns an empty Shared.
+func NewShared() *Shared { return &Shared{} }
+
+// New returns a Resolver (see the package-level New) that shares scans with the
+// other resolvers of sh.
+func (sh *Shared) New(task, opt tree.Tree, env Env) *Resolver {
+	r := New(task, opt, env)
+	r.shared = sh
+	return r
+}
+
+func (r *Resolver) sharedKey(abs string) (treeKey, bool) {
+	if r.shared == nil {
+		return treeKey{}, false
+	}
+	t, name, ok := r.locate(path.Clean(abs))
+	if !ok || !reflect.TypeOf(t).Comparable() {
+		return treeKey{}, false
+	}
+	return treeKey{t, name}, true
 }
 
 // Resolver resolves and loads modules for one function: its trees and Env. It caches
@@ -192,9 +238,10 @@ type Resolver struct {
 	task, opt tree.Tree
 	env       Env
 
-	mu    sync.Mutex
-	pkgs  map[string]*pkgJSON
-	scans map[string]*jsscan.File
+	mu     sync.Mutex
+	pkgs   map[string]*pkgJSON
+	scans  map[string]*jsscan.File
+	shared *Shared // nil: nothing shared
 }
 
 // New returns a Resolver over task (/var/task) and opt (/opt: the layers' overlay;

@@ -96,3 +96,22 @@ func TestCaseMatch(t *testing.T) {
 		}
 	}
 }
+
+// Resolvers of one Shared read a layer file once.
+func TestSharedScans(t *testing.T) {
+	opt := tree.NewOverlay([]tree.Tree{tree.NewMap("layer", map[string]string{"nodejs/node_modules/beta/index.js": "exports.handler = async () => 1;\n"})})
+	sh := NewShared()
+	r1 := sh.New(tree.NewMap("a", map[string]string{"app.js": "require('beta');\nexports.handler = async () => 1;\n"}), opt, DefaultEnv(20))
+	r2 := sh.New(tree.NewMap("b", map[string]string{"app.js": "require('beta');\nexports.handler = 1;\n"}), opt, DefaultEnv(20))
+	if v := r1.LoadHandler("app.handler").Verdict; !v.OK {
+		t.Errorf("r1: %+v", v)
+	}
+	if v := r2.LoadHandler("app.handler").Verdict; v.ErrorMessage != "app.handler is not a function" {
+		t.Errorf("r2: %+v", v)
+	}
+	n := 0
+	sh.scans.Range(func(k, v any) bool { n++; return true })
+	if n != 3 { // a/app.js, b/app.js, the layer's beta/index.js once
+		t.Errorf("%d shared scans, want 3", n)
+	}
+}
