@@ -198,6 +198,9 @@ func (r *Resolver) scan(abs string) (*jsscan.File, error) {
 	return f, nil
 }
 
+// Scan returns what jsscan found in the JavaScript file abs (cached).
+func (r *Resolver) Scan(abs string) (*jsscan.File, error) { return r.scan(abs) }
+
 // Shared is what resolvers of one check share: the scans of files in the same trees
 // (the /opt overlay of a layer list serves every function that has those layers).
 // Safe for concurrent use.

@@ -38,6 +38,13 @@ type Resolved struct {
 	Chain []string
 }
 
+// Loaded is one file loaded for a handler.
+type Loaded struct {
+	File   string // absolute
+	Format Format
+	Chain  []string // how the handler reaches it: the handler module first, File last
+}
+
 // Site is where a failure comes from: the import (Spec and Pos set) or the file.
 type Site struct {
 	File string
@@ -85,6 +92,11 @@ type Load struct {
 	Alternatives []Verdict
 	// Imports are the imports of every module looked at, in the order met.
 	Imports []Resolved
+	// Modules are the files loaded (or linked) for the handler, in the order met, with
+	// the format Node loads each in: the rules read module-system mismatches that
+	// only show when a function body runs (require in an ES module's handler: LK107
+	// as a warning) from their scans (Resolver.Scan).
+	Modules []Loaded
 	// Unknown says why the verdict could not be worked out fully (a TypeScript
 	// handler module, an export list layerkit cannot read); the verdict is then OK.
 	Unknown string
@@ -212,6 +224,7 @@ func (l *loader) runCJS(file string, stack []string) *failAt {
 	}
 	l.cjsDone[file] = true
 	l.enter(file)
+	l.load.Modules = append(l.load.Modules, Loaded{File: file, Format: FormatCommonJS, Chain: append([]string(nil), l.chain...)})
 	fa := l.runCJS1(file, stack)
 	l.leave()
 	if fa != nil {
@@ -293,6 +306,7 @@ func (l *loader) link(file string) {
 	l.linked[file] = true
 	l.enter(file)
 	defer l.leave()
+	l.load.Modules = append(l.load.Modules, Loaded{File: file, Format: FormatESM, Chain: append([]string(nil), l.chain...)})
 	f, err := l.r.scan(file)
 	if err != nil {
 		l.linkErr = append(l.linkErr, &failAt{&Failure{Code: "EIO", Type: "Error", Msg: err.Error()}, Site{File: file}})

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/layerkit/layerkit/internal/runtimes"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -115,3 +116,37 @@ func TestSharedScans(t *testing.T) {
 		t.Errorf("%d shared scans, want 3", n)
 	}
 }
+
+func TestModulesAndRuntimeEnv(t *testing.T) {
+	r := New(tree.NewMap("task", map[string]string{
+		"package.json": `{"type": "module"}`,
+		"app.js":       "import './lib.js';\nexport const handler = async () => require('x');\n",
+		"lib.js":       "export const v = 1;\n",
+	}), nil, DefaultEnv(20))
+	ld := r.LoadHandler("app.handler")
+	if !ld.Verdict.OK || len(ld.Modules) != 2 || ld.Modules[0].Format != FormatESM || ld.Modules[1].File != "/var/task/lib.js" {
+		t.Fatalf("%+v", ld)
+	}
+	f, err := r.Scan(ld.Modules[0].File)
+	if err != nil || len(f.CJSUses) != 1 || !f.CJSUses[0].Lazy {
+		t.Errorf("the lazy require in an ES module: %+v %v", f, err)
+	}
+
+	rt, ok := runtimes.Lookup("nodejs20.x")
+	if !ok {
+		t.Fatal("nodejs20.x not in the catalogue")
+	}
+	env := RuntimeEnv(rt, "", false)
+	if env.Major != 20 || env.UserNodePath || len(env.NodePath) == 0 || env.NodePath[0] != "/opt/nodejs/node20/node_modules" || !env.provides("@smithy/types") || env.provides("aws-sdk") {
+		t.Errorf("nodejs20.x: %+v", env)
+	}
+	env = RuntimeEnv(rt, "lib:/opt/x", true)
+	if !env.UserNodePath || strings.Join(env.NodePath, ":") != "/var/task/lib:/opt/x" {
+		t.Errorf("own NODE_PATH: %+v", env)
+	}
+	if rt16, ok := runtimes.Lookup("nodejs16.x"); ok && !providesOf(RuntimeEnv(rt16, "", false), "aws-sdk") {
+		t.Errorf("nodejs16.x provides aws-sdk (v2)")
+	}
+}
+
+func providesOf(e Env, name string) bool { return e.provides(name) }
