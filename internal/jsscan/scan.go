@@ -15,6 +15,13 @@
 // the package adds little to the binary. It reads no TypeScript: a TypeScript source
 // is read where a build step has compiled it.
 //
+// Two corners of the language the parser (v2.8.20) does not take are handled before
+// a second parse, offsets kept: import attributes (with { type: 'json' }, blanked
+// and recorded as Import.Type) and an arrow function's block body followed by a line
+// starting with [ or ( (a semicolon is put in the blank before it, as ASI does).
+// Every .js, .cjs and .mjs of npm and corepack (1,152 files) parses; TestRealCode
+// checks a folder of real code (LK_JS_CORPUS).
+//
 // tdewolff's tree has no positions, but the bytes of its literals and names are
 // slices of the input: a literal's position is its offset in the input. Where a
 // node has no literal of its own (require(name), the import keyword of a declaration
