@@ -18,6 +18,9 @@ type Module struct {
 	// walk or a NODE_PATH entry ("/opt/nodejs/node_modules", "/var/task"); "" for a
 	// relative or absolute specifier, a built-in, and "#x" imports.
 	Via string
+	// ViaNodePath: an ES import found only through Lambda's NODE_PATH lookup for ES
+	// modules (F13: documented by AWS, its mechanism inferred).
+	ViaNodePath bool
 }
 
 // Failure is an error Node throws, with its code, class and message (Node's text,
@@ -29,6 +32,10 @@ type Failure struct {
 	// Stack is the require stack of a CommonJS MODULE_NOT_FOUND (innermost first,
 	// ending with the runtime interface client).
 	Stack []string
+	// OtherReading is, for an ES import not found, the package folder the other
+	// reading of Lambda's NODE_PATH lookup would find (the walk going on above an
+	// entry: /opt/node_modules); facts F13 recommend a warning, not an error, then.
+	OtherReading string
 }
 
 func (f *Failure) Error() string { return f.Type + ": " + f.Message() }

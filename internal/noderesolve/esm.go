@@ -59,7 +59,11 @@ func (r *Resolver) esmResolve1(spec, base string, nodePath bool) (Module, *Failu
 		m, f := r.esmBare(spec, base)
 		if f != nil && f.Code == "ERR_MODULE_NOT_FOUND" && nodePath && r.env.Major >= 18 {
 			if m, ok := r.esmNodePath(spec, base); ok {
+				m.ViaNodePath = true
 				return m, nil
+			}
+			if nodePath {
+				f.OtherReading = r.esmAboveEntries(spec)
 			}
 		}
 		return m, f
@@ -119,6 +123,27 @@ func (r *Resolver) esmNodePath(spec, base string) (Module, bool) {
 		}
 	}
 	return Module{}, false
+}
+
+// esmAboveEntries returns the package folder the other reading of F13 would find
+// for a bare specifier: the walk going on above a NODE_PATH entry
+// (/opt/nodejs/node_modules → /opt/node_modules, /node_modules); "" when none.
+func (r *Resolver) esmAboveEntries(spec string) string {
+	name, _ := splitPackage(spec)
+	if name == "" {
+		return ""
+	}
+	for _, entry := range r.env.NodePath {
+		for dir := path.Dir(path.Dir(entry)); ; dir = path.Dir(dir) {
+			if p := path.Join(dir, "node_modules", name); r.stat(p) == statDir {
+				return p
+			}
+			if dir == "/" {
+				break
+			}
+		}
+	}
+	return ""
 }
 
 // finalizeESM checks the resolved file: a folder is ERR_UNSUPPORTED_DIR_IMPORT, a

@@ -150,3 +150,30 @@ func TestModulesAndRuntimeEnv(t *testing.T) {
 }
 
 func providesOf(e Env, name string) bool { return e.provides(name) }
+
+// Lambda's ES module NODE_PATH lookup: found through it (ViaNodePath), or not found
+// but found by the other reading of F13 (OtherReading).
+func TestESMNodePathReadings(t *testing.T) {
+	opt := tree.NewOverlay([]tree.Tree{tree.NewMap("layer", map[string]string{
+		"nodejs/node_modules/a/index.js":     "export const v = 1;\n",
+		"nodejs/node_modules/a/package.json": `{"type": "module"}`,
+		"node_modules/b/index.js":            "exports.v = 1;\n",
+	})})
+	r := New(tree.NewMap("task", map[string]string{"app.mjs": "import 'a';\nimport 'b';\nexport const handler = async () => 1;\n"}), opt, DefaultEnv(22))
+	ld := r.LoadHandler("app.handler")
+	var a, b *Resolved
+	for i := range ld.Imports {
+		switch ld.Imports[i].Spec {
+		case "a":
+			a = &ld.Imports[i]
+		case "b":
+			b = &ld.Imports[i]
+		}
+	}
+	if a == nil || a.Failure != nil || !a.Module.ViaNodePath || a.Module.Via != "/opt/nodejs/node_modules" {
+		t.Errorf("a: %+v", a)
+	}
+	if b == nil || b.Failure == nil || b.Failure.OtherReading != "/opt/node_modules/b" {
+		t.Errorf("b: %+v", b)
+	}
+}
