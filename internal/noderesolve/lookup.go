@@ -13,10 +13,16 @@ import (
 
 // exportsOf returns the exports of a loaded module: the names, whether the list may
 // be incomplete, following module.exports = require('x') and export * from 'x'.
-func (r *Resolver) exportsOf(file string, format Format, depth int) (list []jsscan.Export, open bool) {
-	if depth > 16 || format != FormatCommonJS && format != FormatESM {
-		return nil, true
+func (r *Resolver) exportsOf(file string, format Format, seen map[string]bool) (list []jsscan.Export, open bool) {
+	switch {
+	case format != FormatCommonJS && format != FormatESM:
+		return nil, true // not read
+	case seen[file]:
+		return nil, false // a cycle: its names are being collected already
+	case len(seen) > 256:
+		return nil, true // too many re-exports to follow
 	}
+	seen[file] = true
 	f, err := r.scan(file)
 	if err != nil || f.Syntax != nil {
 		return nil, true
@@ -41,7 +47,7 @@ func (r *Resolver) exportsOf(file string, format Format, depth int) (list []jssc
 			open = true
 			continue
 		}
-		sub, subOpen := r.exportsOf(m.Path, fm, depth+1)
+		sub, subOpen := r.exportsOf(m.Path, fm, seen)
 		open = open || subOpen
 		for _, e := range sub {
 			if format == FormatESM && e.Name == "default" {
@@ -74,7 +80,7 @@ func (r *Resolver) lookupHandler(ld *Load, file string, format Format, prop stri
 		ld.Unknown = "the handler module is a built-in, a runtime package, JSON or an addon: its exports are not read"
 		return ok
 	}
-	list, open := r.exportsOf(file, format, 0)
+	list, open := r.exportsOf(file, format, map[string]bool{})
 	site := Site{File: file}
 	keys := strings.Split(prop, ".")
 	var cur *jsscan.Export

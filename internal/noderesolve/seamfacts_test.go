@@ -177,3 +177,18 @@ func TestESMNodePathReadings(t *testing.T) {
 		t.Errorf("b: %+v", b)
 	}
 }
+
+// export * cycles end.
+func TestExportStarCycle(t *testing.T) {
+	r := New(tree.NewMap("task", map[string]string{
+		"app.mjs": "export * from './a.mjs';\nexport * from './b.mjs';\n",
+		"a.mjs":   "export * from './b.mjs';\nexport * from './app.mjs';\nexport const handler = async () => 1;\n",
+		"b.mjs":   "export * from './a.mjs';\nexport const other = 1;\n",
+	}), nil, DefaultEnv(20))
+	if v := r.LoadHandler("app.handler").Verdict; !v.OK {
+		t.Errorf("handler: %+v", v)
+	}
+	if v := r.LoadHandler("app.nope").Verdict; v.ErrorType != "Runtime.HandlerNotFound" {
+		t.Errorf("nope: %+v", v)
+	}
+}
