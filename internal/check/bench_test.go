@@ -1,6 +1,7 @@
 package check
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -25,7 +26,7 @@ func BenchmarkExamples(b *testing.B) {
 		}
 		b.Run(filepath.Base(dir), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := Run(Options{Path: dir, Today: today}); err != nil {
+				if _, err := Run(context.Background(), Options{Path: dir, Today: today}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -40,7 +41,7 @@ func BenchmarkLargeApp(b *testing.B) {
 	writeLargeApp(b, dir, 40, 30, 3, 300)
 	b.ResetTimer()
 	for b.Loop() {
-		res, err := Run(Options{Path: dir, Today: today})
+		res, err := Run(context.Background(), Options{Path: dir, Today: today})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -103,7 +104,7 @@ func BenchmarkGeneratedApp(b *testing.B) {
 		b.Skip("LAYERKIT_BENCH_APP is not set (go run ./bench/gen -o DIR)")
 	}
 	for b.Loop() {
-		if _, err := Run(Options{Path: dir, Today: today}); err != nil {
+		if _, err := Run(context.Background(), Options{Path: dir, Today: today}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -152,7 +153,10 @@ func loadGenerated(b *testing.B) *model.App {
 func BenchmarkGeneratedAppAnalyse(b *testing.B) {
 	app := loadGenerated(b)
 	for b.Loop() {
-		analyse(pyresolve.New(), &rules.Pass{App: app, Today: today}, app.Functions)
+		pass := &rules.Pass{App: app, Today: today}
+		if _, err := analyse(context.Background(), resolvers(pyresolve.New(), pass), pass, app.Functions); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
@@ -160,7 +164,11 @@ func BenchmarkGeneratedAppAnalyse(b *testing.B) {
 // analysis made once (each pass starts with empty caches, as a check does).
 func BenchmarkGeneratedAppRules(b *testing.B) {
 	app := loadGenerated(b)
-	fns := analyse(pyresolve.New(), &rules.Pass{App: app, Today: today}, app.Functions)
+	pass := &rules.Pass{App: app, Today: today}
+	fns, err := analyse(context.Background(), resolvers(pyresolve.New(), pass), pass, app.Functions)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
 		rules.Run(&rules.Pass{App: app, Today: today, Functions: fns})
 	}

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -88,7 +89,7 @@ func runCaseDirs(t *testing.T, sharedCases string, entries []os.DirEntry) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := Run(Options{Path: dir, Today: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
+			res, err := Run(context.Background(), Options{Path: dir, Today: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
 			if err != nil {
 				t.Fatalf("check %s: %v", dir, err)
 			}

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ import (
 //   - ConnectFunction (imports boto3, provided by python3.12) and the Prod stage's
 //     ApiFunction (nested assembly; its asset paths are ../asset.<hash>) are clean.
 func TestCDKSynth(t *testing.T) {
-	res, err := Run(Options{Path: "../../testdata/cdk-synth", Today: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
+	res, err := Run(context.Background(), Options{Path: "../../testdata/cdk-synth", Today: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}

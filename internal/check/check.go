@@ -9,7 +9,8 @@ import (
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
-	"github.com/layerkit/layerkit/internal/rules"
+	"github.com/layerkit/layerkit/internal/resolve"
+	"github.com/layerkit/layerkit/internal/runtimes"
 )
 
 // Options says what to check.
@@ -40,6 +41,12 @@ type Options struct {
 // Result is what a check found.
 type Result struct {
 	Apps []*model.App
+	// Root is the absolute folder the findings' file paths are relative to (PATH, or the
+	// folder of a template file PATH; the current folder for --function-zip).
+	Root string
+	// Names lists every function PATH declares, before Options.Functions kept some: what
+	// a --function may name.
+	Names []string
 	// Checked says in one line what was read.
 	Checked string
 	// Roots says what was read one IaC root a line, when they come from more than one
@@ -52,8 +59,20 @@ type Result struct {
 	// error, file and line); the others were checked. The check's exit status is 2.
 	Failed []string
 	// Analyses holds every checked function with its runtime and import analysis.
-	Analyses  []*rules.Function
+	Analyses  []*Function
 	Findings  []finding.Finding
 	Functions int
 	Layers    int
+}
+
+// Function is one checked function: what check's callers (cli, verify, build) see of
+// it. The rules' own view (rules.Function) stays inside check.
+type Function struct {
+	Fn      *model.Function
+	Runtime *runtimes.Runtime // nil when the runtime is unknown
+	// Analysis is its import analysis behind the language seam (Analysis.Detail() is
+	// the language's own result, *pyresolve.Result for Python); nil when the function
+	// was not analysed, and Skip then says why.
+	Analysis resolve.Analysis
+	Skip     string
 }

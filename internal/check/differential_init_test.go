@@ -6,6 +6,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // Generator features for code that runs at import time besides plain top-level imports
@@ -282,7 +283,7 @@ func cannotTell(v verdict, all []finding.Finding) bool {
 			if fmt.Sprint(f.Pos.Line) != line || !strings.HasSuffix(f.Pos.File, "/"+file) {
 				continue
 			}
-			if f.Code == "LK106" || f.Severity == model.Warning && strings.Contains(f.Message, "sys.path is changed at") {
+			if f.Code == rulecode.LK106 || f.Severity == model.Warning && strings.Contains(f.Message, "sys.path is changed at") {
 				return true
 			}
 		}
@@ -294,7 +295,7 @@ func cannotTell(v verdict, all []finding.Finding) bool {
 // import time that layerkit cannot evaluate.
 func cannotFollowPath(all []finding.Finding) bool {
 	for _, f := range all {
-		if f.Code == "LK106" && strings.Contains(f.Message, "changes sys.path") && strings.Contains(f.Message, "when the module is imported") {
+		if f.Code == rulecode.LK106 && strings.Contains(f.Message, "changes sys.path") && strings.Contains(f.Message, "when the module is imported") {
 			return true
 		}
 	}

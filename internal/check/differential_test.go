@@ -229,7 +229,7 @@ func TestDifferentialRegressions(t *testing.T) {
 			}
 
 			// layerkit's side.
-			out, err := check.Run(check.Options{Path: dir})
+			out, err := check.Run(context.Background(), check.Options{Path: dir})
 			if err != nil {
 				t.Fatalf("check.Run: %v", err)
 			}
@@ -261,7 +261,7 @@ type diffWant struct {
 }
 
 func (w diffWant) matches(f finding.Finding) bool {
-	return f.Code == w.code &&
+	return f.Code.String() == w.code &&
 		(w.function == "-" || f.Function == w.function) &&
 		(w.file == "*" || f.Pos.File == w.file) &&
 		(w.line == 0 || f.Pos.Line == w.line) &&
@@ -550,14 +550,14 @@ func staticVerdicts(dir string) (res staticResult, nfn int, err error) {
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	out, err := check.Run(check.Options{Path: dir})
+	out, err := check.Run(context.Background(), check.Options{Path: dir})
 	if err != nil {
 		return res, 0, err
 	}
 	res = staticResult{errs: map[string][]finding.Finding{}, all: map[string][]finding.Finding{}}
 	for _, f := range out.Findings {
 		res.all[f.Function] = append(res.all[f.Function], f)
-		if f.Severity == model.Error && decidingCodes[f.Code] {
+		if f.Severity == model.Error && decidingCodes[f.Code.String()] {
 			res.errs[f.Function] = append(res.errs[f.Function], f)
 		}
 	}

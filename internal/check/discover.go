@@ -298,7 +298,7 @@ func (w *walk) inputs() []Input {
 			d := filepath.Dir(t)
 			switch {
 			case d == dir && slices.Contains(templateNames, filepath.Base(t)):
-			case within(dir, t) && len(builtIDs) > 0 && sameIDs(builtIDs, w.functionIDs(t)):
+			case iac.Within(dir, t) && len(builtIDs) > 0 && sameIDs(builtIDs, w.functionIDs(t)):
 				// sam build -t infra/stack.yaml writes .aws-sam where it runs
 			default:
 				continue
@@ -477,9 +477,3 @@ func (w *walk) functionIDs(p string) []string {
 }
 
 func sameIDs(a, b []string) bool { return slices.Equal(a, b) }
-
-// within reports whether p is dir or below it.
-func within(dir, p string) bool {
-	r, err := filepath.Rel(dir, p)
-	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
-}

@@ -23,7 +23,7 @@ func (w want) String() string {
 }
 
 func (w want) matches(f finding.Finding) bool {
-	return f.Code == w.code &&
+	return f.Code.String() == w.code &&
 		(w.function == "-" || f.Function == w.function) &&
 		(w.file == "*" || f.Pos.File == w.file) &&
 		(w.line == 0 || f.Pos.Line == w.line) &&

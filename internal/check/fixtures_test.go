@@ -1,6 +1,7 @@
 package check
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -80,7 +81,7 @@ func runFixture(t *testing.T, file string) {
 		}
 	}
 	_ = os.Remove(filepath.Join(dir, "expect.txt"))
-	res, err := Run(Options{Path: dir, Today: today})
+	res, err := Run(context.Background(), Options{Path: dir, Today: today})
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}

@@ -2,12 +2,14 @@ package check
 
 import (
 	"archive/zip"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // The native fixtures need real ELF objects, which a txtar cannot hold cleanly: these
@@ -125,7 +127,7 @@ func TestNativeRules(t *testing.T) {
 		site + "numpylike/_core.cpython-311-aarch64-linux-gnu.so": "plain.aarch64.so",
 		site + "fitting/_f.cpython-312-aarch64-linux-gnu.so":      "plain.aarch64.so",
 	})
-	res, err := Run(Options{Path: dir})
+	res, err := Run(context.Background(), Options{Path: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,10 +147,10 @@ func TestNativeRules(t *testing.T) {
 	})
 	// Messages carry what Lambda will do and a concrete pip command.
 	for _, f := range res.Findings {
-		if f.Code == "LK303" && (!strings.Contains(f.Message, "GLIBC_2.34") || !strings.Contains(f.Message, "2.26") || !strings.Contains(f.Hint, "pip install --platform manylinux2014_x86_64")) {
+		if f.Code == rulecode.LK303 && (!strings.Contains(f.Message, "GLIBC_2.34") || !strings.Contains(f.Message, "2.26") || !strings.Contains(f.Hint, "pip install --platform manylinux2014_x86_64")) {
 			t.Errorf("LK303 message/hint: %s | %s", f.Message, f.Hint)
 		}
-		if f.Code == "LK301" && f.Severity.String() == "error" && (!strings.Contains(f.Message, "numpylike 1.0") || !strings.Contains(f.Hint, "numpylike==1.0")) {
+		if f.Code == rulecode.LK301 && f.Severity.String() == "error" && (!strings.Contains(f.Message, "numpylike 1.0") || !strings.Contains(f.Hint, "numpylike==1.0")) {
 			t.Errorf("LK301 message/hint: %s | %s", f.Message, f.Hint)
 		}
 	}
@@ -176,13 +178,13 @@ func TestNativeRulesZip(t *testing.T) {
 	}
 	zw.Close()
 	zf.Close()
-	res, err := Run(Options{Artifacts: &artifacts.Spec{FunctionZip: filepath.Join(dir, "fn"), Handler: "app.handler", Runtime: "python3.10", Layers: []string{zpath}}, Ignore: []string{"LK405"}})
+	res, err := Run(context.Background(), Options{Artifacts: &artifacts.Spec{FunctionZip: filepath.Join(dir, "fn"), Handler: "app.handler", Runtime: "python3.10", Layers: []string{zpath}}, Ignore: []string{"LK405"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
 	for _, f := range res.Findings {
-		if f.Code == "LK303" && f.Severity.String() == "error" {
+		if f.Code == rulecode.LK303 && f.Severity.String() == "error" {
 			n++
 		} else {
 			t.Errorf("unexpected %s %s: %s", f.Code, f.Severity, f.Message)
@@ -237,7 +239,7 @@ Resources:
 	sparse("src/model/weights.bin", 120_000_000)
 	sparse("layers/big/python/torchish/lib.bin", 140_000_000)
 	sparse("layers/big/python/torchish/more.bin", 3_000_000)
-	res, err := Run(Options{Path: dir})
+	res, err := Run(context.Background(), Options{Path: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,11 +261,11 @@ Resources:
 	w.Write(make([]byte, 51<<20))
 	zw.Close()
 	zf.Close()
-	res, err = Run(Options{Artifacts: &artifacts.Spec{FunctionZip: zpath, Handler: "app.handler", Runtime: "python3.12"}})
+	res, err = Run(context.Background(), Options{Artifacts: &artifacts.Spec{FunctionZip: zpath, Handler: "app.handler", Runtime: "python3.12"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Findings) != 1 || res.Findings[0].Code != "LK408" || res.Findings[0].Severity.String() != "info" {
+	if len(res.Findings) != 1 || res.Findings[0].Code != rulecode.LK408 || res.Findings[0].Severity.String() != "info" {
 		for _, f := range res.Findings {
 			t.Logf("%s %s %s", f.Code, f.Severity, f.Message)
 		}
@@ -286,7 +288,7 @@ func TestUnimportedGlibcByWheelTag(t *testing.T) {
 	}, map[string]string{
 		site + "newglibc/_n.cpython-311-x86_64-linux-gnu.so": "plain.x86_64.so",
 	})
-	res, err := Run(Options{Path: dir})
+	res, err := Run(context.Background(), Options{Path: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +313,7 @@ func TestUnimportedFilesOfAFittingWheel(t *testing.T) {
 		site + "tagged/_t.abi3.so": "plain.aarch64.so", // the wheel's tag is what pip went by
 		site + "stray/_s.abi3.so":  "plain.aarch64.so", // no distribution: the header decides
 	})
-	res, err := Run(Options{Path: dir})
+	res, err := Run(context.Background(), Options{Path: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,13 +19,16 @@ import (
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pydist"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/resolve"
 	"github.com/layerkit/layerkit/internal/rules"
 	"github.com/layerkit/layerkit/internal/runtimes"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
-// Run checks what opts.Path holds.
-func Run(opts Options) (*Result, error) {
+// Run checks what opts.Path holds. It stops with ctx.Err() when ctx is done (--timeout,
+// Ctrl-C): between IaC roots, between functions and between apps; nothing it started
+// is left running when it returns.
+func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
@@ -37,7 +41,12 @@ func Run(opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		return checkApps(opts, root, []*model.App{app})
+		names := functionNames([]*model.App{app})
+		res, err := checkApps(ctx, opts, root, []*model.App{app})
+		if res != nil {
+			res.Root, res.Names = root, names
+		}
+		return res, err
 	}
 	d, err := DetectAll(opts.Path, DetectOptions{Kind: opts.Kind, Template: opts.Template, Exclude: opts.Exclude, Source: opts.Source})
 	if err != nil {
@@ -49,6 +58,9 @@ func Run(opts Options) (*Result, error) {
 	var loaded []Input
 	var failed []string
 	for _, in := range d.Inputs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		app, err := in.Load()
 		if err != nil {
 			var ie *iac.InputError
@@ -65,22 +77,39 @@ func Run(opts Options) (*Result, error) {
 		return nil, iac.Errorf(model.Pos{}, "%s", strings.Join(failed, "; "))
 	}
 	d.Inputs = loaded
+	names := functionNames(apps)
 	// --function names what the user sees in the template; then names that repeat
 	// across IaC roots are told apart.
 	filterFunctions(apps, opts.Functions)
 	opts.Functions = nil
 	qualify(d.Inputs, apps)
-	res, err := checkApps(opts, d.Root, apps)
+	res, err := checkApps(ctx, opts, d.Root, apps)
 	if res != nil {
 		res.Checked = Describe(d.Inputs)
 		res.Roots = Roots(d.Inputs)
 		res.Notes = d.Notes
 		res.Failed = failed
+		res.Root, res.Names = d.Root, names
 	}
 	return res, err
 }
 
-func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
+// functionNames lists the names of apps' functions, in order, each once.
+func functionNames(apps []*model.App) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, app := range apps {
+		for _, f := range app.Functions {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				names = append(names, f.Name)
+			}
+		}
+	}
+	return names
+}
+
+func checkApps(ctx context.Context, opts Options, root string, apps []*model.App) (*Result, error) {
 	res := &Result{Apps: apps}
 	// The folder the app was read from, for hints about code that exists only outside a
 	// function's package; none when the app comes from no folder (doctor).
@@ -90,13 +119,18 @@ func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
 			project = t
 		}
 	}
-	r := pyresolve.New()
+	py := pyresolve.New()
 	filterFunctions(apps, opts.Functions)
 	for _, app := range apps {
 		declare(app)
 		pass := &rules.Pass{App: app, Today: opts.Today, Project: project}
-		pass.Functions = analyse(r, pass, app.Functions)
-		res.Analyses = append(res.Analyses, pass.Functions...)
+		var err error
+		if pass.Functions, err = analyse(ctx, resolvers(py, pass), pass, app.Functions); err != nil {
+			return nil, err
+		}
+		for _, f := range pass.Functions {
+			res.Analyses = append(res.Analyses, &Function{Fn: f.Fn, Runtime: f.Runtime, Analysis: f.Analysis, Skip: f.Skip})
+		}
 		res.Findings = append(res.Findings, rules.Run(pass)...)
 		if err := overrun(app, project); err != nil {
 			return nil, err
@@ -110,7 +144,7 @@ func checkApps(opts Options, root string, apps []*model.App) (*Result, error) {
 	}
 	out := res.Findings[:0]
 	for _, f := range res.Findings {
-		if !ignore[f.Code] {
+		if !ignore[f.Code.String()] {
 			out = append(out, f)
 		}
 	}
@@ -221,11 +255,22 @@ func overrun(app *model.App, project tree.Tree) error {
 	return nil
 }
 
-// analyse resolves every function's imports, in parallel, and has the rules of pass
-// read the layers' package metadata meanwhile.
-func analyse(r *pyresolve.Resolver, pass *rules.Pass, fns []*model.Function) []*rules.Function {
+// resolvers are the import resolvers of a check, by language (the runtime catalogue's):
+// a language without one is not analysed (LK109). py, Python's, is shared by every app
+// of the check (layers are shared); while it resolves a function's imports, the rules of
+// pass start reading the layers' package metadata.
+func resolvers(py *pyresolve.Resolver, pass *rules.Pass) resolve.Set {
+	return resolve.NewSet(&pyresolve.Lang{R: py, Ready: func(env *pyresolve.Env) { rules.Prefetch(pass, env) }})
+}
+
+// analyse resolves every function's imports, in parallel, each with the resolver of its
+// runtime's language. It stops starting functions when ctx is done, waits for those
+// running, and returns ctx.Err().
+func analyse(ctx context.Context, langs resolve.Set, pass *rules.Pass, fns []*model.Function) ([]*rules.Function, error) {
 	out := make([]*rules.Function, len(fns))
 	var wg sync.WaitGroup
+	var errOnce sync.Once
+	var failed error
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, fn := range fns {
 		rf := &rules.Function{Fn: fn}
@@ -237,17 +282,36 @@ func analyse(r *pyresolve.Resolver, pass *rules.Pass, fns []*model.Function) []*
 		if rf.Skip, _, _ = rules.Unchecked(pass.App, fn); rf.Skip != "" {
 			continue
 		}
+		lang, ok := langs.For(rt)
+		if !ok {
+			// The catalogue says its imports are checked, but no resolver is registered.
+			rf.Skip = "no import resolver for " + rt.Language
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			env := r.NewEnv(fn, rt)
-			rules.Prefetch(pass, env)
-			rf.Result = r.Analyze(env)
+			a, err := lang.Analyze(ctx, fn, rt)
+			if err != nil {
+				errOnce.Do(func() { failed = err })
+				return
+			}
+			rf.Analysis = a
+			rf.Result, _ = a.Detail().(*pyresolve.Result)
 		}()
 	}
 	wg.Wait()
-	return out
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, failed
 }
 
 // declare reads the requirements files a build step will install, for every package.

@@ -13,8 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/layerkit/layerkit/internal/build"
 	"github.com/layerkit/layerkit/internal/bytesize"
+	"github.com/layerkit/layerkit/internal/layerbuild"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/report"
 )
@@ -118,7 +118,7 @@ func runBuild(s *IO, o *BuildOptions) error {
 	if o.Runtime == "" {
 		return usageError{"--runtime is required, e.g. --runtime python3.12"}
 	}
-	bo := build.Options{
+	bo := layerbuild.Options{
 		Src: o.Src, Out: o.Out, Runtime: o.Runtime, Arch: o.Arch, Requirements: o.Requirements,
 		FindLinks: o.FindLinks, NoIndex: o.NoIndex, AllowSdist: o.AllowSdist, Installer: o.Installer,
 		FollowSymlinks: o.FollowLinks, UseNpmrc: o.UseNpmrc,
@@ -142,11 +142,11 @@ func runBuild(s *IO, o *BuildOptions) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	res, err := build.Run(ctx, bo)
+	res, err := layerbuild.Run(ctx, bo)
 	if res != nil {
 		printBuild(s, o, res)
 	}
-	var ie *build.InputError
+	var ie *layerbuild.InputError
 	switch {
 	case err == nil:
 		return nil
@@ -156,7 +156,7 @@ func runBuild(s *IO, o *BuildOptions) error {
 	case ctx.Err() != nil:
 		fmt.Fprintf(s.Err, "layerkit: interrupted; no zip written\n")
 		return exitError{exitInterrupted}
-	case errors.Is(err, build.ErrVerify):
+	case errors.Is(err, layerbuild.ErrVerify):
 		fmt.Fprintf(report.Writer(s.Err), "layerkit: %s is not written: the built layer has errors (see above; --ignore CODE to accept one)\n", o.Out)
 		return exitError{ExitFindings}
 	}
@@ -178,7 +178,7 @@ func splitList(in []string) []string {
 
 // printBuild says what the build did: layout, install, exclusions, notes, sizes, the
 // check's findings, and the zip with its CodeSha256.
-func printBuild(s *IO, o *BuildOptions, r *build.Result) {
+func printBuild(s *IO, o *BuildOptions, r *layerbuild.Result) {
 	w := report.Writer(s.Out)
 	fmt.Fprintf(w, "layerkit build %s → %s (%s, %s)\n", o.Src, o.Out, r.Runtime, r.Arch)
 	switch {
@@ -246,7 +246,7 @@ func printBuild(s *IO, o *BuildOptions, r *build.Result) {
 			if f.Pos.Line > 0 {
 				loc = fmt.Sprintf("%s:%d", loc, f.Pos.Line)
 			}
-			fmt.Fprintf(w, "    %s: %s %s %s\n      %s\n", loc, f.Severity, f.Code, f.Name, f.Message)
+			fmt.Fprintf(w, "    %s: %s %s %s\n      %s\n", loc, f.Severity, f.Code, f.Code.Name(), f.Message)
 			if f.Hint != "" {
 				fmt.Fprintf(w, "      fix: %s\n", f.Hint)
 			}
@@ -254,7 +254,7 @@ func printBuild(s *IO, o *BuildOptions, r *build.Result) {
 	}
 	if r.SHA256 != "" {
 		fmt.Fprintf(w, "  size: %s unzipped in %d files (%.1f%% of the 250 MiB for a function and its layers), %s zipped\n",
-			bytesize.Format(r.Size), r.Files, float64(r.Size)*100/build.MaxUnzipped, bytesize.Format(r.Zipped))
+			bytesize.Format(r.Size), r.Files, float64(r.Size)*100/layerbuild.MaxUnzipped, bytesize.Format(r.Zipped))
 	}
 	if r.Written {
 		fmt.Fprintf(w, "wrote %s\n", o.Out)

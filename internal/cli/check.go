@@ -1,9 +1,14 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,12 +19,12 @@ import (
 	"github.com/layerkit/layerkit/internal/iac/terraform"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/report"
-	"github.com/layerkit/layerkit/internal/rules"
 )
 
 // CheckOptions are the flags of `layerkit check`.
 type CheckOptions struct {
-	Path      string
+	// Paths are the PATH arguments: none means the current folder.
+	Paths     []string
 	Format    string
 	FailOn    string
 	Functions []string
@@ -32,6 +37,11 @@ type CheckOptions struct {
 	Quiet     bool
 	VarFiles  []string
 	Limits    Limits
+	// Select keeps only findings of these rules (codes, names or code prefixes).
+	Select     []string
+	Statistics bool
+	OutputFile string
+	Color      string
 
 	FunctionZip string
 	Handler     string
@@ -43,7 +53,7 @@ type CheckOptions struct {
 func newCheckCmd(s *IO) *cobra.Command {
 	o := &CheckOptions{}
 	cmd := &cobra.Command{
-		Use:   "check [PATH]",
+		Use:   "check [PATH...]",
 		Short: "Check that every function's imports resolve on Lambda",
 		Long: `Check reads PATH — a project folder, a template file, .aws-sam/build, cdk.out, a Terraform
 folder or serverless.yml — and reports, for every function, the imports that will not resolve
@@ -55,6 +65,11 @@ built), cdk.out, Terraform root modules and serverless.yml — and checks every 
 naming each. It skips node_modules, virtualenvs, vendored packages, hidden folders (.git,
 .terraform, .serverless, ...) and what --exclude matches.
 
+Several PATHs are checked in one run, their findings merged. Paths in the text format are
+relative to the current folder; in github and sarif, to the repository root (the nearest
+folder with .git at or above PATH, else the current folder); in json, to PATH (to the
+current folder when there are several).
+
 Plain artifacts, for any other tool:
   layerkit check --function-zip app.zip --handler app.handler --runtime python3.12 \
       [--arch arm64] --layer deps.zip --layer shared/
@@ -63,12 +78,12 @@ Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when t
 input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 		Example: `  layerkit check .
   layerkit check template.yaml --format json
-  layerkit check . --function OrdersFunction --ignore LK405`,
-		Args: cobra.MaximumNArgs(1),
+  layerkit check . --function OrdersFunction --ignore LK405
+  layerkit check services/orders services/billing --select LK1 --statistics
+  layerkit check . --format sarif --output-file layerkit.sarif`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				o.Path = args[0]
-			}
+			o.Paths = args
 			return runCheck(s, o)
 		},
 	}
@@ -76,7 +91,11 @@ input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, sarif, github")
 	f.StringVar(&o.FailOn, "fail-on", "error", "exit 1 when a finding is at or above: error, warning, info, never")
 	f.StringSliceVar(&o.Functions, "function", nil, "check only this function (repeatable)")
-	f.StringSliceVar(&o.Ignore, "ignore", nil, "drop findings with this code (repeatable, comma-separated)")
+	f.StringSliceVar(&o.Ignore, "ignore", nil, "drop findings of this rule: a code, a name or a code prefix like LK4 (repeatable, comma-separated)")
+	f.StringSliceVar(&o.Select, "select", nil, "report only findings of this rule: a code, a name or a code prefix like LK1 (repeatable, comma-separated)")
+	f.BoolVar(&o.Statistics, "statistics", false, "count findings per rule (text: instead of the findings; other formats: on stderr)")
+	f.StringVarP(&o.OutputFile, "output-file", "o", "", "write the report to FILE (replaced whole, never half-written) instead of stdout")
+	f.StringVar(&o.Color, "color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR; FORCE_COLOR forces), always, never")
 	f.StringVar(&o.Kind, "kind", "", "force the input kind: sam, cdk, terraform, serverless")
 	f.StringVar(&o.Template, "template", "", "the template file to use inside PATH")
 	f.BoolVar(&o.Source, "source", false, "check a SAM app's source template as sam build will build it, even when .aws-sam/build exists")
@@ -98,7 +117,19 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if err := validReport(o.Format, o.FailOn); err != nil {
 		return err
 	}
-	opts := check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Exclude: o.Exclude, Source: o.Source, Functions: o.Functions, Ignore: splitList(o.Ignore)}
+	color, err := colorFor(s, o.Color, o.Format, o.OutputFile)
+	if err != nil {
+		return err
+	}
+	ignore, err := ruleCodes("ignore", splitList(o.Ignore))
+	if err != nil {
+		return err
+	}
+	selected, err := ruleCodes("select", splitList(o.Select))
+	if err != nil {
+		return err
+	}
+	opts := check.Options{Kind: o.Kind, Template: o.Template, Exclude: o.Exclude, Source: o.Source, Functions: o.Functions, Ignore: ignore}
 	for _, g := range o.Exclude {
 		if _, err := path.Match(g, ""); err != nil {
 			return usageError{fmt.Sprintf("--exclude %q is not a valid glob: %v", g, err)}
@@ -113,7 +144,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 		return err
 	}
 	if o.FunctionZip != "" {
-		if o.Path != "" {
+		if len(o.Paths) > 0 {
 			return usageError{"give either PATH or --function-zip, not both"}
 		}
 		if o.Handler == "" || o.Runtime == "" {
@@ -126,18 +157,46 @@ func runCheck(s *IO, o *CheckOptions) error {
 	} else if len(o.Layers) > 0 || o.Handler != "" || o.Runtime != "" {
 		return usageError{"--layer, --handler and --runtime go with --function-zip"}
 	}
+	if len(o.Paths) > 1 && (o.Template != "") {
+		return usageError{"--template goes with one PATH"}
+	}
+	paths := o.Paths
+	if len(paths) == 0 {
+		paths = []string{""}
+	}
 	terraform.SetVarFiles(o.VarFiles)
 	defer terraform.SetVarFiles(nil)
-	var res *check.Result
-	err := o.Limits.run(func() error {
-		var err error
-		res, err = check.Run(opts)
-		return err
+	var results []*check.Result
+	err = o.Limits.runContext(context.Background(), func(ctx context.Context) error {
+		for _, p := range paths {
+			opts.Path = p
+			res, err := check.Run(ctx, opts)
+			if err != nil {
+				return err
+			}
+			results = append(results, res)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	in := report.Input{Findings: res.Findings, Checked: res.Checked, Roots: res.Roots, Color: s.ColorEnabled() && o.Format == "text", Version: Version}
+	var names []string
+	for _, r := range results {
+		names = append(names, r.Names...)
+	}
+	if err := checkFunctions(o.Functions, names); err != nil {
+		return err
+	}
+	res, archives := mergeResults(paths, results, o.Format)
+	if len(selected) > 0 {
+		res.Findings = slices.DeleteFunc(res.Findings, func(f finding.Finding) bool { return !slices.Contains(selected, f.Code.String()) })
+	}
+	in := report.Input{Findings: res.Findings, Checked: res.Checked, Roots: res.Roots, Color: color, Version: Version,
+		InfoURI: infoURI(), Archives: archives}
+	if o.Format == "text" && o.OutputFile == "" && s.OutTTY {
+		in.Width = s.Width
+	}
 	in.Summary = report.Count(countChecked(report.Summary{Functions: res.Functions, Layers: res.Layers}, res.Analyses), res.Findings)
 	for _, a := range res.Analyses {
 		fl := report.FunctionLine{Name: a.Fn.Name, Kind: a.Fn.Kind, Runtime: a.Fn.Runtime, Arch: a.Fn.Arch, Skipped: a.Skip}
@@ -172,7 +231,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 	case res.Checked != "":
 		fmt.Fprintf(errw, "layerkit: checked %s\n", res.Checked)
 	}
-	if err := writeReport(s, o.Format, o.Quiet, in); err != nil {
+	if err := writeCheckReport(s, o, in); err != nil {
 		return err
 	}
 	if len(res.Failed) > 0 {
@@ -182,8 +241,150 @@ func runCheck(s *IO, o *CheckOptions) error {
 	return failOn(o.FailOn, res.Findings)
 }
 
+// mergeResults makes one result of the runs over paths (results[i] read paths[i]), each
+// finding's path relative to the folder format wants (paths.go); archives collects the
+// rewritten paths that are zips.
+func mergeResults(paths []string, results []*check.Result, format string) (*check.Result, map[string]bool) {
+	archives := map[string]bool{}
+	several := len(results) > 1
+	out := &check.Result{}
+	qualifyAcross(paths, results)
+	for i, r := range results {
+		newRelocator(r.Root, pathBase(format, r.Root, several), archives).findings(r.Findings)
+		out.Findings = append(out.Findings, r.Findings...)
+		out.Analyses = append(out.Analyses, r.Analyses...)
+		out.Functions += r.Functions
+		out.Layers += r.Layers
+		out.Notes = append(out.Notes, r.Notes...)
+		out.Failed = append(out.Failed, r.Failed...)
+		if !several {
+			out.Checked, out.Roots = r.Checked, r.Roots
+			continue
+		}
+		name := paths[i]
+		if len(r.Roots) == 0 {
+			out.Roots = append(out.Roots, name+": "+r.Checked)
+		}
+		for _, root := range r.Roots {
+			out.Roots = append(out.Roots, name+": "+root)
+		}
+	}
+	if several {
+		finding.Sort(out.Findings)
+	}
+	return out, archives
+}
+
+// qualifyAcross tells apart functions of one name checked from different PATHs (two
+// apps with a HelloWorldFunction): each is named after its PATH, "services/orders/
+// HelloWorldFunction", in its findings too, as check does for IaC roots in one PATH.
+func qualifyAcross(paths []string, results []*check.Result) {
+	if len(results) < 2 {
+		return
+	}
+	count := map[string]int{}
+	for _, r := range results {
+		seen := map[string]bool{}
+		for _, a := range r.Analyses {
+			if !seen[a.Fn.Name] {
+				seen[a.Fn.Name] = true
+				count[a.Fn.Name]++
+			}
+		}
+	}
+	for i, r := range results {
+		prefix := strings.TrimSuffix(filepath.ToSlash(paths[i]), "/") + "/"
+		for _, a := range r.Analyses {
+			if count[a.Fn.Name] > 1 {
+				a.Fn.Name = prefix + a.Fn.Name
+			}
+		}
+		for j, f := range r.Findings {
+			if f.Function != "" && count[f.Function] > 1 {
+				r.Findings[j].Function = prefix + f.Function
+			}
+		}
+	}
+}
+
+// writeCheckReport writes check's report to stdout or --output-file, and --statistics.
+func writeCheckReport(s *IO, o *CheckOptions, in report.Input) error {
+	write := func(w io.Writer) error {
+		if o.Statistics && o.Format == "text" {
+			if o.Quiet && len(in.Findings) == 0 {
+				return nil
+			}
+			return report.WriteStatistics(w, in)
+		}
+		return writeReport(w, o.Format, o.Quiet, in)
+	}
+	if o.Statistics && o.Format != "text" {
+		defer report.WriteStatistics(report.Writer(s.Err), in)
+	}
+	if o.OutputFile == "" {
+		return write(s.Out)
+	}
+	return writeFileAtomic(o.OutputFile, write)
+}
+
+// writeFileAtomic writes name through a temporary file in its folder renamed over it:
+// a reader never sees half a report, and a failed run leaves the old one.
+func writeFileAtomic(name string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return usageError{fmt.Sprintf("--output-file %s: %v", name, err)}
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), name); err != nil {
+		return usageError{fmt.Sprintf("--output-file %s: %v", name, err)}
+	}
+	return nil
+}
+
+// colorFor decides colour for the text format from --color and the environment:
+// always and never win; auto colours on a terminal unless NO_COLOR is set or TERM is
+// dumb, and FORCE_COLOR (or CLICOLOR_FORCE) forces it; a report to a file has none.
+func colorFor(s *IO, flag, format, outputFile string) (bool, error) {
+	switch flag {
+	case "always":
+		return format == "text", nil
+	case "never":
+		return false, nil
+	case "auto", "":
+	default:
+		return false, usageError{fmt.Sprintf("unknown --color %q (want auto, always or never)", flag)}
+	}
+	if format != "text" || outputFile != "" {
+		return false, nil
+	}
+	return s.ColorEnabled(), nil
+}
+
+// infoURI is the repository's web page, from the module path Go recorded
+// (github.com/layerkit/layerkit: https://github.com/layerkit/layerkit).
+func infoURI() string {
+	p := "github.com/layerkit/layerkit"
+	if bi := readBuildInfo(); bi != nil && strings.Count(bi.Main.Path, "/") >= 2 {
+		p = bi.Main.Path
+	}
+	if parts := strings.Split(p, "/"); len(parts) > 3 {
+		p = strings.Join(parts[:3], "/") // github.com/owner/repo of github.com/owner/repo/v2
+	}
+	return "https://" + p
+}
+
 // countChecked fills the counts of functions whose imports were checked and not.
-func countChecked(s report.Summary, analyses []*rules.Function) report.Summary {
+func countChecked(s report.Summary, analyses []*check.Function) report.Summary {
 	for _, a := range analyses {
 		if a.Skip != "" {
 			s.Unchecked++
@@ -219,11 +420,12 @@ func parseToday(today string, opts *check.Options) error {
 }
 
 // writeReport writes in in format; --quiet writes nothing for a clean text report.
-func writeReport(s *IO, format string, quiet bool, in report.Input) error {
+func writeReport(w io.Writer, format string, quiet bool, in report.Input) error {
 	if quiet && format == "text" && len(in.Findings) == 0 {
 		return nil
 	}
-	return report.Write(s.Out, format, in)
+	in.Rules = catalogue()
+	return report.Write(w, format, in)
 }
 
 // failOn is the exit for findings under --fail-on (checked by validReport).

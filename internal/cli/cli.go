@@ -29,26 +29,36 @@ type IO struct {
 	In       io.Reader
 	Out, Err io.Writer
 	Getenv   func(string) string
-	// OutTTY is true when Out is a terminal.
+	// OutTTY is true when Out is a terminal; Width is then its width in columns (0:
+	// unknown).
 	OutTTY bool
+	Width  int
 }
 
 // ColorEnabled decides colour for Out: only on a terminal, never with NO_COLOR or
-// TERM=dumb; CLICOLOR_FORCE forces it.
+// TERM=dumb; FORCE_COLOR or CLICOLOR_FORCE (set, not "0") forces it.
 func (s *IO) ColorEnabled() bool {
 	if s.Getenv("NO_COLOR") != "" {
 		return false
 	}
-	if v := s.Getenv("CLICOLOR_FORCE"); v != "" && v != "0" {
-		return true
+	for _, force := range []string{"FORCE_COLOR", "CLICOLOR_FORCE"} {
+		if v := s.Getenv(force); v != "" && v != "0" && v != "false" {
+			return true
+		}
 	}
 	return s.OutTTY && s.Getenv("TERM") != "dumb"
 }
 
 // System returns the process's IO.
 func System() *IO {
-	return &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv,
+	s := &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv,
 		OutTTY: term.IsTerminal(int(os.Stdout.Fd()))}
+	if s.OutTTY {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			s.Width = w
+		}
+	}
+	return s
 }
 
 // exitError carries an exit code through cobra.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"archive/zip"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -24,7 +25,19 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "")
+			// NATIVE is internal/native/testdata: compiled .so files (see build.sh there).
+			native, err := filepath.Abs(filepath.Join("..", "native", "testdata"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("NATIVE", native)
 			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "sarif" {
+				return sarifCondition()
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// zipdir DIR OUT.zip: zip DIR's contents (paths relative to DIR).
@@ -40,6 +53,8 @@ func TestScripts(t *testing.T) {
 			"mkwheel": cmdMkWheel,
 			// needtool pip|npm: skip without the tool, fail when CI is set; see build_test.go.
 			"needtool": cmdNeedTool,
+			// sarifvalidate FILE: FILE passes Microsoft's SARIF validator; see sarif_test.go.
+			"sarifvalidate": cmdSarifValidate,
 		},
 	})
 }

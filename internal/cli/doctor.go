@@ -169,7 +169,7 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 				len(unmatched), o.Compare, strings.Join(shown, ", "))
 		}
 	}
-	out, err := check.CheckApp(opts, "", res.App)
+	out, err := check.CheckApp(ctx, opts, "", res.App)
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 	if o.Format != "text" {
 		fmt.Fprintf(report.Writer(s.Err), "layerkit: checked %s\n", checked)
 	}
-	if err := writeReport(s, o.Format, o.Quiet, in); err != nil {
+	if err := writeReport(s.Out, o.Format, o.Quiet, in); err != nil {
 		return err
 	}
 	if len(res.Failures) > 0 {

@@ -21,13 +21,13 @@ func newExplainCmd(s *IO) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if list || len(args) == 0 {
 				for _, r := range rules.All() {
-					fmt.Fprintf(s.Out, "%s  %-28s %-8s %s\n", r.Code, r.Name, r.Severity, r.Summary)
+					fmt.Fprintf(s.Out, "%s  %-28s %-8s %s\n", r.Code, r.Name(), r.Severity, r.Summary)
 				}
 				return nil
 			}
 			q := strings.TrimSpace(args[0])
 			for _, r := range rules.All() {
-				if strings.EqualFold(r.Code, q) || r.Name == q {
+				if strings.EqualFold(r.Code.String(), q) || r.Name() == q {
 					fmt.Fprint(s.Out, rules.Text(r))
 					return nil
 				}

@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -44,9 +48,20 @@ func (e timeoutError) Error() string {
 	return fmt.Sprintf("gave up after %s (--timeout); nothing was reported", e.d)
 }
 
-// run applies the limits and runs work. When the timeout passes first, it returns a
-// timeoutError and leaves work running: the process is about to exit.
+// run is runContext for work that does not take a context.
 func (l *Limits) run(work func() error) error {
+	return l.runContext(context.Background(), func(context.Context) error { return work() })
+}
+
+// stopGrace is how long runContext waits, after --timeout or Ctrl-C, for the work to
+// notice its context is done and return.
+const stopGrace = 5 * time.Second
+
+// runContext applies the limits and runs work with a context that is cancelled when
+// --timeout passes or on Ctrl-C (SIGINT). The work stops at its next look at the
+// context and runContext waits for it (at most stopGrace: past that the process is
+// about to exit anyway); a timeout is a timeoutError (exit 2), Ctrl-C exit 130.
+func (l *Limits) runContext(parent context.Context, work func(ctx context.Context) error) error {
 	if l.MaxFileSize <= 0 {
 		return usageError{fmt.Sprintf("--max-file-size must be a positive number of MiB, not %d", l.MaxFileSize)}
 	}
@@ -61,17 +76,31 @@ func (l *Limits) run(work func() error) error {
 	if err := iac.SetAllowOutside(l.AllowOutside); err != nil {
 		return usageError{err.Error()}
 	}
-	if l.Timeout == 0 {
-		return work()
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt)
+	defer stop()
+	if l.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, l.Timeout)
+		defer cancel()
 	}
 	done := make(chan error, 1)
-	go func() { done <- work() }()
-	t := time.NewTimer(l.Timeout)
-	defer t.Stop()
+	go func() { done <- work(ctx) }()
+	var err error
 	select {
-	case err := <-done:
-		return err
-	case <-t.C:
-		return timeoutError{l.Timeout}
+	case err = <-done:
+	case <-ctx.Done():
+		t := time.NewTimer(stopGrace)
+		select {
+		case err = <-done:
+		case <-t.C:
+		}
+		t.Stop()
 	}
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return timeoutError{l.Timeout}
+	case ctx.Err() != nil && parent.Err() == nil:
+		return exitError{exitInterrupted}
+	}
+	return err
 }

@@ -6,12 +6,12 @@ import (
 	"sort"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // Finding is one reported problem.
 type Finding struct {
-	Code     string
-	Name     string
+	Code     rulecode.Code // the rule that reports it; Code.Name() is its name
 	Severity model.Severity
 	Function string
 	Layer    string

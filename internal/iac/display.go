@@ -17,8 +17,17 @@ func Display(base, p string) string {
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(base, abs)
 	}
-	if rel, err := filepath.Rel(base, filepath.Clean(abs)); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if Within(base, abs) {
+		rel, _ := filepath.Rel(base, filepath.Clean(abs))
 		return filepath.ToSlash(rel)
 	}
 	return filepath.ToSlash(filepath.Clean(p))
+}
+
+// Within reports whether path p is dir or below it, lexically (both absolute, or both
+// relative to the same folder; symlinks are the caller's: resolve them first where they
+// matter). The one containment test of the loaders, check and build.
+func Within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 )
 
@@ -61,13 +60,13 @@ func CheckInside(root, p string) error {
 	if err != nil {
 		return nil
 	}
-	if within(rr, rp) {
+	if Within(rr, rp) {
 		return nil
 	}
 	allowMu.RLock()
 	defer allowMu.RUnlock()
 	for _, a := range allowOutside {
-		if within(a, rp) {
+		if Within(a, rp) {
 			return nil
 		}
 	}
@@ -95,11 +94,4 @@ func resolve(p string) (string, error) {
 		rest = filepath.Join(filepath.Base(cur), rest)
 		cur = parent
 	}
-}
-
-func within(dir, p string) bool {
-	if p == dir {
-		return true
-	}
-	return strings.HasPrefix(p, strings.TrimSuffix(dir, string(filepath.Separator))+string(filepath.Separator))
 }

@@ -11,6 +11,9 @@ import (
 
 	"github.com/layerkit/layerkit/internal/native"
 	"github.com/layerkit/layerkit/internal/pymeta"
+	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/pysyntax"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/runtimes"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -29,6 +32,9 @@ type Report struct {
 	Dists   []Dist      `json:"distributions"`
 	Native  []Native    `json:"native"`
 	Sizes   []Size      `json:"sizes"`
+	// AttachTo lists every Python runtime × architecture, and whether everything the
+	// layer provides loads there (attach.go).
+	AttachTo []Attach `json:"attachTo"`
 }
 
 // PathEntry is one sys.path folder the layer fills.
@@ -81,8 +87,8 @@ type Native struct {
 
 // Problem is one reason a native file cannot load.
 type Problem struct {
-	Code string `json:"code"`
-	Why  string `json:"why"`
+	Code rulecode.Code `json:"code"`
+	Why  string        `json:"why"`
 }
 
 // Size is what one top-level package weighs unzipped.
@@ -134,8 +140,15 @@ func Inspect(t tree.Tree, rt *runtimes.Runtime, arch string, r *native.Reader) *
 	if z, ok := t.(*tree.ZipTree); ok {
 		rep.Zipped, rep.Unzipped = z.Size()
 	}
-	site := "python/lib/python" + rt.Version + "/site-packages"
-	entries := []PathEntry{{Path: "/opt/" + site, Dir: site}, {Path: "/opt/python", Dir: "python"}}
+	// The layer folders on the path (the runtime catalogue's): site-packages, then python/.
+	var entries []PathEntry
+	for _, dir := range rt.LayerDirs() {
+		entries = append(entries, PathEntry{Path: "/opt/" + dir, Dir: dir})
+	}
+	site := ""
+	if len(entries) > 0 {
+		site = entries[0].Dir
+	}
 	suffixes := append(rt.ExtensionSuffixes(arch), ".py", ".pyc")
 	seen := map[string]string{}
 	for _, e := range entries {
@@ -233,6 +246,7 @@ func Inspect(t tree.Tree, rt *runtimes.Runtime, arch string, r *native.Reader) *
 		}
 		return rep.Sizes[i].Name < rep.Sizes[j].Name
 	})
+	rep.AttachTo = AttachList(t, r)
 	return rep
 }
 
@@ -240,61 +254,51 @@ func onPath(name, site string) bool {
 	return strings.HasPrefix(name, site+"/") || strings.HasPrefix(name, "python/") && !strings.HasPrefix(name, "python/lib/python")
 }
 
-// modules lists the importable top-level names of one folder, as FileFinder finds
-// them (a regular package beats a module file, which beats a namespace portion).
+// modules lists the importable top-level names of one folder, as the check's finder
+// (pyresolve) finds them: a regular package beats a module file (extension suffixes,
+// then .py, then .pyc), which beats a namespace portion.
 func modules(t tree.Tree, dir string, suffixes []string) []Module {
 	infos, err := t.ReadDir(dir)
 	if err != nil {
 		return nil
 	}
-	byName := map[string]Module{}
-	rank := map[string]int{}
-	put := func(m Module, r int) {
-		if old, ok := rank[m.Name]; !ok || r > old {
-			byName[m.Name], rank[m.Name] = m, r
-		}
-	}
+	names := map[string]bool{}
 	for _, fi := range infos {
-		name := fi.Name
-		full := path.Join(dir, name)
 		if fi.Dir {
-			if !isIdent(name) || full == "python/lib" && holdsPythonDirs(t, full) {
-				continue
+			if pysyntax.IsIdentifier(fi.Name) && !(path.Join(dir, fi.Name) == "python/lib" && holdsPythonDirs(t, "python/lib")) {
+				names[fi.Name] = true
 			}
-			kind := "namespace"
-			for _, s := range suffixes {
-				if tree.IsFile(t, path.Join(full, "__init__"+s)) {
-					kind = "package"
-					break
-				}
-			}
-			r := 1
-			if kind == "package" {
-				r = 3
-			}
-			put(Module{Name: name, Kind: kind, File: full + "/"}, r)
 			continue
 		}
 		for _, s := range suffixes {
-			mod, ok := strings.CutSuffix(name, s)
-			if !ok || !isIdent(mod) {
-				continue
+			if mod, ok := strings.CutSuffix(fi.Name, s); ok && pysyntax.IsIdentifier(mod) {
+				names[mod] = true
+				break
 			}
-			kind := "module"
-			switch s {
-			case ".pyc":
-				kind = "bytecode"
-			case ".py":
-			default:
-				kind = "extension"
-			}
-			put(Module{Name: mod, Kind: kind, File: full}, 2)
-			break
 		}
 	}
-	out := make([]Module, 0, len(byName))
-	for _, m := range byName {
-		out = append(out, m)
+	finder := pyresolve.New()
+	out := make([]Module, 0, len(names))
+	for name := range names {
+		m := finder.FindIn(t, dir, name, suffixes)
+		if m == nil {
+			continue
+		}
+		mod := Module{Name: name, File: m.File}
+		switch m.Kind {
+		case pyresolve.Package:
+			mod.Kind, mod.File = "package", path.Join(dir, name)+"/"
+		case pyresolve.Namespace:
+			mod.Kind, mod.File = "namespace", path.Join(dir, name)+"/"
+		case pyresolve.Compiled:
+			mod.Kind = "extension"
+			if strings.HasSuffix(m.File, ".pyc") {
+				mod.Kind = "bytecode"
+			}
+		default:
+			mod.Kind = "module"
+		}
+		out = append(out, mod)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
@@ -310,18 +314,6 @@ func holdsPythonDirs(t tree.Tree, dir string) bool {
 		}
 	}
 	return false
-}
-
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range s {
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9' || c > 127) {
-			return false
-		}
-	}
-	return true
 }
 
 // offPath lists what no Python search path of rt reaches.

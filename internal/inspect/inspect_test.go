@@ -56,7 +56,7 @@ func TestInspectNative(t *testing.T) {
 	for _, n := range rep.Native {
 		code := ""
 		if len(n.Problems) > 0 {
-			code = n.Problems[0].Code
+			code = n.Problems[0].Code.String()
 		}
 		if w, ok := want[strings.TrimPrefix(n.File, site)]; !ok || w != code {
 			t.Errorf("%s: %s (%+v)", n.File, code, n)

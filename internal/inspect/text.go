@@ -100,7 +100,7 @@ func (r *Report) WriteText(w io.Writer) {
 			}
 			status := "ok"
 			if len(n.Problems) > 0 {
-				status = n.Problems[0].Code + ": " + n.Problems[0].Why
+				status = n.Problems[0].Code.String() + ": " + n.Problems[0].Why
 			}
 			fmt.Fprintf(w, "  %s  %s, %s  %s\n", n.File, strings.Join(desc, " "), bytesize.Format(n.Size), status)
 		}
@@ -117,6 +117,69 @@ func (r *Report) WriteText(w io.Writer) {
 				break
 			}
 			fmt.Fprintf(w, "  %10s  %s\n", bytesize.Format(s.Bytes), s.Name)
+		}
+	}
+	writeAttach(w, r.AttachTo)
+}
+
+// writeAttach prints the attach list: the runtimes (with their architectures) on which
+// everything the layer provides loads, then the others grouped by reason.
+func writeAttach(w io.Writer, list []Attach) {
+	if len(list) == 0 {
+		return
+	}
+	archs := map[string][]string{} // runtime: its architectures
+	var order []string
+	for _, a := range list {
+		if archs[a.Runtime] == nil {
+			order = append(order, a.Runtime)
+		}
+		archs[a.Runtime] = append(archs[a.Runtime], a.Arch)
+	}
+	// group lists runtime × arch pairs one runtime at a time: "python3.12 (x86_64,
+	// arm64)" when all its architectures are there, a runtime alone when grouped by a
+	// reason that holds on all of them.
+	group := func(pairs []Attach, bare bool) string {
+		by := map[string][]string{}
+		for _, a := range pairs {
+			by[a.Runtime] = append(by[a.Runtime], a.Arch)
+		}
+		var parts []string
+		for _, rt := range order {
+			as := by[rt]
+			switch {
+			case len(as) == 0:
+			case bare && len(as) == len(archs[rt]):
+				parts = append(parts, rt)
+			default:
+				parts = append(parts, rt+" ("+strings.Join(as, ", ")+")")
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	var ok []Attach
+	var reasons []string
+	byWhy := map[string][]Attach{}
+	for _, a := range list {
+		if a.OK {
+			ok = append(ok, a)
+			continue
+		}
+		if byWhy[a.Why] == nil {
+			reasons = append(reasons, a.Why)
+		}
+		byWhy[a.Why] = append(byWhy[a.Why], a)
+	}
+	fmt.Fprintf(w, "\nAttach to (everything it provides loads):\n")
+	if len(ok) == 0 {
+		fmt.Fprintf(w, "  no Python runtime\n")
+	} else {
+		fmt.Fprintf(w, "  %s\n", group(ok, false))
+	}
+	if len(reasons) > 0 {
+		fmt.Fprintf(w, "Not to:\n")
+		for _, why := range reasons {
+			fmt.Fprintf(w, "  %s: %s\n", group(byWhy[why], true), why)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -55,7 +56,7 @@ func compareOne(d *Deployed, lf *model.Function, app *model.App, layerLogical ma
 		return p
 	}
 	add := func(pos model.Pos, msg, hint string) {
-		notes = append(notes, model.Note{Code: "LK503", Severity: model.Warning, Function: dep.Name, Pos: at(pos),
+		notes = append(notes, model.Note{Code: rulecode.LK503, Severity: model.Warning, Function: dep.Name, Pos: at(pos),
 			Message: msg, Hint: hint})
 	}
 	redeploy := fmt.Sprintf("Deploy the project so that %s matches it (or check out the revision that is deployed).", dep.Name)

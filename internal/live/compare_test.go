@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -45,7 +46,7 @@ func TestCompare(t *testing.T) {
 		t.Errorf("unexpected difference:\n%s", got)
 	}
 	for _, n := range notes {
-		if n.Code != "LK503" || n.Function != "orders" || n.Pos.File != "main.tf" {
+		if n.Code != rulecode.LK503 || n.Function != "orders" || n.Pos.File != "main.tf" {
 			t.Errorf("note %+v", n)
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/live/awsfake"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // setup returns a loader that reaches fake through the real SDK (REST-JSON and
@@ -58,7 +59,7 @@ func load(t *testing.T, l *Loader, sel Selection) *Result {
 
 func runChecks(t *testing.T, res *Result) []finding.Finding {
 	t.Helper()
-	out, err := check.CheckApp(check.Options{Today: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}, "", res.App)
+	out, err := check.CheckApp(context.Background(), check.Options{Today: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)}, "", res.App)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func codes(fs []finding.Finding, fn string) []string {
 	var out []string
 	for _, f := range fs {
 		if fn == "" || f.Function == fn {
-			out = append(out, f.Code)
+			out = append(out, f.Code.String())
 		}
 	}
 	return out
@@ -77,7 +78,7 @@ func codes(fs []finding.Finding, fn string) []string {
 
 func has(fs []finding.Finding, code, fn, substr string) bool {
 	for _, f := range fs {
-		if f.Code == code && f.Function == fn && strings.Contains(f.Message+" "+f.Hint, substr) {
+		if f.Code.String() == code && f.Function == fn && strings.Contains(f.Message+" "+f.Hint, substr) {
 			return true
 		}
 	}
@@ -87,7 +88,7 @@ func has(fs []finding.Finding, code, fn, substr string) bool {
 func noteCodes(notes []model.Note) string {
 	var out []string
 	for _, n := range notes {
-		out = append(out, n.Code+" "+n.Function+": "+n.Message)
+		out = append(out, n.Code.String()+" "+n.Function+": "+n.Message)
 	}
 	return strings.Join(out, "\n")
 }
@@ -277,7 +278,7 @@ func TestDoctorErrors(t *testing.T) {
 	}
 	// Unreadable layers may provide anything: the unresolved import is a warning.
 	for _, f := range fs {
-		if f.Code == "LK101" && f.Severity == model.Error {
+		if f.Code == rulecode.LK101 && f.Severity == model.Error {
 			t.Errorf("LK101 error with uninspectable layers: %+v", f)
 		}
 	}

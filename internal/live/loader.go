@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -509,13 +510,13 @@ func (l *Loader) layerNotes(fn *model.Function, lv *layerVersion, pos model.Pos)
 	name := lv.model.Name
 	switch {
 	case lv.deleted:
-		notes = append(notes, model.Note{Code: "LK502", Severity: model.Warning, Function: fn.Name, Layer: name, Pos: pos,
+		notes = append(notes, model.Note{Code: rulecode.LK502, Severity: model.Warning, Function: fn.Name, Layer: name, Pos: pos,
 			Message: fmt.Sprintf("%s uses layer version %s, which has been deleted: the function keeps working, but this version cannot be attached again (the next deployment with this Layers list fails) and its content cannot be checked; layerkit assumes it may provide any module %s imports", fn.Name, lv.arn, fn.Name),
 			Hint:    fmt.Sprintf("Attach an existing version of %s (or publish its content again) and redeploy %s.", lv.name, fn.Name)})
 	case lv.denied != "":
 		perm := "lambda:GetLayerVersion"
 		owner := fmt.Sprintf("the owner of account %s must grant it to your account (aws lambda add-layer-version-permission --layer-name %s --version-number %d --statement-id layerkit --action lambda:GetLayerVersion --principal YOUR_ACCOUNT_ID)", lv.account, lv.name, lv.version)
-		notes = append(notes, model.Note{Code: "LK105", Severity: model.Info, Function: fn.Name, Layer: name, Pos: pos,
+		notes = append(notes, model.Note{Code: rulecode.LK105, Severity: model.Info, Function: fn.Name, Layer: name, Pos: pos,
 			Message: fmt.Sprintf("layer %s cannot be read: access denied (%s on %s); its content is not checked, and layerkit assumes it may provide any module %s imports", lv.arn, perm, lv.arn, fn.Name),
 			Hint:    fmt.Sprintf("Allow %s on %s for the identity running doctor; for a layer in another account, %s.", perm, lv.arn, owner)})
 	}
@@ -535,7 +536,7 @@ func (l *Loader) layerNotes(fn *model.Function, lv *layerVersion, pos model.Pos)
 			if newer == 1 {
 				word = "version exists"
 			}
-			notes = append(notes, model.Note{Code: "LK501", Severity: model.Warning, Function: fn.Name, Layer: name, Pos: pos,
+			notes = append(notes, model.Note{Code: rulecode.LK501, Severity: model.Warning, Function: fn.Name, Layer: name, Pos: pos,
 				Message: fmt.Sprintf("%s uses layer %s version %d; %d newer %s (latest: %d), and the function does not pick it up until it is redeployed", fn.Name, lv.name, lv.version, newer, word, latest),
 				Hint:    fmt.Sprintf("Redeploy %s with %s:%d, or ignore LK501 if version %d is pinned on purpose.", fn.Name, lv.layer, latest, lv.version)})
 		}

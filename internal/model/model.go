@@ -3,7 +3,10 @@
 // may point at. Loaders (internal/iac/...) fill it; nothing here reads files.
 package model
 
-import "github.com/layerkit/layerkit/internal/tree"
+import (
+	"github.com/layerkit/layerkit/internal/rulecode"
+	"github.com/layerkit/layerkit/internal/tree"
+)
 
 // Pos is a place in the user's input. File is relative to the checked PATH, with
 // forward slashes. Line and Col are 1-based; 0 means unknown.
@@ -54,9 +57,9 @@ type App struct {
 	Notes []Note
 }
 
-// Note is a finding raised by a loader. Code is an LK code from the rule catalogue.
+// Note is a finding raised by a loader, under the code of the rule it belongs to.
 type Note struct {
-	Code     string
+	Code     rulecode.Code
 	Severity Severity
 	Function string // logical id, "" when not about one function
 	Layer    string // logical id, "" when not about one layer
@@ -77,6 +80,10 @@ type Function struct {
 	ArchPos    Pos
 	Handler    string
 	HandlerPos Pos
+	// HandlerShown is how findings name the handler's module where Lambda's error text
+	// does ("" = its own name): layerkit build checks a layer under a handler module it
+	// writes, and shows it as "<handler>", the module of whichever function uses the layer.
+	HandlerShown string
 
 	// PackageType is "Zip" or "Image". Image functions have no layers and are not checked.
 	PackageType string

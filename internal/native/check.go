@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -27,16 +28,16 @@ const (
 
 // Code is the rule that reports a problem of kind k: LK301 (ABI), LK302 (Arch), LK303
 // (GlibcTooNew), LK304 (Foreign). check and inspect both name problems by it.
-func (k ProblemKind) Code() string {
+func (k ProblemKind) Code() rulecode.Code {
 	switch k {
 	case Foreign:
-		return "LK304"
+		return rulecode.LK304
 	case Arch:
-		return "LK302"
+		return rulecode.LK302
 	case GlibcTooNew:
-		return "LK303"
+		return rulecode.LK303
 	}
-	return "LK301"
+	return rulecode.LK301
 }
 
 // Problem is one reason a file cannot load on the target.

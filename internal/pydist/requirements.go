@@ -323,11 +323,43 @@ func parseRequirement(s string) (Requirement, string) {
 		}
 		return Requirement{Name: name, Normalized: Normalize(name), URL: u, Marker: strings.TrimSpace(marker)}, ""
 	}
-	name, extras, rest, msg := ScanNameExtras(s, nameRE)
+	parts, msg := SplitPEP508(s, nameRE)
 	if msg != "" {
 		return Requirement{}, msg
 	}
-	r := Requirement{Name: name, Normalized: Normalize(name), Extras: extras}
+	r := Requirement{Name: parts.Name, Normalized: Normalize(parts.Name), Extras: parts.Extras,
+		URL: parts.URL, Marker: parts.Marker}
+	// Lenient: the specifier's shape is checked, not its PEP 440 versions (pip would
+	// say more at install time; layerkit needs the name).
+	if parts.Specifier != "" && !validSpecifier(parts.Specifier) {
+		return Requirement{}, fmt.Sprintf("%s: bad version specifier %q", parts.Name, parts.Specifier)
+	}
+	r.Specifier = parts.Specifier
+	return r, ""
+}
+
+// PEP508 is a PEP 508 requirement split into its parts, as written.
+type PEP508 struct {
+	Name      string
+	Extras    []string // as written
+	Specifier string   // without spaces or parentheses (">=1,<2"); "" for any
+	URL       string   // after "@"; "" when none
+	Marker    string   // after ";", trimmed; "" when none
+	HasMarker bool
+}
+
+// SplitPEP508 is layerkit's one PEP 508 reader: it splits requirement s into name,
+// extras, specifier or URL, and marker, and says what is wrong with its shape (problem
+// "" when nothing). names matches a name (see ScanNameExtras). Two modes build on it:
+// pymeta.ParseRequirement is strict (Requires-Dist: the specifier and the marker are
+// parsed, PEP 440 and PEP 508); ParseRequirements is lenient (requirements files:
+// pip's bare URL and path forms too, the specifier checked for shape only).
+func SplitPEP508(s string, names *regexp.Regexp) (PEP508, string) {
+	name, extras, rest, msg := ScanNameExtras(strings.TrimSpace(s), names)
+	if msg != "" {
+		return PEP508{}, msg
+	}
+	r := PEP508{Name: name, Extras: extras}
 	if strings.HasPrefix(rest, "@") {
 		u := strings.TrimSpace(rest[1:])
 		// PEP 508: the URL ends at whitespace; a marker follows after ";".
@@ -335,36 +367,32 @@ func parseRequirement(s string) (Requirement, string) {
 			after := strings.TrimSpace(u[i:])
 			u = u[:i]
 			if !strings.HasPrefix(after, ";") {
-				return Requirement{}, fmt.Sprintf("%s: unexpected %q after URL", name, after)
+				return PEP508{}, fmt.Sprintf("%s: unexpected %q after URL", name, after)
 			}
-			r.Marker = strings.TrimSpace(after[1:])
+			r.Marker, r.HasMarker = strings.TrimSpace(after[1:]), true
 			if r.Marker == "" {
-				return Requirement{}, fmt.Sprintf("%s: empty marker after ;", name)
+				return PEP508{}, fmt.Sprintf("%s: empty marker after ;", name)
 			}
 		}
 		if u == "" {
-			return Requirement{}, fmt.Sprintf("%s: empty URL after @", name)
+			return PEP508{}, fmt.Sprintf("%s: empty URL after @", name)
 		}
 		r.URL = u
 		return r, ""
 	}
 	spec, marker, hasMarker := strings.Cut(rest, ";")
-	r.Marker = strings.TrimSpace(marker)
+	r.Marker, r.HasMarker = strings.TrimSpace(marker), hasMarker
 	if hasMarker && r.Marker == "" {
-		return Requirement{}, fmt.Sprintf("%s: empty marker after ;", name)
+		return PEP508{}, fmt.Sprintf("%s: empty marker after ;", name)
 	}
 	spec = strings.TrimSpace(spec)
 	if strings.HasPrefix(spec, "(") {
 		if !strings.HasSuffix(spec, ")") {
-			return Requirement{}, fmt.Sprintf("%s: unclosed parenthesis", name)
+			return PEP508{}, fmt.Sprintf("%s: unclosed parenthesis", name)
 		}
 		spec = spec[1 : len(spec)-1]
 	}
-	spec = strings.Join(strings.Fields(spec), "")
-	if spec != "" && !validSpecifier(spec) {
-		return Requirement{}, fmt.Sprintf("%s: bad version specifier %q", name, spec)
-	}
-	r.Specifier = spec
+	r.Specifier = strings.Join(strings.Fields(spec), "")
 	return r, ""
 }
 

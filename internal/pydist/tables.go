@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/layerkit/layerkit/internal/pysyntax"
 )
 
 //go:embed dists.tsv
@@ -91,7 +93,7 @@ func parseTables(distsTxt, depsTxt string) (*tables, error) {
 		e := &distEntry{name: f[0], modules: splitList(f[1])}
 		for _, m := range e.modules {
 			for _, part := range strings.Split(m, ".") {
-				if !isIdentifier(part) {
+				if !pysyntax.IsIdentifier(part) {
 					return fmt.Errorf("dists.tsv: %s: bad module %q", f[0], m)
 				}
 			}
@@ -170,7 +172,7 @@ func (t *tables) addGenerated(txt string) error {
 		e := &distEntry{name: f[0], modules: splitList(f[1])}
 		for _, m := range e.modules {
 			for _, part := range strings.Split(m, ".") {
-				if !isIdentifier(part) {
+				if !pysyntax.IsIdentifier(part) {
 					return fmt.Errorf("generated table: %s: bad module %q", f[0], m)
 				}
 			}
@@ -188,18 +190,6 @@ func (t *tables) addGenerated(txt string) error {
 func KnowsNames(dist string) bool {
 	_, ok := load().dists[Normalize(dist)]
 	return ok
-}
-
-func isIdentifier(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range s {
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 func defaultImport(dist string) string {

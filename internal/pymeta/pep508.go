@@ -50,55 +50,28 @@ var (
 // pydist.Normalize, one definition for both packages.
 func Normalize(name string) string { return pydist.Normalize(name) }
 
-// ParseRequirement parses one PEP 508 string.
+// ParseRequirement parses one PEP 508 string strictly (Requires-Dist): the shape is
+// pydist.SplitPEP508's (the one PEP 508 reader), the specifier is parsed as PEP 440 and
+// the marker as PEP 508.
 func ParseRequirement(s string) (Requirement, error) {
-	s = strings.TrimSpace(s)
-	name, extras, rest, problem := pydist.ScanNameExtras(s, reqNameRE)
+	parts, problem := pydist.SplitPEP508(s, reqNameRE)
 	if problem != "" {
 		return Requirement{}, errors.New(problem)
 	}
+	extras := parts.Extras
 	for i, e := range extras {
 		extras[i] = Normalize(e)
 	}
-	r := Requirement{Name: name, Normalized: Normalize(name), Extras: extras}
-	var marker string
-	hasMarker := false
-	if strings.HasPrefix(rest, "@") {
-		u := strings.TrimSpace(rest[1:])
-		if i := strings.IndexAny(u, " \t"); i >= 0 {
-			after := strings.TrimSpace(u[i:])
-			u = u[:i]
-			if !strings.HasPrefix(after, ";") {
-				return Requirement{}, fmt.Errorf("%s: unexpected %q after URL", name, after)
-			}
-			marker, hasMarker = after[1:], true
+	r := Requirement{Name: parts.Name, Normalized: Normalize(parts.Name), Extras: extras, URL: parts.URL, Specifier: parts.Specifier}
+	if r.Specifier != "" {
+		if _, err := ParseSpecifier(r.Specifier); err != nil {
+			return Requirement{}, fmt.Errorf("%s: %w", r.Name, err)
 		}
-		if u == "" {
-			return Requirement{}, fmt.Errorf("%s: empty URL", name)
-		}
-		r.URL = u
-	} else {
-		var spec string
-		spec, marker, hasMarker = strings.Cut(rest, ";")
-		spec = strings.TrimSpace(spec)
-		if strings.HasPrefix(spec, "(") {
-			if !strings.HasSuffix(spec, ")") {
-				return Requirement{}, fmt.Errorf("%s: unclosed parenthesis", name)
-			}
-			spec = spec[1 : len(spec)-1]
-		}
-		spec = strings.Join(strings.Fields(spec), "")
-		if spec != "" {
-			if _, err := ParseSpecifier(spec); err != nil {
-				return Requirement{}, fmt.Errorf("%s: %w", name, err)
-			}
-		}
-		r.Specifier = spec
 	}
-	if hasMarker {
-		m, err := ParseMarker(marker)
+	if parts.HasMarker {
+		m, err := ParseMarker(parts.Marker)
 		if err != nil {
-			return Requirement{}, fmt.Errorf("%s: %w", name, err)
+			return Requirement{}, fmt.Errorf("%s: %w", r.Name, err)
 		}
 		r.Marker = m
 	}

@@ -1307,52 +1307,68 @@ func (s *scanner) exprScan(toks []tok) {
 		prevDot := i > 0 && isOp(toks[i-1], '.')
 		afterDef := i > 0 && s.isName(toks[i-1], "def")
 		name := s.bytesOf(t)
-		switch string(name) {
-		case "globals", "vars", "exec":
-			if next.op == '(' && !prevDot && !afterDef {
-				s.f.Open, s.fl.dynamic = true, true
-			}
-			continue
-		case "sys":
-			if i+5 < len(toks) && next.op == '.' && s.isName(toks[i+2], "modules") && isOp(toks[i+3], '[') &&
-				s.isName(toks[i+4], "__name__") && isOp(toks[i+5], ']') {
-				s.f.Open, s.fl.dynamic = true, true
-			}
+		if s.namespaceUse(toks, i, name, prevDot, afterDef) {
 			continue
 		}
-		if next.op != '(' || afterDef || i+2 >= len(toks) {
-			continue
+		if next.op == '(' && !afterDef && i+2 < len(toks) {
+			s.importCall(toks, i, name, prevDot)
 		}
-		lit := i + 2 // the first argument: a literal, or name="literal"
-		if i+4 < len(toks) && s.isName(toks[i+2], "name") && isOp(toks[i+3], '=') {
-			lit = i + 4
+	}
+}
+
+// namespaceUse notes a use of the module's namespace that names can come from at run
+// time (globals(), vars(), exec(...), sys.modules[__name__]) at toks[i], named name; it
+// reports whether name is one of those (the scan moves on).
+func (s *scanner) namespaceUse(toks []tok, i int, name []byte, prevDot, afterDef bool) bool {
+	switch string(name) {
+	case "globals", "vars", "exec":
+		if isOp(toks[i+1], '(') && !prevDot && !afterDef {
+			s.f.Open, s.fl.dynamic = true, true
 		}
-		if toks[lit].kind != tkString {
-			continue
+		return true
+	case "sys":
+		if i+5 < len(toks) && isOp(toks[i+1], '.') && s.isName(toks[i+2], "modules") && isOp(toks[i+3], '[') &&
+			s.isName(toks[i+4], "__name__") && isOp(toks[i+5], ']') {
+			s.f.Open, s.fl.dynamic = true, true
 		}
-		switch {
-		case string(name) == "__import__":
-			if prevDot && !(i >= 2 && s.isName(toks[i-2], "builtins") && (i < 3 || !isOp(toks[i-3], '.'))) {
-				continue
-			}
-			start := i
-			if prevDot {
-				start = i - 2
-			}
-			s.dynamic(toks, start, lit, false)
-		case string(name) == "import_module":
-			if prevDot {
-				if i >= 2 && s.isIdent(toks[i-2]) && (i < 3 || !isOp(toks[i-3], '.')) && s.dynamic(toks, i-2, lit, true) {
-					s.pendLast(string(s.bytesOf(toks[i-2])))
-				}
-				continue
-			}
-			if s.dynamic(toks, i, lit, true) && !s.modAlias["import_module"] {
-				s.pendLast("") // bare import_module: is it importlib's? known at the end
-			}
-		case !prevDot && s.modAlias[string(name)]:
-			s.dynamic(toks, i, lit, true)
+		return true
+	}
+	return false
+}
+
+// importCall records the dynamic import a call at toks[i] (name, then "(") makes with
+// a literal first argument: __import__("m"), importlib.import_module("m"), a bare
+// import_module or an alias of importlib's.
+func (s *scanner) importCall(toks []tok, i int, name []byte, prevDot bool) {
+	lit := i + 2 // the first argument: a literal, or name="literal"
+	if i+4 < len(toks) && s.isName(toks[i+2], "name") && isOp(toks[i+3], '=') {
+		lit = i + 4
+	}
+	if toks[lit].kind != tkString {
+		return
+	}
+	switch {
+	case string(name) == "__import__":
+		if prevDot && !(i >= 2 && s.isName(toks[i-2], "builtins") && (i < 3 || !isOp(toks[i-3], '.'))) {
+			return
 		}
+		start := i
+		if prevDot {
+			start = i - 2
+		}
+		s.dynamic(toks, start, lit, false)
+	case string(name) == "import_module":
+		if prevDot {
+			if i >= 2 && s.isIdent(toks[i-2]) && (i < 3 || !isOp(toks[i-3], '.')) && s.dynamic(toks, i-2, lit, true) {
+				s.pendLast(string(s.bytesOf(toks[i-2])))
+			}
+			return
+		}
+		if s.dynamic(toks, i, lit, true) && !s.modAlias["import_module"] {
+			s.pendLast("") // bare import_module: is it importlib's? known at the end
+		}
+	case !prevDot && s.modAlias[string(name)]:
+		s.dynamic(toks, i, lit, true)
 	}
 }
 

@@ -161,12 +161,19 @@ func needsJSONEscape(r rune) bool {
 func escapeInput(in Input) Input {
 	fs := make([]finding.Finding, len(in.Findings))
 	for i, f := range in.Findings {
-		f.Code, f.Name, f.Function, f.Layer = Escape(f.Code), Escape(f.Name), Escape(f.Function), Escape(f.Layer)
+		f.Function, f.Layer = Escape(f.Function), Escape(f.Layer)
 		f.Pos.File, f.Message, f.Hint = Escape(f.Pos.File), Escape(f.Message), Escape(f.Hint)
 		fs[i] = f
 	}
 	in.Findings = fs
 	in.Checked = Escape(in.Checked)
+	if len(in.Archives) > 0 {
+		archives := make(map[string]bool, len(in.Archives))
+		for a := range in.Archives {
+			archives[Escape(a)] = true
+		}
+		in.Archives = archives
+	}
 	fl := make([]FunctionLine, len(in.Functions))
 	for i, l := range in.Functions {
 		l.Name, l.Kind, l.Runtime, l.Arch, l.Skipped = Escape(l.Name), Escape(l.Kind), Escape(l.Runtime), Escape(l.Arch), Escape(l.Skipped)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // hostileStrings are names a repository can put in a template: each tries to reach a
@@ -86,7 +87,7 @@ func TestWriterKeepsLinesDefusesCommands(t *testing.T) {
 func hostileInput() Input {
 	var in Input
 	for i, s := range hostileStrings {
-		in.Findings = append(in.Findings, finding.Finding{Code: "LK101", Name: "unresolved-import", Severity: model.Severity(i % 3),
+		in.Findings = append(in.Findings, finding.Finding{Code: rulecode.LK101, Severity: model.Severity(i % 3),
 			Function: s, Layer: s, Pos: model.Pos{File: s, Line: i + 1, Col: 1}, Message: "cannot import " + s, Hint: s})
 		in.Functions = append(in.Functions, FunctionLine{Name: s, Kind: s, Runtime: s, Arch: s, Layers: []string{s, s}, Skipped: s})
 	}

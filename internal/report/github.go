@@ -21,6 +21,12 @@ func writeGitHub(w io.Writer, in Input) error {
 			if f.Severity != lv.sev {
 				continue
 			}
+			msg := withFix(f)
+			if archive, member, ok := splitArchive(f.Pos.File, in.Archives); ok {
+				// An annotation on a zip's line means nothing: on the zip, naming the member.
+				msg = fmt.Sprintf("%s:%s: %s", archive, memberLine(member, f.Pos), msg)
+				f.Pos = model.Pos{File: archive}
+			}
 			props := []string{"file=" + escapeProperty(f.Pos.File)}
 			if f.Pos.Line > 0 {
 				props = append(props, fmt.Sprintf("line=%d", f.Pos.Line))
@@ -28,12 +34,12 @@ func writeGitHub(w io.Writer, in Input) error {
 			if f.Pos.Col > 0 {
 				props = append(props, fmt.Sprintf("col=%d", f.Pos.Col))
 			}
-			title := f.Code + " " + f.Name
+			title := f.Code.String() + " " + f.Code.Name()
 			if f.Function != "" {
 				title += " (" + f.Function + ")"
 			}
 			props = append(props, "title="+escapeProperty(title))
-			fmt.Fprintf(&b, "::%s %s::%s\n", lv.name, strings.Join(props, ","), escapeData(withFix(f)))
+			fmt.Fprintf(&b, "::%s %s::%s\n", lv.name, strings.Join(props, ","), escapeData(msg))
 		}
 	}
 	fmt.Fprintf(&b, "layerkit: %s\n", in.Summary.line())
@@ -47,4 +53,15 @@ func escapeData(s string) string {
 
 func escapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// memberLine is "app.py:3:1", "app.py:3" or "app.py".
+func memberLine(member string, p model.Pos) string {
+	if p.Line > 0 {
+		member += fmt.Sprintf(":%d", p.Line)
+		if p.Col > 0 {
+			member += fmt.Sprintf(":%d", p.Col)
+		}
+	}
+	return member
 }

@@ -32,13 +32,40 @@ type jsonSummary struct {
 	Unchecked int `json:"unchecked"`
 }
 
-type jsonDoc struct {
-	Version  int           `json:"version"`
-	Findings []jsonFinding `json:"findings"`
-	Summary  jsonSummary   `json:"summary"`
+// jsonFunction is one function of the run: whether its imports were checked, and why
+// not (the LK109 finding's reason). Added to version 1.
+type jsonFunction struct {
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"`
+	Runtime string   `json:"runtime"`
+	Arch    string   `json:"arch"`
+	Layers  []string `json:"layers"`
+	Checked bool     `json:"checked"`
+	Reason  string   `json:"reason"`
 }
 
-// writeJSON prints the stable contract: {"version":1,"findings":[...],"summary":{...}}.
+type jsonDoc struct {
+	Version   int            `json:"version"`
+	Findings  []jsonFinding  `json:"findings"`
+	Summary   jsonSummary    `json:"summary"`
+	Functions []jsonFunction `json:"functions"`
+}
+
+func jsonFunctions(fls []FunctionLine) []jsonFunction {
+	out := make([]jsonFunction, 0, len(fls))
+	for _, l := range fls {
+		layers := l.Layers
+		if layers == nil {
+			layers = []string{}
+		}
+		out = append(out, jsonFunction{Name: l.Name, Kind: l.Kind, Runtime: l.Runtime, Arch: l.Arch, Layers: layers,
+			Checked: l.Skipped == "", Reason: l.Skipped})
+	}
+	return out
+}
+
+// writeJSON prints the stable contract: {"version":1,"findings":[...],"summary":{...},
+// "functions":[...]}.
 // It writes one finding at a time, byte for byte what encoding the whole document at
 // once would (encodeJSON): that held the document twice in memory, 300 MB for 200,000
 // findings.
@@ -62,7 +89,7 @@ func writeJSON(w io.Writer, in Input) error {
 			bw.WriteString(",")
 		}
 		bw.WriteString("\n    ")
-		if err := put(jsonFinding{Code: f.Code, Name: f.Name, Severity: f.Severity.String(),
+		if err := put(jsonFinding{Code: f.Code.String(), Name: f.Code.Name(), Severity: f.Severity.String(),
 			Function: f.Function, Layer: f.Layer, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
 			Message: f.Message, Hint: f.Hint}, "    "); err != nil {
 			return err
@@ -74,6 +101,10 @@ func writeJSON(w io.Writer, in Input) error {
 	bw.WriteString("],\n  \"summary\": ")
 	s := in.Summary
 	if err := put(jsonSummary{Functions: s.Functions, Checked: s.Checked, Unchecked: s.Unchecked, Layers: s.Layers, Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos}, "  "); err != nil {
+		return err
+	}
+	bw.WriteString(",\n  \"functions\": ")
+	if err := put(jsonFunctions(in.Functions), "  "); err != nil {
 		return err
 	}
 	bw.WriteString("\n}\n")

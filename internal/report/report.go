@@ -11,6 +11,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // Summary counts what was checked and found.
@@ -101,7 +102,29 @@ type Input struct {
 	Functions []FunctionLine
 	Color     bool
 	Version   string
+	// Rules is the rule catalogue, in code order: SARIF describes each rule in
+	// tool.driver.rules. The caller passes it in (the CLI: rules.All), so report
+	// depends on the codes, not on the rules.
+	Rules []Rule
+	// InfoURI is the repository's web page (rules' help links point into it); Archives
+	// are the paths of findings' files that are zips ("fn.zip" of "fn.zip:app.py").
+	InfoURI  string
+	Archives map[string]bool
+	// Width, when set, is the terminal's width: the text format wraps its lines to it.
+	Width int
 }
+
+// Rule is what a report says about one rule of the catalogue.
+type Rule struct {
+	Code     rulecode.Code
+	Severity model.Severity // its usual severity
+	Summary  string         // one line
+	Why      string
+	Fix      string
+}
+
+// Name is the rule's kebab-case name.
+func (r Rule) Name() string { return r.Code.Name() }
 
 // FunctionLine describes one checked function for the text header.
 type FunctionLine struct {

@@ -1,10 +1,16 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
+	"regexp"
+	"strings"
+
+	"github.com/layerkit/layerkit/internal/finding"
 
 	"github.com/layerkit/layerkit/internal/model"
-	"github.com/layerkit/layerkit/internal/rules"
 )
 
 // SARIF 2.1.0, the subset GitHub code scanning reads. Hand-written (about as long as
@@ -25,10 +31,11 @@ type sarifTool struct {
 }
 
 type sarifDriver struct {
-	Name           string      `json:"name"`
-	Version        string      `json:"version,omitempty"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
+	Name            string      `json:"name"`
+	Version         string      `json:"version,omitempty"`
+	SemanticVersion string      `json:"semanticVersion,omitempty"`
+	InformationURI  string      `json:"informationUri"`
+	Rules           []sarifRule `json:"rules"`
 }
 
 type sarifText struct {
@@ -41,6 +48,7 @@ type sarifRule struct {
 	ShortDescription sarifText       `json:"shortDescription"`
 	FullDescription  sarifText       `json:"fullDescription"`
 	Help             sarifText       `json:"help"`
+	HelpURI          string          `json:"helpUri,omitempty"`
 	Default          sarifRuleConfig `json:"defaultConfiguration"`
 }
 
@@ -54,10 +62,20 @@ type sarifResult struct {
 	Level     string          `json:"level"`
 	Message   sarifText       `json:"message"`
 	Locations []sarifLocation `json:"locations"`
+	// PartialFingerprints identify the result across line moves (sarifFingerprint).
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
 }
 
 type sarifLocation struct {
 	Physical sarifPhysical `json:"physicalLocation"`
+	// Properties name the file inside a zip, for a location in one (sarifLocationOf).
+	Properties *sarifArchiveMember `json:"properties,omitempty"`
+}
+
+type sarifArchiveMember struct {
+	Member string `json:"archiveMember"`
+	Line   int    `json:"archiveMemberLine,omitempty"`
+	Column int    `json:"archiveMemberColumn,omitempty"`
 }
 
 type sarifPhysical struct {
@@ -85,23 +103,122 @@ func sarifLevel(s model.Severity) string {
 }
 
 func writeSARIF(w io.Writer, in Input) error {
-	driver := sarifDriver{Name: "layerkit", Version: in.Version, InformationURI: "https://github.com/layerkit/layerkit"}
+	info := in.InfoURI
+	if info == "" {
+		info = "https://github.com/layerkit/layerkit"
+	}
+	driver := sarifDriver{Name: "layerkit", InformationURI: info}
+	driver.Version, driver.SemanticVersion = sarifVersion(in.Version)
 	index := map[string]int{}
-	for _, r := range rules.All() {
-		index[r.Code] = len(driver.Rules)
-		driver.Rules = append(driver.Rules, sarifRule{ID: r.Code, Name: r.Name,
+	for _, r := range in.Rules {
+		index[r.Code.String()] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, sarifRule{ID: r.Code.String(), Name: r.Name(),
 			ShortDescription: sarifText{r.Summary}, FullDescription: sarifText{r.Why},
-			Help: sarifText{r.Fix}, Default: sarifRuleConfig{sarifLevel(r.Severity)}})
+			Help: sarifText{r.Fix}, HelpURI: sarifHelpURI(info, in.Version, r.Code.String()), Default: sarifRuleConfig{sarifLevel(r.Severity)}})
 	}
 	run := sarifRun{Tool: sarifTool{driver}, Results: []sarifResult{}}
 	for _, f := range in.Findings {
-		loc := sarifLocation{Physical: sarifPhysical{Artifact: sarifArtifact{URI: f.Pos.File}}}
-		if f.Pos.Line > 0 {
-			loc.Physical.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: f.Pos.Col}
-		}
-		run.Results = append(run.Results, sarifResult{RuleID: f.Code, RuleIndex: index[f.Code], Level: sarifLevel(f.Severity),
-			Message: sarifText{withFix(f)}, Locations: []sarifLocation{loc}})
+		run.Results = append(run.Results, sarifResult{RuleID: f.Code.String(), RuleIndex: index[f.Code.String()], Level: sarifLevel(f.Severity),
+			Message: sarifText{withFix(f)}, Locations: []sarifLocation{sarifLocationOf(f, in.Archives)},
+			PartialFingerprints: map[string]string{"layerkit/v1": sarifFingerprint(f)}})
 	}
 	log := sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}
 	return encodeJSON(w, log)
+}
+
+// sarifLocationOf is where f points: its file as a URI reference relative to the
+// repository root (sarifURI), with its line. A file inside a zip ("fn.zip:app.py",
+// archives holding "fn.zip") is the zip itself, the member and its line in the
+// location's properties: "fn.zip:app.py" as a URI is scheme "fn.zip", and a line of a
+// zip's bytes means nothing to a code scanning viewer.
+func sarifLocationOf(f finding.Finding, archives map[string]bool) sarifLocation {
+	if archive, member, ok := splitArchive(f.Pos.File, archives); ok {
+		// GitHub code scanning wants a startLine: the zip's first, the whole file.
+		return sarifLocation{Physical: sarifPhysical{Artifact: sarifArtifact{URI: sarifURI(archive)}, Region: &sarifRegion{StartLine: 1}},
+			Properties: &sarifArchiveMember{Member: member, Line: f.Pos.Line, Column: f.Pos.Col}}
+	}
+	loc := sarifLocation{Physical: sarifPhysical{Artifact: sarifArtifact{URI: sarifURI(f.Pos.File)}}}
+	switch {
+	case f.Pos.Line > 0:
+		loc.Physical.Region = &sarifRegion{StartLine: f.Pos.Line, StartColumn: f.Pos.Col}
+	case f.Pos.File != "":
+		loc.Physical.Region = &sarifRegion{StartLine: 1} // about the whole file: GitHub wants a line
+	}
+	return loc
+}
+
+// splitArchive splits "dir/fn.zip:app.py" into the archive and the member when
+// archives holds the archive's path.
+func splitArchive(file string, archives map[string]bool) (string, string, bool) {
+	for i := 0; i < len(file) && len(archives) > 0; i++ {
+		if file[i] == ':' && archives[file[:i]] {
+			return file[:i], file[i+1:], true
+		}
+	}
+	return "", "", false
+}
+
+// sarifURI is a slash path as an RFC 3986 URI reference: each segment percent-encoded
+// but for unreserved characters and sub-delimiters ("a b%.py" is "a%20b%25.py"), a ':'
+// too (in a first segment it would read as a scheme); an absolute path is a file URI.
+func sarifURI(p string) string {
+	const keep = "-._~!$&'()*+,;=@/"
+	var b strings.Builder
+	if strings.HasPrefix(p, "/") {
+		b.WriteString("file://")
+	} else if len(p) > 2 && p[1] == ':' && (p[2] == '/' || p[2] == '\\') { // C:/ on Windows
+		b.WriteString("file:///")
+		b.WriteString(p[:2])
+		p = p[2:]
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\':
+			b.WriteByte('/')
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte(keep, c) >= 0:
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// sarifHelpURI is the rule's page, docs/rules/CODE.md, on the repository at info: at
+// the release's tag for a release build, else on main.
+func sarifHelpURI(info, version, code string) string {
+	ref := "main"
+	if m := semverRE.FindStringSubmatch(version); m != nil && m[1] == "" {
+		ref = version
+	}
+	return strings.TrimSuffix(info, "/") + "/blob/" + ref + "/docs/rules/" + code + ".md"
+}
+
+// sarifVersion is the tool's version for SARIF: the module version without its "v"
+// (SARIF wants one that starts with a digit) and, when it is semantic, the same as
+// semanticVersion; a build Go recorded no version for is "0.0.0-devel".
+func sarifVersion(v string) (version, semantic string) {
+	if !semverRE.MatchString(v) {
+		return "0.0.0-devel", ""
+	}
+	return strings.TrimPrefix(v, "v"), strings.TrimPrefix(v, "v")
+}
+
+// semverRE matches a semantic module version; group 1 is its pre-release part.
+var semverRE = regexp.MustCompile(`^v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$`)
+
+var lineMention = regexp.MustCompile(`\bline \d+`)
+
+// sarifFingerprint identifies a finding across runs where lines moved: a hash of its
+// code, function, layer, file and message (the module or property it is about), not
+// of its line or column (nor of a "line N" in its message).
+func sarifFingerprint(f finding.Finding) string {
+	h := sha256.New()
+	msg := lineMention.ReplaceAllString(f.Message, "line N")
+	for _, s := range []string{f.Code.String(), f.Function, f.Layer, f.Pos.File, msg} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
 }

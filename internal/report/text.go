@@ -6,9 +6,11 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 const (
@@ -60,10 +62,10 @@ func writeText(w io.Writer, in Input) error {
 					loc = fmt.Sprintf("%s:%d", loc, f.Pos.Col)
 				}
 			}
-			fmt.Fprintf(&b, "  %s: %s %s %s\n", loc, sev(f.Severity), c(bold, f.Code), c(dim, f.Name))
-			fmt.Fprintf(&b, "    %s\n", f.Message)
+			fmt.Fprintf(&b, "  %s: %s %s %s\n", loc, sev(f.Severity), c(bold, f.Code.String()), c(dim, f.Code.Name()))
+			b.WriteString(wrap("    ", "", f.Message, in.Width))
 			if f.Hint != "" {
-				fmt.Fprintf(&b, "    %s %s\n", c(bold, "fix:"), f.Hint)
+				b.WriteString(wrap("    ", c(bold, "fix:")+" ", f.Hint, in.Width))
 			}
 		}
 	}
@@ -95,7 +97,7 @@ func writeText(w io.Writer, in Input) error {
 		if fn.Skipped != "" {
 			// The LK109 finding below says why; without it (--ignore LK109), the header does.
 			status = "imports not checked: " + fn.Skipped
-			if slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.Code == "LK109" && f.Message == fn.Skipped }) {
+			if slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.Code == rulecode.LK109 && f.Message == fn.Skipped }) {
 				status = "imports not checked (LK109)"
 			}
 		}
@@ -111,4 +113,52 @@ func writeText(w io.Writer, in Input) error {
 	fmt.Fprintf(&b, "\n%s\n", in.Summary.line())
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// wrap is indent + label + text and a newline, its words wrapped so no line is longer
+// than width columns (label's colour codes take none), later lines indented two more
+// than the first; as one line when width is 0 (not a terminal) or too small to help.
+func wrap(indent, label, text string, width int) string {
+	first := indent + label
+	if width < 40 || len(indent)+2+20 > width {
+		return first + text + "\n"
+	}
+	var b strings.Builder
+	b.WriteString(first)
+	col := len(indent) + visibleLen(label)
+	start := true
+	for _, word := range strings.Fields(text) {
+		n := utf8.RuneCountInString(word)
+		if !start && col+1+n > width {
+			b.WriteString("\n" + indent + "  ")
+			col = len(indent) + 2
+			start = true
+		}
+		if !start {
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(word)
+		col += n
+		start = false
+	}
+	b.WriteByte('\n')
+	return b.String()
+}
+
+// visibleLen is the columns s takes, its ANSI colour codes none.
+func visibleLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b {
+			for i < len(s) && s[i] != 'm' {
+				i++
+			}
+			continue
+		}
+		if s[i] < 0x80 || s[i] >= 0xc0 {
+			n++
+		}
+	}
+	return n
 }

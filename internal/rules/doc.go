@@ -8,7 +8,7 @@ import (
 // Text renders a rule's documentation for the terminal (layerkit explain).
 func Text(r *Rule) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s (%s)\n\n%s\n", r.Code, r.Name, severityLine(r), r.Summary)
+	fmt.Fprintf(&b, "%s %s (%s)\n\n%s\n", r.Code, r.Name(), severityLine(r), r.Summary)
 	fmt.Fprintf(&b, "\nWhy\n%s\n", indent(r.Why))
 	fmt.Fprintf(&b, "\nExample\n%s\n", indent(r.Example))
 	fmt.Fprintf(&b, "\nFix\n%s\n", indent(r.Fix))
@@ -18,7 +18,7 @@ func Text(r *Rule) string {
 // Markdown renders a rule's documentation page (docs/rules/CODE.md).
 func Markdown(r *Rule) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s %s\n\n", r.Code, r.Name)
+	fmt.Fprintf(&b, "# %s %s\n\n", r.Code, r.Name())
 	fmt.Fprintf(&b, "<!-- Generated from internal/rules; edit the rule's metadata, then run go test ./internal/rules -update-docs -->\n\n")
 	fmt.Fprintf(&b, "Severity: **%s**\n\n%s\n\n", severityLine(r), r.Summary)
 	fmt.Fprintf(&b, "## Why it matters\n\n%s\n\n", r.Why)
@@ -32,7 +32,7 @@ func Index() string {
 	var b strings.Builder
 	b.WriteString("# Rules\n\n<!-- Generated from internal/rules -->\n\n| code | name | severity | summary |\n|---|---|---|---|\n")
 	for _, r := range All() {
-		fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s |\n", r.Code, r.Code, r.Name, r.Severity, r.Summary)
+		fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s |\n", r.Code, r.Code, r.Name(), r.Severity, r.Summary)
 	}
 	return b.String()
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var updateDocs = flag.Bool("update-docs", false, "rewrite docs/rules from the rules' metadata")
@@ -17,7 +19,7 @@ const docsDir = "../../docs/rules"
 func TestDocsInSync(t *testing.T) {
 	want := map[string]string{"README.md": Index()}
 	for _, r := range All() {
-		want[r.Code+".md"] = Markdown(r)
+		want[r.Code.String()+".md"] = Markdown(r)
 	}
 	if *updateDocs {
 		if err := os.MkdirAll(docsDir, 0o755); err != nil {
@@ -51,11 +53,11 @@ func TestDocsInSync(t *testing.T) {
 // TestRuleMetadata: every rule is documented and named the way the catalogue promises.
 func TestRuleMetadata(t *testing.T) {
 	for _, r := range All() {
-		if len(r.Code) != 5 || !strings.HasPrefix(r.Code, "LK") {
+		if s := r.Code.String(); len(s) != 5 || !strings.HasPrefix(s, "LK") {
 			t.Errorf("%s: code must be LKnnn", r.Code)
 		}
-		if r.Name == "" || strings.ToLower(r.Name) != r.Name || strings.Contains(r.Name, " ") {
-			t.Errorf("%s: name %q must be kebab-case", r.Code, r.Name)
+		if r.Name() == "" || strings.ToLower(r.Name()) != r.Name() || strings.Contains(r.Name(), " ") {
+			t.Errorf("%s: name %q must be kebab-case", r.Code, r.Name())
 		}
 		for field, v := range map[string]string{"Summary": r.Summary, "Why": r.Why, "Example": r.Example, "Fix": r.Fix} {
 			if strings.TrimSpace(v) == "" {
@@ -63,9 +65,13 @@ func TestRuleMetadata(t *testing.T) {
 			}
 		}
 	}
-	for _, code := range []string{"LK101", "LK102", "LK103", "LK104", "LK105", "LK201", "LK204", "LK401", "LK403", "LK404", "LK405", "LK406", "LK407"} {
+	// every code has its rule, and every rule a code of its own (register refuses the rest)
+	for _, code := range rulecode.All() {
 		if _, ok := Lookup(code); !ok {
 			t.Errorf("rule %s is missing from the catalogue", code)
 		}
+	}
+	if len(All()) != len(rulecode.All()) {
+		t.Errorf("%d rules for %d codes", len(All()), len(rulecode.All()))
 	}
 }

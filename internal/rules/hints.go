@@ -11,6 +11,7 @@ import (
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pydist"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/pysyntax"
 	"github.com/layerkit/layerkit/internal/runtimes"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -68,10 +69,8 @@ func makeIndex(t tree.Tree) moduleIndex {
 	return ix
 }
 
-// onPathDirs are the layer folders a runtime searches.
-func onPathDirs(rt *runtimes.Runtime) []string {
-	return []string{"python/lib/python" + rt.Version + "/site-packages", "python"}
-}
+// onPathDirs are the layer folders a runtime searches (the runtime catalogue's).
+func onPathDirs(rt *runtimes.Runtime) []string { return rt.LayerDirs() }
 
 // moduleHint explains a 'No module named' failure and says what to change.
 func moduleHint(p *Pass, f *Function, pr pyresolve.Problem) string {
@@ -227,7 +226,7 @@ func didYouMean(p *Pass, f *Function, pr pyresolve.Problem) string {
 		}
 		pkgPath := path.Dir(name)
 		for _, seg := range strings.Split(pkgPath, "/") {
-			if !isIdent(seg) {
+			if !pysyntax.IsIdentifier(seg) {
 				return
 			}
 		}
@@ -271,19 +270,6 @@ func didYouMean(p *Pass, f *Function, pr pyresolve.Problem) string {
 	return fmt.Sprintf("%s is not a top-level module, but %s has it inside a package, as %s (%s); did you mean `%s`?", top, c.owner, c.dotted, c.where, suggest)
 }
 
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		if r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r > 127 || (i > 0 && r >= '0' && r <= '9') {
-			continue
-		}
-		return false
-	}
-	return true
-}
-
 // submoduleHint: the package resolves but has no such submodule.
 func submoduleHint(f *Function, missing string) string {
 	i := strings.LastIndexByte(missing, '.')
@@ -301,7 +287,7 @@ func submoduleHint(f *Function, missing string) string {
 		for _, fi := range infos {
 			n := fi.Name
 			switch {
-			case fi.Dir && isIdent(n) && n != "__pycache__":
+			case fi.Dir && pysyntax.IsIdentifier(n) && n != "__pycache__":
 				have = append(have, n)
 			case strings.HasSuffix(n, ".py") && n != "__init__.py":
 				have = append(have, strings.TrimSuffix(n, ".py"))

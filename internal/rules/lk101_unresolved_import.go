@@ -9,11 +9,11 @@ import (
 	"github.com/layerkit/layerkit/internal/publiclayers"
 	"github.com/layerkit/layerkit/internal/pydist"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK101 = register(&Rule{
-	Code:       "LK101",
-	Name:       "unresolved-import",
+	Code:       rulecode.LK101,
 	Severity:   model.Error,
 	Severities: "warning when the import runs only inside a function body that nothing calls at import time, when a layer layerkit cannot read might provide the module, or when it runs after a sys.path edit layerkit cannot follow",
 	Summary:    "An import reachable from the handler resolves nowhere on the function's Lambda search path.",
@@ -117,7 +117,7 @@ func runLK101(p *Pass) {
 			h := hedgeOf(f, first)
 			msg := fmt.Sprintf("%d imports find no module on the path of %s (%s): %s; %s might provide them, so this is a warning; for each that nothing provides, Lambda will fail with %s",
 				len(gs), f.Fn.Name, f.Runtime.ID, strings.Join(sites, ", "), strings.Join(h.subjects(), " or "), lambdaError(f, fmt.Sprintf("No module named '%s'", first.Missing)))
-			p.Report("LK101", model.Warning, f.Fn.Name, "", problemPos(first), msg, h.hint(f, mods))
+			p.Report(rulecode.LK101, model.Warning, f.Fn.Name, "", problemPos(first), msg, h.hint(f, mods))
 		}
 	}
 }
@@ -302,7 +302,7 @@ func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string) {
 	if len(why) > 0 {
 		msg += " (" + strings.Join(why, "; ") + ")"
 	}
-	p.Report("LK101", sev, f.Fn.Name, "", problemPos(pr), msg, hint)
+	p.Report(rulecode.LK101, sev, f.Fn.Name, "", problemPos(pr), msg, hint)
 }
 
 // couldComeFromLayer reports whether a layer could still provide the missing module:
@@ -327,7 +327,23 @@ func problemPos(pr pyresolve.Problem) model.Pos {
 
 // lambdaError is what Lambda's log will say.
 func lambdaError(f *Function, text string) string {
-	return fmt.Sprintf("Runtime.ImportModuleError: Unable to import module '%s': %s", f.Result.Handler.Module, text)
+	return fmt.Sprintf("Runtime.ImportModuleError: Unable to import module '%s': %s", handlerModule(f), text)
+}
+
+// handlerModule is how findings name f's handler module (model.Function.HandlerShown).
+func handlerModule(f *Function) string {
+	if f.Fn.HandlerShown != "" {
+		return f.Fn.HandlerShown
+	}
+	return f.Result.Handler.Module
+}
+
+// shownChain is an import chain (the handler module first) as findings show it.
+func shownChain(f *Function, chain []string) []string {
+	if len(chain) == 0 || f.Fn.HandlerShown == "" || chain[0] != f.Result.Handler.Module {
+		return chain
+	}
+	return append([]string{f.Fn.HandlerShown}, chain[1:]...)
 }
 
 // failsWith says how the failure shows: at import time for the whole function, or as an
@@ -349,7 +365,7 @@ func failsAttr(f *Function, pr pyresolve.Problem, text string) string {
 	if pr.Lazy {
 		return "an invocation that runs it will fail with AttributeError: " + text
 	}
-	return fmt.Sprintf("Lambda will fail to initialize the function with AttributeError: %s (while importing module '%s')", text, f.Result.Handler.Module)
+	return fmt.Sprintf("Lambda will fail to initialize the function with AttributeError: %s (while importing module '%s')", text, handlerModule(f))
 }
 
 // raisedBy notes, on a failure an except clause caught and turned into another
@@ -375,7 +391,7 @@ func describeProblem1(p *Pass, f *Function, pr pyresolve.Problem, unsure bool) (
 	rt := f.Runtime.ID
 	via := ""
 	if len(pr.Chain) > 1 {
-		via = " (reached from the handler through " + strings.Join(pr.Chain, " → ") + ")"
+		via = " (reached from the handler through " + strings.Join(shownChain(f, pr.Chain), " → ") + ")"
 	}
 	switch pr.Failure {
 	case pyresolve.NoParent:

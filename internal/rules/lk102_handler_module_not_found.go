@@ -6,11 +6,11 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK102 = register(&Rule{
-	Code:     "LK102",
-	Name:     "handler-module-not-found",
+	Code:     rulecode.LK102,
 	Severity: model.Error,
 	Summary:  "The module named by Handler is not in the function's package (or anywhere on its path).",
 	Why: `Lambda splits Handler on its last dot: "pkg.app.handler" means module pkg.app, function handler
@@ -21,18 +21,18 @@ fails with Runtime.ImportModuleError: Unable to import module 'pkg.app': No modu
 	Fix: `Point Handler at the module's path relative to CodeUri (folders separated by dots), or move the
 module there. A Handler without a dot is malformed.`,
 	Run: func(p *Pass) {
-		for _, f := range p.analysed() {
-			h := f.Result.Handler
+		for _, f := range p.resolved() {
+			h := f.Analysis.Handler()
 			fn := f.Fn
 			switch {
 			case h.Malformed:
-				p.Report("LK102", model.Error, fn.Name, "", handlerPos(fn),
-					fmt.Sprintf("Handler %q has no module part; Lambda will fail with Runtime.MalformedHandlerName: Bad handler '%s'", fn.Handler, fn.Handler),
+				p.Report(rulecode.LK102, model.Error, fn.Name, "", handlerPos(fn),
+					fmt.Sprintf("Handler %q has no module part; Lambda will fail with %s", fn.Handler, h.Error),
 					"Write Handler as module.function, e.g. app.handler for def handler in app.py at the root of the package.")
 			case h.Found == nil:
-				p.Report("LK102", model.Error, fn.Name, "", handlerPos(fn),
-					fmt.Sprintf("Handler %q names module '%s', which is not in %s's package (%s) or on its path; Lambda will fail with Runtime.ImportModuleError: Unable to import module '%s': No module named '%s'",
-						fn.Handler, h.Module, fn.Name, codeDisplay(fn), h.Module, h.Missing),
+				p.Report(rulecode.LK102, model.Error, fn.Name, "", handlerPos(fn),
+					fmt.Sprintf("Handler %q names module '%s', which is not in %s's package (%s) or on its path; Lambda will fail with %s",
+						fn.Handler, h.Module, fn.Name, codeDisplay(fn), h.Error),
 					handlerModuleHint(p, f))
 			}
 		}
@@ -55,8 +55,11 @@ func codeDisplay(fn *model.Function) string {
 
 // handlerModuleHint looks for the module's file elsewhere in the package.
 func handlerModuleHint(p *Pass, f *Function) string {
+	h := f.Analysis.Handler()
+	if f.Result == nil {
+		return fmt.Sprintf("Point Handler at a module in %s, or create %s there.", codeDisplay(f.Fn), h.Module)
+	}
 	env := f.Result.Env
-	h := f.Result.Handler
 	last := h.Module[strings.LastIndexByte(h.Module, '.')+1:]
 	if env.Task != nil {
 		for _, loc := range indexOf(p, env.Task)[last] {
@@ -65,8 +68,8 @@ func handlerModuleHint(p *Pass, f *Function) string {
 			}
 			dir, base := path.Split(loc) // index entries are x.py, x.cpython-…so, …
 			mod := dir + base[:strings.IndexByte(base, '.')]
-			return fmt.Sprintf("The package has %s; set Handler to %s.%s (the path from the package root, with dots).", env.Task.Display(loc), strings.ReplaceAll(mod, "/", "."), h.Func)
+			return fmt.Sprintf("The package has %s; set Handler to %s.%s (the path from the package root, with dots).", env.Task.Display(loc), strings.ReplaceAll(mod, "/", "."), h.Attr)
 		}
 	}
-	return fmt.Sprintf("Create %s.py in %s with def %s(event, context), or point Handler at the module that has it.", strings.ReplaceAll(h.Module, ".", "/"), codeDisplay(f.Fn), h.Func)
+	return fmt.Sprintf("Create %s.py in %s with def %s(event, context), or point Handler at the module that has it.", strings.ReplaceAll(h.Module, ".", "/"), codeDisplay(f.Fn), h.Attr)
 }

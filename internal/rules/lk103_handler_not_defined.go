@@ -4,12 +4,11 @@ import (
 	"fmt"
 
 	"github.com/layerkit/layerkit/internal/model"
-	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK103 = register(&Rule{
-	Code:     "LK103",
-	Name:     "handler-not-defined",
+	Code:     rulecode.LK103,
 	Severity: model.Error,
 	Summary:  "The handler module exists but defines no top-level function or name the Handler points at.",
 	Why: `After importing the module, Lambda looks the function up as an attribute of it. A name defined only
@@ -23,25 +22,25 @@ Nested attributes (app.Class.method) are not supported: every dot but the last s
 	Example: `Handler: app.lambda_handler     # app.py defines def handler(event, context)`,
 	Fix:     `Rename the function or change Handler to the name the module defines at top level.`,
 	Run: func(p *Pass) {
-		for _, f := range p.analysed() {
-			h := f.Result.Handler
+		for _, f := range p.resolved() {
+			h := f.Analysis.Handler()
 			if h.Found == nil || h.Defined != 0 {
 				continue
 			}
-			hint := fmt.Sprintf("Define def %s(event, context) at the top level of %s, or set Handler to %s.<the function's name>.", h.Func, h.Found.Display(), h.Module)
-			if h.Found.Kind == pyresolve.Namespace {
+			hint := fmt.Sprintf("Define def %s(event, context) at the top level of %s, or set Handler to %s.<the function's name>.", h.Attr, h.Found.Display(), h.Module)
+			if h.NotModule {
 				hint = fmt.Sprintf("'%s' is a folder without __init__.py, not a module; point Handler at a .py file inside it.", h.Module)
 			}
 			if h.NotCallable {
-				p.Report("LK103", model.Error, f.Fn.Name, "", handlerPos(f.Fn),
-					fmt.Sprintf("Handler %q: module '%s' (%s) ends its top level with '%s' bound to a value that cannot be called (None, a number, a string, a list, ...); the function initializes, but every invocation fails with TypeError: '%s' is not callable (awslambdaric calls the handler without checking)",
-						f.Fn.Handler, h.Module, h.Found.Display(), h.Func, h.Func),
-					fmt.Sprintf("Remove the assignment that rebinds %s after its def in %s, or set Handler to the function's name.", h.Func, h.Found.Display()))
+				p.Report(rulecode.LK103, model.Error, f.Fn.Name, "", handlerPos(f.Fn),
+					fmt.Sprintf("Handler %q: module '%s' (%s) ends its top level with '%s' bound to a value that cannot be called (None, a number, a string, a list, ...); the function initializes, but every invocation fails with %s (awslambdaric calls the handler without checking)",
+						f.Fn.Handler, h.Module, h.Found.Display(), h.Attr, h.Error),
+					fmt.Sprintf("Remove the assignment that rebinds %s after its def in %s, or set Handler to the function's name.", h.Attr, h.Found.Display()))
 				continue
 			}
-			p.Report("LK103", model.Error, f.Fn.Name, "", handlerPos(f.Fn),
-				fmt.Sprintf("Handler %q: module '%s' (%s) defines no top-level '%s'; Lambda will fail with Runtime.HandlerNotFound: Handler '%s' missing on module '%s'",
-					f.Fn.Handler, h.Module, h.Found.Display(), h.Func, h.Func, h.Module), hint)
+			p.Report(rulecode.LK103, model.Error, f.Fn.Name, "", handlerPos(f.Fn),
+				fmt.Sprintf("Handler %q: module '%s' (%s) defines no top-level '%s'; Lambda will fail with %s",
+					f.Fn.Handler, h.Module, h.Found.Display(), h.Attr, h.Error), hint)
 		}
 	},
 })

@@ -8,13 +8,13 @@ import (
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/native"
-	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/resolve"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
 var LK104 = register(&Rule{
-	Code:     "LK104",
-	Name:     "shadowed-module",
+	Code:     rulecode.LK104,
 	Severity: model.Warning,
 	Summary:  "A top-level module the function imports is provided by more than one place on its path; the first one wins.",
 	Why: `Python takes a top-level module from the first sys.path entry that has it: /var/task, then
@@ -27,21 +27,19 @@ Portions of a namespace package (folders without __init__.py) merge instead, and
 import requests      # B's copy wins: site-packages comes before /opt/python`,
 	Fix: `Keep one copy: remove the module from all but one place, or rename your module.`,
 	Run: func(p *Pass) {
-		for _, f := range p.analysed() {
-			env := f.Result.Env
-			for _, s := range f.Result.Shadows {
+		for _, f := range p.resolved() {
+			entries := f.Analysis.SearchPath().Entries
+			for _, s := range f.Analysis.Shadows() {
 				w := s.Winner
-				if w == nil || w.Kind == pyresolve.Namespace {
+				if w.Folder || w.Entry < 0 {
 					continue
 				}
-				winKind := env.Path[w.Entry].Kind
 				var losers []string
 				for _, o := range s.Others {
-					oKind := env.Path[o.Entry].Kind
-					if !shadowMatters(winKind, oKind, w, o.Module) || holdsNoPython(o.Module) || sameContent(w, o.Module) {
+					if o.Entry < 0 || !shadowMatters(entries[w.Entry].Place, entries[o.Entry].Place, s.Name, w, o) || holdsNoPython(o) || sameContent(w, o) {
 						continue
 					}
-					losers = append(losers, describeEntry(env, o.Entry, o.Module))
+					losers = append(losers, describeEntry(entries, o))
 				}
 				if len(losers) == 0 {
 					continue
@@ -50,34 +48,36 @@ import requests      # B's copy wins: site-packages comes before /opt/python`,
 				if sdkModules[s.Name] {
 					hint = "Ship boto3, botocore and s3transfer together in the layer at versions that match (boto3 pins botocore to a narrow range), or remove them from the layer and use the runtime's."
 				}
-				p.Report("LK104", model.Warning, f.Fn.Name, "", model.Pos{File: s.Tree.Display(s.File), Line: s.Line, Col: s.Col},
-					fmt.Sprintf("'%s' is provided by %s and also by %s; Python imports the first (%s), not the other", s.Name, describeEntry(env, w.Entry, w), strings.Join(losers, " and "), env.Path[w.Entry].Path),
+				p.Report(rulecode.LK104, model.Warning, f.Fn.Name, "", s.At.Model(),
+					fmt.Sprintf("'%s' is provided by %s and also by %s; Python imports the first (%s), not the other", s.Name, describeEntry(entries, w), strings.Join(losers, " and "), entries[w.Entry].Path),
 					hint)
 			}
-			layerConflicts(p, f)
+			if f.Result != nil {
+				layerConflicts(p, f)
+			}
 		}
 	},
 })
 
 // shadowMatters says which pairs are worth a warning (DESIGN: function vs layer, layer vs
-// layer, a layer's copy vs the runtime's, user code vs the standard library).
-func shadowMatters(win, other pyresolve.EntryKind, w, o *pyresolve.Module) bool {
-	isLayer := func(k pyresolve.EntryKind) bool { return k == pyresolve.LayerSite || k == pyresolve.LayerPython }
-	if o.Declared != nil && other != pyresolve.Provided {
+// layer, a layer's copy vs the runtime's, user code vs the standard library). win and
+// other are the places of the search-path entries the two copies are in.
+func shadowMatters(win, other resolve.Place, name string, w, o resolve.Provider) bool {
+	if o.Declared != nil && other != resolve.Runtime {
 		// Two requirements files that both install a distribution: which version wins is
 		// a question for duplicate-distribution (LK203) once built; not shadowing.
 		return false
 	}
 	switch {
-	case other == pyresolve.Stdlib:
-		return win != pyresolve.Provided && w.Declared == nil
-	case other == pyresolve.Provided:
+	case other == resolve.Builtin:
+		return win != resolve.Runtime && w.Declared == nil
+	case other == resolve.Runtime:
 		// The AWS SDK is where a layer's copy fighting the runtime's bites (boto3 pinned
 		// to a botocore range); other runtime packages are harmless to replace.
-		return isLayer(win) && sdkModules[w.Name]
-	case win == pyresolve.TaskRoot && isLayer(other):
+		return win == resolve.Layer && sdkModules[name]
+	case win == resolve.Function && other == resolve.Layer:
 		return true
-	case isLayer(win) && isLayer(other):
+	case win == resolve.Layer && other == resolve.Layer:
 		return true
 	}
 	return false
@@ -85,12 +85,14 @@ func shadowMatters(win, other pyresolve.EntryKind, w, o *pyresolve.Module) bool 
 
 var sdkModules = map[string]bool{"boto3": true, "botocore": true, "s3transfer": true}
 
-func describeEntry(env *pyresolve.Env, i int, m *pyresolve.Module) string {
-	e := env.Path[i]
-	switch e.Kind {
-	case pyresolve.Stdlib:
+// describeEntry names where a copy is: the standard library, the runtime, the
+// declaration that installs it, or its file.
+func describeEntry(entries []resolve.Entry, m resolve.Provider) string {
+	e := entries[m.Entry]
+	switch e.Place {
+	case resolve.Builtin:
 		return "the standard library"
-	case pyresolve.Provided:
+	case resolve.Runtime:
 		return "the runtime (" + e.Path + ")"
 	}
 	if m.Declared != nil {
@@ -123,7 +125,7 @@ func layerConflicts(p *Pass, f *Function) {
 			continue // byte-identical copies: whichever wins, the module is the same
 		}
 		a, b := f.Fn.Layers[env.OptLayers[owners[0]]], f.Fn.Layers[env.OptLayers[owners[len(owners)-1]]]
-		p.Report("LK104", model.Warning, f.Fn.Name, "", b.Pos,
+		p.Report(rulecode.LK104, model.Warning, f.Fn.Name, "", b.Pos,
 			fmt.Sprintf("layers %s and %s both ship %s; Lambda extracts layers in order, so %s's file replaces %s's and module '%s' comes from %s",
 				a.Layer.Name, b.Layer.Name, "/opt/"+m.File, b.Layer.Name, a.Layer.Name, m.Name, b.Layer.Name),
 			"Ship each module in one layer only, or make sure the copies are identical.")
@@ -140,29 +142,24 @@ func (c *passCache) layerOwners(o *tree.Overlay, name string) []int {
 // with no Python in it: a data folder such as a layer's fonts/ beside the function's
 // fonts.py. The module earlier on the path wins and the folder is never imported, so
 // nothing is shadowed.
-func holdsNoPython(m *pyresolve.Module) bool {
-	if m == nil || m.Kind != pyresolve.Namespace {
+func holdsNoPython(m resolve.Provider) bool {
+	if !m.Folder || m.Tree == nil {
 		return false
 	}
-	for _, loc := range m.Path {
-		found := false
-		n := 0
-		_ = tree.Walk(loc.Tree, loc.Dir, func(name string, info tree.Info) error {
-			if n++; n > 10000 {
-				found = true // too big to tell: keep the warning
-				return fs.SkipAll
-			}
-			if !info.Dir && (strings.HasSuffix(name, ".py") || strings.HasSuffix(name, ".pyc") || native.IsNativeName(info.Name)) {
-				found = true
-				return fs.SkipAll
-			}
-			return nil
-		})
-		if found {
-			return false
+	found := false
+	n := 0
+	_ = tree.Walk(m.Tree, m.File, func(name string, info tree.Info) error {
+		if n++; n > 10000 {
+			found = true // too big to tell: keep the warning
+			return fs.SkipAll
 		}
-	}
-	return true
+		if !info.Dir && (strings.HasSuffix(name, ".py") || strings.HasSuffix(name, ".pyc") || native.IsNativeName(info.Name)) {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return !found
 }
 
 // maxCompare bounds the bytes sameContent and identicalInLayers read.
@@ -170,9 +167,8 @@ const maxCompare = 4 << 20
 
 // sameContent reports whether two plain modules (single files) have the same bytes:
 // two byte-identical copies of a module, whichever Python takes, are the same module.
-func sameContent(a, b *pyresolve.Module) bool {
-	if a == nil || b == nil || a.Kind == pyresolve.Package || b.Kind == pyresolve.Package ||
-		a.Kind == pyresolve.Namespace || b.Kind == pyresolve.Namespace || a.Tree == nil || b.Tree == nil || a.File == "" || b.File == "" {
+func sameContent(a, b resolve.Provider) bool {
+	if a.Package || b.Package || a.Folder || b.Folder || a.Tree == nil || b.Tree == nil || a.File == "" || b.File == "" {
 		return false
 	}
 	return sameBytes(a.Tree, a.File, b.Tree, b.File)

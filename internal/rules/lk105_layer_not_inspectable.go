@@ -6,11 +6,11 @@ import (
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/publiclayers"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK105 = register(&Rule{
-	Code:     "LK105",
-	Name:     "layer-not-inspectable",
+	Code:     rulecode.LK105,
 	Severity: model.Info,
 	Summary:  "Content layerkit cannot read: a layer given by ARN or parameter, code in S3, a build step it does not model.",
 	Why: `A layer attached by ARN lives in an AWS account; code in S3 and a makefile build are produced
@@ -37,20 +37,20 @@ what is deployed, or pass the layer zip with --layer.`,
 						if !pub.Complete {
 							assume = "; it may ship more, so other imports that resolve nowhere are warnings"
 						}
-						p.Report("LK105", model.Info, f.Fn.Name, "", ref.Pos,
+						p.Report(rulecode.LK105, model.Info, f.Fn.Name, "", ref.Pos,
 							fmt.Sprintf("layer %s is %s, a public layer layerkit does not download; it is known to provide %s%s", ref.ARN, pub.What, what, assume),
 							"To check its exact content, download it (aws lambda get-layer-version-by-arn --arn ...) and pass it with --layer.")
 						continue
 					}
-					p.Report("LK105", model.Info, f.Fn.Name, "", ref.Pos,
+					p.Report(rulecode.LK105, model.Info, f.Fn.Name, "", ref.Pos,
 						fmt.Sprintf("layer %s is not in this app, so its content is not checked; layerkit assumes it may provide any module %s imports", ref.ARN, f.Fn.Name),
 						"To check it too, download it (aws lambda get-layer-version-by-arn --arn ...) and pass it with --layer.")
 				case ref.Unknown:
-					p.Report("LK105", model.Info, f.Fn.Name, "", ref.Pos,
+					p.Report(rulecode.LK105, model.Info, f.Fn.Name, "", ref.Pos,
 						fmt.Sprintf("layer %s cannot be resolved statically, so its content is not checked; layerkit assumes it may provide any module %s imports", ref.Text, f.Fn.Name),
 						"Give the parameter a Default that is a layer version ARN, or reference a layer defined in the template.")
 				case ref.Layer != nil && ref.Layer.Content == nil && ref.Layer.NotInspectable == "":
-					p.Report("LK105", model.Info, f.Fn.Name, ref.Layer.Name, ref.Pos,
+					p.Report(rulecode.LK105, model.Info, f.Fn.Name, ref.Layer.Name, ref.Pos,
 						fmt.Sprintf("layer %s's content cannot be read; layerkit assumes it may provide any module %s imports", ref.Layer.Name, f.Fn.Name), "")
 				}
 			}

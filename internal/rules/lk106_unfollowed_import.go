@@ -4,11 +4,11 @@ import (
 	"fmt"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK106 = register(&Rule{
-	Code:     "LK106",
-	Name:     "unfollowed-import",
+	Code:     rulecode.LK106,
 	Severity: model.Info,
 	Summary:  "An import layerkit cannot follow: a module name computed at run time, or a change to the module search path it cannot evaluate.",
 	Why: `layerkit reads the code; it does not run it. When the name of the module to load is computed
@@ -35,9 +35,9 @@ of its layers, and run layerkit verify to import the handler with the real inter
 })
 
 func runLK106(p *Pass) {
-	for _, f := range p.analysed() {
-		for _, u := range f.Result.Unfollowed {
-			pos := model.Pos{File: u.Tree.Display(u.File), Line: u.Line, Col: u.Col}
+	for _, f := range p.resolved() {
+		for _, u := range f.Analysis.Unfollowed() {
+			pos := u.At.Model()
 			when := "when the module is imported"
 			if u.Lazy {
 				when = "when the function body that holds it runs"
@@ -52,7 +52,7 @@ func runLK106(p *Pass) {
 					u.Text, when, f.Fn.Name)
 				hint = "Make sure every module this call may load is in the function package or one of its layers; a literal name (importlib.import_module(\"pkg.mod\")) is checked like an import. layerkit verify imports the handler with the real interpreter."
 			}
-			p.Report("LK106", model.Info, f.Fn.Name, "", pos, msg, hint)
+			p.Report(rulecode.LK106, model.Info, f.Fn.Name, "", pos, msg, hint)
 		}
 	}
 }

@@ -6,11 +6,11 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK108 = register(&Rule{
-	Code:     "LK108",
-	Name:     "syntax-error",
+	Code:     rulecode.LK108,
 	Severity: model.Error,
 	Summary:  "A module the handler imports at init does not compile on the function's Python version.",
 	Why: `Python compiles a whole module before it runs any of it, so one syntax error anywhere in a module
@@ -46,15 +46,15 @@ func runLK108(p *Pass) {
 				fmt.Fprintf(&b, " (%s needs Python 3.%d or later)", pr.What, pr.Since)
 			}
 			if len(se.Chain) > 1 {
-				fmt.Fprintf(&b, "; the handler imports it at init through %s", strings.Join(se.Chain, " → "))
+				fmt.Fprintf(&b, "; the handler imports it at init through %s", strings.Join(shownChain(f, se.Chain), " → "))
 			}
 			fmt.Fprintf(&b, "; Lambda will fail with Runtime.UserCodeSyntaxError: Syntax error in module '%s': %s (%s, line %d)",
-				f.Result.Handler.Module, text, path.Base(se.File), pr.Line)
+				handlerModule(f), text, path.Base(se.File), pr.Line)
 			hint := fmt.Sprintf("Fix line %d of %s; python%s -m py_compile %s shows the same error.", pr.Line, pos.File, rt.Version, path.Base(se.File))
 			if pr.Since > 0 {
 				hint = fmt.Sprintf("Raise the Runtime to python3.%d or later (and rebuild its layers for it), or write this without %s for %s.", pr.Since, pr.What, rt.ID)
 			}
-			p.Report("LK108", model.Error, f.Fn.Name, "", pos, b.String(), hint)
+			p.Report(rulecode.LK108, model.Error, f.Fn.Name, "", pos, b.String(), hint)
 		}
 	}
 }

@@ -5,12 +5,12 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/runtimes"
 )
 
 var LK109 = register(&Rule{
-	Code:     "LK109",
-	Name:     "function-not-checked",
+	Code:     rulecode.LK109,
 	Severity: model.Info,
 	Summary:  "A function whose imports layerkit does not check, with the reason.",
 	Why: `A check that silently checks nothing is worse than one that fails: a function whose runtime
@@ -31,7 +31,7 @@ local CodeUri, a build layerkit models (sam build, BuildMethod python3.x), or ch
 				continue
 			}
 			why, pos, hint := Unchecked(p.App, f.Fn)
-			p.Report("LK109", model.Info, f.Fn.Name, "", pos, why, hint)
+			p.Report(rulecode.LK109, model.Info, f.Fn.Name, "", pos, why, hint)
 		}
 	},
 })
@@ -65,7 +65,7 @@ func Unchecked(app *model.App, fn *model.Function) (why string, pos model.Pos, h
 	case rt.IsPython() && !rt.ImportsChecked():
 		return fmt.Sprintf("%s runs %s, which is Python %s: layerkit checks the imports of Python 3 functions only, so its imports are not checked", name, rt.ID, rt.Version), at(fn.RuntimePos),
 			"Move to a supported Python 3 runtime (see LK405); --ignore LK109 hides this note."
-	case !rt.IsPython():
+	case !rt.ImportsChecked():
 		lang := ""
 		switch {
 		case rt.IsNode():
@@ -108,7 +108,7 @@ func functionNote(app *model.App, fn string) (model.Note, bool) {
 		return model.Note{}, false
 	}
 	for _, n := range app.Notes {
-		if n.Function == fn && (n.Code == "LK105" || n.Code == "LK102") && n.Layer == "" {
+		if n.Function == fn && (n.Code == rulecode.LK105 || n.Code == rulecode.LK102) && n.Layer == "" {
 			return n, true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -42,11 +43,11 @@ func TestUnchecked(t *testing.T) {
 		{"unknown runtime", base(func(f *model.Function) { f.Runtime = "python9.9" }), nil, `"python9.9"`, rtPos},
 		{"node", base(func(f *model.Function) { f.Runtime = "nodejs22.x" }), nil, "Node.js is not resolved yet", rtPos},
 		{"package in S3", base(func(f *model.Function) { f.Code = nil }),
-			[]model.Note{{Code: "LK105", Function: "Fn", Pos: notePos, Message: "CodeUri s3://b/k: the package in S3 cannot be read; its imports are not checked"}},
+			[]model.Note{{Code: rulecode.LK105, Function: "Fn", Pos: notePos, Message: "CodeUri s3://b/k: the package in S3 cannot be read; its imports are not checked"}},
 			"CodeUri s3://b/k: the package in S3 cannot be read", notePos},
 		{"package unreadable, no note", base(func(f *model.Function) { f.Code = nil }), nil, "cannot be read", model.Pos{File: "t.yaml", Line: 8}},
 		{"opaque build", base(func(f *model.Function) { f.Code = opaque }),
-			[]model.Note{{Code: "LK105", Function: "Fn", Pos: notePos, Message: "BuildMethod makefile is not modelled"}},
+			[]model.Note{{Code: rulecode.LK105, Function: "Fn", Pos: notePos, Message: "BuildMethod makefile is not modelled"}},
 			"build step layerkit does not model", notePos},
 	}
 	for _, c := range cases {

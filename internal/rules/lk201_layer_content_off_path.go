@@ -7,12 +7,12 @@ import (
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
 var LK201 = register(&Rule{
-	Code:     "LK201",
-	Name:     "layer-content-off-path",
+	Code:     rulecode.LK201,
 	Severity: model.Warning,
 	Summary:  "A layer holds code where no runtime of the functions that use it looks.",
 	Why: `Lambda extracts a layer into /opt. Python looks only in /opt/python and
@@ -40,7 +40,7 @@ which does that), and build site-packages for the runtime the functions use.`,
 				continue
 			}
 			if off := offPathContent(l.Content.Tree, users); len(off) > 0 {
-				p.Report("LK201", model.Warning, "", l.Name, l.Pos,
+				p.Report(rulecode.LK201, model.Warning, "", l.Name, l.Pos,
 					fmt.Sprintf("layer %s has code Lambda never imports for the functions that use it (%s): %s", l.Name, runtimeList(users), strings.Join(off, "; ")),
 					"Python code belongs under python/ (→ /opt/python) or python/lib/pythonX.Y/site-packages/ for the functions' Python version; Node.js code under nodejs/node_modules/.")
 			}

@@ -8,11 +8,11 @@ import (
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pydist"
 	"github.com/layerkit/layerkit/internal/pymeta"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK202 = register(&Rule{
-	Code:       "LK202",
-	Name:       "unsatisfied-requirement",
+	Code:       rulecode.LK202,
 	Severity:   model.Error,
 	Severities: "error when the handler's imports load the distribution that needs it; warning when that import runs only inside a function body, when the requirement comes from an extra, or when nothing imports that distribution",
 	Summary:    "An installed distribution's Requires-Dist is missing, or out of range, on the function's path.",
@@ -179,10 +179,10 @@ func reportLK202(p *Pass, f *Function, in *pymeta.Installed, d *pymeta.Dist, r p
 		} else {
 			msg = fmt.Sprintf("`%s`: %s; the import will fail, or the code break, on Lambda", u.Site.Stmt, msg)
 		}
-		p.Report("LK202", sev, f.Fn.Name, layer, sitePos(u.Site), msg, hint)
+		p.Report(rulecode.LK202, sev, f.Fn.Name, layer, sitePos(u.Site), msg, hint)
 		return
 	}
-	p.Report("LK202", model.Warning, f.Fn.Name, layer, pos, msg+"; nothing the handler imports loads "+d.Name+" now", hint)
+	p.Report(rulecode.LK202, model.Warning, f.Fn.Name, layer, pos, msg+"; nothing the handler imports loads "+d.Name+" now", hint)
 }
 
 func quoteReq(r pymeta.Requirement) string {

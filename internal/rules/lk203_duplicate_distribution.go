@@ -6,11 +6,11 @@ import (
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pymeta"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK203 = register(&Rule{
-	Code:     "LK203",
-	Name:     "duplicate-distribution",
+	Code:     rulecode.LK203,
 	Severity: model.Warning,
 	Summary:  "One distribution is installed twice on the function's path, in different versions.",
 	Why: `Python imports a package from the first sys.path entry that has it: /var/task, then
@@ -108,5 +108,5 @@ func reportLK203(p *Pass, f *Function, in *pymeta.Installed, copies []*pymeta.Di
 	if site != nil {
 		pos = sitePos(site.Site)
 	}
-	p.Report("LK203", model.Warning, f.Fn.Name, layer, pos, msg, hint)
+	p.Report(rulecode.LK203, model.Warning, f.Fn.Name, layer, pos, msg, hint)
 }

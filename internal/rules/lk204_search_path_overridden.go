@@ -4,11 +4,11 @@ import (
 	"fmt"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK204 = register(&Rule{
-	Code:     "LK204",
-	Name:     "search-path-overridden",
+	Code:     rulecode.LK204,
 	Severity: model.Warning,
 	Summary:  "The function sets PYTHONPATH (or NODE_PATH), which turns off the layer paths.",
 	Why: `Lambda's Python bootstrap adds /opt/python and /opt/python/lib/pythonX.Y/site-packages to sys.path,
@@ -22,12 +22,15 @@ the value repeats those folders.`,
 paths: PYTHONPATH: /var/task/vendor:/opt/python/lib/python3.12/site-packages:/opt/python`,
 	Run: func(p *Pass) {
 		for _, f := range p.Functions {
-			for _, name := range []string{"PYTHONPATH", "NODE_PATH"} {
+			// The variable is the runtime catalogue's (Runtime.PathVar); for an unknown
+			// runtime, either.
+			names := []string{"PYTHONPATH", "NODE_PATH"}
+			if f.Runtime != nil {
+				names = []string{f.Runtime.PathVar()}
+			}
+			for _, name := range names {
 				v, ok := f.Fn.Env[name]
 				if !ok {
-					continue
-				}
-				if f.Runtime != nil && (name == "PYTHONPATH") != f.Runtime.IsPython() {
 					continue
 				}
 				pos := v.Pos
@@ -38,7 +41,7 @@ paths: PYTHONPATH: /var/task/vendor:/opt/python/lib/python3.12/site-packages:/op
 				if len(f.Fn.Layers) == 0 {
 					layers = "any layer it gets later"
 				}
-				p.Report("LK204", model.Warning, f.Fn.Name, "", pos,
+				p.Report(rulecode.LK204, model.Warning, f.Fn.Name, "", pos,
 					fmt.Sprintf("%s sets %s=%s, so Lambda does not add the /opt layer folders to the search path: modules in %s are not importable", f.Fn.Name, name, v.Value, layers),
 					fmt.Sprintf("Remove %s, or make it include the layer folders (for Python: /opt/python/lib/pythonX.Y/site-packages:/opt/python).", name))
 			}

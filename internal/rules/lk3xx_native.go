@@ -14,14 +14,14 @@ import (
 	"github.com/layerkit/layerkit/internal/pymeta"
 	"github.com/layerkit/layerkit/internal/pyresolve"
 	"github.com/layerkit/layerkit/internal/pyscan"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
 const nativeSeverities = "error when an import the handler reaches needs the file (warning when that import runs only inside a function body); warning for a file nothing imports"
 
 var LK301 = register(&Rule{
-	Code:       "LK301",
-	Name:       "extension-abi-mismatch",
+	Code:       rulecode.LK301,
 	Severity:   model.Error,
 	Severities: nativeSeverities,
 	Summary:    "A compiled extension built for another Python version than the function's runtime.",
@@ -39,8 +39,7 @@ installed distribution the handler's imports load.`,
 })
 
 var LK302 = register(&Rule{
-	Code:       "LK302",
-	Name:       "architecture-mismatch",
+	Code:       rulecode.LK302,
 	Severity:   model.Error,
 	Severities: nativeSeverities,
 	Summary:    "Native code built for another CPU architecture than the function's.",
@@ -54,8 +53,7 @@ arm64), or change the function's Architectures.`,
 })
 
 var LK303 = register(&Rule{
-	Code:       "LK303",
-	Name:       "glibc-too-new",
+	Code:       rulecode.LK303,
 	Severity:   model.Error,
 	Severities: nativeSeverities,
 	Summary:    "An ELF object needs a newer GLIBC than the runtime's OS has.",
@@ -70,8 +68,7 @@ inside the runtime's image (public.ecr.aws/lambda/python:3.X); or move the funct
 })
 
 var LK304 = register(&Rule{
-	Code:       "LK304",
-	Name:       "foreign-binary",
+	Code:       rulecode.LK304,
 	Severity:   model.Error,
 	Severities: nativeSeverities,
 	Summary:    "A macOS or Windows binary (Mach-O, PE, .dylib, .pyd, darwin .so), or a musl build, in a Linux artifact.",
@@ -125,7 +122,7 @@ type checkKey struct {
 // nativeWarn groups files nothing imports: per place (layer or function package),
 // code and top-level folder.
 type nativeWarn struct {
-	code      string
+	code      rulecode.Code
 	fn        string // function package: the function; "" for a layer
 	layer     *model.Layer
 	pos       model.Pos
@@ -183,17 +180,26 @@ func (r *nativeRun) checkWith(f *Function, t tree.Tree, name string, bytes bool)
 	return probs
 }
 
+// function judges the compiled files of f, in four steps; a file judged in one step is
+// not judged again in a later one.
 func (r *nativeRun) function(f *Function) {
-	env := f.Result.Env
-	handled := map[nfile]bool{}
+	handled := map[nfile]bool{} // compiled files already judged for f
+	r.mismatched(f, handled)
+	r.importedCompiled(f, handled)
+	r.installedNative(f, handled)
+	r.otherCompiled(f, handled)
+}
 
-	// 1. Imports whose only candidate is a compiled file that is not a candidate here.
+// mismatched is step 1 of function: imports whose only candidate is a compiled file
+// that is not a candidate here.
+func (r *nativeRun) mismatched(f *Function, handled map[nfile]bool) {
+	env := f.Result.Env
 	for _, pr := range f.Result.Problems {
 		if pr.Failure != pyresolve.CompiledMismatch {
 			continue
 		}
 		files := nearFiles(f, pr.Missing)
-		code, why := "LK301", fmt.Sprintf("its name does not end in a suffix %s loads (%s)", f.Runtime.ID, strings.Join(env.Suffixes[:len(env.Suffixes)-2], ", "))
+		code, why := rulecode.LK301, fmt.Sprintf("its name does not end in a suffix %s loads (%s)", f.Runtime.ID, strings.Join(env.Suffixes[:len(env.Suffixes)-2], ", "))
 		var shown []string
 		found := false
 		for _, nf := range files {
@@ -216,12 +222,16 @@ func (r *nativeRun) function(f *Function) {
 			only = "whose only files are"
 		}
 		r.p.Report(code, sev, f.Fn.Name, "", problemPos(pr),
-			fmt.Sprintf("`%s` needs '%s', %s %s: %s%s; %s", pr.Stmt, pr.Missing, only, strings.Join(shown, ", "), why, via(pr.Chain),
+			fmt.Sprintf("`%s` needs '%s', %s %s: %s%s; %s", pr.Stmt, pr.Missing, only, strings.Join(shown, ", "), why, via(shownChain(f, pr.Chain)),
 				failsWith(f, pr, fmt.Sprintf("No module named '%s'", pr.Missing))),
 			nativeHint(code, f, packageFor(r.p, f, pr.Missing), inLayer(f, files)))
 	}
+}
 
-	// 2. Compiled modules the imports load by name, whose bytes cannot load.
+// importedCompiled is step 2 of function: compiled modules the imports load by name,
+// whose bytes cannot load.
+func (r *nativeRun) importedCompiled(f *Function, handled map[nfile]bool) {
+	env := f.Result.Env
 	var names []string
 	for name, m := range f.Result.Imported {
 		if m.Kind == pyresolve.Compiled && m.Tree != nil && native.IsNativeName(path.Base(m.File)) {
@@ -248,12 +258,15 @@ func (r *nativeRun) function(f *Function) {
 		}
 		r.p.Report(code, sev, f.Fn.Name, "", pos,
 			fmt.Sprintf("%s loads %s (module '%s'), which cannot load on %s (%s, %s): %s%s; %s", stmt, m.Display(), name, f.Fn.Name, f.Runtime.ID, env.Arch,
-				why(probs), via(chain), loadFailure(f, r.pythonFailure(f, m.Tree, m.File, name), sev == model.Warning)),
+				why(probs), via(shownChain(f, chain)), loadFailure(f, r.pythonFailure(f, m.Tree, m.File, name), sev == model.Warning)),
 			nativeHint(code, f, packageFor(r.p, f, name), inLayer(f, []nfile{nf})))
 	}
+}
 
-	// 3. Installed distributions the imports load (they are not scanned): their compiled
-	// files, unless their WHEEL says they were built for this very platform.
+// installedNative is step 3 of function: installed distributions the imports load
+// (they are not scanned): their compiled files, unless their WHEEL says they were built
+// for this very platform.
+func (r *nativeRun) installedNative(f *Function, handled map[nfile]bool) {
 	in := installedOf(r.p, f)
 	uses := usesOf(r.p, f)
 	var dists []string
@@ -263,77 +276,86 @@ func (r *nativeRun) function(f *Function) {
 	sort.Strings(dists)
 	tg := nativeTarget(f)
 	for _, n := range dists {
-		u := uses[n]
-		d := in.Winner(n)
-		if d == nil {
-			continue
-		}
-		files := cacheOf(r.p).distNative(d)
-		if len(files) == 0 || wheelFits(d.Wheel, tg) {
-			continue
-		}
-		byCode := map[string][]string{}
-		whyOf := map[string]string{}
-		var codes []string
-		needed := map[string]bool{}        // code -> some file of it is imported unguarded
-		firstNeeded := map[string]string{} // code -> the first such file (else the first file)
-		var spare []string                 // files nothing needs (another Python's build beside a fallback)
-		for _, name := range files {
-			nf := nfile{d.Tree, name}
-			if handled[nf] {
-				continue
-			}
-			handled[nf] = true
-			probs := r.check(f, d.Tree, name)
-			if len(probs) == 0 {
-				continue
-			}
-			if native.HasLoadableSibling(d.Tree, name, nativeTarget(f)) {
-				spare = append(spare, d.Tree.Display(name))
-				continue
-			}
-			code := probs[0].Kind.Code()
-			if _, ok := byCode[code]; !ok {
-				codes = append(codes, code)
-				whyOf[code] = why(probs)
-			}
-			byCode[code] = append(byCode[code], d.Tree.Display(name))
-			if distNeeds(r.p, d, name) && !needed[code] {
-				needed[code] = true
-				firstNeeded[code] = name
-			} else if firstNeeded[code] == "" {
-				firstNeeded[code] = name
-			}
-		}
-		sort.Strings(codes)
-		for _, code := range codes {
-			sev := model.Error
-			if u.Site.Lazy {
-				sev = model.Warning
-			}
-			if !needed[code] {
-				// Every import resolves: the files no code of the distribution imports
-				// unguarded are dead weight for this Python (a build for another one whose
-				// pure-Python fallbacks load instead). Slower, not broken.
-				files := append(append([]string(nil), byCode[code]...), spare...)
-				r.p.Report(code, model.Warning, f.Fn.Name, "", sitePos(u.Site),
-					fmt.Sprintf("`%s` loads %s%s, whose %s cannot load on %s (%s, %s): %s; the import still works: where a module has a pure-Python file beside its compiled one, Python loads that, and no module of %s imports the others at module scope outside a try/except, so %s runs without its compiled speed-ups",
-						u.Site.Stmt, d.String(), wheelNote(d), countFiles(files), f.Fn.Name, f.Runtime.ID, env.Arch, whyOf[code], d.Name, f.Fn.Name),
-					nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
-				continue
-			}
-			loads := d.String()
-			if len(u.Chain) > 1 {
-				loads = fmt.Sprintf("%s (%s)", d.String(), strings.Join(u.Chain, " requires "))
-			}
-			r.p.Report(code, sev, f.Fn.Name, "", sitePos(u.Site),
-				fmt.Sprintf("`%s` loads %s, whose %s cannot load on %s (%s, %s): %s%s; %s", u.Site.Stmt, loads, countFiles(byCode[code]), f.Fn.Name, f.Runtime.ID, env.Arch,
-					whyOf[code], wheelNote(d), loadFailure(f, r.pythonFailure(f, d.Tree, firstNeeded[code], moduleOfFile(d, firstNeeded[code])), sev == model.Warning)),
-				nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
+		if d := in.Winner(n); d != nil {
+			r.distribution(f, d, uses[n], tg, handled)
 		}
 	}
+}
 
-	// 4. Every other compiled file on the path: a warning, grouped.
+// distribution judges the compiled files of installed distribution d, which f's
+// import u loads (step 3), unless its WHEEL says it was built for this very platform.
+func (r *nativeRun) distribution(f *Function, d *pymeta.Dist, u *distUse, tg native.Target, handled map[nfile]bool) {
+	env := f.Result.Env
+	files := cacheOf(r.p).distNative(d)
+	if len(files) == 0 || wheelFits(d.Wheel, tg) {
+		return
+	}
+	byCode := map[rulecode.Code][]string{}
+	whyOf := map[rulecode.Code]string{}
+	var codes []rulecode.Code
+	needed := map[rulecode.Code]bool{}        // code -> some file of it is imported unguarded
+	firstNeeded := map[rulecode.Code]string{} // code -> the first such file (else the first file)
+	var spare []string                        // files nothing needs (another Python's build beside a fallback)
+	for _, name := range files {
+		nf := nfile{d.Tree, name}
+		if handled[nf] {
+			continue
+		}
+		handled[nf] = true
+		probs := r.check(f, d.Tree, name)
+		if len(probs) == 0 {
+			continue
+		}
+		if native.HasLoadableSibling(d.Tree, name, nativeTarget(f)) {
+			spare = append(spare, d.Tree.Display(name))
+			continue
+		}
+		code := probs[0].Kind.Code()
+		if _, ok := byCode[code]; !ok {
+			codes = append(codes, code)
+			whyOf[code] = why(probs)
+		}
+		byCode[code] = append(byCode[code], d.Tree.Display(name))
+		if distNeeds(r.p, d, name) && !needed[code] {
+			needed[code] = true
+			firstNeeded[code] = name
+		} else if firstNeeded[code] == "" {
+			firstNeeded[code] = name
+		}
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		sev := model.Error
+		if u.Site.Lazy {
+			sev = model.Warning
+		}
+		if !needed[code] {
+			// Every import resolves: the files no code of the distribution imports
+			// unguarded are dead weight for this Python (a build for another one whose
+			// pure-Python fallbacks load instead). Slower, not broken.
+			files := append(append([]string(nil), byCode[code]...), spare...)
+			r.p.Report(code, model.Warning, f.Fn.Name, "", sitePos(u.Site),
+				fmt.Sprintf("`%s` loads %s%s, whose %s cannot load on %s (%s, %s): %s; the import still works: where a module has a pure-Python file beside its compiled one, Python loads that, and no module of %s imports the others at module scope outside a try/except, so %s runs without its compiled speed-ups",
+					u.Site.Stmt, d.String(), wheelNote(d), countFiles(files), f.Fn.Name, f.Runtime.ID, env.Arch, whyOf[code], d.Name, f.Fn.Name),
+				nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
+			continue
+		}
+		loads := d.String()
+		if len(u.Chain) > 1 {
+			loads = fmt.Sprintf("%s (%s)", d.String(), strings.Join(u.Chain, " requires "))
+		}
+		r.p.Report(code, sev, f.Fn.Name, "", sitePos(u.Site),
+			fmt.Sprintf("`%s` loads %s, whose %s cannot load on %s (%s, %s): %s%s; %s", u.Site.Stmt, loads, countFiles(byCode[code]), f.Fn.Name, f.Runtime.ID, env.Arch,
+				whyOf[code], wheelNote(d), loadFailure(f, r.pythonFailure(f, d.Tree, firstNeeded[code], moduleOfFile(d, firstNeeded[code])), sev == model.Warning)),
+			nativeHint(code, f, d.Name+"=="+d.Version, whereIs(f, d.Tree, d.Meta) != nil))
+	}
+}
+
+// otherCompiled is step 4 of function: every other compiled file on the path: a
+// warning, grouped.
+func (r *nativeRun) otherCompiled(f *Function, handled map[nfile]bool) {
+	env := f.Result.Env
+	tg := nativeTarget(f)
 	seen := map[nfile]bool{}
 	for _, e := range env.Path {
 		if e.Tree == nil {
@@ -403,7 +425,7 @@ func (r *nativeRun) otherFiles(f *Function, e pyresolve.Entry, tg native.Target)
 	return o
 }
 
-func (r *nativeRun) warn(f *Function, t tree.Tree, name, top, code, why string) {
+func (r *nativeRun) warn(f *Function, t tree.Tree, name, top string, code rulecode.Code, why string) {
 	l := whereIs(f, t, name)
 	place := "fn:" + f.Fn.Name
 	w := &nativeWarn{code: code, top: top, why: why, hintFn: f}
@@ -413,7 +435,7 @@ func (r *nativeRun) warn(f *Function, t tree.Tree, name, top, code, why string) 
 	} else {
 		w.fn, w.pos = f.Fn.Name, f.Fn.Pos
 	}
-	key := place + "\x00" + code + "\x00" + top
+	key := place + "\x00" + code.String() + "\x00" + top
 	if old, ok := r.warns[key]; ok {
 		w = old
 	} else {
@@ -690,7 +712,7 @@ func inLayer(f *Function, files []nfile) bool {
 }
 
 // nativeHint says how to get a loadable build for this function.
-func nativeHint(code string, f *Function, pkg string, layer bool) string {
+func nativeHint(code rulecode.Code, f *Function, pkg string, layer bool) string {
 	arch := f.Result.Env.Arch
 	plat := "manylinux2014_x86_64"
 	if arch == "arm64" {
@@ -703,11 +725,11 @@ func nativeHint(code string, f *Function, pkg string, layer bool) string {
 	}
 	pip := fmt.Sprintf("pip install --platform %s --only-binary=:all: --python-version %s --target %s %s", plat, v, target, pkg)
 	switch code {
-	case "LK304":
+	case rulecode.LK304:
 		return fmt.Sprintf("Build on Linux, or install Linux wheels from any OS: %s.", pip)
-	case "LK302":
+	case rulecode.LK302:
 		return fmt.Sprintf("Install the package for %s: %s (or change the function's Architectures).", arch, pip)
-	case "LK303":
+	case rulecode.LK303:
 		return fmt.Sprintf("Install a wheel built for glibc %s or older (manylinux2014 needs only 2.17): %s; or build inside public.ecr.aws/lambda/python:%s%s.",
 			f.Runtime.Glibc, pip, v, newerRuntimeNote(f))
 	}

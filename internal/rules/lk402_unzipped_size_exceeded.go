@@ -8,6 +8,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/bytesize"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -15,8 +16,7 @@ import (
 const UnzippedLimit = 262_144_000
 
 var LK402 = register(&Rule{
-	Code:     "LK402",
-	Name:     "unzipped-size-exceeded",
+	Code:     rulecode.LK402,
 	Severity: model.Error,
 	Summary:  "The function package plus its layers are over 262,144,000 bytes unzipped.",
 	Why: `Lambda's deployment package quota is 250 MiB (262,144,000 bytes; AWS's quota page writes
@@ -168,7 +168,7 @@ func runLK402(p *Pass) {
 		if unknown > 0 {
 			more = fmt.Sprintf(", not counting %d layer(s) layerkit cannot read", unknown)
 		}
-		p.Report("LK402", model.Error, fn.Name, "", fn.Pos,
+		p.Report(rulecode.LK402, model.Error, fn.Name, "", fn.Pos,
 			fmt.Sprintf("%s unzips to %s (%d bytes: %s%s), over Lambda's limit of 250 MiB (262,144,000 bytes) for the function and its layers together; the deployment will fail. Largest top-level packages: %s",
 				fn.Name, bytesize.Format(total), total, strings.Join(sizes, ", "), more, strings.Join(big, "; ")),
 			fmt.Sprintf("Cut %s: start with the largest packages above; drop boto3/botocore (the runtime provides them), tests/ folders, __pycache__/ and *.pyi stubs, strip debug symbols from .so files (strip --strip-debug), or use a container image (up to 10 GB).", bytesize.Format(total-UnzippedLimit)))

@@ -5,12 +5,12 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/runtimes"
 )
 
 var LK405 = register(&Rule{
-	Code:       "LK405",
-	Name:       "deprecated-runtime",
+	Code:       rulecode.LK405,
 	Severity:   model.Warning,
 	Severities: "error once Lambda blocks updates of functions on the runtime",
 	Summary:    "The functions' runtime is deprecated (with the dates Lambda blocks creating and updating functions).",
@@ -65,7 +65,7 @@ runtime catalogue (internal/runtimes/runtimes.json); ` + datesChecked() + `.`,
 				fn = ""
 				who = fmt.Sprintf("%d functions run %s (%s)", len(g.fns), rt.ID, names(g.fns, 8))
 			}
-			p.Report("LK405", sev, fn, "", pos, who+", "+state,
+			p.Report(rulecode.LK405, sev, fn, "", pos, who+", "+state,
 				"Move to a supported runtime, and rebuild its layers for it.")
 		}
 	},

@@ -1,11 +1,14 @@
 package rules
 
-import "github.com/layerkit/layerkit/internal/model"
+import (
+	"github.com/layerkit/layerkit/internal/model"
+
+	"github.com/layerkit/layerkit/internal/rulecode"
+)
 
 // LK406 findings come from the loaders (model.Note), which see the reference as written.
 var LK406 = register(&Rule{
-	Code:     "LK406",
-	Name:     "bad-layer-reference",
+	Code:     rulecode.LK406,
 	Severity: model.Error,
 	Summary:  "A Layers entry that cannot work: a Ref to nothing, a malformed ARN, an ARN without a version.",
 	Why: `Lambda needs each layer as a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).

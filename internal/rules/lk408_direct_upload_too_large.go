@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/layerkit/layerkit/internal/bytesize"
+	"github.com/layerkit/layerkit/internal/rulecode"
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -14,8 +15,7 @@ import (
 const DirectUploadLimit = 50 << 20
 
 var LK408 = register(&Rule{
-	Code:     "LK408",
-	Name:     "direct-upload-too-large",
+	Code:     rulecode.LK408,
 	Severity: model.Info,
 	Summary:  "A deployment zip is over 50 MiB (52,428,800 bytes), so it must be uploaded through S3.",
 	Why: `CreateFunction, UpdateFunctionCode and PublishLayerVersion accept a zip in the request only up
@@ -45,7 +45,7 @@ smaller.`,
 			if layer != "" {
 				what = "layer " + layer
 			}
-			p.Report("LK408", model.Info, fn, layer, pos,
+			p.Report(rulecode.LK408, model.Info, fn, layer, pos,
 				fmt.Sprintf("%s is a %s zip (%d bytes), over the 50 MiB (52,428,800 bytes) Lambda accepts in an upload request; it must go through S3", what, bytesize.Format(zipped), zipped),
 				fmt.Sprintf("Upload %s to S3 and reference it by bucket and key (SAM, CDK and Serverless do this for you; with Terraform use s3_bucket/s3_key instead of filename).", z.Display("")))
 		}

@@ -1,11 +1,14 @@
 package rules
 
-import "github.com/layerkit/layerkit/internal/model"
+import (
+	"github.com/layerkit/layerkit/internal/model"
+
+	"github.com/layerkit/layerkit/internal/rulecode"
+)
 
 // LK409 is reported by the SAM loader (iac/sam/stale.go) when it reads .aws-sam/build.
 var LK409 = register(&Rule{
-	Code:     "LK409",
-	Name:     "stale-build",
+	Code:     rulecode.LK409,
 	Severity: model.Warning,
 	Summary:  "A function's or layer's sources changed since sam build copied them into .aws-sam/build.",
 	Why: `When .aws-sam/build exists, layerkit checks it: it is exactly what sam deploy ships. But sam

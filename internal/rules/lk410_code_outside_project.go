@@ -1,12 +1,15 @@
 package rules
 
-import "github.com/layerkit/layerkit/internal/model"
+import (
+	"github.com/layerkit/layerkit/internal/model"
+
+	"github.com/layerkit/layerkit/internal/rulecode"
+)
 
 // LK410 findings come from the loaders (model.Note): they see the property that names
 // the location, and refuse to read it (iac.CheckInside).
 var LK410 = register(&Rule{
-	Code:     "LK410",
-	Name:     "code-outside-project",
+	Code:     rulecode.LK410,
 	Severity: model.Error,
 	Summary:  "A code location (CodeUri, ContentUri, Code, Content, TemplateURL, a CDK asset path, Terraform source_dir/filename/module source, a serverless artifact) resolves outside the checked folder, so layerkit does not read it.",
 	Why: `layerkit checks repositories nobody has reviewed yet, in CI. A template that says CodeUri: / or

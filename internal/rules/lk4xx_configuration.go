@@ -6,11 +6,11 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 var LK401 = register(&Rule{
-	Code:     "LK401",
-	Name:     "too-many-layers",
+	Code:     rulecode.LK401,
 	Severity: model.Error,
 	Summary:  "A function has more than 5 layers.",
 	Why:      `Lambda allows at most five layers per function; the deployment fails with more.`,
@@ -19,7 +19,7 @@ var LK401 = register(&Rule{
 	Run: func(p *Pass) {
 		for _, f := range p.Functions {
 			if n := len(f.Fn.Layers); n > 5 {
-				p.Report("LK401", model.Error, f.Fn.Name, "", f.Fn.Pos,
+				p.Report(rulecode.LK401, model.Error, f.Fn.Name, "", f.Fn.Pos,
 					fmt.Sprintf("%s has %d layers; Lambda allows at most 5, so the deployment will fail", f.Fn.Name, n),
 					"Merge layers that are always used together into one, or move their code into the function package.")
 			}
@@ -28,8 +28,7 @@ var LK401 = register(&Rule{
 })
 
 var LK403 = register(&Rule{
-	Code:     "LK403",
-	Name:     "incompatible-runtime",
+	Code:     rulecode.LK403,
 	Severity: model.Warning,
 	Summary:  "The function's runtime is not in the layer's CompatibleRuntimes.",
 	Why: `CompatibleRuntimes says which runtimes the layer was built for. Lambda does not enforce it, but
@@ -47,7 +46,7 @@ Python, which fails at import time.`,
 				if l == nil || l.CompatibleRuntimes == nil || slices.Contains(l.CompatibleRuntimes, f.Fn.Runtime) {
 					continue
 				}
-				p.Report("LK403", model.Warning, f.Fn.Name, l.Name, ref.Pos,
+				p.Report(rulecode.LK403, model.Warning, f.Fn.Name, l.Name, ref.Pos,
 					fmt.Sprintf("layer %s declares CompatibleRuntimes [%s]; %s runs %s. Lambda attaches it anyway: packages built for another Python may sit in a folder %s does not search or fail to load", l.Name, strings.Join(l.CompatibleRuntimes, ", "), f.Fn.Name, f.Fn.Runtime, f.Fn.Runtime),
 					fmt.Sprintf("Rebuild %s for %s and add it to CompatibleRuntimes, or use a layer built for %s.", l.Name, f.Fn.Runtime, f.Fn.Runtime))
 			}
@@ -56,8 +55,7 @@ Python, which fails at import time.`,
 })
 
 var LK404 = register(&Rule{
-	Code:     "LK404",
-	Name:     "incompatible-architecture",
+	Code:     rulecode.LK404,
 	Severity: model.Warning,
 	Summary:  "The function's architecture is not in the layer's CompatibleArchitectures.",
 	Why: `CompatibleArchitectures says which CPU the layer's native code was built for. Lambda does not
@@ -75,7 +73,7 @@ enforce it; native code for the other architecture fails at import time.`,
 				if l == nil || l.CompatibleArchitectures == nil || slices.Contains(l.CompatibleArchitectures, arch) {
 					continue
 				}
-				p.Report("LK404", model.Warning, f.Fn.Name, l.Name, ref.Pos,
+				p.Report(rulecode.LK404, model.Warning, f.Fn.Name, l.Name, ref.Pos,
 					fmt.Sprintf("layer %s declares CompatibleArchitectures [%s]; %s runs on %s. Lambda attaches it anyway: compiled code built only for %s fails to import", l.Name, strings.Join(l.CompatibleArchitectures, ", "), f.Fn.Name, arch, strings.Join(l.CompatibleArchitectures, ", ")),
 					fmt.Sprintf("Build %s for %s too (and list it), or change the function's Architectures.", l.Name, arch))
 			}
@@ -84,8 +82,7 @@ enforce it; native code for the other architecture fails at import time.`,
 })
 
 var LK407 = register(&Rule{
-	Code:     "LK407",
-	Name:     "duplicate-layer",
+	Code:     rulecode.LK407,
 	Severity: model.Warning,
 	Summary:  "The same layer is attached to a function twice.",
 	Why: `Attaching a layer twice counts twice against the five-layer limit, and the second copy is
@@ -105,7 +102,7 @@ extracted over the layers between them, which changes which files win.`,
 					if name == "" {
 						name = ref.Text
 					}
-					p.Report("LK407", model.Warning, f.Fn.Name, "", f.Fn.Pos,
+					p.Report(rulecode.LK407, model.Warning, f.Fn.Name, "", f.Fn.Pos,
 						fmt.Sprintf("%s attaches layer %s more than once (again at line %d): it counts twice toward Lambda's limit of 5 layers, and the second copy is extracted over the layers between, changing which files win", f.Fn.Name, name, ref.Pos.Line),
 						"Remove the duplicate entry from Layers.")
 				}

@@ -1,13 +1,16 @@
 package rules
 
-import "github.com/layerkit/layerkit/internal/model"
+import (
+	"github.com/layerkit/layerkit/internal/model"
+
+	"github.com/layerkit/layerkit/internal/rulecode"
+)
 
 // The live rules: their findings come from layerkit doctor's loader (model.Note),
 // which is the only part that talks to AWS. They have no Run.
 
 var LK501 = register(&Rule{
-	Code:     "LK501",
-	Name:     "newer-layer-version",
+	Code:     rulecode.LK501,
 	Severity: model.Warning,
 	Summary:  "A deployed function uses a layer version, and a newer version of that layer exists.",
 	Why: `A function is bound to the exact layer version ARN it was deployed with. Publishing a new
@@ -23,8 +26,7 @@ If the old version is pinned on purpose, ignore LK501 for that run with --ignore
 })
 
 var LK502 = register(&Rule{
-	Code:     "LK502",
-	Name:     "deleted-layer-version",
+	Code:     rulecode.LK502,
 	Severity: model.Warning,
 	Summary:  "A deployed function uses a layer version that has been deleted.",
 	Why: `Lambda keeps a copy of every layer version a function uses: a function keeps working after
@@ -39,8 +41,7 @@ new version) and redeploy it.`,
 })
 
 var LK503 = register(&Rule{
-	Code:     "LK503",
-	Name:     "deployed-differs-from-local",
+	Code:     rulecode.LK503,
 	Severity: model.Warning,
 	Summary:  "The deployed function differs from what the local project describes (runtime, architecture, layers or code).",
 	Why: `layerkit doctor --compare PATH models the project at PATH the way layerkit check does, and

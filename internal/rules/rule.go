@@ -1,7 +1,11 @@
 // Package rules holds the rule catalogue: each rule is one file with its metadata
-// (code, name, severity, summary, why, example, fix) next to the logic that reports it,
-// in the shape of golang.org/x/tools/go/analysis. `layerkit explain` and docs/rules/
-// are generated from the same metadata.
+// (code, severity, summary, why, example, fix) next to the logic that reports it, in
+// the shape of golang.org/x/tools/go/analysis. `layerkit explain` and docs/rules/ are
+// generated from the same metadata.
+//
+// A new rule takes a constant and its name in internal/rulecode, a file here, and
+// fixtures in testdata/<CODE>/: one app where it fires and one where it does not
+// (TestRuleFixtures).
 package rules
 
 import (
@@ -14,14 +18,15 @@ import (
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/resolve"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/runtimes"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
 // Rule is one check.
 type Rule struct {
-	Code     string
-	Name     string         // kebab-case
+	Code     rulecode.Code  // its name (kebab-case) is Code.Name()
 	Severity model.Severity // the usual severity; a rule may report others (see Severities)
 	// Severities describes when the severity differs, for the docs.
 	Severities string
@@ -34,12 +39,15 @@ type Rule struct {
 	Run func(p *Pass)
 }
 
-var registry = map[string]*Rule{}
+// Name is the rule's kebab-case name ("unresolved-import").
+func (r *Rule) Name() string { return r.Code.Name() }
+
+var registry = map[rulecode.Code]*Rule{}
 
 // register adds r to the catalogue; called from each rule file's var block.
 func register(r *Rule) *Rule {
-	if _, dup := registry[r.Code]; dup {
-		panic("rules: duplicate code " + r.Code)
+	if _, dup := registry[r.Code]; dup || !r.Code.Known() {
+		panic("rules: duplicate or unnamed code " + r.Code.String())
 	}
 	registry[r.Code] = r
 	return r
@@ -56,7 +64,7 @@ func All() []*Rule {
 }
 
 // Lookup returns the rule with code.
-func Lookup(code string) (*Rule, bool) {
+func Lookup(code rulecode.Code) (*Rule, bool) {
 	r, ok := registry[code]
 	return r, ok
 }
@@ -65,7 +73,12 @@ func Lookup(code string) (*Rule, bool) {
 type Function struct {
 	Fn      *model.Function
 	Runtime *runtimes.Runtime // nil when the runtime is unknown
-	// Result is the import analysis; nil when the function was not analysed (see Skip).
+	// Analysis is the import analysis behind the language seam (package resolve), for
+	// every language; nil when the function was not analysed (see Skip). Rules that
+	// hold for every language read it (resolved).
+	Analysis resolve.Analysis
+	// Result is Python's own analysis (Analysis.Detail()) for the rules and hints that
+	// speak Python; nil for other languages and when not analysed (analysed).
 	Result *pyresolve.Result
 	Skip   string
 }
@@ -85,26 +98,18 @@ type Pass struct {
 }
 
 // Report records a finding.
-func (p *Pass) Report(code string, sev model.Severity, fn, layer string, pos model.Pos, msg, hint string) {
-	name := ""
-	if r, ok := registry[code]; ok {
-		name = r.Name
-	}
-	p.findings = append(p.findings, finding.Finding{Code: code, Name: name, Severity: sev,
+func (p *Pass) Report(code rulecode.Code, sev model.Severity, fn, layer string, pos model.Pos, msg, hint string) {
+	p.findings = append(p.findings, finding.Finding{Code: code, Severity: sev,
 		Function: fn, Layer: layer, Pos: pos, Message: msg, Hint: hint})
 }
 
 // Run runs every rule over the pass, and turns the loaders' notes into findings.
 func Run(p *Pass) []finding.Finding {
 	for _, n := range p.App.Notes {
-		name := ""
-		if r, ok := registry[n.Code]; ok {
-			name = r.Name
-			if n.Hint == "" {
-				n.Hint = strings.Join(strings.Fields(r.Fix), " ")
-			}
+		if r, ok := registry[n.Code]; ok && n.Hint == "" {
+			n.Hint = strings.Join(strings.Fields(r.Fix), " ")
 		}
-		p.findings = append(p.findings, finding.Finding{Code: n.Code, Name: name, Severity: n.Severity,
+		p.findings = append(p.findings, finding.Finding{Code: n.Code, Severity: n.Severity,
 			Function: n.Function, Layer: n.Layer, Pos: n.Pos, Message: n.Message, Hint: n.Hint})
 	}
 	// The rules run side by side, each on its own view of the pass (its own findings,
@@ -133,7 +138,18 @@ func Run(p *Pass) []finding.Finding {
 	return p.findings
 }
 
-// analysed returns the functions that have an import analysis.
+// resolved returns the functions that have an import analysis, in any language.
+func (p *Pass) resolved() []*Function {
+	var out []*Function
+	for _, f := range p.Functions {
+		if f.Analysis != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// analysed returns the functions that have a Python import analysis.
 func (p *Pass) analysed() []*Function {
 	var out []*Function
 	for _, f := range p.Functions {

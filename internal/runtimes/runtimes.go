@@ -465,3 +465,39 @@ func PythonRuntimes() []*Runtime {
 	})
 	return out
 }
+
+// PathVar is the environment variable through which a function replaces the language's
+// default search path on Lambda, and with it the layer folders: "PYTHONPATH" for
+// Python, "NODE_PATH" for Node.js; "" for other languages.
+func (r *Runtime) PathVar() string {
+	switch {
+	case r.IsPython():
+		return "PYTHONPATH"
+	case r.IsNode():
+		return "NODE_PATH"
+	}
+	return ""
+}
+
+// LayerDirs returns the folders inside a layer (its zip's paths) that this runtime
+// searches, in the order it searches them, when the function does not set PathVar:
+// "python/lib/python3.12/site-packages", "python" for python3.12;
+// "nodejs/node20/node_modules", "nodejs/node_modules" for nodejs20.x. They come from
+// the catalogue's search path (the /opt entries of SysPath or NodePath), the one place
+// layer layouts are spelled. Nil for runtimes whose search path is not catalogued.
+func (r *Runtime) LayerDirs() []string {
+	var from []string
+	switch {
+	case r.IsPython():
+		from = r.SysPath(false)
+	case r.IsNode():
+		from = r.NodePath
+	}
+	var out []string
+	for _, p := range from {
+		if rest, ok := strings.CutPrefix(p, "/opt/"); ok {
+			out = append(out, rest)
+		}
+	}
+	return out
+}

@@ -493,3 +493,27 @@ func findPython(v string) string {
 	}
 	return ""
 }
+
+func TestLayerDirs(t *testing.T) {
+	for id, want := range map[string]string{
+		"python3.12": "python/lib/python3.12/site-packages python",
+		"python3.9":  "python/lib/python3.9/site-packages python",
+		"nodejs20.x": "nodejs/node20/node_modules nodejs/node_modules",
+		"nodejs24.x": "nodejs/node24/node_modules nodejs/node_modules",
+		"java21":     "",
+	} {
+		rt, ok := Lookup(id)
+		if !ok {
+			t.Fatalf("no %s", id)
+		}
+		if got := strings.Join(rt.LayerDirs(), " "); got != want {
+			t.Errorf("%s: LayerDirs %q, want %q", id, got, want)
+		}
+	}
+	for id, want := range map[string]string{"python3.12": "PYTHONPATH", "nodejs20.x": "NODE_PATH", "java21": ""} {
+		rt, _ := Lookup(id)
+		if got := rt.PathVar(); got != want {
+			t.Errorf("%s: PathVar %q, want %q", id, got, want)
+		}
+	}
+}

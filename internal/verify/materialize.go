@@ -9,9 +9,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pyresolve"
-	"github.com/layerkit/layerkit/internal/rules"
+	"github.com/layerkit/layerkit/internal/pysyntax"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -27,8 +28,8 @@ type sharedOpt struct {
 // what its requirements.txt would install), runtime/ and langsite/ (the runtime's own
 // packages as stand-ins), assumed/ (stand-ins for modules an unreadable layer might
 // provide), and returns the harness configuration. /opt is shared between functions.
-func (r *runner) materialize(a *rules.Function, dir string) (harnessConfig, []StandIn, error) {
-	env := a.Result.Env
+func (r *runner) materialize(a *check.Function, dir string) (harnessConfig, []StandIn, error) {
+	env := pyResult(a).Env
 	rt := a.Runtime
 	var cfg harnessConfig
 	var standIns []StandIn
@@ -92,7 +93,7 @@ func (r *runner) materialize(a *rules.Function, dir string) (harnessConfig, []St
 		provided = filepath.Join(dir, "runtime")
 	}
 	for _, name := range rt.Provided {
-		if !identifier(name) {
+		if !pysyntax.IsIdentifier(name) {
 			continue
 		}
 		if err := writeStandIn(provided, name, "provided by the "+rt.ID+" runtime"); err != nil {
@@ -117,8 +118,8 @@ func (r *runner) materialize(a *rules.Function, dir string) (harnessConfig, []St
 			why = "the build also installs " + unknownDeps + ", whose dependencies layerkit does not know, and it may come with it"
 		}
 		seen := map[string]bool{}
-		for _, pr := range a.Result.Problems {
-			if pr.Failure != pyresolve.NoModule || pr.Lazy || strings.Contains(pr.Missing, ".") || seen[pr.Missing] || !identifier(pr.Missing) {
+		for _, pr := range pyResult(a).Problems {
+			if pr.Failure != pyresolve.NoModule || pr.Lazy || strings.Contains(pr.Missing, ".") || seen[pr.Missing] || !pysyntax.IsIdentifier(pr.Missing) {
 				continue
 			}
 			seen[pr.Missing] = true
@@ -223,7 +224,7 @@ func standInDeclared(dir string, decl map[string]*model.Declared, lambdaDir stri
 	}
 	var out []StandIn
 	for _, n := range names {
-		if !identifier(n) {
+		if !pysyntax.IsIdentifier(n) {
 			continue
 		}
 		taken := false
@@ -247,21 +248,6 @@ func standInDeclared(dir string, decl map[string]*model.Declared, lambdaDir stri
 		out = append(out, StandIn{Module: n, Why: why})
 	}
 	return out, nil
-}
-
-func identifier(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range s {
-		switch {
-		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-		case c >= '0' && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // standInSource is an empty package that accepts any name and submodule (the harness's
@@ -328,4 +314,14 @@ func (r *runner) copyTree(t tree.Tree, dst string) error {
 		}
 		return os.WriteFile(target, b, 0o600)
 	})
+}
+
+// pyResult is the Python import analysis of a (nil when it has none: not analysed, or
+// not Python).
+func pyResult(a *check.Function) *pyresolve.Result {
+	if a.Analysis == nil {
+		return nil
+	}
+	r, _ := a.Analysis.Detail().(*pyresolve.Result)
+	return r
 }

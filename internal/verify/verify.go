@@ -51,7 +51,7 @@ import (
 	"github.com/layerkit/layerkit/internal/memo"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pyresolve"
-	"github.com/layerkit/layerkit/internal/rules"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/runtimes"
 )
 
@@ -202,7 +202,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		fd.explicit = abs
 	}
 
-	res, err := check.Run(opts.Check)
+	res, err := check.Run(ctx, opts.Check)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		out := &rep.Functions[i]
 		out.Name, out.Source, out.Runtime, out.Handler = a.Fn.Name, source[a.Fn], a.Fn.Runtime, a.Fn.Handler
 		out.Static = staticVerdict(byFn[a.Fn.Name])
-		if a.Skip != "" || a.Result == nil || a.Runtime == nil || !a.Runtime.IsPython() {
+		if a.Skip != "" || pyResult(a) == nil || a.Runtime == nil || !a.Runtime.IsPython() {
 			out.Status, out.Reason = Skipped, a.Skip
 			if out.Reason == "" {
 				out.Reason = "not analysed"
@@ -248,7 +248,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			continue
 		}
 		wg.Add(1)
-		go func(i int, a *rules.Function) {
+		go func(i int, a *check.Function) {
 			defer wg.Done()
 			select {
 			case sem <- struct{}{}:
@@ -287,8 +287,8 @@ type InputError struct{ Msg string }
 func (e *InputError) Error() string { return e.Msg }
 
 // deciding are the codes whose errors mean "the handler will not import".
-var deciding = map[string]bool{"LK101": true, "LK102": true, "LK103": true, "LK108": true,
-	"LK301": true, "LK302": true, "LK303": true, "LK304": true}
+var deciding = map[rulecode.Code]bool{rulecode.LK101: true, rulecode.LK102: true, rulecode.LK103: true, rulecode.LK108: true,
+	rulecode.LK301: true, rulecode.LK302: true, rulecode.LK303: true, rulecode.LK304: true}
 
 func staticVerdict(fs []finding.Finding) Static {
 	var s Static
@@ -373,7 +373,7 @@ type harnessConfig struct {
 	ResultFD int `json:"result_fd"`
 }
 
-func (r *runner) verify(ctx context.Context, idx int, a *rules.Function, out *Function) {
+func (r *runner) verify(ctx context.Context, idx int, a *check.Function, out *Function) {
 	rt := a.Runtime
 	in, why, ok := r.fd.find(ctx, rt.Version, r.opts.Exact)
 	if !ok {
@@ -445,8 +445,8 @@ func (r *runner) verify(ctx context.Context, idx int, a *rules.Function, out *Fu
 
 // unverifiable: the interpreter failed on a module a layer layerkit cannot read might
 // provide (layerkit reports a warning, not an error).
-func unverifiable(a *rules.Function, hr harnessResult) bool {
-	if !a.Result.Env.Uninspectable || hr.ErrorType != "Runtime.ImportModuleError" {
+func unverifiable(a *check.Function, hr harnessResult) bool {
+	if !pyResult(a).Env.Uninspectable || hr.ErrorType != "Runtime.ImportModuleError" {
 		return false
 	}
 	_, after, ok := strings.Cut(hr.Message, "No module named '")
@@ -455,10 +455,10 @@ func unverifiable(a *rules.Function, hr harnessResult) bool {
 	}
 	name, _, _ := strings.Cut(after, "'")
 	top, _, _ := strings.Cut(name, ".")
-	if h := a.Result.Handler; h.Found == nil && h.Missing != "" {
+	if h := pyResult(a).Handler; h.Found == nil && h.Missing != "" {
 		return true
 	}
-	for _, pr := range a.Result.Problems {
+	for _, pr := range pyResult(a).Problems {
 		if pr.Failure == pyresolve.NoModule && (pr.Missing == name || pr.Missing == top) {
 			return true
 		}

@@ -24,6 +24,12 @@ type Spec struct {
 	Arch        string // "x86_64" (default) or "arm64"
 	Layers      []string
 	Env         map[string]string
+	// Shown names an artifact (FunctionZip or one of Layers, as given) in findings, in
+	// place of its path relative to root; HandlerShown names the handler module
+	// (model.Function.HandlerShown). layerkit build checks what it builds in a temporary
+	// folder and shows it under the names the user gave.
+	Shown        map[string]string
+	HandlerShown string
 }
 
 // Load reads the artifacts of fn. Relative paths are relative to root (the checked
@@ -33,19 +39,20 @@ func Load(root string, fn Spec) (*model.App, error) {
 	if fn.FunctionZip == "" {
 		return nil, iac.Errorf(model.Pos{}, "no function package given (--function-zip)")
 	}
-	code, display, err := open(root, fn.FunctionZip)
+	code, display, err := open(root, fn.FunctionZip, fn.Shown[fn.FunctionZip])
 	if err != nil {
 		return nil, err
 	}
 	f := &model.Function{
-		Name:        baseName(fn.FunctionZip),
-		Kind:        "artifacts",
-		Pos:         model.Pos{File: display},
-		Runtime:     fn.Runtime,
-		Arch:        normArch(fn.Arch),
-		Handler:     fn.Handler,
-		PackageType: "Zip",
-		Code:        code,
+		Name:         baseName(fn.FunctionZip),
+		Kind:         "artifacts",
+		Pos:          model.Pos{File: display},
+		Runtime:      fn.Runtime,
+		Arch:         normArch(fn.Arch),
+		Handler:      fn.Handler,
+		HandlerShown: fn.HandlerShown,
+		PackageType:  "Zip",
+		Code:         code,
 	}
 	f.RuntimePos, f.ArchPos, f.HandlerPos, f.LayersPos = f.Pos, f.Pos, f.Pos, f.Pos
 	if len(fn.Env) > 0 {
@@ -63,7 +70,7 @@ func Load(root string, fn Spec) (*model.App, error) {
 			f.Layers = append(f.Layers, model.LayerRef{Pos: l.Pos, Layer: l})
 			continue
 		}
-		content, disp, err := open(root, p)
+		content, disp, err := open(root, p, fn.Shown[p])
 		if err != nil {
 			return nil, err
 		}
@@ -87,9 +94,13 @@ func absPath(root, p string) string {
 	return filepath.Clean(p)
 }
 
-func open(root, p string) (*model.Code, string, error) {
+// open reads the artifact at p, shown as shown ("": its path relative to root).
+func open(root, p, shown string) (*model.Code, string, error) {
 	abs := absPath(root, p)
 	disp := iac.Display(root, p)
+	if shown != "" {
+		disp = shown
+	}
 	st, err := os.Stat(abs)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

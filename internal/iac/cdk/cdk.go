@@ -37,6 +37,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/cfn"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 type manifest struct {
@@ -113,7 +114,7 @@ func (l *loader) noteLinks() {
 			if how == "" {
 				continue
 			}
-			l.app.Notes = append(l.app.Notes, model.Note{Code: "LK105", Severity: model.Info, Function: fn.Name, Layer: ref.Layer.Name, Pos: ref.Pos,
+			l.app.Notes = append(l.app.Notes, model.Note{Code: rulecode.LK105, Severity: model.Info, Function: fn.Name, Layer: ref.Layer.Name, Pos: ref.Pos,
 				Message: fmt.Sprintf("Layers entry %s: %s; layerkit links them and checks %s against that layer's content in this cloud assembly",
 					ref.Text, how, fn.Name),
 				Hint: "If the deployed stack is not the one in this cloud assembly, check what is deployed with layerkit doctor."})
@@ -132,6 +133,8 @@ type loader struct {
 	// how says, per layer and "export:NAME" / "ssm:NAME", where the link comes from.
 	how  map[*model.Layer]map[string]string
 	seen map[string]bool
+	// trees caches each assembly folder's tree.json: construct path → fqn (bundling.go).
+	trees map[string]map[string]string
 }
 
 // assembly reads the manifest of the assembly in dir and its stacks, recursing into
@@ -179,7 +182,7 @@ func (l *loader) assembly(dir string, depth int) error {
 				return iac.Errorf(model.Pos{File: disp}, "artifact %s: directoryName %s: %v", name, a.Properties.DirectoryName, err)
 			}
 			if depth+1 > maxNesting && !l.seen[sub] {
-				l.app.Notes = append(l.app.Notes, model.Note{Code: "LK105", Severity: model.Info, Pos: model.Pos{File: disp},
+				l.app.Notes = append(l.app.Notes, model.Note{Code: rulecode.LK105, Severity: model.Info, Pos: model.Pos{File: disp},
 					Message: fmt.Sprintf("nested cloud assembly %s (%s) is nested %d levels deep; layerkit follows nested assemblies %d levels, so its stacks' functions are not checked", name, a.Properties.DirectoryName, depth+1, maxNesting)})
 				continue
 			}
@@ -361,16 +364,16 @@ func (s *stack) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 			loc.Asset = a
 			break
 		}
-		s.b.Note("LK105", model.Info, fn.Name, "", pos,
+		s.b.Note(rulecode.LK105, model.Info, fn.Name, "", pos,
 			fmt.Sprintf("cdk.out has no asset metadata for %s and no staged asset for %s; synthesize with asset metadata enabled (the default) to have its code checked", fn.Name, loc.S3),
 			"Run cdk synth without --no-asset-metadata.")
 		return
 	case loc.Unknown != "":
-		s.b.Note("LK105", model.Info, fn.Name, "", pos,
+		s.b.Note(rulecode.LK105, model.Info, fn.Name, "", pos,
 			fmt.Sprintf("the Code of %s (%s) cannot be evaluated; its imports are not checked", fn.Name, loc.Unknown), "")
 		return
 	default:
-		s.b.Note("LK105", model.Info, fn.Name, "", pos,
+		s.b.Note(rulecode.LK105, model.Info, fn.Name, "", pos,
 			fmt.Sprintf("%s has no Code; its imports are not checked", fn.Name), "")
 		return
 	}
@@ -380,8 +383,11 @@ func (s *stack) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 		return
 	}
 	if err != nil {
-		s.b.Note("LK102", model.Error, fn.Name, "", pos, assetProblem(s.l.root, abs, fn.Name, err), "")
+		s.b.Note(rulecode.LK102, model.Error, fn.Name, "", pos, assetProblem(s.l.root, abs, fn.Name, err), "")
 		return
+	}
+	if fqn := s.pythonConstruct(r); fqn == fqnPythonFunction {
+		s.modelPythonBundling(fqn, code, fn.Name, "", pos)
 	}
 	fn.Code = code
 }
@@ -398,7 +404,7 @@ func (s *stack) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 			break
 		}
 		ly.NotInspectable = "no asset metadata; S3 object " + loc.S3
-		s.b.Note("LK105", model.Info, "", ly.Name, pos,
+		s.b.Note(rulecode.LK105, model.Info, "", ly.Name, pos,
 			fmt.Sprintf("cdk.out has no asset metadata for %s; synthesize with asset metadata enabled (the default) to have its content checked", ly.Name), "")
 		return
 	default:
@@ -407,7 +413,7 @@ func (s *stack) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 			what = "no Content"
 		}
 		ly.NotInspectable = what
-		s.b.Note("LK105", model.Info, "", ly.Name, pos,
+		s.b.Note(rulecode.LK105, model.Info, "", ly.Name, pos,
 			fmt.Sprintf("the Content of layer %s (%s) cannot be read; what it provides is not checked", ly.Name, what), "")
 		return
 	}
@@ -420,8 +426,11 @@ func (s *stack) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 	if err != nil {
 		msg := assetProblem(s.l.root, abs, ly.Name, err)
 		ly.NotInspectable = msg
-		s.b.Note("LK105", model.Error, "", ly.Name, pos, msg, "")
+		s.b.Note(rulecode.LK105, model.Error, "", ly.Name, pos, msg, "")
 		return
+	}
+	if fqn := s.pythonConstruct(r); fqn == fqnPythonLayer {
+		s.modelPythonBundling(fqn, code, "", ly.Name, pos)
 	}
 	ly.Content = code
 }

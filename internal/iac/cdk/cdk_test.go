@@ -10,6 +10,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -73,7 +74,7 @@ func TestNestedStage(t *testing.T) {
 		t.Fatal(err)
 	}
 	// One note: the cross-stack import linked to the layer, said where it is made.
-	if len(app.Notes) != 1 || app.Notes[0].Code != "LK105" || app.Notes[0].Severity != model.Info || app.Notes[0].Pos.Line != 15 ||
+	if len(app.Notes) != 1 || app.Notes[0].Code != rulecode.LK105 || app.Notes[0].Severity != model.Info || app.Notes[0].Pos.Line != 15 ||
 		!strings.Contains(app.Notes[0].Message, "stack LayerStack exports the ARN of its layer SharedLayerA1B2C3D4") {
 		t.Errorf("notes = %+v", app.Notes)
 	}
@@ -122,7 +123,7 @@ func TestNoAssetMetadata(t *testing.T) {
 	}
 	var got []string
 	for _, n := range app.Notes {
-		got = append(got, n.Code+" "+n.Severity.String()+" "+n.Function+n.Layer+" "+n.Message)
+		got = append(got, n.Code.String()+" "+n.Severity.String()+" "+n.Function+n.Layer+" "+n.Message)
 	}
 	want := []string{
 		"LK105 info BareLayer11 cdk.out has no asset metadata for BareLayer11; synthesize with asset metadata enabled (the default) to have its content checked",
@@ -176,7 +177,7 @@ func TestErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(app.Notes) != 1 || app.Notes[0].Code != "LK102" || app.Notes[0].Pos.Line != 2 ||
+	if len(app.Notes) != 1 || app.Notes[0].Code != rulecode.LK102 || app.Notes[0].Pos.Line != 2 ||
 		app.Notes[0].Message != "the asset of F, cdk.out/asset.gone, is not in the cloud assembly" {
 		t.Errorf("notes = %+v", app.Notes)
 	}
@@ -202,5 +203,86 @@ func TestStagedAssetWithoutMetadata(t *testing.T) {
 	}
 	if got := app.Functions[0].Code.Tree.Display("app.py"); got != "cdk.out/asset.abc123/app.py" {
 		t.Errorf("display = %q", got)
+	}
+}
+
+// An aws-lambda-python-alpha asset staged without bundling (aws:asset:is-bundled false) is
+// modelled as its bundling deploys it: a PythonLayerVersion's entry under python/ with its
+// requirements installed there, a PythonFunction's requirements installed at its root. A
+// bundled asset (is-bundled true), an asset of another construct, or one whose construct
+// tree.json does not name, is read as staged.
+func TestUnbundledPythonAlphaAssets(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "cdk.out")
+	res := func(name, typ, prop string, bundled bool) string {
+		code := `"Code"`
+		if prop == "Content" {
+			code = `"Content"`
+		}
+		extra := `,"Handler":"index.handler","Runtime":"python3.12"`
+		if typ == "AWS::Lambda::LayerVersion" {
+			extra = ""
+		}
+		b := "false"
+		if bundled {
+			b = "true"
+		}
+		return `"` + name + `":{"Type":"` + typ + `","Properties":{` + code + `:{"S3Bucket":"b","S3Key":"` + name + `.zip"}` + extra + `},` +
+			`"Metadata":{"aws:cdk:path":"S/` + name + `/Resource","aws:asset:path":"asset.` + name + `","aws:asset:is-bundled":` + b + `,"aws:asset:property":"` + prop + `"}}`
+	}
+	node := func(name, fqn string) string {
+		return `"` + name + `":{"id":"` + name + `","path":"S/` + name + `","constructInfo":{"fqn":"` + fqn + `"}}`
+	}
+	files := map[string]string{
+		"manifest.json": `{"version":"36.0.0","artifacts":{"S":{"type":"aws:cloudformation:stack","properties":{"templateFile":"S.template.json"}}}}`,
+		"S.template.json": `{"Resources":{` + strings.Join([]string{
+			res("PyLayer", "AWS::Lambda::LayerVersion", "Content", false),
+			res("BundledLayer", "AWS::Lambda::LayerVersion", "Content", true),
+			res("PyFn", "AWS::Lambda::Function", "Code", false),
+			res("PlainFn", "AWS::Lambda::Function", "Code", false),
+		}, ",") + `}}`,
+		"tree.json": `{"tree":{"id":"App","path":"","children":{"S":{"id":"S","path":"S","children":{` + strings.Join([]string{
+			node("PyLayer", "@aws-cdk/aws-lambda-python-alpha.PythonLayerVersion"),
+			node("BundledLayer", "@aws-cdk/aws-lambda-python-alpha.PythonLayerVersion"),
+			node("PyFn", "@aws-cdk/aws-lambda-python-alpha.PythonFunction"),
+			node("PlainFn", "aws-cdk-lib.aws_lambda.Function"),
+		}, ",") + `}}}}}`,
+		"asset.PyLayer/requirements.txt":             "numpy\n",
+		"asset.PyLayer/util.py":                      "",
+		"asset.BundledLayer/python/requirements.txt": "numpy\n",
+		"asset.PyFn/index.py":                        "",
+		"asset.PyFn/requirements.txt":                "requests\n",
+		"asset.PlainFn/index.py":                     "",
+		"asset.PlainFn/requirements.txt":             "requests\n",
+	}
+	iactest.WriteFiles(t, out, files)
+	app, err := Load(dir, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	layer := func(name string) *model.Layer {
+		for _, l := range app.Layers {
+			if l.Name == name {
+				return l
+			}
+		}
+		t.Fatalf("no layer %s", name)
+		return nil
+	}
+	py := layer("PyLayer").Content
+	if py.Requirements != "python/requirements.txt" || py.InstallDir != "python" || !tree.IsFile(py.Tree, "python/util.py") {
+		t.Errorf("PyLayer: requirements %q into %q, python/util.py there: %v", py.Requirements, py.InstallDir, tree.IsFile(py.Tree, "python/util.py"))
+	}
+	if b := layer("BundledLayer").Content; b.Requirements != "" || !tree.IsFile(b.Tree, "python/requirements.txt") {
+		t.Errorf("BundledLayer modelled: requirements %q", b.Requirements)
+	}
+	if c := fn(t, app, "PyFn").Code; c.Requirements != "requirements.txt" || c.InstallDir != "" {
+		t.Errorf("PyFn: requirements %q into %q", c.Requirements, c.InstallDir)
+	}
+	if c := fn(t, app, "PlainFn").Code; c.Requirements != "" {
+		t.Errorf("PlainFn modelled: requirements %q", c.Requirements)
+	}
+	if len(app.Notes) != 2 {
+		t.Errorf("notes = %+v, want one per modelled asset", app.Notes)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/iactest"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // TestOutside: asset paths that leave the checked folder are not read (LK410 at the
@@ -34,7 +35,7 @@ func TestOutside(t *testing.T) {
 	}
 	var lines []int
 	for _, n := range app.Notes {
-		if n.Code != "LK410" || !strings.Contains(n.Message, "asset path") || !strings.Contains(n.Hint, "--allow-outside") {
+		if n.Code != rulecode.LK410 || !strings.Contains(n.Message, "asset path") || !strings.Contains(n.Hint, "--allow-outside") {
 			t.Errorf("note %+v, want LK410 naming the asset path", n)
 		}
 		lines = append(lines, n.Pos.Line)

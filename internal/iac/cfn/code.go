@@ -14,6 +14,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -96,7 +97,7 @@ func (b *Builder) Outside(err error, prop, written, fn, layer string, pos model.
 	msg := fmt.Sprintf("%s %s resolves to %s, outside the checked folder; layerkit does not read code outside the folder it checks, so %s is not checked",
 		prop, written, oe.Resolved, what)
 	hint := fmt.Sprintf("Point %s at a folder inside the project; or, if %s is yours, check with --allow-outside %s.", prop, oe.Resolved, oe.Resolved)
-	b.Note("LK410", model.Error, fn, layer, pos, msg, hint)
+	b.Note(rulecode.LK410, model.Error, fn, layer, pos, msg, hint)
 	return msg, true
 }
 

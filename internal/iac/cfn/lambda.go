@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // Resource types the loaders read.
@@ -94,7 +95,7 @@ type Builder struct {
 }
 
 // Note adds a note to the app.
-func (b *Builder) Note(code string, sev model.Severity, fn, layer string, pos model.Pos, msg, hint string) {
+func (b *Builder) Note(code rulecode.Code, sev model.Severity, fn, layer string, pos model.Pos, msg, hint string) {
 	b.App.Notes = append(b.App.Notes, model.Note{Code: code, Severity: sev, Function: fn, Layer: layer, Pos: pos, Message: msg, Hint: hint})
 }
 
@@ -429,7 +430,7 @@ func (b *Builder) refs(fn *model.Function, item *Value, pos model.Pos, desc stri
 		return nil
 	}
 	bad := func(problem, msg string) []model.LayerRef {
-		b.Note("LK406", model.Error, fn.Name, "", pos, msg, "")
+		b.Note(rulecode.LK406, model.Error, fn.Name, "", pos, msg, "")
 		return []model.LayerRef{{Pos: pos, Bad: true, Problem: problem, Text: desc}}
 	}
 	text := func(s string) string {

@@ -40,6 +40,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac/cfn"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pydist"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -89,7 +90,7 @@ func Load(root, templatePath string) (*model.App, error) {
 	note := func(j job, format string, args ...any) {
 		if !reported[j.path] {
 			reported[j.path] = true
-			skips = append(skips, skipped{j.path, model.Note{Code: "LK105", Severity: model.Info, Pos: j.pos,
+			skips = append(skips, skipped{j.path, model.Note{Code: rulecode.LK105, Severity: model.Info, Pos: j.pos,
 				Message: fmt.Sprintf(format, args...)}})
 		}
 	}
@@ -109,7 +110,7 @@ func Load(root, templatePath string) (*model.App, error) {
 					continue
 				}
 				cycled[j.path] = true
-				app.Notes = append(app.Notes, model.Note{Code: "LK105", Severity: model.Info, Pos: j.pos,
+				app.Notes = append(app.Notes, model.Note{Code: rulecode.LK105, Severity: model.Info, Pos: j.pos,
 					Message: fmt.Sprintf("nested stack %s includes %s, a template that includes this stack: a cycle CloudFormation cannot deploy; it is not loaded again", j.stack, rel)})
 				continue
 			case loaded[j.path]:
@@ -242,7 +243,7 @@ func (l *loader) nested() []child {
 			continue
 		}
 		if st, err := os.Stat(path); err != nil || st.IsDir() {
-			l.b.Note("LK105", model.Info, "", "", pos,
+			l.b.Note(rulecode.LK105, model.Info, "", "", pos,
 				fmt.Sprintf("nested stack %s: template %s cannot be read, so its functions are not checked", r.Name, p), "")
 			continue
 		}
@@ -354,11 +355,11 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 	case loc.Path == "" && loc.Asset != "":
 		loc.Path = loc.Asset
 	case loc.S3 != "":
-		l.b.Note("LK105", model.Info, fn.Name, "", pos,
+		l.b.Note(rulecode.LK105, model.Info, fn.Name, "", pos,
 			fmt.Sprintf("%s %s: the package in S3 cannot be read; its imports are not checked", prop, loc.S3), "")
 		return
 	case loc.Unknown != "":
-		l.b.Note("LK105", model.Info, fn.Name, "", pos,
+		l.b.Note(rulecode.LK105, model.Info, fn.Name, "", pos,
 			fmt.Sprintf("%s %s cannot be evaluated; the function's imports are not checked", prop, loc.Unknown), "")
 		return
 	case loc.Path == "" && r.Type == cfn.ServerlessFunction:
@@ -366,7 +367,7 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 		// read the template's folder.
 		loc.Path = "."
 	case loc.Path == "":
-		l.b.Note("LK105", model.Info, fn.Name, "", pos,
+		l.b.Note(rulecode.LK105, model.Info, fn.Name, "", pos,
 			"the function has no Code; its imports are not checked", "")
 		return
 	}
@@ -390,7 +391,7 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 			msg = fmt.Sprintf("%s %s %s does not exist: sam build or sam deploy fails on it, and the function's imports cannot be checked", prop, what, disp)
 			hint = missingLocationHint(prop, loc.Path)
 		}
-		l.b.Note("LK102", model.Error, fn.Name, "", pos, msg, hint)
+		l.b.Note(rulecode.LK102, model.Error, fn.Name, "", pos, msg, hint)
 		return
 	}
 	fn.Code = code
@@ -404,7 +405,7 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 	switch {
 	case bm != "" && !strings.HasPrefix(bm, "python"):
 		code.Opaque = true
-		l.b.Note("LK105", model.Info, fn.Name, "", bmPos,
+		l.b.Note(rulecode.LK105, model.Info, fn.Name, "", bmPos,
 			fmt.Sprintf("BuildMethod %s is not modelled: the imports of %s are checked against its sources as they are, not against what the build produces", bm, fn.Name), "")
 	case strings.HasPrefix(fn.Runtime, "python"):
 		code.Tree = SourceCopy(code.Tree)
@@ -441,7 +442,7 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 	}
 	notInspectable := func(sev model.Severity, why, msg string) {
 		ly.NotInspectable = why
-		l.b.Note("LK105", sev, "", ly.Name, pos, msg, "")
+		l.b.Note(rulecode.LK105, sev, "", ly.Name, pos, msg, "")
 	}
 	switch {
 	case loc.Path == "" && loc.Asset != "":
@@ -477,7 +478,7 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 			why = fmt.Sprintf("%s %s does not exist", prop, disp)
 			msg = why + ": sam build or sam deploy fails on it, and what the layer provides cannot be checked"
 			ly.NotInspectable = why
-			l.b.Note("LK105", model.Error, "", ly.Name, pos, msg, missingLocationHint(prop, loc.Path))
+			l.b.Note(rulecode.LK105, model.Error, "", ly.Name, pos, msg, missingLocationHint(prop, loc.Path))
 			return
 		}
 		notInspectable(model.Error, why, msg)
@@ -509,7 +510,7 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 	if !ok {
 		code.Opaque = true
 		_, bmPos := l.buildMethod(r)
-		l.b.Note("LK105", model.Info, "", ly.Name, bmPos,
+		l.b.Note(rulecode.LK105, model.Info, "", ly.Name, bmPos,
 			fmt.Sprintf("BuildMethod %s is not a layer build method sam build knows; the layer is checked as its sources are", ly.BuildMethod), "")
 		return
 	}
@@ -578,7 +579,7 @@ func (l *loader) makefileLayer(r *cfn.Resource, ly *model.Layer, code *model.Cod
 		msg = fmt.Sprintf("BuildMethod makefile: the build-%s target %s; layerkit checks the layer as that", r.Name, what)
 		hint = "Nothing to fix. layerkit reads the target's mkdir, cp -r and pip install commands; to check what the build really produced, run layerkit on .aws-sam/build after sam build."
 	}
-	l.b.Note("LK105", model.Info, "", ly.Name, bmPos, msg, hint)
+	l.b.Note(rulecode.LK105, model.Info, "", ly.Name, bmPos, msg, hint)
 }
 
 // inlineRequirements replaces "-r file" lines (relative to the Makefile's folder in t)

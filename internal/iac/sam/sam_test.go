@@ -41,7 +41,7 @@ func load(t *testing.T, dir string, tpl string) *model.App {
 func notesFor(app *model.App, code string) []model.Note {
 	var out []model.Note
 	for _, n := range app.Notes {
-		if n.Code == code {
+		if n.Code.String() == code {
 			out = append(out, n)
 		}
 	}
@@ -567,7 +567,7 @@ Resources:
 	app := load(t, dir, "template.yaml")
 	var got []string
 	for _, n := range app.Notes {
-		got = append(got, n.Code+" "+n.Severity.String()+" "+n.Function+n.Layer+" "+strconv.Itoa(n.Pos.Line)+" "+n.Message)
+		got = append(got, n.Code.String()+" "+n.Severity.String()+" "+n.Function+n.Layer+" "+strconv.Itoa(n.Pos.Line)+" "+n.Message)
 	}
 	want := []string{
 		"LK105 error Layer 10 ContentUri layers/x does not exist: sam build or sam deploy fails on it, and what the layer provides cannot be checked",

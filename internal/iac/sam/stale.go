@@ -12,6 +12,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/cfn"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -147,7 +148,7 @@ func compareWithSource(l *side, app *model.App, sourcePath string) {
 					fn.Code.Display = d.same[""] + "/"
 				}
 				if d.stale() {
-					app.Notes = append(app.Notes, model.Note{Code: "LK409", Severity: model.Warning, Function: fn.Name, Pos: src.pos,
+					app.Notes = append(app.Notes, model.Note{Code: rulecode.LK409, Severity: model.Warning, Function: fn.Name, Pos: src.pos,
 						Message: d.message(fn.Name, cfn.DisplayPath(l.root, built), cfn.DisplayPath(l.root, src.abs)),
 						Hint:    hint})
 				}
@@ -169,7 +170,7 @@ func compareWithSource(l *side, app *model.App, sourcePath string) {
 			if d := compareFolder(l.root, src.abs, built, "python"); d != nil {
 				ly.Content.Tree = d.named(ly.Content.Tree)
 				if d.stale() {
-					app.Notes = append(app.Notes, model.Note{Code: "LK409", Severity: model.Warning, Layer: ly.Name, Pos: src.pos,
+					app.Notes = append(app.Notes, model.Note{Code: rulecode.LK409, Severity: model.Warning, Layer: ly.Name, Pos: src.pos,
 						Message: d.message("layer "+ly.Name, cfn.DisplayPath(l.root, built), cfn.DisplayPath(l.root, src.abs)),
 						Hint:    hint})
 				}

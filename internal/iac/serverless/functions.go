@@ -13,6 +13,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -23,7 +24,7 @@ func (l *loader) readFunctions() error {
 	fk, fnsNode, ok := l.get(l.r.doc, "functions")
 	if !ok {
 		// nothing to attach a function-not-checked to: say it on the service
-		l.note("LK105", model.Info, "", "", fk, fmt.Sprintf("functions cannot be resolved (%s); no function of this service is checked", l.r.why))
+		l.note(rulecode.LK105, model.Info, "", "", fk, fmt.Sprintf("functions cannot be resolved (%s); no function of this service is checked", l.r.why))
 	}
 	var fns [][2]*yaml.Node
 	if fnsNode != nil && fnsNode.Kind == yaml.SequenceNode { // a list of one-key mappings
@@ -31,7 +32,7 @@ func (l *loader) readFunctions() error {
 			if v, ok := l.r.value(it); ok {
 				fns = append(fns, pairs(v)...)
 			} else {
-				l.note("LK105", model.Info, "", "", deref(it), fmt.Sprintf("an entry of functions cannot be resolved (%s); the functions it defines are not checked", l.r.why))
+				l.note(rulecode.LK105, model.Info, "", "", deref(it), fmt.Sprintf("an entry of functions cannot be resolved (%s); the functions it defines are not checked", l.r.why))
 			}
 		}
 	} else if ok {
@@ -198,7 +199,7 @@ func (l *loader) layerRef(it *yaml.Node, fn string) model.LayerRef {
 		return model.LayerRef{Pos: p, Unknown: true, Text: text}
 	}
 	bad := func(text, problem, msg string) model.LayerRef {
-		l.note("LK406", model.Error, fn, "", raw, msg)
+		l.note(rulecode.LK406, model.Error, fn, "", raw, msg)
 		return model.LayerRef{Pos: p, Bad: true, Problem: problem, Text: text}
 	}
 	if raw == nil {
@@ -383,7 +384,7 @@ func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, indi
 				return nil, err
 			}
 			if c == nil {
-				l.note("LK105", model.Info, f.Name, "", k, fmt.Sprintf("function %s: %s; its package is not checked", f.Name, why))
+				l.note(rulecode.LK105, model.Info, f.Name, "", k, fmt.Sprintf("function %s: %s; its package is not checked", f.Name, why))
 			}
 			return c, nil
 		}

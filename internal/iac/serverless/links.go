@@ -12,6 +12,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // Links between services of one repository. A service often deploys its layers in a
@@ -261,7 +262,7 @@ func (l *loader) linked(kind, addr, text string, p model.Pos, fn string, at *yam
 	if e.file != l.file {
 		where = "service " + e.service + " (" + e.file + ")"
 	}
-	l.app.Notes = append(l.app.Notes, model.Note{Code: "LK105", Severity: model.Info, Function: fn, Layer: ly.Name, Pos: l.pos(at),
+	l.app.Notes = append(l.app.Notes, model.Note{Code: rulecode.LK105, Severity: model.Info, Function: fn, Layer: ly.Name, Pos: l.pos(at),
 		Message: fmt.Sprintf("layer %s is read at deploy time from %s, which %s publishes for its layer %s (%s:%d); layerkit checks %s against that layer's content in this repository",
 			text, e.how, where, e.layer.Name, ly.Pos.File, ly.Pos.Line, fn),
 		Hint: "If the deployed stack is not built from this repository's copy, check what is deployed with layerkit doctor."})

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // A layer read back through ${ssm:} from a service whose resources are a list of
@@ -114,7 +115,7 @@ resources:
 		t.Fatalf("link notes %+v", app.Notes)
 	}
 	for i, w := range want {
-		if n := app.Notes[i]; n.Code != "LK105" || n.Severity != model.Info || n.Pos.Line != w.line || !strings.Contains(n.Message, w.text) {
+		if n := app.Notes[i]; n.Code != rulecode.LK105 || n.Severity != model.Info || n.Pos.Line != w.line || !strings.Contains(n.Message, w.text) {
 			t.Errorf("note %d = %+v, want line %d with %q", i, n, w.line, w.text)
 		}
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -156,7 +157,7 @@ func yamlError(file string, err error) error {
 
 func (l *loader) pos(n *yaml.Node) model.Pos { return l.r.posOf(n) }
 
-func (l *loader) note(code string, sev model.Severity, fn, layer string, n *yaml.Node, msg string) {
+func (l *loader) note(code rulecode.Code, sev model.Severity, fn, layer string, n *yaml.Node, msg string) {
 	l.app.Notes = append(l.app.Notes, model.Note{Code: code, Severity: sev, Function: fn, Layer: layer, Pos: l.pos(n), Message: msg})
 }
 
@@ -301,7 +302,7 @@ func (l *loader) readLayers() error {
 	lk, layersNode, ok := l.get(l.r.doc, "layers")
 	if !ok {
 		l.layersUnknown = true
-		l.note("LK105", model.Info, "", "", lk, fmt.Sprintf("layers cannot be resolved (%s); references to this service's layers are taken as layers layerkit cannot read", l.r.why))
+		l.note(rulecode.LK105, model.Info, "", "", lk, fmt.Sprintf("layers cannot be resolved (%s); references to this service's layers are taken as layers layerkit cannot read", l.r.why))
 	}
 	providerRuntime, _, _, _, _ := l.getStr(l.getMap(l.r.doc, "provider"), "runtime")
 	for _, kv := range pairs(layersNode) {
@@ -314,7 +315,7 @@ func (l *loader) readLayers() error {
 			if !ok {
 				ly.NotInspectable += ": " + l.r.why
 			}
-			l.note("LK105", model.Info, "", id, kv[0], fmt.Sprintf("layer %s: %s; its content is not checked", name, ly.NotInspectable))
+			l.note(rulecode.LK105, model.Info, "", id, kv[0], fmt.Sprintf("layer %s: %s; its content is not checked", name, ly.NotInspectable))
 			l.addLayer(ly)
 			continue
 		}
@@ -338,7 +339,7 @@ func (l *loader) readLayers() error {
 				return err
 			}
 			if ly.Content == nil {
-				l.note("LK105", model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: %s; its content is not checked", name, ly.NotInspectable))
+				l.note(rulecode.LK105, model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: %s; its content is not checked", name, ly.NotInspectable))
 			}
 			l.addLayer(ly)
 			continue
@@ -347,10 +348,10 @@ func (l *loader) readLayers() error {
 		switch {
 		case !present:
 			ly.NotInspectable = "no path"
-			l.note("LK105", model.Info, "", ly.Name, kv[0], fmt.Sprintf("layer %s has no path; its content is not checked", name))
+			l.note(rulecode.LK105, model.Info, "", ly.Name, kv[0], fmt.Sprintf("layer %s has no path; its content is not checked", name))
 		case !known:
 			ly.NotInspectable = "path cannot be resolved: " + l.r.why
-			l.note("LK105", model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: its path cannot be resolved (%s); its content is not checked", name, l.r.why))
+			l.note(rulecode.LK105, model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: its path cannot be resolved (%s); its content is not checked", name, l.r.why))
 		default:
 			abs := filepath.Join(l.dir, filepath.FromSlash(p))
 			disp := iac.Rel(l.root, abs)
@@ -363,7 +364,7 @@ func (l *loader) readLayers() error {
 			t, err := tree.Dir(abs, disp)
 			if err != nil {
 				ly.NotInspectable = "path " + disp + " does not exist"
-				l.note("LK105", model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: path %s does not exist; its content is not checked", name, disp))
+				l.note(rulecode.LK105, model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: path %s does not exist; its content is not checked", name, disp))
 				break
 			}
 			rules := filter.ParseRules(negate(DefaultExcludes))

@@ -39,7 +39,7 @@ func loadDir(t *testing.T, dir string) *model.App {
 func noteAt(t *testing.T, app *model.App, code string, sev model.Severity, line int) model.Note {
 	t.Helper()
 	for _, n := range app.Notes {
-		if n.Code == code && n.Pos.Line == line {
+		if n.Code.String() == code && n.Pos.Line == line {
 			if n.Severity != sev {
 				t.Errorf("%s at line %d: severity %v, want %v", code, line, n.Severity, sev)
 			}
@@ -48,7 +48,7 @@ func noteAt(t *testing.T, app *model.App, code string, sev model.Severity, line 
 	}
 	var b strings.Builder
 	for _, n := range app.Notes {
-		b.WriteString("  " + n.Code + " " + n.Pos.File + ":" + strconv.Itoa(n.Pos.Line) + " " + n.Message + "\n")
+		b.WriteString("  " + n.Code.String() + " " + n.Pos.File + ":" + strconv.Itoa(n.Pos.Line) + " " + n.Message + "\n")
 	}
 	t.Errorf("no %s note at line %d; notes:\n%s", code, line, b.String())
 	return model.Note{}

@@ -13,6 +13,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -89,7 +90,7 @@ func (l *loader) readArchive(r *resInst) *archive {
 		if ea := a["excludes"]; ea != nil {
 			ex, ok := strList(l.eval(ea.Expr))
 			if !ok {
-				l.note("LK105", model.Info, "", "", pos(ea.Range),
+				l.note(rulecode.LK105, model.Info, "", "", pos(ea.Range),
 					fmt.Sprintf("%s: excludes = %s cannot be evaluated; nothing is assumed excluded", addr, l.text(ea.Expr.Range())), "")
 			}
 			excludes = ex
@@ -98,6 +99,10 @@ func (l *loader) readArchive(r *resInst) *archive {
 			t = filter.Tree(t, func(n string) bool { return !excluded(excludes, n) })
 		}
 		ar.code = &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/"}
+		if p := l.pipInstallFor(r, dirAbs); p != nil {
+			ar.code.Installs, ar.code.InstallDir = p.lines, p.dir
+			ar.code.Display += " (" + p.describe() + ")"
+		}
 	case a["source_file"] != nil:
 		s, ok := str(l.eval(a["source_file"].Expr))
 		if !ok {
@@ -143,7 +148,7 @@ func (l *loader) readArchive(r *resInst) *archive {
 			complete = add(sc.Attributes["content"], sc.Attributes["filename"]) && complete
 		}
 		if !complete {
-			l.note("LK105", model.Info, "", "", pos(b.DefRange),
+			l.note(rulecode.LK105, model.Info, "", "", pos(b.DefRange),
 				fmt.Sprintf("%s: some inline content cannot be evaluated; only the files that can are modelled", addr), "")
 		}
 		ar.code = &model.Code{Tree: tree.NewMap(label, files), Display: label}
@@ -219,6 +224,12 @@ func (l *loader) codeFromFilename(a *hcl.Attribute) (code *model.Code, why strin
 			return nil, fmt.Sprintf("%s is not a readable zip archive (%v)", disp, err)
 		}
 		return &model.Code{Tree: z, Display: disp}, ""
+	}
+	if code := l.zipBuiltByProvisioner(abs, disp); code != nil {
+		return code, ""
+	}
+	if code := l.zipBuiltByWorkflow(abs, disp); code != nil {
+		return code, ""
 	}
 	return nil, fmt.Sprintf("%s does not exist yet; build it first or point at the archive_file", disp)
 }

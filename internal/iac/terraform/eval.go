@@ -180,7 +180,7 @@ func (l *loader) causeDepth(expr hcl.Expression, depth int) string {
 			return name + " is not known (an output of a module layerkit does not read, or known only after apply)"
 		}
 		if tr.RootName() == "data" {
-			return name + " is read when Terraform runs (layerkit reads only archive_file and local_file data sources)"
+			return name + " is read when Terraform runs (layerkit reads only archive_file, local_file and template_file data sources)"
 		}
 		return name + " is known only after terraform apply"
 	}

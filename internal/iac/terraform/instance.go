@@ -16,6 +16,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // maxModuleDepth caps how deep module calls nest.
@@ -172,7 +173,7 @@ func (n *node) key() string {
 
 // referenced resource types: their instances' values stand for them in expressions.
 var referenced = map[string]bool{
-	"aws_lambda_layer_version": true, "data.archive_file": true, "data.local_file": true,
+	"aws_lambda_layer_version": true, "data.archive_file": true, "data.local_file": true, "data.template_file": true, "data.aws_lambda_layer_version": true,
 	"aws_s3_object": true, "aws_s3_bucket_object": true,
 }
 
@@ -396,6 +397,12 @@ func (l *loader) expandResource(m *modInst, r resourceBlock, deps []string) cty.
 	l.ctx = l.scope(m, deps, nil)
 	if r.typ == "data.local_file" {
 		return l.localFile(r)
+	}
+	if r.typ == "data.template_file" {
+		return l.templateFile(r)
+	}
+	if r.typ == "data.aws_lambda_layer_version" {
+		return l.dataLayer(r)
 	}
 	var list *[]*resInst
 	var attrs []string
@@ -819,7 +826,7 @@ func (l *loader) moduleNote(r hcl.Range, msg, hint string) {
 		return
 	}
 	l.notedModules[p] = true
-	l.note("LK109", model.Info, "", "", p, msg, hint)
+	l.note(rulecode.LK109, model.Info, "", "", p, msg, hint)
 }
 
 // blockPrefix is m's address prefix without instance keys: "module.svc.module.fn.".

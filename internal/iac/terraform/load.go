@@ -26,6 +26,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 const kind = "terraform"
@@ -142,11 +143,20 @@ func readFolder(root, dir string, withVars bool) (srcs, vars []source, err error
 }
 
 type loader struct {
-	root string // the checked PATH
-	cwd  string // the root module's folder: terraform's working folder
-	src  map[string][]byte
-	ctx  *hcl.EvalContext // the context of what is being evaluated
-	app  *model.App
+	workflows []workflowStep // the checked folder's GitHub Actions run steps, read on first use
+	// data "aws_lambda_layer_version" links (datalayer.go): layer_name by data block
+	// address; the layers of the other configurations by layer_name (read on first use);
+	// linking is set on a configuration loaded only to be linked to, whose layers by
+	// evaluated layer_name go to layerNamed.
+	dataLayers map[string]string
+	siblings   map[string]siblingLayer
+	linking    bool
+	layerNamed map[string]*model.Layer
+	root       string // the checked PATH
+	cwd        string // the root module's folder: terraform's working folder
+	src        map[string][]byte
+	ctx        *hcl.EvalContext // the context of what is being evaluated
+	app        *model.App
 
 	budget   budget
 	funcs    map[string]function.Function
@@ -281,6 +291,46 @@ func (l *loader) parseConfig(dir string, srcs []source) (*config, error) {
 // root module in folder dir. It is Load without reading the root folder (and the fuzz
 // entry); child modules are read from disk.
 func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
+	return loadSourcesWith(root, dir, srcs, vars, nil)
+}
+
+// loadSourcesWith is loadSources with a hook that sets up the loader before it runs.
+func loadSourcesWith(root, dir string, srcs, vars []source, setup func(*loader)) (*model.App, error) {
+	l := newLoader(root, dir)
+	if setup != nil {
+		setup(l)
+	}
+	cfg, err := l.parseConfig(dir, srcs)
+	if err != nil {
+		return nil, err
+	}
+	l.configs[dir] = cfg
+	m := &modInst{dir: dir, cfg: cfg, unset: map[string]string{}}
+	values, err := l.rootValues(m, vars)
+	if err != nil {
+		return nil, err
+	}
+	m.vars, m.base = l.bindVariables(m, values, unsetHint(nil)), nil
+	if len(m.unset) > 0 {
+		others := otherVarFiles(root, dir, vars)
+		for name := range m.unset {
+			m.unset[name] = unsetHint(others[name])
+		}
+	}
+	l.evalModule(m)
+	if l.budget.err != nil {
+		return nil, l.budget.err
+	}
+	l.model()
+	if l.budget.err != nil {
+		return nil, l.budget.err
+	}
+	return l.app, nil
+}
+
+// newLoader is a loader of the root module in folder dir, with Terraform's functions
+// wrapped in the evaluation budget and the file functions reading below dir.
+func newLoader(root, dir string) *loader {
 	l := &loader{
 		root: root, cwd: dir, src: map[string][]byte{},
 		app:      &model.App{Kind: kind, Source: iac.Rel(root, dir)},
@@ -296,20 +346,20 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 	l.funcs[iterFunc] = l.budget.budgetFunction(l.budget.chargeIterations(false))
 	l.funcs[iterRefFunc] = l.budget.budgetFunction(l.budget.chargeIterations(true))
 	l.funcs["file"], l.funcs["fileexists"] = l.fileFuncs()
+	l.funcs["fileset"] = l.filesetFunc()
+	l.funcs["templatefile"] = l.templatefileFunc()
 	l.funcs["abspath"] = stringFunc(func(s string) string {
 		if !filepath.IsAbs(s) {
 			s = filepath.Join(l.cwd, filepath.FromSlash(s))
 		}
 		return filepath.ToSlash(filepath.Clean(s))
 	})
-	cfg, err := l.parseConfig(dir, srcs)
-	if err != nil {
-		return nil, err
-	}
-	l.configs[dir] = cfg
+	return l
+}
 
-	// Root variables: defaults, then the variable files in order.
-	m := &modInst{dir: dir, cfg: cfg, unset: map[string]string{}}
+// rootValues are the values the variable files vars give the root module m's
+// variables, the later file winning (the defaults are bindVariables').
+func (l *loader) rootValues(m *modInst, vars []source) (map[string]cty.Value, error) {
 	values := map[string]cty.Value{}
 	for _, s := range vars {
 		f, err := parse(s)
@@ -325,16 +375,7 @@ func loadSources(root, dir string, srcs, vars []source) (*model.App, error) {
 			values[a.Name] = l.eval(a.Expr)
 		}
 	}
-	m.vars, m.base = l.bindVariables(m, values, "it has no default and no value in terraform.tfvars, *.auto.tfvars or --var-file"), nil
-	l.evalModule(m)
-	if l.budget.err != nil {
-		return nil, l.budget.err
-	}
-	l.model()
-	if l.budget.err != nil {
-		return nil, l.budget.err
-	}
-	return l.app, nil
+	return values, nil
 }
 
 // model turns the resource instances every module declared into functions and
@@ -416,7 +457,7 @@ func interpolations(t string) string {
 	return b.String()
 }
 
-func (l *loader) note(code string, sev model.Severity, fn, layer string, p model.Pos, msg, hint string) {
+func (l *loader) note(code rulecode.Code, sev model.Severity, fn, layer string, p model.Pos, msg, hint string) {
 	l.app.Notes = append(l.app.Notes, model.Note{Code: code, Severity: sev, Function: fn, Layer: layer, Pos: p, Message: msg, Hint: hint})
 }
 
@@ -467,15 +508,20 @@ func (l *loader) layerResource(r *resInst) {
 	l.layerRes[r.addr()] = ly
 	l.app.Layers = append(l.app.Layers, ly)
 	a := c.Attributes
+	if l.layerNamed != nil && a["layer_name"] != nil {
+		if n, ok := str(l.eval(a["layer_name"].Expr)); ok && !strings.Contains(n, markerPrefix) {
+			l.layerNamed[n] = ly
+		}
+	}
 	switch {
 	case r.unknown != "":
 		ly.NotInspectable = r.unknown
-		l.note("LK105", model.Info, "", name, pos(b.DefRange), fmt.Sprintf("layer %s: %s; its content is not checked", name, r.unknown), "")
+		l.note(rulecode.LK105, model.Info, "", name, pos(b.DefRange), fmt.Sprintf("layer %s: %s; its content is not checked", name, r.unknown), "")
 	case a["filename"] != nil:
 		code, why := l.codeFromFilename(a["filename"])
 		if code == nil {
 			ly.NotInspectable = why
-			l.note("LK105", model.Info, "", name, pos(a["filename"].Range), fmt.Sprintf("layer %s: %s; its content is not checked", name, why), "")
+			l.note(rulecode.LK105, model.Info, "", name, pos(a["filename"].Range), fmt.Sprintf("layer %s: %s; its content is not checked", name, why), "")
 		}
 		ly.Content = code
 	case a["s3_bucket"] != nil || a["s3_key"] != nil:
@@ -487,7 +533,7 @@ func (l *loader) layerResource(r *resInst) {
 				ly.NotInspectable = "S3 object " + l.s3Text(a["s3_bucket"], a["s3_key"])
 				msg = fmt.Sprintf("layer %s comes from %s, which is not read; its content is not checked", name, ly.NotInspectable)
 			}
-			l.note("LK105", model.Info, "", name, pos(b.DefRange), msg, "")
+			l.note(rulecode.LK105, model.Info, "", name, pos(b.DefRange), msg, "")
 		}
 		ly.Content = code
 	default:
@@ -669,7 +715,7 @@ func (l *loader) layerRef(e hcl.Expression, fn string) model.LayerRef {
 		}
 		if l.curMod != nil && !l.curMod.cfg.layerNames[at.Name] {
 			problem := fmt.Sprintf("aws_lambda_layer_version.%s is not defined in this configuration", at.Name)
-			l.note("LK406", model.Error, fn, "", p, fmt.Sprintf("layers of %s: %s", fn, problem), "")
+			l.note(rulecode.LK406, model.Error, fn, "", p, fmt.Sprintf("layers of %s: %s", fn, problem), "")
 			return model.LayerRef{Pos: p, Bad: true, Problem: problem, Text: text}
 		}
 	}
@@ -683,7 +729,7 @@ func (l *loader) refFromValue(v cty.Value, p model.Pos, text, fn string) model.L
 		return model.LayerRef{Pos: p, Unknown: true, Text: text}
 	}
 	bad := func(problem, msg, hint string) model.LayerRef {
-		l.note("LK406", model.Error, fn, "", p, msg, hint)
+		l.note(rulecode.LK406, model.Error, fn, "", p, msg, hint)
 		return model.LayerRef{Pos: p, Bad: true, Problem: problem, Text: text}
 	}
 	if k, addr, attr, ok := parseMarker(s); ok {
@@ -694,6 +740,8 @@ func (l *loader) refFromValue(v cty.Value, p model.Pos, text, fn string) model.L
 			return bad("layer_arn has no version",
 				fmt.Sprintf("%s.layer_arn is the ARN without a version; Lambda needs a version ARN: use %s.arn", addr, addr),
 				fmt.Sprintf("layers = [%s.arn]", addr))
+		case k == "datalayer":
+			return l.linkDataLayer(addr, attr, p, text, fn)
 		case k == "module" && l.modLayers[addr] == nil:
 			return bad(fmt.Sprintf("%s creates no layer", addr),
 				fmt.Sprintf("%s.%s: %s does not set create_layer = true, so it creates no layer", addr, attr, addr), "")

@@ -40,7 +40,7 @@ func load(t *testing.T, dir string) *model.App {
 func noteAt(t *testing.T, app *model.App, code string, sev model.Severity, file string, line int) model.Note {
 	t.Helper()
 	for _, n := range app.Notes {
-		if n.Code == code && n.Pos.File == file && n.Pos.Line == line {
+		if n.Code.String() == code && n.Pos.File == file && n.Pos.Line == line {
 			if n.Severity != sev {
 				t.Errorf("%s at %s:%d: severity %v, want %v", code, file, line, n.Severity, sev)
 			}
@@ -54,7 +54,7 @@ func noteAt(t *testing.T, app *model.App, code string, sev model.Severity, file 
 func notesText(app *model.App) string {
 	var b strings.Builder
 	for _, n := range app.Notes {
-		b.WriteString("  " + n.Code + " " + n.Severity.String() + " " + n.Pos.File + ":" + itoa(n.Pos.Line) + " " + n.Message + "\n")
+		b.WriteString("  " + n.Code.String() + " " + n.Severity.String() + " " + n.Pos.File + ":" + itoa(n.Pos.Line) + " " + n.Message + "\n")
 	}
 	return b.String()
 }

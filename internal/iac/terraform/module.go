@@ -14,6 +14,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -87,7 +88,7 @@ func (l *loader) moduleLayer(m *lambdaModule) {
 	l.app.Layers = append(l.app.Layers, ly)
 	if m.inst.unknown != "" {
 		ly.NotInspectable = m.inst.unknown
-		l.note("LK105", model.Info, "", ly.Name, ly.Pos, fmt.Sprintf("module %s: %s; its content is not checked", m.name(), m.inst.unknown), "")
+		l.note(rulecode.LK105, model.Info, "", ly.Name, ly.Pos, fmt.Sprintf("module %s: %s; its content is not checked", m.name(), m.inst.unknown), "")
 		return
 	}
 	runtime, _ := str(l.modEval(m, "runtime"))
@@ -178,7 +179,7 @@ func (l *loader) lambdaPackage(addr string) (*model.Code, string) {
 func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*model.Code, string) {
 	note := func(why string) (*model.Code, string) {
 		if layer != "" {
-			l.note("LK105", model.Info, "", layer, pos(m.inst.block.DefRange), fmt.Sprintf("module %s: %s; its content is not checked", m.name(), why), "")
+			l.note(rulecode.LK105, model.Info, "", layer, pos(m.inst.block.DefRange), fmt.Sprintf("module %s: %s; its content is not checked", m.name(), why), "")
 		}
 		return nil, why
 	}
@@ -260,7 +261,7 @@ func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*mod
 					filtered.Tree = filter.Tree(c.Tree, keep)
 					c = &filtered
 				} else {
-					l.note("LK105", model.Info, fn, layer, pos(a.Range),
+					l.note(rulecode.LK105, model.Info, fn, layer, pos(a.Range),
 						fmt.Sprintf("module %s: source_path patterns cannot be applied (not a list of regular expressions layerkit can read); every file under %s is assumed packaged", m.name(), p), "")
 				}
 			}

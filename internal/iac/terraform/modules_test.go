@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // TestModuleTree: a root module in envs/prod calling local modules by ../../modules/x,
@@ -199,7 +200,7 @@ resource "aws_lambda_function" "f" {
 	if b.Runtime != "python3.12" {
 		t.Errorf("runtime = %q", b.Runtime)
 	}
-	want := "handler = var.handler cannot be evaluated: var.handler has no value: module module.fn[1] sets it to data.aws_ssm_parameter.h.value, and data.aws_ssm_parameter.h.value is read when Terraform runs (layerkit reads only archive_file and local_file data sources)"
+	want := "handler = var.handler cannot be evaluated: var.handler has no value: module module.fn[1] sets it to data.aws_ssm_parameter.h.value, and data.aws_ssm_parameter.h.value is read when Terraform runs (layerkit reads only archive_file, local_file and template_file data sources)"
 	if b.Unchecked != want {
 		t.Errorf("unchecked = %q,\nwant %q", b.Unchecked, want)
 	}
@@ -371,7 +372,7 @@ func TestRemoteModuleNotedOnce(t *testing.T) {
 		"svc/main.tf": "module \"queue\" {\n  source = \"terraform-aws-modules/sqs/aws\"\n}\n",
 	})
 	app := load(t, root)
-	if len(app.Notes) != 1 || app.Notes[0].Code != "LK109" || !strings.Contains(app.Notes[0].Message, "module module.svc.queue comes from") {
+	if len(app.Notes) != 1 || app.Notes[0].Code != rulecode.LK109 || !strings.Contains(app.Notes[0].Message, "module module.svc.queue comes from") {
 		t.Errorf("notes:\n%s", notesText(app))
 	}
 }
@@ -501,5 +502,279 @@ resource "aws_lambda_function" "num" {
 	}
 	if f := fn(t, app, "num"); !strings.Contains(f.Unchecked, "for_each = 5 is not a map, or a set of strings") {
 		t.Errorf("num: %q", f.Unchecked)
+	}
+}
+
+// A root variable with no default, no terraform.tfvars and no --var-file, whose value is in
+// variable files Terraform does not load by itself (field test: massimobiagioli/fastapi-sls-tester's
+// terraform.tfvars.example, cullancarey/apple_update_notification's develop.tfvars and
+// main.tfvars): the function is not checked, and the reason names the files that set it and
+// how to give one. A variable none of them sets keeps the plain reason; a file given with
+// --var-file is not suggested again, and terraform.tfvars / *.auto.tfvars are read, not hinted.
+func TestUnsetVariableNamesVarFiles(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"src/index.py":             "x = 1\n",
+		"terraform.tfvars.example": "stage = \"dev\"\n",
+		"prod.tfvars":              "stage = \"prod\"\nregion = \"eu-west-1\"\n",
+		"broken.tfvars":            "stage = \n",
+		"notes.tfvars.txt":         "stage = \"x\"\n",
+		"main.tf": `
+variable "stage" {}
+variable "runtime" {}
+resource "aws_lambda_function" "f" {
+  function_name = "f-${var.stage}"
+  handler       = "index.handler"
+  runtime       = "python3.12"
+  filename      = "build/${var.stage}.zip"
+}
+resource "aws_lambda_function" "g" {
+  handler  = "index.handler"
+  runtime  = var.runtime
+  filename = "g.zip"
+}
+`,
+	})
+	app := load(t, root)
+	want := `its package cannot be read: filename = "build/<var.stage>.zip" cannot be evaluated: var.stage has no value: it has no default and no value in terraform.tfvars, *.auto.tfvars or --var-file; prod.tfvars, terraform.tfvars.example set it: give the one to check with --var-file (--var-file prod.tfvars)`
+	if f := fn(t, app, "f"); f.Unchecked != want {
+		t.Errorf("f unchecked = %q, want %q", f.Unchecked, want)
+	}
+	wantG := `runtime = var.runtime cannot be evaluated: var.runtime has no value: it has no default and no value in terraform.tfvars, *.auto.tfvars or --var-file`
+	if g := fn(t, app, "g"); g.Unchecked != wantG {
+		t.Errorf("g unchecked = %q, want %q", g.Unchecked, wantG)
+	}
+
+	// given with --var-file: the value is bound, and the other file is not suggested
+	SetVarFiles([]string{filepath.Join(root, "prod.tfvars")})
+	defer SetVarFiles(nil)
+	app = load(t, root)
+	if f := fn(t, app, "f"); strings.Contains(f.Unchecked, "var.stage") {
+		t.Errorf("with --var-file prod.tfvars, f unchecked = %q", f.Unchecked)
+	}
+}
+
+func TestIsOtherVarFile(t *testing.T) {
+	for n, want := range map[string]bool{
+		"dev.tfvars": true, "dev.tfvars.json": true, "terraform.tfvars.example": true,
+		"terraform.tfvars.sample": true, "x.tfvars.json.dist": true,
+		"terraform.tfvars": false, "terraform.tfvars.json": false, "a.auto.tfvars": false,
+		"a.auto.tfvars.json": false, "main.tf": false, "notes.tfvars.txt": false, "x.example": false,
+	} {
+		if got := isOtherVarFile(n); got != want {
+			t.Errorf("isOtherVarFile(%q) = %v, want %v", n, got, want)
+		}
+	}
+}
+
+// fileset as Terraform evaluates it at plan time, from the files on disk (field test:
+// gingebot/version_notifier: `for_each = toset([for i in fileset("../lambdas/checks/",
+// "*/main.py") : dirname(i)])` over a local module): one module instance per matching
+// folder, named by its key; "**" crosses folders, a folder without the file is not an
+// instance, a missing folder is an empty set, and a path outside the checked folder is
+// refused like file().
+func TestFileset(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"lambdas/checks/alpha/main.py":   "x = 1\n",
+		"lambdas/checks/beta/main.py":    "x = 1\n",
+		"lambdas/checks/gamma/README.md": "not a checker\n",
+		"lambdas/deep/a/b/handler.py":    "x = 1\n",
+		"terraform/modules/check/main.tf": `
+variable "root" {}
+resource "aws_lambda_function" "this" {
+  handler  = "main.handler"
+  runtime  = "python3.12"
+  filename = "${var.root}.zip"
+}
+`,
+		"terraform/main.tf": `
+locals {
+  checkers = toset([for i in fileset("../lambdas/checks/", "*/main.py") : dirname(i)])
+  deep     = fileset("../lambdas", "**/handler.py")
+  none     = fileset("../nowhere", "*")
+}
+module "check" {
+  for_each = local.checkers
+  source   = "./modules/check"
+  root     = "../lambdas/checks/${each.key}"
+}
+resource "aws_lambda_function" "deep" {
+  for_each = local.deep
+  handler  = "handler.handler"
+  runtime  = "python3.12"
+  filename = "x.zip"
+}
+resource "aws_lambda_function" "none" {
+  for_each = local.none
+  handler  = "handler.handler"
+  runtime  = "python3.12"
+  filename = "x.zip"
+}
+resource "aws_lambda_function" "outside" {
+  for_each = fileset("/etc", "*")
+  handler  = "handler.handler"
+  runtime  = "python3.12"
+  filename = "x.zip"
+}
+`,
+	})
+	app, err := Load(root, filepath.Join(root, "terraform"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range app.Functions {
+		names = append(names, f.Name)
+	}
+	sort.Strings(names)
+	want := []string{
+		`aws_lambda_function.deep["deep/a/b/handler.py"]`,
+		`module.check["alpha"].aws_lambda_function.this`,
+		`module.check["beta"].aws_lambda_function.this`,
+		"outside",
+	}
+	if !reflect.DeepEqual(names, want) {
+		t.Fatalf("functions = %q, want %q", names, want)
+	}
+	if o := fn(t, app, "outside"); !strings.Contains(o.Unchecked, `for_each = fileset("/etc", "*") cannot be evaluated`) {
+		t.Errorf("outside unchecked = %q", o.Unchecked)
+	}
+}
+
+// templatefile and data "template_file" render as Terraform renders them at plan time
+// (field test: tjdetwill007/auto_deployment reads a public layer ARN from a JSON template
+// through data.template_file.x.rendered; the layers list of the function that uses it was
+// unknown as a whole, so none of its three layers was read): variables, %{for}, functions,
+// $${ escapes; a template with an unknown variable or a missing file stays unknown.
+func TestTemplates(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"layers.tpl":    `{"git": {"arn": "arn:aws:lambda:us-east-1:553035198032:layer:git-lambda2:8"}}`,
+		"handler.tftpl": `%{ for m in mods }${m}.${upper(fn)}%{ endfor }$${literal}`,
+		"main.tf": `
+variable "nope" {}
+data "template_file" "layers" {
+  template = file("${path.root}/layers.tpl")
+}
+data "template_file" "rt" {
+  template = "python$${v}"
+  vars     = { v = "3.12" }
+}
+data "template_file" "unknown" {
+  template = "$${x}"
+  vars     = { x = var.nope }
+}
+locals {
+  ext     = jsondecode(data.template_file.layers.rendered)
+  handler = templatefile("${path.module}/handler.tftpl", { mods = ["app"], fn = "h" })
+}
+resource "aws_lambda_function" "f" {
+  handler  = local.handler
+  runtime  = "python${data.template_file.rt.vars.v}"
+  filename = "f.zip"
+  layers   = [local.ext.git.arn]
+}
+resource "aws_lambda_function" "g" {
+  handler  = data.template_file.unknown.rendered
+  runtime  = "python3.12"
+  filename = "f.zip"
+}
+resource "aws_lambda_function" "h" {
+  handler  = templatefile("missing.tftpl", {})
+  runtime  = "python3.12"
+  filename = "f.zip"
+}
+`,
+	})
+	app := load(t, root)
+	f := fn(t, app, "f")
+	if f.Handler != "app.H${literal}" || f.Runtime != "python3.12" || len(f.Layers) != 1 || f.Layers[0].ARN != "arn:aws:lambda:us-east-1:553035198032:layer:git-lambda2:8" {
+		t.Errorf("f: handler %q runtime %q layers %+v", f.Handler, f.Runtime, f.Layers)
+	}
+	if g := fn(t, app, "g"); g.Handler != "" || !strings.Contains(g.Unchecked, "data.template_file.unknown.rendered") {
+		t.Errorf("g: handler %q unchecked %q", g.Handler, g.Unchecked)
+	}
+	if h := fn(t, app, "h"); h.Handler != "" || !strings.Contains(h.Unchecked, "templatefile(") {
+		t.Errorf("h: handler %q unchecked %q", h.Handler, h.Unchecked)
+	}
+}
+
+// A data "aws_lambda_layer_version" whose layer_name another Terraform configuration of
+// the checked folder defines is linked to that layer, with an info naming both (field test:
+// isobelfc/aws-components-terraform: two false LK101 warnings). The other configuration is
+// loaded as a root module with its own variable files; a name nobody defines, or one the
+// function's configuration cannot evaluate, stays an unknown reference that says what it
+// reads.
+func TestDataLayerLinkedToSiblingConfiguration(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"modules/layer/main.tf": `
+variable "service" {}
+variable "env" {}
+resource "aws_lambda_layer_version" "this" {
+  layer_name = "${var.service}-${var.env}"
+  filename   = data.archive_file.layer.output_path
+}
+data "archive_file" "layer" {
+  type        = "zip"
+  source_dir  = "${path.module}/lib"
+  output_path = "${path.module}/layer.zip"
+}
+`,
+		"modules/layer/lib/python/requests/__init__.py": "",
+		"dev/layer/main.tf": `
+module "layer" {
+  source  = "../../modules/layer"
+  service = "common"
+  env     = var.env
+}
+variable "env" {}
+`,
+		"dev/layer/terraform.tfvars": "env = \"dev\"\n",
+		"dev/fn/main.tf": `
+variable "nope" {}
+data "aws_lambda_layer_version" "common" {
+  layer_name = "common-dev"
+}
+data "aws_lambda_layer_version" "other" {
+  layer_name = "not-defined-here"
+}
+data "aws_lambda_layer_version" "unknown" {
+  layer_name = var.nope
+}
+resource "aws_lambda_function" "f" {
+  handler  = "app.handler"
+  runtime  = "python3.12"
+  filename = "f.zip"
+  layers   = [data.aws_lambda_layer_version.common.arn, data.aws_lambda_layer_version.other.arn, data.aws_lambda_layer_version.unknown.arn]
+}
+`,
+	})
+	app, err := Load(root, filepath.Join(root, "dev/fn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fn(t, app, "f")
+	if len(f.Layers) != 3 {
+		t.Fatalf("layers = %+v", f.Layers)
+	}
+	if ly := f.Layers[0].Layer; ly == nil || ly.Content == nil || ly.Name != "module.layer.aws_lambda_layer_version.this" {
+		t.Errorf("common: %+v", f.Layers[0])
+	}
+	if r := f.Layers[1]; !r.Unknown || r.Text != `data.aws_lambda_layer_version.other (layer_name "not-defined-here", read from AWS when Terraform runs)` {
+		t.Errorf("other: %+v", r)
+	}
+	if r := f.Layers[2]; !r.Unknown || r.Layer != nil {
+		t.Errorf("unknown: %+v", r)
+	}
+	var linked int
+	for _, n := range app.Notes {
+		if n.Code == rulecode.LK105 && strings.Contains(n.Message, `reads the layer named "common-dev", which the Terraform configuration dev/layer defines`) {
+			linked++
+		}
+	}
+	if linked != 1 {
+		t.Errorf("notes = %+v, want one link info", app.Notes)
 	}
 }

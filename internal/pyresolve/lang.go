@@ -1,0 +1,251 @@
+package pyresolve
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/resolve"
+	"github.com/layerkit/layerkit/internal/runtimes"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// Lang is Python behind the language seam (resolve.Resolver): it wraps a Resolver and
+// presents each function's Result as a resolve.Analysis. Nothing of the resolution
+// itself is here; this file only translates.
+type Lang struct {
+	R *Resolver
+	// Ready, when set, is called with each function's sys.path before its imports are
+	// resolved (check starts reading the layers' metadata meanwhile).
+	Ready func(*Env)
+}
+
+// NewLang returns Python's resolver for the language seam, over r (New() when nil).
+func NewLang(r *Resolver) *Lang {
+	if r == nil {
+		r = New()
+	}
+	return &Lang{R: r}
+}
+
+// Language is "python", the runtime catalogue's language of Python runtimes.
+func (l *Lang) Language() string { return "python" }
+
+// Analyze builds fn's Lambda sys.path for rt and resolves its imports.
+func (l *Lang) Analyze(ctx context.Context, fn *model.Function, rt *runtimes.Runtime) (resolve.Analysis, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	env := l.R.NewEnv(fn, rt)
+	if l.Ready != nil {
+		l.Ready(env)
+	}
+	return Analysis(l.R.Analyze(env)), nil
+}
+
+// Analysis presents res through the language seam.
+func Analysis(res *Result) resolve.Analysis { return &seamView{res: res} }
+
+// seamView is a Result as resolve.Analysis; each answer is made on first call.
+type seamView struct {
+	res *Result
+
+	pathOnce sync.Once
+	path     *resolve.SearchPath
+
+	handlerOnce sync.Once
+	handler     *resolve.Handler
+
+	importsOnce sync.Once
+	imports     []resolve.Import
+
+	shadowsOnce sync.Once
+	shadows     []resolve.Shadow
+
+	unfollowedOnce sync.Once
+	unfollowed     []resolve.Unfollowed
+}
+
+func (v *seamView) Detail() any { return v.res }
+
+func (v *seamView) SearchPath() *resolve.SearchPath {
+	v.pathOnce.Do(func() {
+		env := v.res.Env
+		sp := &resolve.SearchPath{Var: "PYTHONPATH", Uninspectable: env.Uninspectable}
+		if ev, ok := env.Function.Env["PYTHONPATH"]; ok {
+			sp.Override = &ev
+		}
+		for _, ent := range env.Path {
+			sp.Entries = append(sp.Entries, resolve.Entry{Path: ent.Path, Place: entryPlace(ent.Kind),
+				Tree: ent.Tree, Dir: ent.Dir, Override: ent.Kind == Extra && env.PythonPath})
+		}
+		v.path = sp
+	})
+	return v.path
+}
+
+// entryPlace is where on the path a sys.path entry of kind k is.
+func entryPlace(k EntryKind) resolve.Place {
+	switch k {
+	case TaskRoot:
+		return resolve.Function
+	case LayerSite, LayerPython:
+		return resolve.Layer
+	case Provided:
+		return resolve.Runtime
+	case Stdlib:
+		return resolve.Builtin
+	}
+	return resolve.Elsewhere
+}
+
+// provider says where m is.
+func (v *seamView) provider(m *Module) *resolve.Provider {
+	if m == nil {
+		return nil
+	}
+	env := v.res.Env
+	p := &resolve.Provider{Entry: m.Entry, Layer: -1, Tree: m.Tree, File: m.File,
+		Compiled: m.Kind == Compiled, Package: m.Kind == Package, Folder: m.Kind == Namespace,
+		Installed: m.Trusted, Declared: m.Declared}
+	if m.Entry < 0 || m.Entry >= len(env.Path) {
+		p.Entry = -1
+	}
+	switch {
+	case m.Kind == Virtual && m.Declared != nil:
+		p.Place = resolve.Declared
+	case m.Kind == Virtual:
+		p.Place = entryPlace(m.VirtualKind)
+	case p.Entry >= 0:
+		p.Place = entryPlace(env.Path[p.Entry].Kind)
+	default:
+		p.Place = resolve.Elsewhere
+	}
+	if (m.Tree == nil || m.File == "") && len(m.Path) > 0 {
+		p.Tree, p.File = m.Path[0].Tree, m.Path[0].Dir // a namespace package: its first folder
+	}
+	if env.Opt != nil && p.Tree == tree.Tree(env.Opt) {
+		p.Place = resolve.Layer
+		if i := env.Opt.Owner(p.File); i >= 0 && i < len(env.OptLayers) {
+			p.Layer = env.OptLayers[i]
+		}
+	}
+	return p
+}
+
+func (v *seamView) Handler() *resolve.Handler {
+	v.handlerOnce.Do(func() {
+		h := v.res.Handler
+		fn := v.res.Env.Function
+		out := &resolve.Handler{Module: h.Module, Attr: h.Func, Malformed: h.Malformed,
+			Found: v.provider(h.Found), Missing: h.Missing, Defined: h.Defined, NotCallable: h.NotCallable}
+		if h.Found != nil && h.Found.Kind == Namespace {
+			out.NotModule = true
+		}
+		switch {
+		case h.Malformed:
+			out.Error = fmt.Sprintf("Runtime.MalformedHandlerName: Bad handler '%s'", fn.Handler)
+		case h.Found == nil:
+			out.Error = fmt.Sprintf("Runtime.ImportModuleError: Unable to import module '%s': No module named '%s'", h.Module, h.Missing)
+		case h.Defined == 0 && !h.NotCallable:
+			out.Error = fmt.Sprintf("Runtime.HandlerNotFound: Handler '%s' missing on module '%s'", h.Func, h.Module)
+		case h.NotCallable:
+			out.Error = fmt.Sprintf("TypeError: '%s' is not callable", h.Func)
+		}
+		v.handler = out
+	})
+	return v.handler
+}
+
+func (v *seamView) Imports() []resolve.Import {
+	v.importsOnce.Do(func() {
+		res := v.res
+		names := make([]string, 0, len(res.Sites))
+		for name := range res.Sites {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		out := make([]resolve.Import, 0, len(names)+len(res.Problems))
+		for _, name := range names {
+			s := res.Sites[name]
+			out = append(out, resolve.Import{Module: name,
+				At:   resolve.Pos{Tree: s.Tree, File: s.File, Line: s.Line, Col: s.Col},
+				Stmt: s.Stmt, From: s.From, Chain: res.Chain(s.From), Lazy: s.Lazy,
+				Found: v.provider(res.Imported[name])})
+		}
+		for _, pr := range res.Problems {
+			imp := resolve.Import{Module: pr.Missing,
+				At:   resolve.Pos{Tree: pr.Tree, File: pr.File, Line: pr.Line, Col: pr.Col},
+				Stmt: pr.Stmt, Chain: pr.Chain, Lazy: pr.Lazy, Error: problemText(pr)}
+			if n := len(pr.Chain); n > 0 {
+				imp.From = pr.Chain[n-1]
+			}
+			switch pr.Failure {
+			case NoModule:
+				imp.Failure = resolve.NotFound
+			case NoName, NoAttribute, PartialAttr:
+				imp.Failure, imp.Name = resolve.NameMissing, pr.Name
+				imp.Found = v.provider(res.Imported[pr.Missing])
+			case NoParent, BeyondTop:
+				imp.Failure = resolve.BadSpecifier
+			case CompiledMismatch:
+				imp.Failure, imp.Near = resolve.Incompatible, pr.Near
+			}
+			out = append(out, imp)
+		}
+		v.imports = out
+	})
+	return v.imports
+}
+
+// problemText is what Python says about pr.
+func problemText(pr Problem) string {
+	switch pr.Failure {
+	case NoName:
+		return fmt.Sprintf("cannot import name '%s' from '%s'", pr.Name, pr.Missing)
+	case NoAttribute:
+		return fmt.Sprintf("module '%s' has no attribute '%s'", pr.Missing, pr.Name)
+	case PartialAttr:
+		return fmt.Sprintf("partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)", pr.Missing, pr.Name)
+	case NoParent:
+		return "attempted relative import with no known parent package"
+	case BeyondTop:
+		return "attempted relative import beyond top-level package"
+	}
+	return fmt.Sprintf("No module named '%s'", pr.Missing)
+}
+
+func (v *seamView) Shadows() []resolve.Shadow {
+	v.shadowsOnce.Do(func() {
+		for _, s := range v.res.Shadows {
+			if s.Winner == nil {
+				continue
+			}
+			out := resolve.Shadow{Name: s.Name, Winner: *v.provider(s.Winner),
+				At: resolve.Pos{Tree: s.Tree, File: s.File, Line: s.Line, Col: s.Col}}
+			for _, c := range s.Others {
+				if c.Module == nil {
+					continue
+				}
+				p := v.provider(c.Module)
+				p.Entry = c.Entry
+				out.Others = append(out.Others, *p)
+			}
+			v.shadows = append(v.shadows, out)
+		}
+	})
+	return v.shadows
+}
+
+func (v *seamView) Unfollowed() []resolve.Unfollowed {
+	v.unfollowedOnce.Do(func() {
+		for _, u := range v.res.Unfollowed {
+			v.unfollowed = append(v.unfollowed, resolve.Unfollowed{
+				At:   resolve.Pos{Tree: u.Tree, File: u.File, Line: u.Line, Col: u.Col},
+				Text: u.Text, PathEdit: u.PathEdit, Lazy: u.Lazy})
+		}
+	})
+	return v.unfollowed
+}

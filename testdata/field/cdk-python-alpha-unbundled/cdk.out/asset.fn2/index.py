@@ -1,0 +1,7 @@
+import requests
+import yaml
+import jwt
+
+
+def handler(event, context):
+    return requests.__name__ + jwt.__name__

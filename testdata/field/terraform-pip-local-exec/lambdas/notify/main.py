@@ -1,0 +1,5 @@
+import requests
+
+
+def handler(event, context):
+    return requests.__name__
