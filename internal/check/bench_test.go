@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/noderesolve"
 	"github.com/layerkit/layerkit/internal/pyresolve"
 	"github.com/layerkit/layerkit/internal/rules"
 )
@@ -154,7 +155,7 @@ func BenchmarkGeneratedAppAnalyse(b *testing.B) {
 	app := loadGenerated(b)
 	for b.Loop() {
 		pass := &rules.Pass{App: app, Today: today}
-		if _, err := analyse(context.Background(), resolvers(pyresolve.New(), pass), pass, app.Functions); err != nil {
+		if _, err := analyse(context.Background(), resolvers(pyresolve.New(), noderesolve.NewLang(), pass), pass, app.Functions); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -165,7 +166,7 @@ func BenchmarkGeneratedAppAnalyse(b *testing.B) {
 func BenchmarkGeneratedAppRules(b *testing.B) {
 	app := loadGenerated(b)
 	pass := &rules.Pass{App: app, Today: today}
-	fns, err := analyse(context.Background(), resolvers(pyresolve.New(), pass), pass, app.Functions)
+	fns, err := analyse(context.Background(), resolvers(pyresolve.New(), noderesolve.NewLang(), pass), pass, app.Functions)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/noderesolve"
 	"github.com/layerkit/layerkit/internal/pydist"
 	"github.com/layerkit/layerkit/internal/pyresolve"
 	"github.com/layerkit/layerkit/internal/resolve"
@@ -120,12 +121,13 @@ func checkApps(ctx context.Context, opts Options, root string, apps []*model.App
 		}
 	}
 	py := pyresolve.New()
+	node := noderesolve.NewLang()
 	filterFunctions(apps, opts.Functions)
 	for _, app := range apps {
 		declare(app)
 		pass := &rules.Pass{App: app, Today: opts.Today, Project: project}
 		var err error
-		if pass.Functions, err = analyse(ctx, resolvers(py, pass), pass, app.Functions); err != nil {
+		if pass.Functions, err = analyse(ctx, resolvers(py, node, pass), pass, app.Functions); err != nil {
 			return nil, err
 		}
 		for _, f := range pass.Functions {
@@ -258,9 +260,10 @@ func overrun(app *model.App, project tree.Tree) error {
 // resolvers are the import resolvers of a check, by language (the runtime catalogue's):
 // a language without one is not analysed (LK109). py, Python's, is shared by every app
 // of the check (layers are shared); while it resolves a function's imports, the rules of
-// pass start reading the layers' package metadata.
-func resolvers(py *pyresolve.Resolver, pass *rules.Pass) resolve.Set {
-	return resolve.NewSet(&pyresolve.Lang{R: py, Ready: func(env *pyresolve.Env) { rules.Prefetch(pass, env) }})
+// pass start reading the layers' package metadata. node, Node.js's, is shared the same
+// way (its layer overlays and file scans).
+func resolvers(py *pyresolve.Resolver, node *noderesolve.Lang, pass *rules.Pass) resolve.Set {
+	return resolve.NewSet(&pyresolve.Lang{R: py, Ready: func(env *pyresolve.Env) { rules.Prefetch(pass, env) }}, node)
 }
 
 // analyse resolves every function's imports, in parallel, each with the resolver of its

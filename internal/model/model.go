@@ -149,6 +149,10 @@ type Code struct {
 	Installs []string
 	// Declared is filled by the checker from Requirements (loaders leave it empty).
 	Declared []Declared
+	// NpmPackage names a package.json inside Tree whose dependencies a build step will
+	// install into the node_modules folder beside it (sam build for Node.js: npm install
+	// without dev dependencies); "" when nothing will be installed.
+	NpmPackage string
 	// Opaque is true when a build step we do not model (makefile, custom) produces the
 	// content: Tree holds the sources, not what will be deployed.
 	Opaque bool

@@ -14,6 +14,9 @@ type Module struct {
 	Path     string
 	Builtin  bool
 	Provided bool // the runtime's own package (F14): matched by name, not read
+	// Declared: a package a build step installs (Env.Declared; Provided is set too:
+	// it is matched by name, not read). Path is its folder.
+	Declared bool
 	// Via is the folder a bare specifier was found in: a node_modules folder of the
 	// walk or a NODE_PATH entry ("/opt/nodejs/node_modules", "/var/task"); "" for a
 	// relative or absolute specifier, a built-in, and "#x" imports.
@@ -368,12 +371,20 @@ func (r *Resolver) tryPackage(dir, request string) (string, *Failure) {
 
 // providedIn reports whether request names a runtime package when looked up in
 // folder cur (/var/runtime/node_modules).
+// A package a build step installs into cur (Env.Declared) is found the same way, when
+// cur has no package of that name yet.
 func (r *Resolver) providedIn(cur, request string) (Module, bool) {
-	if cur != RuntimeModules {
+	name, _ := splitPackage(request)
+	if name == "" {
 		return Module{}, false
 	}
-	name, _ := splitPackage(request)
-	if name == "" || !r.env.provides(name) {
+	if cur != RuntimeModules {
+		if len(r.env.Declared) > 0 && r.env.declares(cur, name) && r.stat(path.Join(cur, name)) == statMissing {
+			return Module{Path: cur + "/" + name, Provided: true, Declared: true, Via: cur}, true
+		}
+		return Module{}, false
+	}
+	if !r.env.provides(name) {
 		return Module{}, false
 	}
 	return Module{Path: RuntimeModules + "/" + name, Provided: true, Via: RuntimeModules}, true
@@ -381,6 +392,13 @@ func (r *Resolver) providedIn(cur, request string) (Module, bool) {
 
 // providedPath reports whether an absolute path lies in a runtime package.
 func (r *Resolver) providedPath(abs string) (Module, bool) {
+	for nm := range r.env.Declared {
+		if rest, ok := strings.CutPrefix(abs, nm+"/"); ok {
+			if m, ok := r.providedIn(nm, rest); ok {
+				return m, true
+			}
+		}
+	}
 	rest, ok := strings.CutPrefix(abs, RuntimeModules+"/")
 	if !ok {
 		return Module{}, false

@@ -37,6 +37,12 @@ type Env struct {
 	// Provided are the package names (or "@scope/*" patterns) the runtime has in
 	// /var/runtime/node_modules (F14).
 	Provided []string
+	// Declared are the packages a build step installs that are not in the trees yet
+	// (sam build's npm install of a package.json's dependencies, F16), by the
+	// node_modules folder they land in ("/var/task/node_modules",
+	// "/opt/nodejs/node_modules"). Found only when the folder has no package of that
+	// name; their content is unknown (Module.Declared).
+	Declared map[string][]string
 }
 
 // RuntimeEnv returns the Env of runtime rt (a nodejs runtime of the catalogue) for a
@@ -105,6 +111,17 @@ const (
 	// require stack.
 	RICPath = "/var/runtime/index.mjs"
 )
+
+// declares reports whether a build step installs package name into the node_modules
+// folder nm.
+func (e *Env) declares(nm, name string) bool {
+	for _, d := range e.Declared[nm] {
+		if d == name {
+			return true
+		}
+	}
+	return false
+}
 
 // provides reports whether the runtime provides package name.
 func (e *Env) provides(name string) bool {

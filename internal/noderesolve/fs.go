@@ -63,6 +63,9 @@ func (r *Resolver) stat(abs string) int {
 	}
 	info, err := t.Stat(name)
 	if err != nil {
+		if _, ok := r.env.Declared[abs]; ok {
+			return statDir // a node_modules folder a build step makes
+		}
 		return statMissing
 	}
 	if info.Dir {

@@ -59,7 +59,10 @@ type Verdict struct {
 	ErrorType    string // "Runtime.ImportModuleError", "Runtime.HandlerNotFound", "Error", ...
 	ErrorMessage string
 	Code         string // Node's error code, when there is one
-	At           Site
+	// Kind is the kind of the failure that stopped the load (0 when OK, or when the
+	// handler lookup failed after the module loaded).
+	Kind FailureKind
+	At   Site
 	// Uncertain: a SyntaxError found by layerkit's parser, whose grammar is not V8's
 	// in every corner (a rule should say "layerkit cannot parse", not assert
 	// Lambda's error); the V8 texts layerkit gives itself (module syntax in the wrong
@@ -391,7 +394,7 @@ func (l *loader) evaluate(file string) *failAt {
 // interface client reports (F9).
 func (r *Resolver) verdictOf(fa *failAt) Verdict {
 	f := fa.f
-	v := Verdict{Code: f.Code, At: fa.at}
+	v := Verdict{Code: f.Code, Kind: f.Kind(), At: fa.at}
 	// Lambda turns require(esm) and ES module syntax detection off on Node 20 and 22
 	// (F10); whether it does on 24 is UNCERTAIN: there, ES module syntax in a
 	// CommonJS file and require() of an ES module may load.

@@ -24,6 +24,7 @@ const (
 	LK104 Code = 104
 	LK105 Code = 105
 	LK106 Code = 106
+	LK107 Code = 107
 	LK108 Code = 108
 	LK109 Code = 109
 	LK201 Code = 201
@@ -61,6 +62,7 @@ var names = []struct {
 	{LK104, "shadowed-module"},
 	{LK105, "layer-not-inspectable"},
 	{LK106, "unfollowed-import"},
+	{LK107, "module-format-mismatch"},
 	{LK108, "syntax-error"},
 	{LK109, "function-not-checked"},
 	{LK201, "layer-content-off-path"},

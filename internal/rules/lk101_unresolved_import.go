@@ -48,6 +48,7 @@ attach the layer that provides it. The hint says which applies.`,
 })
 
 func runLK101(p *Pass) {
+	runLK101Node(p)
 	for _, f := range p.analysed() {
 		// One finding per missing module and function: the first place the handler
 		// reaches it, with the other places listed.

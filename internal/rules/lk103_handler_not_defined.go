@@ -28,6 +28,10 @@ Nested attributes (app.Class.method) are not supported: every dot but the last s
 				continue
 			}
 			hint := fmt.Sprintf("Define def %s(event, context) at the top level of %s, or set Handler to %s.<the function's name>.", h.Attr, h.Found.Display(), h.Module)
+			if f.Runtime != nil && f.Runtime.IsNode() {
+				hint = fmt.Sprintf("Export it from %s (exports.%s = async (event) => {...} in CommonJS, export const %s = async (event) => {...} in an ES module; a default export is not looked up), or set Handler to %s.<an exported name>.",
+					h.Found.Display(), h.Attr, h.Attr, h.Module)
+			}
 			if h.NotModule {
 				hint = fmt.Sprintf("'%s' is a folder without __init__.py, not a module; point Handler at a .py file inside it.", h.Module)
 			}

@@ -51,6 +51,9 @@ func runLK106(p *Pass) {
 				msg = fmt.Sprintf("`%s` imports a module whose name is computed at run time (it runs %s): layerkit did not check that the module it loads exists on the path of %s",
 					u.Text, when, f.Fn.Name)
 				hint = "Make sure every module this call may load is in the function package or one of its layers; a literal name (importlib.import_module(\"pkg.mod\")) is checked like an import. layerkit verify imports the handler with the real interpreter."
+				if f.Runtime != nil && f.Runtime.IsNode() {
+					hint = "Make sure every module this call may load is in the function package or one of its layers; a literal specifier (require('./plugins/csv'), or a map from setting to specifier) is checked like an import."
+				}
 			}
 			p.Report(rulecode.LK106, model.Info, f.Fn.Name, "", pos, msg, hint)
 		}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/rulecode"
@@ -41,9 +42,13 @@ paths: PYTHONPATH: /var/task/vendor:/opt/python/lib/python3.12/site-packages:/op
 				if len(f.Fn.Layers) == 0 {
 					layers = "any layer it gets later"
 				}
+				folders := "for Python: /opt/python/lib/pythonX.Y/site-packages:/opt/python"
+				if f.Runtime != nil && len(f.Runtime.NodePath) > 0 {
+					folders = "Lambda's default is " + strings.Join(f.Runtime.NodePath, ":")
+				}
 				p.Report(rulecode.LK204, model.Warning, f.Fn.Name, "", pos,
 					fmt.Sprintf("%s sets %s=%s, so Lambda does not add the /opt layer folders to the search path: modules in %s are not importable", f.Fn.Name, name, v.Value, layers),
-					fmt.Sprintf("Remove %s, or make it include the layer folders (for Python: /opt/python/lib/pythonX.Y/site-packages:/opt/python).", name))
+					fmt.Sprintf("Remove %s, or make it include the layer folders (%s).", name, folders))
 			}
 		}
 	},

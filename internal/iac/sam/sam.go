@@ -413,6 +413,11 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 			code.Requirements = "requirements.txt"
 			code.InstallDir = ""
 		}
+	case strings.HasPrefix(fn.Runtime, "nodejs"):
+		// sam build (NodejsNpmBuilder) runs npm install where a package.json is.
+		if tree.IsFile(code.Tree, "package.json") {
+			code.NpmPackage = "package.json"
+		}
 	}
 }
 
@@ -523,6 +528,9 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		}
 	}
 	code.Tree = tree.Mount(src, sub)
+	if sub == "nodejs" && tree.IsFile(src, "package.json") {
+		code.NpmPackage = "nodejs/package.json" // npm install into nodejs/node_modules
+	}
 }
 
 // missingLocationHint is the fix for a local CodeUri/ContentUri that does not exist. The
