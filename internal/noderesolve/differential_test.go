@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/resolve"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -23,7 +25,9 @@ import (
 // by a local node loading each handler as the runtime interface client does
 // (testdata/harness/index.mjs), on /var/task, /opt and /var/runtime materialized
 // under a temporary root. The verdicts must agree: OK, or the same errorType and
-// message (the temporary roots cut out).
+// message (the temporary roots cut out). Each verdict is also read through the
+// language seam (Lang's resolve.Analysis, as layerkit check's rules read it:
+// seamVerdict): it must hold an init-time failure exactly when node fails.
 //
 // Emulation, and what it means for the comparison:
 //   - Paths: each function gets its own copy of its app under a temporary root R
@@ -294,6 +298,12 @@ func TestDifferential(t *testing.T) {
 					res.lines = append(res.lines, fmt.Sprintf("%s nodejs%d.x handler %s:\n  layerkit: %s %q\n  node:     %s %q (%s)", app.name, app.major, h,
 						okOr(ld.Verdict.OK, ld.Verdict.ErrorType), ld.Verdict.ErrorMessage, okOr(nv.OK, nv.ErrorType), nv.ErrorMessage, nv.Code))
 				}
+				// The same verdict through the language seam, as layerkit check's rules
+				// read it: some error-level fact exactly when node fails.
+				if seam := seamVerdict(r, ld, h); ok && seam != "" == nv.OK && !(ld.Unknown != "" && nv.ErrorType == "Runtime.HandlerNotFound") {
+					res.lines = append(res.lines, fmt.Sprintf("%s nodejs%d.x handler %s: the seam says %q, node %s %q", app.name, app.major, h,
+						seam, okOr(nv.OK, nv.ErrorType), nv.ErrorMessage))
+				}
 			}
 		}(i)
 	}
@@ -338,4 +348,27 @@ func okOr(ok bool, s string) string {
 func nodeVersion(bin string) string {
 	out, _ := exec.Command(bin, "--version").Output()
 	return strings.TrimSpace(string(out))
+}
+
+// seamVerdict is what the rules of layerkit check find fatal at init in the seam's
+// facts for handler h (LK102, LK103, LK101 and LK107 at error level, LK108): "" when
+// nothing.
+func seamVerdict(r *Resolver, ld *Load, h string) string {
+	a := &seamView{res: &Result{Function: &model.Function{Handler: h}, R: r, Load: ld}}
+	hd := a.Handler()
+	switch {
+	case hd.Malformed || hd.Found == nil:
+		return "LK102 " + hd.Error
+	case hd.Defined == 0:
+		return "LK103 " + hd.Error
+	}
+	for _, imp := range a.Imports() {
+		if imp.Failure != resolve.Resolved && !imp.Lazy {
+			return fmt.Sprintf("import %s at %s:%d: %s", imp.Module, imp.At.File, imp.At.Line, imp.Error)
+		}
+	}
+	if !ld.Verdict.OK && ld.Verdict.Kind == KindSyntax {
+		return "LK108 " + ld.Verdict.ErrorMessage
+	}
+	return ""
 }

@@ -122,6 +122,16 @@ func (r *Resolver) readPkg(dir string) *pkgJSON {
 		return c
 	}
 	r.mu.Unlock()
+	key, shared := r.sharedKey(p)
+	if shared {
+		if c, ok := r.shared.pkgs.Load(key); ok {
+			pj := c.(*pkgJSON)
+			r.mu.Lock()
+			r.pkgs[p] = pj
+			r.mu.Unlock()
+			return pj
+		}
+	}
 	pj := &pkgJSON{path: p}
 	if r.stat(p) == statFile {
 		b, err := r.readFile(p)
@@ -146,6 +156,10 @@ func (r *Resolver) readPkg(dir string) *pkgJSON {
 			pj.Exports, pj.hasExp = raw.Exports, len(raw.Exports) > 0 && string(raw.Exports) != "null"
 			pj.Imports, pj.hasImp = raw.Imports, len(raw.Imports) > 0 && string(raw.Imports) != "null"
 		}
+	}
+	if shared {
+		v, _ := r.shared.pkgs.LoadOrStore(key, pj)
+		pj = v.(*pkgJSON)
 	}
 	r.mu.Lock()
 	r.pkgs[p] = pj
@@ -209,6 +223,7 @@ func (r *Resolver) Scan(abs string) (*jsscan.File, error) { return r.scan(abs) }
 // Safe for concurrent use.
 type Shared struct {
 	scans sync.Map // treeKey → *jsscan.File
+	pkgs  sync.Map // treeKey of a package.json → *pkgJSON
 }
 
 type treeKey struct {

@@ -48,6 +48,9 @@ type Result struct {
 	// Uninspectable: a layer's content is unknown (an ARN, S3, an opaque build): it
 	// may provide any package under /opt.
 	Uninspectable bool
+	// Complete are the node_modules folders of Env.Declared whose whole content a lock
+	// file gives.
+	Complete map[string]bool
 }
 
 // Analyze loads fn's handler on rt as Lambda does.
@@ -85,21 +88,24 @@ func (l *Lang) Analyze(ctx context.Context, fn *model.Function, rt *runtimes.Run
 	np, set := fn.Env["NODE_PATH"]
 	env := RuntimeEnv(rt, np.Value, set)
 	env.Declared = map[string][]string{}
+	res.Complete = map[string]bool{}
 	if fn.Code != nil {
-		addDeclared(env.Declared, fn.Code, TaskRoot)
+		addDeclared(env.Declared, res.Complete, fn.Code, TaskRoot)
 	}
 	for _, c := range codes {
-		addDeclared(env.Declared, c, OptRoot)
+		addDeclared(env.Declared, res.Complete, c, OptRoot)
 	}
 	res.R = l.shared.New(task, opt, env)
 	res.Load = res.R.LoadHandler(fn.Handler)
 	return &seamView{res: res}, nil
 }
 
-// addDeclared records the packages c's build step installs (model.Code.NpmPackage:
-// dependencies, optional and peer dependencies, which npm 7 and later installs) in
-// the node_modules folder beside the package.json, root being where c's tree lands.
-func addDeclared(into map[string][]string, c *model.Code, root string) {
+// addDeclared records the packages c's build step installs (model.Code.NpmPackage) in
+// the node_modules folder beside the package.json, root being where c's tree lands:
+// every package its package-lock.json installs (complete), or else the dependencies,
+// optional and peer dependencies (which npm 7 and later installs) it declares, whose
+// own dependencies npm installs beside them unseen.
+func addDeclared(into map[string][]string, complete map[string]bool, c *model.Code, root string) {
 	if c.NpmPackage == "" {
 		return
 	}
@@ -114,12 +120,54 @@ func addDeclared(into map[string][]string, c *model.Code, root string) {
 		return
 	}
 	nm := path.Join(root, path.Dir(c.NpmPackage), "node_modules")
-	for _, deps := range []map[string]any{pj.Dependencies, pj.OptionalDependencies, pj.PeerDependencies} {
-		for name := range deps {
-			into[nm] = append(into[nm], name)
+	if names, ok := lockedPackages(c.Tree, path.Join(path.Dir(c.NpmPackage), "package-lock.json")); ok {
+		into[nm] = append(into[nm], names...)
+		complete[nm] = true
+	} else {
+		for _, deps := range []map[string]any{pj.Dependencies, pj.OptionalDependencies, pj.PeerDependencies} {
+			for name := range deps {
+				into[nm] = append(into[nm], name)
+			}
 		}
 	}
 	sort.Strings(into[nm])
+}
+
+// lockedPackages returns the packages a package-lock.json installs at the top of
+// node_modules, dev dependencies left out (npm install --omit=dev): the whole set,
+// dependencies of dependencies included (lockfileVersion 2 and 3 "packages", 1
+// "dependencies"). ok is false when there is no lock file layerkit can read.
+func lockedPackages(t tree.Tree, name string) (names []string, ok bool) {
+	b, err := t.ReadFile(name)
+	if err != nil {
+		return nil, false
+	}
+	var lock struct {
+		Packages map[string]struct {
+			Dev bool `json:"dev"`
+		} `json:"packages"`
+		Dependencies map[string]struct {
+			Dev bool `json:"dev"`
+		} `json:"dependencies"`
+	}
+	if json.Unmarshal(b, &lock) != nil || lock.Packages == nil && lock.Dependencies == nil {
+		return nil, false
+	}
+	for k, p := range lock.Packages {
+		rest, found := strings.CutPrefix(k, "node_modules/")
+		if !found || p.Dev || strings.Contains(rest, "/node_modules/") {
+			continue
+		}
+		names = append(names, rest)
+	}
+	if lock.Packages == nil {
+		for k, p := range lock.Dependencies {
+			if !p.Dev {
+				names = append(names, k)
+			}
+		}
+	}
+	return names, true
 }
 
 // overlay returns the /opt overlay for layers, shared by every function with the same
@@ -142,7 +190,9 @@ func (res *Result) MayInstall(file string) []string {
 	}
 	var out []string
 	for _, p := range append(nodeModulePaths(path.Dir(file)), env.NodePath...) {
-		out = append(out, env.Declared[p]...)
+		if !res.Complete[p] {
+			out = append(out, env.Declared[p]...)
+		}
 	}
 	return out
 }
@@ -286,8 +336,12 @@ func kindOf(k FailureKind) resolve.Failure {
 		return resolve.BadSpecifier
 	case KindWrongFormat:
 		return resolve.WrongFormat
+	case KindOther:
+		// An import Node refuses for another reason: a JSON module without its import
+		// attribute, a file type Node does not load, an invalid package.json.
+		return resolve.BadSpecifier
 	}
-	return resolve.Resolved
+	return resolve.Resolved // KindSyntax: the rules read it from the Load (LK108)
 }
 
 func (v *seamView) pos(file string, p jsscan.Pos) resolve.Pos {
@@ -319,6 +373,9 @@ func (v *seamView) makeImports() {
 	seen := map[string]bool{}
 	found := map[string]bool{}
 	for _, ri := range ld.Imports {
+		if ri.Failure != nil && (ri.Guarded || ri.Caught) {
+			continue // caught here; the same import may fail uncaught later
+		}
 		key := fmt.Sprintf("%s\x00%d\x00%d\x00%s", ri.File, ri.Line, ri.Col, ri.Spec)
 		if seen[key] {
 			continue
@@ -340,9 +397,6 @@ func (v *seamView) makeImports() {
 			v.imports = append(v.imports, imp)
 			continue
 		}
-		if ri.Guarded {
-			continue
-		}
 		imp.Failure = kindOf(ri.Failure.Kind())
 		if imp.Failure == resolve.Resolved {
 			continue
@@ -357,9 +411,10 @@ func (v *seamView) makeImports() {
 		}
 		v.imports = append(v.imports, imp)
 	}
-	// The failures of a whole file: module syntax in the other system.
+	// The failures of a whole file: module syntax in the other system, a file Node
+	// cannot load.
 	for _, vd := range append([]Verdict{ld.Verdict}, ld.Alternatives...) {
-		if vd.OK || vd.Kind != KindWrongFormat || vd.At.File == "" {
+		if vd.OK || vd.Kind != KindWrongFormat && vd.Kind != KindOther || vd.At.File == "" {
 			continue
 		}
 		key := fmt.Sprintf("%s\x00%d\x00%d\x00%s", vd.At.File, vd.At.Pos.Line, vd.At.Pos.Col, vd.At.Spec)
@@ -369,7 +424,7 @@ func (v *seamView) makeImports() {
 		seen[key] = true
 		v.imports = append(v.imports, resolve.Import{Module: vd.At.File, At: v.pos(vd.At.File, vd.At.Pos),
 			Stmt: v.sourceText(vd.At.File, vd.At.Pos), From: vd.At.File, Chain: v.chainTo(vd.At.File),
-			Failure: resolve.WrongFormat, Error: verdictText(vd), Found: v.provider(Module{Path: vd.At.File})})
+			Failure: kindOf(vd.Kind), Error: verdictText(vd), Found: v.provider(Module{Path: vd.At.File})})
 	}
 	// A require (module, exports, __dirname, __filename) in a function body of an ES
 	// module: a ReferenceError when that function runs.

@@ -34,6 +34,9 @@ type Resolved struct {
 	Module  Module
 	Failure *Failure // nil when it resolves (and, for a static import, links)
 	Ran     bool     // the import runs when the handler module loads
+	// Caught: a try/catch around a require that leads here (in a module that loads
+	// this one) catches a failure of this import.
+	Caught bool
 	// Chain is how the handler reaches File: the handler module first, File last.
 	Chain []string
 }
@@ -116,6 +119,7 @@ type loader struct {
 	linked  map[string]bool
 	ran     map[string]bool
 	linkErr []*failAt
+	guarded int // how many guarded requires the module being loaded is under
 }
 
 // failAt is a failure and where it happened.
@@ -125,13 +129,18 @@ type failAt struct {
 }
 
 func (l *loader) record(file string, imp jsscan.Import, m Module, f *Failure, ran bool) {
-	chain := append([]string(nil), l.chain...)
-	l.load.Imports = append(l.load.Imports, Resolved{File: file, Import: imp, Module: m, Failure: f, Ran: ran, Chain: chain})
+	chain := l.chain[:len(l.chain):len(l.chain)] // never written in place (enter copies)
+	l.load.Imports = append(l.load.Imports, Resolved{File: file, Import: imp, Module: m, Failure: f, Ran: ran, Chain: chain, Caught: l.guarded > 0})
 }
 
 // enter and leave keep l.chain: the module being loaded and those that load it.
-func (l *loader) enter(file string) { l.chain = append(l.chain, file) }
-func (l *loader) leave()            { l.chain = l.chain[:len(l.chain)-1] }
+// enter makes a new chain (records share it: it is never written in place, so each
+// module's chain is made once, not once per import).
+func (l *loader) enter(file string) {
+	n := len(l.chain)
+	l.chain = append(l.chain[:n:n], file)
+}
+func (l *loader) leave() { l.chain = l.chain[:len(l.chain)-1] }
 
 // cjsFormat says how require() loads file: ERR_REQUIRE_ESM for an ES module (Lambda
 // turns require(esm) off: F10).
@@ -227,7 +236,7 @@ func (l *loader) runCJS(file string, stack []string) *failAt {
 	}
 	l.cjsDone[file] = true
 	l.enter(file)
-	l.load.Modules = append(l.load.Modules, Loaded{File: file, Format: FormatCommonJS, Chain: append([]string(nil), l.chain...)})
+	l.load.Modules = append(l.load.Modules, Loaded{File: file, Format: FormatCommonJS, Chain: l.chain[:len(l.chain):len(l.chain)]})
 	fa := l.runCJS1(file, stack)
 	l.leave()
 	if fa != nil {
@@ -280,7 +289,14 @@ func (l *loader) runCJS1(file string, stack []string) *failAt {
 			if !run || m.Builtin || m.Provided {
 				continue
 			}
-			if fa := l.runCJS(m.Path, append([]string{m.Path}, stack...)); fa != nil && !imp.Guarded {
+			if imp.Guarded {
+				l.guarded++
+			}
+			fa := l.runCJS(m.Path, append([]string{m.Path}, stack...))
+			if imp.Guarded {
+				l.guarded--
+			}
+			if fa != nil && !imp.Guarded {
 				return fa
 			}
 		case jsscan.DynamicImport:
@@ -309,7 +325,7 @@ func (l *loader) link(file string) {
 	l.linked[file] = true
 	l.enter(file)
 	defer l.leave()
-	l.load.Modules = append(l.load.Modules, Loaded{File: file, Format: FormatESM, Chain: append([]string(nil), l.chain...)})
+	l.load.Modules = append(l.load.Modules, Loaded{File: file, Format: FormatESM, Chain: l.chain[:len(l.chain):len(l.chain)]})
 	f, err := l.r.scan(file)
 	if err != nil {
 		l.linkErr = append(l.linkErr, &failAt{&Failure{Code: "EIO", Type: "Error", Msg: err.Error()}, Site{File: file}})

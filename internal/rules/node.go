@@ -56,7 +56,7 @@ func reportLK101Node(p *Pass, f *Function, res *noderesolve.Result, imp resolve.
 		if f.Analysis.SearchPath().Uninspectable && !res.R.Env().UserNodePath {
 			sev = model.Warning
 			why = append(why, "a warning because "+unreadableLayers(f)+" might provide it")
-		} else if pkgs := res.MayInstall(imp.From); len(pkgs) > 0 {
+		} else if pkgs := res.MayInstall(imp.From); len(pkgs) > 0 && !offPathFound(res, imp.Module) {
 			sev = model.Warning
 			why = append(why, fmt.Sprintf("a warning because npm installs the dependencies of %s beside them, and layerkit does not know those", strings.Join(pkgs, ", ")))
 		} else if ri != nil && ri.Failure != nil && ri.Failure.OtherReading != "" {
@@ -141,24 +141,7 @@ func nodeImportHint(f *Function, res *noderesolve.Result, imp resolve.Import) st
 		}
 	}
 	// The package (or a file of that name) in a layer folder Lambda does not search.
-	var off []string
-	cands := []string{"/opt/" + name, "/opt/nodejs/" + name, "/opt/node_modules/" + name, "/opt/nodejs/nodejs/node_modules/" + name}
-	if infos, err := readOptDir(res, "nodejs"); err == nil {
-		for _, in := range infos {
-			if in != "node"+strconv.Itoa(major) && strings.HasPrefix(in, "node") && in != "node_modules" && in != "nodejs" {
-				cands = append(cands, "/opt/nodejs/"+in+"/node_modules/"+name)
-			}
-		}
-	}
-	for _, c := range cands {
-		for _, x := range []string{c, c + ".js", c + ".mjs", c + ".cjs"} {
-			if r.Exists(x) {
-				off = append(off, x)
-				break
-			}
-		}
-	}
-	if len(off) > 0 {
+	if off := offPath(res, name); len(off) > 0 {
 		where := off[0]
 		switch {
 		case strings.HasPrefix(where, "/opt/nodejs/nodejs/"):
@@ -299,4 +282,63 @@ func archName(arch string) string {
 		return "arm64 (aarch64)"
 	}
 	return "x86_64"
+}
+
+// runLK108Node reports a SyntaxError that stops a Node.js handler from loading (other
+// than module syntax in the wrong system: LK107). layerkit's JavaScript parser is not
+// V8's in every corner, so it is a warning that names layerkit's reading.
+func runLK108Node(p *Pass) {
+	for _, f := range p.resolved() {
+		res := nodeResult(f)
+		if res == nil {
+			continue
+		}
+		vd := res.Load.Verdict
+		if vd.OK || vd.Kind != noderesolve.KindSyntax || vd.At.File == "" {
+			continue
+		}
+		pos := model.Pos{File: res.R.Display(vd.At.File), Line: vd.At.Pos.Line, Col: vd.At.Pos.Col}
+		sev := model.Error
+		note := ""
+		if vd.Uncertain {
+			sev = model.Warning
+			note = " (a warning: this is layerkit's JavaScript parser's reading, and its grammar is not V8's in every corner)"
+		}
+		p.Report(rulecode.LK108, sev, f.Fn.Name, "", pos,
+			fmt.Sprintf("%s does not parse as JavaScript: %s; Lambda will fail to initialize %s with %s: %s%s",
+				path.Base(vd.At.File), strings.TrimPrefix(vd.ErrorMessage, "SyntaxError: "), f.Fn.Name, vd.ErrorType, strings.ReplaceAll(vd.ErrorMessage, "\n", " "), note),
+			fmt.Sprintf("Fix line %d of %s; node --check %s shows the error as V8 sees it.", vd.At.Pos.Line, pos.File, path.Base(vd.At.File)))
+	}
+}
+
+// offPath lists where package name is in the function's layers but off NODE_PATH: at
+// /opt, in /opt/nodejs outside node_modules, in /opt/node_modules, nodejs/nodejs, and
+// the nodeNN folders of other Node.js versions.
+func offPath(res *noderesolve.Result, name string) []string {
+	r := res.R
+	major := r.Env().Major
+	var off []string
+	cands := []string{"/opt/" + name, "/opt/nodejs/" + name, "/opt/node_modules/" + name, "/opt/nodejs/nodejs/node_modules/" + name}
+	if infos, err := readOptDir(res, "nodejs"); err == nil {
+		for _, in := range infos {
+			if in != "node"+strconv.Itoa(major) && strings.HasPrefix(in, "node") && in != "node_modules" && in != "nodejs" {
+				cands = append(cands, "/opt/nodejs/"+in+"/node_modules/"+name)
+			}
+		}
+	}
+	for _, c := range cands {
+		for _, x := range []string{c, c + ".js", c + ".mjs", c + ".cjs"} {
+			if r.Exists(x) {
+				off = append(off, x)
+				break
+			}
+		}
+	}
+	return off
+}
+
+// offPathFound reports whether the package a bare specifier names is in the layers,
+// off NODE_PATH: the import means that copy, so it fails whatever npm installs.
+func offPathFound(res *noderesolve.Result, spec string) bool {
+	return len(offPath(res, packageName(spec))) > 0
 }
