@@ -106,10 +106,22 @@ func (l *Lang) Analyze(ctx context.Context, fn *model.Function, rt *runtimes.Run
 // optional and peer dependencies (which npm 7 and later installs) it declares, whose
 // own dependencies npm installs beside them unseen.
 func addDeclared(into map[string][]string, complete map[string]bool, c *model.Code, root string) {
-	if c.NpmPackage == "" {
-		return
+	pkg := c.NpmPackage
+	if pkg == "" {
+		// No build step the loader models, but a package.json whose node_modules is
+		// not there yet: the packages a deploy ships once npm install has run (a
+		// Serverless service, a Terraform archive of a folder, a layer's nodejs/).
+		for _, p := range []string{"package.json", "nodejs/package.json"} {
+			if tree.IsFile(c.Tree, p) && !tree.IsDir(c.Tree, path.Join(path.Dir(p), "node_modules")) {
+				pkg = p
+				break
+			}
+		}
+		if pkg == "" {
+			return
+		}
 	}
-	b, err := c.Tree.ReadFile(c.NpmPackage)
+	b, err := c.Tree.ReadFile(pkg)
 	if err != nil {
 		return
 	}
@@ -119,8 +131,8 @@ func addDeclared(into map[string][]string, complete map[string]bool, c *model.Co
 	if json.Unmarshal(b, &pj) != nil {
 		return
 	}
-	nm := path.Join(root, path.Dir(c.NpmPackage), "node_modules")
-	if names, ok := lockedPackages(c.Tree, path.Join(path.Dir(c.NpmPackage), "package-lock.json")); ok {
+	nm := path.Join(root, path.Dir(pkg), "node_modules")
+	if names, ok := lockedPackages(c.Tree, path.Join(path.Dir(pkg), "package-lock.json")); ok {
 		into[nm] = append(into[nm], names...)
 		complete[nm] = true
 	} else {
