@@ -147,8 +147,12 @@ type Code struct {
 	// relative to Tree's root) a build step installs into InstallDir: the pip install
 	// commands of a makefile build.
 	Installs []string
-	// Declared is filled by the checker from Requirements (loaders leave it empty).
+	// Declared is filled by the checker from Requirements and Installs, then Provides
+	// (loaders leave it empty).
 	Declared []Declared
+	// Provides is what a build step puts in the content besides what it pip-installs,
+	// as far as known (a public layer zip a makefile target unzips: publiclayers.Zip).
+	Provides []Declared
 	// NpmPackage names a package.json inside Tree whose dependencies a build step will
 	// install into the node_modules folder beside it (sam build for Node.js: npm install
 	// without dev dependencies); "" when nothing will be installed.
