@@ -379,6 +379,9 @@ type scanner struct {
 	cursor int // end of the last token placed, in source order
 
 	lazy, guard int // depth of function bodies, of guarded try blocks
+	// fn is the depth of function bodies, those called where they are defined (IIFEs)
+	// included: an await in one is not a top-level await.
+	fn int
 
 	top   []js.IStmt     // the top level, for the values of exported names
 	attrs map[int]string // import attributes blanked out: specifier offset → type

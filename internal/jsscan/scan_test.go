@@ -276,3 +276,25 @@ func TestParserGaps(t *testing.T) {
 		t.Errorf("ASI: %+v", f.Imports)
 	}
 }
+
+// An await inside an async function called where it is defined (an IIFE) is not a
+// top-level await, though its body runs at load (field test: the SAM hello-world
+// template's `if (require.main === module) { (async () => { await … })(); }`); node
+// --check accepts the file as CommonJS.
+func TestTopAwait(t *testing.T) {
+	for src, want := range map[string]int{
+		"if (require.main === module) {\n  (async () => {\n    var r = await f();\n  })();\n}\n": 0,
+		"(async function () { await f(); })();\n":                                                0,
+		"const v = await f();\n":      1,
+		"if (x) {\n  await f();\n}\n": 2,
+	} {
+		f := Scan([]byte(src))
+		got := 0
+		if f.TopAwait != nil {
+			got = f.TopAwait.Line
+		}
+		if got != want {
+			t.Errorf("%q: top-level await at line %d, want %d", src, got, want)
+		}
+	}
+}

@@ -262,8 +262,10 @@ func (s *scanner) body(p *js.Params, b *js.BlockStmt, immediate bool) {
 		s.lazy++
 		s.guard = 0
 	}
+	s.fn++
 	s.params(p)
 	s.stmts(b.List)
+	s.fn--
 	if !immediate {
 		s.lazy--
 		s.guard = guard
@@ -366,7 +368,7 @@ func (s *scanner) expr(e js.IExpr) {
 	case *js.CallExpr:
 		s.call(n, false)
 	case *js.UnaryExpr:
-		if n.Op == js.AwaitToken && s.lazy == 0 && s.file.TopAwait == nil {
+		if n.Op == js.AwaitToken && s.lazy == 0 && s.fn == 0 && s.file.TopAwait == nil {
 			p := s.posOr(s.token(js.AwaitToken, ""), Pos{1, 1})
 			s.file.TopAwait = &p
 		}

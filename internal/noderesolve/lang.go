@@ -401,6 +401,9 @@ func (v *seamView) makeImports() {
 		imp := resolve.Import{Module: ri.Spec, At: at, Stmt: stmt(ri.Import), From: ri.File, Chain: ri.Chain,
 			Lazy: ri.Lazy || ri.Kind == jsscan.DynamicImport, Guarded: ri.Guarded}
 		if ri.Failure == nil {
+			if ResolutionHook(ri.Spec) && !ri.Lazy {
+				v.unfollowed = append(v.unfollowed, resolve.Unfollowed{At: at, Text: stmt(ri.Import), PathEdit: true})
+			}
 			if found[ri.Module.Path] {
 				continue
 			}
@@ -514,4 +517,17 @@ func (res *Result) ImportAt(file string, line, col int) *Resolved {
 		}
 	}
 	return nil
+}
+
+// ResolutionHook reports whether loading the package spec names changes how require
+// resolves names from then on (module-alias, app-module-path, tsconfig-paths: they
+// patch Module._resolveFilename or add to the lookup paths at run time), which
+// layerkit does not follow.
+func ResolutionHook(spec string) bool {
+	switch spec {
+	case "module-alias", "module-alias/register", "app-module-path", "app-module-path/register", "app-module-path/cwd",
+		"tsconfig-paths/register", "link-module-alias", "better-module-alias":
+		return true
+	}
+	return false
 }

@@ -43,7 +43,10 @@ func runLK106(p *Pass) {
 				when = "when the function body that holds it runs"
 			}
 			var msg, hint string
-			if u.PathEdit {
+			if u.PathEdit && f.Runtime != nil && f.Runtime.IsNode() {
+				msg = fmt.Sprintf("`%s` changes how require resolves module names at run time (aliases, extra lookup folders), which layerkit does not follow; the bare imports layerkit cannot find are reported as warnings, since the aliases may map them", u.Text)
+				hint = "Check that every alias maps to a folder the function or its layers have on Lambda (/var/task, /opt/nodejs/...); a plain relative require or a package in nodejs/node_modules/ is checked like any import."
+			} else if u.PathEdit {
 				msg = fmt.Sprintf("`%s` changes sys.path in a way layerkit cannot follow (it runs %s); the imports after it that layerkit cannot find are reported as warnings, since they may be found in the folder it adds",
 					u.Text, when)
 				hint = "Build the path from __file__, a literal, or os.environ[\"LAMBDA_TASK_ROOT\"] (for example sys.path.insert(0, os.path.join(os.path.dirname(__file__), \"lib\"))) so that layerkit can follow it, or run layerkit verify."

@@ -180,12 +180,14 @@ func isPackageDir(t tree.Tree, name string) bool {
 // already had nodejs/).
 func nodeOffPath(t tree.Tree, root []tree.Info, users []*Function) []string {
 	majors := map[string]bool{}
+	hooked := true // every Node.js user changes how require resolves (module-alias)
 	for _, f := range users {
 		if f.Runtime.IsNode() && len(f.Runtime.NodePath) > 0 {
 			majors[strings.SplitN(f.Runtime.Version, ".", 2)[0]] = true
+			hooked = hooked && resolutionHook(f) != nil
 		}
 	}
-	if len(majors) == 0 {
+	if len(majors) == 0 || hooked {
 		return nil
 	}
 	var out []string

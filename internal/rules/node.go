@@ -53,7 +53,10 @@ func reportLK101Node(p *Pass, f *Function, res *noderesolve.Result, imp resolve.
 	}
 	bare := isBareSpec(imp.Module)
 	if imp.Failure == resolve.NotFound && bare {
-		if f.Analysis.SearchPath().Uninspectable && !res.R.Env().UserNodePath {
+		if hook := resolutionHook(f); hook != nil {
+			sev = model.Warning
+			why = append(why, fmt.Sprintf("a warning because `%s` (%s) changes how require resolves names at run time, in a way layerkit does not follow", hook.Text, posString(hook.At.Model())))
+		} else if f.Analysis.SearchPath().Uninspectable && !res.R.Env().UserNodePath {
 			sev = model.Warning
 			why = append(why, "a warning because "+unreadableLayers(f)+" might provide it")
 		} else if pkgs := res.MayInstall(imp.From); len(pkgs) > 0 && !offPathFound(res, imp.Module) {
@@ -341,4 +344,18 @@ func offPath(res *noderesolve.Result, name string) []string {
 // off NODE_PATH: the import means that copy, so it fails whatever npm installs.
 func offPathFound(res *noderesolve.Result, spec string) bool {
 	return len(offPath(res, packageName(spec))) > 0
+}
+
+// resolutionHook is the first import at load of f that changes how require resolves
+// names (module-alias and the like: noderesolve.ResolutionHook); nil when none.
+func resolutionHook(f *Function) *resolve.Unfollowed {
+	if f.Analysis == nil {
+		return nil
+	}
+	for _, u := range f.Analysis.Unfollowed() {
+		if u.PathEdit && !u.Lazy {
+			return &u
+		}
+	}
+	return nil
 }
