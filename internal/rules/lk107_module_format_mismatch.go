@@ -33,7 +33,8 @@ export const handler = async () => {};`,
 app.handler finds app.mjs), or add "type": "module" to the package.json beside it; or rewrite it in the
 other system (require and exports.handler for CommonJS, import and export for ESM). In an ES module,
 createRequire(import.meta.url) gives a require for CommonJS packages.`,
-	Run: runLK107,
+	Run:      runLK107,
+	Requires: []*Analysis{Imports},
 })
 
 func runLK107(p *Pass) {
