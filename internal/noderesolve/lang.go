@@ -222,6 +222,9 @@ type seamView struct {
 	importsOnce sync.Once
 	imports     []resolve.Import
 	unfollowed  []resolve.Unfollowed
+
+	shadowsOnce sync.Once
+	shadows     []resolve.Shadow
 }
 
 func (v *seamView) Detail() any { return v.res }
@@ -233,6 +236,11 @@ func (v *seamView) SearchPath() *resolve.SearchPath {
 		sp := &resolve.SearchPath{Var: "NODE_PATH", Uninspectable: res.Uninspectable}
 		if ev, ok := res.Function.Env["NODE_PATH"]; ok && env.UserNodePath {
 			sp.Override = &ev
+		}
+		// The handler's own node_modules walk starts at /var/task/node_modules: listed
+		// first, so that what the function ships has a place on the path (LK104).
+		if res.R.task != nil {
+			sp.Entries = append(sp.Entries, resolve.Entry{Path: TaskModules, Place: resolve.Function, Tree: res.R.task, Dir: "node_modules"})
 		}
 		for _, p := range env.NodePath {
 			e := resolve.Entry{Path: p, Place: resolve.Elsewhere, Override: env.UserNodePath}
@@ -256,8 +264,8 @@ func (v *seamView) SearchPath() *resolve.SearchPath {
 func (v *seamView) provider(m Module) *resolve.Provider {
 	res := v.res
 	p := &resolve.Provider{Entry: -1, Layer: -1}
-	for i, e := range res.R.Env().NodePath {
-		if m.Via != "" && e == m.Via {
+	for i, e := range v.SearchPath().Entries {
+		if m.Via != "" && e.Path == m.Via && p.Entry < 0 {
 			p.Entry = i
 		}
 	}
@@ -498,8 +506,60 @@ func (v *seamView) sourceText(file string, p jsscan.Pos) string {
 	return line
 }
 
-// Shadows: not computed for Node.js yet (LK104 reads none).
-func (v *seamView) Shadows() []resolve.Shadow { return nil }
+// TaskModules is the function's own node_modules folder.
+const TaskModules = TaskRoot + "/node_modules"
+
+// Shadows are the packages the handler's imports load from one search-path folder (the
+// function's node_modules, a NODE_PATH entry) that a later folder has too: the function's
+// copy hides a layer's, /opt/nodejs/nodeNN/node_modules hides /opt/nodejs/node_modules, a
+// layer's hides the runtime's.
+func (v *seamView) Shadows() []resolve.Shadow {
+	v.shadowsOnce.Do(func() {
+		entries := v.SearchPath().Entries
+		r := v.res.R
+		seen := map[string]bool{}
+		for _, imp := range v.Imports() {
+			w := imp.Found
+			if imp.Failure != resolve.Resolved || w == nil || w.Entry < 0 || !isBare(imp.Module) {
+				continue
+			}
+			name, _ := splitPackage(imp.Module)
+			if name == "" || seen[name] {
+				continue
+			}
+			seen[name] = true
+			sh := resolve.Shadow{Name: name, Winner: *w, At: imp.At}
+			if t, file, ok := r.Locate(path.Join(entries[w.Entry].Path, name)); ok && w.Tree != nil {
+				sh.Winner.Tree, sh.Winner.File, sh.Winner.Package = t, file, true // the package folder
+			}
+			for j := w.Entry + 1; j < len(entries); j++ {
+				e := entries[j]
+				switch {
+				case e.Place == resolve.Runtime && e.Path == RuntimeModules && r.env.provides(name):
+					sh.Others = append(sh.Others, resolve.Provider{Place: resolve.Runtime, Entry: j, Layer: -1, Package: true, Installed: true})
+				case e.Tree != nil && r.IsDir(path.Join(e.Path, name)):
+					t, file, _ := r.Locate(path.Join(e.Path, name))
+					o := resolve.Provider{Place: e.Place, Entry: j, Layer: -1, Tree: t, File: file, Package: true, Installed: true}
+					if v.res.Opt != nil && t == tree.Tree(v.res.Opt) {
+						if i := v.res.Opt.Owner(file); i >= 0 && i < len(v.res.OptLayers) {
+							o.Layer = v.res.OptLayers[i]
+						}
+					}
+					sh.Others = append(sh.Others, o)
+				}
+			}
+			if len(sh.Others) > 0 {
+				v.shadows = append(v.shadows, sh)
+			}
+		}
+	})
+	return v.shadows
+}
+
+// isBare reports whether spec names a package (not a path, a URL or a "#x" import).
+func isBare(spec string) bool {
+	return spec != "" && spec[0] != '.' && spec[0] != '/' && spec[0] != '#' && !strings.Contains(spec, ":")
+}
 
 // Exists reports whether abs is a file or folder the function sees.
 func (r *Resolver) Exists(abs string) bool { return r.stat(abs) != statMissing }
