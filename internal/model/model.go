@@ -175,6 +175,10 @@ type Code struct {
 	// Provides is what a build step puts in the content besides what it pip-installs,
 	// as far as known (a public layer zip a makefile target unzips: publiclayers.Zip).
 	Provides []Declared
+	// NpmPackage names a package.json inside Tree whose dependencies a build step will
+	// install into the node_modules folder beside it (sam build for Node.js: npm install
+	// without dev dependencies); "" when nothing will be installed.
+	NpmPackage string
 	// Opaque is true when a build step we do not model (makefile, custom) produces the
 	// content: Tree holds the sources, not what will be deployed.
 	Opaque bool

@@ -24,6 +24,7 @@ const (
 	LK104 Code = 104
 	LK105 Code = 105
 	LK106 Code = 106
+	LK107 Code = 107
 	LK108 Code = 108
 	LK109 Code = 109
 	LK110 Code = 110
@@ -63,6 +64,7 @@ var names = []struct {
 	{LK104, "shadowed-module"},
 	{LK105, "layer-not-inspectable"},
 	{LK106, "unfollowed-import"},
+	{LK107, "module-format-mismatch"},
 	{LK108, "syntax-error"},
 	{LK109, "function-not-checked"},
 	{LK110, "unused-suppression"},

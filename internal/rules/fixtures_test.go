@@ -28,6 +28,8 @@ import (
 //
 //	import thing   # want LK101 error Fn "no module named 'thing'"
 //
+// (in JavaScript: require('thing');   // want LK101 ...)
+//
 // (code, optional severity, optional function, then a quoted regexp the message must
 // match), or listed in a file expect.txt of the archive for places that cannot hold a
 // comment (JSON, zips, a folder):
@@ -49,10 +51,10 @@ import (
 // Rules whose findings only layerkit doctor produces (LK501–LK503) are driven through
 // the AWS fake in live_fixtures_test.go, as doctor's own tests do.
 
-var wantRE = regexp.MustCompile(`#\s*want\s+(LK\d{3})(?:\s+(error|warning|info))?(?:\s+([A-Za-z0-9_./-]+))?\s+("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)`)
+var wantRE = regexp.MustCompile(`(?:#|//)\s*want\s+(LK\d{3})(?:\s+(error|warning|info))?(?:\s+([A-Za-z0-9_./-]+))?\s+("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)`)
 
 // wantMarker finds a "want" that wantRE does not read (a typo would silently drop it).
-var wantMarker = regexp.MustCompile(`#\s*want\s+LK`)
+var wantMarker = regexp.MustCompile(`(?:#|//)\s*want\s+LK`)
 
 type fixtureWant struct {
 	code     rulecode.Code

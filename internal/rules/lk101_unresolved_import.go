@@ -63,6 +63,7 @@ it changes what gets installed.`,
 })
 
 func runLK101(p *Pass) {
+	runLK101Node(p)
 	for _, f := range p.analysed() {
 		// One finding per missing module and function: the first place the handler
 		// reaches it, with the other places listed.

@@ -69,11 +69,12 @@ func Unchecked(app *model.App, fn *model.Function) (why string, pos model.Pos, h
 		lang := ""
 		switch {
 		case rt.IsNode():
-			lang = " (Node.js is not resolved yet)"
+			return fmt.Sprintf("%s runs %s, a Node.js runtime whose NODE_PATH layerkit does not know, so its imports are not checked", name, fn.Runtime), at(fn.RuntimePos),
+				"Move to a supported Node.js runtime (see LK405); --ignore LK109 hides this note."
 		case rt.Language != "":
 			lang = " (not " + rt.Language + ")"
 		}
-		return fmt.Sprintf("%s runs %s: only Python imports are checked so far%s, so its imports are not checked", name, fn.Runtime, lang), at(fn.RuntimePos),
+		return fmt.Sprintf("%s runs %s: only Python and Node.js imports are checked so far%s, so its imports are not checked", name, fn.Runtime, lang), at(fn.RuntimePos),
 			"Nothing to fix; --ignore LK109 hides this note."
 	case fn.Env[webAdapterVar].Value == webAdapterBootstrap:
 		return fmt.Sprintf("%s starts through the Lambda Web Adapter (%s=%s): the adapter runs its handler %s as a program (a web server) instead of the runtime's bootstrap, so Python never imports it as a module; its imports are not checked", name, webAdapterVar, webAdapterBootstrap, fn.Handler), at(fn.Env[webAdapterVar].Pos),
@@ -91,7 +92,7 @@ func Unchecked(app *model.App, fn *model.Function) (why string, pos model.Pos, h
 			pos = n.Pos
 		}
 		return fmt.Sprintf("the package of %s (%s) is produced by a build step layerkit does not model, so its imports are not checked", name, fn.Code.Display), pos,
-			"Build first (sam build) and check the built output, or use a BuildMethod layerkit models (python3.x)."
+			"Build first (sam build) and check the built output, or use a BuildMethod layerkit models (python3.x, nodejsXX.x for layers)."
 	}
 	return "", model.Pos{}, ""
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/rulecode"
@@ -50,9 +51,13 @@ quoting kept. A value that already holds every such folder is not reported.`,
 				if f.Runtime != nil {
 					fx = pathVarFix(p, f, name, v)
 				}
+				folders := "for Python: /opt/python/lib/pythonX.Y/site-packages:/opt/python"
+				if f.Runtime != nil && len(f.Runtime.NodePath) > 0 {
+					folders = "Lambda's default is " + strings.Join(f.Runtime.NodePath, ":")
+				}
 				p.ReportFix(rulecode.LK204, model.Warning, f.Fn.Name, "", pos,
 					fmt.Sprintf("%s sets %s=%s, so Lambda does not add the /opt layer folders to the search path: modules in %s are not importable", f.Fn.Name, name, v.Value, layers),
-					fmt.Sprintf("Remove %s, or make it include the layer folders (for Python: /opt/python/lib/pythonX.Y/site-packages:/opt/python).", name), fx)
+					fmt.Sprintf("Remove %s, or make it include the layer folders (%s).", name, folders), fx)
 			}
 		}
 	},
