@@ -39,6 +39,13 @@ Nested attributes (app.Class.method) are not supported: every dot but the last s
 					fmt.Sprintf("Remove the assignment that rebinds %s after its def in %s, or set Handler to the function's name.", h.Attr, h.Found.Display()))
 				continue
 			}
+			if h.NotRun {
+				p.Report(rulecode.LK103, model.Error, f.Fn.Name, "", handlerPos(f.Fn),
+					fmt.Sprintf("Handler %q: module '%s' (%s) defines '%s' at its top level only in code that does not run when Lambda imports it (a try body that an import failing before the definition leaves, with the failure caught; a branch the runtime's Python or platform skips; if TYPE_CHECKING:), or removes it again (del); Lambda will fail with %s",
+						f.Fn.Handler, h.Module, h.Found.Display(), h.Attr, h.Error),
+					fmt.Sprintf("Define %s where it always runs (not after an import in the same try body that can fail, nor under a test the runtime decides), or fix what fails before it in the same try body.", h.Attr))
+				continue
+			}
 			p.Report(rulecode.LK103, model.Error, f.Fn.Name, "", handlerPos(f.Fn),
 				fmt.Sprintf("Handler %q: module '%s' (%s) defines no top-level '%s'; Lambda will fail with %s",
 					f.Fn.Handler, h.Module, h.Found.Display(), h.Attr, h.Error), hint)
