@@ -391,7 +391,7 @@ func qualifyAcross(paths []string, results []*check.Result) {
 func writeCheckReport(s *IO, o *CheckOptions, in report.Input, res *check.Result) error {
 	write := func(w io.Writer) error {
 		if slices.Contains(pictureFormats, o.Format) {
-			return writePicture(w, o.Format, res, in)
+			return writePicture(w, o.Format, res, in, o.Limits.caps())
 		}
 		if o.Statistics && o.Format == "text" {
 			if o.Quiet && len(in.Findings) == 0 {

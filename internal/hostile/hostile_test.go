@@ -171,6 +171,13 @@ var slowItems = map[string]bool{
 	"templates/terraform-many-refs":      true,
 }
 
+// shortElsewhere are the items -short leaves to another test of this package that runs
+// the same input through the binary under -short too (the full run does both): eval/
+// import-chain, 10,000 modules, is a third of the corpus's time under -short.
+var shortElsewhere = map[string]string{
+	"eval/import-chain": "TestImportChainOutput",
+}
+
 // result is what one run did.
 type result struct {
 	args   []string
@@ -194,6 +201,9 @@ func TestCorpus(t *testing.T) {
 		t.Run(it.name, func(t *testing.T) {
 			if testing.Short() && slowItems[it.name] {
 				t.Skip("a generated bomb that takes 10 to 40 s on two cores; skipped under -short")
+			}
+			if testing.Short() && shortElsewhere[it.name] != "" {
+				t.Skip("under -short " + shortElsewhere[it.name] + " runs this item through the binary")
 			}
 			root := corpusDir
 			if it.gen != nil {

@@ -25,6 +25,7 @@ CodeUri: s3://bucket/app.zip  # the package is in S3`,
 local CodeUri, a build layerkit models (sam build, BuildMethod python3.x), or check the built output
 (.aws-sam/build, cdk.out). A container image or a Node.js function is expected to show up here;
 --ignore LK109 hides these notes.`,
+	Requires: []*Analysis{Imports}, // the verdict Function.Skip
 	Run: func(p *Pass) {
 		for _, f := range p.Functions {
 			if f.Skip == "" {
