@@ -49,6 +49,7 @@ var (
 	largeMB   = flag.Float64("large-mb", 250, "unzipped size of the large layer, in MB (10^6 bytes)")
 	seed      = flag.Uint64("seed", 1, "random seed")
 	pyver     = flag.String("python", "3.11", "Python version of the functions (python3.X runtime)")
+	vendored  = flag.Int("vendored", 0, "add a layer with a vendored package of this many modules (no dist-info, every module imported by its __init__), imported by every handler")
 )
 
 // filesPerMB: a scientific stack averages about 80 files per MB (20,000 in 250 MB).
@@ -86,6 +87,7 @@ type dist struct {
 	core          int     // modules its __init__ reaches (independent of the layer size)
 	noTopLevel    bool    // no top_level.txt (modern build back-ends): RECORD says
 	noDist        bool
+	all           bool // __init__ imports every core module (a vendored package)
 }
 
 // The large layer: roughly the share of files each has in a real stack. Listed in
@@ -187,6 +189,10 @@ func (g *gen) run() {
 		layers = append(layers, specs[i])
 	}
 	g.hasShared = *nlayers > 1
+	if *vendored > 0 {
+		layers = append(layers, layerSpec{name: "vendor", zip: true, files: *vendored + 1,
+			dists: []*dist{{name: "vendored", tops: []string{"vendored"}, weight: 1, core: *vendored, noDist: true, all: true}}})
+	}
 	large := layerSpec{name: "sci", zip: true, site: true, dists: sciStack, files: int(*largeMB * filesPerMB)}
 	layers = append(layers, large)
 
@@ -388,7 +394,11 @@ func (g *gen) dist(t *outTree, d *dist, n int) {
 			mods = append(mods, m)
 		}
 		// __init__ imports the last few core modules (their DAG reaches the rest of core).
-		for k := max(0, core-4); k < core; k++ {
+		first := max(0, core-4)
+		if d.all {
+			first = 0
+		}
+		for k := first; k < core; k++ {
 			initMod.eager = append(initMod.eager, mods[k].name)
 		}
 		for k := 0; k < core; k++ {
@@ -691,7 +701,7 @@ func (g *gen) function(i int) (*outTree, string) {
 	// layer packages: shared (common layer) when present, then a few others
 	picks := []string{}
 	popular := map[string]int{"numpy": 70, "pandas": 35, "scipy": 15, "sklearn": 10, "requests": 40, "aws_lambda_powertools": 50,
-		"sqlalchemy": 15, "pymysql": 10, "dateutil": 20, "pyarrow": 8, "PIL": 5, "matplotlib": 3, "statsmodels": 3, "jmespath": 5, "shared": 100}
+		"sqlalchemy": 15, "pymysql": 10, "dateutil": 20, "pyarrow": 8, "PIL": 5, "matplotlib": 3, "statsmodels": 3, "jmespath": 5, "shared": 100, "vendored": 100}
 	for _, top := range g.pubs {
 		if p, ok := popular[top]; ok && g.rng.IntN(100) < p {
 			picks = append(picks, top)

@@ -2,6 +2,8 @@ package check
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -49,6 +51,9 @@ func TestFieldFixtures(t *testing.T) {
 		}
 		pdir := filepath.Join(dir, pendingDir)
 		pending, err := os.ReadDir(pdir)
+		if errors.Is(err, fs.ErrNotExist) {
+			t.Skip("no pending field shapes")
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

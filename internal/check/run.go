@@ -259,8 +259,21 @@ func overrun(app *model.App, project tree.Tree) error {
 // a language without one is not analysed (LK109). py, Python's, is shared by every app
 // of the check (layers are shared); while it resolves a function's imports, the rules of
 // pass start reading the layers' package metadata.
+//
+// A function package only one function of the app has is scanned for that function's
+// analysis alone and dropped with it (Env.OwnTask): the check's live memory does not
+// hold every function's files to the end.
 func resolvers(py *pyresolve.Resolver, pass *rules.Pass) resolve.Set {
-	return resolve.NewSet(&pyresolve.Lang{R: py, Ready: func(env *pyresolve.Env) { rules.Prefetch(pass, env) }})
+	users := make(map[tree.Tree]int, len(pass.App.Functions))
+	for _, fn := range pass.App.Functions {
+		if fn.Code != nil && fn.Code.Tree != nil {
+			users[fn.Code.Tree]++
+		}
+	}
+	return resolve.NewSet(&pyresolve.Lang{R: py, Ready: func(env *pyresolve.Env) {
+		env.OwnTask = env.Task != nil && users[env.Task] == 1
+		rules.Prefetch(pass, env)
+	}})
 }
 
 // analyse resolves every function's imports, in parallel, each with the resolver of its
@@ -329,7 +342,7 @@ func declare(app *model.App) {
 		}
 	}
 	for _, c := range codes {
-		if seen[c] || (c.Requirements == "" && len(c.Installs) == 0) || c.Declared != nil {
+		if seen[c] || (c.Requirements == "" && len(c.Installs) == 0 && len(c.Provides) == 0) || c.Declared != nil {
 			continue
 		}
 		seen[c] = true
@@ -340,6 +353,7 @@ func declare(app *model.App) {
 		if len(c.Installs) > 0 {
 			c.Declared = append(c.Declared, parseRequirements(c.Tree, []byte(strings.Join(c.Installs, "\n")), "", c.Tree.Display(""), visited)...)
 		}
+		c.Declared = append(c.Declared, c.Provides...)
 	}
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -25,6 +27,8 @@ type DoctorOptions struct {
 	Stacks      []string
 	All         bool
 	Region      string
+	Regions     []string
+	RoleARNs    []string
 	Profile     string
 	Compare     string
 	Concurrency int
@@ -79,9 +83,11 @@ package could not be read (the others are still checked and reported) or a flag 
 	f.StringSliceVar(&o.Stacks, "stack", nil, "every function of this CloudFormation stack (repeatable)")
 	f.BoolVar(&o.All, "all", false, "every function in the region")
 	f.StringVar(&o.Region, "region", "", "AWS region (default: AWS_REGION or the profile's)")
+	f.StringSliceVar(&o.Regions, "regions", nil, "read these regions (comma-separated); functions are shown as REGION/NAME")
+	f.StringSliceVar(&o.RoleARNs, "role-arn", nil, "read the account of this IAM role, assumed through STS with your credentials (repeatable: one per account of an organisation); functions are shown as ACCOUNT/REGION/NAME")
 	f.StringVar(&o.Profile, "profile", "", "AWS profile (default: AWS_PROFILE or default)")
 	f.StringVar(&o.Compare, "compare", "", "also report where deployed differs from the project at PATH (LK503)")
-	f.IntVar(&o.Concurrency, "concurrency", 8, "functions read at the same time")
+	f.IntVar(&o.Concurrency, "concurrency", 8, "functions read at the same time (1 to 64; AWS calls are retried with backoff, honouring Retry-After, when throttled)")
 	f.IntVar(&o.MaxDownload, "max-download", live.DefaultMaxDownload>>20, "largest package to download, in MiB")
 	f.StringVar(&o.CacheDir, "cache-dir", "", "download cache (default: $LAYERKIT_CACHE_DIR or the user cache folder)")
 	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, sarif, github")
@@ -102,6 +108,17 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 	}
 	if o.All && (len(o.Functions) > 0 || len(o.Stacks) > 0) {
 		return usageError{"--all checks every function; drop --function and --stack"}
+	}
+	if o.Region != "" && len(o.Regions) > 0 {
+		return usageError{"--region and --regions: give the regions with one of them"}
+	}
+	for _, r := range o.RoleARNs {
+		if live.RoleAccount(r) == "" {
+			return usageError{fmt.Sprintf("--role-arn %q: want an IAM role ARN, arn:aws:iam::ACCOUNT:role/NAME", r)}
+		}
+	}
+	if o.Compare != "" && (len(o.Regions) > 1 || len(o.RoleARNs) > 1) {
+		return usageError{"--compare compares one project with one account and region: drop the other regions or roles"}
 	}
 	if o.Concurrency < 1 || o.Concurrency > 64 {
 		return usageError{fmt.Sprintf("--concurrency %d: want 1 to 64", o.Concurrency)}
@@ -131,10 +148,15 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 		}
 	}
 
-	clients, err := live.NewClients(ctx, live.AWSConfig{Region: o.Region, Profile: o.Profile})
+	region := o.Region
+	if len(o.Regions) > 0 {
+		region = o.Regions[0]
+	}
+	base, err := live.LoadConfig(ctx, live.AWSConfig{Region: region, Profile: o.Profile})
 	if err != nil {
 		return err
 	}
+	scopes := doctorScopes(base, o)
 	dir := o.CacheDir
 	if dir == "" {
 		if dir, err = live.DefaultCacheDir(s.Getenv); err != nil {
@@ -145,17 +167,20 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 	if err != nil {
 		return err
 	}
+	clients := live.ClientsFromConfig(base)
 	loader := &live.Loader{Lambda: clients.Lambda, Stacks: clients.Stacks, Region: clients.Region,
 		Concurrency: o.Concurrency,
 		Download:    &live.Downloader{Cache: cache, HTTP: clients.HTTP, MaxSize: int64(o.MaxDownload) << 20}}
-	targets, err := loader.Targets(ctx, live.Selection{Functions: o.Functions, Stacks: o.Stacks, All: o.All})
-	if err != nil {
-		return err
-	}
 	prog := newProgress(s)
 	loader.Progress = prog.update
-	res := loader.Load(ctx, targets)
+	res := loader.Run(ctx, scopes, live.Selection{Functions: o.Functions, Stacks: o.Stacks, All: o.All})
 	prog.done()
+	if len(res.ListErrors) > 0 && len(res.Deployed) == 0 && len(res.Failures) == 0 {
+		if len(res.ListErrors) == 1 {
+			return res.ListErrors[0]
+		}
+		return errors.Join(res.ListErrors...)
+	}
 
 	if o.Compare != "" {
 		notes, unmatched := live.Compare(res.Deployed, local, res.LayerLogical)
@@ -173,7 +198,7 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 	if err != nil {
 		return err
 	}
-	checked := fmt.Sprintf("deployed functions in %s (%s)", clients.Region, selectionText(o))
+	checked := fmt.Sprintf("deployed functions in %s (%s)", scopeText(scopes), selectionText(o))
 	in := report.Input{Findings: out.Findings, Checked: checked, Color: s.ColorEnabled() && o.Format == "text", Version: Version}
 	in.Summary = report.Count(countChecked(report.Summary{Functions: out.Functions, Layers: out.Layers}, out.Analyses), out.Findings)
 	for _, a := range out.Analyses {
@@ -195,17 +220,75 @@ func runDoctor(ctx context.Context, s *IO, o *DoctorOptions) error {
 	if err := writeReport(s.Out, o.Format, o.Quiet, in); err != nil {
 		return err
 	}
+	for _, err := range res.ListErrors {
+		fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", err)
+	}
 	if len(res.Failures) > 0 {
 		for _, f := range res.Failures {
 			fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", f.Error())
 		}
-		fmt.Fprintf(s.Err, "layerkit: %d of %d function(s) could not be read\n", len(res.Failures), len(targets))
+		fmt.Fprintf(s.Err, "layerkit: %d of %d function(s) could not be read\n", len(res.Failures), len(res.Failures)+len(res.Deployed))
+	}
+	if len(res.Failures) > 0 || len(res.ListErrors) > 0 {
 		return exitError{ExitInput}
 	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted")
 	}
 	return failOn(o.FailOn, out.Findings)
+}
+
+// doctorScopes is every account × region doctor reads: the credentials' own account
+// (or each --role-arn's) in the configured region (or each of --regions).
+func doctorScopes(base aws.Config, o *DoctorOptions) []*live.Scope {
+	regions := o.Regions
+	if len(regions) == 0 {
+		regions = []string{base.Region}
+	}
+	type account struct{ label, role string }
+	accounts := []account{{}}
+	if len(o.RoleARNs) > 0 {
+		accounts = nil
+		for _, r := range o.RoleARNs {
+			accounts = append(accounts, account{label: live.RoleAccount(r), role: r})
+		}
+	}
+	var out []*live.Scope
+	for _, a := range accounts {
+		var creds aws.Config
+		if a.role != "" {
+			creds = live.AssumeRole(base, a.role)
+		} else {
+			creds = base.Copy()
+		}
+		for _, r := range regions {
+			cfg := creds.Copy()
+			cfg.Region = r
+			c := live.ClientsFromConfig(cfg)
+			var label string // names are prefixed only with what varies
+			switch {
+			case len(accounts) > 1 && len(regions) > 1:
+				label = a.label + "/" + r
+			case len(accounts) > 1:
+				label = a.label
+			case len(regions) > 1:
+				label = r
+			}
+			out = append(out, &live.Scope{Label: label, Region: r, Lambda: c.Lambda, Stacks: c.Stacks})
+		}
+	}
+	return out
+}
+
+func scopeText(scopes []*live.Scope) string {
+	if len(scopes) == 1 {
+		return scopes[0].Region
+	}
+	var labels []string
+	for _, sc := range scopes {
+		labels = append(labels, sc.Label)
+	}
+	return strings.Join(labels, ", ")
 }
 
 func selectionText(o *DoctorOptions) string {
@@ -244,13 +327,17 @@ func (p *progress) update(pr live.Progress) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if pr.Done < pr.Total && time.Since(p.last) < 100*time.Millisecond {
+	if (pr.Done < pr.Total || pr.Listing) && time.Since(p.last) < 100*time.Millisecond {
 		return
 	}
 	p.last = time.Now()
 	p.shown = true
-	fmt.Fprintf(p.w, "\r\x1b[Kdoctor: %d/%d functions, %d package(s) downloaded (%s), %d from cache",
-		pr.Done, pr.Total, pr.Downloads, bytesize.Format(pr.Bytes), pr.CacheHits)
+	more := ""
+	if pr.Listing {
+		more = "+ (listing)"
+	}
+	fmt.Fprintf(p.w, "\r\x1b[Kdoctor: %d/%d%s functions, %d package(s) downloaded (%s), %d from cache",
+		pr.Done, pr.Total, more, pr.Downloads, bytesize.Format(pr.Bytes), pr.CacheHits)
 }
 
 func (p *progress) done() {

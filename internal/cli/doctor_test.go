@@ -12,11 +12,19 @@ import (
 
 // fakes holds the AWS fake each script started (the fake runs in the test process;
 // layerkit, run by exec, reaches it through AWS_ENDPOINT_URL).
-var fakes sync.Map // *testscript.TestScript → *awsfake.Fake
+var fakes sync.Map // *testscript.TestScript → *awsfake.Fake or *awsfake.Multi
+
+// caller is what both fakes answer.
+type caller interface {
+	Calls(string) int
+	URL() string
+	Close()
+}
 
 // cmdAWSFake is the testscript command
 //
 //	awsfake start SCENARIO     start the fake with a scenario, point AWS_* at it
+//	awsfake start-org SCENARIO start an organisation (awsfake.Multi: accounts × regions, STS)
 //	awsfake throttle OP N      the next N calls of OP answer 429
 //	awsfake truncate NAME N    the next N downloads of NAME stop half way (-1: all)
 //	awsfake corrupt NAME       NAME downloads with bytes that do not match CodeSha256
@@ -25,16 +33,28 @@ func cmdAWSFake(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
 		ts.Fatalf("usage: awsfake start|throttle|truncate|corrupt|calls ...")
 	}
-	if args[0] == "start" {
+	if args[0] == "start" || args[0] == "start-org" {
 		if len(args) != 2 {
-			ts.Fatalf("usage: awsfake start SCENARIO")
+			ts.Fatalf("usage: awsfake start|start-org SCENARIO")
 		}
-		seed, ok := scenarios[args[1]]
-		if !ok {
-			ts.Fatalf("no scenario %q", args[1])
+		var f caller
+		if args[0] == "start" {
+			seed, ok := scenarios[args[1]]
+			if !ok {
+				ts.Fatalf("no scenario %q", args[1])
+			}
+			one := awsfake.New()
+			seed(one)
+			f = one
+		} else {
+			seed, ok := orgScenarios[args[1]]
+			if !ok {
+				ts.Fatalf("no scenario %q", args[1])
+			}
+			m := awsfake.NewMulti()
+			seed(m)
+			f = m
 		}
-		f := awsfake.New()
-		seed(f)
 		fakes.Store(ts, f)
 		ts.Defer(func() { f.Close(); fakes.Delete(ts) })
 		for k, v := range map[string]string{
@@ -51,7 +71,20 @@ func cmdAWSFake(ts *testscript.TestScript, neg bool, args []string) {
 	if !ok {
 		ts.Fatalf("awsfake start first")
 	}
-	f := v.(*awsfake.Fake)
+	if args[0] == "calls" && len(args) == 3 {
+		got, want := v.(caller).Calls(args[1]), 0
+		n, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		want = n
+		if (got == want) == neg {
+			ts.Fatalf("%s called %d times, want %s%d", args[1], got, map[bool]string{true: "not ", false: ""}[neg], want)
+		}
+		return
+	}
+	f, ok := v.(*awsfake.Fake)
+	if !ok {
+		ts.Fatalf("awsfake %s: not on an organisation", args[0])
+	}
 	num := func(s string) int {
 		n, err := strconv.Atoi(s)
 		ts.Check(err)
@@ -64,11 +97,6 @@ func cmdAWSFake(ts *testscript.TestScript, neg bool, args []string) {
 		f.Truncate(args[1], num(args[2]))
 	case args[0] == "corrupt" && len(args) == 2:
 		f.Corrupt(args[1])
-	case args[0] == "calls" && len(args) == 3:
-		got, want := f.Calls(args[1]), num(args[2])
-		if (got == want) == neg {
-			ts.Fatalf("%s called %d times, want %s%d", args[1], got, map[bool]string{true: "not ", false: ""}[neg], want)
-		}
 	default:
 		ts.Fatalf("awsfake: bad arguments %q", args)
 	}
@@ -114,6 +142,29 @@ var scenarios = map[string]func(*awsfake.Fake){
 		for i := 0; i < 60; i++ {
 			f.AddFunction(awsfake.FunctionSpec{Name: fmt.Sprintf("fleet-%02d", i), Runtime: "python3.12", Handler: "app.handler",
 				Layers: []string{a, b}, Files: map[string]string{"app.py": fmt.Sprintf("import common\nimport deps\n# %d\n\n\ndef handler(e, c):\n    pass\n", i)}})
+		}
+	},
+}
+
+var orgScenarios = map[string]func(*awsfake.Multi){
+	// org: two member accounts (roles audit in 111111111111 and 222222222222) in two
+	// regions each; a layer published by a shared-services account (333333333333) in
+	// both regions, used by every function; one function per account and region, and
+	// in 222222222222/eu-west-1 one that imports what no layer has.
+	"org": func(m *awsfake.Multi) {
+		for _, acct := range []string{"111111111111", "222222222222"} {
+			m.AllowRole("arn:aws:iam::" + acct + ":role/audit")
+			for _, region := range []string{"us-east-1", "eu-west-1"} {
+				f := m.Fake(acct, region)
+				shared := f.AddLayer(awsfake.LayerSpec{Name: "shared", Account: "333333333333",
+					Files: map[string]string{"python/shared_utils.py": "def f(): pass\n"}})
+				f.AddFunction(awsfake.FunctionSpec{Name: "orders", Runtime: "python3.12", Handler: "app.handler", Layers: []string{shared},
+					Files: map[string]string{"app.py": "import shared_utils\n\n\ndef handler(e, c):\n    pass\n"}})
+				if acct == "222222222222" && region == "eu-west-1" {
+					f.AddFunction(awsfake.FunctionSpec{Name: "billing", Runtime: "python3.12", Handler: "app.handler", Layers: []string{shared},
+						Files: map[string]string{"app.py": "import billing_utils\n\n\ndef handler(e, c):\n    pass\n"}})
+				}
+			}
 		}
 	},
 }

@@ -290,7 +290,7 @@ Written by ` + "`LAYERKIT_WRITE_HOSTILE=1 go test -run TestWriteCorpus ./interna
   running code.
 
 Generated at test time (internal/hostile/gen_test.go), too big to commit or impossible in git:
-zips/many-entries.zip (100,000 entries), zips/bomb.zip (honest entries inflating to 1 GiB and
+zips/many-entries.zip (100,000 entries), zips/million-entries.zip (1,000,000 entries), zips/bomb.zip (honest entries inflating to 1 GiB and
 60 MiB), zips/overlap-bomb.zip (2,000 entries sharing one 32 MiB stream: 64 GB declared),
 FIFO, dangling and looping symlinks given as zips; templates/big (50 MB template.yaml),
 templates/terraform-big (50 MB main.tf), templates/terraform-deep-tf, -deep-json and

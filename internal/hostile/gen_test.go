@@ -32,8 +32,13 @@ Resources:
       ContentUri: layer/
 `
 
-// genManyEntries: 100,000 tiny entries.
-func genManyEntries(t testing.TB, p string) {
+// genEntries: n tiny entries (100,000; 1,000,000: the index of the central directory
+// must stay compact, README "Limits").
+func genEntries(n int) func(t testing.TB, p string) {
+	return func(t testing.TB, p string) { genManyEntries(t, p, n) }
+}
+
+func genManyEntries(t testing.TB, p string, n int) {
 	mkdir(t, filepath.Dir(p))
 	f, err := os.Create(p)
 	if err != nil {
@@ -52,7 +57,7 @@ func genManyEntries(t testing.TB, p string) {
 	add("app.py", appPy)
 	add("helper.py", "VALUE = 1\n")
 	add("python/layered.py", "from pkg7 import m7\n")
-	for i := range 100_000 {
+	for i := range n {
 		add(fmt.Sprintf("python/pkg%d/m%d.py", i%100, i), "x = 1\n")
 	}
 	if err := zw.Close(); err != nil {

@@ -43,6 +43,9 @@ type Downloader struct {
 	Attempts int                                        // 0: 5
 	Backoff  func(int) time.Duration                    // nil: Backoff
 	Sleep    func(context.Context, time.Duration) error // nil: a timer
+	// Slots, when set, bounds the downloads in flight together with the API calls
+	// (the Loader's Concurrency).
+	Slots chan struct{}
 
 	mu       sync.Mutex
 	inflight map[string]*fetchCall
@@ -117,17 +120,18 @@ func (d *Downloader) fetch(ctx context.Context, b Blob, sum []byte) (string, err
 		backoff = Backoff
 	}
 	var last error
+	var after time.Duration // the server's Retry-After, when it sent one
 	for attempt := 1; attempt <= attempts; attempt++ {
 		if attempt > 1 {
-			if err := d.sleep(ctx, backoff(attempt-1)); err != nil {
+			if err := d.sleep(ctx, after+backoff(attempt-1)); err != nil {
 				return "", err
 			}
 		}
-		p, retry, err := d.once(ctx, b, sum, max)
+		p, retry, wait, err := d.once(ctx, b, sum, max)
 		if err == nil {
 			return p, nil
 		}
-		last = err
+		last, after = err, wait
 		if !retry || ctx.Err() != nil {
 			break
 		}
@@ -149,11 +153,23 @@ func (d *Downloader) sleep(ctx context.Context, dur time.Duration) error {
 	}
 }
 
-// once downloads b one time; retry says whether trying again may help.
-func (d *Downloader) once(ctx context.Context, b Blob, sum []byte, max int64) (path string, retry bool, err error) {
+// once downloads b one time; retry says whether trying again may help, and after
+// how long at least the server asked to wait (Retry-After on 429 and 503).
+func (d *Downloader) once(ctx context.Context, b Blob, sum []byte, max int64) (path string, retry bool, after time.Duration, err error) {
+	path, retry, err = d.download(ctx, b, sum, max, &after)
+	return path, retry, after, err
+}
+
+func (d *Downloader) download(ctx context.Context, b Blob, sum []byte, max int64, after *time.Duration) (path string, retry bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.URL, nil)
 	if err != nil {
 		return "", false, errors.New("the download location is not a valid URL")
+	}
+	if d.Slots != nil {
+		if err := take(ctx, d.Slots); err != nil {
+			return "", false, err
+		}
+		defer give(d.Slots)
 	}
 	resp, err := d.HTTP.Do(req)
 	if err != nil {
@@ -163,6 +179,9 @@ func (d *Downloader) once(ctx context.Context, b Blob, sum []byte, max int64) (p
 	switch {
 	case resp.StatusCode == http.StatusOK:
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		if wait, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			*after = wait
+		}
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
 		return "", true, fmt.Errorf("download failed: HTTP %d", resp.StatusCode)
 	default:

@@ -365,7 +365,6 @@ func TestCacheFolderExistingModeKept(t *testing.T) {
 // a few layers: each layer version is read and downloaded once, and a second run
 // downloads nothing.
 func TestDoctorThousandFunctions(t *testing.T) {
-	start := time.Now()
 	fake := awsfake.New()
 	defer fake.Close()
 	var layers []string
@@ -406,8 +405,5 @@ func TestDoctorThousandFunctions(t *testing.T) {
 	res2 := load(t, l2, Selection{All: true})
 	if len(res2.Deployed) != 1000 || d2.Downloads.Load() != 0 || d2.Hits.Load() != 1003 {
 		t.Errorf("second run: %d deployed, %d downloads, %d cache hits", len(res2.Deployed), d2.Downloads.Load(), d2.Hits.Load())
-	}
-	if el := time.Since(start); el > 10*time.Second && !raceEnabled {
-		t.Errorf("took %v", el)
 	}
 }

@@ -38,11 +38,22 @@ type Target struct {
 	Name    string // name or ARN, as given to GetFunction
 	Logical string // CloudFormation logical id, when known from the stack
 	Stack   string
+	Scope   *Scope // nil: the Loader's own clients
+}
+
+// Scope is one account and region to read: its clients, and the label that
+// prefixes its functions' names when doctor reads several ("123456789012/eu-west-1").
+type Scope struct {
+	Label  string
+	Region string
+	Lambda LambdaClient
+	Stacks StackClient
 }
 
 // Progress is reported after each function.
 type Progress struct {
 	Done, Total int
+	Listing     bool  // functions are still being listed: Total is what is known so far
 	Downloads   int64 // packages downloaded so far
 	Bytes       int64
 	CacheHits   int64
@@ -50,20 +61,24 @@ type Progress struct {
 
 // Loader reads what is deployed.
 type Loader struct {
-	Lambda      LambdaClient
-	Stacks      StackClient // needed for Selection.Stacks
-	Download    *Downloader
-	Region      string
-	Concurrency int // 0: 8
+	Lambda   LambdaClient
+	Stacks   StackClient // needed for Selection.Stacks
+	Download *Downloader
+	Region   string
+	// Concurrency bounds the AWS calls and downloads in flight at once (0: 8); more
+	// functions than that are read side by side, so that a function waiting for a
+	// layer another one is reading does not hold a slot.
+	Concurrency int
 	// Progress, when set, is called after each function (from several goroutines,
 	// never concurrently).
 	Progress func(Progress)
 
 	mu         sync.Mutex
-	layers     map[string]*layerVersion // by layer version ARN
-	versions   map[string]*layerHistory // by layer ARN (no version)
+	layers     map[string]*layerVersion // by scope label + " " + layer version ARN
+	versions   map[string]*layerHistory // by scope label + " " + layer ARN (no version)
 	layerStack map[string]string        // layer version ARN → CloudFormation logical id
 	progressMu sync.Mutex
+	slots      chan struct{} // Concurrency tokens: one per call or download in flight
 }
 
 // Deployed is one function as read from AWS.
@@ -74,6 +89,7 @@ type Deployed struct {
 	Stack      string
 	CodeSha256 string
 	LayerARNs  []string
+	scope      *Scope
 }
 
 // Failure is a function (or one of its packages) that could not be read.
@@ -89,6 +105,9 @@ type Result struct {
 	App      *model.App
 	Deployed []*Deployed
 	Failures []Failure
+	// ListErrors are the listings that failed (a stack, ListFunctions, a role that
+	// could not be assumed): the functions they would have named are not read.
+	ListErrors []error
 	// LayerLogical maps a layer version ARN to its CloudFormation logical id, for the
 	// layers the listed stacks define.
 	LayerLogical map[string]string
@@ -96,6 +115,7 @@ type Result struct {
 
 type layerVersion struct {
 	once    sync.Once
+	scope   *Scope
 	arn     string
 	layer   string // ARN without the version
 	name    string // layer name
@@ -123,48 +143,72 @@ var layerARN = regexp.MustCompile(`^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:(\d{
 // (nested stacks too); the whole region with ListFunctions.
 func (l *Loader) Targets(ctx context.Context, sel Selection) ([]Target, error) {
 	var out []Target
+	err := l.list(ctx, l.defaultScope(), sel, func(t Target) { out = append(out, t) })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (l *Loader) defaultScope() *Scope {
+	return &Scope{Region: l.Region, Lambda: l.Lambda, Stacks: l.Stacks}
+}
+
+// list calls emit for each function sel names in scope, once each, as the pages
+// arrive.
+func (l *Loader) list(ctx context.Context, sc *Scope, sel Selection, emit func(Target)) error {
+	lim := l.limited(sc) // for the calls; targets keep sc
 	seen := map[string]bool{}
 	add := func(t Target) {
 		if !seen[t.Name] {
 			seen[t.Name] = true
-			out = append(out, t)
+			t.Scope = sc
+			emit(t)
 		}
 	}
 	for _, f := range sel.Functions {
 		add(Target{Name: f})
 	}
 	for _, s := range sel.Stacks {
-		if l.Stacks == nil {
-			return nil, errors.New("no CloudFormation client")
+		if sc.Stacks == nil {
+			return errors.New("no CloudFormation client")
 		}
-		if err := l.stackTargets(ctx, s, s, 0, add); err != nil {
-			return nil, err
+		if err := l.stackTargets(ctx, lim, s, s, 0, add); err != nil {
+			return err
 		}
 	}
 	if sel.All {
-		p := lambda.NewListFunctionsPaginator(l.Lambda, &lambda.ListFunctionsInput{})
+		p := lambda.NewListFunctionsPaginator(lim.Lambda, &lambda.ListFunctionsInput{})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
-				return nil, describe("listing the functions (lambda:ListFunctions)", err)
+				return describe("listing the functions (lambda:ListFunctions)"+sc.in(), err)
 			}
 			for _, f := range page.Functions {
 				add(Target{Name: aws.ToString(f.FunctionName)})
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
-func (l *Loader) stackTargets(ctx context.Context, stack, top string, depth int, add func(Target)) error {
+// in is " in LABEL" for messages, when the scope has a label.
+func (sc *Scope) in() string {
+	if sc == nil || sc.Label == "" {
+		return ""
+	}
+	return " in " + sc.Label
+}
+
+func (l *Loader) stackTargets(ctx context.Context, sc *Scope, stack, top string, depth int, add func(Target)) error {
 	if depth > 5 {
 		return nil
 	}
-	p := cloudformation.NewListStackResourcesPaginator(l.Stacks, &cloudformation.ListStackResourcesInput{StackName: aws.String(stack)})
+	p := cloudformation.NewListStackResourcesPaginator(sc.Stacks, &cloudformation.ListStackResourcesInput{StackName: aws.String(stack)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return describe(fmt.Sprintf("listing the resources of stack %s (cloudformation:ListStackResources)", stack), err)
+			return describe(fmt.Sprintf("listing the resources of stack %s%s (cloudformation:ListStackResources)", stack, sc.in()), err)
 		}
 		for _, r := range page.StackResourceSummaries {
 			phys := aws.ToString(r.PhysicalResourceId)
@@ -182,7 +226,7 @@ func (l *Loader) stackTargets(ctx context.Context, stack, top string, depth int,
 				l.layerStack[phys] = aws.ToString(r.LogicalResourceId)
 				l.mu.Unlock()
 			case "AWS::CloudFormation::Stack":
-				if err := l.stackTargets(ctx, phys, top, depth+1, add); err != nil {
+				if err := l.stackTargets(ctx, sc, phys, top, depth+1, add); err != nil {
 					return err
 				}
 			}
@@ -207,10 +251,58 @@ func describe(what string, err error) error {
 
 // Load reads every target: configuration, code and layers, concurrently.
 func (l *Loader) Load(ctx context.Context, targets []Target) *Result {
+	return l.run(ctx, func(emit func(Target)) []error {
+		for _, t := range targets {
+			if ctx.Err() != nil {
+				break
+			}
+			emit(t)
+		}
+		return nil
+	})
+}
+
+// Run lists what sel names in every scope and reads it, listing and reading side by
+// side: the first functions are read while later pages are still being listed, so
+// a long ListFunctions does not delay the work. A listing that fails is reported in
+// Result.ListErrors; the other scopes are still read.
+func (l *Loader) Run(ctx context.Context, scopes []*Scope, sel Selection) *Result {
+	return l.run(ctx, func(emit func(Target)) []error {
+		errs := make([]error, len(scopes))
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		for i, sc := range scopes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = l.list(ctx, sc, sel, func(t Target) {
+					mu.Lock()
+					defer mu.Unlock()
+					emit(t)
+				})
+			}()
+		}
+		wg.Wait()
+		var out []error
+		for _, err := range errs {
+			if err != nil {
+				out = append(out, err)
+			}
+		}
+		return out
+	})
+}
+
+// run reads the targets produce emits (produce returns when it has emitted them
+// all) with Concurrency calls in flight.
+func (l *Loader) run(ctx context.Context, produce func(emit func(Target)) []error) *Result {
 	conc := l.Concurrency
 	if conc <= 0 {
 		conc = 8
 	}
+	l.slots = make(chan struct{}, conc)
+	l.Download.Slots = l.slots
+	workers := min(4*conc, 256)
 	l.mu.Lock()
 	if l.layers == nil {
 		l.layers = map[string]*layerVersion{}
@@ -221,46 +313,71 @@ func (l *Loader) Load(ctx context.Context, targets []Target) *Result {
 	l.mu.Unlock()
 
 	type slot struct {
+		t   Target
 		d   *Deployed
 		err error
 	}
-	slots := make([]slot, len(targets))
-	work := make(chan int)
+	var (
+		slotsMu sync.Mutex
+		slots   []*slot
+		listing = true
+		done    int
+	)
+	report := func() {
+		if l.Progress == nil {
+			return
+		}
+		l.progressMu.Lock()
+		defer l.progressMu.Unlock()
+		slotsMu.Lock()
+		pr := Progress{Done: done, Total: len(slots), Listing: listing}
+		slotsMu.Unlock()
+		pr.Downloads, pr.Bytes, pr.CacheHits = l.Download.Downloads.Load(), l.Download.Bytes.Load(), l.Download.Hits.Load()
+		l.Progress(pr)
+	}
+	work := make(chan *slot, workers)
 	var wg sync.WaitGroup
-	done := 0
-	for w := 0; w < min(conc, max(len(targets), 1)); w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range work {
-				slots[i].d, slots[i].err = l.loadFunction(ctx, targets[i])
-				if l.Progress != nil {
-					l.progressMu.Lock()
-					done++
-					l.Progress(Progress{Done: done, Total: len(targets), Downloads: l.Download.Downloads.Load(),
-						Bytes: l.Download.Bytes.Load(), CacheHits: l.Download.Hits.Load()})
-					l.progressMu.Unlock()
+			for s := range work {
+				if ctx.Err() == nil {
+					s.d, s.err = l.loadFunction(ctx, s.t)
 				}
+				slotsMu.Lock()
+				done++
+				slotsMu.Unlock()
+				report()
 			}
 		}()
 	}
-	for i := range targets {
-		if ctx.Err() != nil {
-			break
-		}
-		work <- i
-	}
+	listErrs := produce(func(t Target) {
+		s := &slot{t: t}
+		slotsMu.Lock()
+		slots = append(slots, s)
+		slotsMu.Unlock()
+		work <- s
+	})
+	slotsMu.Lock()
+	listing = false
+	slotsMu.Unlock()
 	close(work)
 	wg.Wait()
+	report()
 
-	res := &Result{App: &model.App{Kind: "live", Source: "lambda:" + l.Region, Built: true}}
+	source := "lambda:" + l.Region
+	if len(slots) > 0 && slots[0].t.Scope != nil && slots[0].t.Scope.Label != "" {
+		source = "lambda"
+	}
+	res := &Result{App: &model.App{Kind: "live", Source: source, Built: true}, ListErrors: listErrs}
 	byARN := map[string]bool{}
-	for i, s := range slots {
+	for _, s := range slots {
 		switch {
 		case s.err != nil:
-			res.Failures = append(res.Failures, Failure{Function: targets[i].Name, Err: s.err})
+			res.Failures = append(res.Failures, Failure{Function: s.t.label(), Err: s.err})
 		case s.d == nil:
-			res.Failures = append(res.Failures, Failure{Function: targets[i].Name, Err: errors.New("not read (interrupted)")})
+			res.Failures = append(res.Failures, Failure{Function: s.t.label(), Err: errors.New("not read (interrupted)")})
 		case !byARN[s.d.ARN]:
 			byARN[s.d.ARN] = true
 			res.Deployed = append(res.Deployed, s.d)
@@ -274,12 +391,26 @@ func (l *Loader) Load(ctx context.Context, targets []Target) *Result {
 	return res
 }
 
+// label is the target's name as reports show it: prefixed by its scope's label.
+func (t Target) label() string {
+	if t.Scope != nil && t.Scope.Label != "" {
+		return t.Scope.Label + "/" + t.Name
+	}
+	return t.Name
+}
+
 // loadFunction reads one function and everything it needs.
 func (l *Loader) loadFunction(ctx context.Context, t Target) (*Deployed, error) {
-	out, err := l.Lambda.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(t.Name)})
+	sc := t.Scope
+	if sc == nil {
+		sc = l.defaultScope()
+		t.Scope = sc
+	}
+	lim := l.limited(sc)
+	out, err := lim.Lambda.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(t.Name)})
 	if err != nil {
 		if isNotFound(err) {
-			return nil, fmt.Errorf("no such function in %s", l.Region)
+			return nil, fmt.Errorf("no such function in %s", sc.Region)
 		}
 		return nil, describe("reading the function (lambda:GetFunction)", err)
 	}
@@ -290,8 +421,12 @@ func (l *Loader) loadFunction(ctx context.Context, t Target) (*Deployed, error) 
 	name := aws.ToString(cfg.FunctionName)
 	arn := aws.ToString(cfg.FunctionArn)
 	pos := model.Pos{File: arn}
+	shown := name
+	if sc.Label != "" {
+		shown = sc.Label + "/" + name
+	}
 	fn := &model.Function{
-		Name: name, Kind: "live", Pos: pos,
+		Name: shown, Kind: "live", Pos: pos,
 		Runtime: string(cfg.Runtime), RuntimePos: pos,
 		Arch: "x86_64", ArchPos: pos,
 		Handler: aws.ToString(cfg.Handler), HandlerPos: pos,
@@ -310,7 +445,7 @@ func (l *Loader) loadFunction(ctx context.Context, t Target) (*Deployed, error) 
 		}
 		cfg.Environment.Variables = nil // values are never kept
 	}
-	d := &Deployed{Fn: fn, ARN: arn, Logical: t.Logical, Stack: t.Stack, CodeSha256: aws.ToString(cfg.CodeSha256)}
+	d := &Deployed{Fn: fn, ARN: arn, Logical: t.Logical, Stack: t.Stack, CodeSha256: aws.ToString(cfg.CodeSha256), scope: sc}
 	if d.Logical == "" && out.Tags != nil {
 		d.Logical = out.Tags["aws:cloudformation:logical-id"]
 		d.Stack = out.Tags["aws:cloudformation:stack-name"]
@@ -321,25 +456,121 @@ func (l *Loader) loadFunction(ctx context.Context, t Target) (*Deployed, error) 
 	if out.Code == nil {
 		return nil, errors.New("GetFunction returned no code location")
 	}
-	path, err := l.Download.Fetch(ctx, Blob{What: "code of " + name, URL: aws.ToString(out.Code.Location),
-		SHA256: d.CodeSha256, Size: cfg.CodeSize})
-	if err != nil {
-		return nil, err
-	}
-	z, err := tree.Zip(path, name+".zip")
-	if err != nil {
-		return nil, fmt.Errorf("code of %s is not a readable zip: %v", name, stripPath(err, path))
-	}
-	fn.Code = &model.Code{Tree: z, Display: name + ".zip"}
-	for _, ly := range cfg.Layers {
+	// The code and the layers side by side (each layer version read once, whoever
+	// asks first); errors in the order the function names them, its code first.
+	var wg sync.WaitGroup
+	var codeErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		path, err := l.Download.Fetch(ctx, Blob{What: "code of " + name, URL: aws.ToString(out.Code.Location),
+			SHA256: d.CodeSha256, Size: cfg.CodeSize})
+		if err != nil {
+			codeErr = err
+			return
+		}
+		z, err := tree.Zip(path, name+".zip")
+		if err != nil {
+			codeErr = fmt.Errorf("code of %s is not a readable zip: %v", name, stripPath(err, path))
+			return
+		}
+		fn.Code = &model.Code{Tree: z, Display: name + ".zip"}
+	}()
+	lvs := make([]*layerVersion, len(cfg.Layers))
+	for i, ly := range cfg.Layers {
 		la := aws.ToString(ly.Arn)
 		d.LayerARNs = append(d.LayerARNs, la)
-		lv := l.layer(ctx, la)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lvs[i] = l.layer(ctx, sc, la)
+		}()
+	}
+	wg.Wait()
+	if codeErr != nil {
+		return nil, codeErr
+	}
+	for _, lv := range lvs {
 		if lv.err != nil {
 			return nil, lv.err
 		}
 	}
 	return d, nil
+}
+
+// limited is sc with its clients' calls counted against Concurrency.
+func (l *Loader) limited(sc *Scope) *Scope {
+	if l.slots == nil {
+		return sc
+	}
+	c := *sc
+	c.Lambda = limitedLambda{sc.Lambda, l.slots}
+	if sc.Stacks != nil {
+		c.Stacks = limitedStacks{sc.Stacks, l.slots}
+	}
+	return &c
+}
+
+// take waits for a Concurrency slot (or ctx); give returns it.
+func take(ctx context.Context, slots chan struct{}) error {
+	select {
+	case slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func give(slots chan struct{}) { <-slots }
+
+type limitedLambda struct {
+	c     LambdaClient
+	slots chan struct{}
+}
+
+func (l limitedLambda) GetFunction(ctx context.Context, in *lambda.GetFunctionInput, opts ...func(*lambda.Options)) (*lambda.GetFunctionOutput, error) {
+	if err := take(ctx, l.slots); err != nil {
+		return nil, err
+	}
+	defer give(l.slots)
+	return l.c.GetFunction(ctx, in, opts...)
+}
+
+func (l limitedLambda) GetLayerVersionByArn(ctx context.Context, in *lambda.GetLayerVersionByArnInput, opts ...func(*lambda.Options)) (*lambda.GetLayerVersionByArnOutput, error) {
+	if err := take(ctx, l.slots); err != nil {
+		return nil, err
+	}
+	defer give(l.slots)
+	return l.c.GetLayerVersionByArn(ctx, in, opts...)
+}
+
+func (l limitedLambda) ListLayerVersions(ctx context.Context, in *lambda.ListLayerVersionsInput, opts ...func(*lambda.Options)) (*lambda.ListLayerVersionsOutput, error) {
+	if err := take(ctx, l.slots); err != nil {
+		return nil, err
+	}
+	defer give(l.slots)
+	return l.c.ListLayerVersions(ctx, in, opts...)
+}
+
+func (l limitedLambda) ListFunctions(ctx context.Context, in *lambda.ListFunctionsInput, opts ...func(*lambda.Options)) (*lambda.ListFunctionsOutput, error) {
+	if err := take(ctx, l.slots); err != nil {
+		return nil, err
+	}
+	defer give(l.slots)
+	return l.c.ListFunctions(ctx, in, opts...)
+}
+
+type limitedStacks struct {
+	c     StackClient
+	slots chan struct{}
+}
+
+func (l limitedStacks) ListStackResources(ctx context.Context, in *cloudformation.ListStackResourcesInput, opts ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error) {
+	if err := take(ctx, l.slots); err != nil {
+		return nil, err
+	}
+	defer give(l.slots)
+	return l.c.ListStackResources(ctx, in, opts...)
 }
 
 // safePath matches a search-path value that is only folders: kept so that imports
@@ -360,13 +591,14 @@ func stripPath(err error, path string) string {
 	return strings.ReplaceAll(err.Error(), path, "download")
 }
 
-// layer reads one layer version, once however many functions use it.
-func (l *Loader) layer(ctx context.Context, arn string) *layerVersion {
+// layer reads one layer version, once however many functions of a scope use it
+// (its download once for every scope: the cache is by content).
+func (l *Loader) layer(ctx context.Context, sc *Scope, arn string) *layerVersion {
 	l.mu.Lock()
-	lv, ok := l.layers[arn]
+	lv, ok := l.layers[sc.Label+" "+arn]
 	if !ok {
-		lv = &layerVersion{arn: arn}
-		l.layers[arn] = lv
+		lv = &layerVersion{arn: arn, scope: sc}
+		l.layers[sc.Label+" "+arn] = lv
 	}
 	l.mu.Unlock()
 	lv.once.Do(func() { l.readLayer(ctx, lv) })
@@ -382,11 +614,11 @@ func (l *Loader) readLayer(ctx context.Context, lv *layerVersion) {
 	}
 	lv.layer, lv.account, lv.name = m[1], m[2], m[3]
 	lv.version, _ = strconv.ParseInt(m[4], 10, 64)
-	out, err := l.Lambda.GetLayerVersionByArn(ctx, &lambda.GetLayerVersionByArnInput{Arn: aws.String(lv.arn)})
+	out, err := l.limited(lv.scope).Lambda.GetLayerVersionByArn(ctx, &lambda.GetLayerVersionByArnInput{Arn: aws.String(lv.arn)})
 	switch {
 	case err != nil && isNotFound(err):
 		lv.deleted = true
-		l.history(ctx, lv.layer)
+		l.history(ctx, lv.scope, lv.layer)
 		return
 	case err != nil && isAccessDenied(err):
 		lv.denied = apiMessage(err)
@@ -419,21 +651,21 @@ func (l *Loader) readLayer(ctx context.Context, lv *layerVersion) {
 		return
 	}
 	lv.content = &model.Code{Tree: z, Display: disp}
-	l.history(ctx, lv.layer)
+	l.history(ctx, lv.scope, lv.layer)
 }
 
 // history lists a layer's versions once (for LK501). Access denied (usual for a
 // layer in another account) leaves it unknown.
-func (l *Loader) history(ctx context.Context, layer string) *layerHistory {
+func (l *Loader) history(ctx context.Context, sc *Scope, layer string) *layerHistory {
 	l.mu.Lock()
-	h, ok := l.versions[layer]
+	h, ok := l.versions[sc.Label+" "+layer]
 	if !ok {
 		h = &layerHistory{}
-		l.versions[layer] = h
+		l.versions[sc.Label+" "+layer] = h
 	}
 	l.mu.Unlock()
 	h.once.Do(func() {
-		p := lambda.NewListLayerVersionsPaginator(l.Lambda, &lambda.ListLayerVersionsInput{LayerName: aws.String(layer)})
+		p := lambda.NewListLayerVersionsPaginator(l.limited(sc).Lambda, &lambda.ListLayerVersionsInput{LayerName: aws.String(layer)})
 		var vs []int64
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
@@ -459,18 +691,26 @@ func (l *Loader) finish(res *Result) {
 		lvs = append(lvs, lv)
 	}
 	l.mu.Unlock()
-	sort.Slice(lvs, func(i, j int) bool { return lvs[i].arn < lvs[j].arn })
-	short := map[string]int{}
+	sort.Slice(lvs, func(i, j int) bool {
+		if lvs[i].arn != lvs[j].arn {
+			return lvs[i].arn < lvs[j].arn
+		}
+		return lvs[i].scope.Label < lvs[j].scope.Label
+	})
+	short := map[string]int{} // by scope label + short name
 	for _, lv := range lvs {
-		short[lv.shortName()]++
+		short[lv.scope.Label+" "+lv.shortName()]++
 	}
 	for _, lv := range lvs {
 		if lv.err != nil {
 			continue
 		}
 		name := lv.shortName()
-		if short[name] > 1 { // the same name and version in two accounts
+		if short[lv.scope.Label+" "+name] > 1 { // the same name and version in two accounts
 			name = lv.arn
+		}
+		if lv.scope.Label != "" { // read from several accounts or regions: named as its functions are
+			name = lv.scope.Label + "/" + name
 		}
 		ml := &model.Layer{Name: name, Pos: model.Pos{File: lv.arn}, Content: lv.content,
 			CompatibleRuntimes: lv.runtimes, CompatibleArchitectures: lv.archs}
@@ -487,9 +727,13 @@ func (l *Loader) finish(res *Result) {
 	for _, d := range res.Deployed {
 		fn := d.Fn
 		app.Functions = append(app.Functions, fn)
+		label := ""
+		if d.scope != nil {
+			label = d.scope.Label
+		}
 		for _, arn := range d.LayerARNs {
 			l.mu.Lock()
-			lv := l.layers[arn]
+			lv := l.layers[label+" "+arn]
 			l.mu.Unlock()
 			pos := model.Pos{File: arn}
 			fn.Layers = append(fn.Layers, model.LayerRef{Pos: pos, Layer: lv.model})
@@ -521,7 +765,7 @@ func (l *Loader) layerNotes(fn *model.Function, lv *layerVersion, pos model.Pos)
 			Hint:    fmt.Sprintf("Allow %s on %s for the identity running doctor; for a layer in another account, %s.", perm, lv.arn, owner)})
 	}
 	l.mu.Lock()
-	h := l.versions[lv.layer]
+	h := l.versions[lv.scope.Label+" "+lv.layer]
 	l.mu.Unlock()
 	if h != nil && h.known {
 		newer, latest := 0, lv.version

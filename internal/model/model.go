@@ -147,8 +147,12 @@ type Code struct {
 	// relative to Tree's root) a build step installs into InstallDir: the pip install
 	// commands of a makefile build.
 	Installs []string
-	// Declared is filled by the checker from Requirements (loaders leave it empty).
+	// Declared is filled by the checker from Requirements and Installs, then Provides
+	// (loaders leave it empty).
 	Declared []Declared
+	// Provides is what a build step puts in the content besides what it pip-installs,
+	// as far as known (a public layer zip a makefile target unzips: publiclayers.Zip).
+	Provides []Declared
 	// Opaque is true when a build step we do not model (makefile, custom) produces the
 	// content: Tree holds the sources, not what will be deployed.
 	Opaque bool

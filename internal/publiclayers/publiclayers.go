@@ -96,3 +96,28 @@ func Match(arn string) (Layer, bool) {
 	}
 	return Layer{}, false
 }
+
+// A zip is a layer's content that its publisher makes public for download: a build step
+// (a makefile target) fetches it and unzips it into the layer. Sources: the AWS SDK for
+// pandas install page ("AWS Lambda Layer": the layer zips of each release, on GitHub
+// releases and in the aws-data-wrangler-public-artifacts bucket, named
+// awswrangler-layer-<version>-py3.<minor>[-arm64].zip, python/ at their root): the same
+// content as its public layer (account 336392948345).
+var zips = []struct {
+	url          *regexp.Regexp
+	account, arn string // the public layer with the same content
+}{
+	{regexp.MustCompile(`^https?://(?:aws-data-wrangler-public-artifacts\.s3[.a-z0-9-]*\.amazonaws\.com/releases/[^/]+|github\.com/aws/aws-(?:sdk-pandas|data-wrangler)/releases/download/[^/]+)/awswrangler-layer-[^/]+\.zip$`),
+		"336392948345", "AWSSDKPandas-Python312"},
+}
+
+// Zip looks up a public layer zip by its download URL: what it holds, as the layer of
+// the same content (under /opt/python).
+func Zip(url string) (Layer, bool) {
+	for _, z := range zips {
+		if z.url.MatchString(url) {
+			return Match("arn:aws:lambda:us-east-1:" + z.account + ":layer:" + z.arn + ":1")
+		}
+	}
+	return Layer{}, false
+}

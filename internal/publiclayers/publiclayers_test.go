@@ -46,3 +46,23 @@ func TestTableParses(t *testing.T) {
 		t.Error("a short row parsed")
 	}
 }
+
+func TestZip(t *testing.T) {
+	for _, tc := range []struct {
+		url string
+		ok  bool
+	}{
+		{"https://aws-data-wrangler-public-artifacts.s3.amazonaws.com/releases/3.10.0/awswrangler-layer-3.10.0-py3.12.zip", true},
+		{"https://github.com/aws/aws-sdk-pandas/releases/download/3.9.1/awswrangler-layer-3.9.1-py3.11-arm64.zip", true},
+		{"https://example.com/releases/3.10.0/awswrangler-layer-3.10.0-py3.12.zip", false},
+		{"https://github.com/aws/aws-sdk-pandas/releases/download/3.9.1/other.zip", false},
+	} {
+		l, ok := Zip(tc.url)
+		if ok != tc.ok {
+			t.Errorf("Zip(%q) ok = %v", tc.url, ok)
+		}
+		if ok && (!slices.Contains(l.Modules, "pyarrow") || slices.Contains(l.Modules, "boto3") || l.Complete) {
+			t.Errorf("Zip(%q) = %+v", tc.url, l)
+		}
+	}
+}

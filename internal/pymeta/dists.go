@@ -32,11 +32,30 @@ type Dist struct {
 	TopLevel []string
 	// Wheel is the WHEEL file; nil when absent (egg-info, or not installed from a wheel).
 	Wheel *Wheel
-	// Files are the installed files it lists (RECORD, or installed-files.txt), as names
-	// in Tree; those outside the site folder are dropped.
-	Files []string
-	// Sizes of Files when RECORD gives them (-1 when not).
-	Sizes []int64
+
+	files     []string        // Files, once read
+	filesOnce sync.Once       // reads them
+	loadFiles func() []string // reads them; nil when the distribution lists none
+}
+
+// Files lists the installed files the distribution names (RECORD, or
+// installed-files.txt for an egg), as names in Tree; those outside the site folder
+// are dropped. The list is read on the first call, once: only a distribution whose
+// files a rule needs pays for its RECORD (a 2.5 GB layer has 17 MB of them). When
+// top_level.txt is missing, RECORD is read with the metadata (the top-level names
+// come from it), and that read is the one Files returns.
+func (d *Dist) Files() []string {
+	d.filesOnce.Do(func() {
+		if d.loadFiles != nil {
+			d.files, d.loadFiles = d.loadFiles(), nil
+		}
+	})
+	return d.files
+}
+
+// setFiles fills Files now, from a RECORD already read.
+func (d *Dist) setFiles(files []string) {
+	d.filesOnce.Do(func() { d.files = files })
 }
 
 // Display names the distribution's metadata for a user.
@@ -119,22 +138,32 @@ func readDistInfo(t tree.Tree, dir, folder string) *Dist {
 	if b, err := t.ReadFile(path.Join(meta, "WHEEL")); err == nil {
 		d.Wheel = ParseWheel(b)
 	}
-	var rec []RecordEntry
-	if b, err := t.ReadFile(path.Join(meta, "RECORD")); err == nil {
-		rec = ParseRecord(b)
-		for _, e := range rec {
-			if name, ok := inSite(dir, e.Path); ok {
-				d.Files = append(d.Files, name)
-				d.Sizes = append(d.Sizes, e.Size)
-			}
+	record := func() []RecordEntry {
+		if b, err := t.ReadFile(path.Join(meta, "RECORD")); err == nil {
+			return ParseRecord(b)
 		}
+		return nil
 	}
 	if b, err := t.ReadFile(path.Join(meta, "top_level.txt")); err == nil {
 		d.TopLevel = ParseTopLevel(b)
+		d.loadFiles = func() []string { return recordFiles(dir, record()) }
 	} else {
+		rec := record()
 		d.TopLevel = TopLevelFromRecord(rec)
+		d.setFiles(recordFiles(dir, rec))
 	}
 	return d
+}
+
+// recordFiles lists the names in the site folder dir that RECORD's entries give.
+func recordFiles(dir string, rec []RecordEntry) []string {
+	var files []string
+	for _, e := range rec {
+		if name, ok := inSite(dir, e.Path); ok {
+			files = append(files, name)
+		}
+	}
+	return files
 }
 
 func readEggInfo(t tree.Tree, dir, folder string, isDir bool) *Dist {
@@ -161,16 +190,21 @@ func readEggInfo(t tree.Tree, dir, folder string, isDir bool) *Dist {
 	if b, err := t.ReadFile(path.Join(meta, "top_level.txt")); err == nil {
 		d.TopLevel = ParseTopLevel(b)
 	}
-	if b, err := t.ReadFile(path.Join(meta, "installed-files.txt")); err == nil {
+	d.loadFiles = func() []string {
+		b, err := t.ReadFile(path.Join(meta, "installed-files.txt"))
+		if err != nil {
+			return nil
+		}
+		var files []string
 		for _, l := range strings.Split(string(b), "\n") {
 			if l = strings.TrimSpace(l); l == "" {
 				continue
 			}
 			if name, ok := inSite(dir, path.Join(folder, l)); ok {
-				d.Files = append(d.Files, name)
-				d.Sizes = append(d.Sizes, -1)
+				files = append(files, name)
 			}
 		}
+		return files
 	}
 	return d
 }

@@ -226,8 +226,8 @@ func TestReadDists(t *testing.T) {
 	if rq == nil || rq.Version != "2.31.0" || len(rq.Requires) != 6 || rq.Wheel == nil || !reflect.DeepEqual(rq.TopLevel, []string{"requests"}) {
 		t.Errorf("requests: %+v", rq)
 	}
-	if rq != nil && !reflect.DeepEqual(rq.Files, []string{site + "/requests/__init__.py", site + "/requests-2.31.0.dist-info/METADATA"}) {
-		t.Errorf("requests files: %q", rq.Files)
+	if rq != nil && !reflect.DeepEqual(rq.Files(), []string{site + "/requests/__init__.py", site + "/requests-2.31.0.dist-info/METADATA"}) {
+		t.Errorf("requests files: %q", rq.Files())
 	}
 	old := byName["old-pkg"]
 	if old == nil || old.Kind != "egg-info" || len(old.Requires) != 3 || old.Requires[1].Marker.String() != `extra == "test"` ||

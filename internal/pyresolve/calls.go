@@ -76,6 +76,7 @@ func (a *analysis) callEvent(m *Module, ev *pyscan.Event, optional bool, depth i
 	if ev.Attr != "" {
 		abs += "." + ev.Attr
 	}
+	a.readMod(abs)
 	target := a.mods[abs]
 	if target == nil {
 		return
@@ -102,7 +103,7 @@ func (a *analysis) follow(t *Module, name string, optional bool, site string, de
 	}
 	a.followed[key] = true
 	a.nFollowed++
-	f, err := a.r.Scan(t.Tree, t.File)
+	f, err := a.scan(t.Tree, t.File)
 	if err != nil || f == nil {
 		return
 	}
@@ -168,6 +169,8 @@ func (a *analysis) followReexport(t *Module, f *pyscan.File, name string, option
 			if !ok {
 				return
 			}
+			a.readMod(abs + "." + n.Name)
+			a.readMod(abs)
 			if sub := a.mods[abs+"."+n.Name]; sub != nil {
 				return // a submodule, not a function
 			}

@@ -53,6 +53,9 @@ type Env struct {
 	Suffixes  []string // extension module suffixes, in CPython's order
 	// PythonPath is true when the function sets PYTHONPATH (the /opt paths are off).
 	PythonPath bool
+	// OwnTask is set when no other function of the check has this function's package
+	// (Task): its files are scanned for this function alone and not kept.
+	OwnTask bool
 	// Uninspectable is true when a layer's content is unknown (remote ARN, S3, opaque
 	// build): it may provide any module.
 	Uninspectable bool

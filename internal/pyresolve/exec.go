@@ -50,6 +50,9 @@ type namespace struct {
 	// everything (what its names are bound to matters).
 	static *pyscan.File
 	line   int
+	// src is the module's source (its constants are read by the if tests of the
+	// modules that import them: consts.go).
+	src *pyscan.File
 	// starMods: names a star import bound to a module (a submodule attribute of the
 	// module it imported from).
 	starMods map[string]*Module
@@ -138,7 +141,7 @@ func lastBind(f *pyscan.File, list []pyscan.Stmt, name string) (pyscan.Value, bo
 // from-import (from .m2 import X): the value in the module it comes from, followed
 // through further re-exports (a few deep); ValUnknown when not known.
 func (a *analysis) reexported(mod, name string, depth int) pyscan.Value {
-	ns, m := a.ns[mod], a.mods[mod]
+	ns, m := a.nsOf(mod), a.mods[mod]
 	if depth > 8 || ns == nil || ns.static == nil || !ns.done || m == nil || ns.static.CondNames[name] {
 		return pyscan.ValUnknown
 	}
@@ -155,17 +158,11 @@ func (a *analysis) reexported(mod, name string, depth int) pyscan.Value {
 	if !imp.From {
 		return pyscan.ValUnknown // a module
 	}
-	orig := ""
-	for _, n := range imp.Names {
-		if n.Alias == name || n.Alias == "" && n.Name == name {
-			orig = n.Name
-		}
-	}
-	src, ok := imp.Absolute(m.pkg())
-	if !ok || orig == "" || orig == "*" || a.mods[src+"."+orig] != nil {
+	src, orig, ok := a.fromSource(imp, m, name)
+	if !ok {
 		return pyscan.ValUnknown // (may be a submodule)
 	}
-	sns := a.ns[src]
+	sns := a.nsOf(src)
 	if sns == nil || !sns.done {
 		return pyscan.ValUnknown
 	}
@@ -554,7 +551,11 @@ func (x *executor) ifStmt(st *pyscan.Stmt, maybe bool) *failure {
 		if !br.Test {
 			truth, known = true, true
 		} else if minor >= 0 {
-			truth, known = br.Cond.Eval(minor)
+			var names pyscan.Names
+			if br.Cond.ReadsNames() {
+				names = x.a.condNames(x.m, x.f, int(br.Line))
+			}
+			truth, known = br.Cond.EvalWith(minor, names)
 		}
 		switch {
 		case known && !truth:
@@ -656,7 +657,7 @@ func (x *executor) attr(st *pyscan.Stmt) *failure {
 	if mod == "" {
 		return nil
 	}
-	tns := x.a.ns[mod]
+	tns := x.a.nsOf(mod)
 	if tns == nil || tns.done || tns.dyn() || tns.has(st.Attr) {
 		return nil
 	}
@@ -731,7 +732,7 @@ func (x *executor) bindImport(imp *pyscan.Import, maybe bool) {
 	isHandler := x.m.Name == a.res.Handler.Module
 	var tns *namespace
 	if isHandler {
-		tns = a.ns[abs]
+		tns = a.nsOf(abs)
 	}
 	for _, n := range imp.Names {
 		if n.Name == "*" {
@@ -804,11 +805,11 @@ func (x *executor) star(imp pyscan.Import) {
 	}
 	var tf *pyscan.File
 	if scannable(target) {
-		if f, err := a.r.Scan(target.Tree, target.File); err == nil {
+		if f, err := a.scan(target.Tree, target.File); err == nil {
 			tf = f
 		}
 	}
-	tns := a.ns[abs]
+	tns := a.nsOf(abs)
 	if tns != nil && !tns.done && x.lazy {
 		tns = nil
 	}
@@ -887,7 +888,7 @@ func (x *executor) star(imp pyscan.Import) {
 // execModule runs module m's top level (its source is f) and then checks the imports
 // in its function bodies; it returns the failure that escapes the top level.
 func (a *analysis) execModule(m *Module, f *pyscan.File, lazy bool) *failure {
-	ns := &namespace{maybe: f.MaybeNames, open: f.Dynamic}
+	ns := &namespace{maybe: f.MaybeNames, open: f.Dynamic, src: f}
 	if m.Name != a.res.Handler.Module {
 		ns.static = f
 	} else {
@@ -949,7 +950,7 @@ func (a *analysis) execModule(m *Module, f *pyscan.File, lazy bool) *failure {
 // hasName says whether module target binds name where an import at scope sees it:
 // 1 yes, 0 no, -1 unknown; partial is true when target's top level is still running.
 func (a *analysis) hasName(target *Module, name string, scope pyscan.Scope) (defined int, partial bool) {
-	if ns := a.ns[target.Name]; ns != nil && (ns.done || scope != pyscan.FunctionScope) {
+	if ns := a.nsOf(target.Name); ns != nil && (ns.done || scope != pyscan.FunctionScope) {
 		switch {
 		case ns.has(name):
 			return 1, false
@@ -961,7 +962,7 @@ func (a *analysis) hasName(target *Module, name string, scope pyscan.Scope) (def
 	if !scannable(target) {
 		return -1, false
 	}
-	f, err := a.r.Scan(target.Tree, target.File)
+	f, err := a.scan(target.Tree, target.File)
 	if err != nil || f.Open {
 		return -1, false
 	}
@@ -991,7 +992,7 @@ func (a *analysis) loaded(name string) *Module {
 	if a.state[name] != 2 {
 		return nil
 	}
-	if ns := a.ns[name]; ns != nil && ns.fail != nil {
+	if ns := a.nsOf(name); ns != nil && ns.fail != nil {
 		return nil
 	}
 	return a.mods[name]

@@ -280,7 +280,7 @@ func (a *analysis) binds(m *Module, name string, self bool, line int) bool {
 	if !scannable(m) {
 		return false
 	}
-	f, err := a.r.Scan(m.Tree, m.File)
+	f, err := a.scan(m.Tree, m.File)
 	if err != nil || f.Open || !f.Names[name] {
 		return false
 	}
@@ -333,12 +333,12 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 	if m.Kind != Package || a.lookup(sub) == nil {
 		return true
 	}
-	if ns := a.ns[m.Name]; ns != nil && ns.starMods[n] != nil {
+	if ns := a.nsOf(m.Name); ns != nil && ns.starMods[n] != nil {
 		// bound by a star import, which ran after the submodule was imported if
 		// that import ran it at all
 		return a.state[sub] == 2
 	}
-	f, err := a.r.Scan(m.Tree, m.File)
+	f, err := a.scan(m.Tree, m.File)
 	if err != nil || f.Open {
 		return true
 	}
@@ -370,13 +370,13 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 // (rebound), nothing of m's own (nil, true: the submodule, if any, is the attribute), or
 // something we cannot follow (known false).
 func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) {
-	if ns := a.ns[m.Name]; ns != nil && ns.starMods[n] != nil {
+	if ns := a.nsOf(m.Name); ns != nil && ns.starMods[n] != nil {
 		return ns.starMods[n], true // a star import bound n to a module
 	}
 	if !scannable(m) {
 		return nil, m.Kind != Virtual && m.Kind != Compiled
 	}
-	f, err := a.r.Scan(m.Tree, m.File)
+	f, err := a.scan(m.Tree, m.File)
 	if err != nil || f.Open {
 		return nil, false
 	}

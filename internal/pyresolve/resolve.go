@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/layerkit/layerkit/internal/memo"
 
@@ -26,6 +27,12 @@ type Resolver struct {
 	// shared parent package (findSub).
 	tops memo.Map[sharedKey, *sharedTop]
 	subs memo.Map[subKey, *Module]
+	// runs are the summaries of shared top-level modules' runs (summary.go).
+	runs memo.Map[runKey, *runSummary]
+	// reached is how many modules the last function analysed looked up.
+	reached atomic.Int32
+	// NoSummaries makes every function run every module itself (tests compare).
+	NoSummaries bool
 }
 
 type fileKey struct {
@@ -56,13 +63,40 @@ func (r *Resolver) Scan(t tree.Tree, name string) (*pyscan.File, error) {
 // layerScan reads and scans name once per layer that holds it.
 func (r *Resolver) layerScan(t tree.Tree, name string) *scanned {
 	layer := tree.LayerOf(t, name)
-	return r.layers.Get(fileKey{layer, name}, func() *scanned {
-		b, err := layer.ReadFile(name)
-		if err != nil {
-			return &scanned{err: err}
-		}
-		return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b)}
-	})
+	return r.layers.Get(fileKey{layer, name}, func() *scanned { return readScan(layer, name) })
+}
+
+// readScan reads name in t and scans it: once for imports (pyscan), once strictly for
+// what the runtime cannot compile (pysyntax), from the one read.
+func readScan(t tree.Tree, name string) *scanned {
+	b, err := t.ReadFile(name)
+	if err != nil {
+		return &scanned{err: err}
+	}
+	return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b)}
+}
+
+// scan is Resolver.Scan for the analysis: the files of a package no other function
+// has (Env.OwnTask) are scanned for this analysis alone and dropped with it, so a
+// check's memory does not grow with every function's source.
+func (a *analysis) scan(t tree.Tree, name string) (*pyscan.File, error) {
+	s := a.scanned(t, name)
+	return s.file, s.err
+}
+
+func (a *analysis) scanned(t tree.Tree, name string) *scanned {
+	if !a.env.OwnTask || t == nil || t != a.env.Task {
+		return a.r.scans.Get(fileKey{t, name}, func() *scanned { return a.r.layerScan(t, name) })
+	}
+	if s, ok := a.own[name]; ok {
+		return s
+	}
+	if a.own == nil {
+		a.own = map[string]*scanned{}
+	}
+	s := readScan(t, name)
+	a.own[name] = s
+	return s
 }
 
 // Failure says why an import fails.
@@ -164,6 +198,8 @@ type Result struct {
 	Sites map[string]Site
 	// parents: module → the module whose import first reached it.
 	parents map[string]string
+	// replayed counts the shared modules' runs copied from a summary (summary.go).
+	replayed int
 	// chains memoizes Chain (rules ask for it side by side).
 	chainMu sync.Mutex
 	chains  map[string]chainInfo
@@ -253,16 +289,24 @@ func (r *Resolver) Analyze(env *Env) *Result {
 	// Sized for a small handler: the maps grow with what it imports. Imported, Sites
 	// and the parents stay with the Result of every function, so sizing them for tens
 	// of modules cost 8 KB a function (160 MB for 20,000 one-module functions).
-	const n = 8
-	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: make(map[string]*Module, n), Sites: make(map[string]Site, n)},
-		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
-		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, ns: make(map[string]*namespace, n)}
-	a.res.parents = a.parentMod
+	a := newAnalysis(r, env)
 	a.handler()
 	a.run()
 	a.afterInit()
 	a.syntaxErrors()
+	r.reached.Store(int32(min(len(a.mods)-a.copied, 1<<12)))
 	return a.res
+}
+
+func newAnalysis(r *Resolver, env *Env) *analysis {
+	// The maps are sized for what the function before reached (at least 8): growing a
+	// map doubles it, so sizing it once costs less time and memory than growing.
+	n := max(8, int(r.reached.Load()))
+	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: make(map[string]*Module, n), Sites: make(map[string]Site, n)},
+		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
+		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, ns: make(map[string]*namespace, n)}
+	a.res.parents = a.parentMod
+	return a
 }
 
 type work struct {
@@ -305,6 +349,17 @@ type analysis struct {
 	callSite  string
 	followed  map[string]bool
 	nFollowed int
+	// summarizing is set on the analysis that makes a shared module's run summary
+	// (summary.go): it reads no summaries itself, and notes in reads the top-level
+	// names it looks at without looking them up.
+	summarizing bool
+	reads       map[string]bool
+	// bases are the summaries copied whose namespaces are not copied yet (nsOf)
+	bases []*runSummary
+	// copied counts the modules adopted from summaries (summary.go)
+	copied int
+	// own: the scanned files of the function's own package (scan)
+	own map[string]*scanned
 }
 
 func (a *analysis) handler() {
@@ -322,7 +377,7 @@ func (a *analysis) handler() {
 		return
 	}
 	a.res.Handler.Found = m
-	if ns := a.ns[m.Name]; ns != nil && ns.done {
+	if ns := a.nsOf(m.Name); ns != nil && ns.done {
 		v, bound := ns.lookup(a.res.Handler.Func)
 		switch {
 		case bound && v == pyscan.ValNotCallable:
@@ -334,7 +389,7 @@ func (a *analysis) handler() {
 			a.res.Handler.Defined = 0
 		}
 	} else if m.Kind == SourceModule || (m.Kind == Package && strings.HasSuffix(m.File, ".py")) {
-		if f, err := a.r.Scan(m.Tree, m.File); err == nil && !f.Open {
+		if f, err := a.scan(m.Tree, m.File); err == nil && !f.Open {
 			if f.Names[a.res.Handler.Func] {
 				a.res.Handler.Defined = 1
 			} else {
@@ -419,7 +474,7 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 		want = 1
 	}
 	if a.state[m.Name] >= want {
-		if ns := a.ns[m.Name]; ns != nil && ns.done && !lazy {
+		if ns := a.nsOf(m.Name); ns != nil && ns.done && !lazy {
 			return ns.fail // Python runs a module that failed again, and it fails again
 		}
 		return nil
@@ -434,12 +489,16 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 	}
 	// Python runs an imported module to its end before the importing statement
 	// finishes: scan it now, depth first, so that a module half-way through its own
-	// initialization (an import cycle) is seen as Python sees it.
+	// initialization (an import cycle) is seen as Python sees it. A layer package
+	// whose run does not depend on the function is run once (summary.go).
+	if a.replay(m) {
+		return nil
+	}
 	f := a.scanModule(m, false)
 	if f == nil {
 		// the import system sets the submodule as an attribute of its parent
 		if i := strings.LastIndexByte(m.Name, '.'); i >= 0 {
-			if pns := a.ns[m.Name[:i]]; pns != nil {
+			if pns := a.nsOf(m.Name[:i]); pns != nil {
 				if _, ok := pns.lookup(m.Name[i+1:]); !ok {
 					pns.set(m.Name[i+1:], pyscan.ValUnknown, false)
 				}
@@ -469,7 +528,7 @@ func scannable(m *Module) bool {
 func (a *analysis) scanModule(m *Module, lazy bool) *failure {
 	if m.Kind == Namespace {
 		// no code: its names are the submodules imported so far
-		if a.ns[m.Name] == nil {
+		if a.nsOf(m.Name) == nil {
 			a.ns[m.Name] = &namespace{done: true}
 		}
 		return nil
@@ -477,7 +536,7 @@ func (a *analysis) scanModule(m *Module, lazy bool) *failure {
 	if !scannable(m) {
 		return nil
 	}
-	f, err := a.r.Scan(m.Tree, m.File)
+	f, err := a.scan(m.Tree, m.File)
 	if err != nil || f == nil {
 		return nil
 	}

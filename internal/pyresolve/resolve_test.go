@@ -83,6 +83,20 @@ func TestResolution(t *testing.T) {
 		{name: "runtime provides boto3 and its submodules", app: "import boto3.dynamodb.conditions\nfrom botocore.exceptions import ClientError"},
 		{name: "stdlib of the runtime's version", runtime: "python3.12", app: "import imp\nimport tomllib\nimport json.decoder",
 			want: []string{"imp"}},
+		// Module constants in if tests (consts.go), each checked with python3.12.
+		{name: "a version flag of the same module decides its if", app: "import sys\nPY2 = sys.version_info[0] == 2\nPY3 = not PY2\nif PY2:\n    import urlparse\nif PY3:\n    import configparser\nelse:\n    import ConfigParser"},
+		{name: "a version flag imported from a compat module", app: "import pkg.opts",
+			code: map[string]string{"pkg/__init__.py": "", "pkg/_compat.py": "import sys as _sys\nPY2 = _sys.version_info.major == 2\n",
+				"pkg/opts.py": "from ._compat import PY2 as old\nif old:\n    import ConfigParser\n"}},
+		{name: "a flag re-exported by a package, read as mod.NAME", app: "import six\nfrom pkg import PY2\nif six.PY2 or PY2:\n    import urllib2",
+			code: map[string]string{"six.py": "import sys\nPY2 = sys.version_info[0] == 2\n", "pkg/__init__.py": "from pkg._c import PY2\n", "pkg/_c.py": "import sys\nPY2 = sys.version_info < (3,)\n"}},
+		{name: "a flag bound twice is not a constant", app: "import sys\nPY2 = sys.version_info[0] == 2\nif PY2:\n    import urllib2\nPY2 = True\n",
+			want: []string{"urllib2"}},
+		{name: "a flag bound under a condition is not a constant", app: "import sys\ntry:\n    PY2 = sys.version_info[0] == 2\nexcept Exception:\n    pass\nif PY2:\n    import urllib2\n",
+			want: []string{"urllib2"}},
+		{name: "a flag true on python3 runs its branch", app: "from compat import PY3\nif not PY3:\n    import urllib2\nelse:\n    import missing3",
+			code: map[string]string{"compat.py": "import sys\nPY3 = sys.version_info >= (3, 0)\n"},
+			want: []string{"missing3"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rtID := tc.runtime

@@ -28,7 +28,7 @@ func (a *analysis) syntaxErrors() {
 		if site, ok := a.res.Sites[name]; ok && site.Lazy {
 			continue
 		}
-		s := a.r.syntax(m.Tree, m.File)
+		s := a.scanned(m.Tree, m.File).syntax
 		p := s.First(minor)
 		if p == nil {
 			continue

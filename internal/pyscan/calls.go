@@ -403,6 +403,8 @@ type inliner struct {
 	budget  int
 	gen     uint32
 	binds   map[string]int32 // module-level import bindings: bound name -> index in File.Imports
+	evs     []Event          // slabs (newEvent, newImport)
+	imps    []Import
 }
 
 // finishCalls completes File after finish: the imports of the functions called at
@@ -694,7 +696,25 @@ func (in *inliner) externalItem(d, ci int) (item, bool) {
 	}
 	ev.Line, ev.Col, ev.Scope, ev.TypeChecking, ev.MainBlock = int(cl.line), int(cl.col), cl.scope, cl.tc, cl.main
 	ev.Guards = in.callGuards(cl)
-	return item{pos: cl.pos(), ev: &ev}, true
+	return item{pos: cl.pos(), ev: in.newEvent(ev)}, true
+}
+
+// newEvent and newImport copy an item's event or import into the inliner's slabs: one
+// allocation for many (most items are copied into File.Events and Funcs, and dropped).
+func (in *inliner) newEvent(ev Event) *Event {
+	if len(in.evs) == cap(in.evs) {
+		in.evs = make([]Event, 0, 32)
+	}
+	in.evs = append(in.evs, ev)
+	return &in.evs[len(in.evs)-1]
+}
+
+func (in *inliner) newImport(imp Import) *Import {
+	if len(in.imps) == cap(in.imps) {
+		in.imps = make([]Import, 0, 32)
+	}
+	in.imps = append(in.imps, imp)
+	return &in.imps[len(in.imps)-1]
 }
 
 // sortItems puts items in program order (stable), when they are not already.
@@ -723,7 +743,7 @@ func (in *inliner) at(it item, cl *callRec, cctx *callRec) item {
 		} else {
 			imp.Scope = FunctionScope
 		}
-		out.imp = &imp
+		out.imp = in.newImport(imp)
 		return out
 	}
 	ev := *it.ev
@@ -737,7 +757,7 @@ func (in *inliner) at(it item, cl *callRec, cctx *callRec) item {
 	} else {
 		ev.Scope = FunctionScope
 	}
-	out.ev = &ev
+	out.ev = in.newEvent(ev)
 	return out
 }
 

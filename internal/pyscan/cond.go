@@ -11,7 +11,15 @@ import (
 // TYPE_CHECKING (false at run time), __name__ (never "__main__" for an imported module)
 // and literals are known; anything else is unknown, and so is a test that uses it
 // unless the rest decides it (False and x).
-type Cond struct{ n *cnode }
+type Cond struct {
+	n *cnode
+	// names: the test reads a name other than Lambda's facts (sys, os, platform, typing):
+	// a module constant EvalWith's Names may resolve.
+	names bool
+}
+
+// ReadsNames reports whether the test reads a name Names could resolve (PY2, six.PY2).
+func (c *Cond) ReadsNames() bool { return c != nil && c.names }
 
 // cnode kinds
 const (
@@ -70,7 +78,7 @@ func (s *scanner) parseCond(toks []tok) *Cond {
 	if n == nil || p.i != len(toks) || p.depth > 32 {
 		return nil
 	}
-	return &Cond{n: n}
+	return &Cond{n: n, names: p.names}
 }
 
 type condParser struct {
@@ -78,6 +86,7 @@ type condParser struct {
 	toks  []tok
 	i     int
 	depth int
+	names bool // a bare name other than sys, os, platform, typing was read
 }
 
 // node and one carve the test's nodes from slabs the scanner fills for the whole scan
@@ -386,6 +395,14 @@ func (p *condParser) atom() *cnode {
 		if isKeywordString(name) {
 			return nil
 		}
+		if m, ok := p.s.fl.aliases[name]; ok {
+			name = m // import sys as _sys
+		}
+		switch name {
+		case "sys", "os", "platform", "typing":
+		default:
+			p.names = true
+		}
 		// a module or other name: its attributes are resolved by cAttr
 		return p.node(cnode{kind: cAttr, name: name})
 	}
@@ -394,11 +411,53 @@ func (p *condParser) atom() *cnode {
 
 // Eval decides the test for CPython 3.minor on Lambda (Linux): truth, and whether it is
 // known.
-func (c *Cond) Eval(minor int) (truth, known bool) {
+func (c *Cond) Eval(minor int) (truth, known bool) { return c.EvalWith(minor, nil) }
+
+// Names resolves a name a test reads that is not one of Lambda's facts: a module
+// constant bound to such a test (`PY2 = sys.version_info[0] == 2`, File.Consts), in the
+// test's own module or in the module it was imported from (`from ._compat import PY2`,
+// `six.PY2`). base is "" for a bare name, else the bare name whose attribute name is read.
+// It returns the test the name is bound to and the Names of the module that binding is
+// in, or nil when the name is not such a constant.
+type Names func(base, name string) (*Cond, Names)
+
+// maxNameDepth bounds how deep a test follows constants (A = not B, B = not A), and
+// maxNameLookups how many it looks up in all (A2 = A1 or A1 or ..., A1 = A0 or A0 or ...).
+const (
+	maxNameDepth   = 16
+	maxNameLookups = 256
+)
+
+// EvalWith is Eval with the names the test reads resolved by names (nil: none is known).
+func (c *Cond) EvalWith(minor int, names Names) (truth, known bool) {
 	if c == nil || c.n == nil {
 		return false, false
 	}
-	return truthOf(c.n.eval(minor))
+	budget := maxNameLookups
+	e := evalEnv{minor: minor, names: names, budget: &budget}
+	return truthOf(c.n.eval(&e))
+}
+
+// evalEnv is what a test is evaluated against.
+type evalEnv struct {
+	minor  int
+	names  Names
+	depth  int
+	budget *int // constant lookups left
+}
+
+// constant evaluates the constant names resolves (base, name) to; unknown when it is not one.
+func (e *evalEnv) constant(base, name string) cval {
+	if e.names == nil || e.depth >= maxNameDepth || *e.budget <= 0 {
+		return cval{}
+	}
+	*e.budget--
+	c, in := e.names(base, name)
+	if c == nil || c.n == nil {
+		return cval{}
+	}
+	inner := evalEnv{minor: e.minor, names: in, depth: e.depth + 1, budget: e.budget}
+	return c.n.eval(&inner)
 }
 
 func truthOf(v cval) (bool, bool) {
@@ -424,7 +483,8 @@ func boolVal(b bool) cval {
 	return cval{kind: vInt}
 }
 
-func (n *cnode) eval(minor int) cval {
+func (n *cnode) eval(e *evalEnv) cval {
+	minor := e.minor
 	switch n.kind {
 	case cConst:
 		return n.v
@@ -432,7 +492,7 @@ func (n *cnode) eval(minor int) cval {
 		return versionTuple(minor)
 	case cAttr:
 		if len(n.args) == 0 {
-			return cval{} // a bare name other than those atom knows
+			return e.constant("", n.name) // a bare name other than those atom knows
 		}
 		base := n.args[0]
 		if n.name == "TYPE_CHECKING" && base.kind == cAttr && len(base.args) == 0 {
@@ -448,7 +508,12 @@ func (n *cnode) eval(minor int) cval {
 				return cval{kind: vStr, s: "posix"}
 			}
 		}
-		v := base.eval(minor)
+		if base.kind == cAttr && len(base.args) == 0 {
+			if v := e.constant(base.name, n.name); v.kind != vUnknown {
+				return v // mod.NAME, a constant of an imported module
+			}
+		}
+		v := base.eval(e)
 		if v.kind == vTuple && len(v.t) == 5 && base.kind != cTuple {
 			switch n.name {
 			case "major":
@@ -463,7 +528,7 @@ func (n *cnode) eval(minor int) cval {
 		}
 		return cval{}
 	case cIndex, cSlice:
-		v := n.args[0].eval(minor)
+		v := n.args[0].eval(e)
 		if v.kind != vTuple && v.kind != vStr {
 			return cval{}
 		}
@@ -507,11 +572,11 @@ func (n *cnode) eval(minor int) cval {
 	case cTuple:
 		t := make([]cval, len(n.args))
 		for i, a := range n.args {
-			t[i] = a.eval(minor)
+			t[i] = a.eval(e)
 		}
 		return cval{kind: vTuple, t: t}
 	case cNot:
-		b, ok := truthOf(n.args[0].eval(minor))
+		b, ok := truthOf(n.args[0].eval(e))
 		if !ok {
 			return cval{}
 		}
@@ -521,7 +586,7 @@ func (n *cnode) eval(minor int) cval {
 		// only its truth matters here): one false operand decides an and, one true an or.
 		unknown := false
 		for _, a := range n.args {
-			b, ok := truthOf(a.eval(minor))
+			b, ok := truthOf(a.eval(e))
 			switch {
 			case !ok:
 				unknown = true
@@ -536,9 +601,9 @@ func (n *cnode) eval(minor int) cval {
 		}
 		return boolVal(n.kind == cAnd)
 	case cCmp:
-		left := n.args[0].eval(minor)
+		left := n.args[0].eval(e)
 		for i, op := range n.ops {
-			right := n.args[i+1].eval(minor)
+			right := n.args[i+1].eval(e)
 			r, ok := compare(left, op, right)
 			if !ok {
 				return cval{}
@@ -557,11 +622,11 @@ func (n *cnode) eval(minor int) cval {
 			}
 			return cval{}
 		}
-		v := n.args[0].eval(minor)
+		v := n.args[0].eval(e)
 		if v.kind != vStr || len(n.args) != 2 {
 			return cval{}
 		}
-		a := n.args[1].eval(minor)
+		a := n.args[1].eval(e)
 		var prefixes []string
 		switch a.kind {
 		case vStr:

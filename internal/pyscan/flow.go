@@ -142,6 +142,8 @@ type flowState struct {
 	header   string // the compound statement whose header is being read
 	marks    int    // StEvents marks added (flowMark)
 	maybe    map[string]bool
+	consts   map[string]*Cond  // NAME = test at the top level, unconditionally (File.Consts)
+	aliases  map[string]string // import sys as _sys: "_sys" -> "sys" (for the tests Cond reads)
 }
 
 func (s *scanner) flowReset() {
@@ -493,6 +495,9 @@ func (s *scanner) flowSimple(toks []tok) {
 	if eq >= 0 {
 		s.flowAttrs(toks[eq+1:])
 		fl.val = s.valueOf(toks[eq+1:])
+		if eq == 1 && mod && len(fl.frames) == 1 && s.isIdent(toks[0]) {
+			s.flowConst(toks[0], toks[2:])
+		}
 		if mod && len(toks) > 0 && s.isName(toks[0], "__all__") && eq == 1 {
 			s.flowAll(toks[eq+1:], false)
 		}
@@ -675,7 +680,17 @@ func (s *scanner) flowImport() {
 	if !s.flowLive() {
 		return
 	}
-	s.flowAdd(Stmt{Kind: StImport, Index: int32(len(s.imps) - 1), Line: int32(s.imps[len(s.imps)-1].Line)})
+	imp := &s.imps[len(s.imps)-1]
+	s.flowAdd(Stmt{Kind: StImport, Index: int32(len(s.imps) - 1), Line: int32(imp.Line)})
+	if !imp.From && imp.Alias != "" && !imp.Dynamic && s.moduleScope() {
+		switch imp.Module {
+		case "sys", "os", "platform", "typing":
+			if s.fl.aliases == nil {
+				s.fl.aliases = map[string]string{}
+			}
+			s.fl.aliases[imp.Alias] = imp.Module
+		}
+	}
 }
 
 // flowFinish closes the frames still open at the end of the file, renumbers the
@@ -709,7 +724,138 @@ func (s *scanner) flowFinish() {
 	if len(f.CondNames) > 0 {
 		markRec(f, f.Flow)
 	}
-	fl.modName, fl.maybe = nil, nil
+	f.Consts = consts(f, fl.consts)
+	fl.modName, fl.maybe, fl.consts = nil, nil, nil
+}
+
+// flowConst records `name = value` at the top level, outside any block, when value is a
+// test this package evaluates (pkg's `PY2 = sys.version_info[0] == 2`, `PY3 = not PY2`):
+// File.Consts keeps it if nothing else binds name.
+func (s *scanner) flowConst(name tok, value []tok) {
+	if !s.constSeed(value) {
+		return // cheap: most assignments read nothing a test decides
+	}
+	c := s.parseCond(value)
+	if c == nil {
+		return
+	}
+	fl := &s.fl
+	if fl.consts == nil {
+		fl.consts = map[string]*Cond{}
+	}
+	n := s.str(s.bytesOf(name))
+	if _, twice := fl.consts[n]; twice {
+		c = nil // bound twice: not a constant
+	}
+	fl.consts[n] = c
+}
+
+// constSeed reports whether value reads a name a decided test can start from: sys,
+// version_info, os, platform, TYPE_CHECKING (or an alias of those modules), a constant
+// recorded before, or a name an import bound (from ._compat import PY2, six).
+func (s *scanner) constSeed(value []tok) bool {
+	if len(value) > maxCondToks {
+		return false
+	}
+	fl := &s.fl
+	seed := false
+	for i, t := range value {
+		if isOp(t, '(') && i > 0 && (value[i-1].kind == tkName && !s.isName(value[i-1], "system") || isOp(value[i-1], ')') || isOp(value[i-1], ']')) {
+			return false // a call (logging.getLogger(__name__)): not a test Cond reads (platform.system() is)
+		}
+		if t.kind != tkName || seed {
+			continue
+		}
+		switch n := string(s.bytesOf(t)); n {
+		case "sys", "version_info", "os", "platform", "TYPE_CHECKING", "typing":
+			seed = true
+		default:
+			_, alias := fl.aliases[n]
+			_, known := fl.consts[n]
+			seed = alias || known || fl.modName[n]
+		}
+	}
+	return seed
+}
+
+// consts keeps the candidates (flowConst) whose binding is the only one the module makes:
+// no other assignment, import, del, or `global` binding in a def.
+func consts(f *File, cand map[string]*Cond) map[string]*Cond {
+	if len(cand) == 0 {
+		return nil
+	}
+	count := map[string]int{}
+	countBinds(f, f.Flow, cand, count)
+	if count["*"] > 0 {
+		return nil // a star import may bind any of them
+	}
+	var out map[string]*Cond
+	for name, c := range cand {
+		if c == nil || count[name] != 1 || f.CondNames[name] || f.MaybeNames[name] {
+			continue
+		}
+		if out == nil {
+			out = map[string]*Cond{}
+		}
+		out[name] = c
+	}
+	return out
+}
+
+// countBinds counts, for the names of cand, the statements of list that bind or delete them.
+func countBinds(f *File, list []Stmt, cand map[string]*Cond, count map[string]int) {
+	for i := range list {
+		st := &list[i]
+		switch st.Kind {
+		case StBind, StDel:
+			if _, ok := cand[st.Name]; ok {
+				count[st.Name]++
+			}
+		case StImport:
+			imp := &f.Imports[st.Index]
+			if imp.Dynamic || imp.Scope != ModuleScope {
+				continue
+			}
+			for _, name := range importNames(imp) {
+				if _, ok := cand[name]; ok || name == "*" {
+					count[name] += 2
+				}
+			}
+		case StTry:
+			countBinds(f, st.Try.Body, cand, count)
+			for j := range st.Try.Handlers {
+				countBinds(f, st.Try.Handlers[j].Body, cand, count)
+			}
+			countBinds(f, st.Try.Else, cand, count)
+			countBinds(f, st.Try.Finally, cand, count)
+		case StIf:
+			for j := range st.If {
+				countBinds(f, st.If[j].Body, cand, count)
+			}
+		default:
+			countBinds(f, st.Body, cand, count)
+		}
+	}
+}
+
+// importNames lists the names a module-level import binds ("*" for a star import).
+func importNames(imp *Import) []string {
+	if !imp.From {
+		if imp.Alias != "" {
+			return []string{imp.Alias}
+		}
+		top, _, _ := strings.Cut(imp.Module, ".")
+		return []string{top}
+	}
+	out := make([]string, 0, len(imp.Names))
+	for _, n := range imp.Names {
+		if n.Alias != "" {
+			out = append(out, n.Alias)
+		} else {
+			out = append(out, n.Name)
+		}
+	}
+	return out
 }
 
 // condNames collects the names that are bound only under a condition (in a try

@@ -2,8 +2,10 @@ package pyscan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // dumpFlow renders a flow tree one statement a line, indented by nesting.
@@ -166,5 +168,111 @@ func TestCondEval(t *testing.T) {
 		if truth != c.truth || known != c.known {
 			t.Errorf("%s on 3.%d: got %v/%v, want %v/%v", c.cond, c.minor, truth, known, c.truth, c.known)
 		}
+	}
+}
+
+// TestConsts: the names File.Consts keeps (bound once, at the top level outside any
+// block, to a test Cond reads), and what an if test reading them evaluates to.
+func TestConsts(t *testing.T) {
+	src := `import sys as _sys
+import os
+import platform
+PY2 = _sys.version_info[0] == 2
+PY3 = not PY2
+PY38 = _sys.version_info >= (3, 8)
+WIN = os.name == "nt"
+TWICE = PY2
+TWICE = True
+if PY3:
+    INNER = PY2
+try:
+    TRIED = PY2
+except Exception:
+    pass
+GLOBAL = PY2
+CALL = foo()
+LOG = _sys.getrecursionlimit()
+LINUX = platform.system() == "Linux"
+def f():
+    global GLOBAL
+    GLOBAL = 1
+DELETED = PY2
+del DELETED
+`
+	f := Scan([]byte(src))
+	var got []string
+	for name := range f.Consts {
+		got = append(got, name)
+	}
+	slices.Sort(got)
+	if want := "LINUX PY2 PY3 PY38 WIN"; strings.Join(got, " ") != want {
+		t.Fatalf("Consts = %v, want %s", got, want)
+	}
+	var names Names
+	names = func(base, name string) (*Cond, Names) {
+		if base != "" {
+			return nil, nil
+		}
+		return f.Consts[name], names
+	}
+	for _, c := range []struct {
+		name  string
+		minor int
+		truth bool
+	}{{"PY2", 12, false}, {"PY3", 12, true}, {"PY38", 7, false}, {"PY38", 8, true}, {"WIN", 12, false}, {"LINUX", 12, true}} {
+		e := evalEnv{minor: c.minor, names: names, budget: new(int)}
+		*e.budget = maxNameLookups
+		truth, known := truthOf(e.constant("", c.name))
+		if !known || truth != c.truth {
+			t.Errorf("%s on 3.%d = %v (known %v), want %v", c.name, c.minor, truth, known, c.truth)
+		}
+	}
+}
+
+// TestConstsBounded: constants that read each other, or fan out, stop at the bounds.
+func TestConstsBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("A0 = B0\nB0 = A0\n")
+	for i := 1; i < 40; i++ {
+		fmt.Fprintf(&b, "A%d = A%d or A%d or A%d or A%d or A%d or A%d or A%d or A%d\n", i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	f := Scan([]byte(b.String()))
+	calls := 0
+	var names Names
+	names = func(base, name string) (*Cond, Names) {
+		calls++
+		return f.Consts[name], names
+	}
+	for _, top := range []string{"A0", "A39"} {
+		calls = 0
+		c := f.Consts[top]
+		if _, known := c.EvalWith(12, names); known {
+			t.Errorf("%s is known", top)
+		}
+		if calls > maxNameLookups {
+			t.Errorf("%s: %d lookups", top, calls)
+		}
+	}
+}
+
+// TestConstsLinear: many imports and many constants stay linear (each import is looked up
+// by the names it binds, not compared with every constant).
+func TestConstsLinear(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 20000; i++ {
+		fmt.Fprintf(&b, "import m%d\nC%d = sys.version_info >= (3, %d)\n", i, i, i%14)
+	}
+	b.WriteString("from x import *\n")
+	start := time.Now()
+	f := Scan([]byte(b.String()))
+	if len(f.Consts) != 0 {
+		t.Errorf("a star import keeps %d constants", len(f.Consts))
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+	f = Scan([]byte(strings.TrimSuffix(b.String(), "from x import *\n")))
+	if len(f.Consts) != 20000 {
+		t.Errorf("%d constants, want 20000", len(f.Consts))
 	}
 }

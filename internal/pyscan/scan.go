@@ -207,6 +207,10 @@ type File struct {
 	// loop) or deletes; every other name in Names is bound when the statement at its
 	// line in Lines runs.
 	CondNames map[string]bool
+	// Consts are the names bound once, at the top level outside any block, to a test
+	// Cond evaluates (`PY2 = sys.version_info[0] == 2`, `PY3 = not PY2`), and nowhere
+	// else: an if test that reads one is decided as that test is (Cond.EvalWith).
+	Consts map[string]*Cond
 }
 
 type blockKind uint8

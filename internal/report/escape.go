@@ -156,16 +156,10 @@ func needsJSONEscape(r rune) bool {
 		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
-// escapeInput returns a copy of in with every string from the input escaped (Escape):
-// what text and github print.
+// escapeInput returns a copy of in with the strings of its header escaped (Escape):
+// what text and github print. Findings are escaped one at a time as they are written
+// (escapeFinding).
 func escapeInput(in Input) Input {
-	fs := make([]finding.Finding, len(in.Findings))
-	for i, f := range in.Findings {
-		f.Function, f.Layer = Escape(f.Function), Escape(f.Layer)
-		f.Pos.File, f.Message, f.Hint = Escape(f.Pos.File), Escape(f.Message), Escape(f.Hint)
-		fs[i] = f
-	}
-	in.Findings = fs
 	in.Checked = Escape(in.Checked)
 	if len(in.Archives) > 0 {
 		archives := make(map[string]bool, len(in.Archives))
@@ -186,4 +180,12 @@ func escapeInput(in Input) Input {
 	}
 	in.Functions = fl
 	return in
+}
+
+// escapeFinding is f with every string escaped (Escape): the text and github formats
+// escape each finding as they write it, rather than a copy of them all.
+func escapeFinding(f finding.Finding) finding.Finding {
+	f.Function, f.Layer = Escape(f.Function), Escape(f.Layer)
+	f.Pos.File, f.Message, f.Hint = Escape(f.Pos.File), Escape(f.Message), Escape(f.Hint)
+	return f
 }

@@ -70,43 +70,67 @@ func jsonFunctions(fls []FunctionLine) []jsonFunction {
 // once would (encodeJSON): that held the document twice in memory, 300 MB for 200,000
 // findings.
 func writeJSON(w io.Writer, in Input) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	put := func(v any, prefix string) error {
-		buf.Reset()
-		enc.SetIndent(prefix, "  ")
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		_, err := bw.Write(escapeJSONText(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))))
-		return err
-	}
-	bw.WriteString("{\n  \"version\": 1,\n  \"findings\": [")
+	s := newStream(w)
+	s.raw("{\n  \"version\": 1,\n  \"findings\": [")
 	for i, f := range in.Findings {
 		if i > 0 {
-			bw.WriteString(",")
+			s.raw(",")
 		}
-		bw.WriteString("\n    ")
-		if err := put(jsonFinding{Code: f.Code.String(), Name: f.Code.Name(), Severity: f.Severity.String(),
+		s.raw("\n    ")
+		s.value(jsonFinding{Code: f.Code.String(), Name: f.Code.Name(), Severity: f.Severity.String(),
 			Function: f.Function, Layer: f.Layer, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
-			Message: f.Message, Hint: f.Hint}, "    "); err != nil {
-			return err
-		}
+			Message: f.Message, Hint: f.Hint}, "    ")
 	}
 	if len(in.Findings) > 0 {
-		bw.WriteString("\n  ")
+		s.raw("\n  ")
 	}
-	bw.WriteString("],\n  \"summary\": ")
-	s := in.Summary
-	if err := put(jsonSummary{Functions: s.Functions, Checked: s.Checked, Unchecked: s.Unchecked, Layers: s.Layers, Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos}, "  "); err != nil {
-		return err
+	s.raw("],\n  \"summary\": ")
+	sum := in.Summary
+	s.value(jsonSummary{Functions: sum.Functions, Checked: sum.Checked, Unchecked: sum.Unchecked, Layers: sum.Layers, Errors: sum.Errors, Warnings: sum.Warnings, Infos: sum.Infos}, "  ")
+	s.raw(",\n  \"functions\": ")
+	s.value(jsonFunctions(in.Functions), "  ")
+	s.raw("\n}\n")
+	return s.flush()
+}
+
+// stream writes a JSON document a piece at a time through a buffer: raw text (the
+// document's fixed skeleton) and values encoded as encodeJSON encodes them, at the
+// indentation of where they sit. The first error sticks; flush returns it.
+type stream struct {
+	bw  *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	err error
+}
+
+func newStream(w io.Writer) *stream {
+	s := &stream{bw: bufio.NewWriterSize(w, 64<<10)}
+	s.enc = json.NewEncoder(&s.buf)
+	s.enc.SetEscapeHTML(false)
+	return s
+}
+
+func (s *stream) raw(text string) {
+	if s.err == nil {
+		_, s.err = s.bw.WriteString(text)
 	}
-	bw.WriteString(",\n  \"functions\": ")
-	if err := put(jsonFunctions(in.Functions), "  "); err != nil {
-		return err
+}
+
+// value writes v indented as if it were at prefix's depth in the document.
+func (s *stream) value(v any, prefix string) {
+	if s.err != nil {
+		return
 	}
-	bw.WriteString("\n}\n")
-	return bw.Flush()
+	s.buf.Reset()
+	s.enc.SetIndent(prefix, "  ")
+	if s.err = s.enc.Encode(v); s.err == nil {
+		_, s.err = s.bw.Write(escapeJSONText(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))))
+	}
+}
+
+func (s *stream) flush() error {
+	if s.err != nil {
+		return s.err
+	}
+	return s.bw.Flush()
 }

@@ -44,6 +44,7 @@ const (
 	LK408 Code = 408
 	LK409 Code = 409
 	LK410 Code = 410
+	LK411 Code = 411
 	LK501 Code = 501
 	LK502 Code = 502
 	LK503 Code = 503
@@ -81,6 +82,7 @@ var names = []struct {
 	{LK408, "direct-upload-too-large"},
 	{LK409, "stale-build"},
 	{LK410, "code-outside-project"},
+	{LK411, "duplicate-key"},
 	{LK501, "newer-layer-version"},
 	{LK502, "deleted-layer-version"},
 	{LK503, "deployed-differs-from-local"},

@@ -344,7 +344,7 @@ func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pym
 // recordNative lists the compiled files d's RECORD names, once per pass.
 func (c *passCache) recordNative(d *pymeta.Dist) []string {
 	return c.recNat.Get(d, func() (files []string) {
-		for _, file := range d.Files {
+		for _, file := range d.Files() {
 			if native.IsNativeName(path.Base(file)) {
 				files = append(files, file)
 			}

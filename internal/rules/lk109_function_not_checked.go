@@ -24,8 +24,9 @@ CodeUri: s3://bucket/app.zip  # the package is in S3`,
 	Fix: `Make the cause readable where you can: a literal Runtime (or a parameter with a Default), a
 local CodeUri, a build layerkit models (sam build, BuildMethod python3.x; for Terraform, a Makefile
 target, script, workflow step or provisioner in shell), or check the built output (.aws-sam/build,
-cdk.out). The hint of each finding speaks the app's tool (terraform.tfvars, ${opt:...}, cdk synth). A container image or a Node.js function is expected to show up here;
---ignore LK109 hides these notes.`,
+cdk.out). The hint of each finding speaks the app's tool (terraform.tfvars, ${opt:...}, cdk
+synth). A container image or a Node.js function is expected to show up here; --ignore LK109 hides
+these notes.`,
 	Run: func(p *Pass) {
 		for _, f := range p.Functions {
 			if f.Skip == "" {
@@ -76,6 +77,9 @@ func Unchecked(app *model.App, fn *model.Function) (why string, pos model.Pos, h
 		}
 		return fmt.Sprintf("%s runs %s: only Python imports are checked so far%s, so its imports are not checked", name, fn.Runtime, lang), at(fn.RuntimePos),
 			"Nothing to fix; --ignore LK109 hides this note."
+	case fn.Env[webAdapterVar].Value == webAdapterBootstrap:
+		return fmt.Sprintf("%s starts through the Lambda Web Adapter (%s=%s): the adapter runs its handler %s as a program (a web server) instead of the runtime's bootstrap, so Python never imports it as a module; its imports are not checked", name, webAdapterVar, webAdapterBootstrap, fn.Handler), at(fn.Env[webAdapterVar].Pos),
+			"Nothing to fix; to check the web app's imports, point a function without the adapter at its module, or run it (python -c 'import app')."
 	case fn.Code == nil:
 		if n, ok := functionNote(app, name); ok {
 			return fmt.Sprintf("the imports of %s are not checked: %s", name, cause(n.Message)), n.Pos,
@@ -135,6 +139,14 @@ func uncheckedHint(app *model.App, cause string) string {
 	}
 	return "Point the function's code at a local folder or zip, or check the built output (.aws-sam/build, cdk.out)."
 }
+
+// The Lambda Web Adapter (awslabs/aws-lambda-web-adapter) on a zip function: its layer
+// puts /opt/bootstrap, and AWS_LAMBDA_EXEC_WRAPPER=/opt/bootstrap makes Lambda start it
+// in place of the runtime; it runs the handler (run.sh) as a program.
+const (
+	webAdapterVar       = "AWS_LAMBDA_EXEC_WRAPPER"
+	webAdapterBootstrap = "/opt/bootstrap"
+)
 
 // cause is a loader's message without its own "its imports are not checked".
 func cause(msg string) string {

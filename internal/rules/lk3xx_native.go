@@ -624,8 +624,8 @@ func nearFiles(f *Function, missing string) []nfile {
 // its top-level folders.
 func distNativeFiles(d *pymeta.Dist) []string {
 	var out []string
-	if len(d.Files) > 0 {
-		for _, f := range d.Files {
+	if files := d.Files(); len(files) > 0 {
+		for _, f := range files {
 			if native.IsNativeName(path.Base(f)) && tree.IsFile(d.Tree, f) {
 				out = append(out, f)
 			}
@@ -807,12 +807,13 @@ func moduleOfFile(d *pymeta.Dist, name string) string {
 // distImports lists the modules d's own Python files import at module scope without a
 // fallback (with `from pkg import name`, both pkg and pkg.name); nil when it cannot tell.
 func distImports(d *pymeta.Dist) map[string]bool {
-	if len(d.Files) == 0 {
+	files := d.Files()
+	if len(files) == 0 {
 		return nil
 	}
 	out := map[string]bool{}
 	total := 0
-	for _, file := range d.Files {
+	for _, file := range files {
 		if !strings.HasSuffix(file, ".py") {
 			continue
 		}

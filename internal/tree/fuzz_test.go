@@ -113,14 +113,25 @@ func TestWriteFuzzSeeds(t *testing.T) {
 		"empty":   buildZip(t),
 		"inflate": rawZip(t, &zip.FileHeader{Name: "bomb.py", Method: zip.Deflate, CompressedSize64: uint64(comp.Len()), UncompressedSize64: 10, CRC32: crc32.ChecksumIEEE(plain[:10])}, comp.Bytes()),
 	}
-	dir := filepath.Join("testdata", "fuzz", "FuzzZip")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
+	z64 := []byte("print('zip64')\n")
+	more := map[string][]byte{ // the central-directory reader's own cases
+		"zip64-extra": rawZip(t, &zip.FileHeader{Name: "z.py", Method: zip.Store, CRC32: crc32.ChecksumIEEE(z64),
+			CompressedSize64: 1<<32 + 5, UncompressedSize64: 1<<32 + 5}, z64),
+		"stub":      append([]byte("#!/bin/sh\nexit 0\n"), seeds["simple"]...),
+		"junk-tail": append(append([]byte(nil), seeds["simple"]...), "junk"...),
 	}
-	for name, data := range seeds {
-		body := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data)
-		if err := os.WriteFile(filepath.Join(dir, "seed-"+name), []byte(body), 0o644); err != nil {
+	for dir, set := range map[string][]map[string][]byte{"FuzzZip": {seeds}, "FuzzCentralDir": {seeds, more}} {
+		dir = filepath.Join("testdata", "fuzz", dir)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
+		}
+		for _, seeds := range set {
+			for name, data := range seeds {
+				body := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data)
+				if err := os.WriteFile(filepath.Join(dir, "seed-"+name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 	}
 }

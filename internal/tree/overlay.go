@@ -147,6 +147,12 @@ func (o *Overlay) ReadDir(name string) ([]Info, error) {
 	if !r.info.Dir {
 		return nil, fs.ErrNotExist
 	}
+	if len(r.live) == 1 {
+		// One layer has the folder: its listing is the overlay's, and the layer keeps
+		// its own (a folder's, or a zip's index); a merged copy kept here would double
+		// the listings of a 200,000-file layer.
+		return o.layers[r.live[0]].ReadDir(name)
+	}
 	if l := r.list.Load(); l != nil {
 		return slices.Clone(*l), nil
 	}

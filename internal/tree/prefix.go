@@ -48,8 +48,8 @@ func (d *DirTree) ReadPrefix(name string, n int) ([]byte, error) {
 
 // ReadPrefix inflates only the first n bytes of a zip entry.
 func (t *ZipTree) ReadPrefix(name string, n int) ([]byte, error) {
-	name, node := t.fileNode(name)
-	if node == nil {
+	name, k := t.fileEntry(name)
+	if k < 0 {
 		return nil, fs.ErrNotExist
 	}
 	if t.src != nil {
@@ -58,7 +58,12 @@ func (t *ZipTree) ReadPrefix(name string, n int) ([]byte, error) {
 		}
 		defer t.src.release()
 	}
-	rc, err := node.file.Open()
+	e := &t.dir.entries[k]
+	off, err := e.dataOffset(t.ra, t.zipped)
+	var rc io.ReadCloser
+	if err == nil {
+		rc, err = e.open(t.ra, off)
+	}
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: t.Display(name), Err: err}
 	}

@@ -1,7 +1,6 @@
 package tree
 
 import (
-	"archive/zip"
 	"bytes"
 	"cmp"
 	"errors"
@@ -35,13 +34,18 @@ import (
 // data overlaps that of an entry already read is refused (many entries sharing one
 // stream: a zip bomb), and one tree inflates at most zipReadBudget bytes in all.
 //
-// A ZipTree made by Zip holds no file descriptor between calls: ReadFile reopens the
-// archive (and fails if it changed size or time since it was indexed). Close makes
+// A ZipTree made by Zip opens the archive at its first ReadFile and keeps it open
+// between reads, at most 32 archives across the process (zipSource); a read fails if
+// the archive changed size or time since it was indexed. Close closes it and makes
 // later ReadFile calls fail; the index stays usable.
 type ZipTree struct {
 	display  string
-	src      *zipSource // nil for ZipBytes
-	nodes    map[string]*zipNode
+	src      *zipSource  // nil for ZipBytes
+	ra       io.ReaderAt // the archive's bytes: src, or the slice ZipBytes was given
+	dir      *centralDir
+	nodes    []zipNode        // the root first
+	byName   map[string]int32 // cleaned name → index in nodes
+	children []int32          // each folder's listing, a run of node indexes sorted by name
 	skips    []Skip
 	zipped   int64
 	unzipped int64
@@ -54,7 +58,7 @@ type ZipTree struct {
 // span is where one entry's compressed data lies in the archive.
 type span struct {
 	start, end int64
-	file       *zip.File
+	entry      int32
 }
 
 // zipReadBudget bounds the bytes ReadFile inflates from one archive: four times what
@@ -68,11 +72,23 @@ type Skip struct {
 	Reason string // e.g. "name contains a .. segment", "symlink"
 }
 
+// zipNode is a file or folder of the index: 32 bytes.
 type zipNode struct {
-	info     Info
-	file     *zip.File // nil for folders
-	children []Info    // folders only, sorted by name
-	parent   *zipNode  // while indexing; nil for the root
+	name        string      // cleaned, full; a substring of the directory's names when it can be
+	entry       int32       // the file's central-directory entry; -1 for a folder
+	mode        fs.FileMode // folders only (a file's comes from its entry)
+	first, kids int32       // folders: their listing is children[first : first+kids]
+}
+
+// info is what Stat and ReadDir say of node i.
+func (t *ZipTree) info(i int32) Info {
+	n := &t.nodes[i]
+	_, base := splitName(n.name)
+	if n.entry < 0 {
+		return Info{Name: base, Dir: true, Mode: n.mode}
+	}
+	e := &t.dir.entries[n.entry]
+	return Info{Name: base, Size: int64(min(e.usize, math.MaxInt64)), Mode: e.perm(0o644)}
 }
 
 // Zip opens the archive at path. display is how the archive is shown to users
@@ -101,88 +117,87 @@ func ZipBytes(data []byte, display string) (*ZipTree, error) {
 }
 
 func newZip(r io.ReaderAt, size int64, display string) (*ZipTree, error) {
-	zr, err := zip.NewReader(r, size)
-	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+	d, err := readCentralDir(r, size)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", display, err)
 	}
-	t := &ZipTree{display: display, zipped: size, nodes: make(map[string]*zipNode, len(zr.File)+len(zr.File)/4)}
-	t.index(zr.File)
+	t := &ZipTree{display: display, zipped: size, ra: r, dir: d}
+	t.index()
 	return t, nil
 }
 
 // index builds the nodes from the central directory. A large layer has tens of
 // thousands of entries, so it makes one pass over them with few map operations each
 // (consecutive entries mostly share their folder), then fills the folders' listings.
-func (t *ZipTree) index(files []*zip.File) {
-	// Nodes come from slabs rather than one allocation each, and are made in the order
-	// they are linked to their folder: for an archive stored in name order (most are),
-	// each listing comes out sorted.
-	var slabs [][]zipNode
-	newNode := func(info Info, parent *zipNode) *zipNode {
-		if len(slabs) == 0 || len(slabs[len(slabs)-1]) == cap(slabs[len(slabs)-1]) {
-			size := 256
-			if len(slabs) == 0 {
-				size = len(files) + len(files)/8 + 1 // the files, and about a folder per eight
-			}
-			slabs = append(slabs, make([]zipNode, 0, size))
-		}
-		slab := &slabs[len(slabs)-1]
-		*slab = append(*slab, zipNode{info: info, parent: parent})
-		return &(*slab)[len(*slab)-1]
+func (t *ZipTree) index() {
+	d := t.dir
+	size := len(d.entries) + len(d.entries)/8 + 1 // the files, and about a folder per eight
+	t.nodes = make([]zipNode, 0, size)
+	t.byName = make(map[string]int32, size)
+	// Nodes are made in the order they are linked to their folder: for an archive
+	// stored in name order (most are), each listing comes out sorted.
+	parent := make([]int32, 0, size) // of each node, while indexing
+	newNode := func(name string, entry int32, mode fs.FileMode, p int32) int32 {
+		t.nodes = append(t.nodes, zipNode{name: name, entry: entry, mode: mode})
+		parent = append(parent, p)
+		return int32(len(t.nodes) - 1)
 	}
-	root := newNode(rootInfo, nil)
-	t.nodes[""] = root
+	root := newNode("", -1, rootInfo.Mode, -1)
+	t.byName[""] = root
 
 	// hidden holds, by name, the file entries that a folder of the same name hides: the
 	// last copy of the name, the one that would have won.
-	var hidden map[string]*zip.File
-	hide := func(name string, f *zip.File) {
+	var hidden map[string]int32
+	hide := func(name string, entry int32) {
 		if hidden == nil {
-			hidden = map[string]*zip.File{}
+			hidden = map[string]int32{}
 		}
-		hidden[name] = f
+		hidden[name] = entry
 	}
 	// The folders names imply are bounded, in number and in the length of their
 	// names: an archive whose entries each name a new chain of 2,000 folders would
 	// otherwise make millions of nodes, and gigabytes of names for every walk of the
 	// tree. A real archive has fewer folders than files, and their names are
 	// prefixes of its entries' names.
-	folders, maxFolders := 0, len(files)+maxZipExtraFolders
-	folderBytes, maxFolderBytes := 0, maxZipExtraFolderBytes
-	for _, f := range files {
-		maxFolderBytes += len(f.Name)
-	}
+	folders, maxFolders := 0, len(d.entries)+maxZipExtraFolders
+	folderBytes, maxFolderBytes := 0, maxZipExtraFolderBytes+len(d.names)
 	// folder returns the folder node at name, making it and its parents as needed. A
 	// file node there becomes a folder: the folder wins.
-	var folder func(name string) *zipNode
-	folder = func(name string) *zipNode {
-		n := t.nodes[name]
+	var folder func(name string) int32
+	folder = func(name string) int32 {
+		i, ok := t.byName[name]
 		switch {
-		case n == nil:
-			dir, base := splitName(name)
+		case !ok:
+			dir, _ := splitName(name)
 			folders++
 			folderBytes += len(name)
-			n = newNode(Info{Name: base, Dir: true, Mode: fs.ModeDir | 0o755}, folder(dir))
-			t.nodes[name] = n
-		case !n.info.Dir:
-			hide(name, n.file)
-			n.file = nil
-			n.info = Info{Name: n.info.Name, Dir: true, Mode: fs.ModeDir | 0o755}
+			p := folder(dir)
+			i = newNode(name, -1, fs.ModeDir|0o755, p)
+			t.byName[name] = i
+		case t.nodes[i].entry >= 0:
+			hide(name, t.nodes[i].entry)
+			t.nodes[i].entry, t.nodes[i].mode = -1, fs.ModeDir|0o755
 		}
-		return n
+		return i
 	}
 
 	tooMany := func(dir string) bool {
-		return (folders >= maxFolders || folderBytes >= maxFolderBytes) && t.nodes[dir] == nil
+		if folders < maxFolders && folderBytes < maxFolderBytes {
+			return false
+		}
+		_, ok := t.byName[dir]
+		return !ok
 	}
 	var sum uint64
 	lastDir, last := "", root // the folder of the previous file entry
-	for _, f := range files {
-		mode := f.Mode()
+	for k := range d.entries {
+		e := &d.entries[k]
+		raw := d.name(k)
+		mode := e.mode
 		if !mode.IsDir() {
-			sum = satAdd(sum, f.UncompressedSize64)
+			sum = satAdd(sum, e.usize)
 		}
-		name, reason := zipName(f.Name)
+		name, reason := zipName(raw)
 		switch {
 		case reason != "":
 		case mode&fs.ModeSymlink != 0:
@@ -193,73 +208,87 @@ func (t *ZipTree) index(files []*zip.File) {
 			reason = "empty name"
 		}
 		if reason != "" {
-			t.skips = append(t.skips, Skip{Name: f.Name, Reason: reason})
+			t.skips = append(t.skips, Skip{Name: raw, Reason: reason})
 			continue
 		}
 		if tooMany(name) || !mode.IsDir() && tooMany(path.Dir(name)) && path.Dir(name) != "." {
-			t.skips = append(t.skips, Skip{Name: f.Name, Reason: "past the folders layerkit indexes for this archive: its names imply far more folders, or far longer folder names, than it has entries"})
+			t.skips = append(t.skips, Skip{Name: raw, Reason: "past the folders layerkit indexes for this archive: its names imply far more folders, or far longer folder names, than it has entries"})
 			continue
 		}
 		if mode.IsDir() {
 			if name != "" { // in archive order: the last entry sets the mode
-				folder(name).info.Mode = fs.ModeDir | zipPerm(f, 0o755)
+				t.nodes[folder(name)].mode = fs.ModeDir | e.perm(0o755)
 			}
 			continue
 		}
-		info := Info{Size: int64(min(f.UncompressedSize64, math.MaxInt64)), Mode: zipPerm(f, 0o644)}
-		if n := t.nodes[name]; n != nil {
-			if n.info.Dir {
-				hide(name, f)
+		if i, ok := t.byName[name]; ok {
+			if t.nodes[i].entry < 0 {
+				hide(name, int32(k))
 			} else { // the last copy wins
-				n.file, n.info.Size, n.info.Mode = f, info.Size, info.Mode
+				t.nodes[i].entry = int32(k)
 			}
 			continue
 		}
-		dir, base := splitName(name)
-		if dir != lastDir {
+		dir, _ := splitName(name)
+		if dir != lastDir || len(t.nodes) == 1 {
 			lastDir, last = dir, folder(dir)
 		}
-		info.Name = base
-		n := newNode(info, last)
-		n.file = f
-		t.nodes[name] = n
+		t.byName[name] = newNode(name, int32(k), 0, last)
 	}
 	t.unzipped = int64(min(sum, math.MaxInt64))
 	if hidden != nil { // report them in archive order
-		set := make(map[*zip.File]bool, len(hidden))
-		for _, f := range hidden {
-			set[f] = true
+		set := make(map[int32]bool, len(hidden))
+		for _, k := range hidden {
+			set[k] = true
 		}
-		for _, f := range files {
-			if set[f] {
-				t.skips = append(t.skips, Skip{Name: f.Name, Reason: "file hidden by a folder of the same name"})
+		for k := range d.entries {
+			if set[int32(k)] {
+				t.skips = append(t.skips, Skip{Name: d.name(k), Reason: "file hidden by a folder of the same name"})
 			}
 		}
 	}
 
-	// Listings: count first, then fill each folder's slice at its exact size.
-	counts := map[*zipNode]int{}
-	for _, slab := range slabs {
-		for i := range slab {
-			if p := slab[i].parent; p != nil {
-				counts[p]++
-			}
+	// Listings: count each folder's children, give each a run of children, fill the
+	// runs in node order, sort the runs that need it.
+	for _, p := range parent {
+		if p >= 0 {
+			t.nodes[p].kids++
 		}
 	}
-	for p, k := range counts {
-		p.children = make([]Info, 0, k)
+	next := int32(0)
+	for i := range t.nodes {
+		t.nodes[i].first = next
+		next += t.nodes[i].kids
+		t.nodes[i].kids = 0
 	}
-	for _, slab := range slabs {
-		for i := range slab {
-			if n := &slab[i]; n.parent != nil {
-				n.parent.children = append(n.parent.children, n.info)
-				n.parent = nil
-			}
+	t.children = make([]int32, next)
+	for i, p := range parent {
+		if p >= 0 {
+			n := &t.nodes[p]
+			t.children[n.first+n.kids] = int32(i)
+			n.kids++
 		}
 	}
-	for p := range counts {
-		if !slices.IsSortedFunc(p.children, compareInfo) {
-			slices.SortFunc(p.children, compareInfo)
+	type kid struct {
+		base string
+		node int32
+	}
+	var kids []kid // one folder's listing while it is sorted
+	for i := range t.nodes {
+		n := &t.nodes[i]
+		run := t.children[n.first : n.first+n.kids]
+		kids = kids[:0]
+		sorted := true
+		for k, c := range run {
+			_, base := splitName(t.nodes[c].name)
+			kids = append(kids, kid{base, c})
+			sorted = sorted && (k == 0 || kids[k-1].base <= base)
+		}
+		if !sorted {
+			slices.SortFunc(kids, func(a, b kid) int { return strings.Compare(a.base, b.base) })
+			for k := range kids {
+				run[k] = kids[k].node
+			}
 		}
 	}
 }
@@ -270,19 +299,6 @@ const (
 	maxZipExtraFolders     = 1 << 16
 	maxZipExtraFolderBytes = 4 << 20
 )
-
-func compareInfo(a, b Info) int { return strings.Compare(a.Name, b.Name) }
-
-// zipPerm is the permission an extractor gives the entry: its Unix mode when it was
-// made on Unix or macOS (0 included: such a file is unreadable on Lambda too), else
-// the default.
-func zipPerm(f *zip.File, def fs.FileMode) fs.FileMode {
-	switch f.CreatorVersion >> 8 {
-	case 3, 19: // Unix, macOS
-		return f.Mode().Perm()
-	}
-	return def
-}
 
 // zipName cleans an archive name, or says why it is not resolved.
 func zipName(raw string) (string, string) {
@@ -330,11 +346,11 @@ func (t *ZipTree) Stat(name string) (Info, error) {
 	if !ok {
 		return Info{}, fs.ErrNotExist
 	}
-	n := t.nodes[name]
-	if n == nil {
+	i, ok := t.byName[name]
+	if !ok {
 		return Info{}, fs.ErrNotExist
 	}
-	return n.info, nil
+	return t.info(i), nil
 }
 
 func (t *ZipTree) ReadDir(name string) ([]Info, error) {
@@ -342,25 +358,30 @@ func (t *ZipTree) ReadDir(name string) ([]Info, error) {
 	if !ok {
 		return nil, fs.ErrNotExist
 	}
-	n := t.nodes[name]
-	if n == nil || !n.info.Dir {
+	i, ok := t.byName[name]
+	if !ok || t.nodes[i].entry >= 0 {
 		return nil, fs.ErrNotExist
 	}
-	return slices.Clone(n.children), nil
+	n := &t.nodes[i]
+	out := make([]Info, n.kids)
+	for k, c := range t.children[n.first : n.first+n.kids] {
+		out[k] = t.info(c)
+	}
+	return out, nil
 }
 
 // ReadFile inflates one entry. It fails, rather than returning more, when the entry
 // inflates past its declared size, and refuses entries declaring more than the read
 // cap (MaxFileSize).
 func (t *ZipTree) ReadFile(name string) ([]byte, error) {
-	name, n := t.fileNode(name)
-	if n == nil {
+	name, k := t.fileEntry(name)
+	if k < 0 {
 		return nil, fs.ErrNotExist
 	}
 	fail := func(err error) error { return &fs.PathError{Op: "read", Path: t.Display(name), Err: err} }
-	declared := n.file.UncompressedSize64
-	if declared > uint64(MaxFileSize()) {
-		return nil, fail(fmt.Errorf("%w (declares %d bytes)", ErrTooLarge, declared))
+	e := &t.dir.entries[k]
+	if e.usize > uint64(MaxFileSize()) {
+		return nil, fail(fmt.Errorf("%w (declares %d bytes)", ErrTooLarge, e.usize))
 	}
 	if t.src != nil {
 		if err := t.src.acquire(); err != nil {
@@ -368,71 +389,55 @@ func (t *ZipTree) ReadFile(name string) ([]byte, error) {
 		}
 		defer t.src.release()
 	}
-	if err := t.claim(n.file); err != nil {
-		return nil, fail(err)
-	}
-	rc, err := n.file.Open()
+	off, err := e.dataOffset(t.ra, t.zipped)
 	if err != nil {
 		return nil, fail(err)
 	}
-	defer rc.Close()
-	// The declared size is at most the cap: read into a buffer of exactly that size,
-	// then make sure nothing follows.
-	buf := make([]byte, declared)
-	if _, err := io.ReadFull(rc, buf); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
+	if err := t.claim(k, off); err != nil {
 		return nil, fail(err)
 	}
-	// At the end, archive/zip checks the CRC; past the declared size it says ErrFormat.
-	switch k, err := io.ReadAtLeast(rc, make([]byte, 1), 1); {
-	case k > 0 || errors.Is(err, zip.ErrFormat):
-		return nil, fail(fmt.Errorf("entry inflates past its declared size of %d bytes", declared))
-	case err != io.EOF:
+	b, err := e.inflate(t.ra, off)
+	if err != nil {
 		return nil, fail(err)
 	}
-	return buf, nil
+	return b, nil
 }
 
-// fileNode returns name cleaned and the node of the file there; nil when a folder or
-// nothing is there.
-func (t *ZipTree) fileNode(name string) (string, *zipNode) {
+// fileEntry returns name cleaned and the central-directory entry of the file there;
+// -1 when a folder or nothing is there.
+func (t *ZipTree) fileEntry(name string) (string, int32) {
 	name, ok := Clean(name)
 	if !ok {
-		return "", nil
+		return "", -1
 	}
-	if n := t.nodes[name]; n != nil && n.file != nil {
-		return name, n
+	if i, ok := t.byName[name]; ok && t.nodes[i].entry >= 0 {
+		return name, t.nodes[i].entry
 	}
-	return "", nil
+	return "", -1
 }
 
-// claim accounts for reading f: it fails when f's compressed data overlaps the data of
-// another entry already read (the overlapping-entries zip bomb: many entries, one
-// stream) or when the archive's read budget is spent.
-func (t *ZipTree) claim(f *zip.File) error {
-	off, err := f.DataOffset()
-	if err != nil {
-		return err
-	}
-	end := off + int64(min(f.CompressedSize64, math.MaxInt64/2))
+// claim accounts for reading entry k, whose data starts at off: it fails when that
+// data overlaps the data of another entry already read (the overlapping-entries zip
+// bomb: many entries, one stream) or when the archive's read budget is spent.
+func (t *ZipTree) claim(k int32, off int64) error {
+	e := &t.dir.entries[k]
+	end := off + int64(min(e.csize, math.MaxInt64/2))
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.inflated+int64(f.UncompressedSize64) > zipReadBudget {
+	if t.inflated+int64(e.usize) > zipReadBudget {
 		return fmt.Errorf("%w: the archive's read budget of %d bytes is spent (a zip bomb?)", ErrTooLarge, zipReadBudget)
 	}
 	i, _ := slices.BinarySearchFunc(t.spans, off, func(s span, off int64) int { return cmp.Compare(s.start, off) })
-	if i < len(t.spans) && t.spans[i].file == f {
-		t.inflated += int64(f.UncompressedSize64)
+	if i < len(t.spans) && t.spans[i].entry == k {
+		t.inflated += int64(e.usize)
 		return nil // read before
 	}
 	overlaps := func(s span) bool { return s.start < end && off < s.end || s.start == off }
 	if i < len(t.spans) && overlaps(t.spans[i]) || i > 0 && overlaps(t.spans[i-1]) {
 		return fmt.Errorf("the entry's data overlaps another entry's (a zip bomb?)")
 	}
-	t.spans = slices.Insert(t.spans, i, span{start: off, end: end, file: f})
-	t.inflated += int64(f.UncompressedSize64)
+	t.spans = slices.Insert(t.spans, i, span{start: off, end: end, entry: k})
+	t.inflated += int64(e.usize)
 	return nil
 }
 
@@ -471,7 +476,11 @@ func (t *ZipTree) Close() error {
 	return nil
 }
 
-// zipSource is the archive file, opened only while a ReadFile needs it.
+// zipSource is the archive file. It is opened by the first ReadFile and then kept
+// open between reads (reopening it for every entry was an open, an fstat and a close
+// per file read), up to maxIdleZips archives at a time across the process: past that
+// the one idle the longest is closed, and reopened when read again. Each read checks,
+// with one fstat, that the file still has the size and time it had when indexed.
 type zipSource struct {
 	path   string
 	size   int64
@@ -482,6 +491,16 @@ type zipSource struct {
 	closed bool
 }
 
+// maxIdleZips bounds the archives kept open with no read under way.
+const maxIdleZips = 32
+
+// idleZips are the open archives with no read under way, the one idle the longest
+// first.
+var idleZips struct {
+	mu   sync.Mutex
+	list []*zipSource
+}
+
 func (s *zipSource) acquire() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -489,9 +508,12 @@ func (s *zipSource) acquire() error {
 		return fs.ErrClosed
 	}
 	if s.refs == 0 {
-		f, err := os.Open(s.path)
-		if err != nil {
-			return err
+		f := s.f
+		if f == nil {
+			var err error
+			if f, err = os.Open(s.path); err != nil {
+				return err
+			}
 		}
 		fi, err := f.Stat()
 		if err == nil && (fi.Size() != s.size || !fi.ModTime().Equal(s.mtime)) {
@@ -499,6 +521,7 @@ func (s *zipSource) acquire() error {
 		}
 		if err != nil {
 			f.Close()
+			s.f = nil
 			return err
 		}
 		s.f = f
@@ -509,8 +532,30 @@ func (s *zipSource) acquire() error {
 
 func (s *zipSource) release() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.refs--
+	idle := s.refs == 0 && s.f != nil
+	s.mu.Unlock()
+	if !idle {
+		return
+	}
+	idleZips.mu.Lock()
+	list := slices.DeleteFunc(idleZips.list, func(o *zipSource) bool { return o == s })
+	list = append(list, s)
+	var evict *zipSource
+	if len(list) > maxIdleZips {
+		evict, list = list[0], list[1:]
+	}
+	idleZips.list = list
+	idleZips.mu.Unlock()
+	if evict != nil {
+		evict.closeIdle()
+	}
+}
+
+// closeIdle closes the file when no read is under way.
+func (s *zipSource) closeIdle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.refs == 0 && s.f != nil {
 		s.f.Close()
 		s.f = nil
@@ -519,8 +564,12 @@ func (s *zipSource) release() {
 
 func (s *zipSource) close() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.closed = true
+	s.mu.Unlock()
+	s.closeIdle()
+	idleZips.mu.Lock()
+	idleZips.list = slices.DeleteFunc(idleZips.list, func(o *zipSource) bool { return o == s })
+	idleZips.mu.Unlock()
 }
 
 func (s *zipSource) ReadAt(p []byte, off int64) (int, error) {

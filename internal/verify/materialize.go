@@ -278,6 +278,12 @@ class _Any(object):
     def __mro_entries__(self, bases):
         return (object,)
 
+    # a stand-in class in a PEP 604 annotation (FlatFile | Table) evaluated at import
+    def __or__(self, other):
+        return _Any()
+
+    __ror__ = __or__
+
 
 def __getattr__(name):
     if name.startswith("__") and name.endswith("__"):

@@ -125,7 +125,12 @@ func (b *Builder) BuildLayers() {
 			l.CompatibleArchitectures = b.stringList(k.Value)
 			l.CompatibleArchsPos = b.T.KeyPos(k)
 		}
-		l.BuildMethod, _ = r.Metadata.Get("BuildMethod").String()
+		// sam build resolves intrinsics in Metadata too: BuildMethod: !Ref PythonRuntime
+		if bm := r.Metadata.Get("BuildMethod"); bm != nil {
+			if res := b.T.Eval(bm); res.Kind == String {
+				l.BuildMethod = res.Str
+			}
+		}
 		if b.Content != nil {
 			b.Content(r, l, b.ContentLocation(r))
 		}

@@ -20,10 +20,22 @@ type Template struct {
 	Root *Value
 	// Resources in template order.
 	Resources []*Resource
+	// Duplicates are the keys a mapping repeats, in document order: the last value wins,
+	// as sam build/deploy and the AWS CLI (PyYAML, OrderedDict of the pairs) and the
+	// CloudFormation service read them.
+	Duplicates []Duplicate
 
 	byName map[string]*Resource
 	budget *budget
 	conds  condMemo
+}
+
+// Duplicate is a key repeated in one mapping: Pos is the repetition (whose value is
+// kept), First the line of the first occurrence (whose value is dropped).
+type Duplicate struct {
+	Key   string
+	Pos   model.Pos
+	First int
 }
 
 // Resource is one entry of the Resources section.
@@ -91,14 +103,16 @@ const maxNodes = 250_000
 const maxDepth = 200
 
 // Parse reads a YAML or JSON template. file names it in positions and errors. Input
-// that cannot be read, a document that is not a mapping, a template without Resources,
-// and duplicate keys give an *iac.InputError.
+// that cannot be read, a document that is not a mapping, and a template without
+// Resources give an *iac.InputError. A key repeated in a mapping keeps its last value
+// (Template.Duplicates lists them).
 func Parse(data []byte, file string) (*Template, error) {
-	root, err := ParseValue(data, file)
+	c := &converter{file: file, lastWins: true}
+	root, err := c.document(data)
 	if err != nil {
 		return nil, err
 	}
-	t := &Template{File: file, Root: root, byName: map[string]*Resource{}, budget: &budget{}}
+	t := &Template{File: file, Root: root, byName: map[string]*Resource{}, budget: &budget{}, Duplicates: c.dups}
 	if root.Kind != Map {
 		return nil, iac.Errorf(t.PosOf(root), "a template must be a mapping with a Resources section, not a %s", root.Kind)
 	}
@@ -127,8 +141,13 @@ func Parse(data []byte, file string) (*Template, error) {
 }
 
 // ParseValue reads one YAML or JSON document into a Value, with the same errors as
-// Parse but no requirement on the document's shape.
+// Parse but no requirement on the document's shape; a duplicate key is an error.
 func ParseValue(data []byte, file string) (*Value, error) {
+	return (&converter{file: file}).document(data)
+}
+
+func (c *converter) document(data []byte) (*Value, error) {
+	file := c.file
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, iac.Errorf(model.Pos{File: file}, "the file is empty")
 	}
@@ -143,7 +162,6 @@ func ParseValue(data []byte, file string) (*Value, error) {
 		}
 		n = n.Content[0]
 	}
-	c := &converter{file: file}
 	v, err := c.convert(n, 0)
 	if err != nil {
 		return nil, err
@@ -174,6 +192,9 @@ func loadError(file string, err error) error {
 type converter struct {
 	file  string
 	nodes int
+	// lastWins: a repeated key replaces the value (recorded in dups), else it is an error.
+	lastWins bool
+	dups     []Duplicate
 }
 
 func (c *converter) errorf(n *yaml.Node, format string, args ...any) error {
@@ -262,12 +283,19 @@ func (c *converter) mapping(n *yaml.Node, depth int) (*Value, error) {
 			merged = append(merged, keys...)
 			continue
 		}
-		if prev, dup := seen[kn.Value]; dup {
-			return nil, c.errorf(kn, "duplicate key %q (first at line %d); CloudFormation rejects templates with duplicate keys", kn.Value, prev.Line)
+		prev, dup := seen[kn.Value]
+		if dup && !c.lastWins {
+			return nil, c.errorf(kn, "duplicate key %q (first at line %d)", kn.Value, prev.Line)
 		}
 		val, err := c.convert(vn, depth+1)
 		if err != nil {
 			return nil, err
+		}
+		if dup {
+			// PyYAML's OrderedDict(pairs): the first key's place, the last value
+			c.dups = append(c.dups, Duplicate{Key: kn.Value, Pos: model.Pos{File: c.file, Line: kn.Line, Col: kn.Column}, First: prev.Line})
+			prev.Value, prev.Line, prev.Col = val, kn.Line, kn.Column
+			continue
 		}
 		k := &Key{Name: kn.Value, Line: kn.Line, Col: kn.Column, Value: val}
 		seen[kn.Value] = k

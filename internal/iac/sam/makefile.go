@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/publiclayers"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -203,6 +205,11 @@ type makeBuild struct {
 	installs   []string   // requirement lines its pip install commands install
 	installDir string     // "python" when they install into $(ARTIFACTS_DIR)/python
 	other      []string   // commands it does not model (the build stays opaque)
+	// zips say which public layer zips (publiclayers.Zip) it downloads and unzips into
+	// $(ARTIFACTS_DIR), and provides what they hold; what else a zip holds is not
+	// listed, so the layer stays opaque.
+	zips     []string
+	provides []model.Declared
 }
 
 // makeCopy is one source of a cp into $(ARTIFACTS_DIR): the entries of folder dir (relative
@@ -225,6 +232,7 @@ func readMakeBuild(t tree.Tree, logicalID string) makeBuild {
 		mb.other = append(mb.other, "prerequisite "+strings.Join(pre, " "))
 	}
 	made := map[string]bool{"": true} // folders under $(ARTIFACTS_DIR) known to exist
+	downloads := map[string]string{}  // file outside $(ARTIFACTS_DIR) -> the URL curl/wget saved there
 	for _, cmd := range cmds {
 		if specs, target, ok := pipInstall(cmd); ok {
 			rel, inArtifacts := artifactsRel(strings.Trim(target, `"'`))
@@ -248,9 +256,26 @@ func readMakeBuild(t tree.Tree, logicalID string) makeBuild {
 				continue
 			}
 			f[0] = strings.TrimLeft(f[0], "@-")
+			if strings.HasPrefix(f[0], "#") {
+				continue // a comment the shell reads
+			}
 			switch f[0] {
-			case "echo", "true", ":":
+			case "echo", "true", ":", "du":
 				continue
+			case "curl", "wget":
+				if file, url, ok := readDownload(f); ok {
+					downloads[file] = url
+					continue
+				}
+			case "unzip":
+				if zip, ok := mb.readUnzip(f[1:], downloads); ok {
+					mb.zips = append(mb.zips, zip)
+					continue
+				}
+			case "rm":
+				if outsideArtifacts(f[1:]) {
+					continue // removes a file the build made elsewhere (the downloaded zip)
+				}
 			case "mkdir":
 				ok := true
 				for _, a := range f[1:] {
@@ -279,6 +304,104 @@ func readMakeBuild(t tree.Tree, logicalID string) makeBuild {
 		}
 	}
 	return mb
+}
+
+// readDownload reads `curl [-sL] URL -o FILE` / `curl -O URL` / `wget URL [-O FILE]`
+// saving one http(s) URL to a file outside $(ARTIFACTS_DIR).
+func readDownload(f []string) (file, url string, ok bool) {
+	curl := f[0] == "curl"
+	remoteName := false
+	for i := 1; i < len(f); i++ {
+		a := strings.Trim(f[i], `"'`)
+		switch {
+		case strings.HasPrefix(a, "http://") || strings.HasPrefix(a, "https://"):
+			if url != "" {
+				return "", "", false
+			}
+			url = a
+		case curl && (a == "-o" || a == "--output") || !curl && (a == "-O" || a == "--output-document"):
+			if i+1 >= len(f) {
+				return "", "", false
+			}
+			i++
+			file = strings.Trim(f[i], `"'`)
+		case !curl && strings.HasPrefix(a, "--output-document="):
+			file = strings.TrimPrefix(a, "--output-document=")
+		case curl && (a == "-O" || a == "--remote-name"):
+			remoteName = true
+		case strings.HasPrefix(a, "-"):
+			if curl && strings.Contains(a, "o") && !strings.HasPrefix(a, "--") || curl && strings.Contains(a, "O") && !strings.HasPrefix(a, "--") {
+				return "", "", false // -so FILE, -sLO: not read
+			}
+		default:
+			return "", "", false
+		}
+	}
+	if url == "" {
+		return "", "", false
+	}
+	if file == "" && (remoteName || !curl) {
+		file = path.Base(url)
+	}
+	if file == "" || strings.Contains(file, "$") && !strings.Contains(file, "ARTIFACTS_DIR") {
+		return "", "", false
+	}
+	if _, in := artifactsRel(file); in {
+		return "", "", false // saved into the layer itself
+	}
+	return file, url, true
+}
+
+// readUnzip reads `unzip [-q] [-o] FILE -d $(ARTIFACTS_DIR)` of a public layer zip a
+// command before downloaded to FILE: its distribution is installed under python/.
+func (mb *makeBuild) readUnzip(args []string, downloads map[string]string) (string, bool) {
+	zip, dest := "", ""
+	for i := 0; i < len(args); i++ {
+		a := strings.Trim(args[i], `"'`)
+		switch {
+		case a == "-d":
+			if i+1 >= len(args) {
+				return "", false
+			}
+			i++
+			dest = strings.Trim(args[i], `"'`)
+		case strings.HasPrefix(a, "-"):
+			if strings.ContainsAny(strings.TrimLeft(a, "-"), "xid") {
+				return "", false // -x (exclude), -i (include): not read
+			}
+		case zip == "":
+			zip = a
+		default:
+			return "", false // a list of members: not read
+		}
+	}
+	url, ok := downloads[zip]
+	if !ok {
+		return "", false
+	}
+	pub, ok := publiclayers.Zip(url)
+	if rel, in := artifactsRel(dest); !ok || !in || rel != "" {
+		return "", false
+	}
+	mb.provides = append(mb.provides, model.Declared{Dist: pub.What, Modules: pub.Modules, DepsKnown: true})
+	return fmt.Sprintf("unzips the %s layer zip %s into $(ARTIFACTS_DIR) (%s under python/)", pub.What, path.Base(url), strings.Join(pub.Modules, ", ")), true
+}
+
+// outsideArtifacts reports whether every path rm is given is a plain path outside
+// $(ARTIFACTS_DIR).
+func outsideArtifacts(args []string) bool {
+	n := 0
+	for _, a := range args {
+		a = strings.Trim(a, `"'`)
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		if _, in := artifactsRel(a); in || strings.Contains(a, "$") || strings.ContainsAny(a, "*?[") || path.Clean(a) == "/" {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // artifactsRel turns a path under $(ARTIFACTS_DIR) into one relative to it.
@@ -375,7 +498,7 @@ func (c makeCopy) matches(t tree.Tree) bool {
 
 // describe says, for a note, what the target does that layerkit read.
 func (mb makeBuild) describe() string {
-	var parts []string
+	parts := append([]string(nil), mb.zips...)
 	if len(mb.installs) > 0 {
 		where := "$(ARTIFACTS_DIR)"
 		if mb.installDir == "python" {

@@ -211,6 +211,11 @@ func loadOne(root, abs string, top *cfn.Template) (loaded, []child, error) {
 	l.prefetch()
 	l.b.BuildLayers()
 	l.b.BuildFunctions()
+	for _, d := range tpl.Duplicates {
+		l.b.Note(rulecode.LK411, model.Warning, "", "", d.Pos,
+			fmt.Sprintf("duplicate key %q: this mapping already has it at line %d; sam build, sam deploy and CloudFormation keep this value (the last) and drop the one at line %d without a word", d.Key, d.First, d.First),
+			fmt.Sprintf("Merge the two %s keys into one, or delete the one you do not mean; layerkit checked the template with this value, as it deploys.", d.Key))
+	}
 	if err := tpl.Err(); err != nil {
 		return loaded{}, nil, err
 	}
@@ -338,7 +343,13 @@ func (l *loader) buildMethod(r *cfn.Resource) (string, model.Pos) {
 	if k == nil {
 		return "", model.Pos{}
 	}
-	s, _ := k.Value.String()
+	// sam build resolves intrinsics in the whole resource, Metadata included
+	// (IntrinsicResolver.resolve_template, parameter defaults and overrides):
+	// BuildMethod: !Ref PythonRuntime builds with the parameter's value.
+	s := ""
+	if res := l.tpl.Eval(k.Value); res.Kind == cfn.String {
+		s = res.Str
+	}
 	return s, l.tpl.PosOf(k.Value)
 }
 
@@ -552,18 +563,23 @@ func (l *loader) makefileLayer(r *cfn.Resource, ly *model.Layer, code *model.Cod
 		code.Opaque = true
 		msg = fmt.Sprintf("BuildMethod makefile: layerkit found no build-%s target in a Makefile in %s, so it cannot tell what the build puts in the layer; an import only this layer could provide is a warning, not an error", r.Name, code.Display)
 		hint = "If the target comes from an included or generated file, nothing needs fixing; to check what the build produces, run layerkit on .aws-sam/build after sam build."
-	case len(mb.other) > 0:
+	case len(mb.other) > 0 || len(mb.zips) > 0:
 		code.Opaque = true
 		code.Installs, code.InstallDir = inlineRequirements(code.Tree, mb.installs, 0), mb.installDir
+		code.Provides = mb.provides
 		what := mb.describe()
 		if what == "" {
 			what = "does nothing layerkit reads"
 		}
-		more := ""
-		if n := len(mb.other) - 1; n > 0 {
-			more = fmt.Sprintf(" (and %d more)", n)
+		unmodelled := "layerkit does not list everything a public layer zip holds"
+		if len(mb.other) > 0 {
+			more := ""
+			if n := len(mb.other) - 1; n > 0 {
+				more = fmt.Sprintf(" (and %d more)", n)
+			}
+			unmodelled = fmt.Sprintf("layerkit does not model `%s`%s", mb.other[0], more)
 		}
-		msg = fmt.Sprintf("BuildMethod makefile: the build-%s target %s; layerkit does not model `%s`%s, so it cannot tell everything the build puts in the layer: what the target pip-installs is taken as provided, and another import only this layer could provide is a warning, not an error", r.Name, what, mb.other[0], more)
+		msg = fmt.Sprintf("BuildMethod makefile: the build-%s target %s; %s, so it cannot tell everything the build puts in the layer: what the target installs is taken as provided, and another import only this layer could provide is a warning, not an error", r.Name, what, unmodelled)
 		hint = "To check what the build produces, run layerkit on .aws-sam/build after sam build."
 	default:
 		var parts []tree.Tree

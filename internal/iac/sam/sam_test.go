@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -699,6 +700,32 @@ func TestReadMakeBuild(t *testing.T) {
 	}
 	if mb := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": mk}), "Missing"); mb.found {
 		t.Error("a target that is not there was found")
+	}
+}
+
+// TestReadMakeBuildPublicZip: a public layer zip downloaded and unzipped into
+// $(ARTIFACTS_DIR) provides what that layer holds; the other forms are not read.
+func TestReadMakeBuildPublicZip(t *testing.T) {
+	const url = "https://aws-data-wrangler-public-artifacts.s3.amazonaws.com/releases/3.9.1/awswrangler-layer-3.9.1-py3.12.zip"
+	for _, tc := range []struct {
+		name, recipe string
+		provides     bool
+		other        int
+	}{
+		{"curl -o, unzip -d, rm", "\t# fetch it\n\tcurl -sL \"" + url + "\" -o /tmp/w.zip\n\tunzip -q -o /tmp/w.zip -d \"$(ARTIFACTS_DIR)\"\n\trm -f /tmp/w.zip\n\tdu -sh $(ARTIFACTS_DIR) || true\n", true, 0},
+		{"wget to its own name", "\twget -q " + url + "\n\tunzip awswrangler-layer-3.9.1-py3.12.zip -d $(ARTIFACTS_DIR)\n", true, 0},
+		{"unzipped into python/", "\tcurl -sL " + url + " -o w.zip\n\tunzip w.zip -d $(ARTIFACTS_DIR)/python\n", false, 1},
+		{"another zip", "\tcurl -sL https://example.com/w.zip -o w.zip\n\tunzip w.zip -d $(ARTIFACTS_DIR)\n", false, 1},
+		{"curl into the layer", "\tcurl -sL " + url + " -o $(ARTIFACTS_DIR)/w.zip\n", false, 1},
+		{"rm in the layer", "\tcurl -sL " + url + " -o w.zip\n\tunzip w.zip -d $(ARTIFACTS_DIR)\n\trm -rf $(ARTIFACTS_DIR)/python/numpy\n", true, 1},
+	} {
+		mb := readMakeBuild(tree.NewMap("", map[string]string{"Makefile": "build-L:\n" + tc.recipe}), "L")
+		if (len(mb.provides) > 0) != tc.provides || len(mb.other) != tc.other {
+			t.Errorf("%s: provides %v, other %q", tc.name, mb.provides, mb.other)
+		}
+		if tc.provides && !slices.Contains(mb.provides[0].Modules, "pyarrow") {
+			t.Errorf("%s: provides %v", tc.name, mb.provides)
+		}
 	}
 }
 

@@ -7,7 +7,10 @@
 // aws.Config.BaseEndpoint.
 //
 // Faults are injected per test: throttling (429 then success), access denied on a
-// layer, a deleted layer version, a truncated or corrupted download.
+// layer, a deleted layer version, a truncated or corrupted download; and, for fleet
+// tests, a latency on every call and a share of calls throttled with Retry-After.
+// Multi serves several accounts and regions from one endpoint (routing on the
+// signature's region and access key) and STS AssumeRole for the other accounts.
 package awsfake
 
 import (
@@ -25,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Presign is the query string appended to every download URL. Tests check it never
@@ -36,6 +40,15 @@ type Fake struct {
 	Account  string // the caller's account, "123456789012"
 	Region   string // "us-east-1"
 	PageSize int    // items per page of every list operation (default 50)
+
+	// Latency is added to every call and download, as a far-away service would.
+	Latency time.Duration
+	// ThrottleEvery, when N > 0, throttles every Nth call and download (of all
+	// operations together: N = 10 throttles 10 %), each throttle sent with the
+	// Retry-After header RetryAfter (default "1").
+	ThrottleEvery int
+	RetryAfter    string
+	nth           int
 
 	mu        sync.Mutex
 	functions map[string]*function // by name
@@ -50,6 +63,7 @@ type Fake struct {
 	blobNames map[string]string // hex SHA-256 → what it is, for counting
 
 	srv *httptest.Server
+	mux *http.ServeMux
 }
 
 type function struct {
@@ -107,7 +121,13 @@ type StackResource struct {
 
 // New starts a fake.
 func New() *Fake {
-	f := &Fake{Account: "123456789012", Region: "us-east-1", PageSize: 50,
+	f := newFake("123456789012", "us-east-1")
+	f.srv = httptest.NewServer(f.mux)
+	return f
+}
+
+func newFake(account, region string) *Fake {
+	f := &Fake{Account: account, Region: region, PageSize: 50,
 		functions: map[string]*function{}, layers: map[string]*layer{}, stacks: map[string][]StackResource{},
 		blobs: map[string][]byte{}, throttle: map[string]int{}, denied: map[string]bool{},
 		truncate: map[string]int{}, corrupt: map[string]bool{}, calls: map[string]int{}, blobNames: map[string]string{}}
@@ -120,7 +140,7 @@ func New() *Fake {
 	mux.HandleFunc("GET /2018-10-31/layers/{name}/versions/{version}", f.lambdaOp("GetLayerVersion", f.getLayerVersion))
 	mux.HandleFunc("POST /{$}", f.cloudFormation)
 	mux.HandleFunc("GET /blob/{sum}", f.blob)
-	f.srv = httptest.NewServer(mux)
+	f.mux = mux
 	return f
 }
 
@@ -255,7 +275,8 @@ func (f *Fake) AddStack(name string, resources []StackResource) {
 
 // Calls returns how many times operation was called ("GetFunction", ...), throttled
 // calls included. Downloads count as "Download", and per package as
-// "Download:function:NAME" and "Download:layer:NAME".
+// "Download:function:NAME" and "Download:layer:NAME"; "*" is every call and
+// download, "throttled" those ThrottleEvery throttled.
 func (f *Fake) Calls(operation string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -278,11 +299,39 @@ func (f *Fake) findVersion(arn string) *layerVersion {
 // count records a call and reports whether it must be throttled.
 func (f *Fake) count(op string) bool {
 	f.calls[op]++
+	f.calls["*"]++
 	if f.throttle[op] > 0 {
 		f.throttle[op]--
 		return true
 	}
+	if f.ThrottleEvery > 0 {
+		f.nth++
+		if f.nth%f.ThrottleEvery == 0 {
+			f.calls["throttled"]++
+			return true
+		}
+	}
 	return false
+}
+
+// wait is the fake's latency, spent outside its lock like a network round trip.
+func (f *Fake) wait() {
+	f.mu.Lock()
+	d := f.Latency
+	f.mu.Unlock()
+	if d > 0 {
+		time.Sleep(d)
+	}
+}
+
+func (f *Fake) retryAfter(w http.ResponseWriter) {
+	if f.ThrottleEvery > 0 || f.RetryAfter != "" {
+		v := f.RetryAfter
+		if v == "" {
+			v = "1"
+		}
+		w.Header().Set("Retry-After", v)
+	}
 }
 
 // lambdaOp serves the Lambda operation op with h: an unsigned request is refused, a
@@ -292,9 +341,11 @@ func (f *Fake) lambdaOp(op string, h http.HandlerFunc) http.HandlerFunc {
 		if !signed(w, r) {
 			return
 		}
+		f.wait()
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		if f.count(op) {
+			f.retryAfter(w)
 			throttled(w)
 			return
 		}
@@ -526,14 +577,14 @@ func (f *Fake) listLayerVersions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) blob(w http.ResponseWriter, r *http.Request) {
+	f.wait()
 	f.mu.Lock()
 	sum := r.PathValue("sum")
 	data, ok := f.blobs[sum]
-	f.calls["Download"]++
 	f.calls["Download:"+f.blobNames[sum]]++
-	throttle := f.throttle["Download"] > 0
+	throttle := f.count("Download")
 	if throttle {
-		f.throttle["Download"]--
+		f.retryAfter(w)
 	}
 	trunc := f.truncate[sum] != 0
 	if f.truncate[sum] > 0 {
@@ -611,9 +662,11 @@ func (f *Fake) cloudFormation(w http.ResponseWriter, r *http.Request) {
 		cfnError(w, http.StatusBadRequest, "InvalidAction", "awsfake implements ListStackResources only")
 		return
 	}
+	f.wait()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.count("ListStackResources") {
+		f.retryAfter(w)
 		cfnError(w, http.StatusBadRequest, "Throttling", "Rate exceeded")
 		return
 	}

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Regenerates the figures of docs/benchmarks.md ("Speed against a baseline build") in one
+# run, each against a baseline build of layerkit measured in the same run, runs alternated
+# (A B A B ...) so that both see the same load:
+#   - the 200-function app (bench/gen defaults): CPU, wall, peak RSS, and the ratios;
+#   - the growth law per function (200 → 1,000 functions), per reachable module (a
+#     vendored package of VENDORED modules imported by 1 and by 200 functions), per zip
+#     entry and per unreachable byte (the large layer at 25 and 250 MB);
+#   - a CPU profile of the 200-function app (LAYERKIT_CPUPROFILE, RUNS runs merged);
+#   - the Go benchmarks of the hot paths at both builds, compared with benchstat.
+# Prints Markdown to stdout. Needs go, git and /usr/bin/time.
+#
+#   bench/figures.sh                   # baseline: the merge base with main
+#   BASE=4dd1ac3 RUNS=11 bench/figures.sh
+#
+# Environment: BASE (a git revision to compare with; default: merge-base HEAD main),
+# RUNS (7: runs per command; the median is printed), VENDORED (5000), COUNT (6: go test
+# -count for benchstat), QUICK (0; 1 skips the 1,000-function app and the Go benchmarks).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BASE=${BASE:-$(git merge-base HEAD main)}
+RUNS=${RUNS:-7} VENDORED=${VENDORED:-5000} COUNT=${COUNT:-6} QUICK=${QUICK:-0}
+tmp=$(mktemp -d)
+cleanup() {
+	git worktree remove --force "$tmp/base" >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# the two builds
+git worktree add --detach "$tmp/base" "$BASE" >/dev/null 2>&1
+(cd "$tmp/base" && CGO_ENABLED=0 go build -o "$tmp/base.bin" ./cmd/layerkit)
+CGO_ENABLED=0 go build -o "$tmp/head.bin" ./cmd/layerkit
+go build -o "$tmp/gen" ./bench/gen
+
+# run CMD...: one run under /usr/bin/time; appends "cpu wall rss_kb" to $out.
+run() {
+	local out=$1
+	shift
+	/usr/bin/time -f "%U %S %e %M" -o "$tmp/t" "$@" >/dev/null 2>&1 || true
+	awk '{printf "%.3f %.3f %d\n", $1 + $2, $3, $4}' "$tmp/t" >>"$out"
+}
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+col() { awk -v c="$2" '{print $c}' "$1" | median; }
+
+# pair NAME APP: RUNS alternated runs of each build on APP; prints a table row.
+pair() {
+	local name=$1 app=$2
+	rm -f "$tmp/a" "$tmp/b"
+	run "$tmp/a" "$tmp/head.bin" check "$app" --format json # warm-up
+	run "$tmp/b" "$tmp/base.bin" check "$app" --format json
+	rm -f "$tmp/a" "$tmp/b"
+	for _ in $(seq "$RUNS"); do
+		run "$tmp/a" "$tmp/head.bin" check "$app" --format json
+		run "$tmp/b" "$tmp/base.bin" check "$app" --format json
+	done
+	local ca cb
+	ca=$(col "$tmp/a" 1) cb=$(col "$tmp/b" 1)
+	printf '| %s | %s s | %s s | %.2f× | %s s | %s s | %d MB | %d MB |\n' "$name" "$ca" "$cb" \
+		"$(echo "$ca $cb" | awk '{print $1 / $2}')" "$(col "$tmp/a" 2)" "$(col "$tmp/b" 2)" \
+		$(($(col "$tmp/a" 3) / 1024)) $(($(col "$tmp/b" 3) / 1024))
+	echo "$name $ca $cb" >>"$tmp/cpu"
+}
+
+"$tmp/gen" -o "$tmp/app200" >/dev/null
+"$tmp/gen" -o "$tmp/app200s" -large-mb 25 >/dev/null
+"$tmp/gen" -o "$tmp/v1" -functions 1 -layers 1 -large-mb 25 -vendored "$VENDORED" >/dev/null
+"$tmp/gen" -o "$tmp/v200" -functions 200 -layers 1 -large-mb 25 -vendored "$VENDORED" >/dev/null
+[[ $QUICK == 1 ]] || "$tmp/gen" -o "$tmp/app1000" -functions 1000 >/dev/null
+
+echo "HEAD $(git rev-parse --short HEAD) against $(git rev-parse --short "$BASE"); $RUNS runs each, alternated, medians; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| app | CPU | CPU (base) | ratio | wall | wall (base) | peak RSS | peak RSS (base) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+pair "200 functions, 250 MB layer" "$tmp/app200"
+pair "200 functions, 25 MB layer" "$tmp/app200s"
+[[ $QUICK == 1 ]] || pair "1,000 functions, 250 MB layer" "$tmp/app1000"
+pair "1 function, vendored $VENDORED modules" "$tmp/v1"
+pair "200 functions, vendored $VENDORED modules" "$tmp/v200"
+
+echo
+echo "Growth law (HEAD, CPU seconds from the rows above):"
+awk -v v="$VENDORED" '
+	{cpu[NR] = $NF; head[NR] = $(NF - 1)}
+	END {
+		n = NR
+		printf "- per unreachable byte and zip entry (25 → 250 MB: 18,000 more entries, 225 MB more): %.1f ms\n", (head[1] - head[2]) * 1000
+		if (n == 5) printf "- per function (200 → 1,000 functions): %.3f ms\n", (head[3] - head[1]) / 800 * 1000
+		printf "- per reachable module of a shared layer package (1 function, %d modules): %.1f µs\n", v, head[n - 1] / v * 1e6
+		printf "- per further function importing it (1 → 200 functions): %.2f ms; 200 functions cost %.1f× one\n", (head[n] - head[n - 1]) / 199 * 1000, head[n] / head[n - 1]
+	}' "$tmp/cpu"
+
+echo
+echo "CPU profile of the 200-function app (HEAD, $RUNS runs merged, top 25 by cumulative time):"
+echo
+echo '```'
+for i in $(seq "$RUNS"); do
+	LAYERKIT_NO_SUPERVISOR=1 LAYERKIT_CPUPROFILE="$tmp/prof$i" "$tmp/head.bin" check "$tmp/app200" --format json >/dev/null 2>&1 || true
+done
+go tool pprof -top -cum "$tmp/head.bin" "$tmp"/prof* 2>/dev/null | sed -n '4,30p'
+echo '```'
+
+[[ $QUICK == 1 ]] && exit 0
+echo
+echo "Go benchmarks of the hot paths, base against HEAD (benchstat):"
+echo
+bench() {
+	go test ./internal/pyscan ./internal/pyresolve ./internal/tree -run '^$' \
+		-bench 'Scan$|ScanSmall|Analyze|ZipIndex|Overlay' -count "$COUNT" 2>/dev/null
+	LAYERKIT_BENCH_APP=$tmp/app200 go test ./internal/check -run '^$' -bench 'GeneratedApp$' -count "$COUNT" 2>/dev/null
+}
+(cd "$tmp/base" && bench) >"$tmp/old.txt"
+bench >"$tmp/new.txt"
+echo '```'
+go run golang.org/x/perf/cmd/benchstat@latest "$tmp/old.txt" "$tmp/new.txt"
+echo '```'
