@@ -19,8 +19,10 @@ import (
 //     lambda, if __name__ == "__main__", a call under try/except ImportError;
 //   - boot() functions with an import, called from other modules (from m import boot;
 //     boot() and import m; m.boot());
-//   - importlib.import_module("m") and __import__("m") with literals, and with a name
-//     in a variable (unfollowed: LK106);
+//   - importlib.import_module("m") and __import__("m") with literals, with a name the
+//     module's top level bound to a literal (followed as that literal), and with a name
+//     from the environment (unfollowed: LK106; its default is a standard module, which
+//     imports);
 //   - sys.path edits in the handler module that add a folder of the function (lkdeps/)
 //     whose modules the code imports, before or after the edit, in every form layerkit
 //     evaluates, and one it cannot (LK106; the imports after it are warnings).
@@ -166,7 +168,7 @@ func (ag *appGen) runtimeShapes(f *modFile, imports, defs []string) (_, fixed, _
 		if len(ts) > 0 {
 			m := ag.pick(ts)
 			fixed = append(fixed, "import importlib")
-			switch ag.weighted(3, 1, 1) {
+			switch ag.weighted(3, 1, 1, 0.5) {
 			case 0:
 				if ag.p(0.1) {
 					m = missingTop
@@ -174,8 +176,10 @@ func (ag *appGen) runtimeShapes(f *modFile, imports, defs []string) (_, fixed, _
 				defs = append(defs, fmt.Sprintf("importlib.import_module(%q)", m))
 			case 1:
 				defs = append(defs, fmt.Sprintf("__import__(%q)", m))
-			default:
+			case 2:
 				defs = append(defs, fmt.Sprintf("_lk_name = %q\nimportlib.import_module(_lk_name)", m))
+			default:
+				defs = append(defs, "import os\nimportlib.import_module(os.environ.get(\"LK_PLUGIN\", \"json\"))")
 			}
 		}
 	}
@@ -244,7 +248,8 @@ func countInit(cover map[string]int, c string) {
 		{".boot()", "calls into another module (m.boot())"},
 		{"importlib.import_module(\"", "literal importlib.import_module"},
 		{"__import__(\"", "literal __import__"},
-		{"import_module(_lk_name)", "unfollowed dynamic import"},
+		{"import_module(_lk_name)", "importlib.import_module of a string constant"},
+		{"import_module(os.environ.get(", "unfollowed dynamic import"},
 		{"sys.path.insert(0, os.path.join(os.path.dirname(", "sys.path.insert dirname(abspath(__file__))"},
 		{"pathlib.Path(__file__).resolve().parents", "sys.path.append pathlib"},
 		{"sys.path[0:0]", "sys.path[0:0] LAMBDA_TASK_ROOT"},

@@ -717,7 +717,7 @@ func (d *differ) report(seed int64, a *dApp, f *dFunc, v verdict, errs, all []fi
 	repro := a.repro(f)
 	b.WriteString("  files (function folder, then its layers in order; /opt is them merged):\n")
 	b.WriteString(indent(repro.dump(), "    "))
-	small := d.minimize(repro, !v.OK)
+	small := d.minimize(repro, !v.OK, v.Exc)
 	dir, err := d.reproDir(fmt.Sprintf("seed%d-%s-%s", seed, a.name, f.id))
 	if err == nil {
 		err = small.write(dir)
@@ -765,9 +765,11 @@ func indent(s, pre string) string {
 }
 
 // minimize shrinks a one-function app while Python and layerkit keep disagreeing the same
-// way (pyFails is Python's verdict): drop layers, files, then lines of the Python files,
-// for at most 30 seconds.
-func (d *differ) minimize(a *dApp, pyFails bool) *dApp {
+// way (pyFails is Python's verdict, exc the exception class it failed with): drop layers,
+// files, then lines of the Python files, for at most 30 seconds. The class must stay the
+// same, or dropping a line such as `import sys` turns the disagreement into another one
+// (a NameError) than the one found.
+func (d *differ) minimize(a *dApp, pyFails bool, exc string) *dApp {
 	deadline := time.Now().Add(30 * time.Second)
 	f := a.funcs[0]
 	still := func(c *dApp) bool {
@@ -796,7 +798,7 @@ func (d *differ) minimize(a *dApp, pyFails bool) *dApp {
 		if err != nil {
 			return false
 		}
-		return !v.OK == pyFails && (len(res.errs[f.id]) > 0) == !pyFails
+		return !v.OK == pyFails && v.Exc == exc && (len(res.errs[f.id]) > 0) == !pyFails
 	}
 	cur := a.clone()
 	// Drop layers, then files, then lines (a top-level statement with its indented body),

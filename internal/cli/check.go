@@ -15,8 +15,8 @@ import (
 
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
-	"github.com/layerkit/layerkit/internal/iac/terraform"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/report"
 )
@@ -164,10 +164,9 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if len(paths) == 0 {
 		paths = []string{""}
 	}
-	terraform.SetVarFiles(o.VarFiles)
-	defer terraform.SetVarFiles(nil)
 	var results []*check.Result
-	err = o.Limits.runContext(context.Background(), func(ctx context.Context) error {
+	err = o.Limits.runContext(context.Background(), func(ctx context.Context, lim iac.Limits) error {
+		opts.Load = iac.Options{Limits: lim, VarFiles: o.VarFiles}
 		for _, p := range paths {
 			opts.Path = p
 			res, err := check.Run(ctx, opts)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/inspect"
 	"github.com/layerkit/layerkit/internal/native"
 	"github.com/layerkit/layerkit/internal/report"
@@ -76,9 +77,9 @@ func runInspect(s *IO, o *InspectOptions) error {
 	}
 	reader := &native.Reader{}
 	var reports []*inspect.Report
-	err := o.Limits.run(func() error {
+	err := o.Limits.run(func(lim iac.Limits) error {
 		for _, p := range o.Layers {
-			t, err := openLayer(p)
+			t, err := openLayer(lim.Caps(), p)
 			if err != nil {
 				return err
 			}
@@ -113,17 +114,18 @@ func runInspect(s *IO, o *InspectOptions) error {
 	return nil
 }
 
-// openLayer opens a layer zip or folder; the display is the path as given.
-func openLayer(p string) (tree.Tree, error) {
+// openLayer opens a layer zip or folder with the caps c; the display is the path as
+// given.
+func openLayer(c tree.Caps, p string) (tree.Tree, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, unwrapPathErr(err))
 	}
 	display := filepath.ToSlash(p)
 	if fi.IsDir() {
-		return tree.Dir(p, strings.TrimSuffix(display, "/"))
+		return c.Dir(p, strings.TrimSuffix(display, "/"))
 	}
-	z, err := tree.Zip(p, display)
+	z, err := c.Zip(p, display)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a zip archive or folder (%v)", p, err)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/layerkit/layerkit/internal/check"
-	"github.com/layerkit/layerkit/internal/iac/terraform"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/report"
 	"github.com/layerkit/layerkit/internal/verify"
 )
@@ -104,10 +104,8 @@ func runVerify(ctx context.Context, s *IO, o *VerifyOptions) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	terraform.SetVarFiles(o.VarFiles)
-	defer terraform.SetVarFiles(nil)
 	rep, err := verify.Run(ctx, verify.Options{
-		Check:   check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions},
+		Check:   check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions, Load: iac.Options{VarFiles: o.VarFiles}},
 		Python:  o.Python,
 		Exact:   o.Exact,
 		Timeout: o.Timeout,

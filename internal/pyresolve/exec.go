@@ -62,6 +62,9 @@ type nsEntry struct {
 	name string
 	val  pyscan.Value
 	del  bool
+	// from, orig: a from-import binding (from FROM import ORIG), so that what the
+	// name is bound to can be followed when it matters (reexported).
+	from, orig string
 }
 
 // lookup returns what name is bound to, and whether it is bound.
@@ -142,13 +145,33 @@ func lastBind(f *pyscan.File, list []pyscan.Stmt, name string) (pyscan.Value, bo
 // through further re-exports (a few deep); ValUnknown when not known.
 func (a *analysis) reexported(mod, name string, depth int) pyscan.Value {
 	ns, m := a.nsOf(mod), a.mods[mod]
-	if depth > 8 || ns == nil || ns.static == nil || !ns.done || m == nil || ns.static.CondNames[name] {
+	if depth > 8 || ns == nil || ns.static == nil || !ns.done || m == nil {
 		return pyscan.ValUnknown
 	}
-	for _, e := range ns.binds {
-		if e.name == name {
-			return pyscan.ValUnknown // bound otherwise too (a star import, a submodule)
+	for i := len(ns.binds) - 1; i >= 0; i-- {
+		e := &ns.binds[i]
+		if e.name != name {
+			continue
 		}
+		switch {
+		case e.del:
+		case e.val != pyscan.ValUnknown && (!ns.static.Names[name] || ns.static.CondNames[name]):
+			return e.val // bound by a star import, or under a condition that ran
+		case e.from != "" && ns.static.CondNames[name] && a.mods[e.from+"."+e.orig] == nil:
+			// from FROM import ORIG under a condition that ran: follow it
+			if sns := a.nsOf(e.from); sns != nil && sns.done {
+				if v, ok := sns.value(e.orig); ok {
+					if v == pyscan.ValUnknown {
+						return a.reexported(e.from, e.orig, depth+1)
+					}
+					return v
+				}
+			}
+		}
+		return pyscan.ValUnknown // bound otherwise too (a star import, a submodule)
+	}
+	if ns.static.CondNames[name] {
+		return pyscan.ValUnknown
 	}
 	_, found, k := lastBind(ns.static, ns.static.Flow, name)
 	if !found || k < 0 || k >= len(ns.static.Imports) {
@@ -273,6 +296,8 @@ func excOf(p Problem) string {
 		return "ModuleNotFoundError"
 	case NoAttribute, PartialAttr:
 		return "AttributeError"
+	case PathGone:
+		return "KeyError"
 	}
 	return "ImportError"
 }
@@ -532,15 +557,24 @@ func (x *executor) event(ev *pyscan.Event, maybe bool) *failure {
 }
 
 func (x *executor) bind(name string, v pyscan.Value, maybe bool) {
+	x.bindFrom(name, v, maybe, "", "")
+}
+
+// bindFrom is bind for a from-import: name is ORIG of module FROM.
+func (x *executor) bindFrom(name string, v pyscan.Value, maybe bool, from, orig string) {
 	if f := x.ns.static; f != nil && f.Names[name] && !f.CondNames[name] {
 		return // the file's names say it
 	}
 	if maybe {
 		if old, ok := x.ns.lookup(name); ok && old != v {
-			v = pyscan.ValUnknown
+			v, from = pyscan.ValUnknown, ""
 		}
 	}
 	x.ns.set(name, v, false)
+	if from != "" {
+		e := &x.ns.binds[len(x.ns.binds)-1]
+		e.from, e.orig = from, orig
+	}
 }
 
 func (x *executor) ifStmt(st *pyscan.Stmt, maybe bool) *failure {
@@ -751,7 +785,7 @@ func (x *executor) bindImport(imp *pyscan.Import, maybe bool) {
 				v = a.reexported(abs, n.Name, 0)
 			}
 		}
-		x.bind(bound, v, maybe)
+		x.bindFrom(bound, v, maybe, abs, n.Name)
 		if x.f.AttrReads {
 			if sub := abs + "." + n.Name; a.mods[sub] != nil {
 				x.setMod(bound, sub)
@@ -827,6 +861,17 @@ func (x *executor) star(imp pyscan.Import) {
 		}
 		return -1
 	}
+	// What the handler's name is bound to matters (callable or not); it is worked out
+	// for that one name only (the other names a star import binds are many).
+	valueOf := func(name string, v pyscan.Value) pyscan.Value {
+		if name != a.res.Handler.Func || tns == nil || v != pyscan.ValUnknown {
+			return v
+		}
+		if tv, ok := tns.value(name); ok && tv != pyscan.ValUnknown {
+			return tv
+		}
+		return a.reexported(abs, name, 0)
+	}
 	// A module still initializing (an import cycle) may not have bound __all__ yet.
 	allBound := tns == nil || tns.done || tns.has("__all__")
 	switch {
@@ -838,13 +883,16 @@ func (x *executor) star(imp pyscan.Import) {
 				if tns != nil {
 					v, _ = tns.lookup(name)
 				}
-				x.bind(name, v, false)
+				x.bind(name, valueOf(name, v), false)
 			case -1:
 				x.bind(name, pyscan.ValUnknown, false)
 			case 0:
 				if target.IsPackage() {
-					if sm := a.lookup(abs + "." + name); sm != nil {
-						a.enqueue(sm, x.lazy, x.m.Name)
+					found, raised := a.fromlistImport(x.m, imp, abs, name, x.lazy, x.m.Name)
+					if raised {
+						return
+					}
+					if found {
 						x.bind(name, pyscan.ValUnknown, false)
 						continue
 					}
@@ -857,7 +905,7 @@ func (x *executor) star(imp pyscan.Import) {
 	case tns != nil && !tns.open:
 		tns.each(func(name string, v pyscan.Value) {
 			if !strings.HasPrefix(name, "_") {
-				x.bind(name, v, false)
+				x.bind(name, valueOf(name, v), false)
 				// a submodule attribute of the module: the name is now that module
 				if sm := a.mods[abs+"."+name]; sm != nil && a.state[sm.Name] == 2 {
 					if _, own := tns.staticLookup(name); !own {

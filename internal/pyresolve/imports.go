@@ -26,16 +26,13 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		}
 		return false
 	}
-	var target *Module
-	if m := a.loaded(abs); m != nil && !lazy && (imp.From || imp.Dynamic) {
-		// Already in sys.modules: Python returns it without importing its parents
-		// again (one that failed earlier is not run again).
-		target = m
-	} else {
-		target = a.importChain(abs, lazy, via)
-	}
+	target := a.importChain(abs, lazy, via)
 	if target == nil {
-		if !optional {
+		switch {
+		case optional:
+		case a.failedKey != "":
+			a.problem(m, imp, lazy, Problem{Failure: PathGone, Missing: a.failed, Name: a.failedKey})
+		default:
 			a.missing(m, imp, lazy, a.failed)
 		}
 		return false
@@ -46,6 +43,14 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		return false
 	}
 	top, _, dotted := strings.Cut(abs, ".")
+	if dotted && !lazy && !imp.From && (!imp.Dynamic || imp.ReturnsTop) {
+		// import a.b.c (and __import__("a.b.c")) binds, and returns, the top-level
+		// package: it is imported after a.b.c, again if it failed earlier
+		a.reimportTop(top, lazy, via)
+		if a.cur != nil && a.cur.nested != nil {
+			return false
+		}
+	}
 	a.noteShadow(top, m, imp)
 	for i := 0; i <= len(abs); i++ {
 		if i == len(abs) || abs[i] == '.' {
@@ -83,8 +88,11 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 				continue
 			}
 			sub := abs + "." + n.Name
-			if sm := a.lookup(sub); sm != nil {
-				a.enqueue(sm, lazy, via)
+			found, raised := a.fromlistImport(m, imp, abs, n.Name, lazy, via)
+			if raised {
+				return false
+			}
+			if found {
 				a.site(sub, m, imp, lazy)
 				continue
 			}
@@ -113,6 +121,61 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		}
 	}
 	return ok
+}
+
+// fromlistImport imports the submodule abs.name that `from abs import name` (or a star
+// import of abs whose __all__ lists name) asks for when the package abs has no attribute
+// name, as importlib._bootstrap._handle_fromlist does: with import.c's import function,
+// builtins.__import__(abs.name), which takes it from sys.modules or finds and runs it,
+// and then returns the top-level package, importing it (again if it failed earlier).
+// found says the submodule exists; raised that finding it raised (a KeyError, pathGone),
+// which is recorded here.
+func (a *analysis) fromlistImport(m *Module, imp pyscan.Import, abs, name string, lazy bool, via string) (found, raised bool) {
+	sub := abs + "." + name
+	if !lazy && a.loaded(sub) == nil {
+		if gp := a.pathGone(abs); gp != "" {
+			a.problem(m, imp, lazy, Problem{Failure: PathGone, Missing: sub, Name: gp})
+			return false, true
+		}
+	}
+	sm := a.lookup(sub)
+	if sm == nil {
+		return false, false
+	}
+	a.enqueue(sm, lazy, via)
+	if !lazy && a.loaded(sub) != nil {
+		top, _, _ := strings.Cut(abs, ".")
+		a.reimportTop(top, lazy, via)
+	}
+	return true, false
+}
+
+// pathGone is, when finding a submodule of pkg raises KeyError, the name in it: pkg is a
+// namespace package whose parent package has left sys.modules (it failed after
+// importing pkg). Finding a submodule iterates pkg.__path__, an
+// importlib._bootstrap_external._NamespacePath, whose _recalculate reads the parent's
+// path as sys.modules[parent].__path__ (_get_parent_path).
+func (a *analysis) pathGone(pkg string) string {
+	i := strings.LastIndexByte(pkg, '.')
+	if pm := a.mods[pkg]; pm == nil || pm.Kind != Namespace || i < 0 {
+		return ""
+	}
+	if gp := pkg[:i]; a.state[gp] == 2 && a.loaded(gp) == nil {
+		return gp
+	}
+	return ""
+}
+
+// reimportTop imports the top-level package top again where Python's __import__ returns
+// it after importing one of its submodules (import.c, PyImport_ImportModuleLevelObject:
+// PyImport_ImportModuleLevelObject(front) for a name without a fromlist;
+// importlib._bootstrap.__import__: _gcd_import(name.partition('.')[0])). A package that
+// failed earlier left sys.modules while its submodules stayed: it runs again, and fails
+// again. (importChain imports it first when no prefix of the name is in sys.modules.)
+func (a *analysis) reimportTop(top string, lazy bool, via string) {
+	if tm := a.mods[top]; tm != nil && a.state[top] == 2 && a.loaded(top) == nil {
+		a.enqueue(tm, lazy, via)
+	}
 }
 
 // missing records a module that cannot be found, noticing compiled near-misses.

@@ -18,7 +18,8 @@ import (
 type Lang struct {
 	R *Resolver
 	// Ready, when set, is called with each function's sys.path before its imports are
-	// resolved (check starts reading the layers' metadata meanwhile).
+	// resolved (the rules' pass starts the analyses that need only the path meanwhile,
+	// rules.Analysis.Start).
 	Ready func(*Env)
 }
 
@@ -140,7 +141,7 @@ func (v *seamView) Handler() *resolve.Handler {
 		h := v.res.Handler
 		fn := v.res.Env.Function
 		out := &resolve.Handler{Module: h.Module, Attr: h.Func, Malformed: h.Malformed,
-			Found: v.provider(h.Found), Missing: h.Missing, Defined: h.Defined, NotCallable: h.NotCallable}
+			Found: v.provider(h.Found), Missing: h.Missing, Defined: h.Defined, NotCallable: h.NotCallable, NotRun: h.NotRun}
 		if h.Found != nil && h.Found.Kind == Namespace {
 			out.NotModule = true
 		}
@@ -183,7 +184,7 @@ func (v *seamView) Imports() []resolve.Import {
 				imp.From = pr.Chain[n-1]
 			}
 			switch pr.Failure {
-			case NoModule:
+			case NoModule, PathGone:
 				imp.Failure = resolve.NotFound
 			case NoName, NoAttribute, PartialAttr:
 				imp.Failure, imp.Name = resolve.NameMissing, pr.Name
@@ -209,6 +210,8 @@ func problemText(pr Problem) string {
 		return fmt.Sprintf("module '%s' has no attribute '%s'", pr.Missing, pr.Name)
 	case PartialAttr:
 		return fmt.Sprintf("partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)", pr.Missing, pr.Name)
+	case PathGone:
+		return fmt.Sprintf("KeyError: '%s'", pr.Name)
 	case NoParent:
 		return "attempted relative import with no known parent package"
 	case BeyondTop:

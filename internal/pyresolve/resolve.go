@@ -110,6 +110,7 @@ const (
 	CompiledMismatch                    // only a compiled file for another Python or architecture exists
 	NoAttribute                         // module 'm' has no attribute 'n' (a name in __all__ of a star import)
 	PartialAttr                         // partially initialized module 'm' has no attribute 'n' (a.X in an import cycle)
+	PathGone                            // KeyError: 'p' finding Missing in a namespace package whose parent p left sys.modules (Name)
 )
 
 // Problem is one import reachable from the handler that fails on Lambda.
@@ -179,6 +180,10 @@ type Handler struct {
 	// NotCallable is set (with Defined 0) when the module's top level leaves Func bound
 	// to a value that cannot be called (None, a number, a string, a list, ...).
 	NotCallable bool
+	// NotRun is set (with Defined 0) when the module's source binds Func at top level,
+	// but only in code that does not run when Lambda imports it (a try body an import
+	// leaves, a branch the runtime skips) or that a del undoes.
+	NotRun bool
 }
 
 // Result is one function's import analysis.
@@ -325,8 +330,9 @@ type analysis struct {
 	queue       []work
 	seenProblem map[string]int // key → index in res.Problems
 	seenTop     map[string]bool
-	// failed is the prefix importChain could not find.
-	failed string
+	// failed is the prefix importChain could not find; failedKey, when finding it
+	// raised KeyError (pathGone), the name in it.
+	failed, failedKey string
 	// ns: the globals of each module whose top level ran (or is running), as Python
 	// sees them (exec.go).
 	ns map[string]*namespace
@@ -387,6 +393,9 @@ func (a *analysis) handler() {
 		case ns.dyn():
 		default:
 			a.res.Handler.Defined = 0
+			if f, err := a.scan(m.Tree, m.File); err == nil && scannable(m) {
+				a.res.Handler.NotRun = f.Names[a.res.Handler.Func]
+			}
 		}
 	} else if m.Kind == SourceModule || (m.Kind == Package && strings.HasSuffix(m.File, ".py")) {
 		if f, err := a.scan(m.Tree, m.File); err == nil && !f.Open {
@@ -403,15 +412,37 @@ func (a *analysis) handler() {
 
 // importChain imports a, a.b, a.b.c in turn, queueing each for scanning; it returns
 // the last module, or nil (and the failing prefix in a.failed) when one is missing.
+// An eager import starts below the longest prefix in sys.modules, as
+// importlib._bootstrap._find_and_load_unlocked imports a parent only when it is not
+// there: a.b left there by a package a that failed is used without running a again.
 func (a *analysis) importChain(name string, lazy bool, via string) *Module {
 	var m *Module
-	for end := 0; end < len(name); {
+	a.failedKey = ""
+	end := 0
+	if !lazy {
+		for i := len(name); i > 0; i = strings.LastIndexByte(name[:i], '.') {
+			if lm := a.loaded(name[:i]); lm != nil {
+				if i == len(name) {
+					return lm
+				}
+				m, end = lm, i
+				break
+			}
+		}
+	}
+	for end < len(name) {
 		if i := strings.IndexByte(name[end+1:], '.'); i >= 0 {
 			end += 1 + i
 		} else {
 			end = len(name)
 		}
 		prefix := name[:end]
+		if i := strings.LastIndexByte(prefix, '.'); i > 0 && !lazy {
+			if gp := a.pathGone(prefix[:i]); gp != "" {
+				a.failed, a.failedKey = prefix, gp
+				return nil
+			}
+		}
 		m = a.lookup(prefix)
 		if m == nil {
 			a.failed = prefix

@@ -115,10 +115,17 @@ type Import struct {
 	Scope     Scope
 	// Dynamic is true for importlib.import_module("lit"), import_module("lit")
 	// when imported from importlib, and __import__("lit"): string-literal
-	// arguments only. A relative literal (".x") needs a package argument: a
+	// arguments only, or, in a call at module level, a name the module's top level
+	// bound to a string literal (NAME = "lit") and nothing rebound since. A relative literal (".x") needs a package argument: a
 	// literal package gives the absolute module, package=__package__ gives
 	// Level; anything else is skipped.
 	Dynamic bool
+	// ReturnsTop is true for a dynamic __import__("a.b") whose fromlist is absent or
+	// empty: __import__ then returns the top-level package a, importing it after a.b
+	// (import.c, PyImport_ImportModuleLevelObject; importlib._bootstrap.__import__'s
+	// _gcd_import(name.partition('.')[0])), which runs a again if it failed earlier
+	// and left sys.modules while a.b stayed. importlib.import_module returns a.b itself.
+	ReturnsTop bool
 	// Guards are the enclosing ImportError-catching try statements, outermost
 	// first.
 	Guards []Guard
@@ -231,6 +238,7 @@ type block struct {
 	kind   blockKind
 	tryID  int
 	cond   int32 // an if/elif/else/while block: 1 + index in callState.conds (calls.go)
+	loop   bool  // a for or while block (its body may run more than once)
 }
 
 // pending dynamic import: kept at the end only if its callee turns out to be
@@ -258,12 +266,19 @@ type binding struct {
 }
 
 type scanner struct {
-	src      []byte
-	lx       lexer
-	f        *File
-	stack    []block
-	nDef     int
-	nClass   int
+	src    []byte
+	lx     lexer
+	f      *File
+	stack  []block
+	nDef   int
+	nClass int
+	nLoop  int // for and while blocks on stack
+	// strConst: module-level names bound at the top level (in no block) to a plain
+	// string literal (NAME = "x"), until something binds or deletes them again; the
+	// value a dynamic import at module level reads (importlib.import_module(NAME)).
+	// strSpoil: names a `global` declaration lets a function rebind.
+	strConst map[string]string
+	strSpoil map[string]bool
 	catches  []bool // by try ID; index 0 unused
 	pend     []pending
 	modAlias map[string]bool // names bound to importlib.import_module
@@ -643,6 +658,9 @@ func (s *scanner) push(b block) {
 	case bClass:
 		s.nClass++
 	}
+	if b.loop {
+		s.nLoop++
+	}
 }
 
 func (s *scanner) pop() block {
@@ -650,6 +668,9 @@ func (s *scanner) pop() block {
 	b := s.stack[len(s.stack)-1]
 	s.stack = s.stack[:len(s.stack)-1]
 	s.flowClose()
+	if b.loop {
+		s.nLoop--
+	}
 	switch b.kind {
 	case bDef:
 		s.nDef--
@@ -699,11 +720,55 @@ func (s *scanner) newImport(t tok) Import {
 func (s *scanner) bind(t tok) {
 	s.binds = append(s.binds, binding{start: t.start, end: t.end, line: t.line})
 	s.flowBind(t)
+	if len(s.strConst) > 0 {
+		delete(s.strConst, string(s.bytesOf(t)))
+	}
 }
 
 func (s *scanner) bindString(name string, line int) {
 	s.binds = append(s.binds, binding{name: name, start: -1, line: int32(line)})
 	s.flowImportName(name)
+	if len(s.strConst) > 0 {
+		delete(s.strConst, name)
+	}
+}
+
+// noteConst records NAME = "literal" at the top level of the module (toks: the
+// statement), and forgets the names `del` unbinds, for strConst.
+func (s *scanner) noteConst(toks []tok) {
+	if len(toks) > 1 && s.isName(toks[0], "del") {
+		for _, t := range toks[1:] {
+			if len(s.strConst) > 0 && t.kind == tkName {
+				delete(s.strConst, string(s.bytesOf(t)))
+			}
+		}
+		return
+	}
+	if len(s.stack) > 0 || len(toks) != 3 || !s.isIdent(toks[0]) || !isOp(toks[1], '=') {
+		return
+	}
+	v, ok := s.literal(toks[2])
+	name := string(s.bytesOf(toks[0]))
+	if !ok || s.strSpoil[name] {
+		return
+	}
+	if s.strConst == nil {
+		s.strConst = map[string]string{}
+	}
+	if len(s.strConst) < maxCallsPerFile {
+		s.strConst[name] = v
+	}
+}
+
+// constant is the string the name t is bound to, read by a call at module
+// level: a strConst, outside loops (a later iteration may see a later binding) and
+// when nothing rebinds names at run time (globals(), exec, ...).
+func (s *scanner) constant(t tok) (string, bool) {
+	if t.kind != tkName || len(s.strConst) == 0 || !s.moduleScope() || s.nLoop > 0 || s.f.Open {
+		return "", false
+	}
+	v, ok := s.strConst[string(s.bytesOf(t))]
+	return v, ok
 }
 
 // ---- statements
@@ -801,6 +866,7 @@ func (s *scanner) compound(kw string, i0, indent int, toks []tok, sib block, has
 	if kw == "if" || kw == "elif" || kw == "else" || kw == "while" {
 		b.cond = s.noteCond(kw, head)
 	}
+	b.loop = kw == "for" || kw == "while"
 	mod := s.moduleScope()
 	switch kw {
 	case "def", "class":
@@ -1005,6 +1071,12 @@ func (s *scanner) simpleStmt(toks []tok) {
 			for _, t := range toks[1:] {
 				if s.isIdent(t) {
 					s.bind(t)
+					if s.strSpoil == nil {
+						s.strSpoil = map[string]bool{}
+					}
+					if len(s.strSpoil) < maxCallsPerFile {
+						s.strSpoil[string(s.bytesOf(t))] = true
+					}
 				}
 			}
 			return
@@ -1021,10 +1093,14 @@ func (s *scanner) simpleStmt(toks []tok) {
 	}
 	s.exprScan(toks)
 	if toks[0].kind == tkName && isKeyword(s.bytesOf(toks[0])) {
+		if mod {
+			s.noteConst(toks) // del
+		}
 		return
 	}
 	if mod {
 		s.assign(toks)
+		s.noteConst(toks)
 	}
 }
 
@@ -1348,7 +1424,7 @@ func (s *scanner) importCall(toks []tok, i int, name []byte, prevDot bool) {
 	if i+4 < len(toks) && s.isName(toks[i+2], "name") && isOp(toks[i+3], '=') {
 		lit = i + 4
 	}
-	if toks[lit].kind != tkString {
+	if toks[lit].kind != tkString && toks[lit].kind != tkName {
 		return
 	}
 	switch {
@@ -1360,32 +1436,35 @@ func (s *scanner) importCall(toks []tok, i int, name []byte, prevDot bool) {
 		if prevDot {
 			start = i - 2
 		}
-		s.dynamic(toks, start, lit, false)
+		s.dynamic(toks, start, lit, false, s.noFromlist(toks, i+1))
 	case string(name) == "import_module":
 		if prevDot {
-			if i >= 2 && s.isIdent(toks[i-2]) && (i < 3 || !isOp(toks[i-3], '.')) && s.dynamic(toks, i-2, lit, true) {
+			if i >= 2 && s.isIdent(toks[i-2]) && (i < 3 || !isOp(toks[i-3], '.')) && s.dynamic(toks, i-2, lit, true, false) {
 				s.pendLast(string(s.bytesOf(toks[i-2])))
 			}
 			return
 		}
-		if s.dynamic(toks, i, lit, true) && !s.modAlias["import_module"] {
+		if s.dynamic(toks, i, lit, true, false) && !s.modAlias["import_module"] {
 			s.pendLast("") // bare import_module: is it importlib's? known at the end
 		}
 	case !prevDot && s.modAlias[string(name)]:
-		s.dynamic(toks, i, lit, true)
+		s.dynamic(toks, i, lit, true, false)
 	}
 }
 
 // dynamic records the dynamic import whose callee starts at toks[start] and whose
 // first argument is toks[litIdx], if that is a usable string literal; it reports
-// whether it did.
-func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule bool) bool {
+// whether it did. returnsTop: an __import__ that returns the top-level package.
+func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule, returnsTop bool) bool {
 	lit := toks[litIdx]
 	k := litIdx + 1
 	if k >= len(toks) || !(isOp(toks[k], ')') || isOp(toks[k], ',')) {
 		return false // implicit concatenation, attribute access, or an expression
 	}
 	v, ok := s.literal(lit)
+	if !ok {
+		v, ok = s.constant(lit) // NAME = "a.b" earlier at module level
+	}
 	if !ok {
 		return false
 	}
@@ -1429,8 +1508,40 @@ func (s *scanner) dynamic(toks []tok, start, litIdx int, importModule bool) bool
 	}
 	imp := s.newImport(toks[start])
 	imp.Module, imp.Level, imp.Dynamic = rest, level, true
+	imp.ReturnsTop = returnsTop
 	s.addImport(&imp, len(s.names))
 	return true
+}
+
+// noFromlist reports whether the call of __import__ whose '(' is toks[open] gives no
+// fromlist or an empty one: no fourth positional argument and no fromlist=, or one that
+// is [], () or None. Any other fromlist (a list of names, a variable) may be non-empty:
+// __import__ then returns the module it names.
+func (s *scanner) noFromlist(toks []tok, open int) bool {
+	end := closeOf(toks, open)
+	if end < 0 {
+		return false
+	}
+	for i, arg := range splitArgs(toks[open+1 : end]) {
+		switch {
+		case len(arg) > 2 && s.isName(arg[0], "fromlist") && isOp(arg[1], '='):
+			return s.emptyValue(arg[2:])
+		case i == 3 && !(len(arg) > 1 && isOp(arg[1], '=')):
+			return s.emptyValue(arg)
+		}
+	}
+	return true
+}
+
+// emptyValue reports whether the expression toks is [], () or None.
+func (s *scanner) emptyValue(toks []tok) bool {
+	switch len(toks) {
+	case 1:
+		return s.isName(toks[0], "None")
+	case 2:
+		return isOp(toks[0], '[') && isOp(toks[1], ']') || isOp(toks[0], '(') && isOp(toks[1], ')')
+	}
+	return false
 }
 
 // pendLast makes the import just added by dynamic pending: finish keeps it only if

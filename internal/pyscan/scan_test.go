@@ -206,6 +206,63 @@ func TestDynamic(t *testing.T) {
 	})
 }
 
+// A name the module's top level bound to a string literal is that literal for a dynamic
+// import at module level, until anything may have bound it again.
+func TestDynamicConstant(t *testing.T) {
+	runImportCases(t, []importCase{
+		{"constant", "N = 'a.b'\nimportlib.import_module(N)\n__import__(N)\n", []string{"2:1 dynamic import a.b", "3:1 dynamic import a.b"}},
+		{"last binding wins", "N = 'a'\nN = 'b'\nimportlib.import_module(N)\n", []string{"3:1 dynamic import b"}},
+		{"in a try at module level", "N = 'a'\ntry:\n    importlib.import_module(N)\nexcept ImportError:\n    pass\n",
+			[]string{"3:5 dynamic import a try#1"}},
+		{"relative with __package__", "N = '.sub'\nimportlib.import_module(N, __package__)\n", []string{"2:1 dynamic import .sub"}},
+		{"bound under if", "if x:\n    N = 'a'\nimportlib.import_module(N)\n", nil},
+		{"rebound under if", "N = 'a'\nif x:\n    N = 'b'\nimportlib.import_module(N)\n", nil},
+		{"rebound by for", "N = 'a'\nfor N in y:\n    pass\nimportlib.import_module(N)\n", nil},
+		{"rebound by import", "N = 'a'\nfrom m import N\nimportlib.import_module(N)\n", []string{"2:1 from m import N"}},
+		{"deleted", "N = 'a'\ndel N\nimportlib.import_module(N)\n", nil},
+		{"not a plain literal", "N = 'a' + b\nM = f'x'\nimportlib.import_module(N)\nimportlib.import_module(M)\n", nil},
+		{"after use only", "importlib.import_module(N)\nN = 'a'\n", nil},
+		{"in a loop", "N = 'a'\nwhile x:\n    importlib.import_module(N)\n    N = 'b'\n", nil},
+		{"in a function", "N = 'a'\ndef f():\n    importlib.import_module(N)\n", nil},
+		{"global in a function", "def f():\n    global N\n    N = 'b'\nN = 'a'\nf()\nimportlib.import_module(N)\n", nil},
+		{"globals() used", "N = 'a'\nglobals()['N'] = 'b'\nimportlib.import_module(N)\n", nil},
+		{"function local is not the module's", "def f():\n    N = 'a'\nimportlib.import_module(N)\n", nil},
+	})
+}
+
+// __import__ returns the top-level package (importing it) unless its fromlist is non-empty;
+// import_module returns the module it names.
+func TestDynamicReturnsTop(t *testing.T) {
+	cases := []struct {
+		src  string
+		want bool
+	}{
+		{"__import__('a.b')\n", true},
+		{"__import__('a.b', )\n", true},
+		{"__import__(name='a.b')\n", true},
+		{"__import__('a.b', globals(), locals())\n", true},
+		{"__import__('a.b', globals(), locals(), [], 0)\n", true},
+		{"__import__('a.b', globals(), None, None)\n", true},
+		{"__import__('a.b', fromlist=())\n", true},
+		{"__import__('a.b', globals(), locals(), ['c'], 0)\n", false},
+		{"__import__('a.b', fromlist=['c'])\n", false},
+		{"__import__('a.b', g(x, [1]), fromlist=names)\n", false},
+		{"__import__('a.b', dict(a=[1, 2]), {}, ('c',))\n", false},
+		{"__import__('a.b', level=0, fromlist=[])\n", true},
+		{"importlib.import_module('a.b')\n", false},
+	}
+	for _, tc := range cases {
+		f := Scan([]byte(tc.src))
+		if len(f.Imports) != 1 || !f.Imports[0].Dynamic {
+			t.Errorf("%q: imports %+v", tc.src, f.Imports)
+			continue
+		}
+		if got := f.Imports[0].ReturnsTop; got != tc.want {
+			t.Errorf("%q: ReturnsTop = %v, want %v", tc.src, got, tc.want)
+		}
+	}
+}
+
 func TestNamePositions(t *testing.T) {
 	f := Scan([]byte("from m import (a,\n   b as c)\n"))
 	want := []Name{{Name: "a", Line: 1, Col: 16}, {Name: "b", Alias: "c", Line: 2, Col: 4}}

@@ -273,6 +273,9 @@ type Handler struct {
 	Defined int
 	// NotCallable is set (Defined 0) when Attr is bound to a value that cannot be called.
 	NotCallable bool
+	// NotRun is set (Defined 0) when the module's source defines Attr at top level, but
+	// only in code that does not run when the runtime loads it (or that is undone).
+	NotRun bool
 	// NotModule is set when Found is not a module that can define Attr (a folder: a
 	// namespace package).
 	NotModule bool

@@ -44,7 +44,8 @@ from aws_utils import s3_object_bytes   # No module named 'aws_utils'`,
 	Fix: `Import the module by the name it has on the path (from layer_utils.aws_utils import ...), move the
 file where Python looks (python/ in the layer), declare the distribution in requirements.txt, or
 attach the layer that provides it. The hint says which applies.`,
-	Run: runLK101,
+	Requires: []*Analysis{Imports, ModuleIndex},
+	Run:      runLK101,
 })
 
 func runLK101(p *Pass) {
@@ -363,10 +364,15 @@ func failsWith(f *Function, pr pyresolve.Problem, text string) string {
 // failsAttr is failsWith for an AttributeError: awslambdaric reports an exception that
 // is not an ImportError under its own class name, not as Runtime.ImportModuleError.
 func failsAttr(f *Function, pr pyresolve.Problem, text string) string {
+	return failsExc(f, pr, "AttributeError", text)
+}
+
+// failsExc is failsWith for an exception of class exc that is not an ImportError.
+func failsExc(f *Function, pr pyresolve.Problem, exc, text string) string {
 	if pr.Lazy {
-		return "an invocation that runs it will fail with AttributeError: " + text
+		return fmt.Sprintf("an invocation that runs it will fail with %s: %s", exc, text)
 	}
-	return fmt.Sprintf("Lambda will fail to initialize the function with AttributeError: %s (while importing module '%s')", text, handlerModule(f))
+	return fmt.Sprintf("Lambda will fail to initialize the function with %s: %s (while importing module '%s')", exc, text, handlerModule(f))
 }
 
 // raisedBy notes, on a failure an except clause caught and turned into another
@@ -411,6 +417,11 @@ func describeProblem1(p *Pass, f *Function, pr pyresolve.Problem, unsure bool) (
 		msg := fmt.Sprintf("`%s` runs while %s is still running its own top-level code (an import cycle back into it) and has not bound '%s' yet%s; %s",
 			pr.Stmt, pr.Missing, pr.Name, via, failsAttr(f, pr, fmt.Sprintf("partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)", pr.Missing, pr.Name)))
 		return raisedBy(msg, pr), fmt.Sprintf("Bind %s in %s before the import that leads back here, or read %s.%s inside a function (at call time) instead of at import time.", pr.Name, pr.Missing, pr.Missing, pr.Name)
+	case pyresolve.PathGone:
+		pkg := pr.Missing[:max(strings.LastIndexByte(pr.Missing, '.'), 0)]
+		msg := fmt.Sprintf("`%s`: %s is a namespace package (a folder without __init__.py) whose parent package %s failed when it was imported earlier (an except clause caught that) and left sys.modules, while %s stayed there; finding %s in it reads sys.modules['%s']%s; %s",
+			pr.Stmt, pkg, pr.Name, pkg, pr.Missing, pr.Name, via, failsExc(f, pr, "KeyError", fmt.Sprintf("'%s'", pr.Name)))
+		return msg, fmt.Sprintf("Fix what makes %s fail when it is first imported (see the import of it that an except clause catches); an __init__.py in its folder %s/ (a regular package) also avoids the KeyError.", pr.Name, strings.ReplaceAll(pkg, ".", "/"))
 	case pyresolve.NoName:
 		if pr.Partial {
 			msg := fmt.Sprintf("`%s`: %s is still running its own top-level code when this import runs (an import cycle back into it, or a package importing from itself), and '%s' is not bound yet%s; %s",

@@ -19,8 +19,9 @@ Python version or platform skips, does not count, nor one removed by del; one re
 another value that cannot be called) lets the function initialize but fails every invocation with
 TypeError.
 Nested attributes (app.Class.method) are not supported: every dot but the last separates modules.`,
-	Example: `Handler: app.lambda_handler     # app.py defines def handler(event, context)`,
-	Fix:     `Rename the function or change Handler to the name the module defines at top level.`,
+	Example:  `Handler: app.lambda_handler     # app.py defines def handler(event, context)`,
+	Fix:      `Rename the function or change Handler to the name the module defines at top level.`,
+	Requires: []*Analysis{Imports},
 	Run: func(p *Pass) {
 		for _, f := range p.resolved() {
 			h := f.Analysis.Handler()
@@ -36,6 +37,13 @@ Nested attributes (app.Class.method) are not supported: every dot but the last s
 					fmt.Sprintf("Handler %q: module '%s' (%s) ends its top level with '%s' bound to a value that cannot be called (None, a number, a string, a list, ...); the function initializes, but every invocation fails with %s (awslambdaric calls the handler without checking)",
 						f.Fn.Handler, h.Module, h.Found.Display(), h.Attr, h.Error),
 					fmt.Sprintf("Remove the assignment that rebinds %s after its def in %s, or set Handler to the function's name.", h.Attr, h.Found.Display()))
+				continue
+			}
+			if h.NotRun {
+				p.Report(rulecode.LK103, model.Error, f.Fn.Name, "", handlerPos(f.Fn),
+					fmt.Sprintf("Handler %q: module '%s' (%s) defines '%s' at its top level only in code that does not run when Lambda imports it (a try body that an import failing before the definition leaves, with the failure caught; a branch the runtime's Python or platform skips; if TYPE_CHECKING:), or removes it again (del); Lambda will fail with %s",
+						f.Fn.Handler, h.Module, h.Found.Display(), h.Attr, h.Error),
+					fmt.Sprintf("Define %s where it always runs (not after an import in the same try body that can fail, nor under a test the runtime decides), or fix what fails before it in the same try body.", h.Attr))
 				continue
 			}
 			p.Report(rulecode.LK103, model.Error, f.Fn.Name, "", handlerPos(f.Fn),

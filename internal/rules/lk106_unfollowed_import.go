@@ -12,7 +12,8 @@ var LK106 = register(&Rule{
 	Severity: model.Info,
 	Summary:  "An import layerkit cannot follow: a module name computed at run time, or a change to the module search path it cannot evaluate.",
 	Why: `layerkit reads the code; it does not run it. When the name of the module to load is computed
-(Python: importlib.import_module(name) or __import__(name) with anything but a string literal;
+(Python: importlib.import_module(name) or __import__(name) with anything but a string literal or,
+at module level, a name the module's top level bound to one, NAME = "pkg.mod", and nothing rebound since;
 Node.js: require(variable), import() of a computed string), layerkit cannot know which module is
 loaded, so it does not check that it exists in the function package or its layers. The same holds
 for a change to the search path layerkit cannot evaluate (Python: sys.path.insert(0, some_function()),
@@ -31,7 +32,8 @@ backend = importlib.import_module(os.environ["BACKEND"])  # LK106: not checked`,
 path as a literal (a dict from setting to module name, a path built from __file__), so that it is
 checked; otherwise make sure that every module the code may load is in the function package or one
 of its layers, and run layerkit verify to import the handler with the real interpreter.`,
-	Run: runLK106,
+	Requires: []*Analysis{Imports},
+	Run:      runLK106,
 })
 
 func runLK106(p *Pass) {

@@ -27,7 +27,8 @@ must be smaller than 262144000 bytes"), so the deployment stops.`,
 	Fix: `Remove what the function does not need (tests, docs, __pycache__, boto3/botocore: the runtime
 has them), strip debug symbols from compiled files, split the function, or move to a container image
 (10 GB). The finding lists the largest top-level packages to start with.`,
-	Run: runLK402,
+	Requires: []*Analysis{Sizes},
+	Run:      runLK402,
 })
 
 // treeSize is what one tree weighs.
@@ -43,6 +44,7 @@ type treeSize struct {
 // sizeOf sums the file sizes of t; a zip knows its total from its index, so only a
 // folder is walked.
 func sizeOf(p *Pass, t tree.Tree, layer bool) *treeSize {
+	p.need(Sizes)
 	return cacheOf(p).sizes.Get(sizeKey{t, layer}, func() *treeSize {
 		s := &treeSize{t: t, layer: layer}
 		if z, ok := t.(*tree.ZipTree); ok {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -63,7 +64,7 @@ fi
 		"svc/b/Pipfile.lock": `{"default": {"requests": {"version": "==2.0", "markers": "python_version >= '3.8'"}}}`,
 		"infra/main.tf":      "",
 	})
-	s := NewSet(root, Makefile(root, filepath.Join(root, "Makefile")))
+	s := NewSet(root, iac.Limits{}, Makefile(iac.Limits{}, root, filepath.Join(root, "Makefile")))
 	a, why := s.Output(filepath.Join(root, "out/svc/b"), "out/svc/b")
 	if a == nil {
 		t.Fatalf("no build writes out/svc/b: %s", why)
@@ -113,7 +114,7 @@ jq -n --arg f "$name" '{"filename":$f}'
 		src, _ := os.ReadFile(filepath.Join(root, "mod/pack.sh"))
 		return r.Script(string(src), "mod/pack.sh", root, nil, nil)
 	}}
-	a, why := NewSet(root, []Build{b}).Output(filepath.Join(root, "build/lambda/fn.zip"), "build/lambda/fn.zip")
+	a, why := NewSet(root, iac.Limits{}, []Build{b}).Output(filepath.Join(root, "build/lambda/fn.zip"), "build/lambda/fn.zip")
 	if a == nil {
 		t.Fatalf("not modelled: %s", why)
 	}
@@ -129,7 +130,7 @@ func TestPipTargetAndPoetryExport(t *testing.T) {
 		"pyproject.toml": "[build-system]\nrequires = [\"poetry-core\"]\n\n[tool.poetry.dependencies]\npython = \"^3.12\"\nfastapi = \"^0.110\"\n",
 		"build.sh":       "set -e\nd=dist/layer\nmkdir -p $d\npoetry export -f requirements.txt --output dist/req.txt --without-hashes\npip install --platform manylinux2014_x86_64 --only-binary=:all: -r dist/req.txt -t \"$d/python\" -q\n(cd $d && zip -r ../layer.zip python)\n",
 	})
-	a, why := NewSet(root, []Build{ScriptFile(root, filepath.Join(root, "build.sh"), root)}).Output(filepath.Join(root, "dist/layer.zip"), "dist/layer.zip")
+	a, why := NewSet(root, iac.Limits{}, []Build{ScriptFile(iac.Limits{}, root, filepath.Join(root, "build.sh"), root)}).Output(filepath.Join(root, "dist/layer.zip"), "dist/layer.zip")
 	if a == nil {
 		t.Fatalf("not modelled: %s", why)
 	}
@@ -142,7 +143,7 @@ func TestPipTargetAndPoetryExport(t *testing.T) {
 func TestGapNotTrusted(t *testing.T) {
 	root := writeFiles(t, map[string]string{"src/a.py": ""})
 	b := Command("step", "mkdir -p out\ncp -r $(git rev-parse --show-toplevel)/src out/\nzip -r pkg.zip out", root, nil)
-	a, why := NewSet(root, []Build{b}).Output(filepath.Join(root, "pkg.zip"), "pkg.zip")
+	a, why := NewSet(root, iac.Limits{}, []Build{b}).Output(filepath.Join(root, "pkg.zip"), "pkg.zip")
 	if a != nil || !strings.Contains(why, "cp with an argument that cannot be known") {
 		t.Errorf("got %+v, %q", a, why)
 	}
@@ -152,14 +153,14 @@ func TestGapNotTrusted(t *testing.T) {
 // outside the checked folder is read.
 func TestBounded(t *testing.T) {
 	root := writeFiles(t, map[string]string{"a": ""})
-	r := New(root)
+	r := New(root, iac.Limits{})
 	if err := r.Script("while true; do x=$x; done", "loop", root, nil, nil); err != errBudget {
 		t.Errorf("endless loop: %v", err)
 	}
 	if err := r.Script(strings.Repeat("(", 10000), "deep", root, nil, nil); err == nil {
 		t.Error("deep nesting parsed")
 	}
-	r = New(root)
+	r = New(root, iac.Limits{})
 	_ = r.Script("mkdir out; cp -r /etc out/etc; cp ../outside.txt out/", "x", root, nil, nil)
 	if n := r.fs.lookup(filepath.Join(root, "out/etc")); n != nil {
 		t.Error("copied a folder outside the checked folder")
@@ -174,7 +175,7 @@ func TestVirtualenvSitePackages(t *testing.T) {
 		"src/app.py":       "import requests\n",
 		"Makefile":         "build: clean\n\tmkdir -p build\n\t( \\\n\t\tpython3 -m venv venv; \\\n\t\t. venv/bin/activate; \\\n\t\tpip install -r requirements.txt \\\n\t)\n\tcp src/* build\n\tcp -r ./venv/lib/python3.7/site-packages/* build\n\tcd build && zip -r9 ../function.zip .\n\nclean:\n\trm -rf build function.zip\n",
 	})
-	a, why := NewSet(root, Makefile(root, filepath.Join(root, "Makefile"))).Output(filepath.Join(root, "function.zip"), "function.zip")
+	a, why := NewSet(root, iac.Limits{}, Makefile(iac.Limits{}, root, filepath.Join(root, "Makefile"))).Output(filepath.Join(root, "function.zip"), "function.zip")
 	if a == nil {
 		t.Fatalf("not modelled: %s", why)
 	}
@@ -192,7 +193,7 @@ func TestVirtualenvSitePackages(t *testing.T) {
 func TestUnmodelledProgramTaints(t *testing.T) {
 	root := writeFiles(t, map[string]string{"requirements.txt": "requests\n", "src/app.py": "", "infra/main.tf": ""})
 	b := Command("build.sh", "rm -rf dist; mkdir -p dist/python; cp -r src dist/fn\n(cd infra && terraform init)\ncd dist/python\ndocker run -v $(pwd):/out --rm img pip install -r /out/requirements.txt -t /out\ncd ..\nzip -r layer.zip python\ncd fn && zip -r ../fn.zip .", root, nil)
-	s := NewSet(root, []Build{b})
+	s := NewSet(root, iac.Limits{}, []Build{b})
 	if a, why := s.Output(filepath.Join(root, "dist/layer.zip"), "dist/layer.zip"); a != nil || !strings.Contains(why, "runs docker, which layerkit does not model") {
 		t.Errorf("layer: %+v, %q", a, why)
 	}

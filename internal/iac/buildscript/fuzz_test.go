@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/iactest"
 )
 
@@ -27,7 +28,7 @@ func FuzzScript(f *testing.F) {
 	root := f.TempDir()
 	iactest.WriteFiles(f, root, map[string]string{"a/b.sh": "echo $1\n", "a/req.txt": "requests\n"})
 	f.Fuzz(func(t *testing.T, src string) {
-		r := New(root)
+		r := New(root, iac.Limits{})
 		_ = r.Script(src, "fuzz", root, []string{"-x", "y"}, nil)
 		for _, p := range []string{"out.zip", "out", "l.zip"} {
 			if a := r.output(filepath.Join(root, p), p); a != nil {

@@ -27,11 +27,11 @@ type rule struct {
 }
 
 // readMakefile reads the Makefile at abs; nil when it cannot be read.
-func readMakefile(root, abs string) *makefile {
-	if iac.CheckInside(root, abs) != nil {
+func readMakefile(lim iac.Limits, root, abs string) *makefile {
+	if lim.CheckInside(root, abs) != nil {
 		return nil
 	}
-	b, err := iac.ReadConfig(abs)
+	b, err := lim.ReadConfig(abs)
 	if err != nil {
 		return nil
 	}
@@ -228,8 +228,8 @@ func (m *makefile) runTarget(r *Runner, t *rule, seen map[string]bool) error {
 
 // Makefile returns one build per target of the Makefile at abs that has a recipe (its
 // prerequisites run first), in file order; nil when there is no readable Makefile.
-func Makefile(root, abs string) []Build {
-	m := readMakefile(root, abs)
+func Makefile(lim iac.Limits, root, abs string) []Build {
+	m := readMakefile(lim, root, abs)
 	if m == nil {
 		return nil
 	}
@@ -250,13 +250,13 @@ func Makefile(root, abs string) []Build {
 // ScriptFile returns a build that runs the shell script at abs with no arguments from
 // folder dir (a build script nothing in the repository calls: the README's "run
 // ./build.sh").
-func ScriptFile(root, abs, dir string) Build {
+func ScriptFile(lim iac.Limits, root, abs, dir string) Build {
 	label := iac.Rel(root, abs)
 	return Build{Label: label, Run: func(r *Runner) error {
-		if iac.CheckInside(root, abs) != nil {
+		if lim.CheckInside(root, abs) != nil {
 			return nil
 		}
-		b, err := iac.ReadConfig(abs)
+		b, err := lim.ReadConfig(abs)
 		if err != nil {
 			return nil
 		}

@@ -30,14 +30,15 @@ type Build struct {
 // Set runs builds lazily (each once) and finds which one makes a path.
 type Set struct {
 	root   string
+	lim    iac.Limits
 	builds []Build
 	ran    []*Runner
 	errs   []error
 }
 
-// NewSet returns the builds of the checked folder root, tried in order.
-func NewSet(root string, builds []Build) *Set {
-	return &Set{root: root, builds: builds}
+// NewSet returns the builds of the checked folder root, tried in order, reading within lim.
+func NewSet(root string, lim iac.Limits, builds []Build) *Set {
+	return &Set{root: root, lim: lim, builds: builds}
 }
 
 // Output returns what the first build that writes abs (a zip or a folder) puts there;
@@ -48,7 +49,7 @@ func (s *Set) Output(abs, disp string) (*Artifact, string) {
 	var why []string
 	for i, b := range s.builds {
 		if i >= len(s.ran) {
-			r := New(s.root)
+			r := New(s.root, s.lim)
 			err := b.Run(r)
 			s.ran = append(s.ran, r)
 			s.errs = append(s.errs, err)
@@ -164,7 +165,7 @@ func (r *Runner) collect(n *node, abs, prefix, disp string, trees *[]tree.Tree, 
 	}
 	sort.Strings(changed)
 	if n.real != "" && n.dir {
-		if t, err := tree.Dir(n.real, iac.Rel(r.fs.root, n.real)); err == nil {
+		if t, err := r.fs.lim.Dir(n.real, iac.Rel(r.fs.root, n.real)); err == nil {
 			hide := map[string]bool{}
 			for k := range n.gone {
 				hide[k] = true
@@ -190,11 +191,11 @@ func (r *Runner) collect(n *node, abs, prefix, disp string, trees *[]tree.Tree, 
 		case k.data != nil:
 			*trees = append(*trees, tree.NewMap(disp, map[string]string{p: *k.data}))
 		case k.real != "" && filepath.Base(k.real) == name:
-			if t, err := tree.Dir(filepath.Dir(k.real), iac.Rel(r.fs.root, filepath.Dir(k.real))); err == nil {
+			if t, err := r.fs.lim.Dir(filepath.Dir(k.real), iac.Rel(r.fs.root, filepath.Dir(k.real))); err == nil {
 				*trees = append(*trees, tree.Mount(filter.Only(t, name), prefix))
 			}
 		case k.real != "":
-			b, err := iac.ReadConfig(k.real)
+			b, err := r.fs.lim.ReadConfig(k.real)
 			if err == nil {
 				*trees = append(*trees, tree.NewMap(disp, map[string]string{p: string(b)}))
 			}

@@ -61,9 +61,9 @@ type Runner struct {
 	Stdin map[string]string // the JSON object a data "external" program reads (jq's @sh idiom)
 }
 
-// New returns a Runner over the checked folder root.
-func New(root string) *Runner {
-	return &Runner{fs: newFS(root), funcs: map[string]*syntax.Stmt{}}
+// New returns a Runner over the checked folder root, reading within lim.
+func New(root string, lim iac.Limits) *Runner {
+	return &Runner{fs: newFS(root, lim), funcs: map[string]*syntax.Stmt{}}
 }
 
 // Gaps are why the run's output may not be what the build makes (a cp whose source is
@@ -538,7 +538,7 @@ func (sh *shell) readFile(p string) (string, bool) {
 	case n.data != nil:
 		return *n.data, true
 	case n.real != "" && sh.r.fs.visible(n.real):
-		b, err := iac.ReadConfig(n.real)
+		b, err := sh.r.fs.lim.ReadConfig(n.real)
 		if err != nil || len(b) > maxValue*16 {
 			return "", false
 		}

@@ -36,16 +36,17 @@ func newDir() *node { return &node{dir: true} }
 // looked up), and what the script changed.
 type fsys struct {
 	root string // the checked folder, absolute and clean
-	top  *node  // "/"
+	lim  iac.Limits
+	top  *node // "/"
 }
 
-func newFS(root string) *fsys {
-	return &fsys{root: filepath.Clean(root), top: &node{real: "/", dir: true}}
+func newFS(root string, lim iac.Limits) *fsys {
+	return &fsys{root: filepath.Clean(root), lim: lim, top: &node{real: "/", dir: true}}
 }
 
 // visible reports whether a real path may be looked at: inside the checked folder.
 func (f *fsys) visible(p string) bool {
-	return iac.Within(f.root, p) && iac.CheckInside(f.root, p) == nil
+	return iac.Within(f.root, p) && f.lim.CheckInside(f.root, p) == nil
 }
 
 // child returns the entry name of folder n, or nil.

@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/pydist"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -26,14 +25,14 @@ func (l *loader) pluginRequirements() (lines []string, from string, ok bool) {
 		return !present || !known || s != "false"
 	}
 	if enabled("usePoetry") {
-		if data, err := iac.ReadConfig(filepath.Join(l.dir, "pyproject.toml")); err == nil {
+		if data, err := l.lim().ReadConfig(filepath.Join(l.dir, "pyproject.toml")); err == nil {
 			if deps, poetry := pydist.PoetryDependencies(string(data)); poetry {
 				return deps, "pyproject.toml", true
 			}
 		}
 	}
 	if enabled("usePipenv") {
-		if data, err := iac.ReadConfig(filepath.Join(l.dir, "Pipfile")); err == nil {
+		if data, err := l.lim().ReadConfig(filepath.Join(l.dir, "Pipfile")); err == nil {
 			return pydist.PipfilePackages(string(data)), "Pipfile", true
 		}
 	}

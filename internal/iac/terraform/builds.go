@@ -30,7 +30,7 @@ func (l *loader) builtBy(abs, disp string) (code *model.Code, why string) {
 		}
 		s := l.modBuilds[l.curMod]
 		if s == nil {
-			s = buildscript.NewSet(l.root, l.moduleBuilds())
+			s = buildscript.NewSet(l.root, l.lim, l.moduleBuilds())
 			l.modBuilds[l.curMod] = s
 		}
 		if a, w := s.Output(abs, disp); a != nil {
@@ -40,7 +40,7 @@ func (l *loader) builtBy(abs, disp string) (code *model.Code, why string) {
 		}
 	}
 	if l.repoBuilds == nil {
-		l.repoBuilds = buildscript.NewSet(l.root, l.repositoryBuilds())
+		l.repoBuilds = buildscript.NewSet(l.root, l.lim, l.repositoryBuilds())
 	}
 	if a, w := l.repoBuilds.Output(abs, disp); a != nil {
 		return artifactCode(a, disp), ""
@@ -123,10 +123,10 @@ func (l *loader) externalBuild(rb resourceBlock) (buildscript.Build, bool) {
 	script := l.absFrom(wd, prog[0])
 	label := fmt.Sprintf("%s%s.%s (%s)", l.curMod.prefix(), rb.typ, rb.name, iac.Rel(l.root, script))
 	return buildscript.Build{Label: label, Run: func(r *buildscript.Runner) error {
-		if iac.CheckInside(l.root, script) != nil {
+		if l.lim.CheckInside(l.root, script) != nil {
 			return nil
 		}
-		src, err := iac.ReadConfig(script)
+		src, err := l.lim.ReadConfig(script)
 		if err != nil {
 			return nil
 		}
@@ -140,7 +140,7 @@ func (l *loader) externalBuild(rb resourceBlock) (buildscript.Build, bool) {
 func (l *loader) repositoryBuilds() []buildscript.Build {
 	var out []buildscript.Build
 	if l.workflows == nil {
-		l.workflows = readWorkflows(l.root)
+		l.workflows = readWorkflows(l.lim, l.root)
 	}
 	for _, s := range l.workflows {
 		out = append(out, buildscript.Command(s.file+" step "+s.name, s.run, s.wd, nil))
@@ -157,7 +157,7 @@ func (l *loader) repositoryBuilds() []buildscript.Build {
 	}
 	for _, d := range dirs {
 		for _, name := range []string{"GNUmakefile", "makefile", "Makefile"} {
-			if bs := buildscript.Makefile(l.root, filepath.Join(d, name)); bs != nil {
+			if bs := buildscript.Makefile(l.lim, l.root, filepath.Join(d, name)); bs != nil {
 				out = append(out, bs...)
 				break
 			}
@@ -165,11 +165,11 @@ func (l *loader) repositoryBuilds() []buildscript.Build {
 	}
 	for _, d := range dirs {
 		for _, p := range buildscript.Scripts([]string{d}) {
-			out = append(out, buildscript.ScriptFile(l.root, p, d))
+			out = append(out, buildscript.ScriptFile(l.lim, l.root, p, d))
 		}
 		for _, sub := range []string{"scripts", "bin"} {
 			for _, p := range buildscript.Scripts([]string{filepath.Join(d, sub)}) {
-				out = append(out, buildscript.ScriptFile(l.root, p, d))
+				out = append(out, buildscript.ScriptFile(l.lim, l.root, p, d))
 			}
 		}
 	}

@@ -1,0 +1,1 @@
+from lk_e.m2 import X

@@ -1,0 +1,1 @@
+from lk_b.m2 import *

@@ -1,0 +1,1 @@
+from lk_svc.app import X as handler

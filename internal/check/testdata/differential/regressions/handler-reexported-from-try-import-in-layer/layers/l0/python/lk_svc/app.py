@@ -1,0 +1,4 @@
+try:
+    from lk_b import X  # import lk_zz
+except BaseException:
+    pass

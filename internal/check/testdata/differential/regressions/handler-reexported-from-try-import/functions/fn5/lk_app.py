@@ -1,0 +1,1 @@
+from lk_d.m3 import X as handler

@@ -1,0 +1,4 @@
+try:
+    from .m0 import X
+except ImportError:
+    pass

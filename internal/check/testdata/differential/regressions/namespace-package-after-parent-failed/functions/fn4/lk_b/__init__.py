@@ -1,0 +1,1 @@
+from lk_b.m1.m2 import *
