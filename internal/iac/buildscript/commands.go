@@ -381,6 +381,12 @@ func (sh *shell) callFunc(body *syntax.Stmt, args []string) {
 }
 
 func (sh *shell) eval(src string) {
+	if sh.depth >= maxDepth {
+		sh.r.gap("eval nested too deeply")
+		panic(errGap)
+	}
+	sh.depth++
+	defer func() { sh.depth-- }()
 	f, err := parse(src, "eval")
 	if err != nil {
 		sh.r.gap("eval of text that does not parse")

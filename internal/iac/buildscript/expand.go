@@ -167,7 +167,7 @@ func (sh *shell) fields(words []*syntax.Word) ([]string, bool) {
 					}
 					cur.text.WriteString(part)
 					cur.pat.WriteString(part)
-					cur.meta = cur.meta || strings.ContainsAny(part, "*?[")
+					cur.meta = cur.meta || hasMeta(part)
 					cur.any = true
 				}
 				if isIFS(rune(s.text[len(s.text)-1])) {
@@ -181,7 +181,7 @@ func (sh *shell) fields(words []*syntax.Word) ([]string, bool) {
 				cur.pat.WriteString(escapeGlob(s.text))
 			} else {
 				cur.pat.WriteString(s.text)
-				cur.meta = cur.meta || strings.ContainsAny(s.text, "*?[")
+				cur.meta = cur.meta || hasMeta(s.text)
 			}
 		}
 		flush()
@@ -196,6 +196,16 @@ func (sh *shell) fields(words []*syntax.Word) ([]string, bool) {
 		}
 	}
 	return out, known
+}
+
+// hasMeta reports whether a word is a pattern: *, ? or a [ closed by a ] (a lone [, as
+// in `[ -d x ]`, is literal).
+func hasMeta(s string) bool {
+	if strings.ContainsAny(s, "*?") {
+		return true
+	}
+	i := strings.IndexByte(s, '[')
+	return i >= 0 && strings.IndexByte(s[i+1:], ']') > 0
 }
 
 func isIFS(r rune) bool { return r == ' ' || r == '\t' || r == '\n' }
@@ -216,7 +226,7 @@ func (sh *shell) glob(pat string) []string {
 	for _, p := range parts {
 		var next []cand
 		for _, c := range cur {
-			if !strings.ContainsAny(p, "*?[") {
+			if !hasMeta(p) {
 				lit := unescapeGlob(p)
 				if sh.r.fs.lookup(filepath.Join(c.abs, lit)) != nil || lit == "." || lit == ".." {
 					next = append(next, cand{filepath.Join(c.abs, lit), joinRel(c.rel, lit)})
@@ -228,7 +238,7 @@ func (sh *shell) glob(pat string) []string {
 				if strings.HasPrefix(name, ".") && !strings.HasPrefix(p, ".") {
 					continue
 				}
-				if globMatch(p, name) {
+				if sh.r.match(p, name) {
 					next = append(next, cand{filepath.Join(c.abs, name), joinRel(c.rel, name)})
 				}
 			}

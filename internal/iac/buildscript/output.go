@@ -34,6 +34,7 @@ type Set struct {
 	builds []Build
 	ran    []*Runner
 	errs   []error
+	steps  int // run by all builds so far (maxTotal)
 }
 
 // NewSet returns the builds of the checked folder root, tried in order, reading within lim.
@@ -49,8 +50,13 @@ func (s *Set) Output(abs, disp string) (*Artifact, string) {
 	var why []string
 	for i, b := range s.builds {
 		if i >= len(s.ran) {
+			if s.steps >= maxTotal {
+				why = append(why, fmt.Sprintf("the repository's builds are too long to model (%s and later ones not run)", b.Label))
+				break
+			}
 			r := New(s.root, s.lim)
 			err := b.Run(r)
+			s.steps += r.steps
 			s.ran = append(s.ran, r)
 			s.errs = append(s.errs, err)
 		}

@@ -31,6 +31,7 @@ import (
 
 const (
 	maxSteps   = 20_000  // statements run in one model
+	maxTotal   = 200_000 // statements run by all the builds of one Set
 	maxValue   = 1 << 16 // bytes in one value
 	maxDepth   = 16      // scripts and functions calling each other
 	maxList    = 10_000  // entries read from one folder
@@ -58,7 +59,9 @@ type Runner struct {
 	steps int
 	gaps  []string
 	funcs map[string]*syntax.Stmt
-	Stdin map[string]string // the JSON object a data "external" program reads (jq's @sh idiom)
+	// patterns are the shell patterns compiled so far (match)
+	patterns map[string]*regexp.Regexp
+	Stdin    map[string]string // the JSON object a data "external" program reads (jq's @sh idiom)
 }
 
 // New returns a Runner over the checked folder root, reading within lim.
@@ -390,7 +393,7 @@ func (sh *shell) command(c syntax.Command) {
 					sh.r.gap("a case pattern that cannot be known")
 					return
 				}
-				if globMatch(pat, w) {
+				if sh.r.match(pat, w) {
 					sh.stmts(it.Stmts)
 					return
 				}
@@ -551,6 +554,25 @@ func (sh *shell) readFile(p string) (string, bool) {
 func globMatch(pat, s string) bool {
 	re, err := patternRegexp(pat)
 	return err == nil && re.MatchString(s)
+}
+
+// match is globMatch with the run's compiled patterns kept (a loop matches the same
+// pattern again and again).
+func (r *Runner) match(pat, s string) bool {
+	re, ok := r.patterns[pat]
+	if !ok {
+		var err error
+		if re, err = patternRegexp(pat); err != nil {
+			re = nil
+		}
+		if len(r.patterns) < 512 {
+			if r.patterns == nil {
+				r.patterns = map[string]*regexp.Regexp{}
+			}
+			r.patterns[pat] = re
+		}
+	}
+	return re != nil && re.MatchString(s)
 }
 
 func patternRegexp(pat string) (*regexp.Regexp, error) {

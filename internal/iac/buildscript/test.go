@@ -78,12 +78,12 @@ func (sh *shell) binary(op, x, y string, pattern bool) (bool, bool) {
 	switch op {
 	case "=", "==":
 		if pattern {
-			return globMatch(y, x), true
+			return sh.r.match(y, x), true
 		}
 		return x == y, true
 	case "!=":
 		if pattern {
-			return !globMatch(y, x), true
+			return !sh.r.match(y, x), true
 		}
 		return x != y, true
 	case "-eq", "-ne", "-lt", "-le", "-gt", "-ge":

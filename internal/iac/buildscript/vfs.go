@@ -27,6 +27,7 @@ type node struct {
 	data     *string          // a file the script wrote (nil: unknown content or a real copy)
 	zip      *node            // a zip the script made: its root folder
 	tainted  string           // a program not modelled may have written here: what ran
+	listed   []string         // the real folder's names, once read (nil: not yet)
 	venvLib  bool             // the lib folder of a virtualenv: python3.X is its python3
 }
 
@@ -164,16 +165,22 @@ func (f *fsys) list(n *node) []string {
 		return nil
 	}
 	seen := map[string]bool{}
-	if n.real != "" && f.visible(n.real) {
-		if es, err := os.ReadDir(n.real); err == nil {
-			for i, e := range es {
-				if i >= maxList {
-					break
-				}
-				if !n.gone[e.Name()] {
-					seen[e.Name()] = true
+	if n.real != "" && n.listed == nil {
+		n.listed = []string{}
+		if f.visible(n.real) {
+			if es, err := os.ReadDir(n.real); err == nil {
+				for i, e := range es {
+					if i >= maxList {
+						break
+					}
+					n.listed = append(n.listed, e.Name())
 				}
 			}
+		}
+	}
+	for _, name := range n.listed {
+		if !n.gone[name] {
+			seen[name] = true
 		}
 	}
 	for k := range n.kids {
@@ -193,7 +200,7 @@ func (f *fsys) list(n *node) []string {
 // clone copies a node (a cp -r): real copies stay references; what the script made
 // is copied.
 func clone(n *node) *node {
-	c := &node{real: n.real, dir: n.dir, data: n.data, zip: n.zip, tainted: n.tainted, venvLib: n.venvLib}
+	c := &node{real: n.real, dir: n.dir, data: n.data, zip: n.zip, tainted: n.tainted, venvLib: n.venvLib, listed: n.listed}
 	c.installs = append(c.installs, n.installs...)
 	if len(n.kids) > 0 {
 		c.kids = make(map[string]*node, len(n.kids))
