@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/layerkit/layerkit/internal/check"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/report"
 	"github.com/layerkit/layerkit/internal/verify"
 )
@@ -31,7 +32,8 @@ type VerifyOptions struct {
 	MaxSize   int64 // MiB
 	// Fixes names a fix flag given to verify (--fix, --diff, --unsafe-fixes): refused,
 	// verify never changes PATH.
-	Fixes []string
+	Fixes    []string
+	VarFiles []string
 }
 
 func newVerifyCmd(s *IO) *cobra.Command {
@@ -80,6 +82,7 @@ verdict, 2 when the input cannot be read or a flag is wrong, 3 when layerkit cra
 	f.StringVar(&o.Python, "python", "", "the interpreter to run (default: python3.X of each runtime from PATH, else python3)")
 	f.DurationVar(&o.Timeout, "timeout", verify.DefaultTimeout, "time limit of each function's import")
 	f.BoolVar(&o.Exact, "exact-version", false, "skip functions whose runtime's python3.X is not found instead of running another version")
+	f.StringArrayVar(&o.VarFiles, "var-file", nil, "a Terraform variable file, as for check (repeatable; later ones win)")
 	f.Int64Var(&o.MaxSize, "max-materialize", verify.DefaultMaxSize>>20, "MiB verify may write to lay out all functions (their packages and layers); past it a function has no verdict")
 	// check's fix flags, known here only to refuse them with a reason.
 	for _, name := range []string{"fix", "diff", "unsafe-fixes"} {
@@ -116,7 +119,7 @@ func runVerify(ctx context.Context, s *IO, o *VerifyOptions) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rep, err := verify.Run(ctx, verify.Options{
-		Check:   check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions},
+		Check:   check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions, Load: iac.Options{VarFiles: o.VarFiles}},
 		Python:  o.Python,
 		Exact:   o.Exact,
 		Timeout: o.Timeout,
