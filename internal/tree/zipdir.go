@@ -129,7 +129,9 @@ func readCentralDir(r io.ReaderAt, size int64) (*centralDir, error) {
 		var e cdEntry
 		e.name = uint32(min(names.Len(), 1<<32-1))
 		_, err = readCentralEntry(br, &e, &scratch, &names)
-		if err == errZipFormat || err == io.ErrUnexpectedEOF || err == io.EOF {
+		// As archive/zip: a record that is not one ends the directory, a directory that
+		// runs into the end of the file (no end record after it) is not an archive.
+		if err == errZipFormat || err == io.ErrUnexpectedEOF {
 			break
 		}
 		if err != nil {
