@@ -330,6 +330,13 @@ type analysis struct {
 	queue       []work
 	seenProblem map[string]int // key → index in res.Problems
 	seenTop     map[string]bool
+	// phantomDepth > 0 while layerkit runs statements after a failure of a module's
+	// top level (to report what else fails): the modules first imported then are in
+	// phantom, as Python never imported them.
+	phantomDepth int
+	phantom      map[string]bool
+	// pathEpoch counts the sys.path edits applied (syspath.go).
+	pathEpoch int
 	// failed is the prefix importChain could not find; failedKey, when finding it
 	// raised KeyError (pathGone), the name in it.
 	failed, failedKey string
@@ -421,7 +428,7 @@ func (a *analysis) importChain(name string, lazy bool, via string) *Module {
 	end := 0
 	if !lazy {
 		for i := len(name); i > 0; i = strings.LastIndexByte(name[:i], '.') {
-			if lm := a.loaded(name[:i]); lm != nil {
+			if lm := a.inSysModules(name[:i]); lm != nil {
 				if i == len(name) {
 					return lm
 				}
@@ -453,6 +460,9 @@ func (a *analysis) importChain(name string, lazy bool, via string) *Module {
 			// running it raised: Python goes no further down the name (a.b is not
 			// imported when a fails, and is not in sys.modules for a later import)
 			return m
+		}
+		if !lazy && a.phantomDepth == 0 {
+			delete(a.phantom, prefix)
 		}
 	}
 	return m
@@ -505,15 +515,26 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 		want = 1
 	}
 	if a.state[m.Name] >= want {
-		if ns := a.nsOf(m.Name); ns != nil && ns.done && !lazy {
+		ns := a.nsOf(m.Name)
+		if ns == nil || !ns.done || lazy {
+			return nil
+		}
+		if ns.fail == nil || ns.failEpoch == a.pathEpoch {
 			return ns.fail // Python runs a module that failed again, and it fails again
 		}
-		return nil
+		// sys.path has changed since it failed: run it again (what it imports may be
+		// found now), as Python does
 	}
 	if _, ok := a.parentMod[m.Name]; !ok && via != "" && via != m.Name {
 		a.parentMod[m.Name] = via
 	}
 	a.state[m.Name] = want
+	if !lazy && a.phantomDepth > 0 {
+		if a.phantom == nil {
+			a.phantom = map[string]bool{}
+		}
+		a.phantom[m.Name] = true
+	}
 	if lazy {
 		a.queue = append(a.queue, work{m, lazy})
 		return nil
