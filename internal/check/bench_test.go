@@ -154,7 +154,7 @@ func BenchmarkGeneratedAppAnalyse(b *testing.B) {
 	app := loadGenerated(b)
 	for b.Loop() {
 		pass := &rules.Pass{App: app, Today: today}
-		if _, err := analyse(context.Background(), resolvers(pyresolve.New(), pass), pass, app.Functions); err != nil {
+		if err := pass.Analyze(context.Background(), resolvers(pyresolve.New(), app)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -165,10 +165,10 @@ func BenchmarkGeneratedAppAnalyse(b *testing.B) {
 func BenchmarkGeneratedAppRules(b *testing.B) {
 	app := loadGenerated(b)
 	pass := &rules.Pass{App: app, Today: today}
-	fns, err := analyse(context.Background(), resolvers(pyresolve.New(), pass), pass, app.Functions)
-	if err != nil {
+	if err := pass.Analyze(context.Background(), resolvers(pyresolve.New(), app)); err != nil {
 		b.Fatal(err)
 	}
+	fns := pass.Functions
 	for b.Loop() {
 		rules.Run(&rules.Pass{App: app, Today: today, Functions: fns})
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/resolve"
@@ -36,6 +37,10 @@ type Options struct {
 	Ignore []string
 	// Artifacts, when set, checks plain zips/folders instead of Path.
 	Artifacts *artifacts.Spec
+	// Load bounds what the loaders and the trees they open read (--max-file-size,
+	// --max-template-size, --allow-outside) and carries the loaders' own options
+	// (--var-file). The zero value is the defaults; each Run has its own.
+	Load iac.Options
 }
 
 // Result is what a check found.

@@ -27,11 +27,13 @@ type Input struct {
 	// source is the template sam build read, for a built SAM app: its packages are
 	// compared with their copies in the build (stale build, LK409).
 	source string
-	load   func() (*model.App, error)
+	load   func(iac.Options) (*model.App, error)
+	// opts is what the loader is given: DetectOptions.Load.
+	opts iac.Options
 }
 
 // Load reads the input.
-func (in Input) Load() (*model.App, error) { return in.load() }
+func (in Input) Load() (*model.App, error) { return in.load(in.opts) }
 
 // LoadAll reads the inputs, in order; the first that fails stops it.
 func LoadAll(inputs []Input) ([]*model.App, error) {
@@ -65,6 +67,9 @@ type DetectOptions struct {
 	Exclude []string
 	// Source checks a SAM app's source template even when .aws-sam/build exists.
 	Source bool
+	// Load bounds what the search and the loaders read (check --max-template-size,
+	// --max-file-size, --allow-outside) and carries the loaders' own options.
+	Load iac.Options
 }
 
 // Detection is what PATH holds: the folder findings are relative to, the inputs to
@@ -80,6 +85,14 @@ type Detection struct {
 // every IaC root in it and below it is found (see discover), except what matches an
 // exclude glob. kind and template override detection.
 func DetectAll(p string, o DetectOptions) (Detection, error) {
+	d, err := detectAll(p, o)
+	for i := range d.Inputs {
+		d.Inputs[i].opts = o.Load
+	}
+	return d, err
+}
+
+func detectAll(p string, o DetectOptions) (Detection, error) {
 	kind, template := o.Kind, o.Template
 	if p == "" {
 		p = "."
@@ -158,7 +171,7 @@ func fileInput(root, file, kind string) (Input, error) {
 
 func samInput(root, file string, built bool, also string) Input {
 	return Input{Kind: "sam", Source: rel(root, file), Built: built, Also: also,
-		load: func() (*model.App, error) { return sam.Load(root, file) }}
+		load: func(o iac.Options) (*model.App, error) { return sam.LoadWith(root, file, o) }}
 }
 
 // builtSAMInput is a built SAM app whose packages are compared with those of the
@@ -167,24 +180,24 @@ func builtSAMInput(root, file, source, also string) Input {
 	in := samInput(root, file, true, also)
 	in.source = source
 	if source != "" {
-		in.load = func() (*model.App, error) { return sam.LoadBuilt(root, file, source) }
+		in.load = func(o iac.Options) (*model.App, error) { return sam.LoadBuilt(root, file, source, o) }
 	}
 	return in
 }
 
 func cdkInput(root, dir string) Input {
 	return Input{Kind: "cdk", Source: rel(root, dir), Built: true,
-		load: func() (*model.App, error) { return cdk.Load(root, dir) }}
+		load: func(o iac.Options) (*model.App, error) { return cdk.LoadWith(root, dir, o) }}
 }
 
 func terraformInput(root, dir string) Input {
 	return Input{Kind: "terraform", Source: rel(root, dir),
-		load: func() (*model.App, error) { return terraform.Load(root, dir) }}
+		load: func(o iac.Options) (*model.App, error) { return terraform.LoadWith(root, dir, o) }}
 }
 
 func serverlessInput(root, file string, run *serverless.RunBudget) Input {
 	return Input{Kind: "serverless", Source: rel(root, file),
-		load: func() (*model.App, error) { return serverless.LoadShared(root, file, run) }}
+		load: func(o iac.Options) (*model.App, error) { return serverless.LoadShared(root, file, run, o) }}
 }
 
 // rel names p relative to root with forward slashes (iac.Rel, the loaders' path display).

@@ -57,6 +57,7 @@ type walk struct {
 	kind    string
 	exclude []string
 	source  bool // --source: the source template, not .aws-sam/build
+	lim     iac.Limits
 
 	entries, sniffed int
 	stopped          string // why the walk stopped early, "" when it did not
@@ -79,7 +80,7 @@ type tfDir struct {
 
 // discover finds the IaC roots in root and below it.
 func discover(root string, o DetectOptions) ([]Input, []string, error) {
-	w := &walk{root: root, kind: o.Kind, exclude: o.Exclude, source: o.Source, parsed: map[string]*cfn.Template{}, tf: map[string]*tfDir{}}
+	w := &walk{root: root, kind: o.Kind, exclude: o.Exclude, source: o.Source, lim: o.Load.Limits, parsed: map[string]*cfn.Template{}, tf: map[string]*tfDir{}}
 	w.dir(root, 0)
 	if n := len(w.cdkApps); n == 1 {
 		w.notes = append(w.notes, fmt.Sprintf("%s is a CDK app with no cdk.out: run cdk synth there to have it checked", w.cdkApps[0]))
@@ -236,7 +237,7 @@ func (w *walk) sniff(p string, named bool) {
 		}
 		w.sniffed++
 	}
-	data, err := iac.ReadConfig(p)
+	data, err := w.lim.ReadConfig(p)
 	if err != nil {
 		if named {
 			w.templates = append(w.templates, p)
@@ -254,7 +255,7 @@ func (w *walk) sniff(p string, named bool) {
 }
 
 func (w *walk) readTF(tf *tfDir, dir, p string) {
-	data, err := iac.ReadConfig(p)
+	data, err := w.lim.ReadConfig(p)
 	if err != nil {
 		return // the loader reports it when the folder is checked
 	}
@@ -344,7 +345,7 @@ func (w *walk) inputs() []Input {
 			w.notes = append(w.notes, fmt.Sprintf("%s was built by sam build into %s; the build is checked", rel(w.root, d), b))
 			continue
 		}
-		if h, ok := assemblyHash(d); ok {
+		if h, ok := assemblyHash(w.lim, d); ok {
 			if first, dup := seen[h]; dup {
 				w.notes = append(w.notes, fmt.Sprintf("%s is a copy of %s; checked once", rel(w.root, d), rel(w.root, first)))
 				continue
@@ -410,12 +411,12 @@ func (w *walk) builtFromAssembly(out string, built []builtSet) (string, bool) {
 }
 
 // assemblyHash identifies a cloud assembly by its manifest and templates.
-func assemblyHash(dir string) ([32]byte, bool) {
+func assemblyHash(lim iac.Limits, dir string) ([32]byte, bool) {
 	h := sha256.New()
 	names, _ := filepath.Glob(filepath.Join(dir, "*.template.json"))
 	sort.Strings(names)
 	for _, n := range append([]string{filepath.Join(dir, "manifest.json")}, names...) {
-		data, err := iac.ReadConfig(n)
+		data, err := lim.ReadConfig(n)
 		if err != nil {
 			return [32]byte{}, false
 		}
@@ -457,7 +458,7 @@ func nestedTemplates(t *cfn.Template, dir string) []string {
 func (w *walk) functionIDs(p string) []string {
 	t := w.parsed[p]
 	if t == nil {
-		data, err := iac.ReadConfig(p)
+		data, err := w.lim.ReadConfig(p)
 		if err != nil {
 			return nil
 		}

@@ -7,10 +7,8 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
@@ -21,7 +19,6 @@ import (
 	"github.com/layerkit/layerkit/internal/pyresolve"
 	"github.com/layerkit/layerkit/internal/resolve"
 	"github.com/layerkit/layerkit/internal/rules"
-	"github.com/layerkit/layerkit/internal/runtimes"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -37,7 +34,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		app, err := artifacts.Load(root, *opts.Artifacts)
+		app, err := artifacts.LoadWith(root, *opts.Artifacts, opts.Load)
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +45,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		return res, err
 	}
-	d, err := DetectAll(opts.Path, DetectOptions{Kind: opts.Kind, Template: opts.Template, Exclude: opts.Exclude, Source: opts.Source})
+	d, err := DetectAll(opts.Path, DetectOptions{Kind: opts.Kind, Template: opts.Template, Exclude: opts.Exclude, Source: opts.Source, Load: opts.Load})
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +112,7 @@ func checkApps(ctx context.Context, opts Options, root string, apps []*model.App
 	// function's package; none when the app comes from no folder (doctor).
 	var project tree.Tree
 	if root != "" {
-		if t, err := tree.Dir(root, ""); err == nil {
+		if t, err := opts.Load.Dir(root, ""); err == nil {
 			project = t
 		}
 	}
@@ -124,8 +121,7 @@ func checkApps(ctx context.Context, opts Options, root string, apps []*model.App
 	for _, app := range apps {
 		declare(app)
 		pass := &rules.Pass{App: app, Today: opts.Today, Project: project}
-		var err error
-		if pass.Functions, err = analyse(ctx, resolvers(py, pass), pass, app.Functions); err != nil {
+		if err := pass.Analyze(ctx, resolvers(py, app)); err != nil {
 			return nil, err
 		}
 		for _, f := range pass.Functions {
@@ -257,74 +253,21 @@ func overrun(app *model.App, project tree.Tree) error {
 
 // resolvers are the import resolvers of a check, by language (the runtime catalogue's):
 // a language without one is not analysed (LK109). py, Python's, is shared by every app
-// of the check (layers are shared); while it resolves a function's imports, the rules of
-// pass start reading the layers' package metadata.
+// of the check (layers are shared).
 //
 // A function package only one function of the app has is scanned for that function's
 // analysis alone and dropped with it (Env.OwnTask): the check's live memory does not
 // hold every function's files to the end.
-func resolvers(py *pyresolve.Resolver, pass *rules.Pass) resolve.Set {
-	users := make(map[tree.Tree]int, len(pass.App.Functions))
-	for _, fn := range pass.App.Functions {
+func resolvers(py *pyresolve.Resolver, app *model.App) resolve.Set {
+	users := make(map[tree.Tree]int, len(app.Functions))
+	for _, fn := range app.Functions {
 		if fn.Code != nil && fn.Code.Tree != nil {
 			users[fn.Code.Tree]++
 		}
 	}
 	return resolve.NewSet(&pyresolve.Lang{R: py, Ready: func(env *pyresolve.Env) {
 		env.OwnTask = env.Task != nil && users[env.Task] == 1
-		rules.Prefetch(pass, env)
 	}})
-}
-
-// analyse resolves every function's imports, in parallel, each with the resolver of its
-// runtime's language. It stops starting functions when ctx is done, waits for those
-// running, and returns ctx.Err().
-func analyse(ctx context.Context, langs resolve.Set, pass *rules.Pass, fns []*model.Function) ([]*rules.Function, error) {
-	out := make([]*rules.Function, len(fns))
-	var wg sync.WaitGroup
-	var errOnce sync.Once
-	var failed error
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, fn := range fns {
-		rf := &rules.Function{Fn: fn}
-		out[i] = rf
-		rt, ok := runtimes.Lookup(fn.Runtime)
-		if ok {
-			rf.Runtime = rt
-		}
-		if rf.Skip, _, _ = rules.Unchecked(pass.App, fn); rf.Skip != "" {
-			continue
-		}
-		lang, ok := langs.For(rt)
-		if !ok {
-			// The catalogue says its imports are checked, but no resolver is registered.
-			rf.Skip = "no import resolver for " + rt.Language
-			continue
-		}
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			a, err := lang.Analyze(ctx, fn, rt)
-			if err != nil {
-				errOnce.Do(func() { failed = err })
-				return
-			}
-			rf.Analysis = a
-			rf.Result, _ = a.Detail().(*pyresolve.Result)
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return out, failed
 }
 
 // declare reads the requirements files a build step will install, for every package.

@@ -47,14 +47,13 @@ func TestSecondResolver(t *testing.T) {
 		Code: &model.Code{Tree: tree.NewMap("src", map[string]string{"other.js": ""}), Display: "src"}}
 	app := &model.App{Functions: []*model.Function{fn}}
 	pass := &rules.Pass{App: app, Today: today}
-	fns, err := analyse(context.Background(), resolve.NewSet(fakeLang{"python"}), pass, app.Functions)
-	if err != nil {
+	if err := pass.Analyze(context.Background(), resolve.NewSet(fakeLang{"python"})); err != nil {
 		t.Fatal(err)
 	}
+	fns := pass.Functions
 	if fns[0].Analysis == nil || fns[0].Result != nil {
 		t.Fatalf("analysis %v, python result %v: want the fake's analysis and no Python result", fns[0].Analysis, fns[0].Result)
 	}
-	pass.Functions = fns
 	var got []string
 	for _, f := range rules.Run(pass) {
 		if f.Code == rulecode.LK405 {
@@ -67,7 +66,8 @@ func TestSecondResolver(t *testing.T) {
 	}
 
 	// A language without a resolver is not analysed, and says why.
-	fns, err = analyse(context.Background(), resolve.NewSet(fakeLang{"nodejs"}), pass, app.Functions)
+	err := pass.Analyze(context.Background(), resolve.NewSet(fakeLang{"nodejs"}))
+	fns = pass.Functions
 	if err != nil || fns[0].Analysis != nil || fns[0].Skip == "" {
 		t.Fatalf("no resolver for python: analysis %v, skip %q, err %v", fns[0].Analysis, fns[0].Skip, err)
 	}

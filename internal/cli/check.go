@@ -15,8 +15,8 @@ import (
 
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
-	"github.com/layerkit/layerkit/internal/iac/terraform"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/report"
 )
@@ -88,7 +88,7 @@ input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, sarif, github")
+	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, sarif, github, html (a self-contained page: map, sizes, findings), dot, mermaid (the function → layer → module graph)")
 	f.StringVar(&o.FailOn, "fail-on", "error", "exit 1 when a finding is at or above: error, warning, info, never")
 	f.StringSliceVar(&o.Functions, "function", nil, "check only this function (repeatable)")
 	f.StringSliceVar(&o.Ignore, "ignore", nil, "drop findings of this rule: a code, a name or a code prefix like LK4 (repeatable, comma-separated)")
@@ -114,7 +114,7 @@ input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 }
 
 func runCheck(s *IO, o *CheckOptions) error {
-	if err := validReport(o.Format, o.FailOn); err != nil {
+	if err := validCheckReport(o.Format, o.FailOn); err != nil {
 		return err
 	}
 	color, err := colorFor(s, o.Color, o.Format, o.OutputFile)
@@ -164,10 +164,9 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if len(paths) == 0 {
 		paths = []string{""}
 	}
-	terraform.SetVarFiles(o.VarFiles)
-	defer terraform.SetVarFiles(nil)
 	var results []*check.Result
-	err = o.Limits.runContext(context.Background(), func(ctx context.Context) error {
+	err = o.Limits.runContext(context.Background(), func(ctx context.Context, lim iac.Limits) error {
+		opts.Load = iac.Options{Limits: lim, VarFiles: o.VarFiles}
 		for _, p := range paths {
 			opts.Path = p
 			res, err := check.Run(ctx, opts)
@@ -231,7 +230,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 	case res.Checked != "":
 		fmt.Fprintf(errw, "layerkit: checked %s\n", res.Checked)
 	}
-	if err := writeCheckReport(s, o, in); err != nil {
+	if err := writeCheckReport(s, o, in, res); err != nil {
 		return err
 	}
 	if len(res.Failed) > 0 {
@@ -308,8 +307,11 @@ func qualifyAcross(paths []string, results []*check.Result) {
 }
 
 // writeCheckReport writes check's report to stdout or --output-file, and --statistics.
-func writeCheckReport(s *IO, o *CheckOptions, in report.Input) error {
+func writeCheckReport(s *IO, o *CheckOptions, in report.Input, res *check.Result) error {
 	write := func(w io.Writer) error {
+		if slices.Contains(pictureFormats, o.Format) {
+			return writePicture(w, o.Format, res, in)
+		}
 		if o.Statistics && o.Format == "text" {
 			if o.Quiet && len(in.Findings) == 0 {
 				return nil

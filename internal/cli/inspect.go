@@ -2,13 +2,17 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/layerkit/layerkit/internal/htmlreport"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/inspect"
+	"github.com/layerkit/layerkit/internal/layermap"
 	"github.com/layerkit/layerkit/internal/native"
 	"github.com/layerkit/layerkit/internal/report"
 	"github.com/layerkit/layerkit/internal/runtimes"
@@ -21,7 +25,9 @@ type InspectOptions struct {
 	Runtime string
 	Arch    string
 	Format  string
-	Limits  Limits
+	// OutputFile is where the report goes ("" stdout).
+	OutputFile string
+	Limits     Limits
 }
 
 func newInspectCmd(s *IO) *cobra.Command {
@@ -39,7 +45,8 @@ Without --runtime, the newest Python whose site-packages folder the layer has is
 python3.13); without --arch, the architecture of most of its ELF files (else x86_64).`,
 		Example: `  layerkit inspect build/deps.zip
   layerkit inspect layers/shared --runtime python3.11 --arch arm64
-  layerkit inspect deps.zip --format json`,
+  layerkit inspect deps.zip --format json
+  layerkit inspect deps.zip --format html -o deps.html   # a page: modules, treemap, what could go`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Layers = args
@@ -49,16 +56,17 @@ python3.13); without --arch, the architecture of most of its ELF files (else x86
 	f := cmd.Flags()
 	f.StringVar(&o.Runtime, "runtime", "", "the runtime to inspect for, e.g. python3.12")
 	f.StringVar(&o.Arch, "arch", "", "x86_64 or arm64")
-	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json")
+	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, html (a self-contained page: what the layer provides, a treemap of its size, what could go)")
+	f.StringVarP(&o.OutputFile, "output-file", "o", "", "write the report to this file (replaced whole) instead of stdout")
 	o.Limits.flags(cmd)
 	return cmd
 }
 
 func runInspect(s *IO, o *InspectOptions) error {
 	switch o.Format {
-	case "text", "json":
+	case "text", "json", "html":
 	default:
-		return usageError{fmt.Sprintf("--format must be text or json, not %q", o.Format)}
+		return usageError{fmt.Sprintf("--format must be text, json or html, not %q", o.Format)}
 	}
 	switch o.Arch {
 	case "", "x86_64", "arm64":
@@ -76,9 +84,10 @@ func runInspect(s *IO, o *InspectOptions) error {
 	}
 	reader := &native.Reader{}
 	var reports []*inspect.Report
-	err := o.Limits.run(func() error {
+	var pictured []layermap.LayerInput
+	err := o.Limits.run(func(lim iac.Limits) error {
 		for _, p := range o.Layers {
-			t, err := openLayer(p)
+			t, err := openLayer(lim.Caps(), p)
 			if err != nil {
 				return err
 			}
@@ -91,6 +100,11 @@ func runInspect(s *IO, o *InspectOptions) error {
 			if arch == "" {
 				arch = inspect.GuessArch(t, reader)
 			}
+			if o.Format == "html" {
+				// drawn after the loop: the zip stays open until then
+				pictured = append(pictured, layermap.LayerInput{Name: filepath.ToSlash(p), Tree: t, Runtime: rt, Arch: arch})
+				continue
+			}
 			reports = append(reports, inspect.Inspect(t, rt, arch, reader))
 			if z, ok := t.(*tree.ZipTree); ok {
 				z.Close()
@@ -98,32 +112,53 @@ func runInspect(s *IO, o *InspectOptions) error {
 		}
 		return nil
 	})
+	defer func() {
+		for _, l := range pictured {
+			if z, ok := l.Tree.(*tree.ZipTree); ok {
+				z.Close()
+			}
+		}
+	}()
 	if err != nil {
 		return err
 	}
-	if o.Format == "json" {
-		return report.JSON(s.Out, map[string]any{"version": 1, "layers": reports})
-	}
-	for i, r := range reports {
-		if i > 0 {
-			fmt.Fprintln(s.Out)
+	write := func(w io.Writer) error {
+		switch o.Format {
+		case "html":
+			names := make([]string, len(pictured))
+			for i, l := range pictured {
+				names[i] = l.Name
+			}
+			return htmlreport.Write(w, layermap.BuildLayers("layerkit inspect: "+strings.Join(names, ", "), Version, pictured))
+		case "json":
+			return report.JSON(w, map[string]any{"version": 1, "layers": reports})
 		}
-		r.WriteText(report.Writer(s.Out))
+		for i, r := range reports {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			r.WriteText(report.Writer(w))
+		}
+		return nil
 	}
-	return nil
+	if o.OutputFile == "" {
+		return write(s.Out)
+	}
+	return writeFileAtomic(o.OutputFile, write)
 }
 
-// openLayer opens a layer zip or folder; the display is the path as given.
-func openLayer(p string) (tree.Tree, error) {
+// openLayer opens a layer zip or folder with the caps c; the display is the path as
+// given.
+func openLayer(c tree.Caps, p string) (tree.Tree, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, unwrapPathErr(err))
 	}
 	display := filepath.ToSlash(p)
 	if fi.IsDir() {
-		return tree.Dir(p, strings.TrimSuffix(display, "/"))
+		return c.Dir(p, strings.TrimSuffix(display, "/"))
 	}
-	z, err := tree.Zip(p, display)
+	z, err := c.Zip(p, display)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a zip archive or folder (%v)", p, err)
 	}

@@ -49,19 +49,21 @@ func (e timeoutError) Error() string {
 }
 
 // run is runContext for work that does not take a context.
-func (l *Limits) run(work func() error) error {
-	return l.runContext(context.Background(), func(context.Context) error { return work() })
+func (l *Limits) run(work func(lim iac.Limits) error) error {
+	return l.runContext(context.Background(), func(_ context.Context, lim iac.Limits) error { return work(lim) })
 }
 
 // stopGrace is how long runContext waits, after --timeout or Ctrl-C, for the work to
 // notice its context is done and return.
 const stopGrace = 5 * time.Second
 
-// runContext applies the limits and runs work with a context that is cancelled when
-// --timeout passes or on Ctrl-C (SIGINT). The work stops at its next look at the
+// runContext checks the limits and runs work with them (the caps in bytes, the
+// --allow-outside places resolved) and with a context that is cancelled when
+// --timeout passes or on Ctrl-C (SIGINT). Nothing is set for the whole process: the
+// work passes lim on to what it reads. The work stops at its next look at the
 // context and runContext waits for it (at most stopGrace: past that the process is
 // about to exit anyway); a timeout is a timeoutError (exit 2), Ctrl-C exit 130.
-func (l *Limits) runContext(parent context.Context, work func(ctx context.Context) error) error {
+func (l *Limits) runContext(parent context.Context, work func(ctx context.Context, lim iac.Limits) error) error {
 	if l.MaxFileSize <= 0 {
 		return usageError{fmt.Sprintf("--max-file-size must be a positive number of MiB, not %d", l.MaxFileSize)}
 	}
@@ -71,11 +73,11 @@ func (l *Limits) runContext(parent context.Context, work func(ctx context.Contex
 	if l.Timeout < 0 {
 		return usageError{fmt.Sprintf("--timeout must not be negative, not %s", l.Timeout)}
 	}
-	tree.SetMaxFileSize(int64(l.MaxFileSize) << 20)
-	iac.SetMaxTemplateSize(int64(l.MaxTemplateSize) << 10)
-	if err := iac.SetAllowOutside(l.AllowOutside); err != nil {
+	allow, err := iac.ResolveOutside(l.AllowOutside)
+	if err != nil {
 		return usageError{err.Error()}
 	}
+	lim := iac.Limits{MaxFileSize: int64(l.MaxFileSize) << 20, MaxTemplateSize: int64(l.MaxTemplateSize) << 10, AllowOutside: allow}
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt)
 	defer stop()
 	if l.Timeout > 0 {
@@ -84,8 +86,7 @@ func (l *Limits) runContext(parent context.Context, work func(ctx context.Contex
 		defer cancel()
 	}
 	done := make(chan error, 1)
-	go func() { done <- work(ctx) }()
-	var err error
+	go func() { done <- work(ctx, lim) }()
 	select {
 	case err = <-done:
 	case <-ctx.Done():

@@ -15,7 +15,7 @@ import (
 func TestLimitsTimeoutCancels(t *testing.T) {
 	l := Limits{Timeout: 20 * time.Millisecond, MaxFileSize: int(tree.DefaultMaxFileSize >> 20), MaxTemplateSize: iac.DefaultMaxTemplateSize >> 10}
 	returned := false
-	err := l.runContext(context.Background(), func(ctx context.Context) error {
+	err := l.runContext(context.Background(), func(ctx context.Context, _ iac.Limits) error {
 		<-ctx.Done()
 		time.Sleep(10 * time.Millisecond) // the work finishing what it was doing
 		returned = true
@@ -31,7 +31,7 @@ func TestLimitsTimeoutCancels(t *testing.T) {
 	// Work that finishes in time returns its own result.
 	l.Timeout = time.Minute
 	want := errors.New("done")
-	if err := l.runContext(context.Background(), func(context.Context) error { return want }); err != want {
+	if err := l.runContext(context.Background(), func(context.Context, iac.Limits) error { return want }); err != want {
 		t.Fatalf("err %v, want %v", err, want)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"sync/atomic"
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -45,31 +44,60 @@ func Errorf(pos model.Pos, format string, args ...any) error {
 // their input, so this cap is what bounds the memory a hostile template can take.
 const DefaultMaxTemplateSize = 1 << 20
 
-var maxTemplateSize atomic.Int64
-
-func init() { maxTemplateSize.Store(DefaultMaxTemplateSize) }
-
-// SetMaxTemplateSize sets the cap on configuration files; n <= 0 restores the default.
-func SetMaxTemplateSize(n int64) {
-	if n <= 0 {
-		n = DefaultMaxTemplateSize
-	}
-	maxTemplateSize.Store(n)
+// Limits are what one load may read (README "Limits"): the caps on files and the
+// places outside the checked folder code locations may point into. A load carries its
+// own, so two checks with different limits can run in one process; the zero value is
+// the defaults.
+type Limits struct {
+	// MaxFileSize caps each file read from a package or layer, folder or zip
+	// (--max-file-size, bytes); <= 0 means tree.DefaultMaxFileSize.
+	MaxFileSize int64
+	// MaxTemplateSize caps each configuration file (--max-template-size, bytes); <= 0
+	// means DefaultMaxTemplateSize.
+	MaxTemplateSize int64
+	// AllowOutside are the places outside the checked folder that code locations may
+	// resolve into (--allow-outside), as ResolveOutside returns them; nil allows none.
+	AllowOutside []string
 }
 
-// MaxTemplateSize returns the cap on configuration files.
-func MaxTemplateSize() int64 { return maxTemplateSize.Load() }
+// Options are what a loader is given besides the folder and file it reads.
+type Options struct {
+	Limits
+	// VarFiles are Terraform variable files (--var-file, as terraform's -var-file), read
+	// after terraform.tfvars and *.auto.tfvars, later ones winning. They apply to the
+	// root module; a relative path is relative to the working folder.
+	VarFiles []string
+}
+
+// TemplateCap returns the cap on configuration files.
+func (l Limits) TemplateCap() int64 {
+	if l.MaxTemplateSize <= 0 {
+		return DefaultMaxTemplateSize
+	}
+	return l.MaxTemplateSize
+}
+
+// Caps are the read bounds of the trees a load opens.
+func (l Limits) Caps() tree.Caps { return tree.Caps{MaxFileSize: l.MaxFileSize} }
+
+// Dir opens a code folder with the limits' caps (tree.Dir).
+func (l Limits) Dir(root, display string) (tree.Tree, error) { return l.Caps().Dir(root, display) }
+
+// Zip opens a code archive with the limits' caps (tree.Zip).
+func (l Limits) Zip(path, display string) (*tree.ZipTree, error) {
+	return l.Caps().Zip(path, display)
+}
 
 // ReadConfig reads a configuration file, refusing what is not a regular file (a FIFO
-// would block forever, /dev/zero never ends) and files over MaxTemplateSize. The error
+// would block forever, /dev/zero never ends) and files over the template cap. The error
 // is a plain message without the path, for the caller to put in an InputError.
-func ReadConfig(path string) ([]byte, error) {
-	b, err := tree.ReadOSFile(path, MaxTemplateSize())
+func (l Limits) ReadConfig(path string) ([]byte, error) {
+	b, err := tree.ReadOSFile(path, l.TemplateCap())
 	switch {
 	case err == nil:
 		return b, nil
 	case errors.Is(err, tree.ErrTooLarge):
-		return nil, fmt.Errorf("the file is larger than the %d-byte cap on templates and configuration files (--max-template-size)", MaxTemplateSize())
+		return nil, fmt.Errorf("the file is larger than the %d-byte cap on templates and configuration files (--max-template-size)", l.TemplateCap())
 	case errors.Is(err, tree.ErrNotRegular):
 		return nil, errors.New("not a regular file")
 	}

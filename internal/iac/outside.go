@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 )
 
 // A template names where code lives (CodeUri, ContentUri, a CDK asset path, Terraform's
@@ -13,26 +12,18 @@ import (
 // symlink in the repository to /etc. Loaders read a code location only when it resolves
 // inside the checked folder, or inside a place the user allowed with --allow-outside.
 
-var (
-	allowMu      sync.RWMutex
-	allowOutside []string
-)
-
-// SetAllowOutside sets the places outside the checked folder that code locations may
-// resolve into (layerkit check --allow-outside); nil allows none.
-func SetAllowOutside(paths []string) error {
+// ResolveOutside resolves the places outside the checked folder that code locations
+// may point into (layerkit check --allow-outside), for Limits.AllowOutside.
+func ResolveOutside(paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
 		r, err := resolve(p)
 		if err != nil {
-			return fmt.Errorf("--allow-outside %s: %w", p, UnwrapPath(err))
+			return nil, fmt.Errorf("--allow-outside %s: %w", p, UnwrapPath(err))
 		}
 		out = append(out, r)
 	}
-	allowMu.Lock()
-	allowOutside = out
-	allowMu.Unlock()
-	return nil
+	return out, nil
 }
 
 // OutsideError is a code location that resolves outside the checked folder.
@@ -51,7 +42,7 @@ func (e *OutsideError) Error() string {
 // folder) resolves, symlinks followed, inside root or an allowed place. It returns an
 // *OutsideError when it does not. A location that does not exist is judged by its
 // nearest existing parent, so that the caller still reports it as missing.
-func CheckInside(root, p string) error {
+func (l Limits) CheckInside(root, p string) error {
 	rr, err := resolve(root)
 	if err != nil {
 		return nil // the root itself cannot be read: the caller's own error says so
@@ -63,9 +54,7 @@ func CheckInside(root, p string) error {
 	if Within(rr, rp) {
 		return nil
 	}
-	allowMu.RLock()
-	defer allowMu.RUnlock()
-	for _, a := range allowOutside {
+	for _, a := range l.AllowOutside {
 		if Within(a, rp) {
 			return nil
 		}

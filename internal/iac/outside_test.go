@@ -19,7 +19,6 @@ func TestCheckInside(t *testing.T) {
 	if err := os.Symlink(filepath.Join(root, "src"), filepath.Join(root, "inlink")); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = SetAllowOutside(nil) })
 	for _, tc := range []struct {
 		p       string
 		outside bool
@@ -35,19 +34,24 @@ func TestCheckInside(t *testing.T) {
 		{filepath.Join(root, "escape", "not-yet"), true},
 		{root + "-sibling", true},
 	} {
-		err := CheckInside(root, tc.p)
+		err := Limits{}.CheckInside(root, tc.p)
 		var oe *OutsideError
 		if got := errors.As(err, &oe); got != tc.outside {
 			t.Errorf("CheckInside(%s) = %v, want outside=%v", tc.p, err, tc.outside)
 		}
 	}
-	if err := SetAllowOutside([]string{other}); err != nil {
+	allow, err := ResolveOutside([]string{other})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := CheckInside(root, filepath.Join(root, "escape")); err != nil {
+	l := Limits{AllowOutside: allow}
+	if err := l.CheckInside(root, filepath.Join(root, "escape")); err != nil {
 		t.Errorf("allowed place still refused: %v", err)
 	}
-	if err := CheckInside(root, "/"); err == nil {
+	if err := (Limits{}).CheckInside(root, filepath.Join(root, "escape")); err == nil {
+		t.Error("another Limits value sees the allowed place")
+	}
+	if err := l.CheckInside(root, "/"); err == nil {
 		t.Error("/ allowed although only another folder was")
 	}
 }

@@ -18,7 +18,8 @@ import (
 type Lang struct {
 	R *Resolver
 	// Ready, when set, is called with each function's sys.path before its imports are
-	// resolved (check starts reading the layers' metadata meanwhile).
+	// resolved (the rules' pass starts the analyses that need only the path meanwhile,
+	// rules.Analysis.Start).
 	Ready func(*Env)
 }
 

@@ -15,12 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rogpeppe/go-internal/txtar"
-
 	"github.com/layerkit/layerkit/internal/check"
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/rules"
+	"github.com/layerkit/layerkit/internal/txtardir"
 )
 
 // Per-rule fixtures, in the way of go/analysis's analysistest and ruff: for every rule,
@@ -134,19 +133,10 @@ func TestRuleFixtures(t *testing.T) {
 
 // runRuleFixture checks one archive and returns how many findings it wants.
 func runRuleFixture(t *testing.T, code rulecode.Code, file string) int {
-	ar, err := txtar.ParseFile(file)
+	dir := t.TempDir()
+	ar, err := txtardir.Unpack(file, dir)
 	if err != nil {
 		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for _, f := range ar.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	var wants []fixtureWant
 	for _, f := range ar.Files {

@@ -31,6 +31,7 @@ const (
 
 // indexOf is t's module index, built once per pass and only when a hint needs it.
 func indexOf(p *Pass, t tree.Tree) moduleIndex {
+	p.need(ModuleIndex)
 	return cacheOf(p).indexes.Get(t, func() moduleIndex { return makeIndex(t) })
 }
 

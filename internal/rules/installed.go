@@ -29,7 +29,7 @@ type passCache struct {
 	uses    memo.Map[*Function, map[string]*distUse]
 	sizes   memo.Map[sizeKey, *treeSize] // LK402
 	finds   memo.Map[findKey, []string]
-	walked  memo.Map[*tree.Overlay, struct{}] // Prefetch started the compiled-file walks
+	walked  memo.Map[*tree.Overlay, struct{}] // the compiled-file walks (Compiled)
 	distNat memo.Map[*pymeta.Dist, []string]
 	recNat  memo.Map[*pymeta.Dist, []string]        // ownerOf: compiled files RECORD lists
 	needs   memo.Map[*pymeta.Dist, map[string]bool] // LK3xx: modules a distribution's code needs
@@ -67,34 +67,9 @@ func sitePlaces(env *pyresolve.Env) []pymeta.Place {
 	return out
 }
 
-// Prefetch starts reading, in the background, the installed distributions in the
-// layer folders of env's path into p's caches, so that the metadata rules find them
-// read: called as soon as a function's path is known, it overlaps the reading (zip
-// layers inflate every RECORD) with the import analysis.
-func Prefetch(p *Pass, env *pyresolve.Env) {
-	if env.Opt == nil {
-		return
-	}
-	c := cacheOf(p)
-	opt := tree.Tree(env.Opt)
-	for _, pl := range sitePlaces(env) {
-		if pl.Tree == opt {
-			c.dists.Prefetch(pl.Tree, pl.Dir)
-		}
-	}
-	// The compiled files in the layers (LK301–LK304, step 4): one walk per overlay.
-	c.walked.Go(env.Opt, func() struct{} {
-		for _, e := range env.Path {
-			if e.Tree == opt {
-				c.find(e.Tree, e.Dir, e.Kind == pyresolve.LayerPython)
-			}
-		}
-		return struct{}{}
-	})
-}
-
 // installedOf returns the distributions on f's path.
 func installedOf(p *Pass, f *Function) *pymeta.Installed {
+	p.need(Installed)
 	c := cacheOf(p)
 	return c.inst.Get(f, func() *pymeta.Installed {
 		return pymeta.NewInstalled(sitePlaces(f.Result.Env), &c.dists)
@@ -136,6 +111,7 @@ func (u *distUse) extras() []string {
 // evaluated for f, extras followed), transitively. An eager import wins over a lazy
 // one.
 func usesOf(p *Pass, f *Function) map[string]*distUse {
+	p.need(Uses)
 	return cacheOf(p).uses.Get(f, func() map[string]*distUse { return makeUses(p, f) })
 }
 

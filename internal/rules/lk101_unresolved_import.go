@@ -44,7 +44,8 @@ from aws_utils import s3_object_bytes   # No module named 'aws_utils'`,
 	Fix: `Import the module by the name it has on the path (from layer_utils.aws_utils import ...), move the
 file where Python looks (python/ in the layer), declare the distribution in requirements.txt, or
 attach the layer that provides it. The hint says which applies.`,
-	Run: runLK101,
+	Requires: []*Analysis{Imports, ModuleIndex},
+	Run:      runLK101,
 })
 
 func runLK101(p *Pass) {

@@ -20,6 +20,7 @@ fails with Runtime.ImportModuleError: Unable to import module 'pkg.app': No modu
 	Example: `Handler: service.main.handler     # but CodeUri has no service/main.py`,
 	Fix: `Point Handler at the module's path relative to CodeUri (folders separated by dots), or move the
 module there. A Handler without a dot is malformed.`,
+	Requires: []*Analysis{Imports, ModuleIndex},
 	Run: func(p *Pass) {
 		for _, f := range p.resolved() {
 			h := f.Analysis.Handler()

@@ -19,8 +19,9 @@ Python version or platform skips, does not count, nor one removed by del; one re
 another value that cannot be called) lets the function initialize but fails every invocation with
 TypeError.
 Nested attributes (app.Class.method) are not supported: every dot but the last separates modules.`,
-	Example: `Handler: app.lambda_handler     # app.py defines def handler(event, context)`,
-	Fix:     `Rename the function or change Handler to the name the module defines at top level.`,
+	Example:  `Handler: app.lambda_handler     # app.py defines def handler(event, context)`,
+	Fix:      `Rename the function or change Handler to the name the module defines at top level.`,
+	Requires: []*Analysis{Imports},
 	Run: func(p *Pass) {
 		for _, f := range p.resolved() {
 			h := f.Analysis.Handler()

@@ -25,7 +25,8 @@ boto3 or botocore replaces the runtime's; a file named like a standard-library m
 Portions of a namespace package (folders without __init__.py) merge instead, and are not reported.`,
 	Example: `# layer A: python/requests/ (2.31)   layer B: python/lib/python3.12/site-packages/requests/ (2.32)
 import requests      # B's copy wins: site-packages comes before /opt/python`,
-	Fix: `Keep one copy: remove the module from all but one place, or rename your module.`,
+	Fix:      `Keep one copy: remove the module from all but one place, or rename your module.`,
+	Requires: []*Analysis{Imports, LayerOwners},
 	Run: func(p *Pass) {
 		for _, f := range p.resolved() {
 			entries := f.Analysis.SearchPath().Entries
@@ -116,6 +117,7 @@ func layerConflicts(p *Pass, f *Function) {
 		if m.File == "" || m.Tree != tree.Tree(env.Opt) {
 			continue
 		}
+		p.need(LayerOwners)
 		owners := cacheOf(p).layerOwners(env.Opt, m.File)
 		if len(owners) < 2 || seen[m.File] {
 			continue

@@ -32,7 +32,8 @@ backend = importlib.import_module(os.environ["BACKEND"])  # LK106: not checked`,
 path as a literal (a dict from setting to module name, a path built from __file__), so that it is
 checked; otherwise make sure that every module the code may load is in the function package or one
 of its layers, and run layerkit verify to import the handler with the real interpreter.`,
-	Run: runLK106,
+	Requires: []*Analysis{Imports},
+	Run:      runLK106,
 })
 
 func runLK106(p *Pass) {

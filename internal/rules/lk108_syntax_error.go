@@ -29,7 +29,8 @@ match event["action"]:      # a match statement needs Python 3.10
         ...`,
 	Fix: `Fix the line, or raise the function's Runtime to a Python that has the syntax.
 python3.X -m py_compile FILE (with the runtime's version) shows the same error.`,
-	Run: runLK108,
+	Requires: []*Analysis{Imports},
+	Run:      runLK108,
 })
 
 func runLK108(p *Pass) {

@@ -22,6 +22,7 @@ python/python/, or in the site-packages folder of another Python version is neve
 	Example: `layers/common/aws_utils.py   # ContentUri: layers/common/, no BuildMethod → /opt/aws_utils.py`,
 	Fix: `Put Python code under python/ in the layer (or give a SAM layer Metadata: BuildMethod: python3.X,
 which does that), and build site-packages for the runtime the functions use.`,
+	Requires: []*Analysis{Imports},
 	Run: func(p *Pass) {
 		for _, l := range p.App.Layers {
 			if l.Content == nil || l.Content.Opaque {

@@ -30,7 +30,8 @@ import requests`,
 	Fix: `Install the distributions together, with their dependencies, for the function's Python and
 architecture (pip install --target python/ ... without --no-deps), or add the missing one at a
 version in range.`,
-	Run: runLK202,
+	Requires: []*Analysis{Installed, Uses},
+	Run:      runLK202,
 })
 
 func runLK202(p *Pass) {

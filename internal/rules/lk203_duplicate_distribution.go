@@ -22,7 +22,8 @@ two metadata folders claiming it.`,
 	Example: `/var/task/requests-2.31.0.dist-info   and   layer Deps: python/requests-2.28.1.dist-info`,
 	Fix: `Install each distribution once: drop it from the function package or from the layer, or build
 the layers from one requirements file so they agree.`,
-	Run: runLK203,
+	Requires: []*Analysis{Installed},
+	Run:      runLK203,
 })
 
 func runLK203(p *Pass) {

@@ -35,7 +35,8 @@ installed distribution the handler's imports load.`,
 	Example: `python/fastmod/_speed.cpython-311-x86_64-linux-gnu.so   # function runs python3.12`,
 	Fix: `Build (pip install) the package with the function's Python version, e.g. pip install
 --python-version 3.12 --only-binary=:all: --platform manylinux2014_x86_64 --target python/ pkg.`,
-	Run: func(p *Pass) { reportNative(p) },
+	Requires: []*Analysis{Installed, Uses, Compiled},
+	Run:      func(p *Pass) { reportNative(p) },
 })
 
 var LK302 = register(&Rule{
@@ -405,6 +406,7 @@ func (r *nativeRun) otherFiles(f *Function, e pyresolve.Entry, tg native.Target)
 	if o, ok := r.others[k]; ok {
 		return o
 	}
+	r.p.need(Compiled)
 	files := cacheOf(r.p).find(e.Tree, e.Dir, python)
 	// checkWith reads the header of each file whose name fits: read them side by side.
 	var heads []string

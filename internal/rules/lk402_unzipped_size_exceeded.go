@@ -27,7 +27,8 @@ must be smaller than 262144000 bytes"), so the deployment stops.`,
 	Fix: `Remove what the function does not need (tests, docs, __pycache__, boto3/botocore: the runtime
 has them), strip debug symbols from compiled files, split the function, or move to a container image
 (10 GB). The finding lists the largest top-level packages to start with.`,
-	Run: runLK402,
+	Requires: []*Analysis{Sizes},
+	Run:      runLK402,
 })
 
 // treeSize is what one tree weighs.
@@ -43,20 +44,31 @@ type treeSize struct {
 // sizeOf sums the file sizes of t; a zip knows its total from its index, so only a
 // folder is walked.
 func sizeOf(p *Pass, t tree.Tree, layer bool) *treeSize {
+	p.need(Sizes)
 	return cacheOf(p).sizes.Get(sizeKey{t, layer}, func() *treeSize {
-		s := &treeSize{t: t, layer: layer}
-		if z, ok := t.(*tree.ZipTree); ok {
-			_, s.total = z.Size() // counts entries the index does not resolve, too
-		} else {
-			_ = cacheOf(p).walk(t, "", func(name string, info tree.Info) error {
-				if !info.Dir {
-					s.total += info.Size
-				}
-				return nil
-			})
-		}
-		return s
+		return &treeSize{t: t, layer: layer, total: unzipped(t, listed{t, cacheOf(p)})}
 	})
+}
+
+// UnzippedSize is what t weighs in /var/task or /opt: the sum of its files' sizes, or
+// for a zip the total its index gives (entries the index does not resolve too). It is
+// the size LK402 judges, and the HTML report's treemap sums to it.
+func UnzippedSize(t tree.Tree) int64 { return unzipped(t, t) }
+
+// unzipped is UnzippedSize walking t through list (the pass's cached listing).
+func unzipped(t, list tree.Tree) int64 {
+	if z, ok := t.(*tree.ZipTree); ok {
+		_, n := z.Size()
+		return n
+	}
+	var n int64
+	_ = tree.Walk(list, "", func(_ string, info tree.Info) error {
+		if !info.Dir {
+			n += info.Size
+		}
+		return nil
+	})
+	return n
 }
 
 type sizeKey struct {

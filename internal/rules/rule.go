@@ -37,6 +37,9 @@ type Rule struct {
 	// Run reports findings for one app. Rules whose findings come from the loaders
 	// (bad references, unreadable content) have a nil Run.
 	Run func(p *Pass)
+	// Requires are the analyses Run reads (see Analysis): the pass computes them, each
+	// once for all the rules, before Run is called.
+	Requires []*Analysis
 }
 
 // Name is the rule's kebab-case name ("unresolved-import").
@@ -95,6 +98,7 @@ type Pass struct {
 	findings  []finding.Finding
 	cacheOnce sync.Once
 	cache     *passCache
+	rule      *Rule // the rule this view of a pass runs (need)
 }
 
 // Report records a finding.
@@ -112,9 +116,11 @@ func Run(p *Pass) []finding.Finding {
 		p.findings = append(p.findings, finding.Finding{Code: n.Code, Severity: n.Severity,
 			Function: n.Function, Layer: n.Layer, Pos: n.Pos, Message: n.Message, Hint: n.Hint})
 	}
-	// The rules run side by side, each on its own view of the pass (its own findings,
-	// the pass's caches); their findings join in rule order, as if run one by one.
+	// The analyses the rules require are computed first, each once; then the rules
+	// run side by side, each on its own view of the pass (its own findings, the pass's
+	// caches); their findings join in rule order, as if run one by one.
 	cacheOf(p)
+	p.compute()
 	all := All()
 	found := make([][]finding.Finding, len(all))
 	var wg sync.WaitGroup
@@ -126,7 +132,7 @@ func Run(p *Pass) []finding.Finding {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			view := &Pass{App: p.App, Functions: p.Functions, Today: p.Today, Project: p.Project, cache: p.cache}
+			view := &Pass{App: p.App, Functions: p.Functions, Today: p.Today, Project: p.Project, cache: p.cache, rule: r}
 			r.Run(view)
 			found[i] = view.findings
 		})
@@ -140,6 +146,7 @@ func Run(p *Pass) []finding.Finding {
 
 // resolved returns the functions that have an import analysis, in any language.
 func (p *Pass) resolved() []*Function {
+	p.need(Imports)
 	var out []*Function
 	for _, f := range p.Functions {
 		if f.Analysis != nil {
@@ -151,11 +158,6 @@ func (p *Pass) resolved() []*Function {
 
 // analysed returns the functions that have a Python import analysis.
 func (p *Pass) analysed() []*Function {
-	var out []*Function
-	for _, f := range p.Functions {
-		if f.Result != nil {
-			out = append(out, f)
-		}
-	}
-	return out
+	p.need(Imports)
+	return p.analysedAll()
 }

@@ -19,23 +19,23 @@ import (
 // 1 MB), and the size native.Reader stops analysing compiled files at.
 const DefaultMaxFileSize = 64 << 20
 
-// maxFileSize caps what ReadFile returns, from a folder or a zip, and what ReadOSFile
-// returns. It exists so a hostile input cannot make the checker allocate gigabytes.
-// SetMaxFileSize changes it (layerkit check --max-file-size); tests lower it.
-var maxFileSize atomic.Int64
-
-func init() { maxFileSize.Store(DefaultMaxFileSize) }
-
-// SetMaxFileSize sets the read cap for every tree; n <= 0 restores the default.
-func SetMaxFileSize(n int64) {
-	if n <= 0 {
-		n = DefaultMaxFileSize
-	}
-	maxFileSize.Store(n)
+// Caps are the read bounds a tree is opened with (README "Limits"). Each tree carries
+// its own, so checks with different limits can run side by side in one process. The
+// zero value is the defaults.
+type Caps struct {
+	// MaxFileSize caps what ReadFile returns, from a folder or a zip. It exists so a
+	// hostile input cannot make the checker allocate gigabytes (layerkit check
+	// --max-file-size); <= 0 means DefaultMaxFileSize.
+	MaxFileSize int64
 }
 
-// MaxFileSize returns the read cap.
-func MaxFileSize() int64 { return maxFileSize.Load() }
+// maxFile is the read cap, the default filled in.
+func (c Caps) maxFile() int64 {
+	if c.MaxFileSize <= 0 {
+		return DefaultMaxFileSize
+	}
+	return c.MaxFileSize
+}
 
 // ErrTooLarge is returned (wrapped) by ReadFile for files over the read cap.
 var ErrTooLarge = errors.New("file too large to read")
@@ -62,6 +62,7 @@ var ErrTooLarge = errors.New("file too large to read")
 type DirTree struct {
 	root    string // absolute OS path
 	display string
+	max     int64    // read cap (Caps.MaxFileSize)
 	dirs    sync.Map // clean folder name → *listing
 	// rootLinked is set when the root's own path was found to have a symlink in it
 	// (dir_linux.go).
@@ -96,18 +97,25 @@ func (l *listing) lookup(name string) (Info, bool) {
 	return l.entries[i], true
 }
 
-// Dir returns the folder root as a tree. display is how the root is shown to users
-// (relative to the checked PATH, forward slashes); "" or "." shows names bare.
-func Dir(root, display string) (Tree, error) {
-	d, err := NewDir(root, display)
+// Dir returns the folder root as a tree, with the default caps. display is how the root
+// is shown to users (relative to the checked PATH, forward slashes); "" or "." shows
+// names bare.
+func Dir(root, display string) (Tree, error) { return Caps{}.Dir(root, display) }
+
+// NewDir is Dir returning the concrete type.
+func NewDir(root, display string) (*DirTree, error) { return Caps{}.NewDir(root, display) }
+
+// Dir is tree.Dir with the caps c.
+func (c Caps) Dir(root, display string) (Tree, error) {
+	d, err := c.NewDir(root, display)
 	if err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
-// NewDir is Dir returning the concrete type.
-func NewDir(root, display string) (*DirTree, error) {
+// NewDir is tree.NewDir with the caps c.
+func (c Caps) NewDir(root, display string) (*DirTree, error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
@@ -123,7 +131,7 @@ func NewDir(root, display string) (*DirTree, error) {
 	if display == "." {
 		display = ""
 	}
-	return &DirTree{root: abs, display: display}, nil
+	return &DirTree{root: abs, display: display, max: c.maxFile()}, nil
 }
 
 // list returns the listing of the folder name (clean), reading it on first use. It
@@ -371,7 +379,7 @@ func (d *DirTree) ReadFile(name string) ([]byte, error) {
 		return nil, fs.ErrNotExist
 	}
 	name, _ = Clean(name)
-	limit := MaxFileSize()
+	limit := d.max
 	if info.Size > limit {
 		return nil, &fs.PathError{Op: "read", Path: d.Display(name), Err: fmt.Errorf("%w (%d bytes)", ErrTooLarge, info.Size)}
 	}

@@ -202,9 +202,7 @@ func TestDirDisplay(t *testing.T) {
 func TestDirReadFileCap(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{"big.bin": "0123456789", "small.txt": "ok"})
-	defer SetMaxFileSize(MaxFileSize())
-	SetMaxFileSize(5)
-	tr, err := Dir(root, "")
+	tr, err := Caps{MaxFileSize: 5}.Dir(root, "")
 	if err != nil {
 		t.Fatal(err)
 	}

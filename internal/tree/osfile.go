@@ -13,11 +13,11 @@ var ErrNotRegular = errors.New("not a regular file")
 
 // ReadOSFile reads a file named by an operating-system path (a template, a manifest, a
 // Terraform file), as os.ReadFile does but refusing what is not a regular file and
-// files over limit bytes (MaxFileSize when limit <= 0). Errors are *fs.PathError
+// files over limit bytes (DefaultMaxFileSize when limit <= 0). Errors are *fs.PathError
 // wrapping fs.ErrNotExist, ErrNotRegular, ErrTooLarge or the I/O error.
 func ReadOSFile(path string, limit int64) ([]byte, error) {
 	if limit <= 0 {
-		limit = MaxFileSize()
+		limit = DefaultMaxFileSize
 	}
 	f, fi, err := openRegular(path, "read")
 	if err != nil {

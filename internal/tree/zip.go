@@ -29,7 +29,7 @@ import (
 //     entry "a/x.py", or "a" and "a/"), the folder wins whatever the order, and the
 //     file entry is listed by Skips.
 //
-// Reading is bounded (README "Limits"): an entry declaring more than MaxFileSize is not
+// Reading is bounded (README "Limits"): an entry declaring more than its cap is not
 // inflated, one inflating past its declared size is refused, an entry whose compressed
 // data overlaps that of an entry already read is refused (many entries sharing one
 // stream: a zip bomb), and one tree inflates at most zipReadBudget bytes in all.
@@ -40,6 +40,7 @@ import (
 // later ReadFile calls fail; the index stays usable.
 type ZipTree struct {
 	display  string
+	max      int64       // read cap (Caps.MaxFileSize)
 	src      *zipSource  // nil for ZipBytes
 	ra       io.ReaderAt // the archive's bytes: src, or the slice ZipBytes was given
 	dir      *centralDir
@@ -91,16 +92,19 @@ func (t *ZipTree) info(i int32) Info {
 	return Info{Name: base, Size: int64(min(e.usize, math.MaxInt64)), Mode: e.perm(0o644)}
 }
 
-// Zip opens the archive at path. display is how the archive is shown to users
-// ("build/deps.zip"); names inside show as display + ":" + name.
-func Zip(path, display string) (*ZipTree, error) {
+// Zip opens the archive at path, with the default caps. display is how the archive is
+// shown to users ("build/deps.zip"); names inside show as display + ":" + name.
+func Zip(path, display string) (*ZipTree, error) { return Caps{}.Zip(path, display) }
+
+// Zip is tree.Zip with the caps c.
+func (c Caps) Zip(path, display string) (*ZipTree, error) {
 	f, fi, err := openRegular(path, "open")
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	src := &zipSource{path: path, size: fi.Size(), mtime: fi.ModTime(), f: f, refs: 1}
-	t, err := newZip(src, fi.Size(), display)
+	t, err := c.newZip(src, fi.Size(), display)
 	if err != nil {
 		return nil, err
 	}
@@ -111,17 +115,21 @@ func Zip(path, display string) (*ZipTree, error) {
 	return t, nil
 }
 
-// ZipBytes reads an archive held in memory (a test fixture, a zip inside a zip).
-func ZipBytes(data []byte, display string) (*ZipTree, error) {
-	return newZip(bytes.NewReader(data), int64(len(data)), display)
+// ZipBytes reads an archive held in memory (a test fixture, a zip inside a zip), with
+// the default caps.
+func ZipBytes(data []byte, display string) (*ZipTree, error) { return Caps{}.ZipBytes(data, display) }
+
+// ZipBytes is tree.ZipBytes with the caps c.
+func (c Caps) ZipBytes(data []byte, display string) (*ZipTree, error) {
+	return c.newZip(bytes.NewReader(data), int64(len(data)), display)
 }
 
-func newZip(r io.ReaderAt, size int64, display string) (*ZipTree, error) {
+func (c Caps) newZip(r io.ReaderAt, size int64, display string) (*ZipTree, error) {
 	d, err := readCentralDir(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", display, err)
 	}
-	t := &ZipTree{display: display, zipped: size, ra: r, dir: d}
+	t := &ZipTree{display: display, max: c.maxFile(), zipped: size, ra: r, dir: d}
 	t.index()
 	return t, nil
 }
@@ -372,7 +380,7 @@ func (t *ZipTree) ReadDir(name string) ([]Info, error) {
 
 // ReadFile inflates one entry. It fails, rather than returning more, when the entry
 // inflates past its declared size, and refuses entries declaring more than the read
-// cap (MaxFileSize).
+// cap (Caps.MaxFileSize).
 func (t *ZipTree) ReadFile(name string) ([]byte, error) {
 	name, k := t.fileEntry(name)
 	if k < 0 {
@@ -380,7 +388,7 @@ func (t *ZipTree) ReadFile(name string) ([]byte, error) {
 	}
 	fail := func(err error) error { return &fs.PathError{Op: "read", Path: t.Display(name), Err: err} }
 	e := &t.dir.entries[k]
-	if e.usize > uint64(MaxFileSize()) {
+	if e.usize > uint64(t.max) {
 		return nil, fail(fmt.Errorf("%w (declares %d bytes)", ErrTooLarge, e.usize))
 	}
 	if t.src != nil {

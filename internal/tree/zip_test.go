@@ -227,7 +227,7 @@ func TestZipLazy(t *testing.T) {
 	}
 
 	cr := &countingReader{r: bytes.NewReader(data)}
-	z, err := newZip(cr, int64(len(data)), "x.zip")
+	z, err := Caps{}.newZip(cr, int64(len(data)), "x.zip")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,14 +337,12 @@ func TestZipBomb(t *testing.T) {
 		}
 	})
 	t.Run("declares more than the cap", func(t *testing.T) {
-		defer SetMaxFileSize(MaxFileSize())
-		SetMaxFileSize(1 << 10)
 		data := rawZip(t, &zip.FileHeader{
 			Name: "big.py", Method: zip.Deflate,
 			CompressedSize64: uint64(comp.Len()), UncompressedSize64: uint64(len(plain)),
 			CRC32: crc32.ChecksumIEEE(plain),
 		}, comp.Bytes())
-		z, err := ZipBytes(data, "b.zip")
+		z, err := Caps{MaxFileSize: 1 << 10}.ZipBytes(data, "b.zip")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
-	"github.com/layerkit/layerkit/internal/tree"
 )
 
 // Spec is one function described by its artifacts.
@@ -35,11 +34,14 @@ type Spec struct {
 // Load reads the artifacts of fn. Relative paths are relative to root (the checked
 // PATH); displays are relative to root with forward slashes when the artifact is
 // inside it. A missing or unreadable artifact is an *iac.InputError naming the path.
-func Load(root string, fn Spec) (*model.App, error) {
+func Load(root string, fn Spec) (*model.App, error) { return LoadWith(root, fn, iac.Options{}) }
+
+// LoadWith is Load within the limits of opts.
+func LoadWith(root string, fn Spec, opts iac.Options) (*model.App, error) {
 	if fn.FunctionZip == "" {
 		return nil, iac.Errorf(model.Pos{}, "no function package given (--function-zip)")
 	}
-	code, display, err := open(root, fn.FunctionZip, fn.Shown[fn.FunctionZip])
+	code, display, err := open(opts.Limits, root, fn.FunctionZip, fn.Shown[fn.FunctionZip])
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +72,7 @@ func Load(root string, fn Spec) (*model.App, error) {
 			f.Layers = append(f.Layers, model.LayerRef{Pos: l.Pos, Layer: l})
 			continue
 		}
-		content, disp, err := open(root, p, fn.Shown[p])
+		content, disp, err := open(opts.Limits, root, p, fn.Shown[p])
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +97,7 @@ func absPath(root, p string) string {
 }
 
 // open reads the artifact at p, shown as shown ("": its path relative to root).
-func open(root, p, shown string) (*model.Code, string, error) {
+func open(lim iac.Limits, root, p, shown string) (*model.Code, string, error) {
 	abs := absPath(root, p)
 	disp := iac.Display(root, p)
 	if shown != "" {
@@ -109,13 +111,13 @@ func open(root, p, shown string) (*model.Code, string, error) {
 		return nil, disp, iac.Errorf(model.Pos{File: disp}, "cannot read: %v", iac.UnwrapPath(err))
 	}
 	if st.IsDir() {
-		t, err := tree.Dir(abs, disp)
+		t, err := lim.Dir(abs, disp)
 		if err != nil {
 			return nil, disp, iac.Errorf(model.Pos{File: disp}, "cannot read folder: %v", iac.UnwrapPath(err))
 		}
 		return &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/"}, disp, nil
 	}
-	z, err := tree.Zip(abs, disp)
+	z, err := lim.Zip(abs, disp)
 	if err != nil {
 		return nil, disp, iac.Errorf(model.Pos{File: disp}, "not a readable zip archive: %v", iac.UnwrapPath(err))
 	}

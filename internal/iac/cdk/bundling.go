@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/cfn"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -111,7 +110,7 @@ func (l *loader) constructs(dir string) map[string]string {
 	}
 	l.trees[dir] = nil
 	p := filepath.Join(dir, "tree.json")
-	data, err := iac.ReadConfig(p)
+	data, err := l.lim.ReadConfig(p)
 	if err != nil || len(data) > maxTreeBytes {
 		return nil
 	}

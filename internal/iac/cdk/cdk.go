@@ -57,7 +57,10 @@ const maxNesting = 16
 
 // Load reads the cloud assembly in the folder cdkOut. root is the checked PATH's
 // folder: every position and display name is relative to it.
-func Load(root, cdkOut string) (*model.App, error) {
+func Load(root, cdkOut string) (*model.App, error) { return LoadWith(root, cdkOut, iac.Options{}) }
+
+// LoadWith is Load within the limits of opts.
+func LoadWith(root, cdkOut string, opts iac.Options) (*model.App, error) {
 	root, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
@@ -67,8 +70,8 @@ func Load(root, cdkOut string) (*model.App, error) {
 		return nil, err
 	}
 	l := &loader{root: root, out: out, app: &model.App{Kind: "cdk", Source: iac.Rel(root, out), Built: true},
-		exports: map[string]*model.Layer{}, ssm: map[string]*model.Layer{}, how: map[*model.Layer]map[string]string{}, seen: map[string]bool{}, inside: root}
-	if up := filepath.Dir(out); strings.HasPrefix(filepath.Base(out), "assembly-") && isFile(filepath.Join(up, "manifest.json")) && iac.CheckInside(root, up) != nil {
+		exports: map[string]*model.Layer{}, ssm: map[string]*model.Layer{}, how: map[*model.Layer]map[string]string{}, seen: map[string]bool{}, inside: root, lim: opts.Limits}
+	if up := filepath.Dir(out); strings.HasPrefix(filepath.Base(out), "assembly-") && isFile(filepath.Join(up, "manifest.json")) && l.lim.CheckInside(root, up) != nil {
 		// A nested assembly checked by itself (cdk.out/assembly-Prod): its assets
 		// are staged in the cloud assembly around it (../asset.<hash>).
 		l.inside = up
@@ -125,7 +128,8 @@ func (l *loader) noteLinks() {
 type loader struct {
 	root, out string
 	inside    string // where code locations must resolve into: root, or the enclosing cloud assembly
-	bytes     int64  // of the templates read
+	lim       iac.Limits
+	bytes     int64 // of the templates read
 	app       *model.App
 	stacks    []*cfn.Builder
 	exports   map[string]*model.Layer
@@ -146,7 +150,7 @@ func (l *loader) assembly(dir string, depth int) error {
 	l.seen[dir] = true
 	mpath := filepath.Join(dir, "manifest.json")
 	disp := cfn.DisplayPath(l.root, mpath)
-	data, err := iac.ReadConfig(mpath)
+	data, err := l.lim.ReadConfig(mpath)
 	if err != nil {
 		return iac.Errorf(model.Pos{File: disp}, "cannot read the cloud assembly manifest: %v", err)
 	}
@@ -167,7 +171,7 @@ func (l *loader) assembly(dir string, depth int) error {
 				continue
 			}
 			tf := filepath.Join(dir, filepath.FromSlash(a.Properties.TemplateFile))
-			if err := iac.CheckInside(l.root, tf); err != nil {
+			if err := l.lim.CheckInside(l.root, tf); err != nil {
 				return iac.Errorf(model.Pos{File: disp}, "artifact %s: templateFile %s: %v", name, a.Properties.TemplateFile, err)
 			}
 			if err := l.stack(tf); err != nil {
@@ -178,7 +182,7 @@ func (l *loader) assembly(dir string, depth int) error {
 				continue
 			}
 			sub := filepath.Join(dir, filepath.FromSlash(a.Properties.DirectoryName))
-			if err := iac.CheckInside(l.root, sub); err != nil {
+			if err := l.lim.CheckInside(l.root, sub); err != nil {
 				return iac.Errorf(model.Pos{File: disp}, "artifact %s: directoryName %s: %v", name, a.Properties.DirectoryName, err)
 			}
 			if depth+1 > maxNesting && !l.seen[sub] {
@@ -222,7 +226,7 @@ func jsonError(file string, data []byte, err error) error {
 
 // maxAssemblyBytes bounds the templates of one cloud assembly, read and kept together
 // (a manifest can name thousands of stacks): 32 times --max-template-size.
-func maxAssemblyBytes() int64 { return 32 * iac.MaxTemplateSize() }
+func (l *loader) maxAssemblyBytes() int64 { return 32 * l.lim.TemplateCap() }
 
 func (l *loader) stack(path string) error {
 	if l.seen[path] {
@@ -230,12 +234,12 @@ func (l *loader) stack(path string) error {
 	}
 	l.seen[path] = true
 	disp := cfn.DisplayPath(l.root, path)
-	data, err := iac.ReadConfig(path)
+	data, err := l.lim.ReadConfig(path)
 	if err != nil {
 		return iac.Errorf(model.Pos{File: disp}, "cannot read the stack template: %v", err)
 	}
-	if l.bytes += int64(len(data)); l.bytes > maxAssemblyBytes() {
-		return iac.Errorf(model.Pos{File: disp}, "the cloud assembly's templates are larger than %d MiB in all (32 times --max-template-size); layerkit stops here", maxAssemblyBytes()>>20)
+	if l.bytes += int64(len(data)); l.bytes > l.maxAssemblyBytes() {
+		return iac.Errorf(model.Pos{File: disp}, "the cloud assembly's templates are larger than %d MiB in all (32 times --max-template-size); layerkit stops here", l.maxAssemblyBytes()>>20)
 	}
 	tpl, err := cfn.Parse(data, disp)
 	if err != nil {
@@ -378,7 +382,7 @@ func (s *stack) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 		return
 	}
 	abs := s.asset(loc.Asset)
-	code, _, err := cfn.OpenInside(s.l.root, s.l.inside, abs)
+	code, _, err := cfn.OpenInside(s.l.lim, s.l.root, s.l.inside, abs)
 	if _, outside := s.b.Outside(err, assetProp(loc), loc.Asset, fn.Name, "", pos); outside {
 		return
 	}
@@ -418,7 +422,7 @@ func (s *stack) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		return
 	}
 	abs := s.asset(loc.Asset)
-	code, _, err := cfn.OpenInside(s.l.root, s.l.inside, abs)
+	code, _, err := cfn.OpenInside(s.l.lim, s.l.root, s.l.inside, abs)
 	if msg, outside := s.b.Outside(err, assetProp(loc), loc.Asset, "", ly.Name, pos); outside {
 		ly.NotInspectable = msg
 		return

@@ -36,17 +36,17 @@ var ErrNotFound = errors.New("does not exist")
 // (wrapped) when nothing is there; otherwise a message fit for a note.
 //
 // A location that resolves (symlinks followed) outside root and outside every
-// --allow-outside place is not read: the error is an *iac.OutsideError (Outside turns
-// it into the LK410 note).
-func OpenLocal(root, abs string) (code *model.Code, isDir bool, err error) {
-	return OpenInside(root, root, abs)
+// --allow-outside place of lim is not read: the error is an *iac.OutsideError (Outside
+// turns it into the LK410 note). The tree is opened with lim's caps.
+func OpenLocal(lim iac.Limits, root, abs string) (code *model.Code, isDir bool, err error) {
+	return OpenInside(lim, root, root, abs)
 }
 
 // OpenInside is OpenLocal with the folder locations must resolve into given apart
 // from root: a CDK nested assembly checked by itself keeps its assets in the cloud
 // assembly around it.
-func OpenInside(root, inside, abs string) (code *model.Code, isDir bool, err error) {
-	if err := iac.CheckInside(inside, abs); err != nil {
+func OpenInside(lim iac.Limits, root, inside, abs string) (code *model.Code, isDir bool, err error) {
+	if err := lim.CheckInside(inside, abs); err != nil {
 		return nil, false, err
 	}
 	disp := DisplayPath(root, abs)
@@ -58,7 +58,7 @@ func OpenInside(root, inside, abs string) (code *model.Code, isDir bool, err err
 		return nil, false, err
 	}
 	if fi.IsDir() {
-		t, err := tree.Dir(abs, disp)
+		t, err := lim.Dir(abs, disp)
 		if err != nil {
 			return nil, true, err
 		}
@@ -71,7 +71,7 @@ func OpenInside(root, inside, abs string) (code *model.Code, isDir bool, err err
 	if !strings.EqualFold(filepath.Ext(abs), ".zip") && !strings.EqualFold(filepath.Ext(abs), ".jar") {
 		return nil, false, fmt.Errorf("is a file, not a folder or a .zip archive")
 	}
-	z, err := tree.Zip(abs, disp)
+	z, err := lim.Zip(abs, disp)
 	if err != nil {
 		return nil, false, fmt.Errorf("cannot be read as a zip archive: %v", iac.UnwrapPath(err))
 	}
@@ -111,6 +111,7 @@ func (b *Builder) Outside(err error, prop, written, fn, layer string, pos model.
 // or DirTree holds no descriptor.
 type Opener struct {
 	root    string
+	lim     iac.Limits
 	mu      sync.Mutex
 	pending map[string]*opening // by absolute path
 	opened  map[string]opened   // by absolute path: what Open handed out, as it was opened
@@ -127,9 +128,9 @@ type opening struct {
 	err     error
 }
 
-// NewOpener returns an Opener for paths under root (OpenLocal's root).
-func NewOpener(root string) *Opener {
-	return &Opener{root: root, pending: map[string]*opening{}}
+// NewOpener returns an Opener for paths under root (OpenLocal's root and limits).
+func NewOpener(lim iac.Limits, root string) *Opener {
+	return &Opener{root: root, lim: lim, pending: map[string]*opening{}}
 }
 
 // Prefetch starts opening paths (absolute), GOMAXPROCS at a time: the archives first,
@@ -186,7 +187,7 @@ func (o *Opener) start(op *opening) bool {
 }
 
 func (o *Opener) run(op *opening) {
-	op.code, op.isDir, op.err = OpenLocal(o.root, op.abs)
+	op.code, op.isDir, op.err = OpenLocal(o.lim, o.root, op.abs)
 	if op.err == nil && op.isDir {
 		op.code.Tree.Stat("") // reads the top listing, kept by the tree
 	}
@@ -208,7 +209,7 @@ func (o *Opener) Open(abs string) (code *model.Code, isDir bool, err error) {
 	o.mu.Unlock()
 	var r opened
 	if op == nil {
-		r.code, r.isDir, r.err = OpenLocal(o.root, abs)
+		r.code, r.isDir, r.err = OpenLocal(o.lim, o.root, abs)
 	} else {
 		if o.start(op) { // no worker has come to it yet
 			o.run(op)

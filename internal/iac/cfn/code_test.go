@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -20,11 +21,11 @@ func TestOpener(t *testing.T) {
 	for _, n := range []string{"fn", "layer.zip", "bad.zip", "missing", "missing.zip"} {
 		paths[n] = filepath.Join(root, n)
 	}
-	o := NewOpener(root)
+	o := NewOpener(iac.Limits{}, root)
 	o.Prefetch([]string{paths["layer.zip"], paths["fn"], paths["bad.zip"], paths["missing"], paths["layer.zip"]})
 	for _, n := range []string{"missing", "bad.zip", "fn", "layer.zip", "layer.zip", "missing.zip"} {
 		got, gotDir, gotErr := o.Open(paths[n])
-		want, wantDir, wantErr := OpenLocal(root, paths[n])
+		want, wantDir, wantErr := OpenLocal(iac.Limits{}, root, paths[n])
 		if gotDir != wantDir || (gotErr == nil) != (wantErr == nil) ||
 			gotErr != nil && gotErr.Error() != wantErr.Error() || errors.Is(gotErr, ErrNotFound) != errors.Is(wantErr, ErrNotFound) {
 			t.Errorf("%s: Open = %v, %v; OpenLocal = %v, %v", n, gotDir, gotErr, wantDir, wantErr)

@@ -164,11 +164,14 @@ Resources:
 	}
 
 	// Allowed: read.
-	if err := iac.SetAllowOutside([]string{filepath.Join(base, "shared")}); err != nil {
+	allow, err := iac.ResolveOutside([]string{filepath.Join(base, "shared")})
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = iac.SetAllowOutside(nil) })
-	app = load(t, proj, "template.yaml")
+	app, err = LoadWith(proj, filepath.Join(proj, "template.yaml"), iac.Options{Limits: iac.Limits{AllowOutside: allow}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if notes := notesFor(app, "LK410"); len(notes) != 1 || notes[0].Pos.Line != 12 {
 		t.Errorf("with --allow-outside: LK410 notes %+v, want only CodeUri /", notes)
 	}

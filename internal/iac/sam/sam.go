@@ -58,6 +58,11 @@ import (
 // evaluation budget. A stack past a bound, in a cycle, or whose template is outside
 // the checked folder, is reported (LK105 info, LK410 error), never dropped in silence.
 func Load(root, templatePath string) (*model.App, error) {
+	return LoadWith(root, templatePath, iac.Options{})
+}
+
+// LoadWith is Load within the limits of opts.
+func LoadWith(root, templatePath string, opts iac.Options) (*model.App, error) {
 	root, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
@@ -121,14 +126,14 @@ func Load(root, templatePath string) (*model.App, error) {
 			case len(loaded) >= maxNestedTemplates:
 				note(j, "nested stack %s (template %s) is past the %d nested templates layerkit loads for one app, so its functions are not checked", j.stack, rel, maxNestedTemplates)
 				continue
-			case total+size > maxNestedBytes():
-				note(j, "nested stack %s (template %s) is past the %d MiB of nested templates layerkit reads for one app (8 times --max-template-size), so its functions are not checked", j.stack, rel, maxNestedBytes()>>20)
+			case total+size > maxNestedBytes(opts.Limits):
+				note(j, "nested stack %s (template %s) is past the %d MiB of nested templates layerkit reads for one app (8 times --max-template-size), so its functions are not checked", j.stack, rel, maxNestedBytes(opts.Limits)>>20)
 				continue
 			}
 			total += size
 		}
 		loaded[j.path] = true
-		sub, children, err := loadOne(root, j.path, budget)
+		sub, children, err := loadOne(opts.Limits, root, j.path, budget)
 		if err != nil {
 			return nil, err
 		}
@@ -164,7 +169,7 @@ const (
 )
 
 // maxNestedBytes bounds the bytes of the nested templates of one app.
-func maxNestedBytes() int64 { return 8 * iac.MaxTemplateSize() }
+func maxNestedBytes(lim iac.Limits) int64 { return 8 * lim.TemplateCap() }
 
 // loaded is one template's model.
 type loaded struct {
@@ -181,9 +186,9 @@ type child struct {
 
 // loadOne reads one template (without its nested stacks, which it returns). A nested
 // template spends the evaluation budget of top (nil for the top template itself).
-func loadOne(root, abs string, top *cfn.Template) (loaded, []child, error) {
+func loadOne(lim iac.Limits, root, abs string, top *cfn.Template) (loaded, []child, error) {
 	rel := cfn.DisplayPath(root, abs)
-	data, err := iac.ReadConfig(abs)
+	data, err := lim.ReadConfig(abs)
 	if err != nil {
 		return loaded{}, nil, iac.Errorf(model.Pos{File: rel}, "cannot read the template: %v", err)
 	}
@@ -199,7 +204,7 @@ func loadOne(root, abs string, top *cfn.Template) (loaded, []child, error) {
 	if built || tpl.IsSAM() {
 		app.Kind = "sam"
 	}
-	l := &loader{root: root, dir: filepath.Dir(abs), built: built, tpl: tpl, open: cfn.NewOpener(root)}
+	l := &loader{root: root, dir: filepath.Dir(abs), built: built, tpl: tpl, lim: lim, open: cfn.NewOpener(lim, root)}
 	l.b = &cfn.Builder{
 		T:       tpl,
 		App:     app,
@@ -243,7 +248,7 @@ func (l *loader) nested() []child {
 		}
 		pos := l.tpl.PosOf(loc)
 		path := l.abs(p)
-		if err := iac.CheckInside(l.root, path); err != nil {
+		if err := l.lim.CheckInside(l.root, path); err != nil {
 			l.b.Outside(err, prop, p, "", "", pos)
 			continue
 		}
@@ -270,6 +275,7 @@ type loader struct {
 	built bool
 	tpl   *cfn.Template
 	b     *cfn.Builder
+	lim   iac.Limits
 	open  *cfn.Opener
 }
 

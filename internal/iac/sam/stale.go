@@ -32,13 +32,14 @@ const (
 
 // LoadBuilt reads the built template at builtPath (.aws-sam/build/template.yaml) and
 // compares each package sam build copied with its source, as sourcePath (the template
-// sam build read) says where it is. sourcePath "" skips the comparison.
-func LoadBuilt(root, builtPath, sourcePath string) (*model.App, error) {
+// sam build read) says where it is. sourcePath "" skips the comparison. It reads within
+// the limits of opts.
+func LoadBuilt(root, builtPath, sourcePath string, opts iac.Options) (*model.App, error) {
 	root, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
 	}
-	app, err := Load(root, builtPath)
+	app, err := LoadWith(root, builtPath, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -46,11 +47,11 @@ func LoadBuilt(root, builtPath, sourcePath string) (*model.App, error) {
 	if err != nil || sourcePath == "" || !IsBuiltTemplate(builtAbs) {
 		return app, err
 	}
-	bt := parseQuiet(root, builtAbs)
+	bt := parseQuiet(opts.Limits, root, builtAbs)
 	if bt == nil {
 		return app, nil
 	}
-	compareWithSource(&side{root: root, dir: filepath.Dir(builtAbs), tpl: bt, b: newBuilder(bt)}, app, sourcePath)
+	compareWithSource(&side{root: root, dir: filepath.Dir(builtAbs), tpl: bt, b: newBuilder(bt), lim: opts.Limits}, app, sourcePath)
 	return app, nil
 }
 
@@ -59,6 +60,7 @@ type side struct {
 	root, dir string
 	tpl       *cfn.Template
 	b         *cfn.Builder
+	lim       iac.Limits
 }
 
 // abs resolves a path written in the template.
@@ -75,8 +77,8 @@ func newBuilder(t *cfn.Template) *cfn.Builder {
 
 // parseQuiet parses the template at abs; nil when it cannot be read (Load has said why,
 // or the comparison is given up).
-func parseQuiet(root, abs string) *cfn.Template {
-	data, err := iac.ReadConfig(abs)
+func parseQuiet(lim iac.Limits, root, abs string) *cfn.Template {
+	data, err := lim.ReadConfig(abs)
 	if err != nil {
 		return nil
 	}
@@ -98,7 +100,7 @@ func compareWithSource(l *side, app *model.App, sourcePath string) {
 	if err != nil {
 		return
 	}
-	st := parseQuiet(l.root, srcAbs)
+	st := parseQuiet(l.lim, l.root, srcAbs)
 	if st == nil {
 		return // the build is checked as it is; the source template is not ours to judge here
 	}
@@ -142,7 +144,7 @@ func compareWithSource(l *side, app *model.App, sourcePath string) {
 			if !inBuild || !isLocal {
 				continue
 			}
-			if d := compareFolder(l.root, src.abs, built, ""); d != nil {
+			if d := compareFolder(l.lim, l.root, src.abs, built, ""); d != nil {
 				fn.Code.Tree = d.named(fn.Code.Tree)
 				if _, ok := d.same[""]; ok {
 					fn.Code.Display = d.same[""] + "/"
@@ -167,7 +169,7 @@ func compareWithSource(l *side, app *model.App, sourcePath string) {
 			if !inBuild || !isLocal {
 				continue
 			}
-			if d := compareFolder(l.root, src.abs, built, "python"); d != nil {
+			if d := compareFolder(l.lim, l.root, src.abs, built, "python"); d != nil {
 				ly.Content.Tree = d.named(ly.Content.Tree)
 				if d.stale() {
 					app.Notes = append(app.Notes, model.Note{Code: rulecode.LK409, Severity: model.Warning, Layer: ly.Name, Pos: src.pos,
@@ -250,12 +252,12 @@ func (d *diff) named(t tree.Tree) tree.Tree {
 // it, with its copy in the folder built (under sub/ for a layer). Files the build holds
 // that an installed distribution owns (its .dist-info RECORD) are what pip added, not
 // copies. nil when either folder cannot be read.
-func compareFolder(root, src, built, sub string) *diff {
-	st, err := tree.Dir(src, cfn.DisplayPath(root, src))
+func compareFolder(lim iac.Limits, root, src, built, sub string) *diff {
+	st, err := lim.Dir(src, cfn.DisplayPath(root, src))
 	if err != nil {
 		return nil
 	}
-	bt, err := tree.Dir(built, cfn.DisplayPath(root, built))
+	bt, err := lim.Dir(built, cfn.DisplayPath(root, built))
 	if err != nil {
 		return nil
 	}

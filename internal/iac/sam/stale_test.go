@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/layerkit/layerkit/internal/iac"
 )
 
 func write(t *testing.T, dir string, files map[string]string) {
@@ -43,7 +45,7 @@ func TestCompareFolder(t *testing.T) {
 		"build/bin/tool":                      "#!/bin/sh\n",
 	})
 	// The same mtime everywhere: only content can tell.
-	d := compareFolder(root, filepath.Join(root, "src"), filepath.Join(root, "build"), "")
+	d := compareFolder(iac.Limits{}, root, filepath.Join(root, "src"), filepath.Join(root, "build"), "")
 	if d == nil {
 		t.Fatal("nil diff")
 	}
@@ -74,7 +76,7 @@ func TestCompareFolder(t *testing.T) {
 		"lbuild/python/six.py":                      "",
 		"lbuild/python/six-1.16.0.dist-info/RECORD": "six.py,,\n",
 	})
-	d = compareFolder(root, filepath.Join(root, "layer"), filepath.Join(root, "lbuild"), "python")
+	d = compareFolder(iac.Limits{}, root, filepath.Join(root, "layer"), filepath.Join(root, "lbuild"), "python")
 	if d == nil || d.stale() || d.same["python/util.py"] != "layer/util.py" {
 		t.Errorf("layer diff %+v", d)
 	}

@@ -390,7 +390,7 @@ func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, indi
 		}
 	}
 	if *service == nil {
-		t, err := tree.Dir(l.dir, iac.Rel(l.root, l.dir))
+		t, err := l.lim().Dir(l.dir, iac.Rel(l.root, l.dir))
 		if err != nil {
 			return nil, nil
 		}

@@ -124,7 +124,7 @@ var composeOutput = regexp.MustCompile(`^\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}
 func (l *loader) composeParam(name string) (dir, output string, ok bool) {
 	for d := l.dir; ; d = filepath.Dir(d) {
 		for _, n := range []string{"serverless-compose.yml", "serverless-compose.yaml"} {
-			data, err := iac.ReadConfig(filepath.Join(d, n))
+			data, err := l.lim().ReadConfig(filepath.Join(d, n))
 			if err != nil {
 				continue
 			}
@@ -327,7 +327,7 @@ func (l *loader) repoIndex() *repoIndex {
 	idx.add(l, ourStage)
 	own := filepath.Join(l.dir, filepath.Base(filepath.FromSlash(l.file)))
 	visited := 0
-	shared := &budget{run: l.r.b.run} // the other services together
+	shared := &budget{run: l.r.b.run, lim: l.r.b.lim} // the other services together
 	_ = filepath.WalkDir(l.root, func(p string, d fs.DirEntry, err error) error {
 		visited++
 		if err != nil || visited > maxWalk || len(idx.services) >= maxServices {
@@ -345,7 +345,7 @@ func (l *loader) repoIndex() *repoIndex {
 		if !isServiceFile(d.Name()) || p == own || !d.Type().IsRegular() {
 			return nil
 		}
-		data, err := iac.ReadConfig(p)
+		data, err := l.lim().ReadConfig(p)
 		if err != nil {
 			return nil
 		}

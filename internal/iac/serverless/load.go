@@ -46,10 +46,11 @@ const PythonRequirementsLayer = "PythonRequirementsLambdaLayer"
 
 // Load reads the service at path (serverless.yml / serverless.yaml, or the folder
 // holding it) below root, the checked PATH (absolute).
-func Load(root, path string) (*model.App, error) { return LoadShared(root, path, nil) }
+func Load(root, path string) (*model.App, error) { return LoadShared(root, path, nil, iac.Options{}) }
 
-// LoadShared is Load with the budget the run's other services share (nil: none).
-func LoadShared(root, path string, run *RunBudget) (*model.App, error) {
+// LoadShared is Load with the budget the run's other services share (nil: none), within
+// the limits of opts.
+func LoadShared(root, path string, run *RunBudget, opts iac.Options) (*model.App, error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(root, path)
 	}
@@ -70,11 +71,11 @@ func LoadShared(root, path string, run *RunBudget) (*model.App, error) {
 			return nil, iac.Errorf(model.Pos{File: iac.Rel(root, path)}, "no serverless.yml or serverless.yaml")
 		}
 	}
-	data, err := iac.ReadConfig(file)
+	data, err := opts.ReadConfig(file)
 	if err != nil {
 		return nil, iac.Errorf(model.Pos{File: iac.Rel(root, file)}, "cannot read: %v", err)
 	}
-	return load(root, filepath.Dir(file), iac.Rel(root, file), data, run)
+	return load(root, filepath.Dir(file), iac.Rel(root, file), data, &budget{run: run, lim: opts.Limits})
 }
 
 type loader struct {
@@ -97,9 +98,12 @@ type loader struct {
 	pyReqFile       string
 }
 
+// lim returns the limits the service is read within.
+func (l *loader) lim() iac.Limits { return l.r.b.lim }
+
 // load models the service file (named file, relative to root) in folder dir.
-func load(root, dir, file string, data []byte, run *RunBudget) (*model.App, error) {
-	l, err := loadService(root, dir, file, data, &budget{run: run}, false)
+func load(root, dir, file string, data []byte, b *budget) (*model.App, error) {
+	l, err := loadService(root, dir, file, data, b, false)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +247,7 @@ func (l *loader) readPlugins() error {
 	pr := l.getMap(custom, "pythonRequirements")
 	if s, k, _, present, known := l.getStr(pr, "fileName"); present && known && s != "" {
 		l.pyReqFile = s
-		if err := iac.CheckInside(l.root, filepath.Join(l.dir, filepath.FromSlash(s))); err != nil {
+		if err := l.lim().CheckInside(l.root, filepath.Join(l.dir, filepath.FromSlash(s))); err != nil {
 			return iac.Errorf(l.pos(k), "custom.pythonRequirements.fileName: %v", err)
 		}
 	}
@@ -355,13 +359,13 @@ func (l *loader) readLayers() error {
 		default:
 			abs := filepath.Join(l.dir, filepath.FromSlash(p))
 			disp := iac.Rel(l.root, abs)
-			if err := iac.CheckInside(l.root, abs); err != nil {
+			if err := l.lim().CheckInside(l.root, abs); err != nil {
 				return iac.Errorf(l.pos(k), "layers.%s.path: %v", name, err)
 			}
 			if r, err := filepath.Rel(l.dir, abs); err == nil && r != "." && !strings.HasPrefix(r, "..") {
 				l.layerPaths = append(l.layerPaths, filepath.ToSlash(r))
 			}
-			t, err := tree.Dir(abs, disp)
+			t, err := l.lim().Dir(abs, disp)
 			if err != nil {
 				ly.NotInspectable = "path " + disp + " does not exist"
 				l.note(rulecode.LK105, model.Info, "", ly.Name, k, fmt.Sprintf("layer %s: path %s does not exist; its content is not checked", name, disp))
@@ -413,7 +417,7 @@ func (l *loader) requirementsLayer() *model.Code {
 		return &model.Code{Tree: tree.NewMap(disp, nil), Display: "python/ (from " + disp + ")", Installs: withoutNoDeploy(lines, l.noDeploy()), InstallDir: "python"}
 	}
 	req := filepath.Join(l.dir, filepath.FromSlash(l.pyReqFile))
-	parent, err := tree.Dir(filepath.Dir(req), iac.Rel(l.root, filepath.Dir(req)))
+	parent, err := l.lim().Dir(filepath.Dir(req), iac.Rel(l.root, filepath.Dir(req)))
 	base := filepath.Base(req)
 	if err != nil || !tree.IsFile(parent, base) {
 		return &model.Code{Tree: tree.NewMap(iac.Rel(l.root, req), nil), Display: "python/ (" + iac.Rel(l.root, req) + " not found)"}
@@ -473,10 +477,10 @@ func (l *loader) artifact(p string, known bool, k *yaml.Node) (*model.Code, stri
 		abs = filepath.Join(l.dir, filepath.FromSlash(p))
 	}
 	disp := iac.Rel(l.root, abs)
-	if err := iac.CheckInside(l.root, abs); err != nil {
+	if err := l.lim().CheckInside(l.root, abs); err != nil {
 		return nil, "", iac.Errorf(l.pos(k), "package.artifact: %v", err)
 	}
-	z, err := tree.Zip(abs, disp)
+	z, err := l.lim().Zip(abs, disp)
 	if err != nil {
 		if _, serr := os.Stat(abs); serr != nil {
 			return nil, disp + " does not exist yet; build it first", nil

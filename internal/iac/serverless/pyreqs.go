@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -27,14 +26,14 @@ func (l *loader) pluginRequirements() (lines []string, from string, ok bool) {
 		return !present || !known || s != "false"
 	}
 	if enabled("usePoetry") {
-		if data, err := iac.ReadConfig(filepath.Join(l.dir, "pyproject.toml")); err == nil {
+		if data, err := l.lim().ReadConfig(filepath.Join(l.dir, "pyproject.toml")); err == nil {
 			if deps, poetry := poetryDependencies(string(data)); poetry {
 				return deps, "pyproject.toml", true
 			}
 		}
 	}
 	if enabled("usePipenv") {
-		if data, err := iac.ReadConfig(filepath.Join(l.dir, "Pipfile")); err == nil {
+		if data, err := l.lim().ReadConfig(filepath.Join(l.dir, "Pipfile")); err == nil {
 			return pipfilePackages(string(data)), "Pipfile", true
 		}
 	}

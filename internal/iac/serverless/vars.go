@@ -155,6 +155,7 @@ type budget struct {
 	steps, bytes, files int
 	fileBytes           int64
 	run                 *RunBudget // what every service of the run shares; nil: no such bound
+	lim                 iac.Limits // what the run may read
 }
 
 // RunBudget bounds the variable resolution of all the services one run reads together:
@@ -700,7 +701,7 @@ func (r *resolver) fileSource(src source, addr, ref string) (*yaml.Node, string)
 	}
 	abs = filepath.Clean(abs)
 	disp := iac.Rel(r.root, abs)
-	if err := iac.CheckInside(r.root, abs); err != nil {
+	if err := r.b.lim.CheckInside(r.root, abs); err != nil {
 		r.fail("%s: %v", ref, err)
 		return nil, "resolution stopped"
 	}
@@ -728,7 +729,7 @@ func (r *resolver) readFile(abs, disp, ref string) *included {
 		r.fail("%s: more than %d files read through ${file()}; layerkit stops here", ref, maxFiles)
 		return nil
 	}
-	data, err := iac.ReadConfig(abs)
+	data, err := r.b.lim.ReadConfig(abs)
 	if err != nil {
 		if strings.Contains(err.Error(), "no such file") {
 			return &included{why: ref + ": " + disp + " does not exist"}
@@ -736,8 +737,8 @@ func (r *resolver) readFile(abs, disp, ref string) *included {
 		r.fail("%s: cannot read %s: %v", ref, disp, err)
 		return nil
 	}
-	if r.b.fileBytes += int64(len(data)); r.b.fileBytes > iac.MaxTemplateSize() {
-		r.fail("%s: the files read through ${file()} hold more than %d bytes together, the cap on configuration files (--max-template-size); layerkit stops here", ref, iac.MaxTemplateSize())
+	if r.b.fileBytes += int64(len(data)); r.b.fileBytes > r.b.lim.TemplateCap() {
+		r.fail("%s: the files read through ${file()} hold more than %d bytes together, the cap on configuration files (--max-template-size); layerkit stops here", ref, r.b.lim.TemplateCap())
 		return nil
 	}
 	switch strings.ToLower(filepath.Ext(abs)) {

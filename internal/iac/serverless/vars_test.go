@@ -311,12 +311,12 @@ func TestOutside(t *testing.T) {
 		})
 	}
 	// an allowed place is read
-	t.Cleanup(func() { _ = iac.SetAllowOutside(nil) })
-	if err := iac.SetAllowOutside([]string{outside}); err != nil {
+	allow, err := iac.ResolveOutside([]string{outside})
+	if err != nil {
 		t.Fatal(err)
 	}
 	dir := writeTree(t, map[string]string{"serverless.yml": "service: s\nprovider:\n  runtime: ${file(" + filepath.Join(outside, "secret.yml") + "):runtime}\nfunctions:\n  f:\n    handler: a.h\n"})
-	app, err := Load(dir, dir)
+	app, err := LoadShared(dir, dir, nil, iac.Options{Limits: iac.Limits{AllowOutside: allow}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func (l *loader) abs(p string) string {
 // written, is inside the checked folder (or an --allow-outside place). When it is not,
 // the load fails there and the place is never read.
 func (l *loader) inside(r hcl.Range, prop, written, abs string) bool {
-	err := iac.CheckInside(l.root, abs)
+	err := l.lim.CheckInside(l.root, abs)
 	if err == nil {
 		return true
 	}
@@ -81,7 +81,7 @@ func (l *loader) readArchive(r *resInst) *archive {
 			ar.problem = "outside the checked folder"
 			return ar
 		}
-		t, err := tree.Dir(dirAbs, disp)
+		t, err := l.lim.Dir(dirAbs, disp)
 		if err != nil {
 			ar.problem = fmt.Sprintf("%s: source_dir %s does not exist", addr, disp)
 			return ar
@@ -118,7 +118,7 @@ func (l *loader) readArchive(r *resInst) *archive {
 			ar.problem = fmt.Sprintf("%s: source_file %s does not exist", addr, iac.Rel(l.root, fileAbs))
 			return ar
 		}
-		parent, err := tree.Dir(filepath.Dir(fileAbs), iac.Rel(l.root, filepath.Dir(fileAbs)))
+		parent, err := l.lim.Dir(filepath.Dir(fileAbs), iac.Rel(l.root, filepath.Dir(fileAbs)))
 		if err != nil {
 			ar.problem = fmt.Sprintf("%s: cannot read %s", addr, iac.Rel(l.root, fileAbs))
 			return ar
@@ -219,7 +219,7 @@ func (l *loader) codeFromFilename(a *hcl.Attribute) (code *model.Code, why strin
 		return nil, "outside the checked folder"
 	}
 	if st, err := os.Stat(abs); err == nil && !st.IsDir() {
-		z, err := tree.Zip(abs, disp)
+		z, err := l.lim.Zip(abs, disp)
 		if err != nil {
 			return nil, fmt.Sprintf("%s is not a readable zip archive (%v)", disp, err)
 		}

@@ -81,12 +81,12 @@ func (l *loader) siblingLayer(name string) (*model.Layer, string) {
 	}
 	if l.siblings == nil {
 		l.siblings = map[string]siblingLayer{}
-		for _, dir := range terraformFolders(l.root, l.cwd) {
-			srcs, vars, err := readFolder(l.root, dir, true)
+		for _, dir := range terraformFolders(l.lim, l.root, l.cwd) {
+			srcs, vars, err := readFolder(l.lim, l.root, dir, true)
 			if err != nil || len(srcs) == 0 {
 				continue
 			}
-			child, err := loadLinked(l.root, dir, srcs, vars)
+			child, err := loadLinked(l.lim, l.root, dir, srcs, vars)
 			if err != nil {
 				continue
 			}
@@ -111,9 +111,10 @@ type siblingLayer struct {
 
 // loadLinked loads the configuration in dir as a root module without linking, and returns
 // its layers by their evaluated layer_name.
-func loadLinked(root, dir string, srcs, vars []source) (map[string]*model.Layer, error) {
+func loadLinked(lim iac.Limits, root, dir string, srcs, vars []source) (map[string]*model.Layer, error) {
 	out := map[string]*model.Layer{}
 	_, err := loadSourcesWith(root, dir, srcs, vars, func(l *loader) {
+		l.lim = lim
 		l.linking = true
 		l.layerNamed = out
 	})
@@ -123,7 +124,7 @@ func loadLinked(root, dir string, srcs, vars []source) (map[string]*model.Layer,
 // terraformFolders lists the folders below root (not skip itself) holding *.tf files that
 // declare an aws_lambda_layer_version resource or call a module, in path order; hidden
 // folders, .terraform, node_modules and vendored trees are skipped, and the walk is bounded.
-func terraformFolders(root, skip string) []string {
+func terraformFolders(lim iac.Limits, root, skip string) []string {
 	var out []string
 	n := 0
 	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
@@ -148,7 +149,7 @@ func terraformFolders(root, skip string) []string {
 			if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
 				continue
 			}
-			b, err := iac.ReadConfig(filepath.Join(p, e.Name()))
+			b, err := lim.ReadConfig(filepath.Join(p, e.Name()))
 			if err == nil && (strings.Contains(string(b), "aws_lambda_layer_version") || strings.Contains(string(b), "module ")) {
 				out = append(out, p)
 				break

@@ -15,8 +15,6 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
-
-	"github.com/layerkit/layerkit/internal/iac"
 )
 
 // Markers stand for values known only at apply time but whose origin matters: the
@@ -325,7 +323,7 @@ func (l *loader) fileFuncs() (file, exists function.Function) {
 		if !filepath.IsAbs(abs) {
 			abs = filepath.Join(l.cwd, filepath.FromSlash(p))
 		}
-		if err := iac.CheckInside(l.root, abs); err != nil {
+		if err := l.lim.CheckInside(l.root, abs); err != nil {
 			return "", err
 		}
 		return abs, nil
@@ -338,7 +336,7 @@ func (l *loader) fileFuncs() (file, exists function.Function) {
 			if err != nil {
 				return cty.UnknownVal(cty.String), err
 			}
-			b, err := iac.ReadConfig(abs)
+			b, err := l.lim.ReadConfig(abs)
 			if err != nil || !utf8.Valid(b) {
 				return cty.UnknownVal(cty.String), fmt.Errorf("cannot read %s", args[0].AsString())
 			}

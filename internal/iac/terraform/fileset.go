@@ -37,7 +37,7 @@ func (l *loader) filesetFunc() function.Function {
 			if !filepath.IsAbs(abs) {
 				abs = filepath.Join(l.cwd, filepath.FromSlash(dir))
 			}
-			if err := iac.CheckInside(l.root, abs); err != nil {
+			if err := l.lim.CheckInside(l.root, abs); err != nil {
 				return cty.UnknownVal(cty.Set(cty.String)), err
 			}
 			var out []cty.Value

@@ -648,7 +648,7 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 			"run terraform init first (layerkit then reads the copy in .terraform/modules), or check the module's own repository with layerkit")
 		return cty.DynamicVal
 	}
-	if err := iac.CheckInside(l.root, dir); err != nil {
+	if err := l.lim.CheckInside(l.root, dir); err != nil {
 		var oe *iac.OutsideError
 		if errors.As(err, &oe) {
 			oe.Path = src
@@ -671,7 +671,7 @@ func (l *loader) callModule(m *modInst, b *hcl.Block, deps []string) cty.Value {
 			fmt.Sprintf("module %s%s: source = %q: the folder %s does not exist; any Lambda functions the module defines are not checked", blockPrefix(m), name, src, iac.Rel(l.root, dir)), "")
 		return cty.DynamicVal
 	}
-	if isLambdaModuleCopy(dir) {
+	if isLambdaModuleCopy(l.lim, dir) {
 		// a vendored copy of terraform-aws-modules/lambda: its package is built by
 		// package.py, which the module's own model describes
 		return l.lambdaModuleCall(m, b, attrs, c, deps)
@@ -756,7 +756,7 @@ func (l *loader) config(dir string) (*config, error) {
 	if c, ok := l.configs[dir]; ok {
 		return c, nil
 	}
-	srcs, _, err := readFolder(l.root, dir, false)
+	srcs, _, err := readFolder(l.lim, l.root, dir, false)
 	if err != nil {
 		return nil, err
 	}
@@ -788,7 +788,7 @@ func (l *loader) localFile(r resourceBlock) cty.Value {
 	if !l.inside(a.Range, "data.local_file."+r.name+": filename", name, abs) {
 		return cty.DynamicVal
 	}
-	b, err := iac.ReadConfig(abs)
+	b, err := l.lim.ReadConfig(abs)
 	if err != nil || !utf8.Valid(b) {
 		return cty.DynamicVal
 	}
@@ -802,11 +802,11 @@ func (l *loader) localFile(r resourceBlock) cty.Value {
 // isLambdaModuleCopy reports whether dir holds a copy of terraform-aws-modules/lambda
 // (vendored, or its own examples' "../../"): package.py beside .tf files that declare
 // the module's source_path, create_layer and local_existing_package variables.
-func isLambdaModuleCopy(dir string) bool {
+func isLambdaModuleCopy(lim iac.Limits, dir string) bool {
 	if st, err := os.Stat(filepath.Join(dir, "package.py")); err != nil || !st.Mode().IsRegular() {
 		return false
 	}
-	b, err := iac.ReadConfig(filepath.Join(dir, "variables.tf"))
+	b, err := lim.ReadConfig(filepath.Join(dir, "variables.tf"))
 	if err != nil {
 		return false
 	}
@@ -862,7 +862,7 @@ func blockPrefix(m *modInst) string {
 func (l *loader) installedModule(key string) (string, bool) {
 	if l.installed == nil {
 		l.installed = map[string]string{}
-		b, err := iac.ReadConfig(filepath.Join(l.cwd, ".terraform", "modules", "modules.json"))
+		b, err := l.lim.ReadConfig(filepath.Join(l.cwd, ".terraform", "modules", "modules.json"))
 		if err == nil {
 			var mj struct {
 				Modules []struct{ Key, Dir string }
@@ -873,7 +873,7 @@ func (l *loader) installedModule(key string) (string, bool) {
 						continue
 					}
 					d := filepath.Join(l.cwd, filepath.FromSlash(m.Dir))
-					if filepath.IsAbs(m.Dir) || iac.CheckInside(l.root, d) != nil {
+					if filepath.IsAbs(m.Dir) || l.lim.CheckInside(l.root, d) != nil {
 						continue
 					}
 					l.installed[m.Key] = d

@@ -16,7 +16,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -44,30 +43,16 @@ type source struct {
 	data []byte
 }
 
-var (
-	varFilesMu sync.RWMutex
-	varFiles   []string
-)
-
-// SetVarFiles sets the variable files (layerkit check --var-file, as terraform's
-// -var-file) read after terraform.tfvars and *.auto.tfvars, later ones winning. They
-// apply to the root module; a relative path is relative to the working folder.
-func SetVarFiles(paths []string) {
-	varFilesMu.Lock()
-	varFiles = append([]string(nil), paths...)
-	varFilesMu.Unlock()
-}
-
-func currentVarFiles() []string {
-	varFilesMu.RLock()
-	defer varFilesMu.RUnlock()
-	return varFiles
-}
-
 // Load reads the Terraform configuration in path (a folder, or a .tf / .tf.json file,
 // whose folder is read) below root, the checked PATH (absolute). The folder is the
 // root module: terraform's working folder, against which bare relative paths resolve.
-func Load(root, path string) (*model.App, error) {
+func Load(root, path string) (*model.App, error) { return LoadWith(root, path, iac.Options{}) }
+
+// LoadWith is Load within the limits of opts, with its variable files (opts.VarFiles,
+// layerkit check --var-file, as terraform's -var-file) read after terraform.tfvars and
+// *.auto.tfvars, later ones winning. They apply to the root module; a relative path is
+// relative to the working folder.
+func LoadWith(root, path string, opts iac.Options) (*model.App, error) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(root, path)
 	}
@@ -79,25 +64,25 @@ func Load(root, path string) (*model.App, error) {
 	if !st.IsDir() {
 		dir = filepath.Dir(path)
 	}
-	srcs, vars, err := readFolder(root, dir, true)
+	srcs, vars, err := readFolder(opts.Limits, root, dir, true)
 	if err != nil {
 		return nil, err
 	}
 	if len(srcs) == 0 {
 		return nil, iac.Errorf(model.Pos{File: iac.Rel(root, dir)}, "no Terraform configuration files (*.tf, *.tf.json)")
 	}
-	for _, p := range currentVarFiles() {
+	for _, p := range opts.VarFiles {
 		abs, err := filepath.Abs(p)
 		if err != nil {
 			return nil, iac.Errorf(model.Pos{File: p}, "--var-file: %v", err)
 		}
-		b, err := iac.ReadConfig(abs)
+		b, err := opts.ReadConfig(abs)
 		if err != nil {
 			return nil, iac.Errorf(model.Pos{File: p}, "--var-file: cannot read: %v", err)
 		}
 		vars = append(vars, source{name: iac.Rel(root, abs), data: b})
 	}
-	app, err := loadSources(root, dir, srcs, vars)
+	app, err := loadSourcesWith(root, dir, srcs, vars, func(l *loader) { l.lim = opts.Limits })
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +93,7 @@ func Load(root, path string) (*model.App, error) {
 // readFolder reads the configuration files of one module folder and, for the root
 // module (withVars), its variable files: terraform.tfvars first, then *.auto.tfvars in
 // name order (later wins).
-func readFolder(root, dir string, withVars bool) (srcs, vars []source, err error) {
+func readFolder(lim iac.Limits, root, dir string, withVars bool) (srcs, vars []source, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, nil, iac.Errorf(model.Pos{File: iac.Rel(root, dir)}, "cannot read folder: %v", iac.UnwrapPath(err))
@@ -124,7 +109,7 @@ func readFolder(root, dir string, withVars bool) (srcs, vars []source, err error
 		if !isConf && !(isVars && withVars) {
 			continue
 		}
-		b, err := iac.ReadConfig(filepath.Join(dir, n))
+		b, err := lim.ReadConfig(filepath.Join(dir, n))
 		if err != nil {
 			return nil, nil, iac.Errorf(model.Pos{File: iac.Rel(root, filepath.Join(dir, n))}, "cannot read: %v", err)
 		}
@@ -153,6 +138,7 @@ type loader struct {
 	linking    bool
 	layerNamed map[string]*model.Layer
 	root       string // the checked PATH
+	lim        iac.Limits
 	cwd        string // the root module's folder: terraform's working folder
 	src        map[string][]byte
 	ctx        *hcl.EvalContext // the context of what is being evaluated
@@ -312,7 +298,7 @@ func loadSourcesWith(root, dir string, srcs, vars []source, setup func(*loader))
 	}
 	m.vars, m.base = l.bindVariables(m, values, unsetHint(nil)), nil
 	if len(m.unset) > 0 {
-		others := otherVarFiles(root, dir, vars)
+		others := otherVarFiles(l.lim, root, dir, vars)
 		for name := range m.unset {
 			m.unset[name] = unsetHint(others[name])
 		}

@@ -190,7 +190,7 @@ func (l *loader) modulePackage(m *lambdaModule, runtime, fn, layer string) (*mod
 			if !l.inside(m.attrs["local_existing_package"].Range, "module "+m.name()+": local_existing_package", p, abs) {
 				return nil, "outside the checked folder"
 			}
-			z, err := tree.Zip(abs, disp)
+			z, err := l.lim.Zip(abs, disp)
 			if err != nil {
 				return note(fmt.Sprintf("local_existing_package %s cannot be read", disp))
 			}
@@ -304,11 +304,11 @@ func (l *loader) sourceEntry(at hcl.Range, p, prefix string, installReqs, opaque
 	var t tree.Tree
 	code := &model.Code{Opaque: opaque}
 	if st.IsDir() {
-		t, err = tree.Dir(abs, disp)
+		t, err = l.lim.Dir(abs, disp)
 		code.Display = strings.TrimSuffix(disp, "/") + "/"
 	} else {
 		var parent tree.Tree
-		parent, err = tree.Dir(filepath.Dir(abs), iac.Rel(l.root, filepath.Dir(abs)))
+		parent, err = l.lim.Dir(filepath.Dir(abs), iac.Rel(l.root, filepath.Dir(abs)))
 		if err == nil {
 			t = filter.Only(parent, filepath.Base(abs))
 		}
@@ -326,7 +326,7 @@ func (l *loader) sourceEntry(at hcl.Range, p, prefix string, installReqs, opaque
 			}
 			if r, err := filepath.Rel(abs, rabs); err == nil && !strings.HasPrefix(r, "..") {
 				req = filepath.ToSlash(r)
-			} else if parent, err := tree.Dir(filepath.Dir(rabs), iac.Rel(l.root, filepath.Dir(rabs))); err == nil {
+			} else if parent, err := l.lim.Dir(filepath.Dir(rabs), iac.Rel(l.root, filepath.Dir(rabs))); err == nil {
 				// a requirements file outside the folder: model it beside the sources
 				t = tree.Union(t, filter.Only(parent, filepath.Base(rabs)))
 				req = filepath.Base(rabs)
@@ -353,7 +353,7 @@ func (l *loader) requirementsEntry(at hcl.Range, req, prefix string, note func(s
 		return nil, "outside the checked folder"
 	}
 	disp := iac.Rel(l.root, abs)
-	parent, err := tree.Dir(filepath.Dir(abs), iac.Rel(l.root, filepath.Dir(abs)))
+	parent, err := l.lim.Dir(filepath.Dir(abs), iac.Rel(l.root, filepath.Dir(abs)))
 	if err != nil || !tree.IsFile(parent, filepath.Base(abs)) {
 		return note(fmt.Sprintf("pip_requirements %s does not exist", disp))
 	}

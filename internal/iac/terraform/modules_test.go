@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/rulecode"
 )
@@ -546,9 +547,10 @@ resource "aws_lambda_function" "g" {
 	}
 
 	// given with --var-file: the value is bound, and the other file is not suggested
-	SetVarFiles([]string{filepath.Join(root, "prod.tfvars")})
-	defer SetVarFiles(nil)
-	app = load(t, root)
+	app, err := LoadWith(root, root, iac.Options{VarFiles: []string{filepath.Join(root, "prod.tfvars")}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if f := fn(t, app, "f"); strings.Contains(f.Unchecked, "var.stage") {
 		t.Errorf("with --var-file prod.tfvars, f unchecked = %q", f.Unchecked)
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
 	"github.com/layerkit/layerkit/internal/model"
-	"github.com/layerkit/layerkit/internal/tree"
 )
 
 // pipInstall is what a local-exec provisioner installs into the folder an archive_file
@@ -101,10 +100,10 @@ func (l *loader) pipInstallInto(cmd, wd, dirAbs string, inline bool) *pipInstall
 			}
 			// a requirements file outside the zipped folder (or not zipped: inline): its
 			// lines, when it is in the checked folder and readable
-			if iac.CheckInside(l.root, qAbs) != nil {
+			if l.lim.CheckInside(l.root, qAbs) != nil {
 				continue
 			}
-			b, err := iac.ReadConfig(qAbs)
+			b, err := l.lim.ReadConfig(qAbs)
 			if err != nil {
 				continue
 			}
@@ -341,10 +340,10 @@ func (l *loader) zipFromCommand(c localExec, outAbs, disp, from string) *model.C
 			if l.absFrom(wd, out) != outAbs {
 				continue
 			}
-			if iac.CheckInside(l.root, wd) != nil {
+			if l.lim.CheckInside(l.root, wd) != nil {
 				return nil
 			}
-			base, err := tree.Dir(wd, iac.Rel(l.root, wd))
+			base, err := l.lim.Dir(wd, iac.Rel(l.root, wd))
 			if err != nil {
 				return nil
 			}

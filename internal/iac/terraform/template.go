@@ -8,8 +8,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
-
-	"github.com/layerkit/layerkit/internal/iac"
 )
 
 // maxTemplateBytes bounds a template read by templatefile or data "template_file".
@@ -53,10 +51,10 @@ func (l *loader) templatefileFunc() function.Function {
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := args[0].AsString()
 			abs := l.absFrom(l.cwd, p)
-			if err := iac.CheckInside(l.root, abs); err != nil {
+			if err := l.lim.CheckInside(l.root, abs); err != nil {
 				return cty.DynamicVal, err
 			}
-			b, err := iac.ReadConfig(abs)
+			b, err := l.lim.ReadConfig(abs)
 			if err != nil || !utf8.Valid(b) {
 				return cty.DynamicVal, fmt.Errorf("cannot read %s", p)
 			}

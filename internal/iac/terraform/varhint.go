@@ -17,7 +17,7 @@ import (
 // file to give to --var-file instead of a bare "it has no value": the value is in the
 // repository, only the choice of file is the user's (as `terraform apply -var-file` is).
 // Unreadable or invalid files are skipped: they only feed a hint.
-func otherVarFiles(root, dir string, given []source) map[string][]string {
+func otherVarFiles(lim iac.Limits, root, dir string, given []source) map[string][]string {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil
@@ -40,7 +40,7 @@ func otherVarFiles(root, dir string, given []source) map[string][]string {
 		if err != nil || info.Size() > 1<<20 {
 			continue
 		}
-		b, err := iac.ReadConfig(filepath.Join(dir, n))
+		b, err := lim.ReadConfig(filepath.Join(dir, n))
 		if err != nil {
 			continue
 		}

@@ -30,7 +30,7 @@ type workflowStep struct {
 // follow is not modelled. nil when no step writes the zip.
 func (l *loader) zipBuiltByWorkflow(outAbs, disp string) *model.Code {
 	if l.workflows == nil {
-		l.workflows = readWorkflows(l.root)
+		l.workflows = readWorkflows(l.lim, l.root)
 	}
 	for _, s := range l.workflows {
 		if code := l.zipFromCommand(localExec{s.run, s.wd}, outAbs, disp, s.file+" step "+s.name); code != nil {
@@ -42,7 +42,7 @@ func (l *loader) zipBuiltByWorkflow(outAbs, disp string) *model.Code {
 
 // readWorkflows reads the run steps of root/.github/workflows/*.yml and *.yaml, in file
 // order. Unreadable or invalid files are skipped: they only feed a model of a build.
-func readWorkflows(root string) []workflowStep {
+func readWorkflows(lim iac.Limits, root string) []workflowStep {
 	dir := filepath.Join(root, ".github", "workflows")
 	entries, err := os.ReadDir(dir)
 	out := []workflowStep{}
@@ -61,7 +61,7 @@ func readWorkflows(root string) []workflowStep {
 		if st, err := os.Stat(p); err != nil || st.Size() > maxWorkflowBytes {
 			continue
 		}
-		b, err := iac.ReadConfig(p)
+		b, err := lim.ReadConfig(p)
 		if err != nil {
 			continue
 		}

@@ -3,6 +3,8 @@ package terraform
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/layerkit/layerkit/internal/iac"
 )
 
 // The run steps of a repository's workflows, with the folder each runs in: the step's
@@ -37,7 +39,7 @@ jobs:
 		".github/workflows/bad.yaml":  "jobs: [\n",
 		".github/workflows/notes.txt": "jobs: {}\n",
 	})
-	got := readWorkflows(root)
+	got := readWorkflows(iac.Limits{}, root)
 	want := []struct{ name, wd string }{
 		{`"plain"`, "top"},
 		{`"zip -r x.zip ."`, "jobdir"},
