@@ -337,6 +337,9 @@ type analysis struct {
 	phantom      map[string]bool
 	// pathEpoch counts the sys.path edits applied (syspath.go).
 	pathEpoch int
+	// reruns counts, per module, the runs of it again after it failed (at most
+	// maxReruns, unless sys.path changed since its last failure).
+	reruns map[string]int
 	// failed is the prefix importChain could not find; failedKey, when finding it
 	// raised KeyError (pathGone), the name in it.
 	failed, failedKey string
@@ -509,6 +512,10 @@ func (a *analysis) enqueue(m *Module, lazy bool, via string) {
 	a.recordFailure(f)
 }
 
+// maxReruns bounds how often a module that failed is run again (each import of it
+// runs it again in Python); after that its last failure stands for the next runs.
+const maxReruns = 4
+
 func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 	want := 2
 	if lazy {
@@ -519,11 +526,15 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 		if ns == nil || !ns.done || lazy {
 			return nil
 		}
-		if ns.fail == nil || ns.failEpoch == a.pathEpoch {
-			return ns.fail // Python runs a module that failed again, and it fails again
+		if ns.fail == nil || a.reruns[m.Name] >= maxReruns && ns.failEpoch == a.pathEpoch {
+			return ns.fail // (run again often enough: it fails again the same way)
 		}
-		// sys.path has changed since it failed: run it again (what it imports may be
-		// found now), as Python does
+		// Python runs a module that failed again: what it imports may be in
+		// sys.modules now (left there by its first run) or found on an edited sys.path
+		if a.reruns == nil {
+			a.reruns = map[string]int{}
+		}
+		a.reruns[m.Name]++
 	}
 	if _, ok := a.parentMod[m.Name]; !ok && via != "" && via != m.Name {
 		a.parentMod[m.Name] = via
