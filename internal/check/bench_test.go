@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/noderesolve"
 	"github.com/layerkit/layerkit/internal/pyresolve"
 	"github.com/layerkit/layerkit/internal/rules"
 )
@@ -154,7 +155,7 @@ func BenchmarkGeneratedAppAnalyse(b *testing.B) {
 	app := loadGenerated(b)
 	for b.Loop() {
 		pass := &rules.Pass{App: app, Today: today}
-		if err := pass.Analyze(context.Background(), resolvers(pyresolve.New(), app)); err != nil {
+		if err := pass.Analyze(context.Background(), resolvers(pyresolve.New(), noderesolve.NewLang(), app)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -165,7 +166,7 @@ func BenchmarkGeneratedAppAnalyse(b *testing.B) {
 func BenchmarkGeneratedAppRules(b *testing.B) {
 	app := loadGenerated(b)
 	pass := &rules.Pass{App: app, Today: today}
-	if err := pass.Analyze(context.Background(), resolvers(pyresolve.New(), app)); err != nil {
+	if err := pass.Analyze(context.Background(), resolvers(pyresolve.New(), noderesolve.NewLang(), app)); err != nil {
 		b.Fatal(err)
 	}
 	fns := pass.Functions

@@ -12,20 +12,29 @@ import (
 	"time"
 )
 
-// sharedCases is ../shared/cases beside the repository.
-const sharedCases = "../../../shared/cases"
+// sharedCases is ../shared/cases beside the repository (Python apps); sharedNodeCases
+// is ../shared/node-cases (Node.js apps).
+const (
+	sharedCases     = "../../../shared/cases"
+	sharedNodeCases = "../../../shared/node-cases"
+)
 
-// TestAcceptanceCases runs the acceptance apps in ../shared/cases (the same comparison as
-// their check-cases script). In CI a missing folder is a failure, not a skip.
+// TestAcceptanceCases runs the acceptance apps in ../shared/cases and
+// ../shared/node-cases (the same comparison as their check-cases script). In CI a
+// missing folder is a failure, not a skip.
 func TestAcceptanceCases(t *testing.T) {
-	entries, err := os.ReadDir(sharedCases)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("acceptance apps missing: %v (CI needs ../shared beside the repository)", err)
-		}
-		t.Skipf("no %s: %v", sharedCases, err)
+	for _, dir := range []string{sharedCases, sharedNodeCases} {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				if os.Getenv("CI") != "" {
+					t.Fatalf("acceptance apps missing: %v (CI needs ../shared beside the repository)", err)
+				}
+				t.Skipf("no %s: %v", dir, err)
+			}
+			runCaseDirs(t, dir, entries)
+		})
 	}
-	runCaseDirs(t, sharedCases, entries)
 }
 
 // TestFieldFixtures runs the apps in testdata/field: each reproduces, in invented code,

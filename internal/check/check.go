@@ -35,6 +35,8 @@ type Options struct {
 	Functions []string
 	// Ignore drops findings with these codes.
 	Ignore []string
+	// ReportUnusedIgnores reports the inline ignores that suppress nothing (LK110).
+	ReportUnusedIgnores bool
 	// Artifacts, when set, checks plain zips/folders instead of Path.
 	Artifacts *artifacts.Spec
 	// Load bounds what the loaders and the trees they open read (--max-file-size,

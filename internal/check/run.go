@@ -15,6 +15,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/noderesolve"
 	"github.com/layerkit/layerkit/internal/pydist"
 	"github.com/layerkit/layerkit/internal/pyresolve"
 	"github.com/layerkit/layerkit/internal/resolve"
@@ -117,22 +118,31 @@ func checkApps(ctx context.Context, opts Options, root string, apps []*model.App
 		}
 	}
 	py := pyresolve.New()
+	ign := newIgnores()
+	node := noderesolve.NewLang()
 	filterFunctions(apps, opts.Functions)
 	for _, app := range apps {
 		declare(app)
 		pass := &rules.Pass{App: app, Today: opts.Today, Project: project}
-		if err := pass.Analyze(ctx, resolvers(py, app)); err != nil {
+		if err := pass.Analyze(ctx, resolvers(py, node, app)); err != nil {
 			return nil, err
 		}
 		for _, f := range pass.Functions {
 			res.Analyses = append(res.Analyses, &Function{Fn: f.Fn, Runtime: f.Runtime, Analysis: f.Analysis, Skip: f.Skip})
 		}
-		res.Findings = append(res.Findings, rules.Run(pass)...)
+		found, err := ign.apply(app, pass.Functions, rules.Run(pass))
+		if err != nil {
+			return nil, err
+		}
+		res.Findings = append(res.Findings, found...)
 		if err := overrun(app, project); err != nil {
 			return nil, err
 		}
 		res.Functions += len(app.Functions)
 		res.Layers += len(app.Layers)
+	}
+	if opts.ReportUnusedIgnores {
+		res.Findings = append(res.Findings, ign.findings()...)
 	}
 	ignore := map[string]bool{}
 	for _, c := range opts.Ignore {
@@ -216,6 +226,11 @@ func qualify(inputs []Input, apps []*model.App) {
 				app.Notes[j].Function = to
 			}
 		}
+		for j, sup := range app.Suppressions {
+			if to, ok := renamed[sup.Function]; ok {
+				app.Suppressions[j].Function = to
+			}
+		}
 	}
 }
 
@@ -253,12 +268,13 @@ func overrun(app *model.App, project tree.Tree) error {
 
 // resolvers are the import resolvers of a check, by language (the runtime catalogue's):
 // a language without one is not analysed (LK109). py, Python's, is shared by every app
-// of the check (layers are shared).
+// of the check (layers are shared); node, Node.js's, is shared the same way (its layer
+// overlays, file scans and package.json files).
 //
 // A function package only one function of the app has is scanned for that function's
 // analysis alone and dropped with it (Env.OwnTask): the check's live memory does not
 // hold every function's files to the end.
-func resolvers(py *pyresolve.Resolver, app *model.App) resolve.Set {
+func resolvers(py *pyresolve.Resolver, node *noderesolve.Lang, app *model.App) resolve.Set {
 	users := make(map[tree.Tree]int, len(app.Functions))
 	for _, fn := range app.Functions {
 		if fn.Code != nil && fn.Code.Tree != nil {
@@ -267,7 +283,7 @@ func resolvers(py *pyresolve.Resolver, app *model.App) resolve.Set {
 	}
 	return resolve.NewSet(&pyresolve.Lang{R: py, Ready: func(env *pyresolve.Env) {
 		env.OwnTask = env.Task != nil && users[env.Task] == 1
-	}})
+	}}, node)
 }
 
 // declare reads the requirements files a build step will install, for every package.

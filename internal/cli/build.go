@@ -124,6 +124,9 @@ func runBuild(s *IO, o *BuildOptions) error {
 		FollowSymlinks: o.FollowLinks, UseNpmrc: o.UseNpmrc,
 		Python: o.Python, NoVerify: o.NoVerify, Verbose: o.Verbose, Log: report.Writer(s.Err),
 	}
+	if s.ErrTTY && s.Getenv("TERM") != "dumb" {
+		bo.Progress = s.Err
+	}
 	bo.Exclude = splitList(o.Exclude)
 	bo.Ignore = splitList(o.Ignore)
 	if v := s.Getenv("SOURCE_DATE_EPOCH"); v != "" {

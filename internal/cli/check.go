@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/layerkit/layerkit/internal/check"
+	"github.com/layerkit/layerkit/internal/config"
 	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/artifacts"
@@ -42,6 +43,11 @@ type CheckOptions struct {
 	Statistics bool
 	OutputFile string
 	Color      string
+	Cfg        configOptions
+
+	// Fix writes the safe fixes (and the unsafe ones with UnsafeFixes), then checks
+	// again; Diff prints them as a unified diff and writes nothing.
+	Fix, Diff, UnsafeFixes bool
 
 	FunctionZip string
 	Handler     string
@@ -74,13 +80,22 @@ Plain artifacts, for any other tool:
   layerkit check --function-zip app.zip --handler app.handler --runtime python3.12 \
       [--arch arm64] --layer deps.zip --layer shared/
 
+Fixes: --diff prints, as a unified diff, what the fixes the findings carry would change
+(exit 1 when there is something to fix) and writes nothing; --fix makes the changes, then
+checks again and reports what remains. Safe fixes edit the bytes of a template or a Python
+file at the place the finding names (comments, quoting and indentation stay); unsafe ones
+(--unsafe-fixes) move files. A fix applies only to the content the check saw, nothing outside
+PATH is written, and every write is atomic. "layerkit explain CODE" lists the fixes of a rule.
+
 Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when the
 input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 		Example: `  layerkit check .
   layerkit check template.yaml --format json
   layerkit check . --function OrdersFunction --ignore LK405
   layerkit check services/orders services/billing --select LK1 --statistics
-  layerkit check . --format sarif --output-file layerkit.sarif`,
+  layerkit check . --format sarif --output-file layerkit.sarif
+  layerkit check . --diff
+  layerkit check . --fix --unsafe-fixes`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
@@ -102,6 +117,9 @@ input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 	f.StringArrayVar(&o.Exclude, "exclude", nil, "skip files and folders matching this glob when looking for IaC roots, e.g. examples or 'services/legacy*' (repeatable)")
 	f.StringVar(&o.Today, "today", "", "judge runtime deprecation as of this date (YYYY-MM-DD)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print nothing when there is no finding (text format)")
+	f.BoolVar(&o.Fix, "fix", false, "apply the safe fixes the findings carry, then check again and report what remains")
+	f.BoolVar(&o.Diff, "diff", false, "print the fixes as a unified diff and write nothing (exit 1 when there is something to fix)")
+	f.BoolVar(&o.UnsafeFixes, "unsafe-fixes", false, "with --fix or --diff: the unsafe fixes too (file moves)")
 	f.StringVar(&o.FunctionZip, "function-zip", "", "check a function package (zip or folder) instead of PATH")
 	f.StringVar(&o.Handler, "handler", "", "with --function-zip: the Handler, e.g. app.handler")
 	f.StringVar(&o.Runtime, "runtime", "", "with --function-zip: the runtime, e.g. python3.12")
@@ -110,6 +128,7 @@ input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 	f.StringArrayVar(&o.VarFiles, "var-file", nil, "a Terraform variable file (as terraform's -var-file) read after terraform.tfvars and *.auto.tfvars (repeatable; later ones win)")
 	_ = f.MarkHidden("today")
 	o.Limits.flags(cmd)
+	o.Cfg.flags(cmd)
 	return cmd
 }
 
@@ -129,7 +148,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	opts := check.Options{Kind: o.Kind, Template: o.Template, Exclude: o.Exclude, Source: o.Source, Functions: o.Functions, Ignore: ignore}
+	opts := check.Options{Kind: o.Kind, Template: o.Template, Exclude: o.Exclude, Source: o.Source, Functions: o.Functions, Ignore: codeStrings(ignore)}
 	for _, g := range o.Exclude {
 		if _, err := path.Match(g, ""); err != nil {
 			return usageError{fmt.Sprintf("--exclude %q is not a valid glob: %v", g, err)}
@@ -164,21 +183,63 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if len(paths) == 0 {
 		paths = []string{""}
 	}
-	var results []*check.Result
-	err = o.Limits.runContext(context.Background(), func(ctx context.Context, lim iac.Limits) error {
-		opts.Load = iac.Options{Limits: lim, VarFiles: o.VarFiles}
-		for _, p := range paths {
-			opts.Path = p
-			res, err := check.Run(ctx, opts)
-			if err != nil {
-				return err
+	if o.UnsafeFixes && !o.Fix && !o.Diff {
+		return usageError{"--unsafe-fixes goes with --fix or --diff"}
+	}
+	fl := config.Flags{Ignore: ignore, Select: selected}
+	var runs []*pathRun
+	var limits iac.Limits
+	runAll := func() ([]*check.Result, error) {
+		var results []*check.Result
+		err := o.Limits.runContext(context.Background(), func(ctx context.Context, lim iac.Limits) error {
+			limits = lim
+			if runs == nil { // the configuration of each PATH, read once
+				var err error
+				if runs, err = o.Cfg.load(paths, opts, fl, o.FailOn, lim); err != nil {
+					return err
+				}
 			}
-			results = append(results, res)
-		}
-		return nil
-	})
+			for _, run := range runs {
+				run.opts.Load = iac.Options{Limits: lim, VarFiles: o.VarFiles}
+				res, err := check.Run(ctx, run.opts)
+				if err != nil {
+					return err
+				}
+				results = append(results, res)
+			}
+			return nil
+		})
+		return results, err
+	}
+	results, err := runAll()
 	if err != nil {
 		return err
+	}
+	// Fixes are planned from the findings the configuration keeps (an ignored or
+	// suppressed finding is not fixed); the report filters the last check's own results.
+	fixable := func(results []*check.Result) []*check.Result {
+		out := make([]*check.Result, len(results))
+		for i, r := range results {
+			cp := *r
+			cp.Findings = config.Merge(runs[i].cfg, runs[i].flags, r.Root).Apply(slices.Clone(r.Findings))
+			out[i] = &cp
+		}
+		return out
+	}
+	if o.Diff {
+		return diffFixes(s, o, fixable(results), codeStrings(selected))
+	}
+	if o.Fix {
+		again := func() ([]*check.Result, error) {
+			r, err := runAll()
+			if err == nil {
+				results = r
+			}
+			return fixable(r), err
+		}
+		if _, err = applyFixes(s, o, fixable(results), codeStrings(selected), again); err != nil {
+			return err
+		}
 	}
 	var names []string
 	for _, r := range results {
@@ -187,10 +248,27 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if err := checkFunctions(o.Functions, names); err != nil {
 		return err
 	}
-	res, archives := mergeResults(paths, results, o.Format)
-	if len(selected) > 0 {
-		res.Findings = slices.DeleteFunc(res.Findings, func(f finding.Finding) bool { return !slices.Contains(selected, f.Code.String()) })
+	fails, err := o.Cfg.filter(s, runs, results, limits)
+	if err != nil {
+		if err != errBaselineWritten {
+			return err
+		}
+		// Written; an IaC root that could not be read has no findings in it, so the
+		// baseline is incomplete: say which, and exit 2.
+		var failed []string
+		for _, r := range results {
+			failed = append(failed, r.Failed...)
+		}
+		for _, f := range failed {
+			fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", f)
+		}
+		if len(failed) > 0 {
+			fmt.Fprintf(s.Err, "layerkit: %d IaC root(s) could not be read; the baseline has none of their findings\n", len(failed))
+			return exitError{ExitInput}
+		}
+		return nil
 	}
+	res, archives := mergeResults(paths, results, o.Format)
 	in := report.Input{Findings: res.Findings, Checked: res.Checked, Roots: res.Roots, Color: color, Version: Version,
 		InfoURI: infoURI(), Archives: archives}
 	if o.Format == "text" && o.OutputFile == "" && s.OutTTY {
@@ -237,7 +315,10 @@ func runCheck(s *IO, o *CheckOptions) error {
 		fmt.Fprintf(s.Err, "layerkit: %d IaC root(s) could not be read; the others were checked\n", len(res.Failed))
 		return exitError{ExitInput}
 	}
-	return failOn(o.FailOn, res.Findings)
+	if fails {
+		return exitError{ExitFindings}
+	}
+	return nil
 }
 
 // mergeResults makes one result of the runs over paths (results[i] read paths[i]), each
@@ -310,7 +391,7 @@ func qualifyAcross(paths []string, results []*check.Result) {
 func writeCheckReport(s *IO, o *CheckOptions, in report.Input, res *check.Result) error {
 	write := func(w io.Writer) error {
 		if slices.Contains(pictureFormats, o.Format) {
-			return writePicture(w, o.Format, res, in)
+			return writePicture(w, o.Format, res, in, o.Limits.caps())
 		}
 		if o.Statistics && o.Format == "text" {
 			if o.Quiet && len(in.Findings) == 0 {
@@ -326,15 +407,15 @@ func writeCheckReport(s *IO, o *CheckOptions, in report.Input, res *check.Result
 	if o.OutputFile == "" {
 		return write(s.Out)
 	}
-	return writeFileAtomic(o.OutputFile, write)
+	return writeFileAtomic("--output-file", o.OutputFile, write)
 }
 
-// writeFileAtomic writes name through a temporary file in its folder renamed over it:
-// a reader never sees half a report, and a failed run leaves the old one.
-func writeFileAtomic(name string, write func(io.Writer) error) error {
+// writeFileAtomic writes name (the value of flag) through a temporary file in its folder
+// renamed over it: a reader never sees half a file, and a failed run leaves the old one.
+func writeFileAtomic(flag, name string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
-		return usageError{fmt.Sprintf("--output-file %s: %v", name, err)}
+		return usageError{fmt.Sprintf("%s %s: %v", flag, name, err)}
 	}
 	defer os.Remove(f.Name())
 	if err := write(f); err != nil {
@@ -348,7 +429,7 @@ func writeFileAtomic(name string, write func(io.Writer) error) error {
 		return err
 	}
 	if err := os.Rename(f.Name(), name); err != nil {
-		return usageError{fmt.Sprintf("--output-file %s: %v", name, err)}
+		return usageError{fmt.Sprintf("%s %s: %v", flag, name, err)}
 	}
 	return nil
 }

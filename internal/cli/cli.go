@@ -33,6 +33,8 @@ type IO struct {
 	// unknown).
 	OutTTY bool
 	Width  int
+	// ErrTTY is true when Err is a terminal (progress lines are shown there).
+	ErrTTY bool
 }
 
 // ColorEnabled decides colour for Out: only on a terminal, never with NO_COLOR or
@@ -52,7 +54,7 @@ func (s *IO) ColorEnabled() bool {
 // System returns the process's IO.
 func System() *IO {
 	s := &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv,
-		OutTTY: term.IsTerminal(int(os.Stdout.Fd()))}
+		OutTTY: term.IsTerminal(int(os.Stdout.Fd())), ErrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
 	if s.OutTTY {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
 			s.Width = w

@@ -336,8 +336,8 @@ func (p *progress) update(pr live.Progress) {
 	if pr.Listing {
 		more = "+ (listing)"
 	}
-	fmt.Fprintf(p.w, "\r\x1b[Kdoctor: %d/%d%s functions, %d package(s) downloaded (%s), %d from cache",
-		pr.Done, pr.Total, more, pr.Downloads, bytesize.Format(pr.Bytes), pr.CacheHits)
+	fmt.Fprintf(p.w, "\r\x1b[Kdoctor: %d/%d%s functions, %d package(s) downloaded, %s received, %d from cache",
+		pr.Done, pr.Total, more, pr.Downloads, bytesize.Format(pr.Received), pr.CacheHits)
 }
 
 func (p *progress) done() {

@@ -77,7 +77,7 @@ func runInspect(s *IO, o *InspectOptions) error {
 	}
 	if o.Runtime != "" {
 		rt, ok := runtimes.Lookup(o.Runtime)
-		if !ok || !rt.ImportsChecked() {
+		if !ok || !rt.IsPython() || !rt.ImportsChecked() {
 			py := runtimes.PythonRuntimes()
 			return usageError{fmt.Sprintf("--runtime %q is not a Python runtime layerkit checks (%s … %s)", o.Runtime, py[0].ID, py[len(py)-1].ID)}
 		}
@@ -144,7 +144,7 @@ func runInspect(s *IO, o *InspectOptions) error {
 	if o.OutputFile == "" {
 		return write(s.Out)
 	}
-	return writeFileAtomic(o.OutputFile, write)
+	return writeFileAtomic("--output-file", o.OutputFile, write)
 }
 
 // openLayer opens a layer zip or folder with the caps c; the display is the path as

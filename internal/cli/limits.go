@@ -41,6 +41,9 @@ func (l *Limits) flags(cmd *cobra.Command) {
 	f.StringArrayVar(&l.AllowOutside, "allow-outside", nil, "a folder outside the checked one that code locations (CodeUri, asset paths, source_dir, ...) may point into; repeatable. Without it such locations are not read")
 }
 
+// caps are the read caps of the trees a run opens (--max-file-size, in bytes).
+func (l *Limits) caps() tree.Caps { return tree.Caps{MaxFileSize: int64(l.MaxFileSize) << 20} }
+
 // timeoutError is the run going past --timeout: exit 2.
 type timeoutError struct{ d time.Duration }
 
@@ -77,7 +80,7 @@ func (l *Limits) runContext(parent context.Context, work func(ctx context.Contex
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	lim := iac.Limits{MaxFileSize: int64(l.MaxFileSize) << 20, MaxTemplateSize: int64(l.MaxTemplateSize) << 10, AllowOutside: allow}
+	lim := iac.Limits{MaxFileSize: l.caps().MaxFileSize, MaxTemplateSize: int64(l.MaxTemplateSize) << 10, AllowOutside: allow}
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt)
 	defer stop()
 	if l.Timeout > 0 {

@@ -3,10 +3,9 @@ package cli
 import (
 	"fmt"
 	"slices"
-	"sort"
-	"strings"
 
-	"github.com/layerkit/layerkit/internal/rules"
+	"github.com/layerkit/layerkit/internal/nearest"
+	"github.com/layerkit/layerkit/internal/rulecode"
 )
 
 // A flag that names nothing must not pass quietly: a --function that matches no
@@ -14,33 +13,19 @@ import (
 // nothing and still exit 0. Each is a usage error (exit 2) naming the nearest valid
 // names.
 
-// ruleCodes resolves --ignore or --select values to rule codes. A value is a code
-// (LK101, any case), a rule name (unresolved-import) or a code prefix (LK1, LK10: every
-// rule whose code starts with it).
-func ruleCodes(flag string, values []string) ([]string, error) {
-	all := rules.All()
-	var codes []string
-	add := func(c string) {
-		if !slices.Contains(codes, c) {
-			codes = append(codes, c)
-		}
-	}
+// ruleCodes resolves --ignore or --select values to rule codes (rulecode.Match: a code,
+// a name or a code prefix).
+func ruleCodes(flag string, values []string) ([]rulecode.Code, error) {
+	var codes []rulecode.Code
 	for _, v := range values {
-		up := strings.ToUpper(v)
-		matched := false
-		for _, r := range all {
-			code := r.Code.String()
-			if code == up || r.Name() == strings.ToLower(v) || (len(up) > 2 && strings.HasPrefix(up, "LK") && strings.HasPrefix(code, up)) {
-				add(code)
-				matched = true
-			}
+		matched := rulecode.Match(v)
+		if len(matched) == 0 {
+			return nil, usageError{fmt.Sprintf("--%s %q: no rule has this code or name (layerkit explain --list lists them)%s", flag, v, nearest.DidYouMean(v, rulecode.Names()))}
 		}
-		if !matched {
-			var names []string
-			for _, r := range all {
-				names = append(names, r.Code.String(), r.Name())
+		for _, c := range matched {
+			if !slices.Contains(codes, c) {
+				codes = append(codes, c)
 			}
-			return nil, usageError{fmt.Sprintf("--%s %q: no rule has this code or name (layerkit explain --list lists them)%s", flag, v, didYouMean(v, names))}
 		}
 	}
 	return codes, nil
@@ -56,78 +41,7 @@ func checkFunctions(want, names []string) error {
 		if len(names) == 0 {
 			return usageError{fmt.Sprintf("--function %q: there are no functions to check", w)}
 		}
-		return usageError{fmt.Sprintf("--function %q: no function has this name (names are case-sensitive)%s", w, didYouMean(w, names))}
+		return usageError{fmt.Sprintf("--function %q: no function has this name (names are case-sensitive)%s", w, nearest.DidYouMean(w, names))}
 	}
 	return nil
-}
-
-// didYouMean is "; did you mean X, Y or Z?" for the names nearest to v (a name that
-// differs only in case first), or "" when none is near.
-func didYouMean(v string, names []string) string {
-	near := nearest(v, names, 3)
-	if len(near) == 0 {
-		return ""
-	}
-	s := near[0]
-	if len(near) > 1 {
-		s = strings.Join(near[:len(near)-1], ", ") + " or " + near[len(near)-1]
-	}
-	return "; did you mean " + s + "?"
-}
-
-// nearest returns up to n names close to v by edit distance, ignoring case (within a
-// third of the longer length, at least 2), nearest first; a name that starts with v
-// counts as near.
-func nearest(v string, names []string, n int) []string {
-	type cand struct {
-		name string
-		d    int
-	}
-	lv := strings.ToLower(v)
-	var cs []cand
-	seen := map[string]bool{}
-	for _, name := range names {
-		if seen[name] {
-			continue
-		}
-		seen[name] = true
-		ln := strings.ToLower(name)
-		d := editDistance(lv, ln)
-		limit := max(2, max(len(lv), len(ln))/3)
-		switch {
-		case d <= limit:
-		case len(lv) >= 3 && strings.HasPrefix(ln, lv):
-			d = limit + 1
-		default:
-			continue
-		}
-		cs = append(cs, cand{name, d})
-	}
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
-	var out []string
-	for i := 0; i < len(cs) && i < n; i++ {
-		out = append(out, cs[i].name)
-	}
-	return out
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

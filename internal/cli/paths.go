@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/finding"
@@ -72,6 +73,19 @@ func newRelocator(root, base string, archives map[string]bool) *relocator {
 func (r *relocator) findings(fs []finding.Finding) {
 	for i := range fs {
 		fs[i].Pos.File = r.path(fs[i].Pos.File)
+		if fx := fs[i].Fix; fx != nil {
+			// a copy: the check's own fix keeps the paths internal/fix applies
+			c := *fx
+			c.Edits = slices.Clone(fx.Edits)
+			c.Moves = slices.Clone(fx.Moves)
+			for j := range c.Edits {
+				c.Edits[j].File = r.path(c.Edits[j].File)
+			}
+			for j := range c.Moves {
+				c.Moves[j].From, c.Moves[j].To = r.path(c.Moves[j].From), r.path(c.Moves[j].To)
+			}
+			fs[i].Fix = &c
+		}
 	}
 }
 

@@ -32,14 +32,15 @@ func validCheckReport(format, failOn string) error {
 }
 
 // writePicture writes res in one of pictureFormats; in is the report's input (findings
-// with their paths as shown, relative to the current folder).
-func writePicture(w io.Writer, format string, res *check.Result, in report.Input) error {
+// with their paths as shown, relative to the current folder); caps are the run's read
+// caps (--max-file-size), for the source lines around findings.
+func writePicture(w io.Writer, format string, res *check.Result, in report.Input, caps tree.Caps) error {
 	read := in.Roots
 	if len(read) == 0 && in.Checked != "" {
 		read = []string{in.Checked}
 	}
 	d := layermap.Build(layermap.Input{Title: htmlreport.Title(in.Checked), Version: in.Version, Checked: in.Checked, Read: read,
-		Analyses: res.Analyses, Findings: in.Findings, Layers: res.Layers, Source: sourceReader(in.Archives)})
+		Analyses: res.Analyses, Findings: in.Findings, Layers: res.Layers, Source: sourceReader(caps, in.Archives)})
 	switch format {
 	case "dot":
 		return layermap.WriteDot(w, d)
@@ -50,11 +51,12 @@ func writePicture(w io.Writer, format string, res *check.Result, in report.Input
 }
 
 // sourceReader reads a finding's file as the report names it (relative to the current
-// folder; "fn.zip:app.py" inside a zip) through tree, for the lines around a finding.
-func sourceReader(archives map[string]bool) func(string) ([]byte, error) {
+// folder; "fn.zip:app.py" inside a zip) through tree with the caps c, for the lines
+// around a finding.
+func sourceReader(c tree.Caps, archives map[string]bool) func(string) ([]byte, error) {
 	return func(file string) ([]byte, error) {
 		if i := strings.LastIndex(file, ":"); i > 0 && archives[file[:i]] {
-			z, err := tree.Zip(filepath.FromSlash(file[:i]), file[:i])
+			z, err := c.Zip(filepath.FromSlash(file[:i]), file[:i])
 			if err != nil {
 				return nil, err
 			}
@@ -62,7 +64,7 @@ func sourceReader(archives map[string]bool) func(string) ([]byte, error) {
 			return z.ReadFile(file[i+1:])
 		}
 		p := filepath.FromSlash(file)
-		t, err := tree.Dir(filepath.Dir(p), "")
+		t, err := c.Dir(filepath.Dir(p), "")
 		if err != nil {
 			return nil, err
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/layerkit/layerkit/internal/check"
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/report"
 	"github.com/layerkit/layerkit/internal/verify"
 )
@@ -29,6 +30,10 @@ type VerifyOptions struct {
 	Timeout   time.Duration
 	Exact     bool
 	MaxSize   int64 // MiB
+	// Fixes names a fix flag given to verify (--fix, --diff, --unsafe-fixes): refused,
+	// verify never changes PATH.
+	Fixes    []string
+	VarFiles []string
 }
 
 func newVerifyCmd(s *IO) *cobra.Command {
@@ -77,11 +82,23 @@ verdict, 2 when the input cannot be read or a flag is wrong, 3 when layerkit cra
 	f.StringVar(&o.Python, "python", "", "the interpreter to run (default: python3.X of each runtime from PATH, else python3)")
 	f.DurationVar(&o.Timeout, "timeout", verify.DefaultTimeout, "time limit of each function's import")
 	f.BoolVar(&o.Exact, "exact-version", false, "skip functions whose runtime's python3.X is not found instead of running another version")
+	f.StringArrayVar(&o.VarFiles, "var-file", nil, "a Terraform variable file, as for check (repeatable; later ones win)")
 	f.Int64Var(&o.MaxSize, "max-materialize", verify.DefaultMaxSize>>20, "MiB verify may write to lay out all functions (their packages and layers); past it a function has no verdict")
+	// check's fix flags, known here only to refuse them with a reason.
+	for _, name := range []string{"fix", "diff", "unsafe-fixes"} {
+		f.BoolFunc(name, "refused: verify never changes PATH (use layerkit check --"+name+")", func(string) error {
+			o.Fixes = append(o.Fixes, "--"+name)
+			return nil
+		})
+		_ = f.MarkHidden(name)
+	}
 	return cmd
 }
 
 func runVerify(ctx context.Context, s *IO, o *VerifyOptions) error {
+	if len(o.Fixes) > 0 {
+		return usageError{fmt.Sprintf("%s: verify never changes PATH; fixes are made by layerkit check (check --diff shows them, check --fix applies them, then run verify again)", strings.Join(o.Fixes, ", "))}
+	}
 	if o.Format != "text" && o.Format != "json" {
 		return usageError{fmt.Sprintf("unknown --format %q (want text or json)", o.Format)}
 	}
@@ -102,7 +119,7 @@ func runVerify(ctx context.Context, s *IO, o *VerifyOptions) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rep, err := verify.Run(ctx, verify.Options{
-		Check:   check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions},
+		Check:   check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions, Load: iac.Options{VarFiles: o.VarFiles}},
 		Python:  o.Python,
 		Exact:   o.Exact,
 		Timeout: o.Timeout,

@@ -18,6 +18,8 @@ type Finding struct {
 	Pos      model.Pos
 	Message  string
 	Hint     string
+	// Fix is the change that resolves it, when the rule knows one; nil otherwise.
+	Fix *model.Fix
 }
 
 // Sort orders findings by file, line, code (then function, message), as the output

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,6 +65,10 @@ type Options struct {
 	Verbose bool
 	// Log receives progress and the tools' output (stderr); nil discards.
 	Log io.Writer
+	// Progress, a terminal (raw: Log may escape control characters), shows a line that
+	// says which tool runs and for how long, rewritten in place and erased when the tool
+	// ends; nil, or with Verbose, none.
+	Progress io.Writer
 	// Env is the tools' environment; nil means os.Environ().
 	Env []string
 }
@@ -131,6 +136,33 @@ func inputErr(format string, a ...any) error { return &InputError{Msg: fmt.Sprin
 
 // ErrVerify is returned when the built layer has error findings; the zip is not kept.
 var ErrVerify = errors.New("the built layer has errors; no zip written")
+
+// checkFindLinks checks, before anything is installed, that each --find-links folder
+// (or file: pip reads an HTML page of links too) exists: pip and uv skip a missing one
+// silently and then report that no wheel matches.
+func checkFindLinks(links []string, noIndex bool) error {
+	for _, d := range links {
+		p := d
+		if strings.Contains(d, "://") {
+			u, err := url.Parse(d)
+			if err != nil || u.Scheme != "file" {
+				continue // an http(s) page of links: the installer reads it
+			}
+			p = u.Path
+		}
+		if _, err := os.Stat(p); err != nil {
+			msg := fmt.Sprintf("--find-links %s: no such folder", d)
+			if !errors.Is(err, os.ErrNotExist) {
+				msg = fmt.Sprintf("--find-links %s: %v", d, err)
+			}
+			if noIndex {
+				msg += "; with --no-index it is where every wheel must come from"
+			}
+			return inputErr("%s (give the folder the wheels were downloaded to, e.g. with pip download -d wheels/)", msg)
+		}
+	}
+	return nil
+}
 
 // Run builds the layer. On failure Out is left as it was.
 func Run(ctx context.Context, o Options) (*Result, error) {
@@ -216,6 +248,9 @@ func newBuilder(ctx context.Context, o Options) (*builder, error) {
 		case "", "auto", "pip", "uv":
 		default:
 			return nil, inputErr("--installer %q: want auto, pip or uv", o.Installer)
+		}
+		if err := checkFindLinks(o.FindLinks, o.NoIndex); err != nil {
+			return nil, err
 		}
 	}
 	if o.Src == "" {
@@ -315,7 +350,12 @@ func (b *builder) lookPath(name string) (string, error) {
 // run runs a tool in dir; label names it in errors. With Verbose its output goes to Log as it comes; otherwise
 // it is kept and the end of it is returned in the error.
 func (b *builder) run(label, dir string, env []string, name string, args ...string) error {
-	cmd := exec.CommandContext(b.ctx, name, args...)
+	return b.runIn(b.ctx, label, dir, env, name, args...)
+}
+
+// runIn is run stopped when ctx (b.ctx or one below it) is done.
+func (b *builder) runIn(ctx context.Context, label, dir string, env []string, name string, args ...string) error {
+	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(append([]string(nil), b.env()...), env...)
 	cmd.WaitDelay = 5 * time.Second
@@ -325,9 +365,11 @@ func (b *builder) run(label, dir string, env []string, name string, args ...stri
 	} else {
 		cmd.Stdout, cmd.Stderr = &tail, &tail
 	}
+	stop := b.progress(label)
 	err := cmd.Run()
-	if b.ctx.Err() != nil {
-		return b.ctx.Err()
+	stop()
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	if err != nil {
 		out := strings.TrimSpace(tail.String())
@@ -337,6 +379,44 @@ func (b *builder) run(label, dir string, env []string, name string, args ...stri
 		return fmt.Errorf("%s failed (%v)", label, err)
 	}
 	return nil
+}
+
+// progressEvery is how often the progress line is rewritten; a variable for the tests.
+var progressEvery = time.Second
+
+// progress shows that label runs (Options.Progress): after progressEvery, a line with
+// the time it has run, rewritten every progressEvery; the returned func stops it and
+// erases the line.
+func (b *builder) progress(label string) (stop func()) {
+	w := b.o.Progress
+	if w == nil || b.o.Verbose {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(progressEvery)
+		defer tick.Stop()
+		shown := false
+		for {
+			select {
+			case <-done:
+				if shown {
+					fmt.Fprint(w, "\r\x1b[K")
+				}
+				return
+			case now := <-tick.C:
+				fmt.Fprintf(w, "\r  %s: running for %ds (Ctrl-C stops it)\x1b[K", label, int(now.Sub(start).Seconds()))
+				shown = true
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
 }
 
 // output runs a tool in the private work folder (so that nothing of the current

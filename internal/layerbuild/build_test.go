@@ -307,6 +307,8 @@ func TestBuildInputErrors(t *testing.T) {
 		{Options{Src: src, Out: t.TempDir(), Runtime: "python3.12"}, "is a folder"},
 		{Options{Src: src, Out: "x.zip", Runtime: "nodejs20.x", FindLinks: []string{"w"}}, "Python layers"},
 		{Options{Src: src, Out: "x.zip", Runtime: "python3.12", Requirements: filepath.Join(src, "nope.txt")}, "no such file"},
+		{Options{Src: src, Out: "x.zip", Runtime: "python3.12", FindLinks: []string{filepath.Join(src, "wheels")}, NoIndex: true}, "wheels: no such folder; with --no-index"},
+		{Options{Src: src, Out: "x.zip", Runtime: "python3.12", FindLinks: []string{"file://" + filepath.Join(src, "wheels")}}, "no such folder (give the folder"},
 	} {
 		_, err := Run(context.Background(), tc.o)
 		if !isInputErr(err) || !strings.Contains(err.Error(), tc.want) {
@@ -359,7 +361,7 @@ func TestBuildInterrupted(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	_, err := Run(ctx, Options{Src: src, Out: filepath.Join(outDir, "layer.zip"), Runtime: "python3.12",
-		Installer: "pip", Python: fake, Env: os.Environ()})
+		Installer: "pip", Python: fake, Env: os.Environ(), NoIndex: true}) // no index to ask: the fake is what runs
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("want the context's error, got %v", err)
 	}

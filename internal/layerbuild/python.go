@@ -2,6 +2,8 @@ package layerbuild
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -96,7 +98,7 @@ func (b *builder) assemblePython() error {
 					return err
 				}
 			}
-			if err := b.pipInstall(req, site); err != nil {
+			if err := b.pipInstall(req, data, site); err != nil {
 				return err
 			}
 			res.Requirements = req
@@ -135,8 +137,10 @@ func hasRequirements(data []byte) bool {
 	return false
 }
 
-// pipInstall installs req into site for the target runtime with uv or pip.
-func (b *builder) pipInstall(req, site string) error {
+// pipInstall installs req (its text: data) into site for the target runtime with uv or
+// pip. Unless --no-index, the package index is asked at the same time (probeIndex):
+// when it does not answer, the installer is stopped and the error says so.
+func (b *builder) pipInstall(req string, data []byte, site string) error {
 	major, minor := b.rt.PyVersion()
 	pyVersion := fmt.Sprintf("%d.%d", major, minor)
 	var findLinks []string
@@ -236,7 +240,25 @@ func (b *builder) pipInstall(req, site string) error {
 		}
 		b.res.Command = argv
 	}
-	err := b.run(label, dir, []string{"PIP_DISABLE_PIP_VERSION_CHECK=1", "PYTHONDONTWRITEBYTECODE=1", "PYTHONSAFEPATH=1"}, argv[0], argv[1:]...)
+	ctx, stop := context.WithCancelCause(b.ctx)
+	defer stop(nil)
+	if !b.o.NoIndex {
+		index, from := b.packageIndex(data, useUV)
+		download := fmt.Sprintf("pip download -r %s -d wheels/ --only-binary=:all: --implementation cp --python-version %s", filepath.Base(req), pyVersion)
+		for _, t := range PlatformTags(b.rt.Glibc, b.arch) {
+			download += " --platform " + t // pip does not widen manylinux_2_X to older ones
+		}
+		go func() {
+			if err := probeIndex(ctx, index); err != nil && ctx.Err() == nil {
+				stop(&errIndex{index: index, from: from, err: err, download: download})
+			}
+		}()
+	}
+	err := b.runIn(ctx, label, dir, []string{"PIP_DISABLE_PIP_VERSION_CHECK=1", "PYTHONDONTWRITEBYTECODE=1", "PYTHONSAFEPATH=1"}, argv[0], argv[1:]...)
+	var ie *errIndex
+	if errors.As(context.Cause(ctx), &ie) && b.ctx.Err() == nil {
+		return inputErr("%v", ie)
+	}
 	if err != nil && b.ctx.Err() == nil {
 		msg := err.Error()
 		if !b.o.AllowSdist && (strings.Contains(msg, "satisfies the requirement") || strings.Contains(msg, "No solution found") || strings.Contains(msg, "no matching distribution") || strings.Contains(msg, "has no usable wheels")) {

@@ -235,7 +235,8 @@ func TestBuildRefusesSdistLines(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"python3": "#!/bin/sh\ntouch " + marker + "\nif [ \"$1\" = -c ]; then echo \"$0\"; echo 99.0; echo 12; exit 0; fi\nexit 1\n"})
 	os.Chmod(fake, 0o755)
 	writeFiles(t, src, map[string]string{"requirements.txt": "--no-binary :all:\n./localpkg\n", "localpkg/setup.py": "open('/tmp/pwned','w')\n"})
-	o := Options{Src: src, Out: filepath.Join(dir, "a.zip"), Runtime: "python3.12", Installer: "pip", Python: fake, Env: os.Environ(), Today: today}
+	// NoIndex: the fake installer needs no index (none is asked, whatever the network).
+	o := Options{Src: src, Out: filepath.Join(dir, "a.zip"), Runtime: "python3.12", Installer: "pip", Python: fake, Env: os.Environ(), Today: today, NoIndex: true}
 	_, err := Run(context.Background(), o)
 	var ie *InputError
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "requirements.txt:1") || !strings.Contains(err.Error(), "requirements.txt:2") {

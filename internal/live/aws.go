@@ -95,7 +95,12 @@ func LoadConfig(ctx context.Context, c AWSConfig) (aws.Config, error) {
 	opts = append(opts, config.WithRetryer(func() aws.Retryer { return Retryer(attempts) }))
 	opts = append(opts, config.WithLogger(logging.Nop{}), config.WithClientLogMode(0))
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
+	var missing config.SharedConfigProfileNotExistError
+	switch {
+	case errors.As(err, &missing):
+		return aws.Config{}, fmt.Errorf("no AWS profile %q in ~/.aws/config or ~/.aws/credentials (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE): set it up with aws configure --profile %s (or aws configure sso), or name another with --profile",
+			missing.Profile, missing.Profile)
+	case err != nil:
 		return aws.Config{}, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {

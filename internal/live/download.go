@@ -51,8 +51,9 @@ type Downloader struct {
 	inflight map[string]*fetchCall
 
 	// Downloads counts completed HTTP downloads, Bytes their size, Hits the blobs
-	// found in the cache.
-	Downloads, Bytes, Hits atomic.Int64
+	// found in the cache; Received every byte received, downloads in flight and
+	// attempts that failed included (for progress).
+	Downloads, Bytes, Hits, Received atomic.Int64
 }
 
 type fetchCall struct {
@@ -202,7 +203,7 @@ func (d *Downloader) download(ctx context.Context, b Blob, sum []byte, max int64
 		}
 	}()
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(resp.Body, max+1))
+	n, err := io.Copy(io.MultiWriter(tmp, h, counter{&d.Received}), io.LimitReader(resp.Body, max+1))
 	if err != nil {
 		return "", true, fmt.Errorf("download interrupted after %d bytes: %w", n, scrub(err))
 	}
@@ -226,6 +227,14 @@ func (d *Downloader) download(ctx context.Context, b Blob, sum []byte, max int64
 	d.Downloads.Add(1)
 	d.Bytes.Add(n)
 	return p, false, nil
+}
+
+// counter counts the bytes written through it.
+type counter struct{ n *atomic.Int64 }
+
+func (c counter) Write(p []byte) (int, error) {
+	c.n.Add(int64(len(p)))
+	return len(p), nil
 }
 
 // scrub drops the URL (a presigned URL is a credential) from a transport error.

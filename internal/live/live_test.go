@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,6 +217,57 @@ func TestDoctorRetriesThrottling(t *testing.T) {
 	}
 	if n := fake.Calls("Download"); n != 3 { // one 503 SlowDown, then the code and the layer
 		t.Errorf("%d downloads, want 3", n)
+	}
+}
+
+// TestProgressWhileDownloading: while a package downloads, Progress is reported with
+// the bytes received so far, before any function is done.
+func TestProgressWhileDownloading(t *testing.T) {
+	old := progressEvery
+	progressEvery = 5 * time.Millisecond
+	t.Cleanup(func() { progressEvery = old })
+	fake := awsfake.New()
+	defer fake.Close()
+	fake.AddFunction(awsfake.FunctionSpec{Name: "big", Runtime: "python3.12", Handler: "app.handler",
+		Files: map[string]string{"app.py": strings.Repeat("# padding\n", 5000)}})
+	release := fake.Hold("big")
+	defer release()
+	l, _ := setup(t, fake)
+	seen := make(chan Progress, 1)
+	var mu sync.Mutex
+	var final Progress
+	l.Progress = func(p Progress) {
+		mu.Lock()
+		final = p
+		mu.Unlock()
+		if p.Done == 0 && p.Received > 0 {
+			select {
+			case seen <- p:
+			default:
+			}
+		}
+	}
+	inFlight := make(chan bool, 1)
+	go func() {
+		select {
+		case <-seen:
+			inFlight <- true
+		case <-time.After(30 * time.Second):
+			inFlight <- false
+		}
+		release()
+	}()
+	res := load(t, l, Selection{Functions: []string{"big"}})
+	if len(res.Failures) > 0 || len(res.Deployed) != 1 {
+		t.Fatalf("failures: %v", res.Failures)
+	}
+	if !<-inFlight {
+		t.Errorf("no progress while the download was held (bytes received, no function done)")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if final.Done != 1 || final.Received == 0 || final.Received != final.Bytes {
+		t.Errorf("last progress %+v; want 1 done, every byte received counted", final)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -50,14 +51,21 @@ type Scope struct {
 	Stacks StackClient
 }
 
-// Progress is reported after each function.
+// Progress is reported after each function, and every progressEvery while functions
+// are read (downloads can be long).
 type Progress struct {
 	Done, Total int
 	Listing     bool  // functions are still being listed: Total is what is known so far
 	Downloads   int64 // packages downloaded so far
 	Bytes       int64
 	CacheHits   int64
+	// Received is every byte received so far, downloads in flight included.
+	Received int64
 }
+
+// progressEvery is how often Progress is reported while functions are read; a variable
+// for the tests.
+var progressEvery = 500 * time.Millisecond
 
 // Loader reads what is deployed.
 type Loader struct {
@@ -333,8 +341,10 @@ func (l *Loader) run(ctx context.Context, produce func(emit func(Target)) []erro
 		pr := Progress{Done: done, Total: len(slots), Listing: listing}
 		slotsMu.Unlock()
 		pr.Downloads, pr.Bytes, pr.CacheHits = l.Download.Downloads.Load(), l.Download.Bytes.Load(), l.Download.Hits.Load()
+		pr.Received = l.Download.Received.Load()
 		l.Progress(pr)
 	}
+	stopTicker := l.tick(report)
 	work := make(chan *slot, workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -364,6 +374,7 @@ func (l *Loader) run(ctx context.Context, produce func(emit func(Target)) []erro
 	slotsMu.Unlock()
 	close(work)
 	wg.Wait()
+	stopTicker()
 	report()
 
 	source := "lambda:" + l.Region
@@ -786,4 +797,27 @@ func (l *Loader) layerNotes(fn *model.Function, lv *layerVersion, pos model.Pos)
 		}
 	}
 	return notes
+}
+
+// tick calls report every progressEvery (downloads can be long) until the returned
+// func is called; nothing without Progress.
+func (l *Loader) tick(report func()) (stop func()) {
+	if l.Progress == nil {
+		return func() {}
+	}
+	quit, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(progressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				report()
+			}
+		}
+	}()
+	return func() { close(quit); <-finished }
 }

@@ -55,6 +55,26 @@ type App struct {
 	// Notes are what the loader found that is not an import problem: a Ref to nothing
 	// (LK406), an S3 object it cannot read (LK105), a makefile build (info), ...
 	Notes []Note
+	// Suppressions are the inline ignores the input carries (a resource's Metadata, a
+	// comment above a Terraform block, custom.layerkit in serverless.yml, comments in
+	// the Python code); the checker applies them to this app's findings.
+	Suppressions []Suppression
+}
+
+// Suppression is one inline ignore: findings of Codes (every code when empty) at its
+// target are dropped. The target is a function's or a layer's findings (Function,
+// Layer) and the findings in lines Line to EndLine of File (a resource's lines; a
+// single line when EndLine is 0; the whole file when Line is 0), or, with none of
+// these set, every finding of the app.
+type Suppression struct {
+	Codes    []rulecode.Code
+	Reason   string
+	Pos      Pos // where the suppression is written
+	Function string
+	Layer    string
+	File     string
+	Line     int
+	EndLine  int
 }
 
 // Note is a finding raised by a loader, under the code of the rule it belongs to.
@@ -66,6 +86,8 @@ type Note struct {
 	Pos      Pos
 	Message  string
 	Hint     string
+	// Fix is the change that resolves it, when the loader knows one (model.Fix).
+	Fix *Fix
 }
 
 // Function is one Lambda function.
@@ -153,6 +175,10 @@ type Code struct {
 	// Provides is what a build step puts in the content besides what it pip-installs,
 	// as far as known (a public layer zip a makefile target unzips: publiclayers.Zip).
 	Provides []Declared
+	// NpmPackage names a package.json inside Tree whose dependencies a build step will
+	// install into the node_modules folder beside it (sam build for Node.js: npm install
+	// without dev dependencies); "" when nothing will be installed.
+	NpmPackage string
 	// Opaque is true when a build step we do not model (makefile, custom) produces the
 	// content: Tree holds the sources, not what will be deployed.
 	Opaque bool
@@ -218,4 +244,36 @@ func (a *App) Layer(name string) *Layer {
 		}
 	}
 	return nil
+}
+
+// Fix is a change that resolves a finding, as the rule that reports it knows it: byte
+// edits of files under the checked folder (at the positions the YAML/JSON/HCL/Python
+// readers report; a file is never re-serialized) and file moves. internal/fix applies
+// it; `layerkit check --fix` applies the safe ones, `--unsafe-fixes` the others too.
+type Fix struct {
+	// Title says what the fix does, in a line: "add Metadata: BuildMethod: python3.12
+	// to layer CommonLayer".
+	Title string
+	// Unsafe is set for fixes that move files or change what gets installed: they are
+	// right for the finding, but may not be what the author wants.
+	Unsafe bool
+	Edits  []Edit
+	Moves  []Move
+}
+
+// Edit replaces the bytes [Start, End) of File, which held Old when the finding was
+// made, with New. File is relative to the checked folder, with forward slashes. Sum is
+// the SHA-256 (hex) of the whole file as the finding saw it: the edit applies only to
+// that content.
+type Edit struct {
+	File       string
+	Sum        string
+	Start, End int
+	Old, New   string
+}
+
+// Move renames the file or folder From to To (both relative to the checked folder);
+// To must not exist.
+type Move struct {
+	From, To string
 }

@@ -547,23 +547,36 @@ func (x *executor) event(ev *pyscan.Event, maybe bool) *failure {
 	default:
 		return nil
 	}
-	if a.depth == len(a.stmts) {
-		a.stmts = append(a.stmts, &stmtState{})
-	}
-	st := a.stmts[a.depth]
-	st.problems, st.nested, st.imp = st.problems[:0], nil, imp
-	a.depth++
-	prev := a.cur
-	a.cur = st
+	st, prev := a.enterStmt(imp)
 	if imp != nil {
 		a.checkImport(x.m, x.pkg, *imp, lazy, optional, x.m.Name)
 	} else {
 		a.callEvent(x.m, ev, optional, 0)
 	}
 	fail := st.failure(a)
+	a.leaveStmt(prev)
+	return fail
+}
+
+// enterStmt starts the state of a statement one nesting depth down (imp, or nil for a
+// call): the states are reused, one per depth (imports run imports). It returns the
+// state and the one to go back to with leaveStmt.
+func (a *analysis) enterStmt(imp *pyscan.Import) (st, prev *stmtState) {
+	if a.depth == len(a.stmts) {
+		a.stmts = append(a.stmts, &stmtState{})
+	}
+	st = a.stmts[a.depth]
+	st.problems, st.nested, st.imp = st.problems[:0], nil, imp
+	a.depth++
+	prev = a.cur
+	a.cur = st
+	return st, prev
+}
+
+// leaveStmt ends the statement enterStmt started.
+func (a *analysis) leaveStmt(prev *stmtState) {
 	a.cur = prev
 	a.depth--
-	return fail
 }
 
 func (x *executor) bind(name string, v pyscan.Value, maybe bool) {
@@ -719,23 +732,14 @@ func (x *executor) importStmt(stmt *pyscan.Stmt, maybe bool) *failure {
 		return nil
 	}
 	a := x.a
-	// The statement states are reused, one per nesting depth (imports run imports).
-	if a.depth == len(a.stmts) {
-		a.stmts = append(a.stmts, &stmtState{})
-	}
-	st := a.stmts[a.depth]
-	st.problems, st.nested, st.imp = st.problems[:0], nil, imp
-	a.depth++
-	prev := a.cur
-	a.cur = st
+	st, prev := a.enterStmt(imp)
 	a.checkImport(x.m, x.pkg, *imp, x.lazy, false, x.m.Name)
 	fail := st.failure(a)
 	if fail == nil && imp.From && len(imp.Names) == 1 && imp.Names[0].Name == "*" {
 		x.star(*imp)
 		fail = st.failure(a)
 	}
-	a.cur = prev
-	a.depth--
+	a.leaveStmt(prev)
 	if fail != nil {
 		return fail
 	}

@@ -441,11 +441,7 @@ func (a *analysis) importChain(name string, lazy bool, via string) *Module {
 		}
 	}
 	for end < len(name) {
-		if i := strings.IndexByte(name[end+1:], '.'); i >= 0 {
-			end += 1 + i
-		} else {
-			end = len(name)
-		}
+		end = prefixEnd(name, end)
 		prefix := name[:end]
 		if i := strings.LastIndexByte(prefix, '.'); i > 0 && !lazy {
 			if gp := a.pathGone(prefix[:i]); gp != "" {
@@ -469,6 +465,15 @@ func (a *analysis) importChain(name string, lazy bool, via string) *Module {
 		}
 	}
 	return m
+}
+
+// prefixEnd is where the dotted name's next prefix ends after name[:end]: for "a.b.c",
+// 1, 3, 5 in turn from 0 (a, a.b, a.b.c).
+func prefixEnd(name string, end int) int {
+	if i := strings.IndexByte(name[end+1:], '.'); i >= 0 {
+		return end + 1 + i
+	}
+	return len(name)
 }
 
 func (a *analysis) lookup(name string) *Module {

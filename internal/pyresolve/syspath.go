@@ -280,11 +280,7 @@ func (a *analysis) pathUnknown(p Problem) string {
 func (a *analysis) importChainQuiet(name string) *Module {
 	var m *Module
 	for end := 0; end < len(name); {
-		if i := strings.IndexByte(name[end+1:], '.'); i >= 0 {
-			end += 1 + i
-		} else {
-			end = len(name)
-		}
+		end = prefixEnd(name, end)
 		m = a.lookup(name[:end])
 		if m == nil {
 			return nil

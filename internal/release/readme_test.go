@@ -119,6 +119,9 @@ func TestReadmeOrder(t *testing.T) {
 	if !strings.HasPrefix(commands[0], "go run ./cmd/layerkit check examples/") {
 		t.Errorf("first README command is %q", commands[0])
 	}
+	if !strings.Contains(commands[0], "\ngo run ./cmd/layerkit check --diff examples/package-in-layer") {
+		t.Errorf("the first README example lacks the fix step (check --diff examples/package-in-layer): %q", commands[0])
+	}
 	if commands[1] != "go test ./..." {
 		t.Errorf("second README command is %q", commands[1])
 	}
@@ -375,6 +378,70 @@ func TestReadmeCI(t *testing.T) {
 			if got := cmd.ProcessState.ExitCode(); got != tc.code {
 				t.Errorf("hook %s in %s: exit %d (%v), want %d\n%s", h.ID, tc.example, got, err, tc.code, out)
 			}
+		}
+	}
+}
+
+// TestReadmeCIBaseline tries the baseline in "Use in CI": the README's --write-baseline
+// command run in a copy of an example with a finding, then the README's action step with
+// its args passes where the same step without them fails (the control).
+func TestReadmeCIBaseline(t *testing.T) {
+	needBash(t)
+	var write, step string
+	for _, b := range sectionBlocks(t, "Use in CI") {
+		switch {
+		case b.lang == "sh" && strings.Contains(b.text, "--write-baseline"):
+			write = strings.TrimSpace(b.text)
+		case b.lang == "yaml" && strings.Contains(b.text, "--baseline"):
+			step = b.text
+		}
+	}
+	if write == "" || step == "" {
+		t.Fatal("Use in CI lacks the --write-baseline command or the step with --baseline")
+	}
+	var steps []struct {
+		Uses string            `yaml:"uses"`
+		With map[string]string `yaml:"with"`
+	}
+	if err := yaml.Unmarshal([]byte(step), &steps); err != nil || len(steps) != 1 {
+		t.Fatalf("the step with --baseline: %v", err)
+	}
+	ref := strings.TrimPrefix(steps[0].Uses, "layerkit/layerkit@")
+	if steps[0].With["version"] != ref {
+		t.Errorf("the step installs %q with the action at %q", steps[0].With["version"], ref)
+	}
+	ros, rarch := runnerPlatform(runtime.GOOS, runtime.GOARCH)
+	if ros == "" || rarch == "" {
+		t.Skipf("no runner platform for %s/%s", runtime.GOOS, runtime.GOARCH)
+	}
+	bin := layerkitBinary(t)
+	binary, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := fakeRelease(t, t.TempDir(), ref, runtime.GOOS, runtime.GOARCH, binary)
+	workspace := copyExample(t, "package-in-layer")
+	f := strings.Fields(write)
+	if f[0] != "layerkit" {
+		t.Fatalf("the README's command %q does not run layerkit", write)
+	}
+	cmd := exec.Command(bin, f[1:]...)
+	cmd.Dir = workspace
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", write, err, out)
+	}
+	for _, tc := range []struct {
+		args string
+		code int
+	}{{"", 1}, {steps[0].With["args"], 0}} {
+		inputs := map[string]string{"release-url": release}
+		for k, v := range steps[0].With {
+			inputs[k] = v
+		}
+		inputs["args"] = tc.args
+		r := &runner{os: ros, arch: rarch, workspace: workspace, temp: t.TempDir(), inputs: inputs}
+		if _, code := r.run(t, loadAction(t)); code != tc.code {
+			t.Errorf("the step with args %q: exit %d, want %d\n%s\n%s", tc.args, code, tc.code, r.logs["install"], r.logs["check"])
 		}
 	}
 }

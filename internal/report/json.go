@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+
+	"github.com/layerkit/layerkit/internal/finding"
 )
 
 type jsonFinding struct {
@@ -18,6 +20,50 @@ type jsonFinding struct {
 	Column   int    `json:"column"`
 	Message  string `json:"message"`
 	Hint     string `json:"hint"`
+	// Fix is the change check --fix makes for it (--unsafe-fixes for an unsafe one);
+	// absent when there is none. Added to version 1.
+	Fix *jsonFix `json:"fix,omitempty"`
+}
+
+// jsonFix is a finding's fix: byte edits of files (start and end are byte offsets, the
+// end exclusive; content replaces the bytes between) and moves, paths as the finding's.
+type jsonFix struct {
+	Message       string     `json:"message"`
+	Applicability string     `json:"applicability"` // "safe" or "unsafe"
+	Edits         []jsonEdit `json:"edits"`
+	Moves         []jsonMove `json:"moves"`
+}
+
+type jsonEdit struct {
+	File    string `json:"file"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Content string `json:"content"`
+}
+
+type jsonMove struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// jsonFindingOf is one finding as the JSON report writes it.
+func jsonFindingOf(f finding.Finding) jsonFinding {
+	j := jsonFinding{Code: f.Code.String(), Name: f.Code.Name(), Severity: f.Severity.String(),
+		Function: f.Function, Layer: f.Layer, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
+		Message: f.Message, Hint: f.Hint}
+	if fx := f.Fix; fx != nil {
+		j.Fix = &jsonFix{Message: fx.Title, Applicability: "safe", Edits: []jsonEdit{}, Moves: []jsonMove{}}
+		if fx.Unsafe {
+			j.Fix.Applicability = "unsafe"
+		}
+		for _, e := range fx.Edits {
+			j.Fix.Edits = append(j.Fix.Edits, jsonEdit{File: e.File, Start: e.Start, End: e.End, Content: e.New})
+		}
+		for _, m := range fx.Moves {
+			j.Fix.Moves = append(j.Fix.Moves, jsonMove{From: m.From, To: m.To})
+		}
+	}
+	return j
 }
 
 type jsonSummary struct {
@@ -77,9 +123,7 @@ func writeJSON(w io.Writer, in Input) error {
 			s.raw(",")
 		}
 		s.raw("\n    ")
-		s.value(jsonFinding{Code: f.Code.String(), Name: f.Code.Name(), Severity: f.Severity.String(),
-			Function: f.Function, Layer: f.Layer, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
-			Message: f.Message, Hint: f.Hint}, "    ")
+		s.value(jsonFindingOf(f), "    ")
 	}
 	if len(in.Findings) > 0 {
 		s.raw("\n  ")

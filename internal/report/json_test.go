@@ -29,9 +29,7 @@ func TestJSONStreamed(t *testing.T) {
 		}
 		doc := jsonDoc{Version: 1, Findings: []jsonFinding{}}
 		for _, f := range in.Findings {
-			doc.Findings = append(doc.Findings, jsonFinding{Code: f.Code.String(), Name: f.Code.Name(), Severity: f.Severity.String(),
-				Function: f.Function, Layer: f.Layer, File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
-				Message: f.Message, Hint: f.Hint})
+			doc.Findings = append(doc.Findings, jsonFindingOf(f))
 		}
 		s := in.Summary
 		doc.Summary = jsonSummary{Functions: s.Functions, Layers: s.Layers, Errors: s.Errors, Warnings: s.Warnings, Infos: s.Infos}

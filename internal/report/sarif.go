@@ -1,8 +1,6 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"regexp"
@@ -61,8 +59,31 @@ type sarifResult struct {
 	Level     string          `json:"level"`
 	Message   sarifText       `json:"message"`
 	Locations []sarifLocation `json:"locations"`
-	// PartialFingerprints identify the result across line moves (sarifFingerprint).
+	// PartialFingerprints identify the result across line moves (finding.Fingerprint: the one --baseline matches by).
 	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+	// Fixes is the finding's safe fix as SARIF replacements (sarifFixes); none for an
+	// unsafe one or one that moves files.
+	Fixes []sarifFix `json:"fixes,omitempty"`
+}
+
+type sarifFix struct {
+	Description     sarifText             `json:"description"`
+	ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`
+}
+
+type sarifArtifactChange struct {
+	Artifact     sarifArtifact      `json:"artifactLocation"`
+	Replacements []sarifReplacement `json:"replacements"`
+}
+
+type sarifReplacement struct {
+	Deleted  sarifByteRegion `json:"deletedRegion"`
+	Inserted *sarifText      `json:"insertedContent,omitempty"`
+}
+
+type sarifByteRegion struct {
+	ByteOffset int `json:"byteOffset"`
+	ByteLength int `json:"byteLength"`
 }
 
 type sarifLocation struct {
@@ -145,7 +166,36 @@ const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json"
 func sarifResultOf(f finding.Finding, index map[string]int, archives map[string]bool) sarifResult {
 	return sarifResult{RuleID: f.Code.String(), RuleIndex: index[f.Code.String()], Level: sarifLevel(f.Severity),
 		Message: sarifText{withFix(f)}, Locations: []sarifLocation{sarifLocationOf(f, archives)},
-		PartialFingerprints: map[string]string{"layerkit/v1": sarifFingerprint(f)}}
+		PartialFingerprints: map[string]string{"layerkit/v1": finding.Fingerprint(f)}, Fixes: sarifFixes(f, archives)}
+}
+
+// sarifFixes is f's fix as SARIF 2.1.0 §3.55 fixes: per file, the byte ranges replaced
+// (deletedRegion byteOffset/byteLength, insertedContent). Only safe fixes that edit files
+// on disk: a move has no SARIF form, and viewers apply fixes without asking about safety.
+func sarifFixes(f finding.Finding, archives map[string]bool) []sarifFix {
+	fx := f.Fix
+	if fx == nil || fx.Unsafe || len(fx.Moves) > 0 || len(fx.Edits) == 0 {
+		return nil
+	}
+	var changes []sarifArtifactChange
+	at := map[string]int{}
+	for _, e := range fx.Edits {
+		if _, _, ok := splitArchive(e.File, archives); ok {
+			return nil
+		}
+		i, ok := at[e.File]
+		if !ok {
+			i = len(changes)
+			at[e.File] = i
+			changes = append(changes, sarifArtifactChange{Artifact: sarifArtifact{URI: sarifURI(e.File)}})
+		}
+		r := sarifReplacement{Deleted: sarifByteRegion{ByteOffset: e.Start, ByteLength: e.End - e.Start}}
+		if e.New != "" {
+			r.Inserted = &sarifText{e.New}
+		}
+		changes[i].Replacements = append(changes[i].Replacements, r)
+	}
+	return []sarifFix{{Description: sarifText{fx.Title}, ArtifactChanges: changes}}
 }
 
 // sarifLocationOf is where f points: its file as a URI reference relative to the
@@ -229,18 +279,3 @@ func sarifVersion(v string) (version, semantic string) {
 
 // semverRE matches a semantic module version; group 1 is its pre-release part.
 var semverRE = regexp.MustCompile(`^v(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$`)
-
-var lineMention = regexp.MustCompile(`\bline \d+`)
-
-// sarifFingerprint identifies a finding across runs where lines moved: a hash of its
-// code, function, layer, file and message (the module or property it is about), not
-// of its line or column (nor of a "line N" in its message).
-func sarifFingerprint(f finding.Finding) string {
-	h := sha256.New()
-	msg := lineMention.ReplaceAllString(f.Message, "line N")
-	for _, s := range []string{f.Code.String(), f.Function, f.Layer, f.Pos.File, msg} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))[:32]
-}

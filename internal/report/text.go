@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/layerkit/layerkit/internal/finding"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/rulecode"
 )
@@ -70,6 +71,13 @@ func writeText(w io.Writer, in Input) error {
 			if f.Hint != "" {
 				b.WriteString(wrap("    ", c(bold, "fix:")+" ", f.Hint, in.Width))
 			}
+			if f.Fix != nil {
+				how := "layerkit check --fix"
+				if f.Fix.Unsafe {
+					how = "layerkit check --fix --unsafe-fixes"
+				}
+				b.WriteString(wrap("    ", c(bold, "autofix:")+" ", Escape(f.Fix.Title)+" ("+how+")", in.Width))
+			}
 		}
 	}
 	if fs := groups[""]; len(fs) > 0 {
@@ -117,6 +125,9 @@ func writeText(w io.Writer, in Input) error {
 		printGroup(groups[name])
 	}
 	fmt.Fprintf(b, "\n%s\n", in.Summary.line())
+	if line := fixableLine(in.Findings); line != "" {
+		fmt.Fprintf(b, "%s\n", line)
+	}
 	return b.Flush()
 }
 
@@ -166,4 +177,28 @@ func visibleLen(s string) int {
 		}
 	}
 	return n
+}
+
+// fixableLine counts the findings check --fix (and --unsafe-fixes) would fix; "" when
+// none would.
+func fixableLine(fs []finding.Finding) string {
+	safe, unsafe := 0, 0
+	for _, f := range fs {
+		switch {
+		case f.Fix == nil:
+		case f.Fix.Unsafe:
+			unsafe++
+		default:
+			safe++
+		}
+	}
+	switch {
+	case safe > 0 && unsafe > 0:
+		return fmt.Sprintf("%d fixable with layerkit check --fix (--diff to see the change), %d more with --unsafe-fixes", safe, unsafe)
+	case safe > 0:
+		return fmt.Sprintf("%d fixable with layerkit check --fix (--diff to see the change)", safe)
+	case unsafe > 0:
+		return fmt.Sprintf("%d fixable with layerkit check --fix --unsafe-fixes (--diff --unsafe-fixes to see the change)", unsafe)
+	}
+	return ""
 }

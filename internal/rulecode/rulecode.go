@@ -24,8 +24,10 @@ const (
 	LK104 Code = 104
 	LK105 Code = 105
 	LK106 Code = 106
+	LK107 Code = 107
 	LK108 Code = 108
 	LK109 Code = 109
+	LK110 Code = 110
 	LK201 Code = 201
 	LK202 Code = 202
 	LK203 Code = 203
@@ -62,8 +64,10 @@ var names = []struct {
 	{LK104, "shadowed-module"},
 	{LK105, "layer-not-inspectable"},
 	{LK106, "unfollowed-import"},
+	{LK107, "module-format-mismatch"},
 	{LK108, "syntax-error"},
 	{LK109, "function-not-checked"},
+	{LK110, "unused-suppression"},
 	{LK201, "layer-content-off-path"},
 	{LK202, "unsatisfied-requirement"},
 	{LK203, "duplicate-distribution"},
@@ -146,4 +150,30 @@ func Parse(s string) (c Code, ok bool) {
 		}
 	}
 	return 0, false
+}
+
+// Match reads a rule selector as users write one in --select, --ignore and the
+// configuration file: a code (LK101, any case), a name (unresolved-import, any case) or a
+// code prefix (LK1, LK10: every code that starts with it). It returns the codes it
+// selects, in order; none when it selects nothing.
+func Match(v string) []Code {
+	v = strings.TrimSpace(v)
+	up, low := strings.ToUpper(v), strings.ToLower(v)
+	var out []Code
+	for _, n := range names {
+		code := n.code.String()
+		if code == up || n.name == low || (len(up) > 2 && len(up) < 5 && strings.HasPrefix(up, "LK") && strings.HasPrefix(code, up)) {
+			out = append(out, n.code)
+		}
+	}
+	return out
+}
+
+// Names are every code and name, for suggesting the nearest to a value that is neither.
+func Names() []string {
+	out := make([]string, 0, 2*len(names))
+	for _, n := range names {
+		out = append(out, n.code.String(), n.name)
+	}
+	return out
 }

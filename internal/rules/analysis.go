@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"testing"
 
 	"github.com/layerkit/layerkit/internal/pyresolve"
 	"github.com/layerkit/layerkit/internal/resolve"
@@ -28,7 +29,7 @@ import (
 //     kept for the pass (the pass's caches are keyed per function, tree or
 //     distribution, so a question two rules ask is answered once).
 //
-// In tests, a rule reading an analysis it does not require panics (strictRequires).
+// Under test, a rule reading an analysis it does not require panics (strictRequires).
 type Analysis struct {
 	Name string
 	Doc  string
@@ -101,8 +102,9 @@ func (p *Pass) need(a *Analysis) {
 	}
 }
 
-// strictRequires makes need panic; set by the package's tests.
-var strictRequires bool
+// strictRequires makes need panic: in every test binary (the rules', check's, the
+// CLI's tests run every fixture and case through the rules), never in layerkit itself.
+var strictRequires = testing.Testing()
 
 // closure is as, with what they require, transitively.
 func closure(as []*Analysis) map[*Analysis]bool {

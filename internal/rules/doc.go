@@ -12,6 +12,7 @@ func Text(r *Rule) string {
 	fmt.Fprintf(&b, "\nWhy\n%s\n", indent(r.Why))
 	fmt.Fprintf(&b, "\nExample\n%s\n", indent(r.Example))
 	fmt.Fprintf(&b, "\nFix\n%s\n", indent(r.Fix))
+	fmt.Fprintf(&b, "\nAutomatic fixes (layerkit check --diff / --fix)\n%s\n", indent(fixesText(r)))
 	return b.String()
 }
 
@@ -24,17 +25,30 @@ func Markdown(r *Rule) string {
 	fmt.Fprintf(&b, "## Why it matters\n\n%s\n\n", r.Why)
 	fmt.Fprintf(&b, "## Example\n\n```\n%s\n```\n\n", r.Example)
 	fmt.Fprintf(&b, "## Fix\n\n%s\n", r.Fix)
+	fmt.Fprintf(&b, "\n## Automatic fixes\n\n%s\n", fixesText(r))
 	return b.String()
 }
 
 // Index renders docs/rules/README.md.
 func Index() string {
 	var b strings.Builder
-	b.WriteString("# Rules\n\n<!-- Generated from internal/rules -->\n\n| code | name | severity | summary |\n|---|---|---|---|\n")
+	b.WriteString("# Rules\n\n<!-- Generated from internal/rules -->\n\n| code | name | severity | fix | summary |\n|---|---|---|---|---|\n")
 	for _, r := range All() {
-		fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s |\n", r.Code, r.Code, r.Name(), r.Severity, r.Summary)
+		fx := ""
+		if r.Fixes != "" {
+			fx = "yes"
+		}
+		fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s | %s |\n", r.Code, r.Code, r.Name(), r.Severity, fx, r.Summary)
 	}
 	return b.String()
+}
+
+// fixesText says which automatic fixes the rule has.
+func fixesText(r *Rule) string {
+	if r.Fixes == "" {
+		return "None: layerkit check --fix leaves these findings to you; the finding's hint says what to change."
+	}
+	return r.Fixes
 }
 
 func severityLine(r *Rule) string {

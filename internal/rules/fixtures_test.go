@@ -28,6 +28,8 @@ import (
 //
 //	import thing   # want LK101 error Fn "no module named 'thing'"
 //
+// (in JavaScript: require('thing');   // want LK101 ...)
+//
 // (code, optional severity, optional function, then a quoted regexp the message must
 // match), or listed in a file expect.txt of the archive for places that cannot hold a
 // comment (JSON, zips, a folder):
@@ -49,10 +51,10 @@ import (
 // Rules whose findings only layerkit doctor produces (LK501–LK503) are driven through
 // the AWS fake in live_fixtures_test.go, as doctor's own tests do.
 
-var wantRE = regexp.MustCompile(`#\s*want\s+(LK\d{3})(?:\s+(error|warning|info))?(?:\s+([A-Za-z0-9_./-]+))?\s+("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)`)
+var wantRE = regexp.MustCompile(`(?:#|//)\s*want\s+(LK\d{3})(?:\s+(error|warning|info))?(?:\s+([A-Za-z0-9_./-]+))?\s+("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)`)
 
 // wantMarker finds a "want" that wantRE does not read (a typo would silently drop it).
-var wantMarker = regexp.MustCompile(`#\s*want\s+LK`)
+var wantMarker = regexp.MustCompile(`(?:#|//)\s*want\s+LK`)
 
 type fixtureWant struct {
 	code     rulecode.Code
@@ -218,7 +220,7 @@ func runRuleFixture(t *testing.T, code rulecode.Code, file string) int {
 			t.Fatalf("%s: a fixture of %s wants %s; each rule's fixtures want only that rule", w, code, w.code)
 		}
 	}
-	res, err := check.Run(context.Background(), check.Options{Path: dir, Today: today})
+	res, err := check.Run(context.Background(), check.Options{Path: dir, Today: today, ReportUnusedIgnores: code == rulecode.LK110})
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}
@@ -226,6 +228,10 @@ func runRuleFixture(t *testing.T, code rulecode.Code, file string) int {
 	for _, f := range res.Findings {
 		if f.Code == code {
 			got = append(got, f)
+		}
+		// explain pages say which fixes exist: a rule that attaches one documents it
+		if r, ok := rules.Lookup(f.Code); ok && f.Fix != nil && r.Fixes == "" {
+			t.Errorf("%s: %s attaches a fix (%s) but its Fixes metadata is empty", file, f.Code, f.Fix.Title)
 		}
 	}
 	if problems := compareWants(wants, got); len(problems) > 0 {

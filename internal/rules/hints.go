@@ -209,11 +209,16 @@ func offPathHint(p *Pass, f *Function, top string) string {
 	return ""
 }
 
-// didYouMean: a module of that name exists inside a package on the path.
-func didYouMean(p *Pass, f *Function, pr pyresolve.Problem) string {
+// moduleCandidate is a module of the wanted name inside a package on the function's
+// path: its dotted name there, where it is, and whose it is.
+type moduleCandidate struct{ dotted, where, owner string }
+
+// moduleCandidates lists the modules named like pr.Missing's top-level name inside a
+// package of the function's package or (when PYTHONPATH does not hide them) of its
+// layers' folders on the path, fewest dots first.
+func moduleCandidates(p *Pass, f *Function, pr pyresolve.Problem) []moduleCandidate {
 	top := strings.Split(pr.Missing, ".")[0]
-	type cand struct{ dotted, where, owner string }
-	var cands []cand
+	var cands []moduleCandidate
 	add := func(t tree.Tree, owner, root string, loc string) {
 		name := strings.TrimSuffix(loc, "/")
 		if root != "" {
@@ -231,7 +236,7 @@ func didYouMean(p *Pass, f *Function, pr pyresolve.Problem) string {
 				return
 			}
 		}
-		cands = append(cands, cand{strings.ReplaceAll(pkgPath, "/", ".") + "." + top, t.Display(strings.TrimSuffix(loc, "/")), owner})
+		cands = append(cands, moduleCandidate{strings.ReplaceAll(pkgPath, "/", ".") + "." + top, t.Display(strings.TrimSuffix(loc, "/")), owner})
 	}
 	env := f.Result.Env
 	if env.Task != nil {
@@ -255,10 +260,18 @@ func didYouMean(p *Pass, f *Function, pr pyresolve.Problem) string {
 			}
 		}
 	}
+	sort.SliceStable(cands, func(i, j int) bool { return strings.Count(cands[i].dotted, ".") < strings.Count(cands[j].dotted, ".") })
+	return cands
+}
+
+// didYouMean: the module exists inside a package on the path; the import names it
+// without the package.
+func didYouMean(p *Pass, f *Function, pr pyresolve.Problem) string {
+	cands := moduleCandidates(p, f, pr)
 	if len(cands) == 0 {
 		return ""
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return strings.Count(cands[i].dotted, ".") < strings.Count(cands[j].dotted, ".") })
+	top := strings.Split(pr.Missing, ".")[0]
 	c := cands[0]
 	rest := strings.TrimPrefix(pr.Missing, top)
 	full := c.dotted + rest

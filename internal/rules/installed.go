@@ -36,6 +36,7 @@ type passCache struct {
 	indexes memo.Map[tree.Tree, moduleIndex]        // hints: module names in a tree
 	lists   memo.Map[listKey, listing]              // see listed
 	layerOf memo.Map[listKey, []int]                // LK104: Overlay.Owners
+	runs    memo.Map[*Function, map[string]bool]    // fixes: the files a function runs (sharedFileAgrees)
 
 	mu      sync.Mutex // guards owners and indexed
 	owners  map[ownerKey]*pymeta.Dist

@@ -44,17 +44,33 @@ from aws_utils import s3_object_bytes   # No module named 'aws_utils'`,
 	Fix: `Import the module by the name it has on the path (from layer_utils.aws_utils import ...), move the
 file where Python looks (python/ in the layer), declare the distribution in requirements.txt, or
 attach the layer that provides it. The hint says which applies.`,
+	Fixes: `Safe (--fix):
+- A module imported by the wrong name, when exactly one module of that name sits inside a package
+  on the function's path (its package or its layers' python/ folders): every import of it in the
+  function's own code is rewritten to the package-qualified name, from aws_utils import x →
+  from layer_utils.aws_utils import x (import aws_utils → import layer_utils.aws_utils as
+  aws_utils, so the code's name stays). Imports inside layers are left alone.
+- A relative import in a module Lambda loads as top-level, when the module it names is a
+  top-level module of the function's package: from .utils import x → from utils import x, and
+  from . import a, b → import a, b.
+None when several modules could be meant, or the statement is not as the check saw it.
+Unsafe (--unsafe-fixes): a third-party module another function of a SAM app declares is
+declared in this function's requirements.txt with the same line (version specifier and markers),
+the file created when the function's folder has none; sam build then installs it. Unsafe because
+it changes what gets installed.`,
 	Requires: []*Analysis{Imports, ModuleIndex},
 	Run:      runLK101,
 })
 
 func runLK101(p *Pass) {
+	runLK101Node(p)
 	for _, f := range p.analysed() {
 		// One finding per missing module and function: the first place the handler
 		// reaches it, with the other places listed.
 		type group struct {
 			first *pyresolve.Problem // into f.Result.Problems: a copy each is 60 MB at 200,000 imports
 			also  []string
+			sites []*pyresolve.Problem // every site, first included
 			eager bool
 		}
 		var order []string
@@ -70,10 +86,11 @@ func runLK101(p *Pass) {
 			}
 			g, ok := groups[key]
 			if !ok {
-				groups[key] = &group{first: pr, eager: !pr.Lazy}
+				groups[key] = &group{first: pr, eager: !pr.Lazy, sites: []*pyresolve.Problem{pr}}
 				order = append(order, key)
 				continue
 			}
+			g.sites = append(g.sites, pr)
 			pos := problemPos(*pr)
 			g.also = append(g.also, fmt.Sprintf("%s:%d", pos.File, pos.Line))
 			if !pr.Lazy && !g.eager {
@@ -97,12 +114,12 @@ func runLK101(p *Pass) {
 				hedged[h.why()] = append(hedged[h.why()], g)
 				continue
 			}
-			reportLK101(p, f, *g.first, g.also)
+			reportLK101(p, f, *g.first, g.also, g.sites)
 		}
 		for _, r := range hedgeOrder {
 			gs := hedged[r]
 			if len(gs) == 1 {
-				reportLK101(p, f, *gs[0].first, gs[0].also)
+				reportLK101(p, f, *gs[0].first, gs[0].also, gs[0].sites)
 				continue
 			}
 			var sites, mods []string
@@ -273,7 +290,7 @@ func unknownDeclared(env *pyresolve.Env) string {
 	return strings.Join(names, ", ") + ", which the build installs and whose " + what + " layerkit does not know,"
 }
 
-func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string) {
+func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string, sites []*pyresolve.Problem) {
 	sev := model.Error
 	var why []string
 	if pr.Lazy {
@@ -304,7 +321,11 @@ func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string) {
 	if len(why) > 0 {
 		msg += " (" + strings.Join(why, "; ") + ")"
 	}
-	p.Report(rulecode.LK101, sev, f.Fn.Name, "", problemPos(pr), msg, hint)
+	fx := importFix(p, f, pr, sites)
+	if fx == nil {
+		fx = requirementFix(p, f, pr, hint)
+	}
+	p.ReportFix(rulecode.LK101, sev, f.Fn.Name, "", problemPos(pr), msg, hint, fx)
 }
 
 // couldComeFromLayer reports whether a layer could still provide the missing module:

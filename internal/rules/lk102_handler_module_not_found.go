@@ -58,6 +58,9 @@ func codeDisplay(fn *model.Function) string {
 func handlerModuleHint(p *Pass, f *Function) string {
 	h := f.Analysis.Handler()
 	if f.Result == nil {
+		if f.Runtime != nil && f.Runtime.IsNode() {
+			return fmt.Sprintf("Point Handler at a file in %s (path from the package root, up to the first dot: src/app.handler for src/app.js), or create %s.js (or .mjs, .cjs) there exporting %s.", codeDisplay(f.Fn), h.Module, h.Attr)
+		}
 		return fmt.Sprintf("Point Handler at a module in %s, or create %s there.", codeDisplay(f.Fn), h.Module)
 	}
 	env := f.Result.Env

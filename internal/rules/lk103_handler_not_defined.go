@@ -18,17 +18,33 @@ as the module's top level leaves it: a def only under if TYPE_CHECKING:, or in a
 Python version or platform skips, does not count, nor one removed by del; one rebound to None (or
 another value that cannot be called) lets the function initialize but fails every invocation with
 TypeError.
-Nested attributes (app.Class.method) are not supported: every dot but the last separates modules.`,
+Nested attributes (app.Class.method) are not supported: every dot but the last separates modules.
+
+Node.js: the module is the Handler up to its first dot and the rest a property path (routes.api.get);
+the runtime looks it up on module.exports (CommonJS) or the module namespace (ES modules: a default
+export is not looked up) and fails with Runtime.HandlerNotFound: app.handler is undefined or not
+exported. nodejs24.x does not support callback handlers (three parameters): a warning.`,
 	Example:  `Handler: app.lambda_handler     # app.py defines def handler(event, context)`,
 	Fix:      `Rename the function or change Handler to the name the module defines at top level.`,
 	Requires: []*Analysis{Imports},
 	Run: func(p *Pass) {
 		for _, f := range p.resolved() {
 			h := f.Analysis.Handler()
+			if res := nodeResult(f); res != nil && res.Load.CallbackHandler && res.Load.Verdict.OK {
+				p.Report(rulecode.LK103, model.Warning, f.Fn.Name, "", handlerPos(f.Fn),
+					fmt.Sprintf("Handler %q: %s takes three parameters (event, context, callback); AWS documents callback-based handlers for Node.js 22 and earlier runtimes only, so on %s the callback is not given and a handler that answers through it does not answer (a warning: the runtime's exact behaviour is documented second-hand)",
+						f.Fn.Handler, h.Attr, f.Runtime.ID),
+					"Make the handler async and return the response (export const handler = async (event, context) => {...}), or run the function on nodejs22.x.")
+				continue
+			}
 			if h.Found == nil || h.Defined != 0 {
 				continue
 			}
 			hint := fmt.Sprintf("Define def %s(event, context) at the top level of %s, or set Handler to %s.<the function's name>.", h.Attr, h.Found.Display(), h.Module)
+			if f.Runtime != nil && f.Runtime.IsNode() {
+				hint = fmt.Sprintf("Export it from %s (exports.%s = async (event) => {...} in CommonJS, export const %s = async (event) => {...} in an ES module; a default export is not looked up), or set Handler to %s.<an exported name>.",
+					h.Found.Display(), h.Attr, h.Attr, h.Module)
+			}
 			if h.NotModule {
 				hint = fmt.Sprintf("'%s' is a folder without __init__.py, not a module; point Handler at a .py file inside it.", h.Module)
 			}

@@ -22,7 +22,13 @@ var LK104 = register(&Rule{
 standard library. A regular package hides every later copy, including submodules only the later copy
 has. Two layers that ship the same file: the layer applied last replaces the other's file. A layer's
 boto3 or botocore replaces the runtime's; a file named like a standard-library module replaces it.
-Portions of a namespace package (folders without __init__.py) merge instead, and are not reported.`,
+Portions of a namespace package (folders without __init__.py) merge instead, and are not reported.
+
+Node.js takes a package from the first folder that has it: the node_modules folders above the
+requiring file (for the handler: /var/task/node_modules), then NODE_PATH: /opt/nodejs/nodeNN/
+node_modules, /opt/nodejs/node_modules, the runtime's /var/runtime/node_modules. A package the
+function ships hides the layer's copy; a layer's AWS SDK v3 over the runtime's is taken as deliberate
+and not reported.`,
 	Example: `# layer A: python/requests/ (2.31)   layer B: python/lib/python3.12/site-packages/requests/ (2.32)
 import requests      # B's copy wins: site-packages comes before /opt/python`,
 	Fix:      `Keep one copy: remove the module from all but one place, or rename your module.`,
@@ -49,8 +55,13 @@ import requests      # B's copy wins: site-packages comes before /opt/python`,
 				if sdkModules[s.Name] {
 					hint = "Ship boto3, botocore and s3transfer together in the layer at versions that match (boto3 pins botocore to a narrow range), or remove them from the layer and use the runtime's."
 				}
+				who := "Python imports"
+				if f.Runtime != nil && f.Runtime.IsNode() {
+					who = "Node loads"
+					hint = fmt.Sprintf("Keep one copy of %s on the path (the function's node_modules, or the layer's nodejs/node_modules), at the version the code needs; if the other copy is the one you want, remove this one.", s.Name)
+				}
 				p.Report(rulecode.LK104, model.Warning, f.Fn.Name, "", s.At.Model(),
-					fmt.Sprintf("'%s' is provided by %s and also by %s; Python imports the first (%s), not the other", s.Name, describeEntry(entries, w), strings.Join(losers, " and "), entries[w.Entry].Path),
+					fmt.Sprintf("'%s' is provided by %s and also by %s; %s the first (%s), not the other", s.Name, describeEntry(entries, w), strings.Join(losers, " and "), who, entries[w.Entry].Path),
 					hint)
 			}
 			if f.Result != nil {

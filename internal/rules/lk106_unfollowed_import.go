@@ -45,7 +45,10 @@ func runLK106(p *Pass) {
 				when = "when the function body that holds it runs"
 			}
 			var msg, hint string
-			if u.PathEdit {
+			if u.PathEdit && f.Runtime != nil && f.Runtime.IsNode() {
+				msg = fmt.Sprintf("`%s` changes how require resolves module names at run time (aliases, extra lookup folders), which layerkit does not follow; the bare imports layerkit cannot find are reported as warnings, since the aliases may map them", u.Text)
+				hint = "Check that every alias maps to a folder the function or its layers have on Lambda (/var/task, /opt/nodejs/...); a plain relative require or a package in nodejs/node_modules/ is checked like any import."
+			} else if u.PathEdit {
 				msg = fmt.Sprintf("`%s` changes sys.path in a way layerkit cannot follow (it runs %s); the imports after it that layerkit cannot find are reported as warnings, since they may be found in the folder it adds",
 					u.Text, when)
 				hint = "Build the path from __file__, a literal, or os.environ[\"LAMBDA_TASK_ROOT\"] (for example sys.path.insert(0, os.path.join(os.path.dirname(__file__), \"lib\"))) so that layerkit can follow it, or run layerkit verify."
@@ -53,6 +56,9 @@ func runLK106(p *Pass) {
 				msg = fmt.Sprintf("`%s` imports a module whose name is computed at run time (it runs %s): layerkit did not check that the module it loads exists on the path of %s",
 					u.Text, when, f.Fn.Name)
 				hint = "Make sure every module this call may load is in the function package or one of its layers; a literal name (importlib.import_module(\"pkg.mod\")) is checked like an import. layerkit verify imports the handler with the real interpreter."
+				if f.Runtime != nil && f.Runtime.IsNode() {
+					hint = "Make sure every module this call may load is in the function package or one of its layers; a literal specifier (require('./plugins/csv'), or a map from setting to specifier) is checked like an import."
+				}
 			}
 			p.Report(rulecode.LK106, model.Info, f.Fn.Name, "", pos, msg, hint)
 		}

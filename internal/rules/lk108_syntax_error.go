@@ -10,9 +10,10 @@ import (
 )
 
 var LK108 = register(&Rule{
-	Code:     rulecode.LK108,
-	Severity: model.Error,
-	Summary:  "A module the handler imports at init does not compile on the function's Python version.",
+	Code:       rulecode.LK108,
+	Severity:   model.Error,
+	Summary:    "A module the handler imports at init does not compile on the function's Python version (Node.js: does not parse).",
+	Severities: "Node.js: warning, since the SyntaxError is layerkit's parser's reading, not V8's",
 	Why: `Python compiles a whole module before it runs any of it, so one syntax error anywhere in a module
 the handler imports at start-up fails the import, and Lambda fails every cold start with
 Runtime.UserCodeSyntaxError: Syntax error in module 'app': invalid syntax (helpers.py, line 12).
@@ -22,7 +23,11 @@ brackets, inconsistent indentation, characters that are not Python, Python 2 pri
 long or octal literals) and syntax newer than the function's runtime: := (3.8), match (3.10),
 except* (3.11), type statements and type parameters (3.12), f-strings that reuse their quote or hold
 a backslash or comment inside {} (3.12), template strings (3.14). Modules imported only from a
-function body are not reported here.`,
+function body are not reported here.
+
+Node.js compiles each module as it loads it: a SyntaxError in the handler module or in a module it
+requires or imports at load fails the cold start with Runtime.UserCodeSyntaxError (module syntax in the
+other module system is LK107).`,
 	Example: `# Runtime: python3.9
 match event["action"]:      # a match statement needs Python 3.10
     case "get":
@@ -34,6 +39,7 @@ python3.X -m py_compile FILE (with the runtime's version) shows the same error.`
 })
 
 func runLK108(p *Pass) {
+	runLK108Node(p)
 	for _, f := range p.analysed() {
 		rt := f.Runtime
 		_, minor := rt.PyVersion()

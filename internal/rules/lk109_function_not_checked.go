@@ -22,9 +22,12 @@ and unchecked functions.`,
 	Example: `Runtime: !Ref RuntimeParam   # a parameter without Default: which Python is unknown
 CodeUri: s3://bucket/app.zip  # the package is in S3`,
 	Fix: `Make the cause readable where you can: a literal Runtime (or a parameter with a Default), a
-local CodeUri, a build layerkit models (sam build, BuildMethod python3.x), or check the built output
-(.aws-sam/build, cdk.out). A container image or a Node.js function is expected to show up here;
---ignore LK109 hides these notes.`,
+local CodeUri, a build layerkit models (sam build, BuildMethod python3.x; for Terraform, a Makefile
+target, script, workflow step or provisioner in shell), or check the built output (.aws-sam/build,
+cdk.out). The hint of each finding speaks the app's tool (terraform.tfvars, ${opt:...}, cdk
+synth). A container image or a Node.js function is expected to show up here; --ignore LK109 hides
+these notes.`,
+	Requires: []*Analysis{Imports}, // the verdict Function.Skip
 	Run: func(p *Pass) {
 		for _, f := range p.Functions {
 			if f.Skip == "" {
@@ -52,7 +55,7 @@ func Unchecked(app *model.App, fn *model.Function) (why string, pos model.Pos, h
 	switch {
 	case fn.Unchecked != "":
 		return fmt.Sprintf("the imports of %s are not checked: %s", name, strings.TrimSuffix(fn.Unchecked, ".")), at(fn.UncheckedPos),
-			"Make the value layerkit names readable (a literal, or a reference it can follow), or check the built output."
+			uncheckedHint(app, fn.Unchecked)
 	case fn.PackageType == "Image":
 		return fmt.Sprintf("%s is a container image function: its code and packages are inside the image, which layerkit does not read, so its imports are not checked (image functions have no layers)", name), fn.Pos,
 			"Nothing to fix here; to check the imports, run the handler's import inside the image (docker run --entrypoint python IMAGE -c 'import app')."
@@ -69,11 +72,12 @@ func Unchecked(app *model.App, fn *model.Function) (why string, pos model.Pos, h
 		lang := ""
 		switch {
 		case rt.IsNode():
-			lang = " (Node.js is not resolved yet)"
+			return fmt.Sprintf("%s runs %s, a Node.js runtime whose NODE_PATH layerkit does not know, so its imports are not checked", name, fn.Runtime), at(fn.RuntimePos),
+				"Move to a supported Node.js runtime (see LK405); --ignore LK109 hides this note."
 		case rt.Language != "":
 			lang = " (not " + rt.Language + ")"
 		}
-		return fmt.Sprintf("%s runs %s: only Python imports are checked so far%s, so its imports are not checked", name, fn.Runtime, lang), at(fn.RuntimePos),
+		return fmt.Sprintf("%s runs %s: only Python and Node.js imports are checked so far%s, so its imports are not checked", name, fn.Runtime, lang), at(fn.RuntimePos),
 			"Nothing to fix; --ignore LK109 hides this note."
 	case fn.Env[webAdapterVar].Value == webAdapterBootstrap:
 		return fmt.Sprintf("%s starts through the Lambda Web Adapter (%s=%s): the adapter runs its handler %s as a program (a web server) instead of the runtime's bootstrap, so Python never imports it as a module; its imports are not checked", name, webAdapterVar, webAdapterBootstrap, fn.Handler), at(fn.Env[webAdapterVar].Pos),
@@ -81,19 +85,61 @@ func Unchecked(app *model.App, fn *model.Function) (why string, pos model.Pos, h
 	case fn.Code == nil:
 		if n, ok := functionNote(app, name); ok {
 			return fmt.Sprintf("the imports of %s are not checked: %s", name, cause(n.Message)), n.Pos,
-				"Point the function's code at a local folder or zip, or check the built output (.aws-sam/build, cdk.out)."
+				uncheckedHint(app, n.Message)
 		}
 		return fmt.Sprintf("the package of %s cannot be read, so its imports are not checked", name), at(fn.HandlerPos),
-			"Point the function's code at a local folder or zip, or check the built output (.aws-sam/build, cdk.out)."
+			uncheckedHint(app, "")
 	case fn.Code.Opaque:
 		pos := fn.Pos
 		if n, ok := functionNote(app, name); ok {
 			pos = n.Pos
 		}
 		return fmt.Sprintf("the package of %s (%s) is produced by a build step layerkit does not model, so its imports are not checked", name, fn.Code.Display), pos,
-			"Build first (sam build) and check the built output, or use a BuildMethod layerkit models (python3.x)."
+			"Build first (sam build) and check the built output, or use a BuildMethod layerkit models (python3.x, nodejsXX.x for layers)."
 	}
 	return "", model.Pos{}, ""
+}
+
+// uncheckedHint is what to do about a package or value the loader could not read (cause is
+// its message), in the words of the app's IaC tool.
+func uncheckedHint(app *model.App, cause string) string {
+	kind := ""
+	if app != nil {
+		kind = app.Kind
+	}
+	has := func(s ...string) bool {
+		for _, x := range s {
+			if strings.Contains(cause, x) {
+				return true
+			}
+		}
+		return false
+	}
+	switch kind {
+	case "terraform":
+		switch {
+		case has("cannot be followed"):
+			return "Run that build, then check again (layerkit then reads what it wrote); layerkit models cd, cp, mv, rm, mkdir, zip, pip, pipenv and poetry in shell, and a value it cannot know (the output of another program) stops it. Or zip the sources with data \"archive_file\" so that layerkit reads them."
+		case has("does not exist"):
+			return "Run the build that makes it (the Makefile target, script or workflow step), then check again; or zip the sources with data \"archive_file\" (output_path as filename) so that layerkit reads them."
+		case has("has no value", "no default", "--var-file"):
+			return "Give the variable a value (a default, terraform.tfvars, *.auto.tfvars, or --var-file FILE as for terraform plan), then check again."
+		case has("s3_bucket", "s3_key", "S3"):
+			return "Upload the package with an aws_s3_object whose source is a local zip or an archive_file output (layerkit follows it), or check the zip itself with --function-zip."
+		}
+		return "Make the value layerkit names readable (a literal, a variable with a value, or a reference it can follow), or check the zip itself with --function-zip."
+	case "serverless":
+		if has("${") {
+			return "Give the variable a default where it is used (${opt:stage, 'dev'}, ${env:NAME, 'value'}) or define what it names in the repository, then check again; or run serverless package and check the zip with --function-zip."
+		}
+		return "Point the function at files of the service (handler, package.artifact), or run serverless package and check the zip with --function-zip."
+	case "cdk":
+		return "Synthesize the app (cdk synth) and check cdk.out: layerkit reads the staged assets there."
+	}
+	if has("${", "cannot be evaluated") {
+		return "Make the value layerkit names readable (a literal, or a parameter with a Default), or check the built output (.aws-sam/build)."
+	}
+	return "Point the function's code at a local folder or zip, or check the built output (.aws-sam/build, cdk.out)."
 }
 
 // The Lambda Web Adapter (awslabs/aws-lambda-web-adapter) on a zip function: its layer

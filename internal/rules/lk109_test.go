@@ -41,7 +41,9 @@ func TestUnchecked(t *testing.T) {
 		{"no runtime", base(func(f *model.Function) { f.Runtime = "" }), nil, "no Runtime", rtPos},
 		{"no runtime, no place", base(func(f *model.Function) { f.Runtime = ""; f.RuntimePos = model.Pos{} }), nil, "no Runtime", fnPos},
 		{"unknown runtime", base(func(f *model.Function) { f.Runtime = "python9.9" }), nil, `"python9.9"`, rtPos},
-		{"node", base(func(f *model.Function) { f.Runtime = "nodejs22.x" }), nil, "Node.js is not resolved yet", rtPos},
+		{"node", base(func(f *model.Function) { f.Runtime = "nodejs22.x" }), nil, "", model.Pos{}},
+		{"old node", base(func(f *model.Function) { f.Runtime = "nodejs6.10" }), nil, "whose NODE_PATH layerkit does not know", rtPos},
+		{"java", base(func(f *model.Function) { f.Runtime = "java21" }), nil, "only Python and Node.js imports are checked so far (not java)", rtPos},
 		{"package in S3", base(func(f *model.Function) { f.Code = nil }),
 			[]model.Note{{Code: rulecode.LK105, Function: "Fn", Pos: notePos, Message: "CodeUri s3://b/k: the package in S3 cannot be read; its imports are not checked"}},
 			"CodeUri s3://b/k: the package in S3 cannot be read", notePos},
@@ -73,5 +75,25 @@ func TestUnchecked(t *testing.T) {
 				t.Errorf("LK109 reported %+v", p.findings)
 			}
 		})
+	}
+}
+
+// TestUncheckedHintPerKind: the fix of an unreadable package speaks the app's IaC tool and
+// answers the cause the loader named.
+func TestUncheckedHintPerKind(t *testing.T) {
+	for _, c := range []struct{ kind, cause, want string }{
+		{"terraform", "build/x.zip does not exist yet and no build step of the repository ... writes it", "Run the build that makes it"},
+		{"terraform", "source_dir build/x does not exist, and Makefile target audit writes it but cannot be followed (cp with ...)", "Run that build, then check again"},
+		{"terraform", "var.stage has no value: it has no default ...", "--var-file FILE"},
+		{"terraform", "s3_key = aws_s3_object.x.key: the object's source is not local", "aws_s3_object whose source is a local zip"},
+		{"serverless", "its runtime comes from ${file(./fns.yml):runtime}, which cannot be read", "${opt:stage, 'dev'}"},
+		{"cdk", "the asset folder is missing", "cdk synth"},
+		{"sam", "CodeUri: !Ref Param cannot be evaluated", "parameter with a Default"},
+		{"sam", "CodeUri s3://b/k: the package in S3 cannot be read", ".aws-sam/build"},
+	} {
+		got := uncheckedHint(&model.App{Kind: c.kind}, c.cause)
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%s, %q: hint %q lacks %q", c.kind, c.cause, got, c.want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -22,6 +23,17 @@ python/python/, or in the site-packages folder of another Python version is neve
 	Example: `layers/common/aws_utils.py   # ContentUri: layers/common/, no BuildMethod → /opt/aws_utils.py`,
 	Fix: `Put Python code under python/ in the layer (or give a SAM layer Metadata: BuildMethod: python3.X,
 which does that), and build site-packages for the runtime the functions use.`,
+	Fixes: `Safe (--fix): a SAM/CloudFormation layer built from a folder (ContentUri) that holds Python
+modules or packages at its root and has no BuildMethod gets Metadata: BuildMethod: python3.X (the
+runtime of the functions that use it), so that sam build puts the folder under python/. Added as
+the resource's last entry, at its indentation; nothing else in the template changes. Not offered
+when the functions run different Python versions or Node.js, or when the folder has folders
+Lambda gives a meaning (bin/, lib/, python/, nodejs/, ...).
+Unsafe (--unsafe-fixes), when there is no safe fix and the layer is a folder in the checked
+folder used only by Python functions: its root modules and packages move into python/, and a
+python/lib/pythonA.B folder of another version moves to the functions' python/lib/pythonX.Y when
+they all run X.Y (git mv in a git work tree). Unsafe because files move: whatever else reads the
+folder sees them elsewhere, and compiled extensions built for A.B still need a rebuild (LK301).`,
 	Requires: []*Analysis{Imports},
 	Run: func(p *Pass) {
 		for _, l := range p.App.Layers {
@@ -41,13 +53,38 @@ which does that), and build site-packages for the runtime the functions use.`,
 				continue
 			}
 			if off := offPathContent(l.Content.Tree, users); len(off) > 0 {
-				p.Report(rulecode.LK201, model.Warning, "", l.Name, l.Pos,
+				var hint []string
+				for _, f := range users {
+					if f.Runtime.IsPython() {
+						hint = append(hint, "Python code belongs under python/ (→ /opt/python) or python/lib/pythonX.Y/site-packages/ for the functions' Python version.")
+						break
+					}
+				}
+				for _, f := range users {
+					if f.Runtime.IsNode() {
+						hint = append(hint, "Node.js packages belong under nodejs/node_modules/ (→ /opt/nodejs/node_modules), or nodejs/nodeNN/node_modules/ for Node.js NN only; a layer with BuildMethod nodejsXX.x gets everything under nodejs/ already, so its own code should be a package in node_modules (or be required by absolute path).")
+						break
+					}
+				}
+				if len(hint) == 0 {
+					hint = append(hint, "Python code belongs under python/ (→ /opt/python); Node.js code under nodejs/node_modules/.")
+				}
+				p.ReportFix(rulecode.LK201, model.Warning, "", l.Name, l.Pos,
 					fmt.Sprintf("layer %s has code Lambda never imports for the functions that use it (%s): %s", l.Name, runtimeList(users), strings.Join(off, "; ")),
-					"Python code belongs under python/ (→ /opt/python) or python/lib/pythonX.Y/site-packages/ for the functions' Python version; Node.js code under nodejs/node_modules/.")
+					strings.Join(hint, " "), offPathFix(p, l, users))
 			}
 		}
 	},
 })
+
+// offPathFix is the safe fix (a BuildMethod for a SAM layer) when there is one, else
+// the unsafe one (the files moved).
+func offPathFix(p *Pass, l *model.Layer, users []*Function) *model.Fix {
+	if fx := buildMethodFix(p, l, users); fx != nil {
+		return fx
+	}
+	return layerMoveFix(p, l, users)
+}
 
 func runtimeList(users []*Function) string {
 	seen := map[string]bool{}
@@ -109,6 +146,7 @@ func offPathContent(t tree.Tree, users []*Function) []string {
 	if err != nil {
 		return nil
 	}
+	out = append(out, nodeOffPath(t, root, users)...)
 	for _, e := range root {
 		switch {
 		case onPath[""] && anyPython && (e.Name != "python" && e.Name != "nodejs"):
@@ -150,6 +188,96 @@ func isPackageDir(t tree.Tree, name string) bool {
 	}
 	for _, i := range infos {
 		if !i.Dir && strings.HasSuffix(i.Name, ".py") {
+			return true
+		}
+	}
+	return false
+}
+
+// nodeOffPath lists the places in a layer that hold JavaScript no Node.js user's
+// NODE_PATH reaches: files and folders at the layer root, code in nodejs/ outside
+// node_modules (where a BuildMethod nodejsXX.x layer's own files land), nodejs/nodeNN/
+// for a version no user runs, and nodejs/nodejs/ (a BuildMethod layer whose content
+// already had nodejs/).
+func nodeOffPath(t tree.Tree, root []tree.Info, users []*Function) []string {
+	majors := map[string]bool{}
+	hooked := true // every Node.js user changes how require resolves (module-alias)
+	for _, f := range users {
+		if f.Runtime.IsNode() && len(f.Runtime.NodePath) > 0 {
+			majors[strings.SplitN(f.Runtime.Version, ".", 2)[0]] = true
+			hooked = hooked && resolutionHook(f) != nil
+		}
+	}
+	if len(majors) == 0 || hooked {
+		return nil
+	}
+	var out []string
+	for _, e := range root {
+		switch {
+		case !e.Dir && isJSFile(e.Name):
+			out = append(out, fmt.Sprintf("%s at the layer root (→ /opt/%s, on no NODE_PATH)", e.Name, e.Name))
+		case e.Dir && e.Name == "node_modules":
+			out = append(out, "node_modules/ at the layer root (→ /opt/node_modules, not on NODE_PATH: layer packages belong in nodejs/node_modules/)")
+		case e.Dir && e.Name != "nodejs" && holdsJS(t, e.Name):
+			out = append(out, fmt.Sprintf("%s/ at the layer root (→ /opt/%s, on no NODE_PATH)", e.Name, e.Name))
+		}
+	}
+	infos, err := t.ReadDir("nodejs")
+	if err != nil {
+		return out
+	}
+	var own []string
+	for _, e := range infos {
+		switch {
+		case !e.Dir && isJSFile(e.Name):
+			own = append(own, e.Name)
+		case e.Dir && e.Name == "node_modules":
+		case e.Dir && e.Name == "nodejs":
+			out = append(out, "nodejs/nodejs/ (one nodejs/ too many: it lands at /opt/nodejs/nodejs, which no NODE_PATH has; a BuildMethod nodejsXX.x layer whose folder already holds nodejs/)")
+		case e.Dir && isNodeVersionDir(e.Name):
+			if !majors[strings.TrimPrefix(e.Name, "node")] {
+				out = append(out, fmt.Sprintf("nodejs/%s/ (searched by Node.js %s only)", e.Name, strings.TrimPrefix(e.Name, "node")))
+			}
+		case e.Dir && holdsJS(t, "nodejs/"+e.Name):
+			own = append(own, e.Name+"/")
+		}
+	}
+	if len(own) > 0 {
+		sort.Strings(own)
+		out = append(out, fmt.Sprintf("nodejs/%s (→ /opt/nodejs/, outside nodejs/node_modules: reachable only by absolute path)", strings.Join(own, ", nodejs/")))
+	}
+	return out
+}
+
+func isJSFile(name string) bool {
+	switch path.Ext(name) {
+	case ".js", ".mjs", ".cjs":
+		return true
+	}
+	return false
+}
+
+func isNodeVersionDir(name string) bool {
+	v, ok := strings.CutPrefix(name, "node")
+	if !ok || v == "" {
+		return false
+	}
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// holdsJS reports whether folder dir of t has a JavaScript file directly in it.
+func holdsJS(t tree.Tree, dir string) bool {
+	infos, err := t.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, i := range infos {
+		if !i.Dir && isJSFile(i.Name) {
 			return true
 		}
 	}

@@ -136,6 +136,7 @@ type nativeWarn struct {
 
 // reportNative reports LK301–LK304 for every analysed function.
 func reportNative(p *Pass) {
+	reportNodeNative(p)
 	r := &nativeRun{p: p, warns: map[string]*nativeWarn{}}
 	for _, f := range p.analysed() {
 		if f.Runtime == nil {

@@ -17,4 +17,8 @@ aws_lambda_layer_version.x.layer_arn) is rejected by CreateFunction/UpdateFuncti
 	Example: `layers = [aws_lambda_layer_version.utils.layer_arn]   # no version`,
 	Fix: `Reference the layer version: !Ref TheLayer (SAM/CloudFormation), aws_lambda_layer_version.x.arn
 (Terraform), or a full ARN ending in :VERSION.`,
+	Fixes: `Safe (--fix): a Terraform aws_lambda_layer_version.x.layer_arn written in a function's layers
+becomes aws_lambda_layer_version.x.arn (the version's ARN): the bytes "layer_arn" at the end of the
+reference, at the HCL parser's position. Not offered when the reference is reached through a local
+or a variable, or for the other kinds of bad reference (a Ref to nothing, a malformed ARN).`,
 })

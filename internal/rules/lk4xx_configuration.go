@@ -89,12 +89,16 @@ var LK407 = register(&Rule{
 extracted over the layers between them, which changes which files win.`,
 	Example: `Layers: [!Ref Common, !Ref Other, !Ref Common]`,
 	Fix:     `Remove the duplicate entry.`,
+	Fixes: `Safe (--fix): the earlier of the two entries is removed from the Layers list (its whole line, or
+the item and its comma in [a, b, a]). Lambda extracts the layers in order and the later copy
+overwrites every file of the earlier one, so /opt holds the same files afterwards. Not offered
+when the two entries are in different lists (SAM Globals and the function).`,
 	Run: func(p *Pass) {
 		for _, f := range p.Functions {
-			seen := map[string]bool{}
-			for _, ref := range f.Fn.Layers {
+			seen := map[string]int{}
+			for i, ref := range f.Fn.Layers {
 				k := ref.Key()
-				if seen[k] {
+				if first, dup := seen[k]; dup {
 					name := ref.ARN
 					if ref.Layer != nil {
 						name = ref.Layer.Name
@@ -102,11 +106,12 @@ extracted over the layers between them, which changes which files win.`,
 					if name == "" {
 						name = ref.Text
 					}
-					p.Report(rulecode.LK407, model.Warning, f.Fn.Name, "", f.Fn.Pos,
+					p.ReportFix(rulecode.LK407, model.Warning, f.Fn.Name, "", f.Fn.Pos,
 						fmt.Sprintf("%s attaches layer %s more than once (again at line %d): it counts twice toward Lambda's limit of 5 layers, and the second copy is extracted over the layers between, changing which files win", f.Fn.Name, name, ref.Pos.Line),
-						"Remove the duplicate entry from Layers.")
+						"Remove the duplicate entry from Layers.", duplicateLayerFix(p, f.Fn.Layers[first], ref))
+					continue
 				}
-				seen[k] = true
+				seen[k] = i
 			}
 		}
 	},

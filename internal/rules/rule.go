@@ -34,6 +34,10 @@ type Rule struct {
 	Why        string // what goes wrong on Lambda, and why
 	Example    string // a minimal input that triggers it
 	Fix        string // what to change
+	// Fixes says which automatic fixes `layerkit check --fix` makes for this rule's
+	// findings (safe) and which `--unsafe-fixes` adds, and when each is offered; "" when
+	// there is none.
+	Fixes string
 	// Run reports findings for one app. Rules whose findings come from the loaders
 	// (bad references, unreadable content) have a nil Run.
 	Run func(p *Pass)
@@ -103,8 +107,13 @@ type Pass struct {
 
 // Report records a finding.
 func (p *Pass) Report(code rulecode.Code, sev model.Severity, fn, layer string, pos model.Pos, msg, hint string) {
+	p.ReportFix(code, sev, fn, layer, pos, msg, hint, nil)
+}
+
+// ReportFix records a finding with the fix that resolves it (nil when there is none).
+func (p *Pass) ReportFix(code rulecode.Code, sev model.Severity, fn, layer string, pos model.Pos, msg, hint string, fix *model.Fix) {
 	p.findings = append(p.findings, finding.Finding{Code: code, Severity: sev,
-		Function: fn, Layer: layer, Pos: pos, Message: msg, Hint: hint})
+		Function: fn, Layer: layer, Pos: pos, Message: msg, Hint: hint, Fix: fix})
 }
 
 // Run runs every rule over the pass, and turns the loaders' notes into findings.
@@ -114,7 +123,7 @@ func Run(p *Pass) []finding.Finding {
 			n.Hint = strings.Join(strings.Fields(r.Fix), " ")
 		}
 		p.findings = append(p.findings, finding.Finding{Code: n.Code, Severity: n.Severity,
-			Function: n.Function, Layer: n.Layer, Pos: n.Pos, Message: n.Message, Hint: n.Hint})
+			Function: n.Function, Layer: n.Layer, Pos: n.Pos, Message: n.Message, Hint: n.Hint, Fix: n.Fix})
 	}
 	// The analyses the rules require are computed first, each once; then the rules
 	// run side by side, each on its own view of the pass (its own findings, the pass's

@@ -264,10 +264,14 @@ func DatesChecked() (day, source string) {
 }
 
 // ImportsChecked reports whether layerkit models this runtime's imports: Python 3
-// runtimes. Others are catalogued for their lifecycle and OS only (python2.7,
-// Java, .NET, Go, Ruby, OS-only runtimes; Node.js until its resolver lands).
+// runtimes and the Node.js runtimes whose NODE_PATH the catalogue knows. Others are
+// catalogued for their lifecycle and OS only (python2.7, the first Node.js runtimes,
+// Java, .NET, Go, Ruby, OS-only runtimes).
 func (r *Runtime) ImportsChecked() bool {
-	return r.IsPython() && r.importsChecked && r.layout != nil
+	if !r.importsChecked {
+		return false
+	}
+	return r.IsPython() && r.layout != nil || r.IsNode() && len(r.NodePath) > 0
 }
 
 // IsPython reports whether this is a Python runtime.
@@ -453,7 +457,7 @@ func (r *Runtime) DeprecationStatus(today time.Time) string {
 func PythonRuntimes() []*Runtime {
 	var out []*Runtime
 	for _, r := range load().all {
-		if r.ImportsChecked() {
+		if r.IsPython() && r.ImportsChecked() {
 			out = append(out, r)
 		}
 	}

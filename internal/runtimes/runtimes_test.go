@@ -66,8 +66,11 @@ func TestEveryRuntimeParses(t *testing.T) {
 				t.Errorf("%s: no standard library", r.ID)
 			}
 		case "nodejs":
-			if r.SysPath(false) != nil || r.ExtensionSuffixes("x86_64") != nil || r.ImportsChecked() {
+			if r.SysPath(false) != nil || r.ExtensionSuffixes("x86_64") != nil {
 				t.Errorf("%s: Python data on a Node runtime", r.ID)
+			}
+			if r.ImportsChecked() != (len(r.NodePath) > 0) {
+				t.Errorf("%s: imports checked %v with NODE_PATH %v", r.ID, r.ImportsChecked(), r.NodePath)
 			}
 		case "java", "dotnet", "go", "ruby", "provided":
 			if r.ImportsChecked() || r.IsPython() || r.IsNode() {

@@ -470,3 +470,6 @@ func osName(name string) string {
 	}
 	return filepath.FromSlash(name)
 }
+
+// Root is the absolute path of the folder on disk (for a fix that moves files in it).
+func (d *DirTree) Root() string { return d.root }

@@ -242,7 +242,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		out.Static = staticVerdict(byFn[a.Fn.Name])
 		if a.Skip != "" || pyResult(a) == nil || a.Runtime == nil || !a.Runtime.IsPython() {
 			out.Status, out.Reason = Skipped, a.Skip
-			if out.Reason == "" {
+			switch {
+			case out.Reason == "" && a.Runtime != nil && a.Runtime.IsNode():
+				out.Reason = "verify imports Python handlers only so far: a Node.js handler is checked statically (layerkit check), not loaded with a local node"
+			case out.Reason == "":
 				out.Reason = "not analysed"
 			}
 			continue

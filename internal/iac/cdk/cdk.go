@@ -170,9 +170,9 @@ func (l *loader) assembly(dir string, depth int) error {
 			if a.Properties.TemplateFile == "" {
 				continue
 			}
-			tf := filepath.Join(dir, filepath.FromSlash(a.Properties.TemplateFile))
-			if err := l.lim.CheckInside(l.root, tf); err != nil {
-				return iac.Errorf(model.Pos{File: disp}, "artifact %s: templateFile %s: %v", name, a.Properties.TemplateFile, err)
+			tf, err := l.artifactPath(dir, disp, name, "templateFile", a.Properties.TemplateFile)
+			if err != nil {
+				return err
 			}
 			if err := l.stack(tf); err != nil {
 				return err
@@ -181,9 +181,9 @@ func (l *loader) assembly(dir string, depth int) error {
 			if a.Properties.DirectoryName == "" {
 				continue
 			}
-			sub := filepath.Join(dir, filepath.FromSlash(a.Properties.DirectoryName))
-			if err := l.lim.CheckInside(l.root, sub); err != nil {
-				return iac.Errorf(model.Pos{File: disp}, "artifact %s: directoryName %s: %v", name, a.Properties.DirectoryName, err)
+			sub, err := l.artifactPath(dir, disp, name, "directoryName", a.Properties.DirectoryName)
+			if err != nil {
+				return err
 			}
 			if depth+1 > maxNesting && !l.seen[sub] {
 				l.app.Notes = append(l.app.Notes, model.Note{Code: rulecode.LK105, Severity: model.Info, Pos: model.Pos{File: disp},
@@ -196,6 +196,16 @@ func (l *loader) assembly(dir string, depth int) error {
 		}
 	}
 	return nil
+}
+
+// artifactPath is the file or folder the manifest (disp, in dir) names for artifact name
+// in property prop, when it resolves inside the checked folder.
+func (l *loader) artifactPath(dir, disp, name, prop, written string) (string, error) {
+	p := filepath.Join(dir, filepath.FromSlash(written))
+	if err := l.lim.CheckInside(l.root, p); err != nil {
+		return "", iac.Errorf(model.Pos{File: disp}, "artifact %s: %s %s: %v", name, prop, written, err)
+	}
+	return p, nil
 }
 
 // jsonError turns an encoding/json error into an InputError with a line and column.

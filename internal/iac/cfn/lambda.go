@@ -136,6 +136,7 @@ func (b *Builder) BuildLayers() {
 		}
 		b.App.Layers = append(b.App.Layers, l)
 		b.Layers[r.Name] = l
+		b.ignore(r, "", l.Name)
 	}
 }
 
@@ -196,7 +197,9 @@ func (b *Builder) str(k *Key) string {
 func (b *Builder) BuildFunctions() {
 	for _, r := range b.T.Resources {
 		if IsFunction(r.Type) {
-			b.App.Functions = append(b.App.Functions, b.function(r))
+			fn := b.function(r)
+			b.App.Functions = append(b.App.Functions, fn)
+			b.ignore(r, fn.Name, "")
 		}
 	}
 }

@@ -37,6 +37,7 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/artifacts/filter"
 	"github.com/layerkit/layerkit/internal/iac/cfn"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pydist"
@@ -430,6 +431,13 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 			code.Requirements = "requirements.txt"
 			code.InstallDir = ""
 		}
+	case strings.HasPrefix(fn.Runtime, "nodejs"):
+		// sam build (NodejsNpmBuilder) runs npm pack, then npm install, where a
+		// package.json is: a node_modules folder of the sources is not packed (facts F16).
+		if tree.IsFile(code.Tree, "package.json") {
+			code.Tree = withoutNodeModules(code.Tree, "")
+			code.NpmPackage = "package.json"
+		}
 	}
 }
 
@@ -539,7 +547,19 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 			code.InstallDir = "python"
 		}
 	}
+	if sub == "nodejs" && tree.IsFile(src, "package.json") {
+		// npm pack drops the sources' node_modules, npm install makes nodejs/node_modules.
+		src = withoutNodeModules(src, "")
+		code.NpmPackage = "nodejs/package.json"
+	}
 	code.Tree = tree.Mount(src, sub)
+}
+
+// withoutNodeModules is t without the node_modules folder in dir: what npm pack leaves
+// of a package folder (sam build for Node.js, facts F16).
+func withoutNodeModules(t tree.Tree, dir string) tree.Tree {
+	nm := path.Join(dir, "node_modules")
+	return filter.Tree(t, func(name string) bool { return name != nm && !strings.HasPrefix(name, nm+"/") })
 }
 
 // missingLocationHint is the fix for a local CodeUri/ContentUri that does not exist. The

@@ -406,6 +406,13 @@ func (l *loader) functionCode(f *model.Function, fv, servicePkg *yaml.Node, indi
 		return c, nil
 	}
 	code := l.packageCode(fpkg, servicePkg, individually, python, *service)
+	if b := l.nodeBundler(); b != "" && !python {
+		// The plugin compiles each function (ES modules to CommonJS, TypeScript) and
+		// bundles its dependencies: the sources are not what Lambda loads.
+		code.Opaque = true
+		l.note(rulecode.LK105, model.Info, f.Name, "", l.pluginsKey,
+			fmt.Sprintf("plugin %s bundles and compiles the code of %s: the sources are not what Lambda loads, so its imports are not checked", b, f.Name))
+	}
 	if l.codes == nil {
 		l.codes = map[string]*model.Code{}
 	}
@@ -449,4 +456,15 @@ func (l *loader) packageCode(fpkg, servicePkg *yaml.Node, individually, python b
 		}
 	}
 	return code
+}
+
+// nodeBundler names the plugin in plugins: that bundles Node.js functions (webpack,
+// esbuild, the TypeScript compiler); "" when none.
+func (l *loader) nodeBundler() string {
+	for _, p := range []string{"serverless-bundle", "serverless-webpack", "serverless-esbuild", "serverless-plugin-typescript", "serverless-plugin-optimize"} {
+		if l.plugins[p] {
+			return p
+		}
+	}
+	return ""
 }

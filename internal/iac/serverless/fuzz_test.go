@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/pydist"
 )
 
 // FuzzLoad: any serverless.yml bytes load or fail with an error, never panic.
@@ -77,8 +78,8 @@ func FuzzTOML(f *testing.F) {
 	f.Add("[packages\nx = [[[[\n'\"#\n= = =\n[[x]]\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		start := time.Now()
-		_ = pipfilePackages(text)
-		_, _ = poetryDependencies(text)
+		_ = pydist.PipfilePackages(text)
+		_, _ = pydist.PoetryDependencies(text)
 		if d := time.Since(start); d > time.Second {
 			t.Errorf("took %v for %d bytes", d, len(text))
 		}

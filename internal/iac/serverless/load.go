@@ -88,6 +88,7 @@ type loader struct {
 	layerPaths      []string                      // layer paths relative to the service, for excludes
 	plugins         map[string]bool               // plugins: names
 	pluginsUnknown  bool                          // plugins: is set but cannot be resolved
+	pluginsKey      *yaml.Node                    // the plugins: key, for notes about a plugin
 	layersUnknown   bool                          // layers: or resources: cannot be resolved
 	nested          bool                          // loaded for another service's links
 	repo            *repoIndex                    // the repository's other services, when needed
@@ -135,7 +136,7 @@ func loadService(root, dir, file string, data []byte, b *budget, nested bool) (*
 		plugins:   map[string]bool{},
 		nested:    nested,
 	}
-	for _, step := range []func() error{l.readPlugins, l.readResources, l.readLayers, l.readFunctions} {
+	for _, step := range []func() error{l.readPlugins, l.readResources, l.readLayers, l.readFunctions, l.readIgnores} {
 		if err := step(); err != nil {
 			return nil, err
 		}
@@ -232,6 +233,7 @@ func (l *loader) readPlugins() error {
 		k, p, ok = l.get(p, "modules")
 	}
 	l.pluginsUnknown = k != nil && !ok
+	l.pluginsKey = k
 	if p != nil && p.Kind == yaml.SequenceNode {
 		for _, it := range p.Content {
 			if v, ok := l.r.value(it); ok && v != nil && v.Kind == yaml.ScalarNode {

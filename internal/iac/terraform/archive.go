@@ -82,9 +82,20 @@ func (l *loader) readArchive(r *resInst) *archive {
 			return ar
 		}
 		t, err := l.lim.Dir(dirAbs, disp)
+		built := ""
 		if err != nil {
-			ar.problem = fmt.Sprintf("%s: source_dir %s does not exist", addr, disp)
-			return ar
+			code, why := l.builtBy(dirAbs, disp)
+			if code == nil {
+				ar.problem = fmt.Sprintf("%s: source_dir %s does not exist", addr, disp)
+				if why != "" {
+					ar.problem += ", and " + why
+				} else {
+					ar.problem += " and no build step of the repository (Makefile, script, workflow, provisioner) was found that writes it"
+				}
+				return ar
+			}
+			t, built = code.Tree, strings.TrimPrefix(code.Display, disp)
+			ar.code = code
 		}
 		var excludes []string
 		if ea := a["excludes"]; ea != nil {
@@ -98,8 +109,12 @@ func (l *loader) readArchive(r *resInst) *archive {
 		if len(excludes) > 0 {
 			t = filter.Tree(t, func(n string) bool { return !excluded(excludes, n) })
 		}
-		ar.code = &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/"}
-		if p := l.pipInstallFor(r, dirAbs); p != nil {
+		installs, installDir := []string(nil), ""
+		if ar.code != nil {
+			installs, installDir = ar.code.Installs, ar.code.InstallDir
+		}
+		ar.code = &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/" + built, Installs: installs, InstallDir: installDir}
+		if p := l.pipInstallFor(r, dirAbs); p != nil && len(installs) == 0 {
 			ar.code.Installs, ar.code.InstallDir = p.lines, p.dir
 			ar.code.Display += " (" + p.describe() + ")"
 		}
@@ -231,5 +246,12 @@ func (l *loader) codeFromFilename(a *hcl.Attribute) (code *model.Code, why strin
 	if code := l.zipBuiltByWorkflow(abs, disp); code != nil {
 		return code, ""
 	}
-	return nil, fmt.Sprintf("%s does not exist yet; build it first or point at the archive_file", disp)
+	built, why := l.builtBy(abs, disp)
+	if built != nil {
+		return built, ""
+	}
+	if why != "" {
+		return nil, fmt.Sprintf("%s does not exist yet, and %s", disp, why)
+	}
+	return nil, fmt.Sprintf("%s does not exist yet and no build step of the repository (Makefile, script, workflow, provisioner) was found that writes it; build it first or point at the archive_file", disp)
 }

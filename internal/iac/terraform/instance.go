@@ -110,7 +110,7 @@ func (l *loader) baseContext(m *modInst, extra map[string]cty.Value) *hcl.EvalCo
 	if m.base == nil || len(m.vars) != m.baseVars {
 		m.base = map[string]cty.Value{
 			"path": cty.ObjectVal(map[string]cty.Value{
-				"module": cty.StringVal(iac.Rel(l.cwd, m.dir)), "root": cty.StringVal("."), "cwd": cty.StringVal(filepath.ToSlash(l.cwd)),
+				"module": cty.StringVal(iac.Rel(l.cwd, m.dir)), "root": cty.StringVal(iac.Rel(l.cwd, l.rootDir)), "cwd": cty.StringVal(filepath.ToSlash(l.cwd)),
 			}),
 			"terraform": cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")}),
 			"var":       objectOrEmpty(m.vars),

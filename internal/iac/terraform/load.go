@@ -23,7 +23,9 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
+	"github.com/layerkit/layerkit/internal/fix"
 	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/buildscript"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/rulecode"
 )
@@ -86,6 +88,9 @@ func LoadWith(root, path string, opts iac.Options) (*model.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ignores(app, srcs); err != nil {
+		return nil, err
+	}
 	app.Source = iac.Rel(root, path)
 	return app, nil
 }
@@ -139,7 +144,8 @@ type loader struct {
 	layerNamed map[string]*model.Layer
 	root       string // the checked PATH
 	lim        iac.Limits
-	cwd        string // the root module's folder: terraform's working folder
+	cwd        string // terraform's working folder: the root module's folder (workingFolder)
+	rootDir    string // the root module's folder
 	src        map[string][]byte
 	ctx        *hcl.EvalContext // the context of what is being evaluated
 	app        *model.App
@@ -166,6 +172,10 @@ type loader struct {
 	lambdaByAddr map[string]*lambdaModule
 	notedModules map[model.Pos]bool // module calls noted as not read (moduleNote)
 	installed    map[string]string  // module key → folder terraform init downloaded it into
+
+	// builds that may make a zip or folder that does not exist yet (builds.go), run once
+	modBuilds  map[*modInst]*buildscript.Set
+	repoBuilds *buildscript.Set
 }
 
 var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
@@ -314,11 +324,37 @@ func loadSourcesWith(root, dir string, srcs, vars []source, setup func(*loader))
 	return l.app, nil
 }
 
+// workingFolder is the folder terraform runs in for the root module in dir: dir itself
+// (terraform -chdir=dir, or cd dir), unless dir holds no state and no .terraform while a
+// folder above it, inside the checked folder, holds the terraform.tfstate the local
+// backend writes to the working folder and no configuration of its own: the Terraform
+// 0.11–0.13 form `terraform apply dir` run from there, where relative paths resolve
+// against that folder and path.root is dir (field test: zhaoyi0113/streaming-data-lake,
+// terraform.tfstate at the root and the configuration in tf/).
+func workingFolder(root, dir string) string {
+	exists := func(p string) bool { _, err := os.Lstat(p); return err == nil }
+	if exists(filepath.Join(dir, "terraform.tfstate")) || exists(filepath.Join(dir, ".terraform")) {
+		return dir
+	}
+	for d := filepath.Dir(dir); iac.Within(root, d); d = filepath.Dir(d) {
+		if exists(filepath.Join(d, "terraform.tfstate")) {
+			if tf, _ := filepath.Glob(filepath.Join(d, "*.tf")); len(tf) == 0 {
+				return d
+			}
+			return dir
+		}
+		if d == root || d == filepath.Dir(d) {
+			break
+		}
+	}
+	return dir
+}
+
 // newLoader is a loader of the root module in folder dir, with Terraform's functions
 // wrapped in the evaluation budget and the file functions reading below dir.
 func newLoader(root, dir string) *loader {
 	l := &loader{
-		root: root, cwd: dir, src: map[string][]byte{},
+		root: root, cwd: workingFolder(root, dir), rootDir: dir, src: map[string][]byte{},
 		app:      &model.App{Kind: kind, Source: iac.Rel(root, dir)},
 		prepared: map[hcl.Expression]hcl.Expression{}, wrapped: map[hclsyntax.Expression]bool{},
 		configs:  map[string]*config{},
@@ -489,7 +525,7 @@ func (l *loader) uncheck(f *model.Function, p model.Pos, why string) {
 func (l *loader) layerResource(r *resInst) {
 	name := r.display()
 	b := r.block
-	c := content(b, []string{"layer_name", "filename", "s3_bucket", "s3_key", "compatible_runtimes", "compatible_architectures"})
+	c := content(b, []string{"layer_name", "filename", "s3_bucket", "s3_key", "source_code_hash", "compatible_runtimes", "compatible_architectures"})
 	ly := &model.Layer{Name: name, Pos: pos(b.DefRange)}
 	l.layerRes[r.addr()] = ly
 	l.app.Layers = append(l.app.Layers, ly)
@@ -511,7 +547,7 @@ func (l *loader) layerResource(r *resInst) {
 		}
 		ly.Content = code
 	case a["s3_bucket"] != nil || a["s3_key"] != nil:
-		code, why := l.codeFromS3(a["s3_bucket"], a["s3_key"])
+		code, why := l.codeFromS3(a["s3_bucket"], a["s3_key"], a["source_code_hash"])
 		if code == nil {
 			msg := fmt.Sprintf("layer %s: %s; its content is not checked", name, why)
 			ly.NotInspectable = why
@@ -545,7 +581,7 @@ func (l *loader) functionResource(r *resInst) {
 	name := r.display()
 	b := r.block
 	c := content(b, []string{"function_name", "handler", "runtime", "architectures", "layers",
-		"filename", "s3_bucket", "s3_key", "image_uri", "package_type"}, "environment")
+		"filename", "s3_bucket", "s3_key", "source_code_hash", "image_uri", "package_type"}, "environment")
 	a := c.Attributes
 	f := &model.Function{Name: name, Kind: kind, Pos: pos(b.DefRange), PackageType: "Zip"}
 	f.RuntimePos, f.HandlerPos, f.ArchPos, f.LayersPos = f.Pos, f.Pos, f.Pos, f.Pos
@@ -591,7 +627,7 @@ func (l *loader) functionResource(r *resInst) {
 		}
 		f.Code = code
 	case a["s3_bucket"] != nil || a["s3_key"] != nil:
-		code, why := l.codeFromS3(a["s3_bucket"], a["s3_key"])
+		code, why := l.codeFromS3(a["s3_bucket"], a["s3_key"], a["source_code_hash"])
 		if code == nil {
 			at := a["s3_key"]
 			if at == nil {
@@ -705,7 +741,31 @@ func (l *loader) layerRef(e hcl.Expression, fn string) model.LayerRef {
 			return model.LayerRef{Pos: p, Bad: true, Problem: problem, Text: text}
 		}
 	}
-	return l.refFromValue(l.eval(e), p, text, fn)
+	ref := l.refFromValue(l.eval(e), p, text, fn)
+	if ref.Bad && ref.Problem == layerARNProblem {
+		l.layerARNFix(e.Range())
+	}
+	return ref
+}
+
+const layerARNProblem = "layer_arn has no version"
+
+// layerARNFix gives the LK406 note just made for `aws_lambda_layer_version.x.layer_arn`
+// its fix, `.arn`, when the expression is written as that reference (not reached
+// through a local or a variable): the bytes of "layer_arn" at its end become "arn".
+func (l *loader) layerARNFix(r hcl.Range) {
+	src := l.src[r.Filename]
+	if len(l.app.Notes) == 0 || r.Start.Byte < 0 || r.End.Byte > len(src) || r.Start.Byte >= r.End.Byte {
+		return
+	}
+	raw := string(src[r.Start.Byte:r.End.Byte])
+	if !strings.HasPrefix(raw, "aws_lambda_layer_version.") || !strings.HasSuffix(raw, ".layer_arn") || strings.ContainsAny(raw, " \t\n[]()") {
+		return
+	}
+	n := &l.app.Notes[len(l.app.Notes)-1]
+	start := r.End.Byte - len("layer_arn")
+	n.Fix = &model.Fix{Title: fmt.Sprintf("refer to %s.arn, the layer version's ARN", strings.TrimSuffix(raw, ".layer_arn")),
+		Edits: []model.Edit{{File: r.Filename, Sum: fix.Sum(src), Start: start, End: r.End.Byte, Old: "layer_arn", New: "arn"}}}
 }
 
 func (l *loader) refFromValue(v cty.Value, p model.Pos, text, fn string) model.LayerRef {
@@ -723,7 +783,7 @@ func (l *loader) refFromValue(v cty.Value, p model.Pos, text, fn string) model.L
 		case k == "layer" && attr == "arn":
 			return model.LayerRef{Pos: p, Layer: l.layerRes[addr]}
 		case k == "layer" && attr == "layer_arn":
-			return bad("layer_arn has no version",
+			return bad(layerARNProblem,
 				fmt.Sprintf("%s.layer_arn is the ARN without a version; Lambda needs a version ARN: use %s.arn", addr, addr),
 				fmt.Sprintf("layers = [%s.arn]", addr))
 		case k == "datalayer":

@@ -412,3 +412,24 @@ func TestInterpolations(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkingFolder: terraform's working folder is the configuration's own, unless the state
+// the local backend writes sits in a folder above it that holds no configuration (the
+// `terraform apply DIR` form of Terraform 0.11–0.13).
+func TestWorkingFolder(t *testing.T) {
+	root := t.TempDir()
+	iactest.WriteFiles(t, root, map[string]string{
+		"terraform.tfstate": "{}", "tf/main.tf": "",
+		"own/main.tf": "", "own/terraform.tfstate": "{}",
+		"inited/main.tf": "", "inited/.terraform/x": "",
+		"mod/terraform.tfstate": "{}", "mod/main.tf": "", "mod/child/main.tf": "",
+	})
+	for dir, want := range map[string]string{"tf": ".", "own": "own", "inited": "inited", "mod/child": "mod/child"} {
+		if got := iac.Rel(root, workingFolder(root, filepath.Join(root, dir))); got != want {
+			t.Errorf("working folder of %s = %s, want %s", dir, got, want)
+		}
+	}
+	if got := workingFolder(filepath.Join(root, "tf"), filepath.Join(root, "tf")); got != filepath.Join(root, "tf") {
+		t.Errorf("a state outside the checked folder is not looked at, got %s", got)
+	}
+}

@@ -150,7 +150,7 @@ resource "aws_lambda_function" "byabs" {
 		t.Errorf("remote unchecked = %q, want %q", remote.Unchecked, want)
 	}
 	l := layer(t, app, "l")
-	if want := "aws_s3_object.o: env/missing.zip does not exist yet; build it first or point at the archive_file"; l.NotInspectable != want {
+	if want := "aws_s3_object.o: env/missing.zip does not exist yet and no build step of the repository (Makefile, script, workflow, provisioner) was found that writes it; build it first or point at the archive_file"; l.NotInspectable != want {
 		t.Errorf("layer l = %q, want %q", l.NotInspectable, want)
 	}
 	for _, n := range app.Notes {

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/layerkit/layerkit/internal/iac/buildscript"
 )
 
 func TestParsePipInstall(t *testing.T) {
@@ -28,7 +30,7 @@ func TestParsePipInstall(t *testing.T) {
 		if len(segs) != 1 {
 			t.Fatalf("%q: %d segments", c.cmd, len(segs))
 		}
-		reqs, pkgs, target, ok := parsePipInstall(segs[0])
+		reqs, pkgs, target, ok := buildscript.ParsePipInstall(segs[0])
 		if ok != c.ok || !reflect.DeepEqual(reqs, c.reqs) || !reflect.DeepEqual(pkgs, c.pkgs) || target != c.target {
 			t.Errorf("%q: got %q %q %q %v, want %q %q %q %v", c.cmd, reqs, pkgs, target, ok, c.reqs, c.pkgs, c.target, c.ok)
 		}
@@ -121,7 +123,7 @@ func FuzzShellPip(f *testing.F) {
 			if len(seg) == 0 {
 				t.Fatal("empty segment")
 			}
-			parsePipInstall(seg)
+			buildscript.ParsePipInstall(seg)
 		}
 	})
 }

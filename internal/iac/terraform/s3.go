@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/model"
 )
 
@@ -47,7 +48,7 @@ func (l *loader) readS3Object(r *resInst) *s3object {
 // codeFromS3 models the package that s3_bucket/s3_key name: the source of the
 // aws_s3_object they reference, or of the one whose (known) bucket and key they equal.
 // Code is nil when there is none; why says so.
-func (l *loader) codeFromS3(bucket, key *hcl.Attribute) (*model.Code, string) {
+func (l *loader) codeFromS3(bucket, key, hash *hcl.Attribute) (*model.Code, string) {
 	for _, at := range []*hcl.Attribute{key, bucket} {
 		if at == nil {
 			continue
@@ -86,7 +87,50 @@ func (l *loader) codeFromS3(bucket, key *hcl.Attribute) (*model.Code, string) {
 			return found.code, ""
 		}
 	}
+	if code, why, ok := l.codeFromHash(hash, bucket, key); ok {
+		return code, why
+	}
 	return nil, fmt.Sprintf("the S3 object %s, which is not read", l.s3Text(bucket, key))
+}
+
+// codeFromHash models an S3 package uploaded outside Terraform (aws s3 cp in a build
+// script) from its source_code_hash: filebase64sha256("dist/app.zip") (or filesha256,
+// filemd5, base64sha256(filebase64(...))) names the local zip Terraform compares with
+// what is deployed, so that zip is the package (field test: zhaoyi0113/streaming-data-lake,
+// bin/build_lambdas.sh zips src/ into dist/ and copies it to the bucket). ok is false when
+// the hash names no local zip.
+func (l *loader) codeFromHash(hash, bucket, key *hcl.Attribute) (code *model.Code, why string, ok bool) {
+	if hash == nil {
+		return nil, "", false
+	}
+	e := hash.Expr
+	if w, ok := e.(*hclsyntax.TemplateWrapExpr); ok { // "${filebase64sha256(...)}"
+		e = w.Wrapped
+	}
+	call, isCall := e.(*hclsyntax.FunctionCallExpr)
+	for isCall && len(call.Args) == 1 && (call.Name == "base64sha256" || call.Name == "sha256" || call.Name == "md5") {
+		call, isCall = call.Args[0].(*hclsyntax.FunctionCallExpr)
+	}
+	if !isCall || len(call.Args) != 1 {
+		return nil, "", false
+	}
+	switch call.Name {
+	case "filebase64sha256", "filesha256", "filemd5", "filebase64sha512", "filesha512", "filesha1", "filebase64":
+	default:
+		return nil, "", false
+	}
+	p, known := str(l.eval(call.Args[0]))
+	if !known || !strings.HasSuffix(strings.ToLower(p), ".zip") || strings.Contains(p, markerPrefix) {
+		return nil, "", false
+	}
+	attr := &hcl.Attribute{Name: "source_code_hash", Expr: call.Args[0], Range: hash.Range}
+	code, why = l.codeFromFilename(attr)
+	if code == nil {
+		return nil, fmt.Sprintf("the S3 object %s, uploaded outside Terraform; its source_code_hash names %s, and %s", l.s3Text(bucket, key), iac.Rel(l.root, l.abs(p)), why), true
+	}
+	c := *code
+	c.Display = fmt.Sprintf("%s (uploaded to %s; the zip its source_code_hash reads)", code.Display, l.s3Text(bucket, key))
+	return &c, "", true
 }
 
 // s3Text names an S3 object readably: s3://bucket/key, with what is not known shown

@@ -54,13 +54,14 @@ type Fake struct {
 	functions map[string]*function // by name
 	layers    map[string]*layer    // by layer ARN (no version)
 	stacks    map[string][]StackResource
-	blobs     map[string][]byte // by hex SHA-256
-	throttle  map[string]int    // operation → 429s left to send
-	denied    map[string]bool   // layer version ARN → AccessDeniedException
-	truncate  map[string]int    // hex SHA-256 → truncated responses left to send (-1: always)
-	corrupt   map[string]bool   // hex SHA-256 → serve other bytes
-	calls     map[string]int    // operation (or "blob:"+name) → count
-	blobNames map[string]string // hex SHA-256 → what it is, for counting
+	blobs     map[string][]byte        // by hex SHA-256
+	throttle  map[string]int           // operation → 429s left to send
+	denied    map[string]bool          // layer version ARN → AccessDeniedException
+	truncate  map[string]int           // hex SHA-256 → truncated responses left to send (-1: always)
+	corrupt   map[string]bool          // hex SHA-256 → serve other bytes
+	hold      map[string]chan struct{} // hex SHA-256 → send half, then wait for it to close
+	calls     map[string]int           // operation (or "blob:"+name) → count
+	blobNames map[string]string        // hex SHA-256 → what it is, for counting
 
 	srv *httptest.Server
 	mux *http.ServeMux
@@ -130,7 +131,7 @@ func newFake(account, region string) *Fake {
 	f := &Fake{Account: account, Region: region, PageSize: 50,
 		functions: map[string]*function{}, layers: map[string]*layer{}, stacks: map[string][]StackResource{},
 		blobs: map[string][]byte{}, throttle: map[string]int{}, denied: map[string]bool{},
-		truncate: map[string]int{}, corrupt: map[string]bool{}, calls: map[string]int{}, blobNames: map[string]string{}}
+		truncate: map[string]int{}, corrupt: map[string]bool{}, hold: map[string]chan struct{}{}, calls: map[string]int{}, blobNames: map[string]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /2015-03-31/functions", f.lambdaOp("ListFunctions", f.listFunctions))
 	mux.HandleFunc("GET /2015-03-31/functions/{$}", f.lambdaOp("ListFunctions", f.listFunctions))
@@ -230,6 +231,17 @@ func (f *Fake) Truncate(name string, n int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.truncate[f.blobOf(name)] = n
+}
+
+// Hold makes the downloads of the package of function (or layer version ARN) send half
+// of it and wait until release is called before sending the rest: a download in flight.
+func (f *Fake) Hold(name string) (release func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch := make(chan struct{})
+	f.hold[f.blobOf(name)] = ch
+	var once sync.Once
+	return func() { once.Do(func() { close(ch) }) }
 }
 
 // Corrupt makes the package of function (or layer version ARN) download with other
@@ -591,6 +603,7 @@ func (f *Fake) blob(w http.ResponseWriter, r *http.Request) {
 		f.truncate[sum]--
 	}
 	corrupt := f.corrupt[sum]
+	hold := f.hold[sum]
 	f.mu.Unlock()
 	switch {
 	case r.URL.RawQuery != Presign:
@@ -608,6 +621,17 @@ func (f *Fake) blob(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	if hold != nil {
+		w.Write(data[:len(data)/2])
+		w.(http.Flusher).Flush()
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+			return
+		}
+		w.Write(data[len(data)/2:])
+		return
+	}
 	if trunc {
 		w.Write(data[:len(data)/2])
 		// Returning with fewer bytes than Content-Length makes the server close the

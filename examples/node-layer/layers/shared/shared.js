@@ -1,0 +1,5 @@
+'use strict';
+
+const dayjs = require('dayjs');
+
+exports.stamp = (d) => dayjs(d).format('YYYY-MM-DD');

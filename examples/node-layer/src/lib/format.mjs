@@ -1,0 +1,1 @@
+export const format = (d) => ({ text: d.toISOString() });

@@ -1,0 +1,157 @@
+package check
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/resolve"
+	"github.com/layerkit/layerkit/internal/rulecode"
+	"github.com/layerkit/layerkit/internal/rules"
+	"github.com/layerkit/layerkit/internal/suppress"
+	"github.com/layerkit/layerkit/internal/tree"
+)
+
+// ignores applies the inline ignores of each app of a check — the loaders' (Metadata,
+// Terraform comments, custom.layerkit) and the comments of the source files its
+// functions load (Python "# layerkit: ignore[...]", JavaScript "// layerkit-ignore
+// ...") — to its findings, and tracks which suppressed nothing. A source file in a
+// folder two IaC roots share is read for each; its ignore is unused only when it
+// suppressed nothing in any of them.
+type ignores struct {
+	idle []suppress.Unused // in the order first seen, each once
+	// read and unused count, per ignore (and code), the apps that read it and those
+	// in which it suppressed nothing.
+	read, unused map[string]int
+}
+
+func newIgnores() *ignores {
+	return &ignores{read: map[string]int{}, unused: map[string]int{}}
+}
+
+func ignoreKey(s model.Suppression, code rulecode.Code) string {
+	return fmt.Sprintf("%s:%d:%d\x00%s\x00%s\x00%d", s.Pos.File, s.Pos.Line, s.Pos.Col, s.Function, s.Layer, code)
+}
+
+// apply drops the findings of app the ignores suppress. A malformed ignore comment is
+// an input error at its line.
+func (g *ignores) apply(app *model.App, fns []*rules.Function, found []finding.Finding) ([]finding.Finding, error) {
+	sups := checkedOnly(app.Suppressions, app.Functions)
+	src, err := sourceIgnores(fns)
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > 0 {
+		sups = append(sups[:len(sups):len(sups)], src...)
+	}
+	kept, idle := suppress.Apply(found, sups)
+	for _, s := range sups {
+		if len(s.Codes) == 0 {
+			g.read[ignoreKey(s, 0)]++
+		}
+		for _, c := range s.Codes {
+			g.read[ignoreKey(s, c)]++
+		}
+	}
+	for _, u := range idle {
+		k := ignoreKey(u.S, u.Code)
+		if g.unused[k] == 0 {
+			g.idle = append(g.idle, u)
+		}
+		g.unused[k]++
+	}
+	return kept, nil
+}
+
+// findings are the LK110 findings: one per ignore (and code) that suppressed nothing
+// in any app that read it.
+func (g *ignores) findings() []finding.Finding {
+	var out []finding.Finding
+	for _, u := range g.idle {
+		k := ignoreKey(u.S, u.Code)
+		if g.unused[k] < g.read[k] {
+			continue
+		}
+		out = append(out, finding.Finding{Code: rulecode.LK110, Severity: model.Info, Function: u.S.Function, Layer: u.S.Layer, Pos: u.S.Pos,
+			Message: u.Describe(),
+			Hint:    "Delete the ignore (or this code from it): the problem it was written for is gone, and a stale ignore would hide the next one here."})
+	}
+	return out
+}
+
+// checkedOnly drops the ignores of functions that are not checked (--function named others):
+// they cannot suppress anything in this run, and are not unused.
+func checkedOnly(sups []model.Suppression, fns []*model.Function) []model.Suppression {
+	names := map[string]bool{}
+	for _, f := range fns {
+		names[f.Name] = true
+	}
+	out := sups[:0:0]
+	for _, s := range sups {
+		if s.Function == "" || names[s.Function] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sourceIgnores reads the ignore comments of every source file the functions load, as
+// the language seam reports them — the handler's module, the files holding the imports
+// that run and the modules they find — from the functions' own code and layers (not
+// installed distributions or packages), once per file. The comment syntax follows the
+// file's language (suppress.ForFile).
+func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
+	type file struct {
+		t    tree.Tree
+		name string
+	}
+	var files []file
+	installed := map[string]bool{}
+	add := func(t tree.Tree, name string) {
+		if t != nil && name != "" {
+			files = append(files, file{t, name})
+		}
+	}
+	provider := func(p *resolve.Provider) {
+		switch {
+		case p == nil || p.Tree == nil || p.Compiled || p.Folder:
+		case p.Installed:
+			installed[p.Tree.Display(p.File)] = true
+		default:
+			add(p.Tree, p.File)
+		}
+	}
+	for _, f := range fns {
+		if f.Analysis == nil {
+			continue
+		}
+		if h := f.Analysis.Handler(); h != nil {
+			provider(h.Found)
+		}
+		for _, im := range f.Analysis.Imports() {
+			add(im.At.Tree, im.At.File)
+			provider(im.Found)
+		}
+	}
+	seen := map[string]bool{}
+	var out []model.Suppression
+	for _, fl := range files {
+		shown := fl.t.Display(fl.name)
+		read := suppress.ForFile(fl.name)
+		if seen[shown] || installed[shown] || read == nil {
+			continue
+		}
+		seen[shown] = true
+		data, err := fl.t.ReadFile(fl.name)
+		if err != nil || !bytes.Contains(data, []byte("layerkit")) {
+			continue
+		}
+		sups, err := read(data, shown)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sups...)
+	}
+	return out, nil
+}

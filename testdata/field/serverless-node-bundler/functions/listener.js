@@ -1,0 +1,3 @@
+import { respond } from './respond'
+
+export const handler = async (event) => respond(200, event)

@@ -1,0 +1,1 @@
+export const respond = (status, body) => ({ statusCode: status, body: JSON.stringify(body) })
