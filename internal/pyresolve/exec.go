@@ -42,7 +42,10 @@ type namespace struct {
 	getattr bool             // a module __getattr__ has been bound (PEP 562)
 	done    bool             // the top level has finished (fail says how)
 	fail    *failure
-	lookups int
+	// failEpoch is analysis.pathEpoch when the top level failed: an import after a
+	// later sys.path edit runs it again (it may find what it did not).
+	failEpoch int
+	lookups   int
 	// static is set (the module's source) when binds holds only the names bound under
 	// a condition (static.CondNames) and those the source does not bind (star imports,
 	// submodules): every other name of static.Names is bound once the statement at its
@@ -157,8 +160,9 @@ func (a *analysis) reexported(mod, name string, depth int) pyscan.Value {
 		case e.del:
 		case e.val != pyscan.ValUnknown && (!ns.static.Names[name] || ns.static.CondNames[name]):
 			return e.val // bound by a star import, or under a condition that ran
-		case e.from != "" && ns.static.CondNames[name] && a.mods[e.from+"."+e.orig] == nil:
-			// from FROM import ORIG under a condition that ran: follow it
+		case e.from != "" && (ns.static.CondNames[name] || !ns.static.Names[name]) && a.mods[e.from+"."+e.orig] == nil:
+			// from FROM import ORIG under a condition that ran, or a star import from
+			// FROM: follow it
 			if sns := a.nsOf(e.from); sns != nil && sns.done {
 				if v, ok := sns.value(e.orig); ok {
 					if v == pyscan.ValUnknown {
@@ -394,6 +398,11 @@ func (a *analysis) minorVersion() int {
 // checked too, and their failures join the first.
 func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 	var first, pending *failure
+	defer func() {
+		if first != nil {
+			x.a.phantomDepth--
+		}
+	}()
 	for i := range stmts {
 		if x.ns.static != nil {
 			x.ns.line = int(stmts[i].Line)
@@ -422,6 +431,7 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 		}
 		if first == nil {
 			first = &failure{exc: f.exc}
+			x.a.phantomDepth++ // what runs from here on, Python does not run
 		}
 		first.inner = append(first.inner, f)
 	}
@@ -887,7 +897,7 @@ func (x *executor) star(imp pyscan.Import) {
 				if tns != nil {
 					v, _ = tns.lookup(name)
 				}
-				x.bind(name, valueOf(name, v), false)
+				x.bindFrom(name, valueOf(name, v), false, abs, name)
 			case -1:
 				x.bind(name, pyscan.ValUnknown, false)
 			case 0:
@@ -909,7 +919,7 @@ func (x *executor) star(imp pyscan.Import) {
 	case tns != nil && !tns.open:
 		tns.each(func(name string, v pyscan.Value) {
 			if !strings.HasPrefix(name, "_") {
-				x.bind(name, valueOf(name, v), false)
+				x.bindFrom(name, valueOf(name, v), false, abs, name)
 				// a submodule attribute of the module: the name is now that module
 				if sm := a.mods[abs+"."+name]; sm != nil && a.state[sm.Name] == 2 {
 					if _, own := tns.staticLookup(name); !own {
@@ -958,7 +968,7 @@ func (a *analysis) execModule(m *Module, f *pyscan.File, lazy bool) *failure {
 			fail = join(fail, x.event(&f.Events[i], false))
 		}
 	}
-	ns.done, ns.fail = true, fail
+	ns.done, ns.fail, ns.failEpoch = true, fail, a.pathEpoch
 
 	// Imports in function bodies run when the function does (lazy), guarded as the
 	// scanner says.
@@ -1040,6 +1050,16 @@ func (a *analysis) uncertain(ps []Problem) bool {
 
 // loaded returns module name when its top level has run (or is running) without
 // failing in this import state: it is in sys.modules.
+// inSysModules is loaded for what Python has in sys.modules: not a module layerkit
+// imported only after a failure of a module's top level, going on to report what
+// fails after it (phantom), until an import Python runs reaches it.
+func (a *analysis) inSysModules(name string) *Module {
+	if a.phantom[name] {
+		return nil
+	}
+	return a.loaded(name)
+}
+
 func (a *analysis) loaded(name string) *Module {
 	if a.state[name] != 2 {
 		return nil

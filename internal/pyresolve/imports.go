@@ -132,7 +132,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 // which is recorded here.
 func (a *analysis) fromlistImport(m *Module, imp pyscan.Import, abs, name string, lazy bool, via string) (found, raised bool) {
 	sub := abs + "." + name
-	if !lazy && a.loaded(sub) == nil {
+	if !lazy && a.inSysModules(sub) == nil {
 		if gp := a.pathGone(abs); gp != "" {
 			a.problem(m, imp, lazy, Problem{Failure: PathGone, Missing: sub, Name: gp})
 			return false, true
@@ -143,6 +143,9 @@ func (a *analysis) fromlistImport(m *Module, imp pyscan.Import, abs, name string
 		return false, false
 	}
 	a.enqueue(sm, lazy, via)
+	if !lazy && a.phantomDepth == 0 {
+		delete(a.phantom, sub)
+	}
 	if !lazy && a.loaded(sub) != nil {
 		top, _, _ := strings.Cut(abs, ".")
 		a.reimportTop(top, lazy, via)
@@ -239,6 +242,13 @@ func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
 	// of now (not of when the failure is reported).
 	p.CalledAt = a.initSite(m, imp, lazy)
 	p.PathUnknown = a.pathUnknown(p)
+	if p.PathUnknown == "" && a.unknownEdit != "" && p.Failure != NoParent && p.Failure != BeyondTop {
+		if top, _, _ := strings.Cut(m.Name, "."); top != "" && !a.known[top] {
+			// the module the import is in was first found after the edit: the folder
+			// the edit adds may hold another module of its name, which Python loads
+			p.PathUnknown = a.unknownEdit
+		}
+	}
 	if a.cur != nil && a.cur.imp != nil {
 		// The rendering waits until the failure is reported: most failures of guarded
 		// imports are caught.
@@ -433,8 +443,14 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 // (rebound), nothing of m's own (nil, true: the submodule, if any, is the attribute), or
 // something we cannot follow (known false).
 func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) {
-	if ns := a.nsOf(m.Name); ns != nil && ns.starMods[n] != nil {
+	ns := a.nsOf(m.Name)
+	if ns != nil && ns.starMods[n] != nil {
 		return ns.starMods[n], true // a star import bound n to a module
+	}
+	if ns != nil && ns.done && ns.fail == nil && !ns.open && !ns.dyn() && !ns.has(n) {
+		// its top level ran and bound no n (also through star imports, which the
+		// source alone does not tell)
+		return nil, true
 	}
 	if !scannable(m) {
 		return nil, m.Kind != Virtual && m.Kind != Compiled

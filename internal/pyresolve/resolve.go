@@ -330,6 +330,16 @@ type analysis struct {
 	queue       []work
 	seenProblem map[string]int // key → index in res.Problems
 	seenTop     map[string]bool
+	// phantomDepth > 0 while layerkit runs statements after a failure of a module's
+	// top level (to report what else fails): the modules first imported then are in
+	// phantom, as Python never imported them.
+	phantomDepth int
+	phantom      map[string]bool
+	// pathEpoch counts the sys.path edits applied (syspath.go).
+	pathEpoch int
+	// reruns counts, per module, the runs of it again after it failed (at most
+	// maxReruns, unless sys.path changed since its last failure).
+	reruns map[string]int
 	// failed is the prefix importChain could not find; failedKey, when finding it
 	// raised KeyError (pathGone), the name in it.
 	failed, failedKey string
@@ -421,7 +431,7 @@ func (a *analysis) importChain(name string, lazy bool, via string) *Module {
 	end := 0
 	if !lazy {
 		for i := len(name); i > 0; i = strings.LastIndexByte(name[:i], '.') {
-			if lm := a.loaded(name[:i]); lm != nil {
+			if lm := a.inSysModules(name[:i]); lm != nil {
 				if i == len(name) {
 					return lm
 				}
@@ -449,6 +459,9 @@ func (a *analysis) importChain(name string, lazy bool, via string) *Module {
 			// running it raised: Python goes no further down the name (a.b is not
 			// imported when a fails, and is not in sys.modules for a later import)
 			return m
+		}
+		if !lazy && a.phantomDepth == 0 {
+			delete(a.phantom, prefix)
 		}
 	}
 	return m
@@ -504,21 +517,40 @@ func (a *analysis) enqueue(m *Module, lazy bool, via string) {
 	a.recordFailure(f)
 }
 
+// maxReruns bounds how often a module that failed is run again (each import of it
+// runs it again in Python); after that its last failure stands for the next runs.
+const maxReruns = 4
+
 func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 	want := 2
 	if lazy {
 		want = 1
 	}
 	if a.state[m.Name] >= want {
-		if ns := a.nsOf(m.Name); ns != nil && ns.done && !lazy {
-			return ns.fail // Python runs a module that failed again, and it fails again
+		ns := a.nsOf(m.Name)
+		if ns == nil || !ns.done || lazy {
+			return nil
 		}
-		return nil
+		if ns.fail == nil || a.reruns[m.Name] >= maxReruns && ns.failEpoch == a.pathEpoch {
+			return ns.fail // (run again often enough: it fails again the same way)
+		}
+		// Python runs a module that failed again: what it imports may be in
+		// sys.modules now (left there by its first run) or found on an edited sys.path
+		if a.reruns == nil {
+			a.reruns = map[string]int{}
+		}
+		a.reruns[m.Name]++
 	}
 	if _, ok := a.parentMod[m.Name]; !ok && via != "" && via != m.Name {
 		a.parentMod[m.Name] = via
 	}
 	a.state[m.Name] = want
+	if !lazy && a.phantomDepth > 0 {
+		if a.phantom == nil {
+			a.phantom = map[string]bool{}
+		}
+		a.phantom[m.Name] = true
+	}
 	if lazy {
 		a.queue = append(a.queue, work{m, lazy})
 		return nil

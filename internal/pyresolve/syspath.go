@@ -88,12 +88,16 @@ func (a *analysis) applyEdit(m *Module, ev *pyscan.Event) {
 	default:
 		a.order = append(a.order, idx...)
 	}
-	// Modules not found so far may be found now (sys.modules keeps what was found).
+	a.pathEpoch++
+	// Modules not found so far may be found now, and modules found but not imported
+	// (only looked up for an import in a function body) may be found elsewhere: only
+	// sys.modules keeps what it has.
 	var nsPkgs []string
 	for name, mod := range a.mods {
-		if mod == nil {
+		switch {
+		case mod == nil || a.state[name] != 2:
 			delete(a.mods, name)
-		} else if mod.Kind == Namespace {
+		case mod.Kind == Namespace:
 			nsPkgs = append(nsPkgs, name)
 		}
 	}

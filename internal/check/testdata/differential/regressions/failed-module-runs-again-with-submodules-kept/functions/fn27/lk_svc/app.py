@@ -1,0 +1,3 @@
+from lk_b import m3
+def handler(event, context):
+    return None

@@ -1,0 +1,5 @@
+def f():
+    return None
+def g():
+    return None
+Y = 1

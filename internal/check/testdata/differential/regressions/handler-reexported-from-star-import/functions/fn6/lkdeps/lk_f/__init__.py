@@ -1,0 +1,1 @@
+from lk_d.m0.m3 import *

@@ -1,0 +1,3 @@
+def boot():
+    from . import m3
+    return None

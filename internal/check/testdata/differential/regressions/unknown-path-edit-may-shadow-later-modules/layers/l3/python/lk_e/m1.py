@@ -1,0 +1,1 @@
+from lk_app import LK_LATE as lk_seen

@@ -1,0 +1,3 @@
+def boot():
+    import lk_f.m1.m0
+    return None
