@@ -8,6 +8,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pyresolve"
+	"github.com/layerkit/layerkit/internal/resolve"
 	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -211,9 +212,12 @@ func nodeOffPath(t tree.Tree, root []tree.Info, users []*Function) []string {
 	if len(majors) == 0 || hooked {
 		return nil
 	}
+	reached := optReached(users)
 	var out []string
 	for _, e := range root {
 		switch {
+		case reached(e.Name, e.Dir):
+			// a user requires it by absolute path (require('/opt/helper.js'))
 		case !e.Dir && isJSFile(e.Name):
 			out = append(out, fmt.Sprintf("%s at the layer root (→ /opt/%s, on no NODE_PATH)", e.Name, e.Name))
 		case e.Dir && e.Name == "node_modules":
@@ -229,6 +233,9 @@ func nodeOffPath(t tree.Tree, root []tree.Info, users []*Function) []string {
 	var own []string
 	for _, e := range infos {
 		switch {
+		case reached("nodejs/"+e.Name, e.Dir):
+			// a user requires it by absolute path (require('/opt/nodejs/db'), AWS's
+			// documented way to share code that is not a package)
 		case !e.Dir && isJSFile(e.Name):
 			own = append(own, e.Name)
 		case e.Dir && e.Name == "node_modules":
@@ -247,6 +254,58 @@ func nodeOffPath(t tree.Tree, root []tree.Info, users []*Function) []string {
 		out = append(out, fmt.Sprintf("nodejs/%s (→ /opt/nodejs/, outside nodejs/node_modules: reachable only by absolute path)", strings.Join(own, ", nodejs/")))
 	}
 	return out
+}
+
+// optReached returns whether the file or folder name of /opt (a layer's path: layers
+// are extracted into /opt) holds code a Node.js user loads: a file its imports resolve to
+// in /opt, or one a require layerkit cannot follow names in its text
+// (require(process.env.AWS ? '/opt/nodejs/common' : '../layer/nodejs/common')). It is
+// not reached when a user's bare import of its name fails (require('db') beside
+// require('/opt/nodejs/db')): that user takes it for a package, and the layout is wrong.
+func optReached(users []*Function) func(name string, dir bool) bool {
+	files, failed := map[string]bool{}, map[string]bool{}
+	var texts []string
+	for _, f := range users {
+		if !f.Runtime.IsNode() || f.Analysis == nil {
+			continue
+		}
+		for _, imp := range f.Analysis.Imports() {
+			switch {
+			case imp.Found != nil && imp.Found.Place == resolve.Layer:
+				files[imp.Found.File] = true
+			case imp.Found == nil && imp.Module != "" && !strings.HasPrefix(imp.Module, ".") && !strings.HasPrefix(imp.Module, "/"):
+				failed[strings.SplitN(imp.Module, "/", 2)[0]] = true
+			}
+		}
+		for _, u := range f.Analysis.Unfollowed() {
+			if !u.PathEdit && strings.Contains(u.Text, "/opt/") {
+				texts = append(texts, u.Text)
+			}
+		}
+	}
+	return func(name string, dir bool) bool {
+		stem := strings.TrimSuffix(name, path.Ext(name))
+		if dir {
+			stem = name
+		}
+		if failed[path.Base(stem)] {
+			return false
+		}
+		for file := range files {
+			if file == name || dir && strings.HasPrefix(file, name+"/") {
+				return true
+			}
+		}
+		for _, t := range texts {
+			if i := strings.Index(t, "/opt/"+stem); i >= 0 {
+				rest := t[i+len("/opt/"+stem):]
+				if rest == "" || strings.ContainsAny(rest[:1], "'\"`/.") {
+					return true
+				}
+			}
+		}
+		return false
+	}
 }
 
 func isJSFile(name string) bool {

@@ -106,7 +106,7 @@ const cut = (s) => allRoots.reduce((m, r) => m.split('file://' + r).join('file:/
 
 for (const it of items) {
   R = it.root;
-  appRoot = path.join(R, 'var/task');
+  appRoot = path.join(R || '/', 'var/task'); // R is '' in scripts/node-field-load.sh (a mount namespace)
   process.chdir(appRoot);
   process.env.NODE_PATH = it.nodePath.join(':');
   Module._initPaths();

@@ -1,0 +1,4 @@
+"use strict";
+const helper = require("/opt/nodejs/helper.js");
+
+module.exports.handler = async () => ({ body: helper.token() });

@@ -1,0 +1,3 @@
+const { part } = require("./parts/part");
+
+exports.token = () => "t-" + part;

@@ -1,0 +1,1 @@
+exports.unused = 1;
