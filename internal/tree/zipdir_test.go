@@ -54,6 +54,11 @@ func compareWithArchiveZip(t *testing.T, data []byte, maxRead uint64) {
 		if err != nil || e.usize > maxRead {
 			continue
 		}
+		if strings.HasSuffix(f.Name, "/") {
+			// archive/zip opens a folder entry without looking at its method (an empty
+			// reader); a tree never reads a folder's bytes (ReadFile says not found).
+			continue
+		}
 		got, err := e.inflate(ra, off)
 		want, zerr := readAllZip(f, maxRead)
 		if (err == nil) != (zerr == nil) || err == nil && !bytes.Equal(got, want) {
