@@ -187,7 +187,7 @@ func offPathHint(p *Pass, f *Function, top string) string {
 					ref.Layer.Name, top, shown, optPath, other, rt.ID, rt.Version, rt.ID, rt.Version, rt.Version)
 			case dir == "":
 				fix := fmt.Sprintf("move it to python/%s in the layer", path.Base(name))
-				if ref.Layer.BuildMethod == "" && ref.Layer.Content.Display != "" && !strings.HasSuffix(ref.Layer.Content.Display, ".zip") {
+				if samBuilds(p, f.Fn) && ref.Layer.BuildMethod == "" && ref.Layer.Content.Display != "" && !strings.HasSuffix(ref.Layer.Content.Display, ".zip") {
 					fix += fmt.Sprintf(", or add Metadata: BuildMethod: %s to the layer so that sam build puts its contents under python/", rt.ID)
 				}
 				return fmt.Sprintf("Layer %s has %s at its root (%s, which lands at %s); Python on Lambda only looks in /opt/python and /opt/python/lib/python%s/site-packages. To fix: %s.",
@@ -461,6 +461,10 @@ func unbuiltRequirements(p *Pass, f *Function, top string) string {
 			if r.IsInclude() || !slices.Contains(pydist.ImportNames(r.Name), top) {
 				continue
 			}
+			if !samBuilds(p, f.Fn) {
+				return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but nothing installs it: the layer folder is packaged as it is, requirements.txt included. Install the requirements into the folder's python/ before it is zipped (pip install -r requirements.txt -t python/ --platform %s --only-binary=:all: --python-version %s), as a step of your build.",
+					l.Name, t.Display("requirements.txt"), r.Line, r.Name, top, pipPlatform(f), f.Runtime.Version)
+			}
 			return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but the layer has no BuildMethod, so sam build installs nothing: the folder is deployed as it is, requirements.txt included. Add `Metadata: BuildMethod: %s` to %s (Metadata beside Properties), so that sam build pip-installs its requirements under python/.",
 				l.Name, t.Display("requirements.txt"), r.Line, r.Name, top, f.Runtime.ID, l.Name)
 		}
@@ -482,4 +486,15 @@ func opaqueLayerHint(f *Function, top string) string {
 	}
 	return fmt.Sprintf("Layer %s is built by a step layerkit cannot follow in full (see its LK105 note). If that build puts %s under python/ (→ /opt/python/%s), nothing needs to change; otherwise make it install or copy %s there, or put %s in the function's package.",
 		strings.Join(names, ", "), top, top, top, top)
+}
+
+// samBuilds says whether fn's layers are built by sam build, where Metadata: BuildMethod
+// is the fix: SAM and CloudFormation templates. Terraform, the Serverless Framework and
+// the CDK zip a layer folder as it is, so their fix is a folder layout or a build step.
+func samBuilds(p *Pass, fn *model.Function) bool {
+	kind := fn.Kind
+	if kind == "" && p.App != nil {
+		kind = p.App.Kind
+	}
+	return kind == "sam" || kind == "cloudformation"
 }
