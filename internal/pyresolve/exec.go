@@ -296,7 +296,12 @@ func (st *stmtState) failure(a *analysis) *failure {
 // excOf is the exception class a problem raises in Python.
 func excOf(p Problem) string {
 	switch p.Failure {
-	case NoModule, CompiledMismatch:
+	case CompiledMismatch:
+		if p.Name != "" {
+			return "ImportError" // from pkg import name: cannot import name
+		}
+		return "ModuleNotFoundError"
+	case NoModule:
 		return "ModuleNotFoundError"
 	case NoAttribute, PartialAttr:
 		return "AttributeError"

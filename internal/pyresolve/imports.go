@@ -110,9 +110,11 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 			if !optional {
 				if target.IsPackage() {
 					// Python tried the submodule first; if a compiled file for another
-					// Python or architecture is there, that is the real cause.
+					// Python or architecture is there, that is the real cause. Name says
+					// what fails is the from-import: an ImportError, not the
+					// ModuleNotFoundError of the submodule (_handle_fromlist swallows that).
 					if near := a.near(target.Path, n.Name); len(near) > 0 {
-						a.problem(m, imp, lazy, Problem{Failure: CompiledMismatch, Missing: abs + "." + n.Name, Near: near})
+						a.problem(m, imp, lazy, Problem{Failure: CompiledMismatch, Missing: abs + "." + n.Name, Name: n.Name, Near: near})
 						continue
 					}
 				}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/layerkit/layerkit/internal/model"
@@ -216,6 +217,10 @@ func problemText(pr Problem) string {
 		return "attempted relative import with no known parent package"
 	case BeyondTop:
 		return "attempted relative import beyond top-level package"
+	case CompiledMismatch:
+		if pr.Name != "" { // from pkg import name: the submodule's failure was swallowed
+			return fmt.Sprintf("cannot import name '%s' from '%s'", pr.Name, strings.TrimSuffix(pr.Missing, "."+pr.Name))
+		}
 	}
 	return fmt.Sprintf("No module named '%s'", pr.Missing)
 }

@@ -119,7 +119,7 @@ type Problem struct {
 	// Missing is the dotted module that cannot be found (NoModule, CompiledMismatch), or
 	// the module a name is missing from (NoName).
 	Missing string
-	Name    string // the missing name (NoName)
+	Name    string // the missing name (NoName; CompiledMismatch of from pkg import name)
 	// Partial is set (NoName) when Missing is still running its own top-level code when
 	// the import runs — an import cycle, or a package importing from itself — so only
 	// the names it binds before that point exist.

@@ -219,13 +219,18 @@ func (r *nativeRun) mismatched(f *Function, handled map[nfile]bool) {
 		if pr.Lazy || pr.PathUnknown != "" {
 			sev = model.Warning // an invocation, or a folder layerkit cannot see, decides
 		}
+		says := fmt.Sprintf("No module named '%s'", pr.Missing)
+		if pr.Name != "" {
+			// from pkg import name: _handle_fromlist swallowed the submodule's failure
+			says = fmt.Sprintf("cannot import name '%s' from '%s'", pr.Name, strings.TrimSuffix(pr.Missing, "."+pr.Name))
+		}
 		only := "whose only file is"
 		if len(shown) > 1 {
 			only = "whose only files are"
 		}
 		r.p.Report(code, sev, f.Fn.Name, "", problemPos(pr),
 			fmt.Sprintf("`%s` needs '%s', %s %s: %s%s; %s", pr.Stmt, pr.Missing, only, strings.Join(shown, ", "), why, via(shownChain(f, pr.Chain)),
-				failsWith(f, pr, fmt.Sprintf("No module named '%s'", pr.Missing))),
+				failsWith(f, pr, says)),
 			nativeHint(code, f, packageFor(r.p, f, pr.Missing), inLayer(f, files)))
 	}
 }
