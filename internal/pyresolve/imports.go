@@ -461,7 +461,10 @@ func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) 
 	if err != nil || f.Open {
 		return nil, false
 	}
-	if !f.Names[n] {
+	if !f.Names[n] || ns != nil && ns.static == f && !ns.done && ns.line > 0 && f.Lines[n] >= ns.line {
+		// m binds no n, or m is still running its top level (an import cycle) and has
+		// not reached its first binding of n: the attribute, if any, is the submodule
+		// (IMPORT_FROM falls back to sys.modules)
 		return nil, true
 	}
 	pkg := m.pkg()
