@@ -521,6 +521,14 @@ func (a *analysis) enqueue(m *Module, lazy bool, via string) {
 // runs it again in Python); after that its last failure stands for the next runs.
 const maxReruns = 4
 
+// pathDependent reports whether every problem of failure f is a warning because of a
+// sys.path edit layerkit cannot follow (Problem.PathUnknown).
+func pathDependent(f *failure) bool {
+	some, all := false, true
+	f.each(map[*failure]bool{}, func(p Problem) { some, all = true, all && p.PathUnknown != "" })
+	return some && all
+}
+
 func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 	want := 2
 	if lazy {
@@ -533,6 +541,11 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 		}
 		if ns.fail == nil || a.reruns[m.Name] >= maxReruns && ns.failEpoch == a.pathEpoch {
 			return ns.fail // (run again often enough: it fails again the same way)
+		}
+		if ns.failEpoch == a.pathEpoch && pathDependent(ns.fail) {
+			// it failed only on modules the folder an edit layerkit cannot follow may
+			// hold (warnings): a run again would model a world Python may never reach
+			return ns.fail
 		}
 		// Python runs a module that failed again: what it imports may be in
 		// sys.modules now (left there by its first run) or found on an edited sys.path
