@@ -111,6 +111,10 @@ type Function struct {
 	PackageType string
 
 	Env map[string]EnvVar
+	// EnvOpen is set when the function's environment may hold variables Env does not
+	// list: variables the loader cannot read one by one (an intrinsic function where the
+	// Variables map is, a variable that a condition may drop).
+	EnvOpen bool
 
 	// Code is the function package as it lands in /var/task; nil when it cannot be read
 	// (CodeUri in S3, inline ZipFile, unknown); then CodeNote says why.

@@ -28,6 +28,7 @@ const (
 	LK108 Code = 108
 	LK109 Code = 109
 	LK110 Code = 110
+	LK111 Code = 111
 	LK201 Code = 201
 	LK202 Code = 202
 	LK203 Code = 203
@@ -68,6 +69,7 @@ var names = []struct {
 	{LK108, "syntax-error"},
 	{LK109, "function-not-checked"},
 	{LK110, "unused-suppression"},
+	{LK111, "environment-variable-not-set"},
 	{LK201, "layer-content-off-path"},
 	{LK202, "unsatisfied-requirement"},
 	{LK203, "duplicate-distribution"},

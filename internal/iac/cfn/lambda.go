@@ -343,18 +343,36 @@ func (b *Builder) part(v *Value) string {
 
 func (b *Builder) environment(r *Resource, fn *model.Function) {
 	var maps []*Value
-	if r.Type == ServerlessFunction {
-		if g := b.Globals.Path("Environment", "Variables"); g != nil && g.Kind == Map {
-			maps = append(maps, g)
+	// vars is where the Variables map is in one of Globals and the resource; the names
+	// cannot be known one by one when it is not a map (EnvOpen)
+	vars := func(props *Value) {
+		env := props.Get("Environment")
+		if env == nil {
+			return
+		}
+		if env.Kind != Map {
+			fn.EnvOpen = true
+			return
+		}
+		if v := env.Get("Variables"); v != nil {
+			if v.Kind != Map {
+				fn.EnvOpen = true
+				return
+			}
+			maps = append(maps, v)
 		}
 	}
-	if l := r.Properties.Path("Environment", "Variables"); l != nil && l.Kind == Map {
-		maps = append(maps, l)
+	if r.Type == ServerlessFunction && b.Globals != nil {
+		vars(b.Globals)
+	}
+	if r.Properties != nil {
+		vars(r.Properties)
 	}
 	for _, m := range maps {
 		for _, k := range m.Keys {
 			res := b.T.Eval(k.Value)
 			if res.Kind == NoValue {
+				fn.EnvOpen = true // (a condition may keep it)
 				continue
 			}
 			if fn.Env == nil {
