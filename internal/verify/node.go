@@ -125,6 +125,14 @@ func nodeResult(a *check.Function) *noderesolve.Result {
 
 func (r *runner) verifyNode(ctx context.Context, idx int, a *check.Function, out *Function) {
 	res := nodeResult(a)
+	switch {
+	case a.Fn.Code != nil && a.Fn.Code.Opaque:
+		out.Status, out.Reason = Skipped, "the function's package is produced by a build step layerkit does not model: verify it on the built output"
+		return
+	case strings.HasPrefix(res.Load.Unknown, "TypeScript"):
+		out.Status, out.Reason = Skipped, "the handler module is TypeScript: verify loads JavaScript (run it on the compiled output)"
+		return
+	}
 	nd := r.nodes.find(ctx)
 	if nd.err != nil {
 		out.Status, out.Reason = Skipped, nd.err.Error()
@@ -207,6 +215,9 @@ func (r *runner) verifyNode(ctx context.Context, idx int, a *check.Function, out
 	switch {
 	case interp.Fails == out.Static.Fails:
 		out.Status = Agree
+	case interp.Fails && nv.ErrorType == "Runtime.HandlerNotFound" && res.Load.Unknown != "":
+		out.Status = Unverifiable
+		out.Reason = "layerkit cannot tell whether the handler is exported (" + res.Load.Unknown + "); it says so instead of an error"
 	default:
 		out.Status = Disagree
 		if interp.Fails && !strings.HasPrefix(nv.ErrorType, "Runtime.") && nv.Code == "" {
