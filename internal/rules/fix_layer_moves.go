@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/fix"
+	"github.com/layerkit/layerkit/internal/jsscan"
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/resolve"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -201,7 +202,7 @@ func nodeLayerMoveFix(p *Pass, l *model.Layer, users []*Function) *model.Fix {
 			s.add(name, "nodejs/node_modules/"+e.Name)
 		}
 	}
-	if s.failed || len(s.moves) == 0 || esmLooseFile(users, s.moves) {
+	if s.failed || len(s.moves) == 0 || esmLooseFile(users, s.moves) || !relativeKept(t, s.moves) {
 		return nil
 	}
 	edits, ok := absoluteRequireEdits(p, users, s.moves)
@@ -213,6 +214,85 @@ func nodeLayerMoveFix(p *Pass, l *model.Layer, users []*Function) *model.Fix {
 		return nil
 	}
 	return &model.Fix{Title: "move the layer's code into nodejs/node_modules, where NODE_PATH looks: " + moveList(moves), Unsafe: true, Moves: moves, Edits: edits}
+}
+
+// relativeKept reports whether every relative import of the moved own code (loose files
+// and folders; a package of a node_modules folder moves whole) names the same file after
+// the moves as before: a file that requires './data.json' beside it, which stays, would
+// break.
+func relativeKept(t tree.Tree, moves []model.Move) bool {
+	newPlace := func(name string) string {
+		for _, m := range moves {
+			switch {
+			case name == m.From:
+				return m.To
+			case within(name, m.From):
+				return m.To + name[len(m.From):]
+			case isJSFile(m.From) && name+path.Ext(m.From) == m.From:
+				return strings.TrimSuffix(m.To, path.Ext(m.To))
+			}
+		}
+		return name
+	}
+	budget := 2000 // files read; a bigger folder gets no fix
+	for _, m := range moves {
+		if strings.Contains(m.From, "node_modules/") {
+			continue
+		}
+		files, ok := jsFilesUnder(t, m.From, &budget)
+		if !ok {
+			return false
+		}
+		for _, f := range files {
+			src, err := t.ReadFile(f)
+			if err != nil {
+				return false
+			}
+			to := newPlace(f)
+			for _, imp := range jsscan.Scan(src).Imports {
+				if imp.Spec != "." && imp.Spec != ".." && !strings.HasPrefix(imp.Spec, "./") && !strings.HasPrefix(imp.Spec, "../") {
+					continue
+				}
+				before := path.Join(path.Dir(f), imp.Spec)
+				if strings.HasPrefix(before, "../") || before == ".." || newPlace(before) != path.Join(path.Dir(to), imp.Spec) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// jsFilesUnder lists the JavaScript files of name (a file, or a folder's at any depth
+// outside node_modules), taking each from budget; false when it runs out.
+func jsFilesUnder(t tree.Tree, name string, budget *int) ([]string, bool) {
+	info, err := t.Stat(name)
+	if err != nil {
+		return nil, false
+	}
+	if !info.Dir {
+		*budget--
+		if isJSFile(name) {
+			return []string{name}, *budget >= 0
+		}
+		return nil, *budget >= 0
+	}
+	infos, err := t.ReadDir(name)
+	if err != nil {
+		return nil, false
+	}
+	var out []string
+	for _, e := range infos {
+		if e.Dir && e.Name == "node_modules" {
+			continue
+		}
+		sub, ok := jsFilesUnder(t, name+"/"+e.Name, budget)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, sub...)
+	}
+	return out, true
 }
 
 // esmLooseFile reports whether a user imports the bare name of a moved loose file with

@@ -47,8 +47,9 @@ at /opt/nodejs/node_modules/db.js). A user's absolute require of a moved file ('
 rewritten to the new place in the same fix. Not offered when the BuildMethod layer's folder has a
 package.json (npm pack drops node_modules: no move reaches NODE_PATH; require the file by absolute
 path or make it a package), when an ES module imports a moved loose file's name (ES modules find
-only package folders on NODE_PATH), when a require layerkit cannot follow names a moved file, or
-when a target already exists. Each moved file moves only while it holds what the check read.`,
+only package folders on NODE_PATH), when a moved file's relative import would then name another
+file (require('./data.json') of a file beside it that stays), when a require layerkit cannot follow
+names a moved file, or when a target already exists. Each moved file moves only while it holds what the check read.`,
 	Requires: []*Analysis{Imports},
 	Run: func(p *Pass) {
 		for _, l := range p.App.Layers {
