@@ -205,7 +205,7 @@ func nodeLayerMoveFix(p *Pass, l *model.Layer, users []*Function) *model.Fix {
 	if s.failed || len(s.moves) == 0 || esmLooseFile(users, s.moves) || !relativeKept(t, s.moves) {
 		return nil
 	}
-	edits, ok := absoluteRequireEdits(p, users, s.moves)
+	edits, ok := absoluteRequireEdits(p, l, users, s.moves)
 	if !ok {
 		return nil
 	}
@@ -325,11 +325,11 @@ func moveList(moves []model.Move) string {
 }
 
 // absoluteRequireEdits rewrites the absolute imports of the Node.js users that resolve
-// to a moved file (require('/opt/utils') → require('/opt/nodejs/node_modules/utils')), so
+// to a moved file of l (require('/opt/utils') → require('/opt/nodejs/node_modules/utils')), so
 // that what worked still works. false when one cannot be rewritten: a require layerkit
 // cannot follow names a moved place, or the specifier is not a plain string on the
 // import's line of a file in the checked folder.
-func absoluteRequireEdits(p *Pass, users []*Function, moves []model.Move) ([]model.Edit, bool) {
+func absoluteRequireEdits(p *Pass, l *model.Layer, users []*Function, moves []model.Move) ([]model.Edit, bool) {
 	var edits []model.Edit
 	for _, f := range users {
 		for _, u := range f.Analysis.Unfollowed() {
@@ -342,6 +342,9 @@ func absoluteRequireEdits(p *Pass, users []*Function, moves []model.Move) ([]mod
 		for _, imp := range f.Analysis.Imports() {
 			if imp.Found == nil || imp.Found.Place != resolve.Layer || !strings.HasPrefix(imp.Module, "/opt/") {
 				continue
+			}
+			if i := imp.Found.Layer; i < 0 || i >= len(f.Fn.Layers) || f.Fn.Layers[i].Layer != l {
+				continue // another layer's file at that path: it stays
 			}
 			spec := strings.TrimPrefix(path.Clean(imp.Module), "/opt/")
 			var to string
