@@ -401,6 +401,10 @@ func (a *analysis) handler() {
 		case bound || ns.maybe[a.res.Handler.Func]:
 			a.res.Handler.Defined = 1
 		case ns.dyn():
+		case ns.fail != nil:
+			// its top level fails (or may, after a sys.path edit layerkit cannot
+			// follow) before binding the name: that failure decides, not a lookup
+			// that happens only if the import works
 		default:
 			a.res.Handler.Defined = 0
 			if f, err := a.scan(m.Tree, m.File); err == nil && scannable(m) {
