@@ -538,7 +538,11 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 	if lazy {
 		want = 1
 	}
-	if a.state[m.Name] >= want {
+	if !lazy && a.phantomDepth == 0 && a.phantom[m.Name] {
+		// Only layerkit ran it, going on after a failure to report more: Python has not
+		// (it is not in sys.modules), and runs it now
+		delete(a.phantom, m.Name)
+	} else if a.state[m.Name] >= want {
 		ns := a.nsOf(m.Name)
 		if ns == nil || !ns.done || lazy {
 			return nil
@@ -580,8 +584,9 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 		return nil
 	}
 	f := a.scanModule(m, false)
-	if f == nil {
-		// the import system sets the submodule as an attribute of its parent
+	if f == nil && !a.phantom[m.Name] {
+		// the import system sets the submodule as an attribute of its parent (not for
+		// a module only layerkit ran, after a failure)
 		if i := strings.LastIndexByte(m.Name, '.'); i >= 0 {
 			if pns := a.nsOf(m.Name[:i]); pns != nil {
 				if _, ok := pns.lookup(m.Name[i+1:]); !ok {
