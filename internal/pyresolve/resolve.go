@@ -410,6 +410,11 @@ func (a *analysis) handler() {
 			if f, err := a.scan(m.Tree, m.File); err == nil && scannable(m) {
 				a.res.Handler.NotRun = f.Names[a.res.Handler.Func]
 			}
+			if a.res.Handler.NotRun && a.unknownEdit != "" {
+				// the import that leaves the code binding it may work: the folder a
+				// sys.path edit layerkit cannot follow adds may hold what it imports
+				a.res.Handler.Defined, a.res.Handler.NotRun = -1, false
+			}
 		}
 	} else if m.Kind == SourceModule || (m.Kind == Package && strings.HasSuffix(m.File, ".py")) {
 		if f, err := a.scan(m.Tree, m.File); err == nil && !f.Open {
