@@ -71,6 +71,12 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		return true
 	}
 	ok = true
+	// A function-body import that runs now (its function is called at import time)
+	// sees the target as it is now, like a top-level one; a lazy one, when it is done.
+	scope := imp.Scope
+	if !lazy {
+		scope = pyscan.ModuleScope
+	}
 	// A module whose top-level code is still running (a package importing from itself
 	// in its __init__, or an import cycle) has only the names bound so far (hasName);
 	// submodules can still be imported from it.
@@ -84,7 +90,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 		if target.IsPackage() {
 			// from pkg import x takes the attribute x when pkg has one, and imports the
 			// submodule pkg.x only when it has not (importlib._handle_fromlist).
-			if d, _ := a.hasName(target, n.Name, imp.Scope); d == 1 {
+			if d, _ := a.hasName(target, n.Name, scope); d == 1 {
 				continue
 			}
 			sub := abs + "." + n.Name
@@ -103,7 +109,7 @@ func (a *analysis) checkImport(m *Module, pkg string, imp pyscan.Import, lazy, o
 			defined = 0
 		case target.Trusted:
 		case scannable(target):
-			defined, partial = a.hasName(target, n.Name, imp.Scope)
+			defined, partial = a.hasName(target, n.Name, scope)
 		}
 		if defined == 0 {
 			ok = false
