@@ -157,6 +157,9 @@ func nodeImportHint(f *Function, res *noderesolve.Result, imp resolve.Import) st
 	if strings.HasPrefix(from, noderesolve.OptRoot+"/") && r.Exists(path.Join(noderesolve.TaskRoot, "node_modules", name)) || strings.HasPrefix(from, noderesolve.OptRoot+"/") && declares(r, path.Join(noderesolve.TaskRoot, "node_modules"), name) {
 		return fmt.Sprintf("The function installs %s in /var/task/node_modules, but a require from a layer (%s) searches the node_modules folders above it and NODE_PATH, not /var/task/node_modules. Put %s in the layer too (nodejs/node_modules/), or have the function pass it in.", name, from, name)
 	}
+	if c := f.Fn.Code; c != nil && c.Bundle != nil {
+		return fmt.Sprintf("The %s bundle leaves %s to run time (it is External in the build properties), and the function package holds only the bundle, not node_modules: attach a layer that has %s in nodejs/node_modules/, or remove it from External so that %s bundles it (declared in package.json dependencies).", c.Bundle.Tool, name, name, c.Bundle.Tool)
+	}
 	if f.Fn.Code != nil && f.Fn.Code.Display != "" {
 		return fmt.Sprintf("Add %s to the dependencies in package.json of %s (npm install --omit=dev before packaging), or attach a layer that has it in nodejs/node_modules/.", name, f.Fn.Code.Display)
 	}
