@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"strconv"
@@ -157,6 +158,9 @@ func nodeImportHint(f *Function, res *noderesolve.Result, imp resolve.Import) st
 	if strings.HasPrefix(from, noderesolve.OptRoot+"/") && r.Exists(path.Join(noderesolve.TaskRoot, "node_modules", name)) || strings.HasPrefix(from, noderesolve.OptRoot+"/") && declares(r, path.Join(noderesolve.TaskRoot, "node_modules"), name) {
 		return fmt.Sprintf("The function installs %s in /var/task/node_modules, but a require from a layer (%s) searches the node_modules folders above it and NODE_PATH, not /var/task/node_modules. Put %s in the layer too (nodejs/node_modules/), or have the function pass it in.", name, from, name)
 	}
+	if c := f.Fn.Code; c != nil && c.NpmPackage != "" && isDevDependency(c, name) {
+		return fmt.Sprintf("%s is in devDependencies of %s, and the build installs with npm install --omit=dev (sam build; node_modules of the sources is not packed), so the package does not have it: move %s to dependencies.", name, c.Tree.Display(c.NpmPackage), name)
+	}
 	if c := f.Fn.Code; c != nil && c.Bundle != nil {
 		return fmt.Sprintf("The %s bundle leaves %s to run time (it is External in the build properties), and the function package holds only the bundle, not node_modules: attach a layer that has %s in nodejs/node_modules/, or remove it from External so that %s bundles it (declared in package.json dependencies).", c.Bundle.Tool, name, name, c.Bundle.Tool)
 	}
@@ -164,6 +168,21 @@ func nodeImportHint(f *Function, res *noderesolve.Result, imp resolve.Import) st
 		return fmt.Sprintf("Add %s to the dependencies in package.json of %s (npm install --omit=dev before packaging), or attach a layer that has it in nodejs/node_modules/.", name, f.Fn.Code.Display)
 	}
 	return fmt.Sprintf("Add %s to the function's package.json dependencies, or attach a layer that has it in nodejs/node_modules/.", name)
+}
+
+// isDevDependency reports whether the package.json a build installs for c lists name
+// in devDependencies.
+func isDevDependency(c *model.Code, name string) bool {
+	b, err := c.Tree.ReadFile(c.NpmPackage)
+	if err != nil {
+		return false
+	}
+	var pj struct{ DevDependencies map[string]any }
+	if json.Unmarshal(b, &pj) != nil {
+		return false
+	}
+	_, ok := pj.DevDependencies[name]
+	return ok
 }
 
 // declares reports whether a build step installs name into the node_modules folder nm.
