@@ -162,7 +162,7 @@ func nodeImportHint(f *Function, res *noderesolve.Result, imp resolve.Import) st
 		return fmt.Sprintf("%s is in devDependencies of %s, and the build installs with npm install --omit=dev (sam build; node_modules of the sources is not packed), so the package does not have it: move %s to dependencies.", name, c.Tree.Display(c.NpmPackage), name)
 	}
 	if c := f.Fn.Code; c != nil && c.Bundle != nil {
-		return fmt.Sprintf("The %s bundle leaves %s to run time (it is External in the build properties), and the function package holds only the bundle, not node_modules: attach a layer that has %s in nodejs/node_modules/, or remove it from External so that %s bundles it (declared in package.json dependencies).", c.Bundle.Tool, name, name, c.Bundle.Tool)
+		return fmt.Sprintf("The %s bundle leaves %s to run time (it is in %s), and the function package holds only the bundle, not node_modules: attach a layer that has %s in nodejs/node_modules/, or take it out of %s so that the bundle includes it (declared in package.json dependencies).", c.Bundle.Tool, name, c.Bundle.External, name, c.Bundle.External)
 	}
 	if f.Fn.Code != nil && f.Fn.Code.Display != "" {
 		return fmt.Sprintf("Add %s to the dependencies in package.json of %s (npm install --omit=dev before packaging), or attach a layer that has it in nodejs/node_modules/.", name, f.Fn.Code.Display)

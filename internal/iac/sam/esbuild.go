@@ -94,7 +94,7 @@ func (l *loader) esbuild(r *cfn.Resource, fn *model.Function, code *model.Code) 
 	}
 	if len(entries) == 0 {
 		code.Tree = tree.NewMap(".aws-sam/build/"+fn.Name, nil)
-		code.Bundle = &model.Bundle{Tool: "esbuild", Origins: map[string][]model.Origin{}}
+		code.Bundle = &model.Bundle{Tool: "esbuild", External: "BuildProperties External", Origins: map[string][]model.Origin{}}
 		return true
 	}
 	outbase := path.Dir(entries[0])
@@ -114,7 +114,7 @@ func (l *loader) esbuild(r *cfn.Resource, fn *model.Function, code *model.Code) 
 		origins[out] = orig
 	}
 	code.Tree = tree.NewMap(".aws-sam/build/"+fn.Name, files)
-	code.Bundle = &model.Bundle{Tool: "esbuild", Origins: origins}
+	code.Bundle = &model.Bundle{Tool: "esbuild", External: "BuildProperties External", Origins: origins}
 	code.NpmPackage = ""
 	return true
 }
