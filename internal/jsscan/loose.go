@@ -24,16 +24,12 @@ type Loose struct {
 // other use keeps the import. A require in a try block is Guarded (esbuild leaves one
 // it cannot resolve to run time); Lazy is not set.
 func ScanLoose(src []byte) Loose {
-	type tok struct {
-		tt   js.TokenType
-		text string
-		off  int
-	}
 	var toks []tok
-	l := js.NewLexer(parse.NewInputBytes(src))
+	l := js.NewLexer(parse.NewInputBytes(blankDecorators(src)))
 	off := 0
 	prev := js.ErrorToken
 	prevText := ""
+	nl := false
 	for {
 		tt, text := l.Next()
 		if tt == js.ErrorToken {
@@ -47,10 +43,14 @@ func ScanLoose(src []byte) Loose {
 		}
 		start := off
 		off += len(text)
+		if tt == js.LineTerminatorToken || tt == js.CommentLineTerminatorToken {
+			nl = true
+		}
 		if tt == js.WhitespaceToken || tt == js.LineTerminatorToken || tt == js.CommentToken || tt == js.CommentLineTerminatorToken {
 			continue
 		}
-		toks = append(toks, tok{tt, string(text), start})
+		toks = append(toks, tok{tt, string(text), start, nl})
+		nl = false
 		prev, prevText = tt, string(text)
 	}
 	lines := lineStarts(src)
@@ -73,7 +73,7 @@ func ScanLoose(src []byte) Loose {
 	// uses counts each identifier's uses outside import declarations that are not
 	// type positions.
 	valueUse := map[string]bool{}
-	var angle []bool // bracket stack: true for a generic's <
+	var angle []bool // bracket stack, for try blocks
 	var tries []int  // len(angle) inside each open try block's brace
 	type decl struct {
 		imp   Import
@@ -82,6 +82,7 @@ func ScanLoose(src []byte) Loose {
 		start, end int
 	}
 	var decls []decl
+	isType := typePositions(toks)
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch t.text {
@@ -91,27 +92,11 @@ func ScanLoose(src []byte) Loose {
 			}
 			angle = append(angle, false)
 		case ")", "]", "}":
-			for len(angle) > 0 {
-				g := angle[len(angle)-1]
+			if len(angle) > 0 {
 				angle = angle[:len(angle)-1]
-				if !g {
-					break
-				}
 			}
 			for len(tries) > 0 && tries[len(tries)-1] > len(angle) {
 				tries = tries[:len(tries)-1]
-			}
-		case "<":
-			if i > 0 && js.IsIdentifierName(toks[i-1].tt) {
-				angle = append(angle, true)
-			}
-		case ">":
-			if len(angle) > 0 && angle[len(angle)-1] {
-				angle = angle[:len(angle)-1]
-			}
-		case ">>":
-			for k := 0; k < 2 && len(angle) > 0 && angle[len(angle)-1]; k++ {
-				angle = angle[:len(angle)-1]
 			}
 		}
 		startOfStmt := i == 0 || toks[i-1].text == ";" || toks[i-1].text == "}" || toks[i-1].text == "{" || posOf(toks[i-1].off).Line < posOf(t.off).Line
@@ -249,16 +234,8 @@ func ScanLoose(src []byte) Loose {
 				out.Imports = append(out.Imports, Import{Spec: s, Kind: Require, Pos: posOf(t.off), Guarded: len(tries) > 0})
 			}
 		case js.IsIdentifier(t.tt):
-			if i > 0 {
-				p := toks[i-1].text
-				switch p {
-				case ".", ":", "<", "|", "&", "extends", "implements", "as", "satisfies", "keyof", "typeof", "type", "interface":
-					continue
-				case ",":
-					if len(angle) > 0 && angle[len(angle)-1] {
-						continue
-					}
-				}
+			if isType[i] || i > 0 && toks[i-1].text == "." {
+				continue
 			}
 			valueUse[t.text] = true
 		}
@@ -277,6 +254,204 @@ func ScanLoose(src []byte) Loose {
 	}
 	sortImports(out.Imports)
 	return out
+}
+
+type tok struct {
+	tt   js.TokenType
+	text string
+	off  int
+	nl   bool // a line break comes before it
+}
+
+func newLineBetween(_, b tok) bool { return b.nl }
+
+// blankDecorators blanks the @ of decorators (@Injectable()), which the JavaScript
+// lexer does not take; an @ right after a quote, a slash or a backquote (a package
+// name in a string, a path) stays.
+func blankDecorators(src []byte) []byte {
+	if bytes.IndexByte(src, '@') < 0 {
+		return src
+	}
+	out := append([]byte(nil), src...)
+	for i, c := range out {
+		if c == '@' && (i == 0 || !bytes.ContainsRune([]byte("'\"`/"), rune(out[i-1]))) {
+			out[i] = ' '
+		}
+	}
+	return out
+}
+
+// typePositions marks the tokens that sit in TypeScript type positions: a type
+// annotation (after a `:` that is neither an object literal's key colon, a ternary's
+// nor a case label's), a generic's <…>, what follows as, satisfies and implements, a
+// type alias (type X = …) and an interface or declare body. A type ends at a `,`, `)`,
+// `]`, `}`, `;`, `=` or `{` at its own depth (a `{` that starts it is a type literal),
+// and at `=>` unless it started with `(` (a function type).
+func typePositions(toks []tok) []bool {
+	isType := make([]bool, len(toks))
+	type level struct {
+		open    string // "(", "[", "{" object literal "o", block "b", type literal "t", generic "<"
+		ternary int
+		inType  bool // a type runs at this level
+		typeFn  bool // the type started with (
+		typeLen int  // tokens of the type so far
+		caseLbl bool // a case/default label waits for its colon
+	}
+	stack := []level{{open: "b"}}
+	top := func() *level { return &stack[len(stack)-1] }
+	is := func(i int, text string) bool { return i >= 0 && i < len(toks) && toks[i].text == text }
+	startType := func(l *level) { l.inType, l.typeFn, l.typeLen = true, false, 0 }
+	skipTo := -1 // a type alias, interface or declare statement runs to here
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if i <= skipTo {
+			isType[i] = true
+			continue
+		}
+		l := top()
+		// whole statements that are types
+		stmtStart := i == 0 || is(i-1, ";") || is(i-1, "}") || is(i-1, "{") || is(i-1, "export")
+		if stmtStart && (t.text == "interface" || t.text == "declare" || t.text == "type" && i+1 < len(toks) && js.IsIdentifier(toks[i+1].tt) && (is(i+2, "=") || is(i+2, "<"))) {
+			skipTo = typeStatementEnd(toks, i)
+			isType[i] = true
+			continue
+		}
+		if l.inType {
+			ends := false
+			switch t.text {
+			case ",", ")", "]", "}", ";", "=":
+				ends = true
+			case "{":
+				ends = l.typeLen > 0
+			case "=>":
+				ends = !l.typeFn
+			}
+			if ends && l.open != "<" && l.open != "t" {
+				l.inType = false
+			} else if !ends || l.open == "<" || l.open == "t" {
+				isType[i] = true
+				if l.typeLen == 0 && t.text == "(" {
+					l.typeFn = true
+				}
+				l.typeLen++
+			}
+		}
+		switch t.text {
+		case "(", "[":
+			typ := l.inType || l.open == "<" || l.open == "t"
+			stack = append(stack, level{open: t.text})
+			if typ {
+				startType(top())
+			}
+			continue
+		case "{":
+			kind := "b"
+			switch {
+			case l.inType && l.typeLen <= 1 || l.open == "t" || l.open == "<":
+				kind = "t"
+			case i > 0 && objectBefore(toks[i-1]):
+				kind = "o"
+			}
+			stack = append(stack, level{open: kind})
+			if kind == "t" {
+				startType(top())
+			}
+			continue
+		case "<":
+			if i > 0 && (js.IsIdentifierName(toks[i-1].tt) || toks[i-1].text == ">") {
+				stack = append(stack, level{open: "<"})
+				startType(top())
+				isType[i] = true
+				continue
+			}
+		case ">", ">>", ">>>":
+			n := len(t.text)
+			for k := 0; k < n && len(stack) > 1 && top().open == "<"; k++ {
+				stack = stack[:len(stack)-1]
+			}
+			continue
+		case ")", "]", "}":
+			for len(stack) > 1 {
+				o := top().open
+				stack = stack[:len(stack)-1]
+				if o != "<" {
+					break
+				}
+			}
+			continue
+		case "?":
+			if !is(i+1, ":") && !is(i+1, ")") && !is(i+1, ",") && !l.inType {
+				l.ternary++
+			}
+		case "case", "default":
+			if !l.inType {
+				l.caseLbl = true
+			}
+		case ":":
+			switch {
+			case l.inType:
+			case l.ternary > 0:
+				l.ternary--
+			case l.caseLbl:
+				l.caseLbl = false
+			case l.open == "o":
+			default:
+				startType(l)
+			}
+		case "as", "satisfies", "implements":
+			if !l.inType {
+				startType(l)
+			}
+		}
+	}
+	return isType
+}
+
+// objectBefore reports whether a { after token p opens an object literal (not a block).
+func objectBefore(p tok) bool {
+	switch p.text {
+	case "=", "(", ",", ":", "[", "return", "?", "||", "&&", "??", "...", "yield", "await", "!", "+", "-", "*", "/", "%", "<", ">", "==", "===", "!=", "!==", "|", "&", "^", "in", "of", "typeof", "void", "delete", "new", "case":
+		return true
+	}
+	return false
+}
+
+// typeStatementEnd is the last token of the type alias, interface or declare
+// statement starting at i: its closing brace (interface, declare with a body), or the
+// token before the next statement: a `;` at depth 0, or a new line at depth 0 that does
+// not continue the type (| & = , . ? : extends keyof).
+func typeStatementEnd(toks []tok, i int) int {
+	depth := 0
+	braceBody := toks[i].text == "interface"
+	for j := i + 1; j < len(toks); j++ {
+		switch toks[j].text {
+		case "(", "[", "{", "<":
+			depth++
+		case ")", "]", ">":
+			depth--
+		case "}":
+			depth--
+			if depth == 0 && braceBody {
+				return j
+			}
+		case ";":
+			if depth <= 0 {
+				return j
+			}
+		}
+		if depth <= 0 && !braceBody && j+1 < len(toks) && newLineBetween(toks[j], toks[j+1]) {
+			switch toks[j+1].text {
+			case "|", "&", "=", ",", ".", "?", ":", "extends", "keyof", "=>":
+				continue
+			}
+			switch toks[j].text {
+			case "|", "&", "=", ",", "=>", "<", "{", "(", ":":
+				continue
+			}
+			return j
+		}
+	}
+	return len(toks) - 1
 }
 
 // regexpContext reports whether a / after the token prev starts a regular

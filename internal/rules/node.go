@@ -129,6 +129,11 @@ func nodeImportHint(f *Function, res *noderesolve.Result, imp resolve.Import) st
 				return fmt.Sprintf("The layer has it at %s: its content holds nodejs/ and its BuildMethod puts everything under nodejs/ again. Remove the inner nodejs/ folder (or the BuildMethod).", alt)
 			}
 		}
+		for _, ext := range []string{".ts", ".mts", ".cts", ".tsx"} {
+			if r.Exists(abs+ext) && !r.IsDir(abs+ext) {
+				return fmt.Sprintf("%s is there, but Node does not load TypeScript: compile it (tsc, or a bundler) into %s.js before the package is built, and run layerkit after that step.", r.Display(abs+ext), path.Base(abs))
+			}
+		}
 		return fmt.Sprintf("Create %s, or correct the path: it is resolved from %s.", abs, path.Dir(from))
 	}
 	name := packageName(spec)

@@ -85,16 +85,20 @@ func (l *loader) esbuild(r *cfn.Resource, fn *model.Function, code *model.Code) 
 	for _, e := range props.entryPoints {
 		name, ok := b.entry(e)
 		if !ok {
+			hint := "Name a file of the CodeUri folder in BuildProperties EntryPoints (relative to CodeUri; without an extension, .ts and then .js is tried). If a step before sam build writes it (tsc), run layerkit after that step."
+			if base, found := strings.CutSuffix(e, ".js"); found && tree.IsFile(b.build, strings.TrimPrefix(base, "./")+".ts") {
+				hint = fmt.Sprintf("%s.ts is there: EntryPoints: [%s.ts] lets esbuild compile it (or drop the extension: .ts is tried first). If a step before sam build compiles it to %s (tsc), run layerkit after that step.", base, base, e)
+			}
 			l.b.Note(rulecode.LK102, model.Error, fn.Name, "", props.entryPos,
 				fmt.Sprintf("entry point %s does not exist in %s: sam build (BuildMethod esbuild) fails with \"entry point … does not exist\", and %s is not built", e, code.Display, fn.Name),
-				"Name a file of the CodeUri folder in BuildProperties EntryPoints (relative to CodeUri; without an extension, .ts and then .js is tried).")
+				hint)
 			continue
 		}
 		entries = append(entries, name)
 	}
 	if len(entries) == 0 {
-		code.Tree = tree.NewMap(".aws-sam/build/"+fn.Name, nil)
-		code.Bundle = &model.Bundle{Tool: "esbuild", External: "BuildProperties External", Origins: map[string][]model.Origin{}}
+		// sam build fails (the note above): there is no bundle to check.
+		fn.Unchecked, fn.UncheckedPos = "sam build fails on it (no entry point of BuildProperties EntryPoints exists)", props.entryPos
 		return true
 	}
 	outbase := path.Dir(entries[0])

@@ -44,6 +44,7 @@ var esbuildCases = []struct {
 	{fn: "EsmMjsNoLayer", handler: "app.handler", entries: []string{"src/app.ts"}, external: []string{"pg", "@aws-sdk/*"}, format: "esm", outExt: ".mjs", runFails: true},
 	{fn: "NoExport", handler: "app.main", entries: []string{"src/app.ts"}, external: []string{"pg", "@aws-sdk/*"}, layer: true, runFails: true},
 	{fn: "DefaultEntry", handler: "plain.handler", entries: []string{"plain.js"}},
+	{fn: "MissingEntry", handler: "app.handler", entries: []string{"src/app.js"}, buildFails: true},
 }
 
 // TestEsbuildOracle builds each function of testdata/esbuild.txtar with a real esbuild
@@ -176,7 +177,7 @@ func esbuildVerdicts(t *testing.T, dir string) (buildFails, runFails map[string]
 			continue
 		}
 		switch {
-		case f.Code == rulecode.LK101 && strings.Contains(f.Message, "sam build (BuildMethod esbuild)"):
+		case (f.Code == rulecode.LK101 || f.Code == rulecode.LK102) && strings.Contains(f.Message, "sam build (BuildMethod esbuild)"):
 			buildFails[f.Function] = f.Message
 		case f.Code == rulecode.LK101, f.Code == rulecode.LK102, f.Code == rulecode.LK103, f.Code == rulecode.LK107, f.Code == rulecode.LK108:
 			runFails[f.Function] = f.Message
