@@ -28,12 +28,13 @@ import (
 //     BuildProperties set them, --target=es2020 --format=cjs --minify; every other
 //     BuildProperty becomes a flag (External: [a, b] → --external:a --external:b,
 //     OutExtension: [.js=.mjs] → --out-extension:.js=.mjs).
-//   - no module is external by default (aws-lambda-builders adds none, not even
-//     @aws-sdk/*); an External module is left as a require/import in the bundle, and
+//   - no module is external by default (aws-lambda-builders adds none, nor does sam-cli's
+//     ApplicationBuilder._get_build_options at fe8f8dbb1, not even @aws-sdk/*); an External module is left as a require/import in the bundle, and
 //     the artifacts folder holds only esbuild's output: at run time an external
 //     module must come from a layer or the runtime (@aws-sdk/* on nodejs18.x and
 //     later), never from the function's package.
-//   - EntryPoints default to the handler's module (SAM docs); an entry point without
+//   - EntryPoints default to the handler up to its first dot (sam-cli: handler.split(".")[0]
+//     when BuildProperties has no EntryPoints); an entry point without
 //     an extension is looked for as .ts, then .js; esbuild writes each entry's bundle
 //     under --outdir at its path relative to the entry points' lowest common folder,
 //     with the extension .js (or what OutExtension maps .js to).
@@ -175,13 +176,14 @@ func (l *loader) esbuildProps(r *cfn.Resource, fn *model.Function) (esbuildProps
 		}
 	}
 	if !set {
-		// The handler's module is the entry point.
+		// The handler up to its first dot is the entry point (sam-cli
+		// ApplicationBuilder._get_build_options: handler.split(".")[0]).
 		h := fn.Handler
-		i := strings.IndexByte(path.Base(h), '.')
-		if h == "" || i < 0 {
+		i := strings.IndexByte(h, '.')
+		if i <= 0 {
 			return p, false
 		}
-		p.entryPoints = []string{path.Join(path.Dir(h), path.Base(h)[:i])}
+		p.entryPoints = []string{h[:i]}
 		p.entryPos = fn.HandlerPos
 	}
 	return p, true

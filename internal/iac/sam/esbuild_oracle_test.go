@@ -20,7 +20,7 @@ import (
 // aws-lambda-builders runs for each (nodejs_npm_esbuild/esbuild.py at cd41bcf1:
 // --bundle --platform=node --outdir, --target=es2020 --format=cjs --minify unless
 // set, one --external: per External, --out-extension: per OutExtension; EntryPoints
-// default to the handler's module, probed as .ts then .js).
+// default to the Handler up to its first dot, probed as .ts then .js).
 var esbuildCases = []struct {
 	fn, handler string
 	entries     []string
