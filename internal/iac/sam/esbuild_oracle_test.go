@@ -14,6 +14,7 @@ import (
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/txtardir"
+	"github.com/layerkit/layerkit/internal/verify/nodeload"
 )
 
 // esbuildCases are the functions of testdata/esbuild.txtar with the esbuild command
@@ -49,7 +50,7 @@ var esbuildCases = []struct {
 
 // TestEsbuildOracle builds each function of testdata/esbuild.txtar with a real esbuild
 // as sam build does and loads the bundle with node as the runtime interface client
-// does (the differential test's harness, internal/noderesolve/testdata/harness), and
+// does (internal/verify/nodeload, the loader verify and the differential test use), and
 // compares with layerkit check: the build fails exactly when layerkit reports the
 // "sam build (BuildMethod esbuild)" LK101 error, and the bundle fails to load exactly
 // when layerkit reports a run-time error. It needs esbuild (not in CI): run it with
@@ -70,14 +71,7 @@ func TestEsbuildOracle(t *testing.T) {
 		t.Fatal(err)
 	}
 	buildFails, runFails := esbuildVerdicts(t, app)
-	harness := map[string][]byte{}
-	for _, name := range []string{"index.mjs", "hooks.mjs"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "noderesolve", "testdata", "harness", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		harness[name] = b
-	}
+	harness := nodeload.Files()
 	var pj struct{ Dependencies map[string]string }
 	b, _ := os.ReadFile(filepath.Join(app, "fn", "package.json"))
 	if err := json.Unmarshal(b, &pj); err != nil {
@@ -136,7 +130,7 @@ func TestEsbuildOracle(t *testing.T) {
 				np = append(np, R+e)
 			}
 			arg, _ := json.Marshal([]map[string]any{{"root": R, "handler": c.handler, "nodePath": np}})
-			run := exec.Command(node, "--no-experimental-require-module", "--no-experimental-detect-module", filepath.Join(rt, "index.mjs"), string(arg))
+			run := exec.Command(node, append(nodeload.Flags(node), filepath.Join(rt, "index.mjs"), string(arg))...)
 			run.Dir = out
 			run.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Join(base, "home"), "LK_MAJOR=22", "NODE_NO_WARNINGS=1"}
 			var stdout, stderr bytes.Buffer
