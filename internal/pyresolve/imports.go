@@ -250,10 +250,11 @@ func (a *analysis) problem(m *Module, imp pyscan.Import, lazy bool, p Problem) {
 	// of now (not of when the failure is reported).
 	p.CalledAt = a.initSite(m, imp, lazy)
 	p.PathUnknown = a.pathUnknown(p)
-	if p.PathUnknown == "" && a.unknownEdit != "" && p.Failure != NoParent && p.Failure != BeyondTop {
+	if p.PathUnknown == "" && a.unknownEdit != "" {
 		if top, _, _ := strings.Cut(m.Name, "."); top != "" && !a.known[top] {
 			// the module the import is in was first found after the edit: the folder
 			// the edit adds may hold another module of its name, which Python loads
+			// (also for a relative import, which fails only in this one)
 			p.PathUnknown = a.unknownEdit
 		}
 	}
