@@ -1,0 +1,1 @@
+import lk_b  # import lk_zz

@@ -1,0 +1,3 @@
+from lk_c import *
+def g():
+    return None
