@@ -96,6 +96,12 @@ func checkedOnly(sups []model.Suppression, fns []*model.Function) []model.Suppre
 	return out
 }
 
+// quietReader is an analysis that read its source files already and says which hold no
+// ignore comment (no "layerkit" in their bytes): those are not read again.
+type quietReader interface {
+	Quiet(t tree.Tree, name string) bool
+}
+
 // sourceIgnores reads the ignore comments of every source file the functions load, as
 // the language seam reports them — the handler's module, the files holding the imports
 // that run and the modules they find — from the functions' own code and layers (not
@@ -103,14 +109,16 @@ func checkedOnly(sups []model.Suppression, fns []*model.Function) []model.Suppre
 // file's language (suppress.ForFile).
 func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 	type file struct {
-		t    tree.Tree
-		name string
+		t     tree.Tree
+		name  string
+		quiet bool // the analysis read it and it holds no ignore comment
 	}
 	var files []file
 	installed := map[string]bool{}
+	var q quietReader
 	add := func(t tree.Tree, name string) {
 		if t != nil && name != "" {
-			files = append(files, file{t, name})
+			files = append(files, file{t, name, q != nil && q.Quiet(t, name)})
 		}
 	}
 	provider := func(p *resolve.Provider) {
@@ -126,6 +134,7 @@ func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 		if f.Analysis == nil {
 			continue
 		}
+		q, _ = f.Analysis.(quietReader)
 		if h := f.Analysis.Handler(); h != nil {
 			provider(h.Found)
 		}
@@ -143,6 +152,9 @@ func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 			continue
 		}
 		seen[shown] = true
+		if fl.quiet {
+			continue
+		}
 		data, err := fl.t.ReadFile(fl.name)
 		if err != nil || !bytes.Contains(data, []byte("layerkit")) {
 			continue

@@ -43,7 +43,7 @@ func (l *Lang) Analyze(ctx context.Context, fn *model.Function, rt *runtimes.Run
 	if l.Ready != nil {
 		l.Ready(env)
 	}
-	return Analysis(l.R.Analyze(env)), nil
+	return &seamView{res: l.R.Analyze(env), r: l.R}, nil
 }
 
 // Analysis presents res through the language seam.
@@ -52,6 +52,7 @@ func Analysis(res *Result) resolve.Analysis { return &seamView{res: res} }
 // seamView is a Result as resolve.Analysis; each answer is made on first call.
 type seamView struct {
 	res *Result
+	r   *Resolver // nil: Quiet knows nothing
 
 	pathOnce sync.Once
 	path     *resolve.SearchPath
@@ -158,6 +159,12 @@ func (v *seamView) Handler() *resolve.Handler {
 		v.handler = out
 	})
 	return v.handler
+}
+
+// Quiet reports whether the analysis read name in t and found no ignore comment in it
+// (Resolver.Quiet); check.sourceIgnores then does not read it again.
+func (v *seamView) Quiet(t tree.Tree, name string) bool {
+	return v.r != nil && v.r.Quiet(t, name)
 }
 
 func (v *seamView) Imports() []resolve.Import {

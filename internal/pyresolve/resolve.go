@@ -1,6 +1,7 @@
 package pyresolve
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,6 +34,10 @@ type Resolver struct {
 	reached atomic.Int32
 	// NoSummaries makes every function run every module itself (tests compare).
 	NoSummaries bool
+	// quiet holds the files (fileKey, as asked) read for a scan whose bytes never say
+	// "layerkit": they hold no ignore comment, so the check need not read them again
+	// (Quiet, check.sourceIgnores).
+	quiet sync.Map
 }
 
 type fileKey struct {
@@ -44,6 +49,26 @@ type scanned struct {
 	file   *pyscan.File
 	syntax *pysyntax.Summary // what stops some Python 3 compiling the file (nil: nothing)
 	err    error
+	// quiet: the file was read and its bytes never say "layerkit" (Resolver.Quiet).
+	quiet bool
+}
+
+// ignoreWord is what every ignore comment holds (suppress: "# layerkit: ignore").
+var ignoreWord = []byte("layerkit")
+
+// Quiet reports whether name in t was read for a scan and holds no ignore comment (its
+// bytes never say "layerkit"): a caller looking for ignore comments can skip it.
+// False when it was not read (or not as t, name).
+func (r *Resolver) Quiet(t tree.Tree, name string) bool {
+	_, ok := r.quiet.Load(fileKey{t, name})
+	return ok
+}
+
+func (r *Resolver) noteQuiet(t tree.Tree, name string, s *scanned) *scanned {
+	if s.quiet {
+		r.quiet.Store(fileKey{t, name}, struct{}{})
+	}
+	return s
 }
 
 // New returns a Resolver with empty caches.
@@ -73,7 +98,7 @@ func readScan(t tree.Tree, name string) *scanned {
 	if err != nil {
 		return &scanned{err: err}
 	}
-	return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b)}
+	return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b), quiet: !bytes.Contains(b, ignoreWord)}
 }
 
 // scan is Resolver.Scan for the analysis: the files of a package no other function
@@ -86,7 +111,7 @@ func (a *analysis) scan(t tree.Tree, name string) (*pyscan.File, error) {
 
 func (a *analysis) scanned(t tree.Tree, name string) *scanned {
 	if !a.env.OwnTask || t == nil || t != a.env.Task {
-		return a.r.scans.Get(fileKey{t, name}, func() *scanned { return a.r.layerScan(t, name) })
+		return a.r.scans.Get(fileKey{t, name}, func() *scanned { return a.r.noteQuiet(t, name, a.r.layerScan(t, name)) })
 	}
 	if s, ok := a.own[name]; ok {
 		return s
@@ -94,7 +119,7 @@ func (a *analysis) scanned(t tree.Tree, name string) *scanned {
 	if a.own == nil {
 		a.own = map[string]*scanned{}
 	}
-	s := readScan(t, name)
+	s := a.r.noteQuiet(t, name, readScan(t, name))
 	a.own[name] = s
 	return s
 }
