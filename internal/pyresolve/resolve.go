@@ -141,14 +141,19 @@ const (
 // Problem is one import reachable from the handler that fails on Lambda.
 type Problem struct {
 	Failure Failure
-	// Missing is the dotted module that cannot be found (NoModule, CompiledMismatch), or
-	// the module a name is missing from (NoName).
-	Missing string
-	Name    string // the missing name (NoName)
 	// Partial is set (NoName) when Missing is still running its own top-level code when
 	// the import runs — an import cycle, or a package importing from itself — so only
 	// the names it binds before that point exist.
 	Partial bool
+	// Lazy is true when the import runs only when a function body runs.
+	Lazy bool
+	// laterNear: the rendering of Near is still to do (imports.go finish); beside the
+	// other flags, so that a Problem (one per failing import) packs them in one word.
+	laterNear bool
+	// Missing is the dotted module that cannot be found (NoModule, CompiledMismatch), or
+	// the module a name is missing from (NoName).
+	Missing string
+	Name    string // the missing name (NoName)
 	// Statement: where the failing import is.
 	Tree tree.Tree
 	File string // name in Tree
@@ -156,8 +161,6 @@ type Problem struct {
 	Col  int
 	// Stmt is the import as written, e.g. "from aws_utils import s3_object_bytes".
 	Stmt string
-	// Lazy is true when the import runs only when a function body runs.
-	Lazy bool
 	// Chain is how the handler reaches the file: handler module first.
 	Chain []string
 	// Near is, for CompiledMismatch, the compiled files that exist but cannot load.
@@ -175,9 +178,8 @@ type Problem struct {
 	RaisedLine int
 
 	// rendering still to do, for a problem found inside a statement (imports.go finish)
-	laterImp  *pyscan.Import
-	laterMod  *Module
-	laterNear bool
+	laterImp *pyscan.Import
+	laterMod *Module
 }
 
 // Shadow is a top-level module provided by more than one place on the path.
