@@ -113,19 +113,31 @@ func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 		name  string
 		quiet bool // the analysis read it and it holds no ignore comment
 	}
+	type key struct {
+		t    tree.Tree
+		name string
+	}
 	var files []file
 	installed := map[string]bool{}
+	// every function reaches the same layer files: each (tree, name) once, before its
+	// display name is made
+	added, installedAt := map[key]bool{}, map[key]bool{}
 	var q quietReader
 	add := func(t tree.Tree, name string) {
-		if t != nil && name != "" {
-			files = append(files, file{t, name, q != nil && q.Quiet(t, name)})
+		if t == nil || name == "" || added[key{t, name}] {
+			return
 		}
+		added[key{t, name}] = true
+		files = append(files, file{t, name, q != nil && q.Quiet(t, name)})
 	}
 	provider := func(p *resolve.Provider) {
 		switch {
 		case p == nil || p.Tree == nil || p.Compiled || p.Folder:
 		case p.Installed:
-			installed[p.Tree.Display(p.File)] = true
+			if !installedAt[key{p.Tree, p.File}] {
+				installedAt[key{p.Tree, p.File}] = true
+				installed[p.Tree.Display(p.File)] = true
+			}
 		default:
 			add(p.Tree, p.File)
 		}
@@ -146,15 +158,15 @@ func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 	seen := map[string]bool{}
 	var out []model.Suppression
 	for _, fl := range files {
+		if fl.quiet {
+			continue // read already: no ignore comment in it
+		}
 		shown := fl.t.Display(fl.name)
 		read := suppress.ForFile(fl.name)
 		if seen[shown] || installed[shown] || read == nil {
 			continue
 		}
 		seen[shown] = true
-		if fl.quiet {
-			continue
-		}
 		data, err := fl.t.ReadFile(fl.name)
 		if err != nil || !bytes.Contains(data, []byte("layerkit")) {
 			continue

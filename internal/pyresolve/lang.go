@@ -176,11 +176,21 @@ func (v *seamView) Imports() []resolve.Import {
 		}
 		sort.Strings(names)
 		out := make([]resolve.Import, 0, len(names)+len(res.Problems))
+		// the imports of one module share its chain (nothing changes a Chain in place)
+		var chainOf map[string][]string
+		if len(names) > 0 {
+			chainOf = make(map[string][]string, len(names)/4+1)
+		}
 		for _, name := range names {
 			s := res.Sites[name]
+			chain, ok := chainOf[s.From]
+			if !ok {
+				chain = res.Chain(s.From)
+				chainOf[s.From] = chain
+			}
 			out = append(out, resolve.Import{Module: name,
 				At:   resolve.Pos{Tree: s.Tree, File: s.File, Line: s.Line, Col: s.Col},
-				Stmt: s.Stmt, From: s.From, Chain: res.Chain(s.From), Lazy: s.Lazy,
+				Stmt: s.Stmt, From: s.From, Chain: chain, Lazy: s.Lazy,
 				Found: v.provider(res.Imported[name])})
 		}
 		for _, pr := range res.Problems {

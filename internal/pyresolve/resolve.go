@@ -262,7 +262,30 @@ func (r *Result) Chain(name string) []string {
 	if r.chains == nil {
 		r.chains = map[string]chainInfo{}
 	}
-	// Walk up to a module already known (or the handler), then fill in down again.
+	c, known := r.chains[name]
+	if !known {
+		c = r.chainWalk(name)
+	}
+	if c.length <= maxChainShown {
+		out := make([]string, c.length)
+		for i, m := c.length-1, name; i >= 0; i-- {
+			out[i] = m
+			m = r.parents[m]
+		}
+		return out
+	}
+	tail := make([]string, chainEnds)
+	for i, m := chainEnds-1, name; i >= 0; i-- {
+		tail[i] = m
+		m = r.parents[m]
+	}
+	out := append(slices.Clone(c.head), fmt.Sprintf("… %d more …", c.length-2*chainEnds))
+	return append(out, tail...)
+}
+
+// chainWalk memoizes the chain of name, not known yet: it walks up to a module already
+// known (or the handler), then fills in down again.
+func (r *Result) chainWalk(name string) chainInfo {
 	var path []string
 	onPath := map[string]bool{}
 	cur := name
@@ -286,22 +309,7 @@ func (r *Result) Chain(name string) []string {
 		r.chains[path[i]] = c
 		base = c
 	}
-	c := r.chains[name]
-	if c.length <= maxChainShown {
-		out := make([]string, c.length)
-		for i, m := c.length-1, name; i >= 0; i-- {
-			out[i] = m
-			m = r.parents[m]
-		}
-		return out
-	}
-	tail := make([]string, chainEnds)
-	for i, m := chainEnds-1, name; i >= 0; i-- {
-		tail[i] = m
-		m = r.parents[m]
-	}
-	out := append(slices.Clone(c.head), fmt.Sprintf("… %d more …", c.length-2*chainEnds))
-	return append(out, tail...)
+	return r.chains[name]
 }
 
 // Abbreviation of long chains (see Chain).
