@@ -165,13 +165,14 @@ func (in *inliner) recycle() inliner {
 	if keep(cap(in.dstamp)) && keep(cap(in.targets)) && keep(cap(in.counts)) && keep(cap(in.backing)) &&
 		keep(cap(in.own)) && keep(cap(in.callBacking)) && keep(cap(in.ownCall)) && keep(cap(in.events)) &&
 		keep(cap(in.evs)) && keep(cap(in.imps)) && keep(cap(in.all)) {
-		clear(in.backing[:cap(in.backing)])
-		clear(in.own[:cap(in.own)])
-		clear(in.ownCall[:cap(in.ownCall)])
-		clear(in.events[:cap(in.events)])
-		clear(in.evs[:cap(in.evs)])
-		clear(in.imps[:cap(in.imps)])
-		clear(in.all[:cap(in.all)])
+		// each holds, up to its length, what this scan put there (finishCalls)
+		clear(in.backing)
+		clear(in.own)
+		clear(in.ownCall)
+		clear(in.events)
+		clear(in.evs)
+		clear(in.imps)
+		clear(in.all)
 		out.dstamp, out.targets, out.counts, out.backing = in.dstamp[:0], in.targets[:0], in.counts[:0], in.backing[:0]
 		out.own, out.callBacking, out.ownCall, out.events = in.own[:0], in.callBacking[:0], in.ownCall[:0], in.events[:0]
 		out.evs, out.imps, out.all = in.evs[:0], in.imps[:0], in.all[:0]
@@ -539,6 +540,7 @@ func (s *scanner) finishCalls() {
 		in.ownCall[o] = callBacking[len(callBacking) : len(callBacking) : len(callBacking)+n]
 		callBacking = callBacking[:len(callBacking)+n]
 	}
+	in.callBacking = callBacking
 	k := 0
 	for i := range s.imps {
 		if s.extra[i].drop {
@@ -581,7 +583,7 @@ func (s *scanner) finishCalls() {
 		e := &events[len(events)-1]
 		own[slot(r.owner)] = append(own[slot(r.owner)], item{pos: r.pos, ev: e})
 	}
-	in.own = own
+	in.own, in.backing, in.events = own, backing, events
 	c.names = c.names[:0]
 	for i := range c.calls {
 		cl := &c.calls[i]
