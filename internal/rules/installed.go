@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"maps"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -31,7 +30,6 @@ type passCache struct {
 	finds   memo.Map[findKey, []string]
 	walked  memo.Map[*tree.Overlay, struct{}] // the compiled-file walks (Compiled)
 	distNat memo.Map[*pymeta.Dist, []string]
-	recNat  memo.Map[*pymeta.Dist, []string]        // ownerOf: compiled files RECORD lists
 	needs   memo.Map[*pymeta.Dist, map[string]bool] // LK3xx: modules a distribution's code needs
 	indexes memo.Map[tree.Tree, moduleIndex]        // hints: module names in a tree
 	lists   memo.Map[listKey, listing]              // see listed
@@ -318,14 +316,6 @@ func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pym
 	return c.owners[ownerKey{t, name}]
 }
 
-// recordNative lists the compiled files d's RECORD names, once per pass.
-func (c *passCache) recordNative(d *pymeta.Dist) []string {
-	return c.recNat.Get(d, func() (files []string) {
-		for _, file := range d.Files() {
-			if native.IsNativeName(path.Base(file)) {
-				files = append(files, file)
-			}
-		}
-		return files
-	})
-}
+// recordNative lists the compiled files d's RECORD names (read once per distribution,
+// by pymeta).
+func (c *passCache) recordNative(d *pymeta.Dist) []string { return d.CompiledFiles() }

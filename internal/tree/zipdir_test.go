@@ -59,7 +59,7 @@ func compareWithArchiveZip(t *testing.T, data []byte, maxRead uint64) {
 			// reader); a tree never reads a folder's bytes (ReadFile says not found).
 			continue
 		}
-		got, err := e.inflate(ra, off)
+		got, err := e.inflate(ra, off, nil)
 		want, zerr := readAllZip(f, maxRead)
 		if (err == nil) != (zerr == nil) || err == nil && !bytes.Equal(got, want) {
 			t.Fatalf("entry %d (%q): %d bytes, %v; archive/zip %d bytes, %v", i, f.Name, len(got), err, len(want), zerr)
