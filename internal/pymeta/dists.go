@@ -215,10 +215,8 @@ func withFile(t tree.Tree, name string, fn func(b []byte)) {
 		b = nil
 	}
 	fn(b)
-	// A larger buffer for the next read when this one had no room (b may belong to
-	// the tree, a Map's own bytes: it is never taken over).
-	if n := len(b); n > cap(*p) && n <= maxPooled {
-		*p = make([]byte, 0, min(max(n, 2*cap(*p)), maxPooled))
+	if cap(b) > cap(*p) && cap(b) <= maxPooled {
+		*p = b // a new slice that belongs to us: the buffer from now on
 	}
 	buffers.Put(p)
 }

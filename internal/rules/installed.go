@@ -274,7 +274,13 @@ type findKey struct {
 func (c *passCache) find(t tree.Tree, dir string, python bool) []string {
 	return c.finds.Get(findKey{t, dir, python}, func() []string {
 		skip := func(name string) bool { return python && strings.HasPrefix(name, dir+"/lib/python") }
-		return native.Find(listed{t, c}, dir, skip)
+		// A folder's listings are kept for the size walk to share; a zip (or an
+		// overlay of zips) walks its own index, with no listing to keep.
+		var lt tree.Tree = t
+		if _, ok := t.(*tree.DirTree); ok {
+			lt = listed{t, c}
+		}
+		return native.Find(lt, dir, skip)
 	})
 }
 

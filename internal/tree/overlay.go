@@ -126,6 +126,46 @@ func (o *Overlay) Overrun() error {
 	return nil
 }
 
+// walk is Walk over the overlay: below a folder that only one layer has, that layer's
+// own walk (a zip's index: no listing, no name made), else the merged listings.
+func (o *Overlay) walk(dir string, fn func(name string, info Info) error) (bool, error) {
+	name, ok := Clean(dir)
+	if !ok {
+		return true, fs.ErrNotExist
+	}
+	return true, o.walkDir(name, fn)
+}
+
+func (o *Overlay) walkDir(dir string, fn func(name string, info Info) error) error {
+	if r := o.lookup(dir); r.err == nil && r.info.Dir && len(r.live) == 1 {
+		// Everything visible below dir is that layer's, at the same names.
+		if w, ok := o.layers[r.live[0]].(walker); ok {
+			if done, err := w.walk(dir, fn); done {
+				return err
+			}
+		}
+	}
+	entries, err := o.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := joinName(dir, e.Name)
+		if err := fn(name, e); err != nil {
+			if err == fs.SkipDir && e.Dir {
+				continue
+			}
+			return err
+		}
+		if e.Dir {
+			if err := o.walkDir(name, fn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (o *Overlay) Stat(name string) (Info, error) {
 	name, ok := Clean(name)
 	if !ok {

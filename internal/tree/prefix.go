@@ -105,11 +105,14 @@ func (o *Overlay) ReadPrefix(name string, n int) ([]byte, error) {
 // ReadFileBuf is t.ReadFile(name) that may use buf's storage for the bytes it returns
 // (when buf has the room): for a caller that reads many files and keeps none of them,
 // as the metadata reader does with a layer's RECORDs (17 MB of them at 2.5 GB). The
-// result may share buf's storage; a tree that cannot use buf allocates as ReadFile.
+// result belongs to the caller: buf's storage, or a new slice (a copy of what a tree
+// of unknown kind returns, which may be the tree's own bytes, as a Map's are).
 func ReadFileBuf(t Tree, name string, buf []byte) ([]byte, error) {
 	switch t := t.(type) {
 	case *ZipTree:
 		return t.readFile(name, buf)
+	case *DirTree:
+		return t.ReadFile(name) // read into a new slice
 	case *Overlay:
 		l, name, err := t.fileLayer(name)
 		if err != nil {
@@ -133,5 +136,9 @@ func ReadFileBuf(t Tree, name string, buf []byte) ([]byte, error) {
 		}
 		return ReadFileBuf(t.t, rest, buf)
 	}
-	return t.ReadFile(name)
+	b, err := t.ReadFile(name)
+	if b == nil {
+		return nil, err
+	}
+	return append(buf[:0], b...), err
 }

@@ -456,7 +456,7 @@ type listingOnly struct{ Tree }
 
 // checkWalkMatchesReadDir: Walk over z's index calls fn with what Walk over ReadDir
 // does, in the same order, for every folder, and stops and skips the same way.
-func checkWalkMatchesReadDir(t *testing.T, z *ZipTree) {
+func checkWalkMatchesReadDir(t *testing.T, z Tree) {
 	t.Helper()
 	type call struct {
 		name string
