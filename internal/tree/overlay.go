@@ -149,21 +149,7 @@ func (o *Overlay) walkDir(dir string, fn func(name string, info Info) error) err
 	if err != nil {
 		return err
 	}
-	for _, e := range entries {
-		name := joinName(dir, e.Name)
-		if err := fn(name, e); err != nil {
-			if err == fs.SkipDir && e.Dir {
-				continue
-			}
-			return err
-		}
-		if e.Dir {
-			if err := o.walkDir(name, fn); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return walkEntries(dir, entries, fn, func(name string) error { return o.walkDir(name, fn) })
 }
 
 func (o *Overlay) Stat(name string) (Info, error) {

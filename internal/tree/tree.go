@@ -132,6 +132,12 @@ func Walk(t Tree, dir string, fn func(name string, info Info) error) error {
 	if c, ok := Clean(dir); ok {
 		dir = c // then joining a listed base name needs no path.Join
 	}
+	return walkEntries(dir, entries, fn, func(name string) error { return Walk(t, name, fn) })
+}
+
+// walkEntries is one folder of Walk: fn for each entry of dir (clean), then down for
+// each folder fn did not skip.
+func walkEntries(dir string, entries []Info, fn func(name string, info Info) error, down func(name string) error) error {
 	for _, e := range entries {
 		name := joinName(dir, e.Name)
 		if err := fn(name, e); err != nil {
@@ -141,7 +147,7 @@ func Walk(t Tree, dir string, fn func(name string, info Info) error) error {
 			return err
 		}
 		if e.Dir {
-			if err := Walk(t, name, fn); err != nil {
+			if err := down(name); err != nil {
 				return err
 			}
 		}
