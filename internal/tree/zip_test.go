@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -527,5 +528,25 @@ func TestZipWalkMatchesReadDir(t *testing.T) {
 	// Walking allocates no listing and no name.
 	if n := testing.AllocsPerRun(10, func() { Walk(z, "", func(string, Info) error { return nil }) }); n > 1 {
 		t.Errorf("Walk over the index: %v allocations, want at most 1 (the cleaned root)", n)
+	}
+}
+
+// The index of an archive allocates a bounded number of times, not once per entry (a
+// 1,000,000-entry archive made 1,000,000 allocations before).
+func TestZipIndexAllocations(t *testing.T) {
+	for _, n := range []int{1000, 8000} {
+		var entries []zipEntry
+		for i := range n {
+			entries = append(entries, zipEntry{name: fmt.Sprintf("python/pkg%d/m%d.py", i%40, i)})
+		}
+		data := buildZip(t, entries...)
+		allocs := testing.AllocsPerRun(3, func() {
+			if _, err := ZipBytes(data, "n.zip"); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs > 200 {
+			t.Errorf("%d entries: %v allocations to index", n, allocs)
+		}
 	}
 }
