@@ -125,12 +125,20 @@ func ReadDists(t tree.Tree, dir string) []*Dist {
 			metas = append(metas, fi)
 		}
 	}
+	// The largest RECORD of the folder: the buffer RECORDs are read into is made that
+	// large at once, not again for each larger one.
+	var largest int64
+	for _, fi := range metas {
+		if info, err := t.Stat(path.Join(dir, fi.Name, "RECORD")); err == nil && strings.HasSuffix(fi.Name, ".dist-info") {
+			largest = max(largest, info.Size)
+		}
+	}
 	// Each distribution is read on its own (a zip layer inflates its RECORDs), so
 	// they are read side by side.
 	out := make([]*Dist, len(metas))
 	each(len(metas), func(i int) {
 		if fi := metas[i]; strings.HasSuffix(fi.Name, ".dist-info") {
-			out[i] = readDistInfo(t, dir, fi.Name)
+			out[i] = readDistInfo(t, dir, fi.Name, largest)
 		} else {
 			out[i] = readEggInfo(t, dir, fi.Name, fi.Dir)
 		}
@@ -171,7 +179,7 @@ func nameFromFolder(folder string) (name, version string) {
 	return name, version
 }
 
-func readDistInfo(t tree.Tree, dir, folder string) *Dist {
+func readDistInfo(t tree.Tree, dir, folder string, largest int64) *Dist {
 	meta := path.Join(dir, folder)
 	d := &Dist{Kind: "dist-info", Tree: t, Dir: dir, Meta: meta}
 	if b, err := t.ReadFile(path.Join(meta, "METADATA")); err == nil {
@@ -184,7 +192,7 @@ func readDistInfo(t tree.Tree, dir, folder string) *Dist {
 	record := path.Join(meta, "RECORD")
 	if b, err := t.ReadFile(path.Join(meta, "top_level.txt")); err == nil {
 		d.TopLevel = ParseTopLevel(b)
-		d.eachFile = func(fn func(string)) { withFile(t, record, func(b []byte) { eachSiteFile(b, fn) }) }
+		d.eachFile = func(fn func(string)) { withFile(t, record, largest, func(b []byte) { eachSiteFile(b, fn) }) }
 		return d
 	}
 	// Without top_level.txt, RECORD names the top-level packages: read it now, and
@@ -192,23 +200,27 @@ func readDistInfo(t tree.Tree, dir, folder string) *Dist {
 	var tops topLevels
 	d.filesOne.Do(func() {
 		add := d.files.add(dir)
-		withFile(t, record, func(b []byte) {
+		withFile(t, record, largest, func(b []byte) {
 			eachRecordPath(b, tops.add)
 			eachSiteFile(b, add)
 		})
 	})
 	d.TopLevel = tops.out
-	d.eachFile = func(fn func(string)) { withFile(t, record, func(b []byte) { eachSiteFile(b, fn) }) }
+	d.eachFile = func(fn func(string)) { withFile(t, record, largest, func(b []byte) { eachSiteFile(b, fn) }) }
 	return d
 }
 
 // withFile calls fn with the bytes of name in t (nil when it cannot be read), read into
 // a buffer that is used again once fn returns: RECORDs are read to keep a few names
-// of each, and a 2.5 GB layer has 17 MB of them.
-func withFile(t tree.Tree, name string, fn func(b []byte)) {
+// of each, and a 2.5 GB layer has 17 MB of them. A buffer too small is made size bytes
+// (the largest of the files read this way) when that is not too much.
+func withFile(t tree.Tree, name string, size int64, fn func(b []byte)) {
 	p, _ := buffers.Get().(*[]byte)
 	if p == nil {
 		p = new([]byte)
+	}
+	if size > int64(cap(*p)) && size <= maxPooled {
+		*p = make([]byte, 0, size)
 	}
 	b, err := tree.ReadFileBuf(t, name, (*p)[:0])
 	if err != nil {

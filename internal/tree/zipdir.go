@@ -34,7 +34,7 @@ import (
 // An entry's bytes are found through its local header (signature checked, its name
 // and extra lengths give where the data starts), which must lie inside the archive.
 
-// cdEntry is one central-directory record.
+// cdEntry is one central-directory record: 40 bytes.
 type cdEntry struct {
 	offset  int64  // of the local header, from the start of the file
 	csize   uint64 // compressed
@@ -42,10 +42,17 @@ type cdEntry struct {
 	name    uint32 // start of the raw name in centralDir.names; it ends where the next starts
 	crc     uint32
 	mode    fs.FileMode // as archive/zip's FileHeader.Mode
-	method  uint16
 	flags   uint16
+	method  uint8 // 0 stored, 8 deflated; methodOther for any other (none is read)
 	creator uint8 // the "version made by" high byte: 3 Unix, 19 macOS, 0 FAT...
 }
+
+// methodOther is cdEntry.method for a compression method past 254: a byte holds every
+// method the format defines below that, and only 0 and 8 are read.
+const methodOther = 0xff
+
+// entryMethod is how cdEntry.method holds the method m.
+func entryMethod(m uint16) uint8 { return uint8(min(m, methodOther)) }
 
 // centralDir is an archive's central directory.
 type centralDir struct {
@@ -252,7 +259,7 @@ func readCentralEntry(br *bufio.Reader, e *cdEntry, scratch *[]byte, names *stri
 	creatorVersion := le.Uint16(h[4:])
 	e.creator = uint8(creatorVersion >> 8)
 	e.flags = le.Uint16(h[8:])
-	e.method = le.Uint16(h[10:])
+	e.method = entryMethod(le.Uint16(h[10:]))
 	e.crc = le.Uint32(h[16:])
 	csize, usize := le.Uint32(h[20:]), le.Uint32(h[24:])
 	e.csize, e.usize = uint64(csize), uint64(usize)
