@@ -127,7 +127,7 @@ echo "Go benchmarks of the hot paths, base against HEAD (benchstat):"
 echo
 bench() {
 	go test ./internal/pyscan ./internal/pyresolve ./internal/tree -run '^$' \
-		-bench 'Scan$|ScanSmall|Analyze|ZipIndex|Overlay' -count "$COUNT" 2>/dev/null
+		-bench 'Scan$|ScanSmall|Analyze|ZipIndex|ZipWalk|Overlay' -count "$COUNT" 2>/dev/null
 	LAYERKIT_BENCH_APP=$tmp/app200 go test ./internal/check -run '^$' -bench 'GeneratedApp$' -count "$COUNT" 2>/dev/null
 }
 (cd "$tmp/base" && bench) >"$tmp/old.txt"
