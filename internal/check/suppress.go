@@ -106,33 +106,30 @@ func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 		t    tree.Tree
 		name string
 	}
+	// Functions over the same layers load the same layer files: dedupe them by
+	// (tree, name) before naming them (Display builds a string).
 	var files []file
-	installed := map[string]bool{}
-	add := func(t tree.Tree, name string) {
-		if t != nil && name != "" {
-			files = append(files, file{t, name})
+	seenKey := map[file]bool{}
+	installedKey := map[file]bool{}
+	visit := func(t tree.Tree, name string, installed bool) {
+		k := file{t, name}
+		if installed {
+			installedKey[k] = true
+			return
 		}
-	}
-	provider := func(p *resolve.Provider) {
-		switch {
-		case p == nil || p.Tree == nil || p.Compiled || p.Folder:
-		case p.Installed:
-			installed[p.Tree.Display(p.File)] = true
-		default:
-			add(p.Tree, p.File)
+		if !seenKey[k] {
+			seenKey[k] = true
+			files = append(files, k)
 		}
 	}
 	for _, f := range fns {
-		if f.Analysis == nil {
-			continue
+		if f.Analysis != nil {
+			resolve.LoadedFiles(f.Analysis, visit)
 		}
-		if h := f.Analysis.Handler(); h != nil {
-			provider(h.Found)
-		}
-		for _, im := range f.Analysis.Imports() {
-			add(im.At.Tree, im.At.File)
-			provider(im.Found)
-		}
+	}
+	installed := map[string]bool{}
+	for k := range installedKey {
+		installed[k.t.Display(k.name)] = true
 	}
 	seen := map[string]bool{}
 	var out []model.Suppression
