@@ -166,18 +166,18 @@ func (v *seamView) Handler() *resolve.Handler {
 func (v *seamView) Imports() []resolve.Import {
 	v.importsOnce.Do(func() {
 		res := v.res
-		names := make([]string, 0, len(res.Sites))
-		for name := range res.Sites {
+		names := make([]string, 0, len(res.sites))
+		for name := range res.Sites() {
 			names = append(names, name)
 		}
 		sort.Strings(names)
 		out := make([]resolve.Import, 0, len(names)+len(res.Problems))
 		for _, name := range names {
-			s := res.Sites[name]
+			s, _ := res.Site(name)
 			out = append(out, resolve.Import{Module: name,
 				At:   resolve.Pos{Tree: s.Tree, File: s.File, Line: s.Line, Col: s.Col},
 				Stmt: s.Stmt, From: s.From, Chain: res.Chain(s.From), Lazy: s.Lazy,
-				Found: v.provider(res.Imported[name])})
+				Found: v.provider(res.Module(name))})
 		}
 		out = append(out, v.problemImports()...)
 		v.imports = out
@@ -208,7 +208,7 @@ func (v *seamView) problemImports() []resolve.Import {
 			imp.Failure = resolve.NotFound
 		case NoName, NoAttribute, PartialAttr:
 			imp.Failure, imp.Name = resolve.NameMissing, pr.Name
-			imp.Found = v.provider(res.Imported[pr.Missing])
+			imp.Found = v.provider(res.Module(pr.Missing))
 		case NoParent, BeyondTop:
 			imp.Failure = resolve.BadSpecifier
 		case CompiledMismatch:
@@ -240,11 +240,11 @@ func (v *seamView) LoadedFiles(visit func(t tree.Tree, name string, installed bo
 		visit(t, file, m.Trusted)
 	}
 	found(res.Handler.Found)
-	for name, s := range res.Sites {
+	for name, s := range res.Sites() {
 		if s.Tree != nil && s.File != "" {
 			visit(s.Tree, s.File, false)
 		}
-		found(res.Imported[name])
+		found(res.Module(name))
 	}
 	for _, pr := range res.Problems {
 		if pr.Tree != nil && pr.File != "" {
@@ -252,7 +252,7 @@ func (v *seamView) LoadedFiles(visit func(t tree.Tree, name string, installed bo
 		}
 		switch pr.Failure {
 		case NoName, NoAttribute, PartialAttr:
-			found(res.Imported[pr.Missing])
+			found(res.Module(pr.Missing))
 		}
 	}
 }

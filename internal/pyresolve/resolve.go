@@ -2,6 +2,7 @@ package pyresolve
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -196,13 +197,19 @@ type Result struct {
 	Syntax []SyntaxError
 	// Unfollowed are the imports layerkit cannot follow (syspath.go, calls.go).
 	Unfollowed []Unfollowed
-	// Imported are the modules reached from the handler, by name.
-	Imported map[string]*Module
-	// Sites says, for each imported module, the import statement that first reaches it
-	// (an eager one when there is one). The handler module and its parents have none.
-	Sites map[string]Site
+	// imported are the modules reached from the handler, by name (Module, Modules).
+	imported map[string]*Module
+	// sites says, for each imported module, the import statement that first reaches it
+	// (an eager one when there is one). The handler module and its parents have none
+	// (Site, Sites).
+	sites map[string]Site
 	// parents: module → the module whose import first reached it.
 	parents map[string]string
+	// base is the summary of a shared package's run this function copied (summary.go
+	// adopt): its modules, sites and parents are the function's too, under the
+	// function's own entries. It is shared by every function that copied it and never
+	// written: 200 functions importing a 5,000-module package hold one copy of it.
+	base *runSummary
 	// replayed counts the shared modules' runs copied from a summary (summary.go).
 	replayed int
 	// chains memoizes Chain (rules ask for it side by side).
@@ -245,7 +252,7 @@ func (r *Result) Chain(name string) []string {
 		}
 		onPath[cur] = true
 		path = append(path, cur)
-		cur = r.parents[cur]
+		cur, _ = r.parent(cur)
 	}
 	base := chainInfo{length: 0}
 	if c, ok := r.chains[cur]; ok && cur != "" {
@@ -264,14 +271,14 @@ func (r *Result) Chain(name string) []string {
 		out := make([]string, c.length)
 		for i, m := c.length-1, name; i >= 0; i-- {
 			out[i] = m
-			m = r.parents[m]
+			m, _ = r.parent(m)
 		}
 		return out
 	}
 	tail := make([]string, chainEnds)
 	for i, m := chainEnds-1, name; i >= 0; i-- {
 		tail[i] = m
-		m = r.parents[m]
+		m, _ = r.parent(m)
 	}
 	out := append(slices.Clone(c.head), fmt.Sprintf("… %d more …", c.length-2*chainEnds))
 	return append(out, tail...)
@@ -307,7 +314,7 @@ func newAnalysis(r *Resolver, env *Env) *analysis {
 	// The maps are sized for what the function before reached (at least 8): growing a
 	// map doubles it, so sizing it once costs less time and memory than growing.
 	n := max(8, int(r.reached.Load()))
-	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: make(map[string]*Module, n), Sites: make(map[string]Site, n)},
+	a := &analysis{r: r, env: env, res: &Result{Env: env, imported: make(map[string]*Module, n), sites: make(map[string]Site, n)},
 		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
 		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, ns: make(map[string]*namespace, n)}
 	a.res.parents = a.parentMod
@@ -495,7 +502,7 @@ func (a *analysis) lookup(name string) *Module {
 	}
 	a.mods[name] = m
 	if m != nil {
-		a.res.Imported[name] = m
+		a.res.imported[name] = m
 	}
 	return m
 }
@@ -541,7 +548,7 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 		}
 		a.reruns[m.Name]++
 	}
-	if _, ok := a.parentMod[m.Name]; !ok && via != "" && via != m.Name {
+	if _, ok := a.res.parent(m.Name); !ok && via != "" && via != m.Name {
 		a.parentMod[m.Name] = via
 	}
 	a.state[m.Name] = want
@@ -609,4 +616,103 @@ func (a *analysis) scanModule(m *Module, lazy bool) *failure {
 		return nil
 	}
 	return a.execModule(m, f, lazy)
+}
+
+// Module is the module imported under name; nil when none is.
+func (r *Result) Module(name string) *Module {
+	if m, ok := r.imported[name]; ok {
+		return m
+	}
+	if r.base != nil {
+		return r.base.imported[name]
+	}
+	return nil
+}
+
+// Modules yields the modules reached from the handler, by name, in no order.
+func (r *Result) Modules() iter.Seq2[string, *Module] {
+	return func(yield func(string, *Module) bool) {
+		for name, m := range r.imported {
+			if !yield(name, m) {
+				return
+			}
+		}
+		if r.base == nil {
+			return
+		}
+		for name, m := range r.base.imported {
+			if _, own := r.imported[name]; own {
+				continue
+			}
+			if !yield(name, m) {
+				return
+			}
+		}
+	}
+}
+
+// Site is the import statement that first reaches module name (an eager one when
+// there is one), and whether there is one: the handler module and its parents have
+// none.
+func (r *Result) Site(name string) (Site, bool) {
+	own, ok := r.sites[name]
+	if r.base == nil {
+		return own, ok
+	}
+	b, inBase := r.base.sites[name]
+	switch {
+	case ok && (!inBase || !own.Lazy || b.Lazy):
+		return own, true
+	case inBase:
+		return b, true
+	}
+	return Site{}, false
+}
+
+// Sites yields each imported module's site (Site), by name, in no order.
+func (r *Result) Sites() iter.Seq2[string, Site] {
+	return func(yield func(string, Site) bool) {
+		for name := range r.sites {
+			s, _ := r.Site(name)
+			if !yield(name, s) {
+				return
+			}
+		}
+		if r.base == nil {
+			return
+		}
+		for name, s := range r.base.sites {
+			if _, own := r.sites[name]; own {
+				continue
+			}
+			if !yield(name, s) {
+				return
+			}
+		}
+	}
+}
+
+// parent is the module whose import first reached module name.
+func (r *Result) parent(name string) (string, bool) {
+	if p, ok := r.parents[name]; ok {
+		return p, true
+	}
+	if r.base != nil {
+		p, ok := r.base.parents[name]
+		return p, ok
+	}
+	return "", false
+}
+
+// NumModules is how many modules are reached from the handler.
+func (r *Result) NumModules() int {
+	n := len(r.imported)
+	if r.base != nil {
+		for name := range r.base.imported {
+			if _, own := r.imported[name]; !own {
+				n++
+			}
+		}
+	}
+	return n
 }

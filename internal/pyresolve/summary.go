@@ -93,7 +93,7 @@ func (a *analysis) replay(m *Module) bool {
 			had[e.name] = true
 		}
 	}
-	if len(s.mods) > 256 && 4*len(a.mods) < len(s.mods) {
+	if len(s.mods) > 256 && 4*len(a.mods) < len(s.mods) && a.res.base == nil {
 		a.adopt(s)
 		a.copied += len(s.mods) // (not what the next function's maps are sized for)
 	} else {
@@ -129,7 +129,7 @@ func (a *analysis) merge(s *runSummary, had map[string]bool) {
 		}
 		a.mods[e.name] = e.m
 		if e.m != nil {
-			a.res.Imported[e.name] = e.m
+			a.res.imported[e.name] = e.m
 		}
 		if st, ok := s.state[e.name]; ok {
 			a.state[e.name] = st
@@ -140,36 +140,25 @@ func (a *analysis) merge(s *runSummary, had map[string]bool) {
 	}
 	for name, site := range s.sites {
 		// the first import statement that reaches a module, an eager one over a lazy one
-		if old, ok := a.res.Sites[name]; !ok || old.Lazy && !site.Lazy {
-			a.res.Sites[name] = site
+		if old, ok := a.res.Site(name); !ok || old.Lazy && !site.Lazy {
+			a.res.sites[name] = site
 		}
 	}
 }
 
-// adopt is merge for an analysis that has much less than the summary: a's maps become
-// copies of the summary's (copied whole, which is much faster than entry by entry)
-// with a's own entries put back.
+// adopt is merge for an analysis that has much less than the summary: the summary
+// becomes the base of a's result (Result.base: its modules, sites and parents are read
+// under a's own, never copied), and a's working maps become copies of the summary's
+// (copied whole, which is much faster than entry by entry) with a's own entries put
+// back; those die with the analysis.
 func (a *analysis) adopt(s *runSummary) {
 	mods := maps.Clone(s.modMap)
 	maps.Copy(mods, a.mods)
 	a.mods = mods
-	imported := maps.Clone(s.imported)
-	maps.Copy(imported, a.res.Imported)
-	a.res.Imported = imported
 	state := maps.Clone(s.state)
 	maps.Copy(state, a.state)
 	a.state = state
-	parents := maps.Clone(s.parents)
-	maps.Copy(parents, a.parentMod)
-	a.parentMod, a.res.parents = parents, parents
-	sites := maps.Clone(s.sites)
-	for name, old := range a.res.Sites {
-		// the first import statement that reaches a module, an eager one over a lazy one
-		if site, ok := sites[name]; !ok || !old.Lazy || site.Lazy {
-			sites[name] = old
-		}
-	}
-	a.res.Sites = sites
+	a.res.base = s
 }
 
 // canReplay reports whether a's own run of the summarized module would be the
@@ -213,7 +202,7 @@ func (r *Resolver) summarize(env *Env, m *Module) *runSummary {
 	e.Path[0].Tree, e.Path[0].Declared = nil, nil
 	b := newAnalysis(r, &e)
 	b.summarizing, b.reads = true, map[string]bool{}
-	b.mods[m.Name], b.res.Imported[m.Name], b.state[m.Name] = m, m, 2
+	b.mods[m.Name], b.res.imported[m.Name], b.state[m.Name] = m, m, 2
 	fail := b.scanModule(m, false)
 	s := &runSummary{}
 	if fail != nil || len(b.res.Problems) > 0 || len(b.res.Shadows) > 0 || len(b.res.Unfollowed) > 0 ||
@@ -228,8 +217,8 @@ func (r *Resolver) summarize(env *Env, m *Module) *runSummary {
 	}
 	slices.SortFunc(s.mods, func(x, y modEntry) int { return strings.Count(x.name, ".") - strings.Count(y.name, ".") })
 	s.reads = slices.Sorted(maps.Keys(b.reads))
-	s.state, s.parents, s.sites, s.ns = b.state, b.parentMod, b.res.Sites, b.ns
-	s.modMap, s.imported = b.mods, b.res.Imported
+	s.state, s.parents, s.sites, s.ns = b.state, b.parentMod, b.res.sites, b.ns
+	s.modMap, s.imported = b.mods, b.res.imported
 	s.seenTop = slices.Collect(maps.Keys(b.seenTop))
 	s.queue = b.queue
 	s.followed = slices.Collect(maps.Keys(b.followed))

@@ -21,14 +21,20 @@ type SyntaxError struct {
 // file before it runs any of it, so one error anywhere fails the import.
 func (a *analysis) syntaxErrors() {
 	_, minor := a.env.Runtime.PyVersion()
-	for name, m := range a.res.Imported {
+	for name, m := range a.res.Modules() {
 		if !scannable(m) {
 			continue
 		}
-		if site, ok := a.res.Sites[name]; ok && site.Lazy {
+		if site, ok := a.res.Site(name); ok && site.Lazy {
 			continue
 		}
-		s := a.scanned(m.Tree, m.File).syntax
+		var s *pysyntax.Summary
+		if b := m.syn; b != nil {
+			b.once.Do(func() { b.s = a.scanned(m.Tree, m.File).syntax })
+			s = b.s
+		} else {
+			s = a.scanned(m.Tree, m.File).syntax
+		}
 		p := s.First(minor)
 		if p == nil {
 			continue
