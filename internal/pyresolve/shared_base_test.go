@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -138,6 +139,49 @@ func TestSharedBaseMatchesFreshAndPython(t *testing.T) {
 			t.Errorf("function %d: layerkit says %q, python3 imports it", i, eager)
 		case tc.fail != "" && (len(eager) != 1 || eager[0] != tc.fail):
 			t.Errorf("function %d: layerkit says %q, python3 %q", i, eager, tc.fail)
+		}
+	}
+}
+
+// TestSharedBaseSyntax: a module of a shared package run that the function's Python
+// cannot compile (PEP 695's type statement on 3.11) is reported for every function
+// that shares the run, as an analysis of its own reports it; a function that imports
+// it only lazily (its own lazy import is not the package's) still gets it from the
+// package's eager one.
+func TestSharedBaseSyntax(t *testing.T) {
+	rt, _ := runtimes.Lookup("python3.11")
+	files := bigLayer(300)
+	files["python/big/m10.py"] = "type Alias = int\n"
+	layer := &model.Layer{Name: "Big", Content: &model.Code{Tree: tree.NewMap("layer", files)}}
+	apps := []string{
+		"import big\n\ndef handler(e, c):\n    pass\n",
+		"import big.m10\nimport big\n\ndef handler(e, c):\n    pass\n",
+		"def handler(e, c):\n    import big.m10\n\nimport big\n",
+	}
+	shared := New()
+	for i, app := range apps {
+		f := &model.Function{Name: fmt.Sprintf("Fn%d", i), Runtime: "python3.11", Handler: "app.handler", Arch: "x86_64",
+			Code: &model.Code{Tree: tree.NewMap(fmt.Sprintf("src%d", i), map[string]string{"app.py": app})}, Env: map[string]model.EnvVar{},
+			Layers: []model.LayerRef{{Layer: layer}}}
+		res := shared.Analyze(shared.NewEnv(f, rt))
+		fresh := New()
+		alone := fresh.NewEnv(f, rt)
+		alone.sharedKey = ""
+		own := fresh.Analyze(alone)
+		render := func(r *Result) string {
+			var out []string
+			for _, s := range r.Syntax {
+				out = append(out, fmt.Sprintf("%s %s line=%d chain=%v", s.Module, s.File, s.Problem.Line, s.Chain))
+			}
+			slices.Sort(out)
+			return strings.Join(out, "; ")
+		}
+		if res.base == nil {
+			t.Errorf("function %d does not share the package's run", i)
+		}
+		got, want := render(res), render(own)
+		if got != want || !strings.Contains(got, "big.m10") {
+			t.Errorf("function %d: syntax errors %q, an analysis of its own says %q (want big.m10's)", i, got, want)
 		}
 	}
 }

@@ -46,6 +46,9 @@ type runSummary struct {
 	queue     []work
 	followed  []string
 	nFollowed int
+	// syntax: the modules of imported that some Python cannot compile (syntaxErrors
+	// looks at these alone among a base's modules)
+	syntax []string
 }
 
 type modEntry struct {
@@ -219,6 +222,13 @@ func (r *Resolver) summarize(env *Env, m *Module) *runSummary {
 	s.reads = slices.Sorted(maps.Keys(b.reads))
 	s.state, s.parents, s.sites, s.ns = b.state, b.parentMod, b.res.sites, b.ns
 	s.modMap, s.imported = b.mods, b.res.imported
+	for name, mod := range b.res.imported {
+		if scannable(mod) {
+			if syn := b.syntaxOf(mod); syn != nil && len(syn.Problems) > 0 {
+				s.syntax = append(s.syntax, name)
+			}
+		}
+	}
 	s.seenTop = slices.Collect(maps.Keys(b.seenTop))
 	s.queue = b.queue
 	s.followed = slices.Collect(maps.Keys(b.followed))

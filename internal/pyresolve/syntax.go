@@ -21,26 +21,40 @@ type SyntaxError struct {
 // file before it runs any of it, so one error anywhere fails the import.
 func (a *analysis) syntaxErrors() {
 	_, minor := a.env.Runtime.PyVersion()
-	for name, m := range a.res.Modules() {
+	check := func(name string, m *Module) {
 		if !scannable(m) {
-			continue
+			return
 		}
 		if site, ok := a.res.Site(name); ok && site.Lazy {
-			continue
+			return
 		}
-		var s *pysyntax.Summary
-		if b := m.syn; b != nil {
-			b.once.Do(func() { b.s = a.scanned(m.Tree, m.File).syntax })
-			s = b.s
-		} else {
-			s = a.scanned(m.Tree, m.File).syntax
-		}
-		p := s.First(minor)
+		p := a.syntaxOf(m).First(minor)
 		if p == nil {
-			continue
+			return
 		}
 		a.res.Syntax = append(a.res.Syntax, SyntaxError{Module: name, Tree: m.Tree, File: m.File, Problem: *p, Chain: a.res.Chain(name)})
 	}
+	for name, m := range a.res.imported {
+		check(name, m)
+	}
+	if b := a.res.base; b != nil {
+		// of the shared run's modules, only those with a syntax problem for some
+		// Python (runSummary.syntax): the rest compile for every function
+		for _, name := range b.syntax {
+			if _, own := a.res.imported[name]; !own {
+				check(name, b.imported[name])
+			}
+		}
+	}
+}
+
+// syntaxOf is what pysyntax found in m's file (nil: nothing); a shared module keeps it.
+func (a *analysis) syntaxOf(m *Module) *pysyntax.Summary {
+	if b := m.syn; b != nil {
+		b.once.Do(func() { b.s = a.scanned(m.Tree, m.File).syntax })
+		return b.s
+	}
+	return a.scanned(m.Tree, m.File).syntax
 }
 
 // syntax returns what pysyntax found in name in t (cached with the scan).
