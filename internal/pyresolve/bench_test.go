@@ -89,7 +89,7 @@ func BenchmarkAnalyze(b *testing.B) {
 // vendored layer package of 2,000 modules (no dist-info, every module reached from its
 // __init__), with the package's run already summarized by the functions before it. Each
 // function should cost what its own modules cost, not the package's 2,000: it refers
-// to the summary's maps (Result.base) instead of copying them. See B/op.
+// to the summary's maps (Result.bases) instead of copying them. See B/op.
 func BenchmarkAnalyzeFanOut(b *testing.B) {
 	rt, _ := runtimes.Lookup("python3.12")
 	files := bigLayer(2000)
@@ -104,8 +104,8 @@ func BenchmarkAnalyzeFanOut(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		res := r.Analyze(r.NewEnv(fn, rt))
-		if len(res.Problems) > 0 || res.base == nil {
-			b.Fatalf("%d problems; shared run used: %t", len(res.Problems), res.base != nil)
+		if len(res.Problems) > 0 || len(res.bases) == 0 {
+			b.Fatalf("%d problems; shared run used: %t", len(res.Problems), len(res.bases) > 0)
 		}
 	}
 }

@@ -205,11 +205,12 @@ type Result struct {
 	sites map[string]Site
 	// parents: module → the module whose import first reached it.
 	parents map[string]string
-	// base is the summary of a shared package's run this function copied (summary.go
-	// adopt): its modules, sites and parents are the function's too, under the
-	// function's own entries. It is shared by every function that copied it and never
-	// written: 200 functions importing a 5,000-module package hold one copy of it.
-	base *runSummary
+	// bases are the summaries of shared packages' runs this function copied
+	// (summary.go replay), in the order it copied them: their modules, sites and parents
+	// are the function's too, under the function's own entries (and a later summary's
+	// under an earlier one's). They are shared by every function that copied them and
+	// never written: 200 functions importing a 5,000-module package hold one copy of it.
+	bases []*runSummary
 	// replayed counts the shared modules' runs copied from a summary (summary.go).
 	replayed int
 	// chains memoizes Chain (rules ask for it side by side).
@@ -548,7 +549,7 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 		}
 		a.reruns[m.Name]++
 	}
-	if _, ok := a.res.parent(m.Name); !ok && via != "" && via != m.Name {
+	if p, _ := a.res.parent(m.Name); p == "" && via != "" && via != m.Name {
 		a.parentMod[m.Name] = via
 	}
 	a.state[m.Name] = want
@@ -627,10 +628,26 @@ func (r *Result) Module(name string) *Module {
 	if m, ok := r.imported[name]; ok {
 		return m
 	}
-	if r.base != nil {
-		return r.base.imported[name]
+	for _, b := range r.bases {
+		if m, ok := b.imported[name]; ok {
+			return m
+		}
 	}
 	return nil
+}
+
+// shadowed reports whether module name is the function's own or in a base before
+// bases[i] (whose entry for it is then not the function's).
+func (r *Result) shadowed(name string, i int) bool {
+	if _, own := r.imported[name]; own {
+		return true
+	}
+	for _, b := range r.bases[:i] {
+		if _, ok := b.imported[name]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Modules yields the modules reached from the handler, by name, in no order.
@@ -641,15 +658,14 @@ func (r *Result) Modules() iter.Seq2[string, *Module] {
 				return
 			}
 		}
-		if r.base == nil {
-			return
-		}
-		for name, m := range r.base.imported {
-			if _, own := r.imported[name]; own {
-				continue
-			}
-			if !yield(name, m) {
-				return
+		for i, b := range r.bases {
+			for name, m := range b.imported {
+				if r.shadowed(name, i) {
+					continue
+				}
+				if !yield(name, m) {
+					return
+				}
 			}
 		}
 	}
@@ -657,20 +673,26 @@ func (r *Result) Modules() iter.Seq2[string, *Module] {
 
 // Site is the import statement that first reaches module name (an eager one when
 // there is one), and whether there is one: the handler module and its parents have
-// none.
+// none. Of the function's own and its bases' (in that order), the first eager one,
+// else the first: what merging them entry by entry in the order they were made keeps.
 func (r *Result) Site(name string) (Site, bool) {
-	own, ok := r.sites[name]
-	if r.base == nil {
-		return own, ok
+	first, found := r.sites[name]
+	if found && !first.Lazy {
+		return first, true
 	}
-	b, inBase := r.base.sites[name]
-	switch {
-	case ok && (!inBase || !own.Lazy || b.Lazy):
-		return own, true
-	case inBase:
-		return b, true
+	for _, b := range r.bases {
+		s, ok := b.sites[name]
+		if !ok {
+			continue
+		}
+		if !s.Lazy {
+			return s, true
+		}
+		if !found {
+			first, found = s, true
+		}
 	}
-	return Site{}, false
+	return first, found
 }
 
 // Sites yields each imported module's site (Site), by name, in no order.
@@ -682,28 +704,43 @@ func (r *Result) Sites() iter.Seq2[string, Site] {
 				return
 			}
 		}
-		if r.base == nil {
-			return
-		}
-		for name, s := range r.base.sites {
-			if _, own := r.sites[name]; own {
-				continue
-			}
-			if !yield(name, s) {
-				return
+		for i, b := range r.bases {
+			for name := range b.sites {
+				if r.siteBefore(name, i) {
+					continue
+				}
+				s, _ := r.Site(name)
+				if !yield(name, s) {
+					return
+				}
 			}
 		}
 	}
 }
 
-// parent is the module whose import first reached module name.
+// siteBefore reports whether the function or a base before bases[i] has a site for name.
+func (r *Result) siteBefore(name string, i int) bool {
+	if _, own := r.sites[name]; own {
+		return true
+	}
+	for _, b := range r.bases[:i] {
+		if _, ok := b.sites[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// parent is the module whose import first reached module name ("" when none: an
+// own entry "" hides a base's).
 func (r *Result) parent(name string) (string, bool) {
 	if p, ok := r.parents[name]; ok {
 		return p, true
 	}
-	if r.base != nil {
-		p, ok := r.base.parents[name]
-		return p, ok
+	for _, b := range r.bases {
+		if p, ok := b.parents[name]; ok {
+			return p, true
+		}
 	}
 	return "", false
 }
@@ -711,9 +748,9 @@ func (r *Result) parent(name string) (string, bool) {
 // NumModules is how many modules are reached from the handler.
 func (r *Result) NumModules() int {
 	n := len(r.imported)
-	if r.base != nil {
-		for name := range r.base.imported {
-			if _, own := r.imported[name]; !own {
+	for i, b := range r.bases {
+		for name := range b.imported {
+			if !r.shadowed(name, i) {
 				n++
 			}
 		}

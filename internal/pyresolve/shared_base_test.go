@@ -15,7 +15,7 @@ import (
 )
 
 // bigLayer is a layer package of more than 256 modules, whose run a function's result
-// refers to instead of copying it (summary.go adopt, Result.base), and a module of
+// refers to instead of copying it (summary.go adopt, Result.bases), and a module of
 // the layer it imports by top-level name (helper), which a function's own package
 // can shadow.
 func bigLayer(n int) map[string]string {
@@ -36,7 +36,7 @@ func bigLayer(n int) map[string]string {
 }
 
 // TestSharedBaseMatchesFreshAndPython: functions that import a large layer package
-// share one copy of its run (Result.base); each must get what an analysis of its own
+// share one copy of its run (Result.bases); each must get what an analysis of its own
 // gets, and what python3 does with the same files — in particular a function whose
 // own package shadows a module the layer package imports (helper.py in /var/task) must
 // not be given the layer's run: Python imports the function's helper, and fails when it
@@ -77,7 +77,7 @@ func TestSharedBaseMatchesFreshAndPython(t *testing.T) {
 		for i, f := range fns {
 			res := shared.Analyze(shared.NewEnv(f, rt))
 			results[i] = res
-			if got := res.base != nil; got != tasks[i].base {
+			if got := len(res.bases) == 1 && len(res.bases[0].mods) > 256; got != tasks[i].base {
 				t.Errorf("round %d, function %d: shares the layer package's run: %t, want %t", round, i, got, tasks[i].base)
 			}
 			fresh := New()
@@ -88,7 +88,7 @@ func TestSharedBaseMatchesFreshAndPython(t *testing.T) {
 			}
 		}
 	}
-	if results[0].base == nil || results[0].base != results[4].base {
+	if len(results[0].bases) != 1 || len(results[4].bases) != 1 || results[0].bases[0] != results[4].bases[0] {
 		t.Errorf("functions 0 and 4 do not share one copy of the package's run")
 	}
 	if n := results[0].NumModules(); n < 300 {
@@ -176,7 +176,7 @@ func TestSharedBaseSyntax(t *testing.T) {
 			slices.Sort(out)
 			return strings.Join(out, "; ")
 		}
-		if res.base == nil {
+		if len(res.bases) == 0 {
 			t.Errorf("function %d does not share the package's run", i)
 		}
 		got, want := render(res), render(own)

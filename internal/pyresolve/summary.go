@@ -96,12 +96,13 @@ func (a *analysis) replay(m *Module) bool {
 			had[e.name] = true
 		}
 	}
-	if len(s.mods) > 256 && 4*len(a.mods) < len(s.mods) && a.res.base == nil {
+	if len(s.mods) > 256 && 4*len(a.mods) < len(s.mods) {
 		a.adopt(s)
 		a.copied += len(s.mods) // (not what the next function's maps are sized for)
 	} else {
 		a.merge(s, had)
 	}
+	a.res.bases = append(a.res.bases, s)
 	if len(s.ns) > 0 {
 		a.bases = append(a.bases, s)
 	}
@@ -124,36 +125,31 @@ func (a *analysis) replay(m *Module) bool {
 	return true
 }
 
-// merge copies the summary's maps into a's, entry by entry (a's entries stay).
+// merge copies the summary's working maps into a's, entry by entry (a's entries
+// stay); the summary's modules, sites and parents are the result's through
+// Result.bases, not copied.
 func (a *analysis) merge(s *runSummary, had map[string]bool) {
 	for _, e := range s.mods {
 		if had[e.name] {
+			if p, _ := a.res.parent(e.name); p == "" {
+				if _, inS := s.parents[e.name]; inS {
+					// the summary's parent of a module a had is not a's: "" hides it
+					// (Result.parent) until a load of a's sets one
+					a.parentMod[e.name] = ""
+				}
+			}
 			continue
 		}
 		a.mods[e.name] = e.m
-		if e.m != nil {
-			a.res.imported[e.name] = e.m
-		}
 		if st, ok := s.state[e.name]; ok {
 			a.state[e.name] = st
-		}
-		if p, ok := s.parents[e.name]; ok {
-			a.parentMod[e.name] = p
-		}
-	}
-	for name, site := range s.sites {
-		// the first import statement that reaches a module, an eager one over a lazy one
-		if old, ok := a.res.Site(name); !ok || old.Lazy && !site.Lazy {
-			a.res.sites[name] = site
 		}
 	}
 }
 
-// adopt is merge for an analysis that has much less than the summary: the summary
-// becomes the base of a's result (Result.base: its modules, sites and parents are read
-// under a's own, never copied), and a's working maps become copies of the summary's
-// (copied whole, which is much faster than entry by entry) with a's own entries put
-// back; those die with the analysis.
+// adopt is merge for an analysis that has much less than the summary: a's working
+// maps become copies of the summary's (copied whole, which is much faster than entry
+// by entry) with a's own entries put back; those die with the analysis.
 func (a *analysis) adopt(s *runSummary) {
 	mods := maps.Clone(s.modMap)
 	maps.Copy(mods, a.mods)
@@ -161,7 +157,6 @@ func (a *analysis) adopt(s *runSummary) {
 	state := maps.Clone(s.state)
 	maps.Copy(state, a.state)
 	a.state = state
-	a.res.base = s
 }
 
 // canReplay reports whether a's own run of the summarized module would be the

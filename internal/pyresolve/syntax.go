@@ -37,11 +37,11 @@ func (a *analysis) syntaxErrors() {
 	for name, m := range a.res.imported {
 		check(name, m)
 	}
-	if b := a.res.base; b != nil {
-		// of the shared run's modules, only those with a syntax problem for some
+	for i, b := range a.res.bases {
+		// of a shared run's modules, only those with a syntax problem for some
 		// Python (runSummary.syntax): the rest compile for every function
 		for _, name := range b.syntax {
-			if _, own := a.res.imported[name]; !own {
+			if !a.res.shadowed(name, i) {
 				check(name, b.imported[name])
 			}
 		}
