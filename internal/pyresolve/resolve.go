@@ -639,11 +639,16 @@ func (r *Result) Module(name string) *Module {
 // shadowed reports whether module name is the function's own or in a base before
 // bases[i] (whose entry for it is then not the function's).
 func (r *Result) shadowed(name string, i int) bool {
-	if _, own := r.imported[name]; own {
+	return inAny(name, r.imported, r.bases[:i], func(b *runSummary) map[string]*Module { return b.imported })
+}
+
+// inAny reports whether name is in own or in the map of one of bases that of picks.
+func inAny[V any](name string, own map[string]V, bases []*runSummary, of func(*runSummary) map[string]V) bool {
+	if _, ok := own[name]; ok {
 		return true
 	}
-	for _, b := range r.bases[:i] {
-		if _, ok := b.imported[name]; ok {
+	for _, b := range bases {
+		if _, ok := of(b)[name]; ok {
 			return true
 		}
 	}
@@ -720,15 +725,7 @@ func (r *Result) Sites() iter.Seq2[string, Site] {
 
 // siteBefore reports whether the function or a base before bases[i] has a site for name.
 func (r *Result) siteBefore(name string, i int) bool {
-	if _, own := r.sites[name]; own {
-		return true
-	}
-	for _, b := range r.bases[:i] {
-		if _, ok := b.sites[name]; ok {
-			return true
-		}
-	}
-	return false
+	return inAny(name, r.sites, r.bases[:i], func(b *runSummary) map[string]Site { return b.sites })
 }
 
 // parent is the module whose import first reached module name ("" when none: an
