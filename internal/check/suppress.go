@@ -117,29 +117,23 @@ func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 		t    tree.Tree
 		name string
 	}
+	// Functions over the same layers load the same layer files: dedupe them by
+	// (tree, name) before naming them (Display builds a string).
 	var files []file
-	installed := map[string]bool{}
-	// every function reaches the same layer files: each (tree, name) once, before its
-	// display name is made
 	added, installedAt := map[key]bool{}, map[key]bool{}
 	var q quietReader
-	add := func(t tree.Tree, name string) {
-		if t == nil || name == "" || added[key{t, name}] {
+	visit := func(t tree.Tree, name string, installed bool) {
+		k := key{t, name}
+		if t == nil || name == "" {
 			return
 		}
-		added[key{t, name}] = true
-		files = append(files, file{t, name, q != nil && q.Quiet(t, name)})
-	}
-	provider := func(p *resolve.Provider) {
-		switch {
-		case p == nil || p.Tree == nil || p.Compiled || p.Folder:
-		case p.Installed:
-			if !installedAt[key{p.Tree, p.File}] {
-				installedAt[key{p.Tree, p.File}] = true
-				installed[p.Tree.Display(p.File)] = true
-			}
-		default:
-			add(p.Tree, p.File)
+		if installed {
+			installedAt[k] = true
+			return
+		}
+		if !added[k] {
+			added[k] = true
+			files = append(files, file{t, name, q != nil && q.Quiet(t, name)})
 		}
 	}
 	for _, f := range fns {
@@ -147,13 +141,11 @@ func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 			continue
 		}
 		q, _ = f.Analysis.(quietReader)
-		if h := f.Analysis.Handler(); h != nil {
-			provider(h.Found)
-		}
-		for _, im := range f.Analysis.Imports() {
-			add(im.At.Tree, im.At.File)
-			provider(im.Found)
-		}
+		resolve.LoadedFiles(f.Analysis, visit)
+	}
+	installed := map[string]bool{}
+	for k := range installedAt {
+		installed[k.t.Display(k.name)] = true
 	}
 	seen := map[string]bool{}
 	var out []model.Suppression

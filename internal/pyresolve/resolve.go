@@ -3,6 +3,7 @@ package pyresolve
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -223,13 +224,20 @@ type Result struct {
 	Syntax []SyntaxError
 	// Unfollowed are the imports layerkit cannot follow (syspath.go, calls.go).
 	Unfollowed []Unfollowed
-	// Imported are the modules reached from the handler, by name.
-	Imported map[string]*Module
-	// Sites says, for each imported module, the import statement that first reaches it
-	// (an eager one when there is one). The handler module and its parents have none.
-	Sites map[string]Site
+	// imported are the modules reached from the handler, by name (Module, Modules).
+	imported map[string]*Module
+	// sites says, for each imported module, the import statement that first reaches it
+	// (an eager one when there is one). The handler module and its parents have none
+	// (Site, Sites).
+	sites map[string]Site
 	// parents: module → the module whose import first reached it.
 	parents map[string]string
+	// bases are the summaries of shared packages' runs this function copied
+	// (summary.go replay), in the order it copied them: their modules, sites and parents
+	// are the function's too, under the function's own entries (and a later summary's
+	// under an earlier one's). They are shared by every function that copied them and
+	// never written: 200 functions importing a 5,000-module package hold one copy of it.
+	bases []*runSummary
 	// replayed counts the shared modules' runs copied from a summary (summary.go).
 	replayed int
 	// chains memoizes Chain (rules ask for it side by side).
@@ -270,14 +278,14 @@ func (r *Result) Chain(name string) []string {
 		out := make([]string, c.length)
 		for i, m := c.length-1, name; i >= 0; i-- {
 			out[i] = m
-			m = r.parents[m]
+			m, _ = r.parent(m)
 		}
 		return out
 	}
 	tail := make([]string, chainEnds)
 	for i, m := chainEnds-1, name; i >= 0; i-- {
 		tail[i] = m
-		m = r.parents[m]
+		m, _ = r.parent(m)
 	}
 	out := append(slices.Clone(c.head), fmt.Sprintf("… %d more …", c.length-2*chainEnds))
 	return append(out, tail...)
@@ -295,7 +303,7 @@ func (r *Result) chainWalk(name string) chainInfo {
 		}
 		onPath[cur] = true
 		path = append(path, cur)
-		cur = r.parents[cur]
+		cur, _ = r.parent(cur)
 	}
 	base := chainInfo{length: 0}
 	if c, ok := r.chains[cur]; ok && cur != "" {
@@ -342,7 +350,7 @@ func newAnalysis(r *Resolver, env *Env) *analysis {
 	// The maps are sized for what the function before reached (at least 8): growing a
 	// map doubles it, so sizing it once costs less time and memory than growing.
 	n := max(8, int(r.reached.Load()))
-	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: make(map[string]*Module, n), Sites: make(map[string]Site, n)},
+	a := &analysis{r: r, env: env, res: &Result{Env: env, imported: make(map[string]*Module, n), sites: make(map[string]Site, n)},
 		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
 		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, ns: make(map[string]*namespace, n)}
 	a.res.parents = a.parentMod
@@ -530,7 +538,7 @@ func (a *analysis) lookup(name string) *Module {
 	}
 	a.mods[name] = m
 	if m != nil {
-		a.res.Imported[name] = m
+		a.res.imported[name] = m
 	}
 	return m
 }
@@ -576,7 +584,7 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 		}
 		a.reruns[m.Name]++
 	}
-	if _, ok := a.parentMod[m.Name]; !ok && via != "" && via != m.Name {
+	if p, _ := a.res.parent(m.Name); p == "" && via != "" && via != m.Name {
 		a.parentMod[m.Name] = via
 	}
 	a.state[m.Name] = want
@@ -648,4 +656,136 @@ func (a *analysis) scanModule(m *Module, lazy bool) *failure {
 		return nil
 	}
 	return a.execModule(m, f, lazy)
+}
+
+// Module is the module imported under name; nil when none is.
+func (r *Result) Module(name string) *Module {
+	if m, ok := r.imported[name]; ok {
+		return m
+	}
+	for _, b := range r.bases {
+		if m, ok := b.imported[name]; ok {
+			return m
+		}
+	}
+	return nil
+}
+
+// shadowed reports whether module name is the function's own or in a base before
+// bases[i] (whose entry for it is then not the function's).
+func (r *Result) shadowed(name string, i int) bool {
+	return inAny(name, r.imported, r.bases[:i], func(b *runSummary) map[string]*Module { return b.imported })
+}
+
+// inAny reports whether name is in own or in the map of one of bases that of picks.
+func inAny[V any](name string, own map[string]V, bases []*runSummary, of func(*runSummary) map[string]V) bool {
+	if _, ok := own[name]; ok {
+		return true
+	}
+	for _, b := range bases {
+		if _, ok := of(b)[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Modules yields the modules reached from the handler, by name, in no order.
+func (r *Result) Modules() iter.Seq2[string, *Module] {
+	return func(yield func(string, *Module) bool) {
+		for name, m := range r.imported {
+			if !yield(name, m) {
+				return
+			}
+		}
+		for i, b := range r.bases {
+			for name, m := range b.imported {
+				if r.shadowed(name, i) {
+					continue
+				}
+				if !yield(name, m) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Site is the import statement that first reaches module name (an eager one when
+// there is one), and whether there is one: the handler module and its parents have
+// none. Of the function's own and its bases' (in that order), the first eager one,
+// else the first: what merging them entry by entry in the order they were made keeps.
+func (r *Result) Site(name string) (Site, bool) {
+	first, found := r.sites[name]
+	if found && !first.Lazy {
+		return first, true
+	}
+	for _, b := range r.bases {
+		s, ok := b.sites[name]
+		if !ok {
+			continue
+		}
+		if !s.Lazy {
+			return s, true
+		}
+		if !found {
+			first, found = s, true
+		}
+	}
+	return first, found
+}
+
+// Sites yields each imported module's site (Site), by name, in no order.
+func (r *Result) Sites() iter.Seq2[string, Site] {
+	return func(yield func(string, Site) bool) {
+		for name := range r.sites {
+			s, _ := r.Site(name)
+			if !yield(name, s) {
+				return
+			}
+		}
+		for i, b := range r.bases {
+			for name := range b.sites {
+				if r.siteBefore(name, i) {
+					continue
+				}
+				s, _ := r.Site(name)
+				if !yield(name, s) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// siteBefore reports whether the function or a base before bases[i] has a site for name.
+func (r *Result) siteBefore(name string, i int) bool {
+	return inAny(name, r.sites, r.bases[:i], func(b *runSummary) map[string]Site { return b.sites })
+}
+
+// parent is the module whose import first reached module name ("" when none: an
+// own entry "" hides a base's).
+func (r *Result) parent(name string) (string, bool) {
+	if p, ok := r.parents[name]; ok {
+		return p, true
+	}
+	for _, b := range r.bases {
+		if p, ok := b.parents[name]; ok {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// NumModules is how many modules are reached from the handler.
+func (r *Result) NumModules() int {
+	n := len(r.imported)
+	for i, b := range r.bases {
+		for name := range b.imported {
+			if !r.shadowed(name, i) {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -118,15 +118,17 @@ func makeUses(p *Pass, f *Function) map[string]*distUse {
 	in := installedOf(p, f)
 	env := markerEnv(f)
 	var tops []string
-	for name, m := range f.Result.Imported {
+	sites := map[string]pyresolve.Site{}
+	for name, m := range f.Result.Modules() {
 		if !strings.Contains(name, ".") && m.Kind != pyresolve.Virtual {
-			if _, ok := f.Result.Sites[name]; ok {
+			if s, ok := f.Result.Site(name); ok {
 				tops = append(tops, name)
+				sites[name] = s
 			}
 		}
 	}
 	sort.Slice(tops, func(i, j int) bool {
-		a, b := f.Result.Sites[tops[i]], f.Result.Sites[tops[j]]
+		a, b := sites[tops[i]], sites[tops[j]]
 		if a.Lazy != b.Lazy {
 			return !a.Lazy
 		}
@@ -144,7 +146,7 @@ func makeUses(p *Pass, f *Function) map[string]*distUse {
 		if _, seen := u[d.Normalized]; seen {
 			continue
 		}
-		u[d.Normalized] = &distUse{Top: top, Site: f.Result.Sites[top], Chain: []string{d.Name}, Extras: map[string]bool{}}
+		u[d.Normalized] = &distUse{Top: top, Site: sites[top], Chain: []string{d.Name}, Extras: map[string]bool{}}
 		queue = append(queue, d)
 	}
 	for len(queue) > 0 {

@@ -235,14 +235,14 @@ func (r *nativeRun) mismatched(f *Function, handled map[nfile]bool) {
 func (r *nativeRun) importedCompiled(f *Function, handled map[nfile]bool) {
 	env := f.Result.Env
 	var names []string
-	for name, m := range f.Result.Imported {
+	for name, m := range f.Result.Modules() {
 		if m.Kind == pyresolve.Compiled && m.Tree != nil && native.IsNativeName(path.Base(m.File)) {
 			names = append(names, name)
 		}
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		m := f.Result.Imported[name]
+		m := f.Result.Module(name)
 		nf := nfile{m.Tree, m.File}
 		handled[nf] = true
 		probs := r.check(f, m.Tree, m.File)
@@ -250,7 +250,7 @@ func (r *nativeRun) importedCompiled(f *Function, handled map[nfile]bool) {
 			continue
 		}
 		code := probs[0].Kind.Code()
-		site, ok := f.Result.Sites[name]
+		site, ok := f.Result.Site(name)
 		pos, stmt, sev, chain := handlerPos(f.Fn), "the handler module", model.Error, []string(nil)
 		if ok {
 			pos, stmt, chain = sitePos(site), "`"+site.Stmt+"`", f.Result.Chain(site.From)
@@ -592,7 +592,7 @@ func nearFiles(f *Function, missing string) []nfile {
 	tail := missing[strings.LastIndexByte(missing, '.')+1:]
 	var locs []pyresolve.Loc
 	if i := strings.LastIndexByte(missing, '.'); i >= 0 {
-		if parent := f.Result.Imported[missing[:i]]; parent != nil {
+		if parent := f.Result.Module(missing[:i]); parent != nil {
 			locs = parent.Path
 		}
 	} else {
