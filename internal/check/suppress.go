@@ -96,6 +96,12 @@ func checkedOnly(sups []model.Suppression, fns []*model.Function) []model.Suppre
 	return out
 }
 
+// quietReader is an analysis that read its source files already and says which hold no
+// ignore comment (no "layerkit" in their bytes): those are not read again.
+type quietReader interface {
+	Quiet(t tree.Tree, name string) bool
+}
+
 // sourceIgnores reads the ignore comments of every source file the functions load, as
 // the language seam reports them — the handler's module, the files holding the imports
 // that run and the modules they find — from the functions' own code and layers (not
@@ -103,40 +109,50 @@ func checkedOnly(sups []model.Suppression, fns []*model.Function) []model.Suppre
 // file's language (suppress.ForFile).
 func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 	type file struct {
+		t     tree.Tree
+		name  string
+		quiet bool // the analysis read it and it holds no ignore comment
+	}
+	type key struct {
 		t    tree.Tree
 		name string
 	}
+	// Functions over the same layers load the same layer files: dedupe them by
+	// (tree, name) before naming them (Display builds a string).
 	var files []file
-	installed := map[string]bool{}
-	add := func(t tree.Tree, name string) {
-		if t != nil && name != "" {
-			files = append(files, file{t, name})
+	added, installedAt := map[key]bool{}, map[key]bool{}
+	var q quietReader
+	visit := func(t tree.Tree, name string, installed bool) {
+		k := key{t, name}
+		if t == nil || name == "" {
+			return
 		}
-	}
-	provider := func(p *resolve.Provider) {
-		switch {
-		case p == nil || p.Tree == nil || p.Compiled || p.Folder:
-		case p.Installed:
-			installed[p.Tree.Display(p.File)] = true
-		default:
-			add(p.Tree, p.File)
+		if installed {
+			installedAt[k] = true
+			return
+		}
+		if !added[k] {
+			added[k] = true
+			files = append(files, file{t, name, q != nil && q.Quiet(t, name)})
 		}
 	}
 	for _, f := range fns {
 		if f.Analysis == nil {
 			continue
 		}
-		if h := f.Analysis.Handler(); h != nil {
-			provider(h.Found)
-		}
-		for _, im := range f.Analysis.Imports() {
-			add(im.At.Tree, im.At.File)
-			provider(im.Found)
-		}
+		q, _ = f.Analysis.(quietReader)
+		resolve.LoadedFiles(f.Analysis, visit)
+	}
+	installed := map[string]bool{}
+	for k := range installedAt {
+		installed[k.t.Display(k.name)] = true
 	}
 	seen := map[string]bool{}
 	var out []model.Suppression
 	for _, fl := range files {
+		if fl.quiet {
+			continue // read already: no ignore comment in it
+		}
 		shown := fl.t.Display(fl.name)
 		read := suppress.ForFile(fl.name)
 		if seen[shown] || installed[shown] || read == nil {

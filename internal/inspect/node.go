@@ -25,7 +25,8 @@ type NodeReport struct {
 	Folders []NodeFolder `json:"folders"`
 	OffPath []OffPath    `json:"offPath"`
 	// Native are the .node addons: format, machine, glibc needs, and why one cannot
-	// load here (LK302–LK304). NODE_MODULE_VERSION is not read.
+	// load here (LK301–LK304). ABI is "Node-API", "NODE_MODULE_VERSION 108" or
+	// "NODE_MODULE_VERSION not readable" (the old NODE_MODULE macro).
 	Native []Native `json:"native"`
 	Sizes  []Size   `json:"sizes"`
 }
@@ -123,7 +124,7 @@ func InspectNode(t tree.Tree, rt *runtimes.Runtime, arch string, r *native.Reade
 	rep.OffPath = nodeOffPath(t, rt)
 
 	g, _ := native.ParseGlibc(rt.Glibc)
-	tg := native.Target{Arch: arch, Glibc: g}
+	tg := native.Target{Arch: arch, Glibc: g, NodeModuleVersion: rt.NodeModuleVersion}
 	var addons []string
 	_ = tree.Walk(t, "", func(name string, info tree.Info) error {
 		if !info.Dir && path.Ext(name) == ".node" {
@@ -137,6 +138,9 @@ func InspectNode(t tree.Tree, rt *runtimes.Runtime, arch string, r *native.Reade
 		n := Native{File: name, Format: "unknown", Size: info.Size}
 		if bin != nil {
 			n.Format, n.Machine, n.MaxGlibc = bin.Format.String(), bin.Machine, bin.MaxGlibc().String()
+			if bin.Format == native.ELF {
+				n.ABI = bin.Node.NodeABI()
+			}
 		}
 		for _, p := range native.Check(tg, path.Base(name), bin) {
 			n.Problems = append(n.Problems, Problem{Code: p.Kind.Code(), Why: p.Why})
@@ -328,6 +332,6 @@ func (r *NodeReport) WriteText(w io.Writer) {
 	}
 
 	writeOffPath(w, "Off NODE_PATH (a bare require does not find it):", r.OffPath)
-	writeNative(w, "Native addons (%d, %d cannot load on %s %s; NODE_MODULE_VERSION not read):", r.Native, r.Head)
+	writeNative(w, "Native addons (%d, %d cannot load on %s %s):", r.Native, r.Head)
 	writeSizes(w, "Largest packages and folders (unzipped):", r.Sizes)
 }

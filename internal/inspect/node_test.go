@@ -18,7 +18,8 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata/")
 // nodeLayer has every folder form of a Node.js layer (facts F3): the version folder of
 // the runtime and of another, node_modules with a scoped package, an ES module package
 // with "exports", a package hidden by the version folder's copy, native addons (an ELF
-// that loads, a glibc-2.34 aarch64 one, a Mach-O), and content off NODE_PATH.
+// that loads, a glibc-2.34 aarch64 one, a Mach-O, one for NODE_MODULE_VERSION 108, a
+// Node-API one), and content off NODE_PATH.
 func nodeLayer(t *testing.T) tree.Tree {
 	return tree.NewMap("layer.zip", map[string]string{
 		"nodejs/package.json":                                 `{"dependencies": {"dayjs": "1.11.10"}}`,
@@ -39,6 +40,8 @@ func nodeLayer(t *testing.T) tree.Tree {
 		"nodejs/node_modules/fast/build/Release/fast.node":    obj(t, "plain.x86_64.so"),
 		"nodejs/node_modules/fast/prebuilds/arm64/fast.node":  obj(t, "glibc234.aarch64.so"),
 		"nodejs/node_modules/fast/prebuilds/darwin/fast.node": obj(t, "macho-arm64.so"),
+		"nodejs/node_modules/old/build/Release/old.node":      obj(t, "node/abi108.node"),
+		"nodejs/node_modules/napi/napi.node":                  obj(t, "node/napi.node"),
 		"node_modules/stray/index.js":                         "module.exports = 1;\n",
 		"utils.js":                                            "module.exports = 1;\n",
 	})

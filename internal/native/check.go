@@ -14,6 +14,9 @@ type Target struct {
 	Python string // "3.12"
 	Arch   string // "x86_64" or "arm64"
 	Glibc  Glibc  // the runtime OS's glibc (2.26 on Amazon Linux 2, 2.34 on AL2023)
+	// NodeModuleVersion is the runtime's Node.js NODE_MODULE_VERSION (115 on
+	// nodejs20.x); 0 for Python or when unknown.
+	NodeModuleVersion int
 }
 
 // Problem kinds, most decisive first.
@@ -21,7 +24,7 @@ type ProblemKind int
 
 const (
 	Foreign     ProblemKind = iota + 1 // Mach-O, PE, .pyd, .dylib, musl: not for Lambda's Linux at all
-	ABI                                // an extension for another Python (or PyPy, or free-threaded)
+	ABI                                // an extension for another Python (or PyPy, or free-threaded), or a Node.js addon for another NODE_MODULE_VERSION
 	Arch                               // another CPU
 	GlibcTooNew                        // needs a newer glibc than the runtime's OS has
 )
@@ -50,10 +53,11 @@ type Problem struct {
 
 // Check says why a native file (its base name, and its bytes' analysis when they could
 // be read; bin may be nil) cannot load on t. Nil means nothing is known against it.
-// Problems come most decisive first: Foreign, ABI, Arch, GlibcTooNew.
+// Problems come most decisive first: Foreign, ABI, Arch, GlibcTooNew, then a Node.js
+// addon's NODE_MODULE_VERSION (kind ABI; Node checks it after dlopen succeeded).
 func Check(t Target, base string, bin *Binary) []Problem {
 	n := ParseName(base)
-	var foreign, abi, arch, glibc []Problem
+	var foreign, abi, arch, glibc, nodeABI []Problem
 	add := func(list *[]Problem, k ProblemKind, format string, args ...any) {
 		if len(*list) == 0 {
 			*list = append(*list, Problem{Kind: k, Why: fmt.Sprintf(format, args...)})
@@ -76,6 +80,10 @@ func Check(t Target, base string, bin *Binary) []Problem {
 			}
 			if g := bin.MaxGlibc(); !t.Glibc.IsZero() && t.Glibc.Less(g) {
 				add(&glibc, GlibcTooNew, "it needs GLIBC_%s, and the runtime's OS has glibc %s", g, t.Glibc)
+			}
+			// Node checks the version only once dlopen succeeded: after machine and glibc.
+			if bin.Node.Mismatch(t.NodeModuleVersion) {
+				add(&nodeABI, ABI, "it was built for another Node.js ABI (NODE_MODULE_VERSION %d), and the runtime's Node.js requires NODE_MODULE_VERSION %d", bin.Node.ModuleVersions[len(bin.Node.ModuleVersions)-1], t.NodeModuleVersion)
 			}
 		}
 	}
@@ -106,7 +114,8 @@ func Check(t Target, base string, bin *Binary) []Problem {
 	}
 	out := append(foreign, abi...)
 	out = append(out, arch...)
-	return append(out, glibc...)
+	out = append(out, glibc...)
+	return append(out, nodeABI...)
 }
 
 func machineNote(m string) string {

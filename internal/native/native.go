@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,6 +61,73 @@ type Binary struct {
 	// Musl is true when it links against musl libc (libc.musl-*.so.1): built on Alpine
 	// or from a musllinux wheel.
 	Musl bool
+	// Node is what the dynamic symbols say about the Node.js addon ABI (ELF only).
+	Node NodeAddon
+}
+
+// NodeAddon is the Node.js ABI an ELF object's dynamic symbols show, read the way
+// Node's DLOpen (src/node_binding.cc) looks for an addon's entry points.
+type NodeAddon struct {
+	// NodeAPI is true for a Node-API addon: it exports napi_register_module_v1 or
+	// imports napi_* functions. Node-API is stable across Node.js versions, so
+	// NODE_MODULE_VERSION does not apply.
+	NodeAPI bool
+	// ModuleVersions are the N of the node_register_module_vN functions it exports
+	// (NODE_MODULE_INIT and the context-aware macros), sorted: the NODE_MODULE_VERSION
+	// it was built against.
+	ModuleVersions []int
+	// Internals is true when it imports V8 or node C++ symbols (_ZN2v8…, _ZN4node…) or
+	// node_module_register: an addon against Node's own ABI. Without a version export
+	// (the old NODE_MODULE macro registers from a static constructor), the version
+	// is not readable from the symbols.
+	Internals bool
+}
+
+// NodeABI says which Node.js ABI the addon was built against, in words: "Node-API",
+// "NODE_MODULE_VERSION 108", "NODE_MODULE_VERSION not readable" (V8/node symbols, no
+// version export), or "" when the symbols say nothing of Node.js.
+func (n NodeAddon) NodeABI() string {
+	switch {
+	case n.NodeAPI:
+		return "Node-API"
+	case len(n.ModuleVersions) > 0:
+		vs := make([]string, len(n.ModuleVersions))
+		for i, v := range n.ModuleVersions {
+			vs[i] = strconv.Itoa(v)
+		}
+		return "NODE_MODULE_VERSION " + strings.Join(vs, ", ")
+	case n.Internals:
+		return "NODE_MODULE_VERSION not readable"
+	}
+	return ""
+}
+
+// Mismatch reports whether a Node.js whose NODE_MODULE_VERSION is want refuses the
+// addon for its ABI: not Node-API, and none of its version exports is want. An addon
+// whose version is not readable is not a mismatch. want 0 (unknown) never is.
+func (n NodeAddon) Mismatch(want int) bool {
+	return want != 0 && !n.NodeAPI && len(n.ModuleVersions) > 0 && !slices.Contains(n.ModuleVersions, want)
+}
+
+// readNodeAddon reads the Node.js entry points from the dynamic symbol table.
+func readNodeAddon(syms []elf.Symbol) NodeAddon {
+	var n NodeAddon
+	for _, s := range syms {
+		defined := s.Section != elf.SHN_UNDEF
+		switch {
+		case s.Name == "napi_register_module_v1" && defined,
+			!defined && (strings.HasPrefix(s.Name, "napi_") || strings.HasPrefix(s.Name, "node_api_")):
+			n.NodeAPI = true
+		case defined && strings.HasPrefix(s.Name, "node_register_module_v"):
+			if v, err := strconv.Atoi(strings.TrimPrefix(s.Name, "node_register_module_v")); err == nil && v > 0 && !slices.Contains(n.ModuleVersions, v) {
+				n.ModuleVersions = append(n.ModuleVersions, v)
+			}
+		case !defined && (strings.HasPrefix(s.Name, "_ZN2v8") || strings.HasPrefix(s.Name, "_ZN4node") || s.Name == "node_module_register"):
+			n.Internals = true
+		}
+	}
+	sort.Ints(n.ModuleVersions)
+	return n
 }
 
 // MaxGlibc returns the newest GLIBC version the object needs; the zero Glibc when none.
@@ -166,6 +234,9 @@ func readELF(r io.ReaderAt, head []byte) (b *Binary, err error) {
 				b.Musl = true
 			}
 		}
+	}
+	if syms, err := f.DynamicSymbols(); err == nil {
+		b.Node = readNodeAddon(syms)
 	}
 	needs, _ := f.DynamicVersionNeeds()
 	seen := map[Glibc]bool{}

@@ -66,8 +66,8 @@ func BenchmarkAnalyze(b *testing.B) {
 		Code: &model.Code{Tree: tree.NewMap("src", code)}, Env: map[string]model.EnvVar{},
 		Layers: []model.LayerRef{{Layer: layer}}}
 	check := func(res *Result) {
-		if len(res.Problems) > 0 || len(res.Imported) < 400 {
-			b.Fatalf("%d problems, %d modules", len(res.Problems), len(res.Imported))
+		if len(res.Problems) > 0 || res.NumModules() < 400 {
+			b.Fatalf("%d problems, %d modules", len(res.Problems), res.NumModules())
 		}
 	}
 	b.Run("cold", func(b *testing.B) {
@@ -83,4 +83,29 @@ func BenchmarkAnalyze(b *testing.B) {
 			check(r.Analyze(r.NewEnv(fn, rt)))
 		}
 	})
+}
+
+// BenchmarkAnalyzeFanOut is issue 19.1's hot path: a further function importing a
+// vendored layer package of 2,000 modules (no dist-info, every module reached from its
+// __init__), with the package's run already summarized by the functions before it. Each
+// function should cost what its own modules cost, not the package's 2,000: it refers
+// to the summary's maps (Result.bases) instead of copying them. See B/op.
+func BenchmarkAnalyzeFanOut(b *testing.B) {
+	rt, _ := runtimes.Lookup("python3.12")
+	files := bigLayer(2000)
+	layer := &model.Layer{Name: "Vendor", Content: &model.Code{Tree: tree.NewMap("vendor", files)}}
+	fn := &model.Function{Name: "Fn", Runtime: "python3.12", Handler: "app.handler", Arch: "x86_64",
+		Code: &model.Code{Tree: tree.NewMap("src", map[string]string{
+			"app.py":     "import big\nfrom svc import mod\n\ndef handler(event, context):\n    return 1\n",
+			"svc/mod.py": "import logging\nX = 1\n",
+		})}, Env: map[string]model.EnvVar{}, Layers: []model.LayerRef{{Layer: layer}}}
+	r := New()
+	r.Analyze(r.NewEnv(fn, rt))
+	b.ReportAllocs()
+	for b.Loop() {
+		res := r.Analyze(r.NewEnv(fn, rt))
+		if len(res.Problems) > 0 || len(res.bases) == 0 {
+			b.Fatalf("%d problems; shared run used: %t", len(res.Problems), len(res.bases) > 0)
+		}
+	}
 }

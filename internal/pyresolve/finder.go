@@ -3,8 +3,10 @@ package pyresolve
 import (
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/pysyntax"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -44,6 +46,15 @@ type Module struct {
 	// shared is set on modules every function with the same layers and runtime gets
 	// (see Resolver.sharedHits): they are never changed after they are made.
 	shared bool
+	// syn holds a shared module's syntax summary once a function asked for it (the
+	// functions sharing it ask once each: a pointer, not a cache lookup).
+	syn *synBox
+}
+
+// synBox is a shared module's pysyntax summary, read once.
+type synBox struct {
+	once sync.Once
+	s    *pysyntax.Summary
 }
 
 // IsPackage reports whether submodules can be looked up in m.
@@ -255,15 +266,21 @@ func (r *Resolver) sharedHits(env *Env, name string) *sharedTop {
 	return r.tops.Get(sharedKey{env.sharedKey, name}, func() *sharedTop {
 		st := &sharedTop{hits: r.hits(env, name, 1, len(env.Path))}
 		for _, m := range st.hits {
-			m.shared = true
+			m.shared, m.syn = true, &synBox{}
 			if m.Tree != nil && m.Kind != Namespace {
 				m.Trusted = r.trusted(m)
 			}
+		}
+		if len(st.hits) == 0 {
+			return &noShared // a name no shared entry holds (most imports that fail): one value for all
 		}
 		st.found, st.others = r.pick(st.hits, true)
 		return st
 	})
 }
+
+// noShared is the sharedTop of every name no entry after /var/task holds.
+var noShared sharedTop
 
 // Candidate is another place on the path that holds a top-level name.
 type Candidate struct {
@@ -285,7 +302,7 @@ func (r *Resolver) findSub(env *Env, parent *Module, name string) *Module {
 	return r.subs.Get(subKey{parent, name}, func() *Module {
 		m := r.findSubIn(env, parent, name)
 		if m != nil {
-			m.shared = true
+			m.shared, m.syn = true, &synBox{}
 		}
 		return m
 	})

@@ -350,10 +350,10 @@ func statement(imp pyscan.Import) string {
 
 // site records the first (preferably eager) import statement that reaches module name.
 func (a *analysis) site(name string, m *Module, imp pyscan.Import, lazy bool) {
-	if old, ok := a.res.Sites[name]; ok && (!old.Lazy || lazy) {
+	if old, ok := a.res.Site(name); ok && (!old.Lazy || lazy) {
 		return
 	}
-	a.res.Sites[name] = Site{Tree: m.Tree, File: m.File, Line: imp.Line, Col: imp.Col, Stmt: statement(imp), Lazy: lazy, From: m.Name}
+	a.res.sites[name] = Site{Tree: m.Tree, File: m.File, Line: imp.Line, Col: imp.Col, Stmt: statement(imp), Lazy: lazy, From: m.Name}
 }
 
 // binds reports whether module m binds name at top level (known source only); for a

@@ -44,7 +44,7 @@ func (l *Lang) Analyze(ctx context.Context, fn *model.Function, rt *runtimes.Run
 	if l.Ready != nil {
 		l.Ready(env)
 	}
-	return Analysis(l.R.Analyze(env)), nil
+	return &seamView{res: l.R.Analyze(env), r: l.R}, nil
 }
 
 // Analysis presents res through the language seam.
@@ -53,6 +53,7 @@ func Analysis(res *Result) resolve.Analysis { return &seamView{res: res} }
 // seamView is a Result as resolve.Analysis; each answer is made on first call.
 type seamView struct {
 	res *Result
+	r   *Resolver // nil: Quiet knows nothing
 
 	pathOnce sync.Once
 	path     *resolve.SearchPath
@@ -62,6 +63,9 @@ type seamView struct {
 
 	importsOnce sync.Once
 	imports     []resolve.Import
+
+	failedOnce sync.Once
+	failed     []resolve.Import
 
 	shadowsOnce sync.Once
 	shadows     []resolve.Shadow
@@ -161,45 +165,114 @@ func (v *seamView) Handler() *resolve.Handler {
 	return v.handler
 }
 
+// Quiet reports whether the analysis read name in t and found no ignore comment in it
+// (Resolver.Quiet); check.sourceIgnores then does not read it again.
+func (v *seamView) Quiet(t tree.Tree, name string) bool {
+	return v.r != nil && v.r.Quiet(t, name)
+}
+
 func (v *seamView) Imports() []resolve.Import {
 	v.importsOnce.Do(func() {
 		res := v.res
-		names := make([]string, 0, len(res.Sites))
-		for name := range res.Sites {
+		names := make([]string, 0, len(res.sites))
+		for name := range res.Sites() {
 			names = append(names, name)
 		}
 		sort.Strings(names)
 		out := make([]resolve.Import, 0, len(names)+len(res.Problems))
+		// the imports of one module share its chain (nothing changes a Chain in place)
+		var chainOf map[string][]string
+		if len(names) > 0 {
+			chainOf = make(map[string][]string, len(names)/4+1)
+		}
 		for _, name := range names {
-			s := res.Sites[name]
+			s, _ := res.Site(name)
+			chain, ok := chainOf[s.From]
+			if !ok {
+				chain = res.Chain(s.From)
+				chainOf[s.From] = chain
+			}
 			out = append(out, resolve.Import{Module: name,
 				At:   resolve.Pos{Tree: s.Tree, File: s.File, Line: s.Line, Col: s.Col},
-				Stmt: s.Stmt, From: s.From, Chain: res.Chain(s.From), Lazy: s.Lazy,
-				Found: v.provider(res.Imported[name])})
+				Stmt: s.Stmt, From: s.From, Chain: chain, Lazy: s.Lazy,
+				Found: v.provider(res.Module(name))})
 		}
-		for _, pr := range res.Problems {
-			imp := resolve.Import{Module: pr.Missing,
-				At:   resolve.Pos{Tree: pr.Tree, File: pr.File, Line: pr.Line, Col: pr.Col},
-				Stmt: pr.Stmt, Chain: pr.Chain, Lazy: pr.Lazy, Error: problemText(pr)}
-			if n := len(pr.Chain); n > 0 {
-				imp.From = pr.Chain[n-1]
-			}
-			switch pr.Failure {
-			case NoModule, PathGone:
-				imp.Failure = resolve.NotFound
-			case NoName, NoAttribute, PartialAttr:
-				imp.Failure, imp.Name = resolve.NameMissing, pr.Name
-				imp.Found = v.provider(res.Imported[pr.Missing])
-			case NoParent, BeyondTop:
-				imp.Failure = resolve.BadSpecifier
-			case CompiledMismatch:
-				imp.Failure, imp.Near = resolve.Incompatible, pr.Near
-			}
-			out = append(out, imp)
-		}
+		out = append(out, v.problemImports()...)
 		v.imports = out
 	})
 	return v.imports
+}
+
+// Failed are the imports that fail (resolve.Failed): the problems alone, without
+// building an Import for every module found.
+func (v *seamView) Failed() []resolve.Import {
+	v.failedOnce.Do(func() { v.failed = v.problemImports() })
+	return v.failed
+}
+
+// problemImports are the imports of the problems, in their order.
+func (v *seamView) problemImports() []resolve.Import {
+	res := v.res
+	var out []resolve.Import
+	for _, pr := range res.Problems {
+		imp := resolve.Import{Module: pr.Missing,
+			At:   resolve.Pos{Tree: pr.Tree, File: pr.File, Line: pr.Line, Col: pr.Col},
+			Stmt: pr.Stmt, Chain: pr.Chain, Lazy: pr.Lazy, Error: problemText(pr)}
+		if n := len(pr.Chain); n > 0 {
+			imp.From = pr.Chain[n-1]
+		}
+		switch pr.Failure {
+		case NoModule, PathGone:
+			imp.Failure = resolve.NotFound
+		case NoName, NoAttribute, PartialAttr:
+			imp.Failure, imp.Name = resolve.NameMissing, pr.Name
+			imp.Found = v.provider(res.Module(pr.Missing))
+		case NoParent, BeyondTop:
+			imp.Failure = resolve.BadSpecifier
+		case CompiledMismatch:
+			imp.Failure, imp.Near = resolve.Incompatible, pr.Near
+		}
+		out = append(out, imp)
+	}
+	return out
+}
+
+// LoadedFiles visits the files resolve.LoadedFiles would from Imports and Handler,
+// straight from the result's maps (nothing is built per import).
+func (v *seamView) LoadedFiles(visit func(t tree.Tree, name string, installed bool)) {
+	res := v.res
+	found := func(m *Module) {
+		if m == nil {
+			return
+		}
+		if m.Kind == Namespace {
+			return // a folder
+		}
+		t, file := m.Tree, m.File
+		if (t == nil || file == "") && len(m.Path) > 0 {
+			t, file = m.Path[0].Tree, m.Path[0].Dir
+		}
+		if t == nil || file == "" || m.Kind == Compiled {
+			return
+		}
+		visit(t, file, m.Trusted)
+	}
+	found(res.Handler.Found)
+	for name, s := range res.Sites() {
+		if s.Tree != nil && s.File != "" {
+			visit(s.Tree, s.File, false)
+		}
+		found(res.Module(name))
+	}
+	for _, pr := range res.Problems {
+		if pr.Tree != nil && pr.File != "" {
+			visit(pr.Tree, pr.File, false)
+		}
+		switch pr.Failure {
+		case NoName, NoAttribute, PartialAttr:
+			found(res.Module(pr.Missing))
+		}
+	}
 }
 
 // problemText is what Python says about pr.

@@ -3,6 +3,10 @@ package pyresolve
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/model"
@@ -122,5 +126,71 @@ func TestLangSeam(t *testing.T) {
 	cancel()
 	if _, err := r.Analyze(ctx, fn, rt); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: err %v", err)
+	}
+}
+
+// plainView hides the shortcuts a seam view has (Failed, LoadedFiles), so that
+// resolve's generic versions, built from Imports and Handler, run on it.
+type plainView struct{ resolve.Analysis }
+
+// TestSeamShortcutsMatchImports checks that Python's Failed and LoadedFiles, which
+// read the result's maps instead of building every Import, say what resolve's
+// generic versions say from Imports: the same failures in the same order, the same
+// files with the same installed flag.
+func TestSeamShortcutsMatchImports(t *testing.T) {
+	rt, _ := runtimes.Lookup("python3.12")
+	fn := &model.Function{Name: "Fn", Runtime: "python3.12", Handler: "pkg.app.handler", Arch: "x86_64",
+		Code: &model.Code{Tree: tree.NewMap("src", map[string]string{
+			"pkg/__init__.py": "",
+			"pkg/app.py": "import json\nimport local\nimport inlayer\nimport missing\nfrom local import nope\nimport nspkg.mod\n" +
+				"import fast\nimport dist\nfrom . import sib\nfrom .. import beyond\ndef handler(e, c):\n    import lazy_missing\n",
+			"pkg/sib.py":                           "from inlayer import also_missing\n",
+			"local.py":                             "",
+			"nspkg/mod.py":                         "import inlayer\n",
+			"fast.cpython-312-x86_64-linux-gnu.so": "\x7fELF",
+		})}}
+	fn.Layers = []model.LayerRef{
+		{Layer: &model.Layer{Name: "B", Content: &model.Code{Tree: tree.NewMap("b", map[string]string{
+			"python/inlayer.py":                       "import os\n",
+			"python/dist/__init__.py":                 "",
+			"python/dist-1.0.dist-info/METADATA":      "Metadata-Version: 2.1\nName: dist\nVersion: 1.0\n",
+			"python/dist-1.0.dist-info/RECORD":        "dist/__init__.py,,\ndist-1.0.dist-info/METADATA,,\n",
+			"python/dist-1.0.dist-info/top_level.txt": "dist\n",
+		})}}},
+	}
+	a, err := NewLang(nil).Analyze(context.Background(), fn, rt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(imps []resolve.Import) []string {
+		var out []string
+		for _, imp := range imps {
+			out = append(out, fmt.Sprintf("%s/%s %v %s:%d", imp.Module, imp.Name, imp.Failure, imp.At.File, imp.At.Line))
+		}
+		return out
+	}
+	fast, slow := key(resolve.Failed(a)), key(resolve.Failed(plainView{a}))
+	if !slices.Equal(fast, slow) {
+		t.Errorf("Failed:\n%q\nfrom Imports:\n%q", fast, slow)
+	}
+	if len(fast) < 4 {
+		t.Errorf("Failed: %q, want the fixture's failures (missing, nope, beyond, also_missing, lazy_missing)", fast)
+	}
+	files := func(a resolve.Analysis) []string {
+		set := map[string]bool{}
+		resolve.LoadedFiles(a, func(tr tree.Tree, name string, installed bool) {
+			set[fmt.Sprintf("%s installed=%v", tr.Display(name), installed)] = true
+		})
+		return slices.Sorted(maps.Keys(set))
+	}
+	fastF, slowF := files(a), files(plainView{a})
+	t.Logf("files: %q; failed: %q", fastF, fast)
+	if !slices.Equal(fastF, slowF) {
+		t.Errorf("LoadedFiles:\n%q\nfrom Imports:\n%q", fastF, slowF)
+	}
+	for _, want := range []string{"pkg/app.py", "pkg/sib.py", "local.py", "nspkg/mod.py", "inlayer.py"} {
+		if !slices.ContainsFunc(fastF, func(s string) bool { return strings.Contains(s, want) }) {
+			t.Errorf("LoadedFiles %q: no %s", fastF, want)
+		}
 	}
 }

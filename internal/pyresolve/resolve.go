@@ -1,7 +1,9 @@
 package pyresolve
 
 import (
+	"bytes"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -33,6 +35,10 @@ type Resolver struct {
 	reached atomic.Int32
 	// NoSummaries makes every function run every module itself (tests compare).
 	NoSummaries bool
+	// quiet holds the files (fileKey, as asked) read for a scan whose bytes never say
+	// "layerkit": they hold no ignore comment, so the check need not read them again
+	// (Quiet, check.sourceIgnores).
+	quiet sync.Map
 }
 
 type fileKey struct {
@@ -44,6 +50,26 @@ type scanned struct {
 	file   *pyscan.File
 	syntax *pysyntax.Summary // what stops some Python 3 compiling the file (nil: nothing)
 	err    error
+	// quiet: the file was read and its bytes never say "layerkit" (Resolver.Quiet).
+	quiet bool
+}
+
+// ignoreWord is what every ignore comment holds (suppress: "# layerkit: ignore").
+var ignoreWord = []byte("layerkit")
+
+// Quiet reports whether name in t was read for a scan and holds no ignore comment (its
+// bytes never say "layerkit"): a caller looking for ignore comments can skip it.
+// False when it was not read (or not as t, name).
+func (r *Resolver) Quiet(t tree.Tree, name string) bool {
+	_, ok := r.quiet.Load(fileKey{t, name})
+	return ok
+}
+
+func (r *Resolver) noteQuiet(t tree.Tree, name string, s *scanned) *scanned {
+	if s.quiet {
+		r.quiet.Store(fileKey{t, name}, struct{}{})
+	}
+	return s
 }
 
 // New returns a Resolver with empty caches.
@@ -73,7 +99,7 @@ func readScan(t tree.Tree, name string) *scanned {
 	if err != nil {
 		return &scanned{err: err}
 	}
-	return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b)}
+	return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b), quiet: !bytes.Contains(b, ignoreWord)}
 }
 
 // scan is Resolver.Scan for the analysis: the files of a package no other function
@@ -86,7 +112,7 @@ func (a *analysis) scan(t tree.Tree, name string) (*pyscan.File, error) {
 
 func (a *analysis) scanned(t tree.Tree, name string) *scanned {
 	if !a.env.OwnTask || t == nil || t != a.env.Task {
-		return a.r.scans.Get(fileKey{t, name}, func() *scanned { return a.r.layerScan(t, name) })
+		return a.r.scans.Get(fileKey{t, name}, func() *scanned { return a.r.noteQuiet(t, name, a.r.layerScan(t, name)) })
 	}
 	if s, ok := a.own[name]; ok {
 		return s
@@ -94,7 +120,7 @@ func (a *analysis) scanned(t tree.Tree, name string) *scanned {
 	if a.own == nil {
 		a.own = map[string]*scanned{}
 	}
-	s := readScan(t, name)
+	s := a.r.noteQuiet(t, name, readScan(t, name))
 	a.own[name] = s
 	return s
 }
@@ -116,14 +142,19 @@ const (
 // Problem is one import reachable from the handler that fails on Lambda.
 type Problem struct {
 	Failure Failure
-	// Missing is the dotted module that cannot be found (NoModule, CompiledMismatch), or
-	// the module a name is missing from (NoName).
-	Missing string
-	Name    string // the missing name (NoName; CompiledMismatch of from pkg import name)
 	// Partial is set (NoName) when Missing is still running its own top-level code when
 	// the import runs — an import cycle, or a package importing from itself — so only
 	// the names it binds before that point exist.
 	Partial bool
+	// Lazy is true when the import runs only when a function body runs.
+	Lazy bool
+	// laterNear: the rendering of Near is still to do (imports.go finish); beside the
+	// other flags, so that a Problem (one per failing import) packs them in one word.
+	laterNear bool
+	// Missing is the dotted module that cannot be found (NoModule, CompiledMismatch), or
+	// the module a name is missing from (NoName).
+	Missing string
+	Name    string // the missing name (NoName; CompiledMismatch of from pkg import name)
 	// Statement: where the failing import is.
 	Tree tree.Tree
 	File string // name in Tree
@@ -131,8 +162,6 @@ type Problem struct {
 	Col  int
 	// Stmt is the import as written, e.g. "from aws_utils import s3_object_bytes".
 	Stmt string
-	// Lazy is true when the import runs only when a function body runs.
-	Lazy bool
 	// Chain is how the handler reaches the file: handler module first.
 	Chain []string
 	// Near is, for CompiledMismatch, the compiled files that exist but cannot load.
@@ -150,9 +179,8 @@ type Problem struct {
 	RaisedLine int
 
 	// rendering still to do, for a problem found inside a statement (imports.go finish)
-	laterImp  *pyscan.Import
-	laterMod  *Module
-	laterNear bool
+	laterImp *pyscan.Import
+	laterMod *Module
 }
 
 // Shadow is a top-level module provided by more than one place on the path.
@@ -196,13 +224,20 @@ type Result struct {
 	Syntax []SyntaxError
 	// Unfollowed are the imports layerkit cannot follow (syspath.go, calls.go).
 	Unfollowed []Unfollowed
-	// Imported are the modules reached from the handler, by name.
-	Imported map[string]*Module
-	// Sites says, for each imported module, the import statement that first reaches it
-	// (an eager one when there is one). The handler module and its parents have none.
-	Sites map[string]Site
+	// imported are the modules reached from the handler, by name (Module, Modules).
+	imported map[string]*Module
+	// sites says, for each imported module, the import statement that first reaches it
+	// (an eager one when there is one). The handler module and its parents have none
+	// (Site, Sites).
+	sites map[string]Site
 	// parents: module → the module whose import first reached it.
 	parents map[string]string
+	// bases are the summaries of shared packages' runs this function copied
+	// (summary.go replay), in the order it copied them: their modules, sites and parents
+	// are the function's too, under the function's own entries (and a later summary's
+	// under an earlier one's). They are shared by every function that copied them and
+	// never written: 200 functions importing a 5,000-module package hold one copy of it.
+	bases []*runSummary
 	// replayed counts the shared modules' runs copied from a summary (summary.go).
 	replayed int
 	// chains memoizes Chain (rules ask for it side by side).
@@ -235,7 +270,30 @@ func (r *Result) Chain(name string) []string {
 	if r.chains == nil {
 		r.chains = map[string]chainInfo{}
 	}
-	// Walk up to a module already known (or the handler), then fill in down again.
+	c, known := r.chains[name]
+	if !known {
+		c = r.chainWalk(name)
+	}
+	if c.length <= maxChainShown {
+		out := make([]string, c.length)
+		for i, m := c.length-1, name; i >= 0; i-- {
+			out[i] = m
+			m, _ = r.parent(m)
+		}
+		return out
+	}
+	tail := make([]string, chainEnds)
+	for i, m := chainEnds-1, name; i >= 0; i-- {
+		tail[i] = m
+		m, _ = r.parent(m)
+	}
+	out := append(slices.Clone(c.head), fmt.Sprintf("… %d more …", c.length-2*chainEnds))
+	return append(out, tail...)
+}
+
+// chainWalk memoizes the chain of name, not known yet: it walks up to a module already
+// known (or the handler), then fills in down again.
+func (r *Result) chainWalk(name string) chainInfo {
 	var path []string
 	onPath := map[string]bool{}
 	cur := name
@@ -245,7 +303,7 @@ func (r *Result) Chain(name string) []string {
 		}
 		onPath[cur] = true
 		path = append(path, cur)
-		cur = r.parents[cur]
+		cur, _ = r.parent(cur)
 	}
 	base := chainInfo{length: 0}
 	if c, ok := r.chains[cur]; ok && cur != "" {
@@ -259,22 +317,7 @@ func (r *Result) Chain(name string) []string {
 		r.chains[path[i]] = c
 		base = c
 	}
-	c := r.chains[name]
-	if c.length <= maxChainShown {
-		out := make([]string, c.length)
-		for i, m := c.length-1, name; i >= 0; i-- {
-			out[i] = m
-			m = r.parents[m]
-		}
-		return out
-	}
-	tail := make([]string, chainEnds)
-	for i, m := chainEnds-1, name; i >= 0; i-- {
-		tail[i] = m
-		m = r.parents[m]
-	}
-	out := append(slices.Clone(c.head), fmt.Sprintf("… %d more …", c.length-2*chainEnds))
-	return append(out, tail...)
+	return r.chains[name]
 }
 
 // Abbreviation of long chains (see Chain).
@@ -307,7 +350,7 @@ func newAnalysis(r *Resolver, env *Env) *analysis {
 	// The maps are sized for what the function before reached (at least 8): growing a
 	// map doubles it, so sizing it once costs less time and memory than growing.
 	n := max(8, int(r.reached.Load()))
-	a := &analysis{r: r, env: env, res: &Result{Env: env, Imported: make(map[string]*Module, n), Sites: make(map[string]Site, n)},
+	a := &analysis{r: r, env: env, res: &Result{Env: env, imported: make(map[string]*Module, n), sites: make(map[string]Site, n)},
 		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
 		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, ns: make(map[string]*namespace, n)}
 	a.res.parents = a.parentMod
@@ -504,7 +547,7 @@ func (a *analysis) lookup(name string) *Module {
 	}
 	a.mods[name] = m
 	if m != nil {
-		a.res.Imported[name] = m
+		a.res.imported[name] = m
 	}
 	return m
 }
@@ -567,7 +610,7 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 		}
 		a.reruns[m.Name]++
 	}
-	if _, ok := a.parentMod[m.Name]; !ok && via != "" && via != m.Name {
+	if p, _ := a.res.parent(m.Name); p == "" && via != "" && via != m.Name {
 		a.parentMod[m.Name] = via
 	}
 	a.state[m.Name] = want
@@ -640,4 +683,136 @@ func (a *analysis) scanModule(m *Module, lazy bool) *failure {
 		return nil
 	}
 	return a.execModule(m, f, lazy)
+}
+
+// Module is the module imported under name; nil when none is.
+func (r *Result) Module(name string) *Module {
+	if m, ok := r.imported[name]; ok {
+		return m
+	}
+	for _, b := range r.bases {
+		if m, ok := b.imported[name]; ok {
+			return m
+		}
+	}
+	return nil
+}
+
+// shadowed reports whether module name is the function's own or in a base before
+// bases[i] (whose entry for it is then not the function's).
+func (r *Result) shadowed(name string, i int) bool {
+	return inAny(name, r.imported, r.bases[:i], func(b *runSummary) map[string]*Module { return b.imported })
+}
+
+// inAny reports whether name is in own or in the map of one of bases that of picks.
+func inAny[V any](name string, own map[string]V, bases []*runSummary, of func(*runSummary) map[string]V) bool {
+	if _, ok := own[name]; ok {
+		return true
+	}
+	for _, b := range bases {
+		if _, ok := of(b)[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Modules yields the modules reached from the handler, by name, in no order.
+func (r *Result) Modules() iter.Seq2[string, *Module] {
+	return func(yield func(string, *Module) bool) {
+		for name, m := range r.imported {
+			if !yield(name, m) {
+				return
+			}
+		}
+		for i, b := range r.bases {
+			for name, m := range b.imported {
+				if r.shadowed(name, i) {
+					continue
+				}
+				if !yield(name, m) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Site is the import statement that first reaches module name (an eager one when
+// there is one), and whether there is one: the handler module and its parents have
+// none. Of the function's own and its bases' (in that order), the first eager one,
+// else the first: what merging them entry by entry in the order they were made keeps.
+func (r *Result) Site(name string) (Site, bool) {
+	first, found := r.sites[name]
+	if found && !first.Lazy {
+		return first, true
+	}
+	for _, b := range r.bases {
+		s, ok := b.sites[name]
+		if !ok {
+			continue
+		}
+		if !s.Lazy {
+			return s, true
+		}
+		if !found {
+			first, found = s, true
+		}
+	}
+	return first, found
+}
+
+// Sites yields each imported module's site (Site), by name, in no order.
+func (r *Result) Sites() iter.Seq2[string, Site] {
+	return func(yield func(string, Site) bool) {
+		for name := range r.sites {
+			s, _ := r.Site(name)
+			if !yield(name, s) {
+				return
+			}
+		}
+		for i, b := range r.bases {
+			for name := range b.sites {
+				if r.siteBefore(name, i) {
+					continue
+				}
+				s, _ := r.Site(name)
+				if !yield(name, s) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// siteBefore reports whether the function or a base before bases[i] has a site for name.
+func (r *Result) siteBefore(name string, i int) bool {
+	return inAny(name, r.sites, r.bases[:i], func(b *runSummary) map[string]Site { return b.sites })
+}
+
+// parent is the module whose import first reached module name ("" when none: an
+// own entry "" hides a base's).
+func (r *Result) parent(name string) (string, bool) {
+	if p, ok := r.parents[name]; ok {
+		return p, true
+	}
+	for _, b := range r.bases {
+		if p, ok := b.parents[name]; ok {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// NumModules is how many modules are reached from the handler.
+func (r *Result) NumModules() int {
+	n := len(r.imported)
+	for i, b := range r.bases {
+		for name := range b.imported {
+			if !r.shadowed(name, i) {
+				n++
+			}
+		}
+	}
+	return n
 }

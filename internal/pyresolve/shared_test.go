@@ -14,10 +14,10 @@ import (
 // summary renders what an analysis found, for comparing two analyses of one function.
 func summary(res *Result) string {
 	var lines []string
-	for name, m := range res.Imported {
+	for name, m := range res.Modules() {
 		lines = append(lines, fmt.Sprintf("mod %s kind=%d entry=%d file=%s trusted=%t path=%d", name, m.Kind, m.Entry, m.Display(), m.Trusted, len(m.Path)))
 	}
-	for name, site := range res.Sites {
+	for name, site := range res.Sites() {
 		lines = append(lines, fmt.Sprintf("site %s from=%s line=%d lazy=%t chain=%v", name, site.From, site.Line, site.Lazy, res.Chain(name)))
 	}
 	for _, u := range res.Unfollowed {
@@ -126,7 +126,7 @@ func TestSharedLookupsMatchFreshResolver(t *testing.T) {
 	// does not shadow it.
 	a := shared.Analyze(shared.NewEnv(fns[0], rt))
 	b := shared.Analyze(shared.NewEnv(fns[2], rt))
-	if a.Imported["pkg"] != b.Imported["pkg"] || !a.Imported["pkg"].shared {
+	if a.Module("pkg") != b.Module("pkg") || !a.Module("pkg").shared {
 		t.Errorf("functions with the same layers do not share the layer's modules")
 	}
 }

@@ -46,6 +46,9 @@ type runSummary struct {
 	queue     []work
 	followed  []string
 	nFollowed int
+	// syntax: the modules of imported that some Python cannot compile (syntaxErrors
+	// looks at these alone among a base's modules)
+	syntax []string
 }
 
 type modEntry struct {
@@ -99,6 +102,7 @@ func (a *analysis) replay(m *Module) bool {
 	} else {
 		a.merge(s, had)
 	}
+	a.res.bases = append(a.res.bases, s)
 	if len(s.ns) > 0 {
 		a.bases = append(a.bases, s)
 	}
@@ -121,55 +125,38 @@ func (a *analysis) replay(m *Module) bool {
 	return true
 }
 
-// merge copies the summary's maps into a's, entry by entry (a's entries stay).
+// merge copies the summary's working maps into a's, entry by entry (a's entries
+// stay); the summary's modules, sites and parents are the result's through
+// Result.bases, not copied.
 func (a *analysis) merge(s *runSummary, had map[string]bool) {
 	for _, e := range s.mods {
 		if had[e.name] {
+			if p, _ := a.res.parent(e.name); p == "" {
+				if _, inS := s.parents[e.name]; inS {
+					// the summary's parent of a module a had is not a's: "" hides it
+					// (Result.parent) until a load of a's sets one
+					a.parentMod[e.name] = ""
+				}
+			}
 			continue
 		}
 		a.mods[e.name] = e.m
-		if e.m != nil {
-			a.res.Imported[e.name] = e.m
-		}
 		if st, ok := s.state[e.name]; ok {
 			a.state[e.name] = st
-		}
-		if p, ok := s.parents[e.name]; ok {
-			a.parentMod[e.name] = p
-		}
-	}
-	for name, site := range s.sites {
-		// the first import statement that reaches a module, an eager one over a lazy one
-		if old, ok := a.res.Sites[name]; !ok || old.Lazy && !site.Lazy {
-			a.res.Sites[name] = site
 		}
 	}
 }
 
-// adopt is merge for an analysis that has much less than the summary: a's maps become
-// copies of the summary's (copied whole, which is much faster than entry by entry)
-// with a's own entries put back.
+// adopt is merge for an analysis that has much less than the summary: a's working
+// maps become copies of the summary's (copied whole, which is much faster than entry
+// by entry) with a's own entries put back; those die with the analysis.
 func (a *analysis) adopt(s *runSummary) {
 	mods := maps.Clone(s.modMap)
 	maps.Copy(mods, a.mods)
 	a.mods = mods
-	imported := maps.Clone(s.imported)
-	maps.Copy(imported, a.res.Imported)
-	a.res.Imported = imported
 	state := maps.Clone(s.state)
 	maps.Copy(state, a.state)
 	a.state = state
-	parents := maps.Clone(s.parents)
-	maps.Copy(parents, a.parentMod)
-	a.parentMod, a.res.parents = parents, parents
-	sites := maps.Clone(s.sites)
-	for name, old := range a.res.Sites {
-		// the first import statement that reaches a module, an eager one over a lazy one
-		if site, ok := sites[name]; !ok || !old.Lazy || site.Lazy {
-			sites[name] = old
-		}
-	}
-	a.res.Sites = sites
 }
 
 // canReplay reports whether a's own run of the summarized module would be the
@@ -213,7 +200,7 @@ func (r *Resolver) summarize(env *Env, m *Module) *runSummary {
 	e.Path[0].Tree, e.Path[0].Declared = nil, nil
 	b := newAnalysis(r, &e)
 	b.summarizing, b.reads = true, map[string]bool{}
-	b.mods[m.Name], b.res.Imported[m.Name], b.state[m.Name] = m, m, 2
+	b.mods[m.Name], b.res.imported[m.Name], b.state[m.Name] = m, m, 2
 	fail := b.scanModule(m, false)
 	s := &runSummary{}
 	if fail != nil || len(b.res.Problems) > 0 || len(b.res.Shadows) > 0 || len(b.res.Unfollowed) > 0 ||
@@ -228,8 +215,15 @@ func (r *Resolver) summarize(env *Env, m *Module) *runSummary {
 	}
 	slices.SortFunc(s.mods, func(x, y modEntry) int { return strings.Count(x.name, ".") - strings.Count(y.name, ".") })
 	s.reads = slices.Sorted(maps.Keys(b.reads))
-	s.state, s.parents, s.sites, s.ns = b.state, b.parentMod, b.res.Sites, b.ns
-	s.modMap, s.imported = b.mods, b.res.Imported
+	s.state, s.parents, s.sites, s.ns = b.state, b.parentMod, b.res.sites, b.ns
+	s.modMap, s.imported = b.mods, b.res.imported
+	for name, mod := range b.res.imported {
+		if scannable(mod) {
+			if syn := b.syntaxOf(mod); syn != nil && len(syn.Problems) > 0 {
+				s.syntax = append(s.syntax, name)
+			}
+		}
+	}
 	s.seenTop = slices.Collect(maps.Keys(b.seenTop))
 	s.queue = b.queue
 	s.followed = slices.Collect(maps.Keys(b.followed))

@@ -21,20 +21,40 @@ type SyntaxError struct {
 // file before it runs any of it, so one error anywhere fails the import.
 func (a *analysis) syntaxErrors() {
 	_, minor := a.env.Runtime.PyVersion()
-	for name, m := range a.res.Imported {
+	check := func(name string, m *Module) {
 		if !scannable(m) {
-			continue
+			return
 		}
-		if site, ok := a.res.Sites[name]; ok && site.Lazy {
-			continue
+		if site, ok := a.res.Site(name); ok && site.Lazy {
+			return
 		}
-		s := a.scanned(m.Tree, m.File).syntax
-		p := s.First(minor)
+		p := a.syntaxOf(m).First(minor)
 		if p == nil {
-			continue
+			return
 		}
 		a.res.Syntax = append(a.res.Syntax, SyntaxError{Module: name, Tree: m.Tree, File: m.File, Problem: *p, Chain: a.res.Chain(name)})
 	}
+	for name, m := range a.res.imported {
+		check(name, m)
+	}
+	for i, b := range a.res.bases {
+		// of a shared run's modules, only those with a syntax problem for some
+		// Python (runSummary.syntax): the rest compile for every function
+		for _, name := range b.syntax {
+			if !a.res.shadowed(name, i) {
+				check(name, b.imported[name])
+			}
+		}
+	}
+}
+
+// syntaxOf is what pysyntax found in m's file (nil: nothing); a shared module keeps it.
+func (a *analysis) syntaxOf(m *Module) *pysyntax.Summary {
+	if b := m.syn; b != nil {
+		b.once.Do(func() { b.s = a.scanned(m.Tree, m.File).syntax })
+		return b.s
+	}
+	return a.scanned(m.Tree, m.File).syntax
 }
 
 // syntax returns what pysyntax found in name in t (cached with the scan).

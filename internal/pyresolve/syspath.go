@@ -120,7 +120,7 @@ func (a *analysis) repathNamespaces(names []string) {
 			continue
 		}
 		a.mods[name] = m
-		a.res.Imported[name] = m
+		a.res.imported[name] = m
 	}
 }
 

@@ -328,3 +328,52 @@ func (s Set) For(rt *runtimes.Runtime) (Resolver, bool) {
 	r, ok := s[rt.Language]
 	return r, ok
 }
+
+// Failed returns a's imports that do not resolve (Failure is not Resolved), in
+// Imports' order. An analysis that can list them without building every import
+// implements Failed() []Import itself: a function that imports a 5,000-module
+// package has 5,000 imports and, usually, no failure.
+func Failed(a Analysis) []Import {
+	if f, ok := a.(interface{ Failed() []Import }); ok {
+		return f.Failed()
+	}
+	var out []Import
+	for _, imp := range a.Imports() {
+		if imp.Failure != Resolved {
+			out = append(out, imp)
+		}
+	}
+	return out
+}
+
+// LoadedFiles calls visit for each file a's function loads that holds source: the
+// file holding each import in Imports, and the file each import (and the handler)
+// finds, unless it is compiled or a folder (installed is set when an installed
+// distribution owns it). A file may be visited more than once. An analysis that can
+// walk them without building Imports implements LoadedFiles(visit) itself, visiting
+// the same files.
+func LoadedFiles(a Analysis, visit func(t tree.Tree, name string, installed bool)) {
+	if l, ok := a.(interface {
+		LoadedFiles(func(tree.Tree, string, bool))
+	}); ok {
+		l.LoadedFiles(visit)
+		return
+	}
+	if h := a.Handler(); h != nil {
+		VisitProvider(h.Found, visit)
+	}
+	for _, im := range a.Imports() {
+		if im.At.Tree != nil && im.At.File != "" {
+			visit(im.At.Tree, im.At.File, false)
+		}
+		VisitProvider(im.Found, visit)
+	}
+}
+
+// VisitProvider is LoadedFiles' visit of the file p finds, when it holds source.
+func VisitProvider(p *Provider, visit func(t tree.Tree, name string, installed bool)) {
+	if p == nil || p.Tree == nil || p.File == "" || p.Compiled || p.Folder {
+		return
+	}
+	visit(p.Tree, p.File, p.Installed)
+}

@@ -273,7 +273,7 @@ func othersFailToo(p *Pass, f *Function, pr *pyresolve.Problem) bool {
 		}
 		runs := cacheOf(p).runs.Get(g, func() map[string]bool {
 			out := map[string]bool{}
-			for _, m := range g.Result.Imported {
+			for _, m := range g.Result.Modules() {
 				if m.Tree != nil && m.File != "" {
 					out[m.Tree.Display(m.File)] = true
 				}

@@ -288,7 +288,7 @@ func didYouMean(p *Pass, f *Function, pr pyresolve.Problem) string {
 func submoduleHint(f *Function, missing string) string {
 	i := strings.LastIndexByte(missing, '.')
 	parentName, tail := missing[:i], missing[i+1:]
-	parent := f.Result.Imported[parentName]
+	parent := f.Result.Module(parentName)
 	if parent == nil || !parent.IsPackage() || len(parent.Path) == 0 {
 		return ""
 	}
@@ -320,7 +320,7 @@ func submoduleHint(f *Function, missing string) string {
 
 // nameHint: from m import n, where m does not define n.
 func nameHint(p *Pass, f *Function, pr pyresolve.Problem) string {
-	m := f.Result.Imported[pr.Missing]
+	m := f.Result.Module(pr.Missing)
 	where := pr.Missing
 	if m != nil && m.Display() != "" {
 		where = m.Display()

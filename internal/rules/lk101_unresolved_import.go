@@ -347,7 +347,7 @@ func couldComeFromLayer(f *Function, missing string) bool {
 	if top == missing {
 		return true
 	}
-	m := f.Result.Imported[top]
+	m := f.Result.Module(top)
 	if m == nil || m.Kind == pyresolve.Namespace {
 		return true
 	}

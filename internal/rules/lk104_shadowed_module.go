@@ -124,7 +124,7 @@ func layerConflicts(p *Pass, f *Function) {
 		return
 	}
 	seen := map[string]bool{}
-	for _, m := range f.Result.Imported {
+	for _, m := range f.Result.Modules() {
 		if m.File == "" || m.Tree != tree.Tree(env.Opt) {
 			continue
 		}

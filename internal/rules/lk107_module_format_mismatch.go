@@ -39,7 +39,7 @@ createRequire(import.meta.url) gives a require for CommonJS packages.`,
 
 func runLK107(p *Pass) {
 	for _, f := range p.resolved() {
-		for _, imp := range f.Analysis.Imports() {
+		for _, imp := range resolve.Failed(f.Analysis) {
 			if imp.Failure != resolve.WrongFormat {
 				continue
 			}

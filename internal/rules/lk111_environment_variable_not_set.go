@@ -116,7 +116,7 @@ func failsAtInit(res *pyresolve.Result) bool {
 // (whose reads EnvReads stops at its first such line), may set environment variables:
 // a function it defines may run before the read.
 func mayWriteEnv(res *pyresolve.Result, h *pyresolve.Module) bool {
-	for _, m := range res.Imported {
+	for _, m := range res.Modules() {
 		if m == nil || m == h || m.Tree == nil {
 			continue
 		}

@@ -70,7 +70,7 @@ func reportLK203(p *Pass, f *Function, in *pymeta.Installed, copies []*pymeta.Di
 	// Which copy the import gets: the entry an imported top-level module resolved in.
 	var site *distUse
 	for _, top := range first.TopLevel {
-		m := f.Result.Imported[top]
+		m := f.Result.Module(top)
 		if m == nil || m.Entry < 0 || m.Entry >= len(env.Path) {
 			continue
 		}
@@ -80,7 +80,7 @@ func reportLK203(p *Pass, f *Function, in *pymeta.Installed, copies []*pymeta.Di
 				break
 			}
 		}
-		if s, ok := f.Result.Sites[top]; ok {
+		if s, ok := f.Result.Site(top); ok {
 			site = &distUse{Top: top, Site: s}
 		}
 		break

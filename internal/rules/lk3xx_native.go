@@ -24,17 +24,30 @@ var LK301 = register(&Rule{
 	Code:       rulecode.LK301,
 	Severity:   model.Error,
 	Severities: nativeSeverities,
-	Summary:    "A compiled extension built for another Python version than the function's runtime.",
+	Summary:    "A compiled extension built for another Python version, or a Node.js addon built for another Node.js ABI (NODE_MODULE_VERSION), than the function's runtime.",
 	Why: `CPython loads an extension module only if its file name ends in one of its own suffixes:
 .cpython-3XY-<arch>-linux-gnu.so, .abi3.so or .so. A file built for Python 3.11
 (_speed.cpython-311-x86_64-linux-gnu.so) is invisible to python3.12, and the import fails with a plain
 "No module named ...". The same holds for PyPy builds and free-threaded (cpython-313t) builds.
 A package installed for the wrong Python (pip install run with another interpreter) fails the same
 way deep inside its own __init__.py, which is why layerkit also checks the compiled files of every
-installed distribution the handler's imports load.`,
-	Example: `python/fastmod/_speed.cpython-311-x86_64-linux-gnu.so   # function runs python3.12`,
+installed distribution the handler's imports load.
+
+Node.js: an addon (.node) built against Node's own ABI loads only on a Node.js with the same
+NODE_MODULE_VERSION (nodejs18.x 108, nodejs20.x 115, nodejs22.x 127, nodejs24.x 137). layerkit reads
+the version from the node_register_module_vN function the addon exports (NODE_MODULE_INIT); Node
+refuses any other with "The module '...' was compiled against a different Node.js version using
+NODE_MODULE_VERSION 108. This version of Node.js requires NODE_MODULE_VERSION 115." (code
+ERR_DLOPEN_FAILED, passed through by the runtime unwrapped). A Node-API addon (it exports
+napi_register_module_v1 or calls napi_* functions) loads on every Node.js and is never reported; an
+addon of the old NODE_MODULE macro registers from a static constructor, its version is not readable
+from the symbols, and layerkit says nothing about it (inspect shows "NODE_MODULE_VERSION not readable").`,
+	Example: `python/fastmod/_speed.cpython-311-x86_64-linux-gnu.so   # function runs python3.12
+nodejs/node_modules/fast/build/Release/fast.node        # exports node_register_module_v108, function runs nodejs20.x`,
 	Fix: `Build (pip install) the package with the function's Python version, e.g. pip install
---python-version 3.12 --only-binary=:all: --platform manylinux2014_x86_64 --target python/ pkg.`,
+--python-version 3.12 --only-binary=:all: --platform manylinux2014_x86_64 --target python/ pkg.
+Node.js: rebuild the addon with the function's Node.js (npm rebuild, or npm ci inside
+public.ecr.aws/lambda/nodejs:20), or use a version of the package built on Node-API.`,
 	Requires: []*Analysis{Installed, Uses, Compiled},
 	Run:      func(p *Pass) { reportNative(p) },
 })
@@ -240,14 +253,14 @@ func (r *nativeRun) mismatched(f *Function, handled map[nfile]bool) {
 func (r *nativeRun) importedCompiled(f *Function, handled map[nfile]bool) {
 	env := f.Result.Env
 	var names []string
-	for name, m := range f.Result.Imported {
+	for name, m := range f.Result.Modules() {
 		if m.Kind == pyresolve.Compiled && m.Tree != nil && native.IsNativeName(path.Base(m.File)) {
 			names = append(names, name)
 		}
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		m := f.Result.Imported[name]
+		m := f.Result.Module(name)
 		nf := nfile{m.Tree, m.File}
 		handled[nf] = true
 		probs := r.check(f, m.Tree, m.File)
@@ -255,7 +268,7 @@ func (r *nativeRun) importedCompiled(f *Function, handled map[nfile]bool) {
 			continue
 		}
 		code := probs[0].Kind.Code()
-		site, ok := f.Result.Sites[name]
+		site, ok := f.Result.Site(name)
 		pos, stmt, sev, chain := handlerPos(f.Fn), "the handler module", model.Error, []string(nil)
 		if ok {
 			pos, stmt, chain = sitePos(site), "`"+site.Stmt+"`", f.Result.Chain(site.From)
@@ -597,7 +610,7 @@ func nearFiles(f *Function, missing string) []nfile {
 	tail := missing[strings.LastIndexByte(missing, '.')+1:]
 	var locs []pyresolve.Loc
 	if i := strings.LastIndexByte(missing, '.'); i >= 0 {
-		if parent := f.Result.Imported[missing[:i]]; parent != nil {
+		if parent := f.Result.Module(missing[:i]); parent != nil {
 			locs = parent.Path
 		}
 	} else {
@@ -632,9 +645,9 @@ func nearFiles(f *Function, missing string) []nfile {
 // its top-level folders.
 func distNativeFiles(d *pymeta.Dist) []string {
 	var out []string
-	if files := d.Files(); len(files) > 0 {
-		for _, f := range files {
-			if native.IsNativeName(path.Base(f)) && tree.IsFile(d.Tree, f) {
+	if d.ListsFiles() {
+		for _, f := range d.CompiledFiles() {
+			if tree.IsFile(d.Tree, f) {
 				out = append(out, f)
 			}
 		}
@@ -815,10 +828,10 @@ func moduleOfFile(d *pymeta.Dist, name string) string {
 // distImports lists the modules d's own Python files import at module scope without a
 // fallback (with `from pkg import name`, both pkg and pkg.name); nil when it cannot tell.
 func distImports(d *pymeta.Dist) map[string]bool {
-	files := d.Files()
-	if len(files) == 0 {
+	if !d.ListsFiles() {
 		return nil
 	}
+	files := d.FilesWhere(func(rel string) bool { return strings.HasSuffix(rel, ".py") })
 	out := map[string]bool{}
 	total := 0
 	for _, file := range files {

@@ -249,10 +249,11 @@ func differsInCase(abs, m string) bool {
 	return false
 }
 
-// reportNodeNative reports LK302–LK304 for the Node.js addons (.node files) the
+// reportNodeNative reports LK301–LK304 for the Node.js addons (.node files) the
 // handler's imports load: Mach-O and PE files, ELF code for the other architecture,
-// or needing a newer glibc than the runtime's OS has. (NODE_MODULE_VERSION is not
-// read yet.)
+// needing a newer glibc than the runtime's OS has, or built for another
+// NODE_MODULE_VERSION than the runtime's Node.js (LK301; never for a Node-API addon,
+// and not when the version is unreadable: an addon of the old NODE_MODULE macro).
 func reportNodeNative(p *Pass) {
 	for _, f := range p.resolved() {
 		res := nodeResult(f)
@@ -264,7 +265,7 @@ func reportNodeNative(p *Pass) {
 			arch = "x86_64"
 		}
 		g, _ := native.ParseGlibc(f.Runtime.Glibc)
-		tg := native.Target{Arch: arch, Glibc: g}
+		tg := native.Target{Arch: arch, Glibc: g, NodeModuleVersion: f.Runtime.NodeModuleVersion}
 		for _, imp := range f.Analysis.Imports() {
 			m := imp.Found
 			if imp.Failure != resolve.Resolved || m == nil || !m.Compiled || m.Tree == nil {
@@ -287,6 +288,10 @@ func reportNodeNative(p *Pass) {
 				text = "Error: " + abs + ": invalid ELF header"
 			case native.GlibcTooNew:
 				text = fmt.Sprintf("Error: /lib64/libc.so.6: version `GLIBC_%s' not found (required by %s)", bin.MaxGlibc(), abs)
+			case native.ABI:
+				// Node's DLOpen (src/node_binding.cc) message, its line breaks as spaces.
+				text = fmt.Sprintf("Error: The module '%s' was compiled against a different Node.js version using NODE_MODULE_VERSION %d. This version of Node.js requires NODE_MODULE_VERSION %d. Please try re-compiling or re-installing the module (for instance, using `npm rebuild` or `npm install`).",
+					abs, bin.Node.ModuleVersions[len(bin.Node.ModuleVersions)-1], tg.NodeModuleVersion)
 			}
 			sev := model.Error
 			fails := "Lambda will fail to initialize the function with " + text + " (code ERR_DLOPEN_FAILED)"
@@ -299,10 +304,15 @@ func reportNodeNative(p *Pass) {
 				via = " (reached from the handler through " + strings.Join(imp.Chain, " → ") + ")"
 			}
 			code := probs[0].Kind.Code()
+			major := strings.SplitN(f.Runtime.Version, ".", 2)[0]
+			fix := fmt.Sprintf("Install the package on Linux for %s (npm ci inside public.ecr.aws/lambda/nodejs:%s, or sam build --use-container), or use a version with prebuilt Linux binaries; do not zip node_modules installed on a Mac or on Windows.", archName(arch), major)
+			if probs[0].Kind == native.ABI {
+				fix = fmt.Sprintf("Rebuild the addon with Node.js %s (npm rebuild, or npm ci inside public.ecr.aws/lambda/nodejs:%s), or use a version of the package built on Node-API, which loads on every Node.js; a layer shared by functions on several Node.js versions can keep one build per version in nodejs/nodeNN/node_modules.", major, major)
+			}
 			p.Report(code, sev, f.Fn.Name, "", imp.At.Model(),
 				fmt.Sprintf("`%s` loads the native addon %s, which cannot load on %s (%s, %s): %s%s; %s",
 					imp.Stmt, m.Display(), f.Fn.Name, f.Runtime.ID, arch, why(probs), via, fails),
-				fmt.Sprintf("Install the package on Linux for %s (npm ci inside public.ecr.aws/lambda/nodejs:%s, or sam build --use-container), or use a version with prebuilt Linux binaries; do not zip node_modules installed on a Mac or on Windows.", archName(arch), strings.SplitN(f.Runtime.Version, ".", 2)[0]))
+				fix)
 		}
 	}
 }

@@ -72,7 +72,11 @@ type Runtime struct {
 	// NodePath is the default NODE_PATH, in order (Node.js only). Lambda sets
 	// it only when the function does not set NODE_PATH itself.
 	NodePath []string
-	Notes    string
+	// NodeModuleVersion is the NODE_MODULE_VERSION of the runtime's Node.js (115 on
+	// nodejs20.x): the ABI a non-Node-API addon must be built for. 0 for Python and
+	// when unknown.
+	NodeModuleVersion int
+	Notes             string
 	// importsChecked is false for runtimes layerkit catalogues (lifecycle, OS) but
 	// whose imports it does not model: python2.7.
 	importsChecked bool
@@ -123,6 +127,7 @@ type catalogueFile struct {
 		ProvidedUncertain []string `json:"providedUncertain"`
 		ProvidedDists     []Dist   `json:"providedDists"`
 		NodePath          []string `json:"nodePath"`
+		NodeModuleVersion int      `json:"nodeModuleVersion"`
 		Notes             string   `json:"notes"`
 		ImportsChecked    *bool    `json:"importsChecked"`
 	} `json:"runtimes"`
@@ -180,7 +185,7 @@ func parseCatalogue(data []byte) (*catalogue, error) {
 			ID: r.ID, Language: r.Language, Version: r.Version, OS: r.OS, Glibc: r.Glibc,
 			Architectures: r.Architectures, Layout: r.Layout, ProvidedSite: r.ProvidedSite,
 			Provided: r.Provided, ProvidedUncertain: r.ProvidedUncertain,
-			ProvidedDists: r.ProvidedDists, NodePath: r.NodePath, Notes: r.Notes,
+			ProvidedDists: r.ProvidedDists, NodePath: r.NodePath, NodeModuleVersion: r.NodeModuleVersion, Notes: r.Notes,
 			importsChecked: r.ImportsChecked == nil || *r.ImportsChecked,
 		}
 		var err error
