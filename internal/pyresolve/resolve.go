@@ -208,6 +208,8 @@ type Result struct {
 	// chains memoizes Chain (rules ask for it side by side).
 	chainMu sync.Mutex
 	chains  map[string]chainInfo
+	// chainSteps counts the parent links Chain followed: its test bounds the work.
+	chainSteps int
 }
 
 // Site is an import statement that reaches a module.
@@ -246,6 +248,7 @@ func (r *Result) Chain(name string) []string {
 		onPath[cur] = true
 		path = append(path, cur)
 		cur = r.parents[cur]
+		r.chainSteps++
 	}
 	base := chainInfo{length: 0}
 	if c, ok := r.chains[cur]; ok && cur != "" {
@@ -265,6 +268,7 @@ func (r *Result) Chain(name string) []string {
 		for i, m := c.length-1, name; i >= 0; i-- {
 			out[i] = m
 			m = r.parents[m]
+			r.chainSteps++
 		}
 		return out
 	}
@@ -272,6 +276,7 @@ func (r *Result) Chain(name string) []string {
 	for i, m := chainEnds-1, name; i >= 0; i-- {
 		tail[i] = m
 		m = r.parents[m]
+		r.chainSteps++
 	}
 	out := append(slices.Clone(c.head), fmt.Sprintf("… %d more …", c.length-2*chainEnds))
 	return append(out, tail...)
