@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/zipwrite"
 )
@@ -56,7 +57,7 @@ func pyFixture(t *testing.T) (src, wheels string) {
 	t.Helper()
 	dir := t.TempDir()
 	src, wheels = filepath.Join(dir, "src"), filepath.Join(dir, "wheels")
-	writeFiles(t, src, map[string]string{
+	iactest.WriteFiles(t, src, map[string]string{
 		"shared/__init__.py":                   "from purelib import VALUE\nimport fastlib\n",
 		"shared/__pycache__/x.cpython-312.pyc": "junk",
 		"helpers.py":                           "def helper():\n    return 1\n",
@@ -184,7 +185,7 @@ func TestBuildArm64(t *testing.T) {
 	writeWheel(t, wheels, "x86only", "2.0", "cp312-cp312-manylinux2014_x86_64", map[string]string{
 		"x86only/__init__.py": "", "x86only/_c.cpython-312-x86_64-linux-gnu.so": "\x7fELF"})
 	req := filepath.Join(t.TempDir(), "requirements.txt")
-	writeFiles(t, filepath.Dir(req), map[string]string{"requirements.txt": "x86only\n"})
+	iactest.WriteFiles(t, filepath.Dir(req), map[string]string{"requirements.txt": "x86only\n"})
 	o := pyOptions(t, src, wheels, filepath.Join(t.TempDir(), "x.zip"), "arm64")
 	o.Requirements = req
 	_, err = Run(context.Background(), o)
@@ -200,7 +201,7 @@ func TestBuildArm64(t *testing.T) {
 // arm64, fails its check; the zip is not written and nothing is left beside it.
 func TestBuildVerifyFails(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{
+	iactest.WriteFiles(t, src, map[string]string{
 		"python/vend/__init__.py":                        "from ._x import y\n",
 		"python/vend/_x.cpython-312-x86_64-linux-gnu.so": "\x7fELF",
 	})
@@ -253,7 +254,7 @@ func TestBuildExclude(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	src, wheels := filepath.Join(dir, "src"), filepath.Join(dir, "wheels")
-	writeFiles(t, src, map[string]string{"requirements.txt": "boto3\nsmall\n", "app_utils.py": "import boto3\n"})
+	iactest.WriteFiles(t, src, map[string]string{"requirements.txt": "boto3\nsmall\n", "app_utils.py": "import boto3\n"})
 	writeWheel(t, wheels, "boto3", "1.35.0", "py3-none-any", map[string]string{
 		"boto3/__init__.py": "", "boto3/session.py": strings.Repeat("# big\n", 1000)})
 	writeWheel(t, wheels, "small", "0.1", "py3-none-any", map[string]string{"small.py": ""})
@@ -294,7 +295,7 @@ func isInputErr(err error) bool {
 
 func TestBuildInputErrors(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{"mod.py": ""})
+	iactest.WriteFiles(t, src, map[string]string{"mod.py": ""})
 	for _, tc := range []struct {
 		o    Options
 		want string
@@ -325,7 +326,7 @@ func TestBuildInputErrors(t *testing.T) {
 // TestBuildNoInstaller: requirements but no pip (and no uv) is a clear input error.
 func TestBuildNoInstaller(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{"requirements.txt": "requests\n"})
+	iactest.WriteFiles(t, src, map[string]string{"requirements.txt": "requests\n"})
 	empty := t.TempDir()
 	o := Options{Src: src, Out: filepath.Join(t.TempDir(), "l.zip"), Runtime: "python3.12", Env: []string{"PATH=" + empty}}
 	_, err := Run(context.Background(), o)
@@ -337,7 +338,7 @@ func TestBuildNoInstaller(t *testing.T) {
 		t.Errorf("--installer uv without uv: %v", err)
 	}
 	// a layer without requirements needs no installer at all
-	writeFiles(t, src, map[string]string{"requirements.txt": "# nothing yet\n"})
+	iactest.WriteFiles(t, src, map[string]string{"requirements.txt": "# nothing yet\n"})
 	o.Installer = ""
 	if r, err := Run(context.Background(), o); err != nil || !r.Written {
 		t.Errorf("no requirements, no installer: %v", err)
@@ -354,12 +355,12 @@ func TestBuildInterrupted(t *testing.T) {
 	fake := filepath.Join(dir, "python3")
 	// The install writes its pid, sleeps (away from the build's pipes), then would write
 	// python3.finished.
-	writeFiles(t, dir, map[string]string{"python3": "#!/bin/sh\nif [ \"$1\" = -c ]; then echo \"$0\"; echo 99.0; exit 0; fi\necho $$ > \"$0.pid\"\nsleep 30 >/dev/null 2>&1\ntouch \"$0.finished\"\n"})
+	iactest.WriteFiles(t, dir, map[string]string{"python3": "#!/bin/sh\nif [ \"$1\" = -c ]; then echo \"$0\"; echo 99.0; exit 0; fi\necho $$ > \"$0.pid\"\nsleep 30 >/dev/null 2>&1\ntouch \"$0.finished\"\n"})
 	if err := os.Chmod(fake, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	src := filepath.Join(dir, "src")
-	writeFiles(t, src, map[string]string{"requirements.txt": "anything\n", "m.py": ""})
+	iactest.WriteFiles(t, src, map[string]string{"requirements.txt": "anything\n", "m.py": ""})
 	outDir := filepath.Join(dir, "out")
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
@@ -386,7 +387,7 @@ func TestBuildInterrupted(t *testing.T) {
 
 func TestSourceDateEpoch(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{"python/m.py": "x = 1\n"})
+	iactest.WriteFiles(t, src, map[string]string{"python/m.py": "x = 1\n"})
 	out := filepath.Join(t.TempDir(), "l.zip")
 	when := time.Date(2024, 2, 3, 4, 5, 6, 0, time.UTC)
 	if _, err := Run(context.Background(), Options{Src: src, Out: out, Runtime: "python3.13", Modified: when, Today: today}); err != nil {
@@ -409,7 +410,7 @@ func TestSourceDateEpoch(t *testing.T) {
 func nodeFixture(t *testing.T, env []string, lock bool) string {
 	t.Helper()
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	iactest.WriteFiles(t, dir, map[string]string{
 		"pkgs/leftpadx/package.json": `{"name": "leftpadx", "version": "1.2.3", "main": "index.js", "bin": {"leftpadx": "cli.js"}}`,
 		"pkgs/leftpadx/index.js":     "module.exports = (s) => ' ' + s;\n",
 		"pkgs/leftpadx/cli.js":       "#!/usr/bin/env node\nconsole.log(require('.')('x'));\n",
@@ -537,7 +538,7 @@ func TestBuildNodeWithoutLockfile(t *testing.T) {
 // rewriting its messages; nothing of the build's scratch folder shows.
 func TestBuildVerifyNames(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{
+	iactest.WriteFiles(t, src, map[string]string{
 		"python/vend/__init__.py": "import missingdep\n",
 	})
 	out := filepath.Join(t.TempDir(), "layer.zip")
