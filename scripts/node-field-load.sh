@@ -4,7 +4,7 @@
 # tests (docs/field-tests.md, issue 17). In a user and mount namespace (unshare -rm) ROOT/opt
 # is bind-mounted on /opt, ROOT/var/task on /var/task and ROOT/var/runtime on /var/runtime
 # (a tmpfs over /var), so paths, NODE_PATH and require stacks are Lambda's own. The loader
-# is the differential test's stand-in for the RIC (internal/noderesolve/testdata/harness).
+# is the differential test's stand-in for the RIC (internal/verify/nodeload, shared with layerkit verify).
 #
 # usage: scripts/node-field-load.sh ROOT RUNTIME HANDLER...
 #   ROOT/var/task   the function package (what the zip holds)
@@ -19,7 +19,7 @@ root=$(cd "$1" && pwd); runtime=$2; shift 2
 major=$(echo "$runtime" | sed 's/^nodejs\([0-9]*\).*/\1/')
 here=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$root/var/task" "$root/opt" "$root/var/runtime"
-cp "$here/internal/noderesolve/testdata/harness/index.mjs" "$here/internal/noderesolve/testdata/harness/hooks.mjs" "$root/var/runtime/"
+cp "$here/internal/verify/nodeload/index.mjs" "$here/internal/verify/nodeload/hooks.mjs" "$root/var/runtime/"
 np=${FIELD_NODE_PATH:-/opt/nodejs/node$major/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task}
 items=$(node -e '
 const np = process.argv[1].split(":");

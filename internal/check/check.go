@@ -63,8 +63,9 @@ type Result struct {
 	// template it could not read), one remark a line.
 	Notes []string
 	// Failed are the IaC roots found below PATH that could not be read (the loader's
-	// error, file and line); the others were checked. The check's exit status is 2.
-	Failed []string
+	// error, file and line, its Root set); the others were checked. The check's exit
+	// status is 2.
+	Failed []*iac.InputError
 	// Analyses holds every checked function with its runtime and import analysis.
 	Analyses  []*Function
 	Findings  []finding.Finding

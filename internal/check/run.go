@@ -37,7 +37,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		app, err := artifacts.LoadWith(root, *opts.Artifacts, opts.Load)
 		if err != nil {
-			return nil, err
+			return nil, iac.WithRoot(err, root)
 		}
 		names := functionNames([]*model.App{app})
 		res, err := checkApps(ctx, opts, root, []*model.App{app})
@@ -54,7 +54,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	// reported (Result.Failed, exit 2) after they are checked.
 	var apps []*model.App
 	var loaded []Input
-	var failed []string
+	var failed []*iac.InputError
 	for _, in := range d.Inputs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -63,16 +63,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if err != nil {
 			var ie *iac.InputError
 			if in.dir() == "." || !errors.As(err, &ie) {
-				return nil, err
+				return nil, iac.WithRoot(err, d.Root)
 			}
-			failed = append(failed, fmt.Sprintf("%v (this IaC root is not checked; skip it with --exclude %s)", err, in.dir()))
+			c := *ie
+			c.Root = d.Root
+			c.Msg += fmt.Sprintf(" (this IaC root is not checked; skip it with --exclude %s)", in.dir())
+			failed = append(failed, &c)
 			continue
 		}
 		apps = append(apps, app)
 		loaded = append(loaded, in)
 	}
 	if len(apps) == 0 && len(failed) > 0 {
-		return nil, iac.Errorf(model.Pos{}, "%s", strings.Join(failed, "; "))
+		return nil, &iac.InputErrors{List: failed}
 	}
 	d.Inputs = loaded
 	names := functionNames(apps)

@@ -68,7 +68,11 @@ func newBuildCmd(s *IO) *cobra.Command {
     gives the same bytes. Its CodeSha256 (what Lambda reports) is printed.
   - The layer is checked before it is kept, as the only layer of a function of that runtime
     and architecture importing every module it provides (the rules of layerkit check, and
-    Lambda's size limits). Errors fail the build; warnings are shown.
+    Lambda's size limits). For Node.js, that function is an ES module importing each
+    dependency of the layer's package.json (without one, each package in its NODE_PATH
+    folders), so what they require in turn is checked too: a package that is not
+    installed (LK101), an addon for another OS or machine (LK3xx), CommonJS in an ES
+    module (LK107). Errors fail the build; warnings are shown.
   - The zip is written beside -o and renamed into place: a failed or interrupted build
     leaves the previous file, or none.
 

@@ -255,12 +255,12 @@ func runCheck(s *IO, o *CheckOptions) error {
 		}
 		// Written; an IaC root that could not be read has no findings in it, so the
 		// baseline is incomplete: say which, and exit 2.
-		var failed []string
+		var failed []*iac.InputError
 		for _, r := range results {
 			failed = append(failed, r.Failed...)
 		}
 		for _, f := range failed {
-			fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", f)
+			fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", inputErrorText(f))
 		}
 		if len(failed) > 0 {
 			fmt.Fprintf(s.Err, "layerkit: %d IaC root(s) could not be read; the baseline has none of their findings\n", len(failed))
@@ -297,7 +297,7 @@ func runCheck(s *IO, o *CheckOptions) error {
 		fmt.Fprintf(errw, "layerkit: %s\n", n)
 	}
 	for _, f := range res.Failed {
-		fmt.Fprintf(errw, "layerkit: %s\n", f)
+		fmt.Fprintf(errw, "layerkit: %s\n", inputErrorText(f))
 	}
 	switch {
 	case o.Format == "text":

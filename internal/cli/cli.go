@@ -87,9 +87,16 @@ func Main(args []string, s *IO) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
+	var ies *iac.InputErrors
+	if errors.As(err, &ies) {
+		for _, ie := range ies.List {
+			fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", inputErrorText(ie))
+		}
+		return ExitInput
+	}
 	var ie *iac.InputError
 	if errors.As(err, &ie) {
-		fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", ie.Error())
+		fmt.Fprintf(report.Writer(s.Err), "layerkit: %s\n", inputErrorText(ie))
 		return ExitInput
 	}
 	msg := err.Error()
@@ -99,6 +106,15 @@ func Main(args []string, s *IO) int {
 		fmt.Fprintf(report.Writer(s.Err), "Run 'layerkit %s --help' for usage.\n", commandName(args))
 	}
 	return ExitInput
+}
+
+// inputErrorText is ie with its file named relative to the current folder, as the
+// files of findings are in text output.
+func inputErrorText(ie *iac.InputError) string {
+	if cwd, err := os.Getwd(); err == nil {
+		return ie.Display(cwd)
+	}
+	return ie.Error()
 }
 
 func isCobraUsage(msg string) bool {

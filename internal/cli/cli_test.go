@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -46,6 +48,25 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("usage: zipdir DIR OUT.zip")
 				}
 				ts.Check(zipDir(ts.MkAbs(args[0]), ts.MkAbs(args[1])))
+			},
+			// pad FILE N [MARK]: append N bytes of comment lines starting with MARK ("#" by
+			// default) to FILE: a file over --max-file-size without megabytes in a script.
+			"pad": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 && len(args) != 3 {
+					ts.Fatalf("usage: pad FILE BYTES [MARK]")
+				}
+				mark := "#"
+				if len(args) == 3 {
+					mark = args[2]
+				}
+				n, err := strconv.Atoi(args[1])
+				ts.Check(err)
+				f, err := os.OpenFile(ts.MkAbs(args[0]), os.O_APPEND|os.O_WRONLY, 0)
+				ts.Check(err)
+				line := mark + strings.Repeat("-", 78) + "\n"
+				_, err = f.WriteString(strings.Repeat(line, n/len(line)+1))
+				ts.Check(err)
+				ts.Check(f.Close())
 			},
 			// awsfake start SCENARIO | throttle | truncate | corrupt | calls: see doctor_test.go.
 			"awsfake": cmdAWSFake,

@@ -20,8 +20,10 @@ import (
 // TestFixAcceptanceCases runs check --fix --unsafe-fixes on a copy of every acceptance
 // app (../shared/cases, ../shared/node-cases) that has a fixable finding, then holds
 // the result to issue 20's bars: check reports no error of a fixed code and no finding
-// it could still fix; a second --fix changes no byte; and, for Python apps when python3
-// is here, layerkit verify agrees with the interpreter on the fixed app.
+// it could still fix; a second --fix changes no byte; and layerkit agrees with the
+// interpreter on the fixed app: layerkit verify for Python apps when python3 is here,
+// node loading every handler for Node.js apps (fix_cases_node_test.go; node is required
+// under CI=true).
 func TestFixAcceptanceCases(t *testing.T) {
 	var dirs []string
 	for _, root := range []string{"../../../shared/cases", "../../../shared/node-cases"} {
@@ -94,7 +96,21 @@ func TestFixAcceptanceCases(t *testing.T) {
 			if again := treeSum(t, app); again != sum {
 				t.Errorf("a second --fix changed the app:\n%s\n---\n%s", sum, again)
 			}
-			if _, err := exec.LookPath("python3"); err != nil || strings.HasPrefix(name, "node-") {
+			if strings.HasPrefix(name, "node-") {
+				// Until layerkit verify speaks Node.js: node loads every handler of
+				// the app before and after the fix, and layerkit must agree both times.
+				node := nodeOrSkip(t)
+				orig := filepath.Join(t.TempDir(), name)
+				if err := os.CopyFS(orig, os.DirFS(src)); err != nil {
+					t.Fatal(err)
+				}
+				if !nodeAgrees(t, node, orig, before) {
+					t.Fatalf("%s: not a SAM layout the node loader handles", name)
+				}
+				nodeAgrees(t, node, app, after)
+				return
+			}
+			if _, err := exec.LookPath("python3"); err != nil {
 				return
 			}
 			out, code := runMain(t, "verify", app, "--python", "python3")

@@ -41,11 +41,20 @@ top-level modules Python can import from it and where they sit (/opt/python or
 distributions and their versions, every native file with its architecture, Python ABI and glibc
 needs (and why it cannot load, when it cannot), and the size of each top-level package.
 
+For a Node.js layer (a nodejs/ folder, or JavaScript and no python/ at its root, or --runtime
+nodejsNN.x): the packages in each of its NODE_PATH folders (nodejs/nodeNN/node_modules, then
+nodejs/node_modules) with their versions, module type, "exports" and sizes, a package an earlier
+folder hides, what lies off NODE_PATH (the layer root, nodejs/ outside node_modules, another
+version's nodejs/nodeNN/, nodejs/nodejs/), and the .node native addons with their format,
+machine and glibc needs (NODE_MODULE_VERSION is not read).
+
 Without --runtime, the newest Python whose site-packages folder the layer has is used (else
-python3.13); without --arch, the architecture of most of its ELF files (else x86_64).`,
+python3.13), or for a Node.js layer the newest nodejsNN.x whose nodejs/nodeNN/ it has (else
+nodejs22.x); without --arch, the architecture of most of its ELF files (else x86_64).`,
 		Example: `  layerkit inspect build/deps.zip
   layerkit inspect layers/shared --runtime python3.11 --arch arm64
   layerkit inspect deps.zip --format json
+  layerkit inspect node-deps.zip --runtime nodejs20.x
   layerkit inspect deps.zip --format html -o deps.html   # a page: modules, treemap, what could go`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -54,7 +63,7 @@ python3.13); without --arch, the architecture of most of its ELF files (else x86
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Runtime, "runtime", "", "the runtime to inspect for, e.g. python3.12")
+	f.StringVar(&o.Runtime, "runtime", "", "the runtime to inspect for, e.g. python3.12, nodejs20.x")
 	f.StringVar(&o.Arch, "arch", "", "x86_64 or arm64")
 	f.StringVarP(&o.Format, "format", "f", "text", "output format: text, json, html (a self-contained page: what the layer provides, a treemap of its size, what could go)")
 	f.StringVarP(&o.OutputFile, "output-file", "o", "", "write the report to this file (replaced whole) instead of stdout")
@@ -77,13 +86,13 @@ func runInspect(s *IO, o *InspectOptions) error {
 	}
 	if o.Runtime != "" {
 		rt, ok := runtimes.Lookup(o.Runtime)
-		if !ok || !rt.IsPython() || !rt.ImportsChecked() {
+		if !ok || !(rt.IsPython() || rt.IsNode()) || !rt.ImportsChecked() {
 			py := runtimes.PythonRuntimes()
-			return usageError{fmt.Sprintf("--runtime %q is not a Python runtime layerkit checks (%s … %s)", o.Runtime, py[0].ID, py[len(py)-1].ID)}
+			return usageError{fmt.Sprintf("--runtime %q is not a Python or Node.js runtime layerkit checks (%s … %s, nodejs18.x … nodejs24.x)", o.Runtime, py[0].ID, py[len(py)-1].ID)}
 		}
 	}
 	reader := &native.Reader{}
-	var reports []*inspect.Report
+	var reports []textReport
 	var pictured []layermap.LayerInput
 	err := o.Limits.run(func(lim iac.Limits) error {
 		for _, p := range o.Layers {
@@ -92,6 +101,9 @@ func runInspect(s *IO, o *InspectOptions) error {
 				return err
 			}
 			rtID := o.Runtime
+			if rtID == "" && inspect.IsNodeLayer(t) {
+				rtID = inspect.GuessNodeRuntime(t, defaultNodeRuntime)
+			}
 			if rtID == "" {
 				rtID = inspect.GuessRuntime(t, "python3.13")
 			}
@@ -105,7 +117,11 @@ func runInspect(s *IO, o *InspectOptions) error {
 				pictured = append(pictured, layermap.LayerInput{Name: filepath.ToSlash(p), Tree: t, Runtime: rt, Arch: arch})
 				continue
 			}
-			reports = append(reports, inspect.Inspect(t, rt, arch, reader))
+			if rt.IsNode() {
+				reports = append(reports, inspect.InspectNode(t, rt, arch, reader))
+			} else {
+				reports = append(reports, inspect.Inspect(t, rt, arch, reader))
+			}
 			if z, ok := t.(*tree.ZipTree); ok {
 				z.Close()
 			}
@@ -146,6 +162,13 @@ func runInspect(s *IO, o *InspectOptions) error {
 	}
 	return writeFileAtomic("--output-file", o.OutputFile, write)
 }
+
+// textReport is one layer's report: inspect.Report (Python) or inspect.NodeReport.
+type textReport interface{ WriteText(io.Writer) }
+
+// defaultNodeRuntime is the runtime a Node.js layer is inspected for when neither
+// --runtime nor a nodejs/nodeNN/ folder says which.
+const defaultNodeRuntime = "nodejs22.x"
 
 // openLayer opens a layer zip or folder with the caps c; the display is the path as
 // given.

@@ -27,6 +27,7 @@ type VerifyOptions struct {
 	Kind      string
 	Template  string
 	Python    string
+	Node      string
 	Timeout   time.Duration
 	Exact     bool
 	MaxSize   int64 // MiB
@@ -40,32 +41,54 @@ func newVerifyCmd(s *IO) *cobra.Command {
 	o := &VerifyOptions{}
 	cmd := &cobra.Command{
 		Use:   "verify [PATH]",
-		Short: "Prove check's verdicts by importing each handler with a real Python (runs your code)",
-		Long: `Verify checks PATH as check does, then proves each Python function's verdict with the real
+		Short: "Prove check's verdicts by loading each handler with a real Python or node (runs your code)",
+		Long: `Verify checks PATH as check does, then proves each function's verdict with the real
 interpreter: it lays out /var/task and /opt (the layers merged in order) in a private temporary
-folder, runs a local python3.X of the function's runtime version with the sys.path the Lambda
-bootstrap builds (PYTHONPATH rule and .pth files included), imports the handler module and looks
-the handler up as Lambda's runtime client does. It prints, per function, layerkit's verdict, the
-interpreter's (the error Lambda would log) and whether they agree.
+folder, loads the handler module there as Lambda's runtime client does, and prints, per function,
+layerkit's verdict, the interpreter's (the error Lambda would log) and whether they agree.
 
-WARNING: importing a module runs its top-level code. verify runs YOUR CODE (and your layers'):
-only run it on code you trust. It runs python -I -S with an environment holding only what Lambda
-sets (dummy values) and the function's own variables, the function's /var/task copy as working
-folder, --timeout per function, and removes the temporary folder when done or interrupted. It
-never writes into PATH.
+Python: a local python3.X of the function's runtime version runs with the sys.path the Lambda
+bootstrap builds (PYTHONPATH rule and .pth files included), imports the handler module and looks
+the handler up as awslambdaric does.
+
+Node.js: a local node loads the handler as the runtime interface client does (the module up to
+the first dot of the handler's base name, the property path after it; the load order: the bare
+path, a file or a directory, then .js — CommonJS or ES module by the nearest package.json "type"
+— then .mjs, .cjs, then require.resolve from /var/task; the errors Runtime.ImportModuleError,
+Runtime.HandlerNotFound, Runtime.UserCodeSyntaxError, and raw Error with Node's code for ES
+modules). NODE_PATH is Lambda's (/opt/nodejs/nodeNN/node_modules, /opt/nodejs/node_modules,
+/var/runtime/node_modules, /var/runtime, /var/task), or the function's own NODE_PATH, which
+replaces it. Lambda's node, from Node 18, also searches NODE_PATH for an ES module's bare
+import when the ordinary node_modules walk fails (AWS documents it; upstream node never does):
+verify emulates that with a resolve hook, trying each NODE_PATH entry ending in node_modules,
+and keeping the original error when none has the package. Node starts with Lambda's
+--no-experimental-require-module and --no-experimental-detect-module. Paths and messages read as
+on Lambda (/var/task/app.js, /opt/nodejs/...).
+
+WARNING: loading a module runs its top-level code. verify runs YOUR CODE (and your layers'):
+only run it on code you trust. It runs the interpreter (python -I -S, or node) with an
+environment holding only what Lambda sets (dummy values) and the function's own variables, the
+function's /var/task copy as working folder, in a session of its own that is killed entirely at
+the end or after --timeout, writable only below verify's private folder and /tmp where the
+kernel has Landlock; the verdict comes back on a pipe, never a file; the temporary folder is
+removed when done or interrupted. It never writes into PATH.
 
 The interpreter is python3.X from PATH for a python3.X function, else python3 (the output says
-so, and marks results that depend on standard-library differences as approximate), or --python.
-With --exact-version, a function whose python3.X is not found is skipped instead.
+so, and marks results that depend on standard-library differences as approximate), or --python;
+node from PATH for every Node.js runtime, or --node: the output names the node that judged, and
+notes when its major is not the runtime's (results that depend on it are marked approximate).
+With --exact-version, a function whose python3.X (or Node.js major) is not the local one is
+skipped instead.
 What layerkit assumes is stood in by empty packages and listed: distributions a build would
-install (source mode), the runtime's own packages (boto3, ...), modules a layer that cannot be
-read might provide.
+install (source mode, npm install), the runtime's own packages (boto3, @aws-sdk/*, ...), modules
+a layer that cannot be read might provide.
 
 Exit status: 0 when every verified function agrees, 1 when one disagrees or cannot be run to a
 verdict, 2 when the input cannot be read or a flag is wrong, 3 when layerkit crashed (a bug).`,
 		Example: `  layerkit verify .
   layerkit verify template.yaml --function OrdersFunction --format json
-  layerkit verify . --python /usr/bin/python3.12 --timeout 30s`,
+  layerkit verify . --python /usr/bin/python3.12 --timeout 30s
+  layerkit verify . --node /usr/local/bin/node --exact-version`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -80,8 +103,9 @@ verdict, 2 when the input cannot be read or a flag is wrong, 3 when layerkit cra
 	f.StringVar(&o.Kind, "kind", "", "force the input kind: sam, cdk, terraform, serverless")
 	f.StringVar(&o.Template, "template", "", "the template file to use inside PATH")
 	f.StringVar(&o.Python, "python", "", "the interpreter to run (default: python3.X of each runtime from PATH, else python3)")
+	f.StringVar(&o.Node, "node", "", "the node that loads Node.js handlers (default: node from PATH)")
 	f.DurationVar(&o.Timeout, "timeout", verify.DefaultTimeout, "time limit of each function's import")
-	f.BoolVar(&o.Exact, "exact-version", false, "skip functions whose runtime's python3.X is not found instead of running another version")
+	f.BoolVar(&o.Exact, "exact-version", false, "skip functions whose runtime's python3.X (or Node.js major) is not the local one instead of running another version")
 	f.StringArrayVar(&o.VarFiles, "var-file", nil, "a Terraform variable file, as for check (repeatable; later ones win)")
 	f.Int64Var(&o.MaxSize, "max-materialize", verify.DefaultMaxSize>>20, "MiB verify may write to lay out all functions (their packages and layers); past it a function has no verdict")
 	// check's fix flags, known here only to refuse them with a reason.
@@ -121,6 +145,7 @@ func runVerify(ctx context.Context, s *IO, o *VerifyOptions) error {
 	rep, err := verify.Run(ctx, verify.Options{
 		Check:   check.Options{Path: o.Path, Kind: o.Kind, Template: o.Template, Functions: o.Functions, Load: iac.Options{VarFiles: o.VarFiles}},
 		Python:  o.Python,
+		Node:    o.Node,
 		Exact:   o.Exact,
 		Timeout: o.Timeout,
 		PathEnv: s.Getenv("PATH"),
@@ -163,7 +188,7 @@ func safeOut(s *IO) io.Writer { return report.Writer(s.Out) }
 
 func writeVerifyText(w io.Writer, rep *verify.Report) {
 	if rep.Checked != "" {
-		fmt.Fprintf(w, "Checked %s; imported each handler with a local Python (this ran the functions' top-level code)\n\n", rep.Checked)
+		fmt.Fprintf(w, "Checked %s; loaded each handler with a local Python or node (this ran the functions' top-level code)\n\n", rep.Checked)
 	}
 	for _, f := range rep.Functions {
 		head := fmt.Sprintf("%s (%s, handler %s): %s", f.Name, f.Runtime, f.Handler, strings.ToUpper(f.Status))
@@ -184,11 +209,18 @@ func writeVerifyText(w io.Writer, rep *verify.Report) {
 		}
 		if in := f.Interpreter; in != nil {
 			who := fmt.Sprintf("python%s", in.Version)
+			if in.Node != "" {
+				who = "node v" + in.Version
+			}
 			switch {
 			case f.Status == verify.Failed:
 				fmt.Fprintf(w, "  %-12s no verdict\n", who+":")
 			case in.Fails:
-				fmt.Fprintf(w, "  %-12s fails: %s: %s\n", who+":", in.ErrorType, in.Message)
+				code := ""
+				if in.Code != "" && !strings.HasPrefix(in.ErrorType, "Runtime.") {
+					code = " [" + in.Code + "]"
+				}
+				fmt.Fprintf(w, "  %-12s fails: %s%s: %s\n", who+":", in.ErrorType, code, strings.ReplaceAll(in.Message, "\n", "\n                 "))
 				if in.Where != "" {
 					fmt.Fprintf(w, "               at %s\n", in.Where)
 				}

@@ -251,14 +251,30 @@ func (pr *preparer) checkMove(m model.Move) string {
 		}
 		// the target's folder does not exist yet: the move makes it
 	}
-	if pr.moved[m.From] || pr.moved[m.To] {
-		return fmt.Sprintf("another fix moves %s or %s", m.From, m.To)
+	for moved := range pr.moved {
+		if moved == m.From || moved == m.To || strings.HasPrefix(m.From, moved+"/") || strings.HasPrefix(m.To, moved+"/") ||
+			strings.HasPrefix(moved, m.From+"/") || strings.HasPrefix(moved, m.To+"/") {
+			return fmt.Sprintf("another fix moves %s or %s", m.From, m.To)
+		}
 	}
 	if _, ok := pr.files[m.From]; ok {
 		return fmt.Sprintf("another fix edits %s", m.From)
 	}
-	if _, err := os.Lstat(from); err != nil {
+	info, err := os.Lstat(from)
+	if err != nil {
 		return fmt.Sprintf("%s: %v", m.From, iac.UnwrapPath(err))
+	}
+	if m.Sum != "" {
+		if !info.Mode().IsRegular() {
+			return fmt.Sprintf("%s is no longer a regular file", m.From)
+		}
+		b, err := tree.ReadOSFile(from, 0)
+		if err != nil {
+			return fmt.Sprintf("%s: %v", m.From, iac.UnwrapPath(err))
+		}
+		if Sum(b) != m.Sum {
+			return fmt.Sprintf("%s changed since it was checked", m.From)
+		}
 	}
 	if _, err := os.Lstat(filepath.Join(pr.plan.Root, filepath.FromSlash(m.To))); !errors.Is(err, os.ErrNotExist) {
 		return fmt.Sprintf("%s already exists", m.To)

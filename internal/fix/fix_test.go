@@ -176,3 +176,53 @@ func TestCreate(t *testing.T) {
 		t.Fatal("created over an existing file")
 	}
 }
+
+// A file move carries the file's SHA-256: it applies only to the content the check saw.
+// Folders a move empties go, up to the root (as git apply does with the --diff output);
+// a move into or out of a folder another fix moves conflicts.
+func TestMoveSumAndCleanup(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "l/nodejs/node18/node_modules/a/index.js", "exports.a = 1;\n")
+	write(t, root, "l/db.js", "exports.db = 1;\n")
+	write(t, root, "l/keep.txt", "x")
+	moveOf := func(from, to, content string) finding.Finding {
+		m := model.Move{From: from, To: to}
+		if content != "" {
+			m.Sum = Sum([]byte(content))
+		}
+		return finding.Finding{Code: rulecode.LK201, Fix: &model.Fix{Unsafe: true, Moves: []model.Move{m}}}
+	}
+	// the file changed since the check: skipped
+	p, err := Prepare(root, []finding.Finding{moveOf("l/db.js", "l/nodejs/node_modules/db.js", "exports.db = 0;\n")}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Applied) != 0 || len(p.Skipped) != 1 || !strings.Contains(p.Skipped[0].Reason, "changed since it was checked") {
+		t.Fatalf("applied %d, skipped %+v", len(p.Applied), p.Skipped)
+	}
+	// a second fix moving a folder that holds the first's target: skipped
+	p, err = Prepare(root, []finding.Finding{
+		moveOf("l/db.js", "l/nodejs/node_modules/db.js", "exports.db = 1;\n"),
+		moveOf("l/nodejs/node18/node_modules/a", "l/nodejs/node_modules/a", ""),
+		moveOf("l/nodejs", "l/js", ""),
+	}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Applied) != 2 || len(p.Skipped) != 1 || !strings.Contains(p.Skipped[0].Reason, "another fix moves") {
+		t.Fatalf("applied %d, skipped %+v", len(p.Applied), p.Skipped)
+	}
+	if err := p.Write(); err != nil {
+		t.Fatal(err)
+	}
+	for _, gone := range []string{"l/db.js", "l/nodejs/node18"} {
+		if _, err := os.Lstat(filepath.Join(root, gone)); !os.IsNotExist(err) {
+			t.Errorf("%s still there (%v)", gone, err)
+		}
+	}
+	for _, there := range []string{"l/nodejs/node_modules/db.js", "l/nodejs/node_modules/a/index.js", "l/keep.txt"} {
+		if _, err := os.Stat(filepath.Join(root, there)); err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 
 	"github.com/rogpeppe/go-internal/diff"
@@ -103,7 +104,21 @@ func writeAtomic(name string, b []byte, mode os.FileMode) error {
 	return os.Rename(f.Name(), name)
 }
 
+// move renames from to to (git mv when git tracks from), then removes the folders above
+// from that the move left empty, up to root (as git apply does with a patch's renames).
 func move(root, from, to string) error {
+	if err := rename(root, from, to); err != nil {
+		return err
+	}
+	for dir := path.Dir(from); dir != "." && dir != "/" && dir != ""; dir = path.Dir(dir) {
+		if os.Remove(filepath.Join(root, filepath.FromSlash(dir))) != nil {
+			break // not empty (or not ours to remove)
+		}
+	}
+	return nil
+}
+
+func rename(root, from, to string) error {
 	src := filepath.Join(root, filepath.FromSlash(from))
 	dst := filepath.Join(root, filepath.FromSlash(to))
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {

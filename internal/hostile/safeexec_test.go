@@ -333,6 +333,13 @@ def handler(e, c): pass
 	if !strings.Contains(out, "FD3_CLOSED") {
 		t.Errorf("the verdict pipe is still fd 3 when user code runs:\n%s", out)
 	}
+	checkSpyReport(t, out, state)
+}
+
+// checkSpyReport checks verify's JSON report out on the spy apps (Forger, Daemon,
+// Writer) and that the daemon the Daemon function started (its pid in state) is gone.
+func checkSpyReport(t *testing.T, out, state string) {
+	t.Helper()
 	var rep struct {
 		Functions []struct {
 			Function, Status, Reason string

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -19,6 +20,46 @@ import (
 type InputError struct {
 	Pos model.Pos
 	Msg string
+	// Root is the absolute folder Pos.File is relative to, when the loader's caller
+	// knows it (check.Run sets the checked PATH), so the CLI can name the file
+	// relative to the current folder, as it names the files of findings.
+	Root string
+}
+
+// Display is the error with Pos.File relative to base (absolute) instead of Root; as
+// Error when Root is unknown or the file cannot be put relative to base.
+func (e *InputError) Display(base string) string {
+	if e.Root == "" || e.Pos.File == "" || filepath.IsAbs(e.Pos.File) {
+		return e.Error()
+	}
+	rel, err := filepath.Rel(base, filepath.Join(e.Root, filepath.FromSlash(e.Pos.File)))
+	if err != nil {
+		return e.Error()
+	}
+	c := *e
+	c.Root, c.Pos.File = "", filepath.ToSlash(rel)
+	return c.Error()
+}
+
+// InputErrors are several IaC roots that could not be read (and none that could).
+type InputErrors struct{ List []*InputError }
+
+func (e *InputErrors) Error() string {
+	msgs := make([]string, len(e.List))
+	for i, ie := range e.List {
+		msgs[i] = ie.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// WithRoot sets the Root of an *InputError in err's chain that has none, and returns
+// err.
+func WithRoot(err error, root string) error {
+	var ie *InputError
+	if errors.As(err, &ie) && ie.Root == "" {
+		ie.Root = root
+	}
+	return err
 }
 
 func (e *InputError) Error() string {

@@ -18,14 +18,30 @@ import (
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
-// Report is what one layer provides on one runtime.
-type Report struct {
+// Head is what every layer report starts with: the layer, the runtime and
+// architecture it is inspected for, and its sizes.
+type Head struct {
 	Layer    string `json:"layer"`
 	Runtime  string `json:"runtime"`
 	Arch     string `json:"arch"`
 	Glibc    string `json:"glibc"`
 	Zipped   int64  `json:"zipped"` // 0 for a folder
 	Unzipped int64  `json:"unzipped"`
+}
+
+// newHead is the Head of t on rt for arch (Unzipped from the zip's directory; the
+// caller sets it for a folder).
+func newHead(t tree.Tree, rt *runtimes.Runtime, arch string) Head {
+	h := Head{Layer: t.Display(""), Runtime: rt.ID, Arch: arch, Glibc: rt.Glibc}
+	if z, ok := t.(*tree.ZipTree); ok {
+		h.Zipped, h.Unzipped = z.Size()
+	}
+	return h
+}
+
+// Report is what one layer provides on one Python runtime.
+type Report struct {
+	Head
 	// Paths are the layer's folders on the runtime's sys.path, in search order.
 	Paths   []PathEntry `json:"paths"`
 	OffPath []OffPath   `json:"offPath"`
@@ -136,10 +152,7 @@ func Inspect(t tree.Tree, rt *runtimes.Runtime, arch string, r *native.Reader) *
 	}
 	g, _ := native.ParseGlibc(rt.Glibc)
 	tg := native.Target{Python: rt.Version, Arch: arch, Glibc: g}
-	rep := &Report{Layer: t.Display(""), Runtime: rt.ID, Arch: arch, Glibc: rt.Glibc}
-	if z, ok := t.(*tree.ZipTree); ok {
-		rep.Zipped, rep.Unzipped = z.Size()
-	}
+	rep := &Report{Head: newHead(t, rt, arch)}
 	// The layer folders on the path (the runtime catalogue's): site-packages, then python/.
 	var entries []PathEntry
 	for _, dir := range rt.LayerDirs() {
@@ -225,27 +238,7 @@ func Inspect(t tree.Tree, rt *runtimes.Runtime, arch string, r *native.Reader) *
 		rep.Native = append(rep.Native, n)
 	}
 
-	var total int64
-	sizes := map[string]int64{}
-	_ = tree.Walk(t, "", func(name string, info tree.Info) error {
-		if !info.Dir {
-			total += info.Size
-			sizes[topLevel(name, site)] += info.Size
-		}
-		return nil
-	})
-	if rep.Unzipped == 0 {
-		rep.Unzipped = total
-	}
-	for n, b := range sizes {
-		rep.Sizes = append(rep.Sizes, Size{n, b})
-	}
-	sort.Slice(rep.Sizes, func(i, j int) bool {
-		if rep.Sizes[i].Bytes != rep.Sizes[j].Bytes {
-			return rep.Sizes[i].Bytes > rep.Sizes[j].Bytes
-		}
-		return rep.Sizes[i].Name < rep.Sizes[j].Name
-	})
+	rep.Sizes = sizes(t, &rep.Head, func(name string) string { return topLevel(name, site) })
 	rep.AttachTo = AttachList(t, r)
 	return rep
 }
@@ -316,22 +309,53 @@ func holdsPythonDirs(t tree.Tree, dir string) bool {
 	return false
 }
 
+// sizes weighs t's files grouped by group (largest first), and sets h.Unzipped when
+// the zip did not.
+func sizes(t tree.Tree, h *Head, group func(name string) string) []Size {
+	var total int64
+	by := map[string]int64{}
+	_ = tree.Walk(t, "", func(name string, info tree.Info) error {
+		if !info.Dir {
+			total += info.Size
+			by[group(name)] += info.Size
+		}
+		return nil
+	})
+	if h.Unzipped == 0 {
+		h.Unzipped = total
+	}
+	out := []Size{}
+	for n, b := range by {
+		out = append(out, Size{n, b})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Bytes != out[j].Bytes {
+			return out[i].Bytes > out[j].Bytes
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// countFiles is how many files name is (1 for a file) or holds.
+func countFiles(t tree.Tree, name string) int {
+	if !tree.IsDir(t, name) {
+		return 1
+	}
+	n := 0
+	_ = tree.Walk(t, name, func(_ string, i tree.Info) error {
+		if !i.Dir {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
 // offPath lists what no Python search path of rt reaches.
 func offPath(t tree.Tree, rt *runtimes.Runtime) []OffPath {
 	var out []OffPath
-	count := func(name string) int {
-		if !tree.IsDir(t, name) {
-			return 1
-		}
-		n := 0
-		_ = tree.Walk(t, name, func(_ string, i tree.Info) error {
-			if !i.Dir {
-				n++
-			}
-			return nil
-		})
-		return n
-	}
+	count := func(name string) int { return countFiles(t, name) }
 	root, _ := t.ReadDir("")
 	for _, e := range root {
 		switch {

@@ -11,11 +11,7 @@ import (
 // WriteText prints the report for a terminal: one screen per layer. Long lists are
 // cut (native files that load, sizes past the tenth); --format json has everything.
 func (r *Report) WriteText(w io.Writer) {
-	size := fmt.Sprintf("%s unzipped", bytesize.Format(r.Unzipped))
-	if r.Zipped > 0 {
-		size = fmt.Sprintf("%s zipped, %s", bytesize.Format(r.Zipped), size)
-	}
-	fmt.Fprintf(w, "%s on %s (%s, glibc %s): %s\n", r.Layer, r.Runtime, r.Arch, r.Glibc, size)
+	r.Head.writeText(w)
 
 	fmt.Fprintf(w, "\nImportable top-level modules (searched in this order):\n")
 	if len(r.Paths) == 0 {
@@ -40,16 +36,7 @@ func (r *Report) WriteText(w io.Writer) {
 		wrap(w, "    ", parts)
 	}
 
-	if len(r.OffPath) > 0 {
-		fmt.Fprintf(w, "\nOff every Python search path:\n")
-		for _, o := range r.OffPath {
-			fmt.Fprintf(w, "  %s → %s (%d file%s)", o.Name, o.Lands, o.Files, plural(o.Files))
-			if o.Note != "" {
-				fmt.Fprintf(w, ": %s", o.Note)
-			}
-			fmt.Fprintln(w)
-		}
-	}
+	writeOffPath(w, "Off every Python search path:", r.OffPath)
 
 	if len(r.Dists) > 0 {
 		fmt.Fprintf(w, "\nDistributions (%d):\n", len(r.Dists))
@@ -72,54 +59,91 @@ func (r *Report) WriteText(w io.Writer) {
 		}
 	}
 
-	if len(r.Native) > 0 {
-		bad := 0
-		for _, n := range r.Native {
-			if len(n.Problems) > 0 {
-				bad++
-			}
-		}
-		fmt.Fprintf(w, "\nNative files (%d, %d cannot load on %s %s):\n", len(r.Native), bad, r.Runtime, r.Arch)
-		shownOK := 0
-		for _, n := range r.Native {
-			if len(n.Problems) == 0 {
-				if shownOK >= 10 {
-					continue
-				}
-				shownOK++
-			}
-			desc := []string{n.Format}
-			if n.Machine != "" {
-				desc = append(desc, n.Machine)
-			}
-			if n.ABI != "" {
-				desc = append(desc, n.ABI)
-			}
-			if n.MaxGlibc != "" {
-				desc = append(desc, "GLIBC "+n.MaxGlibc)
-			}
-			status := "ok"
-			if len(n.Problems) > 0 {
-				status = n.Problems[0].Code.String() + ": " + n.Problems[0].Why
-			}
-			fmt.Fprintf(w, "  %s  %s, %s  %s\n", n.File, strings.Join(desc, " "), bytesize.Format(n.Size), status)
-		}
-		if hidden := len(r.Native) - bad - shownOK; hidden > 0 {
-			fmt.Fprintf(w, "  ... and %d more that load (--format json lists all)\n", hidden)
-		}
-	}
-
-	if len(r.Sizes) > 0 {
-		fmt.Fprintf(w, "\nLargest top-level packages (unzipped):\n")
-		for i, s := range r.Sizes {
-			if i == 10 {
-				fmt.Fprintf(w, "  ... and %d more\n", len(r.Sizes)-10)
-				break
-			}
-			fmt.Fprintf(w, "  %10s  %s\n", bytesize.Format(s.Bytes), s.Name)
-		}
-	}
+	writeNative(w, "Native files (%d, %d cannot load on %s %s):", r.Native, r.Head)
+	writeSizes(w, "Largest top-level packages (unzipped):", r.Sizes)
 	writeAttach(w, r.AttachTo)
+}
+
+// writeText prints the report's first line: the layer, runtime, architecture, sizes.
+func (h Head) writeText(w io.Writer) {
+	size := fmt.Sprintf("%s unzipped", bytesize.Format(h.Unzipped))
+	if h.Zipped > 0 {
+		size = fmt.Sprintf("%s zipped, %s", bytesize.Format(h.Zipped), size)
+	}
+	fmt.Fprintf(w, "%s on %s (%s, glibc %s): %s\n", h.Layer, h.Runtime, h.Arch, h.Glibc, size)
+}
+
+// writeOffPath prints what no search path reaches, under title.
+func writeOffPath(w io.Writer, title string, list []OffPath) {
+	if len(list) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", title)
+	for _, o := range list {
+		fmt.Fprintf(w, "  %s → %s (%d file%s)", o.Name, o.Lands, o.Files, plural(o.Files))
+		if o.Note != "" {
+			fmt.Fprintf(w, ": %s", o.Note)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// writeNative prints the native files: title is a format taking their count, how many
+// cannot load, the runtime and the architecture. Past ten that load, the rest are
+// counted.
+func writeNative(w io.Writer, title string, list []Native, h Head) {
+	if len(list) == 0 {
+		return
+	}
+	bad := 0
+	for _, n := range list {
+		if len(n.Problems) > 0 {
+			bad++
+		}
+	}
+	fmt.Fprintf(w, "\n"+title+"\n", len(list), bad, h.Runtime, h.Arch)
+	shownOK := 0
+	for _, n := range list {
+		if len(n.Problems) == 0 {
+			if shownOK >= 10 {
+				continue
+			}
+			shownOK++
+		}
+		desc := []string{n.Format}
+		if n.Machine != "" {
+			desc = append(desc, n.Machine)
+		}
+		if n.ABI != "" {
+			desc = append(desc, n.ABI)
+		}
+		if n.MaxGlibc != "" {
+			desc = append(desc, "GLIBC "+n.MaxGlibc)
+		}
+		status := "ok"
+		if len(n.Problems) > 0 {
+			status = n.Problems[0].Code.String() + ": " + n.Problems[0].Why
+		}
+		fmt.Fprintf(w, "  %s  %s, %s  %s\n", n.File, strings.Join(desc, " "), bytesize.Format(n.Size), status)
+	}
+	if hidden := len(list) - bad - shownOK; hidden > 0 {
+		fmt.Fprintf(w, "  ... and %d more that load (--format json lists all)\n", hidden)
+	}
+}
+
+// writeSizes prints the ten largest entries of list under title.
+func writeSizes(w io.Writer, title string, list []Size) {
+	if len(list) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", title)
+	for i, s := range list {
+		if i == 10 {
+			fmt.Fprintf(w, "  ... and %d more\n", len(list)-10)
+			break
+		}
+		fmt.Fprintf(w, "  %10s  %s\n", bytesize.Format(s.Bytes), s.Name)
+	}
 }
 
 // writeAttach prints the attach list: the runtimes (with their architectures) on which

@@ -93,6 +93,10 @@ type Import struct {
 	// Type is the import attribute type ("json" for with { type: 'json' }), "" when
 	// none.
 	Type string
+	// Names are the names an import declaration or export…from takes from the module
+	// by name (import {A, B as C} → A, B; not default, not *): what the module must
+	// export for an ES module graph to link (layerkit verify's stand-ins export them).
+	Names []string
 }
 
 // Use is a use of a CommonJS binding (require, module, exports, __filename,

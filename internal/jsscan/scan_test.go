@@ -298,3 +298,24 @@ func TestTopAwait(t *testing.T) {
 		}
 	}
 }
+
+// The names an ES module takes from another by name: what it must export to link.
+func TestImportedNames(t *testing.T) {
+	src := `import def, { A, B as C, default as D, 'x-y' as E } from 'm1';
+import * as ns from 'm2';
+export { F, G as H } from 'm3';
+export * from 'm4';
+import { I } from 'm5';
+`
+	f := Scan([]byte(src))
+	if f.Syntax != nil {
+		t.Fatal(f.Syntax)
+	}
+	var got []string
+	for _, i := range f.Imports {
+		got = append(got, i.Spec+":"+strings.Join(i.Names, ","))
+	}
+	if want := "m1:A,B,x-y m2: m3:F,G m4: m5:I"; strings.Join(got, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+}

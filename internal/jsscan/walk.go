@@ -113,7 +113,23 @@ func (s *scanner) importStmt(n *js.ImportStmt) {
 	}
 	s.seen(n.Default)
 	s.seen(n.Module)
-	s.addImport(Import{Spec: unquote(n.Module), Kind: ImportDecl, Pos: s.posOr(off, s.posOr(s.offset(n.Module), Pos{1, 1})), Type: s.attrs[s.offset(n.Module)]})
+	s.addImport(Import{Spec: unquote(n.Module), Kind: ImportDecl, Pos: s.posOr(off, s.posOr(s.offset(n.Module), Pos{1, 1})), Type: s.attrs[s.offset(n.Module)], Names: importedNames(n.List)})
+}
+
+// importedNames are the names aliases take from a module (the name before "as"),
+// without default and *.
+func importedNames(list []js.Alias) []string {
+	var out []string
+	for _, a := range list {
+		name := a.Binding
+		if a.Name != nil {
+			name = a.Name
+		}
+		if n := aliasName(name); n != "" && n != "*" && n != "default" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func (s *scanner) exportStmt(n *js.ExportStmt) {
@@ -131,7 +147,7 @@ func (s *scanner) exportStmt(n *js.ExportStmt) {
 			}
 		}
 		s.seen(n.Module)
-		s.addImport(Import{Spec: unquote(n.Module), Kind: ExportFrom, Pos: pos, Type: s.attrs[s.offset(n.Module)]})
+		s.addImport(Import{Spec: unquote(n.Module), Kind: ExportFrom, Pos: pos, Type: s.attrs[s.offset(n.Module)], Names: importedNames(n.List)})
 		return
 	}
 	for _, a := range n.List {

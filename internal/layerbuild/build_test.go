@@ -568,3 +568,77 @@ func TestBuildVerifyNames(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildNodeVerify: the built Node.js layer is checked with the Node.js rules as a
+// function that imports each of its packages would be: a package whose require is not
+// in the layer (LK101), a Mach-O addon (LK304), an ES module package that calls require
+// (LK107) each stop the build; a types-only package (nothing to import) and a package
+// hidden behind "exports" subpaths are not imported, so they raise nothing.
+func TestBuildNodeVerify(t *testing.T) {
+	macho, err := os.ReadFile(filepath.Join("..", "native", "testdata", "macho-arm64.so"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := map[string]string{
+		"nodejs/node_modules/ok/package.json":         `{"name": "ok", "version": "1.0.0", "main": "lib/ok.js"}`,
+		"nodejs/node_modules/ok/lib/ok.js":            "module.exports = require('./util');\n",
+		"nodejs/node_modules/ok/lib/util.js":          "module.exports = 1;\n",
+		"nodejs/node_modules/@types/x/package.json":   `{"name": "@types/x", "version": "1.0.0", "types": "index.d.ts"}`,
+		"nodejs/node_modules/@types/x/index.d.ts":     "export {};\n",
+		"nodejs/node_modules/esm/package.json":        `{"name": "esm", "version": "1.0.0", "type": "module", "exports": {"import": "./index.js"}}`,
+		"nodejs/node_modules/esm/index.js":            "export const a = 1;\n",
+		"nodejs/node_modules/subonly/package.json":    `{"name": "subonly", "exports": {"./x": "./x.js"}}`,
+		"nodejs/node_modules/subonly/x.js":            "module.exports = 1;\n",
+		"nodejs/node20/node_modules/v20/package.json": `{"name": "v20", "version": "1.0.0"}`,
+		"nodejs/node20/node_modules/v20/index.js":     "module.exports = require('ok');\n",
+	}
+	build := func(extra map[string]string) (*Result, error) {
+		src := t.TempDir()
+		writeFiles(t, src, good)
+		writeFiles(t, src, extra)
+		return Run(context.Background(), Options{Src: src, Out: filepath.Join(t.TempDir(), "layer.zip"), Runtime: "nodejs20.x", Arch: "x86_64", Today: today})
+	}
+	r, err := build(nil)
+	if err != nil || !r.Written || !r.Verified {
+		t.Fatalf("the good layer: %v %+v", err, r)
+	}
+	for _, f := range r.Findings {
+		if f.Severity.String() == "error" {
+			t.Errorf("the good layer: %s %s: %s", f.Code, f.Pos.File, f.Message)
+		}
+	}
+	for name, c := range map[string]struct {
+		files map[string]string
+		code  rulecode.Code
+		at    string
+	}{
+		"missing dependency": {map[string]string{
+			"nodejs/node_modules/broken/package.json": `{"name": "broken", "version": "1.0.0"}`,
+			"nodejs/node_modules/broken/index.js":     "const x = require('not-installed');\nmodule.exports = x;\n"}, rulecode.LK101, "nodejs/node_modules/broken/index.js"},
+		"mac addon": {map[string]string{
+			"nodejs/node_modules/fast/package.json":            `{"name": "fast", "version": "1.0.0"}`,
+			"nodejs/node_modules/fast/index.js":                "module.exports = require('./build/Release/fast.node');\n",
+			"nodejs/node_modules/fast/build/Release/fast.node": string(macho)}, rulecode.LK304, "nodejs/node_modules/fast/index.js"},
+		"require in an ES module": {map[string]string{
+			"nodejs/node_modules/mixed/package.json": `{"name": "mixed", "version": "1.0.0", "type": "module", "main": "index.js"}`,
+			"nodejs/node_modules/mixed/index.js":     "const fs = require('node:fs');\nexport default fs;\n"}, rulecode.LK107, "nodejs/node_modules/mixed/index.js"},
+	} {
+		r, err := build(c.files)
+		if !errors.Is(err, ErrVerify) || r.Written {
+			t.Errorf("%s: want ErrVerify and no zip, got %v (written %v)", name, err, r != nil && r.Written)
+			continue
+		}
+		found := false
+		for _, f := range r.Findings {
+			if f.Code == c.code && f.Severity.String() == "error" && strings.HasSuffix(f.Pos.File, c.at) {
+				found = true
+			}
+			if strings.Contains(f.Message, "layerkit-build-") || strings.Contains(f.Pos.File, "index.mjs") {
+				t.Errorf("%s: the build's scratch handler shows: %s %s", name, f.Pos.File, f.Message)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no %s error at %s in %+v", name, c.code, c.at, r.Findings)
+		}
+	}
+}

@@ -1,11 +1,13 @@
 package layerbuild
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/bytesize"
@@ -25,9 +27,11 @@ const (
 const verifyModule = "layerkit_verify"
 
 // verify checks the built zip as the only layer of a function on the target runtime
-// and architecture whose handler imports every top-level module the layer provides:
-// each must resolve from /opt (native files for this runtime and arch, metadata, no
-// code off the path), and the layer must fit Lambda's size limits.
+// and architecture whose handler imports every top-level module the layer provides
+// (Python), or every package a function would import from it (Node.js: nodeImports):
+// each must resolve from /opt with what it loads in turn (native files for this
+// runtime and arch, metadata, no code off the path, the module system Node loads each
+// file in), and the layer must fit Lambda's size limits.
 func (b *builder) verify(zipPath string) error {
 	// the folder's name is the function's name in the messages
 	fnDir := filepath.Join(b.tmp, "verify", "a function")
@@ -46,8 +50,18 @@ func (b *builder) verify(zipPath string) error {
 		if err := os.WriteFile(filepath.Join(fnDir, verifyModule+".py"), []byte(src.String()), 0o644); err != nil {
 			return err
 		}
-	} else if err := os.WriteFile(filepath.Join(fnDir, "index.js"), []byte("exports.handler = async () => null;\n"), 0o644); err != nil {
-		return err
+	} else {
+		// An ES module, so that ES-only packages can be imported too; from /var/task
+		// they resolve through Lambda's NODE_PATH lookup for ES modules (Node 18+).
+		var src strings.Builder
+		src.WriteString("// Written by layerkit build: imports every package of the layer a function would, as a function would.\n")
+		for _, p := range b.nodeImports() {
+			fmt.Fprintf(&src, "import %s;\n", strconv.Quote(p))
+		}
+		src.WriteString("\nexport const handler = async () => null;\n")
+		if err := os.WriteFile(filepath.Join(fnDir, "index.mjs"), []byte(src.String()), 0o644); err != nil {
+			return err
+		}
 	}
 	// The findings name the layer by the output path and the function package by SRC:
 	// the check is told so (Shown), rather than its text rewritten afterwards.
@@ -92,6 +106,105 @@ func (b *builder) verify(zipPath string) error {
 	}
 	finding.Sort(b.res.Findings)
 	return nil
+}
+
+// nodeImports lists the packages of the built layer a function imports: the
+// dependencies of its nodejs/package.json (those npm installed), or, without one, every
+// package at the top of its NODE_PATH folders (nodejs/nodeNN/node_modules for the
+// runtime's major, nodejs/node_modules). What they load in turn is followed by the
+// check. Left out: packages with nothing to import (no "exports", "main" or index file:
+// type definitions, command-line tools) and those an ES module cannot import by name
+// (a main that is JSON or a native addon, "exports" with only a "require" condition).
+func (b *builder) nodeImports() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, dir := range b.sitesIn() {
+		for _, name := range nodeDeps(filepath.Join(b.layer, "nodejs", "package.json"), dir) {
+			if !seen[name] && importable(filepath.Join(dir, filepath.FromSlash(name))) {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// nodeDeps are the packages of node_modules folder nm to import: the dependencies
+// pkgJSON declares that nm holds, or, when it declares none (or does not exist), every
+// package nm holds ("@scope/name" for scoped ones).
+func nodeDeps(pkgJSON, nm string) []string {
+	var pj struct {
+		Dependencies map[string]any `json:"dependencies"`
+	}
+	var out []string
+	if data, err := os.ReadFile(pkgJSON); err == nil && json.Unmarshal(data, &pj) == nil && len(pj.Dependencies) > 0 {
+		for name := range pj.Dependencies {
+			if hasDir(filepath.Join(nm, filepath.FromSlash(name)), "") {
+				out = append(out, name)
+			}
+		}
+		return out
+	}
+	entries, _ := os.ReadDir(nm)
+	for _, e := range entries {
+		n := e.Name()
+		if !e.IsDir() || strings.HasPrefix(n, ".") {
+			continue
+		}
+		if strings.HasPrefix(n, "@") {
+			scoped, _ := os.ReadDir(filepath.Join(nm, n))
+			for _, s := range scoped {
+				if s.IsDir() && !strings.HasPrefix(s.Name(), ".") {
+					out = append(out, n+"/"+s.Name())
+				}
+			}
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// importable reports whether an ES module's import of the package in dir has
+// something to load (see nodeImports).
+func importable(dir string) bool {
+	var pj struct {
+		Main    string          `json:"main"`
+		Exports json.RawMessage `json:"exports"`
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "package.json")); err == nil {
+		_ = json.Unmarshal(data, &pj)
+	}
+	if len(pj.Exports) > 0 && string(pj.Exports) != "null" {
+		var target any
+		if json.Unmarshal(pj.Exports, &target) != nil {
+			return false
+		}
+		if m, ok := target.(map[string]any); ok {
+			if dot, ok := m["."]; ok {
+				target = dot
+			} else {
+				for k := range m {
+					if strings.HasPrefix(k, ".") {
+						return false // subpaths only: nothing at the package's name
+					}
+				}
+			}
+		}
+		if m, ok := target.(map[string]any); ok {
+			_, imp := m["import"]
+			_, node := m["node"]
+			_, def := m["default"]
+			return imp || node || def
+		}
+		return target != nil
+	}
+	if pj.Main != "" {
+		ext := filepath.Ext(pj.Main)
+		return ext != ".json" && ext != ".node"
+	}
+	return fileExists(filepath.Join(dir, "index.js")) // an ES import's legacy main: index.js only
 }
 
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

@@ -273,7 +273,9 @@ type Edit struct {
 }
 
 // Move renames the file or folder From to To (both relative to the checked folder);
-// To must not exist.
+// To must not exist. Sum, for a file, is the SHA-256 (hex) of its content as the finding
+// saw it: the move applies only to that content ("" for a folder).
 type Move struct {
 	From, To string
+	Sum      string
 }

@@ -19,11 +19,12 @@ import (
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/resolve"
 	"github.com/layerkit/layerkit/internal/tree"
+	"github.com/layerkit/layerkit/internal/verify/nodeload"
 )
 
 // The differential test: generated apps (gen_test.go) are judged by the resolver and
 // by a local node loading each handler as the runtime interface client does
-// (testdata/harness/index.mjs), on /var/task, /opt and /var/runtime materialized
+// (internal/verify/nodeload/index.mjs, the loader layerkit verify runs), on /var/task, /opt and /var/runtime materialized
 // under a temporary root. The verdicts must agree: OK, or the same errorType and
 // message (the temporary roots cut out). Each verdict is also read through the
 // language seam (Lang's resolve.Analysis, as layerkit check's rules read it:
@@ -82,14 +83,16 @@ func nodeBinary(t *testing.T) string {
 }
 
 // nodeFlags are Lambda's flags (F10) that this node accepts.
-func nodeFlags(t *testing.T, bin string) []string {
-	var out []string
-	for _, f := range []string{"--no-experimental-require-module", "--no-experimental-detect-module"} {
-		if exec.Command(bin, f, "-e", "0").Run() == nil {
-			out = append(out, f)
-		}
+func nodeFlags(t *testing.T, bin string) []string { return nodeload.Flags(bin) }
+
+// harnessFiles is the RIC stand-in layerkit verify runs too (package nodeload), by
+// file name, to write into var/runtime.
+func harnessFiles() map[string]string {
+	h := map[string]string{}
+	for name, b := range nodeload.Files() {
+		h[name] = string(b)
 	}
-	return out
+	return h
 }
 
 func writeFiles(t *testing.T, root string, files map[string]string) {
@@ -195,14 +198,7 @@ func agrees(v Verdict, n nodeVerdict, otherMajor bool) bool {
 func TestDifferential(t *testing.T) {
 	bin := nodeBinary(t)
 	flags := nodeFlags(t, bin)
-	harness := map[string]string{}
-	for _, f := range []string{"index.mjs", "hooks.mjs"} {
-		b, err := os.ReadFile(filepath.Join("testdata/harness", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		harness[f] = string(b)
-	}
+	harness := harnessFiles()
 	localMajor := 0
 	fmt.Sscanf(strings.TrimPrefix(nodeVersion(bin), "v"), "%d", &localMajor)
 	n := *diffN

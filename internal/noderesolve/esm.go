@@ -16,7 +16,7 @@ import (
 // a node_modules folder of the walk (the package is <entry>/<name>, resolved with ES
 // module rules from there) and other entries (/var/runtime, /var/task) are not
 // searched: ES bare specifiers find packages, never loose files. The differential
-// test's harness emulates the same reading (harness.mjs).
+// test's harness emulates the same reading (internal/verify/nodeload/hooks.mjs).
 
 func isRelativeOrAbsolute(spec string) bool {
 	return strings.HasPrefix(spec, "/") || isRelative(spec) && spec != ".." && spec != "."

@@ -390,6 +390,10 @@ func (v *seamView) Unfollowed() []resolve.Unfollowed {
 
 func (v *seamView) makeImports() {
 	ld := v.res.Load
+	for _, u := range ld.Unread {
+		v.unfollowed = append(v.unfollowed, resolve.Unfollowed{At: v.pos(u.File, jsscan.Pos{Line: 1, Col: 1}),
+			Text: u.File, Lazy: u.Lazy, Unread: u.Why, Handler: u.File == ld.Module})
+	}
 	seen := map[string]bool{}
 	found := map[string]bool{}
 	for _, ri := range ld.Imports {

@@ -2,6 +2,8 @@ package noderesolve
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"path"
 	"strings"
 
@@ -106,9 +108,35 @@ type Load struct {
 	// Unknown says why the verdict could not be worked out fully (a TypeScript
 	// handler module, an export list layerkit cannot read); the verdict is then OK.
 	Unknown string
+	// Unread are the files found but not read (over --max-file-size, an I/O error):
+	// what they import or export is not known, so they count as loading.
+	Unread []Unread
 	// CallbackHandler: the handler is a function of three parameters, which
 	// nodejs24.x does not support (facts §1).
 	CallbackHandler bool
+}
+
+// Unread is a module file layerkit found but could not read.
+type Unread struct {
+	File string // absolute, as Node names it
+	Why  string
+	Lazy bool
+}
+
+// unread records a file that could not be read, once.
+func (l *loader) unread(file string, err error, lazy bool) {
+	for i := range l.load.Unread {
+		if l.load.Unread[i].File == file {
+			l.load.Unread[i].Lazy = l.load.Unread[i].Lazy && lazy
+			return
+		}
+	}
+	why := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		why = pe.Err.Error()
+	}
+	l.load.Unread = append(l.load.Unread, Unread{File: file, Why: why, Lazy: lazy})
 }
 
 type loader struct {
@@ -258,7 +286,8 @@ func (l *loader) runCJS1(file string, stack []string) *failAt {
 	}
 	f, err := l.r.scan(file)
 	if err != nil {
-		return &failAt{&Failure{Code: "EIO", Type: "Error", Msg: err.Error()}, Site{File: file}}
+		l.unread(file, err, false)
+		return nil
 	}
 	if sf := syntaxOf(f, FormatCommonJS); sf != nil {
 		return &failAt{sf, syntaxSite(file, f)}
@@ -328,7 +357,7 @@ func (l *loader) link(file string) {
 	l.load.Modules = append(l.load.Modules, Loaded{File: file, Format: FormatESM, Chain: l.chain[:len(l.chain):len(l.chain)]})
 	f, err := l.r.scan(file)
 	if err != nil {
-		l.linkErr = append(l.linkErr, &failAt{&Failure{Code: "EIO", Type: "Error", Msg: err.Error()}, Site{File: file}})
+		l.unread(file, err, false)
 		return
 	}
 	if sf := syntaxOf(f, FormatESM); sf != nil {
@@ -366,7 +395,10 @@ func (l *loader) evaluate(file string) *failAt {
 	l.ran[file] = true
 	l.enter(file)
 	defer l.leave()
-	f, _ := l.r.scan(file)
+	f, err := l.r.scan(file)
+	if err != nil {
+		return nil // unread (link)
+	}
 	for _, imp := range f.Imports {
 		if !imp.Kind.Static() {
 			continue

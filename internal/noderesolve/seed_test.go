@@ -28,14 +28,7 @@ func TestMaterializeSeed(t *testing.T) {
 	if err := os.RemoveAll(base); err != nil {
 		t.Fatal(err)
 	}
-	h := map[string]string{}
-	for _, f := range []string{"index.mjs", "hooks.mjs"} {
-		b, err := os.ReadFile("testdata/harness/" + f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h[f] = string(b)
-	}
+	h := harnessFiles()
 	env := app.env()
 	var items []map[string]any
 	for j, handler := range app.handlers {

@@ -1,7 +1,9 @@
 package pyresolve
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/layerkit/layerkit/internal/pyscan"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -26,6 +28,11 @@ type Unfollowed struct {
 	PathEdit bool
 	// Lazy: it runs only when a function body runs.
 	Lazy bool
+	// Unread is the reason a module's file could not be read (Text is the module's
+	// name): its imports and names are not checked.
+	Unread string
+	// Handler: the unread module is the handler's.
+	Handler bool
 }
 
 // maxFollow bounds the calls into other modules followed for one function.
@@ -192,6 +199,27 @@ func (a *analysis) initSite(m *Module, imp pyscan.Import, lazy bool) string {
 		return fmt.Sprintf("%s:%d", m.Tree.Display(m.File), imp.CalledAt)
 	}
 	return a.callSite
+}
+
+// unread records a module whose file could not be read (over the read cap, an I/O
+// error), once: nothing it imports or defines is checked.
+func (a *analysis) unread(m *Module, err error, lazy bool) {
+	for i := range a.res.Unfollowed {
+		u := &a.res.Unfollowed[i]
+		if u.Unread != "" && u.File == m.File && u.Tree == m.Tree {
+			if !lazy {
+				u.Lazy = false
+			}
+			return
+		}
+	}
+	why := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		why = pe.Err.Error()
+	}
+	a.res.Unfollowed = append(a.res.Unfollowed, Unfollowed{Tree: m.Tree, File: m.File, Line: 1, Col: 1,
+		Text: m.Name, Lazy: lazy, Unread: why, Handler: m.Name == a.res.Handler.Module})
 }
 
 // unfollowed records an import layerkit cannot follow.

@@ -247,7 +247,7 @@ func (v *seamView) Unfollowed() []resolve.Unfollowed {
 		for _, u := range v.res.Unfollowed {
 			v.unfollowed = append(v.unfollowed, resolve.Unfollowed{
 				At:   resolve.Pos{Tree: u.Tree, File: u.File, Line: u.Line, Col: u.Col},
-				Text: u.Text, PathEdit: u.PathEdit, Lazy: u.Lazy})
+				Text: u.Text, PathEdit: u.PathEdit, Lazy: u.Lazy, Unread: u.Unread, Handler: u.Handler})
 		}
 	})
 	return v.unfollowed

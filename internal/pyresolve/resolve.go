@@ -610,7 +610,11 @@ func (a *analysis) scanModule(m *Module, lazy bool) *failure {
 		return nil
 	}
 	f, err := a.scan(m.Tree, m.File)
-	if err != nil || f == nil {
+	if err != nil {
+		a.unread(m, err, lazy)
+		return nil
+	}
+	if f == nil {
 		return nil
 	}
 	return a.execModule(m, f, lazy)

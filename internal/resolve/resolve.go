@@ -300,6 +300,11 @@ type Unfollowed struct {
 	// is a dynamic import.
 	PathEdit bool
 	Lazy     bool
+	// Unread is set when a module's file could not be read (over --max-file-size, an
+	// I/O error): the reason. Text is then the module's name, At its file.
+	Unread string
+	// Handler: the unread file is the handler's module.
+	Handler bool
 }
 
 // Set holds the resolvers of a check, by language.

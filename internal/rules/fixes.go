@@ -279,7 +279,11 @@ func layerMoveFix(p *Pass, l *model.Layer, users []*Function) *model.Fix {
 			if _, err := t.Stat("python/" + e.Name); err == nil {
 				return nil // python/ already has one: a person must choose
 			}
-			moves = append(moves, model.Move{From: join(e.Name), To: join("python/" + e.Name)})
+			m := model.Move{From: join(e.Name), To: join("python/" + e.Name)}
+			if b, err := t.ReadFile(e.Name); err == nil && !e.Dir {
+				m.Sum = fix.Sum(b)
+			}
+			moves = append(moves, m)
 		}
 	}
 	if libs, err := t.ReadDir("python/lib"); err == nil && version != "several" && version != "" {

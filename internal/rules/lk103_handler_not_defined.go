@@ -49,10 +49,17 @@ exported. nodejs24.x does not support callback handlers (three parameters): a wa
 				hint = fmt.Sprintf("'%s' is a folder without __init__.py, not a module; point Handler at a .py file inside it.", h.Module)
 			}
 			if h.NotCallable {
-				p.Report(rulecode.LK103, model.Error, f.Fn.Name, "", handlerPos(f.Fn),
-					fmt.Sprintf("Handler %q: module '%s' (%s) ends its top level with '%s' bound to a value that cannot be called (None, a number, a string, a list, ...); the function initializes, but every invocation fails with %s (awslambdaric calls the handler without checking)",
-						f.Fn.Handler, h.Module, h.Found.Display(), h.Attr, h.Error),
-					fmt.Sprintf("Remove the assignment that rebinds %s after its def in %s, or set Handler to the function's name.", h.Attr, h.Found.Display()))
+				hint := fmt.Sprintf("Make the last binding of %s in %s a function (def %s(event, context): ...), removing any later assignment or import that rebinds it to a value, or set Handler to the name of a function the module defines.", h.Attr, h.Found.Display(), h.Attr)
+				if f.Runtime != nil && f.Runtime.IsNode() {
+					hint = fmt.Sprintf("Export a function as %s from %s (exports.%s = async (event) => { ... }, or export const %s = async (event) => { ... }), or set Handler to the name of a function the module exports.", h.Attr, h.Found.Display(), h.Attr, h.Attr)
+				}
+				msg := fmt.Sprintf("Handler %q: module '%s' (%s) ends its top level with '%s' bound to a value that cannot be called (None, a number, a string, a list, ...); the function initializes, but every invocation fails with %s (awslambdaric calls the handler without checking)",
+					f.Fn.Handler, h.Module, h.Found.Display(), h.Attr, h.Error)
+				if f.Runtime != nil && f.Runtime.IsNode() {
+					msg = fmt.Sprintf("Handler %q: module '%s' (%s) exports '%s' as a value that is not a function (a number, a string, an object, ...); the runtime checks it when it loads the handler, so Lambda will fail to initialize with %s",
+						f.Fn.Handler, h.Module, h.Found.Display(), h.Attr, h.Error)
+				}
+				p.Report(rulecode.LK103, model.Error, f.Fn.Name, "", handlerPos(f.Fn), msg, hint)
 				continue
 			}
 			if h.NotRun {

@@ -20,6 +20,9 @@ for a change to the search path layerkit cannot evaluate (Python: sys.path.inser
 site.addsitedir(variable)): the imports after it may find modules in a folder layerkit does not
 know, so those that layerkit cannot find are reported as warnings, not errors.
 
+The same holds for a module whose file layerkit does not read: one over --max-file-size (64 MiB
+by default) or one the disk cannot read. Its imports and names are not checked.
+
 Literal forms are followed and checked like plain imports: importlib.import_module("pkg.mod"),
 __import__("mod"), sys.path.insert(0, os.path.dirname(__file__)),
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib")),
@@ -45,7 +48,19 @@ func runLK106(p *Pass) {
 				when = "when the function body that holds it runs"
 			}
 			var msg, hint string
-			if u.PathEdit && f.Runtime != nil && f.Runtime.IsNode() {
+			if u.Unread != "" {
+				msg = fmt.Sprintf("layerkit did not read %s (module %s, imported %s): %s; nothing it imports or defines is checked for %s",
+					pos.File, u.Text, when, u.Unread, f.Fn.Name)
+				if f.Runtime != nil && f.Runtime.IsNode() {
+					msg = fmt.Sprintf("layerkit did not read %s (%s, loaded %s): %s; nothing it imports or exports is checked for %s",
+						pos.File, u.Text, when, u.Unread, f.Fn.Name)
+				}
+				hint = "A source file this large is unusual: if it is generated data, keep it out of the import path; otherwise raise the cap with --max-file-size (MiB) so that layerkit reads it, or run layerkit verify."
+				if u.Handler {
+					msg = fmt.Sprintf("layerkit did not read the handler module %s (%s): %s; whether it defines %s and what it imports is not checked for %s",
+						u.Text, pos.File, u.Unread, f.Analysis.Handler().Attr, f.Fn.Name)
+				}
+			} else if u.PathEdit && f.Runtime != nil && f.Runtime.IsNode() {
 				msg = fmt.Sprintf("`%s` changes how require resolves module names at run time (aliases, extra lookup folders), which layerkit does not follow; the bare imports layerkit cannot find are reported as warnings, since the aliases may map them", u.Text)
 				hint = "Check that every alias maps to a folder the function or its layers have on Lambda (/var/task, /opt/nodejs/...); a plain relative require or a package in nodejs/node_modules/ is checked like any import."
 			} else if u.PathEdit {

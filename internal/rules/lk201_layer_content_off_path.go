@@ -34,7 +34,22 @@ Unsafe (--unsafe-fixes), when there is no safe fix and the layer is a folder in 
 folder used only by Python functions: its root modules and packages move into python/, and a
 python/lib/pythonA.B folder of another version moves to the functions' python/lib/pythonX.Y when
 they all run X.Y (git mv in a git work tree). Unsafe because files move: whatever else reads the
-folder sees them elsewhere, and compiled extensions built for A.B still need a rebuild (LK301).`,
+folder sees them elsewhere, and compiled extensions built for A.B still need a rebuild (LK301).
+Unsafe, python/python/ (a layer zipped with one python/ too many, or a BuildMethod python3.X
+layer whose folder already had python/): its entries move up one level.
+Unsafe, Node.js (every user a Node.js function): the layer's JavaScript moves into
+nodejs/node_modules/ — files and folders at the layer root (utils.js → nodejs/node_modules/utils.js,
+which require('utils') finds on NODE_PATH; mylib/ → nodejs/node_modules/mylib/), the packages of a
+node_modules/ at the root, code in nodejs/ outside node_modules, the packages of nodejs/nodeNN/ for
+a version no user runs; the entries of nodejs/nodejs/ move up one level. For a BuildMethod
+nodejsXX.x layer the moves are made in its folder (db.js → node_modules/db.js, which sam build puts
+at /opt/nodejs/node_modules/db.js). A user's absolute require of a moved file ('/opt/utils') is
+rewritten to the new place in the same fix. Not offered when the BuildMethod layer's folder has a
+package.json (npm pack drops node_modules: no move reaches NODE_PATH; require the file by absolute
+path or make it a package), when an ES module imports a moved loose file's name (ES modules find
+only package folders on NODE_PATH), when a moved file's relative import would then name another
+file (require('./data.json') of a file beside it that stays), when a require layerkit cannot follow
+names a moved file, or when a target already exists. Each moved file moves only while it holds what the check read.`,
 	Requires: []*Analysis{Imports},
 	Run: func(p *Pass) {
 		for _, l := range p.App.Layers {
@@ -79,12 +94,15 @@ folder sees them elsewhere, and compiled extensions built for A.B still need a r
 })
 
 // offPathFix is the safe fix (a BuildMethod for a SAM layer) when there is one, else
-// the unsafe one (the files moved).
+// an unsafe one (the files moved: Python's root code or site-packages folder, a
+// python/python/ folder, Node.js code outside nodejs/node_modules).
 func offPathFix(p *Pass, l *model.Layer, users []*Function) *model.Fix {
-	if fx := buildMethodFix(p, l, users); fx != nil {
-		return fx
+	for _, make := range []func(*Pass, *model.Layer, []*Function) *model.Fix{buildMethodFix, layerMoveFix, pythonNestedFix, nodeLayerMoveFix} {
+		if fx := make(p, l, users); fx != nil {
+			return fx
+		}
 	}
-	return layerMoveFix(p, l, users)
+	return nil
 }
 
 func runtimeList(users []*Function) string {

@@ -20,5 +20,7 @@ aws_lambda_layer_version.x.layer_arn) is rejected by CreateFunction/UpdateFuncti
 	Fixes: `Safe (--fix): a Terraform aws_lambda_layer_version.x.layer_arn written in a function's layers
 becomes aws_lambda_layer_version.x.arn (the version's ARN): the bytes "layer_arn" at the end of the
 reference, at the HCL parser's position. Not offered when the reference is reached through a local
-or a variable, or for the other kinds of bad reference (a Ref to nothing, a malformed ARN).`,
+or a variable, or for the other kinds of bad reference (a Ref to nothing, a malformed ARN, a
+Serverless layer ARN without a version or with :latest: which version to use is known only to the
+account, not to the files).`,
 })

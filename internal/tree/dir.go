@@ -381,7 +381,7 @@ func (d *DirTree) ReadFile(name string) ([]byte, error) {
 	name, _ = Clean(name)
 	limit := d.max
 	if info.Size > limit {
-		return nil, &fs.PathError{Op: "read", Path: d.Display(name), Err: fmt.Errorf("%w (%d bytes)", ErrTooLarge, info.Size)}
+		return nil, &fs.PathError{Op: "read", Path: d.Display(name), Err: fmt.Errorf("%w: %d bytes, over the read cap of %d (--max-file-size)", ErrTooLarge, info.Size, limit)}
 	}
 	// The file may have grown since it was listed: read at most the cap plus one byte.
 	b, err := d.read(name, l, func(r io.Reader) ([]byte, error) { return readAll(r, info.Size, limit) })

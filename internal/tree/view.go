@@ -104,6 +104,15 @@ type mount struct {
 	prefix string // clean, not ""
 }
 
+// Unmount is the reverse of Mount: the tree t was made from and its prefix, when t is a
+// Mount with a prefix.
+func Unmount(t Tree) (inner Tree, prefix string, ok bool) {
+	if m, isMount := t.(*mount); isMount {
+		return m.t, m.prefix, true
+	}
+	return nil, "", false
+}
+
 // where places a clean name: inside t (rest is the name in t), on the path to the
 // prefix (next is the following segment of the prefix), or nowhere.
 func (m *mount) where(name string) (rest string, inside bool, next string, above bool) {

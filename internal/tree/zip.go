@@ -389,7 +389,7 @@ func (t *ZipTree) ReadFile(name string) ([]byte, error) {
 	fail := func(err error) error { return &fs.PathError{Op: "read", Path: t.Display(name), Err: err} }
 	e := &t.dir.entries[k]
 	if e.usize > uint64(t.max) {
-		return nil, fail(fmt.Errorf("%w (declares %d bytes)", ErrTooLarge, e.usize))
+		return nil, fail(fmt.Errorf("%w: declares %d bytes, over the read cap of %d (--max-file-size)", ErrTooLarge, e.usize, t.max))
 	}
 	if t.src != nil {
 		if err := t.src.acquire(); err != nil {

@@ -66,8 +66,11 @@ type Options struct {
 	Check check.Options
 	// Python forces the interpreter (a path or a name on PATH); "" picks python3.X.
 	Python string
-	// Exact skips functions whose runtime's python3.X is not found, instead of running
-	// another version.
+	// Node forces the node that loads Node.js handlers (a path or a name on PATH); ""
+	// picks node from PATH.
+	Node string
+	// Exact skips functions whose runtime's python3.X is not found (or whose Node.js
+	// major is not the local node's), instead of running another version.
 	Exact bool
 	// Timeout limits each function's import; 0 means DefaultTimeout.
 	Timeout time.Duration
@@ -140,15 +143,19 @@ type Static struct {
 
 // Interpreted is the interpreter's verdict.
 type Interpreted struct {
-	Python  string `json:"python"`  // the interpreter's path
-	Version string `json:"version"` // "3.11"
+	Python  string `json:"python,omitempty"` // the interpreter's path (a Python function)
+	Node    string `json:"node,omitempty"`   // node's path (a Node.js function)
+	Version string `json:"version"`          // "3.11", "20.20.2"
 	Fails   bool   `json:"fails"`
 	// ErrorType and Message are what Lambda would log: "Runtime.ImportModuleError",
 	// "Unable to import module 'app': No module named 'x'".
 	ErrorType string `json:"error_type,omitempty"`
 	Message   string `json:"message,omitempty"`
+	// Code is Node's error code ("ERR_MODULE_NOT_FOUND", "MODULE_NOT_FOUND").
+	Code string `json:"code,omitempty"`
 	// Where is the innermost line of the function's or a layer's code the failure passed
-	// through ("task/app.py:3", "opt/python/x.py:1").
+	// through ("task/app.py:3", "opt/python/x.py:1"); for Node.js the first such line of
+	// the error's stack ("/var/task/app.js:3").
 	Where string `json:"where,omitempty"`
 	// Approximate is true when the interpreter's version is not the runtime's and the
 	// verdict may depend on it (standard-library modules that differ between them).
@@ -165,7 +172,9 @@ type StandIn struct {
 	Imported bool `json:"imported"`
 }
 
-// Run checks opts.Check statically, then imports every Python function's handler.
+// Run checks opts.Check statically, then imports every Python function's handler with
+// a local python3.X and loads every Node.js function's handler with a local node
+// (node.go).
 func Run(ctx context.Context, opts Options) (*Report, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -184,15 +193,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	hideSelf()
 	fd := &finder{pathEnv: opts.PathEnv, probed: map[string]probeResult{}}
 	if opts.Python != "" {
-		p := opts.Python
-		if !strings.ContainsRune(p, filepath.Separator) && !strings.Contains(p, "/") {
-			lp, err := exec.LookPath(p)
-			if err != nil {
-				return nil, &InputError{fmt.Sprintf("--python %s: not found on PATH", p)}
-			}
-			p = lp
-		}
-		abs, err := filepath.Abs(p)
+		abs, err := flagPath("--python", opts.Python)
 		if err != nil {
 			return nil, err
 		}
@@ -200,6 +201,18 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			return nil, &InputError{"--python: " + err.Error()}
 		}
 		fd.explicit = abs
+	}
+
+	nf := &nodeFinder{pathEnv: opts.PathEnv}
+	if opts.Node != "" {
+		abs, err := flagPath("--node", opts.Node)
+		if err != nil {
+			return nil, err
+		}
+		if np := probeNode(ctx, abs); np.err != nil {
+			return nil, &InputError{"--node: " + np.err.Error()}
+		}
+		nf.explicit = abs
 	}
 
 	res, err := check.Run(ctx, opts.Check)
@@ -231,7 +244,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 
-	r := &runner{opts: opts, fd: fd, tmp: tmp, harness: harness}
+	r := &runner{opts: opts, fd: fd, nodes: nf, tmp: tmp, harness: harness}
 	r.budget.max = opts.MaxSize
 	rep.Functions = make([]Function, len(res.Analyses))
 	var wg sync.WaitGroup
@@ -240,12 +253,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		out := &rep.Functions[i]
 		out.Name, out.Source, out.Runtime, out.Handler = a.Fn.Name, source[a.Fn], a.Fn.Runtime, a.Fn.Handler
 		out.Static = staticVerdict(byFn[a.Fn.Name])
-		if a.Skip != "" || pyResult(a) == nil || a.Runtime == nil || !a.Runtime.IsPython() {
+		isNode := a.Skip == "" && a.Runtime != nil && a.Runtime.IsNode() && nodeResult(a) != nil
+		if !isNode && (a.Skip != "" || pyResult(a) == nil || a.Runtime == nil || !a.Runtime.IsPython()) {
 			out.Status, out.Reason = Skipped, a.Skip
-			switch {
-			case out.Reason == "" && a.Runtime != nil && a.Runtime.IsNode():
-				out.Reason = "verify imports Python handlers only so far: a Node.js handler is checked statically (layerkit check), not loaded with a local node"
-			case out.Reason == "":
+			if out.Reason == "" {
 				out.Reason = "not analysed"
 			}
 			continue
@@ -259,6 +270,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 				return
 			}
 			defer func() { <-sem }()
+			if isNode {
+				r.verifyNode(ctx, i, a, out)
+				return
+			}
 			r.verify(ctx, i, a, out)
 		}(i, a)
 	}
@@ -284,13 +299,69 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	return rep, nil
 }
 
+// App verifies the app at path (a folder or a template) with the defaults: python3.X
+// and node from PATH, a private folder in os.TempDir(). It is Run for a test of another
+// package (a fixed app must verify: Report.Problems is empty).
+func App(ctx context.Context, path string) (*Report, error) {
+	return Run(ctx, Options{Check: check.Options{Path: path}})
+}
+
+// Problems lists, one line each, the functions that do not agree (disagree, no
+// verdict, unverifiable) and those skipped (no interpreter): empty when every function
+// was loaded and agrees.
+func (rep *Report) Problems() []string {
+	var out []string
+	for _, f := range rep.Functions {
+		if f.Status == Agree {
+			continue
+		}
+		line := fmt.Sprintf("%s (%s, %s): %s", f.Name, f.Runtime, f.Handler, f.Status)
+		if f.Reason != "" {
+			line += ": " + f.Reason
+		}
+		if in := f.Interpreter; in != nil && in.Fails {
+			line += fmt.Sprintf(" [interpreter: %s: %s]", in.ErrorType, firstLineOf(in.Message))
+		}
+		if f.Static.Fails {
+			line += fmt.Sprintf(" [layerkit: %s]", strings.Join(f.Static.Errors, ", "))
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func firstLineOf(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}
+
+// flagPath is the absolute path of the interpreter a flag names: a path, or a name
+// looked up on PATH.
+func flagPath(flag, p string) (string, error) {
+	if !strings.ContainsRune(p, filepath.Separator) && !strings.Contains(p, "/") {
+		lp, err := exec.LookPath(p)
+		if err != nil {
+			return "", &InputError{fmt.Sprintf("%s %s: not found on PATH", flag, p)}
+		}
+		p = lp
+	}
+	return filepath.Abs(p)
+}
+
+// markImported sets StandIn.Imported for the stand-ins whose module is in imported.
+func markImported(standIns []StandIn, imported map[string]bool) {
+	for i := range standIns {
+		standIns[i].Imported = imported[standIns[i].Module]
+	}
+}
+
 // InputError is a bad option (exit 2).
 type InputError struct{ Msg string }
 
 func (e *InputError) Error() string { return e.Msg }
 
 // deciding are the codes whose errors mean "the handler will not import".
-var deciding = map[rulecode.Code]bool{rulecode.LK101: true, rulecode.LK102: true, rulecode.LK103: true, rulecode.LK108: true,
+var deciding = map[rulecode.Code]bool{rulecode.LK101: true, rulecode.LK102: true, rulecode.LK103: true, rulecode.LK107: true, rulecode.LK108: true,
 	rulecode.LK301: true, rulecode.LK302: true, rulecode.LK303: true, rulecode.LK304: true}
 
 func staticVerdict(fs []finding.Finding) Static {
@@ -312,6 +383,9 @@ func staticVerdict(fs []finding.Finding) Static {
 func lambdaText(msg string) string {
 	_, after, ok := strings.Cut(msg, "Lambda will fail with ")
 	if !ok {
+		_, after, ok = strings.Cut(msg, "Lambda will fail to initialize the function with ")
+	}
+	if !ok {
 		return msg
 	}
 	if i := strings.Index(after, ". The same import fails at"); i >= 0 {
@@ -326,6 +400,7 @@ func lambdaText(msg string) string {
 type runner struct {
 	opts    Options
 	fd      *finder
+	nodes   *nodeFinder
 	tmp     string
 	harness string
 
@@ -390,20 +465,7 @@ func (r *runner) verify(ctx context.Context, idx int, a *check.Function, out *Fu
 	dir := filepath.Join(r.tmp, fmt.Sprintf("fn%03d", idx))
 	cfg, standIns, err := r.materialize(a, dir)
 	out.StandIns = standIns
-	for _, ref := range a.Fn.Layers {
-		if !ref.Inspectable() && !ref.Bad {
-			what := ref.ARN
-			if what == "" {
-				what = ref.Text
-			}
-			if ref.Layer != nil {
-				what = ref.Layer.Name
-			}
-			out.Notes = append(out.Notes, fmt.Sprintf("layer %s cannot be read: the interpreter ran without it", what))
-		} else if ref.Inspectable() && ref.Layer.Content.Opaque {
-			out.Notes = append(out.Notes, fmt.Sprintf("layer %s is produced by a build step layerkit does not model: the interpreter ran without it", ref.Layer.Name))
-		}
-	}
+	r.layerNotes(a, out, "the interpreter")
 	if err != nil {
 		out.Status, out.Reason = Failed, "materializing the function: "+err.Error()
 		return
@@ -428,9 +490,7 @@ func (r *runner) verify(ctx context.Context, idx int, a *check.Function, out *Fu
 	for _, s := range hr.StandIns {
 		imported[s] = true
 	}
-	for i := range out.StandIns {
-		out.StandIns[i].Imported = imported[out.StandIns[i].Module]
-	}
+	markImported(out.StandIns, imported)
 	out.Interpreter = interp
 	switch {
 	case interp.Fails == out.Static.Fails:
@@ -505,21 +565,38 @@ func (r *runner) run(ctx context.Context, in Interpreter, dir string, cfg harnes
 	if err := os.WriteFile(cfgPath, b, 0o600); err != nil {
 		return hr, "", err
 	}
+	argv := []string{in.Path, "-I", "-S", "-B", r.harness, cfgPath}
+	data, text, err := r.runContained(ctx, dir, argv, lambdaEnv(fn, cfg.Task, cfg.RuntimeDir), cfg.Task, func(s string) string {
+		return strings.ReplaceAll(s, cfg.Task, "task")
+	})
+	if err != nil {
+		return hr, text, err
+	}
+	if err := decodeOne(data, &hr); err != nil {
+		return harnessResult{}, text, err
+	}
+	return hr, text, nil
+}
+
+// runContained runs argv (an interpreter and verify's loader) for one function: with
+// env only, in workDir, under the intermediate (sandbox_linux.go) in a session of its
+// own that is killed entirely at the end or at the time limit, writable only below dir
+// (with Landlock), and reads the one verdict the loader writes on fd 3 — a pipe
+// layerkit opened, never a file the code can write. clean makes the output readable
+// (the private folder cut out).
+func (r *runner) runContained(ctx context.Context, dir string, argv, env []string, workDir string, clean func(string) string) ([]byte, string, error) {
 	cctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
-	// The verdict comes back on a pipe layerkit opened (fd 3 in python), never through
-	// the file system the imported code can write.
 	pr, pw, err := os.Pipe()
 	if err != nil {
-		return hr, "", err
+		return nil, "", err
 	}
 	defer pr.Close()
-	argv := []string{in.Path, "-I", "-S", "-B", r.harness, cfgPath}
 	// Writable for the import (with Landlock): its own folder (task copy, HOME), not the
 	// /opt copy shared with other functions — read-only on Lambda as well — unless
 	// verify's folder is below /tmp (the usual TMPDIR), which stays writable.
-	cmd := sandboxCommand(cctx, dir, argv, lambdaEnv(fn, cfg))
-	cmd.Dir = cfg.Task
+	cmd := sandboxCommand(cctx, dir, argv, env)
+	cmd.Dir = workDir
 	var output limitedBuffer
 	cmd.Stdout, cmd.Stderr = &output, &output
 	cmd.Stdin = nil
@@ -543,27 +620,33 @@ func (r *runner) run(ctx context.Context, in Interpreter, dir string, cfg harnes
 	case <-time.After(time.Second): // a writer outlived the import (no subreaper here)
 		pr.Close()
 	}
-	text := strings.ReplaceAll(output.String(), cfg.Task, "task")
+	text := clean(output.String())
 	if cctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
-		return hr, text, fmt.Errorf("the import did not finish within %s (--timeout)", r.opts.Timeout)
+		return nil, text, fmt.Errorf("the import did not finish within %s (--timeout)", r.opts.Timeout)
 	}
 	if ctx.Err() != nil {
-		return hr, text, ctx.Err()
+		return nil, text, ctx.Err()
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		if err != nil {
-			return hr, text, fmt.Errorf("the interpreter stopped without a verdict (%v)", err)
+			return nil, text, fmt.Errorf("the interpreter stopped without a verdict (%v)", err)
 		}
-		return hr, text, errors.New("the interpreter stopped without a verdict")
+		return nil, text, errors.New("the interpreter stopped without a verdict")
 	}
+	return data, text, nil
+}
+
+// decodeOne reads the one JSON verdict of data into v: more than one is the imported
+// code writing on the pipe, and no verdict.
+func decodeOne(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&hr); err != nil {
-		return hr, text, fmt.Errorf("reading the verdict: %v", err)
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("reading the verdict: %v", err)
 	}
 	if rest, _ := io.ReadAll(dec.Buffered()); len(bytes.TrimSpace(rest)) > 0 || dec.More() {
-		return harnessResult{}, text, errors.New("the verdict pipe held more than one verdict: the imported code wrote on it; no verdict")
+		return errors.New("the verdict pipe held more than one verdict: the imported code wrote on it; no verdict")
 	}
-	return hr, text, nil
+	return nil
 }
 
 // sandboxEnv marks the intermediate (sandbox_linux.go); its value is the function's
@@ -590,7 +673,7 @@ func sandboxCommand(ctx context.Context, tmp string, argv, env []string) *exec.C
 
 // lambdaEnv is the environment of the interpreter: what Lambda sets (dummy values where
 // they would be secrets or addresses) and the function's own variables with known values.
-func lambdaEnv(fn *model.Function, cfg harnessConfig) []string {
+func lambdaEnv(fn *model.Function, task, runtimeDir string) []string {
 	name := fn.Name
 	env := map[string]string{
 		"AWS_LAMBDA_FUNCTION_NAME":        name,
@@ -603,13 +686,13 @@ func lambdaEnv(fn *model.Function, cfg harnessConfig) []string {
 		"AWS_REGION":                      "us-east-1",
 		"AWS_DEFAULT_REGION":              "us-east-1",
 		"AWS_EXECUTION_ENV":               "AWS_Lambda_" + fn.Runtime,
-		"LAMBDA_TASK_ROOT":                cfg.Task,
-		"LAMBDA_RUNTIME_DIR":              cfg.RuntimeDir,
+		"LAMBDA_TASK_ROOT":                task,
+		"LAMBDA_RUNTIME_DIR":              runtimeDir,
 		"_HANDLER":                        fn.Handler,
 		"TZ":                              ":UTC",
 		"LANG":                            "en_US.UTF-8",
 		"PATH":                            "/usr/local/bin:/usr/bin:/bin",
-		"HOME":                            cfg.Task,
+		"HOME":                            task,
 	}
 	for k, v := range fn.Env {
 		if k == "" || strings.ContainsAny(k, "=\x00") || strings.ContainsRune(v.Value, 0) {

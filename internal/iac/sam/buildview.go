@@ -61,6 +61,9 @@ type sourceCopy struct{ t tree.Tree }
 // SourceCopy returns t as sam build's python workflow copies it.
 func SourceCopy(t tree.Tree) tree.Tree { return sourceCopy{t} }
 
+// Unwrap is the tree the copy is made from (the sources, for a fix that edits them).
+func (s sourceCopy) Unwrap() tree.Tree { return s.t }
+
 func hidden(name string) bool {
 	c, ok := tree.Clean(name)
 	if !ok {

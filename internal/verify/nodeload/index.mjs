@@ -1,10 +1,18 @@
-// The differential test's stand-in for the Lambda runtime interface client
+// layerkit's stand-in for the Lambda runtime interface client
 // (aws-lambda-nodejs-runtime-interface-client src/UserFunction.js, v3.3.0): it loads
 // each handler given on the command line the way the RIC does and prints one JSON
-// line per handler: {"ok":true} or {"errorType","errorMessage","code"} as Lambda
-// reports them. Written for the test (the RIC's logic, not its code).
+// line per handler: {"ok":true} or {"errorType","errorMessage","code","where"} as
+// Lambda reports them (where: the first line of the function's or a layer's code in
+// the error's stack, for layerkit verify). Written for layerkit (the RIC's logic, not
+// its code). Used by layerkit verify, the differential test of internal/noderesolve
+// and scripts/node-field-load.sh (package nodeload).
 //
-// Emulation, documented in differential_test.go:
+// The verdicts go to stdout, or, when LK_RESULT_FD is set (layerkit verify), to that
+// file descriptor, a pipe layerkit opened; LK_RESULT_FD and LK_MAJOR are removed from
+// the environment before any handler code runs. When every verdict is written the
+// process exits: what the code left running (timers, sockets) is not waited for.
+//
+// Emulation, documented in differential_test.go and docs/ARCHITECTURE.md (verify):
 // - Each function has its own copy of the app under its own root R (argv[2] is a
 //   JSON list of {root, handler, nodePath}), so the module caches of one process never
 //   mix two functions: on Lambda each function is a process of its own.
@@ -23,6 +31,10 @@ import { pathToFileURL } from 'node:url';
 
 const items = JSON.parse(process.argv[2]);
 const major = Number(process.env.LK_MAJOR);
+const resultFD = process.env.LK_RESULT_FD ? Number(process.env.LK_RESULT_FD) : -1;
+delete process.env.LK_MAJOR;
+delete process.env.LK_RESULT_FD;
+const emit = (line) => (resultFD >= 0 ? fs.writeSync(resultFD, line) : process.stdout.write(line));
 let R = '';
 let appRoot = '';
 const require = createRequire(import.meta.url);
@@ -37,9 +49,10 @@ for (const it of items) roots[it.root] = it.nodePath;
 register(pathToFileURL(path.join(path.dirname(new URL(import.meta.url).pathname), 'hooks.mjs')), { data: { roots, major } });
 
 class RuntimeError extends Error {
-  constructor(type, message) {
+  constructor(type, message, original) {
     super(message);
     this.name = type;
+    this.original = original; // the error it wraps, whose stack says where
   }
 }
 
@@ -87,8 +100,8 @@ async function load(handler) {
   try {
     app = await loadModule(moduleRoot, match[1]);
   } catch (e) {
-    if (e instanceof SyntaxError) throw new RuntimeError('Runtime.UserCodeSyntaxError', String(e));
-    if (e && e.code === 'MODULE_NOT_FOUND') throw new RuntimeError('Runtime.ImportModuleError', String(e));
+    if (e instanceof SyntaxError) throw new RuntimeError('Runtime.UserCodeSyntaxError', String(e), e);
+    if (e && e.code === 'MODULE_NOT_FOUND') throw new RuntimeError('Runtime.ImportModuleError', String(e), e);
     throw e;
   }
   const fn = match[2].split('.').reduce((o, k) => o && o[k], app);
@@ -104,6 +117,15 @@ process.on('unhandledRejection', () => {});
 const allRoots = Object.keys(roots).sort((a, b) => b.length - a.length);
 const cut = (s) => allRoots.reduce((m, r) => m.split('file://' + r).join('file://').split(r).join(''), String(s));
 
+// where is the first place in the function's (/var/task) or a layer's (/opt) code
+// that the error's stack (or a SyntaxError's header) names: "/var/task/app.js:3".
+function where(e) {
+  const err = (e && e.original) || e;
+  const text = cut(err && typeof err.stack === 'string' ? err.stack : '');
+  const m = text.match(/(?:file:\/\/)?(\/(?:var\/task|opt)\/[^\s:()]+):(\d+)/);
+  return m ? m[1] + ':' + m[2] : undefined;
+}
+
 for (const it of items) {
   R = it.root;
   appRoot = path.join(R || '/', 'var/task'); // R is '' in scripts/node-field-load.sh (a mount namespace)
@@ -115,7 +137,8 @@ for (const it of items) {
     await load(it.handler);
     out = { ok: true };
   } catch (e) {
-    out = { errorType: e && e.name, errorMessage: cut(e && e.message), code: e && e.code };
+    out = { errorType: e && e.name, errorMessage: cut(e && e.message), code: e && e.code, where: where(e) };
   }
-  process.stdout.write(JSON.stringify(out) + '\n');
+  emit(JSON.stringify(out) + '\n');
 }
+process.exit(0);

@@ -1,0 +1,121 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/layerkit/layerkit/internal/check"
+)
+
+func needNode(t *testing.T) (string, int) {
+	t.Helper()
+	bin, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("node is not on PATH (CI needs it)")
+		}
+		t.Skip("node is not on PATH")
+	}
+	np := probeNode(context.Background(), bin)
+	if np.err != nil {
+		t.Fatal(np.err)
+	}
+	return bin, np.major
+}
+
+func writeApp(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func samFunction(name, runtime, handler, extra string) string {
+	return fmt.Sprintf("  %s:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: %s\n      Runtime: %s\n%s", name, handler, runtime, extra)
+}
+
+const samHead = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
+
+// A runtime whose major is not the local node's: the output names the node that
+// judged and says the majors differ; with Exact the function is skipped.
+func TestNodeOtherMajor(t *testing.T) {
+	bin, major := needNode(t)
+	other := 22
+	if major == 22 {
+		other = 20
+	}
+	rt := fmt.Sprintf("nodejs%d.x", other)
+	dir := writeApp(t, map[string]string{
+		"template.yaml": samHead + samFunction("Fn", rt, "app.handler", ""),
+		"src/app.js":    "exports.handler = async () => 1;\n",
+	})
+	rep, err := Run(context.Background(), Options{Check: check.Options{Path: dir}, Node: bin, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := rep.Functions[0]
+	if f.Status != Agree || f.Interpreter == nil || !strings.HasPrefix(f.Interpreter.Version, fmt.Sprint(major)+".") {
+		t.Fatalf("%+v", f)
+	}
+	if !strings.Contains(strings.Join(f.Notes, "\n"), fmt.Sprintf("not Node.js %d as on %s", other, rt)) {
+		t.Errorf("no note that the majors differ: %v", f.Notes)
+	}
+	rep, err = Run(context.Background(), Options{Check: check.Options{Path: dir}, Node: bin, Exact: true, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := rep.Functions[0]; f.Status != Skipped || !strings.Contains(f.Reason, "--exact-version") {
+		t.Errorf("with Exact: %+v", f)
+	}
+}
+
+// What layerkit assumes is stood in: the runtime's SDK imported by name from an ES
+// module (the stand-in must export the names, or linking fails), a package a build's
+// npm install adds; a function's own NODE_PATH is used (its lib folder).
+func TestNodeStandInsAndNodePath(t *testing.T) {
+	bin, _ := needNode(t)
+	dir := writeApp(t, map[string]string{
+		"template.yaml": samHead +
+			samFunction("Esm", "nodejs20.x", "app.handler", "") +
+			samFunction("Built", "nodejs20.x", "built.handler", "") +
+			samFunction("OwnPath", "nodejs20.x", "own.handler", "      Environment:\n        Variables:\n          NODE_PATH: /var/task/lib\n"),
+		"src/app.mjs":       "import { S3Client, GetObjectCommand as Get } from '@aws-sdk/client-s3';\nimport * as ddb from '@aws-sdk/client-dynamodb';\nconst s3 = new S3Client({});\nexport const handler = async () => [s3, Get, ddb];\n",
+		"src/built.js":      "const dayjs = require('dayjs');\nexports.handler = async () => dayjs();\n",
+		"src/package.json":  `{"name": "fn", "version": "1.0.0", "dependencies": {"dayjs": "^1.11.0"}}`,
+		"src/own.js":        "const h = require('helper');\nexports.handler = async () => h;\n",
+		"src/lib/helper.js": "module.exports = 1;\n",
+	})
+	rep, err := Run(context.Background(), Options{Check: check.Options{Path: dir}, Node: bin, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"Esm": {"@aws-sdk/client-dynamodb", "@aws-sdk/client-s3"}, "Built": {"dayjs"}, "OwnPath": nil}
+	for _, f := range rep.Functions {
+		if f.Status != Agree || f.Interpreter == nil || f.Interpreter.Fails {
+			t.Errorf("%s: %s %s %+v", f.Name, f.Status, f.Reason, f.Interpreter)
+			continue
+		}
+		var got []string
+		for _, s := range f.StandIns {
+			if s.Imported {
+				got = append(got, s.Module)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(want[f.Name], ",") {
+			t.Errorf("%s: stood in %v, want %v", f.Name, got, want[f.Name])
+		}
+	}
+}
