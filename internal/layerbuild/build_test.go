@@ -594,8 +594,8 @@ func TestBuildNodeVerify(t *testing.T) {
 	}
 	build := func(extra map[string]string) (*Result, error) {
 		src := t.TempDir()
-		writeFiles(t, src, good)
-		writeFiles(t, src, extra)
+		iactest.WriteFiles(t, src, good)
+		iactest.WriteFiles(t, src, extra)
 		return Run(context.Background(), Options{Src: src, Out: filepath.Join(t.TempDir(), "layer.zip"), Runtime: "nodejs20.x", Arch: "x86_64", Today: today})
 	}
 	r, err := build(nil)
