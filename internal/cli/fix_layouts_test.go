@@ -13,13 +13,13 @@ import (
 // TestFixNodeLayouts holds fix 8's moves to the interpreter: every app of the golden
 // script check_fix_node.txtar (layer code at the root, in nodejs/ outside node_modules,
 // in nodejs/nodeNN/ of another version, in nodejs/nodejs/ of a BuildMethod layer, and an
-// absolute require of a moved file) is loaded by real node as the runtime interface
-// client does, before and after check --fix --unsafe-fixes. layerkit must agree with
-// node both times; before the fix some handler fails, after it every handler loads. The
+// absolute require of a moved file) goes through layerkit verify (real node, loading
+// each handler as the runtime interface client does) before and after check --fix
+// --unsafe-fixes. layerkit must agree with node both times; before the fix some handler fails, after it every handler loads. The
 // Python app of the script (python/python/) goes through layerkit verify when python3
 // is here.
 func TestFixNodeLayouts(t *testing.T) {
-	node := nodeOrSkip(t)
+	nodeOrSkip(t)
 	dir := t.TempDir()
 	if _, err := txtardir.Unpack(filepath.Join("testdata", "script", "check_fix_node.txtar"), dir); err != nil {
 		t.Fatal(err)
@@ -28,22 +28,16 @@ func TestFixNodeLayouts(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			app := filepath.Join(dir, name)
 			before := checkApp(t, app)
-			loads, ok := nodeLoadApp(t, node, app)
-			if !ok && name != "packed" {
-				t.Fatal("not a layout the node loader handles")
-			}
-			if ok {
+			if name != "packed" {
 				failed := false
-				for _, v := range loads {
-					failed = failed || !v.OK
+				for _, loads := range verifyNode(t, app) {
+					failed = failed || !loads
 				}
 				if !failed {
 					t.Errorf("every handler loads before the fix: the app shows nothing")
 				}
-				nodeAgrees(t, node, app, before)
 			}
 			runMain(t, "check", app, "--fix", "--unsafe-fixes")
-			after := checkApp(t, app)
 			if name == "packed" {
 				// no move helps a BuildMethod layer with a package.json: nothing moved
 				for _, f := range before.Findings {
@@ -53,11 +47,9 @@ func TestFixNodeLayouts(t *testing.T) {
 				}
 				return
 			}
-			nodeAgrees(t, node, app, after)
-			loads, _ = nodeLoadApp(t, node, app)
-			for fn, v := range loads {
-				if !v.OK {
-					t.Errorf("%s after the fix: %s", fn, okOrErr(v))
+			for fn, loads := range verifyNode(t, app) {
+				if !loads {
+					t.Errorf("%s does not load after the fix", fn)
 				}
 			}
 		})
