@@ -96,6 +96,12 @@ func checkedOnly(sups []model.Suppression, fns []*model.Function) []model.Suppre
 	return out
 }
 
+// quietReader is an analysis that read its source files already and says which hold no
+// ignore comment (no "layerkit" in their bytes): those are not read again.
+type quietReader interface {
+	Quiet(t tree.Tree, name string) bool
+}
+
 // sourceIgnores reads the ignore comments of every source file the functions load, as
 // the language seam reports them — the handler's module, the files holding the imports
 // that run and the modules they find — from the functions' own code and layers (not
@@ -103,21 +109,35 @@ func checkedOnly(sups []model.Suppression, fns []*model.Function) []model.Suppre
 // file's language (suppress.ForFile).
 func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 	type file struct {
+		t     tree.Tree
+		name  string
+		quiet bool // the analysis read it and it holds no ignore comment
+	}
+	type key struct {
 		t    tree.Tree
 		name string
 	}
 	var files []file
 	installed := map[string]bool{}
+	// every function reaches the same layer files: each (tree, name) once, before its
+	// display name is made
+	added, installedAt := map[key]bool{}, map[key]bool{}
+	var q quietReader
 	add := func(t tree.Tree, name string) {
-		if t != nil && name != "" {
-			files = append(files, file{t, name})
+		if t == nil || name == "" || added[key{t, name}] {
+			return
 		}
+		added[key{t, name}] = true
+		files = append(files, file{t, name, q != nil && q.Quiet(t, name)})
 	}
 	provider := func(p *resolve.Provider) {
 		switch {
 		case p == nil || p.Tree == nil || p.Compiled || p.Folder:
 		case p.Installed:
-			installed[p.Tree.Display(p.File)] = true
+			if !installedAt[key{p.Tree, p.File}] {
+				installedAt[key{p.Tree, p.File}] = true
+				installed[p.Tree.Display(p.File)] = true
+			}
 		default:
 			add(p.Tree, p.File)
 		}
@@ -126,6 +146,7 @@ func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 		if f.Analysis == nil {
 			continue
 		}
+		q, _ = f.Analysis.(quietReader)
 		if h := f.Analysis.Handler(); h != nil {
 			provider(h.Found)
 		}
@@ -137,6 +158,9 @@ func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 	seen := map[string]bool{}
 	var out []model.Suppression
 	for _, fl := range files {
+		if fl.quiet {
+			continue // read already: no ignore comment in it
+		}
 		shown := fl.t.Display(fl.name)
 		read := suppress.ForFile(fl.name)
 		if seen[shown] || installed[shown] || read == nil {

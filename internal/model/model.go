@@ -179,9 +179,36 @@ type Code struct {
 	// install into the node_modules folder beside it (sam build for Node.js: npm install
 	// without dev dependencies); "" when nothing will be installed.
 	NpmPackage string
+	// Bundle is set when the package is a bundler's output: a CDK NodejsFunction
+	// asset (Tree is the bundle), or SAM BuildMethod esbuild, whose sources layerkit
+	// reads: Tree then holds, for each file the bundler writes, a stand-in module that
+	// imports what the bundle leaves to Node at run time (its external modules) and
+	// exports what the entry point exports; Bundle maps the stand-ins' lines back to
+	// the sources.
+	Bundle *Bundle
 	// Opaque is true when a build step we do not model (makefile, custom) produces the
 	// content: Tree holds the sources, not what will be deployed.
 	Opaque bool
+}
+
+// Bundle says where the stand-in modules of a bundled package come from.
+type Bundle struct {
+	// Tool names the bundler as findings say it: "esbuild", "NodejsFunction".
+	Tool string
+	// External says where the modules the bundle leaves to run time are listed
+	// ("BuildProperties External"), for hints.
+	External string
+	// Origins maps a stand-in's name in Code.Tree to the source position of each of
+	// its lines (index line-1); a zero Origin when a line has none. Nil when Tree is
+	// the bundler's real output (a CDK NodejsFunction asset in cdk.out).
+	Origins map[string][]Origin
+}
+
+// Origin is a place in a source file a bundle was made from.
+type Origin struct {
+	Tree      tree.Tree
+	File      string // name in Tree
+	Line, Col int
 }
 
 // Declared is one requirement a build will install.

@@ -369,7 +369,24 @@ func (v *seamView) pos(file string, p jsscan.Pos) resolve.Pos {
 	if !ok {
 		return resolve.Pos{Line: p.Line, Col: p.Col}
 	}
+	if o, ok := v.origin(t, name, p.Line); ok {
+		return resolve.Pos{Tree: o.Tree, File: o.File, Line: o.Line, Col: o.Col}
+	}
 	return resolve.Pos{Tree: t, File: name, Line: p.Line, Col: p.Col}
+}
+
+// origin is where line of the stand-in module name of a bundled function package
+// comes from (model.Bundle).
+func (v *seamView) origin(t tree.Tree, name string, line int) (model.Origin, bool) {
+	c := v.res.Function.Code
+	if c == nil || c.Bundle == nil || t != c.Tree || line < 1 {
+		return model.Origin{}, false
+	}
+	lines := c.Bundle.Origins[name]
+	if line > len(lines) || lines[line-1].Tree == nil {
+		return model.Origin{}, false
+	}
+	return lines[line-1], true
 }
 
 // Imports are, in the order Node meets them: each failing import that is not caught

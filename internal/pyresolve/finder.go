@@ -260,10 +260,16 @@ func (r *Resolver) sharedHits(env *Env, name string) *sharedTop {
 				m.Trusted = r.trusted(m)
 			}
 		}
+		if len(st.hits) == 0 {
+			return &noShared // a name no shared entry holds (most imports that fail): one value for all
+		}
 		st.found, st.others = r.pick(st.hits, true)
 		return st
 	})
 }
+
+// noShared is the sharedTop of every name no entry after /var/task holds.
+var noShared sharedTop
 
 // Candidate is another place on the path that holds a top-level name.
 type Candidate struct {

@@ -43,7 +43,7 @@ func (l *Lang) Analyze(ctx context.Context, fn *model.Function, rt *runtimes.Run
 	if l.Ready != nil {
 		l.Ready(env)
 	}
-	return Analysis(l.R.Analyze(env)), nil
+	return &seamView{res: l.R.Analyze(env), r: l.R}, nil
 }
 
 // Analysis presents res through the language seam.
@@ -52,6 +52,7 @@ func Analysis(res *Result) resolve.Analysis { return &seamView{res: res} }
 // seamView is a Result as resolve.Analysis; each answer is made on first call.
 type seamView struct {
 	res *Result
+	r   *Resolver // nil: Quiet knows nothing
 
 	pathOnce sync.Once
 	path     *resolve.SearchPath
@@ -160,6 +161,12 @@ func (v *seamView) Handler() *resolve.Handler {
 	return v.handler
 }
 
+// Quiet reports whether the analysis read name in t and found no ignore comment in it
+// (Resolver.Quiet); check.sourceIgnores then does not read it again.
+func (v *seamView) Quiet(t tree.Tree, name string) bool {
+	return v.r != nil && v.r.Quiet(t, name)
+}
+
 func (v *seamView) Imports() []resolve.Import {
 	v.importsOnce.Do(func() {
 		res := v.res
@@ -169,11 +176,21 @@ func (v *seamView) Imports() []resolve.Import {
 		}
 		sort.Strings(names)
 		out := make([]resolve.Import, 0, len(names)+len(res.Problems))
+		// the imports of one module share its chain (nothing changes a Chain in place)
+		var chainOf map[string][]string
+		if len(names) > 0 {
+			chainOf = make(map[string][]string, len(names)/4+1)
+		}
 		for _, name := range names {
 			s := res.Sites[name]
+			chain, ok := chainOf[s.From]
+			if !ok {
+				chain = res.Chain(s.From)
+				chainOf[s.From] = chain
+			}
 			out = append(out, resolve.Import{Module: name,
 				At:   resolve.Pos{Tree: s.Tree, File: s.File, Line: s.Line, Col: s.Col},
-				Stmt: s.Stmt, From: s.From, Chain: res.Chain(s.From), Lazy: s.Lazy,
+				Stmt: s.Stmt, From: s.From, Chain: chain, Lazy: s.Lazy,
 				Found: v.provider(res.Imported[name])})
 		}
 		for _, pr := range res.Problems {

@@ -1,6 +1,7 @@
 package pyresolve
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,6 +34,10 @@ type Resolver struct {
 	reached atomic.Int32
 	// NoSummaries makes every function run every module itself (tests compare).
 	NoSummaries bool
+	// quiet holds the files (fileKey, as asked) read for a scan whose bytes never say
+	// "layerkit": they hold no ignore comment, so the check need not read them again
+	// (Quiet, check.sourceIgnores).
+	quiet sync.Map
 }
 
 type fileKey struct {
@@ -44,6 +49,26 @@ type scanned struct {
 	file   *pyscan.File
 	syntax *pysyntax.Summary // what stops some Python 3 compiling the file (nil: nothing)
 	err    error
+	// quiet: the file was read and its bytes never say "layerkit" (Resolver.Quiet).
+	quiet bool
+}
+
+// ignoreWord is what every ignore comment holds (suppress: "# layerkit: ignore").
+var ignoreWord = []byte("layerkit")
+
+// Quiet reports whether name in t was read for a scan and holds no ignore comment (its
+// bytes never say "layerkit"): a caller looking for ignore comments can skip it.
+// False when it was not read (or not as t, name).
+func (r *Resolver) Quiet(t tree.Tree, name string) bool {
+	_, ok := r.quiet.Load(fileKey{t, name})
+	return ok
+}
+
+func (r *Resolver) noteQuiet(t tree.Tree, name string, s *scanned) *scanned {
+	if s.quiet {
+		r.quiet.Store(fileKey{t, name}, struct{}{})
+	}
+	return s
 }
 
 // New returns a Resolver with empty caches.
@@ -73,7 +98,7 @@ func readScan(t tree.Tree, name string) *scanned {
 	if err != nil {
 		return &scanned{err: err}
 	}
-	return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b)}
+	return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b), quiet: !bytes.Contains(b, ignoreWord)}
 }
 
 // scan is Resolver.Scan for the analysis: the files of a package no other function
@@ -86,7 +111,7 @@ func (a *analysis) scan(t tree.Tree, name string) (*pyscan.File, error) {
 
 func (a *analysis) scanned(t tree.Tree, name string) *scanned {
 	if !a.env.OwnTask || t == nil || t != a.env.Task {
-		return a.r.scans.Get(fileKey{t, name}, func() *scanned { return a.r.layerScan(t, name) })
+		return a.r.scans.Get(fileKey{t, name}, func() *scanned { return a.r.noteQuiet(t, name, a.r.layerScan(t, name)) })
 	}
 	if s, ok := a.own[name]; ok {
 		return s
@@ -94,7 +119,7 @@ func (a *analysis) scanned(t tree.Tree, name string) *scanned {
 	if a.own == nil {
 		a.own = map[string]*scanned{}
 	}
-	s := readScan(t, name)
+	s := a.r.noteQuiet(t, name, readScan(t, name))
 	a.own[name] = s
 	return s
 }
@@ -116,14 +141,19 @@ const (
 // Problem is one import reachable from the handler that fails on Lambda.
 type Problem struct {
 	Failure Failure
-	// Missing is the dotted module that cannot be found (NoModule, CompiledMismatch), or
-	// the module a name is missing from (NoName).
-	Missing string
-	Name    string // the missing name (NoName)
 	// Partial is set (NoName) when Missing is still running its own top-level code when
 	// the import runs — an import cycle, or a package importing from itself — so only
 	// the names it binds before that point exist.
 	Partial bool
+	// Lazy is true when the import runs only when a function body runs.
+	Lazy bool
+	// laterNear: the rendering of Near is still to do (imports.go finish); beside the
+	// other flags, so that a Problem (one per failing import) packs them in one word.
+	laterNear bool
+	// Missing is the dotted module that cannot be found (NoModule, CompiledMismatch), or
+	// the module a name is missing from (NoName).
+	Missing string
+	Name    string // the missing name (NoName)
 	// Statement: where the failing import is.
 	Tree tree.Tree
 	File string // name in Tree
@@ -131,8 +161,6 @@ type Problem struct {
 	Col  int
 	// Stmt is the import as written, e.g. "from aws_utils import s3_object_bytes".
 	Stmt string
-	// Lazy is true when the import runs only when a function body runs.
-	Lazy bool
 	// Chain is how the handler reaches the file: handler module first.
 	Chain []string
 	// Near is, for CompiledMismatch, the compiled files that exist but cannot load.
@@ -150,9 +178,8 @@ type Problem struct {
 	RaisedLine int
 
 	// rendering still to do, for a problem found inside a statement (imports.go finish)
-	laterImp  *pyscan.Import
-	laterMod  *Module
-	laterNear bool
+	laterImp *pyscan.Import
+	laterMod *Module
 }
 
 // Shadow is a top-level module provided by more than one place on the path.
@@ -237,7 +264,32 @@ func (r *Result) Chain(name string) []string {
 	if r.chains == nil {
 		r.chains = map[string]chainInfo{}
 	}
-	// Walk up to a module already known (or the handler), then fill in down again.
+	c, known := r.chains[name]
+	if !known {
+		c = r.chainWalk(name)
+	}
+	if c.length <= maxChainShown {
+		out := make([]string, c.length)
+		for i, m := c.length-1, name; i >= 0; i-- {
+			out[i] = m
+			m = r.parents[m]
+			r.chainSteps++
+		}
+		return out
+	}
+	tail := make([]string, chainEnds)
+	for i, m := chainEnds-1, name; i >= 0; i-- {
+		tail[i] = m
+		m = r.parents[m]
+		r.chainSteps++
+	}
+	out := append(slices.Clone(c.head), fmt.Sprintf("… %d more …", c.length-2*chainEnds))
+	return append(out, tail...)
+}
+
+// chainWalk memoizes the chain of name, not known yet: it walks up to a module already
+// known (or the handler), then fills in down again.
+func (r *Result) chainWalk(name string) chainInfo {
 	var path []string
 	onPath := map[string]bool{}
 	cur := name
@@ -262,24 +314,7 @@ func (r *Result) Chain(name string) []string {
 		r.chains[path[i]] = c
 		base = c
 	}
-	c := r.chains[name]
-	if c.length <= maxChainShown {
-		out := make([]string, c.length)
-		for i, m := c.length-1, name; i >= 0; i-- {
-			out[i] = m
-			m = r.parents[m]
-			r.chainSteps++
-		}
-		return out
-	}
-	tail := make([]string, chainEnds)
-	for i, m := chainEnds-1, name; i >= 0; i-- {
-		tail[i] = m
-		m = r.parents[m]
-		r.chainSteps++
-	}
-	out := append(slices.Clone(c.head), fmt.Sprintf("… %d more …", c.length-2*chainEnds))
-	return append(out, tail...)
+	return r.chains[name]
 }
 
 // Abbreviation of long chains (see Chain).

@@ -131,6 +131,8 @@ type callState struct {
 	// chainFlow: every test of the module-level if/elif chain being read is decided by
 	// File.Flow (syspath.go noteCond)
 	chainFlow bool
+	// in is finishCalls' inliner, kept with its scratch buffers for the next scan.
+	in inliner
 }
 
 func (s *scanner) cs() *callState {
@@ -146,8 +148,46 @@ func (c *callState) recycle() *callState {
 		return nil
 	}
 	*c = callState{defs: c.defs[:0], stack: c.stack[:0], impOwner: c.impOwner[:0], calls: c.calls[:0],
-		events: c.events[:0], names: c.names[:0], conds: c.conds[:0]}
+		events: c.events[:0], names: c.names[:0], conds: c.conds[:0], in: c.in}
 	return c
+}
+
+// recycle keeps the inliner's scratch buffers (emptied, their pointers cleared so that
+// they hold no File) when they are small, and drops the rest (scanner.release).
+func (in *inliner) recycle() inliner {
+	out := inliner{byName: in.byName, binds: in.binds}
+	if len(out.byName) > maxPooled || len(out.binds) > maxPooled {
+		out.byName, out.binds = nil, nil
+	}
+	clear(out.byName)
+	clear(out.binds)
+	keep := func(n int) bool { return n <= maxPooled }
+	if keep(cap(in.dstamp)) && keep(cap(in.targets)) && keep(cap(in.counts)) && keep(cap(in.backing)) &&
+		keep(cap(in.own)) && keep(cap(in.callBacking)) && keep(cap(in.ownCall)) && keep(cap(in.events)) &&
+		keep(cap(in.evs)) && keep(cap(in.imps)) && keep(cap(in.all)) {
+		// each holds, up to its length, what this scan put there (finishCalls)
+		clear(in.backing)
+		clear(in.own)
+		clear(in.ownCall)
+		clear(in.events)
+		clear(in.evs)
+		clear(in.imps)
+		clear(in.all)
+		out.dstamp, out.targets, out.counts, out.backing = in.dstamp[:0], in.targets[:0], in.counts[:0], in.backing[:0]
+		out.own, out.callBacking, out.ownCall, out.events = in.own[:0], in.callBacking[:0], in.ownCall[:0], in.events[:0]
+		out.evs, out.imps, out.all = in.evs[:0], in.imps[:0], in.all[:0]
+	}
+	return out
+}
+
+// grow returns b resliced to n zeroed elements, reusing its array when it is large enough.
+func grow[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
 }
 
 // owner is the innermost function whose body holds the current statement, -1 when
@@ -405,6 +445,14 @@ type inliner struct {
 	binds   map[string]int32 // module-level import bindings: bound name -> index in File.Imports
 	evs     []Event          // slabs (newEvent, newImport)
 	imps    []Import
+
+	// scratch of finishCalls, reused from scan to scan (callState.recycle): nothing in
+	// the File points into them (events and imports are copied out)
+	counts      []int
+	backing     []item
+	callBacking []int
+	events      []Event
+	all         []item
 }
 
 // finishCalls completes File after finish: the imports of the functions called at
@@ -437,9 +485,16 @@ func (s *scanner) finishCalls() {
 		}
 		return out
 	}
-	in := &inliner{s: s, f: f, byName: make(map[string]int, len(c.defs)), budget: maxInlined,
-		dstamp: make([]uint32, len(c.defs)), targets: make([]int32, len(c.calls)),
-		binds: make(map[string]int32, len(f.Imports))}
+	in := &c.in
+	in.s, in.f, in.budget, in.gen = s, f, maxInlined, 0
+	if in.byName == nil {
+		in.byName = make(map[string]int, len(c.defs))
+	}
+	if in.binds == nil {
+		in.binds = make(map[string]int32, len(f.Imports))
+	}
+	in.dstamp = grow(in.dstamp, len(c.defs))
+	in.targets = grow(in.targets, len(c.calls))
 	for i, d := range c.defs {
 		if _, dup := in.byName[d.name]; !dup || !d.class {
 			in.byName[d.name] = i
@@ -454,8 +509,8 @@ func (s *scanner) finishCalls() {
 		}
 		return o
 	}
-	counts := make([]int, 2*(nd+1))
-	ncount, ccount := counts[:nd+1], counts[nd+1:]
+	in.counts = grow(in.counts, 2*(nd+1))
+	ncount, ccount := in.counts[:nd+1], in.counts[nd+1:]
 	for i := range s.imps {
 		if !s.extra[i].drop {
 			ncount[slot(c.impOwner[i])]++
@@ -471,18 +526,21 @@ func (s *scanner) finishCalls() {
 	for i := range c.calls {
 		ccount[slot(int(c.calls[i].owner))]++
 	}
-	backing := make([]item, 0, len(f.Imports)+keepEv)
-	own := make([][]item, nd+1)
+	backing := grow(in.backing, len(f.Imports)+keepEv)[:0]
+	in.backing = backing
+	own := grow(in.own, nd+1)
 	for o, n := range ncount {
 		own[o] = backing[len(backing) : len(backing) : len(backing)+n]
 		backing = backing[:len(backing)+n]
 	}
-	callBacking := make([]int, 0, len(c.calls))
-	in.ownCall = make([][]int, nd+1)
+	callBacking := grow(in.callBacking, len(c.calls))[:0]
+	in.callBacking = callBacking
+	in.ownCall = grow(in.ownCall, nd+1)
 	for o, n := range ccount {
 		in.ownCall[o] = callBacking[len(callBacking) : len(callBacking) : len(callBacking)+n]
 		callBacking = callBacking[:len(callBacking)+n]
 	}
+	in.callBacking = callBacking
 	k := 0
 	for i := range s.imps {
 		if s.extra[i].drop {
@@ -512,7 +570,8 @@ func (s *scanner) finishCalls() {
 			}
 		}
 	}
-	events := make([]Event, 0, keepEv)
+	events := grow(in.events, keepEv)[:0]
+	in.events = events
 	for i := range c.events {
 		r := &c.events[i]
 		if r.bareImportModule && !s.modAlias["import_module"] {
@@ -524,7 +583,7 @@ func (s *scanner) finishCalls() {
 		e := &events[len(events)-1]
 		own[slot(r.owner)] = append(own[slot(r.owner)], item{pos: r.pos, ev: e})
 	}
-	in.own = own
+	in.own, in.backing, in.events = own, backing, events
 	c.names = c.names[:0]
 	for i := range c.calls {
 		cl := &c.calls[i]
@@ -538,7 +597,7 @@ func (s *scanner) finishCalls() {
 		in.targets[i] = -2
 	}
 	top := in.expand(nd)
-	var all []item
+	all := in.all[:0]
 	for _, it := range top {
 		if it.imp != nil && it.imp.CalledAt == 0 {
 			continue // the module's own import
@@ -553,6 +612,7 @@ func (s *scanner) finishCalls() {
 		}
 	}
 	sortItems(all)
+	in.all = all
 	k = 0
 	var poss []int64
 	if s.fl.marks > 0 {
@@ -703,7 +763,7 @@ func (in *inliner) externalItem(d, ci int) (item, bool) {
 // allocation for many (most items are copied into File.Events and Funcs, and dropped).
 func (in *inliner) newEvent(ev Event) *Event {
 	if len(in.evs) == cap(in.evs) {
-		in.evs = make([]Event, 0, 32)
+		in.evs = make([]Event, 0, max(32, 2*cap(in.evs)))
 	}
 	in.evs = append(in.evs, ev)
 	return &in.evs[len(in.evs)-1]
@@ -711,7 +771,7 @@ func (in *inliner) newEvent(ev Event) *Event {
 
 func (in *inliner) newImport(imp Import) *Import {
 	if len(in.imps) == cap(in.imps) {
-		in.imps = make([]Import, 0, 32)
+		in.imps = make([]Import, 0, max(32, 2*cap(in.imps)))
 	}
 	in.imps = append(in.imps, imp)
 	return &in.imps[len(in.imps)-1]
@@ -841,7 +901,7 @@ func (in *inliner) external(d int, callee string) (Event, bool) {
 	if _, local := in.byName[first]; local {
 		return Event{}, false
 	}
-	if imp.Level == 0 && plainStdlib[strings.SplitN(imp.Module, ".", 2)[0]] {
+	if imp.Level == 0 && plainStdlib[firstPart(imp.Module)] {
 		return Event{}, false // the modules path and import code calls into: nothing to follow
 	}
 	ev := Event{Kind: CallEvent, Module: imp.Module, Level: imp.Level}
@@ -944,4 +1004,10 @@ func (s *scanner) placeEvents(poss []int64) {
 		return out
 	}
 	f.Flow = place(f.Flow)
+}
+
+// firstPart is the first part of a dotted name ("a" of "a.b.c").
+func firstPart(dotted string) string {
+	first, _, _ := strings.Cut(dotted, ".")
+	return first
 }

@@ -144,11 +144,12 @@ type flowState struct {
 	maybe    map[string]bool
 	consts   map[string]*Cond  // NAME = test at the top level, unconditionally (File.Consts)
 	aliases  map[string]string // import sys as _sys: "_sys" -> "sys" (for the tests Cond reads)
+	renum    []int32           // flowFinish's scratch, reused from scan to scan
 }
 
 func (s *scanner) flowReset() {
 	fl := &s.fl
-	*fl = flowState{frames: fl.frames[:0]}
+	*fl = flowState{frames: fl.frames[:0], modName: fl.modName, renum: fl.renum}
 	s.flowPush(flowFrame{kind: fNew})
 }
 
@@ -166,12 +167,19 @@ func (s *scanner) flowPush(fr flowFrame) {
 // flowList copies a frame's list out of its reused buffer, into the scan's arena: one
 // growing slice all lists are carved from (a list keeps the array it was carved from
 // when the arena moves on), so a file costs a few allocations, not one per block.
-func (s *scanner) flowList(l []Stmt) []Stmt {
+func (s *scanner) flowList(l []Stmt) []Stmt { return s.flowListLast(l, false) }
+
+// flowListLast is flowList; last says no list follows (the module's own, at the end):
+// when the arena has no room left, it gets an array of its exact size.
+func (s *scanner) flowListLast(l []Stmt, last bool) []Stmt {
 	if len(l) == 0 {
 		return nil
 	}
 	fl := &s.fl
 	if len(fl.arena)+len(l) > cap(fl.arena) {
+		if last {
+			return append([]Stmt(nil), l...)
+		}
 		fl.arena = make([]Stmt, 0, max(16, 2*cap(fl.arena), len(l)))
 	}
 	start := len(fl.arena)
@@ -183,7 +191,7 @@ func (s *scanner) flowList(l []Stmt) []Stmt {
 func (s *scanner) newTry(body []Stmt) *Try {
 	fl := &s.fl
 	if len(fl.tries) == cap(fl.tries) {
-		fl.tries = make([]Try, 0, 16)
+		fl.tries = make([]Try, 0, min(16, max(4, 2*cap(fl.tries))))
 	}
 	fl.tries = append(fl.tries, Try{Body: body})
 	return &fl.tries[len(fl.tries)-1]
@@ -192,7 +200,7 @@ func (s *scanner) newTry(body []Stmt) *Try {
 func (s *scanner) oneBranch(b Branch) []Branch {
 	fl := &s.fl
 	if len(fl.branches) == cap(fl.branches) {
-		fl.branches = make([]Branch, 0, 16)
+		fl.branches = make([]Branch, 0, min(16, max(4, 2*cap(fl.branches))))
 	}
 	fl.branches = append(fl.branches, b)
 	k := len(fl.branches)
@@ -701,7 +709,8 @@ func (s *scanner) flowFinish() {
 		s.flowClose()
 	}
 	f := s.f
-	renum := make([]int32, len(s.imps))
+	renum := grow(fl.renum, len(s.imps))
+	fl.renum = renum
 	k := int32(0)
 	for i := range s.imps {
 		if s.extra[i].drop {
@@ -711,7 +720,7 @@ func (s *scanner) flowFinish() {
 		renum[i] = k
 		k++
 	}
-	f.Flow = s.flowList(fl.frames[0].list)
+	f.Flow = s.flowListLast(fl.frames[0].list, true)
 	fl.arena, fl.tries, fl.branches = nil, nil, nil // the File holds them
 	fixImports(f.Flow, renum)
 	if fl.allSeen && !fl.allBad {
@@ -725,7 +734,11 @@ func (s *scanner) flowFinish() {
 		markRec(f, f.Flow)
 	}
 	f.Consts = consts(f, fl.consts)
-	fl.modName, fl.maybe, fl.consts = nil, nil, nil
+	fl.maybe, fl.consts = nil, nil
+	if len(fl.modName) > maxPooled {
+		fl.modName = nil
+	}
+	clear(fl.modName) // kept for the next scan
 }
 
 // flowConst records `name = value` at the top level, outside any block, when value is a

@@ -369,7 +369,7 @@ func (s *scanner) reset() {
 		realGuards: s.realGuards[:0],
 		keys:       s.keys[:0],
 		cx:         s.cx.recycle(),
-		fl:         flowState{frames: s.fl.frames[:0]},
+		fl:         flowState{frames: s.fl.frames[:0], modName: s.fl.modName, renum: s.fl.renum},
 	}
 }
 
@@ -381,6 +381,9 @@ func (s *scanner) release() {
 	s.src, s.lx.src, s.lx.errs, s.f, s.modAlias, s.libAlias = nil, nil, nil, nil, nil, nil
 	s.cslab, s.pslab = nil, nil // the File holds them
 	s.strs = strings.Builder{}
+	if s.cx != nil {
+		s.cx.in = s.cx.in.recycle()
+	}
 	if cap(s.lx.toks) > maxPooled*4 || cap(s.imps) > maxPooled || cap(s.names) > maxPooled ||
 		cap(s.binds) > maxPooled || cap(s.guards) > maxPooled || cap(s.stack) > maxPooled ||
 		cap(s.catches) > maxPooled || cap(s.pend) > maxPooled || cap(s.keys) > maxPooled {

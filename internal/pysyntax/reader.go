@@ -3,6 +3,7 @@ package pysyntax
 import (
 	"bytes"
 	"strconv"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -71,6 +72,28 @@ type reader struct {
 
 func newReader(src []byte) *reader {
 	return &reader{src: src, line: 1, ind: []int{0}, alt: []int{0}, colStart: -1}
+}
+
+// readerPool recycles readers, and with them their stacks and token buffer, between
+// checks (getReader, putReader).
+var readerPool = sync.Pool{New: func() any { return new(reader) }}
+
+// getReader is newReader, from the pool.
+func getReader(src []byte) *reader {
+	r := readerPool.Get().(*reader)
+	*r = reader{src: src, line: 1, ind: append(r.ind[:0], 0), alt: append(r.alt[:0], 0), colStart: -1,
+		parens: r.parens[:0], toks: r.toks[:0]}
+	return r
+}
+
+// putReader returns r to the pool once its problems are handed out; it keeps no source
+// and no problem, and buffers that grew large are left to the garbage collector.
+func putReader(r *reader) {
+	if cap(r.ind) > maxDepth || cap(r.alt) > maxDepth || cap(r.parens) > 4*maxDepth || cap(r.toks) > 4*keepToks {
+		return
+	}
+	*r = reader{ind: r.ind, alt: r.alt, parens: r.parens[:0], toks: r.toks[:0]}
+	readerPool.Put(r)
 }
 
 // col is the 1-based column (in characters) of offset off on the current line. It

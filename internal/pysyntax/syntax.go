@@ -166,7 +166,8 @@ const (
 // Check reads src, a Python source file, and returns what stops some Python 3 from
 // compiling it; nil when nothing does, or when it cannot tell.
 func Check(src []byte) *Summary {
-	r := newReader(src)
+	r := getReader(src)
+	defer putReader(r)
 	if !r.run() || len(r.problems) == 0 {
 		return nil
 	}

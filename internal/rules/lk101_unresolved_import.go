@@ -36,7 +36,18 @@ import in an except block is checked only when that block runs. Tests Lambda dec
 for the function's runtime: if TYPE_CHECKING:, if __name__ == "__main__":, sys.version_info
 comparisons, sys.platform, os.name, platform.system(), if False:; only the branch that runs is
 checked. A star import whose module lists in __all__ a name it does not define fails with
-AttributeError, and so does reading a.X at import time while a is still initializing (a cycle).`,
+AttributeError, and so does reading a.X at import time while a is still initializing (a cycle).
+
+Node.js functions are checked on what the build deploys. sam build without esbuild packs the
+CodeUri folder with npm pack (its node_modules is left out) and installs package.json's
+dependencies with npm install --omit=dev, so a vendored or development-only package is missing.
+With Metadata BuildMethod: esbuild the package is the bundle: every import the entry points reach
+must resolve when esbuild runs in the build folder (the same npm install, no node_modules copied),
+else sam build fails (this rule, at the import, "Could not resolve"); the modules in
+BuildProperties External stay imports of the bundle and must come from a layer or the runtime
+(@aws-sdk/* on nodejs18.x and later; no module is external by default). A CDK NodejsFunction asset
+in cdk.out is such a bundle too (bundling.externalModules, by default @aws-sdk/*); Serverless
+leaves development dependencies out of the package.`,
 	Example: `# template.yaml: UtilsLayer has ContentUri src/layer_utils and BuildMethod python3.13,
 # so its package lands at /opt/python/layer_utils/aws_utils.py
 # src/provider/main.py

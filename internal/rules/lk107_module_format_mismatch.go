@@ -72,6 +72,10 @@ func runLK107(p *Pass) {
 			default:
 				msg = fmt.Sprintf("`%s`: %s uses ES module syntax, but Node loads it as CommonJS (.js without \"type\": \"module\" in the nearest package.json, or .cjs); %s", imp.Stmt, file, when)
 				hint = "Rename the file to .mjs (Handler app.handler finds app.mjs), or add \"type\": \"module\" to the package.json beside it; or rewrite it with require and exports."
+				if c := f.Fn.Code; c != nil && c.Bundle != nil {
+					msg = fmt.Sprintf("`%s`: %s, the %s bundle, is written in ES module syntax (Format: esm) under the name .js, and the function package has no package.json with \"type\": \"module\", so Node loads it as CommonJS; %s", imp.Stmt, file, c.Bundle.Tool, when)
+					hint = "Add OutExtension: ['.js=.mjs'] to BuildProperties (Handler app.handler finds app.mjs), or build Format: cjs."
+				}
 			}
 			if len(imp.Chain) > 1 {
 				msg += " (reached from the handler through " + strings.Join(imp.Chain, " → ") + ")"

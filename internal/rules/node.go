@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"strconv"
@@ -128,6 +129,11 @@ func nodeImportHint(f *Function, res *noderesolve.Result, imp resolve.Import) st
 				return fmt.Sprintf("The layer has it at %s: its content holds nodejs/ and its BuildMethod puts everything under nodejs/ again. Remove the inner nodejs/ folder (or the BuildMethod).", alt)
 			}
 		}
+		for _, ext := range []string{".ts", ".mts", ".cts", ".tsx"} {
+			if r.Exists(abs+ext) && !r.IsDir(abs+ext) {
+				return fmt.Sprintf("%s is there, but Node does not load TypeScript: compile it (tsc, or a bundler) into %s.js before the package is built, and run layerkit after that step.", r.Display(abs+ext), path.Base(abs))
+			}
+		}
 		return fmt.Sprintf("Create %s, or correct the path: it is resolved from %s.", abs, path.Dir(from))
 	}
 	name := packageName(spec)
@@ -157,10 +163,31 @@ func nodeImportHint(f *Function, res *noderesolve.Result, imp resolve.Import) st
 	if strings.HasPrefix(from, noderesolve.OptRoot+"/") && r.Exists(path.Join(noderesolve.TaskRoot, "node_modules", name)) || strings.HasPrefix(from, noderesolve.OptRoot+"/") && declares(r, path.Join(noderesolve.TaskRoot, "node_modules"), name) {
 		return fmt.Sprintf("The function installs %s in /var/task/node_modules, but a require from a layer (%s) searches the node_modules folders above it and NODE_PATH, not /var/task/node_modules. Put %s in the layer too (nodejs/node_modules/), or have the function pass it in.", name, from, name)
 	}
+	if c := f.Fn.Code; c != nil && c.NpmPackage != "" && isDevDependency(c, name) {
+		return fmt.Sprintf("%s is in devDependencies of %s, and the build installs with npm install --omit=dev (sam build; node_modules of the sources is not packed), so the package does not have it: move %s to dependencies.", name, c.Tree.Display(c.NpmPackage), name)
+	}
+	if c := f.Fn.Code; c != nil && c.Bundle != nil {
+		return fmt.Sprintf("The %s bundle leaves %s to run time (it is in %s), and the function package holds only the bundle, not node_modules: attach a layer that has %s in nodejs/node_modules/, or take it out of %s so that the bundle includes it (declared in package.json dependencies).", c.Bundle.Tool, name, c.Bundle.External, name, c.Bundle.External)
+	}
 	if f.Fn.Code != nil && f.Fn.Code.Display != "" {
 		return fmt.Sprintf("Add %s to the dependencies in package.json of %s (npm install --omit=dev before packaging), or attach a layer that has it in nodejs/node_modules/.", name, f.Fn.Code.Display)
 	}
 	return fmt.Sprintf("Add %s to the function's package.json dependencies, or attach a layer that has it in nodejs/node_modules/.", name)
+}
+
+// isDevDependency reports whether the package.json a build installs for c lists name
+// in devDependencies.
+func isDevDependency(c *model.Code, name string) bool {
+	b, err := c.Tree.ReadFile(c.NpmPackage)
+	if err != nil {
+		return false
+	}
+	var pj struct{ DevDependencies map[string]any }
+	if json.Unmarshal(b, &pj) != nil {
+		return false
+	}
+	_, ok := pj.DevDependencies[name]
+	return ok
 }
 
 // declares reports whether a build step installs name into the node_modules folder nm.

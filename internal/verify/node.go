@@ -129,6 +129,9 @@ func (r *runner) verifyNode(ctx context.Context, idx int, a *check.Function, out
 	case a.Fn.Code != nil && a.Fn.Code.Opaque:
 		out.Status, out.Reason = Skipped, "the function's package is produced by a build step layerkit does not model: verify it on the built output"
 		return
+	case a.Fn.Code != nil && a.Fn.Code.Bundle != nil && a.Fn.Code.Bundle.Origins != nil:
+		out.Status, out.Reason = Skipped, "the function's package is the "+a.Fn.Code.Bundle.Tool+" bundle sam build makes, which layerkit models from the sources: verify it on .aws-sam/build after sam build"
+		return
 	case strings.HasPrefix(res.Load.Unknown, "TypeScript"):
 		out.Status, out.Reason = Skipped, "the handler module is TypeScript: verify loads JavaScript (run it on the compiled output)"
 		return

@@ -119,3 +119,35 @@ func TestNodeStandInsAndNodePath(t *testing.T) {
 		}
 	}
 }
+
+// Bundles: a CDK NodejsFunction asset is the real bundle, so node loads it and agrees
+// with check (testdata/cdk-nodejs: pg missing without the layer, aws-sdk v2 on
+// nodejs22.x); a SAM BuildMethod esbuild function is a stand-in layerkit makes from
+// the sources, which verify skips with the reason.
+func TestNodeBundles(t *testing.T) {
+	bin, _ := needNode(t)
+	rep, err := Run(context.Background(), Options{Check: check.Options{Path: "../../testdata/cdk-nodejs/cdk.out"}, Node: bin, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails := map[string]bool{"OrdersA9B65338": false, "OrdersNoLayer58871978": true, "LegacyFA07BB5D": true, "Defaults49BDE8FF": false}
+	if len(rep.Functions) != len(fails) {
+		t.Fatalf("%d functions", len(rep.Functions))
+	}
+	for _, f := range rep.Functions {
+		if f.Status != Agree || f.Interpreter == nil || f.Interpreter.Fails != fails[f.Name] {
+			t.Errorf("%s: %s %s %+v", f.Name, f.Status, f.Reason, f.Interpreter)
+		}
+	}
+	dir := writeApp(t, map[string]string{
+		"template.yaml": samHead + samFunction("Bundled", "nodejs22.x", "app.handler", "    Metadata:\n      BuildMethod: esbuild\n"),
+		"src/app.ts":    "export const handler = async () => 1;\n",
+	})
+	rep, err = Run(context.Background(), Options{Check: check.Options{Path: dir}, Node: bin, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := rep.Functions[0]; f.Status != Skipped || !strings.Contains(f.Reason, "esbuild bundle") {
+		t.Errorf("esbuild: %+v", f)
+	}
+}

@@ -45,6 +45,32 @@ func (s *stack) pythonConstruct(r *cfn.Resource) string {
 	return ""
 }
 
+// fqnNodejsFunction is aws-cdk-lib's NodejsFunction, whose asset is an esbuild bundle
+// (aws-lambda-nodejs/lib/bundling.ts): cdk.out holds index.js (index.mjs for ESM
+// output), with every import bundled except bundling.externalModules, by default
+// @aws-sdk/* (and @smithy/* under a feature flag) on Node 18 and later and aws-sdk on
+// Node 16 and earlier; bundling.nodeModules are installed beside it. The template
+// records none of that (aws:asset:is-bundled true only), but the bundle keeps each
+// external module as a require/import, which the checker resolves as any import.
+const fqnNodejsFunction = "aws-cdk-lib.aws_lambda_nodejs.NodejsFunction"
+
+// nodejsBundle reports whether resource r is the function of a NodejsFunction whose
+// asset was bundled.
+func (s *stack) nodejsBundle(r *cfn.Resource) bool {
+	if r.Metadata == nil {
+		return false
+	}
+	b := r.Metadata.Get("aws:asset:is-bundled")
+	if b == nil || b.Str != "true" {
+		return false
+	}
+	p, ok := r.Metadata.Get("aws:cdk:path").String()
+	if !ok {
+		return false
+	}
+	return s.l.constructFQN(s.dir, strings.TrimSuffix(p, "/Resource")) == fqnNodejsFunction
+}
+
 // modelPythonBundling makes code what the construct's bundling deploys, from its
 // unbundled entry folder: for a layer the entry under python/, and for both the entry's
 // requirements.txt installed where bundling installs it. It says so in an info note.
@@ -100,7 +126,7 @@ type treeNode struct {
 }
 
 // constructs reads dir/tree.json once: path → fqn of the aws-lambda-python-alpha
-// constructs (the only ones asked about). A missing or unreadable tree.json gives none.
+// constructs and NodejsFunction (the only ones asked about). A missing or unreadable tree.json gives none.
 func (l *loader) constructs(dir string) map[string]string {
 	if l.trees == nil {
 		l.trees = map[string]map[string]string{}
@@ -126,7 +152,7 @@ func (l *loader) constructs(dir string) map[string]string {
 		if n == nil || depth > 200 {
 			return
 		}
-		if strings.HasPrefix(n.ConstructInfo.FQN, "@aws-cdk/aws-lambda-python-alpha.") {
+		if strings.HasPrefix(n.ConstructInfo.FQN, "@aws-cdk/aws-lambda-python-alpha.") || n.ConstructInfo.FQN == fqnNodejsFunction {
 			m[n.Path] = n.ConstructInfo.FQN
 		}
 		for _, c := range n.Children {

@@ -403,6 +403,9 @@ func (s *stack) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 	if fqn := s.pythonConstruct(r); fqn == fqnPythonFunction {
 		s.modelPythonBundling(fqn, code, fn.Name, "", pos)
 	}
+	if s.nodejsBundle(r) {
+		code.Bundle = &model.Bundle{Tool: "NodejsFunction", External: "bundling.externalModules"}
+	}
 	fn.Code = code
 }
 

@@ -421,6 +421,8 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 	}
 	bm, bmPos := l.buildMethod(r)
 	switch {
+	case bm == "esbuild" && strings.HasPrefix(fn.Runtime, "nodejs") && l.esbuild(r, fn, code):
+		// the bundle's stand-in (esbuild.go)
 	case bm != "" && !strings.HasPrefix(bm, "python"):
 		code.Opaque = true
 		l.b.Note(rulecode.LK105, model.Info, fn.Name, "", bmPos,

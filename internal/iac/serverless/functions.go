@@ -1,6 +1,7 @@
 package serverless
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -433,6 +434,18 @@ func (l *loader) packageCode(fpkg, servicePkg *yaml.Node, individually, python b
 		rules = append(rules, l.packageRules(fpkg)...)
 	}
 	t := filter.Tree(service, func(n string) bool { return filter.Keeps(rules, n) })
+	if !python && !falseKey(servicePkg, "excludeDevDependencies") {
+		if dev := devOnlyModules(service); len(dev) > 0 {
+			t = filter.Tree(t, func(n string) bool {
+				for _, d := range dev {
+					if n == d || strings.HasPrefix(n, d+"/") {
+						return false
+					}
+				}
+				return true
+			})
+		}
+	}
 	disp := iac.Rel(l.root, l.dir)
 	code := &model.Code{Tree: t, Display: strings.TrimSuffix(disp, "/") + "/"} // "./" for the service folder
 	// serverless-python-requirements without layer: requirements go into the package
@@ -456,6 +469,67 @@ func (l *loader) packageCode(fpkg, servicePkg *yaml.Node, individually, python b
 		}
 	}
 	return code
+}
+
+// falseKey reports whether the mapping m sets key to false.
+func falseKey(m *yaml.Node, key string) bool {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1].Value == "false"
+		}
+	}
+	return false
+}
+
+// devOnlyModules are the node_modules folders of the service's development
+// dependencies, which `serverless package` leaves out (package.excludeDevDependencies,
+// true by default: zip-service.js excludes what `npm ls --dev` lists and `npm ls
+// --prod` does not): from package-lock.json (lockfileVersion 2 or 3: the packages
+// marked "dev"), else the devDependencies package.json lists that dependencies do
+// not. Only the service folder's own package.json is read.
+func devOnlyModules(service tree.Tree) []string {
+	if !tree.IsDir(service, "node_modules") {
+		return nil
+	}
+	b, err := service.ReadFile("package.json")
+	if err != nil {
+		return nil
+	}
+	var pj struct {
+		Dependencies, OptionalDependencies, DevDependencies map[string]any
+	}
+	if json.Unmarshal(b, &pj) != nil {
+		return nil
+	}
+	var out []string
+	if lb, err := service.ReadFile("package-lock.json"); err == nil {
+		var lock struct {
+			Packages map[string]struct {
+				Dev bool `json:"dev"`
+			} `json:"packages"`
+		}
+		if json.Unmarshal(lb, &lock) == nil && lock.Packages != nil {
+			for k, p := range lock.Packages {
+				if p.Dev && strings.HasPrefix(k, "node_modules/") {
+					out = append(out, k)
+				}
+			}
+			sort.Strings(out)
+			return out
+		}
+	}
+	for d := range pj.DevDependencies {
+		if _, prod := pj.Dependencies[d]; !prod {
+			if _, opt := pj.OptionalDependencies[d]; !opt {
+				out = append(out, "node_modules/"+d)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // nodeBundler names the plugin in plugins: that bundles Node.js functions (webpack,

@@ -9,7 +9,8 @@
 // .serverless_plugins/**), the configuration file itself and every layer's path, then
 // package.exclude (as "!x"), package.include, and package.patterns in order, the last
 // matching pattern winning; function-level patterns apply when packaging
-// individually. Development-dependency pruning of node_modules is not modelled.
+// individually; for Node.js, the node_modules folders of development dependencies are left
+// out (package.excludeDevDependencies, devOnlyModules).
 package serverless
 
 import (

@@ -1,0 +1,2 @@
+import AWS from 'aws-sdk';
+export const handler = async () => String(!!AWS);
