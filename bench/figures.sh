@@ -15,11 +15,14 @@
 #
 # Environment: BASE (a git revision to compare with; default: merge-base HEAD main),
 # RUNS (7: runs per command; the median is printed), VENDORED (5000), COUNT (6: go test
-# -count for benchstat), QUICK (0; 1 skips the 1,000-function app and the Go benchmarks).
+# -count for benchstat), QUICK (0; 1 skips the 1,000-function app and the Go benchmarks),
+# BIG (0; 1 adds issue 19.3's row: what a 2,500 MB / 200,000-file layer adds to the
+# 200-function app, against the same app with that layer at 25 MB; the app takes about
+# 4 minutes to generate and 220 MB of disk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE=${BASE:-$(git merge-base HEAD main)}
-RUNS=${RUNS:-7} VENDORED=${VENDORED:-5000} COUNT=${COUNT:-6} QUICK=${QUICK:-0}
+RUNS=${RUNS:-7} VENDORED=${VENDORED:-5000} COUNT=${COUNT:-6} QUICK=${QUICK:-0} BIG=${BIG:-0}
 tmp=$(mktemp -d)
 cleanup() {
 	git worktree remove --force "$tmp/base" >/dev/null 2>&1 || true
@@ -60,6 +63,7 @@ pair() {
 		"$(echo "$ca $cb" | awk '{print $1 / $2}')" "$(col "$tmp/a" 2)" "$(col "$tmp/b" 2)" \
 		$(($(col "$tmp/a" 3) / 1024)) $(($(col "$tmp/b" 3) / 1024))
 	echo "$name $ca $cb" >>"$tmp/cpu"
+	echo "$ca $cb $(col "$tmp/a" 3) $(col "$tmp/b" 3)" >"$tmp/last"
 }
 
 "$tmp/gen" -o "$tmp/app200" >/dev/null
@@ -90,6 +94,23 @@ awk -v v="$VENDORED" '
 		printf "- per further function importing it (1 → 200 functions): %.2f ms; 200 functions cost %.1f× one\n", (head[n] - head[n - 1]) / 199 * 1000, head[n] / head[n - 1]
 	}' "$tmp/cpu"
 
+if [[ $BIG == 1 ]]; then
+	"$tmp/gen" -o "$tmp/app200b" -large-mb 2500 >/dev/null 2>&1
+	echo
+	echo "Flat in layer size (issue 19.3): the large layer at 2,500 MB (200,000 files) and at 25 MB, 200 functions:"
+	echo
+	echo "| app | CPU | CPU (base) | ratio | wall | wall (base) | peak RSS | peak RSS (base) |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+	pair "200 functions, 2,500 MB layer" "$tmp/app200b"
+	read -r bc bcb br brb <"$tmp/last"
+	pair "200 functions, 25 MB layer" "$tmp/app200s"
+	read -r sc scb sr srb <"$tmp/last"
+	awk -v bc="$bc" -v bcb="$bcb" -v sc="$sc" -v scb="$scb" -v br="$br" -v brb="$brb" -v sr="$sr" -v srb="$srb" 'BEGIN {
+		printf "\nThe 2,500 MB layer adds %.3f s of CPU and %d MB of peak RSS (base: %.3f s, %d MB); issue 19.3 asks under 0.3 s and 60 MB.\n",
+			bc - sc, (br - sr) / 1024, bcb - scb, (brb - srb) / 1024
+	}'
+fi
+
 echo
 echo "CPU profile of the 200-function app (HEAD, $RUNS runs merged, top 25 by cumulative time):"
 echo
@@ -106,7 +127,7 @@ echo "Go benchmarks of the hot paths, base against HEAD (benchstat):"
 echo
 bench() {
 	go test ./internal/pyscan ./internal/pyresolve ./internal/tree -run '^$' \
-		-bench 'Scan$|ScanSmall|Analyze|ZipIndex|Overlay' -count "$COUNT" 2>/dev/null
+		-bench 'Scan$|ScanSmall|Analyze|ZipIndex|ZipWalk|Overlay' -count "$COUNT" 2>/dev/null
 	LAYERKIT_BENCH_APP=$tmp/app200 go test ./internal/check -run '^$' -bench 'GeneratedApp$' -count "$COUNT" 2>/dev/null
 }
 (cd "$tmp/base" && bench) >"$tmp/old.txt"

@@ -2,7 +2,6 @@ package native
 
 import (
 	"io/fs"
-	"path"
 	"runtime"
 	"strings"
 	"sync"
@@ -115,38 +114,20 @@ func Find(t tree.Tree, dir string, skip func(name string) bool) []string {
 	return out
 }
 
-// find is tree.Walk (same order, and a folder that cannot be listed ends the walk)
-// making names only for folders and compiled files: a layer has tens of thousands of
-// other files.
+// find is Find's walk: tree.Walk (a zip's index walks itself, making no listing and
+// no name), folders skipped as Find says.
 func find(t tree.Tree, dir string, skip func(name string) bool, out *[]string) error {
-	entries, err := t.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	if c, ok := tree.Clean(dir); ok {
-		dir = c
-	}
-	join := func(base string) string {
-		if dir == "" {
-			return base
-		}
-		return dir + "/" + base
-	}
-	for _, e := range entries {
+	return tree.Walk(t, dir, func(name string, e tree.Info) error {
 		if !e.Dir {
 			if IsNativeName(e.Name) {
-				*out = append(*out, join(e.Name))
+				*out = append(*out, name)
 			}
-			continue
+			return nil
 		}
-		name := join(e.Name)
-		b := path.Base(name)
+		b := e.Name
 		if b == "__pycache__" || strings.HasPrefix(b, ".") || strings.HasSuffix(b, ".dist-info") || strings.HasSuffix(b, ".egg-info") || (skip != nil && skip(name)) {
-			continue
+			return fs.SkipDir
 		}
-		if err := find(t, name, skip, out); err != nil {
-			return err
-		}
-	}
-	return nil
+		return nil
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/layerkit/layerkit/internal/native"
 	"github.com/layerkit/layerkit/internal/tree"
 )
 
@@ -33,29 +34,71 @@ type Dist struct {
 	// Wheel is the WHEEL file; nil when absent (egg-info, or not installed from a wheel).
 	Wheel *Wheel
 
-	files     []string        // Files, once read
-	filesOnce sync.Once       // reads them
-	loadFiles func() []string // reads them; nil when the distribution lists none
+	// eachFile calls fn with each file the distribution lists (RECORD, or
+	// installed-files.txt for an egg) that lies in the site folder, as a clean name
+	// relative to Dir; fn must copy what it keeps (the names share the file's bytes,
+	// which are not kept). nil when it lists none.
+	eachFile func(fn func(rel string))
+	files    fileSummary // what every rule asks of the list, read once
+	filesOne sync.Once
+}
+
+// fileSummary is what the file list says that is asked of every distribution on a
+// path: whether it lists files at all, and which are compiled. A 2.5 GB layer's
+// RECORDs list 200,000 files; they are read once each and only this is kept.
+type fileSummary struct {
+	listed   bool
+	compiled []string // names in Tree, in list order
 }
 
 // Files lists the installed files the distribution names (RECORD, or
 // installed-files.txt for an egg), as names in Tree; those outside the site folder
-// are dropped. The list is read on the first call, once: only a distribution whose
-// files a rule needs pays for its RECORD (a 2.5 GB layer has 17 MB of them). When
-// top_level.txt is missing, RECORD is read with the metadata (the top-level names
-// come from it), and that read is the one Files returns.
-func (d *Dist) Files() []string {
-	d.filesOnce.Do(func() {
-		if d.loadFiles != nil {
-			d.files, d.loadFiles = d.loadFiles(), nil
-		}
-	})
-	return d.files
+// are dropped. Each call reads the list again (nothing holds 200,000 names between
+// calls): ask CompiledFiles and ListsFiles, kept after the first read, or FilesWhere
+// for a few.
+func (d *Dist) Files() []string { return d.FilesWhere(nil) }
+
+// FilesWhere is Files keeping only the files whose name relative to Dir keep accepts
+// (all when keep is nil). keep must not keep its argument.
+func (d *Dist) FilesWhere(keep func(rel string) bool) []string {
+	var out []string
+	if d.eachFile != nil {
+		d.eachFile(func(rel string) {
+			if keep == nil || keep(rel) {
+				out = append(out, joinSite(d.Dir, rel))
+			}
+		})
+	}
+	return out
 }
 
-// setFiles fills Files now, from a RECORD already read.
-func (d *Dist) setFiles(files []string) {
-	d.filesOnce.Do(func() { d.files = files })
+// CompiledFiles lists the compiled files (native.IsNativeName) the distribution
+// names, as names in Tree, in list order. The list is read on the first call of
+// CompiledFiles or ListsFiles, once: only a distribution something asks about pays
+// for its RECORD. When top_level.txt is missing, RECORD is read with the metadata
+// (the top-level names come from it), and that read is the one these return.
+func (d *Dist) CompiledFiles() []string { return d.summary().compiled }
+
+// ListsFiles reports whether the distribution names any file in its site folder.
+func (d *Dist) ListsFiles() bool { return d.summary().listed }
+
+func (d *Dist) summary() *fileSummary {
+	d.filesOne.Do(func() {
+		if d.eachFile != nil {
+			d.eachFile(d.files.add(d.Dir))
+		}
+	})
+	return &d.files
+}
+
+// add returns what adds one listed file (relative to the site folder dir) to s.
+func (s *fileSummary) add(dir string) func(rel string) {
+	return func(rel string) {
+		s.listed = true
+		if native.IsNativeName(path.Base(rel)) {
+			s.compiled = append(s.compiled, joinSite(dir, rel))
+		}
+	}
 }
 
 // Display names the distribution's metadata for a user.
@@ -82,12 +125,20 @@ func ReadDists(t tree.Tree, dir string) []*Dist {
 			metas = append(metas, fi)
 		}
 	}
+	// The largest RECORD of the folder: the buffer RECORDs are read into is made that
+	// large at once, not again for each larger one.
+	var largest int64
+	for _, fi := range metas {
+		if info, err := t.Stat(path.Join(dir, fi.Name, "RECORD")); err == nil && strings.HasSuffix(fi.Name, ".dist-info") {
+			largest = max(largest, info.Size)
+		}
+	}
 	// Each distribution is read on its own (a zip layer inflates its RECORDs), so
 	// they are read side by side.
 	out := make([]*Dist, len(metas))
 	each(len(metas), func(i int) {
 		if fi := metas[i]; strings.HasSuffix(fi.Name, ".dist-info") {
-			out[i] = readDistInfo(t, dir, fi.Name)
+			out[i] = readDistInfo(t, dir, fi.Name, largest)
 		} else {
 			out[i] = readEggInfo(t, dir, fi.Name, fi.Dir)
 		}
@@ -128,7 +179,7 @@ func nameFromFolder(folder string) (name, version string) {
 	return name, version
 }
 
-func readDistInfo(t tree.Tree, dir, folder string) *Dist {
+func readDistInfo(t tree.Tree, dir, folder string, largest int64) *Dist {
 	meta := path.Join(dir, folder)
 	d := &Dist{Kind: "dist-info", Tree: t, Dir: dir, Meta: meta}
 	if b, err := t.ReadFile(path.Join(meta, "METADATA")); err == nil {
@@ -138,32 +189,62 @@ func readDistInfo(t tree.Tree, dir, folder string) *Dist {
 	if b, err := t.ReadFile(path.Join(meta, "WHEEL")); err == nil {
 		d.Wheel = ParseWheel(b)
 	}
-	record := func() []RecordEntry {
-		if b, err := t.ReadFile(path.Join(meta, "RECORD")); err == nil {
-			return ParseRecord(b)
-		}
-		return nil
-	}
+	record := path.Join(meta, "RECORD")
 	if b, err := t.ReadFile(path.Join(meta, "top_level.txt")); err == nil {
 		d.TopLevel = ParseTopLevel(b)
-		d.loadFiles = func() []string { return recordFiles(dir, record()) }
-	} else {
-		rec := record()
-		d.TopLevel = TopLevelFromRecord(rec)
-		d.setFiles(recordFiles(dir, rec))
+		d.eachFile = func(fn func(string)) { withFile(t, record, largest, func(b []byte) { eachSiteFile(b, fn) }) }
+		return d
 	}
+	// Without top_level.txt, RECORD names the top-level packages: read it now, and
+	// keep what the rules ask of it from the same read.
+	var tops topLevels
+	d.filesOne.Do(func() {
+		add := d.files.add(dir)
+		withFile(t, record, largest, func(b []byte) {
+			eachRecordPath(b, tops.add)
+			eachSiteFile(b, add)
+		})
+	})
+	d.TopLevel = tops.out
+	d.eachFile = func(fn func(string)) { withFile(t, record, largest, func(b []byte) { eachSiteFile(b, fn) }) }
 	return d
 }
 
-// recordFiles lists the names in the site folder dir that RECORD's entries give.
-func recordFiles(dir string, rec []RecordEntry) []string {
-	var files []string
-	for _, e := range rec {
-		if name, ok := inSite(dir, e.Path); ok {
-			files = append(files, name)
-		}
+// withFile calls fn with the bytes of name in t (nil when it cannot be read), read into
+// a buffer that is used again once fn returns: RECORDs are read to keep a few names
+// of each, and a 2.5 GB layer has 17 MB of them. A buffer too small is made size bytes
+// (the largest of the files read this way) when that is not too much.
+func withFile(t tree.Tree, name string, size int64, fn func(b []byte)) {
+	p, _ := buffers.Get().(*[]byte)
+	if p == nil {
+		p = new([]byte)
 	}
-	return files
+	if size > int64(cap(*p)) && size <= maxPooled {
+		*p = make([]byte, 0, size)
+	}
+	b, err := tree.ReadFileBuf(t, name, (*p)[:0])
+	if err != nil {
+		b = nil
+	}
+	fn(b)
+	if cap(b) > cap(*p) && cap(b) <= maxPooled {
+		*p = b // a new slice that belongs to us: the buffer from now on
+	}
+	buffers.Put(p)
+}
+
+// buffers holds withFile's buffers, each up to maxPooled bytes.
+var buffers sync.Pool
+
+const maxPooled = 16 << 20
+
+// eachSiteFile calls fn with each path RECORD lists inside the site folder, cleaned.
+func eachSiteFile(record []byte, fn func(rel string)) {
+	eachRecordPath(record, func(p string) {
+		if rel, ok := siteRel(p); ok {
+			fn(rel)
+		}
+	})
 }
 
 func readEggInfo(t tree.Tree, dir, folder string, isDir bool) *Dist {
@@ -190,21 +271,19 @@ func readEggInfo(t tree.Tree, dir, folder string, isDir bool) *Dist {
 	if b, err := t.ReadFile(path.Join(meta, "top_level.txt")); err == nil {
 		d.TopLevel = ParseTopLevel(b)
 	}
-	d.loadFiles = func() []string {
+	d.eachFile = func(fn func(string)) {
 		b, err := t.ReadFile(path.Join(meta, "installed-files.txt"))
 		if err != nil {
-			return nil
+			return
 		}
-		var files []string
-		for _, l := range strings.Split(string(b), "\n") {
+		for l := range strings.SplitSeq(string(b), "\n") {
 			if l = strings.TrimSpace(l); l == "" {
 				continue
 			}
-			if name, ok := inSite(dir, path.Join(folder, l)); ok {
-				files = append(files, name)
+			if rel, ok := siteRel(path.Join(folder, l)); ok {
+				fn(rel)
 			}
 		}
-		return files
 	}
 	return d
 }
@@ -212,14 +291,19 @@ func readEggInfo(t tree.Tree, dir, folder string, isDir bool) *Dist {
 // inSite turns a path relative to the site folder into a tree name, refusing ones
 // that leave the site folder (scripts in ../../bin).
 func inSite(dir, p string) (string, bool) {
+	rel, ok := siteRel(p)
+	if !ok {
+		return "", false
+	}
+	return joinSite(dir, rel), true
+}
+
+// siteRel cleans a path relative to the site folder, refusing ones that leave it. It
+// allocates only for a path that needs cleaning.
+func siteRel(p string) (string, bool) {
 	p = strings.ReplaceAll(p, "\\", "/")
-	if cleanRel(p) && (dir == "" || cleanRel(dir)) {
-		// The common case (RECORD lists thousands of such names): what path.Clean and
-		// path.Join below give, without their byte-by-byte copies.
-		if dir == "" {
-			return p, true
-		}
-		return dir + "/" + p, true
+	if cleanRel(p) {
+		return p, true // the common case: RECORD lists thousands of such names
 	}
 	if p == "" || strings.HasPrefix(p, "/") {
 		return "", false
@@ -228,7 +312,19 @@ func inSite(dir, p string) (string, bool) {
 	if c == "." || c == ".." || strings.HasPrefix(c, "../") {
 		return "", false
 	}
-	return path.Join(dir, c), true
+	return c, true
+}
+
+// joinSite is the tree name of rel (clean, relative) in the site folder dir: a new
+// string, never sharing rel's bytes.
+func joinSite(dir, rel string) string {
+	switch {
+	case dir == "":
+		return strings.Clone(rel)
+	case cleanRel(dir):
+		return dir + "/" + rel
+	}
+	return path.Join(dir, rel)
 }
 
 // cleanRel reports whether p is a relative slash-separated name that path.Clean leaves

@@ -42,6 +42,7 @@ func FuzzRecord(f *testing.F) {
 	f.Add([]byte("six.py,sha256=abc,34549\nsix-1.16.0.dist-info/RECORD,,\n\"a,b.py\",,1\n"))
 	f.Add([]byte("\"unterminated,\n../../bin/x,sha256=y,-5\n"))
 	f.Add([]byte("a.py,sha256=x,1\n\n  ,,\nb.py\nc.py,h\nd.py,h,12,extra\n,lone\n"))
+	f.Add([]byte("\xef\xbb\xbfnumpy/a.cpython-312-x86_64-linux-gnu.so,h,1\r\n./x/../y.py,,\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if plain := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")); !bytes.ContainsAny(plain, "\"\r") {
 			fast, slow := parsePlainRecord(plain), parseCSVRecord(plain)
@@ -49,10 +50,17 @@ func FuzzRecord(f *testing.F) {
 				t.Fatalf("plain RECORD parse differs from encoding/csv:\n%+v\n%+v", fast, slow)
 			}
 		}
+		var paths []string
 		for _, e := range ParseRecord(data) {
 			if e.Path == "" || e.Size < -1 {
 				t.Fatalf("bad entry %+v", e)
 			}
+			paths = append(paths, e.Path)
+		}
+		var each []string // the dists' reader: the same paths, no entries made
+		eachRecordPath(data, func(p string) { each = append(each, strings.Clone(p)) })
+		if !slices.Equal(each, paths) {
+			t.Fatalf("eachRecordPath gives %q, ParseRecord %q", each, paths)
 		}
 		for _, n := range TopLevelFromRecord(ParseRecord(data)) {
 			if n == "" || strings.Contains(n, "/") {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // RecordEntry is one line of a .dist-info/RECORD file.
@@ -51,6 +52,33 @@ func parsePlainRecord(data []byte) []RecordEntry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// eachRecordPath calls fn with the Path of each entry ParseRecord(data) gives, in
+// order, without making the entries: a layer's RECORDs list hundreds of thousands of
+// files and the rules keep a few. The strings fn gets may share data's bytes: fn must
+// copy what it keeps, and data must not change while fn runs.
+func eachRecordPath(data []byte, fn func(p string)) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if len(data) == 0 {
+		return
+	}
+	if bytes.IndexByte(data, '"') >= 0 || bytes.IndexByte(data, '\r') >= 0 {
+		for _, e := range parseCSVRecord(data) {
+			fn(e.Path)
+		}
+		return
+	}
+	// parsePlainRecord's split, over data's own bytes.
+	text := unsafe.String(unsafe.SliceData(data), len(data))
+	for line := range strings.SplitSeq(text, "\n") {
+		if line == "" {
+			continue
+		}
+		if p, _, _ := strings.Cut(line, ","); strings.TrimSpace(p) != "" {
+			fn(p)
+		}
+	}
 }
 
 func parseCSVRecord(data []byte) []RecordEntry {
@@ -113,34 +141,46 @@ func ParseTopLevel(data []byte) []string {
 // x.cpython-312-….so, x.abi3.so, x.pyc). Metadata folders, __pycache__, scripts outside
 // the site folder ("../") and *.pth files are skipped.
 func TopLevelFromRecord(rec []RecordEntry) []string {
-	var out []string
-	seen := map[string]bool{}
+	var t topLevels
 	for _, e := range rec {
-		p := strings.TrimPrefix(strings.ReplaceAll(e.Path, "\\", "/"), "./")
-		if p == "" || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") {
-			continue
-		}
-		first, rest, nested := strings.Cut(p, "/")
+		t.add(e.Path)
+	}
+	return t.out
+}
+
+// topLevels collects TopLevelFromRecord's names one RECORD path at a time.
+type topLevels struct {
+	out  []string
+	seen map[string]bool
+}
+
+func (t *topLevels) add(p string) {
+	p = strings.TrimPrefix(strings.ReplaceAll(p, "\\", "/"), "./")
+	if p == "" || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") {
+		return
+	}
+	first, _, nested := strings.Cut(p, "/")
+	switch {
+	case strings.HasSuffix(first, ".dist-info"), strings.HasSuffix(first, ".egg-info"),
+		strings.HasSuffix(first, ".data"), first == "__pycache__", strings.HasSuffix(first, ".libs"):
+		return
+	}
+	name := first
+	if !nested {
 		switch {
-		case strings.HasSuffix(first, ".dist-info"), strings.HasSuffix(first, ".egg-info"),
-			strings.HasSuffix(first, ".data"), first == "__pycache__", strings.HasSuffix(first, ".libs"):
-			continue
-		}
-		name := first
-		if !nested {
-			_ = rest
-			switch {
-			case strings.HasSuffix(first, ".py"), strings.HasSuffix(first, ".pyc"),
-				strings.HasSuffix(first, ".so"), strings.HasSuffix(first, ".pyd"):
-				name = first[:strings.IndexByte(first, '.')]
-			default:
-				continue // .pth files, stray data
-			}
-		}
-		if name != "" && !seen[name] {
-			seen[name] = true
-			out = append(out, name)
+		case strings.HasSuffix(first, ".py"), strings.HasSuffix(first, ".pyc"),
+			strings.HasSuffix(first, ".so"), strings.HasSuffix(first, ".pyd"):
+			name = first[:strings.IndexByte(first, '.')]
+		default:
+			return // .pth files, stray data
 		}
 	}
-	return out
+	if name != "" && !t.seen[name] {
+		if t.seen == nil {
+			t.seen = map[string]bool{}
+		}
+		name = strings.Clone(name) // p may share a RECORD's bytes
+		t.seen[name] = true
+		t.out = append(t.out, name)
+	}
 }

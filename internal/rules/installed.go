@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"maps"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -31,7 +30,6 @@ type passCache struct {
 	finds   memo.Map[findKey, []string]
 	walked  memo.Map[*tree.Overlay, struct{}] // the compiled-file walks (Compiled)
 	distNat memo.Map[*pymeta.Dist, []string]
-	recNat  memo.Map[*pymeta.Dist, []string]        // ownerOf: compiled files RECORD lists
 	needs   memo.Map[*pymeta.Dist, map[string]bool] // LK3xx: modules a distribution's code needs
 	indexes memo.Map[tree.Tree, moduleIndex]        // hints: module names in a tree
 	lists   memo.Map[listKey, listing]              // see listed
@@ -276,7 +274,13 @@ type findKey struct {
 func (c *passCache) find(t tree.Tree, dir string, python bool) []string {
 	return c.finds.Get(findKey{t, dir, python}, func() []string {
 		skip := func(name string) bool { return python && strings.HasPrefix(name, dir+"/lib/python") }
-		return native.Find(listed{t, c}, dir, skip)
+		// A folder's listings are kept for the size walk to share; a zip (or an
+		// overlay of zips) walks its own index, with no listing to keep.
+		var lt tree.Tree = t
+		if _, ok := t.(*tree.DirTree); ok {
+			lt = listed{t, c}
+		}
+		return native.Find(lt, dir, skip)
 	})
 }
 
@@ -318,14 +322,6 @@ func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pym
 	return c.owners[ownerKey{t, name}]
 }
 
-// recordNative lists the compiled files d's RECORD names, once per pass.
-func (c *passCache) recordNative(d *pymeta.Dist) []string {
-	return c.recNat.Get(d, func() (files []string) {
-		for _, file := range d.Files() {
-			if native.IsNativeName(path.Base(file)) {
-				files = append(files, file)
-			}
-		}
-		return files
-	})
-}
+// recordNative lists the compiled files d's RECORD names (read once per distribution,
+// by pymeta).
+func (c *passCache) recordNative(d *pymeta.Dist) []string { return d.CompiledFiles() }

@@ -627,9 +627,9 @@ func nearFiles(f *Function, missing string) []nfile {
 // its top-level folders.
 func distNativeFiles(d *pymeta.Dist) []string {
 	var out []string
-	if files := d.Files(); len(files) > 0 {
-		for _, f := range files {
-			if native.IsNativeName(path.Base(f)) && tree.IsFile(d.Tree, f) {
+	if d.ListsFiles() {
+		for _, f := range d.CompiledFiles() {
+			if tree.IsFile(d.Tree, f) {
 				out = append(out, f)
 			}
 		}
@@ -810,10 +810,10 @@ func moduleOfFile(d *pymeta.Dist, name string) string {
 // distImports lists the modules d's own Python files import at module scope without a
 // fallback (with `from pkg import name`, both pkg and pkg.name); nil when it cannot tell.
 func distImports(d *pymeta.Dist) map[string]bool {
-	files := d.Files()
-	if len(files) == 0 {
+	if !d.ListsFiles() {
 		return nil
 	}
+	files := d.FilesWhere(func(rel string) bool { return strings.HasSuffix(rel, ".py") })
 	out := map[string]bool{}
 	total := 0
 	for _, file := range files {

@@ -51,6 +51,7 @@ func FuzzZip(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Walk: %v", err)
 		}
+		checkWalkMatchesReadDir(t, z)
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if zr == nil {
 			t.Fatalf("ZipBytes accepted what archive/zip rejects: %v", err)

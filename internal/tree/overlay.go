@@ -126,6 +126,32 @@ func (o *Overlay) Overrun() error {
 	return nil
 }
 
+// walk is Walk over the overlay: below a folder that only one layer has, that layer's
+// own walk (a zip's index: no listing, no name made), else the merged listings.
+func (o *Overlay) walk(dir string, fn func(name string, info Info) error) (bool, error) {
+	name, ok := Clean(dir)
+	if !ok {
+		return true, fs.ErrNotExist
+	}
+	return true, o.walkDir(name, fn)
+}
+
+func (o *Overlay) walkDir(dir string, fn func(name string, info Info) error) error {
+	if r := o.lookup(dir); r.err == nil && r.info.Dir && len(r.live) == 1 {
+		// Everything visible below dir is that layer's, at the same names.
+		if w, ok := o.layers[r.live[0]].(walker); ok {
+			if done, err := w.walk(dir, fn); done {
+				return err
+			}
+		}
+	}
+	entries, err := o.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	return walkEntries(dir, entries, fn, func(name string) error { return o.walkDir(name, fn) })
+}
+
 func (o *Overlay) Stat(name string) (Info, error) {
 	name, ok := Clean(name)
 	if !ok {

@@ -143,3 +143,28 @@ func TestOverlayMixed(t *testing.T) {
 	}
 	checkConsistent(t, o)
 }
+
+// Walk over an overlay (each layer's own walk below a folder only it has) calls fn as
+// Walk over its merged listings does: layers that merge, hide and replace each other.
+func TestOverlayWalkMatchesReadDir(t *testing.T) {
+	zipOf := func(names ...string) Tree {
+		var entries []zipEntry
+		for _, n := range names {
+			entries = append(entries, zipEntry{name: n, body: n})
+		}
+		z, err := ZipBytes(buildZip(t, entries...), "l.zip")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return z
+	}
+	layers := []Tree{
+		zipOf("python/a/x.py", "python/a/y.py", "python/only0/deep/m.py", "python/hidden/h.py", "python/f"),
+		NewMap("m", map[string]string{"python/a/z.py": "z", "python/hidden": "a file hides layer 0's folder", "python/m/q.py": "q"}),
+		zipOf("python/f/now-a-folder.py", "python/only2/n.py", "python/only2/sub/o.py", "python/a/x.py", "top.py"),
+	}
+	for n := 1; n <= len(layers); n++ {
+		checkWalkMatchesReadDir(t, NewOverlay(layers[:n]))
+	}
+	checkWalkMatchesReadDir(t, NewOverlay(nil))
+}

@@ -55,3 +55,36 @@ func TestReadPrefix(t *testing.T) {
 		t.Error("a missing file was read")
 	}
 }
+
+// ReadFileBuf gives what ReadFile gives, through every kind of tree, and reads a zip
+// entry into the buffer when it has the room.
+func TestReadFileBuf(t *testing.T) {
+	z, err := ZipBytes(buildZip(t, zipEntry{name: "python/a.py", body: "import os\n"}, zipEntry{name: "python/b.txt", body: strings.Repeat("b", 300)}), "l.zip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMap("m", map[string]string{"python/c.py": "c"})
+	trees := map[string]Tree{"zip": z, "map": m, "overlay": NewOverlay([]Tree{m, z}), "sub": Sub(z, "python"), "mount": Mount(z, "opt")}
+	names := []string{"python/a.py", "python/b.txt", "python/c.py", "a.py", "b.txt", "opt/python/a.py", "missing", "python", "../x"}
+	for label, tr := range trees {
+		for _, name := range names {
+			want, wantErr := tr.ReadFile(name)
+			buf := make([]byte, 0, 512)
+			got, err := ReadFileBuf(tr, name, buf)
+			if string(got) != string(want) || (err == nil) != (wantErr == nil) {
+				t.Errorf("%s: ReadFileBuf(%q) = %q, %v; ReadFile %q, %v", label, name, got, err, want, wantErr)
+			}
+			if len(got) > 0 && &got[0] != &buf[:1][0] {
+				t.Errorf("%s: ReadFileBuf(%q) did not use the buffer", label, name)
+			}
+		}
+	}
+	// A Map's bytes are copied, never handed over.
+	if got, _ := ReadFileBuf(m, "python/c.py", nil); &got[0] == &m.Files["python/c.py"][0] {
+		t.Error("ReadFileBuf handed over a Map's own bytes")
+	}
+	// Too small a buffer: a new slice, the same bytes.
+	if got, err := ReadFileBuf(z, "python/b.txt", make([]byte, 0, 10)); err != nil || len(got) != 300 {
+		t.Errorf("small buffer: %d bytes, %v", len(got), err)
+	}
+}

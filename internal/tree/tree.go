@@ -120,6 +120,11 @@ func IsFile(t Tree, name string) bool {
 // Walk calls fn for every entry below dir (not dir itself), depth first, in name order.
 // fn returning fs.SkipDir on a folder skips it.
 func Walk(t Tree, dir string, fn func(name string, info Info) error) error {
+	if w, ok := t.(walker); ok {
+		if done, err := w.walk(dir, fn); done {
+			return err
+		}
+	}
 	entries, err := t.ReadDir(dir)
 	if err != nil {
 		return err
@@ -127,6 +132,12 @@ func Walk(t Tree, dir string, fn func(name string, info Info) error) error {
 	if c, ok := Clean(dir); ok {
 		dir = c // then joining a listed base name needs no path.Join
 	}
+	return walkEntries(dir, entries, fn, func(name string) error { return Walk(t, name, fn) })
+}
+
+// walkEntries is one folder of Walk: fn for each entry of dir (clean), then down for
+// each folder fn did not skip.
+func walkEntries(dir string, entries []Info, fn func(name string, info Info) error, down func(name string) error) error {
 	for _, e := range entries {
 		name := joinName(dir, e.Name)
 		if err := fn(name, e); err != nil {
@@ -136,12 +147,20 @@ func Walk(t Tree, dir string, fn func(name string, info Info) error) error {
 			return err
 		}
 		if e.Dir {
-			if err := Walk(t, name, fn); err != nil {
+			if err := down(name); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// A walker is a tree that walks itself faster than Walk over ReadDir, with the same
+// calls to fn: a zip index holds every name already, so its walk allocates no listing
+// and no name (a 200,000-entry layer's walk was 23 MB of them). done is false when it
+// cannot, and Walk does.
+type walker interface {
+	walk(dir string, fn func(name string, info Info) error) (done bool, err error)
 }
 
 // An Overrunner is a tree that stops reading past a bound (DirTree: a symlink fan-out)

@@ -44,9 +44,9 @@ type ZipTree struct {
 	src      *zipSource  // nil for ZipBytes
 	ra       io.ReaderAt // the archive's bytes: src, or the slice ZipBytes was given
 	dir      *centralDir
-	nodes    []zipNode        // the root first
-	byName   map[string]int32 // cleaned name → index in nodes
-	children []int32          // each folder's listing, a run of node indexes sorted by name
+	nodes    []zipNode // the root first
+	byName   nameTable // cleaned name → index in nodes
+	children []int32   // each folder's listing, a run of node indexes sorted by name
 	skips    []Skip
 	zipped   int64
 	unzipped int64
@@ -141,17 +141,18 @@ func (t *ZipTree) index() {
 	d := t.dir
 	size := len(d.entries) + len(d.entries)/8 + 1 // the files, and about a folder per eight
 	t.nodes = make([]zipNode, 0, size)
-	t.byName = make(map[string]int32, size)
+	t.byName = newNameTable(size)
 	// Nodes are made in the order they are linked to their folder: for an archive
 	// stored in name order (most are), each listing comes out sorted.
 	parent := make([]int32, 0, size) // of each node, while indexing
 	newNode := func(name string, entry int32, mode fs.FileMode, p int32) int32 {
 		t.nodes = append(t.nodes, zipNode{name: name, entry: entry, mode: mode})
 		parent = append(parent, p)
-		return int32(len(t.nodes) - 1)
+		i := int32(len(t.nodes) - 1)
+		t.byName.add(t.nodes, name, i)
+		return i
 	}
 	root := newNode("", -1, rootInfo.Mode, -1)
-	t.byName[""] = root
 
 	// hidden holds, by name, the file entries that a folder of the same name hides: the
 	// last copy of the name, the one that would have won.
@@ -173,15 +174,14 @@ func (t *ZipTree) index() {
 	// file node there becomes a folder: the folder wins.
 	var folder func(name string) int32
 	folder = func(name string) int32 {
-		i, ok := t.byName[name]
+		i := t.byName.find(t.nodes, name)
 		switch {
-		case !ok:
+		case i < 0:
 			dir, _ := splitName(name)
 			folders++
 			folderBytes += len(name)
 			p := folder(dir)
 			i = newNode(name, -1, fs.ModeDir|0o755, p)
-			t.byName[name] = i
 		case t.nodes[i].entry >= 0:
 			hide(name, t.nodes[i].entry)
 			t.nodes[i].entry, t.nodes[i].mode = -1, fs.ModeDir|0o755
@@ -193,8 +193,16 @@ func (t *ZipTree) index() {
 		if folders < maxFolders && folderBytes < maxFolderBytes {
 			return false
 		}
-		_, ok := t.byName[dir]
-		return !ok
+		return t.byName.find(t.nodes, dir) < 0
+	}
+	// dirTooMany is tooMany of a file's folder (path.Dir only past the bounds: it
+	// cleans the name again).
+	dirTooMany := func(name string) bool {
+		if folders < maxFolders && folderBytes < maxFolderBytes {
+			return false
+		}
+		dir := path.Dir(name)
+		return dir != "." && tooMany(dir)
 	}
 	var sum uint64
 	lastDir, last := "", root // the folder of the previous file entry
@@ -219,7 +227,7 @@ func (t *ZipTree) index() {
 			t.skips = append(t.skips, Skip{Name: raw, Reason: reason})
 			continue
 		}
-		if tooMany(name) || !mode.IsDir() && tooMany(path.Dir(name)) && path.Dir(name) != "." {
+		if tooMany(name) || !mode.IsDir() && dirTooMany(name) {
 			t.skips = append(t.skips, Skip{Name: raw, Reason: "past the folders layerkit indexes for this archive: its names imply far more folders, or far longer folder names, than it has entries"})
 			continue
 		}
@@ -229,7 +237,7 @@ func (t *ZipTree) index() {
 			}
 			continue
 		}
-		if i, ok := t.byName[name]; ok {
+		if i := t.byName.find(t.nodes, name); i >= 0 {
 			if t.nodes[i].entry < 0 {
 				hide(name, int32(k))
 			} else { // the last copy wins
@@ -241,7 +249,7 @@ func (t *ZipTree) index() {
 		if dir != lastDir || len(t.nodes) == 1 {
 			lastDir, last = dir, folder(dir)
 		}
-		t.byName[name] = newNode(name, int32(k), 0, last)
+		newNode(name, int32(k), 0, last)
 	}
 	t.unzipped = int64(min(sum, math.MaxInt64))
 	if hidden != nil { // report them in archive order
@@ -354,8 +362,8 @@ func (t *ZipTree) Stat(name string) (Info, error) {
 	if !ok {
 		return Info{}, fs.ErrNotExist
 	}
-	i, ok := t.byName[name]
-	if !ok {
+	i := t.byName.find(t.nodes, name)
+	if i < 0 {
 		return Info{}, fs.ErrNotExist
 	}
 	return t.info(i), nil
@@ -366,8 +374,8 @@ func (t *ZipTree) ReadDir(name string) ([]Info, error) {
 	if !ok {
 		return nil, fs.ErrNotExist
 	}
-	i, ok := t.byName[name]
-	if !ok || t.nodes[i].entry >= 0 {
+	i := t.byName.find(t.nodes, name)
+	if i < 0 || t.nodes[i].entry >= 0 {
 		return nil, fs.ErrNotExist
 	}
 	n := &t.nodes[i]
@@ -378,10 +386,45 @@ func (t *ZipTree) ReadDir(name string) ([]Info, error) {
 	return out, nil
 }
 
+// walk is Walk over the index: the names are the nodes' own.
+func (t *ZipTree) walk(dir string, fn func(name string, info Info) error) (bool, error) {
+	name, ok := Clean(dir)
+	if !ok {
+		return true, fs.ErrNotExist
+	}
+	i := t.byName.find(t.nodes, name)
+	if i < 0 || t.nodes[i].entry >= 0 {
+		return true, fs.ErrNotExist
+	}
+	return true, t.walkNode(i, fn)
+}
+
+func (t *ZipTree) walkNode(i int32, fn func(name string, info Info) error) error {
+	n := &t.nodes[i]
+	for _, c := range t.children[n.first : n.first+n.kids] {
+		info := t.info(c)
+		if err := fn(t.nodes[c].name, info); err != nil {
+			if err == fs.SkipDir && info.Dir {
+				continue
+			}
+			return err
+		}
+		if info.Dir {
+			if err := t.walkNode(c, fn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // ReadFile inflates one entry. It fails, rather than returning more, when the entry
 // inflates past its declared size, and refuses entries declaring more than the read
 // cap (Caps.MaxFileSize).
-func (t *ZipTree) ReadFile(name string) ([]byte, error) {
+func (t *ZipTree) ReadFile(name string) ([]byte, error) { return t.readFile(name, nil) }
+
+// readFile is ReadFile inflating into buf when it has the room.
+func (t *ZipTree) readFile(name string, buf []byte) ([]byte, error) {
 	name, k := t.fileEntry(name)
 	if k < 0 {
 		return nil, fs.ErrNotExist
@@ -404,7 +447,7 @@ func (t *ZipTree) ReadFile(name string) ([]byte, error) {
 	if err := t.claim(k, off); err != nil {
 		return nil, fail(err)
 	}
-	b, err := e.inflate(t.ra, off)
+	b, err := e.inflate(t.ra, off, buf)
 	if err != nil {
 		return nil, fail(err)
 	}
@@ -418,7 +461,7 @@ func (t *ZipTree) fileEntry(name string) (string, int32) {
 	if !ok {
 		return "", -1
 	}
-	if i, ok := t.byName[name]; ok && t.nodes[i].entry >= 0 {
+	if i := t.byName.find(t.nodes, name); i >= 0 && t.nodes[i].entry >= 0 {
 		return name, t.nodes[i].entry
 	}
 	return "", -1

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -448,5 +449,104 @@ func TestZipEmpty(t *testing.T) {
 	}
 	if names := checkConsistent(t, z); len(names) != 0 {
 		t.Errorf("walk = %q", names)
+	}
+}
+
+// listingOnly hides a tree's own walk, so that Walk lists it with ReadDir.
+type listingOnly struct{ Tree }
+
+// checkWalkMatchesReadDir: Walk over z's index calls fn with what Walk over ReadDir
+// does, in the same order, for every folder, and stops and skips the same way.
+func checkWalkMatchesReadDir(t *testing.T, z Tree) {
+	t.Helper()
+	type call struct {
+		name string
+		info Info
+	}
+	record := func(tr Tree, dir string, stop func(name string, info Info) error) ([]call, error) {
+		var calls []call
+		err := Walk(tr, dir, func(name string, info Info) error {
+			calls = append(calls, call{name, info})
+			if stop != nil {
+				return stop(name, info)
+			}
+			return nil
+		})
+		return calls, err
+	}
+	var dirs []string
+	Walk(listingOnly{z}, "", func(name string, info Info) error {
+		if info.Dir {
+			dirs = append(dirs, name)
+		}
+		return nil
+	})
+	errStop := errors.New("stop")
+	stops := []func(string, Info) error{
+		nil,
+		func(_ string, info Info) error { // skip every other folder
+			if info.Dir && len(info.Name)%2 == 0 {
+				return fs.SkipDir
+			}
+			return nil
+		},
+		func(_ string, info Info) error { // SkipDir on a file ends the walk
+			if !info.Dir {
+				return fs.SkipDir
+			}
+			return nil
+		},
+		func(name string, _ Info) error { // an error ends the walk
+			if len(name)%3 == 0 {
+				return errStop
+			}
+			return nil
+		},
+	}
+	for _, dir := range append([]string{"", "./", "missing", "/abs", "../x"}, dirs...) {
+		for k, stop := range stops {
+			want, wantErr := record(listingOnly{z}, dir, stop)
+			got, err := record(z, dir, stop)
+			if !slices.Equal(got, want) || err != wantErr {
+				t.Fatalf("Walk(%q) with stop %d: index walk %v, %v; ReadDir walk %v, %v", dir, k, got, err, want, wantErr)
+			}
+		}
+	}
+}
+
+func TestZipWalkMatchesReadDir(t *testing.T) {
+	data := buildZip(t,
+		zipEntry{name: "python/b.py"}, zipEntry{name: "python/a/x.py"}, zipEntry{name: "python/a/"},
+		zipEntry{name: "top"}, zipEntry{name: "top/inner.py"}, zipEntry{name: "dup.py"}, zipEntry{name: "dup.py", body: "2"},
+		zipEntry{name: "z/y/x/w.py"}, zipEntry{name: "../evil.py"}, zipEntry{name: "a//b/./c.py"}, zipEntry{name: "m/"},
+	)
+	z, err := ZipBytes(data, "w.zip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkWalkMatchesReadDir(t, z)
+	// Walking allocates no listing and no name.
+	if n := testing.AllocsPerRun(10, func() { Walk(z, "", func(string, Info) error { return nil }) }); n > 1 {
+		t.Errorf("Walk over the index: %v allocations, want at most 1 (the cleaned root)", n)
+	}
+}
+
+// The index of an archive allocates a bounded number of times, not once per entry (a
+// 1,000,000-entry archive made 1,000,000 allocations before).
+func TestZipIndexAllocations(t *testing.T) {
+	for _, n := range []int{1000, 8000} {
+		var entries []zipEntry
+		for i := range n {
+			entries = append(entries, zipEntry{name: fmt.Sprintf("python/pkg%d/m%d.py", i%40, i)})
+		}
+		data := buildZip(t, entries...)
+		allocs := testing.AllocsPerRun(3, func() {
+			if _, err := ZipBytes(data, "n.zip"); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs > 200 {
+			t.Errorf("%d entries: %v allocations to index", n, allocs)
+		}
 	}
 }

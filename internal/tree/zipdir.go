@@ -34,7 +34,7 @@ import (
 // An entry's bytes are found through its local header (signature checked, its name
 // and extra lengths give where the data starts), which must lie inside the archive.
 
-// cdEntry is one central-directory record.
+// cdEntry is one central-directory record: 40 bytes.
 type cdEntry struct {
 	offset  int64  // of the local header, from the start of the file
 	csize   uint64 // compressed
@@ -42,10 +42,17 @@ type cdEntry struct {
 	name    uint32 // start of the raw name in centralDir.names; it ends where the next starts
 	crc     uint32
 	mode    fs.FileMode // as archive/zip's FileHeader.Mode
-	method  uint16
 	flags   uint16
+	method  uint8 // 0 stored, 8 deflated; methodOther for any other (none is read)
 	creator uint8 // the "version made by" high byte: 3 Unix, 19 macOS, 0 FAT...
 }
+
+// methodOther is cdEntry.method for a compression method past 254: a byte holds every
+// method the format defines below that, and only 0 and 8 are read.
+const methodOther = 0xff
+
+// entryMethod is how cdEntry.method holds the method m.
+func entryMethod(m uint16) uint8 { return uint8(min(m, methodOther)) }
 
 // centralDir is an archive's central directory.
 type centralDir struct {
@@ -118,9 +125,12 @@ func readCentralDir(r io.ReaderAt, size int64) (*centralDir, error) {
 	if dirSize < uint64(size) && (uint64(size)-dirSize)/lenLocal >= records {
 		d.entries = make([]cdEntry, 0, records)
 	}
+	// The names take what the directory holds beyond its fixed-size records, less
+	// extra fields and comments: grown once to that, not doubled (a 200,000-entry
+	// layer has 14 MB of names).
 	var names strings.Builder
 	if dirSize < uint64(size) {
-		names.Grow(int(min(dirSize, uint64(size)) / 2))
+		names.Grow(int(dirSize - min(dirSize, records*lenCentral)))
 	}
 	start := base + int64(dirOff)
 	br := bufio.NewReaderSize(io.NewSectionReader(r, start, size-start), 64<<10)
@@ -233,8 +243,13 @@ func findEnd64(r io.ReaderAt, endOff int64) (int64, error) {
 // name to names (when not nil). scratch is reused between calls. It returns the name's
 // length.
 func readCentralEntry(br *bufio.Reader, e *cdEntry, scratch *[]byte, names *strings.Builder) (int, error) {
-	var h [lenCentral]byte
-	if _, err := io.ReadFull(br, h[:]); err != nil {
+	// The fixed-size record is read into scratch too: a local array handed to
+	// io.ReadFull escapes, an allocation per entry.
+	if cap(*scratch) < lenCentral {
+		*scratch = make([]byte, lenCentral, 512)
+	}
+	h := (*scratch)[:lenCentral]
+	if _, err := io.ReadFull(br, h); err != nil {
 		return 0, err
 	}
 	le := binary.LittleEndian
@@ -244,7 +259,7 @@ func readCentralEntry(br *bufio.Reader, e *cdEntry, scratch *[]byte, names *stri
 	creatorVersion := le.Uint16(h[4:])
 	e.creator = uint8(creatorVersion >> 8)
 	e.flags = le.Uint16(h[8:])
-	e.method = le.Uint16(h[10:])
+	e.method = entryMethod(le.Uint16(h[10:]))
 	e.crc = le.Uint32(h[16:])
 	csize, usize := le.Uint32(h[20:]), le.Uint32(h[24:])
 	e.csize, e.usize = uint64(csize), uint64(usize)
@@ -252,7 +267,7 @@ func readCentralEntry(br *bufio.Reader, e *cdEntry, scratch *[]byte, names *stri
 	external := le.Uint32(h[38:])
 	offset := le.Uint32(h[42:])
 	e.offset = int64(offset)
-	n := nameLen + extraLen + commentLen
+	n := nameLen + extraLen + commentLen // read over h, which is done with
 	if cap(*scratch) < n {
 		*scratch = make([]byte, n)
 	}
@@ -275,23 +290,25 @@ func readCentralEntry(br *bufio.Reader, e *cdEntry, scratch *[]byte, names *stri
 		if tag != 0x0001 { // zip64
 			continue
 		}
-		for _, need := range []struct {
-			need *bool
-			set  func(uint64)
-		}{
-			{&needU, func(v uint64) { e.usize = v }},
-			{&needC, func(v uint64) { e.csize = v }},
-			{&needOff, func(v uint64) { e.offset = int64(v) }},
-		} {
-			if !*need.need {
-				continue
-			}
-			*need.need = false
+		// In this order, each only when its 32-bit field is saturated (no closures: this
+		// runs for every entry, and they cost an allocation each).
+		if needU {
 			if len(field) < 8 {
 				return 0, errZipFormat
 			}
-			need.set(le.Uint64(field))
-			field = field[8:]
+			needU, e.usize, field = false, le.Uint64(field), field[8:]
+		}
+		if needC {
+			if len(field) < 8 {
+				return 0, errZipFormat
+			}
+			needC, e.csize, field = false, le.Uint64(field), field[8:]
+		}
+		if needOff {
+			if len(field) < 8 {
+				return 0, errZipFormat
+			}
+			needOff, e.offset = false, int64(le.Uint64(field))
 		}
 	}
 	// An uncompressed size of 0xFFFFFFFF without zip64 is taken as it is (42.zip).
@@ -417,16 +434,20 @@ func (p *pooledFlate) Close() error {
 
 var errChecksum = zip.ErrChecksum
 
-// inflate reads entry e, whose data starts at off, into exactly e.usize bytes: an
-// error when it inflates to fewer or more, or when its CRC (or its data descriptor's)
-// is not what the directory says.
-func (e *cdEntry) inflate(r io.ReaderAt, off int64) ([]byte, error) {
+// inflate reads entry e, whose data starts at off, into exactly e.usize bytes (in buf
+// when it has the room): an error when it inflates to fewer or more, or when its CRC
+// (or its data descriptor's) is not what the directory says.
+func (e *cdEntry) inflate(r io.ReaderAt, off int64, buf []byte) ([]byte, error) {
 	rd, err := e.open(r, off)
 	if err != nil {
 		return nil, err
 	}
 	defer rd.Close()
-	buf := make([]byte, e.usize)
+	if uint64(cap(buf)) >= e.usize {
+		buf = buf[:e.usize]
+	} else {
+		buf = make([]byte, e.usize)
+	}
 	if _, err := io.ReadFull(rd, buf); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // compareWithArchiveZip reads data with readCentralDir and with archive/zip (the oracle)
@@ -42,7 +43,7 @@ func compareWithArchiveZip(t *testing.T, data []byte, maxRead uint64) {
 		if got := d.name(i); got != f.Name {
 			t.Fatalf("entry %d: name %q, archive/zip %q", i, got, f.Name)
 		}
-		if e.usize != f.UncompressedSize64 || e.csize != f.CompressedSize64 || e.crc != f.CRC32 || e.method != f.Method || e.flags != f.Flags || e.mode != f.Mode() || e.creator != uint8(f.CreatorVersion>>8) {
+		if e.usize != f.UncompressedSize64 || e.csize != f.CompressedSize64 || e.crc != f.CRC32 || e.method != entryMethod(f.Method) || e.flags != f.Flags || e.mode != f.Mode() || e.creator != uint8(f.CreatorVersion>>8) {
 			t.Fatalf("entry %d (%q): %+v; archive/zip usize %d csize %d crc %x method %d flags %x mode %v creator %d", i, f.Name, *e,
 				f.UncompressedSize64, f.CompressedSize64, f.CRC32, f.Method, f.Flags, f.Mode(), f.CreatorVersion>>8)
 		}
@@ -59,7 +60,7 @@ func compareWithArchiveZip(t *testing.T, data []byte, maxRead uint64) {
 			// reader); a tree never reads a folder's bytes (ReadFile says not found).
 			continue
 		}
-		got, err := e.inflate(ra, off)
+		got, err := e.inflate(ra, off, nil)
 		want, zerr := readAllZip(f, maxRead)
 		if (err == nil) != (zerr == nil) || err == nil && !bytes.Equal(got, want) {
 			t.Fatalf("entry %d (%q): %d bytes, %v; archive/zip %d bytes, %v", i, f.Name, len(got), err, len(want), zerr)
@@ -191,4 +192,10 @@ func FuzzCentralDir(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		compareWithArchiveZip(t, data, 1<<20)
 	})
+}
+
+func TestCdEntrySize(t *testing.T) {
+	if n := unsafe.Sizeof(cdEntry{}); n != 40 {
+		t.Errorf("cdEntry is %d bytes, want 40 (a 1,000,000-entry archive holds a million of them)", n)
+	}
 }
