@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -68,16 +69,7 @@ func TestCheckWrapsOnTerminal(t *testing.T) {
 	}
 }
 
-func stripANSI(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0x1b {
-			for i < len(s) && s[i] != 'm' {
-				i++
-			}
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
+// stripANSI removes the ANSI colour codes (the text report's are SGR: ESC [ ... m).
+func stripANSI(s string) string { return sgr.ReplaceAllString(s, "") }
+
+var sgr = regexp.MustCompile("\x1b\\[[0-9;]*m")

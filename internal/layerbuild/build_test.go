@@ -10,11 +10,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/layerkit/layerkit/internal/finding"
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/zipwrite"
 )
@@ -54,7 +57,7 @@ func pyFixture(t *testing.T) (src, wheels string) {
 	t.Helper()
 	dir := t.TempDir()
 	src, wheels = filepath.Join(dir, "src"), filepath.Join(dir, "wheels")
-	writeFiles(t, src, map[string]string{
+	iactest.WriteFiles(t, src, map[string]string{
 		"shared/__init__.py":                   "from purelib import VALUE\nimport fastlib\n",
 		"shared/__pycache__/x.cpython-312.pyc": "junk",
 		"helpers.py":                           "def helper():\n    return 1\n",
@@ -182,7 +185,7 @@ func TestBuildArm64(t *testing.T) {
 	writeWheel(t, wheels, "x86only", "2.0", "cp312-cp312-manylinux2014_x86_64", map[string]string{
 		"x86only/__init__.py": "", "x86only/_c.cpython-312-x86_64-linux-gnu.so": "\x7fELF"})
 	req := filepath.Join(t.TempDir(), "requirements.txt")
-	writeFiles(t, filepath.Dir(req), map[string]string{"requirements.txt": "x86only\n"})
+	iactest.WriteFiles(t, filepath.Dir(req), map[string]string{"requirements.txt": "x86only\n"})
 	o := pyOptions(t, src, wheels, filepath.Join(t.TempDir(), "x.zip"), "arm64")
 	o.Requirements = req
 	_, err = Run(context.Background(), o)
@@ -198,7 +201,7 @@ func TestBuildArm64(t *testing.T) {
 // arm64, fails its check; the zip is not written and nothing is left beside it.
 func TestBuildVerifyFails(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{
+	iactest.WriteFiles(t, src, map[string]string{
 		"python/vend/__init__.py":                        "from ._x import y\n",
 		"python/vend/_x.cpython-312-x86_64-linux-gnu.so": "\x7fELF",
 	})
@@ -251,7 +254,7 @@ func TestBuildExclude(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	src, wheels := filepath.Join(dir, "src"), filepath.Join(dir, "wheels")
-	writeFiles(t, src, map[string]string{"requirements.txt": "boto3\nsmall\n", "app_utils.py": "import boto3\n"})
+	iactest.WriteFiles(t, src, map[string]string{"requirements.txt": "boto3\nsmall\n", "app_utils.py": "import boto3\n"})
 	writeWheel(t, wheels, "boto3", "1.35.0", "py3-none-any", map[string]string{
 		"boto3/__init__.py": "", "boto3/session.py": strings.Repeat("# big\n", 1000)})
 	writeWheel(t, wheels, "small", "0.1", "py3-none-any", map[string]string{"small.py": ""})
@@ -292,7 +295,7 @@ func isInputErr(err error) bool {
 
 func TestBuildInputErrors(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{"mod.py": ""})
+	iactest.WriteFiles(t, src, map[string]string{"mod.py": ""})
 	for _, tc := range []struct {
 		o    Options
 		want string
@@ -323,7 +326,7 @@ func TestBuildInputErrors(t *testing.T) {
 // TestBuildNoInstaller: requirements but no pip (and no uv) is a clear input error.
 func TestBuildNoInstaller(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{"requirements.txt": "requests\n"})
+	iactest.WriteFiles(t, src, map[string]string{"requirements.txt": "requests\n"})
 	empty := t.TempDir()
 	o := Options{Src: src, Out: filepath.Join(t.TempDir(), "l.zip"), Runtime: "python3.12", Env: []string{"PATH=" + empty}}
 	_, err := Run(context.Background(), o)
@@ -335,38 +338,47 @@ func TestBuildNoInstaller(t *testing.T) {
 		t.Errorf("--installer uv without uv: %v", err)
 	}
 	// a layer without requirements needs no installer at all
-	writeFiles(t, src, map[string]string{"requirements.txt": "# nothing yet\n"})
+	iactest.WriteFiles(t, src, map[string]string{"requirements.txt": "# nothing yet\n"})
 	o.Installer = ""
 	if r, err := Run(context.Background(), o); err != nil || !r.Written {
 		t.Errorf("no requirements, no installer: %v", err)
 	}
 }
 
-// TestBuildInterrupted cancels the build while the installer runs: no zip, nothing
-// left beside it.
+// TestBuildInterrupted cancels the build while the installer runs: the installer is
+// stopped (not waited out, not left running), no zip, nothing left beside it.
 func TestBuildInterrupted(t *testing.T) {
 	if _, err := exec.LookPath("sh"); err != nil {
 		t.Skip("no sh")
 	}
 	dir := t.TempDir()
 	fake := filepath.Join(dir, "python3")
-	writeFiles(t, dir, map[string]string{"python3": "#!/bin/sh\nif [ \"$1\" = -c ]; then echo \"$0\"; echo 99.0; exit 0; fi\nexec sleep 30\n"})
+	// The install writes its pid, sleeps (away from the build's pipes), then would write
+	// python3.finished.
+	iactest.WriteFiles(t, dir, map[string]string{"python3": "#!/bin/sh\nif [ \"$1\" = -c ]; then echo \"$0\"; echo 99.0; exit 0; fi\necho $$ > \"$0.pid\"\nsleep 30 >/dev/null 2>&1\ntouch \"$0.finished\"\n"})
 	if err := os.Chmod(fake, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	src := filepath.Join(dir, "src")
-	writeFiles(t, src, map[string]string{"requirements.txt": "anything\n", "m.py": ""})
+	iactest.WriteFiles(t, src, map[string]string{"requirements.txt": "anything\n", "m.py": ""})
 	outDir := filepath.Join(dir, "out")
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	_, err := Run(ctx, Options{Src: src, Out: filepath.Join(outDir, "layer.zip"), Runtime: "python3.12",
 		Installer: "pip", Python: fake, Env: os.Environ(), NoIndex: true}) // no index to ask: the fake is what runs
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("want the context's error, got %v", err)
 	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Errorf("cancel took %v", d)
+	if _, err := os.Stat(fake + ".finished"); err == nil {
+		t.Error("the installer ran to its end: the build waited it out instead of stopping it")
+	}
+	if b, err := os.ReadFile(fake + ".pid"); err != nil {
+		t.Logf("the build was stopped before the installer started (%v)", err)
+	} else if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err != nil {
+		t.Fatal(err)
+	} else if p, err := os.FindProcess(pid); err == nil && p.Signal(syscall.Signal(0)) == nil {
+		t.Errorf("the installer (pid %d) is still running after the build returned", pid)
+		p.Kill()
 	}
 	if entries, _ := os.ReadDir(outDir); len(entries) != 0 {
 		t.Errorf("left in the output folder: %v", entries)
@@ -375,7 +387,7 @@ func TestBuildInterrupted(t *testing.T) {
 
 func TestSourceDateEpoch(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{"python/m.py": "x = 1\n"})
+	iactest.WriteFiles(t, src, map[string]string{"python/m.py": "x = 1\n"})
 	out := filepath.Join(t.TempDir(), "l.zip")
 	when := time.Date(2024, 2, 3, 4, 5, 6, 0, time.UTC)
 	if _, err := Run(context.Background(), Options{Src: src, Out: out, Runtime: "python3.13", Modified: when, Today: today}); err != nil {
@@ -398,7 +410,7 @@ func TestSourceDateEpoch(t *testing.T) {
 func nodeFixture(t *testing.T, env []string, lock bool) string {
 	t.Helper()
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	iactest.WriteFiles(t, dir, map[string]string{
 		"pkgs/leftpadx/package.json": `{"name": "leftpadx", "version": "1.2.3", "main": "index.js", "bin": {"leftpadx": "cli.js"}}`,
 		"pkgs/leftpadx/index.js":     "module.exports = (s) => ' ' + s;\n",
 		"pkgs/leftpadx/cli.js":       "#!/usr/bin/env node\nconsole.log(require('.')('x'));\n",
@@ -526,7 +538,7 @@ func TestBuildNodeWithoutLockfile(t *testing.T) {
 // rewriting its messages; nothing of the build's scratch folder shows.
 func TestBuildVerifyNames(t *testing.T) {
 	src := t.TempDir()
-	writeFiles(t, src, map[string]string{
+	iactest.WriteFiles(t, src, map[string]string{
 		"python/vend/__init__.py": "import missingdep\n",
 	})
 	out := filepath.Join(t.TempDir(), "layer.zip")
@@ -582,8 +594,8 @@ func TestBuildNodeVerify(t *testing.T) {
 	}
 	build := func(extra map[string]string) (*Result, error) {
 		src := t.TempDir()
-		writeFiles(t, src, good)
-		writeFiles(t, src, extra)
+		iactest.WriteFiles(t, src, good)
+		iactest.WriteFiles(t, src, extra)
 		return Run(context.Background(), Options{Src: src, Out: filepath.Join(t.TempDir(), "layer.zip"), Runtime: "nodejs20.x", Arch: "x86_64", Today: today})
 	}
 	r, err := build(nil)

@@ -120,20 +120,6 @@ func writeWheel(t *testing.T, dir, dist, version, tag string, files map[string]s
 	return p
 }
 
-// writeFiles creates files under dir ("a/b.py": content).
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // zipNames lists a zip's entries, in order.
 func zipNames(t *testing.T, p string) []string {
 	t.Helper()

@@ -13,12 +13,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 )
 
 // TestPackageIndex: the index probed is the one the installer asks first.
 func TestPackageIndex(t *testing.T) {
 	home := t.TempDir()
-	writeFiles(t, home, map[string]string{
+	iactest.WriteFiles(t, home, map[string]string{
 		".config/pip/pip.conf": "[global]\nindex-url = https://global.example/simple\n[install]\nindex-url = https://install.example/simple\n",
 	})
 	env := []string{"HOME=" + home, "XDG_CONFIG_DIRS=" + t.TempDir()}
@@ -135,7 +137,7 @@ func TestBuildIndexUnreachable(t *testing.T) {
 	shortBudget(t)
 	run := func(index string) error {
 		src := t.TempDir()
-		writeFiles(t, src, map[string]string{"requirements.txt": "purelib==1.0\n"})
+		iactest.WriteFiles(t, src, map[string]string{"requirements.txt": "purelib==1.0\n"})
 		o := Options{Src: src, Out: filepath.Join(t.TempDir(), "l.zip"), Runtime: "python3.12", Installer: "pip",
 			Env: append(hermeticEnv(t), "PIP_INDEX_URL="+index, "PIP_RETRIES=0"), Today: today}
 		_, err := Run(context.Background(), o)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 )
 
 // Issue 15.1: build reads nothing outside its source folder and runs none of its code.
@@ -17,8 +19,8 @@ func pySource(t *testing.T) (dir, src string) {
 	t.Helper()
 	dir = t.TempDir()
 	src = filepath.Join(dir, "src")
-	writeFiles(t, src, map[string]string{"mylib/__init__.py": "X = 1\n"})
-	writeFiles(t, dir, map[string]string{"outside/secret.txt": "SECRET\n"})
+	iactest.WriteFiles(t, src, map[string]string{"mylib/__init__.py": "X = 1\n"})
+	iactest.WriteFiles(t, dir, map[string]string{"outside/secret.txt": "SECRET\n"})
 	return dir, src
 }
 
@@ -147,7 +149,7 @@ func TestBuildRequirementsLink(t *testing.T) {
 func TestCheckRequirements(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src")
-	writeFiles(t, dir, map[string]string{
+	iactest.WriteFiles(t, dir, map[string]string{
 		"src/requirements.txt": strings.Join([]string{
 			"# comment --no-binary :all:",                // 1: a comment
 			"requests==2.32.0",                           // 2
@@ -232,9 +234,9 @@ func TestBuildRefusesSdistLines(t *testing.T) {
 	dir, src := pySource(t)
 	marker := filepath.Join(dir, "ran")
 	fake := filepath.Join(dir, "python3")
-	writeFiles(t, dir, map[string]string{"python3": "#!/bin/sh\ntouch " + marker + "\nif [ \"$1\" = -c ]; then echo \"$0\"; echo 99.0; echo 12; exit 0; fi\nexit 1\n"})
+	iactest.WriteFiles(t, dir, map[string]string{"python3": "#!/bin/sh\ntouch " + marker + "\nif [ \"$1\" = -c ]; then echo \"$0\"; echo 99.0; echo 12; exit 0; fi\nexit 1\n"})
 	os.Chmod(fake, 0o755)
-	writeFiles(t, src, map[string]string{"requirements.txt": "--no-binary :all:\n./localpkg\n", "localpkg/setup.py": "open('/tmp/pwned','w')\n"})
+	iactest.WriteFiles(t, src, map[string]string{"requirements.txt": "--no-binary :all:\n./localpkg\n", "localpkg/setup.py": "open('/tmp/pwned','w')\n"})
 	// NoIndex: the fake installer needs no index (none is asked, whatever the network).
 	o := Options{Src: src, Out: filepath.Join(dir, "a.zip"), Runtime: "python3.12", Installer: "pip", Python: fake, Env: os.Environ(), Today: today, NoIndex: true}
 	_, err := Run(context.Background(), o)
@@ -269,7 +271,7 @@ func TestBuildNodeRunsNoScripts(t *testing.T) {
 	script := func(name string) string {
 		return "node -e \\\"require('fs').writeFileSync('" + filepath.Join(marker, name) + "','')\\\""
 	}
-	writeFiles(t, dir, map[string]string{
+	iactest.WriteFiles(t, dir, map[string]string{
 		"pkgs/evil/package.json": `{"name": "evil", "version": "1.0.0", "scripts": {"postinstall": "` + script("dep-postinstall") + `", "install": "` + script("dep-install") + `"}}`,
 		"pkgs/evil/index.js":     "module.exports = 1;\n",
 	})
@@ -277,7 +279,7 @@ func TestBuildNodeRunsNoScripts(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("npm pack: %v\n%s", err, out)
 	}
-	writeFiles(t, src, map[string]string{
+	iactest.WriteFiles(t, src, map[string]string{
 		"package.json": `{"name": "mylayer", "version": "1.0.0",
   "scripts": {"preinstall": "` + script("preinstall") + `", "install": "` + script("install") + `",
               "postinstall": "` + script("postinstall") + `", "prepare": "` + script("prepare") + `"},
@@ -323,7 +325,7 @@ func TestBuildIgnoresCurrentFolder(t *testing.T) {
 	cwd := t.TempDir()
 	marker := filepath.Join(cwd, "pwned")
 	code := "open(" + strconvQuote(marker) + ", 'w').close()\n"
-	writeFiles(t, cwd, map[string]string{"pip/__init__.py": code, "pip/__main__.py": code, "sitecustomize.py": code})
+	iactest.WriteFiles(t, cwd, map[string]string{"pip/__init__.py": code, "pip/__main__.py": code, "sitecustomize.py": code})
 	t.Chdir(cwd)
 	_, err := Run(context.Background(), pyOptions(t, src, wheels, filepath.Join(t.TempDir(), "a.zip"), "x86_64"))
 	if _, serr := os.Stat(marker); serr == nil {

@@ -57,6 +57,9 @@ func readBinary(t tree.Tree, name string) result {
 	if err == ErrNotObject || b != nil && b.Format != Unknown {
 		err = nil // what the header said is enough
 	}
+	if b != nil && b.Format == ELF && strings.HasSuffix(name, ".node") {
+		b.Node = ReadNodeAddon(data)
+	}
 	return result{b, err}
 }
 

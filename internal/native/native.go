@@ -109,6 +109,23 @@ func (n NodeAddon) Mismatch(want int) bool {
 	return want != 0 && !n.NodeAPI && len(n.ModuleVersions) > 0 && !slices.Contains(n.ModuleVersions, want)
 }
 
+// ReadNodeAddon reads the Node.js entry points of an ELF object from its dynamic symbol
+// table. It is asked only of .node files: building every symbol's name costs time and
+// memory on large shared libraries (a Python package's .so files) that no Node.js
+// check reads.
+func ReadNodeAddon(data []byte) NodeAddon {
+	f, err := elf.NewFile(bytes.NewReader(data))
+	if err != nil {
+		return NodeAddon{}
+	}
+	defer f.Close()
+	syms, err := f.DynamicSymbols()
+	if err != nil {
+		return NodeAddon{}
+	}
+	return readNodeAddon(syms)
+}
+
 // readNodeAddon reads the Node.js entry points from the dynamic symbol table.
 func readNodeAddon(syms []elf.Symbol) NodeAddon {
 	var n NodeAddon
@@ -234,9 +251,6 @@ func readELF(r io.ReaderAt, head []byte) (b *Binary, err error) {
 				b.Musl = true
 			}
 		}
-	}
-	if syms, err := f.DynamicSymbols(); err == nil {
-		b.Node = readNodeAddon(syms)
 	}
 	needs, _ := f.DynamicVersionNeeds()
 	seen := map[Glibc]bool{}

@@ -52,16 +52,22 @@ func TestNodeAddonFiles(t *testing.T) {
 		"node/napi.node":   "Node-API",
 		"plain.x86_64.so":  "",
 	} {
-		b, err := Read(readTestdata(t, file))
+		data := readTestdata(t, file)
+		b, err := Read(data)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if strings.HasSuffix(file, ".node") { // as Reader.Binary does
+			b.Node = ReadNodeAddon(data)
 		}
 		if got := b.Node.NodeABI(); got != want {
 			t.Errorf("%s: NodeABI %q, want %q", file, got, want)
 		}
 	}
 	tg := Target{Arch: "x86_64", Glibc: Glibc{2, 34}, NodeModuleVersion: 115}
-	b, _ := Read(readTestdata(t, "node/abi108.node"))
+	data := readTestdata(t, "node/abi108.node")
+	b, _ := Read(data)
+	b.Node = ReadNodeAddon(data)
 	probs := Check(tg, "abi108.node", b)
 	if len(probs) != 1 || probs[0].Kind != ABI || probs[0].Kind.Code().String() != "LK301" ||
 		!strings.Contains(probs[0].Why, "NODE_MODULE_VERSION 108") || !strings.Contains(probs[0].Why, "requires NODE_MODULE_VERSION 115") {
@@ -104,10 +110,12 @@ func TestNodeAddonsAgainstNode(t *testing.T) {
 	tg := Target{Arch: "x86_64", NodeModuleVersion: abi}
 	for _, file := range []string{"abi108.node", "napi.node"} {
 		p, _ := filepath.Abs(filepath.Join("testdata", "node", file))
-		b, err := Read(readTestdata(t, "node/"+file))
+		data := readTestdata(t, "node/"+file)
+		b, err := Read(data)
 		if err != nil {
 			t.Fatal(err)
 		}
+		b.Node = ReadNodeAddon(data)
 		probs := Check(tg, file, b)
 		o, err := exec.Command(bin, "-e", "try { require(process.argv[1]); console.log('LOADED') } catch (e) { console.log(e.code + ' ' + e.message.replace(/\\n/g, ' ')) }", p).CombinedOutput()
 		if err != nil {

@@ -203,7 +203,7 @@ func TestDifferential(t *testing.T) {
 	fmt.Sscanf(strings.TrimPrefix(nodeVersion(bin), "v"), "%d", &localMajor)
 	n := *diffN
 	if testing.Short() {
-		n = 20
+		n = 10 // with the regression apps: the inner loop's share
 	}
 	base := t.TempDir()
 	type result struct {

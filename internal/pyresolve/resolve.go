@@ -243,6 +243,8 @@ type Result struct {
 	// chains memoizes Chain (rules ask for it side by side).
 	chainMu sync.Mutex
 	chains  map[string]chainInfo
+	// chainSteps counts the parent links Chain followed: its test bounds the work.
+	chainSteps int
 }
 
 // Site is an import statement that reaches a module.
@@ -279,6 +281,7 @@ func (r *Result) Chain(name string) []string {
 		for i, m := c.length-1, name; i >= 0; i-- {
 			out[i] = m
 			m, _ = r.parent(m)
+			r.chainSteps++
 		}
 		return out
 	}
@@ -286,6 +289,7 @@ func (r *Result) Chain(name string) []string {
 	for i, m := chainEnds-1, name; i >= 0; i-- {
 		tail[i] = m
 		m, _ = r.parent(m)
+		r.chainSteps++
 	}
 	out := append(slices.Clone(c.head), fmt.Sprintf("… %d more …", c.length-2*chainEnds))
 	return append(out, tail...)
@@ -304,6 +308,7 @@ func (r *Result) chainWalk(name string) chainInfo {
 		onPath[cur] = true
 		path = append(path, cur)
 		cur, _ = r.parent(cur)
+		r.chainSteps++
 	}
 	base := chainInfo{length: 0}
 	if c, ok := r.chains[cur]; ok && cur != "" {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/layerkit/layerkit/internal/iac"
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 )
 
 const nestedFn = `  Fn%[1]d:
@@ -110,7 +111,7 @@ func TestNestedTotal(t *testing.T) {
 // read: LK410 at the property; --allow-outside lets them in.
 func TestOutside(t *testing.T) {
 	base := t.TempDir()
-	iactestWrite(t, base, map[string]string{
+	iactest.WriteFiles(t, base, map[string]string{
 		"shared/app.py":            "def handler(e, c):\n    return 1\n",
 		"shared/layer/python/x.py": "",
 		"shared/child.yaml":        nestedStacks(9, "", 0),
@@ -180,19 +181,6 @@ Resources:
 	}
 	if len(app.Functions) != 3 {
 		t.Errorf("with --allow-outside: %d functions, want 3", len(app.Functions))
-	}
-}
-
-func iactestWrite(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 
