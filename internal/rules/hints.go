@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/pydist"
@@ -377,8 +378,19 @@ func declareHint(f *Function, top string) string {
 	if dist, ok := pydist.DistForImport(top); ok {
 		return fmt.Sprintf("Nothing on the path provides %s. Declare %s in %s, or attach a layer that has it under python/.", top, dist, where)
 	}
-	return fmt.Sprintf("Nothing on the path provides %s. If it is a third-party package, declare the distribution that provides it in %s or attach a layer that has it under python/; if it is your code, put it in the function's package.", top, where)
+	// The same words for every unknown module of a function (the message names the
+	// module): one string per place, not one per import — 200,000 missing imports would
+	// otherwise hold 50 MB of copies of this hint.
+	if h, ok := unknownHints.Load(where); ok {
+		return h.(string)
+	}
+	h, _ := unknownHints.LoadOrStore(where, fmt.Sprintf("Nothing on the path provides it. If it is a third-party package, declare the distribution that provides it in %s or attach a layer that has it under python/; if it is your code, put it in the function's package.", where))
+	return h.(string)
 }
+
+// unknownHints holds declareHint's words for a module no distribution is known to
+// provide, by where it says to declare it.
+var unknownHints sync.Map
 
 func stdlibReplacement(top string) string {
 	switch top {
