@@ -151,6 +151,9 @@ func (r *runner) verifyNode(ctx context.Context, idx int, a *check.Function, out
 	}
 	interp := &Interpreted{Node: nd.path, Version: strings.TrimPrefix(nd.version, "v")}
 	root := filepath.Join(r.tmp, fmt.Sprintf("fn%03d", idx))
+	if above := nodeModulesAbove(r.tmp); above != "" {
+		out.Notes = append(out.Notes, fmt.Sprintf("%s is above verify's folder, where Lambda has nothing (/node_modules): node looks there for a package the function and its layers lack, so such an import may load here and fail on Lambda; set TMPDIR to a folder with no node_modules above it", above))
+	}
 	standIns, err := r.materializeNode(a, res, root)
 	out.StandIns = standIns
 	r.layerNotes(a, out, "node")
@@ -281,6 +284,14 @@ func (r *runner) materializeNode(a *check.Function, res *noderesolve.Result, roo
 			return nil, err
 		}
 	}
+	// Lambda's / has no package.json, so a .js file no package.json covers is CommonJS.
+	// Here the root is a folder under the temp folder, and node would go on looking
+	// above it: a stray package.json there ({"type": "module"} in /tmp) would change how
+	// the function's files load. An empty one at the root stops the search with the same
+	// answer Lambda gets.
+	if err := os.WriteFile(filepath.Join(root, "package.json"), []byte("{}\n"), 0o600); err != nil {
+		return nil, err
+	}
 
 	// Stand-ins: the runtime's packages and what a build step installs, where the
 	// static side found them by name; with a layer layerkit cannot read, the bare
@@ -409,4 +420,18 @@ func writeNodeStandIn(dir, pkg, why string, names, subpaths map[string]bool) err
 		}
 	}
 	return nil
+}
+
+// nodeModulesAbove is the first node_modules folder above dir (not in it), where node's
+// lookup of a bare name goes after the function's own folders: "" when there is none.
+func nodeModulesAbove(dir string) string {
+	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
+		p := filepath.Join(d, "node_modules")
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return p
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
 }

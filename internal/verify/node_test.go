@@ -151,3 +151,41 @@ func TestNodeBundles(t *testing.T) {
 		t.Errorf("esbuild: %+v", f)
 	}
 }
+
+// verify's root sits in a temp folder that may have a package.json or a node_modules
+// above it, where Lambda's / has none. A {"type": "module"} package.json there must not
+// make the function's CommonJS app.js an ES module (an empty package.json at the root
+// stops node's search); a node_modules there is named in a note, since node would find
+// a package in it that the function lacks on Lambda.
+func TestNodeTempFolderAbove(t *testing.T) {
+	bin, major := needNode(t)
+	dir := writeApp(t, map[string]string{
+		"template.yaml": samHead + samFunction("Fn", fmt.Sprintf("nodejs%d.x", major), "app.handler", ""),
+		"src/app.js":    "exports.handler = async () => 1;\n",
+	})
+	above := t.TempDir()
+	if err := os.WriteFile(filepath.Join(above, "package.json"), []byte(`{"type": "module"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), Options{Check: check.Options{Path: dir}, Node: bin, TempDir: above})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := rep.Functions[0]
+	if f.Status != Agree || f.Interpreter == nil || f.Interpreter.Fails {
+		t.Fatalf("a package.json above verify's folder changed the verdict: %+v", f)
+	}
+	if strings.Contains(strings.Join(f.Notes, "\n"), "node_modules") {
+		t.Errorf("a note about node_modules with none above: %v", f.Notes)
+	}
+	if err := os.Mkdir(filepath.Join(above, "node_modules"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Run(context.Background(), Options{Check: check.Options{Path: dir}, Node: bin, TempDir: above})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(rep.Functions[0].Notes, "\n"); !strings.Contains(notes, filepath.Join(above, "node_modules")+" is above verify's folder") {
+		t.Errorf("no note naming the node_modules above: %v", rep.Functions[0].Notes)
+	}
+}
