@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -254,6 +255,7 @@ type esbuilder struct {
 	props      esbuildProps
 	loosePaths bool
 	display    string
+	aboveDeps  map[string]bool // declaredAbove's packages, read once
 }
 
 // entry is the file of entry point e (aws-lambda-builders _get_explicit_file_type).
@@ -488,10 +490,45 @@ func (b *esbuilder) bare(imp jsscan.Import, at model.Origin, file, spec string) 
 			break
 		}
 	}
-	if b.inst.deps[pkg] {
+	if b.inst.deps[pkg] || !b.hasPkg && b.declaredAbove(pkg) {
 		return
 	}
 	b.unresolved(imp, at, spec, pkg)
+}
+
+// declaredAbove reports whether a package.json in a folder above the CodeUri folder,
+// inside the checked project, declares pkg (dependencies, devDependencies or
+// optionalDependencies). Without a package.json of its own the function is bundled
+// where it lies, and esbuild finds pkg in the node_modules that npm install makes
+// beside that package.json (a monorepo's root): as for a declared requirement,
+// layerkit takes the install as done.
+func (b *esbuilder) declaredAbove(pkg string) bool {
+	if b.aboveDeps == nil {
+		b.aboveDeps = map[string]bool{}
+		root := filepath.Clean(b.l.root)
+		dir := filepath.Join(root, filepath.FromSlash(strings.TrimSuffix(b.display, "/")))
+		for dir != root && strings.HasPrefix(dir, root+string(filepath.Separator)) {
+			dir = filepath.Dir(dir)
+			data, err := b.l.lim.ReadConfig(filepath.Join(dir, "package.json"))
+			if err != nil {
+				continue
+			}
+			var pj struct {
+				Deps map[string]any `json:"dependencies"`
+				Dev  map[string]any `json:"devDependencies"`
+				Opt  map[string]any `json:"optionalDependencies"`
+			}
+			if json.Unmarshal(data, &pj) != nil {
+				continue
+			}
+			for _, m := range []map[string]any{pj.Deps, pj.Dev, pj.Opt} {
+				for name := range m {
+					b.aboveDeps[name] = true
+				}
+			}
+		}
+	}
+	return b.aboveDeps[pkg]
 }
 
 // unresolved reports an import esbuild cannot resolve: sam build fails (an error), or
@@ -520,10 +557,10 @@ func (b *esbuilder) unresolved(imp jsscan.Import, at model.Origin, spec, pkg str
 			why = append(why, "a warning because npm also installs the dependencies of the declared packages, which layerkit does not know without a package-lock.json")
 		}
 	default:
-		where = fmt.Sprintf("no node_modules folder in %s has %s", b.display, pkg)
-		fix = fmt.Sprintf("Add a package.json that declares %s to %s (sam build then installs it), or add it to BuildProperties External and provide it from a layer.", pkg, b.display)
+		where = fmt.Sprintf("no node_modules folder in %s has %s, and no package.json above it in the project declares it", b.display, pkg)
+		fix = fmt.Sprintf("Declare %s in a package.json (in %s, and sam build installs it; or at the project root, and run npm install there before sam build), or add it to BuildProperties External and provide it from a layer.", pkg, b.display)
 		sev = model.Warning
-		why = append(why, "a warning because without a package.json esbuild runs in the CodeUri folder itself, and a node_modules folder above it, which layerkit does not read, may have it")
+		why = append(why, "a warning because without a package.json esbuild runs in the CodeUri folder itself, and a node_modules folder outside the project may have it")
 	}
 	if pkg != "" && b.loosePaths {
 		sev = model.Warning
