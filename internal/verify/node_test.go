@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/check"
+	"github.com/layerkit/layerkit/internal/iac/iactest"
 )
 
 func needNode(t *testing.T) (string, int) {
@@ -31,15 +32,7 @@ func needNode(t *testing.T) (string, int) {
 func writeApp(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, text := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	iactest.WriteFiles(t, dir, files)
 	return dir
 }
 
