@@ -224,7 +224,7 @@ func (v *seamView) problemImports() []resolve.Import {
 		switch pr.Failure {
 		case NoModule, PathGone:
 			imp.Failure = resolve.NotFound
-		case NoName, NoAttribute, PartialAttr:
+		case NoName, NoAttribute, PartialAttr, NamespaceAttr:
 			imp.Failure, imp.Name = resolve.NameMissing, pr.Name
 			imp.Found = v.provider(res.Module(pr.Missing))
 		case NoParent, BeyondTop:
@@ -269,7 +269,7 @@ func (v *seamView) LoadedFiles(visit func(t tree.Tree, name string, installed bo
 			visit(pr.Tree, pr.File, false)
 		}
 		switch pr.Failure {
-		case NoName, NoAttribute, PartialAttr:
+		case NoName, NoAttribute, PartialAttr, NamespaceAttr:
 			found(res.Module(pr.Missing))
 		}
 	}
@@ -280,7 +280,7 @@ func problemText(pr Problem) string {
 	switch pr.Failure {
 	case NoName:
 		return fmt.Sprintf("cannot import name '%s' from '%s'", pr.Name, pr.Missing)
-	case NoAttribute:
+	case NoAttribute, NamespaceAttr:
 		return fmt.Sprintf("module '%s' has no attribute '%s'", pr.Missing, pr.Name)
 	case PartialAttr:
 		return fmt.Sprintf("partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)", pr.Missing, pr.Name)
