@@ -67,8 +67,9 @@ type nsEntry struct {
 	val  pyscan.Value
 	del  bool
 	// from, orig: a from-import binding (from FROM import ORIG), so that what the
-	// name is bound to can be followed when it matters (reexported).
+	// name is bound to can be followed when it matters (reexported), at line.
 	from, orig string
+	line       int32
 }
 
 // lookup returns what name is bound to, and whether it is bound.
@@ -375,6 +376,8 @@ type executor struct {
 	mods []modBind
 	// handling: the exceptions being handled, innermost last, with the handler's as name.
 	handling []handled
+	// line: the line of the statement being run
+	line int32
 }
 
 type handled struct {
@@ -410,6 +413,7 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 		}
 	}()
 	for i := range stmts {
+		x.line = stmts[i].Line
 		if x.ns.static != nil {
 			x.ns.line = int(stmts[i].Line)
 		}
@@ -602,7 +606,7 @@ func (x *executor) bindFrom(name string, v pyscan.Value, maybe bool, from, orig 
 	x.ns.set(name, v, false)
 	if from != "" {
 		e := &x.ns.binds[len(x.ns.binds)-1]
-		e.from, e.orig = from, orig
+		e.from, e.orig, e.line = from, orig, x.line
 	}
 }
 
@@ -843,6 +847,9 @@ func (x *executor) bindImport(imp *pyscan.Import, maybe bool) {
 	if !imp.From {
 		if imp.Alias != "" {
 			x.bind(imp.Alias, pyscan.ValUnknown, maybe)
+			if x.f.AttrReads && strings.IndexByte(abs, '.') >= 0 {
+				abs = a.aliasTarget(abs)
+			}
 			x.setMod(imp.Alias, abs)
 		} else {
 			top, _, _ := strings.Cut(abs, ".")
