@@ -36,7 +36,10 @@ import in an except block is checked only when that block runs. Tests Lambda dec
 for the function's runtime: if TYPE_CHECKING:, if __name__ == "__main__":, sys.version_info
 comparisons, sys.platform, os.name, platform.system(), if False:; only the branch that runs is
 checked. A star import whose module lists in __all__ a name it does not define fails with
-AttributeError, and so does reading a.X at import time while a is still initializing (a cycle).
+AttributeError, and so does reading a.X at import time while a is still initializing (a cycle), or
+when a is a namespace package (a folder without __init__.py: it runs no code) that certainly has no
+X — X is no submodule in any of its folders, and no code that ran before assigns an attribute X or
+sets attributes by a computed name (setattr, __dict__, sys.modules, exec, ...).
 
 Node.js functions are checked on what the build deploys. sam build without esbuild packs the
 CodeUri folder with npm pack (its node_modules is left out) and installs package.json's
