@@ -52,6 +52,13 @@ type Resolver interface {
 	Analyze(ctx context.Context, fn *model.Function, rt *runtimes.Runtime) (Analysis, error)
 }
 
+// A Forgetter is a Resolver that keeps what it read of the trees it was given (listings,
+// scans) for the functions after: Forget drops what it keeps of the trees gone says
+// are done with (a batch's function packages, which no function after it reads).
+type Forgetter interface {
+	Forget(gone func(tree.Tree) bool)
+}
+
 // Analysis is one function's import analysis, as the shared rules see it. Its methods
 // are safe for concurrent use (rules run side by side) and may compute their answer on
 // first call; the slices returned are shared and must not be modified.
@@ -340,6 +347,23 @@ func Failed(a Analysis) []Import {
 	var out []Import
 	for _, imp := range a.Imports() {
 		if imp.Failure != Resolved {
+			out = append(out, imp)
+		}
+	}
+	return out
+}
+
+// FailedWith returns a's imports that fail with k, in Imports' order. An analysis that
+// can list them without building the others implements FailedWith(k) []Import itself:
+// a rule asking for a kind of failure that one language never has (LK107's WrongFormat
+// for Python) builds nothing.
+func FailedWith(a Analysis, k Failure) []Import {
+	if f, ok := a.(interface{ FailedWith(Failure) []Import }); ok {
+		return f.FailedWith(k)
+	}
+	var out []Import
+	for _, imp := range Failed(a) {
+		if imp.Failure == k {
 			out = append(out, imp)
 		}
 	}
