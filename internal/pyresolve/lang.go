@@ -221,7 +221,7 @@ func failureOf(f Failure) resolve.Failure {
 	switch f {
 	case NoModule, PathGone:
 		return resolve.NotFound
-	case NoName, NoAttribute, PartialAttr:
+	case NoName, NoAttribute, PartialAttr, NamespaceAttr:
 		return resolve.NameMissing
 	case NoParent, BeyondTop:
 		return resolve.BadSpecifier
