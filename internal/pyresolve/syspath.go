@@ -90,12 +90,12 @@ func (a *analysis) applyEdit(m *Module, ev *pyscan.Event) {
 	}
 	a.pathEpoch++
 	// Modules not found so far may be found now, and modules found but not imported
-	// (only looked up for an import in a function body) may be found elsewhere: only
-	// sys.modules keeps what it has.
+	// (only looked up for an import in a function body), or whose top level failed (it
+	// left sys.modules), may be found elsewhere: only sys.modules keeps what it has.
 	var nsPkgs []string
 	for name, mod := range a.mods {
 		switch {
-		case mod == nil || a.state[name] != 2:
+		case mod == nil || a.state[name] != 2 || a.loaded(name) == nil:
 			delete(a.mods, name)
 		case mod.Kind == Namespace:
 			nsPkgs = append(nsPkgs, name)
