@@ -407,9 +407,11 @@ func (a *analysis) minorVersion() int {
 // checked too, and their failures join the first.
 func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 	var first, pending *failure
+	var saved pathState
 	defer func() {
 		if first != nil {
 			x.a.phantomDepth--
+			x.a.restorePath(saved)
 		}
 	}()
 	for i := range stmts {
@@ -442,6 +444,7 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 		if first == nil {
 			first = &failure{exc: f.exc}
 			x.a.phantomDepth++ // what runs from here on, Python does not run
+			saved = x.a.savePath()
 		}
 		first.inner = append(first.inner, f)
 	}
