@@ -136,12 +136,13 @@ func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 			files = append(files, file{t, name, q != nil && q.Quiet(t, name)})
 		}
 	}
+	shared := map[any]bool{} // shared work whose files were visited (LoadedFilesOnce)
 	for _, f := range fns {
 		if f.Analysis == nil {
 			continue
 		}
 		q, _ = f.Analysis.(quietReader)
-		resolve.LoadedFiles(f.Analysis, visit)
+		resolve.LoadedFilesOnce(f.Analysis, shared, visit)
 	}
 	installed := map[string]bool{}
 	for k := range installedAt {
