@@ -1,6 +1,7 @@
 package pyresolve
 
 import (
+	"iter"
 	"sync"
 
 	"github.com/layerkit/layerkit/internal/tree"
@@ -132,4 +133,64 @@ func (r *Result) wholeBase(seen map[any]bool) *runSummary {
 		}
 	}
 	return b
+}
+
+// ModulesWhere yields the modules of Modules for which keep(name, m) is true. key
+// stands for keep: a value of a type of the caller's own, holding whatever else keep
+// reads (an overlay of layers, say), so that keep answers from its arguments and key
+// alone. A shared package's run (Result.bases) is filtered once per key, for the first
+// function that asks, and every function that shares the run is then given what passed. A rule that looks for a few modules among the 5,000 of a
+// layer package 200 functions import asks keep 5,000 times, not a million.
+func (r *Result) ModulesWhere(key any, keep func(name string, m *Module) bool) iter.Seq2[string, *Module] {
+	return func(yield func(string, *Module) bool) {
+		for name, m := range r.imported {
+			if keep(name, m) && !yield(name, m) {
+				return
+			}
+		}
+		for i, b := range r.bases {
+			for _, e := range b.kept(key, keep) {
+				if r.shadowed(e.name, i) {
+					continue
+				}
+				if !yield(e.name, e.m) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// keptModules holds a run's modules that passed each key's keep (ModulesWhere).
+type keptModules struct {
+	mu    sync.Mutex
+	byKey map[any]*keptList
+}
+
+type keptList struct {
+	once sync.Once
+	mods []modEntry
+}
+
+// kept is the modules of s.imported for which keep is true, worked out once per key.
+func (s *runSummary) kept(key any, keep func(string, *Module) bool) []modEntry {
+	k := &s.keptMods
+	k.mu.Lock()
+	l := k.byKey[key]
+	if l == nil {
+		if k.byKey == nil {
+			k.byKey = map[any]*keptList{}
+		}
+		l = &keptList{}
+		k.byKey[key] = l
+	}
+	k.mu.Unlock()
+	l.once.Do(func() {
+		for name, m := range s.imported {
+			if keep(name, m) {
+				l.mods = append(l.mods, modEntry{name: name, m: m})
+			}
+		}
+	})
+	return l.mods
 }

@@ -84,3 +84,53 @@ func TestLoadedFilesOnceMatchesLoadedFiles(t *testing.T) {
 		t.Errorf("the walk visited %d files, LoadedFiles %d: the shared run's files are not visited once", once, slow)
 	}
 }
+
+// TestModulesWhereMatchesModules: ModulesWhere yields, for every function, the modules
+// of Modules that keep keeps (a shared run's filtered once per key, shadowed entries
+// left out per function), asked twice and for functions with and without the run.
+func TestModulesWhereMatchesModules(t *testing.T) {
+	rt, _ := runtimes.Lookup("python3.12")
+	layer := &model.Layer{Name: "Big", Content: &model.Code{Tree: tree.NewMap("layer", bigLayer(300))}}
+	codes := []map[string]string{
+		{"app.py": "import big\n\ndef handler(e, c):\n    pass\n"},
+		{"app.py": "import json\nimport big.m7\n\ndef handler(e, c):\n    import big.m5\n"},
+		{"app.py": "import big\n\ndef handler(e, c):\n    pass\n", "helper.py": "VALUE = 2\n"},
+	}
+	type key struct{ suffix string }
+	r := New()
+	shared := 0
+	for round := range 2 {
+		for i, code := range codes {
+			fn := &model.Function{Name: fmt.Sprintf("Fn%d", i), Runtime: "python3.12", Handler: "app.handler", Arch: "x86_64",
+				Code: &model.Code{Tree: tree.NewMap(fmt.Sprintf("src%d", i), code)}, Env: map[string]model.EnvVar{},
+				Layers: []model.LayerRef{{Layer: layer}}}
+			res := r.Analyze(r.NewEnv(fn, rt))
+			if len(res.bases) > 0 {
+				shared++
+			}
+			for _, suffix := range []string{"5", "json", "helper"} {
+				keep := func(name string, m *Module) bool { return m != nil && len(name) >= len(suffix) && name[len(name)-len(suffix):] == suffix }
+				var want, got []string
+				for name, m := range res.Modules() {
+					if keep(name, m) {
+						want = append(want, name+" "+m.File)
+					}
+				}
+				for name, m := range res.ModulesWhere(key{suffix}, keep) {
+					got = append(got, name+" "+m.File)
+				}
+				slices.Sort(want)
+				slices.Sort(got)
+				if !slices.Equal(got, want) {
+					t.Errorf("round %d, function %d, names ending in %q: ModulesWhere %q, Modules %q", round, i, suffix, got, want)
+				}
+				if suffix == "5" && len(want) < 30 {
+					t.Errorf("function %d: %d modules end in 5, want the package's 30 and more", i, len(want))
+				}
+			}
+		}
+	}
+	if shared < 4 {
+		t.Errorf("%d analyses share the package's run, want functions 0 and 1 in both rounds", shared)
+	}
+}

@@ -51,6 +51,8 @@ type runSummary struct {
 	syntax []string
 	// filesOnce: the files its sites reach, for LoadedFilesOnce (loaded.go)
 	filesOnce baseFilesOnce
+	// keptMods: its modules a rule's filter keeps, per key (ModulesWhere, loaded.go)
+	keptMods keptModules
 }
 
 type modEntry struct {
