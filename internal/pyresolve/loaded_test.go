@@ -109,7 +109,9 @@ func TestModulesWhereMatchesModules(t *testing.T) {
 				shared++
 			}
 			for _, suffix := range []string{"5", "json", "helper"} {
-				keep := func(name string, m *Module) bool { return m != nil && len(name) >= len(suffix) && name[len(name)-len(suffix):] == suffix }
+				keep := func(name string, m *Module) bool {
+					return m != nil && len(name) >= len(suffix) && name[len(name)-len(suffix):] == suffix
+				}
 				var want, got []string
 				for name, m := range res.Modules() {
 					if keep(name, m) {
