@@ -52,7 +52,7 @@ col() { awk -v c="$2" '{print $c}' "$1" | median; }
 
 # pair NAME APP: RUNS alternated runs of each build on APP; prints a table row.
 pair() {
-	local name=$1 app=$2 key=$3
+	local name=$1 app=$2
 	rm -f "$tmp/a" "$tmp/b"
 	run "$tmp/a" "$tmp/head.bin" check "$app" --format json # warm-up
 	run "$tmp/b" "$tmp/base.bin" check "$app" --format json
