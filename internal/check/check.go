@@ -39,6 +39,13 @@ type Options struct {
 	ReportUnusedIgnores bool
 	// Artifacts, when set, checks plain zips/folders instead of Path.
 	Artifacts *artifacts.Spec
+	// KeepAnalyses keeps every function's import analysis in Result.Analyses (the
+	// pictures, verify); without it a function's analysis is dropped once the rules ran
+	// over it, and Result.Analyses says only which functions were checked.
+	KeepAnalyses bool
+	// Batch is how many functions are analysed before the rules run over them (0:
+	// rules.DefaultBatch). The findings do not depend on it (tests compare).
+	Batch int
 	// Load bounds what the loaders and the trees they open read (--max-file-size,
 	// --max-template-size, --allow-outside) and carries the loaders' own options
 	// (--var-file). The zero value is the defaults; each Run has its own.
@@ -79,8 +86,8 @@ type Function struct {
 	Fn      *model.Function
 	Runtime *runtimes.Runtime // nil when the runtime is unknown
 	// Analysis is its import analysis behind the language seam (Analysis.Detail() is
-	// the language's own result, *pyresolve.Result for Python); nil when the function
-	// was not analysed, and Skip then says why.
+	// the language's own result, *pyresolve.Result for Python) when Options.KeepAnalyses;
+	// nil when the function was not analysed, and Skip then says why.
 	Analysis resolve.Analysis
 	Skip     string
 }

@@ -126,14 +126,19 @@ func checkApps(ctx context.Context, opts Options, root string, apps []*model.App
 	filterFunctions(apps, opts.Functions)
 	for _, app := range apps {
 		declare(app)
-		pass := &rules.Pass{App: app, Today: opts.Today, Project: project}
-		if err := pass.Analyze(ctx, resolvers(py, node, app)); err != nil {
+		pass := &rules.Pass{App: app, Today: opts.Today, Project: project, Batch: opts.Batch}
+		// The rules run over each batch of functions as soon as it is analysed, and the
+		// analyses are dropped then (unless a caller keeps them): a check holds a batch's
+		// analyses at a time, not every function's.
+		src := newSourceScan()
+		found, err := pass.Stream(ctx, resolvers(py, node, app), opts.KeepAnalyses, src.add)
+		if err != nil {
 			return nil, err
 		}
 		for _, f := range pass.Functions {
 			res.Analyses = append(res.Analyses, &Function{Fn: f.Fn, Runtime: f.Runtime, Analysis: f.Analysis, Skip: f.Skip})
 		}
-		found, err := ign.apply(app, pass.Functions, rules.Run(pass))
+		found, err = ign.apply(app, src.suppressions(), found)
 		if err != nil {
 			return nil, err
 		}

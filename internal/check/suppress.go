@@ -36,12 +36,9 @@ func ignoreKey(s model.Suppression, code rulecode.Code) string {
 
 // apply drops the findings of app the ignores suppress. A malformed ignore comment is
 // an input error at its line.
-func (g *ignores) apply(app *model.App, fns []*rules.Function, found []finding.Finding) ([]finding.Finding, error) {
+// src are the ignore comments of the source files its functions load (sourceScan).
+func (g *ignores) apply(app *model.App, src []model.Suppression, found []finding.Finding) ([]finding.Finding, error) {
 	sups := checkedOnly(app.Suppressions, app.Functions)
-	src, err := sourceIgnores(fns)
-	if err != nil {
-		return nil, err
-	}
 	if len(src) > 0 {
 		sups = append(sups[:len(sups):len(sups)], src...)
 	}
@@ -102,12 +99,37 @@ type quietReader interface {
 	Quiet(t tree.Tree, name string) bool
 }
 
-// sourceIgnores reads the ignore comments of every source file the functions load, as
-// the language seam reports them — the handler's module, the files holding the imports
-// that run and the modules they find — from the functions' own code and layers (not
-// installed distributions or packages), once per file. The comment syntax follows the
-// file's language (suppress.ForFile).
-func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
+// sourceScan reads the ignore comments of every source file the functions of an app
+// load, as the language seam reports them — the handler's module, the files holding
+// the imports that run and the modules they find — from the functions' own code and
+// layers (not installed distributions or packages), once per file, a batch of
+// functions at a time (before their analyses are dropped). The comment syntax follows
+// the file's language (suppress.ForFile).
+type sourceScan struct {
+	seen      map[string]bool // files read, as shown
+	installed map[string]bool // files some function loads as part of an installed distribution
+	sups      []model.Suppression
+}
+
+func newSourceScan() *sourceScan {
+	return &sourceScan{seen: map[string]bool{}, installed: map[string]bool{}}
+}
+
+// suppressions are the ignore comments read, but those in a file that some function
+// loads from an installed distribution.
+func (s *sourceScan) suppressions() []model.Suppression {
+	out := s.sups[:0:0]
+	for _, sup := range s.sups {
+		if !s.installed[sup.Pos.File] {
+			out = append(out, sup)
+		}
+	}
+	return out
+}
+
+// add reads the ignore comments of the files fns load that no batch before loaded. A
+// malformed ignore comment is an input error at its line.
+func (s *sourceScan) add(fns []*rules.Function) error {
 	type file struct {
 		t     tree.Tree
 		name  string
@@ -144,31 +166,28 @@ func sourceIgnores(fns []*rules.Function) ([]model.Suppression, error) {
 		q, _ = f.Analysis.(quietReader)
 		resolve.LoadedFilesOnce(f.Analysis, shared, visit)
 	}
-	installed := map[string]bool{}
 	for k := range installedAt {
-		installed[k.t.Display(k.name)] = true
+		s.installed[k.t.Display(k.name)] = true
 	}
-	seen := map[string]bool{}
-	var out []model.Suppression
 	for _, fl := range files {
 		if fl.quiet {
 			continue // read already: no ignore comment in it
 		}
 		shown := fl.t.Display(fl.name)
 		read := suppress.ForFile(fl.name)
-		if seen[shown] || installed[shown] || read == nil {
+		if s.seen[shown] || s.installed[shown] || read == nil {
 			continue
 		}
-		seen[shown] = true
+		s.seen[shown] = true
 		data, err := fl.t.ReadFile(fl.name)
 		if err != nil || !bytes.Contains(data, []byte("layerkit")) {
 			continue
 		}
 		sups, err := read(data, shown)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, sups...)
+		s.sups = append(s.sups, sups...)
 	}
-	return out, nil
+	return nil
 }

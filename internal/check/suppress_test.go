@@ -107,9 +107,12 @@ func checkNode(t *testing.T, files map[string]string, unused bool) ([]string, er
 	if err := pass.Analyze(context.Background(), resolve.NewSet(nodeLang{code})); err != nil {
 		t.Fatal(err)
 	}
-	fns := pass.Functions
+	src := newSourceScan()
+	if err := src.add(pass.Functions); err != nil {
+		return nil, err
+	}
 	ign := newIgnores()
-	found, err := ign.apply(app, fns, rules.Run(pass))
+	found, err := ign.apply(app, src.suppressions(), rules.Run(pass))
 	if err != nil {
 		return nil, err
 	}

@@ -148,7 +148,8 @@ func runCheck(s *IO, o *CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	opts := check.Options{Kind: o.Kind, Template: o.Template, Exclude: o.Exclude, Source: o.Source, Functions: o.Functions, Ignore: codeStrings(ignore)}
+	opts := check.Options{Kind: o.Kind, Template: o.Template, Exclude: o.Exclude, Source: o.Source, Functions: o.Functions, Ignore: codeStrings(ignore),
+		KeepAnalyses: slices.Contains(pictureFormats, o.Format)}
 	for _, g := range o.Exclude {
 		if _, err := path.Match(g, ""); err != nil {
 			return usageError{fmt.Sprintf("--exclude %q is not a valid glob: %v", g, err)}

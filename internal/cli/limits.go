@@ -16,7 +16,7 @@ import (
 
 // SoftMemoryLimit is the Go runtime's soft memory limit the binary sets (unless
 // GOMEMLIMIT is set): the collector works harder past it.
-const SoftMemoryLimit = 200 << 20
+const SoftMemoryLimit = 150 << 20
 
 // GCPercent is the collector's GOGC the binary sets with the soft memory limit (unless
 // GOGC or GOMEMLIMIT is set).

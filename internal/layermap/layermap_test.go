@@ -18,7 +18,7 @@ func buildFixture(t *testing.T, name string) (*Data, *check.Result) {
 	if _, err := txtardir.Unpack(filepath.Join("testdata", name+".txtar"), dir); err != nil {
 		t.Fatal(err)
 	}
-	res, err := check.Run(context.Background(), check.Options{Path: dir})
+	res, err := check.Run(context.Background(), check.Options{Path: dir, KeepAnalyses: true})
 	if err != nil {
 		t.Fatal(err)
 	}

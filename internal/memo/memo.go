@@ -49,3 +49,29 @@ func (m *Map[K, V]) Go(k K, make func() V) {
 		go e.once.Do(func() { e.v = make() })
 	}
 }
+
+// Delete forgets k's value, a later Get making it again, and returns it (the zero value
+// when k had none, or its make had not started). It waits for a make under way.
+func (m *Map[K, V]) Delete(k K) (v V) {
+	m.mu.Lock()
+	e, ok := m.m[k]
+	delete(m.m, k)
+	m.mu.Unlock()
+	if ok {
+		e.once.Do(func() {})
+		v = e.v
+	}
+	return v
+}
+
+// DeleteFunc forgets the values of the keys del returns true for (a later Get makes
+// them again). It does not wait for makes under way.
+func (m *Map[K, V]) DeleteFunc(del func(K) bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k := range m.m {
+		if del(k) {
+			delete(m.m, k)
+		}
+	}
+}

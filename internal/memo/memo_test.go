@@ -51,3 +51,27 @@ func TestGoThenGet(t *testing.T) {
 		t.Fatalf("Get = %q, made %d times", v, made.Load())
 	}
 }
+
+func TestDeleteMakesAgain(t *testing.T) {
+	var m Map[string, int]
+	made := 0
+	mk := func() int { made++; return made }
+	m.Get("a", mk)
+	m.Get("b", mk)
+	if v := m.Delete("a"); v != 1 {
+		t.Errorf("Delete(a) = %d, want the value made, 1", v)
+	}
+	if v := m.Delete("zz"); v != 0 {
+		t.Errorf("Delete of a key never made = %d, want 0", v)
+	}
+	if v := m.Get("a", mk); v != 3 {
+		t.Errorf("Get(a) after Delete = %d, want it made again (3)", v)
+	}
+	m.DeleteFunc(func(k string) bool { return k == "b" })
+	if v := m.Get("b", mk); v != 4 {
+		t.Errorf("Get(b) after DeleteFunc = %d, want it made again (4)", v)
+	}
+	if v := m.Get("a", mk); v != 3 {
+		t.Errorf("Get(a) = %d, want 3 kept", v)
+	}
+}

@@ -134,3 +134,9 @@ func find(t tree.Tree, dir string, skip func(name string) bool, out *[]string) e
 		return nil
 	})
 }
+
+// Forget drops what was read of the trees gone says are done with.
+func (r *Reader) Forget(gone func(tree.Tree) bool) {
+	r.bins.DeleteFunc(func(k fileKey) bool { return gone(k.t) })
+	r.heads.DeleteFunc(func(k fileKey) bool { return gone(k.t) })
+}

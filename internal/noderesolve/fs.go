@@ -331,3 +331,15 @@ func (r *Resolver) caseFold(abs string) string {
 	}
 	return root + "/" + cur
 }
+
+// Forget drops the scans and package.json files of the trees gone says are done with.
+func (sh *Shared) Forget(gone func(tree.Tree) bool) {
+	for _, m := range []*sync.Map{&sh.scans, &sh.pkgs} {
+		m.Range(func(k, _ any) bool {
+			if gone(k.(treeKey).t) {
+				m.Delete(k)
+			}
+			return true
+		})
+	}
+}

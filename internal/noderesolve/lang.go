@@ -612,3 +612,7 @@ func ResolutionHook(spec string) bool {
 	}
 	return false
 }
+
+// Forget drops what the check's Node.js resolvers share of the trees gone says are
+// done with (resolve.Forgetter).
+func (l *Lang) Forget(gone func(tree.Tree) bool) { l.shared.Forget(gone) }

@@ -104,3 +104,8 @@ func (in *Installed) Owner(top string) *Dist {
 	}
 	return nil
 }
+
+// Forget drops the distributions read in the trees gone says are done with.
+func (c *Cache) Forget(gone func(tree.Tree) bool) {
+	c.m.DeleteFunc(func(k cacheKey) bool { return gone(k.t) })
+}

@@ -354,3 +354,7 @@ func (v *seamView) Unfollowed() []resolve.Unfollowed {
 	})
 	return v.unfollowed
 }
+
+// Forget drops what the resolver keeps of the trees gone says are done with
+// (resolve.Forgetter).
+func (l *Lang) Forget(gone func(tree.Tree) bool) { l.R.Forget(gone) }

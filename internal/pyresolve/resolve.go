@@ -821,3 +821,17 @@ func (r *Result) NumModules() int {
 	}
 	return n
 }
+
+// Forget drops what the resolver keeps of the trees gone says are done with (their
+// folder listings, scans and quiet files).
+func (r *Resolver) Forget(gone func(tree.Tree) bool) {
+	r.dirs.DeleteFunc(func(l Loc) bool { return gone(l.Tree) })
+	r.owners.DeleteFunc(func(l Loc) bool { return gone(l.Tree) })
+	r.scans.DeleteFunc(func(k fileKey) bool { return gone(k.t) })
+	r.quiet.Range(func(k, _ any) bool {
+		if gone(k.(fileKey).t) {
+			r.quiet.Delete(k)
+		}
+		return true
+	})
+}

@@ -52,6 +52,13 @@ type Resolver interface {
 	Analyze(ctx context.Context, fn *model.Function, rt *runtimes.Runtime) (Analysis, error)
 }
 
+// A Forgetter is a Resolver that keeps what it read of the trees it was given (listings,
+// scans) for the functions after: Forget drops what it keeps of the trees gone says
+// are done with (a batch's function packages, which no function after it reads).
+type Forgetter interface {
+	Forget(gone func(tree.Tree) bool)
+}
+
 // Analysis is one function's import analysis, as the shared rules see it. Its methods
 // are safe for concurrent use (rules run side by side) and may compute their answer on
 // first call; the slices returned are shared and must not be modified.

@@ -152,7 +152,7 @@ func needed() plan {
 	planOnce.Do(func() {
 		var reqs []*Analysis
 		for _, r := range All() {
-			if r.Run != nil {
+			if r.Run != nil || r.Finish != nil {
 				reqs = append(reqs, r.Requires...)
 			}
 		}
@@ -204,15 +204,22 @@ func (p *Pass) started(env *pyresolve.Env) {
 // analyses the rules need start (Analysis.Start). It stops starting functions when ctx
 // is done, waits for those running, and returns ctx.Err().
 func (p *Pass) Analyze(ctx context.Context, langs resolve.Set) error {
+	fns := p.prepare(langs)
+	if err := p.analyzeSome(ctx, fns); err != nil {
+		return err
+	}
+	p.Functions = fns
+	return nil
+}
+
+// prepare returns p.App's functions as the rules see them, before their imports are
+// analysed: each with its runtime and its language's resolver, or its Skip.
+func (p *Pass) prepare(langs resolve.Set) []*Function {
 	fns := p.App.Functions
 	out := make([]*Function, len(fns))
 	observed := map[resolve.Resolver]resolve.Resolver{}
-	var wg sync.WaitGroup
-	var errOnce sync.Once
-	var failed error
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, fn := range fns {
-		rf := &Function{Fn: fn}
+		rf := &Function{Fn: fn, at: i}
 		out[i] = rf
 		rt, ok := runtimes.Lookup(fn.Runtime)
 		if ok {
@@ -233,6 +240,22 @@ func (p *Pass) Analyze(ctx context.Context, langs resolve.Set) error {
 			observed[lang] = p.observe(lang)
 			lang = observed[lang]
 		}
+		rf.lang = lang
+	}
+	return out
+}
+
+// analyzeSome analyses the imports of fns (prepared), in parallel. It stops starting
+// functions when ctx is done, waits for those running, and returns ctx.Err().
+func (p *Pass) analyzeSome(ctx context.Context, fns []*Function) error {
+	var wg sync.WaitGroup
+	var errOnce sync.Once
+	var failed error
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, rf := range fns {
+		if rf.lang == nil {
+			continue
+		}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
@@ -243,7 +266,7 @@ func (p *Pass) Analyze(ctx context.Context, langs resolve.Set) error {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			a, err := lang.Analyze(ctx, fn, rt)
+			a, err := rf.lang.Analyze(ctx, rf.Fn, rf.Runtime)
 			if err != nil {
 				errOnce.Do(func() { failed = err })
 				return
@@ -256,7 +279,6 @@ func (p *Pass) Analyze(ctx context.Context, langs resolve.Set) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	p.Functions = out
 	return failed
 }
 

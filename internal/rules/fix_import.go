@@ -214,7 +214,7 @@ func requirementFix(p *Pass, f *Function, pr pyresolve.Problem, hint string) *mo
 		return nil
 	}
 	var decl *model.Declared
-	for _, g := range p.Functions {
+	for _, g := range p.every() {
 		if g == f || g.Fn.Code == nil {
 			continue
 		}

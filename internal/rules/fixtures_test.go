@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -224,6 +225,15 @@ func runRuleFixture(t *testing.T, code rulecode.Code, file string) int {
 	if err != nil {
 		t.Fatalf("check: %v", err)
 	}
+	// The rules run over a batch of functions at a time (two in tests): the findings
+	// are those of one batch holding every function.
+	whole, err := check.Run(context.Background(), check.Options{Path: dir, Today: today, ReportUnusedIgnores: code == rulecode.LK110, Batch: 1 << 20})
+	if err != nil {
+		t.Fatalf("check in one batch: %v", err)
+	}
+	if !reflect.DeepEqual(res.Findings, whole.Findings) {
+		t.Errorf("%s: the findings checked two functions at a time differ from those checked in one batch:\n%s\nvs\n%s", file, findingLines(res.Findings), findingLines(whole.Findings))
+	}
 	var got []finding.Finding
 	for _, f := range res.Findings {
 		if f.Code == code {
@@ -351,4 +361,12 @@ func zipDir(t *testing.T, zpath, dir string) {
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func findingLines(fs []finding.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "  %s %s %s %s:%d: %s | %s\n", f.Code, f.Severity, f.Function, f.Pos.File, f.Pos.Line, f.Message, f.Hint)
+	}
+	return b.String()
 }

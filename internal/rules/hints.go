@@ -331,7 +331,7 @@ func nameHint(p *Pass, f *Function, pr pyresolve.Problem) string {
 
 // declaredElsewhere: another function declares the distribution that provides top.
 func declaredElsewhere(p *Pass, f *Function, top string) string {
-	for _, g := range p.Functions {
+	for _, g := range p.every() {
 		if g == f || g.Fn.Code == nil {
 			continue
 		}

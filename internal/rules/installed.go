@@ -36,6 +36,9 @@ type passCache struct {
 	layerOf memo.Map[listKey, []int]                // LK104: Overlay.Owners
 	runs    memo.Map[*Function, map[string]bool]    // fixes: the files a function runs (sharedFileAgrees)
 
+	native *nativeRun                 // LK3xx: its warnings gather every batch's functions (LK301's rule alone)
+	layers map[*model.Layer]*layerUse // LK201: what each layer's users reach (LK201's rule alone)
+
 	mu      sync.Mutex // guards owners and indexed
 	owners  map[ownerKey]*pymeta.Dist
 	indexed map[*pymeta.Installed]bool
@@ -327,3 +330,27 @@ func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pym
 // recordNative lists the compiled files d's RECORD names (read once per distribution,
 // by pymeta).
 func (c *passCache) recordNative(d *pymeta.Dist) []string { return d.CompiledFiles() }
+
+// forget drops what the caches hold of the trees gone says are done with (a batch's
+// function packages): a later ask reads them again.
+func (c *passCache) forget(gone func(tree.Tree) bool) {
+	c.dists.Forget(gone)
+	c.bins.Forget(gone)
+	c.sizes.DeleteFunc(func(k sizeKey) bool { return gone(k.t) })
+	c.finds.DeleteFunc(func(k findKey) bool { return gone(k.t) })
+	c.indexes.DeleteFunc(gone)
+	c.lists.DeleteFunc(func(k listKey) bool { return gone(k.t) })
+	c.layerOf.DeleteFunc(func(k listKey) bool { return gone(k.t) })
+	if r := c.native; r != nil {
+		for k := range r.checks {
+			if gone(k.t) {
+				delete(r.checks, k)
+			}
+		}
+		for k := range r.others {
+			if gone(k.t) {
+				delete(r.others, k)
+			}
+		}
+	}
+}

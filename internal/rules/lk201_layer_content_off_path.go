@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,23 +53,40 @@ file (require('./data.json') of a file beside it that stays), when a require lay
 names a moved file, or when a target already exists. Each moved file moves only while it holds what the check read.`,
 	Requires: []*Analysis{Imports},
 	Run: func(p *Pass) {
-		for _, l := range p.App.Layers {
-			if l.Content == nil || l.Content.Opaque {
+		// What each layer's users reach, gathered batch by batch; judged in Finish.
+		c := cacheOf(p)
+		for _, f := range p.Functions {
+			if f.Runtime == nil {
 				continue
 			}
-			var users []*Function
-			for _, f := range p.Functions {
-				for _, ref := range f.Fn.Layers {
-					if ref.Layer == l && f.Runtime != nil {
-						users = append(users, f)
-						break
-					}
+			seen := map[*model.Layer]bool{}
+			for _, ref := range f.Fn.Layers {
+				l := ref.Layer
+				if l == nil || l.Content == nil || l.Content.Opaque || seen[l] {
+					continue
 				}
+				seen[l] = true
+				if c.layers == nil {
+					c.layers = map[*model.Layer]*layerUse{}
+				}
+				u := c.layers[l]
+				if u == nil {
+					u = &layerUse{hooked: true}
+					c.layers[l] = u
+				}
+				u.add(f)
 			}
-			if len(users) == 0 {
+		}
+	},
+	Finish: func(p *Pass) {
+		for _, l := range p.App.Layers {
+			u := cacheOf(p).layers[l]
+			if l.Content == nil || l.Content.Opaque || u == nil || len(u.users) == 0 {
 				continue
 			}
-			if off := offPathContent(l.Content.Tree, users); len(off) > 0 {
+			slices.SortFunc(u.users, func(a, b *Function) int { return a.at - b.at })
+			users := u.users
+			if off := offPathContent(l.Content.Tree, u); len(off) > 0 {
 				var hint []string
 				for _, f := range users {
 					if f.Runtime.IsPython() {
@@ -85,13 +103,57 @@ names a moved file, or when a target already exists. Each moved file moves only 
 				if len(hint) == 0 {
 					hint = append(hint, "Python code belongs under python/ (→ /opt/python); Node.js code under nodejs/node_modules/.")
 				}
+				// The fixes read the users' imports: analysed again, the batches' analyses
+				// being gone (a layer that needs a fix is rare).
 				p.ReportFix(rulecode.LK201, model.Warning, "", l.Name, l.Pos,
 					fmt.Sprintf("layer %s has code Lambda never imports for the functions that use it (%s): %s", l.Name, runtimeList(users), strings.Join(off, "; ")),
-					strings.Join(hint, " "), offPathFix(p, l, users))
+					strings.Join(hint, " "), offPathFix(p, l, p.analysedAgain(users)))
 			}
 		}
 	},
 })
+
+// layerUse is what a layer's users (the functions with a known runtime that list it)
+// reach, gathered one function at a time: LK201 judges the layer by all of them.
+type layerUse struct {
+	users []*Function
+	// pth are the /opt folders .pth files put on the path of every Python user
+	// (pthDirs); pthSet once one Python user was added.
+	pth    map[string]bool
+	pthSet bool
+	// hooked: every Node.js user changes how require resolves (module-alias).
+	hooked bool
+	reach  reach
+}
+
+func (u *layerUse) add(f *Function) {
+	u.users = append(u.users, f)
+	if f.Runtime.IsPython() && f.Result != nil && f.Result.Env != nil {
+		mine := pthOf(f)
+		if !u.pthSet {
+			u.pth, u.pthSet = mine, true
+		} else {
+			for d := range u.pth {
+				if !mine[d] {
+					delete(u.pth, d)
+				}
+			}
+		}
+	}
+	if f.Runtime.IsNode() && len(f.Runtime.NodePath) > 0 {
+		u.hooked = u.hooked && resolutionHook(f) != nil
+	}
+	u.reach.add(f)
+}
+
+// useOf is users' layerUse.
+func useOf(users []*Function) *layerUse {
+	u := &layerUse{hooked: true}
+	for _, f := range users {
+		u.add(f)
+	}
+	return u
+}
 
 // offPathFix is the safe fix (a BuildMethod for a SAM layer) when there is one, else
 // an unsafe one (the files moved: Python's root code or site-packages folder, a
@@ -118,38 +180,25 @@ func runtimeList(users []*Function) string {
 	return strings.Join(out, ", ")
 }
 
-// pthDirs are the /opt folders (relative to /opt) that .pth files put on the path of
-// every Python user of the layer: a site-packages vendor.pth with the line /opt/vendor
-// makes /opt/vendor a path entry (site.addsitedir), so code there is imported.
-func pthDirs(users []*Function) map[string]bool {
-	var out map[string]bool
-	for _, f := range users {
-		if !f.Runtime.IsPython() || f.Result == nil || f.Result.Env == nil {
-			continue
-		}
-		env := f.Result.Env
-		mine := map[string]bool{}
-		for _, e := range env.Path {
-			if e.Kind == pyresolve.Extra && env.Opt != nil && e.Tree == tree.Tree(env.Opt) {
-				mine[e.Dir] = true
-			}
-		}
-		if out == nil {
-			out = mine
-			continue
-		}
-		for d := range out {
-			if !mine[d] {
-				delete(out, d)
-			}
+// pthOf are the /opt folders (relative to /opt) that .pth files put on the path of
+// Python function f: a site-packages vendor.pth with the line /opt/vendor makes
+// /opt/vendor a path entry (site.addsitedir), so code there is imported. A layer's
+// folder is on the path when it is on every Python user's (layerUse.pth).
+func pthOf(f *Function) map[string]bool {
+	env := f.Result.Env
+	mine := map[string]bool{}
+	for _, e := range env.Path {
+		if e.Kind == pyresolve.Extra && env.Opt != nil && e.Tree == tree.Tree(env.Opt) {
+			mine[e.Dir] = true
 		}
 	}
-	return out
+	return mine
 }
 
 // offPathContent lists the places in a layer that hold code no user's runtime searches.
-func offPathContent(t tree.Tree, users []*Function) []string {
-	onPath := pthDirs(users)
+func offPathContent(t tree.Tree, u *layerUse) []string {
+	users := u.users
+	onPath := u.pth
 	allPython, anyPython := true, false
 	versions := map[string]bool{}
 	for _, f := range users {
@@ -165,7 +214,7 @@ func offPathContent(t tree.Tree, users []*Function) []string {
 	if err != nil {
 		return nil
 	}
-	out = append(out, nodeOffPath(t, root, users)...)
+	out = append(out, nodeOffPath(t, root, u)...)
 	for _, e := range root {
 		switch {
 		case onPath[""] && anyPython && (e.Name != "python" && e.Name != "nodejs"):
@@ -218,19 +267,17 @@ func isPackageDir(t tree.Tree, name string) bool {
 // node_modules (where a BuildMethod nodejsXX.x layer's own files land), nodejs/nodeNN/
 // for a version no user runs, and nodejs/nodejs/ (a BuildMethod layer whose content
 // already had nodejs/).
-func nodeOffPath(t tree.Tree, root []tree.Info, users []*Function) []string {
+func nodeOffPath(t tree.Tree, root []tree.Info, u *layerUse) []string {
 	majors := map[string]bool{}
-	hooked := true // every Node.js user changes how require resolves (module-alias)
-	for _, f := range users {
+	for _, f := range u.users {
 		if f.Runtime.IsNode() && len(f.Runtime.NodePath) > 0 {
 			majors[strings.SplitN(f.Runtime.Version, ".", 2)[0]] = true
-			hooked = hooked && resolutionHook(f) != nil
 		}
 	}
-	if len(majors) == 0 || hooked {
+	if len(majors) == 0 || u.hooked {
 		return nil
 	}
-	reached := optReached(users)
+	reached := u.reach.test
 	var out []string
 	for _, e := range root {
 		switch {
@@ -281,49 +328,64 @@ func nodeOffPath(t tree.Tree, root []tree.Info, users []*Function) []string {
 // not reached when a user's bare import of its name fails (require('db') beside
 // require('/opt/nodejs/db')): that user takes it for a package, and the layout is wrong.
 func optReached(users []*Function) func(name string, dir bool) bool {
-	files, failed := map[string]bool{}, map[string]bool{}
-	var texts []string
+	var r reach
 	for _, f := range users {
-		if !f.Runtime.IsNode() || f.Analysis == nil {
-			continue
-		}
-		for _, imp := range f.Analysis.Imports() {
-			switch {
-			case imp.Found != nil && imp.Found.Place == resolve.Layer:
-				files[imp.Found.File] = true
-			case imp.Found == nil && imp.Module != "" && !strings.HasPrefix(imp.Module, ".") && !strings.HasPrefix(imp.Module, "/"):
-				failed[strings.SplitN(imp.Module, "/", 2)[0]] = true
-			}
-		}
-		for _, u := range f.Analysis.Unfollowed() {
-			if !u.PathEdit && strings.Contains(u.Text, "/opt/") {
-				texts = append(texts, u.Text)
-			}
+		r.add(f)
+	}
+	return r.test
+}
+
+// reach is what optReached asks of a layer's Node.js users, gathered one at a time.
+type reach struct {
+	files, failed map[string]bool
+	texts         []string
+}
+
+func (r *reach) add(f *Function) {
+	if !f.Runtime.IsNode() || f.Analysis == nil {
+		return
+	}
+	if r.files == nil {
+		r.files, r.failed = map[string]bool{}, map[string]bool{}
+	}
+	for _, imp := range f.Analysis.Imports() {
+		switch {
+		case imp.Found != nil && imp.Found.Place == resolve.Layer:
+			r.files[imp.Found.File] = true
+		case imp.Found == nil && imp.Module != "" && !strings.HasPrefix(imp.Module, ".") && !strings.HasPrefix(imp.Module, "/"):
+			r.failed[strings.SplitN(imp.Module, "/", 2)[0]] = true
 		}
 	}
-	return func(name string, dir bool) bool {
-		stem := strings.TrimSuffix(name, path.Ext(name))
-		if dir {
-			stem = name
+	for _, u := range f.Analysis.Unfollowed() {
+		if !u.PathEdit && strings.Contains(u.Text, "/opt/") {
+			r.texts = append(r.texts, u.Text)
 		}
-		if failed[path.Base(stem)] {
-			return false
+	}
+}
+
+func (r *reach) test(name string, dir bool) bool {
+	files, failed, texts := r.files, r.failed, r.texts
+	stem := strings.TrimSuffix(name, path.Ext(name))
+	if dir {
+		stem = name
+	}
+	if failed[path.Base(stem)] {
+		return false
+	}
+	for file := range files {
+		if file == name || dir && strings.HasPrefix(file, name+"/") {
+			return true
 		}
-		for file := range files {
-			if file == name || dir && strings.HasPrefix(file, name+"/") {
+	}
+	for _, t := range texts {
+		if i := strings.Index(t, "/opt/"+stem); i >= 0 {
+			rest := t[i+len("/opt/"+stem):]
+			if rest == "" || strings.ContainsAny(rest[:1], "'\"`/.") {
 				return true
 			}
 		}
-		for _, t := range texts {
-			if i := strings.Index(t, "/opt/"+stem); i >= 0 {
-				rest := t[i+len("/opt/"+stem):]
-				if rest == "" || strings.ContainsAny(rest[:1], "'\"`/.") {
-					return true
-				}
-			}
-		}
-		return false
 	}
+	return false
 }
 
 func isJSFile(name string) bool {

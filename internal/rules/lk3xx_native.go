@@ -50,6 +50,7 @@ Node.js: rebuild the addon with the function's Node.js (npm rebuild, or npm ci i
 public.ecr.aws/lambda/nodejs:20), or use a version of the package built on Node-API.`,
 	Requires: []*Analysis{Installed, Uses, Compiled},
 	Run:      func(p *Pass) { reportNative(p) },
+	Finish:   func(p *Pass) { warnNative(p) },
 })
 
 var LK302 = register(&Rule{
@@ -144,22 +145,38 @@ type nativeWarn struct {
 	files     []string
 	why       string
 	functions []string
-	hintFn    *Function
+	hint      string // the fix, for the first function that had such a file
 }
 
-// reportNative reports LK301–LK304 for every analysed function.
+// reportNative reports LK301–LK304 for every analysed function of a batch (Node.js
+// addons, then Python's compiled files); the warnings for files nothing imports gather
+// the functions of every batch, and warnNative reports them at the end.
 func reportNative(p *Pass) {
 	reportNodeNative(p)
-	r := &nativeRun{p: p, warns: map[string]*nativeWarn{}}
+	c := cacheOf(p)
+	if c.native == nil {
+		c.native = &nativeRun{warns: map[string]*nativeWarn{}}
+	}
+	r := c.native
+	r.p = p
 	for _, f := range p.analysed() {
 		if f.Runtime == nil {
 			continue
 		}
 		r.function(f)
 	}
+}
+
+// warnNative reports the warnings reportNative gathered, one per place, code and
+// top-level folder, naming every function they concern.
+func warnNative(p *Pass) {
+	r := cacheOf(p).native
+	if r == nil {
+		return
+	}
+	r.p = p
 	for _, k := range r.order {
-		w := r.warns[k]
-		r.emitWarning(w)
+		r.emitWarning(r.warns[k])
 	}
 }
 
@@ -449,7 +466,7 @@ func (r *nativeRun) otherFiles(f *Function, e pyresolve.Entry, tg native.Target)
 func (r *nativeRun) warn(f *Function, t tree.Tree, name, top string, code rulecode.Code, why string) {
 	l := whereIs(f, t, name)
 	place := "fn:" + f.Fn.Name
-	w := &nativeWarn{code: code, top: top, why: why, hintFn: f}
+	w := &nativeWarn{code: code, top: top, why: why}
 	if l != nil {
 		place = "layer:" + l.Name
 		w.layer, w.pos = l, l.Pos
@@ -460,6 +477,7 @@ func (r *nativeRun) warn(f *Function, t tree.Tree, name, top string, code ruleco
 	if old, ok := r.warns[key]; ok {
 		w = old
 	} else {
+		w.hint = nativeHint(code, f, packageFor(r.p, f, importName(top)), w.layer != nil)
 		r.warns[key] = w
 		r.order = append(r.order, key)
 	}
@@ -483,7 +501,7 @@ func (r *nativeRun) emitWarning(w *nativeWarn) {
 	r.p.Report(w.code, model.Warning, w.fn, layer, w.pos,
 		fmt.Sprintf("%s has %s that cannot load on %s: %s; nothing the handler imports loads %s now, but an import of '%s' would fail",
 			where, countFiles(w.files), strings.Join(w.functions, ", "), w.why, pluralIt(len(w.files)), importName(what)),
-		nativeHint(w.code, w.hintFn, packageFor(r.p, w.hintFn, importName(what)), w.layer != nil))
+		w.hint)
 }
 
 func pluralIt(n int) string {

@@ -20,7 +20,7 @@ it (else at the first function's), listing the functions that use it. The dates 
 runtime catalogue (internal/runtimes/runtimes.json); ` + datesChecked() + `.`,
 	Example: `Runtime: python3.9`,
 	Fix:     `Move to a supported runtime (and rebuild layers for it).`,
-	Run: func(p *Pass) {
+	Finish: func(p *Pass) {
 		type group struct {
 			rt    *runtimes.Runtime
 			fns   []*Function

@@ -26,7 +26,7 @@ fail with RequestEntityTooLargeException.`,
 	Example: `resource "aws_lambda_layer_version" "deps" { filename = "build/deps.zip" }   # 74 MiB`,
 	Fix: `Upload the zip to S3 and reference it (s3_bucket/s3_key, --s3-bucket/--s3-key), or make it
 smaller.`,
-	Run: func(p *Pass) {
+	Finish: func(p *Pass) {
 		seen := map[tree.Tree]bool{}
 		check := func(c *model.Code, fn, layer string, pos model.Pos) {
 			if c == nil {

@@ -38,9 +38,16 @@ type Rule struct {
 	// findings (safe) and which `--unsafe-fixes` adds, and when each is offered; "" when
 	// there is none.
 	Fixes string
-	// Run reports findings for one app. Rules whose findings come from the loaders
+	// Run reports findings for a batch of an app's functions (Pass.Functions, with their
+	// analyses; Pass.Stream checks an app a batch at a time): what one function's
+	// analysis, the app and its layers say. Rules whose findings come from the loaders
 	// (bad references, unreadable content) have a nil Run.
 	Run func(p *Pass)
+	// Finish reports what needs every function of the app at once (one finding for all
+	// the functions on a runtime, a layer judged by all its users): it runs once, after
+	// Run has seen every batch, with Pass.Functions every function of the app and their
+	// analyses gone (what it needs of them, Run keeps in the pass's caches).
+	Finish func(p *Pass)
 	// Requires are the analyses Run reads (see Analysis): the pass computes them, each
 	// once for all the rules, before Run is called.
 	Requires []*Analysis
@@ -88,6 +95,9 @@ type Function struct {
 	// speak Python; nil for other languages and when not analysed (analysed).
 	Result *pyresolve.Result
 	Skip   string
+
+	lang resolve.Resolver // its language's resolver (nil when Skip says why not)
+	at   int              // its place in the app's functions
 }
 
 // Pass is one run of the rules over one app.
@@ -98,7 +108,13 @@ type Pass struct {
 	// Project is the folder the app was read from (for hints about code that exists
 	// only outside a function's package); nil when unknown.
 	Project tree.Tree
+	// Batch is how many functions Stream checks at a time (0: DefaultBatch).
+	Batch int
 
+	// all is every function of the app when Functions is a batch of them (Stream).
+	all []*Function
+	// again analyses a function whose analysis Stream dropped (analysedAgain).
+	again     func(f *Function) *Function
 	findings  []finding.Finding
 	cacheOnce sync.Once
 	cache     *passCache
@@ -116,8 +132,17 @@ func (p *Pass) ReportFix(code rulecode.Code, sev model.Severity, fn, layer strin
 		Function: fn, Layer: layer, Pos: pos, Message: msg, Hint: hint, Fix: fix})
 }
 
-// Run runs every rule over the pass, and turns the loaders' notes into findings.
+// Run runs every rule over the pass, its functions analysed (Analyze), and turns the
+// loaders' notes into findings: Stream's work with the whole app as one batch.
 func Run(p *Pass) []finding.Finding {
+	p.notes()
+	p.runBatch(p.Functions)
+	p.finish()
+	return p.findings
+}
+
+// notes turns the loaders' notes into findings.
+func (p *Pass) notes() {
 	for _, n := range p.App.Notes {
 		if r, ok := registry[n.Code]; ok && n.Hint == "" {
 			n.Hint = strings.Join(strings.Fields(r.Fix), " ")
@@ -125,24 +150,40 @@ func Run(p *Pass) []finding.Finding {
 		p.findings = append(p.findings, finding.Finding{Code: n.Code, Severity: n.Severity,
 			Function: n.Function, Layer: n.Layer, Pos: n.Pos, Message: n.Message, Hint: n.Hint, Fix: n.Fix})
 	}
-	// The analyses the rules require are computed first, each once; then the rules
-	// run side by side, each on its own view of the pass (its own findings, the pass's
-	// caches); their findings join in rule order, as if run one by one.
+}
+
+// runBatch runs every rule's Run over batch (analysed). The analyses the rules require
+// are computed first, each once; then the rules run side by side, each on its own view
+// of the pass (its own findings, the pass's caches); their findings join in rule
+// order, as if run one by one.
+func (p *Pass) runBatch(batch []*Function) {
 	cacheOf(p)
+	p.Functions = batch
 	p.compute()
+	p.each(batch, func(r *Rule) func(*Pass) { return r.Run })
+}
+
+// finish runs every rule's Finish over all the app's functions.
+func (p *Pass) finish() {
+	p.each(p.every(), func(r *Rule) func(*Pass) { return r.Finish })
+}
+
+// each runs step(r) of every rule that has it over fns, side by side.
+func (p *Pass) each(fns []*Function, step func(r *Rule) func(*Pass)) {
 	all := All()
 	found := make([][]finding.Finding, len(all))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, r := range all {
-		if r.Run == nil {
+		do := step(r)
+		if do == nil {
 			continue
 		}
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			view := &Pass{App: p.App, Functions: p.Functions, Today: p.Today, Project: p.Project, cache: p.cache, rule: r}
-			r.Run(view)
+			view := &Pass{App: p.App, Functions: fns, all: p.all, again: p.again, Today: p.Today, Project: p.Project, cache: p.cache, rule: r}
+			do(view)
 			found[i] = view.findings
 		})
 	}
@@ -150,7 +191,6 @@ func Run(p *Pass) []finding.Finding {
 	for _, fs := range found {
 		p.findings = append(p.findings, fs...)
 	}
-	return p.findings
 }
 
 // resolved returns the functions that have an import analysis, in any language.

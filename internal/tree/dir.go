@@ -473,3 +473,21 @@ func osName(name string) string {
 
 // Root is the absolute path of the folder on disk (for a fix that moves files in it).
 func (d *DirTree) Root() string { return d.root }
+
+// Release drops what t keeps of the folders it listed (a DirTree's listings), through
+// the views that wrap one (Unwrap): a tree nothing will read for a while holds no
+// memory. A later read lists the folders again (and counts them again toward the
+// fan-out bound, which compares counts, so a re-read does not trip it).
+func Release(t Tree) {
+	for t != nil {
+		switch v := t.(type) {
+		case *DirTree:
+			v.dirs.Clear()
+			return
+		case interface{ Unwrap() Tree }:
+			t = v.Unwrap()
+		default:
+			return
+		}
+	}
+}

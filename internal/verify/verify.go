@@ -215,6 +215,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		nf.explicit = abs
 	}
 
+	opts.Check.KeepAnalyses = true // each function is materialized from its analysis
 	res, err := check.Run(ctx, opts.Check)
 	if err != nil {
 		return nil, err
