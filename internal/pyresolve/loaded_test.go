@@ -136,3 +136,73 @@ func TestModulesWhereMatchesModules(t *testing.T) {
 		t.Errorf("%d analyses share the package's run, want functions 0 and 1 in both rounds", shared)
 	}
 }
+
+// fanOut analyses n functions that import a layer package of size modules (they share
+// its run).
+func fanOut(b *testing.B, n, size int) []*seamView {
+	rt, _ := runtimes.Lookup("python3.12")
+	layer := &model.Layer{Name: "Big", Content: &model.Code{Tree: tree.NewMap("layer", bigLayer(size))}}
+	lang := NewLang(nil)
+	views := make([]*seamView, n)
+	for i := range views {
+		fn := &model.Function{Name: fmt.Sprintf("Fn%d", i), Runtime: "python3.12", Handler: "app.handler", Arch: "x86_64",
+			Code:   &model.Code{Tree: tree.NewMap(fmt.Sprintf("src%d", i), map[string]string{"app.py": "import json\nimport big\n\ndef handler(e, c):\n    pass\n"})},
+			Env:    map[string]model.EnvVar{},
+			Layers: []model.LayerRef{{Layer: layer}}}
+		a, err := lang.Analyze(context.Background(), fn, rt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		views[i] = a.(*seamView)
+	}
+	return views
+}
+
+// BenchmarkLoadedFilesFanOut: check's walk of the files 50 functions load, each
+// importing a 2,000-module layer package: every function's files (LoadedFiles, as
+// before), and the shared run's once (LoadedFilesOnce).
+func BenchmarkLoadedFilesFanOut(b *testing.B) {
+	views := fanOut(b, 50, 2000)
+	visit := func(tree.Tree, string, bool) {}
+	b.Run("each", func(b *testing.B) {
+		for b.Loop() {
+			for _, v := range views {
+				resolve.LoadedFiles(v, visit)
+			}
+		}
+	})
+	b.Run("once", func(b *testing.B) {
+		for b.Loop() {
+			seen := map[any]bool{}
+			for _, v := range views {
+				resolve.LoadedFilesOnce(v, seen, visit)
+			}
+		}
+	})
+}
+
+// BenchmarkModulesWhereFanOut: a rule's filter over the modules of 50 functions that
+// import a 2,000-module layer package: Modules filtered per function, and ModulesWhere
+// (the shared run's modules filtered once per key; the first call fills it).
+func BenchmarkModulesWhereFanOut(b *testing.B) {
+	views := fanOut(b, 50, 2000)
+	keep := func(name string, m *Module) bool { return m != nil && m.File == "" }
+	type key struct{}
+	b.Run("filter", func(b *testing.B) {
+		for b.Loop() {
+			for _, v := range views {
+				for name, m := range v.res.Modules() {
+					_ = keep(name, m)
+				}
+			}
+		}
+	})
+	b.Run("where", func(b *testing.B) {
+		for b.Loop() {
+			for _, v := range views {
+				for range v.res.ModulesWhere(key{}, keep) {
+				}
+			}
+		}
+	})
+}
