@@ -21,11 +21,14 @@
 # -count for benchstat), QUICK (0; 1 skips the 1,000-function app and the Go benchmarks),
 # BIG (0; 1 adds issue 19.3's row: what a 2,500 MB / 200,000-file layer adds to the
 # 200-function app, against the same app with that layer at 25 MB; the app takes about
-# 4 minutes to generate and 220 MB of disk).
+# 4 minutes to generate and 220 MB of disk), LINEAR (1; issue 19.2's rows: 1,000 and 10,000
+# functions, CPU ratio, peak RSS and the GC's share of a CPU profile; "only" runs just them,
+# 0 skips them), LRUNS (3: runs of each of those).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE=${BASE:-$(git merge-base HEAD main)}
 RUNS=${RUNS:-7} VENDORED=${VENDORED:-5000} COUNT=${COUNT:-6} QUICK=${QUICK:-0} BIG=${BIG:-0}
+LINEAR=${LINEAR:-1} LRUNS=${LRUNS:-3}
 tmp=$(mktemp -d)
 cleanup() {
 	git worktree remove --force "$tmp/base" >/dev/null 2>&1 || true
@@ -69,6 +72,40 @@ pair() {
 	echo "$name $ca $cb" >>"$tmp/cpu"
 	echo "$ca $cb $(col "$tmp/a" 3) $(col "$tmp/b" 3)" >"$tmp/last"
 }
+
+# linear: issue 19.2 — CPU(10,000) against 10 × CPU(1,000) functions, peak RSS, and the
+# collector's share of the CPU (runtime.gcBgMarkWorker, gcAssistAlloc, bgsweep and
+# bgscavenge, cumulative, in a profile of the 10,000-function check).
+linear() {
+	"$tmp/gen" -o "$tmp/lin1" -functions 1000 -large-mb 25 >/dev/null 2>&1
+	"$tmp/gen" -o "$tmp/lin10" -functions 10000 -large-mb 25 >/dev/null 2>&1
+	local args=(--format json --max-template-size 20000)
+	rm -f "$tmp/l1" "$tmp/l10"
+	for _ in $(seq "$LRUNS"); do
+		run "$tmp/l1" "$tmp/head.bin" check "$tmp/lin1/template.yaml" "${args[@]}"
+		run "$tmp/l10" "$tmp/head.bin" check "$tmp/lin10/template.yaml" "${args[@]}"
+	done
+	LAYERKIT_NO_SUPERVISOR=1 LAYERKIT_CPUPROFILE="$tmp/lin.prof" "$tmp/head.bin" check "$tmp/lin10/template.yaml" "${args[@]}" >/dev/null 2>&1 || true
+	local gc
+	gc=$(go tool pprof -top -cum "$tmp/head.bin" "$tmp/lin.prof" 2>/dev/null | awk '
+		$6 == "runtime.gcBgMarkWorker" || $6 == "runtime.gcAssistAlloc" || $6 == "runtime.bgsweep" || $6 == "runtime.bgscavenge" {s += $5}
+		END {printf "%.1f", s}')
+	echo "Linear to 10,000 functions (issue 19.2): HEAD $(git rev-parse --short HEAD), bench/gen -large-mb 25, $LRUNS runs each alternated, medians; load $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo
+	echo "| functions | CPU | wall | peak RSS |"
+	echo "|---:|---:|---:|---:|"
+	printf '| 1,000 | %s s | %s s | %d MB |\n' "$(col "$tmp/l1" 1)" "$(col "$tmp/l1" 2)" $(($(col "$tmp/l1" 3) / 1024))
+	printf '| 10,000 | %s s | %s s | %d MB |\n' "$(col "$tmp/l10" 1)" "$(col "$tmp/l10" 2)" $(($(col "$tmp/l10" 3) / 1024))
+	echo
+	awk -v a="$(col "$tmp/l1" 1)" -v b="$(col "$tmp/l10" 1)" -v r="$(col "$tmp/l10" 3)" -v gc="$gc" 'BEGIN {
+		printf "CPU(10,000) = %.1f × CPU(1,000) (issue 19.2: at most 11×); peak RSS at 10,000: %d MB (under 200 MB); the collector: %s %% of the CPU profile of the 10,000-function check (under 15 %%).\n", b / a, r / 1024, gc
+	}'
+	echo
+}
+if [[ $LINEAR != 0 ]]; then
+	linear
+	[[ $LINEAR == only ]] && exit 0
+fi
 
 "$tmp/gen" -o "$tmp/app200" >/dev/null
 "$tmp/gen" -o "$tmp/app200s" -large-mb 25 >/dev/null

@@ -197,7 +197,7 @@ func (v *seamView) Imports() []resolve.Import {
 				Stmt: s.Stmt, From: s.From, Chain: chain, Lazy: s.Lazy,
 				Found: v.provider(res.Module(name))})
 		}
-		out = append(out, v.problemImports()...)
+		out = append(out, v.problemImports(nil)...)
 		v.imports = out
 	})
 	return v.imports
@@ -206,15 +206,40 @@ func (v *seamView) Imports() []resolve.Import {
 // Failed are the imports that fail (resolve.Failed): the problems alone, without
 // building an Import for every module found.
 func (v *seamView) Failed() []resolve.Import {
-	v.failedOnce.Do(func() { v.failed = v.problemImports() })
+	v.failedOnce.Do(func() { v.failed = v.problemImports(nil) })
 	return v.failed
 }
 
-// problemImports are the imports of the problems, in their order.
-func (v *seamView) problemImports() []resolve.Import {
+// FailedWith are the imports that fail with k (resolve.FailedWith): only those are
+// built (a rule asking for one kind of failure does not copy 200,000 others).
+func (v *seamView) FailedWith(k resolve.Failure) []resolve.Import {
+	return v.problemImports(func(f resolve.Failure) bool { return f == k })
+}
+
+// failureOf is how the seam names a problem's failure.
+func failureOf(f Failure) resolve.Failure {
+	switch f {
+	case NoModule, PathGone:
+		return resolve.NotFound
+	case NoName, NoAttribute, PartialAttr:
+		return resolve.NameMissing
+	case NoParent, BeyondTop:
+		return resolve.BadSpecifier
+	case CompiledMismatch:
+		return resolve.Incompatible
+	}
+	return resolve.Resolved
+}
+
+// problemImports are the imports of the problems whose failure keep accepts (all when
+// keep is nil), in their order.
+func (v *seamView) problemImports(keep func(resolve.Failure) bool) []resolve.Import {
 	res := v.res
 	var out []resolve.Import
 	for _, pr := range res.Problems {
+		if keep != nil && !keep(failureOf(pr.Failure)) {
+			continue
+		}
 		imp := resolve.Import{Module: pr.Missing,
 			At:   resolve.Pos{Tree: pr.Tree, File: pr.File, Line: pr.Line, Col: pr.Col},
 			Stmt: pr.Stmt, Chain: pr.Chain, Lazy: pr.Lazy, Error: problemText(pr)}

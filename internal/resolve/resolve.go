@@ -353,6 +353,23 @@ func Failed(a Analysis) []Import {
 	return out
 }
 
+// FailedWith returns a's imports that fail with k, in Imports' order. An analysis that
+// can list them without building the others implements FailedWith(k) []Import itself:
+// a rule asking for a kind of failure that one language never has (LK107's WrongFormat
+// for Python) builds nothing.
+func FailedWith(a Analysis, k Failure) []Import {
+	if f, ok := a.(interface{ FailedWith(Failure) []Import }); ok {
+		return f.FailedWith(k)
+	}
+	var out []Import
+	for _, imp := range Failed(a) {
+		if imp.Failure == k {
+			out = append(out, imp)
+		}
+	}
+	return out
+}
+
 // LoadedFiles calls visit for each file a's function loads that holds source: the
 // file holding each import in Imports, and the file each import (and the handler)
 // finds, unless it is compiled or a folder (installed is set when an installed

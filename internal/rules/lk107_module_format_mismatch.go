@@ -39,10 +39,7 @@ createRequire(import.meta.url) gives a require for CommonJS packages.`,
 
 func runLK107(p *Pass) {
 	for _, f := range p.resolved() {
-		for _, imp := range resolve.Failed(f.Analysis) {
-			if imp.Failure != resolve.WrongFormat {
-				continue
-			}
+		for _, imp := range resolve.FailedWith(f.Analysis, resolve.WrongFormat) {
 			sev := model.Error
 			var why []string
 			if imp.Lazy {
