@@ -6,6 +6,9 @@
 #   - the growth law per function (200 → 1,000 functions), per reachable module (a
 #     vendored package of VENDORED modules imported by 1 and by 200 functions), per zip
 #     entry and per unreachable byte (the large layer at 25 and 250 MB);
+#   - HEAD against the read-and-tokenize floor (bench/floor: every byte a check must read,
+#     each Python source tokenized once) and the read-only floor, on the 200-function app
+#     and the vendored-package apps, with issue 19.1's ratios;
 #   - a CPU profile of the 200-function app (LAYERKIT_CPUPROFILE, RUNS runs merged);
 #   - the Go benchmarks of the hot paths at both builds, compared with benchstat.
 # Prints Markdown to stdout. Needs go, git and /usr/bin/time.
@@ -37,6 +40,7 @@ trap cleanup EXIT
 git worktree add --detach "$tmp/base" "$BASE" >/dev/null 2>&1
 (cd "$tmp/base" && CGO_ENABLED=0 go build -o "$tmp/base.bin" ./cmd/layerkit)
 CGO_ENABLED=0 go build -o "$tmp/head.bin" ./cmd/layerkit
+CGO_ENABLED=0 go build -o "$tmp/floor" ./bench/floor
 go build -o "$tmp/gen" ./bench/gen
 
 # run CMD...: one run under /usr/bin/time; appends "cpu wall rss_kb" to $out.
@@ -131,6 +135,39 @@ awk -v v="$VENDORED" '
 		printf "- per further function importing it (1 → 200 functions): %.2f ms; 200 functions cost %.1f× one\n", (head[n] - head[n - 1]) / 199 * 1000, head[n] / head[n - 1]
 	}' "$tmp/cpu"
 
+# floorpair NAME APP KEY: RUNS alternated runs of HEAD, the floor and the read-only floor
+# on APP; prints a table row and keeps "head floor" CPU in $tmp/floor.KEY.
+floorpair() {
+	local name=$1 app=$2 key=$3
+	rm -f "$tmp/fh" "$tmp/ff" "$tmp/fr"
+	for _ in $(seq "$RUNS"); do
+		run "$tmp/fh" "$tmp/head.bin" check "$app" --format json
+		run "$tmp/ff" "$tmp/floor" "$app"
+		run "$tmp/fr" "$tmp/floor" -read-only "$app"
+	done
+	local h f r
+	h=$(col "$tmp/fh" 1) f=$(col "$tmp/ff" 1) r=$(col "$tmp/fr" 1)
+	printf '| %s | %s s | %s s | %.2f× | %s s | %d MB | %d MB |\n' "$name" "$h" "$f" \
+		"$(echo "$h $f" | awk '{print $1 / $2}')" "$r" $(($(col "$tmp/fh" 3) / 1024)) $(($(col "$tmp/ff" 3) / 1024))
+	echo "$h $f" >"$tmp/floor.$key"
+}
+
+echo
+echo "Against the floor (HEAD; bench/floor reads every byte a check must read and tokenizes each"
+echo "Python source once with pyscan.Tokens; CPU seconds, $RUNS runs each, alternated, medians):"
+echo
+echo "| app | layerkit CPU | floor CPU | layerkit / floor | floor CPU, read only | layerkit peak RSS | floor peak RSS |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+floorpair "200 functions, 250 MB layer" "$tmp/app200" app
+floorpair "1 function, vendored $VENDORED modules" "$tmp/v1" v1
+floorpair "200 functions, vendored $VENDORED modules" "$tmp/v200" v200
+read -r h1 _ <"$tmp/floor.v1"
+read -r h200 f200 <"$tmp/floor.v200"
+awk -v h1="$h1" -v h200="$h200" -v f200="$f200" 'BEGIN {
+	printf "\nIssue 19.1 (same runs): 200 functions importing the vendored package cost %.2f× one such function (bar: 2×) and %.2f× the read-and-tokenize floor (bar: 1.5×).\n",
+		h200 / h1, h200 / f200
+}'
+
 if [[ $BIG == 1 ]]; then
 	"$tmp/gen" -o "$tmp/app200b" -large-mb 2500 >/dev/null 2>&1
 	echo
@@ -163,8 +200,8 @@ echo
 echo "Go benchmarks of the hot paths, base against HEAD (benchstat):"
 echo
 bench() {
-	go test ./internal/pyscan ./internal/pyresolve ./internal/tree -run '^$' \
-		-bench 'Scan$|ScanSmall|Analyze|ZipIndex|ZipWalk|Overlay' -count "$COUNT" 2>/dev/null
+	go test ./internal/pyscan ./internal/pysyntax ./internal/pyresolve ./internal/tree -run '^$' \
+		-bench 'Scan$|ScanSmall|Tokens|Check$|Analyze|ZipIndex|ZipWalk|Overlay' -count "$COUNT" 2>/dev/null
 	LAYERKIT_BENCH_APP=$tmp/app200 go test ./internal/check -run '^$' -bench 'GeneratedApp$' -count "$COUNT" 2>/dev/null
 }
 (cd "$tmp/base" && bench) >"$tmp/old.txt"

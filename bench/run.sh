@@ -4,7 +4,8 @@
 #   baseline  what a team does today, the smart way: unzip every layer once into a temp
 #             /opt, then for each function copy its package to a temp /var/task and run
 #             python3 -c "import <handler module>" with Lambda's sys.path (nproc at a time);
-#   floor     reading every byte a check must read (bench/floor: zip central directories,
+#   floor     reading every byte a check must read and tokenizing every Python source once
+#             (bench/floor: zip central directories,
 #             the reachable source, the dist-info metadata), spread over the cores.
 # Prints the median wall time of each (best of the baseline), peak RSS, and the ratios
 # baseline/layerkit and layerkit/floor. Needs go, python3, unzip and /usr/bin/time.

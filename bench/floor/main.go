@@ -1,16 +1,22 @@
 // Command floor reads every byte a static check of a bench/gen app must read, and
-// nothing else: the central directory of each zip layer, and the files listed in the
-// app's bench-floor.txt (the functions' sources, the reachable layer source that no
-// installed distribution owns, the dist-info metadata of the installed distributions).
-// Zip entries are inflated, files read whole; work is spread over GOMAXPROCS workers.
-// It is the floor bench/run.sh compares layerkit with.
+// tokenizes every Python source among them once, and does nothing else: the central
+// directory of each zip layer, and the files listed in the app's bench-floor.txt (the
+// functions' sources, the reachable layer source that no installed distribution owns,
+// the dist-info metadata of the installed distributions). Zip entries are inflated,
+// files read whole, and each .py file is then tokenized by pyscan.Tokens — the lexer
+// layerkit's import scanner runs, logical line by logical line, with none of the
+// scanner's work (no import resolution, no control flow, no syntax check, no rules).
+// Work is spread over GOMAXPROCS workers. It is the read-and-tokenize floor bench/run.sh
+// and bench/figures.sh compare layerkit with (issue 19.1). Until wave 2's fifth session
+// it only read (-read-only keeps that floor).
 //
-//	go run ./bench/floor APPDIR
+//	go run ./bench/floor [-read-only] APPDIR
 package main
 
 import (
 	"archive/zip"
 	"bufio"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,15 +26,29 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/layerkit/layerkit/internal/pyscan"
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: floor APPDIR")
+	readOnly := flag.Bool("read-only", false, "read only, do not tokenize (the floor before wave 2's fifth session)")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: floor [-read-only] APPDIR")
 		os.Exit(2)
 	}
 	start := time.Now()
-	root := os.Args[1]
+	root := flag.Arg(0)
+	var tokens, sources atomic.Int64
+	// tokenize is the floor's one pass over a source file's bytes.
+	tokenize := func(name string, b []byte) {
+		if *readOnly || !strings.HasSuffix(name, ".py") {
+			return
+		}
+		n, _ := pyscan.Tokens(b)
+		tokens.Add(int64(n))
+		sources.Add(1)
+	}
 	f, err := os.Open(filepath.Join(root, "bench-floor.txt"))
 	if err != nil {
 		fail(err)
@@ -63,12 +83,20 @@ func main() {
 					return 0, err
 				}
 				defer rc.Close()
-				return io.Copy(io.Discard, rc)
+				b := make([]byte, e.UncompressedSize64)
+				if _, err := io.ReadFull(rc, b); err != nil {
+					return 0, err
+				}
+				tokenize(name, b)
+				return int64(len(b)), nil
 			})
 		case "file":
 			p := filepath.Join(root, rest)
 			jobs = append(jobs, func() (int64, error) {
 				b, err := os.ReadFile(p)
+				if err == nil {
+					tokenize(p, b)
+				}
 				return int64(len(b)), err
 			})
 		}
@@ -96,8 +124,8 @@ func main() {
 		}()
 	}
 	wg.Wait()
-	fmt.Printf("floor: %d zip(s), %d bytes of central directory, %d files, %d bytes, %s\n",
-		len(zips), cd, len(jobs), total.Load(), time.Since(start).Round(time.Microsecond))
+	fmt.Printf("floor: %d zip(s), %d bytes of central directory, %d files, %d bytes, %d Python sources tokenized (%d tokens), %s\n",
+		len(zips), cd, len(jobs), total.Load(), sources.Load(), tokens.Load(), time.Since(start).Round(time.Microsecond))
 }
 
 func fail(err error) {

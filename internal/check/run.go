@@ -142,7 +142,11 @@ func checkApps(ctx context.Context, opts Options, root string, apps []*model.App
 		if err != nil {
 			return nil, err
 		}
-		res.Findings = append(res.Findings, found...)
+		if len(res.Findings) == 0 {
+			res.Findings = found // one app: its findings, not a copy
+		} else {
+			res.Findings = append(res.Findings, found...)
+		}
 		if err := overrun(app, project); err != nil {
 			return nil, err
 		}

@@ -109,10 +109,13 @@ type sourceScan struct {
 	seen      map[string]bool // files read, as shown
 	installed map[string]bool // files some function loads as part of an installed distribution
 	sups      []model.Suppression
+	// shared: the work functions share (a layer package's run) whose files an earlier
+	// function visited, in this batch or one before (resolve.LoadedFilesOnce)
+	shared map[any]bool
 }
 
 func newSourceScan() *sourceScan {
-	return &sourceScan{seen: map[string]bool{}, installed: map[string]bool{}}
+	return &sourceScan{seen: map[string]bool{}, installed: map[string]bool{}, shared: map[any]bool{}}
 }
 
 // suppressions are the ignore comments read, but those in a file that some function
@@ -163,7 +166,7 @@ func (s *sourceScan) add(fns []*rules.Function) error {
 			continue
 		}
 		q, _ = f.Analysis.(quietReader)
-		resolve.LoadedFiles(f.Analysis, visit)
+		resolve.LoadedFilesOnce(f.Analysis, s.shared, visit)
 	}
 	for k := range installedAt {
 		s.installed[k.t.Display(k.name)] = true

@@ -332,7 +332,11 @@ func mergeResults(paths []string, results []*check.Result, format string) (*chec
 	qualifyAcross(paths, results)
 	for i, r := range results {
 		newRelocator(r.Root, pathBase(format, r.Root, several), archives).findings(r.Findings)
-		out.Findings = append(out.Findings, r.Findings...)
+		if several {
+			out.Findings = append(out.Findings, r.Findings...)
+		} else {
+			out.Findings = r.Findings // one PATH: its findings, not a copy
+		}
 		out.Analyses = append(out.Analyses, r.Analyses...)
 		out.Functions += r.Functions
 		out.Layers += r.Layers

@@ -265,29 +265,53 @@ func (v *seamView) problemImports(keep func(resolve.Failure) bool) []resolve.Imp
 // LoadedFiles visits the files resolve.LoadedFiles would from Imports and Handler,
 // straight from the result's maps (nothing is built per import).
 func (v *seamView) LoadedFiles(visit func(t tree.Tree, name string, installed bool)) {
+	v.loadedFiles(nil, visit)
+}
+
+// LoadedFilesOnce is resolve.LoadedFilesOnce: LoadedFiles, except that the files the
+// function reaches through a shared package's run (Result.bases) are visited for the
+// first function of the walk alone, when what it visits of them is what every function
+// does (loaded.go).
+func (v *seamView) LoadedFilesOnce(seen map[any]bool, visit func(t tree.Tree, name string, installed bool)) {
+	v.loadedFiles(seen, visit)
+}
+
+func (v *seamView) loadedFiles(seen map[any]bool, visit func(t tree.Tree, name string, installed bool)) {
 	res := v.res
 	found := func(m *Module) {
-		if m == nil {
-			return
+		if it, ok := moduleFile(m); ok {
+			visit(it.t, it.file, it.installed)
 		}
-		if m.Kind == Namespace {
-			return // a folder
-		}
-		t, file := m.Tree, m.File
-		if (t == nil || file == "") && len(m.Path) > 0 {
-			t, file = m.Path[0].Tree, m.Path[0].Dir
-		}
-		if t == nil || file == "" || m.Kind == Compiled {
-			return
-		}
-		visit(t, file, m.Trusted)
 	}
 	found(res.Handler.Found)
-	for name, s := range res.Sites() {
-		if s.Tree != nil && s.File != "" {
-			visit(s.Tree, s.File, false)
+	if b := res.wholeBase(seen); b != nil {
+		for name := range res.sites {
+			s, _ := res.Site(name)
+			if s.Tree != nil && s.File != "" {
+				visit(s.Tree, s.File, false)
+			}
+			found(res.Module(name))
 		}
-		found(res.Module(name))
+		for name, m := range res.imported {
+			if _, own := res.sites[name]; !own {
+				if _, inBase := b.sites[name]; inBase && m != b.imported[name] {
+					found(m) // the base's site, the function's module
+				}
+			}
+		}
+		if !seen[b] {
+			seen[b] = true
+			for _, it := range b.loadedFiles().items {
+				visit(it.t, it.file, it.installed)
+			}
+		}
+	} else {
+		for name, s := range res.Sites() {
+			if s.Tree != nil && s.File != "" {
+				visit(s.Tree, s.File, false)
+			}
+			found(res.Module(name))
+		}
 	}
 	for _, pr := range res.Problems {
 		if pr.Tree != nil && pr.File != "" {

@@ -49,6 +49,10 @@ type runSummary struct {
 	// syntax: the modules of imported that some Python cannot compile (syntaxErrors
 	// looks at these alone among a base's modules)
 	syntax []string
+	// filesOnce: the files its sites reach, for LoadedFilesOnce (loaded.go)
+	filesOnce baseFilesOnce
+	// keptMods: its modules a rule's filter keeps, per key (ModulesWhere, loaded.go)
+	keptMods keptModules
 }
 
 type modEntry struct {

@@ -1,6 +1,9 @@
 package pysyntax
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -59,5 +62,38 @@ func BenchmarkCheckLongLine(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
 		Check(src)
+	}
+}
+
+// BenchmarkCheckDir checks every .py file under the directories listed in
+// $PYSCAN_BENCH_DIR (as pyscan's BenchmarkScanDir does: a real application, or a
+// bench/gen layer unzipped); it is skipped when the variable is unset. Throughput is
+// over all the files, so per-file costs show up here.
+func BenchmarkCheckDir(b *testing.B) {
+	env := os.Getenv("PYSCAN_BENCH_DIR")
+	if env == "" {
+		b.Skip("PYSCAN_BENCH_DIR not set")
+	}
+	var files [][]byte
+	var size int64
+	for _, dir := range filepath.SplitList(env) {
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".py") {
+				return err
+			}
+			src, err := os.ReadFile(p)
+			files, size = append(files, src), size+int64(len(src))
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, src := range files {
+			Check(src)
+		}
 	}
 }

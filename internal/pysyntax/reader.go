@@ -2,6 +2,7 @@ package pysyntax
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strconv"
 	"sync"
 	"unicode"
@@ -53,6 +54,8 @@ type reader struct {
 	lineStart int
 	// col's memo: the column colVal of offset colOff on the line starting at colStart.
 	colStart, colOff, colVal int
+	// ascii: the source (after a byte order mark) is ASCII, each byte a column
+	ascii bool
 
 	problems []Problem
 	stopped  bool // an error of every version was found
@@ -99,12 +102,36 @@ func putReader(r *reader) {
 // col is the 1-based column (in characters) of offset off on the current line. It
 // counts on from the last column asked for, so a long line costs linear time.
 func (r *reader) col(off int) int {
+	if r.ascii {
+		return off - r.lineStart + 1
+	}
+	return r.colSlow(off)
+}
+
+// colSlow is col for a source that is not ASCII.
+func (r *reader) colSlow(off int) int {
 	if r.colStart != r.lineStart || off < r.colOff {
 		r.colStart, r.colOff, r.colVal = r.lineStart, r.lineStart, 1
 	}
 	r.colVal += utf8.RuneCount(r.src[r.colOff:off])
 	r.colOff = off
 	return r.colVal
+}
+
+// isASCII reports whether b holds no byte of 0x80 or above, 8 bytes at a time.
+func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *reader) fail(k kind, line, col int, arg string) {
@@ -124,11 +151,16 @@ func (r *reader) newerKind(k kind, since int, line, col int) {
 
 // run reads the file; false when the reader cannot tell.
 func (r *reader) run() bool {
-	if len(r.src) > maxInput || !utf8.Valid(r.src) {
+	if len(r.src) > maxInput {
 		return false
 	}
 	if len(r.src) >= 3 && r.src[0] == 0xEF && r.src[1] == 0xBB && r.src[2] == 0xBF {
 		r.i, r.lineStart = 3, 3
+	}
+	// Most source is ASCII: then it is valid UTF-8, and a column is an offset (col).
+	r.ascii = isASCII(r.src[r.i:])
+	if !r.ascii && !utf8.Valid(r.src) {
+		return false
 	}
 	bol := true
 	for !r.stopped && !r.unsure {

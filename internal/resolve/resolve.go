@@ -394,6 +394,24 @@ func LoadedFiles(a Analysis, visit func(t tree.Tree, name string, installed bool
 	}
 }
 
+// LoadedFilesOnce is LoadedFiles for a walk over many functions' analyses that wants
+// only the union of their files (check's ignore comments): files several functions
+// reach through one piece of shared work (Python: a layer package's run, shared by
+// every function over the same layers) may be visited for the first function of the
+// walk alone. seen is the walk's memory of those pieces: one map, empty at the start,
+// passed with every function of the walk. The union of the files visited is the union
+// LoadedFiles visits for the same functions. An analysis that shares such work
+// implements LoadedFilesOnce(seen, visit) itself; any other is walked by LoadedFiles.
+func LoadedFilesOnce(a Analysis, seen map[any]bool, visit func(t tree.Tree, name string, installed bool)) {
+	if l, ok := a.(interface {
+		LoadedFilesOnce(map[any]bool, func(tree.Tree, string, bool))
+	}); ok {
+		l.LoadedFilesOnce(seen, visit)
+		return
+	}
+	LoadedFiles(a, visit)
+}
+
 // VisitProvider is LoadedFiles' visit of the file p finds, when it holds source.
 func VisitProvider(p *Provider, visit func(t tree.Tree, name string, installed bool)) {
 	if p == nil || p.Tree == nil || p.File == "" || p.Compiled || p.Folder {

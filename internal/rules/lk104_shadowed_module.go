@@ -8,6 +8,7 @@ import (
 
 	"github.com/layerkit/layerkit/internal/model"
 	"github.com/layerkit/layerkit/internal/native"
+	"github.com/layerkit/layerkit/internal/pyresolve"
 	"github.com/layerkit/layerkit/internal/resolve"
 	"github.com/layerkit/layerkit/internal/rulecode"
 	"github.com/layerkit/layerkit/internal/tree"
@@ -123,20 +124,25 @@ func layerConflicts(p *Pass, f *Function) {
 	if env.Opt == nil {
 		return
 	}
-	seen := map[string]bool{}
-	for _, m := range f.Result.Modules() {
-		if m.File == "" || m.Tree != tree.Tree(env.Opt) {
-			continue
+	p.need(LayerOwners)
+	c, opt := cacheOf(p), env.Opt
+	// shipped twice, and not byte-identical copies (whichever wins, those are the same
+	// module): what each function over the same layers asks of the same modules, so
+	// the modules of a shared layer package's run are asked once (ModulesWhere)
+	conflict := func(_ string, m *pyresolve.Module) bool {
+		if m.File == "" || m.Tree != tree.Tree(opt) {
+			return false
 		}
-		p.need(LayerOwners)
-		owners := cacheOf(p).layerOwners(env.Opt, m.File)
-		if len(owners) < 2 || seen[m.File] {
+		owners := c.layerOwners(opt, m.File)
+		return len(owners) >= 2 && !identicalInLayers(opt, owners, m.File)
+	}
+	seen := map[string]bool{}
+	for _, m := range f.Result.ModulesWhere(layerConflictKey{opt}, conflict) {
+		if seen[m.File] {
 			continue
 		}
 		seen[m.File] = true
-		if identicalInLayers(env.Opt, owners, m.File) {
-			continue // byte-identical copies: whichever wins, the module is the same
-		}
+		owners := c.layerOwners(opt, m.File)
 		a, b := f.Fn.Layers[env.OptLayers[owners[0]]], f.Fn.Layers[env.OptLayers[owners[len(owners)-1]]]
 		p.Report(rulecode.LK104, model.Warning, f.Fn.Name, "", b.Pos,
 			fmt.Sprintf("layers %s and %s both ship %s; Lambda extracts layers in order, so %s's file replaces %s's and module '%s' comes from %s",
@@ -144,6 +150,10 @@ func layerConflicts(p *Pass, f *Function) {
 			"Ship each module in one layer only, or make sure the copies are identical.")
 	}
 }
+
+// layerConflictKey is layerConflicts' filter of modules for ModulesWhere: the overlay
+// it reads.
+type layerConflictKey struct{ o *tree.Overlay }
 
 // layerOwners is o.Owners(name), kept for the pass: functions sharing layers import
 // the same modules, and each answer stats every layer.

@@ -10,6 +10,7 @@ package rules
 
 import (
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -188,9 +189,27 @@ func (p *Pass) each(fns []*Function, step func(r *Rule) func(*Pass)) {
 		})
 	}
 	wg.Wait()
-	for _, fs := range found {
-		p.findings = append(p.findings, fs...)
+	p.findings = joined(p.findings, found)
+}
+
+// joined is fs with the lists of more after it, in order. It copies nothing when one
+// list holds every finding (200,000 findings of one rule are 27 MB a copy).
+func joined(fs []finding.Finding, more [][]finding.Finding) []finding.Finding {
+	n, only := len(fs), -1
+	for i, m := range more {
+		if len(m) > 0 {
+			n += len(m)
+			only = i
+		}
 	}
+	if only >= 0 && len(fs) == 0 && len(more[only]) == n {
+		return more[only]
+	}
+	fs = slices.Grow(fs, n-len(fs))
+	for _, m := range more {
+		fs = append(fs, m...)
+	}
+	return fs
 }
 
 // resolved returns the functions that have an import analysis, in any language.
