@@ -378,6 +378,9 @@ type executor struct {
 	handling []handled
 	// line: the line of the statement being run
 	line int32
+	// pathBefore: the search path when the top level failed (the edits after that, which
+	// Python never runs, are undone once the module's imports are checked)
+	pathBefore *pathState
 }
 
 type handled struct {
@@ -407,11 +410,9 @@ func (a *analysis) minorVersion() int {
 // checked too, and their failures join the first.
 func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 	var first, pending *failure
-	var saved pathState
 	defer func() {
 		if first != nil {
 			x.a.phantomDepth--
-			x.a.restorePath(saved)
 		}
 	}()
 	for i := range stmts {
@@ -444,7 +445,8 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 		if first == nil {
 			first = &failure{exc: f.exc}
 			x.a.phantomDepth++ // what runs from here on, Python does not run
-			saved = x.a.savePath()
+			saved := x.a.savePath()
+			x.pathBefore = &saved
 		}
 		first.inner = append(first.inner, f)
 	}
@@ -1092,6 +1094,11 @@ func (a *analysis) execModule(m *Module, f *pyscan.File, lazy bool) *failure {
 	// (checked with no statement state: they are not part of the import statement that
 	// runs this module, and are reported as they are)
 	a.cur = prev
+	if x.pathBefore != nil {
+		// the sys.path edits after the failure are undone before anything else runs (a
+		// module running this one again, an importer going on after catching the failure)
+		a.restorePath(*x.pathBefore)
+	}
 	return fail
 }
 
