@@ -110,6 +110,18 @@ func (a *analysis) follow(t *Module, name string, optional bool, site string, de
 	}
 	a.followed[key] = true
 	a.nFollowed++
+	if st := a.cur; st != nil {
+		// A call that failed (the failure may be caught) runs the function again, and
+		// fails again, when it is called again (a module that failed at init, run
+		// again by a later import): follow it again then. One that worked is not
+		// followed twice (what it imported is in sys.modules now).
+		np, nested := len(st.problems), st.nested
+		defer func() {
+			if len(st.problems) > np || st.nested != nested {
+				delete(a.followed, key)
+			}
+		}()
+	}
 	f, err := a.scan(t.Tree, t.File)
 	if err != nil || f == nil {
 		return

@@ -66,6 +66,7 @@ type Env struct {
 	// shared; "" when they depend on the function (PYTHONPATH or .pth files).
 	sharedKey string
 	pth       bool // a site folder has a .pth file
+	pthExec   bool // a .pth file has an import line (site executes it: code layerkit does not run)
 }
 
 // NewEnv builds the Lambda sys.path for fn on rt. Functions with the same layers share
@@ -254,6 +255,7 @@ func (e *Env) addPthEntries() {
 				if strings.HasPrefix(line, "import ") || strings.HasPrefix(line, "import\t") {
 					// site executes the line; when it raises (a module that is not
 					// there), site stops reading the rest of this .pth file.
+					e.pthExec = true
 					if !e.pthImportWorks(line) {
 						break
 					}

@@ -67,8 +67,9 @@ type nsEntry struct {
 	val  pyscan.Value
 	del  bool
 	// from, orig: a from-import binding (from FROM import ORIG), so that what the
-	// name is bound to can be followed when it matters (reexported).
+	// name is bound to can be followed when it matters (reexported), at line.
 	from, orig string
+	line       int32
 }
 
 // lookup returns what name is bound to, and whether it is bound.
@@ -304,7 +305,7 @@ func excOf(p Problem) string {
 		return "ModuleNotFoundError"
 	case NoModule:
 		return "ModuleNotFoundError"
-	case NoAttribute, PartialAttr:
+	case NoAttribute, PartialAttr, NamespaceAttr:
 		return "AttributeError"
 	case PathGone:
 		return "KeyError"
@@ -375,6 +376,11 @@ type executor struct {
 	mods []modBind
 	// handling: the exceptions being handled, innermost last, with the handler's as name.
 	handling []handled
+	// line: the line of the statement being run
+	line int32
+	// pathBefore: the search path when the top level failed (the edits after that, which
+	// Python never runs, are undone once the module's imports are checked)
+	pathBefore *pathState
 }
 
 type handled struct {
@@ -410,6 +416,7 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 		}
 	}()
 	for i := range stmts {
+		x.line = stmts[i].Line
 		if x.ns.static != nil {
 			x.ns.line = int(stmts[i].Line)
 		}
@@ -438,6 +445,8 @@ func (x *executor) run(stmts []pyscan.Stmt, maybe, top bool) *failure {
 		if first == nil {
 			first = &failure{exc: f.exc}
 			x.a.phantomDepth++ // what runs from here on, Python does not run
+			saved := x.a.savePath()
+			x.pathBefore = &saved
 		}
 		first.inner = append(first.inner, f)
 	}
@@ -602,7 +611,7 @@ func (x *executor) bindFrom(name string, v pyscan.Value, maybe bool, from, orig 
 	x.ns.set(name, v, false)
 	if from != "" {
 		e := &x.ns.binds[len(x.ns.binds)-1]
-		e.from, e.orig = from, orig
+		e.from, e.orig, e.line = from, orig, x.line
 	}
 }
 
@@ -714,21 +723,91 @@ func (x *executor) raise(st *pyscan.Stmt, maybe bool) *failure {
 }
 
 // attr: a.X where a is bound to a module still running its top level, which has not
-// bound X yet: AttributeError, partially initialized module.
+// bound X yet: AttributeError, partially initialized module; or to a namespace package
+// that certainly has no X (nsAttrMissing): AttributeError.
 func (x *executor) attr(st *pyscan.Stmt) *failure {
 	mod := x.modOf(st.Name)
 	if mod == "" {
 		return nil
 	}
 	tns := x.a.nsOf(mod)
-	if tns == nil || tns.done || tns.dyn() || tns.has(st.Attr) {
+	if tns == nil || tns.dyn() || tns.has(st.Attr) {
 		return nil
 	}
 	p := Problem{Failure: PartialAttr, Missing: mod, Name: st.Attr, Partial: true}
+	if tns.done {
+		if !x.a.nsAttrMissing(mod, st.Attr) {
+			return nil
+		}
+		p = Problem{Failure: NamespaceAttr, Missing: mod, Name: st.Attr}
+	}
 	p.Tree, p.File, p.Line, p.Col, p.Lazy = x.m.Tree, x.m.File, int(st.Line), 1, x.lazy
 	p.Stmt = st.Name + "." + st.Attr
 	p.Chain = x.a.chain(x.m)
 	return &failure{exc: "AttributeError", problems: []Problem{p}}
+}
+
+// nsAttrMissing reports whether reading attribute name of module mod, a namespace
+// package (a folder without __init__.py) whose import is done, certainly fails with
+// AttributeError: such a module has no code, so its attributes are the submodules
+// imported so far and what other code sets on it. It is certain only when
+//   - name is not a dunder (__path__, __spec__, ... exist) and not bound (a submodule
+//     imported so far);
+//   - no portion of the package has a submodule of that name (imported or not), and
+//     no sys.path edit layerkit cannot follow may add a portion;
+//   - the object read is the module: no package on the way to it binds the next part
+//     itself (import a.b as x walks a -> .b);
+//   - no code that has run may have set it: no module whose top level ran assigns an
+//     attribute of that name or sets attributes by computed names (pyscan
+//     File.AttrStores, SetsAttrs), no .pth file runs an import line, and there is no
+//     sitecustomize or usercustomize module. Installed distributions and compiled
+//     modules are not read: they are taken not to set attributes on the function's own
+//     namespace packages by name; a namespace package an installed distribution owns
+//     is never judged.
+func (a *analysis) nsAttrMissing(mod, name string) bool {
+	t := a.mods[mod]
+	if t == nil || t.Kind != Namespace || t.Trusted || strings.HasPrefix(name, "__") || a.unknownEdit != "" || a.env.pthExec {
+		return false
+	}
+	sub := mod + "." + name
+	if a.mods[sub] != nil || a.r.findSubIn(a.env, t, sub) != nil {
+		return false
+	}
+	for i := strings.IndexByte(mod, '.'); i >= 0; {
+		parent := a.mods[mod[:i]]
+		j := strings.IndexByte(mod[i+1:], '.')
+		part := mod[i+1:]
+		if j >= 0 {
+			part = mod[i+1 : i+1+j]
+		}
+		if parent == nil {
+			return false
+		}
+		if rebound, known := a.attribute(parent, part); !known || rebound != nil {
+			return false
+		}
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	if a.env.topExists("sitecustomize") || a.env.topExists("usercustomize") {
+		return false
+	}
+	for n, st := range a.state {
+		if st != 2 {
+			continue
+		}
+		m := a.mods[n]
+		if m == nil || !scannable(m) {
+			continue
+		}
+		f, err := a.scan(m.Tree, m.File)
+		if err != nil || f == nil || f.SetsAttrs || slices.Contains(f.AttrStores, name) {
+			return false
+		}
+	}
+	return true
 }
 
 // importStmt runs one import statement at the module's top level.
@@ -773,6 +852,9 @@ func (x *executor) bindImport(imp *pyscan.Import, maybe bool) {
 	if !imp.From {
 		if imp.Alias != "" {
 			x.bind(imp.Alias, pyscan.ValUnknown, maybe)
+			if x.f.AttrReads && strings.IndexByte(abs, '.') >= 0 {
+				abs = a.aliasTarget(abs)
+			}
 			x.setMod(imp.Alias, abs)
 		} else {
 			top, _, _ := strings.Cut(abs, ".")
@@ -1012,6 +1094,11 @@ func (a *analysis) execModule(m *Module, f *pyscan.File, lazy bool) *failure {
 	// (checked with no statement state: they are not part of the import statement that
 	// runs this module, and are reported as they are)
 	a.cur = prev
+	if x.pathBefore != nil {
+		// the sys.path edits after the failure are undone before anything else runs (a
+		// module running this one again, an importer going on after catching the failure)
+		a.restorePath(*x.pathBefore)
+	}
 	return fail
 }
 

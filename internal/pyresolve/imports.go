@@ -406,6 +406,91 @@ func (a *analysis) walkAttributes(parts []string) (missing, from string) {
 	return "", ""
 }
 
+// aliasTarget is the module `import a.b.c as x` binds x to: the walk a -> .b -> .c
+// (walkAttributes) lands on another module where a package's code rebinds the next part
+// by a from-import after importing that submodule itself — in an import cycle, possibly
+// a module still running its top level. Where that is not known, the walk is taken to
+// reach the submodules (a.b.c).
+func (a *analysis) aliasTarget(abs string) string {
+	cur, rest := abs, ""
+	if i := strings.IndexByte(abs, '.'); i >= 0 {
+		cur, rest = abs[:i], abs[i+1:]
+	}
+	for rest != "" {
+		n := rest
+		if i := strings.IndexByte(rest, '.'); i >= 0 {
+			n, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		sub := cur + "." + n
+		m := a.mods[cur]
+		r, line := a.rebinding(m, n)
+		if r == "" || r == sub || !a.loadedBy(m, n, line) {
+			cur = sub
+			continue
+		}
+		cur = r
+	}
+	return cur
+}
+
+// rebinding is the module package m's finished top level last bound name n to by a
+// from-import (`from x import n` where x.n is a module x has no attribute for), and the
+// line of that import; "" when it is not that, or not known.
+func (a *analysis) rebinding(m *Module, n string) (string, int) {
+	if m == nil || m.Kind != Package || !scannable(m) {
+		return "", 0
+	}
+	ns := a.nsOf(m.Name)
+	if ns == nil || !ns.done || ns.dyn() || ns.starMods[n] != nil {
+		return "", 0
+	}
+	f, err := a.scan(m.Tree, m.File)
+	if err != nil || f.Open || !f.Names[n] {
+		return "", 0
+	}
+	var from, orig string
+	var line int
+	if f.CondNames[n] {
+		// bound under a condition: the namespace recorded what ran
+		for i := len(ns.binds) - 1; i >= 0; i-- {
+			if e := &ns.binds[i]; e.name == n {
+				if e.del || e.from == "" {
+					return "", 0
+				}
+				from, orig, line = e.from, e.orig, int(e.line)
+				break
+			}
+		}
+	} else if _, found, k := lastBind(f, f.Flow, n); found && k >= 0 {
+		imp := &f.Imports[k]
+		base, ok := imp.Absolute(m.pkg())
+		if !imp.From || !ok {
+			return "", 0
+		}
+		for _, nm := range imp.Names {
+			if nm.Alias == n || nm.Alias == "" && nm.Name == n {
+				from, orig, line = base, nm.Name, imp.Line
+			}
+		}
+	}
+	if from == "" || orig == "*" {
+		return "", 0
+	}
+	src := a.mods[from]
+	if src == nil || a.mods[from+"."+orig] == nil {
+		return "", 0
+	}
+	if src != m {
+		// the module, unless the package it comes from binds that name itself
+		if rb, known := a.attribute(src, orig); !known || rb != nil {
+			return "", 0
+		}
+	}
+	return from + "." + orig, line
+}
+
 // loadedBeforeRebind reports whether package m's own code imports the submodule m.n (or
 // something below it) at module scope no later than the line that binds n, so that the
 // binding replaces the attribute the import system set; true too when there is no such
@@ -424,10 +509,20 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 	if err != nil || f.Open {
 		return true
 	}
-	line := f.Lines[n]
+	return a.loadedBy(m, n, f.Lines[n])
+}
+
+// loadedBy reports whether package m's own code imports the submodule m.n (or something
+// below it) at module scope no later than line.
+func (a *analysis) loadedBy(m *Module, n string, line int) bool {
+	sub := m.Name + "." + n
+	f, err := a.scan(m.Tree, m.File)
+	if err != nil || f.Open || m.Kind != Package {
+		return false
+	}
 	loads := func(mod string) bool { return mod == sub || strings.HasPrefix(mod, sub+".") }
 	for _, imp := range f.Imports {
-		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || imp.Line > line {
+		if imp.Scope != pyscan.ModuleScope || imp.Dynamic || imp.TypeChecking || imp.MainBlock || imp.Line > line {
 			continue
 		}
 		base, ok := imp.Absolute(m.Name) // m is a package: its __package__ is its name

@@ -221,7 +221,7 @@ func failureOf(f Failure) resolve.Failure {
 	switch f {
 	case NoModule, PathGone:
 		return resolve.NotFound
-	case NoName, NoAttribute, PartialAttr:
+	case NoName, NoAttribute, PartialAttr, NamespaceAttr:
 		return resolve.NameMissing
 	case NoParent, BeyondTop:
 		return resolve.BadSpecifier
@@ -249,7 +249,7 @@ func (v *seamView) problemImports(keep func(resolve.Failure) bool) []resolve.Imp
 		switch pr.Failure {
 		case NoModule, PathGone:
 			imp.Failure = resolve.NotFound
-		case NoName, NoAttribute, PartialAttr:
+		case NoName, NoAttribute, PartialAttr, NamespaceAttr:
 			imp.Failure, imp.Name = resolve.NameMissing, pr.Name
 			imp.Found = v.provider(res.Module(pr.Missing))
 		case NoParent, BeyondTop:
@@ -318,7 +318,7 @@ func (v *seamView) loadedFiles(seen map[any]bool, visit func(t tree.Tree, name s
 			visit(pr.Tree, pr.File, false)
 		}
 		switch pr.Failure {
-		case NoName, NoAttribute, PartialAttr:
+		case NoName, NoAttribute, PartialAttr, NamespaceAttr:
 			found(res.Module(pr.Missing))
 		}
 	}
@@ -329,7 +329,7 @@ func problemText(pr Problem) string {
 	switch pr.Failure {
 	case NoName:
 		return fmt.Sprintf("cannot import name '%s' from '%s'", pr.Name, pr.Missing)
-	case NoAttribute:
+	case NoAttribute, NamespaceAttr:
 		return fmt.Sprintf("module '%s' has no attribute '%s'", pr.Missing, pr.Name)
 	case PartialAttr:
 		return fmt.Sprintf("partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)", pr.Missing, pr.Name)

@@ -194,3 +194,13 @@ func TestSeamShortcutsMatchImports(t *testing.T) {
 		}
 	}
 }
+
+// Every failure a Problem can have is one the seam names (a new Failure needs its case in
+// failureOf, or rules asking with FailedWith never see it).
+func TestFailureOfEveryFailure(t *testing.T) {
+	for f := NoModule; f <= NamespaceAttr; f++ {
+		if failureOf(f) == resolve.Resolved {
+			t.Errorf("failureOf(%d) = Resolved", f)
+		}
+	}
+}

@@ -137,6 +137,7 @@ const (
 	NoAttribute                         // module 'm' has no attribute 'n' (a name in __all__ of a star import)
 	PartialAttr                         // partially initialized module 'm' has no attribute 'n' (a.X in an import cycle)
 	PathGone                            // KeyError: 'p' finding Missing in a namespace package whose parent p left sys.modules (Name)
+	NamespaceAttr                       // module 'm' has no attribute 'n' (a.X at import time, a being a namespace package that certainly has no X)
 )
 
 // Problem is one import reachable from the handler that fails on Lambda.

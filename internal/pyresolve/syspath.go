@@ -3,6 +3,7 @@ package pyresolve
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -89,13 +90,54 @@ func (a *analysis) applyEdit(m *Module, ev *pyscan.Event) {
 		a.order = append(a.order, idx...)
 	}
 	a.pathEpoch++
+	a.forgetLookups()
+}
+
+// pathState is the search path as edits left it (savePath, restorePath).
+type pathState struct {
+	order   []int
+	n       int
+	epoch   int
+	unknown string
+	known   map[string]bool
+}
+
+func (a *analysis) savePath() pathState {
+	return pathState{order: slices.Clone(a.order), n: len(a.env.Path), epoch: a.pathEpoch, unknown: a.unknownEdit, known: a.known}
+}
+
+// restorePath undoes the sys.path edits made since s was saved: those of the statements
+// layerkit runs after a failure of a module's top level, to report what else fails
+// there, which Python never runs. The entries they added stay in env.Path (modules found
+// there keep their Entry) but leave the search order.
+func (a *analysis) restorePath(s pathState) {
+	if a.pathEpoch == s.epoch && a.unknownEdit == s.unknown {
+		return
+	}
+	a.unknownEdit, a.known = s.unknown, s.known
+	if a.order != nil {
+		a.order = s.order
+		if a.order == nil {
+			a.order = make([]int, s.n)
+			for i := range a.order {
+				a.order[i] = i
+			}
+		}
+	}
+	a.pathEpoch++
+	a.forgetLookups()
+}
+
+// forgetLookups drops, after sys.path changed, the lookups a search of the new path may
+// answer otherwise.
+func (a *analysis) forgetLookups() {
 	// Modules not found so far may be found now, and modules found but not imported
-	// (only looked up for an import in a function body) may be found elsewhere: only
-	// sys.modules keeps what it has.
+	// (only looked up for an import in a function body), or whose top level failed (it
+	// left sys.modules), may be found elsewhere: only sys.modules keeps what it has.
 	var nsPkgs []string
 	for name, mod := range a.mods {
 		switch {
-		case mod == nil || a.state[name] != 2:
+		case mod == nil || a.state[name] != 2 || a.loaded(name) == nil:
 			delete(a.mods, name)
 		case mod.Kind == Namespace:
 			nsPkgs = append(nsPkgs, name)

@@ -34,6 +34,7 @@ package pyscan
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -210,6 +211,15 @@ type File struct {
 	MaybeNames map[string]bool
 	// AttrReads is true when Flow has an StAttr.
 	AttrReads bool
+	// AttrStores are the attribute names the file may assign, at any scope, on an object
+	// other than self or cls: a target `a.X = v`, `a.X += v`, `a.X, b = v`, `for a.X in`,
+	// `with ... as a.X` (a name read in a target, such as d[a.K] = v, counts too). At most
+	// maxAttrStores; past that, SetsAttrs.
+	AttrStores []string
+	// SetsAttrs is true when the file may set attributes whose names it computes, or
+	// replace modules: setattr(...), __setattr__, __dict__, vars(...), exec(...),
+	// eval(...), or any use of a name `modules` (sys.modules).
+	SetsAttrs bool
 	// CondNames are the names Flow binds only under a condition (in a try, an if, a
 	// loop) or deletes; every other name in Names is bound when the statement at its
 	// line in Lines runs.
@@ -297,6 +307,8 @@ type scanner struct {
 	// finish's own scratch: the real guards, and the distinct bound names.
 	realGuards []Guard
 	keys       []string
+	// attrStores' candidates
+	attrCand []int32
 
 	// block context of the current stack, valid until the next push or pop
 	ctxOK     bool
@@ -368,6 +380,7 @@ func (s *scanner) reset() {
 		binds:      s.binds[:0],
 		realGuards: s.realGuards[:0],
 		keys:       s.keys[:0],
+		attrCand:   s.attrCand[:0],
 		cx:         s.cx.recycle(),
 		fl:         flowState{frames: s.fl.frames[:0], modName: s.fl.modName, renum: s.fl.renum},
 	}
@@ -386,7 +399,7 @@ func (s *scanner) release() {
 	}
 	if cap(s.lx.toks) > maxPooled*4 || cap(s.imps) > maxPooled || cap(s.names) > maxPooled ||
 		cap(s.binds) > maxPooled || cap(s.guards) > maxPooled || cap(s.stack) > maxPooled ||
-		cap(s.catches) > maxPooled || cap(s.pend) > maxPooled || cap(s.keys) > maxPooled {
+		cap(s.catches) > maxPooled || cap(s.pend) > maxPooled || cap(s.keys) > maxPooled || cap(s.attrCand) > maxPooled {
 		return // let the garbage collector have it all
 	}
 	scanPool.Put(s)
@@ -1368,6 +1381,7 @@ func (s *scanner) fromStmt(toks []tok) {
 func (s *scanner) exprScan(toks []tok) {
 	n0 := len(s.imps)
 	defer s.callScan(toks, n0)
+	s.attrStores(toks)
 	mod := s.moduleScope()
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -1396,6 +1410,90 @@ func (s *scanner) exprScan(toks []tok) {
 		if next.op == '(' && !afterDef && i+2 < len(toks) {
 			s.importCall(toks, i, name, prevDot)
 		}
+	}
+}
+
+// maxAttrStores bounds File.AttrStores.
+const maxAttrStores = 64
+
+// attrStores notes in File.AttrStores the attributes statement toks may assign (on an
+// object other than self or cls), and in File.SetsAttrs a way of setting attributes
+// by a computed name. It errs on the side of noting: a name is certainly not assigned
+// by this file only when it is not noted. One pass: the attribute names are kept as
+// candidates until the last top-level '=' (where the targets end) is known.
+func (s *scanner) attrStores(toks []tok) {
+	if s.f.SetsAttrs {
+		return
+	}
+	// candidates: the index of a name after '.', or -1-index when it is a target
+	// wherever the '=' is (in a for target, after `as`)
+	cand := s.attrCand[:0]
+	end, depth := -1, 0
+	inFor, afterAs := false, false
+	for i, t := range toks {
+		if t.kind == tkOp {
+			switch t.op {
+			case '(', '[', '{':
+				depth++
+			case ')', ']', '}':
+				depth--
+			case '=', opAug:
+				if depth == 0 {
+					end = i
+				}
+			}
+			continue
+		}
+		if t.kind != tkName {
+			continue
+		}
+		name := s.bytesOf(t)
+		prevDot := i > 0 && isOp(toks[i-1], '.')
+		switch string(name) {
+		case "for":
+			inFor = !prevDot
+			continue
+		case "in":
+			inFor = false
+			continue
+		case "as":
+			afterAs = true
+			continue
+		case "__setattr__", "__dict__", "modules":
+			s.f.SetsAttrs = true
+			return
+		case "setattr", "vars", "exec", "eval":
+			if i+1 < len(toks) && isOp(toks[i+1], '(') {
+				s.f.SetsAttrs = true
+				return
+			}
+		}
+		if !prevDot || i >= 2 && (i < 3 || !isOp(toks[i-3], '.')) && (s.isName(toks[i-2], "self") || s.isName(toks[i-2], "cls")) {
+			continue
+		}
+		if inFor || afterAs {
+			cand = append(cand, int32(-1-i))
+		} else {
+			cand = append(cand, int32(i))
+		}
+	}
+	s.attrCand = cand
+	for _, c := range cand {
+		i := int(c)
+		if c < 0 {
+			i = int(-1 - c)
+		} else if i > end {
+			continue
+		}
+		name := s.bytesOf(toks[i])
+		if slices.Contains(s.f.AttrStores, string(name)) {
+			continue
+		}
+		if len(s.f.AttrStores) == maxAttrStores {
+			s.f.SetsAttrs = true
+			return
+		}
+		s.f.AttrStores = append(s.f.AttrStores, s.str(name))
 	}
 }
 

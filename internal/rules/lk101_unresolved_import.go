@@ -36,7 +36,10 @@ import in an except block is checked only when that block runs. Tests Lambda dec
 for the function's runtime: if TYPE_CHECKING:, if __name__ == "__main__":, sys.version_info
 comparisons, sys.platform, os.name, platform.system(), if False:; only the branch that runs is
 checked. A star import whose module lists in __all__ a name it does not define fails with
-AttributeError, and so does reading a.X at import time while a is still initializing (a cycle).
+AttributeError, and so does reading a.X at import time while a is still initializing (a cycle), or
+when a is a namespace package (a folder without __init__.py: it runs no code) that certainly has no
+X — X is no submodule in any of its folders, and no code that ran before assigns an attribute X or
+sets attributes by a computed name (setattr, __dict__, sys.modules, exec, ...).
 
 Node.js functions are checked on what the build deploys. sam build without esbuild packs the
 CodeUri folder with npm pack (its node_modules is left out) and installs package.json's
@@ -420,7 +423,7 @@ func raisedBy(msg string, pr pyresolve.Problem) string {
 // missing module might yet be provided (so Lambda fails only if nothing provides it).
 func describeProblem(p *Pass, f *Function, pr pyresolve.Problem, unsure bool) (string, string) {
 	msg, hint := describeProblem1(p, f, pr, unsure)
-	if pr.Failure != pyresolve.NoAttribute && pr.Failure != pyresolve.PartialAttr {
+	if pr.Failure != pyresolve.NoAttribute && pr.Failure != pyresolve.PartialAttr && pr.Failure != pyresolve.NamespaceAttr {
 		msg = raisedBy(msg, pr)
 	}
 	return msg, hint
@@ -449,6 +452,14 @@ func describeProblem1(p *Pass, f *Function, pr pyresolve.Problem, unsure bool) (
 		msg := fmt.Sprintf("`%s` runs while %s is still running its own top-level code (an import cycle back into it) and has not bound '%s' yet%s; %s",
 			pr.Stmt, pr.Missing, pr.Name, via, failsAttr(f, pr, fmt.Sprintf("partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)", pr.Missing, pr.Name)))
 		return raisedBy(msg, pr), fmt.Sprintf("Bind %s in %s before the import that leads back here, or read %s.%s inside a function (at call time) instead of at import time.", pr.Name, pr.Missing, pr.Missing, pr.Name)
+	case pyresolve.NamespaceAttr:
+		where, dir := pr.Missing, strings.ReplaceAll(pr.Missing, ".", "/")
+		if m := f.Result.Module(pr.Missing); m != nil && len(m.Path) > 0 {
+			where = fmt.Sprintf("%s (%s)", pr.Missing, m.Path[0].Tree.Display(m.Path[0].Dir))
+		}
+		msg := fmt.Sprintf("`%s` reads '%s' of %s, a namespace package (a folder without __init__.py): it runs no code, has no submodule %s, and no code that runs before this sets it%s; %s",
+			pr.Stmt, pr.Name, where, pr.Name, via, failsAttr(f, pr, fmt.Sprintf("module '%s' has no attribute '%s'", pr.Missing, pr.Name)))
+		return raisedBy(msg, pr), fmt.Sprintf("Read %s from the module that defines it, or define it in an __init__.py in %s/ (which makes %s a regular package).", pr.Name, dir, pr.Missing)
 	case pyresolve.PathGone:
 		pkg := pr.Missing[:max(strings.LastIndexByte(pr.Missing, '.'), 0)]
 		msg := fmt.Sprintf("`%s`: %s is a namespace package (a folder without __init__.py) whose parent package %s failed when it was imported earlier (an except clause caught that) and left sys.modules, while %s stayed there; finding %s in it reads sys.modules['%s']%s; %s",

@@ -1,0 +1,1 @@
+from lk_d.m1 import Y

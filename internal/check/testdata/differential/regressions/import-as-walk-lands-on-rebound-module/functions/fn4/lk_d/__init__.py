@@ -1,0 +1,1 @@
+from lk_e import m2

@@ -1,0 +1,2 @@
+from lk_e.m2 import X
+LK_LATE = 1

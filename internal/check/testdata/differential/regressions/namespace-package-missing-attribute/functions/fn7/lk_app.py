@@ -1,0 +1,5 @@
+import lk_d.m2.LK_LATE
+import lk_d.m2 as lk_cyc
+lk_seen = lk_cyc.LK_LATE
+def handler(event, context):
+    return None

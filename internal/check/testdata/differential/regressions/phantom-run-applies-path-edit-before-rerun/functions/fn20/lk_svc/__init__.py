@@ -1,0 +1,4 @@
+try:
+    from . import app
+except ModuleNotFoundError:
+    lk_fallback = None

@@ -1,0 +1,1 @@
+from lk_a.m3 import *

@@ -1,0 +1,2 @@
+def boot():
+    import lk_missing

@@ -1,0 +1,9 @@
+def boot():
+    import lk_missing
+try:
+    boot()
+except ImportError:
+    pass
+boot()
+def handler(event, context):
+    return None

@@ -1,0 +1,7 @@
+from lk_boot import boot
+try:
+    boot()
+except ImportError:
+    pass
+def handler(event, context):
+    return None
