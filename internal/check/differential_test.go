@@ -5,8 +5,8 @@ package check_test
 // It generates random SAM apps (seeded, deterministic), runs check.Run over each, and
 // imports every function's handler with the local python3 from a materialized /var/task
 // and /opt, with Lambda's sys.path (testdata/differential/oracle.py). layerkit's verdict
-// per function — "fails" iff it reports an error LK101, LK102, LK103 or LK301–LK304 for the
-// function — must equal Python's.
+// per function — "fails" iff it reports an error LK101, LK102, LK103, LK108 or LK301–LK304
+// for the function — must equal Python's.
 //
 // The generator covers every resolution feature: shadowing between /var/task, the layers
 // and their two prefixes; namespace packages merging across them; regular packages beside
@@ -495,7 +495,7 @@ func (d *differ) run(seed int64) {
 
 // decidingCodes are the errors that mean "the handler will not import".
 var decidingCodes = map[string]bool{"LK101": true, "LK102": true, "LK103": true,
-	"LK301": true, "LK302": true, "LK303": true, "LK304": true}
+	"LK108": true, "LK301": true, "LK302": true, "LK303": true, "LK304": true}
 
 // count records which generated features app a has.
 func (d *differ) count(a *dApp) {

@@ -211,6 +211,18 @@ func TestKnownShapes(t *testing.T) {
 		// A dict's line cut loose from its braces (a field app's leftover fragment).
 		"def f(event, context) -> dict:\n        \"key\": config['key']\n    })\n",
 		"x = {\n  'a': 1,\n}\n'doc': int\n",
+		// A star import names nothing else (a generated app's miss, seed 20290143).
+		"from os import path, *\n",
+		"from os import *, path\n",
+		"from os import (*)\n",
+		"from os import (sep,\n    *)\n",
+		"from os import *; x = 1\n",
+		"import sys; from os import *\n",
+		"x = 1; from os import *\n",
+		"from os import (path, sep)\n",
+		"from . import *\n",
+		"from os import *  # all\n",
+		"x = f'{a}'; from os import *\n",
 	}
 	var bad int
 	for _, py := range pys {

@@ -188,6 +188,7 @@ var targeted = []string{
 	"v = 1 \\ 2\n",
 	"v = '''never closed\n",
 	"'key': config['key']\n",
+	"from os import sep, *\n",
 }
 
 // inject puts one targeted construct at a statement boundary of a top-level line.

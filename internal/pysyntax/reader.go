@@ -64,11 +64,13 @@ type reader struct {
 	ind, alt []int // indentation stacks (tabs to 8 columns; tabs as 1)
 	parens   []paren
 
-	toks       []token // the current logical line's first tokens (at most keepToks)
-	ntoks      int     // how many tokens the current logical line has
-	last       token   // its last token
-	prev       *token  // the token before the next one, for adjacency (nil at a field start)
-	header     bool    // the last logical line ended with ':' (a block header)
+	toks       []token  // the current logical line's first tokens (at most keepToks)
+	ntoks      int      // how many tokens the current logical line has
+	imp        impState // where the reader is in a from-import statement (fromImport)
+	afterSemi  bool     // the last token was a ';': a statement starts
+	last       token    // its last token
+	prev       *token   // the token before the next one, for adjacency (nil at a field start)
+	header     bool     // the last logical line ended with ':' (a block header)
 	headerLine int
 	encl       []quote // the f-strings the reader is inside
 }
@@ -351,6 +353,7 @@ func (r *reader) add(t token) {
 		}
 		r.fail(k, t.line, t.col, "")
 	}
+	r.fromImport(t)
 	if len(r.toks) < keepToks {
 		r.toks = append(r.toks, t)
 	}
@@ -359,11 +362,62 @@ func (r *reader) add(t token) {
 	r.prev = &r.last
 }
 
+// impState is where the reader is in a from-import statement.
+type impState uint8
+
+const (
+	impNone  impState = iota
+	impFrom           // after "from", before "import"
+	impFirst          // right after "import"
+	impNames          // in the names
+	impStar           // right after a star import's "*"
+)
+
+// fromImport follows a from-import statement's names, t its next token: a star import
+// names nothing else, so "from m import a, *", "from m import *, a" and
+// "from m import (*)" never compile (SyntaxError: invalid syntax, every version).
+func (r *reader) fromImport(t token) {
+	if len(r.encl) > 0 {
+		return // inside an f-string's field
+	}
+	semi := t.kind == tOp && t.text == ";"
+	start := r.ntoks == 0 || r.afterSemi
+	r.afterSemi = semi
+	switch r.imp {
+	case impNone:
+		if start && t.kind == tName && t.text == "from" {
+			r.imp = impFrom
+		}
+	case impFrom:
+		if t.kind == tName && t.text == "import" {
+			r.imp = impFirst
+		}
+	case impFirst, impNames:
+		switch {
+		case semi:
+			r.imp = impNone
+		case t.kind == tOp && t.text == "*" && r.imp == impFirst:
+			r.imp = impStar
+		case t.kind == tOp && t.text == "*":
+			r.fail(kInvalid, t.line, t.col, "")
+			r.imp = impNone
+		default:
+			r.imp = impNames
+		}
+	case impStar:
+		if !semi {
+			r.fail(kInvalid, t.line, t.col, "")
+		}
+		r.imp = impNone
+	}
+}
+
 // endLogical judges the logical line that just ended: statements newer than some
 // runtimes, and whether it opens a block.
 func (r *reader) endLogical() {
 	ts, last, n := r.toks, r.last, r.ntoks
 	r.toks, r.ntoks, r.prev = r.toks[:0], 0, nil
+	r.imp, r.afterSemi = impNone, false
 	if n == 0 {
 		return
 	}

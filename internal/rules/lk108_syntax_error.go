@@ -20,7 +20,7 @@ Runtime.UserCodeSyntaxError: Syntax error in module 'app': invalid syntax (helpe
 
 Reported are the errors of every Python 3 that layerkit can prove (unterminated strings, unbalanced
 brackets, inconsistent indentation, characters that are not Python, Python 2 print statements and
-long or octal literals) and syntax newer than the function's runtime: := (3.8), match (3.10),
+long or octal literals, a star import with other names: from m import a, *) and syntax newer than the function's runtime: := (3.8), match (3.10),
 except* (3.11), type statements and type parameters (3.12), f-strings that reuse their quote or hold
 a backslash or comment inside {} (3.12), template strings (3.14). Modules imported only from a
 function body are not reported here.
