@@ -1159,7 +1159,7 @@ type appGen struct {
 	canon    map[string]map[string]bool // module -> the names its files usually define
 	shape    map[string]int             // top-level name -> its usual shape
 	raw      map[string]string          // files that are not modules (.pth)
-	boots    map[string]int             // module -> 1: some file defines boot(), 2: some file does not (differential_init_test.go)
+	boots    map[string]int             // module -> 1: some file defines boot(), 2: some file does not, 4: some file has a module __getattr__ (differential_init_test.go)
 
 	// control-flow features (differential_flow_test.go)
 	backTargets map[string]bool // modules some module imports against the rank order
