@@ -18,10 +18,6 @@ import (
 // searched: ES bare specifiers find packages, never loose files. The differential
 // test's harness emulates the same reading (internal/verify/nodeload/hooks.mjs).
 
-func isRelativeOrAbsolute(spec string) bool {
-	return strings.HasPrefix(spec, "/") || isRelative(spec) && spec != ".." && spec != "."
-}
-
 // esmResolve resolves specifier imported from the file base (moduleResolve), with
 // Lambda's NODE_PATH lookup.
 func (r *Resolver) esmResolve(spec, base string) (Module, *Failure) {

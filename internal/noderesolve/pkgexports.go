@@ -116,10 +116,6 @@ func importedFrom(base string) string {
 	return " imported from " + base
 }
 
-// pkgDir is the folder of a package.json path, with a trailing slash as Node prints
-// it.
-func pkgDirSlash(pjPath string) string { return strings.TrimSuffix(pjPath, "package.json") }
-
 func exportsNotFound(subpath, pjPath, base string) *Failure {
 	if subpath == "." {
 		return errPkg("ERR_PACKAGE_PATH_NOT_EXPORTED", "Error", fmt.Sprintf(`No "exports" main defined in %s%s`, pjPath, importedFrom(base)))

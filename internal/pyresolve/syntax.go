@@ -56,11 +56,3 @@ func (a *analysis) syntaxOf(m *Module) *pysyntax.Summary {
 	}
 	return a.scanned(m.Tree, m.File).syntax
 }
-
-// syntax returns what pysyntax found in name in t (cached with the scan).
-func (r *Resolver) syntax(t tree.Tree, name string) *pysyntax.Summary {
-	s := r.scans.Get(fileKey{t, name}, func() *scanned {
-		return r.layerScan(t, name)
-	})
-	return s.syntax
-}

@@ -75,10 +75,6 @@ type reader struct {
 	encl       []quote // the f-strings the reader is inside
 }
 
-func newReader(src []byte) *reader {
-	return &reader{src: src, line: 1, ind: []int{0}, alt: []int{0}, colStart: -1}
-}
-
 // readerPool recycles readers, and with them their stacks and token buffer, between
 // checks (getReader, putReader).
 var readerPool = sync.Pool{New: func() any { return new(reader) }}

@@ -262,11 +262,6 @@ func (l listed) ReadDir(name string) ([]tree.Info, error) {
 	return r.infos, r.err
 }
 
-// walk is tree.Walk over t's kept listings.
-func (c *passCache) walk(t tree.Tree, dir string, fn func(name string, info tree.Info) error) error {
-	return tree.Walk(listed{t, c}, dir, fn)
-}
-
 type findKey struct {
 	t      tree.Tree
 	dir    string

@@ -146,15 +146,6 @@ func (u *layerUse) add(f *Function) {
 	u.reach.add(f)
 }
 
-// useOf is users' layerUse.
-func useOf(users []*Function) *layerUse {
-	u := &layerUse{hooked: true}
-	for _, f := range users {
-		u.add(f)
-	}
-	return u
-}
-
 // offPathFix is the safe fix (a BuildMethod for a SAM layer) when there is one, else
 // an unsafe one (the files moved: Python's root code or site-packages folder, a
 // python/python/ folder, Node.js code outside nodejs/node_modules).

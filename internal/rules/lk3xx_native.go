@@ -610,18 +610,6 @@ func lambdaPath(f *Function, t tree.Tree, name string) string {
 	return t.Display(name)
 }
 
-func glibcOf(why string) string {
-	i := strings.Index(why, "GLIBC_")
-	if i < 0 {
-		return ""
-	}
-	j := i + len("GLIBC_")
-	for j < len(why) && (why[j] == '.' || why[j] >= '0' && why[j] <= '9') {
-		j++
-	}
-	return why[i:j]
-}
-
 // nearFiles lists the compiled files named missing's last part plus a suffix in the
 // folders Python searched for it.
 func nearFiles(f *Function, missing string) []nfile {

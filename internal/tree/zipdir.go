@@ -69,8 +69,6 @@ func (d *centralDir) name(i int) string {
 	return d.names[d.entries[i].name:end]
 }
 
-func (e *cdEntry) isDir() bool { return e.mode.IsDir() }
-
 // perm is the permission an extractor gives the entry: its Unix mode when it was made
 // on Unix or macOS (0 included: such a file is unreadable on Lambda too), else def.
 func (e *cdEntry) perm(def fs.FileMode) fs.FileMode {

@@ -550,14 +550,8 @@ func (sh *shell) readFile(p string) (string, bool) {
 	return "", false
 }
 
-// globMatch matches a shell pattern against a whole string.
-func globMatch(pat, s string) bool {
-	re, err := patternRegexp(pat)
-	return err == nil && re.MatchString(s)
-}
-
-// match is globMatch with the run's compiled patterns kept (a loop matches the same
-// pattern again and again).
+// match matches a shell pattern against a whole string, the run's compiled patterns
+// kept (a loop matches the same pattern again and again).
 func (r *Runner) match(pat, s string) bool {
 	re, ok := r.patterns[pat]
 	if !ok {

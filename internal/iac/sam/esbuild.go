@@ -278,7 +278,6 @@ func (b *esbuilder) entry(e string) (string, bool) {
 // ext is one external import the bundle keeps.
 type extImport struct {
 	spec    string
-	stmt    string
 	at      model.Origin
 	lazy    bool
 	guarded bool
