@@ -404,10 +404,12 @@ func outsideArtifacts(args []string) bool {
 	return n > 0
 }
 
-// artifactsRel turns a path under $(ARTIFACTS_DIR) into one relative to it.
+// artifactsRel turns a path under $(ARTIFACTS_DIR) into one relative to it. A name that
+// only starts with the folder's ($(ARTIFACTS_DIR)..0, $(ARTIFACTS_DIR)x) is beside it, not
+// under it.
 func artifactsRel(p string) (string, bool) {
 	for _, v := range []string{"$(ARTIFACTS_DIR)", "${ARTIFACTS_DIR}"} {
-		if rest, ok := strings.CutPrefix(p, v); ok {
+		if rest, ok := strings.CutPrefix(p, v); ok && (rest == "" || rest[0] == '/') {
 			rest = strings.Trim(path.Clean("/"+rest), "/")
 			return rest, true
 		}
