@@ -12,9 +12,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/cfn"
+	"github.com/layerkit/layerkit/internal/iac/sam"
+	"github.com/layerkit/layerkit/internal/model"
 )
 
 // Discovery bounds: a repository is walked at most this deep, through at most this many
@@ -65,7 +68,8 @@ type walk struct {
 
 	templates []string // CloudFormation/SAM templates with Lambda resources (absolute)
 	parsed    map[string]*cfn.Template
-	built     []string // folders holding .aws-sam/build/template.yaml
+	data      map[string][]byte // what each template of parsed was parsed from, when sniff read it
+	built     []string          // folders holding .aws-sam/build/template.yaml
 	tf        map[string]*tfDir
 	sls       []string // serverless.yml files
 	cdkOuts   []string // cdk.out folders
@@ -80,7 +84,7 @@ type tfDir struct {
 
 // discover finds the IaC roots in root and below it.
 func discover(root string, o DetectOptions) ([]Input, []string, error) {
-	w := &walk{root: root, kind: o.Kind, exclude: o.Exclude, source: o.Source, lim: o.Load.Limits, parsed: map[string]*cfn.Template{}, tf: map[string]*tfDir{}}
+	w := &walk{root: root, kind: o.Kind, exclude: o.Exclude, source: o.Source, lim: o.Load.Limits, parsed: map[string]*cfn.Template{}, data: map[string][]byte{}, tf: map[string]*tfDir{}}
 	w.dir(root, 0)
 	if n := len(w.cdkApps); n == 1 {
 		w.notes = append(w.notes, fmt.Sprintf("%s is a CDK app with no cdk.out: run cdk synth there to have it checked", w.cdkApps[0]))
@@ -250,6 +254,7 @@ func (w *walk) sniff(p string, named bool) {
 	// One that cannot be parsed is a root all the same: its loader says what is wrong.
 	if t, err := cfn.Parse(data, rel(w.root, p)); err == nil {
 		w.parsed[p] = t
+		w.data[p] = data
 	}
 	w.templates = append(w.templates, p)
 }
@@ -331,7 +336,15 @@ func (w *walk) inputs() []Input {
 		if used[t] || nested[t] {
 			continue
 		}
-		found = append(found, samInput(w.root, t, false, ""))
+		in := samInput(w.root, t, false, "")
+		if tpl, data := w.parsed[t], w.data[t]; tpl != nil && data != nil {
+			// The loader takes the template as parsed here when the file is unchanged.
+			var pre atomic.Pointer[sam.Parsed]
+			pre.Store(&sam.Parsed{Data: data, T: tpl})
+			root, file := w.root, t
+			in.load = func(o iac.Options) (*model.App, error) { return sam.LoadParsed(root, file, pre.Swap(nil), o) }
+		}
+		found = append(found, in)
 	}
 	// cdk.out: one per cloud assembly; of copies (the same manifest and templates), the
 	// one nearest the root.

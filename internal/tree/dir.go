@@ -124,6 +124,24 @@ func (c Caps) NewDir(root, display string) (*DirTree, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.newDir(abs, root, display, fi)
+}
+
+// DirStat is Dir for an absolute root the caller has just stat'ed (fi, symlinks
+// followed), sparing Dir's own stat: a loader opening 200 function folders has
+// stat'ed each to tell a folder from an archive.
+func (c Caps) DirStat(abs, display string, fi fs.FileInfo) (Tree, error) {
+	if !filepath.IsAbs(abs) {
+		return c.Dir(abs, display)
+	}
+	d, err := c.newDir(filepath.Clean(abs), abs, display, fi)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (c Caps) newDir(abs, root, display string, fi fs.FileInfo) (*DirTree, error) {
 	if !fi.IsDir() {
 		return nil, &fs.PathError{Op: "open", Path: root, Err: errors.New("not a directory")}
 	}
