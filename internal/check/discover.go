@@ -18,6 +18,7 @@ import (
 	"github.com/layerkit/layerkit/internal/iac/cfn"
 	"github.com/layerkit/layerkit/internal/iac/sam"
 	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/tree"
 )
 
 // Discovery bounds: a repository is walked at most this deep, through at most this many
@@ -123,7 +124,7 @@ func (w *walk) dir(dir string, depth int) {
 	if w.stopped != "" {
 		return
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := tree.ReadDirTypes(dir)
 	if err != nil {
 		if depth == 0 {
 			return
@@ -136,44 +137,44 @@ func (w *walk) dir(dir string, depth int) {
 		w.stopped = fmt.Sprintf("more than %d files and folders", maxWalkEntries)
 		return
 	}
-	names := map[string]bool{}
-	for _, e := range entries {
-		names[e.Name()] = true
+	// entries are sorted by name: names is a binary search.
+	names := func(name string) bool {
+		_, ok := slices.BinarySearchFunc(entries, name, func(e tree.DirEntry, n string) int { return strings.Compare(e.Name, n) })
+		return ok
 	}
-	if depth > 0 && names["pyvenv.cfg"] {
+	if depth > 0 && names("pyvenv.cfg") {
 		return // a virtualenv
 	}
-	if depth > 0 && slices.ContainsFunc(entries, func(e os.DirEntry) bool {
-		return e.IsDir() && strings.HasSuffix(e.Name(), ".dist-info")
+	if depth > 0 && slices.ContainsFunc(entries, func(e tree.DirEntry) bool {
+		return e.IsDir() && strings.HasSuffix(e.Name, ".dist-info")
 	}) {
 		return // installed packages (pip install -t): vendored dependencies
 	}
-	if names[".aws-sam"] && isFile(filepath.Join(dir, ".aws-sam", "build", "template.yaml")) && w.want("sam") {
+	if names(".aws-sam") && isFile(filepath.Join(dir, ".aws-sam", "build", "template.yaml")) && w.want("sam") {
 		w.built = append(w.built, dir)
 	}
-	if names["cdk.out"] && w.want("cdk") && !w.excluded(rel(w.root, filepath.Join(dir, "cdk.out"))) {
+	if names("cdk.out") && w.want("cdk") && !w.excluded(rel(w.root, filepath.Join(dir, "cdk.out"))) {
 		if isFile(filepath.Join(dir, "cdk.out", "manifest.json")) {
 			w.cdkOuts = append(w.cdkOuts, filepath.Join(dir, "cdk.out"))
 		}
-	} else if names["cdk.json"] && w.want("cdk") {
+	} else if names("cdk.json") && w.want("cdk") {
 		w.cdkApps = append(w.cdkApps, rel(w.root, dir))
 	}
 	var tf *tfDir
 	for _, e := range entries {
-		name := e.Name()
+		name := e.Name
 		p := filepath.Join(dir, name)
-		r := rel(w.root, p)
-		if w.excluded(r) {
+		if len(w.exclude) > 0 && w.excluded(rel(w.root, p)) {
 			continue
 		}
 		if e.IsDir() {
-			if strings.HasPrefix(name, ".") || skipDirs[name] || e.Type()&os.ModeSymlink != 0 {
+			if strings.HasPrefix(name, ".") || skipDirs[name] || e.Type&os.ModeSymlink != 0 {
 				continue
 			}
 			if depth+1 > maxWalkDepth {
 				if !w.tooDeep {
 					w.tooDeep = true
-					w.notes = append(w.notes, fmt.Sprintf("did not look below %s (deeper than %d folders); give that folder to check what it holds", r, maxWalkDepth))
+					w.notes = append(w.notes, fmt.Sprintf("did not look below %s (deeper than %d folders); give that folder to check what it holds", rel(w.root, p), maxWalkDepth))
 				}
 				continue
 			}
@@ -184,12 +185,12 @@ func (w *walk) dir(dir string, depth int) {
 		// is not a regular file, and the loader names the file.
 		switch {
 		case name == "serverless.yml" || name == "serverless.yaml":
-			if w.want("serverless") && (name == "serverless.yml" || !names["serverless.yml"]) {
+			if w.want("serverless") && (name == "serverless.yml" || !names("serverless.yml")) {
 				w.sls = append(w.sls, p)
 			}
 		case name == "serverless.ts" || name == "serverless.js" || name == "serverless.json":
-			if w.want("serverless") && !names["serverless.yml"] && !names["serverless.yaml"] {
-				w.notes = append(w.notes, fmt.Sprintf("%s is not read (layerkit reads serverless.yml); its functions are not checked: run serverless print > serverless.print.yml there and check that file with --kind serverless", r))
+			if w.want("serverless") && !names("serverless.yml") && !names("serverless.yaml") {
+				w.notes = append(w.notes, fmt.Sprintf("%s is not read (layerkit reads serverless.yml); its functions are not checked: run serverless print > serverless.print.yml there and check that file with --kind serverless", rel(w.root, p)))
 			}
 		case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
 			if !w.want("terraform") {

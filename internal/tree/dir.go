@@ -40,6 +40,20 @@ func (c Caps) maxFile() int64 {
 // ErrTooLarge is returned (wrapped) by ReadFile for files over the read cap.
 var ErrTooLarge = errors.New("file too large to read")
 
+// DirEntry is a folder entry as ReadDirTypes lists it: its name and type bits
+// (fs.ModeDir, fs.ModeSymlink, ...; none for a regular file).
+type DirEntry struct {
+	Name string
+	Type fs.FileMode
+}
+
+// IsDir reports whether the entry is a folder (not a symlink to one).
+func (e DirEntry) IsDir() bool { return e.Type.IsDir() }
+
+// dirPerm is the permission bits a DirTree gives a folder listed as one: they are not
+// read from disk (Lambda needs nothing of a folder's bits, and no check looks at them).
+const dirPerm = 0o755
+
 // DirTree is a folder on disk. Listings are read lazily, once per folder, and cached
 // for the tree's life, so Stat is a couple of map lookups after the first touch of a
 // folder. Nothing outside the root is ever read, with the containment of os.Root:
@@ -272,6 +286,9 @@ func (d *DirTree) loadRoot(name string, parent *listing) *listing {
 			if fi = l.followLink(r, name, base); fi == nil {
 				continue
 			}
+		} else if de.IsDir() {
+			l.add(base, fs.ModeDir, 0) // as the fast path: no stat of its own
+			continue
 		} else if fi, err = de.Info(); err != nil {
 			continue // removed since listed
 		}
@@ -307,7 +324,7 @@ func (l *listing) followLink(r *os.Root, name, base string) fs.FileInfo {
 func (l *listing) add(base string, mode fs.FileMode, size int64) {
 	switch {
 	case mode.IsDir():
-		l.entries = append(l.entries, Info{Name: base, Dir: true, Mode: fs.ModeDir | mode.Perm()})
+		l.entries = append(l.entries, Info{Name: base, Dir: true, Mode: fs.ModeDir | dirPerm})
 	case mode.IsRegular():
 		l.entries = append(l.entries, Info{Name: base, Size: size, Mode: mode.Perm()})
 	}
