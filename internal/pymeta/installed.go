@@ -23,6 +23,17 @@ type Installed struct {
 	Dists []*Dist
 	place map[*Dist]int
 	by    map[string][]*Dist
+	core  *core
+}
+
+// ID identifies the distributions in and the indices of their places: Installeds
+// made with one Cache over the same places holding distributions have the same ID
+// (what is worked out from their Dists once need not be again).
+func (in *Installed) ID() any {
+	if in.core == nil {
+		return in // not made by NewInstalled
+	}
+	return in.core
 }
 
 // Cache shares ReadDists results between functions whose paths share folders (the
@@ -84,7 +95,7 @@ func NewInstalled(places []Place, c *Cache) *Installed {
 		in.Dists = append(in.Dists, ds...)
 	}
 	co := c.core(in.Places, read, func() *core { return newCore(in.Dists, read) })
-	in.Dists, in.place, in.by = co.dists, co.place, co.by
+	in.Dists, in.place, in.by, in.core = co.dists, co.place, co.by, co
 	return in
 }
 

@@ -57,7 +57,12 @@ func TestInstalledSharesCores(t *testing.T) {
 		}
 		got = append(got, in)
 	}
-	same := func(a, b *Installed) bool { return fmt.Sprintf("%p", a.by) == fmt.Sprintf("%p", b.by) }
+	same := func(a, b *Installed) bool {
+		if (a.ID() == b.ID()) != (fmt.Sprintf("%p", a.by) == fmt.Sprintf("%p", b.by)) {
+			t.Errorf("ID says shared %v, the index %v", a.ID() == b.ID(), !(a.ID() == b.ID()))
+		}
+		return a.ID() == b.ID()
+	}
 	if !same(got[0], got[1]) || !same(got[0], got[4]) || !same(got[0], got[5]) {
 		t.Error("paths with the same layers at the same indices do not share their index")
 	}
@@ -68,6 +73,9 @@ func TestInstalledSharesCores(t *testing.T) {
 	after := NewInstalled(paths[0], &c)
 	if same(after, got[0]) {
 		t.Error("an index over a forgotten tree is still shared")
+	}
+	if alone := NewInstalled(paths[0], nil); alone.ID() == after.ID() || alone.ID() == NewInstalled(paths[0], nil).ID() {
+		t.Error("Installeds made without a Cache share an ID")
 	}
 	if describe(after) != describe(got[0]) {
 		t.Errorf("after Forget: %s, want %s", describe(after), describe(got[0]))
