@@ -53,10 +53,11 @@ type Cache struct {
 // differ only in places holding none (each function's own code, as a rule, before the
 // same layers) share it instead of each indexing the same distributions.
 type core struct {
-	keys  []cacheKey
-	dists []*Dist
-	place map[*Dist]int
-	by    map[string][]*Dist
+	keys    []cacheKey
+	dists   []*Dist
+	place   map[*Dist]int
+	by      map[string][]*Dist
+	winners []*Dist
 }
 
 type cacheKey struct {
@@ -108,6 +109,11 @@ func newCore(dists []*Dist, read [][]*Dist) *core {
 			co.by[d.Normalized] = append(co.by[d.Normalized], d)
 		}
 	}
+	for _, d := range dists {
+		if co.by[d.Normalized][0] == d {
+			co.winners = append(co.winners, d)
+		}
+	}
 	return co
 }
 
@@ -156,6 +162,15 @@ func (c *Cache) core(places []Place, read [][]*Dist, build func() *core) *core {
 	}
 	c.mu.Unlock()
 	return co
+}
+
+// Winners returns, in path order, the copy of each distribution that Python's
+// importlib.metadata finds first (Winner of each name). Shared: not to be changed.
+func (in *Installed) Winners() []*Dist {
+	if in.core == nil {
+		return nil
+	}
+	return in.core.winners
 }
 
 // Place returns the place d was found in.

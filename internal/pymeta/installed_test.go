@@ -3,6 +3,7 @@ package pymeta
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/tree"
@@ -23,8 +24,17 @@ func layerTree(label string, names ...string) *tree.Map {
 // per name the copies in path order.
 func describe(in *Installed) string {
 	s := ""
+	seen := map[string]bool{}
+	var winners []*Dist
 	for _, d := range in.Dists {
 		s += fmt.Sprintf("%s@%s#%d winner=%s copies=%d; ", d.Name, in.Place(d).Path, in.PlaceIndex(d), in.Winner(d.Name).Dir, len(in.Get(d.Name)))
+		if !seen[d.Normalized] {
+			seen[d.Normalized] = true
+			winners = append(winners, d)
+		}
+	}
+	if !slices.Equal(in.Winners(), winners) {
+		s += "WINNERS DIFFER"
 	}
 	return s
 }
@@ -52,7 +62,7 @@ func TestInstalledSharesCores(t *testing.T) {
 	for _, places := range paths {
 		in := NewInstalled(places, &c)
 		alone := NewInstalled(places, nil)
-		if describe(in) != describe(alone) || !slices.Equal(in.Places, alone.Places) {
+		if describe(in) != describe(alone) || !slices.Equal(in.Places, alone.Places) || strings.Contains(describe(in), "WINNERS DIFFER") {
 			t.Errorf("shared: %s\nalone:  %s", describe(in), describe(alone))
 		}
 		got = append(got, in)
