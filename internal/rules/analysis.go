@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/layerkit/layerkit/internal/pyresolve"
@@ -311,16 +312,17 @@ func (p *Pass) observe(lang resolve.Resolver) resolve.Resolver {
 }
 
 // eachAnalysed runs do for every function with a Python import analysis, GOMAXPROCS at
-// a time.
+// a time: as many workers, taking the functions in turn (a goroutine each would grow a
+// stack each).
 func (p *Pass) eachAnalysed(do func(f *Function)) {
 	fns := p.analysedAll()
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for _, f := range fns {
+	for range min(runtime.GOMAXPROCS(0), len(fns)) {
 		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			do(f)
+			for i := int(next.Add(1) - 1); i < len(fns); i = int(next.Add(1) - 1) {
+				do(fns[i])
+			}
 		})
 	}
 	wg.Wait()
