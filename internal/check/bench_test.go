@@ -174,3 +174,17 @@ func BenchmarkGeneratedAppRules(b *testing.B) {
 		rules.Run(&rules.Pass{App: app, Today: today, Functions: fns})
 	}
 }
+
+// BenchmarkDiscover walks a generated repository for its IaC roots (discover): 200
+// function folders of a Python package each, as bench/gen's app, and one template.
+func BenchmarkDiscover(b *testing.B) {
+	dir := b.TempDir()
+	writeLargeApp(b, dir, 200, 6, 1, 10)
+	b.ResetTimer()
+	for b.Loop() {
+		found, _, err := discover(dir, DetectOptions{})
+		if err != nil || len(found) != 1 {
+			b.Fatalf("discover = %v, %v", found, err)
+		}
+	}
+}

@@ -12,9 +12,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/layerkit/layerkit/internal/iac"
 	"github.com/layerkit/layerkit/internal/iac/cfn"
+	"github.com/layerkit/layerkit/internal/iac/sam"
+	"github.com/layerkit/layerkit/internal/model"
+	"github.com/layerkit/layerkit/internal/tree"
 )
 
 // Discovery bounds: a repository is walked at most this deep, through at most this many
@@ -65,7 +69,8 @@ type walk struct {
 
 	templates []string // CloudFormation/SAM templates with Lambda resources (absolute)
 	parsed    map[string]*cfn.Template
-	built     []string // folders holding .aws-sam/build/template.yaml
+	data      map[string][]byte // what each template of parsed was parsed from, when sniff read it
+	built     []string          // folders holding .aws-sam/build/template.yaml
 	tf        map[string]*tfDir
 	sls       []string // serverless.yml files
 	cdkOuts   []string // cdk.out folders
@@ -80,7 +85,7 @@ type tfDir struct {
 
 // discover finds the IaC roots in root and below it.
 func discover(root string, o DetectOptions) ([]Input, []string, error) {
-	w := &walk{root: root, kind: o.Kind, exclude: o.Exclude, source: o.Source, lim: o.Load.Limits, parsed: map[string]*cfn.Template{}, tf: map[string]*tfDir{}}
+	w := &walk{root: root, kind: o.Kind, exclude: o.Exclude, source: o.Source, lim: o.Load.Limits, parsed: map[string]*cfn.Template{}, data: map[string][]byte{}, tf: map[string]*tfDir{}}
 	w.dir(root, 0)
 	if n := len(w.cdkApps); n == 1 {
 		w.notes = append(w.notes, fmt.Sprintf("%s is a CDK app with no cdk.out: run cdk synth there to have it checked", w.cdkApps[0]))
@@ -119,7 +124,7 @@ func (w *walk) dir(dir string, depth int) {
 	if w.stopped != "" {
 		return
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := tree.ReadDirTypes(dir)
 	if err != nil {
 		if depth == 0 {
 			return
@@ -132,44 +137,44 @@ func (w *walk) dir(dir string, depth int) {
 		w.stopped = fmt.Sprintf("more than %d files and folders", maxWalkEntries)
 		return
 	}
-	names := map[string]bool{}
-	for _, e := range entries {
-		names[e.Name()] = true
+	// entries are sorted by name: names is a binary search.
+	names := func(name string) bool {
+		_, ok := slices.BinarySearchFunc(entries, name, func(e tree.DirEntry, n string) int { return strings.Compare(e.Name, n) })
+		return ok
 	}
-	if depth > 0 && names["pyvenv.cfg"] {
+	if depth > 0 && names("pyvenv.cfg") {
 		return // a virtualenv
 	}
-	if depth > 0 && slices.ContainsFunc(entries, func(e os.DirEntry) bool {
-		return e.IsDir() && strings.HasSuffix(e.Name(), ".dist-info")
+	if depth > 0 && slices.ContainsFunc(entries, func(e tree.DirEntry) bool {
+		return e.IsDir() && strings.HasSuffix(e.Name, ".dist-info")
 	}) {
 		return // installed packages (pip install -t): vendored dependencies
 	}
-	if names[".aws-sam"] && isFile(filepath.Join(dir, ".aws-sam", "build", "template.yaml")) && w.want("sam") {
+	if names(".aws-sam") && isFile(filepath.Join(dir, ".aws-sam", "build", "template.yaml")) && w.want("sam") {
 		w.built = append(w.built, dir)
 	}
-	if names["cdk.out"] && w.want("cdk") && !w.excluded(rel(w.root, filepath.Join(dir, "cdk.out"))) {
+	if names("cdk.out") && w.want("cdk") && !w.excluded(rel(w.root, filepath.Join(dir, "cdk.out"))) {
 		if isFile(filepath.Join(dir, "cdk.out", "manifest.json")) {
 			w.cdkOuts = append(w.cdkOuts, filepath.Join(dir, "cdk.out"))
 		}
-	} else if names["cdk.json"] && w.want("cdk") {
+	} else if names("cdk.json") && w.want("cdk") {
 		w.cdkApps = append(w.cdkApps, rel(w.root, dir))
 	}
 	var tf *tfDir
 	for _, e := range entries {
-		name := e.Name()
+		name := e.Name
 		p := filepath.Join(dir, name)
-		r := rel(w.root, p)
-		if w.excluded(r) {
+		if len(w.exclude) > 0 && w.excluded(rel(w.root, p)) {
 			continue
 		}
 		if e.IsDir() {
-			if strings.HasPrefix(name, ".") || skipDirs[name] || e.Type()&os.ModeSymlink != 0 {
+			if strings.HasPrefix(name, ".") || skipDirs[name] || e.Type&os.ModeSymlink != 0 {
 				continue
 			}
 			if depth+1 > maxWalkDepth {
 				if !w.tooDeep {
 					w.tooDeep = true
-					w.notes = append(w.notes, fmt.Sprintf("did not look below %s (deeper than %d folders); give that folder to check what it holds", r, maxWalkDepth))
+					w.notes = append(w.notes, fmt.Sprintf("did not look below %s (deeper than %d folders); give that folder to check what it holds", rel(w.root, p), maxWalkDepth))
 				}
 				continue
 			}
@@ -180,12 +185,12 @@ func (w *walk) dir(dir string, depth int) {
 		// is not a regular file, and the loader names the file.
 		switch {
 		case name == "serverless.yml" || name == "serverless.yaml":
-			if w.want("serverless") && (name == "serverless.yml" || !names["serverless.yml"]) {
+			if w.want("serverless") && (name == "serverless.yml" || !names("serverless.yml")) {
 				w.sls = append(w.sls, p)
 			}
 		case name == "serverless.ts" || name == "serverless.js" || name == "serverless.json":
-			if w.want("serverless") && !names["serverless.yml"] && !names["serverless.yaml"] {
-				w.notes = append(w.notes, fmt.Sprintf("%s is not read (layerkit reads serverless.yml); its functions are not checked: run serverless print > serverless.print.yml there and check that file with --kind serverless", r))
+			if w.want("serverless") && !names("serverless.yml") && !names("serverless.yaml") {
+				w.notes = append(w.notes, fmt.Sprintf("%s is not read (layerkit reads serverless.yml); its functions are not checked: run serverless print > serverless.print.yml there and check that file with --kind serverless", rel(w.root, p)))
 			}
 		case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
 			if !w.want("terraform") {
@@ -250,6 +255,7 @@ func (w *walk) sniff(p string, named bool) {
 	// One that cannot be parsed is a root all the same: its loader says what is wrong.
 	if t, err := cfn.Parse(data, rel(w.root, p)); err == nil {
 		w.parsed[p] = t
+		w.data[p] = data
 	}
 	w.templates = append(w.templates, p)
 }
@@ -331,7 +337,15 @@ func (w *walk) inputs() []Input {
 		if used[t] || nested[t] {
 			continue
 		}
-		found = append(found, samInput(w.root, t, false, ""))
+		in := samInput(w.root, t, false, "")
+		if tpl, data := w.parsed[t], w.data[t]; tpl != nil && data != nil {
+			// The loader takes the template as parsed here when the file is unchanged.
+			var pre atomic.Pointer[sam.Parsed]
+			pre.Store(&sam.Parsed{Data: data, T: tpl})
+			root, file := w.root, t
+			in.load = func(o iac.Options) (*model.App, error) { return sam.LoadParsed(root, file, pre.Swap(nil), o) }
+		}
+		found = append(found, in)
 	}
 	// cdk.out: one per cloud assembly; of copies (the same manifest and templates), the
 	// one nearest the root.

@@ -1,6 +1,10 @@
 package pymeta
 
 import (
+	"slices"
+	"strconv"
+	"sync"
+
 	"github.com/layerkit/layerkit/internal/memo"
 	"github.com/layerkit/layerkit/internal/tree"
 )
@@ -19,6 +23,17 @@ type Installed struct {
 	Dists []*Dist
 	place map[*Dist]int
 	by    map[string][]*Dist
+	core  *core
+}
+
+// ID identifies the distributions in and the indices of their places: Installeds
+// made with one Cache over the same places holding distributions have the same ID
+// (what is worked out from their Dists once need not be again).
+func (in *Installed) ID() any {
+	if in.core == nil {
+		return in // not made by NewInstalled
+	}
+	return in.core
 }
 
 // Cache shares ReadDists results between functions whose paths share folders (the
@@ -26,6 +41,23 @@ type Installed struct {
 // once: a second caller of Read waits for the first (see Prefetch).
 type Cache struct {
 	m memo.Map[cacheKey, []*Dist]
+
+	mu    sync.Mutex
+	ids   map[cacheKey]int // a number for each folder read, for core keys
+	next  int              // the last number given (never given again)
+	cores map[string]*core // by the places holding distributions and their indices
+}
+
+// core is what an Installed makes of the places holding distributions, which
+// depends only on those places and their indices on the path: functions whose paths
+// differ only in places holding none (each function's own code, as a rule, before the
+// same layers) share it instead of each indexing the same distributions.
+type core struct {
+	keys    []cacheKey
+	dists   []*Dist
+	place   map[*Dist]int
+	by      map[string][]*Dist
+	winners []*Dist
 }
 
 type cacheKey struct {
@@ -63,16 +95,82 @@ func NewInstalled(places []Place, c *Cache) *Installed {
 		read = append(read, ds)
 		in.Dists = append(in.Dists, ds...)
 	}
-	// Sized once: functions sharing layers each build these over the same dists.
-	in.place = make(map[*Dist]int, len(in.Dists))
-	in.by = make(map[string][]*Dist, len(in.Dists))
+	co := c.core(in.Places, read, func() *core { return newCore(in.Dists, read) })
+	in.Dists, in.place, in.by, in.core = co.dists, co.place, co.by, co
+	return in
+}
+
+// newCore indexes dists (read per place, in path order).
+func newCore(dists []*Dist, read [][]*Dist) *core {
+	co := &core{dists: slices.Clip(dists), place: make(map[*Dist]int, len(dists)), by: make(map[string][]*Dist, len(dists))}
 	for i, ds := range read {
 		for _, d := range ds {
-			in.place[d] = i
-			in.by[d.Normalized] = append(in.by[d.Normalized], d)
+			co.place[d] = i
+			co.by[d.Normalized] = append(co.by[d.Normalized], d)
 		}
 	}
-	return in
+	for _, d := range dists {
+		if co.by[d.Normalized][0] == d {
+			co.winners = append(co.winners, d)
+		}
+	}
+	return co
+}
+
+// core returns the core of the places (read: their distributions), made by build
+// when no path with the same places holding distributions, at the same indices, has
+// made it before.
+func (c *Cache) core(places []Place, read [][]*Dist, build func() *core) *core {
+	if c == nil {
+		return build()
+	}
+	var key []byte
+	var keys []cacheKey
+	c.mu.Lock()
+	if c.ids == nil {
+		c.ids, c.cores = map[cacheKey]int{}, map[string]*core{}
+	}
+	for i, ds := range read {
+		if len(ds) == 0 {
+			continue
+		}
+		k := cacheKey{places[i].Tree, places[i].Dir}
+		id, ok := c.ids[k]
+		if !ok {
+			c.next++
+			id = c.next
+			c.ids[k] = id
+		}
+		keys = append(keys, k)
+		key = strconv.AppendInt(key, int64(i), 10)
+		key = append(key, ':')
+		key = strconv.AppendInt(key, int64(id), 10)
+		key = append(key, ' ')
+	}
+	co := c.cores[string(key)]
+	c.mu.Unlock()
+	if co != nil {
+		return co
+	}
+	co = build()
+	co.keys = keys
+	c.mu.Lock()
+	if prev := c.cores[string(key)]; prev != nil {
+		co = prev
+	} else {
+		c.cores[string(key)] = co
+	}
+	c.mu.Unlock()
+	return co
+}
+
+// Winners returns, in path order, the copy of each distribution that Python's
+// importlib.metadata finds first (Winner of each name). Shared: not to be changed.
+func (in *Installed) Winners() []*Dist {
+	if in.core == nil {
+		return nil
+	}
+	return in.core.winners
 }
 
 // Place returns the place d was found in.
@@ -108,4 +206,16 @@ func (in *Installed) Owner(top string) *Dist {
 // Forget drops the distributions read in the trees gone says are done with.
 func (c *Cache) Forget(gone func(tree.Tree) bool) {
 	c.m.DeleteFunc(func(k cacheKey) bool { return gone(k.t) })
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, co := range c.cores {
+		if slices.ContainsFunc(co.keys, func(k cacheKey) bool { return gone(k.t) }) {
+			delete(c.cores, k)
+		}
+	}
+	for k := range c.ids {
+		if gone(k.t) {
+			delete(c.ids, k)
+		}
+	}
 }

@@ -41,7 +41,7 @@ type passCache struct {
 
 	mu      sync.Mutex // guards owners and indexed
 	owners  map[ownerKey]*pymeta.Dist
-	indexed map[*pymeta.Installed]bool
+	indexed map[any]bool // by pymeta.Installed.ID: the Installeds whose Dists owners has
 }
 
 // cacheOf returns p's caches, made on first use.
@@ -306,10 +306,10 @@ func (c *passCache) ownerOf(p *Pass, f *Function, t tree.Tree, name string) *pym
 	defer c.mu.Unlock()
 	if c.owners == nil {
 		c.owners = map[ownerKey]*pymeta.Dist{}
-		c.indexed = map[*pymeta.Installed]bool{}
+		c.indexed = map[any]bool{}
 	}
-	if inst != nil && !c.indexed[inst] {
-		c.indexed[inst] = true
+	if inst != nil && !c.indexed[inst.ID()] {
+		c.indexed[inst.ID()] = true
 		for _, d := range inst.Dists {
 			for _, file := range c.recordNative(d) {
 				k := ownerKey{tree.LayerOf(d.Tree, file), file}

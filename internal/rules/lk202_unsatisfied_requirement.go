@@ -50,12 +50,7 @@ func runLK202(p *Pass) {
 			provided[pymeta.Normalize(d.Name)] = d.Version
 		}
 		declared, unknownDeps := declaredDists(f)
-		checked := map[string]bool{}
-		for _, d := range in.Dists {
-			if checked[d.Normalized] {
-				continue // only the copy Python finds first counts
-			}
-			checked[d.Normalized] = true
+		for _, d := range in.Winners() { // only the copy Python finds first counts
 			extras := uses[d.Normalized].extras()
 			for _, r := range d.Requires {
 				if !r.Marker.Eval(env, extras...) {

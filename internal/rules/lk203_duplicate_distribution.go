@@ -32,12 +32,7 @@ func runLK203(p *Pass) {
 			continue
 		}
 		in := installedOf(p, f)
-		done := map[string]bool{}
-		for _, d := range in.Dists {
-			if done[d.Normalized] {
-				continue
-			}
-			done[d.Normalized] = true
+		for _, d := range in.Winners() {
 			copies := in.Get(d.Normalized)
 			if len(copies) < 2 || !differentVersions(copies) {
 				continue

@@ -135,7 +135,7 @@ func (p *Pass) drop(batch []*Function) {
 	for _, f := range batch {
 		if inst := c.inst.Delete(f); inst != nil {
 			c.mu.Lock()
-			delete(c.indexed, inst)
+			delete(c.indexed, inst.ID()) // shared: indexed again (to the same owners) if asked
 			c.mu.Unlock()
 		}
 		c.uses.Delete(f)

@@ -1,9 +1,13 @@
 package tree
 
 import (
+	"bytes"
+	"encoding/binary"
 	"io"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -147,11 +151,11 @@ func (d *DirTree) loadFast(name string, parent *listing, linked bool) *listing {
 		return nil
 	}
 	l.id = id
-	names, err := readNames(fd)
+	ents, err := readDirents(fd)
 	if err != nil {
 		return nil // os.Root reports the error
 	}
-	l.entries = make([]Info, 0, len(names))
+	l.entries = make([]Info, 0, len(ents))
 	var r *os.Root // opened for the first symlink
 	defer func() {
 		if r != nil {
@@ -159,8 +163,16 @@ func (d *DirTree) loadFast(name string, parent *listing, linked bool) *listing {
 		}
 	}()
 	var st unix.Stat_t
-	for _, base := range names {
+	for _, e := range ents {
+		base := e.name
 		if !cleanBase(base) {
+			continue
+		}
+		if e.typ == unix.DT_DIR {
+			// The listing says it is a folder: a folder's size is 0 and nothing reads
+			// its permission bits (see Info), so it needs no stat of its own. Its
+			// listing, when read, stats it (loops).
+			l.add(base, fs.ModeDir|dirPerm, 0)
 			continue
 		}
 		if err := fstatat(fd, base, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
@@ -206,11 +218,19 @@ func fstatat(fd int, name string, st *unix.Stat_t, flags int) error {
 // direntBufs holds getdents buffers; 32 KiB lists most folders in one call.
 var direntBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
-// readNames returns the names in the folder fd, without . and ..
-func readNames(fd int) ([]string, error) {
+// dirent is a folder entry as getdents gives it: its name and d_type (unix.DT_DIR,
+// DT_REG, DT_LNK...; DT_UNKNOWN when the file system does not say).
+type dirent struct {
+	name string
+	typ  uint8
+}
+
+// readDirents returns the entries of the folder fd, without . and .., in the order
+// the file system gives them.
+func readDirents(fd int) ([]dirent, error) {
 	bp := direntBufs.Get().(*[]byte)
 	defer direntBufs.Put(bp)
-	var names []string
+	var out []dirent
 	for {
 		n, err := unix.Getdents(fd, *bp)
 		if err == unix.EINTR {
@@ -220,11 +240,80 @@ func readNames(fd int) ([]string, error) {
 			return nil, err
 		}
 		if n <= 0 {
-			return names, nil
+			return out, nil
 		}
-		_, _, names = unix.ParseDirent((*bp)[:n], -1, names)
+		out = parseDirents((*bp)[:n], out)
 	}
 }
+
+// parseDirents appends the entries of a getdents64 buffer (struct linux_dirent64:
+// d_ino u64, d_off s64, d_reclen u16, d_type u8, then the name and a NUL) to out,
+// skipping . and .. and deleted entries (inode 0), as unix.ParseDirent does.
+func parseDirents(buf []byte, out []dirent) []dirent {
+	const nameOff = 19
+	for len(buf) >= nameOff {
+		reclen := int(binary.NativeEndian.Uint16(buf[16:18]))
+		if reclen < nameOff || reclen > len(buf) {
+			break // malformed: stop rather than read past the record
+		}
+		rec := buf[:reclen]
+		buf = buf[reclen:]
+		if binary.NativeEndian.Uint64(rec[0:8]) == 0 {
+			continue
+		}
+		name := rec[nameOff:]
+		if i := bytes.IndexByte(name, 0); i >= 0 {
+			name = name[:i]
+		}
+		if len(name) == 0 || string(name) == "." || string(name) == ".." {
+			continue
+		}
+		out = append(out, dirent{name: string(name), typ: rec[18]})
+	}
+	return out
+}
+
+// ReadDirTypes lists the folder path (symlinks in path followed) by name and type,
+// without a stat per entry where the file system gives the type in the listing
+// itself: os.ReadDir, sorted by name, at the cost of the listing alone. Discovery
+// walks a whole repository with it.
+func ReadDirTypes(path string) ([]DirEntry, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
+	for err == unix.EINTR {
+		fd, err = unix.Open(path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
+	}
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer unix.Close(fd)
+	ents, err := readDirents(fd)
+	if err != nil {
+		return nil, &fs.PathError{Op: "readdirent", Path: path, Err: err}
+	}
+	out := make([]DirEntry, 0, len(ents))
+	var st unix.Stat_t
+	for _, e := range ents {
+		var typ fs.FileMode
+		switch e.typ {
+		case unix.DT_DIR:
+			typ = fs.ModeDir
+		case unix.DT_REG:
+		case unix.DT_UNKNOWN:
+			if err := fstatat(fd, e.name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+				continue // removed since listed
+			}
+			typ = fileMode(st.Mode).Type()
+		default:
+			typ = fileMode(dtMode(e.typ)).Type()
+		}
+		out = append(out, DirEntry{Name: e.name, Type: typ})
+	}
+	slices.SortFunc(out, func(a, b DirEntry) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// dtMode is the st_mode type bits of a d_type.
+func dtMode(t uint8) uint32 { return uint32(t) << 12 }
 
 // fileMode converts st_mode as package os does, as far as DirTree looks at it.
 func fileMode(m uint32) fs.FileMode {

@@ -1,10 +1,13 @@
 package tree
 
 import (
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -191,4 +194,84 @@ func mustDir(t *testing.T, root string) Tree {
 		t.Fatal(err)
 	}
 	return tr
+}
+
+// TestReadDirTypes holds ReadDirTypes (getdents' d_type, parsed here) to os.ReadDir:
+// files, folders, symlinks, a FIFO, names with spaces and non-ASCII bytes, and enough
+// entries to take several getdents calls.
+func TestReadDirTypes(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 1500 { // ~60 KB of records: more than one 32 KiB buffer
+		name := fmt.Sprintf("file-%04d-with-a-longer-name.py", i)
+		if i%7 == 0 {
+			if err := os.Mkdir(filepath.Join(dir, name), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []string{"a b", "é\x01z", "x"} {
+		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("x", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("file-0000-with-a-longer-name.py", filepath.Join(dir, "dirlink")); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadDirTypes(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("ReadDirTypes: %d entries, os.ReadDir: %d", len(got), len(want))
+	}
+	for i, w := range want {
+		if got[i].Name != w.Name() || got[i].Type != w.Type() || got[i].IsDir() != w.IsDir() {
+			t.Errorf("entry %d = %q %v, want %q %v", i, got[i].Name, got[i].Type, w.Name(), w.Type())
+		}
+	}
+	if _, err := ReadDirTypes(filepath.Join(dir, "x")); err == nil {
+		t.Error("a file listed as a folder")
+	}
+	if _, err := ReadDirTypes(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing folder: %v, want fs.ErrNotExist", err)
+	}
+}
+
+// TestParseDirentsMalformed: a record length that runs past the buffer, or is too
+// short for a header, ends the parse instead of reading past it.
+func TestParseDirentsMalformed(t *testing.T) {
+	rec := func(ino uint64, reclen uint16, typ uint8, name string) []byte {
+		b := make([]byte, 19, max(19, int(reclen)))
+		binary.NativeEndian.PutUint64(b[0:], ino)
+		binary.NativeEndian.PutUint16(b[16:], reclen)
+		b[18] = typ
+		b = append(b, name...)
+		for len(b) < int(reclen) {
+			b = append(b, 0)
+		}
+		return b
+	}
+	buf := append(rec(1, 24, unix.DT_REG, "ok"), rec(0, 24, unix.DT_REG, "gone")...)
+	buf = append(buf, rec(2, 24, unix.DT_DIR, "..")...)
+	got := parseDirents(append(buf, rec(3, 200, unix.DT_REG, "long")[:40]...), nil)
+	if len(got) != 1 || got[0] != (dirent{"ok", unix.DT_REG}) {
+		t.Errorf("parseDirents = %v, want [ok]", got)
+	}
+	if got := parseDirents(append(slices.Clone(buf), rec(3, 8, unix.DT_REG, "")[:19]...), nil); len(got) != 1 {
+		t.Errorf("short record: %v", got)
+	}
 }

@@ -3,9 +3,11 @@ package tree
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -416,4 +418,55 @@ func testDirSymlinks(t *testing.T) {
 		}
 	}
 	checkConsistent(t, tr)
+}
+
+// chunkReader reads data at most n bytes at a time, as a reader may read short
+// anywhere; then io.EOF.
+type chunkReader struct {
+	data  []byte
+	n     int
+	calls int
+}
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	r.calls++
+	if len(r.data) == 0 {
+		return 0, io.EOF
+	}
+	k := min(len(p), r.n, len(r.data))
+	copy(p, r.data[:k])
+	r.data = r.data[k:]
+	return k, nil
+}
+
+// TestReadAll: readAll returns the whole file whatever the reads' sizes, the file
+// grown or shrunk since stat'ed, and stops at limit+1; a file read whole in one short
+// read of the expected size takes one read, not a second to be told it ended.
+func TestReadAll(t *testing.T) {
+	data := []byte(strings.Repeat("import os\n", 100)) // 1,000 bytes
+	for _, tc := range []struct {
+		expected, limit int64
+		chunk           int
+		want            int
+	}{
+		{1000, 1 << 20, 1 << 20, 1000}, // as stat'ed
+		{1000, 1 << 20, 7, 1000},       // short reads all along
+		{1000, 1 << 20, 1, 1000},
+		{600, 1 << 20, 1 << 20, 1000},  // grew since
+		{600, 1 << 20, 600, 600},       // read short at exactly the stat'ed size: the end, as a regular file says
+		{1500, 1 << 20, 1 << 20, 1000}, // shrank
+		{0, 1 << 20, 1 << 20, 1000},    // size unknown
+		{1000, 500, 1 << 20, 501},      // over the cap: limit+1
+		{1000, 500, 3, 501},
+	} {
+		r := &chunkReader{data: data, n: tc.chunk}
+		b, err := readAll(r, tc.expected, tc.limit)
+		if err != nil || len(b) != tc.want || string(b) != string(data[:tc.want]) {
+			t.Errorf("readAll(expected %d, limit %d, chunks of %d) = %d bytes, %v; want %d", tc.expected, tc.limit, tc.chunk, len(b), err, tc.want)
+		}
+	}
+	r := &chunkReader{data: data, n: 1 << 20}
+	if _, err := readAll(r, 1000, 1<<20); err != nil || r.calls != 1 {
+		t.Errorf("a file read whole took %d reads (%v), want 1", r.calls, err)
+	}
 }

@@ -33,6 +33,8 @@ type Info struct {
 	Name string // base name
 	Dir  bool
 	Size int64 // uncompressed size in bytes; 0 for folders
+	// Mode is the type and permission bits. A DirTree reads a file's bits from disk, not
+	// a folder's (fs.ModeDir|0o755 below the root), sparing a stat per folder.
 	Mode fs.FileMode
 }
 

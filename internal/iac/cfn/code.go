@@ -46,7 +46,12 @@ func OpenLocal(lim iac.Limits, root, abs string) (code *model.Code, isDir bool, 
 // from root: a CDK nested assembly checked by itself keeps its assets in the cloud
 // assembly around it.
 func OpenInside(lim iac.Limits, root, inside, abs string) (code *model.Code, isDir bool, err error) {
-	if err := lim.CheckInside(inside, abs); err != nil {
+	return openInside(lim, nil, root, inside, abs)
+}
+
+// openInside is OpenInside resolving symlinks through res (nil: none).
+func openInside(lim iac.Limits, res *iac.Resolver, root, inside, abs string) (code *model.Code, isDir bool, err error) {
+	if err := lim.CheckInsideWith(res, inside, abs); err != nil {
 		return nil, false, err
 	}
 	disp := DisplayPath(root, abs)
@@ -58,7 +63,7 @@ func OpenInside(lim iac.Limits, root, inside, abs string) (code *model.Code, isD
 		return nil, false, err
 	}
 	if fi.IsDir() {
-		t, err := lim.Dir(abs, disp)
+		t, err := lim.Caps().DirStat(abs, disp, fi)
 		if err != nil {
 			return nil, true, err
 		}
@@ -112,6 +117,7 @@ func (b *Builder) Outside(err error, prop, written, fn, layer string, pos model.
 type Opener struct {
 	root    string
 	lim     iac.Limits
+	res     *iac.Resolver // the symlinks of the paths opened, resolved once
 	mu      sync.Mutex
 	pending map[string]*opening // by absolute path
 	opened  map[string]opened   // by absolute path: what Open handed out, as it was opened
@@ -130,7 +136,7 @@ type opening struct {
 
 // NewOpener returns an Opener for paths under root (OpenLocal's root and limits).
 func NewOpener(lim iac.Limits, root string) *Opener {
-	return &Opener{root: root, lim: lim, pending: map[string]*opening{}}
+	return &Opener{root: root, lim: lim, res: iac.NewResolver(), pending: map[string]*opening{}}
 }
 
 // Prefetch starts opening paths (absolute), GOMAXPROCS at a time: the archives first,
@@ -187,7 +193,7 @@ func (o *Opener) start(op *opening) bool {
 }
 
 func (o *Opener) run(op *opening) {
-	op.code, op.isDir, op.err = OpenLocal(o.lim, o.root, op.abs)
+	op.code, op.isDir, op.err = openInside(o.lim, o.res, o.root, o.root, op.abs)
 	if op.err == nil && op.isDir {
 		op.code.Tree.Stat("") // reads the top listing, kept by the tree
 	}
@@ -209,7 +215,7 @@ func (o *Opener) Open(abs string) (code *model.Code, isDir bool, err error) {
 	o.mu.Unlock()
 	var r opened
 	if op == nil {
-		r.code, r.isDir, r.err = OpenLocal(o.lim, o.root, abs)
+		r.code, r.isDir, r.err = openInside(o.lim, o.res, o.root, o.root, abs)
 	} else {
 		if o.start(op) { // no worker has come to it yet
 			o.run(op)

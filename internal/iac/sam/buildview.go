@@ -2,6 +2,7 @@ package sam
 
 import (
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/layerkit/layerkit/internal/tree"
@@ -95,8 +96,12 @@ func (s sourceCopy) ReadDir(name string) ([]tree.Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := list[:0:0]
-	for _, e := range list {
+	first := slices.IndexFunc(list, func(e tree.Info) bool { return Excluded(e.Name) })
+	if first < 0 {
+		return list, nil // nothing to leave out (as a rule): no copy
+	}
+	out := slices.Clip(list[:first:first])
+	for _, e := range list[first:] {
 		if !Excluded(e.Name) {
 			out = append(out, e)
 		}

@@ -28,6 +28,7 @@
 package sam
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -64,6 +65,26 @@ func Load(root, templatePath string) (*model.App, error) {
 
 // LoadWith is Load within the limits of opts.
 func LoadWith(root, templatePath string, opts iac.Options) (*model.App, error) {
+	return loadTop(root, templatePath, nil, opts)
+}
+
+// Parsed is a template read and parsed before its load (discovery reads a folder's
+// templates to tell roots from the rest): Data as read, T as cfn.Parse made it of
+// Data, named as the loader names the file.
+type Parsed struct {
+	Data []byte
+	T    *cfn.Template
+}
+
+// LoadParsed is LoadWith with the top template already parsed (pre, or nil): when the
+// file still holds pre.Data, pre.T is loaded instead of parsing the file again. The
+// loader changes the template it loads, so pre.T is handed over: the caller must not
+// use it, nor pass it again.
+func LoadParsed(root, templatePath string, pre *Parsed, opts iac.Options) (*model.App, error) {
+	return loadTop(root, templatePath, pre, opts)
+}
+
+func loadTop(root, templatePath string, pre *Parsed, opts iac.Options) (*model.App, error) {
 	root, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
@@ -134,7 +155,11 @@ func LoadWith(root, templatePath string, opts iac.Options) (*model.App, error) {
 			total += size
 		}
 		loaded[j.path] = true
-		sub, children, err := loadOne(opts.Limits, root, j.path, budget)
+		var p *Parsed
+		if j.stack == "" {
+			p = pre // the top template
+		}
+		sub, children, err := loadOne(opts.Limits, root, j.path, budget, p)
 		if err != nil {
 			return nil, err
 		}
@@ -187,14 +212,16 @@ type child struct {
 
 // loadOne reads one template (without its nested stacks, which it returns). A nested
 // template spends the evaluation budget of top (nil for the top template itself).
-func loadOne(lim iac.Limits, root, abs string, top *cfn.Template) (loaded, []child, error) {
+func loadOne(lim iac.Limits, root, abs string, top *cfn.Template, pre *Parsed) (loaded, []child, error) {
 	rel := cfn.DisplayPath(root, abs)
 	data, err := lim.ReadConfig(abs)
 	if err != nil {
 		return loaded{}, nil, iac.Errorf(model.Pos{File: rel}, "cannot read the template: %v", err)
 	}
-	tpl, err := cfn.Parse(data, rel)
-	if err != nil {
+	var tpl *cfn.Template
+	if pre != nil && pre.T != nil && pre.T.File == rel && bytes.Equal(pre.Data, data) {
+		tpl = pre.T // what cfn.Parse(data, rel) gives
+	} else if tpl, err = cfn.Parse(data, rel); err != nil {
 		return loaded{}, nil, err
 	}
 	if top != nil {
