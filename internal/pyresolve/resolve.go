@@ -99,7 +99,12 @@ func readScan(t tree.Tree, name string) *scanned {
 	if err != nil {
 		return &scanned{err: err}
 	}
-	return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b), quiet: !bytes.Contains(b, ignoreWord)}
+	f := pyscan.Scan(b)
+	var syn *pysyntax.Summary
+	if !f.SyntaxClean { // else the scan proved Check finds nothing: one tokenization
+		syn = pysyntax.Check(b)
+	}
+	return &scanned{file: f, syntax: syn, quiet: !bytes.Contains(b, ignoreWord)}
 }
 
 // scan is Resolver.Scan for the analysis: the files of a package no other function
