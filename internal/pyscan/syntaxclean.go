@@ -14,8 +14,8 @@ import (
 //   - ASCII, with no tab or form feed (each column is a byte; both readers then count
 //     indentation alike), and that the lexer read without an error (no unterminated
 //     string, no character that is not Python, no line past maxLineToks);
-//   - free of every construct pysyntax reports (reader.go): f-strings and t-strings
-//     (their fields are pysyntax's alone), the walrus operator, '!' alone, '<>', a
+//   - free of every construct pysyntax reports (reader.go): t-strings, f-strings other
+//     than plain ones (fstringClean: one line, plain fields), the walrus operator, '!' alone, '<>', a
 //     number other than a plain decimal, float or hexadecimal one, two names side by
 //     side (or a name and a string) unless one is a keyword, a star import other than
 //     `from m import *` alone on its line, a line starting with a string or number and
@@ -107,8 +107,14 @@ func (c *synClean) tokens(src []byte, toks []tok) bool {
 				if b == '"' || b == '\'' {
 					break
 				}
-				if b|0x20 == 'f' || b|0x20 == 't' {
-					return false // an f-string or t-string
+				if b|0x20 == 't' {
+					return false // a t-string
+				}
+				if b|0x20 == 'f' {
+					if !fstringClean(src[t.start:t.end]) {
+						return false
+					}
+					break
 				}
 			}
 		case tkNumber:
@@ -220,4 +226,140 @@ func plainNumber(src []byte, t tok) bool {
 		}
 	}
 	return digits > 0 && (dot || s[0] != '0' || !nonzero)
+}
+
+// fstringClean reports whether f-string token s (prefix and quotes included) is one
+// pysyntax reads without a problem, judged conservatively: one quote each side (not
+// triple), no backslash, '#', quote or line break inside; '{{' and '}}' for braces;
+// each replacement field a plain expression (fieldClean) with an optional conversion
+// !r, !s or !a and an optional format spec with no nested field.
+func fstringClean(s []byte) bool {
+	qi := bytes.IndexAny(s, `'"`)
+	if qi < 0 || len(s)-qi < 2 || s[len(s)-1] != s[qi] {
+		return false
+	}
+	if len(s)-qi >= 3 && s[qi+1] == s[qi] && s[qi+2] == s[qi] {
+		return false // triple-quoted
+	}
+	body := s[qi+1 : len(s)-1]
+	if bytes.ContainsAny(body, "\\#'\"\n\r") {
+		return false
+	}
+	for i := 0; i < len(body); {
+		switch body[i] {
+		case '{', '}':
+			if i+1 < len(body) && body[i+1] == body[i] {
+				i += 2
+				continue
+			}
+			if body[i] == '}' {
+				return false // a single '}'
+			}
+			j, ok := fieldClean(body, i+1)
+			if !ok {
+				return false
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return true
+}
+
+// fieldClean reads the replacement field at body[i:] (after its '{') and returns
+// where it ends (after its '}'); ok only when the expression is made of names and
+// numbers (decimal, no leading zero, no suffix) joined by . , + - * / % and brackets
+// that match, with no two names side by side (keywords included) and no '=', '!' or ':'
+// inside it: pysyntax then finds nothing in it (reader.go field, conversion, spec).
+func fieldClean(body []byte, i int) (int, bool) {
+	var open [8]byte
+	depth, ntok := 0, 0
+	prevName := false
+	for i < len(body) {
+		c := body[i]
+		if depth == 0 {
+			switch c {
+			case '}':
+				return i + 1, ntok > 0
+			case '!':
+				if ntok == 0 || i+2 >= len(body) || body[i+1] != 'r' && body[i+1] != 's' && body[i+1] != 'a' {
+					return 0, false
+				}
+				switch body[i+2] {
+				case '}':
+					return i + 3, true
+				case ':':
+					return specClean(body, i+3)
+				}
+				return 0, false
+			case ':':
+				if ntok == 0 {
+					return 0, false
+				}
+				return specClean(body, i+1)
+			}
+		}
+		switch {
+		case c == ' ':
+			i++
+			continue
+		case asciiIDStart[c]:
+			if prevName {
+				return 0, false
+			}
+			for i < len(body) && asciiIDCont[body[i]] {
+				i++
+			}
+			prevName = true
+			ntok++
+			continue
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(body) && asciiIDCont[body[j]] {
+				if body[j] < '0' || body[j] > '9' {
+					return 0, false
+				}
+				j++
+			}
+			if j-i > 1 && c == '0' {
+				return 0, false
+			}
+			i, prevName = j, false
+			ntok++
+			continue
+		case c == '(' || c == '[':
+			if depth == len(open) {
+				return 0, false
+			}
+			open[depth] = c
+			depth++
+		case c == ')' || c == ']':
+			if depth == 0 || open[depth-1] != openerOf(c) {
+				return 0, false
+			}
+			depth--
+		case c == '.' || c == ',' || c == '+' || c == '-' || c == '*' || c == '/' || c == '%':
+		default:
+			return 0, false
+		}
+		i++
+		ntok++
+		prevName = false
+	}
+	return 0, false
+}
+
+// specClean reads a format spec at body[i:] up to the field's '}'; a nested field is
+// not judged here.
+func specClean(body []byte, i int) (int, bool) {
+	for ; i < len(body); i++ {
+		switch body[i] {
+		case '}':
+			return i + 1, true
+		case '{':
+			return 0, false
+		}
+	}
+	return 0, false
 }

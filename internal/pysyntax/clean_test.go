@@ -41,6 +41,20 @@ var cleanShapes = []string{
 	"x = ...\n", "x = a if b else c\n", "assert x, 'msg'\n", "del x\n", "global x\n", "nonlocal x\n",
 	"x = not y\n", "x = a is not b\n", "x = a not in b\n", "_ x\n", "x _\n", "case x\n", "x = await y\n",
 	"import a.b as c\n", "from .a import (b,\n    c)\n", "x = [i for i in y if i]\n", "x = {**a}\n",
+	"x = f'{x}'\n", "x = f'{x!r}'\n", "x = f'{x:>10}'\n", "x = f'{x:{w}}'\n", "x = f'{{a}}'\n", "x = f'}'\n",
+	"x = f'{'\n", "x = f'{}'\n", "x = f'{ }'\n", "x = f'{x=}'\n", "x = f'{x!r }'\n", "x = f'{a b}'\n",
+	"x = f'{a if b else c}'\n", "x = f'{x[0]}'\n", "x = f'{d[\"k\"]}'\n", "x = f'{x:=10}'\n", "x = f'{(x:=1)}'\n",
+	"x = f'{x!}'\n", "x = f'{x!z}'\n", "x = f'{x!rr}'\n", "x = f'{01}'\n", "x = f'{1l}'\n", "x = f'{a)}'\n",
+	"x = f'{(a}'\n", "x = f'{a.b(c, d)}'\n", "x = f\"{'a'}\"\n", "x = f'{x}' f'{y}'\n", "x = rf'{x}'\n",
+	"x = fr'{x}' + Rf'{y}'\n", "x = t'{x}'\n", "x = f'''{x}'''\n", "x = f'{x:%Y-%m-%d}'\n", "x = f'{x:{}}'\n",
+	"x = f'{!r}'\n", "x = f'{:x}'\n", "x = f'{x!r:>{w}}'\n", "x f'{a}'\n", "x f'a'\n", "x = f'{a}}'\n",
+	"x = f'{a}{b}'\n", "x = f'{a + 1.5 * b[i](j)}'\n", "x = f'{a # c}'\n", "x = f'{a\\n}'\n", "x = f'a\\{b}'\n",
+	"x = f'{a:}'\n", "x = f'{a!r:}'\n", "x = f'{a ! r}'\n", "x = f'{ a }'\n", "x = f'{a,}'\n", "x = f'{*a}'\n",
+	"x = f'{a[1:2]}'\n", "x = f'{a(b=1)}'\n", "x = f'{a!=b}'\n", "x = f'{a==b}'\n", "x = f'{1.e5}'\n",
+	"x = f'{0}'\n", "x = f'{00}'\n", "x = f'{0.5}'\n", "x = f'{1.l}'\n", "x = f'{1 l}'\n", "x = f''\n", "x = f'\n",
+	"x = f'{a}\n", "x = f'{a'\n", "x = f'{a!r'\n", "x = f'{a:b'\n", "x = f'{((((((((((a))))))))))}'\n",
+	"x = f'{(a]}'\n", "x = f'{[a)}'\n", "x = f'{a[b)]}'\n",
+	"x = f'{a!r}{b:>{c}}' F\"{d}\"\n", "x = f'{a}' 'b' f'{c}'\n", "x = f'{a.b.c[0][1]}'\n",
 }
 
 // TestSyntaxCleanImpliesCheck holds pyscan's proof that a file is clean for pysyntax
@@ -71,6 +85,7 @@ func TestSyntaxCleanImpliesCheck(t *testing.T) {
 		"import os\n\n\ndef handler(event, context):\n    if not event:\n        return None\n    return {'n': 1, 'x': [1, 2.5, 0x1F]}\n",
 		"from typing import Any\n\n\nclass Model:\n    x: int = 0\n\n    def method(self, y: int) -> int:\n        return self.x + y\n",
 		"try:\n    import ujson as json\nexcept ImportError:\n    import json\n__all__ = ['a', \"b\"]\n",
+		"log.info(f'{name}: {len(items)} items, {ratio:.2f} done, {err!r}')\n",
 	} {
 		plain++
 		if !pyscan.Scan([]byte(s)).SyntaxClean {
