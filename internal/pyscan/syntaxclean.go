@@ -84,25 +84,20 @@ func (c *synClean) indent(col int) bool {
 func (c *synClean) tokens(src []byte, toks []tok) bool {
 	parens := c.parens[:0]
 	defer func() { c.parens = parens[:0] }()
-	prevPlain := false
 	stars, star, semi, from := 0, -1, false, false
 	for i, t := range toks {
 		switch t.kind {
 		case tkName:
-			w := src[t.start:t.end]
-			plain := !pysyntax.IsKeyword(w)
-			if prevPlain && plain {
-				return false
+			// two names side by side, or a name and a string, with no keyword first:
+			// asked only of a name another name or a string follows
+			if i+1 < len(toks) {
+				if next := toks[i+1]; (next.kind == tkName || next.kind == tkString) && !pysyntax.IsKeyword(src[t.start:t.end]) &&
+					(next.kind == tkString || !pysyntax.IsKeyword(src[next.start:next.end])) {
+					return false
+				}
 			}
-			if string(w) == "from" {
-				from = true
-			}
-			prevPlain = plain
-			continue
+			from = from || isNameIn(src, t, "from")
 		case tkString:
-			if prevPlain {
-				return false
-			}
 			for _, b := range src[t.start:t.end] {
 				if b == '"' || b == '\'' {
 					break
@@ -145,7 +140,6 @@ func (c *synClean) tokens(src []byte, toks []tok) bool {
 				semi = true
 			}
 		}
-		prevPlain = false
 	}
 	if len(parens) > 0 {
 		return false // unclosed at the end of the input
