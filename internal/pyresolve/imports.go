@@ -300,7 +300,9 @@ func (a *analysis) record(p Problem) {
 	key := fmt.Sprintf("%s\x00%d\x00%s\x00%s", p.Tree.Display(p.File), p.Line, p.Missing, p.Name)
 	if i, ok := a.seenProblem[key]; ok {
 		if !lazy && a.res.Problems[i].Lazy {
-			a.res.Problems[i].Lazy, a.res.Problems[i].CalledAt, a.res.Problems[i].Chain = false, p.CalledAt, p.Chain
+			// (the eager run's verdict, with what it may depend on, replaces the lazy one)
+			q := &a.res.Problems[i]
+			q.Lazy, q.CalledAt, q.Chain, q.PathUnknown = false, p.CalledAt, p.Chain, p.PathUnknown
 		}
 		return
 	}

@@ -255,7 +255,10 @@ func (r *Resolver) summarize(env *Env, m *Module) *runSummary {
 	fail := b.scanModule(m, false)
 	s := &runSummary{}
 	if fail != nil || len(b.res.Problems) > 0 || len(b.res.Shadows) > 0 || len(b.res.Unfollowed) > 0 ||
-		len(b.pendingShadow) > 0 || b.order != nil || b.unknownEdit != "" || b.nFollowed >= maxFollow {
+		len(b.pendingShadow) > 0 || b.order != nil || b.unknownEdit != "" || b.nFollowed >= maxFollow ||
+		len(b.phantom) > 0 {
+		// (a phantom module is loaded in the run's state but not in Python's sys.modules:
+		// the summary's state cannot say so, and a later import would find it loaded)
 		return s
 	}
 	s.ok = true
