@@ -15,11 +15,11 @@ import (
 //     indentation alike), and that the lexer read without an error (no unterminated
 //     string, no character that is not Python, no line past maxLineToks);
 //   - free of every construct pysyntax reports (reader.go): t-strings, f-strings other
-//     than plain ones (fstringClean: one line, plain fields), the walrus operator, '!' alone, '<>', a
-//     number other than a plain decimal, float or hexadecimal one, two names side by
-//     side (or a name and a string) unless one is a keyword, a star import other than
-//     `from m import *` alone on its line, a line starting with a string or number and
-//     ':', the statements newer than some Python 3 (match, except*, type, type
+//     than plain ones (fstringClean: one line, plain fields), the walrus operator, '!'
+//     alone, '<>', a number other than a plain decimal, float or hexadecimal one, two
+//     names side by side (or a name and a string) unless one is a keyword, a star
+//     import with other names (starImports), a line starting with a string or number
+//     and ':', the statements newer than some Python 3 (match, except*, type, type
 //     parameters), brackets that do not match or close;
 //   - indented as pysyntax's applyIndent requires: an indented block after each line
 //     that ends with ':' and only there, dedents to an outer level.
@@ -84,7 +84,7 @@ func (c *synClean) indent(col int) bool {
 func (c *synClean) tokens(src []byte, toks []tok) bool {
 	parens := c.parens[:0]
 	defer func() { c.parens = parens[:0] }()
-	stars, star, semi, from := 0, -1, false, false
+	star, from := false, false
 	for i, t := range toks {
 		switch t.kind {
 		case tkName:
@@ -135,18 +135,57 @@ func (c *synClean) tokens(src []byte, toks []tok) bool {
 					return false
 				}
 			case '*':
-				stars, star = stars+1, i
-			case ';':
-				semi = true
+				star = true
 			}
 		}
 	}
 	if len(parens) > 0 {
 		return false // unclosed at the end of the input
 	}
-	// a star import: only `from m import *` alone on its line
-	if from && stars > 0 && (stars > 1 || semi || star != len(toks)-1 || !isNameIn(src, toks[star-1], "import")) {
-		return false
+	return !from || !star || starImports(src, toks)
+}
+
+// starImports is pysyntax's fromImport over a logical line with a "from" and a '*':
+// false where a star import names something else too (from m import a, *; from m
+// import *, a; from m import (*); from import import *).
+func starImports(src []byte, toks []tok) bool {
+	const (
+		none  = iota
+		from  // after a statement's "from", before "import"
+		first // right after "import"
+		names // in the names
+		star  // right after the star
+	)
+	state, afterSemi := none, false
+	for i, t := range toks {
+		semi := isOp(t, ';')
+		switch state {
+		case none:
+			if (i == 0 || afterSemi) && isNameIn(src, t, "from") {
+				state = from
+			}
+		case from:
+			if isNameIn(src, t, "import") {
+				state = first
+			}
+		case first, names:
+			switch {
+			case semi:
+				state = none
+			case isOp(t, '*') && state == first:
+				state = star
+			case isOp(t, '*'):
+				return false
+			default:
+				state = names
+			}
+		case star:
+			if !semi {
+				return false
+			}
+			state = none
+		}
+		afterSemi = semi
 	}
 	return true
 }
@@ -263,7 +302,7 @@ func fstringClean(s []byte) bool {
 
 // fieldClean reads the replacement field at body[i:] (after its '{') and returns
 // where it ends (after its '}'); ok only when the expression is made of names and
-// numbers (decimal, no leading zero, no suffix) joined by . , + - * / % and brackets
+// numbers (decimal, no leading zero, no suffix, no '.' after) joined by . , + - * / % and brackets
 // that match, with no two names side by side (keywords included) and no '=', '!' or ':'
 // inside it: pysyntax then finds nothing in it (reader.go field, conversion, spec).
 func fieldClean(body []byte, i int) (int, bool) {
@@ -318,6 +357,9 @@ func fieldClean(body []byte, i int) (int, bool) {
 			}
 			if j-i > 1 && c == '0' {
 				return 0, false
+			}
+			if j < len(body) && body[j] == '.' {
+				return 0, false // a float (0.e0L, 1.5): pysyntax reads it as one number
 			}
 			i, prevName = j, false
 			ntok++
