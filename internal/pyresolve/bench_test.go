@@ -109,3 +109,33 @@ func BenchmarkAnalyzeFanOut(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadScan is what one layer file costs the first function that reaches it:
+// read, scanned for imports and, unless the scan proved pysyntax would find nothing
+// (pyscan File.SyntaxClean), checked for syntax. Issue 19.1: the vendored package's
+// 5,000 modules are read this way once per check.
+func BenchmarkReadScan(b *testing.B) {
+	t := benchLayer(b, 4, 50)
+	var names []string
+	var size int64
+	for p := 0; p < 4; p++ {
+		for m := 0; m < 50; m++ {
+			name := fmt.Sprintf("python/pkg%d/m%d.py", p, m)
+			src, err := t.ReadFile(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			names, size = append(names, name), size+int64(len(src))
+		}
+	}
+	if s := readScan(t, names[1]); !s.file.SyntaxClean || s.syntax != nil {
+		b.Fatalf("a plain module is not proved clean: %+v", s.syntax)
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, name := range names {
+			readScan(t, name)
+		}
+	}
+}

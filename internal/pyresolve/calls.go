@@ -84,7 +84,7 @@ func (a *analysis) callEvent(m *Module, ev *pyscan.Event, optional bool, depth i
 		abs += "." + ev.Attr
 	}
 	a.readMod(abs)
-	target := a.mods[abs]
+	target := a.mods.get(abs)
 	if target == nil {
 		return
 	}
@@ -190,10 +190,10 @@ func (a *analysis) followReexport(t *Module, f *pyscan.File, name string, option
 			}
 			a.readMod(abs + "." + n.Name)
 			a.readMod(abs)
-			if sub := a.mods[abs+"."+n.Name]; sub != nil {
+			if sub := a.mods.get(abs + "." + n.Name); sub != nil {
 				return // a submodule, not a function
 			}
-			if src := a.mods[abs]; src != nil {
+			if src := a.mods.get(abs); src != nil {
 				a.follow(src, n.Name, optional, site, depth+1)
 			}
 			return

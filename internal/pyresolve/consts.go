@@ -15,7 +15,7 @@ func (a *analysis) condNames(m *Module, f *pyscan.File, line int) pyscan.Names {
 			return a.constOf(m, f, name, line)
 		}
 		mod := boundModule(f, base)
-		if mod == "" || a.mods[mod+"."+name] != nil {
+		if mod == "" || a.mods.get(mod+"."+name) != nil {
 			return nil, nil // not a module, or mod.name is its submodule
 		}
 		return a.constIn(mod, name)
@@ -52,7 +52,7 @@ func (a *analysis) constOf(m *Module, f *pyscan.File, name string, line int) (*p
 
 // constIn is constOf in module mod once its top level has run.
 func (a *analysis) constIn(mod, name string) (*pyscan.Cond, pyscan.Names) {
-	ns, m := a.ns[mod], a.mods[mod]
+	ns, m := a.ns[mod], a.mods.get(mod)
 	if ns == nil || !ns.done || ns.src == nil || m == nil {
 		return nil, nil
 	}
@@ -89,7 +89,7 @@ func (a *analysis) fromSource(imp *pyscan.Import, m *Module, name string) (src, 
 		}
 	}
 	src, ok = imp.Absolute(m.pkg())
-	if !ok || orig == "" || orig == "*" || a.mods[src+"."+orig] != nil {
+	if !ok || orig == "" || orig == "*" || a.mods.get(src+"."+orig) != nil {
 		return "", "", false
 	}
 	return src, orig, true

@@ -149,7 +149,7 @@ func lastBind(f *pyscan.File, list []pyscan.Stmt, name string) (pyscan.Value, bo
 // from-import (from .m2 import X): the value in the module it comes from, followed
 // through further re-exports (a few deep); ValUnknown when not known.
 func (a *analysis) reexported(mod, name string, depth int) pyscan.Value {
-	ns, m := a.nsOf(mod), a.mods[mod]
+	ns, m := a.nsOf(mod), a.mods.get(mod)
 	if depth > 8 || ns == nil || ns.static == nil || !ns.done || m == nil {
 		return pyscan.ValUnknown
 	}
@@ -162,7 +162,7 @@ func (a *analysis) reexported(mod, name string, depth int) pyscan.Value {
 		case e.del:
 		case e.val != pyscan.ValUnknown && (!ns.static.Names[name] || ns.static.CondNames[name]):
 			return e.val // bound by a star import, or under a condition that ran
-		case e.from != "" && (ns.static.CondNames[name] || !ns.static.Names[name]) && a.mods[e.from+"."+e.orig] == nil:
+		case e.from != "" && (ns.static.CondNames[name] || !ns.static.Names[name]) && a.mods.get(e.from+"."+e.orig) == nil:
 			// from FROM import ORIG under a condition that ran, or a star import from
 			// FROM: follow it
 			if sns := a.nsOf(e.from); sns != nil && sns.done {
@@ -765,16 +765,16 @@ func (x *executor) attr(st *pyscan.Stmt) *failure {
 //     namespace packages by name; a namespace package an installed distribution owns
 //     is never judged.
 func (a *analysis) nsAttrMissing(mod, name string) bool {
-	t := a.mods[mod]
+	t := a.mods.get(mod)
 	if t == nil || t.Kind != Namespace || t.Trusted || strings.HasPrefix(name, "__") || a.unknownEdit != "" || a.env.pthExec {
 		return false
 	}
 	sub := mod + "." + name
-	if a.mods[sub] != nil || a.r.findSubIn(a.env, t, sub) != nil {
+	if a.mods.get(sub) != nil || a.r.findSubIn(a.env, t, sub) != nil {
 		return false
 	}
 	for i := strings.IndexByte(mod, '.'); i >= 0; {
-		parent := a.mods[mod[:i]]
+		parent := a.mods.get(mod[:i])
 		j := strings.IndexByte(mod[i+1:], '.')
 		part := mod[i+1:]
 		if j >= 0 {
@@ -794,11 +794,11 @@ func (a *analysis) nsAttrMissing(mod, name string) bool {
 	if a.env.topExists("sitecustomize") || a.env.topExists("usercustomize") {
 		return false
 	}
-	for n, st := range a.state {
+	for n, st := range a.state.all {
 		if st != 2 {
 			continue
 		}
-		m := a.mods[n]
+		m := a.mods.get(n)
 		if m == nil || !scannable(m) {
 			continue
 		}
@@ -889,7 +889,7 @@ func (x *executor) bindImport(imp *pyscan.Import, maybe bool) {
 		}
 		x.bindFrom(bound, v, maybe, abs, n.Name)
 		if x.f.AttrReads {
-			if sub := abs + "." + n.Name; a.mods[sub] != nil {
+			if sub := abs + "." + n.Name; a.mods.get(sub) != nil {
 				x.setMod(bound, sub)
 			} else {
 				x.setMod(bound, "")
@@ -935,7 +935,7 @@ func (x *executor) star(imp pyscan.Import) {
 	if !ok || imp.Scope != pyscan.ModuleScope {
 		return
 	}
-	target := a.mods[abs]
+	target := a.mods.get(abs)
 	if target == nil {
 		return
 	}
@@ -1009,7 +1009,7 @@ func (x *executor) star(imp pyscan.Import) {
 			if !strings.HasPrefix(name, "_") {
 				x.bindFrom(name, valueOf(name, v), false, abs, name)
 				// a submodule attribute of the module: the name is now that module
-				if sm := a.mods[abs+"."+name]; sm != nil && a.state[sm.Name] == 2 {
+				if sm := a.mods.get(abs + "." + name); sm != nil && a.state.get(sm.Name) == 2 {
 					if _, own := tns.staticLookup(name); !own {
 						if x.ns.starMods == nil {
 							x.ns.starMods = map[string]*Module{}
@@ -1154,13 +1154,13 @@ func (a *analysis) inSysModules(name string) *Module {
 }
 
 func (a *analysis) loaded(name string) *Module {
-	if a.state[name] != 2 {
+	if a.state.get(name) != 2 {
 		return nil
 	}
 	if ns := a.nsOf(name); ns != nil && ns.fail != nil {
 		return nil
 	}
-	return a.mods[name]
+	return a.mods.get(name)
 }
 
 // recordFailure reports the problems of a failure nothing swallowed.

@@ -168,10 +168,10 @@ func (a *analysis) fromlistImport(m *Module, imp pyscan.Import, abs, name string
 // path as sys.modules[parent].__path__ (_get_parent_path).
 func (a *analysis) pathGone(pkg string) string {
 	i := strings.LastIndexByte(pkg, '.')
-	if pm := a.mods[pkg]; pm == nil || pm.Kind != Namespace || i < 0 {
+	if pm := a.mods.get(pkg); pm == nil || pm.Kind != Namespace || i < 0 {
 		return ""
 	}
-	if gp := pkg[:i]; a.state[gp] == 2 && a.loaded(gp) == nil {
+	if gp := pkg[:i]; a.state.get(gp) == 2 && a.loaded(gp) == nil {
 		return gp
 	}
 	return ""
@@ -184,7 +184,7 @@ func (a *analysis) pathGone(pkg string) string {
 // failed earlier left sys.modules while its submodules stayed: it runs again, and fails
 // again. (importChain imports it first when no prefix of the name is in sys.modules.)
 func (a *analysis) reimportTop(top string, lazy bool, via string) {
-	if tm := a.mods[top]; tm != nil && a.state[top] == 2 && a.loaded(top) == nil {
+	if tm := a.mods.get(top); tm != nil && a.state.get(top) == 2 && a.loaded(top) == nil {
 		a.enqueue(tm, lazy, via)
 	}
 }
@@ -209,7 +209,7 @@ func (a *analysis) missing(m *Module, imp pyscan.Import, lazy bool, name string)
 func (a *analysis) nearMissing(name string) []string {
 	var locs []Loc
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		if parent := a.mods[name[:i]]; parent != nil {
+		if parent := a.mods.get(name[:i]); parent != nil {
 			locs = parent.Path
 		}
 	} else {
@@ -322,7 +322,7 @@ func (a *analysis) noteShadow(top string, m *Module, imp pyscan.Import) {
 	if !ok {
 		return
 	}
-	a.res.Shadows = append(a.res.Shadows, Shadow{Name: top, Winner: a.mods[top], Others: others,
+	a.res.Shadows = append(a.res.Shadows, Shadow{Name: top, Winner: a.mods.get(top), Others: others,
 		Tree: m.Tree, File: m.File, Line: imp.Line, Col: imp.Col})
 }
 
@@ -375,10 +375,10 @@ func (a *analysis) binds(m *Module, name string, self bool, line int) bool {
 // the submodule. It returns the name that is missing and the module it is missing from,
 // or "" when the walk works or cannot be known.
 func (a *analysis) walkAttributes(parts []string) (missing, from string) {
-	cur := a.mods[parts[0]]
+	cur := a.mods.get(parts[0])
 	for i := 1; i < len(parts) && cur != nil; i++ {
 		n := parts[i]
-		sub := a.mods[cur.Name+"."+n]
+		sub := a.mods.get(cur.Name + "." + n)
 		rebound, known := a.attribute(cur, n)
 		switch {
 		case !known:
@@ -426,7 +426,7 @@ func (a *analysis) aliasTarget(abs string) string {
 			rest = ""
 		}
 		sub := cur + "." + n
-		m := a.mods[cur]
+		m := a.mods.get(cur)
 		r, line := a.rebinding(m, n)
 		if r == "" || r == sub || !a.loadedBy(m, n, line) {
 			cur = sub
@@ -480,8 +480,8 @@ func (a *analysis) rebinding(m *Module, n string) (string, int) {
 	if from == "" || orig == "*" {
 		return "", 0
 	}
-	src := a.mods[from]
-	if src == nil || a.mods[from+"."+orig] == nil {
+	src := a.mods.get(from)
+	if src == nil || a.mods.get(from+"."+orig) == nil {
 		return "", 0
 	}
 	if src != m {
@@ -505,7 +505,7 @@ func (a *analysis) loadedBeforeRebind(m *Module, n string) bool {
 	if ns := a.nsOf(m.Name); ns != nil && ns.starMods[n] != nil {
 		// bound by a star import, which ran after the submodule was imported if
 		// that import ran it at all
-		return a.state[sub] == 2
+		return a.state.get(sub) == 2
 	}
 	f, err := a.scan(m.Tree, m.File)
 	if err != nil || f.Open {

@@ -99,7 +99,12 @@ func readScan(t tree.Tree, name string) *scanned {
 	if err != nil {
 		return &scanned{err: err}
 	}
-	return &scanned{file: pyscan.Scan(b), syntax: pysyntax.Check(b), quiet: !bytes.Contains(b, ignoreWord)}
+	f := pyscan.Scan(b)
+	var syn *pysyntax.Summary
+	if !f.SyntaxClean { // else the scan proved Check finds nothing: one tokenization
+		syn = pysyntax.Check(b)
+	}
+	return &scanned{file: f, syntax: syn, quiet: !bytes.Contains(b, ignoreWord)}
 }
 
 // scan is Resolver.Scan for the analysis: the files of a package no other function
@@ -348,7 +353,7 @@ func (r *Resolver) Analyze(env *Env) *Result {
 	a.run()
 	a.afterInit()
 	a.syntaxErrors()
-	r.reached.Store(int32(min(len(a.mods)-a.copied, 1<<12)))
+	r.reached.Store(int32(min(a.mods.size()-a.copied, 1<<12)))
 	return a.res
 }
 
@@ -357,7 +362,7 @@ func newAnalysis(r *Resolver, env *Env) *analysis {
 	// map doubles it, so sizing it once costs less time and memory than growing.
 	n := max(8, int(r.reached.Load()))
 	a := &analysis{r: r, env: env, res: &Result{Env: env, imported: make(map[string]*Module, n), sites: make(map[string]Site, n)},
-		mods: make(map[string]*Module, n), state: make(map[string]int, n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
+		mods: newLayered[*Module](n), state: newLayered[int](n), parentMod: make(map[string]string, n), seenProblem: map[string]int{},
 		seenTop: make(map[string]bool, n/2), pendingShadow: map[string][]Candidate{}, ns: make(map[string]*namespace, n)}
 	a.res.parents = a.parentMod
 	return a
@@ -372,8 +377,8 @@ type analysis struct {
 	r     *Resolver
 	env   *Env
 	res   *Result
-	mods  map[string]*Module // resolved modules by name; nil value = known missing
-	state map[string]int     // 0 unseen, 1 scanned lazily, 2 scanned eagerly
+	mods  layered[*Module] // resolved modules by name; nil value = known missing
+	state layered[int]     // 0 unseen, 1 scanned lazily, 2 scanned eagerly
 	// parentMod: module → the module whose import first reached it (for chains).
 	parentMod   map[string]string
 	queue       []work
@@ -535,7 +540,7 @@ func prefixEnd(name string, end int) int {
 }
 
 func (a *analysis) lookup(name string) *Module {
-	if m, ok := a.mods[name]; ok {
+	if m, ok := a.mods.lookup(name); ok {
 		return m
 	}
 	var m *Module
@@ -551,7 +556,7 @@ func (a *analysis) lookup(name string) *Module {
 			m = a.r.findSub(a.env, parent, name)
 		}
 	}
-	a.mods[name] = m
+	a.mods.set(name, m)
 	if m != nil {
 		a.res.imported[name] = m
 	}
@@ -596,7 +601,7 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 		// Only layerkit ran it, going on after a failure to report more: Python has not
 		// (it is not in sys.modules), and runs it now
 		delete(a.phantom, m.Name)
-	} else if a.state[m.Name] >= want {
+	} else if a.state.get(m.Name) >= want {
 		ns := a.nsOf(m.Name)
 		if ns == nil || !ns.done || lazy {
 			return nil
@@ -619,7 +624,7 @@ func (a *analysis) load(m *Module, lazy bool, via string) *failure {
 	if p, _ := a.res.parent(m.Name); p == "" && via != "" && via != m.Name {
 		a.parentMod[m.Name] = via
 	}
-	a.state[m.Name] = want
+	a.state.set(m.Name, want)
 	if !lazy && a.phantomDepth > 0 {
 		if a.phantom == nil {
 			a.phantom = map[string]bool{}
@@ -656,7 +661,7 @@ func (a *analysis) run() {
 	for len(a.queue) > 0 {
 		w := a.queue[0]
 		a.queue = a.queue[1:]
-		if lazyNow := a.state[w.mod.Name] == 1; w.lazy != lazyNow {
+		if lazyNow := a.state.get(w.mod.Name) == 1; w.lazy != lazyNow {
 			continue // superseded by an eager visit
 		}
 		a.recordFailure(a.scanModule(w.mod, w.lazy))

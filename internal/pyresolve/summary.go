@@ -35,6 +35,8 @@ type runSummary struct {
 	// mods: what the run looked up (the module's own name excepted), top-level names
 	// first; reads: the names it looked at without a lookup.
 	mods      []modEntry
+	nTop      int    // mods[:nTop] are the top-level names
+	self      string // the summarized module's name
 	reads     []string
 	modMap    map[string]*Module // mods as a map (with the module's own name)
 	imported  map[string]*Module
@@ -90,17 +92,29 @@ func (a *analysis) replay(m *Module) bool {
 	if !s.ok || a.nFollowed+s.nFollowed > maxFollow || !a.canReplay(s) {
 		return false
 	}
+	// had: the modules a has loaded before, and inert (canReplay): the run only
+	// imported them again. Asked from the smaller side.
 	var had map[string]bool
-	for _, e := range s.mods {
-		if _, ok := a.mods[e.name]; ok {
-			// loaded before, and inert (canReplay): the run only imported it again
-			if had == nil {
-				had = map[string]bool{}
+	note := func(name string) {
+		if had == nil {
+			had = map[string]bool{}
+		}
+		had[name] = true
+	}
+	if a.mods.size() < len(s.mods) {
+		for name := range a.mods.all {
+			if _, in := s.modMap[name]; in && name != s.self {
+				note(name)
 			}
-			had[e.name] = true
+		}
+	} else {
+		for _, e := range s.mods {
+			if a.mods.has(e.name) {
+				note(e.name)
+			}
 		}
 	}
-	if len(s.mods) > 256 && 4*len(a.mods) < len(s.mods) {
+	if len(s.mods) > 256 && 4*a.mods.size() < len(s.mods) {
 		a.adopt(s)
 		a.copied += len(s.mods) // (not what the next function's maps are sized for)
 	} else {
@@ -144,23 +158,19 @@ func (a *analysis) merge(s *runSummary, had map[string]bool) {
 			}
 			continue
 		}
-		a.mods[e.name] = e.m
+		a.mods.set(e.name, e.m)
 		if st, ok := s.state[e.name]; ok {
-			a.state[e.name] = st
+			a.state.set(e.name, st)
 		}
 	}
 }
 
 // adopt is merge for an analysis that has much less than the summary: a's working
-// maps become copies of the summary's (copied whole, which is much faster than entry
-// by entry) with a's own entries put back; those die with the analysis.
+// maps read through to the summary's (layered), a's own entries over them; nothing
+// is copied.
 func (a *analysis) adopt(s *runSummary) {
-	mods := maps.Clone(s.modMap)
-	maps.Copy(mods, a.mods)
-	a.mods = mods
-	state := maps.Clone(s.state)
-	maps.Copy(state, a.state)
-	a.state = state
+	a.mods.adopt(s.modMap)
+	a.state.adopt(s.state)
 }
 
 // canReplay reports whether a's own run of the summarized module would be the
@@ -170,15 +180,18 @@ func (a *analysis) adopt(s *runSummary) {
 // is inert in a.
 func (a *analysis) canReplay(s *runSummary) bool {
 	handlerTop, _, _ := strings.Cut(a.res.Handler.Module, ".")
+	if a.mods.size() < len(s.mods) {
+		return a.canReplayFew(s, handlerTop)
+	}
 	for _, e := range s.mods {
-		old, had := a.mods[e.name]
+		old, had := a.mods.lookup(e.name)
 		if !had {
 			if e.top && len(a.r.hits(a.env, e.name, 0, 1)) > 0 {
 				return false // the function's package has it: the run would find that
 			}
 			continue
 		}
-		if old != e.m || !inert(old) || a.state[e.name] < s.state[e.name] {
+		if old != e.m || !inert(old) || a.state.get(e.name) < s.state[e.name] {
 			return false
 		}
 		if e.top {
@@ -188,7 +201,39 @@ func (a *analysis) canReplay(s *runSummary) bool {
 		}
 	}
 	for _, name := range s.reads {
-		if m := a.mods[name]; !inert(m) {
+		if m := a.mods.get(name); !inert(m) {
+			return false
+		}
+	}
+	return true
+}
+
+// canReplayFew is canReplay for an analysis that has looked up fewer modules than the
+// summary's run: the same questions, asked from a's side. Of the summary's modules
+// only the top-level names are walked (to ask whether /var/task has them); the rest
+// matter only when a has them too.
+func (a *analysis) canReplayFew(s *runSummary, handlerTop string) bool {
+	for _, e := range s.mods[:s.nTop] {
+		if !a.mods.has(e.name) && len(a.r.hits(a.env, e.name, 0, 1)) > 0 {
+			return false // the function's package has it: the run would find that
+		}
+	}
+	for name, old := range a.mods.all {
+		m, in := s.modMap[name]
+		if !in || name == s.self {
+			continue
+		}
+		if old != m || !inert(old) || a.state.get(name) < s.state[name] {
+			return false
+		}
+		if strings.IndexByte(name, '.') < 0 {
+			if _, ok := a.pendingShadow[name]; ok || name == handlerTop {
+				return false
+			}
+		}
+	}
+	for _, name := range s.reads {
+		if m := a.mods.get(name); !inert(m) {
 			return false
 		}
 	}
@@ -204,7 +249,9 @@ func (r *Resolver) summarize(env *Env, m *Module) *runSummary {
 	e.Path[0].Tree, e.Path[0].Declared = nil, nil
 	b := newAnalysis(r, &e)
 	b.summarizing, b.reads = true, map[string]bool{}
-	b.mods[m.Name], b.res.imported[m.Name], b.state[m.Name] = m, m, 2
+	b.mods.set(m.Name, m)
+	b.res.imported[m.Name] = m
+	b.state.set(m.Name, 2)
 	fail := b.scanModule(m, false)
 	s := &runSummary{}
 	if fail != nil || len(b.res.Problems) > 0 || len(b.res.Shadows) > 0 || len(b.res.Unfollowed) > 0 ||
@@ -215,15 +262,21 @@ func (r *Resolver) summarize(env *Env, m *Module) *runSummary {
 		return s
 	}
 	s.ok = true
-	for name, mod := range b.mods {
+	b.mods.flatten()
+	for name, mod := range b.mods.own {
 		if name != m.Name {
 			s.mods = append(s.mods, modEntry{name, mod, strings.IndexByte(name, '.') < 0})
 		}
 	}
 	slices.SortFunc(s.mods, func(x, y modEntry) int { return strings.Count(x.name, ".") - strings.Count(y.name, ".") })
+	for s.nTop < len(s.mods) && s.mods[s.nTop].top {
+		s.nTop++
+	}
+	s.self = m.Name
 	s.reads = slices.Sorted(maps.Keys(b.reads))
-	s.state, s.parents, s.sites, s.ns = b.state, b.parentMod, b.res.sites, b.ns
-	s.modMap, s.imported = b.mods, b.res.imported
+	b.state.flatten()
+	s.state, s.parents, s.sites, s.ns = b.state.own, b.parentMod, b.res.sites, b.ns
+	s.modMap, s.imported = b.mods.own, b.res.imported
 	for name, mod := range b.res.imported {
 		if scannable(mod) {
 			if syn := b.syntaxOf(mod); syn != nil && len(syn.Problems) > 0 {

@@ -35,7 +35,7 @@ func (a *analysis) applyEdit(m *Module, ev *pyscan.Event) {
 			}
 			a.unknownEdit = fmt.Sprintf("%s:%d", m.Tree.Display(m.File), line)
 			a.known = map[string]bool{}
-			for name, mod := range a.mods {
+			for name, mod := range a.mods.all {
 				if mod != nil && !strings.Contains(name, ".") {
 					a.known[name] = true
 				}
@@ -135,10 +135,11 @@ func (a *analysis) forgetLookups() {
 	// (only looked up for an import in a function body), or whose top level failed (it
 	// left sys.modules), may be found elsewhere: only sys.modules keeps what it has.
 	var nsPkgs []string
-	for name, mod := range a.mods {
+	a.mods.flatten()
+	for name, mod := range a.mods.own {
 		switch {
-		case mod == nil || a.state[name] != 2 || a.loaded(name) == nil:
-			delete(a.mods, name)
+		case mod == nil || a.state.get(name) != 2 || a.loaded(name) == nil:
+			delete(a.mods.own, name)
 		case mod.Kind == Namespace:
 			nsPkgs = append(nsPkgs, name)
 		}
@@ -155,13 +156,13 @@ func (a *analysis) repathNamespaces(names []string) {
 		var m *Module
 		if i := strings.LastIndexByte(name, '.'); i < 0 {
 			m, _ = a.findTop(name)
-		} else if parent := a.mods[name[:i]]; parent != nil && (parent.IsPackage() || parent.Kind == Virtual) {
+		} else if parent := a.mods.get(name[:i]); parent != nil && (parent.IsPackage() || parent.Kind == Virtual) {
 			m = a.r.findSub(a.env, parent, name)
 		}
 		if m == nil || m.Kind != Namespace {
 			continue
 		}
-		a.mods[name] = m
+		a.mods.set(name, m)
 		a.res.imported[name] = m
 	}
 }
@@ -278,9 +279,10 @@ func (a *analysis) afterInit() {
 	var again []*Module
 	for _, p := range a.res.Problems {
 		if p.Lazy && p.Failure == NoModule && a.order != nil {
-			for name, mod := range a.mods {
+			a.mods.flatten()
+			for name, mod := range a.mods.own {
 				if mod == nil {
-					delete(a.mods, name)
+					delete(a.mods.own, name)
 				}
 			}
 			if m := a.importChainQuiet(p.Missing); m != nil {

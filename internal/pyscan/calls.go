@@ -156,7 +156,7 @@ func (c *callState) recycle() *callState {
 // they hold no File) when they are small, and drops the rest (scanner.release).
 func (in *inliner) recycle() inliner {
 	out := inliner{byName: in.byName, binds: in.binds}
-	if len(out.byName) > maxPooled || len(out.binds) > maxPooled {
+	if len(out.byName) > maxPooledMap || len(out.binds) > maxPooledMap {
 		out.byName, out.binds = nil, nil
 	}
 	clear(out.byName)

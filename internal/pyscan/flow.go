@@ -735,7 +735,7 @@ func (s *scanner) flowFinish() {
 	}
 	f.Consts = consts(f, fl.consts)
 	fl.maybe, fl.consts = nil, nil
-	if len(fl.modName) > maxPooled {
+	if len(fl.modName) > maxPooledMap {
 		fl.modName = nil
 	}
 	clear(fl.modName) // kept for the next scan

@@ -228,6 +228,9 @@ type File struct {
 	// Cond evaluates (`PY2 = sys.version_info[0] == 2`, `PY3 = not PY2`), and nowhere
 	// else: an if test that reads one is decided as that test is (Cond.EvalWith).
 	Consts map[string]*Cond
+	// SyntaxClean is true when the scan proved, on its own tokens, that pysyntax.Check
+	// finds nothing in the file (syntaxclean.go); false says nothing about the file.
+	SyntaxClean bool
 }
 
 type blockKind uint8
@@ -278,6 +281,7 @@ type binding struct {
 type scanner struct {
 	src    []byte
 	lx     lexer
+	syn    synClean // the proof that pysyntax finds nothing (syntaxclean.go)
 	f      *File
 	stack  []block
 	nDef   int
@@ -336,6 +340,11 @@ var scanPool = sync.Pool{New: func() any { return new(scanner) }}
 // one huge file does not pin its buffers.
 const maxPooled = 1 << 14
 
+// maxPooledMap is the most entries a scratch map may hold at the end of a scan to be
+// kept for the next: clearing a map costs what it once held, not what it holds, so a
+// map one large file grew would make every later scan pay for it.
+const maxPooledMap = 64
+
 // Scan scans one Python source file. It accepts any input.
 func Scan(src []byte) *File {
 	s := scanPool.Get().(*scanner)
@@ -352,14 +361,17 @@ func Scan(src []byte) *File {
 	if bytes.HasPrefix(src, utf8BOM) {
 		s.lx.pos = len(utf8BOM)
 	}
+	s.syn.start(src)
 	for {
 		indent, toks, ok := s.lx.next()
 		if !ok {
 			break
 		}
+		s.syn.line(src, indent, toks)
 		s.logicalLine(indent, toks)
 	}
 	f := s.f
+	f.SyntaxClean = s.syn.clean(s.lx.nerrs)
 	s.finish()
 	s.finishCalls()
 	s.release()
@@ -383,6 +395,7 @@ func (s *scanner) reset() {
 		attrCand:   s.attrCand[:0],
 		cx:         s.cx.recycle(),
 		fl:         flowState{frames: s.fl.frames[:0], modName: s.fl.modName, renum: s.fl.renum},
+		syn:        synClean{ind: s.syn.ind[:0], parens: s.syn.parens[:0]},
 	}
 }
 
@@ -399,7 +412,8 @@ func (s *scanner) release() {
 	}
 	if cap(s.lx.toks) > maxPooled*4 || cap(s.imps) > maxPooled || cap(s.names) > maxPooled ||
 		cap(s.binds) > maxPooled || cap(s.guards) > maxPooled || cap(s.stack) > maxPooled ||
-		cap(s.catches) > maxPooled || cap(s.pend) > maxPooled || cap(s.keys) > maxPooled || cap(s.attrCand) > maxPooled {
+		cap(s.catches) > maxPooled || cap(s.pend) > maxPooled || cap(s.keys) > maxPooled || cap(s.attrCand) > maxPooled ||
+		cap(s.syn.ind) > maxCleanDepth || cap(s.syn.parens) > maxCleanDepth {
 		return // let the garbage collector have it all
 	}
 	scanPool.Put(s)
@@ -554,7 +568,7 @@ func (s *scanner) addImport(imp *Import, nameStart int) {
 func (s *scanner) bytesOf(t tok) []byte { return s.src[t.start:t.end] }
 
 func (s *scanner) isName(t tok, w string) bool {
-	return t.kind == tkName && string(s.src[t.start:t.end]) == w
+	return t.kind == tkName && int(t.end-t.start) == len(w) && string(s.src[t.start:t.end]) == w
 }
 
 func isOp(t tok, op byte) bool { return t.kind == tkOp && t.op == op }

@@ -116,8 +116,8 @@ func (r *reader) colSlow(off int) int {
 	return r.colVal
 }
 
-// isASCII reports whether b holds no byte of 0x80 or above, 8 bytes at a time.
-func isASCII(b []byte) bool {
+// IsASCII reports whether b holds no byte of 0x80 or above, 8 bytes at a time.
+func IsASCII(b []byte) bool {
 	for len(b) >= 8 {
 		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
 			return false
@@ -156,7 +156,7 @@ func (r *reader) run() bool {
 		r.i, r.lineStart = 3, 3
 	}
 	// Most source is ASCII: then it is valid UTF-8, and a column is an offset (col).
-	r.ascii = isASCII(r.src[r.i:])
+	r.ascii = IsASCII(r.src[r.i:])
 	if !r.ascii && !utf8.Valid(r.src) {
 		return false
 	}
@@ -349,7 +349,13 @@ func (r *reader) add(t token) {
 		}
 		r.fail(k, t.line, t.col, "")
 	}
-	r.fromImport(t)
+	if len(r.encl) == 0 { // not inside an f-string's field
+		semi := t.kind == tOp && t.text == ";"
+		if r.imp != impNone || t.kind == tName && t.text == "from" {
+			r.fromImport(t, semi)
+		}
+		r.afterSemi = semi
+	}
 	if len(r.toks) < keepToks {
 		r.toks = append(r.toks, t)
 	}
@@ -372,13 +378,10 @@ const (
 // fromImport follows a from-import statement's names, t its next token: a star import
 // names nothing else, so "from m import a, *", "from m import *, a" and
 // "from m import (*)" never compile (SyntaxError: invalid syntax, every version).
-func (r *reader) fromImport(t token) {
-	if len(r.encl) > 0 {
-		return // inside an f-string's field
-	}
-	semi := t.kind == tOp && t.text == ";"
+// add calls it outside f-string fields, in a from-import or at a "from"; semi: t is a
+// ';'. r.afterSemi is still about the token before t.
+func (r *reader) fromImport(t token, semi bool) {
 	start := r.ntoks == 0 || r.afterSemi
-	r.afterSemi = semi
 	switch r.imp {
 	case impNone:
 		if start && t.kind == tName && t.text == "from" {
@@ -445,6 +448,11 @@ func (r *reader) endLogical() {
 		r.newer(12, "type parameters ("+ts[k].text+" "+string(r.src[ts[k+1].off:ts[k+1].end])+"[...])", ts[k+2].line, ts[k+2].col)
 	}
 }
+
+// IsKeyword reports whether Check reads word as a keyword or soft keyword: a name
+// beside which another name or a string is not an error. pyscan proves files clean
+// with it (pyscan syntaxclean.go).
+func IsKeyword(word []byte) bool { return keyword(word) != "" }
 
 // keyword returns word when it is a Python 3 keyword or soft keyword (a name that
 // starts statements in some versions), as a constant string, else "".

@@ -117,17 +117,25 @@ func usesOf(p *Pass, f *Function) map[string]*distUse {
 	return cacheOf(p).uses.Get(f, func() map[string]*distUse { return makeUses(p, f) })
 }
 
+// topLevelKey is topLevel's key for ModulesWhere: topLevel reads nothing else.
+type topLevelKey struct{}
+
+// topLevel keeps the top-level modules that are not virtual (makeUses).
+func topLevel(name string, m *pyresolve.Module) bool {
+	return !strings.Contains(name, ".") && m.Kind != pyresolve.Virtual
+}
+
 func makeUses(p *Pass, f *Function) map[string]*distUse {
 	in := installedOf(p, f)
 	env := markerEnv(f)
 	var tops []string
 	sites := map[string]pyresolve.Site{}
-	for name, m := range f.Result.Modules() {
-		if !strings.Contains(name, ".") && m.Kind != pyresolve.Virtual {
-			if s, ok := f.Result.Site(name); ok {
-				tops = append(tops, name)
-				sites[name] = s
-			}
+	// a shared layer package's run is filtered once (ModulesWhere): of its 5,000
+	// modules, a few are top-level names
+	for name := range f.Result.ModulesWhere(topLevelKey{}, topLevel) {
+		if s, ok := f.Result.Site(name); ok {
+			tops = append(tops, name)
+			sites[name] = s
 		}
 	}
 	sort.Slice(tops, func(i, j int) bool {

@@ -265,15 +265,22 @@ func (r *nativeRun) mismatched(f *Function, handled map[nfile]bool) {
 	}
 }
 
+// nativeModuleKey is nativeModule's key for ModulesWhere: nativeModule reads nothing
+// else, so a shared layer package's modules are filtered once, not per function.
+type nativeModuleKey struct{}
+
+// nativeModule keeps the compiled extension modules that are files of a tree.
+func nativeModule(_ string, m *pyresolve.Module) bool {
+	return m.Kind == pyresolve.Compiled && m.Tree != nil && native.IsNativeName(path.Base(m.File))
+}
+
 // importedCompiled is step 2 of function: compiled modules the imports load by name,
 // whose bytes cannot load.
 func (r *nativeRun) importedCompiled(f *Function, handled map[nfile]bool) {
 	env := f.Result.Env
 	var names []string
-	for name, m := range f.Result.Modules() {
-		if m.Kind == pyresolve.Compiled && m.Tree != nil && native.IsNativeName(path.Base(m.File)) {
-			names = append(names, name)
-		}
+	for name := range f.Result.ModulesWhere(nativeModuleKey{}, nativeModule) {
+		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
