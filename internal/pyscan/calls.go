@@ -270,7 +270,9 @@ func (s *scanner) callScan(toks []tok, n0 int) {
 			}
 		}
 	}
-	s.pathStmt(toks, owner)
+	if s.paths {
+		s.pathStmt(toks, owner)
+	}
 	depth := 0
 	lambdaDepth := -1
 	for i := 0; i < len(toks); i++ {
@@ -317,7 +319,9 @@ func (s *scanner) callScan(toks []tok, n0 int) {
 			s.dynamicCall(toks, start, i, s.callee(toks[start].start, t.end), n0, owner)
 		}
 	}
-	s.pathVar(toks)
+	if s.paths {
+		s.pathVar(toks)
+	}
 }
 
 // addCall records a call of the dotted callee from first to last.
