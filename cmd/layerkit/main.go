@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 
 	"github.com/layerkit/layerkit/internal/cli"
 	// Imported first: its init runs layerkit as a supervised worker process, so that a
@@ -41,6 +42,21 @@ func run() int {
 			return 2
 		}
 		defer pprof.StopCPUProfile()
+	}
+	// LAYERKIT_TRACE=FILE writes an execution trace (go tool trace FILE): where a
+	// check waits, and what runs in parallel.
+	if p := os.Getenv("LAYERKIT_TRACE"); p != "" {
+		f, err := os.Create(p)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "layerkit: LAYERKIT_TRACE:", err)
+			return 2
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			fmt.Fprintln(os.Stderr, "layerkit: LAYERKIT_TRACE:", err)
+			return 2
+		}
+		defer trace.Stop()
 	}
 	testCrash()
 	return cli.Main(os.Args[1:], cli.System())
