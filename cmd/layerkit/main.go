@@ -3,6 +3,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
@@ -29,35 +30,45 @@ func main() {
 }
 
 func run() int {
-	// LAYERKIT_CPUPROFILE=FILE writes a CPU profile of the run (docs/benchmarks.md).
-	if p := os.Getenv("LAYERKIT_CPUPROFILE"); p != "" {
-		f, err := os.Create(p)
+	// LAYERKIT_CPUPROFILE=FILE writes a CPU profile of the run, LAYERKIT_TRACE=FILE an
+	// execution trace (go tool trace FILE: where a check waits, what runs in parallel);
+	// docs/benchmarks.md.
+	for _, r := range []recorder{
+		{"LAYERKIT_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile},
+		{"LAYERKIT_TRACE", trace.Start, trace.Stop},
+	} {
+		stop, err := r.start()
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "layerkit: LAYERKIT_CPUPROFILE:", err)
+			fmt.Fprintf(os.Stderr, "layerkit: %s: %v\n", r.env, err)
 			return 2
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintln(os.Stderr, "layerkit: LAYERKIT_CPUPROFILE:", err)
-			return 2
-		}
-		defer pprof.StopCPUProfile()
-	}
-	// LAYERKIT_TRACE=FILE writes an execution trace (go tool trace FILE): where a
-	// check waits, and what runs in parallel.
-	if p := os.Getenv("LAYERKIT_TRACE"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "layerkit: LAYERKIT_TRACE:", err)
-			return 2
-		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			fmt.Fprintln(os.Stderr, "layerkit: LAYERKIT_TRACE:", err)
-			return 2
-		}
-		defer trace.Stop()
+		defer stop()
 	}
 	testCrash()
 	return cli.Main(os.Args[1:], cli.System())
+}
+
+// recorder writes what the runtime records of the run to the file its environment
+// variable names.
+type recorder struct {
+	env   string
+	begin func(io.Writer) error
+	end   func()
+}
+
+// start starts recording when r.env is set; stop ends it and closes the file.
+func (r recorder) start() (stop func(), err error) {
+	p := os.Getenv(r.env)
+	if p == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.begin(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { r.end(); f.Close() }, nil
 }
