@@ -270,9 +270,7 @@ func (s *scanner) callScan(toks []tok, n0 int) {
 			}
 		}
 	}
-	if s.paths {
-		s.pathStmt(toks, owner)
-	}
+	s.pathStmt(toks, owner)
 	depth := 0
 	lambdaDepth := -1
 	for i := 0; i < len(toks); i++ {
@@ -319,9 +317,7 @@ func (s *scanner) callScan(toks []tok, n0 int) {
 			s.dynamicCall(toks, start, i, s.callee(toks[start].start, t.end), n0, owner)
 		}
 	}
-	if s.paths {
-		s.pathVar(toks)
-	}
+	s.pathVar(toks)
 }
 
 // addCall records a call of the dotted callee from first to last.

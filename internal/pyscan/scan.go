@@ -298,10 +298,6 @@ type scanner struct {
 	modAlias map[string]bool // names bound to importlib.import_module
 	libAlias map[string]bool // names bound to the importlib module
 	cx       *callState      // calls, defs, sys.path edits (calls.go)
-	// paths: the source holds "sys" or "site" somewhere. Without either, no statement
-	// can edit sys.path (pathStmt matches the names sys and site), and the path
-	// variables pathVar remembers are read only by such edits: both are skipped.
-	paths bool
 
 	// Imports, their names and guards, and the module-level bindings are collected
 	// in scratch buffers that are reused from scan to scan (see scanPool); finish
@@ -362,7 +358,6 @@ func Scan(src []byte) *File {
 	s.src = src
 	s.lx.src = src
 	s.lx.line = 1
-	s.paths = bytes.Contains(src, []byte("sys")) || bytes.Contains(src, []byte("site"))
 	if bytes.HasPrefix(src, utf8BOM) {
 		s.lx.pos = len(utf8BOM)
 	}
