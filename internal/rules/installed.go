@@ -355,5 +355,10 @@ func (c *passCache) forget(gone func(tree.Tree) bool) {
 				delete(r.others, k)
 			}
 		}
+		for k := range r.fits {
+			if gone(k.d.Tree) {
+				delete(r.fits, k)
+			}
+		}
 	}
 }

@@ -106,6 +106,7 @@ type nativeRun struct {
 	order  []string
 	checks map[checkKey][]native.Problem
 	others map[otherKey]*otherFiles
+	fits   map[fitsKey]bool // wheelSaysFits' answers
 }
 
 // otherKey is one sys.path folder (as native.Find walks it) judged for one target.
@@ -787,7 +788,26 @@ const smallObject = 4 << 20
 // files of such a distribution, without reading its header.
 func (r *nativeRun) wheelSaysFits(f *Function, tg native.Target, t tree.Tree, name string) bool {
 	d := cacheOf(r.p).ownerOf(r.p, f, t, name)
-	return d != nil && wheelFits(d.Wheel, tg)
+	if d == nil {
+		return false
+	}
+	// asked once per compiled file: the answer of its distribution is kept
+	k := fitsKey{d, tg}
+	fits, ok := r.fits[k]
+	if !ok {
+		fits = wheelFits(d.Wheel, tg)
+		if r.fits == nil {
+			r.fits = map[fitsKey]bool{}
+		}
+		r.fits[k] = fits
+	}
+	return fits
+}
+
+// fitsKey is a distribution judged for a target by its wheel's tags.
+type fitsKey struct {
+	d  *pymeta.Dist
+	tg native.Target
 }
 
 // glibcOf judges the GLIBC needs of a file nothing imports: by the platform tag of the
