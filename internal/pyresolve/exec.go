@@ -100,7 +100,7 @@ func (ns *namespace) lookup(name string) (pyscan.Value, bool) {
 }
 
 func (ns *namespace) staticLookup(name string) (pyscan.Value, bool) {
-	if f := ns.static; f != nil && f.Names[name] && !f.CondNames[name] && (ns.done || f.Lines[name] < ns.line) {
+	if f := ns.static; f != nil && f.Defines(name) && !f.CondNames[name] && (ns.done || f.Lines[name] < ns.line) {
 		return pyscan.ValUnknown, true
 	}
 	return 0, false
@@ -160,9 +160,9 @@ func (a *analysis) reexported(mod, name string, depth int) pyscan.Value {
 		}
 		switch {
 		case e.del:
-		case e.val != pyscan.ValUnknown && (!ns.static.Names[name] || ns.static.CondNames[name]):
+		case e.val != pyscan.ValUnknown && (!ns.static.Defines(name) || ns.static.CondNames[name]):
 			return e.val // bound by a star import, or under a condition that ran
-		case e.from != "" && (ns.static.CondNames[name] || !ns.static.Names[name]) && a.mods.get(e.from+"."+e.orig) == nil:
+		case e.from != "" && (ns.static.CondNames[name] || !ns.static.Defines(name)) && a.mods.get(e.from+"."+e.orig) == nil:
 			// from FROM import ORIG under a condition that ran, or a star import from
 			// FROM: follow it
 			if sns := a.nsOf(e.from); sns != nil && sns.done {
@@ -249,7 +249,7 @@ func (ns *namespace) each(fn func(string, pyscan.Value)) {
 		}
 	}
 	if f := ns.static; f != nil {
-		for name := range f.Names {
+		for name := range f.Lines {
 			if _, ok := ns.staticLookup(name); ok && !seen[name] {
 				fn(name, pyscan.ValUnknown)
 			}
@@ -600,7 +600,7 @@ func (x *executor) bind(name string, v pyscan.Value, maybe bool) {
 
 // bindFrom is bind for a from-import: name is ORIG of module FROM.
 func (x *executor) bindFrom(name string, v pyscan.Value, maybe bool, from, orig string) {
-	if f := x.ns.static; f != nil && f.Names[name] && !f.CondNames[name] {
+	if f := x.ns.static; f != nil && f.Defines(name) && !f.CondNames[name] {
 		return // the file's names say it
 	}
 	if maybe {
@@ -956,7 +956,7 @@ func (x *executor) star(imp pyscan.Import) {
 		case tns != nil && !tns.dyn():
 			return 0
 		case tns == nil && tf != nil && !tf.Open:
-			if tf.Names[name] {
+			if tf.Defines(name) {
 				return 1
 			}
 			return 0
@@ -1025,7 +1025,7 @@ func (x *executor) star(imp pyscan.Import) {
 			}
 		}
 	case tns == nil && tf != nil && !tf.Open:
-		for name := range tf.Names {
+		for name := range tf.Lines {
 			if !strings.HasPrefix(name, "_") {
 				x.bind(name, pyscan.ValUnknown, false)
 			}
@@ -1042,7 +1042,7 @@ func (a *analysis) execModule(m *Module, f *pyscan.File, lazy bool) *failure {
 	if m.Name != a.res.Handler.Module {
 		ns.static = f
 	} else {
-		ns.binds = make([]nsEntry, 0, len(f.Names)+4)
+		ns.binds = make([]nsEntry, 0, len(f.Lines)+4)
 	}
 	a.ns[m.Name] = ns
 	prev := a.cur
@@ -1121,7 +1121,7 @@ func (a *analysis) hasName(target *Module, name string, scope pyscan.Scope) (def
 	if err != nil || f.Open {
 		return -1, false
 	}
-	if f.Names[name] {
+	if f.Defines(name) {
 		return 1, false
 	}
 	return 0, false

@@ -365,7 +365,7 @@ func (a *analysis) binds(m *Module, name string, self bool, line int) bool {
 		return false
 	}
 	f, err := a.scan(m.Tree, m.File)
-	if err != nil || f.Open || !f.Names[name] {
+	if err != nil || f.Open || !f.Defines(name) {
 		return false
 	}
 	return !self || f.Lines[name] < line
@@ -449,7 +449,7 @@ func (a *analysis) rebinding(m *Module, n string) (string, int) {
 		return "", 0
 	}
 	f, err := a.scan(m.Tree, m.File)
-	if err != nil || f.Open || !f.Names[n] {
+	if err != nil || f.Open || !f.Defines(n) {
 		return "", 0
 	}
 	var from, orig string
@@ -565,7 +565,7 @@ func (a *analysis) attribute(m *Module, n string) (rebound *Module, known bool) 
 	if err != nil || f.Open {
 		return nil, false
 	}
-	if !f.Names[n] || ns != nil && ns.static == f && !ns.done && ns.line > 0 && f.Lines[n] >= ns.line {
+	if !f.Defines(n) || ns != nil && ns.static == f && !ns.done && ns.line > 0 && f.Lines[n] >= ns.line {
 		// m binds no n, or m is still running its top level (an import cycle) and has
 		// not reached its first binding of n: the attribute, if any, is the submodule
 		// (IMPORT_FROM falls back to sys.modules)

@@ -462,7 +462,7 @@ func (a *analysis) handler() {
 		default:
 			a.res.Handler.Defined = 0
 			if f, err := a.scan(m.Tree, m.File); err == nil && scannable(m) {
-				a.res.Handler.NotRun = f.Names[a.res.Handler.Func]
+				a.res.Handler.NotRun = f.Defines(a.res.Handler.Func)
 			}
 			if a.res.Handler.NotRun && a.unknownEdit != "" {
 				// the import that leaves the code binding it may work: the folder a
@@ -472,7 +472,7 @@ func (a *analysis) handler() {
 		}
 	} else if m.Kind == SourceModule || (m.Kind == Package && strings.HasSuffix(m.File, ".py")) {
 		if f, err := a.scan(m.Tree, m.File); err == nil && !f.Open {
-			if f.Names[a.res.Handler.Func] {
+			if f.Defines(a.res.Handler.Func) {
 				a.res.Handler.Defined = 1
 			} else {
 				a.res.Handler.Defined = 0

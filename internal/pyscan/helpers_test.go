@@ -58,7 +58,7 @@ func renderAll(f *File) []string {
 
 func sortedNames(f *File) []string {
 	var out []string
-	for n := range f.Names {
+	for n := range f.Lines {
 		out = append(out, n)
 	}
 	sort.Strings(out)
@@ -88,8 +88,8 @@ func validDottedOrEmpty(s string) bool { return s == "" || validDotted(s) }
 // checkInvariants returns a description of the first broken structural
 // property of Scan's result on src, or "".
 func checkInvariants(src []byte, f *File) string {
-	if f == nil || f.Names == nil {
-		return "nil File or Names"
+	if f == nil {
+		return "nil File"
 	}
 	lines := countLines(src)
 	for i, imp := range f.Imports {
@@ -150,7 +150,7 @@ func checkInvariants(src []byte, f *File) string {
 			}
 		}
 	}
-	for n := range f.Names {
+	for n := range f.Lines {
 		if !ValidIdentifier(n) {
 			return fmt.Sprintf("invalid bound name %q", n)
 		}

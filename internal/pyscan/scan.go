@@ -170,15 +170,14 @@ func (imp Import) Absolute(pkg string) (name string, ok bool) {
 // File is what Scan found in one source file.
 type File struct {
 	Imports []Import
-	// Names are the names bound at module scope (outside def and class bodies,
+	// Lines holds the names bound at module scope (outside def and class bodies,
 	// including inside top-level if/try/for/while/with blocks): def, async def
 	// and class names; assignment targets (also unpacking, starred, annotated
 	// with a value, augmented, walrus); for targets; with ... as and except
 	// ... as names; import bindings; type aliases; and names declared `global`
 	// anywhere. A bare annotation (`x: int`) does not bind; del does not unbind.
-	Names map[string]bool
-	// Lines gives, for each name in Names, the line of its first binding at module scope
-	// (0 when the binding has no line of its own, e.g. a `global` declaration).
+	// Each gives the line of its first binding at module scope (0 when the binding
+	// has no line of its own, e.g. a `global` declaration). Defines asks it.
 	Lines map[string]int
 	// Open is true when the module's top-level names cannot be known
 	// statically: a module-level `def __getattr__`, a star import at module
@@ -308,9 +307,8 @@ type scanner struct {
 	names  []Name
 	guards []Guard
 	binds  []binding
-	// finish's own scratch: the real guards, and the distinct bound names.
+	// finish's own scratch: the real guards.
 	realGuards []Guard
-	keys       []string
 	// attrStores' candidates
 	attrCand []int32
 
@@ -391,7 +389,6 @@ func (s *scanner) reset() {
 		guards:     s.guards[:0],
 		binds:      s.binds[:0],
 		realGuards: s.realGuards[:0],
-		keys:       s.keys[:0],
 		attrCand:   s.attrCand[:0],
 		cx:         s.cx.recycle(),
 		fl:         flowState{frames: s.fl.frames[:0], modName: s.fl.modName, renum: s.fl.renum},
@@ -412,7 +409,7 @@ func (s *scanner) release() {
 	}
 	if cap(s.lx.toks) > maxPooled*4 || cap(s.imps) > maxPooled || cap(s.names) > maxPooled ||
 		cap(s.binds) > maxPooled || cap(s.guards) > maxPooled || cap(s.stack) > maxPooled ||
-		cap(s.catches) > maxPooled || cap(s.pend) > maxPooled || cap(s.keys) > maxPooled || cap(s.attrCand) > maxPooled ||
+		cap(s.catches) > maxPooled || cap(s.pend) > maxPooled || cap(s.attrCand) > maxPooled ||
 		cap(s.syn.ind) > maxCleanDepth || cap(s.syn.parens) > maxCleanDepth {
 		return // let the garbage collector have it all
 	}
@@ -486,7 +483,7 @@ func (s *scanner) finish() {
 		f.Imports = out
 	}
 	s.nameMaps()
-	f.DefinesAll = f.Names["__all__"]
+	f.DefinesAll = f.Defines("__all__")
 	f.Errors = s.lx.errs
 	if s.lx.nerrs > maxErrors {
 		f.Errors = append(f.Errors, "... more errors")
@@ -505,35 +502,32 @@ func (s *scanner) dropped() int {
 	return n
 }
 
-// nameMaps builds File.Names and File.Lines from the bindings: the first binding
-// of a name gives its line. Lines is nil when nothing is bound.
+// nameMaps builds File.Lines from the bindings: the first binding of a name gives its
+// line. Lines is nil when nothing is bound.
 func (s *scanner) nameMaps() {
 	f := s.f
 	if len(s.binds) == 0 {
-		f.Names = map[string]bool{}
 		return
 	}
 	lines := make(map[string]int, len(s.binds))
-	keys := s.keys[:0]
 	for _, b := range s.binds {
 		if b.start < 0 {
 			if _, ok := lines[b.name]; !ok {
 				lines[b.name] = int(b.line)
-				keys = append(keys, b.name)
 			}
 			continue
 		}
 		if _, ok := lines[string(s.src[b.start:b.end])]; !ok {
-			k := s.str(s.src[b.start:b.end])
-			lines[k] = int(b.line)
-			keys = append(keys, k)
+			lines[s.str(s.src[b.start:b.end])] = int(b.line)
 		}
 	}
-	names := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		names[k] = true
-	}
-	f.Names, f.Lines, s.keys = names, lines, keys
+	f.Lines = lines
+}
+
+// Defines reports whether the module binds name at module scope (File.Lines).
+func (f *File) Defines(name string) bool {
+	_, ok := f.Lines[name]
+	return ok
 }
 
 // str returns b as a string. The strings of one scan (module names, imported
