@@ -58,7 +58,7 @@ type namespace struct {
 	// modules that import them: consts.go).
 	src *pyscan.File
 	// starMods: names a star import bound to a module (a submodule attribute of the
-	// module it imported from).
+	// module it imported from, or a module that module's own from-import bound).
 	starMods map[string]*Module
 }
 
@@ -1008,14 +1008,24 @@ func (x *executor) star(imp pyscan.Import) {
 		tns.each(func(name string, v pyscan.Value) {
 			if !strings.HasPrefix(name, "_") {
 				x.bindFrom(name, valueOf(name, v), false, abs, name)
-				// a submodule attribute of the module: the name is now that module
-				if sm := a.mods.get(abs + "." + name); sm != nil && a.state.get(sm.Name) == 2 {
+				// a submodule attribute of the module, or a module its own from-import
+				// bound (from pkg import sub): the name is now that module
+				var sm *Module
+				if s := a.mods.get(abs + "." + name); s != nil && a.state.get(s.Name) == 2 {
 					if _, own := tns.staticLookup(name); !own {
-						if x.ns.starMods == nil {
-							x.ns.starMods = map[string]*Module{}
-						}
-						x.ns.starMods[name] = sm
+						sm = s
 					}
+				}
+				if sm == nil {
+					if r, _ := a.boundModule(target, name); r != "" && a.state.get(r) == 2 {
+						sm = a.mods.get(r) // (3.11 seed 20410139)
+					}
+				}
+				if sm != nil {
+					if x.ns.starMods == nil {
+						x.ns.starMods = map[string]*Module{}
+					}
+					x.ns.starMods[name] = sm
 				}
 			}
 		})

@@ -389,8 +389,11 @@ func (a *analysis) walkAttributes(parts []string) (missing, from string) {
 			cur = rebound
 		case rebound != nil:
 			// The submodule is first imported after the package's code ran: the import
-			// system then sets the attribute to the submodule, over the code's binding.
-			if s := a.lookup(cur.Name + "." + n); s != nil {
+			// system then sets the attribute to the submodule, over the code's binding —
+			// once the submodule's top level has finished. While it runs (this import is
+			// in it, or in what it imports), the attribute is still the code's binding
+			// (3.11 seed 20410040).
+			if s := a.lookup(cur.Name + "." + n); s != nil && !a.running(s.Name) {
 				cur = s
 				continue
 			}
@@ -406,6 +409,12 @@ func (a *analysis) walkAttributes(parts []string) (missing, from string) {
 		}
 	}
 	return "", ""
+}
+
+// running reports whether module name's top level has started and not finished.
+func (a *analysis) running(name string) bool {
+	ns := a.nsOf(name)
+	return ns != nil && !ns.done
 }
 
 // aliasTarget is the module `import a.b.c as x` binds x to: the walk a -> .b -> .c
@@ -441,7 +450,18 @@ func (a *analysis) aliasTarget(abs string) string {
 // from-import (`from x import n` where x.n is a module x has no attribute for), and the
 // line of that import; "" when it is not that, or not known.
 func (a *analysis) rebinding(m *Module, n string) (string, int) {
-	if m == nil || m.Kind != Package || !scannable(m) {
+	if m == nil || m.Kind != Package {
+		return "", 0
+	}
+	return a.boundModule(m, n)
+}
+
+// boundModule is the module m's finished top level last bound name n to by a
+// from-import (`from x import n` where x.n is a module x has no attribute for), and the
+// line of that import; "" when it is not that, or not known. m may be a package
+// (rebinding) or a module whose names a star import takes.
+func (a *analysis) boundModule(m *Module, n string) (string, int) {
+	if m == nil || !scannable(m) {
 		return "", 0
 	}
 	ns := a.nsOf(m.Name)

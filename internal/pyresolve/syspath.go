@@ -133,12 +133,15 @@ func (a *analysis) restorePath(s pathState) {
 func (a *analysis) forgetLookups() {
 	// Modules not found so far may be found now, and modules found but not imported
 	// (only looked up for an import in a function body), or whose top level failed (it
-	// left sys.modules), may be found elsewhere: only sys.modules keeps what it has.
+	// left sys.modules), may be found elsewhere: only sys.modules keeps what it has. A
+	// module only layerkit imported, going on after a failure (phantom), is not in it:
+	// when restorePath undoes that run's edits, a module it found on a folder one of them
+	// added is found no more (3.11 seed 20410004).
 	var nsPkgs []string
 	a.mods.flatten()
 	for name, mod := range a.mods.own {
 		switch {
-		case mod == nil || a.state.get(name) != 2 || a.loaded(name) == nil:
+		case mod == nil || a.state.get(name) != 2 || a.inSysModules(name) == nil:
 			delete(a.mods.own, name)
 		case mod.Kind == Namespace:
 			nsPkgs = append(nsPkgs, name)

@@ -1,0 +1,1 @@
+from lk_c import m3

@@ -1,0 +1,4 @@
+try:
+    from lk_svc.app import g
+except Exception:
+    pass

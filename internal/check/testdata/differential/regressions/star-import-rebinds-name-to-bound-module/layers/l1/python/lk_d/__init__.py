@@ -1,0 +1,1 @@
+from lk_d.m2.m1 import *

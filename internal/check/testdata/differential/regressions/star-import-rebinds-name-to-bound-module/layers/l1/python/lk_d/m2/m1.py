@@ -1,0 +1,1 @@
+from lk_d.m2 import m2, m2
