@@ -9,7 +9,6 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -77,9 +76,6 @@ type walk struct {
 	cdkOuts   []string // cdk.out folders
 	cdkApps   []string // CDK apps (cdk.json) with no cdk.out, relative
 	notes     []string
-
-	ahead map[string]*listing // folders being listed ahead of the walk (listAhead)
-	slots chan struct{}
 }
 
 type tfDir struct {
@@ -106,52 +102,6 @@ func discover(root string, o DetectOptions) ([]Input, []string, error) {
 	return w.inputs(), w.notes, nil
 }
 
-// walked reports whether the walk goes into folder entry e (unless --exclude names it,
-// or it is too deep): not hidden, not a folder of dependencies or build output, not a
-// symlink.
-func walked(e tree.DirEntry) bool {
-	return e.IsDir() && !strings.HasPrefix(e.Name, ".") && !skipDirs[e.Name] && e.Type&os.ModeSymlink == 0
-}
-
-// listAhead is how many folders the walk lists before it gets to them.
-const listAhead = 8
-
-// listing is a folder's entries, read ahead of the walk (ready when done is closed).
-type listing struct {
-	done    chan struct{}
-	entries []tree.DirEntry
-	err     error
-}
-
-// listAhead starts reading folder p's entries, at most GOMAXPROCS folders at a time.
-func (w *walk) listAhead(p string) {
-	if _, ok := w.ahead[p]; ok {
-		return
-	}
-	if w.ahead == nil {
-		w.ahead = map[string]*listing{}
-		w.slots = make(chan struct{}, runtime.GOMAXPROCS(0))
-	}
-	l := &listing{done: make(chan struct{})}
-	w.ahead[p] = l
-	go func() {
-		w.slots <- struct{}{}
-		l.entries, l.err = tree.ReadDirTypes(p)
-		<-w.slots
-		close(l.done)
-	}()
-}
-
-// list returns folder dir's entries: those read ahead, or read now.
-func (w *walk) list(dir string) ([]tree.DirEntry, error) {
-	if l, ok := w.ahead[dir]; ok {
-		delete(w.ahead, dir)
-		<-l.done
-		return l.entries, l.err
-	}
-	return tree.ReadDirTypes(dir)
-}
-
 func (w *walk) want(k string) bool {
 	return w.kind == "" || w.kind == k || k == "sam" && w.kind == "cloudformation"
 }
@@ -174,7 +124,7 @@ func (w *walk) dir(dir string, depth int) {
 	if w.stopped != "" {
 		return
 	}
-	entries, err := w.list(dir)
+	entries, err := tree.ReadDirTypes(dir)
 	if err != nil {
 		if depth == 0 {
 			return
@@ -210,19 +160,6 @@ func (w *walk) dir(dir string, depth int) {
 	} else if names("cdk.json") && w.want("cdk") {
 		w.cdkApps = append(w.cdkApps, rel(w.root, dir))
 	}
-	// The folders walked next are listed ahead, a few at a time, while this one's
-	// files are looked at and the folders before them walked.
-	var next []string
-	if depth+1 <= maxWalkDepth {
-		for _, e := range entries {
-			if p := filepath.Join(dir, e.Name); walked(e) && (len(w.exclude) == 0 || !w.excluded(rel(w.root, p))) {
-				next = append(next, p)
-			}
-		}
-		for _, p := range next[:min(len(next), listAhead)] {
-			w.listAhead(p)
-		}
-	}
 	var tf *tfDir
 	for _, e := range entries {
 		name := e.Name
@@ -231,7 +168,7 @@ func (w *walk) dir(dir string, depth int) {
 			continue
 		}
 		if e.IsDir() {
-			if !walked(e) {
+			if strings.HasPrefix(name, ".") || skipDirs[name] || e.Type&os.ModeSymlink != 0 {
 				continue
 			}
 			if depth+1 > maxWalkDepth {
@@ -240,12 +177,6 @@ func (w *walk) dir(dir string, depth int) {
 					w.notes = append(w.notes, fmt.Sprintf("did not look below %s (deeper than %d folders); give that folder to check what it holds", rel(w.root, p), maxWalkDepth))
 				}
 				continue
-			}
-			if len(next) > listAhead {
-				// keep listAhead listings ahead of the walk: the one after the window
-				if i, ok := slices.BinarySearch(next, p); ok && i+listAhead < len(next) {
-					w.listAhead(next[i+listAhead])
-				}
 			}
 			w.dir(p, depth+1)
 			continue

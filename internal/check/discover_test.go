@@ -1,7 +1,6 @@
 package check
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -183,39 +182,5 @@ func TestDiscoverBounds(t *testing.T) {
 	w.dir(dir, 0)
 	if w.stopped == "" {
 		t.Errorf("the walk did not stop past %d entries", maxWalkEntries)
-	}
-}
-
-// TestDiscoverListsAhead: with more folders than the walk lists ahead, at two levels,
-// every root is found once and in order (each folder's own listing, not another's), and
-// excluded folders stay excluded.
-func TestDiscoverListsAhead(t *testing.T) {
-	files := map[string]string{}
-	var want []string
-	for i := range 3*listAhead + 1 {
-		for j := range listAhead + 2 {
-			p := filepath.ToSlash(filepath.Join(fmt.Sprintf("g%02d", i), fmt.Sprintf("s%02d", j)))
-			files[p+"/app.py"] = "x = 1\n"
-			if (i+j)%5 == 0 {
-				files[p+"/serverless.yml"] = "service: s\n"
-				if i != 7 {
-					want = append(want, p+"/serverless.yml")
-				}
-			}
-		}
-	}
-	dir := writeTree(t, files)
-	for range 3 {
-		d, err := DetectAll(dir, DetectOptions{Exclude: []string{"g07"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, in := range d.Inputs {
-			got = append(got, in.Source)
-		}
-		if !slices.Equal(got, want) {
-			t.Fatalf("inputs\n%q\nwant\n%q", got, want)
-		}
 	}
 }
