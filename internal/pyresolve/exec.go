@@ -1,6 +1,7 @@
 package pyresolve
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -1005,23 +1006,11 @@ func (x *executor) star(imp pyscan.Import) {
 	case tf != nil && tf.DefinesAll && allBound:
 		x.ns.open = true
 	case tns != nil && !tns.open:
+		var modNames map[string]bool // starModule's candidates, found on first use
 		tns.each(func(name string, v pyscan.Value) {
 			if !strings.HasPrefix(name, "_") {
 				x.bindFrom(name, valueOf(name, v), false, abs, name)
-				// a submodule attribute of the module, or a module its own from-import
-				// bound (from pkg import sub): the name is now that module
-				var sm *Module
-				if s := a.mods.get(abs + "." + name); s != nil && a.state.get(s.Name) == 2 {
-					if _, own := tns.staticLookup(name); !own {
-						sm = s
-					}
-				}
-				if sm == nil {
-					if r, _ := a.boundModule(target, name); r != "" && a.state.get(r) == 2 {
-						sm = a.mods.get(r) // (3.11 seed 20410139)
-					}
-				}
-				if sm != nil {
+				if sm := a.starModule(abs, target, tns, tf, name, &modNames); sm != nil {
 					if x.ns.starMods == nil {
 						x.ns.starMods = map[string]*Module{}
 					}
@@ -1043,6 +1032,45 @@ func (x *executor) star(imp pyscan.Import) {
 	default:
 		x.ns.open = true
 	}
+}
+
+// starModule is the module a star import from module abs (target, its namespace tns, its
+// source tf) binds name to, or nil: a submodule attribute of abs that abs's own code does
+// not bind, or a module abs's own from-import bound (from pkg import sub; 3.11 seed
+// 20410139). The names that such a from-import binds are gathered once per star import
+// into *cands: boundModule, which walks the module's statements for the last binding, is
+// asked only of them and of the names bound under a condition.
+func (a *analysis) starModule(abs string, target *Module, tns *namespace, tf *pyscan.File, name string, cands *map[string]bool) *Module {
+	if s := a.mods.get(abs + "." + name); s != nil && a.state.get(s.Name) == 2 {
+		if _, own := tns.staticLookup(name); !own {
+			return s
+		}
+	}
+	if tf == nil {
+		return nil
+	}
+	if *cands == nil {
+		*cands = map[string]bool{}
+		for i := range tf.Imports {
+			imp := &tf.Imports[i]
+			base, ok := imp.Absolute(target.pkg())
+			if !imp.From || imp.Scope != pyscan.ModuleScope || !ok {
+				continue
+			}
+			for _, nm := range imp.Names {
+				if a.mods.get(base+"."+nm.Name) != nil {
+					(*cands)[cmp.Or(nm.Alias, nm.Name)] = true
+				}
+			}
+		}
+	}
+	if !(*cands)[name] && !tf.CondNames[name] { // (a name bound under a condition: the namespace says by what)
+		return nil
+	}
+	if r, _ := a.boundModule(target, name); r != "" && a.state.get(r) == 2 {
+		return a.mods.get(r)
+	}
+	return nil
 }
 
 // execModule runs module m's top level (its source is f) and then checks the imports

@@ -142,10 +142,6 @@ func (s *scanner) pathStmt(toks []tok, owner int) {
 		return
 	}
 	text := func() string { return shorten(string(s.src[toks[0].start:toks[len(toks)-1].end])) }
-	isSysPath := func(i int) bool {
-		return i+2 < len(toks) && s.isName(toks[i], "sys") && isOp(toks[i+1], '.') && s.isName(toks[i+2], "path") &&
-			(i == 0 || !isOp(toks[i-1], '.'))
-	}
 	// site.addsitedir(E)
 	if s.isName(toks[0], "site") && isOp(toks[1], '.') && s.isName(toks[2], "addsitedir") {
 		e := &PathEdit{Op: "append", Site: true, Text: text()}
@@ -165,9 +161,7 @@ func (s *scanner) pathStmt(toks []tok, owner int) {
 	// any statement that mutates sys.path
 	at := -1
 	for i := 0; i+2 < len(toks); i++ {
-		// the name sys first: three bytes, then the rest (a closure call per token was
-		// 3 % of a scan)
-		if t := toks[i]; t.kind == tkName && t.end-t.start == 3 && s.src[t.start] == 's' && isSysPath(i) {
+		if isSysPath0(s, toks[i:]) && (i == 0 || !isOp(toks[i-1], '.')) {
 			at = i
 			break
 		}
@@ -258,6 +252,8 @@ func (s *scanner) pathStmt(toks []tok, owner int) {
 	s.addEvent(Event{Kind: PathEditEvent, Edit: e}, toks[at], owner)
 }
 
+// isSysPath0 reports whether t starts with sys.path (isName compares a name's length
+// first: cheap on the tokens of every statement pathStmt looks through).
 func isSysPath0(s *scanner, t []tok) bool {
 	return s.isName(t[0], "sys") && isOp(t[1], '.') && s.isName(t[2], "path")
 }

@@ -381,8 +381,8 @@ func walkCompiled(p *Pass, env *pyresolve.Env) func() struct{} {
 		opt := tree.Tree(env.Opt)
 		found := false
 		for _, e := range env.Path {
-			if e.Tree == opt {
-				found = len(c.find(e.Tree, e.Dir, e.Kind == pyresolve.LayerPython)) > 0 || found
+			if e.Tree == opt && len(c.find(e.Tree, e.Dir, e.Kind == pyresolve.LayerPython)) > 0 {
+				found = true
 			}
 		}
 		if found {
