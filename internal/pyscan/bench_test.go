@@ -74,6 +74,29 @@ func TestBenchSourceScans(t *testing.T) {
 // application with many small modules; it is skipped when the variable is unset.
 // Throughput is over all the files, so per-file costs show up here.
 func BenchmarkScanDir(b *testing.B) {
+	scanAll(b, benchDirFiles(b))
+}
+
+// BenchmarkTokensDir tokenizes the files BenchmarkScanDir scans, and does nothing
+// else: the lexer's share of a scan, and the floor bench/floor measures (issue 19.1).
+func BenchmarkTokensDir(b *testing.B) {
+	files := benchDirFiles(b)
+	var size int64
+	for _, src := range files {
+		size += int64(len(src))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, src := range files {
+			Tokens(src)
+		}
+	}
+}
+
+// benchDirFiles reads every .py file under the directories in $PYSCAN_BENCH_DIR,
+// skipping the benchmark when it is unset.
+func benchDirFiles(b *testing.B) [][]byte {
 	env := os.Getenv("PYSCAN_BENCH_DIR")
 	if env == "" {
 		b.Skip("PYSCAN_BENCH_DIR not set")
@@ -98,7 +121,7 @@ func BenchmarkScanDir(b *testing.B) {
 	if len(files) == 0 {
 		b.Fatalf("no .py files under %s", env)
 	}
-	scanAll(b, files)
+	return files
 }
 
 // scanAll scans files each iteration; throughput is over all of them.

@@ -253,7 +253,7 @@ const maxCallsPerFile = 1 << 14
 // callScan looks at one statement's tokens (or a compound statement's header) for
 // calls, sys.path edits, path variables and dynamic imports it cannot follow; n0 is
 // the number of imports before exprScan looked at the same tokens.
-func (s *scanner) callScan(toks []tok, n0 int) {
+func (s *scanner) callScan(toks []tok, n0 int, fl stmtFlags) {
 	if len(toks) == 0 {
 		return
 	}
@@ -270,7 +270,13 @@ func (s *scanner) callScan(toks []tok, n0 int) {
 			}
 		}
 	}
-	s.pathStmt(toks, owner)
+	if fl&sfSys != 0 || s.isName(toks[0], "site") {
+		s.pathStmt(toks, owner)
+	}
+	if fl&sfCall == 0 {
+		s.pathVar(toks)
+		return
+	}
 	depth := 0
 	lambdaDepth := -1
 	for i := 0; i < len(toks); i++ {

@@ -1388,8 +1388,14 @@ func (s *scanner) fromStmt(toks []tok) {
 // makes the module Open, and (at module scope) for walrus bindings.
 func (s *scanner) exprScan(toks []tok) {
 	n0 := len(s.imps)
-	defer s.callScan(toks, n0)
-	s.attrStores(toks)
+	fl := s.stmtFlags(toks)
+	defer s.callScan(toks, n0, fl)
+	if fl&sfAttrName != 0 || fl&sfDot != 0 && fl&(sfStore|sfForAs) != 0 {
+		s.attrStores(toks)
+	}
+	if fl&(sfWalrus|sfNamespace|sfImportName) == 0 && (len(s.modAlias) == 0 || fl&sfCall == 0) {
+		return
+	}
 	mod := s.moduleScope()
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -1419,6 +1425,72 @@ func (s *scanner) exprScan(toks []tok) {
 			s.importCall(toks, i, name, prevDot)
 		}
 	}
+}
+
+// stmtFlags says what a statement's tokens hold of what exprScan's passes look for,
+// so that each pass runs only on the statements where it can find something; most
+// statements (in function bodies above all) need none but the call pass.
+type stmtFlags uint16
+
+const (
+	sfDot        stmtFlags = 1 << iota // a '.'
+	sfCall                             // a '('
+	sfStore                            // a '=' or an augmented assignment (at any depth)
+	sfWalrus                           // a ':='
+	sfForAs                            // the name for or as (attrStores' other targets)
+	sfAttrName                         // a name that may set attributes by a computed name (attrStores)
+	sfNamespace                        // globals, vars, exec, sys (namespaceUse)
+	sfImportName                       // __import__, import_module (importCall)
+	sfSys                              // sys (pathStmt)
+)
+
+// allPasses makes stmtFlags say every statement holds everything, so that every pass
+// runs on it: FuzzStmtFlags scans with it set and unset and wants the same File.
+var allPasses bool
+
+// stmtFlags reads toks once for stmtFlags.
+func (s *scanner) stmtFlags(toks []tok) stmtFlags {
+	if allPasses {
+		return ^stmtFlags(0)
+	}
+	var fl stmtFlags
+	for _, t := range toks {
+		if t.kind == tkOp {
+			switch t.op {
+			case '.':
+				fl |= sfDot
+			case '(':
+				fl |= sfCall
+			case '=', opAug:
+				fl |= sfStore
+			case opWalrus:
+				fl |= sfWalrus
+			}
+			continue
+		}
+		if t.kind != tkName {
+			continue
+		}
+		switch n := t.end - t.start; {
+		case n < 2 || n > 13 || n == 5 || n == 6 || n == 9 || n == 12:
+			continue // no name below is this long
+		}
+		switch string(s.bytesOf(t)) {
+		case "for", "as":
+			fl |= sfForAs
+		case "sys":
+			fl |= sfNamespace | sfSys
+		case "globals":
+			fl |= sfNamespace
+		case "vars", "exec":
+			fl |= sfNamespace | sfAttrName
+		case "__setattr__", "__dict__", "modules", "setattr", "eval":
+			fl |= sfAttrName
+		case "__import__", "import_module":
+			fl |= sfImportName
+		}
+	}
+	return fl
 }
 
 // maxAttrStores bounds File.AttrStores.

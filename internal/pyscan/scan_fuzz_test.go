@@ -92,3 +92,33 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// FuzzStmtFlags checks that exprScan's passes skip only statements where they would
+// find nothing: a scan that runs every pass on every statement (allPasses) gives the
+// same File.
+func FuzzStmtFlags(f *testing.F) {
+	for _, src := range []string{
+		"import sys\nsys.path.insert(0, '/opt/x')\n",
+		"import site\nsite.addsitedir('/opt/y')\n",
+		"import importlib\nm = importlib.import_module('a.b')\n",
+		"from importlib import import_module as im\nx = im('c')\n",
+		"__import__('d')\nif (n := 3):\n    pass\n",
+		"import a\na.b = 1\nfor a.c in []:\n    pass\nwith f() as a.d:\n    pass\n",
+		"setattr(mod, 'x', 1)\nvars()['y'] = 2\nglobals()['z'] = 3\n",
+		"import sys\nsys.modules[__name__].x = 1\n",
+		"def f():\n    import e\n    return g(lambda: h())\n\nf()\n",
+		"p = os.path.join(os.path.dirname(__file__), 'lib')\nsys.path.append(p)\n",
+		"class C:\n    @staticmethod\n    def m():\n        import k\nC.m()\n",
+	} {
+		f.Add([]byte(src))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		got := Scan(src)
+		allPasses = true
+		want := Scan(src)
+		allPasses = false
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("skipping passes changed the scan of %q\ngot  %#v\nwant %#v", src, got, want)
+		}
+	})
+}
