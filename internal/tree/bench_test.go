@@ -3,6 +3,7 @@ package tree
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"fmt"
 	"os"
 	"path"
@@ -324,5 +325,44 @@ func BenchmarkZipWalk(b *testing.B) {
 	for b.Loop() {
 		n := 0
 		Walk(z, "", func(string, Info) error { n++; return nil })
+	}
+}
+
+// BenchmarkZipReadFile reads (inflates, checks) every entry of the zip at
+// $TREE_BENCH_ZIP whose name ends in $TREE_BENCH_SUFFIX (default ".py"), e.g. a
+// bench/gen layer; it is skipped when the variable is unset. Throughput is over the
+// inflated bytes.
+func BenchmarkZipReadFile(b *testing.B) {
+	zpath := os.Getenv("TREE_BENCH_ZIP")
+	if zpath == "" {
+		b.Skip("TREE_BENCH_ZIP not set")
+	}
+	suffix := cmp.Or(os.Getenv("TREE_BENCH_SUFFIX"), ".py")
+	zr, err := zip.OpenReader(zpath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var names []string
+	var size int64
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, suffix) {
+			names = append(names, f.Name)
+			size += int64(f.UncompressedSize64)
+		}
+	}
+	zr.Close()
+	z, err := Zip(zpath, "layer.zip")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer z.Close()
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, n := range names {
+			if _, err := z.ReadFile(n); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }

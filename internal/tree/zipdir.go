@@ -3,10 +3,11 @@ package tree
 import (
 	"archive/zip"
 	"bufio"
-	"compress/flate"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/flate"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -396,14 +397,33 @@ func (e *cdEntry) open(r io.ReaderAt, off int64) (io.ReadCloser, error) {
 	case 0: // stored
 		return io.NopCloser(sr), nil
 	case 8: // deflated
-		if fr, ok := flateReaders.Get().(io.ReadCloser); ok {
-			fr.(flate.Resetter).Reset(sr, nil)
-			return &pooledFlate{fr}, nil
-		}
-		return &pooledFlate{flate.NewReader(sr)}, nil
+		return inflater(sr), nil
 	}
 	return nil, zip.ErrAlgorithm
 }
+
+// inflater returns a pooled inflater reading the deflated bytes of src.
+func inflater(src io.Reader) io.ReadCloser {
+	if fr, ok := flateReaders.Get().(io.ReadCloser); ok {
+		fr.(flate.Resetter).Reset(src, nil)
+		return &pooledFlate{fr}
+	}
+	return &pooledFlate{flate.NewReader(src)}
+}
+
+// maxWholeCompressed is the largest compressed entry inflate reads into memory whole
+// before inflating it; larger ones are read as they are inflated.
+const maxWholeCompressed = 1 << 20
+
+// compressedBufs and compressedReaders hold, between reads, what inflate reads an
+// entry's compressed bytes into.
+var (
+	compressedBufs = sync.Pool{New: func() any {
+		b := make([]byte, 0, 16<<10)
+		return &b
+	}}
+	compressedReaders = sync.Pool{New: func() any { return new(bytes.Reader) }}
+)
 
 // flateReaders holds inflaters between entry reads, as archive/zip pools its own: a new
 // one allocates its 32 KiB window and tables, which was most of what reading the small
@@ -436,9 +456,32 @@ var errChecksum = zip.ErrChecksum
 // when it has the room): an error when it inflates to fewer or more, or when its CRC
 // (or its data descriptor's) is not what the directory says.
 func (e *cdEntry) inflate(r io.ReaderAt, off int64, buf []byte) ([]byte, error) {
-	rd, err := e.open(r, off)
-	if err != nil {
-		return nil, err
+	var rd io.ReadCloser
+	if e.method == 8 && e.csize <= maxWholeCompressed {
+		// The compressed bytes are read with one pread and inflated from memory: the
+		// inflater reads a byte source directly, where a section reader would be read
+		// through a 4 KiB bufio.Reader (a pread per 4 KiB, and a call per byte).
+		cb := compressedBufs.Get().(*[]byte)
+		defer compressedBufs.Put(cb)
+		if uint64(cap(*cb)) < e.csize {
+			*cb = make([]byte, e.csize)
+		}
+		c := (*cb)[:e.csize]
+		if _, err := r.ReadAt(c, off); err != nil && !(err == io.EOF && len(c) > 0) {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		cr := compressedReaders.Get().(*bytes.Reader)
+		defer compressedReaders.Put(cr)
+		cr.Reset(c)
+		rd = inflater(cr)
+	} else {
+		var err error
+		if rd, err = e.open(r, off); err != nil {
+			return nil, err
+		}
 	}
 	defer rd.Close()
 	if uint64(cap(buf)) >= e.usize {
