@@ -193,27 +193,34 @@ func starImports(src []byte, toks []tok) bool {
 // statement is pysyntax's endLogical: the line's first tokens.
 func (c *synClean) statement(src []byte, toks []tok) bool {
 	n := len(toks)
-	name := func(i int, w string) bool { return i < n && isNameIn(src, toks[i], w) }
 	op := func(i int, o byte) bool { return i < n && isOp(toks[i], o) }
 	first := toks[0]
-	switch {
-	case (first.kind == tkString || first.kind == tkNumber) && op(1, ':'):
-		return false // "key": value, an annotation of a literal
-	case name(0, "match") && isOp(toks[n-1], ':') && n > 2:
-		return false
-	case name(0, "except") && op(1, '*'):
-		return false
-	case name(0, "type") && n > 2 && toks[1].kind == tkName && (op(2, '=') || op(2, '[')):
-		return false
+	switch first.kind {
+	case tkString, tkNumber:
+		return !op(1, ':') // "key": value, an annotation of a literal
+	case tkName:
+	default:
+		return true
 	}
 	k := 0
-	if name(0, "async") {
+	switch string(src[first.start:first.end]) {
+	case "match":
+		return !(isOp(toks[n-1], ':') && n > 2)
+	case "except":
+		return !op(1, '*')
+	case "type":
+		return !(n > 2 && toks[1].kind == tkName && (op(2, '=') || op(2, '[')))
+	case "async":
+		if n < 2 || !isNameIn(src, toks[1], "def") && !isNameIn(src, toks[1], "class") {
+			return true
+		}
 		k = 1
+	case "def", "class":
+	default:
+		return true
 	}
-	if (name(k, "def") || name(k, "class")) && k+2 < n && toks[k+1].kind == tkName && op(k+2, '[') {
-		return false // type parameters
-	}
-	return true
+	// type parameters
+	return !(k+2 < n && toks[k+1].kind == tkName && op(k+2, '['))
 }
 
 func isNameIn(src []byte, t tok, w string) bool {
