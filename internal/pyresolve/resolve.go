@@ -461,12 +461,15 @@ func (a *analysis) handler() {
 			// that happens only if the import works
 		default:
 			a.res.Handler.Defined = 0
+			star := false
 			if f, err := a.scan(m.Tree, m.File); err == nil && scannable(m) {
 				a.res.Handler.NotRun = f.Defines(a.res.Handler.Func)
+				star = hasStarImport(f)
 			}
-			if a.res.Handler.NotRun && a.unknownEdit != "" {
-				// the import that leaves the code binding it may work: the folder a
-				// sys.path edit layerkit cannot follow adds may hold what it imports
+			if (a.res.Handler.NotRun || star) && a.unknownEdit != "" {
+				// the import that leaves the code binding it may work, and a star import
+				// may bind it: the folder a sys.path edit layerkit cannot follow adds may
+				// hold what they import
 				a.res.Handler.Defined, a.res.Handler.NotRun = -1, false
 			}
 		}
@@ -481,6 +484,20 @@ func (a *analysis) handler() {
 	} else if m.Kind == Namespace {
 		a.res.Handler.Defined = 0
 	}
+}
+
+// hasStarImport reports whether f has a star import at module scope.
+func hasStarImport(f *pyscan.File) bool {
+	for _, imp := range f.Imports {
+		if imp.From && imp.Scope == pyscan.ModuleScope {
+			for _, n := range imp.Names {
+				if n.Name == "*" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // importChain imports a, a.b, a.b.c in turn, queueing each for scanning; it returns
