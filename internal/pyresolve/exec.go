@@ -821,7 +821,7 @@ func (x *executor) importStmt(stmt *pyscan.Stmt, maybe bool) *failure {
 	st, prev := a.enterStmt(imp)
 	a.checkImport(x.m, x.pkg, *imp, x.lazy, false, x.m.Name)
 	fail := st.failure(a)
-	if fail == nil && imp.From && len(imp.Names) == 1 && imp.Names[0].Name == "*" {
+	if fail == nil && imp.Star() {
 		x.star(*imp)
 		fail = st.failure(a)
 	}

@@ -488,16 +488,7 @@ func (a *analysis) handler() {
 
 // hasStarImport reports whether f has a star import at module scope.
 func hasStarImport(f *pyscan.File) bool {
-	for _, imp := range f.Imports {
-		if imp.From && imp.Scope == pyscan.ModuleScope {
-			for _, n := range imp.Names {
-				if n.Name == "*" {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(f.Imports, func(imp pyscan.Import) bool { return imp.Scope == pyscan.ModuleScope && imp.Star() })
 }
 
 // importChain imports a, a.b, a.b.c in turn, queueing each for scanning; it returns

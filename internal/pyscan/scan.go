@@ -144,6 +144,9 @@ type Import struct {
 	CalledAt int
 }
 
+// Star reports whether imp is a star import (from m import *).
+func (imp *Import) Star() bool { return imp.From && len(imp.Names) == 1 && imp.Names[0].Name == "*" }
+
 // Absolute is the module imp names when it runs in a module whose __package__ is pkg;
 // ok is false when a relative import has no parent package or reaches beyond the top one.
 func (imp Import) Absolute(pkg string) (name string, ok bool) {
@@ -1470,10 +1473,6 @@ func (s *scanner) stmtFlags(toks []tok) stmtFlags {
 		}
 		if t.kind != tkName {
 			continue
-		}
-		switch n := t.end - t.start; {
-		case n < 2 || n > 13 || n == 5 || n == 6 || n == 9 || n == 12:
-			continue // no name below is this long
 		}
 		switch string(s.bytesOf(t)) {
 		case "for", "as":

@@ -7,12 +7,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/flate"
 	"hash/crc32"
 	"io"
 	"io/fs"
 	"strings"
 	"sync"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // The central directory of a zip archive, read in one pass into compact arrays: the
@@ -415,15 +416,12 @@ func inflater(src io.Reader) io.ReadCloser {
 // before inflating it; larger ones are read as they are inflated.
 const maxWholeCompressed = 1 << 20
 
-// compressedBufs and compressedReaders hold, between reads, what inflate reads an
-// entry's compressed bytes into.
-var (
-	compressedBufs = sync.Pool{New: func() any {
-		b := make([]byte, 0, 16<<10)
-		return &b
-	}}
-	compressedReaders = sync.Pool{New: func() any { return new(bytes.Reader) }}
-)
+// compressedBufs holds, between reads, what inflate reads an entry's compressed bytes
+// into.
+var compressedBufs = sync.Pool{New: func() any {
+	b := make([]byte, 0, 16<<10)
+	return &b
+}}
 
 // flateReaders holds inflaters between entry reads, as archive/zip pools its own: a new
 // one allocates its 32 KiB window and tables, which was most of what reading the small
@@ -467,16 +465,13 @@ func (e *cdEntry) inflate(r io.ReaderAt, off int64, buf []byte) ([]byte, error) 
 			*cb = make([]byte, e.csize)
 		}
 		c := (*cb)[:e.csize]
-		if _, err := r.ReadAt(c, off); err != nil && !(err == io.EOF && len(c) > 0) {
-			if err == io.EOF {
+		if n, err := r.ReadAt(c, off); n < len(c) {
+			if err == nil || err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
 			return nil, err
 		}
-		cr := compressedReaders.Get().(*bytes.Reader)
-		defer compressedReaders.Put(cr)
-		cr.Reset(c)
-		rd = inflater(cr)
+		rd = inflater(bytes.NewReader(c))
 	} else {
 		var err error
 		if rd, err = e.open(r, off); err != nil {
