@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"runtime/trace"
@@ -30,11 +31,14 @@ func main() {
 }
 
 func run() int {
-	// LAYERKIT_CPUPROFILE=FILE writes a CPU profile of the run, LAYERKIT_TRACE=FILE an
+	// LAYERKIT_CPUPROFILE=FILE writes a CPU profile of the run, LAYERKIT_MEMPROFILE=FILE
+	// its allocations (go tool pprof -sample_index=alloc_space), LAYERKIT_TRACE=FILE an
 	// execution trace (go tool trace FILE: where a check waits, what runs in parallel);
 	// docs/benchmarks.md.
+	var allocs io.Writer
 	for _, r := range []recorder{
 		{"LAYERKIT_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile},
+		{"LAYERKIT_MEMPROFILE", func(w io.Writer) error { allocs = w; return nil }, func() { runtime.GC(); pprof.Lookup("allocs").WriteTo(allocs, 0) }},
 		{"LAYERKIT_TRACE", trace.Start, trace.Stop},
 	} {
 		stop, err := r.start()

@@ -1,10 +1,12 @@
 package pyscan
 
 import (
+	"bytes"
 	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -476,6 +478,54 @@ func TestAbsolute(t *testing.T) {
 		got, ok := Import{Module: c.module, Level: c.level}.Absolute(c.pkg)
 		if got != c.want || ok != c.ok {
 			t.Errorf("Absolute(%q) of %q level %d = %q, %v; want %q, %v", c.pkg, c.module, c.level, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// TestScanKeepsNoInputBytes: a File holds copies, never the source's own bytes, so a
+// caller may reuse the source buffer for the next file (pyresolve reads layer modules
+// into pooled buffers). Each input is scanned from a buffer that is then overwritten;
+// the File must still equal a scan of an untouched copy.
+func TestScanKeepsNoInputBytes(t *testing.T) {
+	inputs := map[string][]byte{}
+	golden, err := os.ReadFile("testdata/golden.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs["golden.py"] = golden
+	for _, dir := range []string{"testdata/fuzz/FuzzScan", "testdata/fuzz/FuzzStmtFlags"} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, lit, ok := strings.Cut(string(b), "[]byte(")
+			if !ok {
+				continue
+			}
+			src, err := strconv.Unquote(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(lit), ")")))
+			if err != nil {
+				t.Fatalf("%s: %v", e.Name(), err)
+			}
+			inputs[dir+"/"+e.Name()] = []byte(src)
+		}
+	}
+	if len(inputs) < 20 {
+		t.Fatalf("only %d inputs", len(inputs))
+	}
+	for name, src := range inputs {
+		buf := bytes.Clone(src)
+		got := Scan(buf)
+		for i := range buf {
+			buf[i] = '#'
+		}
+		Scan(buf) // the pooled scanner's buffers too are overwritten
+		if want := Scan(src); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the File changed when its source buffer was overwritten", name)
 		}
 	}
 }
