@@ -35,6 +35,9 @@ type Resolver struct {
 	reached atomic.Int32
 	// NoSummaries makes every function run every module itself (tests compare).
 	NoSummaries bool
+	// NoPrefetch turns off scanning ahead of the analyses (prefetch.go).
+	NoPrefetch bool
+	pf         prefetcher
 	// quiet holds the files (fileKey, as asked) read for a scan whose bytes never say
 	// "layerkit": they hold no ignore comment, so the check need not read them again
 	// (Quiet, check.sourceIgnores).
@@ -89,7 +92,13 @@ func (r *Resolver) Scan(t tree.Tree, name string) (*pyscan.File, error) {
 // layerScan reads and scans name once per layer that holds it.
 func (r *Resolver) layerScan(t tree.Tree, name string) *scanned {
 	layer := tree.LayerOf(t, name)
-	return r.layers.Get(fileKey{layer, name}, func() *scanned { return readScan(layer, name) })
+	return r.layers.Get(fileKey{layer, name}, func() *scanned {
+		s := readScan(layer, name)
+		if o, ok := t.(*tree.Overlay); ok {
+			r.prefetch(o, name, s.file)
+		}
+		return s
+	})
 }
 
 // readScan reads name in t and scans it: once for imports (pyscan), once strictly for
