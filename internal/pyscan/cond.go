@@ -73,12 +73,19 @@ func (s *scanner) parseCond(toks []tok) *Cond {
 	if len(toks) == 0 || len(toks) > maxCondToks {
 		return nil
 	}
-	p := condParser{s: s, toks: toks}
-	n := p.or()
-	if n == nil || p.i != len(toks) || p.depth > 32 {
-		return nil
+	// A module-level test is read twice, for the flow and for the calls (noteCond):
+	// the second read is the first's Cond (a Cond is not changed once made).
+	span := span{toks[0].start, toks[len(toks)-1].end}
+	if s.condSeen && s.condSpan == span {
+		return s.condLast
 	}
-	return &Cond{n: n, names: p.names}
+	p := condParser{s: s, toks: toks}
+	var c *Cond
+	if n := p.or(); n != nil && p.i == len(toks) && p.depth <= 32 {
+		c = &Cond{n: n, names: p.names}
+	}
+	s.condSeen, s.condSpan, s.condLast = true, span, c
+	return c
 }
 
 type condParser struct {

@@ -326,6 +326,10 @@ type scanner struct {
 	fl    flowState // File.Flow being built (flow.go)
 	cslab []cnode   // if tests' nodes (cond.go)
 	pslab []*cnode
+	// the last test parseCond read: where, and what it gave
+	condSeen bool
+	condSpan span
+	condLast *Cond
 
 	// strings handed out by str
 	strs     strings.Builder
@@ -405,7 +409,7 @@ func (s *scanner) reset() {
 // them or the pool drops the scanner.
 func (s *scanner) release() {
 	s.src, s.lx.src, s.lx.errs, s.f, s.modAlias, s.libAlias = nil, nil, nil, nil, nil, nil
-	s.cslab, s.pslab = nil, nil // the File holds them
+	s.cslab, s.pslab, s.condLast = nil, nil, nil // the File holds them
 	s.strs = strings.Builder{}
 	if s.cx != nil {
 		s.cx.in = s.cx.in.recycle()
