@@ -192,7 +192,9 @@ func readDistInfo(t tree.Tree, dir, folder string, largest int64) *Dist {
 	record := path.Join(meta, "RECORD")
 	if b, err := t.ReadFile(path.Join(meta, "top_level.txt")); err == nil {
 		d.TopLevel = ParseTopLevel(b)
-		d.eachFile = func(fn func(string)) { withFile(t, record, largest, func(b []byte) { eachSiteFile(b, fn) }) }
+		d.eachFile = func(fn func(string)) {
+			tree.WithFile(t, record, largest, func(b []byte, _ error) { eachSiteFile(b, fn) })
+		}
 		return d
 	}
 	// Without top_level.txt, RECORD names the top-level packages: read it now, and
@@ -200,43 +202,17 @@ func readDistInfo(t tree.Tree, dir, folder string, largest int64) *Dist {
 	var tops topLevels
 	d.filesOne.Do(func() {
 		add := d.files.add(dir)
-		withFile(t, record, largest, func(b []byte) {
+		tree.WithFile(t, record, largest, func(b []byte, _ error) {
 			eachRecordPath(b, tops.add)
 			eachSiteFile(b, add)
 		})
 	})
 	d.TopLevel = tops.out
-	d.eachFile = func(fn func(string)) { withFile(t, record, largest, func(b []byte) { eachSiteFile(b, fn) }) }
+	d.eachFile = func(fn func(string)) {
+		tree.WithFile(t, record, largest, func(b []byte, _ error) { eachSiteFile(b, fn) })
+	}
 	return d
 }
-
-// withFile calls fn with the bytes of name in t (nil when it cannot be read), read into
-// a buffer that is used again once fn returns: RECORDs are read to keep a few names
-// of each, and a 2.5 GB layer has 17 MB of them. A buffer too small is made size bytes
-// (the largest of the files read this way) when that is not too much.
-func withFile(t tree.Tree, name string, size int64, fn func(b []byte)) {
-	p, _ := buffers.Get().(*[]byte)
-	if p == nil {
-		p = new([]byte)
-	}
-	if size > int64(cap(*p)) && size <= maxPooled {
-		*p = make([]byte, 0, size)
-	}
-	b, err := tree.ReadFileBuf(t, name, (*p)[:0])
-	if err != nil {
-		b = nil
-	}
-	fn(b)
-	if cap(b) > cap(*p) && cap(b) <= maxPooled {
-		*p = b // a new slice that belongs to us: the buffer from now on
-	}
-	buffers.Put(p)
-}
-
-// buffers holds withFile's buffers, each up to maxPooled bytes.
-var buffers sync.Pool
-
-const maxPooled = 16 << 20
 
 // eachSiteFile calls fn with each path RECORD lists inside the site folder, cleaned.
 func eachSiteFile(record []byte, fn func(rel string)) {

@@ -28,10 +28,7 @@ type prefetcher struct {
 	mu      sync.Mutex
 	queue   []fileKey
 	queued  map[fileKey]bool
-	found   []string // prefetch's scratch
 	workers int
-	// isFile: whether a name is a file, by overlay and name (exists)
-	isFile map[fileKey]bool
 	// off: the prefetcher takes nothing more (Resolver.NoPrefetch, or maxPrefetch reached)
 	off bool
 }
@@ -49,18 +46,14 @@ func (r *Resolver) prefetch(o *tree.Overlay, name string, f *pyscan.File) {
 	}
 	rootDir := strings.TrimSuffix(root, "/")
 	pkg := path.Dir(name) // the folder of the module's package
-	p := &r.pf
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.off {
-		return
-	}
-	found := p.found[:0]
+	var found []string
 	// file notes c when it is a file to scan: not in a package an installed
-	// distribution owns (those are not scanned, see scannable), and there.
+	// distribution owns (those are not scanned, see scannable), and there, as the
+	// folder listings the finder reads (and keeps) say.
 	file := func(c string) bool {
 		top, _, _ := strings.Cut(c[len(root):], "/")
-		if r.owned(Loc{o, rootDir}, strings.TrimSuffix(top, ".py")) || !p.exists(o, c) {
+		dir, base := path.Split(c)
+		if r.owned(Loc{o, rootDir}, strings.TrimSuffix(top, ".py")) || !r.list(Loc{o, strings.TrimSuffix(dir, "/")}).files[base] {
 			return false
 		}
 		found = append(found, c)
@@ -101,7 +94,12 @@ func (r *Resolver) prefetch(o *tree.Overlay, name string, f *pyscan.File) {
 			}
 		}
 	}
-	p.found = found
+	if len(found) == 0 {
+		return
+	}
+	p := &r.pf
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	for _, c := range found {
 		k := fileKey{o, c}
 		if p.off || p.queued[k] {
@@ -118,21 +116,6 @@ func (r *Resolver) prefetch(o *tree.Overlay, name string, f *pyscan.File) {
 		p.workers++
 		go r.prefetchWork()
 	}
-}
-
-// exists reports whether c is a file in o, asking o once per name. p.mu is held.
-func (p *prefetcher) exists(o *tree.Overlay, c string) bool {
-	k := fileKey{o, c}
-	if ok, seen := p.isFile[k]; seen {
-		return ok
-	}
-	info, err := o.Stat(c)
-	ok := err == nil && !info.Dir
-	if p.isFile == nil {
-		p.isFile = map[fileKey]bool{}
-	}
-	p.isFile[k] = ok
-	return ok
 }
 
 // prefetchWork scans queued files until the queue is empty.

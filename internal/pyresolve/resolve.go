@@ -102,35 +102,24 @@ func (r *Resolver) layerScan(t tree.Tree, name string) *scanned {
 }
 
 // readScan reads name in t and scans it: once for imports (pyscan), once strictly for
-// what the runtime cannot compile (pysyntax), from the one read.
-// The source is read into a pooled buffer: neither the scan nor the syntax check keeps
-// any of its bytes (their results hold copies), so a check that scans thousands of
-// layer modules does not allocate, and fault in, a fresh buffer for each.
-func readScan(t tree.Tree, name string) *scanned {
-	p, _ := sourceBufs.Get().(*[]byte)
-	if p == nil {
-		p = new([]byte)
-	}
-	defer func() { sourceBufs.Put(p) }()
-	b, err := tree.ReadFileBuf(t, name, (*p)[:0])
-	if err != nil {
-		return &scanned{err: err}
-	}
-	if cap(b) > cap(*p) && cap(b) <= maxPooledSource {
-		*p = b // a new slice that belongs to us: the buffer from now on
-	}
-	f := pyscan.Scan(b)
-	var syn *pysyntax.Summary
-	if !f.SyntaxClean { // else the scan proved Check finds nothing: one tokenization
-		syn = pysyntax.Check(b)
-	}
-	return &scanned{file: f, syntax: syn, quiet: !bytes.Contains(b, ignoreWord)}
+// what the runtime cannot compile (pysyntax), from the one read. Neither keeps a byte of
+// the source (their results hold copies), so it is read into a reused buffer: a check
+// that scans thousands of layer modules does not allocate, and fault in, one for each.
+func readScan(t tree.Tree, name string) (s *scanned) {
+	tree.WithFile(t, name, 0, func(b []byte, err error) {
+		if err != nil {
+			s = &scanned{err: err}
+			return
+		}
+		f := pyscan.Scan(b)
+		var syn *pysyntax.Summary
+		if !f.SyntaxClean { // else the scan proved Check finds nothing: one tokenization
+			syn = pysyntax.Check(b)
+		}
+		s = &scanned{file: f, syntax: syn, quiet: !bytes.Contains(b, ignoreWord)}
+	})
+	return s
 }
-
-// sourceBufs holds readScan's buffers, each up to maxPooledSource bytes.
-var sourceBufs sync.Pool
-
-const maxPooledSource = 1 << 20
 
 // scan is Resolver.Scan for the analysis: the files of a package no other function
 // has (Env.OwnTask) are scanned for this analysis alone and dropped with it, so a

@@ -3,6 +3,7 @@ package tree
 import (
 	"io"
 	"io/fs"
+	"sync"
 )
 
 // PrefixReader is a Tree that can read the first bytes of a file without reading (or
@@ -142,3 +143,32 @@ func ReadFileBuf(t Tree, name string, buf []byte) ([]byte, error) {
 	}
 	return append(buf[:0], b...), err
 }
+
+// WithFile calls fn with the bytes of name in t (nil, and the error, when it cannot be
+// read), read into a buffer that is used again once fn returns: for callers that read
+// many files and keep none of their bytes (the metadata reader's RECORDs, the import
+// scanner's layer modules). A buffer too small is made size bytes (a hint: the largest
+// of the files the caller will read, 0 when not known) when that is not too much.
+func WithFile(t Tree, name string, size int64, fn func(b []byte, err error)) {
+	p, _ := buffers.Get().(*[]byte)
+	if p == nil {
+		p = new([]byte)
+	}
+	if size > int64(cap(*p)) && size <= maxPooled {
+		*p = make([]byte, 0, size)
+	}
+	b, err := ReadFileBuf(t, name, (*p)[:0])
+	if err != nil {
+		b = nil
+	}
+	fn(b, err)
+	if cap(b) > cap(*p) && cap(b) <= maxPooled {
+		*p = b // a new slice that belongs to us: the buffer from now on
+	}
+	buffers.Put(p)
+}
+
+// buffers holds WithFile's buffers, each up to maxPooled bytes.
+var buffers sync.Pool
+
+const maxPooled = 16 << 20
