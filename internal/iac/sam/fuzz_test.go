@@ -1,6 +1,7 @@
 package sam
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -27,7 +28,7 @@ func FuzzMakefile(f *testing.F) {
 		prerequisites(src, target)
 		_ = mb.describe()
 		for _, c := range mb.copies {
-			if strings.HasPrefix(c.dst, "..") || strings.HasPrefix(c.dst, "/") {
+			if c.dst != "" && !filepath.IsLocal(c.dst) { // ..0 is a name in the folder, ../x is not
 				t.Fatalf("copy lands outside $(ARTIFACTS_DIR): %+v", c)
 			}
 			c.matches(src)

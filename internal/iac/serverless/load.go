@@ -365,7 +365,7 @@ func (l *loader) readLayers() error {
 			if err := l.lim().CheckInside(l.root, abs); err != nil {
 				return iac.Errorf(l.pos(k), "layers.%s.path: %v", name, err)
 			}
-			if r, err := filepath.Rel(l.dir, abs); err == nil && r != "." && !strings.HasPrefix(r, "..") {
+			if r, err := filepath.Rel(l.dir, abs); err == nil && r != "." && filepath.IsLocal(r) {
 				l.layerPaths = append(l.layerPaths, filepath.ToSlash(r))
 			}
 			t, err := l.lim().Dir(abs, disp)

@@ -324,7 +324,7 @@ func (l *loader) sourceEntry(at hcl.Range, p, prefix string, installReqs, opaque
 			if !l.inside(at, "source_path: pip_requirements", reqFile, rabs) {
 				return nil, "outside the checked folder"
 			}
-			if r, err := filepath.Rel(abs, rabs); err == nil && !strings.HasPrefix(r, "..") {
+			if r, err := filepath.Rel(abs, rabs); err == nil && filepath.IsLocal(r) {
 				req = filepath.ToSlash(r)
 			} else if parent, err := l.lim.Dir(filepath.Dir(rabs), iac.Rel(l.root, filepath.Dir(rabs))); err == nil {
 				// a requirements file outside the folder: model it beside the sources
