@@ -37,9 +37,9 @@ func run() int {
 	// docs/benchmarks.md.
 	var allocs io.Writer
 	for _, r := range []recorder{
-		{"LAYERKIT_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile},
-		{"LAYERKIT_MEMPROFILE", func(w io.Writer) error { allocs = w; return nil }, func() { runtime.GC(); pprof.Lookup("allocs").WriteTo(allocs, 0) }},
-		{"LAYERKIT_TRACE", trace.Start, trace.Stop},
+		{"LAYERKIT_CPUPROFILE", pprof.StartCPUProfile, func() error { pprof.StopCPUProfile(); return nil }},
+		{"LAYERKIT_MEMPROFILE", func(w io.Writer) error { allocs = w; return nil }, func() error { runtime.GC(); return pprof.Lookup("allocs").WriteTo(allocs, 0) }},
+		{"LAYERKIT_TRACE", trace.Start, func() error { trace.Stop(); return nil }},
 	} {
 		stop, err := r.start()
 		if err != nil {
@@ -57,10 +57,11 @@ func run() int {
 type recorder struct {
 	env   string
 	begin func(io.Writer) error
-	end   func()
+	end   func() error
 }
 
-// start starts recording when r.env is set; stop ends it and closes the file.
+// start starts recording when r.env is set; stop ends it and closes the file, saying
+// on stderr when the file could not be written (the run's exit code stays its own).
 func (r recorder) start() (stop func(), err error) {
 	p := os.Getenv(r.env)
 	if p == "" {
@@ -74,5 +75,13 @@ func (r recorder) start() (stop func(), err error) {
 		f.Close()
 		return nil, err
 	}
-	return func() { r.end(); f.Close() }, nil
+	return func() {
+		err := r.end()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "layerkit: %s: %v\n", r.env, err)
+		}
+	}, nil
 }
