@@ -101,7 +101,8 @@ type condParser struct {
 func (p *condParser) node(n cnode) *cnode {
 	s := p.s
 	if len(s.cslab) == cap(s.cslab) {
-		s.cslab = make([]cnode, 0, 16)
+		// 2, 4, 8, then 16 at a time: most files test one or two short conditions
+		s.cslab = make([]cnode, 0, min(16, max(2, 2*cap(s.cslab))))
 	}
 	s.cslab = append(s.cslab, n)
 	return &s.cslab[len(s.cslab)-1]

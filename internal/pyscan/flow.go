@@ -149,7 +149,7 @@ type flowState struct {
 
 func (s *scanner) flowReset() {
 	fl := &s.fl
-	*fl = flowState{frames: fl.frames[:0], modName: fl.modName, renum: fl.renum}
+	*fl = flowState{frames: fl.frames[:0], modName: fl.modName, renum: fl.renum, arena: fl.arena[:0]}
 	s.flowPush(flowFrame{kind: fNew})
 }
 
@@ -164,27 +164,88 @@ func (s *scanner) flowPush(fr flowFrame) {
 	fl.frames = append(fl.frames, fr)
 }
 
-// flowList copies a frame's list out of its reused buffer, into the scan's arena: one
-// growing slice all lists are carved from (a list keeps the array it was carved from
-// when the arena moves on), so a file costs a few allocations, not one per block.
-func (s *scanner) flowList(l []Stmt) []Stmt { return s.flowListLast(l, false) }
-
-// flowListLast is flowList; last says no list follows (the module's own, at the end):
-// when the arena has no room left, it gets an array of its exact size.
-func (s *scanner) flowListLast(l []Stmt, last bool) []Stmt {
+// flowList copies a frame's list out of its reused buffer into the scanner's scratch
+// arena, which is reused from scan to scan; flowFinish moves the whole tree into one
+// array of its exact size (flowPlace), so a file's flow costs one allocation, with no
+// room left over in it.
+func (s *scanner) flowList(l []Stmt) []Stmt {
 	if len(l) == 0 {
 		return nil
 	}
 	fl := &s.fl
 	if len(fl.arena)+len(l) > cap(fl.arena) {
-		if last {
-			return append([]Stmt(nil), l...)
-		}
-		fl.arena = make([]Stmt, 0, max(16, 2*cap(fl.arena), len(l)))
+		// lists already carved keep the array they were carved from until flowPlace
+		fl.arena = make([]Stmt, 0, max(64, 2*cap(fl.arena), len(l)))
 	}
 	start := len(fl.arena)
 	fl.arena = append(fl.arena, l...)
 	return fl.arena[start:len(fl.arena):len(fl.arena)]
+}
+
+// maxPooledStmts is the largest scratch arena a pooled scanner keeps for the next scan.
+const maxPooledStmts = 4096
+
+// flowCount is how many statements list and the lists in it hold.
+func flowCount(list []Stmt) int {
+	n := len(list)
+	for i := range list {
+		st := &list[i]
+		switch st.Kind {
+		case StTry:
+			n += flowCount(st.Try.Body) + flowCount(st.Try.Else) + flowCount(st.Try.Finally)
+			for j := range st.Try.Handlers {
+				n += flowCount(st.Try.Handlers[j].Body)
+			}
+		case StIf:
+			for j := range st.If {
+				n += flowCount(st.If[j].Body)
+			}
+		default:
+			n += flowCount(st.Body)
+		}
+	}
+	return n
+}
+
+// flowPlace copies list, and every list in it, into out (from *at on), renumbering
+// the imports finish kept (renum: an import's new index, -1 when dropped, which
+// leaves an empty block), and returns list's copy: the file's flow leaves the
+// scratch arena for one array the File owns.
+func flowPlace(list []Stmt, out []Stmt, at *int, renum []int32) []Stmt {
+	if len(list) == 0 {
+		return nil
+	}
+	start := *at
+	dst := out[start : start+len(list) : start+len(list)]
+	*at += len(list)
+	copy(dst, list)
+	for i := range dst {
+		st := &dst[i]
+		switch st.Kind {
+		case StImport:
+			if st.Index < 0 || int(st.Index) >= len(renum) || renum[st.Index] < 0 {
+				st.Kind = StLoop // dropped: an empty block
+				st.Index = 0
+				continue
+			}
+			st.Index = renum[st.Index]
+		case StTry:
+			t := st.Try
+			t.Body = flowPlace(t.Body, out, at, renum)
+			for j := range t.Handlers {
+				t.Handlers[j].Body = flowPlace(t.Handlers[j].Body, out, at, renum)
+			}
+			t.Else = flowPlace(t.Else, out, at, renum)
+			t.Finally = flowPlace(t.Finally, out, at, renum)
+		case StIf:
+			for j := range st.If {
+				st.If[j].Body = flowPlace(st.If[j].Body, out, at, renum)
+			}
+		default:
+			st.Body = flowPlace(st.Body, out, at, renum)
+		}
+	}
+	return dst
 }
 
 // newTry and oneBranch carve from slabs like flowList.
@@ -720,9 +781,16 @@ func (s *scanner) flowFinish() {
 		renum[i] = k
 		k++
 	}
-	f.Flow = s.flowListLast(fl.frames[0].list, true)
-	fl.arena, fl.tries, fl.branches = nil, nil, nil // the File holds them
-	fixImports(f.Flow, renum)
+	if top := fl.frames[0].list; len(top) > 0 {
+		at := 0
+		f.Flow = flowPlace(top, make([]Stmt, flowCount(top)), &at, renum)
+	}
+	clear(fl.arena) // the scratch holds no pointer into this File
+	fl.arena = fl.arena[:0]
+	if cap(fl.arena) > maxPooledStmts {
+		fl.arena = nil
+	}
+	fl.tries, fl.branches = nil, nil // the File holds them
 	if fl.allSeen && !fl.allBad {
 		f.All = append([]string{}, fl.all...)
 		f.AllKnown = true
@@ -977,34 +1045,6 @@ func markRec(f *File, list []Stmt) {
 			}
 		default:
 			markRec(f, st.Body)
-		}
-	}
-}
-
-func fixImports(list []Stmt, renum []int32) {
-	for i := range list {
-		st := &list[i]
-		switch st.Kind {
-		case StImport:
-			if st.Index < 0 || int(st.Index) >= len(renum) || renum[st.Index] < 0 {
-				st.Kind = StLoop // dropped: an empty block
-				st.Index = 0
-				continue
-			}
-			st.Index = renum[st.Index]
-		case StTry:
-			fixImports(st.Try.Body, renum)
-			for j := range st.Try.Handlers {
-				fixImports(st.Try.Handlers[j].Body, renum)
-			}
-			fixImports(st.Try.Else, renum)
-			fixImports(st.Try.Finally, renum)
-		case StIf:
-			for j := range st.If {
-				fixImports(st.If[j].Body, renum)
-			}
-		default:
-			fixImports(st.Body, renum)
 		}
 	}
 }

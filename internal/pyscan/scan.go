@@ -339,7 +339,7 @@ type scanner struct {
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // scanPool recycles scanners, and with them their scratch buffers, between scans.
-var scanPool = sync.Pool{New: func() any { return new(scanner) }}
+var scanPool = &sync.Pool{New: func() any { return new(scanner) }}
 
 // maxPooled bounds the length of a scratch buffer kept for the next scan, so that
 // one huge file does not pin its buffers.
@@ -398,7 +398,7 @@ func (s *scanner) reset() {
 		realGuards: s.realGuards[:0],
 		attrCand:   s.attrCand[:0],
 		cx:         s.cx.recycle(),
-		fl:         flowState{frames: s.fl.frames[:0], modName: s.fl.modName, renum: s.fl.renum},
+		fl:         flowState{frames: s.fl.frames[:0], modName: s.fl.modName, renum: s.fl.renum, arena: s.fl.arena[:0]},
 		syn:        synClean{ind: s.syn.ind[:0], parens: s.syn.parens[:0]},
 	}
 }

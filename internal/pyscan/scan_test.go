@@ -3,11 +3,14 @@ package pyscan
 import (
 	"bytes"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -486,7 +489,9 @@ func TestAbsolute(t *testing.T) {
 // caller may reuse the source buffer for the next file (pyresolve reads layer modules
 // into pooled buffers). Each input is scanned from a buffer that is then overwritten;
 // the File must still equal a scan of an untouched copy.
-func TestScanKeepsNoInputBytes(t *testing.T) {
+// scanInputs are the golden module and the fuzz seeds' sources, by name.
+func scanInputs(t *testing.T) map[string][]byte {
+	t.Helper()
 	inputs := map[string][]byte{}
 	golden, err := os.ReadFile("testdata/golden.py")
 	if err != nil {
@@ -517,7 +522,11 @@ func TestScanKeepsNoInputBytes(t *testing.T) {
 	if len(inputs) < 20 {
 		t.Fatalf("only %d inputs", len(inputs))
 	}
-	for name, src := range inputs {
+	return inputs
+}
+
+func TestScanKeepsNoInputBytes(t *testing.T) {
+	for name, src := range scanInputs(t) {
 		buf := bytes.Clone(src)
 		got := Scan(buf)
 		for i := range buf {
@@ -526,6 +535,26 @@ func TestScanKeepsNoInputBytes(t *testing.T) {
 		Scan(buf) // the pooled scanner's buffers too are overwritten
 		if want := Scan(src); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: the File changed when its source buffer was overwritten", name)
+		}
+	}
+}
+
+// TestScanKeepsNoScratch: a File shares nothing with the pooled scanner's scratch
+// (the flow arena, slabs, maps), so the scans after it leave it as it was: every input
+// is scanned and kept, one pooled scanner after another, and each kept File must equal
+// a scan of its input by a new scanner (a new pool, so no scratch is shared with it).
+func TestScanKeepsNoScratch(t *testing.T) {
+	inputs := scanInputs(t)
+	names := slices.Sorted(maps.Keys(inputs))
+	kept := map[string]*File{}
+	for _, name := range names {
+		kept[name] = Scan(inputs[name])
+	}
+	defer func(p *sync.Pool) { scanPool = p }(scanPool)
+	for _, name := range names {
+		scanPool = &sync.Pool{New: func() any { return new(scanner) }}
+		if fresh := Scan(inputs[name]); !reflect.DeepEqual(kept[name], fresh) {
+			t.Errorf("%s: the File changed when later files were scanned", name)
 		}
 	}
 }
