@@ -329,6 +329,17 @@ func (l *loader) prefetch() {
 	l.open.Prefetch(paths)
 }
 
+// cdkCopyMessage says why a CDK asset whose folder is missing is not an error when
+// the property names an object in S3: the template is a copy of cdk synth output kept
+// outside cdk.out (its assets stay there), and deployed as it is it takes the object.
+func cdkCopyMessage(prop string, loc cfn.Location, notChecked string) string {
+	return fmt.Sprintf("%s is the S3 object %s; its CDK asset folder (Metadata aws:asset:path %s) is not beside the template, "+
+		"a copy of cdk synth output whose assets stay in cdk.out. The object in S3 cannot be read, so %s", prop, loc.S3, loc.Asset, notChecked)
+}
+
+// cdkCopyHint is cdkCopyMessage's fix.
+const cdkCopyHint = "Check the CDK app instead: run cdk synth, then layerkit check on the app's folder (it reads cdk.out, assets included)."
+
 // codePath is the local path code reads a function's code from; "" when none.
 func codePath(r *cfn.Resource, loc cfn.Location) string {
 	switch {
@@ -393,12 +404,14 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 	if r.Type == cfn.LambdaFunction {
 		prop = propName(loc, "Code")
 	}
+	fromAsset := false // the path is the CDK asset's (Metadata aws:asset:path)
 	switch {
 	case loc.InlineSet:
 		fn.Code = cfn.InlineCode(fn.Runtime, loc.Inline, fmt.Sprintf("%s#%s.%s", l.tpl.File, r.Name, prop))
 		return
 	case loc.Path == "" && loc.Asset != "":
 		loc.Path = loc.Asset
+		fromAsset = true
 	case loc.S3 != "":
 		l.b.Note(rulecode.LK105, model.Info, fn.Name, "", pos,
 			fmt.Sprintf("%s %s: the package in S3 cannot be read; its imports are not checked", prop, loc.S3), "")
@@ -432,6 +445,10 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 		}
 		msg := fmt.Sprintf("%s %s %s %v", prop, what, disp, err)
 		hint := ""
+		if fromAsset && loc.S3 != "" && errors.Is(err, cfn.ErrNotFound) {
+			l.b.Note(rulecode.LK105, model.Info, fn.Name, "", pos, cdkCopyMessage(prop, loc, "the function's imports are not checked"), cdkCopyHint)
+			return
+		}
 		if errors.Is(err, cfn.ErrNotFound) {
 			msg = fmt.Sprintf("%s %s %s does not exist: sam build or sam deploy fails on it, and the function's imports cannot be checked", prop, what, disp)
 			hint = missingLocationHint(prop, loc.Path)
@@ -498,9 +515,11 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		ly.NotInspectable = why
 		l.b.Note(rulecode.LK105, sev, "", ly.Name, pos, msg, "")
 	}
+	fromAsset := false // the path is the CDK asset's (Metadata aws:asset:path)
 	switch {
 	case loc.Path == "" && loc.Asset != "":
 		loc.Path = loc.Asset
+		fromAsset = true
 	case loc.S3 != "":
 		notInspectable(model.Info, "S3 object "+loc.S3,
 			fmt.Sprintf("%s %s: the layer's content in S3 cannot be read; what it provides is not checked", prop, loc.S3))
@@ -528,6 +547,11 @@ func (l *loader) content(r *cfn.Resource, ly *model.Layer, loc cfn.Location) {
 		// severity error: sam build or deploy would fail on it.
 		msg := fmt.Sprintf("%s %s %v", prop, disp, err)
 		why := msg
+		if fromAsset && loc.S3 != "" && errors.Is(err, cfn.ErrNotFound) {
+			ly.NotInspectable = "S3 object " + loc.S3
+			l.b.Note(rulecode.LK105, model.Info, "", ly.Name, pos, cdkCopyMessage(prop, loc, "what the layer provides is not checked"), cdkCopyHint)
+			return
+		}
 		if errors.Is(err, cfn.ErrNotFound) {
 			why = fmt.Sprintf("%s %s does not exist", prop, disp)
 			msg = why + ": sam build or sam deploy fails on it, and what the layer provides cannot be checked"
