@@ -121,6 +121,12 @@ func PoetryDependencies(text string) (deps []string, poetry bool) {
 	return sortedStrings(deps), true
 }
 
+// ProjectDependencies returns the PEP 621 [project] dependencies of a pyproject.toml
+// (what uv export installs, besides their own dependencies, with no extras or groups).
+func ProjectDependencies(text string) []string {
+	return sortedStrings(tomlStrings(tomlTables(text)["project"]["dependencies"]))
+}
+
 func sortedStrings(s []string) []string {
 	sort.Strings(s)
 	return s

@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v4"
@@ -95,7 +96,8 @@ type loader struct {
 	repo            *repoIndex                    // the repository's other services, when needed
 	codes           map[string]*model.Code        // function packages by packaging settings
 	linkedLayers    map[*model.Layer]*model.Layer // layers of other services, as added to app.Layers
-	pyReqs          bool                          // serverless-python-requirements is in plugins
+	pyReqs          bool                          // serverless-python-requirements is in plugins, or built in
+	pyBuiltin       bool                          // the framework's own Python support (v4) is on
 	pyLayer         bool                          // ... with layer: true
 	pyReqFile       string
 }
@@ -244,9 +246,10 @@ func (l *loader) readPlugins() error {
 			}
 		}
 	}
-	l.pyReqs = l.plugins["serverless-python-requirements"]
-	l.pyReqFile = "requirements.txt"
 	custom := l.getMap(l.r.doc, "custom")
+	l.pyBuiltin = l.builtinPython(custom)
+	l.pyReqs = l.plugins["serverless-python-requirements"] || l.pyBuiltin
+	l.pyReqFile = "requirements.txt"
 	pr := l.getMap(custom, "pythonRequirements")
 	if s, k, _, present, known := l.getStr(pr, "fileName"); present && known && s != "" {
 		l.pyReqFile = s
@@ -255,6 +258,51 @@ func (l *loader) readPlugins() error {
 		}
 	}
 	return nil
+}
+
+// builtinPython reports whether the framework's built-in Python support packages the
+// service's requirements: from v4 on, the framework does what serverless-python-requirements
+// did, with no plugin listed, when custom.pythonRequirements is set (even to {}) and not
+// disabled (false, or enabled: false) (serverless/serverless
+// packages/serverless/lib/plugins/python/index.js, shouldLoad). A frameworkVersion that only
+// admits v3 or older means the block does nothing without the plugin.
+func (l *loader) builtinPython(custom *yaml.Node) bool {
+	k, v, ok := l.get(custom, "pythonRequirements")
+	if k == nil || !ok || v == nil {
+		return false
+	}
+	switch v.Kind {
+	case yaml.ScalarNode:
+		if v.Value != "true" {
+			return false
+		}
+	case yaml.MappingNode:
+		if s, _, _, present, known := l.getStr(v, "enabled"); present && known && s == "false" {
+			return false
+		}
+	default:
+		return false
+	}
+	fv, _, _, present, known := l.getStr(l.r.doc, "frameworkVersion")
+	return !present || !known || admitsV4(fv)
+}
+
+// admitsV4 reports whether a frameworkVersion range may be a v4 framework: false for the
+// ranges that name an older major only ("3", "^3.38.0", "~3.1", "3.x", ">=3.0.0 <4.0.0").
+func admitsV4(r string) bool {
+	r = strings.TrimSpace(r)
+	if strings.Contains(strings.ReplaceAll(r, " ", ""), "<4") {
+		return false
+	}
+	if strings.ContainsAny(r, "><|*") {
+		return true
+	}
+	major := strings.TrimLeft(r, "^~=v")
+	if i := strings.IndexAny(major, ".x"); i >= 0 {
+		major = major[:i]
+	}
+	n, err := strconv.Atoi(major)
+	return err != nil || n >= 4
 }
 
 func (l *loader) readResources() error {

@@ -12,8 +12,10 @@ import (
 // generateRequirementsFile): what `poetry export` gives for a Poetry project (a
 // pyproject.toml whose build-system.requires names poetry; usePoetry, default true),
 // else what `pipenv requirements` gives for a Pipfile (usePipenv, default true), else
-// custom.pythonRequirements.fileName. For the first two, layerkit reads the
-// distributions the project declares (its main dependencies), not the lock file.
+// custom.pythonRequirements.fileName. The framework's built-in support (v4) tries, before
+// fileName, what `uv export --no-dev` gives where a uv.lock is (useUv, default true). For
+// these project files, layerkit reads the distributions the project declares (its main
+// dependencies), not the lock file.
 
 // pluginRequirements returns the requirement lines the plugin installs from a
 // Poetry pyproject.toml or a Pipfile of the service folder, and that file's name; ok
@@ -34,6 +36,14 @@ func (l *loader) pluginRequirements() (lines []string, from string, ok bool) {
 	if enabled("usePipenv") {
 		if data, err := l.lim().ReadConfig(filepath.Join(l.dir, "Pipfile")); err == nil {
 			return pydist.PipfilePackages(string(data)), "Pipfile", true
+		}
+	}
+	if l.pyBuiltin && enabled("useUv") {
+		// the built-in support (not the plugin) runs uv export --no-dev --frozen where
+		// a uv.lock is (lib/uv.js): the project's dependencies, dev groups left out
+		if _, err := l.lim().ReadConfig(filepath.Join(l.dir, "uv.lock")); err == nil {
+			data, _ := l.lim().ReadConfig(filepath.Join(l.dir, "pyproject.toml"))
+			return pydist.ProjectDependencies(string(data)), "uv.lock", true
 		}
 	}
 	return nil, "", false
