@@ -120,7 +120,7 @@ func moduleHint(p *Pass, f *Function, pr pyresolve.Problem) string {
 	if h := inOtherLayer(p, f, top); h != "" {
 		return h
 	}
-	if h := aboveCodeURI(p, f, top); h != "" {
+	if h := aboveCodeURI(p, f, pr.Missing); h != "" {
 		return h
 	}
 	return declareHint(f, top)
@@ -348,7 +348,12 @@ func declaredElsewhere(p *Pass, f *Function, top string) string {
 }
 
 // aboveCodeURI: the module exists in the project, but outside the function's package.
-func aboveCodeURI(p *Pass, f *Function, top string) string {
+// missing is the dotted name that failed; top its first part. A candidate is a module
+// or package named top that a folder of the project would import as top-level: not a
+// submodule of a regular package (charset_normalizer/utils.py is charset_normalizer.utils),
+// and a folder without __init__.py (a namespace package) only when it holds Python files.
+// One that also holds the rest of missing (utils/parser.py for utils.parser) comes first.
+func aboveCodeURI(p *Pass, f *Function, missing string) string {
 	if p.Project == nil || f.Fn.Code == nil {
 		return ""
 	}
@@ -356,18 +361,56 @@ func aboveCodeURI(p *Pass, f *Function, top string) string {
 	if code == "" || code == "." {
 		return "" // the package is the whole project folder
 	}
+	parts := strings.Split(missing, ".")
+	top := parts[0]
+	found, foundDir, whole := "", false, false
 	for _, loc := range indexOf(p, p.Project)[top] {
 		name := strings.TrimSuffix(loc, "/")
 		if name == code || strings.HasPrefix(name, code+"/") {
 			continue
 		}
-		if strings.HasSuffix(loc, "/") && !tree.IsFile(p.Project, name+"/__init__.py") {
+		if dir := path.Dir(name); dir != "." && tree.IsFile(p.Project, dir+"/__init__.py") {
+			continue // a submodule of a regular package
+		}
+		isDir := strings.HasSuffix(loc, "/")
+		if isDir && !tree.IsFile(p.Project, name+"/__init__.py") && !holdsPython(p.Project, name) {
 			continue
 		}
-		return fmt.Sprintf("%s exists at %s, outside the function's package %s: it imports fine when tests run from the repository root, but Lambda gets only the contents of %s. Move it into %s, or into a layer under python/.",
-			top, p.Project.Display(name), f.Fn.Code.Display, f.Fn.Code.Display, f.Fn.Code.Display)
+		has := len(parts) == 1
+		if isDir && len(parts) > 1 {
+			rest := name + "/" + strings.Join(parts[1:], "/")
+			has = tree.IsFile(p.Project, rest+".py") || tree.IsDir(p.Project, rest)
+		}
+		if found == "" || has && !whole {
+			found, foundDir, whole = name, isDir, has
+		}
+		if whole {
+			break
+		}
 	}
-	return ""
+	if found == "" {
+		return ""
+	}
+	disp := p.Project.Display(found)
+	if foundDir {
+		disp += "/"
+	}
+	return fmt.Sprintf("%s exists at %s, outside the function's package %s: it imports fine when tests run from the repository root, but Lambda gets only the contents of %s. Move it into %s, or into a layer under python/.",
+		top, disp, f.Fn.Code.Display, f.Fn.Code.Display, f.Fn.Code.Display)
+}
+
+// holdsPython reports whether folder dir of t has a .py file directly in it.
+func holdsPython(t tree.Tree, dir string) bool {
+	infos, err := t.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, fi := range infos {
+		if !fi.Dir && strings.HasSuffix(fi.Name, ".py") {
+			return true
+		}
+	}
+	return false
 }
 
 func declareHint(f *Function, top string) string {

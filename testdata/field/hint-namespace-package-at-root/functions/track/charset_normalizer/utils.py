@@ -1,0 +1,2 @@
+def is_ascii(b):
+    return all(c < 128 for c in b)

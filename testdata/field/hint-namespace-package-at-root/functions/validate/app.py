@@ -1,0 +1,5 @@
+from utils.parser import parse
+
+
+def handler(event, context):
+    return parse(event["body"])

@@ -1,0 +1,5 @@
+import json
+
+
+def parse(body):
+    return json.loads(body)

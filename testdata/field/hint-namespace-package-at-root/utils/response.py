@@ -1,0 +1,2 @@
+def ok(body):
+    return {"statusCode": 200, "body": body}
