@@ -272,6 +272,7 @@ func unreadableLayers(f *Function) string {
 func unknownDeclared(env *pyresolve.Env) string {
 	seen := map[string]bool{}
 	var names []string
+	var where []string // names[i] is declared at where[i] ("" when unknown)
 	unnamed := false
 	for _, e := range env.Path {
 		var ds []*model.Declared
@@ -284,24 +285,39 @@ func unknownDeclared(env *pyresolve.Env) string {
 				continue
 			}
 			seen[d.Dist] = true
-			n := d.Dist
+			w := ""
 			if !d.Pos.IsZero() {
-				n += " (" + posString(d.Pos) + ")"
+				w = posString(d.Pos)
 			}
 			if !pydist.KnowsNames(d.Dist) {
 				unnamed = true
 			}
-			names = append(names, n)
+			names, where = append(names, d.Dist), append(where, w)
 		}
 	}
 	if len(names) == 0 {
 		return ""
 	}
+	// the distributions one line declares are named together, the place once:
+	// "fpdf, pipenv (requirements.txt:3)"
+	var parts []string
+	for i := 0; i < len(names); {
+		j := i + 1
+		for j < len(names) && where[j] == where[i] {
+			j++
+		}
+		part := strings.Join(names[i:j], ", ")
+		if where[i] != "" {
+			part += " (" + where[i] + ")"
+		}
+		parts = append(parts, part)
+		i = j
+	}
 	what := "dependencies"
 	if unnamed {
 		what = "import names or dependencies"
 	}
-	return strings.Join(names, ", ") + ", which the build installs and whose " + what + " layerkit does not know,"
+	return strings.Join(parts, ", ") + ", which the build installs and whose " + what + " layerkit does not know,"
 }
 
 func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string, sites []*pyresolve.Problem) {
