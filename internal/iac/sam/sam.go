@@ -470,7 +470,8 @@ func (l *loader) code(r *cfn.Resource, fn *model.Function, loc cfn.Location) {
 	case bm != "" && !strings.HasPrefix(bm, "python"):
 		code.Opaque = true
 		l.b.Note(rulecode.LK105, model.Info, fn.Name, "", bmPos,
-			fmt.Sprintf("BuildMethod %s is not modelled: the imports of %s are checked against its sources as they are, not against what the build produces", bm, fn.Name), "")
+			fmt.Sprintf("BuildMethod %s is not modelled: layerkit cannot tell what the build puts in the package of %s, so its imports are not checked", bm, fn.Name),
+			"Nothing to fix in the template. To have the function checked, run sam build, then layerkit check .aws-sam/build.")
 	case strings.HasPrefix(fn.Runtime, "python"):
 		code.Tree = SourceCopy(code.Tree)
 		if tree.IsFile(code.Tree, "requirements.txt") {
