@@ -73,7 +73,14 @@ func (r *runner) materialize(a *check.Function, dir string) (harnessConfig, []St
 	if so.err != nil {
 		return cfg, nil, so.err
 	}
-	standIns = append(standIns, so.standIns...)
+	for _, si := range so.standIns {
+		// the shared /opt was laid out for the first function with these layers; the
+		// declaration each function is told about is its own (its own Layers line)
+		if d := optDeclared[si.Module]; d != nil {
+			si.Why = standInWhy(d, "/opt/python")
+		}
+		standIns = append(standIns, si)
+	}
 	opt := so.dir
 
 	// /var/task: what a build installs into the package.
@@ -198,6 +205,15 @@ func mapLambdaPath(p, ver string, cfg harnessConfig, opt string) (string, bool) 
 	return "", false
 }
 
+// standInWhy says what a stand-in for an import name stands in for: what d declares,
+// where, into lambdaDir.
+func standInWhy(d *model.Declared, lambdaDir string) string {
+	if d.Pos.File == "" {
+		return fmt.Sprintf("%s would provide it in %s (not readable here)", d.Dist, lambdaDir)
+	}
+	return fmt.Sprintf("%s would install it into %s (declared in %s:%d, not built)", d.Dist, lambdaDir, d.Pos.File, d.Pos.Line)
+}
+
 func declaredKey(m map[string]*model.Declared) string {
 	names := make([]string, 0, len(m))
 	for n := range m {
@@ -237,11 +253,7 @@ func standInDeclared(dir string, decl map[string]*model.Declared, lambdaDir stri
 		if taken {
 			continue
 		}
-		d := decl[n]
-		why := fmt.Sprintf("%s would install it into %s (declared in %s:%d, not built)", d.Dist, lambdaDir, d.Pos.File, d.Pos.Line)
-		if d.Pos.File == "" {
-			why = fmt.Sprintf("%s would provide it in %s (not readable here)", d.Dist, lambdaDir)
-		}
+		why := standInWhy(decl[n], lambdaDir)
 		if err := writeStandIn(dir, n, why); err != nil {
 			return nil, err
 		}
