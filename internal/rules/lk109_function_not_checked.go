@@ -129,6 +129,9 @@ func uncheckedHint(app *model.App, cause string) string {
 		}
 		return "Make the value layerkit names readable (a literal, a variable with a value, or a reference it can follow), or check the zip itself with --function-zip."
 	case "serverless":
+		if has("no runtime:") {
+			return "Set provider.runtime (or the function's runtime) to the runtime the service deploys, nodejs22.x or python3.13 for example: layerkit then checks the function for it."
+		}
 		if has("${") {
 			return "Give the variable a default where it is used (${opt:stage, 'dev'}, ${env:NAME, 'value'}) or define what it names in the repository, then check again; or run serverless package and check the zip with --function-zip."
 		}

@@ -97,3 +97,14 @@ func TestUncheckedHintPerKind(t *testing.T) {
 		}
 	}
 }
+
+// A Serverless function with no runtime anywhere is not checked; the fix says to set one.
+func TestUncheckedServerlessNoRuntime(t *testing.T) {
+	fn := &model.Function{Name: "hello", Pos: model.Pos{File: "serverless.yml", Line: 13}, Handler: "index.handler", PackageType: "Zip",
+		Unchecked: "no runtime: neither the function nor provider.runtime sets one, so the framework deploys its default runtime (Node.js)"}
+	app := &model.App{Kind: "serverless", Functions: []*model.Function{fn}}
+	why, _, hint := Unchecked(app, fn)
+	if !strings.Contains(why, "no runtime") || !strings.Contains(hint, "Set provider.runtime") {
+		t.Errorf("why %q\nhint %q", why, hint)
+	}
+}
