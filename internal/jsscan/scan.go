@@ -383,6 +383,9 @@ type scanner struct {
 	cursor int // end of the last token placed, in source order
 
 	lazy, guard int // depth of function bodies, of guarded try blocks
+	// dead is the depth of branches Lambda never runs (a test of a variable Lambda
+	// always sets, lambdaenv.go): what they import or use is not recorded.
+	dead int
 	// fn is the depth of function bodies, those called where they are defined (IIFEs)
 	// included: an await in one is not a top-level await.
 	fn int
@@ -473,6 +476,9 @@ func (s *scanner) markESM(off int, what string) {
 }
 
 func (s *scanner) addImport(imp Import) {
+	if s.dead > 0 {
+		return
+	}
 	imp.Lazy = imp.Lazy || s.lazy > 0
 	imp.Guarded = imp.Guarded || s.guard > 0
 	s.file.Imports = append(s.file.Imports, imp)

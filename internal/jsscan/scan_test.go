@@ -319,3 +319,47 @@ import { I } from 'm5';
 		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
 	}
 }
+
+// A test of a variable Lambda always sets decides a branch on Lambda: the branch that
+// never runs there imports nothing; positions after it stay right. Any other test keeps
+// both branches.
+func TestLambdaEnvBranches(t *testing.T) {
+	src := `const { Logger } = process.env.LAMBDA_TASK_ROOT ? require('/opt/nodejs/powertools') : require('../../layers/powertools');
+if (!process.env.AWS_LAMBDA_FUNCTION_NAME) { require('dotenv').config(); } else { require('on-lambda'); }
+process.env['AWS_EXECUTION_ENV'] || require('local-only');
+process.env.AWS_REGION && require('regional');
+const x = process.env.IS_OFFLINE ? require('offline') : require('aws');
+if (process.env.LAMBDA_TASK_ROOT === undefined) require('never'); else if (cond) require('maybe');
+const env = {}; env.LAMBDA_TASK_ROOT ? require('p') : require('q');
+(process.env.LAMBDA_RUNTIME_DIR != null) ? require('r') : module.exports.s = require('s');
+require('after');
+`
+	f := Scan([]byte(src))
+	if f.Syntax != nil {
+		t.Fatal(f.Syntax)
+	}
+	var got []string
+	for _, i := range f.Imports {
+		got = append(got, imp(i))
+	}
+	want := []string{
+		"require /opt/nodejs/powertools 001:051",
+		"require on-lambda 002:083",
+		"require regional 004:027",
+		"require offline 005:036",
+		"require aws 005:057",
+		"require maybe 006:082",
+		"require p 007:040",
+		"require q 007:055",
+		"require r 008:044",
+		"require after 009:001",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("imports:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, u := range f.CJSUses {
+		if u.Line == 3 || u.Line == 8 && u.Name == "module" {
+			t.Errorf("a use in a branch Lambda never runs: %+v", u)
+		}
+	}
+}

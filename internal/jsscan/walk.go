@@ -34,8 +34,7 @@ func (s *scanner) stmt(st js.IStmt) {
 		s.varDecl(n)
 	case *js.IfStmt:
 		s.expr(n.Cond)
-		s.stmt(n.Body)
-		s.stmt(n.Else)
+		s.branch(n.Cond, func() { s.stmt(n.Body) }, func() { s.stmt(n.Else) })
 	case *js.DoWhileStmt:
 		s.stmt(n.Body)
 		s.expr(n.Cond)
@@ -397,11 +396,17 @@ func (s *scanner) expr(e js.IExpr) {
 		s.expr(n.X)
 	case *js.BinaryExpr:
 		s.expr(n.X)
-		s.expr(n.Y)
+		switch n.Op {
+		case js.AndToken: // the right side runs when the left is truthy
+			s.branch(n.X, func() { s.expr(n.Y) }, nil)
+		case js.OrToken, js.NullishToken: // ... when it is falsy (nullish: never for a set variable)
+			s.branch(n.X, nil, func() { s.expr(n.Y) })
+		default:
+			s.expr(n.Y)
+		}
 	case *js.CondExpr:
 		s.expr(n.Cond)
-		s.expr(n.X)
-		s.expr(n.Y)
+		s.branch(n.Cond, func() { s.expr(n.X) }, func() { s.expr(n.Y) })
 	case *js.YieldExpr:
 		s.expr(n.X)
 	case *js.CommaExpr:
@@ -427,9 +432,36 @@ func (s *scanner) args(a *js.Args) {
 	}
 }
 
+// addUse records a use of a CommonJS binding, unless it is in a branch Lambda never runs.
+func (s *scanner) addUse(u Use) {
+	if s.dead == 0 {
+		s.file.CJSUses = append(s.file.CJSUses, u)
+	}
+}
+
+// branch walks what a test decides, in source order: then and otherwise (either may be
+// nil); on Lambda a test onLambda decides runs one of them only, and the other's
+// imports are not recorded.
+func (s *scanner) branch(cond js.IExpr, then, otherwise func()) {
+	v, known := onLambda(cond)
+	for i, f := range []func(){then, otherwise} {
+		if f == nil {
+			continue
+		}
+		dead := known && v == (i == 1)
+		if dead {
+			s.dead++
+		}
+		f()
+		if dead {
+			s.dead--
+		}
+	}
+}
+
 func (s *scanner) cjsUse(name string) {
 	off := s.token(js.IdentifierToken, name)
-	s.file.CJSUses = append(s.file.CJSUses, Use{Name: name, Pos: s.posOr(off, Pos{1, 1}), Lazy: s.lazy > 0, Guarded: s.guard > 0})
+	s.addUse(Use{Name: name, Pos: s.posOr(off, Pos{1, 1}), Lazy: s.lazy > 0, Guarded: s.guard > 0})
 }
 
 // call walks a call; caught says a .catch handler is attached to its result.
@@ -453,14 +485,14 @@ func (s *scanner) call(n *js.CallExpr, caught bool) {
 	case *js.Var:
 		if freeVar(c) == "require" {
 			off := s.token(js.IdentifierToken, "require")
-			s.file.CJSUses = append(s.file.CJSUses, Use{Name: "require", Pos: s.posOr(off, Pos{1, 1}), Lazy: s.lazy > 0, Guarded: s.guard > 0})
+			s.addUse(Use{Name: "require", Pos: s.posOr(off, Pos{1, 1}), Lazy: s.lazy > 0, Guarded: s.guard > 0})
 			s.specifier(Require, off, n, false)
 			return
 		}
 	case *js.DotExpr:
 		if freeVar(c.X) == "require" && literalIs(c.Y, "resolve") {
 			off := s.token(js.IdentifierToken, "require")
-			s.file.CJSUses = append(s.file.CJSUses, Use{Name: "require", Pos: s.posOr(off, Pos{1, 1}), Lazy: s.lazy > 0, Guarded: s.guard > 0})
+			s.addUse(Use{Name: "require", Pos: s.posOr(off, Pos{1, 1}), Lazy: s.lazy > 0, Guarded: s.guard > 0})
 			s.expr(c.Y)
 			s.specifier(RequireResolve, off, n, false)
 			return

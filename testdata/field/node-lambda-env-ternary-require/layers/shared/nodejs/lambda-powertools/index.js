@@ -1,0 +1,1 @@
+exports.logger = { info: (...args) => console.log(JSON.stringify(args)) };
