@@ -55,7 +55,27 @@ const (
 	vTuple
 	vNone
 	vNotMain // __name__ of an imported module: a string that is not "__main__"
+	vEnvSet  // a variable Lambda sets, read from os.environ: a string, not empty, value unknown
+	vEnviron // os.environ itself (for `"NAME" in os.environ`)
 )
+
+// lambdaSets are environment variables Lambda's runtime always sets, to non-empty values,
+// and that a function's configuration cannot set or unset (reserved keys, AWS Lambda
+// Developer Guide, "Defined runtime environment variables"): a test of one is decided on
+// Lambda (`if not os.environ.get("AWS_LAMBDA_FUNCTION_NAME"): from dotenv import ...` never
+// runs there).
+var lambdaSets = map[string]bool{
+	"LAMBDA_TASK_ROOT":                true,
+	"LAMBDA_RUNTIME_DIR":              true,
+	"AWS_EXECUTION_ENV":               true,
+	"AWS_LAMBDA_FUNCTION_NAME":        true,
+	"AWS_LAMBDA_FUNCTION_VERSION":     true,
+	"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": true,
+	"AWS_LAMBDA_RUNTIME_API":          true,
+	"AWS_LAMBDA_LOG_GROUP_NAME":       true,
+	"AWS_LAMBDA_LOG_STREAM_NAME":      true,
+	"AWS_REGION":                      true,
+}
 
 type cval struct {
 	kind uint8
@@ -106,6 +126,16 @@ func (p *condParser) node(n cnode) *cnode {
 	}
 	s.cslab = append(s.cslab, n)
 	return &s.cslab[len(s.cslab)-1]
+}
+
+// isModule reports whether n is the bare name mod (an import alias already resolved).
+func isModule(n *cnode, mod string) bool {
+	return n != nil && n.kind == cAttr && len(n.args) == 0 && n.name == mod
+}
+
+// isOSAttr reports whether n is os.name.
+func isOSAttr(n *cnode, name string) bool {
+	return n != nil && n.kind == cAttr && n.name == name && len(n.args) == 1 && isModule(n.args[0], "os")
 }
 
 func (p *condParser) one(n *cnode) []*cnode {
@@ -247,7 +277,8 @@ func (p *condParser) primary() *cnode {
 			if p.peekOp('(') {
 				// a method call: only str.startswith/endswith with one literal
 				p.i++
-				if name != "startswith" && name != "endswith" && !(n.kind == cAttr && n.name == "platform" && name == "system") {
+				if name != "startswith" && name != "endswith" && !(n.kind == cAttr && n.name == "platform" && name == "system") &&
+					!(name == "get" && isOSAttr(n, "environ")) && !(name == "getenv" && isModule(n, "os")) {
 					return nil
 				}
 				call := p.node(cnode{kind: cCall, name: name, args: p.one(n)})
@@ -470,6 +501,8 @@ func (e *evalEnv) constant(base, name string) cval {
 
 func truthOf(v cval) (bool, bool) {
 	switch v.kind {
+	case vEnvSet, vEnviron:
+		return true, true
 	case vInt:
 		return v.i != 0, true
 	case vStr:
@@ -514,6 +547,8 @@ func (n *cnode) eval(e *evalEnv) cval {
 				return cval{kind: vStr, s: "linux"}
 			case "os.name":
 				return cval{kind: vStr, s: "posix"}
+			case "os.environ":
+				return cval{kind: vEnviron}
 			}
 		}
 		if base.kind == cAttr && len(base.args) == 0 {
@@ -623,6 +658,16 @@ func (n *cnode) eval(e *evalEnv) cval {
 		}
 		return boolVal(true)
 	case cCall:
+		if n.name == "get" || n.name == "getenv" {
+			// os.environ.get("NAME"[, default]), os.getenv("NAME"[, default])
+			if len(n.args) < 2 || len(n.args) > 3 {
+				return cval{}
+			}
+			if k := n.args[1].eval(e); k.kind == vStr && lambdaSets[k.s] {
+				return cval{kind: vEnvSet}
+			}
+			return cval{}
+		}
 		if n.name == "system" {
 			base := n.args[0]
 			if len(n.args) == 1 && len(base.args) == 0 && base.name == "platform" {
@@ -677,6 +722,12 @@ func compare(a cval, op string, b cval) (result, ok bool) {
 		}
 		return false, false
 	case "in", "not in":
+		if b.kind == vEnviron {
+			if a.kind == vStr && lambdaSets[a.s] {
+				return op == "in", true
+			}
+			return false, false
+		}
 		if b.kind != vTuple {
 			if b.kind == vStr && a.kind == vStr {
 				return strings.Contains(b.s, a.s) == (op == "in"), true
@@ -720,6 +771,10 @@ func compare(a cval, op string, b cval) (result, ok bool) {
 func equal(a, b cval) (bool, bool) {
 	if a.kind == vUnknown || b.kind == vUnknown {
 		return false, false
+	}
+	if a.kind == vEnvSet || b.kind == vEnvSet || a.kind == vEnviron || b.kind == vEnviron {
+		// a set variable is a string of unknown value: only None is surely not it
+		return false, (a.kind == vNone || b.kind == vNone) && a.kind != vEnviron && b.kind != vEnviron
 	}
 	if a.kind == vNotMain || b.kind == vNotMain {
 		o := b

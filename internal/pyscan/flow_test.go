@@ -157,6 +157,18 @@ func TestCondEval(t *testing.T) {
 		{"x", 11, false, false},
 		{"settings.DEBUG", 11, false, false},
 		{"(sys.version_info >= (3, 8)) and not sys.platform == 'win32'", 11, true, true},
+		// environment variables Lambda always sets
+		{"os.environ.get('AWS_LAMBDA_FUNCTION_NAME')", 12, true, true},
+		{"not os.environ.get(\"AWS_LAMBDA_FUNCTION_NAME\")", 12, false, true},
+		{"os.getenv('LAMBDA_TASK_ROOT') is None", 12, false, true},
+		{"os.getenv('LAMBDA_TASK_ROOT', '') is not None", 12, true, true},
+		{"'AWS_EXECUTION_ENV' in os.environ", 12, true, true},
+		{"'AWS_EXECUTION_ENV' not in os.environ", 12, false, true},
+		{"os.environ.get('AWS_REGION') == 'eu-west-1'", 12, false, false},
+		{"os.environ.get('STAGE')", 12, false, false},
+		{"'STAGE' in os.environ", 12, false, false},
+		{"os.environ.get('STAGE') is None", 12, false, false},
+		{"env.get('LAMBDA_TASK_ROOT')", 12, false, false},
 	} {
 		f := Scan([]byte("if " + c.cond + ":\n    import m\n"))
 		if len(f.Flow) == 0 || f.Flow[len(f.Flow)-1].Kind != StIf {
