@@ -240,12 +240,6 @@ func (l *loader) codeFromFilename(a *hcl.Attribute) (code *model.Code, why strin
 		}
 		return &model.Code{Tree: z, Display: disp}, ""
 	}
-	if code := l.zipBuiltByProvisioner(abs, disp); code != nil {
-		return code, ""
-	}
-	if code := l.zipBuiltByWorkflow(abs, disp); code != nil {
-		return code, ""
-	}
 	built, why := l.builtBy(abs, disp)
 	if built != nil {
 		return built, ""

@@ -127,20 +127,3 @@ func FuzzShellPip(f *testing.F) {
 		}
 	})
 }
-
-func TestZipArgs(t *testing.T) {
-	for _, c := range []struct {
-		args  []string
-		out   string
-		paths []string
-	}{
-		{[]string{"-r", "layer.zip", "python/"}, "layer.zip", []string{"python/"}},
-		{[]string{"-qr9", "../out/fn", ".", "-b", "/tmp"}, "../out/fn", []string{"."}},
-		{[]string{"-r", "x.zip", ".", "-x", "*.pyc"}, "", nil},
-	} {
-		out, paths := zipArgs(c.args)
-		if out != c.out || !reflect.DeepEqual(paths, c.paths) {
-			t.Errorf("zipArgs(%q) = %q %q, want %q %q", c.args, out, paths, c.out, c.paths)
-		}
-	}
-}

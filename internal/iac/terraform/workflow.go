@@ -9,7 +9,6 @@ import (
 	yaml "go.yaml.in/yaml/v4"
 
 	"github.com/layerkit/layerkit/internal/iac"
-	"github.com/layerkit/layerkit/internal/model"
 )
 
 // maxWorkflowBytes bounds one workflow file read for its build steps.
@@ -20,24 +19,6 @@ const maxWorkflowBytes = 1 << 20
 type workflowStep struct {
 	file, name string
 	run, wd    string
-}
-
-// zipBuiltByWorkflow models a zip that does not exist yet but that a step of a GitHub
-// Actions workflow of the checked folder builds before `terraform apply` (`cd lambda; zip -r
-// ../lambda-archive/payload.zip .`): the zip holds what the step zips, from the
-// repository (field test: Faggy001/serverless-lambda-layer-pipeline). The steps are read
-// as shell like a provisioner's command (zipFromCommand); a step whose zip layerkit cannot
-// follow is not modelled. nil when no step writes the zip.
-func (l *loader) zipBuiltByWorkflow(outAbs, disp string) *model.Code {
-	if l.workflows == nil {
-		l.workflows = readWorkflows(l.lim, l.root)
-	}
-	for _, s := range l.workflows {
-		if code := l.zipFromCommand(localExec{s.run, s.wd}, outAbs, disp, s.file+" step "+s.name); code != nil {
-			return code
-		}
-	}
-	return nil
 }
 
 // readWorkflows reads the run steps of root/.github/workflows/*.yml and *.yaml, in file

@@ -1,0 +1,1 @@
+exports.parse = (body) => JSON.parse(body || '{}');
