@@ -108,6 +108,12 @@ func (l *Lang) Analyze(ctx context.Context, fn *model.Function, rt *runtimes.Run
 func addDeclared(into map[string][]string, complete map[string]bool, c *model.Code, root string) {
 	pkg := c.NpmPackage
 	if pkg == "" {
+		if _, built := c.Tree.(*tree.ZipTree); built {
+			// a zip is deployed as it is: nothing installs into it (field test:
+			// sam-node-project, a prebuilt code.zip with a package.json and no
+			// node_modules, whose packages only its layer has)
+			return
+		}
 		// No build step the loader models, but a package.json whose node_modules is
 		// not there yet: the packages a deploy ships once npm install has run (a
 		// Serverless service, a Terraform archive of a folder, a layer's nodejs/).
