@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"github.com/layerkit/layerkit/internal/tree"
 	"path"
 	"strings"
 
@@ -54,11 +55,38 @@ func codeDisplay(fn *model.Function) string {
 	return fn.Code.Display
 }
 
+// typeScriptSource names the TypeScript file (module.ts, .mts, .cts) beside where a Node.js
+// handler's module is looked for: in the package, or in the project folder the package is
+// made from (a package that leaves out *.ts); "" when there is none.
+func typeScriptSource(p *Pass, fn *model.Function, module string) string {
+	if fn.Code == nil || fn.Code.Tree == nil {
+		return ""
+	}
+	for _, ext := range []string{".ts", ".mts", ".cts"} {
+		if tree.IsFile(fn.Code.Tree, module+ext) {
+			return fn.Code.Tree.Display(module + ext)
+		}
+	}
+	dir := fn.Code.Display
+	if p.Project == nil || !strings.HasSuffix(dir, "/") {
+		return "" // a zip, or a package named otherwise
+	}
+	for _, ext := range []string{".ts", ".mts", ".cts"} {
+		if name := path.Join(dir, module+ext); tree.IsFile(p.Project, name) {
+			return p.Project.Display(name)
+		}
+	}
+	return ""
+}
+
 // handlerModuleHint looks for the module's file elsewhere in the package.
 func handlerModuleHint(p *Pass, f *Function) string {
 	h := f.Analysis.Handler()
 	if f.Result == nil {
 		if f.Runtime != nil && f.Runtime.IsNode() {
+			if ts := typeScriptSource(p, f.Fn, h.Module); ts != "" {
+				return fmt.Sprintf("%s is TypeScript: Lambda runs JavaScript. Compile it first (tsc, or a bundler such as esbuild) so that %s.js (or .mjs, .cjs) is in the package, then check what the build writes; or point Handler at the compiled file.", ts, h.Module)
+			}
 			return fmt.Sprintf("Point Handler at a file in %s (path from the package root, up to the first dot: src/app.handler for src/app.js), or create %s.js (or .mjs, .cjs) there exporting %s.", codeDisplay(f.Fn), h.Module, h.Attr)
 		}
 		return fmt.Sprintf("Point Handler at a module in %s, or create %s there.", codeDisplay(f.Fn), h.Module)
