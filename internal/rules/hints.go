@@ -520,7 +520,7 @@ func unbuiltRequirements(p *Pass, f *Function, top string) string {
 				return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but nothing installs it: the layer folder is packaged as it is, requirements.txt included. Install the requirements into the folder's python/ before it is zipped (pip install -r requirements.txt -t python/ --platform %s --only-binary=:all: --python-version %s), as a step of your build.",
 					l.Name, t.Display("requirements.txt"), r.Line, r.Name, top, pipPlatform(f), f.Runtime.Version)
 			}
-			return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but the layer has no BuildMethod, so sam build installs nothing: the folder is deployed as it is, requirements.txt included. Add `Metadata: BuildMethod: %s` to %s (Metadata beside Properties), so that sam build pip-installs its requirements under python/.",
+			return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but the layer has no BuildMethod, so sam build installs nothing: the folder is deployed as it is, requirements.txt included. Add `Metadata: BuildMethod: %s` to %s (Metadata beside Properties), so that sam build pip-installs its requirements under python/. If a step of your own build (a Makefile target, a script) pip-installs them into the folder's python/ before sam build, run layerkit after that step.",
 				l.Name, t.Display("requirements.txt"), r.Line, r.Name, top, f.Runtime.ID, l.Name)
 		}
 	}

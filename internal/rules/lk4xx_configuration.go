@@ -33,7 +33,7 @@ var LK403 = register(&Rule{
 	Summary:  "The function's runtime is not in the layer's CompatibleRuntimes.",
 	Why: `CompatibleRuntimes says which runtimes the layer was built for. Lambda does not enforce it, but
 a layer built for another runtime usually ships packages in the wrong folder or compiled for another
-Python, which fails at import time.`,
+Python or Node.js, which fails at import time.`,
 	Example: `CompatibleRuntimes: [python3.9]   # attached to a python3.12 function`,
 	Fix:     `Rebuild the layer for the function's runtime and add it to CompatibleRuntimes.`,
 	Run: func(p *Pass) {
@@ -46,8 +46,12 @@ Python, which fails at import time.`,
 				if l == nil || l.CompatibleRuntimes == nil || slices.Contains(l.CompatibleRuntimes, f.Fn.Runtime) {
 					continue
 				}
+				risk := fmt.Sprintf("packages built for another Python may sit in a folder %s does not search or fail to load", f.Fn.Runtime)
+				if strings.HasPrefix(f.Fn.Runtime, "nodejs") {
+					risk = fmt.Sprintf("packages built for another Node.js may use what %s lacks, sit in a version folder (nodejs/nodeNN/node_modules) it does not search, or ship native addons built for another NODE_MODULE_VERSION", f.Fn.Runtime)
+				}
 				p.Report(rulecode.LK403, model.Warning, f.Fn.Name, l.Name, ref.Pos,
-					fmt.Sprintf("layer %s declares CompatibleRuntimes [%s]; %s runs %s. Lambda attaches it anyway: packages built for another Python may sit in a folder %s does not search or fail to load", l.Name, strings.Join(l.CompatibleRuntimes, ", "), f.Fn.Name, f.Fn.Runtime, f.Fn.Runtime),
+					fmt.Sprintf("layer %s declares CompatibleRuntimes [%s]; %s runs %s. Lambda attaches it anyway: %s", l.Name, strings.Join(l.CompatibleRuntimes, ", "), f.Fn.Name, f.Fn.Runtime, risk),
 					fmt.Sprintf("Rebuild %s for %s and add it to CompatibleRuntimes, or use a layer built for %s.", l.Name, f.Fn.Runtime, f.Fn.Runtime))
 			}
 		}

@@ -52,8 +52,9 @@ import (
 //
 // Nested stacks (AWS::Serverless::Application Location, AWS::CloudFormation::Stack
 // TemplateURL given as a file path) are loaded too, and their functions and layers
-// added. Parameters passed down are not propagated: a layer the child receives as a
-// parameter is not inspectable there (LK105). The nested templates form a graph that a
+// added. A layer a child receives as a parameter is linked once all are loaded, when
+// the including template's value can be followed to layers (nestedparams.go); else it is
+// not inspectable there (LK105). The nested templates form a graph that a
 // repository controls, so it is bounded: each template is loaded once however many
 // stacks include it (a DAG costs its size, not its number of paths), at most
 // maxNesting levels below the top and maxNestedTemplates in all, sharing one
@@ -114,6 +115,7 @@ func loadTop(root, templatePath string, pre *Parsed, opts iac.Options) (*model.A
 	}
 	var skips []skipped
 	reported, cycled := map[string]bool{}, map[string]bool{}
+	stacks := stackSet{}
 	note := func(j job, format string, args ...any) {
 		if !reported[j.path] {
 			reported[j.path] = true
@@ -163,6 +165,7 @@ func loadTop(root, templatePath string, pre *Parsed, opts iac.Options) (*model.A
 		if err != nil {
 			return nil, err
 		}
+		stacks.add(j.path, sub, children)
 		if app == nil {
 			app = sub.app
 			budget = sub.tpl
@@ -177,6 +180,7 @@ func loadTop(root, templatePath string, pre *Parsed, opts iac.Options) (*model.A
 			pending = append(pending, job{path: c.path, chain: chain, stack: c.stack, pos: c.pos})
 		}
 	}
+	stacks.linkParameterLayers()
 	if err := budget.Err(); err != nil {
 		return nil, err
 	}
@@ -199,15 +203,17 @@ func maxNestedBytes(lim iac.Limits) int64 { return 8 * lim.TemplateCap() }
 
 // loaded is one template's model.
 type loaded struct {
-	app *model.App
-	tpl *cfn.Template
+	app    *model.App
+	tpl    *cfn.Template
+	layers map[string]*model.Layer // the template's layers by logical id
 }
 
 // child is a nested stack whose template is a local file.
 type child struct {
-	stack string // logical id
-	path  string // absolute
-	pos   model.Pos
+	stack  string // logical id
+	path   string // absolute
+	pos    model.Pos
+	params *cfn.Value // the stack's Parameters, as the including template writes them
 }
 
 // loadOne reads one template (without its nested stacks, which it returns). A nested
@@ -252,7 +258,7 @@ func loadOne(lim iac.Limits, root, abs string, top *cfn.Template, pre *Parsed) (
 	if err := tpl.Err(); err != nil {
 		return loaded{}, nil, err
 	}
-	return loaded{app: app, tpl: tpl}, l.nested(), nil
+	return loaded{app: app, tpl: tpl, layers: l.b.Layers}, l.nested(), nil
 }
 
 // nested returns the nested stacks whose templates are local files, and notes those
@@ -285,7 +291,7 @@ func (l *loader) nested() []child {
 				fmt.Sprintf("nested stack %s: template %s cannot be read, so its functions are not checked", r.Name, p), "")
 			continue
 		}
-		out = append(out, child{stack: r.Name, path: path, pos: pos})
+		out = append(out, child{stack: r.Name, path: path, pos: pos, params: r.Properties.Get("Parameters")})
 	}
 	return out
 }

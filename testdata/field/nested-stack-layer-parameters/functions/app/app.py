@@ -1,0 +1,6 @@
+import shared_helpers
+import shared_formatting
+
+
+def handler(event, context):
+    return shared_helpers.shout(shared_formatting.fmt(event))

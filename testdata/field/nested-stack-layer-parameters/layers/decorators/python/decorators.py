@@ -1,0 +1,2 @@
+def with_logging(f):
+    return f
