@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -498,33 +497,17 @@ func cfnResponseHint(f *Function) string {
 // distribution providing top, but no BuildMethod, so sam build installs nothing and the
 // folder is deployed as it is.
 func unbuiltRequirements(p *Pass, f *Function, top string) string {
-	if p.App == nil || p.App.Built {
+	l, r, ok := layerRequirement(p, f, top)
+	if !ok {
 		return ""
 	}
-	for _, ref := range f.Fn.Layers {
-		l := ref.Layer
-		if !ref.Inspectable() || l.BuildMethod != "" || l.Content.Opaque || strings.HasSuffix(strings.ToLower(l.Content.Display), ".zip") {
-			continue
-		}
-		t := l.Content.Tree
-		data, err := t.ReadFile("requirements.txt")
-		if err != nil {
-			continue
-		}
-		reqs, _ := pydist.ParseRequirements(data, t.Display("requirements.txt"))
-		for _, r := range reqs {
-			if r.IsInclude() || !slices.Contains(pydist.ImportNames(r.Name), top) {
-				continue
-			}
-			if !samBuilds(p, f.Fn) {
-				return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but nothing installs it: the layer folder is packaged as it is, requirements.txt included. Install the requirements into the folder's python/ before it is zipped (pip install -r requirements.txt -t python/ --platform %s --only-binary=:all: --python-version %s), as a step of your build.",
-					l.Name, t.Display("requirements.txt"), r.Line, r.Name, top, pipPlatform(f), f.Runtime.Version)
-			}
-			return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but the layer has no BuildMethod, so sam build installs nothing: the folder is deployed as it is, requirements.txt included. Add `Metadata: BuildMethod: %s` to %s (Metadata beside Properties), so that sam build pip-installs its requirements under python/. If a step of your own build (a Makefile target, a script) pip-installs them into the folder's python/ before sam build, run layerkit after that step.",
-				l.Name, t.Display("requirements.txt"), r.Line, r.Name, top, f.Runtime.ID, l.Name)
-		}
+	t := l.Content.Tree
+	if !samBuilds(p, f.Fn) {
+		return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but nothing installs it: the layer folder is packaged as it is, requirements.txt included. Install the requirements into the folder's python/ before it is zipped (pip install -r requirements.txt -t python/ --platform %s --only-binary=:all: --python-version %s), as a step of your build.",
+			l.Name, t.Display("requirements.txt"), r.Line, r.Name, top, pipPlatform(f), f.Runtime.Version)
 	}
-	return ""
+	return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but the layer has no BuildMethod, so sam build installs nothing: the folder is deployed as it is, requirements.txt included. Add `Metadata: BuildMethod: %s` to %s (Metadata beside Properties), so that sam build pip-installs its requirements under python/. If a step of your own build (a Makefile target, a script) pip-installs them into the folder's python/ before sam build, run layerkit after that step.",
+		l.Name, t.Display("requirements.txt"), r.Line, r.Name, top, f.Runtime.ID, l.Name)
 }
 
 // opaqueLayerHint: an attached layer is built by a step layerkit does not model in full

@@ -22,19 +22,21 @@ import (
 // sharing layers share the layer's trees, so each file is read once).
 
 type passCache struct {
-	dists   pymeta.Cache
-	bins    native.Reader
-	inst    memo.Map[*Function, *pymeta.Installed]
-	uses    memo.Map[*Function, map[string]*distUse]
-	sizes   memo.Map[sizeKey, *treeSize] // LK402
-	finds   memo.Map[findKey, []string]
-	walked  memo.Map[*tree.Overlay, struct{}] // the compiled-file walks (Compiled)
-	distNat memo.Map[*pymeta.Dist, []string]
-	needs   memo.Map[*pymeta.Dist, map[string]bool] // LK3xx: modules a distribution's code needs
-	indexes memo.Map[tree.Tree, moduleIndex]        // hints: module names in a tree
-	lists   memo.Map[listKey, listing]              // see listed
-	layerOf memo.Map[listKey, []int]                // LK104: Overlay.Owners
-	runs    memo.Map[*Function, map[string]bool]    // fixes: the files a function runs (sharedFileAgrees)
+	ownBuildOnce sync.Once
+	ownBuild     []string // the project's own build files (ownbuild.go)
+	dists        pymeta.Cache
+	bins         native.Reader
+	inst         memo.Map[*Function, *pymeta.Installed]
+	uses         memo.Map[*Function, map[string]*distUse]
+	sizes        memo.Map[sizeKey, *treeSize] // LK402
+	finds        memo.Map[findKey, []string]
+	walked       memo.Map[*tree.Overlay, struct{}] // the compiled-file walks (Compiled)
+	distNat      memo.Map[*pymeta.Dist, []string]
+	needs        memo.Map[*pymeta.Dist, map[string]bool] // LK3xx: modules a distribution's code needs
+	indexes      memo.Map[tree.Tree, moduleIndex]        // hints: module names in a tree
+	lists        memo.Map[listKey, listing]              // see listed
+	layerOf      memo.Map[listKey, []int]                // LK104: Overlay.Owners
+	runs         memo.Map[*Function, map[string]bool]    // fixes: the files a function runs (sharedFileAgrees)
 
 	native *nativeRun                 // LK3xx: its warnings gather every batch's functions (LK301's rule alone)
 	layers map[*model.Layer]*layerUse // LK201: what each layer's users reach (LK201's rule alone)

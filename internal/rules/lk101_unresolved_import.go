@@ -121,7 +121,7 @@ func runLK101(p *Pass) {
 		hedged := map[string][]*group{}
 		for _, key := range order {
 			g := groups[key]
-			if h := hedgeOf(f, *g.first); h.why() != "" && g.eager {
+			if h := hedgeOf(p, f, *g.first); h.why() != "" && g.eager {
 				if _, ok := hedged[h.why()]; !ok {
 					hedgeOrder = append(hedgeOrder, h.why())
 				}
@@ -147,7 +147,7 @@ func runLK101(p *Pass) {
 				mods = append(mods, g.first.Missing)
 			}
 			first := *gs[0].first
-			h := hedgeOf(f, first)
+			h := hedgeOf(p, f, first)
 			msg := fmt.Sprintf("%d imports find no module on the path of %s (%s): %s; %s might provide them, so this is a warning; for each that nothing provides, Lambda will fail with %s",
 				len(gs), f.Fn.Name, f.Runtime.ID, strings.Join(sites, ", "), strings.Join(h.subjects(), " or "), lambdaError(f, fmt.Sprintf("No module named '%s'", first.Missing)))
 			p.Report(rulecode.LK101, model.Warning, f.Fn.Name, "", problemPos(first), msg, h.hint(f, mods))
@@ -169,11 +169,14 @@ func plural(n int, one, many string) string {
 type hedge struct {
 	layers string // "layer SharedLayer (ContentUri build/shared does not exist), which layerkit cannot read,"
 	dists  string // "acme-lib (requirements.txt:1), which the build installs and whose dependencies layerkit does not know,"
+	// own: "the requirements.txt of a layer folder without BuildMethod, which a build step of
+	// the repository's own (Makefile:154) may install into it," (ownbuild.go)
+	own string
 }
 
 func (h hedge) subjects() []string {
 	var out []string
-	for _, s := range []string{h.layers, h.dists} {
+	for _, s := range []string{h.layers, h.dists, h.own} {
 		if s != "" {
 			out = append(out, s)
 		}
@@ -196,13 +199,16 @@ func (h hedge) hint(f *Function, mods []string) string {
 	if h.dists != "" {
 		parts = append(parts, "If the distributions named install or require these modules, nothing needs to change.")
 	}
+	if h.own != "" {
+		parts = append(parts, "Run layerkit after that build step: it then checks these imports against what the step installs. If the step does not install into the layer's python/ folder, add `Metadata: BuildMethod: "+f.Runtime.ID+"` to the layer so that sam build does.")
+	}
 	var known []string
 	for _, m := range mods {
 		if d, ok := pydist.DistForImport(m); ok {
 			known = append(known, fmt.Sprintf("%s (for %s)", d, m))
 		}
 	}
-	if len(known) > 0 {
+	if len(known) > 0 && h.own == "" {
 		where := "the function's requirements.txt"
 		if f.Fn.Code != nil && f.Fn.Code.Display != "" {
 			where = "requirements.txt in " + f.Fn.Code.Display
@@ -212,7 +218,7 @@ func (h hedge) hint(f *Function, mods []string) string {
 	return strings.Join(parts, " ")
 }
 
-func hedgeOf(f *Function, pr pyresolve.Problem) hedge {
+func hedgeOf(p *Pass, f *Function, pr pyresolve.Problem) hedge {
 	var h hedge
 	if pr.Failure != pyresolve.NoModule {
 		return h
@@ -223,6 +229,13 @@ func hedgeOf(f *Function, pr pyresolve.Problem) hedge {
 	}
 	if !strings.Contains(pr.Missing, ".") {
 		h.dists = unknownDeclared(env)
+	}
+	top, _, _ := strings.Cut(pr.Missing, ".")
+	if l, _, ok := layerRequirement(p, f, top); ok && samBuilds(p, f.Fn) {
+		if where := ownInstall(p, l); where != "" {
+			// one reason for every such import of the function, so they are reported together
+			h.own = fmt.Sprintf("the requirements.txt of a layer folder without BuildMethod, which a build step of the repository's own (%s) may install into it,", where)
+		}
 	}
 	return h
 }
@@ -327,7 +340,7 @@ func reportLK101(p *Pass, f *Function, pr pyresolve.Problem, also []string, site
 		sev = model.Warning
 		why = append(why, "a warning because the import runs only when the function body that holds it runs")
 	}
-	if h := hedgeOf(f, pr).why(); h != "" {
+	if h := hedgeOf(p, f, pr).why(); h != "" {
 		sev = model.Warning
 		why = append(why, h)
 	}

@@ -1,0 +1,7 @@
+import jsonschema
+
+
+def validated(schema):
+    def wrap(f):
+        return f
+    return wrap

@@ -1,0 +1,6 @@
+from decorators import validated
+
+
+@validated({})
+def handler(event, context):
+    return event
