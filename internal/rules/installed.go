@@ -23,7 +23,8 @@ import (
 
 type passCache struct {
 	ownBuildOnce sync.Once
-	ownBuild     []string // the project's own build files (ownbuild.go)
+	ownBuild     []string                       // the project's own build files (ownbuild.go)
+	ownInstalls  memo.Map[*model.Layer, string] // ownInstall's answer per layer
 	dists        pymeta.Cache
 	bins         native.Reader
 	inst         memo.Map[*Function, *pymeta.Installed]

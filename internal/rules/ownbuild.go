@@ -60,6 +60,10 @@ func ownInstall(p *Pass, l *model.Layer) string {
 	if p.Project == nil || l.Content == nil {
 		return ""
 	}
+	return cacheOf(p).ownInstalls.Get(l, func() string { return findOwnInstall(p, l) })
+}
+
+func findOwnInstall(p *Pass, l *model.Layer) string {
 	dir := strings.TrimSuffix(l.Content.Display, "/")
 	if dir == "" || dir == "." || strings.HasPrefix(dir, "../") {
 		return ""
