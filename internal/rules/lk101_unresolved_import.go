@@ -15,7 +15,7 @@ import (
 var LK101 = register(&Rule{
 	Code:       rulecode.LK101,
 	Severity:   model.Error,
-	Severities: "warning when the import runs only inside a function body that nothing calls at import time, when a layer layerkit cannot read might provide the module, or when it runs after a sys.path edit layerkit cannot follow",
+	Severities: "warning when the import runs only inside a function body that nothing calls at import time, when a layer layerkit cannot read might provide the module, when a layer folder's requirements.txt declares it and a build step of the repository's own may install it there, or when it runs after a sys.path edit layerkit cannot follow",
 	Summary:    "An import reachable from the handler resolves nowhere on the function's Lambda search path.",
 	Why: `Lambda imports the handler module when the execution environment starts. Every import that runs
 then must find its module in /var/task (the function package), /opt/python or
@@ -34,8 +34,9 @@ except clause that catches its exception (ImportError, ModuleNotFoundError — w
 end; a clause that re-raises (raise, raise X from e) or fails itself passes the failure on, and an
 import in an except block is checked only when that block runs. Tests Lambda decides are evaluated
 for the function's runtime: if TYPE_CHECKING:, if __name__ == "__main__":, sys.version_info
-comparisons, sys.platform, os.name, platform.system(), if False:; only the branch that runs is
-checked. A star import whose module lists in __all__ a name it does not define fails with
+comparisons, sys.platform, os.name, platform.system(), if False:, and tests of environment
+variables Lambda always sets (os.environ.get("AWS_LAMBDA_FUNCTION_NAME"), "LAMBDA_TASK_ROOT" in
+os.environ, and process.env.LAMBDA_TASK_ROOT in Node.js); only the branch that runs is checked. A star import whose module lists in __all__ a name it does not define fails with
 AttributeError, and so does reading a.X at import time while a is still initializing (a cycle), or
 when a is a namespace package (a folder without __init__.py: it runs no code) that certainly has no
 X — X is no submodule in any of its folders, and no code that ran before assigns an attribute X or
