@@ -201,3 +201,16 @@ func TestUnmodelledProgramTaints(t *testing.T) {
 		t.Errorf("fn: %s", why)
 	}
 }
+
+// What a program not modelled makes, copied elsewhere, is not known there either: `npm
+// ci` writes node_modules (layerkit does not model npm), and `cp -r node_modules
+// nodejs/nodejs` puts it in the layer folder; the layer is not a known empty folder
+// (field test: danmermel/trees).
+func TestUnmodelledOutputCopied(t *testing.T) {
+	root := writeFiles(t, map[string]string{"lambda/package.json": `{"dependencies": {"left-pad": "^1.3.0"}}`, "lambda/app.js": "", "scripts/build_layer.sh": ""})
+	b := Command("build", "cd lambda\nrm -rf nodejs\nnpm ci\nmkdir -p nodejs/nodejs\ncp -ir node_modules nodejs/nodejs\ncd ..\ncp -r lambda/app.js out/\n", root, nil)
+	s := NewSet(root, iac.Limits{}, []Build{b})
+	if a, why := s.Output(filepath.Join(root, "lambda/nodejs"), "lambda/nodejs"); a != nil || !strings.Contains(why, "npm") {
+		t.Errorf("layer folder: %+v, %q", a, why)
+	}
+}

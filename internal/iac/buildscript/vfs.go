@@ -88,6 +88,39 @@ func split(abs string) []string {
 	return strings.Split(strings.TrimPrefix(abs, "/"), "/")
 }
 
+// writtenBy names the program not modelled that may have made abs, a path that does not
+// exist in the model: the one that ran in the nearest folder above it that exists; "" when
+// none did.
+func (f *fsys) writtenBy(abs string) string {
+	for p := filepath.Dir(abs); ; p = filepath.Dir(p) {
+		if n := f.lookup(p); n != nil {
+			if n.dir {
+				return n.tainted
+			}
+			return ""
+		}
+		if p == filepath.Dir(p) {
+			return ""
+		}
+	}
+}
+
+// taintCopy records a copy of src, which a program not modelled (prog) may have made, to
+// dst: the folder that receives it holds what layerkit cannot know.
+func (f *fsys) taintCopy(src, dst string, contents bool, prog string) {
+	target := dst
+	if n := f.lookup(dst); n != nil && n.dir && !contents {
+		target = filepath.Join(dst, filepath.Base(src))
+	}
+	n := f.mkdirAll(target)
+	if n == nil {
+		n = f.lookup(target)
+	}
+	if n != nil && n.tainted == "" {
+		n.tainted = prog
+	}
+}
+
 // lookup returns the node at abs, or nil.
 func (f *fsys) lookup(abs string) *node {
 	n := f.top
