@@ -497,17 +497,22 @@ func cfnResponseHint(f *Function) string {
 // distribution providing top, but no BuildMethod, so sam build installs nothing and the
 // folder is deployed as it is.
 func unbuiltRequirements(p *Pass, f *Function, top string) string {
-	l, r, ok := layerRequirement(p, f, top)
+	l, file, r, ok := layerRequirement(p, f, top)
 	if !ok {
 		return ""
 	}
 	t := l.Content.Tree
+	at := fmt.Sprintf("Layer %s's %s (%s:%d) declares %s, which provides %s", l.Name, file, t.Display(file), r.Line, r.Name, top)
 	if !samBuilds(p, f.Fn) {
-		return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but nothing installs it: the layer folder is packaged as it is, requirements.txt included. Install the requirements into the folder's python/ before it is zipped (pip install -r requirements.txt -t python/ --platform %s --only-binary=:all: --python-version %s), as a step of your build.",
-			l.Name, t.Display("requirements.txt"), r.Line, r.Name, top, pipPlatform(f), f.Runtime.Version)
+		return fmt.Sprintf("%s, but nothing installs it: the layer folder is packaged as it is, %s included, and a requirements file does nothing on Lambda. Install the requirements into the folder's python/ before it is zipped (pip install -r %s -t python/ --platform %s --only-binary=:all: --python-version %s), as a step of your build.",
+			at, file, file, pipPlatform(f), f.Runtime.Version)
 	}
-	return fmt.Sprintf("Layer %s's requirements.txt (%s:%d) declares %s, which provides %s, but the layer has no BuildMethod, so sam build installs nothing: the folder is deployed as it is, requirements.txt included. Add `Metadata: BuildMethod: %s` to %s (Metadata beside Properties), so that sam build pip-installs its requirements under python/. If a step of your own build (a Makefile target, a script) pip-installs them into the folder's python/ before sam build, run layerkit after that step.",
-		l.Name, t.Display("requirements.txt"), r.Line, r.Name, top, f.Runtime.ID, l.Name)
+	if file != "requirements.txt" {
+		return fmt.Sprintf("%s, but sam build installs only a requirements.txt at the root of the layer folder, and only with a BuildMethod: the folder is deployed as it is. Move the file to the folder's root and add `Metadata: BuildMethod: %s` to %s, so that sam build pip-installs it under python/.",
+			at, f.Runtime.ID, l.Name)
+	}
+	return fmt.Sprintf("%s, but the layer has no BuildMethod, so sam build installs nothing: the folder is deployed as it is, requirements.txt included. Add `Metadata: BuildMethod: %s` to %s (Metadata beside Properties), so that sam build pip-installs its requirements under python/. If a step of your own build (a Makefile target, a script) pip-installs them into the folder's python/ before sam build, run layerkit after that step.",
+		at, f.Runtime.ID, l.Name)
 }
 
 // opaqueLayerHint: an attached layer is built by a step layerkit does not model in full

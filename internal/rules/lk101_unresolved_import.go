@@ -232,7 +232,7 @@ func hedgeOf(p *Pass, f *Function, pr pyresolve.Problem) hedge {
 		h.dists = unknownDeclared(env)
 	}
 	top, _, _ := strings.Cut(pr.Missing, ".")
-	if l, _, ok := layerRequirement(p, f, top); ok && samBuilds(p, f.Fn) {
+	if l, _, _, ok := layerRequirement(p, f, top); ok && samBuilds(p, f.Fn) {
 		if where := ownInstall(p, l); where != "" {
 			// one reason for every such import of the function, so they are reported together
 			h.own = fmt.Sprintf("the requirements.txt of a layer folder without BuildMethod, which a build step of the repository's own (%s) may install into it,", where)

@@ -27,11 +27,13 @@ var ownBuildDirs = []string{".", "scripts", "bin", ".github/workflows"}
 // maxOwnBuildFile bounds one build file read for pip installs.
 const maxOwnBuildFile = 1 << 20
 
-// layerRequirement is the attached layer folder whose requirements.txt declares the
-// distribution providing top, with no BuildMethod to install it (nil when none).
-func layerRequirement(p *Pass, f *Function, top string) (*model.Layer, pydist.Requirement, bool) {
+// layerRequirement is the attached layer folder whose requirements file declares the
+// distribution providing top, with no BuildMethod to install it (ok is false when none):
+// requirements.txt at the folder's root, or python/requirements.txt (a file that does
+// nothing there: Lambda never reads it). file is the one found.
+func layerRequirement(p *Pass, f *Function, top string) (l *model.Layer, file string, r pydist.Requirement, ok bool) {
 	if p.App == nil || p.App.Built {
-		return nil, pydist.Requirement{}, false
+		return nil, "", pydist.Requirement{}, false
 	}
 	for _, ref := range f.Fn.Layers {
 		l := ref.Layer
@@ -39,18 +41,20 @@ func layerRequirement(p *Pass, f *Function, top string) (*model.Layer, pydist.Re
 			continue
 		}
 		t := l.Content.Tree
-		data, err := t.ReadFile("requirements.txt")
-		if err != nil {
-			continue
-		}
-		reqs, _ := pydist.ParseRequirements(data, t.Display("requirements.txt"))
-		for _, r := range reqs {
-			if !r.IsInclude() && slices.Contains(pydist.ImportNames(r.Name), top) {
-				return l, r, true
+		for _, file := range []string{"requirements.txt", "python/requirements.txt"} {
+			data, err := t.ReadFile(file)
+			if err != nil {
+				continue
+			}
+			reqs, _ := pydist.ParseRequirements(data, t.Display(file))
+			for _, r := range reqs {
+				if !r.IsInclude() && slices.Contains(pydist.ImportNames(r.Name), top) {
+					return l, file, r, true
+				}
 			}
 		}
 	}
-	return nil, pydist.Requirement{}, false
+	return nil, "", pydist.Requirement{}, false
 }
 
 // ownInstall names the first line of the repository's own build files ("Makefile:154")
