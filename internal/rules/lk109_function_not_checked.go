@@ -118,6 +118,8 @@ func uncheckedHint(app *model.App, cause string) string {
 	switch kind {
 	case "terraform":
 		switch {
+		case has("which layerkit does not model"):
+			return "Run that build step first (layerkit then reads what it wrote, the packages it installed included), then check again."
 		case has("cannot be followed"):
 			return "Run that build, then check again (layerkit then reads what it wrote); layerkit models cd, cp, mv, rm, mkdir, zip, pip, pipenv and poetry in shell, and a value it cannot know (the output of another program) stops it. Or zip the sources with data \"archive_file\" so that layerkit reads them."
 		case has("does not exist"):

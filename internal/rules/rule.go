@@ -145,6 +145,9 @@ func Run(p *Pass) []finding.Finding {
 // notes turns the loaders' notes into findings.
 func (p *Pass) notes() {
 	for _, n := range p.App.Notes {
+		if n.Hint == "" && n.Code == rulecode.LK105 && n.Layer != "" && p.App.Kind == "terraform" && strings.Contains(n.Message, "which layerkit does not model") {
+			n.Hint = uncheckedHint(p.App, n.Message) // a layer a build step makes, as for a function's package
+		}
 		if r, ok := registry[n.Code]; ok && n.Hint == "" {
 			n.Hint = strings.Join(strings.Fields(r.Fix), " ")
 		}
