@@ -30,7 +30,7 @@ exported. nodejs24.x does not support callback handlers (three parameters): a wa
 	Run: func(p *Pass) {
 		for _, f := range p.resolved() {
 			h := f.Analysis.Handler()
-			if res := nodeResult(f); res != nil && res.Load.CallbackHandler && res.Load.Verdict.OK {
+			if res := nodeResult(f); res != nil && res.Load.CallbackHandler && res.Load.Verdict.OK && f.Runtime != nil && f.Runtime.IsNode() && !f.Runtime.CallbackHandlers() {
 				p.Report(rulecode.LK103, model.Warning, f.Fn.Name, "", handlerPos(f.Fn),
 					fmt.Sprintf("Handler %q: %s takes three parameters (event, context, callback); AWS documents callback-based handlers for Node.js 22 and earlier runtimes only, so on %s the callback is not given and a handler that answers through it does not answer (a warning: the runtime's exact behaviour is documented second-hand)",
 						f.Fn.Handler, h.Attr, f.Runtime.ID),

@@ -285,6 +285,25 @@ func (r *Runtime) IsPython() bool { return r.Language == "python" }
 // IsNode reports whether this is a Node.js runtime.
 func (r *Runtime) IsNode() bool { return r.Language == "nodejs" }
 
+// NodeMajor is the Node.js major version of a Node.js runtime (24 for nodejs24.x); 0 for
+// other runtimes.
+func (r *Runtime) NodeMajor() int {
+	if !r.IsNode() {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(r.ID, "nodejs"), ".x"))
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// CallbackHandlers reports whether the runtime gives a handler of three parameters its
+// callback: Node.js 22 and earlier (AWS documents callback-based handlers for those only).
+func (r *Runtime) CallbackHandlers() bool {
+	return r.IsNode() && r.NodeMajor() > 0 && r.NodeMajor() <= 22
+}
+
 // PyVersion returns the Python version (3, 12); (0, 0) for non-Python runtimes.
 func (r *Runtime) PyVersion() (major, minor int) { return r.major, r.minor }
 
