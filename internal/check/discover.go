@@ -337,6 +337,10 @@ func (w *walk) inputs() []Input {
 		if used[t] || nested[t] {
 			continue
 		}
+		if whole := w.fragmentOf(t); whole != "" {
+			w.notes = append(w.notes, fmt.Sprintf("%s is a part of %s (it has no AWSTemplateFormatVersion or Transform, and every resource it defines is in %s): checked there", rel(w.root, t), rel(w.root, whole), rel(w.root, whole)))
+			continue
+		}
 		in := samInput(w.root, t, false, "")
 		if tpl, data := w.parsed[t], w.data[t]; tpl != nil && data != nil {
 			// The loader takes the template as parsed here when the file is unchanged.
@@ -466,6 +470,39 @@ func nestedTemplates(t *cfn.Template, dir string) []string {
 		out = append(out, filepath.Clean(p))
 	}
 	return out
+}
+
+// fragmentOf returns the template that template p is a part of, "" when none: a file of
+// resources a script joins into the template that is deployed (field test:
+// Magikon/sam-lambda, yaml/functions.yml and its siblings cat into template.yaml). p has no
+// AWSTemplateFormatVersion or Transform of its own, and another template defines every
+// resource p defines, with the same type, and is a whole template itself (it has one of
+// those keys, or more resources than p).
+func (w *walk) fragmentOf(p string) string {
+	t := w.parsed[p]
+	if t == nil || len(t.Resources) == 0 || t.Section("AWSTemplateFormatVersion") != nil || t.Section("Transform") != nil {
+		return ""
+	}
+	for _, q := range w.templates {
+		u := w.parsed[q]
+		if q == p || u == nil {
+			continue
+		}
+		if u.Section("AWSTemplateFormatVersion") == nil && u.Section("Transform") == nil && len(u.Resources) <= len(t.Resources) {
+			continue
+		}
+		all := true
+		for _, r := range t.Resources {
+			if o := u.Resource(r.Name); o == nil || o.Type != r.Type {
+				all = false
+				break
+			}
+		}
+		if all {
+			return q
+		}
+	}
+	return ""
 }
 
 // functionIDs are the logical ids of the Lambda functions and layers of template p.

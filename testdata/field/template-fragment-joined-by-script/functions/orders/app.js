@@ -1,0 +1,3 @@
+const shared = require('shared');
+
+exports.handler = async (event) => shared.total(event.items || []);
