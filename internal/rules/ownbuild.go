@@ -76,6 +76,9 @@ func findOwnInstall(p *Pass, l *model.Layer) string {
 	if parent := path.Dir(dir); parent != "." {
 		names = append(names, parent+"/")
 	}
+	// a pip install whose line names the layer's folder first (a workflow that builds two
+	// layers has one step per folder), else the first in a file that names it or its parent
+	first := ""
 	for _, file := range ownBuildPaths(p) {
 		b, err := p.Project.ReadFile(file)
 		if err != nil || len(b) > maxOwnBuildFile {
@@ -85,13 +88,24 @@ func findOwnInstall(p *Pass, l *model.Layer) string {
 		if !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(text, n) }) {
 			continue
 		}
+		cd := "" // the folder of the last `cd` line before it
 		for i, line := range strings.Split(text, "\n") {
-			if isTargetInstall(line) {
-				return fmt.Sprintf("%s:%d", file, i+1)
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "cd" {
+				cd = strings.TrimSuffix(strings.Trim(f[1], `"'`), "/")
+			}
+			if !isTargetInstall(line) {
+				continue
+			}
+			at := fmt.Sprintf("%s:%d", file, i+1)
+			if strings.Contains(line, dir) || cd != "" && (cd == dir || strings.HasSuffix(cd, "/"+dir)) {
+				return at
+			}
+			if first == "" {
+				first = at
 			}
 		}
 	}
-	return ""
+	return first
 }
 
 // isTargetInstall reports whether a line runs pip install into a folder.
