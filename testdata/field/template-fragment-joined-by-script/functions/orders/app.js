@@ -1,3 +1,0 @@
-const shared = require('shared');
-
-exports.handler = async (event) => shared.total(event.items || []);

@@ -1,0 +1,5 @@
+import shared
+
+
+def handler(event, context):
+    return shared.total(event.get("items", []))
