@@ -145,7 +145,14 @@ func Run(p *Pass) []finding.Finding {
 // notes turns the loaders' notes into findings.
 func (p *Pass) notes() {
 	for _, n := range p.App.Notes {
-		if n.Hint == "" && n.Code == rulecode.LK105 && n.Layer != "" && p.App.Kind == "terraform" && strings.Contains(n.Message, "which layerkit does not model") {
+		switch {
+		case n.Hint != "" || n.Code != rulecode.LK105:
+		case n.Layer == "":
+			// about a function's package or the service's functions, not a layer: the
+			// rule's fix (download the layer) does not apply (field test: a Serverless
+			// function serverless-webpack bundles)
+			n.Hint = uncheckedHint(p.App, n.Message)
+		case p.App.Kind == "terraform" && strings.Contains(n.Message, "which layerkit does not model"):
 			n.Hint = uncheckedHint(p.App, n.Message) // a layer a build step makes, as for a function's package
 		}
 		if r, ok := registry[n.Code]; ok && n.Hint == "" {
