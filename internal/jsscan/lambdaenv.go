@@ -2,28 +2,14 @@ package jsscan
 
 import (
 	"github.com/tdewolff/parse/v2/js"
+
+	"github.com/layerkit/layerkit/internal/runtimes"
 )
 
-// lambdaSets are environment variables Lambda's runtime always sets, to non-empty
-// values, and that a function's configuration cannot set or unset (reserved keys,
-// AWS Lambda Developer Guide, "Defined runtime environment variables"). A test of one
-// is decided on Lambda: `process.env.LAMBDA_TASK_ROOT ? require('/opt/nodejs/x') :
-// require('../../layers/x')` never runs its local-development branch there.
-var lambdaSets = map[string]bool{
-	"LAMBDA_TASK_ROOT":                true,
-	"LAMBDA_RUNTIME_DIR":              true,
-	"AWS_EXECUTION_ENV":               true,
-	"AWS_LAMBDA_FUNCTION_NAME":        true,
-	"AWS_LAMBDA_FUNCTION_VERSION":     true,
-	"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": true,
-	"AWS_LAMBDA_RUNTIME_API":          true,
-	"AWS_LAMBDA_LOG_GROUP_NAME":       true,
-	"AWS_LAMBDA_LOG_STREAM_NAME":      true,
-	"AWS_REGION":                      true,
-}
-
 // onLambda decides test e as it evaluates on Lambda, when it only reads environment
-// variables Lambda sets (lambdaSets): known is false for any other test. It reads
+// variables Lambda always sets (runtimes.AlwaysSet): `process.env.LAMBDA_TASK_ROOT ?
+// require('/opt/nodejs/x') : require('../../layers/x')` never runs its local-development
+// branch there. known is false for any other test. It reads
 // process.env.NAME and process.env['NAME'] (truthy), !, &&, ||, and comparisons of
 // such a read with undefined or null.
 func onLambda(e js.IExpr) (value, known bool) {
@@ -86,7 +72,7 @@ func lambdaEnvRead(e js.IExpr) bool {
 		return false
 	}
 	env, ok := unparen(obj).(*js.DotExpr)
-	return ok && freeVar(unparen(env.X)) == "process" && literalIs(env.Y, "env") && lambdaSets[name]
+	return ok && freeVar(unparen(env.X)) == "process" && literalIs(env.Y, "env") && runtimes.AlwaysSet(name)
 }
 
 // isNullish reports whether e is undefined (the global) or null.

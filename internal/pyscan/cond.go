@@ -3,6 +3,8 @@ package pyscan
 import (
 	"strconv"
 	"strings"
+
+	"github.com/layerkit/layerkit/internal/runtimes"
 )
 
 // Cond is the test of an if/elif statement, kept in a form that can be evaluated for a
@@ -58,24 +60,6 @@ const (
 	vEnvSet  // a variable Lambda sets, read from os.environ: a string, not empty, value unknown
 	vEnviron // os.environ itself (for `"NAME" in os.environ`)
 )
-
-// lambdaSets are environment variables Lambda's runtime always sets, to non-empty values,
-// and that a function's configuration cannot set or unset (reserved keys, AWS Lambda
-// Developer Guide, "Defined runtime environment variables"): a test of one is decided on
-// Lambda (`if not os.environ.get("AWS_LAMBDA_FUNCTION_NAME"): from dotenv import ...` never
-// runs there).
-var lambdaSets = map[string]bool{
-	"LAMBDA_TASK_ROOT":                true,
-	"LAMBDA_RUNTIME_DIR":              true,
-	"AWS_EXECUTION_ENV":               true,
-	"AWS_LAMBDA_FUNCTION_NAME":        true,
-	"AWS_LAMBDA_FUNCTION_VERSION":     true,
-	"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": true,
-	"AWS_LAMBDA_RUNTIME_API":          true,
-	"AWS_LAMBDA_LOG_GROUP_NAME":       true,
-	"AWS_LAMBDA_LOG_STREAM_NAME":      true,
-	"AWS_REGION":                      true,
-}
 
 type cval struct {
 	kind uint8
@@ -663,7 +647,7 @@ func (n *cnode) eval(e *evalEnv) cval {
 			if len(n.args) < 2 || len(n.args) > 3 {
 				return cval{}
 			}
-			if k := n.args[1].eval(e); k.kind == vStr && lambdaSets[k.s] {
+			if k := n.args[1].eval(e); k.kind == vStr && runtimes.AlwaysSet(k.s) {
 				return cval{kind: vEnvSet}
 			}
 			return cval{}
@@ -723,7 +707,7 @@ func compare(a cval, op string, b cval) (result, ok bool) {
 		return false, false
 	case "in", "not in":
 		if b.kind == vEnviron {
-			if a.kind == vStr && lambdaSets[a.s] {
+			if a.kind == vStr && runtimes.AlwaysSet(a.s) {
 				return op == "in", true
 			}
 			return false, false

@@ -9,6 +9,8 @@ package pyscan
 import (
 	"strconv"
 	"strings"
+
+	"github.com/layerkit/layerkit/internal/runtimes"
 )
 
 // PathEdit is one change to sys.path.
@@ -105,7 +107,7 @@ func decided(c *Cond) bool {
 func (s *scanner) lambdaSet(h []tok) bool {
 	set := func(t tok) bool {
 		v, ok := s.literal(t)
-		return ok && (v == "LAMBDA_TASK_ROOT" || v == "AWS_LAMBDA_FUNCTION_NAME" || v == "LAMBDA_RUNTIME_DIR")
+		return ok && runtimes.AlwaysSet(v)
 	}
 	switch {
 	case len(h) == 5 && s.isName(h[1], "in") && s.isName(h[2], "os") && isOp(h[3], '.') && s.isName(h[4], "environ"):

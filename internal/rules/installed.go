@@ -23,8 +23,9 @@ import (
 
 type passCache struct {
 	ownBuildOnce sync.Once
-	ownBuild     []string                       // the project's own build files (ownbuild.go)
-	ownInstalls  memo.Map[*model.Layer, string] // ownInstall's answer per layer
+	ownBuild     []string                                  // the project's own build files (ownbuild.go)
+	ownInstalls  memo.Map[*model.Layer, string]            // ownInstall's answer per layer
+	layerReqs    memo.Map[*model.Layer, []requirementFile] // layerRequirementFiles
 	dists        pymeta.Cache
 	bins         native.Reader
 	inst         memo.Map[*Function, *pymeta.Installed]

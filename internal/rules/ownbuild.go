@@ -40,21 +40,37 @@ func layerRequirement(p *Pass, f *Function, top string) (l *model.Layer, file st
 		if !ref.Inspectable() || l.BuildMethod != "" || l.Content.Opaque || strings.HasSuffix(strings.ToLower(l.Content.Display), ".zip") {
 			continue
 		}
-		t := l.Content.Tree
-		for _, file := range []string{"requirements.txt", "python/requirements.txt"} {
-			data, err := t.ReadFile(file)
-			if err != nil {
-				continue
-			}
-			reqs, _ := pydist.ParseRequirements(data, t.Display(file))
-			for _, r := range reqs {
+		for _, rf := range layerRequirementFiles(p, l) {
+			for _, r := range rf.reqs {
 				if !r.IsInclude() && slices.Contains(pydist.ImportNames(r.Name), top) {
-					return l, file, r, true
+					return l, rf.file, r, true
 				}
 			}
 		}
 	}
 	return nil, "", pydist.Requirement{}, false
+}
+
+// requirementFile is a requirements file of a layer folder, parsed.
+type requirementFile struct {
+	file string
+	reqs []pydist.Requirement
+}
+
+// layerRequirementFiles are layer l's requirements.txt and python/requirements.txt, read
+// and parsed once per pass (every missing import of every function asks).
+func layerRequirementFiles(p *Pass, l *model.Layer) []requirementFile {
+	return cacheOf(p).layerReqs.Get(l, func() []requirementFile {
+		var out []requirementFile
+		t := l.Content.Tree
+		for _, file := range []string{"requirements.txt", "python/requirements.txt"} {
+			if data, err := t.ReadFile(file); err == nil {
+				reqs, _ := pydist.ParseRequirements(data, t.Display(file))
+				out = append(out, requirementFile{file, reqs})
+			}
+		}
+		return out
+	})
 }
 
 // ownInstall names the first line of the repository's own build files ("Makefile:154")

@@ -25,6 +25,7 @@ import (
 
 // stackTemplate is one loaded template, for following parameters between templates.
 type stackTemplate struct {
+	path     string // absolute, as loaded
 	tpl      *cfn.Template
 	layers   map[string]*model.Layer
 	fns      []*model.Function
@@ -35,7 +36,7 @@ type stackTemplate struct {
 type stackSet map[string]*stackTemplate
 
 func (n stackSet) add(path string, sub loaded, children []child) {
-	n[path] = &stackTemplate{tpl: sub.tpl, layers: sub.layers, fns: sub.app.Functions, children: children}
+	n[path] = &stackTemplate{path: path, tpl: sub.tpl, layers: sub.layers, fns: sub.app.Functions, children: children}
 }
 
 // maxParamHops bounds how many templates a parameter's value is followed through.
@@ -136,7 +137,7 @@ func (n stackSet) follow(t *stackTemplate, v *cfn.Value, hops int) ([]*model.Lay
 		}
 	case cfn.Unknown:
 		if res.Param != "" {
-			if parent, via := n.including(pathOf(n, t)); parent != nil {
+			if parent, via := n.including(t.path); parent != nil {
 				return n.follow(parent, via.params.Get(res.Param), hops+1)
 			}
 		}
@@ -154,14 +155,4 @@ func (n stackSet) followAll(t *stackTemplate, items []*cfn.Value, hops int) ([]*
 		out = append(out, ls...)
 	}
 	return out, len(out) > 0
-}
-
-// pathOf is the path t was loaded from.
-func pathOf(n stackSet, t *stackTemplate) string {
-	for p, u := range n {
-		if u == t {
-			return p
-		}
-	}
-	return ""
 }
