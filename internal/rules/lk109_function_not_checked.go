@@ -144,6 +144,9 @@ func uncheckedHint(app *model.App, cause string) string {
 	if has("${", "cannot be evaluated") {
 		return "Make the value layerkit names readable (a literal, or a parameter with a Default), or check the built output (.aws-sam/build)."
 	}
+	if has("in S3 cannot be read") {
+		return "Nothing to fix in the template. To check the function, download its package (aws s3 cp s3://BUCKET/KEY fn.zip) and run layerkit check --function-zip fn.zip; if a build of your own makes it from local sources, check that output (.aws-sam/build, cdk.out)."
+	}
 	return "Point the function's code at a local folder or zip, or check the built output (.aws-sam/build, cdk.out)."
 }
 
